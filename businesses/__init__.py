@@ -1,0 +1,1 @@
+"""Businesses: business profiles, promotions, Stripe payments and sponsored slots."""

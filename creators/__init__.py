@@ -1,0 +1,1 @@
+"""Creators: profiles, follows, videos, the media pipeline, the studio and creator analytics."""

@@ -1,0 +1,1 @@
+"""Feeds: interaction signals, interest profiles, ranking and the feed pages and API."""

@@ -1,0 +1,141 @@
+"""Admin for accounts and the audit log: what a moderator needs to find and act on people."""
+
+import datetime
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from platform import age, services
+from platform.models import AuditEntry, User
+
+
+class AgeBandFilter(admin.SimpleListFilter):
+    title = "age band"
+    parameter_name = "age_band"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(band.value, str(band.label)) for band in age.AgeBand]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User] | None:
+        value = self.value()
+        if not value:
+            return None
+        if value == age.AgeBand.UNKNOWN:
+            return queryset.filter(date_of_birth__isnull=True)
+        today = age.today()
+
+        def born_years_ago(years: int) -> datetime.date:
+            try:
+                return today.replace(year=today.year - years)
+            except ValueError:  # today is 29 February
+                return today.replace(year=today.year - years, day=28)
+
+        # Age >= n  <=>  born on or before the day n years ago.
+        bounds = {
+            age.AgeBand.UNDER_13: (None, 13),
+            age.AgeBand.TEEN_13_15: (13, 16),
+            age.AgeBand.TEEN_16_17: (16, 18),
+            age.AgeBand.ADULT: (18, None),
+        }[age.AgeBand(value)]
+        low, high = bounds
+        if low is not None:
+            queryset = queryset.filter(date_of_birth__lte=born_years_ago(low))
+        if high is not None:
+            queryset = queryset.filter(date_of_birth__gt=born_years_ago(high))
+        return queryset
+
+
+class JoyreelUserCreationForm(AdminUserCreationForm[User]):
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+
+
+class JoyreelUserChangeForm(UserChangeForm[User]):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin[User]):
+    form = JoyreelUserChangeForm
+    add_form = JoyreelUserCreationForm
+    ordering = ["-date_joined"]
+    list_display = [
+        "email",
+        "display_name",
+        "age_band_label",
+        "country",
+        "region",
+        "is_private",
+        "is_verified_publisher",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
+    list_filter = [AgeBandFilter, "is_verified_publisher", "is_private", "is_staff", "is_active", "country"]
+    search_fields = ["email", "display_name", "region"]
+    date_hierarchy = "date_joined"
+    readonly_fields = ["last_login", "date_joined", "age_band_label"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("display_name", "date_of_birth", "age_band_label", "country", "region")}),
+        ("Trust", {"fields": ("is_private", "is_verified_publisher")}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "password1", "password2"),
+            },
+        ),
+    )
+    actions = ["verify_publishers", "unverify_publishers"]
+
+    @admin.display(description="age band")
+    def age_band_label(self, obj: User) -> str:
+        return str(obj.age_band.label)
+
+    @admin.action(description="Verify as news publisher", permissions=["change"])
+    def verify_publishers(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_publisher(request, queryset, is_verified=True)
+
+    @admin.action(description="Remove news publisher verification", permissions=["change"])
+    def unverify_publishers(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_publisher(request, queryset, is_verified=False)
+
+    def _set_publisher(self, request: HttpRequest, queryset: QuerySet[User], *, is_verified: bool) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        for user in queryset:
+            services.user_set_verified_publisher(actor=actor, user=user, is_verified=is_verified)
+        messages.success(request, f"Updated {queryset.count()} account(s).")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    list_display = ["created_at", "action", "actor", "target_type", "target_id"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_id", "actor__email", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

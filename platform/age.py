@@ -1,0 +1,92 @@
+"""The one place that answers every "may this person see or do X" question that depends on age.
+
+Everything else asks these functions; nothing else compares birthdays. Anonymous
+viewers have an unknown age and get the strictest viewing rules.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+
+OLDEST_PLAUSIBLE_AGE = 120
+
+
+class AgeBand(models.TextChoices):
+    UNDER_13 = "under_13", "Under 13"
+    TEEN_13_15 = "13_15", "13–15"
+    TEEN_16_17 = "16_17", "16–17"
+    ADULT = "adult", "18+"
+    UNKNOWN = "unknown", "Unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AgePolicy:
+    band: AgeBand
+    may_sign_up: bool
+    is_private_by_default: bool
+    may_see_mature_content: bool
+    may_see_promotions: bool
+    may_buy_promotions: bool
+    # Minutes of watching per day after which a reminder is shown; None means off by default.
+    daily_screen_time_reminder_minutes: int | None
+
+
+_POLICIES = {
+    AgeBand.UNDER_13: AgePolicy(AgeBand.UNDER_13, False, True, False, False, False, 40),
+    AgeBand.TEEN_13_15: AgePolicy(AgeBand.TEEN_13_15, True, True, False, False, False, 60),
+    AgeBand.TEEN_16_17: AgePolicy(AgeBand.TEEN_16_17, True, False, False, False, False, 60),
+    AgeBand.ADULT: AgePolicy(AgeBand.ADULT, True, False, True, True, True, None),
+    AgeBand.UNKNOWN: AgePolicy(AgeBand.UNKNOWN, True, True, False, False, False, None),
+}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def age_on(*, date_of_birth: datetime.date, on: datetime.date) -> int:
+    """Whole years completed on ``on``.
+
+    Someone born on 29 February completes a year on 1 March in common years:
+    the later of the two readings, which errs towards the stronger protections.
+    """
+    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def age_band(*, date_of_birth: datetime.date | None, on: datetime.date | None = None) -> AgeBand:
+    if date_of_birth is None:
+        return AgeBand.UNKNOWN
+    years = age_on(date_of_birth=date_of_birth, on=on or today())
+    if years < 13:
+        return AgeBand.UNDER_13
+    if years < 16:
+        return AgeBand.TEEN_13_15
+    if years < 18:
+        return AgeBand.TEEN_16_17
+    return AgeBand.ADULT
+
+
+def policy_for_band(band: AgeBand) -> AgePolicy:
+    return _POLICIES[band]
+
+
+def policy_for(*, date_of_birth: datetime.date | None, on: datetime.date | None = None) -> AgePolicy:
+    return _POLICIES[age_band(date_of_birth=date_of_birth, on=on)]
+
+
+def policy_for_user(user: object) -> AgePolicy:
+    """The policy for a request's user; anonymous users (no birthday known) get ``UNKNOWN``."""
+    return policy_for(date_of_birth=getattr(user, "date_of_birth", None))
+
+
+def date_of_birth_problem(*, date_of_birth: datetime.date, on: datetime.date | None = None) -> str | None:
+    """Why a typed date of birth cannot be real, or None when it can."""
+    on = on or today()
+    if date_of_birth > on:
+        return "The date of birth is in the future."
+    if age_on(date_of_birth=date_of_birth, on=on) > OLDEST_PLAUSIBLE_AGE:
+        return f"Please check the year: that would make you older than {OLDEST_PLAUSIBLE_AGE}."
+    return None

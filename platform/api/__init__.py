@@ -1,0 +1,1 @@
+"""The JSON API of the core app and the API conventions every app shares."""

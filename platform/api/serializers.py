@@ -1,0 +1,59 @@
+"""Input and output serializers of the account API."""
+
+from typing import Any
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from platform.models import User
+
+
+class SignUpInputSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    display_name = serializers.CharField(max_length=50)
+    date_of_birth = serializers.DateField()
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class LogInInputSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class UserOutputSerializer(serializers.ModelSerializer[User]):
+    country = CountryField(country_dict=False)  # type: ignore[no-untyped-call]
+    age_band = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "display_name",
+            "country",
+            "region",
+            "is_private",
+            "is_verified_publisher",
+            "age_band",
+            "date_joined",
+        ]
+        read_only_fields = fields
+
+
+class AccountUpdateInputSerializer(serializers.Serializer[Any]):
+    display_name = serializers.CharField(max_length=50)
+    country = serializers.CharField(max_length=2, allow_blank=True)
+    region = serializers.CharField(max_length=100, allow_blank=True)
+    is_private = serializers.BooleanField()
+
+
+class TokenOutputSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+    user = UserOutputSerializer()
+
+
+class RegionOutputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()

@@ -1,0 +1,13 @@
+"""URLs of the account API under ``/api/v1/``."""
+
+from django.urls import path
+
+from platform.api import views
+
+urlpatterns = [
+    path("auth/signup", views.SignUpView.as_view(), name="api-signup"),
+    path("auth/login", views.LogInView.as_view(), name="api-login"),
+    path("auth/logout", views.LogOutView.as_view(), name="api-logout"),
+    path("me", views.MeView.as_view(), name="api-me"),
+    path("regions", views.RegionListView.as_view(), name="api-regions"),
+]

@@ -1,0 +1,135 @@
+"""Account endpoints for API clients: sign up, log in and out, the current account, regions."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from platform import services
+from platform.api.serializers import (
+    AccountUpdateInputSerializer,
+    LogInInputSerializer,
+    RegionOutputSerializer,
+    SignUpInputSerializer,
+    TokenOutputSerializer,
+    UserOutputSerializer,
+)
+from platform.models import User
+from platform.regions import regions_of
+from platform.views import signup_block, signup_is_blocked
+
+
+def _as_drf_error(error: DjangoValidationError) -> ValidationError:
+    detail: Any = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+    return ValidationError(detail)
+
+
+class SignUpView(APIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=SignUpInputSerializer, responses={201: TokenOutputSerializer})
+    def post(self, request: Request) -> Response:
+        if signup_is_blocked(request._request):
+            return Response(
+                {"detail": "Sign-up is not available from this device right now."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        serializer = SignUpInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_sign_up(**serializer.validated_data)
+        except services.AgeRefused:
+            response = Response(
+                {"detail": "Sorry, you are not old enough to use Joyreel."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+            signup_block(response)
+            return response
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(
+            {"token": token.key, "user": UserOutputSerializer(user).data}, status=status.HTTP_201_CREATED
+        )
+
+
+class LogInView(APIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=LogInInputSerializer, responses={200: TokenOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = LogInInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        http_request = request._request
+        user = authenticate(
+            http_request,
+            username=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(http_request, "axes_locked_out", False):
+            return Response(
+                {"detail": "Too many failed log-ins. Try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None:
+            # One message whether or not the email exists.
+            return Response(
+                {"detail": "The email or password is not right."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key, "user": UserOutputSerializer(user).data})
+
+
+class LogOutView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=UserOutputSerializer)
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(UserOutputSerializer(request.user).data)
+
+    @extend_schema(request=AccountUpdateInputSerializer, responses=UserOutputSerializer)
+    def put(self, request: Request) -> Response:
+        serializer = AccountUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)
+        try:
+            services.user_update_settings(user=user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(UserOutputSerializer(user).data)
+
+
+class RegionListView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("country", str, required=True, description="ISO 3166-1 alpha-2")],
+        responses=RegionOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        country = request.query_params.get("country", "")
+        return Response([{"code": code, "name": name} for code, name in regions_of(country[:2])])

@@ -1,0 +1,62 @@
+"""The Celery application: a ``default`` queue for short jobs and a ``media`` queue for video work."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform.settings.local")
+
+app = Celery("joyreel")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _configure() -> None:
+    from django.conf import settings
+
+    broker_options: dict[str, object] = {}
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        # kombu's filesystem transport reads and writes message files in one folder.
+        broker_dir = settings.CELERY_BROKER_DIR
+        (broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+        broker_options = {
+            "data_folder_in": str(broker_dir),
+            "data_folder_out": str(broker_dir),
+            "processed_folder": str(broker_dir / "processed"),
+            "store_processed": False,
+        }
+        if settings.CELERY_RESULT_BACKEND.startswith("file://"):
+            os.makedirs(settings.CELERY_RESULT_BACKEND.removeprefix("file://"), exist_ok=True)
+    else:
+        broker_options = {"visibility_timeout": 60 * 60}
+
+    app.conf.update(
+        broker_transport_options=broker_options,
+        broker_connection_retry_on_startup=True,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_expires=60 * 60 * 24,
+        timezone="UTC",
+        task_default_queue="default",
+        task_queues=(Queue("default"), Queue("media")),
+        task_routes={"creators.tasks.*": {"queue": "media"}},
+        # Tasks are written to be idempotent, so a worker that dies mid-task
+        # leaves the message to be redelivered instead of lost.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=5 * 60,
+        task_time_limit=6 * 60,
+        beat_schedule_filename=str(settings.CELERY_BEAT_SCHEDULE_FILE),
+        beat_schedule={
+            "clear-expired-sessions": {
+                "task": "platform.tasks.sessions_clear_expired_task",
+                "schedule": 60 * 60 * 6,
+            },
+        },
+    )
+
+
+_configure()
+app.autodiscover_tasks()

@@ -1,0 +1,83 @@
+"""Forms of the core app. They parse input only; the rules live in ``platform.services``."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django_countries import countries
+
+from platform import age
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((str(code), str(name)) for code, name in countries)]
+
+
+class DateOfBirthInput(forms.DateInput):
+    """A plain date box: no pre-filled date and no hint of which answer gets in."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class PlaceFieldsMixin(forms.Form):
+    country = forms.TypedChoiceField(choices=_country_choices, required=False)
+    region = forms.CharField(
+        required=False,
+        max_length=100,
+        help_text="Optional: your state, province or region, for the Local feed.",
+        widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off"}),
+    )
+
+
+class SignUpForm(PlaceFieldsMixin, forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    display_name = forms.CharField(max_length=50, widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
+    date_of_birth = forms.DateField(widget=DateOfBirthInput(), label="Date of birth")
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common or all-numeric password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = ["email", "display_name", "date_of_birth", "country", "region", "password1", "password2"]
+
+    def clean_date_of_birth(self) -> Any:
+        value = self.cleaned_data["date_of_birth"]
+        problem = age.date_of_birth_problem(date_of_birth=value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return cleaned
+
+
+class AccountSettingsForm(PlaceFieldsMixin, forms.Form):
+    display_name = forms.CharField(max_length=50)
+    is_private = forms.BooleanField(
+        required=False,
+        label="Private account",
+        help_text="Only followers you approve see your profile and videos.",
+    )
+    field_order = ["display_name", "country", "region", "is_private"]
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's log-in form; its one error message never says whether the email exists."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})

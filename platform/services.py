@@ -1,0 +1,118 @@
+"""Writes of the core app: signing up, changing an account and recording audit entries."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from platform import age
+from platform.models import AuditEntry, User, email_normalize
+from platform.regions import region_resolve
+
+
+class AgeRefused(ValidationError):
+    """The person is too young to have an account."""
+
+
+def audit_record(
+    *, actor: User | None, action: str, target: Any, detail: dict[str, Any] | None = None
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        detail=detail or {},
+    )
+
+
+def _place_clean(*, country: str, region: str) -> tuple[str, str]:
+    country = (country or "").strip().upper()
+    if not region.strip():
+        return country, ""
+    if not country:
+        raise ValidationError({"region": "Choose a country before a region."})
+    code = region_resolve(country_code=country, value=region)
+    if code is None:
+        raise ValidationError({"region": "That is not a region of the chosen country."})
+    return country, code
+
+
+def user_sign_up(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    date_of_birth: datetime.date,
+    country: str = "",
+    region: str = "",
+) -> User:
+    """Create an account, applying the age policy; raises ValidationError and writes nothing on bad input."""
+    problem = age.date_of_birth_problem(date_of_birth=date_of_birth)
+    if problem:
+        raise ValidationError({"date_of_birth": problem})
+    policy = age.policy_for(date_of_birth=date_of_birth)
+    if not policy.may_sign_up:
+        raise AgeRefused(
+            {"date_of_birth": "Sorry, you are not old enough to use Joyreel."}, code="age_refused"
+        )
+    email = email_normalize(email)
+    validate_email(email)
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError({"display_name": "Please choose a display name."})
+    country, region = _place_clean(country=country, region=region)
+    user = User(
+        email=email,
+        display_name=display_name,
+        date_of_birth=date_of_birth,
+        country=country,
+        region=region,
+        is_private=policy.is_private_by_default,
+    )
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": "An account with this email already exists."}, code="taken")
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # a concurrent sign-up with the same address won the race
+        raise ValidationError({"email": "An account with this email already exists."}) from error
+    return user
+
+
+def user_update_settings(
+    *, user: User, display_name: str, country: str, region: str, is_private: bool
+) -> User:
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError({"display_name": "Please choose a display name."})
+    country, region = _place_clean(country=country, region=region)
+    user.display_name = display_name
+    user.country = country
+    user.region = region
+    user.is_private = is_private
+    user.save(update_fields=["display_name", "country", "region", "is_private"])
+    return user
+
+
+def user_set_verified_publisher(*, actor: User, user: User, is_verified: bool) -> User:
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_verified_publisher == is_verified:
+            return locked
+        locked.is_verified_publisher = is_verified
+        locked.save(update_fields=["is_verified_publisher"])
+        audit_record(
+            actor=actor,
+            action="publisher.verify" if is_verified else "publisher.unverify",
+            target=locked,
+        )
+    return locked

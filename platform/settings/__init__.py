@@ -1,0 +1,1 @@
+"""Settings modules: ``local`` (embedded defaults), ``test`` and ``production``; all share ``base``."""

@@ -1,0 +1,35 @@
+"""Production settings: everything secret or host-specific must come from the environment."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without it
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+if not SECRET_KEY or not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Production needs SECRET_KEY and ALLOWED_HOSTS in the environment.")
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite is fine for one machine; say so loudly rather than guess.
+    import logging
+
+    logging.getLogger(__name__).warning("Production settings are running on SQLite.")

@@ -1,0 +1,40 @@
+"""The site's URLs: pages, accounts, the admin, the API and its docs, and the health check."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from platform import views
+from platform.forms import EmailAuthenticationForm
+
+admin.site.site_header = "Joyreel administration"
+admin.site.site_title = "Joyreel admin"
+admin.site.index_title = "Run the site"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guidelines/", views.guidelines, name="guidelines"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/settings/", views.account_settings, name="account_settings"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/v1/", include("platform.api.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

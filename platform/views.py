@@ -1,0 +1,132 @@
+"""Site pages of the core app: home, guidelines, sign-up, account settings and the health check."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from platform import services
+from platform.forms import AccountSettingsForm, SignUpForm
+from platform.models import User
+from platform.regions import regions_of
+
+# A signed cookie that remembers a refused (too young) sign-up for a while, so
+# the form cannot simply be retried with an older date straight away.
+AGE_GATE_COOKIE = "joyreel_age_gate"
+AGE_GATE_SALT = "platform.signup.age-gate"
+
+
+def signup_is_blocked(request: HttpRequest) -> bool:
+    try:
+        value = request.get_signed_cookie(
+            AGE_GATE_COOKIE, salt=AGE_GATE_SALT, max_age=settings.SIGNUP_AGE_BLOCK_SECONDS
+        )
+    except (KeyError, signing.BadSignature):
+        return False
+    return value == "refused"
+
+
+def signup_block(response: HttpResponse) -> HttpResponse:
+    response.set_signed_cookie(
+        AGE_GATE_COOKIE,
+        "refused",
+        salt=AGE_GATE_SALT,
+        max_age=settings.SIGNUP_AGE_BLOCK_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "platform/home.html")
+
+
+def guidelines(request: HttpRequest) -> HttpResponse:
+    return render(request, "platform/guidelines.html")
+
+
+@never_cache
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    if signup_is_blocked(request):
+        return render(request, "registration/signup_refused.html", status=403)
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_sign_up(
+                email=data["email"],
+                password=data["password1"],
+                display_name=data["display_name"],
+                date_of_birth=data["date_of_birth"],
+                country=data["country"],
+                region=data["region"],
+            )
+        except services.AgeRefused:
+            return signup_block(render(request, "registration/signup_refused.html", status=403))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Joyreel, {user.display_name}!")
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    initial = {
+        "display_name": user.display_name,
+        "country": user.country.code or "",
+        "region": user.region,
+        "is_private": user.is_private,
+    }
+    form = AccountSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_settings(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your settings are saved.")
+            return redirect("account_settings")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "regions": regions_of(user.country.code or "")}
+    return render(request, "platform/account_settings.html", context, status=status)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers a query and the Celery broker accepts a connection."""
+    from platform.celery import app
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # report, never crash, a health check
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as error:
+        checks["broker"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
