@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -46,6 +47,19 @@ def signup_block(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def form_add_service_errors(
+    form: Form, error: ValidationError, renames: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError at the form's fields (the service may name them differently)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    renames = renames or {}
+    for field, errors in error.error_dict.items():
+        name = renames.get(field, field)
+        form.add_error(name if name in form.fields else None, errors)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "platform/home.html")
 
@@ -75,7 +89,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except services.AgeRefused:
             return signup_block(render(request, "registration/signup_refused.html", status=403))
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error, renames={"password": "password1"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Joyreel, {user.display_name}!")
@@ -99,13 +113,22 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.user_update_settings(user=user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("account_settings")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "regions": regions_of(user.country.code or "")}
     return render(request, "platform/account_settings.html", context, status=status)
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: object
+) -> HttpResponse:
+    """django-axes' lockout response: JSON for API clients, a page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Too many failed log-ins. Try again later."}, status=429)
+    return render(request, "registration/locked_out.html", status=429)
 
 
 @require_GET

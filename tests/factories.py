@@ -1,0 +1,39 @@
+"""factory_boy factories shared by the whole suite."""
+
+import datetime
+
+import factory
+
+from platform import age
+from platform.models import User
+
+TEST_PASSWORD = "a-long-test-password"
+
+
+def born_years_ago(years: int, *, days: int = 0) -> datetime.date:
+    """A birthday exactly ``years`` ago today (29 Feb falls back to 28 Feb), shifted by ``days``."""
+    today = age.today()
+    try:
+        birthday = today.replace(year=today.year - years)
+    except ValueError:
+        birthday = today.replace(year=today.year - years, day=28)
+    return birthday + datetime.timedelta(days=days)
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    display_name = factory.Faker("first_name")
+    date_of_birth = factory.LazyFunction(lambda: born_years_ago(30))
+    country = "DE"
+    region = "DE-BY"
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def saved(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        # factory_boy passes the built object; save once after set_password ran.
+        if create:
+            obj.save()

@@ -1,0 +1,132 @@
+"""Things that need a fresh interpreter: the stdlib ``platform`` shim, the Celery worker, deploy checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def clean_environ():
+    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def run_python(*args, env=None, timeout=120):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean_environ(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_stdlib_platform_and_uuid_still_work_from_the_project_root():
+    code = (
+        "import platform, uuid, sys;"
+        "assert platform.__file__.endswith('platform/__init__.py'), platform.__file__;"
+        "print(platform.system(), platform.python_version(), platform.machine());"
+        "print(uuid.uuid4().version)"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 0, result.stderr
+    system, version, machine = result.stdout.splitlines()[0].split()
+    assert system == __import__("platform").system()
+    assert version == ".".join(str(part) for part in sys.version_info[:3])
+    assert machine
+    assert result.stdout.splitlines()[1] == "4"
+
+
+def test_celery_app_starts_in_a_fresh_interpreter():
+    code = (
+        "import django, os;"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'platform.settings.test');"
+        "django.setup();"
+        "from platform.celery import app;"
+        "app.loader.import_default_modules();"
+        "print(sorted(q.name for q in app.conf.task_queues));"
+        "print('platform.tasks.ping_task' in app.tasks, app.conf.task_acks_late, app.conf.task_serializer)"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["['default', 'media']", "True True json"]
+
+
+def test_a_real_worker_process_runs_a_task():
+    from platform.tasks import ping_task
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "platform.celery",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "platform.settings.test"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        result = ping_task.apply_async(queue=queue)
+        assert result.get(timeout=60) == "pong"
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert "Traceback" not in output
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "platform.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "joyreel.example",
+    }
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_settings_refuse_to_start_without_secrets(missing):
+    env = {key: value for key, value in clean_environ().items() if key not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "platform.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "joyreel.example",
+        }
+    )
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr

@@ -1,0 +1,76 @@
+"""Site pages, the health check, the API schema and docs, and the demo data command."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from platform.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["home", "guidelines", "signup", "login", "password_reset"])
+def test_public_pages_render_with_the_mobile_viewport(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert '<meta name="viewport" content="width=device-width' in response.content.decode()
+
+
+def test_unknown_page_is_a_friendly_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_healthz_fails_when_the_broker_is_unreachable(client, settings):
+    from platform.celery import app
+
+    original = app.conf.broker_url
+    app.conf.update(broker_url="redis://127.0.0.1:1/0")
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        app.conf.update(broker_url=original)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["database"] == "ok"
+    assert body["broker"].startswith("error: ")
+
+
+def test_openapi_schema_lists_the_account_endpoints(client):
+    response = client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in ["/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me"]:
+        assert path in paths
+    assert "201" in paths["/api/v1/auth/signup"]["post"]["responses"]
+
+
+def test_api_docs_are_served_from_our_own_static_files(client):
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_seed_demo_is_idempotent(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert User.objects.count() == 4
+    admin = User.objects.get(email="admin@joyreel.localhost")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert admin.check_password("joyreel-demo")
+    assert output.count("(created)") == 4
+    assert output.count("(exists)") == 4
+    assert "viewer@joyreel.localhost" in output
