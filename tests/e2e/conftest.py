@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-
 CHROMIUM = os.environ.get("JOYREEL_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
