@@ -72,3 +72,11 @@ def test_seed_demo_is_idempotent(capsys):
     assert output.count("(created)") == 4
     assert output.count("(exists)") == 4
     assert "viewer@joyreel.localhost" in output
+
+
+def test_server_error_page_renders_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
