@@ -1,6 +1,5 @@
 """Admin for accounts and the audit log: what a moderator needs to find and act on people."""
 
-import datetime
 from typing import Any
 
 from django.contrib import admin, messages
@@ -24,29 +23,7 @@ class AgeBandFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return None
-        if value == age.AgeBand.UNKNOWN:
-            return queryset.filter(date_of_birth__isnull=True)
-        today = age.today()
-
-        def born_years_ago(years: int) -> datetime.date:
-            try:
-                return today.replace(year=today.year - years)
-            except ValueError:  # today is 29 February
-                return today.replace(year=today.year - years, day=28)
-
-        # Age >= n  <=>  born on or before the day n years ago.
-        bounds = {
-            age.AgeBand.UNDER_13: (None, 13),
-            age.AgeBand.TEEN_13_15: (13, 16),
-            age.AgeBand.TEEN_16_17: (16, 18),
-            age.AgeBand.ADULT: (18, None),
-        }[age.AgeBand(value)]
-        low, high = bounds
-        if low is not None:
-            queryset = queryset.filter(date_of_birth__lte=born_years_ago(low))
-        if high is not None:
-            queryset = queryset.filter(date_of_birth__gt=born_years_ago(high))
-        return queryset
+        return queryset.filter(age.date_of_birth_lookup(band=age.AgeBand(value)))
 
 
 class JoyreelUserCreationForm(AdminUserCreationForm[User]):

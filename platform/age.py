@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 OLDEST_PLAUSIBLE_AGE = 120
@@ -90,3 +91,36 @@ def date_of_birth_problem(*, date_of_birth: datetime.date, on: datetime.date | N
     if age_on(date_of_birth=date_of_birth, on=on) > OLDEST_PLAUSIBLE_AGE:
         return f"Please check the year: that would make you older than {OLDEST_PLAUSIBLE_AGE}."
     return None
+
+
+def years_ago(*, years: int, on: datetime.date | None = None) -> datetime.date:
+    """The date ``years`` before ``on``; 29 February falls back to 28 February."""
+    on = on or today()
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+_BAND_YEARS: dict[AgeBand, tuple[int | None, int | None]] = {
+    AgeBand.UNDER_13: (None, 13),
+    AgeBand.TEEN_13_15: (13, 16),
+    AgeBand.TEEN_16_17: (16, 18),
+    AgeBand.ADULT: (18, None),
+}
+
+
+def date_of_birth_lookup(*, band: AgeBand, prefix: str = "", on: datetime.date | None = None) -> Q:
+    """A query on ``<prefix>date_of_birth`` that matches exactly the people in ``band`` today."""
+    field = f"{prefix}date_of_birth"
+    if band == AgeBand.UNKNOWN:
+        return Q(**{f"{field}__isnull": True})
+    low, high = _BAND_YEARS[band]
+    query = Q()
+    # Age >= n  <=>  born on or before the day n years ago; the leap-day rule of
+    # ``age_on`` (a 29 February birthday counts on 1 March) matches this boundary.
+    if low is not None:
+        query &= Q(**{f"{field}__lte": years_ago(years=low, on=on)})
+    if high is not None:
+        query &= Q(**{f"{field}__gt": years_ago(years=high, on=on)})
+    return query

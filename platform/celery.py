@@ -40,7 +40,10 @@ def _configure() -> None:
         timezone="UTC",
         task_default_queue="default",
         task_queues=(Queue("default"), Queue("media")),
-        task_routes={"creators.tasks.*": {"queue": "media"}},
+        task_routes={
+            "creators.tasks.video_process_task": {"queue": "media"},
+            "creators.tasks.video_render_task": {"queue": "media"},
+        },
         # Tasks are written to be idempotent, so a worker that dies mid-task
         # leaves the message to be redelivered instead of lost.
         task_acks_late=True,
@@ -53,6 +56,11 @@ def _configure() -> None:
             "clear-expired-sessions": {
                 "task": "platform.tasks.sessions_clear_expired_task",
                 "schedule": 60 * 60 * 6,
+            },
+            "recover-stuck-videos": {
+                "task": "creators.tasks.videos_recover_stuck_task",
+                "schedule": 60 * 5,
+                "options": {"queue": "default"},
             },
         },
     )

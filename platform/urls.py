@@ -32,6 +32,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("platform.api.urls")),
+    path("api/v1/", include("creators.api.urls")),
+    path("", include("creators.urls")),
 ]
 
 if settings.DEBUG:

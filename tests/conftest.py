@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests.clips import clips  # noqa: F401  (a session fixture shared by every folder)
 from tests.factories import UserFactory
 
 

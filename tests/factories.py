@@ -1,9 +1,12 @@
 """factory_boy factories shared by the whole suite."""
 
 import datetime
+import uuid
 
 import factory
+from django.utils import timezone
 
+from creators.models import CreatorProfile, Video
 from platform import age
 from platform.models import User
 
@@ -37,3 +40,29 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         # factory_boy passes the built object; save once after set_password ran.
         if create:
             obj.save()
+
+
+class CreatorFactory(factory.django.DjangoModelFactory[CreatorProfile]):
+    class Meta:
+        model = CreatorProfile
+
+    user = factory.SubFactory(UserFactory)
+    handle = factory.Sequence(lambda n: f"creator_{n}")
+    display_name = factory.Faker("name")
+
+
+class VideoFactory(factory.django.DjangoModelFactory[Video]):
+    """A published video row; its files are only names (tests of media use real clips)."""
+
+    class Meta:
+        model = Video
+
+    owner = factory.SubFactory(CreatorFactory)
+    caption = factory.Sequence(lambda n: f"Video number {n}")
+    state = Video.State.PUBLISHED
+    duration = 3.0
+    width, height, fps = 320, 568, 30.0
+    trim_start, trim_end = 0.0, 3.0
+    public_id = factory.LazyFunction(uuid.uuid4)
+    original = factory.LazyAttribute(lambda video: f"videos/{video.public_id.hex}/original.mp4")
+    published_at = factory.LazyFunction(timezone.now)

@@ -210,5 +210,17 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Uploads always stream to a temporary file (never held in memory) and stop at the size limit.
+FILE_UPLOAD_HANDLERS = ["platform.uploads.LimitedTemporaryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=512)
+VIDEO_MAX_SECONDS = env.float("VIDEO_MAX_SECONDS", default=600.0)
+VIDEO_MAX_PIXELS = env.int("VIDEO_MAX_PIXELS", default=4096 * 4096)
+# A video whose worker has been silent this long is re-queued by the recovery job.
+VIDEO_STUCK_AFTER_SECONDS = env.int(
+    "VIDEO_STUCK_AFTER_SECONDS", default=32 * 60
+)  # past the render task's hard limit
+
 # Joyreel's own knobs.
 SIGNUP_AGE_BLOCK_SECONDS = env.int("SIGNUP_AGE_BLOCK_SECONDS", default=60 * 60 * 24)

@@ -1,0 +1,1 @@
+"""The creators JSON API: profiles, follows, topics and the studio's videos."""

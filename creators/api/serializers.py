@@ -1,0 +1,119 @@
+"""Input and output serializers of the creators API."""
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from creators.models import CreatorProfile, Topic, Video
+
+
+class TopicSerializer(serializers.ModelSerializer[Topic]):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "description", "is_curated"]
+
+
+class CreatorOutputSerializer(serializers.ModelSerializer[CreatorProfile]):
+    avatar_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreatorProfile
+        fields = ["handle", "display_name", "bio", "links", "follower_count", "avatar_url", "url"]
+
+    def get_avatar_url(self, obj: CreatorProfile) -> str | None:
+        if not obj.avatar_large.name:
+            return None
+        return reverse("creators:avatar", args=[obj.handle, "large"])
+
+    def get_url(self, obj: CreatorProfile) -> str:
+        return obj.get_absolute_url()
+
+
+class CreatorInputSerializer(serializers.Serializer[Any]):
+    handle = serializers.CharField(max_length=31, required=False)
+    display_name = serializers.CharField(max_length=50)
+    bio = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    links = serializers.ListField(child=serializers.CharField(max_length=300), required=False, default=list)
+
+
+class VideoOutputSerializer(serializers.ModelSerializer[Video]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    creator = serializers.CharField(source="owner.handle", read_only=True)
+    hashtags = serializers.SerializerMethodField()
+    topics = serializers.SerializerMethodField()
+    poster_url = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Video
+        fields = [
+            "id",
+            "creator",
+            "caption",
+            "hashtags",
+            "topics",
+            "visibility",
+            "content_level",
+            "duration",
+            "width",
+            "height",
+            "published_at",
+            "poster_url",
+            "video_url",
+        ]
+
+    def get_hashtags(self, obj: Video) -> list[str]:
+        return [hashtag.name for hashtag in obj.hashtags.all()]
+
+    def get_topics(self, obj: Video) -> list[str]:
+        return [video_topic.topic.slug for video_topic in obj.video_topics.all()]
+
+    def get_poster_url(self, obj: Video) -> str | None:
+        return reverse("creators:video_file", args=[obj.public_id, "poster"]) if obj.poster.name else None
+
+    def get_video_url(self, obj: Video) -> str | None:
+        if not obj.rendition.name:
+            return None
+        return reverse("creators:video_file", args=[obj.public_id, "video"]) + f"?v={obj.rendition_version}"
+
+
+class StudioVideoOutputSerializer(VideoOutputSerializer):
+    preview_url = serializers.SerializerMethodField()
+
+    class Meta(VideoOutputSerializer.Meta):
+        fields = [
+            *VideoOutputSerializer.Meta.fields,
+            "state",
+            "failure_reason",
+            "moderation_state",
+            "moderation_reason",
+            "original_filename",
+            "trim_start",
+            "trim_end",
+            "pending_trim_start",
+            "pending_trim_end",
+            "rendition_duration",
+            "created_at",
+            "preview_url",
+        ]
+
+    def get_preview_url(self, obj: Video) -> str | None:
+        return reverse("creators:video_file", args=[obj.public_id, "preview"]) if obj.preview.name else None
+
+
+class UploadInputSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class VideoDetailsInputSerializer(serializers.Serializer[Any]):
+    caption = serializers.CharField(max_length=2200, allow_blank=True, required=False)
+    topics = serializers.ListField(child=serializers.SlugField(), required=False)
+    visibility = serializers.ChoiceField(choices=Video.Visibility.choices, required=False)
+    content_level = serializers.ChoiceField(choices=Video.ContentLevel.choices, required=False)
+
+
+class TrimInputSerializer(serializers.Serializer[Any]):
+    start = serializers.FloatField(min_value=0)
+    end = serializers.FloatField(min_value=0)

@@ -1,0 +1,26 @@
+"""URLs of the creators API under ``/api/v1/``."""
+
+from django.urls import path, re_path
+
+from creators.api import views
+
+HANDLE = r"(?P<handle>[A-Za-z0-9_.]{1,30})"
+
+urlpatterns = [
+    path("topics", views.TopicListView.as_view(), name="api-topics"),
+    re_path(rf"^creators/{HANDLE}$", views.CreatorDetailView.as_view(), name="api-creator"),
+    re_path(rf"^creators/{HANDLE}/videos$", views.CreatorVideoListView.as_view(), name="api-creator-videos"),
+    re_path(rf"^creators/{HANDLE}/follow$", views.FollowView.as_view(), name="api-follow"),
+    path("videos/<uuid:public_id>", views.VideoDetailView.as_view(), name="api-video"),
+    path("studio/profile", views.StudioProfileView.as_view(), name="api-studio-profile"),
+    path("studio/videos", views.StudioVideoListView.as_view(), name="api-studio-videos"),
+    path("studio/videos/<uuid:public_id>", views.StudioVideoDetailView.as_view(), name="api-studio-video"),
+    path(
+        "studio/videos/<uuid:public_id>/publish",
+        views.StudioVideoPublishView.as_view(),
+        name="api-studio-publish",
+    ),
+    path(
+        "studio/videos/<uuid:public_id>/retry", views.StudioVideoRetryView.as_view(), name="api-studio-retry"
+    ),
+]

@@ -1,0 +1,242 @@
+"""Creators API views; every lookup is scoped to what the requester may see or owns."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, parsers, permissions, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from creators import selectors, services
+from creators.api.serializers import (
+    CreatorInputSerializer,
+    CreatorOutputSerializer,
+    StudioVideoOutputSerializer,
+    TopicSerializer,
+    TrimInputSerializer,
+    UploadInputSerializer,
+    VideoDetailsInputSerializer,
+    VideoOutputSerializer,
+)
+from creators.models import CreatorProfile, Topic, Video
+from platform.models import User
+
+
+def as_drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+def own_profile(request: Request) -> CreatorProfile:
+    profile = CreatorProfile.objects.filter(user_id=request.user.pk or 0).select_related("user").first()
+    if profile is None:
+        raise Http404("Create a creator profile first.")
+    return profile
+
+
+def _video_queryset(queryset: QuerySet[Video]) -> QuerySet[Video]:
+    return queryset.select_related("owner").prefetch_related("hashtags", "video_topics__topic")
+
+
+class TopicListView(generics.ListAPIView[Topic]):
+    serializer_class = TopicSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    queryset = Topic.objects.all()
+
+
+class CreatorDetailView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=CreatorOutputSerializer)
+    def get(self, request: Request, handle: str) -> Response:
+        profile = selectors.profile_get(handle=handle)
+        if profile is None:
+            raise Http404
+        return Response(CreatorOutputSerializer(profile).data)
+
+
+class CreatorVideoListView(generics.ListAPIView[Video]):
+    serializer_class = VideoOutputSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self) -> QuerySet[Video]:
+        profile = selectors.profile_get(handle=self.kwargs["handle"])
+        if profile is None or not selectors.profile_is_visible(profile=profile, viewer=self.request.user):
+            return Video.objects.none()
+        return _video_queryset(selectors.profile_videos(profile=profile, viewer=self.request.user))
+
+
+class FollowView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: None, 200: None})
+    def post(self, request: Request, handle: str) -> Response:
+        profile = selectors.profile_get(handle=handle)
+        if profile is None:
+            raise Http404
+        assert isinstance(request.user, User)
+        try:
+            follow = services.follow_create(follower=request.user, creator=profile)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response({"status": follow.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        profile = selectors.profile_get(handle=handle)
+        if profile is None:
+            raise Http404
+        assert isinstance(request.user, User)
+        services.follow_delete(follower=request.user, creator=profile)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VideoDetailView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=VideoOutputSerializer)
+    def get(self, request: Request, public_id: str) -> Response:
+        video = selectors.video_get_visible(public_id=public_id, viewer=request.user)
+        if video is None:
+            raise Http404
+        return Response(VideoOutputSerializer(video).data)
+
+
+class StudioProfileView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=CreatorOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(CreatorOutputSerializer(own_profile(request)).data)
+
+    @extend_schema(request=CreatorInputSerializer, responses={201: CreatorOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = CreatorInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assert isinstance(request.user, User)
+        data = serializer.validated_data
+        if not data.get("handle"):
+            raise ValidationError({"handle": ["This field is required."]})
+        try:
+            profile = services.creator_profile_create(user=request.user, **data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(CreatorOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CreatorInputSerializer, responses=CreatorOutputSerializer)
+    def put(self, request: Request) -> Response:
+        profile = own_profile(request)
+        serializer = CreatorInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.creator_profile_update(
+                profile=profile,
+                display_name=data["display_name"],
+                bio=data["bio"],
+                links=data["links"],
+                region=profile.region,
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(CreatorOutputSerializer(profile).data)
+
+
+class StudioVideoListView(generics.ListAPIView[Video]):
+    """The caller's own videos in every state; POST uploads a new one (multipart, field ``file``)."""
+
+    serializer_class = StudioVideoOutputSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+    def get_queryset(self) -> QuerySet[Video]:
+        return _video_queryset(selectors.studio_videos(owner=own_profile(self.request)))
+
+    @extend_schema(request=UploadInputSerializer, responses={201: StudioVideoOutputSerializer})
+    def post(self, request: Request) -> Response:
+        profile = own_profile(request)
+        if getattr(request._request, "upload_too_large", False):
+            return Response(
+                {"detail": "The file is too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+            )
+        serializer = UploadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            video = services.video_upload(owner=profile, upload=serializer.validated_data["file"])
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(StudioVideoOutputSerializer(video).data, status=status.HTTP_201_CREATED)
+
+
+class StudioVideoDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _video(self, request: Request, public_id: str) -> Video:
+        video = selectors.studio_video_get(owner=own_profile(request), public_id=public_id)
+        if video is None:
+            raise Http404
+        return video
+
+    @extend_schema(responses=StudioVideoOutputSerializer)
+    def get(self, request: Request, public_id: str) -> Response:
+        return Response(StudioVideoOutputSerializer(self._video(request, public_id)).data)
+
+    @extend_schema(request=VideoDetailsInputSerializer, responses=StudioVideoOutputSerializer)
+    def patch(self, request: Request, public_id: str) -> Response:
+        video = self._video(request, public_id)
+        serializer = VideoDetailsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = serializer.validated_data
+        try:
+            services.video_update_details(
+                video=video,
+                caption=data.get("caption", video.caption),
+                topic_slugs=data.get("topics", [vt.topic.slug for vt in video.video_topics.all()]),
+                visibility=data.get("visibility", video.visibility),
+                content_level=data.get("content_level", video.content_level),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(StudioVideoOutputSerializer(self._video(request, public_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, public_id: str) -> Response:
+        services.video_delete(video=self._video(request, public_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StudioVideoPublishView(StudioVideoDetailView):
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=TrimInputSerializer, responses={202: StudioVideoOutputSerializer})
+    def post(self, request: Request, public_id: str) -> Response:
+        video = self._video(request, public_id)
+        serializer = TrimInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.video_publish(video=video, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(
+            StudioVideoOutputSerializer(self._video(request, public_id)).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class StudioVideoRetryView(StudioVideoDetailView):
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=None, responses={202: StudioVideoOutputSerializer})
+    def post(self, request: Request, public_id: str) -> Response:
+        video = self._video(request, public_id)
+        try:
+            services.video_retry(video=video)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(
+            StudioVideoOutputSerializer(self._video(request, public_id)).data, status=status.HTTP_202_ACCEPTED
+        )

@@ -1,0 +1,68 @@
+"""Studio forms. They parse input only; rules live in ``creators.services``."""
+
+from typing import Any
+
+from django import forms
+
+from creators.models import Topic, Video
+
+
+class CreatorProfileForm(forms.Form):
+    handle = forms.CharField(
+        max_length=31, help_text="Your address on Joyreel: joyreel/@handle. Letters, digits, _ and ."
+    )
+    display_name = forms.CharField(max_length=50)
+    bio = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    links = forms.CharField(
+        required=False,
+        max_length=1200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Up to 5 web addresses, one per line.",
+    )
+
+    def __init__(self, *args: Any, handle_locked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if handle_locked:
+            self.fields["handle"].disabled = True
+            self.fields["handle"].help_text = "Handles can't be changed."
+
+    def clean_links(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        help_text="A JPEG, PNG, WebP or GIF up to 5 MB; we crop it to a square.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Video file",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "video/mp4,video/quicktime,video/webm,video/x-matroska"}
+        ),
+    )
+
+
+class VideoDetailsForm(forms.Form):
+    caption = forms.CharField(
+        required=False,
+        max_length=2200,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Say something — #hashtags are picked up"}),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="STEM and News appear in their feeds after a reviewer approves.",
+    )
+    visibility = forms.ChoiceField(choices=Video.Visibility.choices)
+    content_level = forms.ChoiceField(choices=Video.ContentLevel.choices, label="Content level")
+
+
+class TrimForm(forms.Form):
+    start = forms.FloatField(min_value=0, widget=forms.NumberInput(attrs={"step": "0.001"}))
+    end = forms.FloatField(min_value=0, widget=forms.NumberInput(attrs={"step": "0.001"}))

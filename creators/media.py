@@ -1,0 +1,856 @@
+"""Every ffmpeg job Joyreel runs on creator uploads: probe, poster, trim preview and the publish encode.
+
+The uploads are untrusted, so every input goes through the same door (`_input_args`): the
+magic bytes are sniffed first, the demuxer is forced, only the `file` protocol is allowed,
+the path is passed as `file:<absolute path>`, decoders get a pixel cap and every run has a
+timeout. Limits arrive as keyword arguments; this module reads no settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import subprocess
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import imageio_ffmpeg
+from moviepy.video.io.ffmpeg_reader import FFmpegInfosParser
+from PIL import Image
+
+# The publish encode. Tuples so nobody appends to the shared value by accident.
+PUBLISH_VIDEO_ARGS: tuple[str, ...] = (
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-crf",
+    "23",
+    "-profile:v",
+    "high",
+    "-pix_fmt",
+    "yuv420p",
+)
+PUBLISH_AUDIO_ARGS: tuple[str, ...] = ("-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2")
+PUBLISH_MAX_SHORT_SIDE = 1080
+PUBLISH_KEYFRAME_SECONDS = 2.0
+
+PREVIEW_VIDEO_ARGS: tuple[str, ...] = (
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-crf",
+    "28",
+    "-pix_fmt",
+    "yuv420p",
+)
+PREVIEW_AUDIO_ARGS: tuple[str, ...] = ("-c:a", "aac", "-b:a", "96k")
+PREVIEW_MAX_SHORT_SIDE = 540
+# The trim editor scrubs the preview; a keyframe every second keeps seeking snappy.
+PREVIEW_KEYFRAME_SECONDS = 1.0
+
+POSTER_MAX_LONG_SIDE = 720
+POSTER_JPEG_QUALITY = 85
+
+# Display-matrix rotation is only meaningful for right angles; anything else is refused.
+RIGHT_ANGLES = (0, 90, 180, 270)
+
+_DEMUXERS = {"mov": "mov", "matroska": "matroska"}
+_STDERR_TAIL_CHARS = 2000
+# ffmpeg allocates frames at the codec's aligned size (h264 pads to 16 px and adds 2 rows), so
+# the decoder cap derived from a probed size gets one 64 px block of slack on each side.
+_DECODER_ALIGNMENT = 64
+# While probing the size is not known yet; the cap only has to stop a huge bitstream from
+# being decoded, the exact limit is checked against the declared size afterwards.
+_PROBE_DECODER_CAP_FACTOR = 2
+# The demux pass is allowed to end this much before the declared duration (rounding,
+# unequal track lengths); a file cut during upload ends far earlier.
+_TRUNCATION_TOLERANCE_SECONDS = 0.5
+_TRUNCATION_TOLERANCE_RATIO = 0.02
+# Messages the demuxers print when a file is cut short or has damaged packets.
+_DAMAGE_MARKERS = (
+    "partial file",
+    "file ended prematurely",
+    "packet corrupt",
+    "corrupt input packet",
+    "moov atom not found",
+)
+# Image formats that use ISO-BMFF boxes; ffmpeg's mov demuxer would read them, but they are
+# pictures, and saying so is the more helpful refusal.
+_IMAGE_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"})
+
+
+class MediaError(Exception):
+    """A file that cannot be used: `reason` is for people, `detail` (ffmpeg's stderr tail) for logs."""
+
+    def __init__(self, reason: str, *, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProbeResult:
+    """What an upload contains. `width` and `height` are the display size, after rotation."""
+
+    container: str
+    duration: float
+    width: int
+    height: int
+    # Clockwise degrees a player turns the stored frames, as phones write it (the legacy
+    # `rotate` tag; ffmpeg prints the same matrix as a counter-clockwise "rotation of -90").
+    rotation: int
+    fps: float
+    video_codec: str
+    pixel_format: str
+    has_audio: bool
+    audio_codec: str | None
+
+    @property
+    def is_browser_playable(self) -> bool:
+        return (
+            self.container == "mov"
+            and self.video_codec == "h264"
+            and self.pixel_format == "yuv420p"
+            and self.audio_codec in (None, "aac")
+        )
+
+
+def sniff_container(*, path: Path) -> str:
+    """Return "mov" (ISO-BMFF) or "matroska" (EBML) from the magic bytes, or refuse the file."""
+    if not path.is_file():
+        # Not only missing files: a FIFO or device would block or never end.
+        raise MediaError("The upload could not be found.")
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if not head:
+        raise MediaError("The file is empty.")
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        if head[8:12] in _IMAGE_BRANDS:
+            raise MediaError("This file is a picture, not a video.")
+        return "mov"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"
+    raise MediaError(_refusal_for(head=head))
+
+
+def probe(*, path: Path, max_seconds: float, max_pixels: int, timeout: float = 30) -> ProbeResult:
+    """Read the header, enforce the limits, then demux every packet to prove the file is whole.
+
+    Nothing is decoded beyond ffmpeg's own stream detection (which runs under a pixel cap)
+    before the declared size and duration have passed the limits.
+    """
+    if max_seconds <= 0 or max_pixels <= 0:
+        raise ValueError("max_seconds and max_pixels must be positive")
+    container = sniff_container(path=path)
+    deadline = _Deadline(seconds=timeout)
+    decoder_cap = max_pixels * _PROBE_DECODER_CAP_FACTOR
+
+    header = _run(
+        argv=[*_input_args(path=path, container=container, max_pixels=decoder_cap)],
+        timeout=deadline.remaining(),
+    )
+    header_text = header.stderr.decode("utf-8", errors="replace")
+    info = _parse_header(text=header_text)
+    declared_duration = info.duration
+
+    if declared_duration is not None and declared_duration > max_seconds:
+        raise MediaError(_too_long(seconds=declared_duration, max_seconds=max_seconds))
+    if info.width * info.height > max_pixels:
+        raise MediaError(
+            f"The video resolution {info.width}x{info.height} is larger than allowed "
+            f"({max_pixels:,} pixels at most).",
+        )
+
+    demux = _run(
+        argv=[
+            *_input_args(path=path, container=container, max_pixels=decoder_cap),
+            "-map",
+            "0:V:0",
+            "-map",
+            "0:a:0?",
+            "-c",
+            "copy",
+            "-f",
+            "null",
+            "-",
+        ],
+        timeout=deadline.remaining(),
+    )
+    demux_text = demux.stderr.decode("utf-8", errors="replace")
+    lowered = demux_text.lower()
+    if demux.returncode != 0 or any(marker in lowered for marker in _DAMAGE_MARKERS):
+        raise MediaError(_DAMAGED, detail=_tail(demux_text))
+    packets = _last_int(pattern=_FRAME_PATTERN, text=demux_text)
+    demuxed_seconds = _last_time(text=demux_text)
+    if not packets or demuxed_seconds is None:
+        raise MediaError("The video contains no frames.", detail=_tail(demux_text))
+
+    duration = declared_duration if declared_duration is not None else demuxed_seconds
+    if duration <= 0:
+        raise MediaError("The video has no length.", detail=_tail(header_text))
+    tolerance = _TRUNCATION_TOLERANCE_SECONDS + _TRUNCATION_TOLERANCE_RATIO * duration
+    if demuxed_seconds < duration - tolerance:
+        raise MediaError(_DAMAGED, detail=_tail(demux_text))
+    # A header can understate the length; the packets cannot.
+    if max(duration, demuxed_seconds) > max_seconds:
+        raise MediaError(_too_long(seconds=max(duration, demuxed_seconds), max_seconds=max_seconds))
+
+    return ProbeResult(
+        container=container,
+        duration=duration,
+        width=info.width,
+        height=info.height,
+        rotation=info.rotation,
+        fps=info.fps,
+        video_codec=info.video_codec,
+        pixel_format=info.pixel_format,
+        has_audio=info.audio_codec is not None,
+        audio_codec=info.audio_codec,
+    )
+
+
+def make_poster(
+    *,
+    source: Path,
+    destination: Path,
+    probe: ProbeResult,
+    at_seconds: float = 1.0,
+    timeout: float = 60,
+) -> None:
+    """Write an upright JPEG of the frame near `at_seconds` (never past the middle), at most 720 px long."""
+    _check_distinct(source=source, destination=destination)
+    container = sniff_container(path=source)
+    width, height = _fit_long_side(width=probe.width, height=probe.height, limit=POSTER_MAX_LONG_SIDE)
+    deadline = _Deadline(seconds=timeout)
+    # Header durations are rounded and some files end early: if the chosen instant yields
+    # no frame, the first frame will do.
+    moments = [max(0.0, min(at_seconds, probe.duration / 2)), 0.0]
+    frame = b""
+    detail = ""
+    for moment in dict.fromkeys(moments):
+        # A pipe rather than a temp file: the image2 muxer treats `%` in file names as a
+        # pattern, and there is nothing to clean up.
+        result = _run(
+            argv=[
+                *_input_args(
+                    path=source,
+                    container=container,
+                    max_pixels=_decoder_cap(probe=probe),
+                    seek_seconds=moment,
+                    autorotate=True,
+                ),
+                "-map",
+                "0:V:0",
+                "-frames:v",
+                "1",
+                "-vf",
+                f"scale={width}:{height}",
+                "-pix_fmt",
+                "rgb24",
+                "-c:v",
+                "ppm",
+                "-f",
+                "image2pipe",
+                "pipe:1",
+            ],
+            timeout=deadline.remaining(),
+        )
+        detail = _tail(result.stderr.decode("utf-8", errors="replace"))
+        if result.returncode == 0 and result.stdout:
+            frame = result.stdout
+            break
+    if not frame:
+        raise MediaError("No picture could be taken from the video.", detail=detail)
+
+    try:
+        with Image.open(BytesIO(frame), formats=["PPM"]) as image:
+            image.convert("RGB").save(destination, format="JPEG", quality=POSTER_JPEG_QUALITY)
+    except (OSError, ValueError) as error:
+        destination.unlink(missing_ok=True)
+        raise MediaError("No picture could be taken from the video.", detail=str(error)) from error
+
+
+def make_preview(*, source: Path, destination: Path, probe: ProbeResult, timeout: float = 600) -> None:
+    """Write a browser-playable MP4 for the trim editor, copying the streams when they already play."""
+    _check_distinct(source=source, destination=destination)
+    container = sniff_container(path=source)
+    audio_map = ["-map", "0:a:0"] if probe.has_audio else []
+    if probe.is_browser_playable:
+        # The display matrix travels with the copied stream and browsers honour it.
+        argv = [
+            *_input_args(path=source, container=container, max_pixels=_decoder_cap(probe=probe)),
+            "-map",
+            "0:V:0",
+            *audio_map,
+            *_STRIP_METADATA_ARGS,
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            _file_url(path=destination),
+        ]
+    else:
+        width, height = _fit_short_side(width=probe.width, height=probe.height, limit=PREVIEW_MAX_SHORT_SIDE)
+        audio_args = [*PREVIEW_AUDIO_ARGS] if probe.has_audio else ["-an"]
+        argv = [
+            *_input_args(
+                path=source,
+                container=container,
+                max_pixels=_decoder_cap(probe=probe),
+                autorotate=True,
+            ),
+            "-map",
+            "0:V:0",
+            *audio_map,
+            *_STRIP_METADATA_ARGS,
+            "-vf",
+            f"scale={width}:{height}",
+            *PREVIEW_VIDEO_ARGS,
+            "-g",
+            str(_gop(fps=probe.fps, seconds=PREVIEW_KEYFRAME_SECONDS)),
+            *audio_args,
+            "-sn",
+            "-dn",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            _file_url(path=destination),
+        ]
+    _run_to_file(argv=argv, destination=destination, timeout=timeout)
+
+
+def publish_command(
+    *,
+    source: Path,
+    destination: Path,
+    probe: ProbeResult,
+    start: float,
+    end: float,
+) -> list[str]:
+    """The exact argv `encode_range` runs: one ffmpeg pass, accurate seek, upright H.264/AAC MP4."""
+    _check_range(probe=probe, start=start, end=end)
+    container = sniff_container(path=source)
+    width, height = _fit_short_side(width=probe.width, height=probe.height, limit=PUBLISH_MAX_SHORT_SIDE)
+    length = _seconds(value=end - start)
+    audio_map = ["-map", "0:a:0"] if probe.has_audio else []
+    audio_args = ["-af", f"atrim=end={length}", *PUBLISH_AUDIO_ARGS] if probe.has_audio else ["-an"]
+    return [
+        # `-ss` before `-i` while transcoding decodes from the previous keyframe and drops
+        # frames up to `start`, so the cut is frame-accurate at keyframe-seek speed.
+        *_input_args(
+            path=source,
+            container=container,
+            max_pixels=_decoder_cap(probe=probe),
+            seek_seconds=start,
+            autorotate=True,
+        ),
+        # The exact cut is the trim filters below: `-t` alone also drops a last frame whose
+        # display would run past the end, which happens whenever `start` falls between
+        # frames. One frame of slack here only tells ffmpeg when to stop reading.
+        "-t",
+        _seconds(value=end - start + 1 / _usable_fps(fps=probe.fps)),
+        "-map",
+        "0:V:0",
+        *audio_map,
+        *_STRIP_METADATA_ARGS,
+        # Keeps the frames stamped in [start, end). Autorotate has already turned them upright
+        # and dropped the display matrix, so the output needs no rotation tag.
+        "-vf",
+        f"trim=end={length},scale={width}:{height}",
+        *PUBLISH_VIDEO_ARGS,
+        "-g",
+        str(_gop(fps=probe.fps, seconds=PUBLISH_KEYFRAME_SECONDS)),
+        *audio_args,
+        "-sn",
+        "-dn",
+        "-movflags",
+        "+faststart",
+        "-threads",
+        "0",
+        "-f",
+        "mp4",
+        _file_url(path=destination),
+    ]
+
+
+def encode_range(
+    *,
+    source: Path,
+    destination: Path,
+    probe: ProbeResult,
+    start: float,
+    end: float,
+    timeout: float = 1800,
+) -> None:
+    """Encode `start`–`end` seconds of the source into the published MP4."""
+    _check_distinct(source=source, destination=destination)
+    argv = publish_command(source=source, destination=destination, probe=probe, start=start, end=end)
+    _run_to_file(argv=argv, destination=destination, timeout=timeout)
+
+
+def count_video_frames(*, path: Path, timeout: float = 120) -> int:
+    """Decode the first video stream and count its frames."""
+    container = sniff_container(path=path)
+    result = _run(
+        argv=[*_input_args(path=path, container=container), "-map", "0:V:0", "-f", "null", "-"],
+        timeout=timeout,
+    )
+    text = result.stderr.decode("utf-8", errors="replace")
+    frames = _last_int(pattern=_FRAME_PATTERN, text=text)
+    if result.returncode != 0 or frames is None:
+        raise MediaError("The video could not be decoded.", detail=_tail(text))
+    return frames
+
+
+def audio_duration(*, path: Path, timeout: float = 120) -> float | None:
+    """Decode the first audio stream and return its length in seconds, or None without audio."""
+    container = sniff_container(path=path)
+    result = _run(
+        argv=[
+            *_input_args(path=path, container=container),
+            "-map",
+            "0:a:0?",
+            # Counting resampled samples is exact where the progress line's `time=` is
+            # rounded to hundredths.
+            "-af",
+            f"aresample={_COUNT_SAMPLE_RATE},astats=measure_perchannel=none:measure_overall=Number_of_samples",
+            "-f",
+            "null",
+            "-",
+        ],
+        timeout=timeout,
+    )
+    text = result.stderr.decode("utf-8", errors="replace")
+    if _parse_header(text=text, require_video=False).audio_codec is None:
+        return None
+    samples = _last_int(pattern=_SAMPLES_PATTERN, text=text)
+    if result.returncode != 0 or samples is None:
+        raise MediaError("The audio could not be decoded.", detail=_tail(text))
+    return samples / _COUNT_SAMPLE_RATE
+
+
+def make_test_clip(
+    *,
+    destination: Path,
+    seconds: float,
+    width: int,
+    height: int,
+    fps: int = 30,
+    audio: bool = True,
+    rotation: int = 0,
+    keyframe_interval_seconds: float = 2.0,
+    codec: str = "h264",
+) -> None:
+    """Write a synthetic MP4 (testsrc2 picture, 440 Hz tone) for tests and benchmarks.
+
+    `width` x `height` is the stored size; `rotation` (clockwise, like a phone) is written as a
+    display matrix, so rotation=90 on a 568x320 clip plays as 320x568 portrait.
+    """
+    if seconds <= 0 or fps <= 0 or keyframe_interval_seconds <= 0:
+        raise ValueError("seconds, fps and keyframe_interval_seconds must be positive")
+    if width <= 0 or height <= 0 or width % 2 or height % 2:
+        raise ValueError("width and height must be positive and even")
+    if rotation not in RIGHT_ANGLES:
+        raise ValueError("rotation must be 0, 90, 180 or 270")
+    if codec == "h264":
+        # veryfast keeps B-frames, so accurate seeking is exercised on reordered frames.
+        video_codec = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]
+    elif codec == "mpeg4":
+        video_codec = ["-c:v", "mpeg4", "-q:v", "5", "-pix_fmt", "yuv420p"]
+    else:
+        raise ValueError('codec must be "h264" or "mpeg4"')
+    keyframe_interval = str(max(1, round(fps * keyframe_interval_seconds)))
+    length = _seconds(value=seconds)
+    audio_input = (
+        ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={length}"] if audio else []
+    )
+    audio_output = ["-map", "1:a", "-c:a", "aac", "-b:a", "96k"] if audio else ["-an"]
+    encode_target = destination.with_name(f".{destination.name}.unrotated.mp4") if rotation else destination
+    try:
+        _run_to_file(
+            argv=[
+                _ffmpeg(),
+                *_GLOBAL_ARGS,
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={width}x{height}:rate={fps}:duration={length}",
+                *audio_input,
+                "-map",
+                "0:v",
+                *video_codec,
+                "-g",
+                keyframe_interval,
+                "-keyint_min",
+                keyframe_interval,
+                "-sc_threshold",
+                "0",
+                *audio_output,
+                "-movflags",
+                "+faststart",
+                "-f",
+                "mp4",
+                _file_url(path=encode_target),
+            ],
+            destination=encode_target,
+            timeout=_TEST_CLIP_TIMEOUT,
+        )
+        if rotation:
+            # `-metadata:s:v rotate=` is ignored by ffmpeg 7+; `-display_rotation` is the
+            # input option that writes a display matrix. It counts counter-clockwise.
+            _run_to_file(
+                argv=[
+                    *_input_args(
+                        path=encode_target,
+                        container="mov",
+                        extra=["-display_rotation", str(-rotation)],
+                    ),
+                    "-map",
+                    "0",
+                    "-c",
+                    "copy",
+                    "-movflags",
+                    "+faststart",
+                    "-f",
+                    "mp4",
+                    _file_url(path=destination),
+                ],
+                destination=destination,
+                timeout=_TEST_CLIP_TIMEOUT,
+            )
+    finally:
+        if rotation:
+            encode_target.unlink(missing_ok=True)
+
+
+# --- internals ---------------------------------------------------------------------------
+
+_GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-nostats", "-y")
+# Drops container and stream tags (phones write the GPS position there) and chapters.
+_STRIP_METADATA_ARGS = ("-map_metadata", "-1", "-map_chapters", "-1")
+_FRAME_PATTERN = re.compile(r"frame=\s*(\d+)")
+_SAMPLES_PATTERN = re.compile(r"Number of samples:\s*(\d+)")
+_TIME_PATTERN = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_ROTATION_PATTERN = re.compile(r"rotation of (-?\d+(?:\.\d+)?) degrees")
+_PIXEL_FORMAT_PATTERN = re.compile(r"Video: [^,]*, ([0-9a-z_]+)")
+_AUDIO_CODEC_PATTERN = re.compile(r"Audio: (\w+)")
+_STREAM_NUMBER_PATTERN = re.compile(r"^\s*Stream #0:(\d+)")
+_COUNT_SAMPLE_RATE = 48000
+_INT_MAX = 2**31 - 1
+_TEST_CLIP_TIMEOUT = 600.0
+_DAMAGED = "The file is incomplete or damaged (the upload may have been cut short)."
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Header:
+    duration: float | None
+    width: int
+    height: int
+    rotation: int
+    fps: float
+    video_codec: str
+    pixel_format: str
+    audio_codec: str | None
+
+
+class _Deadline:
+    """One timeout shared by the several ffmpeg runs of a single operation."""
+
+    def __init__(self, *, seconds: float) -> None:
+        self._ends_at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        remaining = self._ends_at - time.monotonic()
+        if remaining <= 0:
+            raise MediaError("Processing the video took too long and was stopped.")
+        return remaining
+
+
+@functools.cache
+def _ffmpeg() -> str:
+    # The static build imageio-ffmpeg ships, so every machine runs the same ffmpeg.
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _file_url(*, path: Path) -> str:
+    # `file:` makes ffmpeg read the rest literally, so no name can be taken for another protocol.
+    return f"file:{path.resolve()}"
+
+
+def _input_args(
+    *,
+    path: Path,
+    container: str,
+    max_pixels: int | None = None,
+    seek_seconds: float | None = None,
+    autorotate: bool = False,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    argv = [_ffmpeg(), *_GLOBAL_ARGS]
+    if max_pixels is not None:
+        # ffmpeg rejects values above INT_MAX instead of clamping them.
+        argv += ["-max_pixels", str(min(max_pixels, _INT_MAX))]
+    if autorotate:
+        # Already the default; stated because upright output depends on it. It is a flag:
+        # `-autorotate 1` would make "1" an output file.
+        argv.append("-autorotate")
+    if seek_seconds is not None and seek_seconds > 0:
+        argv += ["-ss", _seconds(value=seek_seconds)]
+    argv += [*extra, "-protocol_whitelist", "file", "-f", _DEMUXERS[container], "-i", _file_url(path=path)]
+    return argv
+
+
+def _run(*, argv: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    try:
+        # The argv is built from typed values and paths we created; there is no shell.
+        return subprocess.run(  # noqa: S603
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            # A bare environment: FFREPORT and friends in the worker's environment must not
+            # make ffmpeg write files or change what it prints.
+            env={"PATH": os.environ.get("PATH", ""), "LC_ALL": "C"},
+        )
+    except subprocess.TimeoutExpired as error:
+        stderr = error.stderr.decode("utf-8", errors="replace") if isinstance(error.stderr, bytes) else ""
+        raise MediaError(
+            "Processing the video took too long and was stopped.", detail=_tail(stderr)
+        ) from error
+
+
+def _run_to_file(*, argv: list[str], destination: Path, timeout: float) -> None:
+    """Run an ffmpeg job that writes `destination`; on failure leave no half-written file."""
+    try:
+        result = _run(argv=argv, timeout=timeout)
+    except MediaError:
+        destination.unlink(missing_ok=True)
+        raise
+    if result.returncode != 0 or not destination.is_file() or destination.stat().st_size == 0:
+        destination.unlink(missing_ok=True)
+        raise MediaError(
+            "The video could not be processed.",
+            detail=_tail(result.stderr.decode("utf-8", errors="replace")),
+        )
+
+
+def _parse_header(*, text: str, require_video: bool = True) -> _Header:
+    """Read ffmpeg's `Input #0` dump with moviepy's parser, plus the two fields it skips."""
+    lines = text.splitlines()
+    start = next((index for index, line in enumerate(lines) if line.startswith("Input #0")), None)
+    if start is None:
+        lowered = text.lower()
+        if "moov atom not found" in lowered:
+            raise MediaError(_DAMAGED, detail=_tail(text))
+        raise MediaError("The video could not be read. It may be damaged.", detail=_tail(text))
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        # The dump is indented; "Stream mapping:", "Output #0" and log lines are not.
+        if not line.startswith(" "):
+            break
+        block.append(line)
+    dump = "\n".join(block)
+
+    parsed = _parse_dump(dump=dump, check_duration=True)
+    if parsed is None:
+        # "Duration: N/A" (browser-recorded WebM); the demux pass measures the length instead.
+        parsed = _parse_dump(dump=dump, check_duration=False)
+    if parsed is None:
+        raise MediaError("The video could not be read. It may be damaged.", detail=_tail(text))
+    result, has_duration = parsed
+
+    raw_lines: dict[int, str] = {}
+    for line in block:
+        match = _STREAM_NUMBER_PATTERN.match(line)
+        if match:
+            raw_lines[int(match.group(1))] = line
+    streams: list[dict[str, Any]] = [
+        stream
+        for input_file in result.get("inputs", [])
+        for stream in input_file.get("streams", [])
+        if stream
+    ]
+    audio = next((stream for stream in streams if stream.get("stream_type") == "audio"), None)
+    audio_codec: str | None = None
+    if audio is not None:
+        match = _AUDIO_CODEC_PATTERN.search(raw_lines.get(audio["stream_number"], ""))
+        audio_codec = match.group(1) if match else "unknown"
+    video = next(
+        (
+            stream
+            for stream in streams
+            if stream.get("stream_type") == "video"
+            # Cover art in an .m4a is a "video" stream too; `0:V` skips it the same way.
+            and "(attached pic)" not in raw_lines.get(stream["stream_number"], "")
+        ),
+        None,
+    )
+    duration = float(result["duration"]) if has_duration else None
+    if video is None:
+        if require_video:
+            raise MediaError("This file has no video, only sound.", detail=_tail(text))
+        return _Header(
+            duration=duration,
+            width=0,
+            height=0,
+            rotation=0,
+            fps=0.0,
+            video_codec="",
+            pixel_format="",
+            audio_codec=audio_codec,
+        )
+
+    size = video.get("size")
+    pixel_match = _PIXEL_FORMAT_PATTERN.search(raw_lines.get(video["stream_number"], ""))
+    pixel_format = pixel_match.group(1) if pixel_match else "none"
+    if not size or pixel_format == "none":
+        raise MediaError(
+            "The video's picture could not be read. It may be damaged or too large.", detail=_tail(text)
+        )
+    fps = video.get("fps")
+    if not isinstance(fps, int | float) or not math.isfinite(fps) or fps <= 0:
+        raise MediaError("The video's frame rate could not be read.", detail=_tail(text))
+    rotation = _rotation(metadata=video.get("metadata", {}))
+    if rotation is None:
+        raise MediaError("The video is rotated by an angle that is not supported.", detail=_tail(text))
+    coded_width, coded_height = int(size[0]), int(size[1])
+    if coded_width <= 0 or coded_height <= 0:
+        raise MediaError("The video has no picture size.", detail=_tail(text))
+    width, height = (coded_height, coded_width) if rotation in (90, 270) else (coded_width, coded_height)
+    return _Header(
+        duration=duration,
+        width=width,
+        height=height,
+        rotation=rotation,
+        fps=float(fps),
+        video_codec=str(video.get("codec_name") or "unknown"),
+        pixel_format=pixel_format,
+        audio_codec=audio_codec,
+    )
+
+
+def _parse_dump(*, dump: str, check_duration: bool) -> tuple[dict[str, Any], bool] | None:
+    try:
+        with warnings.catch_warnings():
+            # It warns about stream kinds it skips (subtitles, attachments); we skip them too.
+            warnings.simplefilter("ignore")
+            result: dict[str, Any] = FFmpegInfosParser(dump, "upload", check_duration=check_duration).parse()
+    except Exception:  # The parser raises anything from OSError to AttributeError on odd input.
+        return None
+    return result, check_duration
+
+
+def _rotation(*, metadata: dict[str, Any]) -> int | None:
+    """Clockwise right-angle rotation from the stream's side data, or None for other angles."""
+    degrees = 0.0
+    for field, value in metadata.items():
+        # Only the side-data field: free-form stream tags must not be able to claim a rotation.
+        if (
+            field == "Display Matrix"
+            and isinstance(value, str)
+            and (match := _ROTATION_PATTERN.search(value))
+        ):
+            # ffmpeg prints the display matrix counter-clockwise.
+            degrees = -float(match.group(1))
+        elif field in ("rotate", "displaymatrix") and isinstance(value, int | float):
+            # ffmpeg < 7 printed these; moviepy has already made them clockwise.
+            degrees = float(value)
+    normalised = round(degrees) % 360
+    return normalised if normalised in RIGHT_ANGLES and abs(degrees - round(degrees)) < 0.01 else None
+
+
+def _refusal_for(*, head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"#EXTM3U"):
+        return "This file is a playlist (M3U8), not a video. Upload the video file itself."
+    if text.startswith(b"ffconcat") or text.startswith(b"file "):
+        return "This file is a list of other files, not a video. Upload the video file itself."
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
+        return "This file is a picture, not a video."
+    return "This file type is not supported. Upload an MP4, MOV, WebM or MKV video."
+
+
+def _too_long(*, seconds: float, max_seconds: float) -> str:
+    return f"The video is {seconds:.1f} seconds long; the limit is {max_seconds:g} seconds."
+
+
+def _check_distinct(*, source: Path, destination: Path) -> None:
+    if source.resolve() == destination.resolve():
+        raise ValueError("destination must differ from source")
+
+
+def _check_range(*, probe: ProbeResult, start: float, end: float) -> None:
+    # Written so NaN fails too: every comparison with NaN is false.
+    if not (0 <= start < end <= probe.duration + 0.01):
+        raise MediaError(
+            f"The selected range {start:g}–{end:g} s is outside the video (0–{probe.duration:g} s).",
+        )
+
+
+def _decoder_cap(*, probe: ProbeResult) -> int:
+    """Pixel cap for decoders: the probed size plus alignment slack, so a bitstream that
+    switches to a larger picture mid-file is refused instead of allocated."""
+
+    def padded(side: int) -> int:
+        return (math.ceil(side / _DECODER_ALIGNMENT) + 1) * _DECODER_ALIGNMENT
+
+    return padded(probe.width) * padded(probe.height)
+
+
+def _fit_short_side(*, width: int, height: int, limit: int) -> tuple[int, int]:
+    """Even dimensions with the short side at most `limit`, same shape, never upscaled."""
+    short, long = min(width, height), max(width, height)
+    new_short = max(2, min(limit, short) // 2 * 2)
+    new_long = min(long // 2 * 2, max(2, round(long * new_short / short / 2) * 2))
+    return (new_long, new_short) if width >= height else (new_short, new_long)
+
+
+def _fit_long_side(*, width: int, height: int, limit: int) -> tuple[int, int]:
+    """Even dimensions with the long side at most `limit`, same shape, never upscaled."""
+    short, long = min(width, height), max(width, height)
+    new_long = max(2, min(limit, long) // 2 * 2)
+    new_short = min(short // 2 * 2, max(2, round(short * new_long / long / 2) * 2))
+    return (new_long, new_short) if width >= height else (new_short, new_long)
+
+
+def _usable_fps(*, fps: float) -> float:
+    # Variable-frame-rate files sometimes report absurd rates; keep what we derive from it sane.
+    return min(max(fps, 1.0), 120.0)
+
+
+def _gop(*, fps: float, seconds: float) -> int:
+    return max(1, round(_usable_fps(fps=fps) * seconds))
+
+
+def _seconds(*, value: float) -> str:
+    return f"{value:.6f}"
+
+
+def _last_int(*, pattern: re.Pattern[str], text: str) -> int | None:
+    matches = pattern.findall(text)
+    return int(matches[-1]) if matches else None
+
+
+def _last_time(*, text: str) -> float | None:
+    matches = _TIME_PATTERN.findall(text)
+    if not matches:
+        return None
+    hours, minutes, seconds = matches[-1]
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _tail(text: str) -> str:
+    return text[-_STDERR_TAIL_CHARS:]

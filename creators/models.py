@@ -1,0 +1,224 @@
+"""Creators' data: profiles, follows, the topic taxonomy, hashtags and videos with their media state."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
+
+
+def avatar_path(instance: CreatorProfile, filename: str) -> str:
+    # filename is ours (e.g. "96.jpg"); the folder is a fresh random name per upload.
+    return f"avatars/{instance.pk}/{uuid.uuid4().hex}-{filename}"
+
+
+def video_path(instance: Video, filename: str) -> str:
+    return f"videos/{instance.public_id.hex}/{filename}"
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+    description = models.CharField(max_length=200, blank=True)
+    is_curated = models.BooleanField(
+        default=False, help_text="Videos join a curated topic (STEM, News) only after a reviewer approves."
+    )
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Hashtag(models.Model):
+    name = models.CharField(max_length=50, unique=True)  # stored lower-case, without '#'
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class CreatorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_profile"
+    )
+    handle = models.CharField(
+        max_length=30,
+        validators=[
+            RegexValidator(
+                HANDLE_PATTERN,
+                "3–30 letters, digits, underscores or dots; not starting or ending with a dot.",
+            )
+        ],
+    )
+    display_name = models.CharField(max_length=50)
+    bio = models.CharField(max_length=300, blank=True)
+    links = models.JSONField(default=list, blank=True)
+    region = models.CharField(max_length=10, blank=True)
+    avatar_small = models.FileField(upload_to=avatar_path, blank=True)
+    avatar_large = models.FileField(upload_to=avatar_path, blank=True)
+    follower_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("handle"), name="creator_handle_unique_ci", violation_error_message="That handle is taken."
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("creators:profile", args=[self.handle])
+
+
+class Follow(models.Model):
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Waiting for approval"
+
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="followers")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["follower", "creator"], name="follow_once")]
+        indexes = [models.Index(fields=["creator", "status"], name="follow_creator_status")]
+
+    def __str__(self) -> str:
+        return f"{self.follower} -> {self.creator}"
+
+
+class Video(models.Model):
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        PROCESSING = "processing", "Processing"
+        DRAFT = "draft", "Draft"
+        PUBLISHING = "publishing", "Publishing"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone"
+        FOLLOWERS = "followers", "Followers"
+        PRIVATE = "private", "Only me"
+
+    class ContentLevel(models.TextChoices):
+        GENERAL = "general", "General"
+        MATURE = "mature", "Mature (18+)"
+
+    class Moderation(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        LIMITED = "limited", "Limited"
+        REMOVED = "removed", "Removed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="videos")
+    caption = models.CharField(max_length=2200, blank=True)
+    hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="videos")
+    topics = models.ManyToManyField(Topic, through="VideoTopic", blank=True, related_name="videos")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    content_level = models.CharField(
+        max_length=10, choices=ContentLevel.choices, default=ContentLevel.GENERAL
+    )
+    moderation_state = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE)
+    moderation_reason = models.CharField(max_length=300, blank=True)
+
+    # The media state machine; every transition is in creators.services.
+    state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
+    failed_step = models.CharField(max_length=12, blank=True, help_text="The working state that failed.")
+    failure_reason = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    work_started_at = models.DateTimeField(null=True, blank=True)
+
+    original = models.FileField(upload_to=video_path, max_length=200)
+    original_filename = models.CharField(max_length=120, blank=True, help_text="As the uploader named it.")
+    original_size = models.PositiveBigIntegerField(default=0)
+
+    duration = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    rotation = models.PositiveSmallIntegerField(default=0)
+    fps = models.FloatField(null=True, blank=True)
+    video_codec = models.CharField(max_length=20, blank=True)
+    has_audio = models.BooleanField(default=False)
+
+    poster = models.FileField(upload_to=video_path, blank=True, max_length=200)
+    preview = models.FileField(upload_to=video_path, blank=True, max_length=200)
+    trim_start = models.FloatField(default=0.0)
+    trim_end = models.FloatField(null=True, blank=True)
+    rendition = models.FileField(upload_to=video_path, blank=True, max_length=200)
+    rendition_duration = models.FloatField(null=True, blank=True)
+    rendition_version = models.PositiveIntegerField(default=0)
+    # A re-trim of a published video: rendered beside the live rendition, then swapped in.
+    pending_trim_start = models.FloatField(null=True, blank=True)
+    pending_trim_end = models.FloatField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="video_owner_created"),
+            models.Index(fields=["state", "-published_at"], name="video_state_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(trim_start__gte=0), name="video_trim_start_positive"),
+            models.CheckConstraint(
+                condition=models.Q(trim_end__isnull=True) | models.Q(trim_end__gt=models.F("trim_start")),
+                name="video_trim_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.caption[:40] or self.public_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("creators:video", args=[self.public_id])
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (self.State.UPLOADED, self.State.PROCESSING, self.State.PUBLISHING) or (
+            self.pending_trim_end is not None
+        )
+
+    @property
+    def trimmed_duration(self) -> float | None:
+        if self.trim_end is None:
+            return self.duration
+        return round(self.trim_end - self.trim_start, 3)
+
+
+class VideoTopic(models.Model):
+    class Review(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Waiting for review"
+        REJECTED = "rejected", "Rejected"
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="video_topics")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="video_topics")
+    review_state = models.CharField(max_length=10, choices=Review.choices, default=Review.APPROVED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["video", "topic"], name="video_topic_once")]
+        indexes = [models.Index(fields=["topic", "review_state"], name="videotopic_topic_review")]
+
+    def __str__(self) -> str:
+        return f"{self.video_id}:{self.topic.slug} ({self.review_state})"

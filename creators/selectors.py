@@ -1,0 +1,103 @@
+"""Reads of the creators app, each scoped to what the requester may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from creators.models import CreatorProfile, Follow, Topic, Video
+from platform import age
+
+State = Video.State
+
+
+def _user_id(viewer: Any) -> int | None:
+    return viewer.pk if viewer is not None and viewer.is_authenticated else None
+
+
+def follows_approved(*, viewer: Any) -> QuerySet[Follow]:
+    return Follow.objects.filter(follower_id=_user_id(viewer), status=Follow.Status.APPROVED)
+
+
+def creator_is_restricted_q(prefix: str = "") -> Q:
+    """Creators whose content only approved followers see: private accounts and 13–15-year-olds."""
+    return Q(**{f"{prefix}user__is_private": True}) | age.date_of_birth_lookup(
+        band=age.AgeBand.TEEN_13_15, prefix=f"{prefix}user__"
+    )
+
+
+def profile_get(*, handle: str) -> CreatorProfile | None:
+    return CreatorProfile.objects.select_related("user").filter(handle__iexact=handle).first()
+
+
+def profile_is_visible(*, profile: CreatorProfile, viewer: Any) -> bool:
+    """A restricted profile (private, or a 13–15-year-old's) shows only to its approved followers."""
+    viewer_id = _user_id(viewer)
+    if viewer_id == profile.user_id:
+        return True
+    restricted = profile.user.is_private or profile.user.age_band == age.AgeBand.TEEN_13_15
+    if not restricted:
+        return True
+    return follows_approved(viewer=viewer).filter(creator=profile).exists()
+
+
+def follow_state(*, profile: CreatorProfile, viewer: Any) -> str | None:
+    viewer_id = _user_id(viewer)
+    if viewer_id is None:
+        return None
+    return (
+        Follow.objects.filter(follower_id=viewer_id, creator=profile).values_list("status", flat=True).first()
+    )
+
+
+def videos_visible(*, viewer: Any) -> QuerySet[Video]:
+    """Published videos this viewer may watch: moderation, visibility, followers and the age policy."""
+    viewer_id = _user_id(viewer)
+    queryset = Video.objects.filter(state=State.PUBLISHED).exclude(moderation_state=Video.Moderation.REMOVED)
+    if not age.policy_for_user(viewer).may_see_mature_content:
+        queryset = queryset.filter(content_level=Video.ContentLevel.GENERAL)
+    follows = Exists(follows_approved(viewer=viewer).filter(creator=OuterRef("owner")))
+    everyone = Q(visibility=Video.Visibility.PUBLIC) & ~creator_is_restricted_q("owner__")
+    followers = Q(visibility__in=[Video.Visibility.PUBLIC, Video.Visibility.FOLLOWERS]) & follows
+    own = Q(owner__user_id=viewer_id) if viewer_id is not None else Q(pk__in=[])
+    return queryset.filter(everyone | followers | own)
+
+
+def video_get_visible(*, public_id: Any, viewer: Any) -> Video | None:
+    return (
+        videos_visible(viewer=viewer)
+        .select_related("owner", "owner__user")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def profile_videos(*, profile: CreatorProfile, viewer: Any) -> QuerySet[Video]:
+    return (
+        videos_visible(viewer=viewer)
+        .filter(owner=profile)
+        .select_related("owner")
+        .order_by("-published_at", "-id")
+    )
+
+
+def studio_videos(*, owner: CreatorProfile) -> QuerySet[Video]:
+    return Video.objects.filter(owner=owner).order_by("-created_at", "-id")
+
+
+def studio_video_get(*, owner: CreatorProfile, public_id: Any) -> Video | None:
+    """A video of this creator's own, in any state; None for anyone else's."""
+    return (
+        Video.objects.filter(owner=owner, public_id=public_id)
+        .prefetch_related("video_topics__topic", "hashtags")
+        .first()
+    )
+
+
+def topics_all() -> QuerySet[Topic]:
+    return Topic.objects.all()
+
+
+def follow_requests(*, profile: CreatorProfile) -> QuerySet[Follow]:
+    return Follow.objects.filter(creator=profile, status=Follow.Status.PENDING).select_related("follower")

@@ -1,0 +1,29 @@
+"""URLs of creator pages and the studio."""
+
+from django.urls import path, re_path
+
+from creators import views
+
+app_name = "creators"
+
+urlpatterns = [
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/$", views.profile, name="profile"),
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/follow$", views.follow_toggle, name="follow"),
+    re_path(
+        r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/avatar-(?P<size>small|large)\.jpg$",
+        views.avatar_file,
+        name="avatar",
+    ),
+    path("v/<uuid:public_id>/", views.video_watch, name="video"),
+    path("v/<uuid:public_id>/<str:kind>", views.video_file, name="video_file"),
+    path("studio/", views.studio, name="studio"),
+    path("studio/status.json", views.studio_status, name="studio_status"),
+    path("studio/upload/", views.studio_upload, name="studio_upload"),
+    path("studio/profile/", views.studio_profile, name="studio_profile"),
+    path("studio/videos/<uuid:public_id>/", views.studio_video, name="studio_video"),
+    path("studio/videos/<uuid:public_id>/retry", views.studio_video_retry, name="studio_video_retry"),
+    path("studio/videos/<uuid:public_id>/delete", views.studio_video_delete, name="studio_video_delete"),
+    path(
+        "studio/followers/<int:follow_id>/approve", views.studio_follow_approve, name="studio_follow_approve"
+    ),
+]

@@ -1,0 +1,342 @@
+"""Creator pages: public profiles, the watch page and media files, and the studio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from creators import selectors, services
+from creators.forms import AvatarForm, CreatorProfileForm, TrimForm, UploadForm, VideoDetailsForm
+from creators.models import CreatorProfile, Video
+from platform.http import stored_file_response
+from platform.models import User
+from platform.views import form_add_service_errors
+
+State = Video.State
+
+
+def _viewer(request: HttpRequest) -> Any:
+    return request.user
+
+
+# --- public pages ------------------------------------------------------------------
+
+
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    creator = selectors.profile_get(handle=handle)
+    if creator is None:
+        raise Http404("No such creator.")
+    is_visible = selectors.profile_is_visible(profile=creator, viewer=request.user)
+    videos = (
+        selectors.profile_videos(profile=creator, viewer=request.user) if is_visible else Video.objects.none()
+    )
+    context = {
+        "creator": creator,
+        "is_visible": is_visible,
+        "videos": videos,
+        "follow_state": selectors.follow_state(profile=creator, viewer=request.user),
+        "is_own": request.user.is_authenticated and request.user.pk == creator.user_id,
+    }
+    return render(request, "creators/profile.html", context)
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
+    creator = selectors.profile_get(handle=handle)
+    if creator is None:
+        raise Http404("No such creator.")
+    user = request.user
+    assert isinstance(user, User)
+    if selectors.follow_state(profile=creator, viewer=user) is None:
+        try:
+            services.follow_create(follower=user, creator=creator)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        services.follow_delete(follower=user, creator=creator)
+    return redirect(creator.get_absolute_url())
+
+
+def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
+    video = selectors.video_get_visible(public_id=public_id, viewer=request.user)
+    if video is None:
+        raise Http404("No such video.")
+    return render(request, "creators/watch.html", {"video": video})
+
+
+@require_GET
+def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseBase:
+    """Poster and published rendition for viewers who may see the video; every file for its owner."""
+    field = {"poster": "poster", "video": "rendition", "preview": "preview"}.get(kind)
+    if field is None:
+        raise Http404("No such file.")
+    video = None
+    if request.user.is_authenticated:
+        own_profile = CreatorProfile.objects.filter(user_id=request.user.pk).first()
+        if own_profile is not None:
+            video = selectors.studio_video_get(owner=own_profile, public_id=public_id)
+    if video is None and kind != "preview":
+        video = selectors.video_get_visible(public_id=public_id, viewer=request.user)
+    if video is None or not getattr(video, field).name:
+        raise Http404("No such file.")
+    file = getattr(video, field)
+    content_type = "image/jpeg" if kind == "poster" else "video/mp4"
+    response = stored_file_response(request, storage=file.storage, name=file.name, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- the studio ----------------------------------------------------------------------
+
+
+def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Log-in required, and a creator profile: without one, the studio starts by making it."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        creator = CreatorProfile.objects.filter(user_id=request.user.pk or 0).select_related("user").first()
+        if creator is None:
+            return redirect("creators:studio_profile")
+        return view(request, creator, *args, **kwargs)
+
+    return wrapper
+
+
+def _studio_video(creator: CreatorProfile, public_id: str) -> Video:
+    video = selectors.studio_video_get(owner=creator, public_id=public_id)
+    if video is None:
+        raise Http404("No such video.")
+    return video
+
+
+@creator_required
+def studio(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
+    videos = selectors.studio_videos(owner=creator)
+    requests = selectors.follow_requests(profile=creator)
+    return render(
+        request, "creators/studio.html", {"creator": creator, "videos": videos, "follow_requests": requests}
+    )
+
+
+@creator_required
+@require_GET
+def studio_status(request: HttpRequest, creator: CreatorProfile) -> JsonResponse:
+    videos = selectors.studio_videos(owner=creator).only(
+        "public_id", "state", "failure_reason", "failed_step", "pending_trim_end", "owner_id"
+    )[:100]
+    return JsonResponse(
+        {
+            "videos": [
+                {
+                    "id": str(video.public_id),
+                    "state": video.state,
+                    "label": video.get_state_display(),
+                    "is_working": video.is_working,
+                    "failure_reason": video.failure_reason,
+                }
+                for video in videos
+            ]
+        }
+    )
+
+
+@creator_required
+def studio_upload(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            form.errors.clear()
+            form.add_error(None, "The file is too large.")
+        elif form.is_valid():
+            try:
+                video = services.video_upload(owner=creator, upload=form.cleaned_data["file"])
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                edit_url = reverse("creators:studio_video", args=[video.public_id])
+                if wants_json:
+                    return JsonResponse(
+                        {"id": str(video.public_id), "state": video.state, "edit_url": edit_url}, status=201
+                    )
+                messages.success(request, "Uploaded. We're preparing your video.")
+                return redirect(edit_url)
+        if wants_json:
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            status = 413 if getattr(request, "upload_too_large", False) else 400
+            return JsonResponse({"detail": " ".join(errors) or "The upload failed."}, status=status)
+        return render(request, "creators/studio_upload.html", {"form": form}, status=400)
+    return render(request, "creators/studio_upload.html", {"form": form})
+
+
+@creator_required
+def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
+    video = _studio_video(creator, public_id)
+    initial = {
+        "caption": video.caption,
+        "topics": [video_topic.topic for video_topic in video.video_topics.all()],
+        "visibility": video.visibility,
+        "content_level": video.content_level,
+    }
+    trim_initial = {
+        "start": video.pending_trim_start if video.pending_trim_end is not None else video.trim_start,
+        "end": video.pending_trim_end or video.trim_end or video.duration,
+    }
+    details = VideoDetailsForm(request.POST or None, initial=initial)
+    trim = TrimForm(request.POST or None, initial=trim_initial)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if details.is_valid() and trim.is_valid():
+            data = details.cleaned_data
+            try:
+                services.video_update_details(
+                    video=video,
+                    caption=data["caption"],
+                    topic_slugs=[topic.slug for topic in data["topics"]],
+                    visibility=data["visibility"],
+                    content_level=data["content_level"],
+                )
+                start, end = trim.cleaned_data["start"], trim.cleaned_data["end"]
+                if action == "publish" or video.state == State.PUBLISHED:
+                    services.video_publish(video=video, start=start, end=end)
+                elif video.state == State.DRAFT:
+                    services.video_trim_set(video=video, start=start, end=end)
+            except ValidationError as error:
+                form_add_service_errors(details, error)
+                if hasattr(error, "error_dict") and "trim" in error.error_dict:
+                    trim.add_error(None, error.error_dict["trim"])
+            else:
+                messages.success(
+                    request, "Publishing — this takes a moment." if action == "publish" else "Saved."
+                )
+                return redirect("creators:studio_video", public_id=video.public_id)
+        status = 400
+    else:
+        status = 200
+    context = {"creator": creator, "video": video, "details": details, "trim": trim}
+    return render(request, "creators/studio_video.html", context, status=status)
+
+
+@creator_required
+@require_POST
+def studio_video_retry(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
+    video = _studio_video(creator, public_id)
+    try:
+        services.video_retry(video=video)
+        messages.success(request, "Trying again.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect((request.POST.get("next") == "edit" and video.get_absolute_url()) or "creators:studio")
+
+
+@creator_required
+@require_POST
+def studio_video_delete(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
+    video = _studio_video(creator, public_id)
+    services.video_delete(video=video)
+    messages.success(request, "The video and its files are deleted.")
+    return redirect("creators:studio")
+
+
+@creator_required
+@require_POST
+def studio_follow_approve(request: HttpRequest, creator: CreatorProfile, follow_id: int) -> HttpResponse:
+    try:
+        services.follow_approve(creator=creator, follow_id=follow_id)
+    except creator.followers.model.DoesNotExist as error:
+        raise Http404("No such request.") from error
+    return redirect("creators:studio")
+
+
+@login_required
+def studio_profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    creator = CreatorProfile.objects.filter(user=user).first()
+    initial = (
+        {
+            "handle": creator.handle,
+            "display_name": creator.display_name,
+            "bio": creator.bio,
+            "links": "\n".join(creator.links),
+        }
+        if creator
+        else {"display_name": user.display_name}
+    )
+    form = CreatorProfileForm(
+        request.POST if "save_profile" in request.POST else None,
+        initial=initial,
+        handle_locked=creator is not None,
+    )
+    avatar_form = AvatarForm(
+        request.POST if "save_avatar" in request.POST else None,
+        request.FILES if "save_avatar" in request.POST else None,
+    )
+    if request.method == "POST" and "save_profile" in request.POST and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if creator is None:
+                creator = services.creator_profile_create(
+                    user=user,
+                    handle=data["handle"],
+                    display_name=data["display_name"],
+                    bio=data["bio"],
+                    links=data["links"],
+                )
+                messages.success(request, f"Welcome to the studio, @{creator.handle}!")
+                return redirect("creators:studio")
+            services.creator_profile_update(
+                profile=creator,
+                display_name=data["display_name"],
+                bio=data["bio"],
+                links=data["links"],
+                region=creator.region,
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("creators:studio_profile")
+    if (
+        request.method == "POST"
+        and "save_avatar" in request.POST
+        and creator is not None
+        and avatar_form.is_valid()
+    ):
+        try:
+            services.creator_avatar_set(profile=creator, data=avatar_form.cleaned_data["avatar"])
+        except ValidationError as error:
+            form_add_service_errors(avatar_form, error)
+        else:
+            messages.success(request, "Avatar saved.")
+            return redirect("creators:studio_profile")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "creators/studio_profile.html",
+        {"creator": creator, "form": form, "avatar_form": avatar_form},
+        status=status,
+    )
+
+
+def avatar_file(request: HttpRequest, handle: str, size: str) -> HttpResponseBase:
+    creator = selectors.profile_get(handle=handle)
+    field = {"small": "avatar_small", "large": "avatar_large"}.get(size)
+    if creator is None or field is None or not getattr(creator, field).name:
+        raise Http404("No avatar.")
+    file = getattr(creator, field)
+    response = stored_file_response(request, storage=file.storage, name=file.name, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
