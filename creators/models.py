@@ -71,7 +71,9 @@ class CreatorProfile(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                Lower("handle"), name="creator_handle_unique_ci", violation_error_message="That handle is taken."
+                Lower("handle"),
+                name="creator_handle_unique_ci",
+                violation_error_message="That handle is taken.",
             )
         ]
 
