@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from creators import media
+
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
 
 
@@ -154,7 +156,10 @@ class Video(models.Model):
     rotation = models.PositiveSmallIntegerField(default=0)
     fps = models.FloatField(null=True, blank=True)
     video_codec = models.CharField(max_length=20, blank=True)
+    pixel_format = models.CharField(max_length=20, blank=True)
+    container = models.CharField(max_length=10, blank=True)
     has_audio = models.BooleanField(default=False)
+    audio_codec = models.CharField(max_length=20, blank=True)
 
     poster = models.FileField(upload_to=video_path, blank=True, max_length=200)
     preview = models.FileField(upload_to=video_path, blank=True, max_length=200)
@@ -195,6 +200,23 @@ class Video(models.Model):
     def is_working(self) -> bool:
         return self.state in (self.State.UPLOADED, self.State.PROCESSING, self.State.PUBLISHING) or (
             self.pending_trim_end is not None
+        )
+
+    def probe_result(self) -> media.ProbeResult | None:
+        """What the processing step learned of the original (which never changes), without re-reading it."""
+        if self.duration is None or not self.container:
+            return None
+        return media.ProbeResult(
+            container=self.container,
+            duration=self.duration,
+            width=self.width or 0,
+            height=self.height or 0,
+            rotation=self.rotation,
+            fps=self.fps or 0.0,
+            video_codec=self.video_codec,
+            pixel_format=self.pixel_format,
+            has_audio=self.has_audio,
+            audio_codec=self.audio_codec or None,
         )
 
     @property

@@ -205,7 +205,10 @@ def _probe_fields(info: media.ProbeResult) -> dict[str, Any]:
         "rotation": info.rotation,
         "fps": info.fps,
         "video_codec": info.video_codec[:20],
+        "pixel_format": info.pixel_format[:20],
+        "container": info.container,
         "has_audio": info.has_audio,
+        "audio_codec": (info.audio_codec or "")[:20],
     }
 
 
@@ -332,7 +335,8 @@ def video_process(*, video_id: int) -> None:
         video.state, video.failed_step, video.failure_reason = State.DRAFT, "", ""
         video.work_started_at = None
         video.save()
-        transaction.on_commit(lambda: _files_delete(video.poster.storage, old))
+        if any(old):
+            transaction.on_commit(lambda: _files_delete(video.poster.storage, old))
 
 
 def video_fail(*, video_id: int, step: str, reason: str) -> None:
@@ -466,7 +470,7 @@ def video_render(*, video_id: int) -> None:
         version = video.rendition_version + 1
     try:
         with _local_path(video.original) as source, tempfile.TemporaryDirectory() as workdir:
-            info = media.probe(
+            info = video.probe_result() or media.probe(
                 path=source, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
             output = Path(workdir) / "rendition.mp4"
@@ -507,7 +511,8 @@ def video_render(*, video_id: int) -> None:
         video.failed_step = video.failure_reason = ""
         video.work_started_at = None
         video.save()
-        transaction.on_commit(lambda: _files_delete(video.rendition.storage, [old]))
+        if old:
+            transaction.on_commit(lambda: _files_delete(video.rendition.storage, [old]))
 
 
 def video_retry(*, video: Video) -> Video:

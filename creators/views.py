@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -154,12 +155,13 @@ def studio_status(request: HttpRequest, creator: CreatorProfile) -> JsonResponse
 
 @creator_required
 def studio_upload(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
+            form.is_valid()  # the file field is empty after a stopped upload: say why instead
             form.errors.clear()
-            form.add_error(None, "The file is too large.")
+            form.add_error(None, f"The file is too large: the limit is {settings.VIDEO_MAX_UPLOAD_MB} MB.")
         elif form.is_valid():
             try:
                 video = services.video_upload(owner=creator, upload=form.cleaned_data["file"])

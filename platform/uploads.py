@@ -18,11 +18,13 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     def handle_raw_input(
         self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
     ) -> None:
-        if content_length and content_length > self._limit() + 64 * 1024:
-            self._refuse()
+        # Raising here would escape Django's parser; refuse at the first file instead.
+        self.declared_too_large = bool(content_length and content_length > self._limit() + 64 * 1024)
         return None
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "declared_too_large", False):
+            self._refuse()
         self.received = 0
         super().new_file(*args, **kwargs)
 

@@ -24,3 +24,30 @@ def api_client() -> APIClient:
 @pytest.fixture
 def user(db):
     return UserFactory.create()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in this process when they are enqueued (after commit), as the worker would."""
+    from platform.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def media_root(settings):
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> list[str]:
+    """Every file under a media root, relative, sorted: what a test leaves on disk."""
+    from pathlib import Path
+
+    root = Path(root)
+    return (
+        sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+        if root.exists()
+        else []
+    )

@@ -160,11 +160,12 @@ class StudioVideoListView(generics.ListAPIView[Video]):
     @extend_schema(request=UploadInputSerializer, responses={201: StudioVideoOutputSerializer})
     def post(self, request: Request) -> Response:
         profile = own_profile(request)
+        data = request.data  # parse first: the upload handler flags a stopped upload while parsing
         if getattr(request._request, "upload_too_large", False):
             return Response(
                 {"detail": "The file is too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
             )
-        serializer = UploadInputSerializer(data=request.data)
+        serializer = UploadInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         try:
             video = services.video_upload(owner=profile, upload=serializer.validated_data["file"])

@@ -1,0 +1,74 @@
+"""A creator uploads a clip, waits for the draft, drags the trim handles, publishes, and watches it on their profile."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from creators.models import Video
+from platform.celery import app
+from tests.clips import Clips
+from tests.factories import TEST_PASSWORD, CreatorFactory
+from tests.workers import start_worker, stop_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def drag_handle(page, handle: str, to_fraction: float) -> None:
+    track = page.locator("[data-role=track]").bounding_box()
+    box = page.locator(f"[data-role={handle}]").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] * to_fraction, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def test_creator_uploads_trims_publishes_and_plays_it(live_server, page, screenshot, clips: Clips, settings):
+    app.control.purge()
+    creator = CreatorFactory.create(handle="cleo", display_name="Cleo")
+    worker = start_worker(media_root=settings.MEDIA_ROOT, queues="media,default")
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/accounts/login/?next=/studio/upload/")
+        page.get_by_label("Email").fill(creator.user.email)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Upload a video")).to_be_visible()
+
+        page.set_input_files("input[type=file]", str(clips.portrait))
+        page.get_by_role("button", name="Upload").click()
+        expect(page).to_have_url(re.compile(r"/studio/videos/[0-9a-f-]+/$"), timeout=30_000)
+        # The page polls and reloads itself when the draft is ready.
+        expect(page.get_by_test_id("video-state")).to_have_text("Draft", timeout=60_000)
+        player = page.locator("[data-role=player]")
+        expect(player).to_be_visible()
+        page.wait_for_function("document.querySelector('[data-role=player]').readyState >= 1")
+        screenshot("editor-draft")
+
+        drag_handle(page, "handle-start", 0.2)
+        drag_handle(page, "handle-end", 0.8)
+        start = float(page.locator("#id_start").input_value())
+        end = float(page.locator("#id_end").input_value())
+        assert 0.4 < start < 0.8
+        assert 2.2 < end < 2.6
+        expect(page.get_by_test_id("trim-length")).to_have_text(f"{end - start:.2f}")
+        page.locator("#id_caption").fill("First light #sunrise")
+        screenshot("editor-trimmed")
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_test_id("video-state")).to_have_text("Published", timeout=60_000)
+        screenshot("editor-published")
+
+        video = Video.objects.get()
+        assert (video.trim_start, video.trim_end) == (start, end)
+        page.goto(f"{live_server.url}/@cleo/")
+        profile_video = page.get_by_test_id("profile-video")
+        expect(profile_video).to_have_count(1)
+        page.wait_for_function("document.querySelector('[data-testid=profile-video]').readyState >= 1")
+        duration = profile_video.evaluate("video => video.duration")
+        assert duration == pytest.approx(end - start, abs=0.08)
+        profile_video.evaluate("video => { video.muted = true; return video.play(); }")
+        page.wait_for_function("document.querySelector('[data-testid=profile-video]').currentTime > 0.3")
+        screenshot("profile-playing")
+    finally:
+        output = stop_worker(worker)
+    assert "Traceback" not in output, output

@@ -1,0 +1,53 @@
+"""Start and stop real Celery worker processes that share the test database and media folder."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """The URL of the test database as this process sees it (the worker must open the same one)."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+def start_worker(*, media_root: Path, queues: str = "media") -> subprocess.Popen[str]:
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "platform.settings.test",
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media_root),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "platform.celery", "worker", "-Q", queues,
+         "--concurrency", "1", "--loglevel", "INFO", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own process group: the pool child and ffmpeg die with it
+    )  # fmt: skip
+
+
+def stop_worker(worker: subprocess.Popen[str], sig: int = signal.SIGTERM) -> str:
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+    output, _ = worker.communicate(timeout=60)
+    return output
+
+
+def wait_for(predicate: Callable[[], bool], *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
