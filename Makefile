@@ -20,6 +20,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_videos
 	@echo ""
 	@echo "  Joyreel      http://127.0.0.1:$(PORT)/"
 	@echo "  Admin        http://127.0.0.1:$(PORT)/admin/"

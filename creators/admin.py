@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
 from creators import services
@@ -87,7 +88,8 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         if not obj.poster.name:
             return "—"
         return format_html(
-            '<img src="/v/{}/poster" alt="" style="height:48px;border-radius:4px">', obj.public_id
+            '<img src="{}" alt="" style="height:48px;border-radius:4px">',
+            reverse("creators:video_file", args=[obj.public_id, "poster"]),
         )
 
     @admin.display(description="caption")

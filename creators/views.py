@@ -179,8 +179,16 @@ def studio_upload(request: HttpRequest, creator: CreatorProfile) -> HttpResponse
             errors = [str(error) for errors in form.errors.values() for error in errors]
             status = 413 if getattr(request, "upload_too_large", False) else 400
             return JsonResponse({"detail": " ".join(errors) or "The upload failed."}, status=status)
-        return render(request, "creators/studio_upload.html", {"form": form}, status=400)
-    return render(request, "creators/studio_upload.html", {"form": form})
+        return render(request, "creators/studio_upload.html", _upload_context(form), status=400)
+    return render(request, "creators/studio_upload.html", _upload_context(form))
+
+
+def _upload_context(form: UploadForm) -> dict[str, Any]:
+    return {
+        "form": form,
+        "max_mb": settings.VIDEO_MAX_UPLOAD_MB,
+        "max_minutes": round(settings.VIDEO_MAX_SECONDS / 60, 1),
+    }
 
 
 @creator_required

@@ -181,3 +181,15 @@ def test_profile_page_escapes_user_text(client):
     assert "<img src=x" not in html
     assert "<script>alert(&#x27;caption&#x27;)</script>" not in html
     assert "&lt;script&gt;alert(&#x27;caption&#x27;)&lt;/script&gt;" in html
+
+
+def test_seed_demo_videos_publishes_three_real_videos_once(settings, capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    call_command("seed_demo_videos")
+    call_command("seed_demo_videos")
+    videos = Video.objects.filter(owner__handle="cleo")
+    assert [video.state for video in videos] == [Video.State.PUBLISHED] * 3
+    assert {round(video.rendition_duration, 1) for video in videos} == {5.0}
+    assert "Demo videos exist." in capsys.readouterr().out
