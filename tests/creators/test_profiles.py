@@ -191,5 +191,5 @@ def test_seed_demo_videos_publishes_three_real_videos_once(settings, capsys):
     call_command("seed_demo_videos")
     videos = Video.objects.filter(owner__handle="cleo")
     assert [video.state for video in videos] == [Video.State.PUBLISHED] * 3
-    assert {round(video.rendition_duration, 1) for video in videos} == {5.0}
+    assert {round(video.rendition_duration or 0, 1) for video in videos} == {5.0}
     assert "Demo videos exist." in capsys.readouterr().out
