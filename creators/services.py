@@ -35,7 +35,7 @@ from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from creators import images, media
+from creators import hooks, images, media
 from creators.models import CreatorProfile, Follow, Hashtag, Topic, Video, VideoTopic
 from platform import age
 from platform.models import User
@@ -392,6 +392,7 @@ def video_update_details(
     if len(caption) > 2200:
         raise ValidationError({"caption": "The caption is longer than 2,200 characters."})
     with transaction.atomic():
+        transaction.on_commit(partial(hooks.video_changed, video.pk))
         video.caption, video.visibility, video.content_level = caption, visibility, content_level
         video.save(update_fields=["caption", "visibility", "content_level", "updated_at"])
         names = hashtags_parse(caption)
@@ -511,6 +512,7 @@ def video_render(*, video_id: int) -> None:
         video.failed_step = video.failure_reason = ""
         video.work_started_at = None
         video.save()
+        transaction.on_commit(partial(hooks.video_changed, video.pk))
         if old:
             transaction.on_commit(lambda: _files_delete(video.rendition.storage, [old]))
 
@@ -534,8 +536,10 @@ def video_retry(*, video: Video) -> Video:
 def video_delete(*, video: Video) -> None:
     storage = video.original.storage
     names = [video.original.name, video.poster.name, video.preview.name, video.rendition.name]
+    video_id = video.pk
     with transaction.atomic():
-        Video.objects.filter(pk=video.pk).delete()
+        Video.objects.filter(pk=video_id).delete()
+        transaction.on_commit(partial(hooks.video_changed, video_id))
         transaction.on_commit(lambda: _files_delete(storage, names))
 
 
@@ -571,6 +575,7 @@ def videotopic_review(*, actor: User, video_topic: VideoTopic, approve: bool) ->
         state = VideoTopic.Review.APPROVED if approve else VideoTopic.Review.REJECTED
         if locked.review_state == state:
             return locked
+        transaction.on_commit(partial(hooks.video_changed, locked.video_id))
         locked.review_state, locked.reviewed_by, locked.reviewed_at = state, actor, timezone.now()
         locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
         audit_record(
@@ -590,6 +595,7 @@ def video_moderate(*, actor: User, video: Video, state: str, reason: str) -> Vid
         before = locked.moderation_state
         locked.moderation_state, locked.moderation_reason = state, reason[:300]
         locked.save(update_fields=["moderation_state", "moderation_reason", "updated_at"])
+        transaction.on_commit(partial(hooks.video_changed, locked.pk))
         audit_record(
             actor=actor,
             action=f"video.{state}",

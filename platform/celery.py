@@ -57,6 +57,8 @@ def _configure() -> None:
                 "task": "platform.tasks.sessions_clear_expired_task",
                 "schedule": 60 * 60 * 6,
             },
+            "roll-up-signals": {"task": "feeds.tasks.signals_rollup_task", "schedule": 60},
+            "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},
             "recover-stuck-videos": {
                 "task": "creators.tasks.videos_recover_stuck_task",
                 "schedule": 60 * 5,

@@ -14,7 +14,8 @@ admin.site.site_title = "Joyreel admin"
 admin.site.index_title = "Run the site"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page is the For You feed; the feeds app serves it (a URL string, not an import).
+    path("", include("feeds.home_urls")),
     path("guidelines/", views.guidelines, name="guidelines"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
@@ -33,7 +34,9 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("platform.api.urls")),
     path("api/v1/", include("creators.api.urls")),
+    path("api/v1/", include("feeds.api.urls")),
     path("", include("creators.urls")),
+    path("", include("feeds.urls")),
 ]
 
 if settings.DEBUG:

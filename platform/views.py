@@ -60,10 +60,6 @@ def form_add_service_errors(
         form.add_error(name if name in form.fields else None, errors)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "platform/home.html")
-
-
 def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "platform/guidelines.html")
 

@@ -51,3 +51,27 @@ def stored_files(root) -> list[str]:
         if root.exists()
         else []
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_feed_catalog():
+    """Each test sees a catalog built from its own data."""
+    from feeds.catalog import catalog_reset
+
+    catalog_reset()
+    yield
+    catalog_reset()
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy_in_transactional_tests(request):
+    """Transactional tests flush the database, data migrations included: put the topic taxonomy back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    importlib.import_module("creators.migrations.0002_seed_topics").seed(apps, None)

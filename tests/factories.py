@@ -66,3 +66,13 @@ class VideoFactory(factory.django.DjangoModelFactory[Video]):
     public_id = factory.LazyFunction(uuid.uuid4)
     original = factory.LazyAttribute(lambda video: f"videos/{video.public_id.hex}/original.mp4")
     published_at = factory.LazyFunction(timezone.now)
+
+
+def published_video(*, topics: tuple[str, ...] = (), review: str = "approved", **fields: object) -> Video:
+    """A published video in the given topics (by slug), reviewed as ``review``."""
+    from creators.models import Topic, VideoTopic
+
+    video = VideoFactory.create(**fields)
+    for slug in topics:
+        VideoTopic.objects.create(video=video, topic=Topic.objects.get(slug=slug), review_state=review)
+    return video

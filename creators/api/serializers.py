@@ -45,6 +45,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
     topics = serializers.SerializerMethodField()
     poster_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
+    duration = serializers.SerializerMethodField(help_text="Seconds; the trimmed length once published.")
 
     class Meta:
         model = Video
@@ -63,6 +64,9 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
             "poster_url",
             "video_url",
         ]
+
+    def get_duration(self, obj: Video) -> float | None:
+        return obj.rendition_duration or obj.duration
 
     def get_hashtags(self, obj: Video) -> list[str]:
         return [hashtag.name for hashtag in obj.hashtags.all()]

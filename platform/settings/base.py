@@ -179,7 +179,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "platform.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("API_AUTH_THROTTLE", default="20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("API_AUTH_THROTTLE", default="20/min"),
+        "signals": env.str("API_SIGNALS_THROTTLE", default="600/min"),
+        "reports": env.str("API_REPORTS_THROTTLE", default="30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Joyreel API",
@@ -224,3 +228,12 @@ VIDEO_STUCK_AFTER_SECONDS = env.int(
 
 # Joyreel's own knobs.
 SIGNUP_AGE_BLOCK_SECONDS = env.int("SIGNUP_AGE_BLOCK_SECONDS", default=60 * 60 * 24)
+
+# Feeds: the in-memory candidate catalog and the ranking's knobs.
+FEED_CATALOG_TTL_SECONDS = env.int("FEED_CATALOG_TTL_SECONDS", default=60)
+FEED_CATALOG_SYNC_REFRESH = env.bool("FEED_CATALOG_SYNC_REFRESH", default=False)
+FEED_POOL_SIZE = env.int("FEED_POOL_SIZE", default=400)
+FEED_EXPLORE_MAX_IMPRESSIONS = env.int("FEED_EXPLORE_MAX_IMPRESSIONS", default=50)
+FEED_PAGE_SIZE = 20
+SIGNAL_BATCH_MAX = 100
+SIGNAL_RETENTION_DAYS = env.int("SIGNAL_RETENTION_DAYS", default=30)

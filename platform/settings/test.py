@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CELERY_BROKER_DIR = VAR_DIR / "celery-test" / "broker"
 if CELERY_RESULT_BACKEND.startswith("file://"):
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-test' / 'results'}"
+
+# Every feed request sees the database as it is now.
+FEED_CATALOG_SYNC_REFRESH = True

@@ -31,7 +31,8 @@ def test_adult_signs_up_logs_out_and_logs_in(live_server, page, screenshot):
     screenshot("signup-filled")
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_text("Welcome to Joyreel, Robin Reel!")).to_be_visible()
-    expect(page.get_by_role("heading", name="Hi Robin Reel")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Robin Reel")).to_be_visible()
+    expect(page.get_by_test_id("feed")).to_be_visible()
     screenshot("home-after-signup")
     user = User.objects.get(email="robin@example.com")
     assert (user.region, user.is_private) == ("DE-BE", False)
@@ -46,7 +47,7 @@ def test_adult_signs_up_logs_out_and_logs_in(live_server, page, screenshot):
     screenshot("login-failed")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Hi Robin Reel")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Robin Reel")).to_be_visible()
     screenshot("home-after-login")
 
 

@@ -1,0 +1,84 @@
+"""Admin for reports (the moderation queue), interest profiles, video stats and the raw signal log."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from creators import services as creator_services
+from creators.models import Video
+from feeds.models import InterestProfile, Report, Signal, VideoStats
+from platform.models import User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin[Report]):
+    list_display = ["created_at", "reason", "video", "reporter", "status"]
+    list_filter = ["status", "reason"]
+    search_fields = ["video__caption", "video__owner__handle", "detail"]
+    list_select_related = ["video", "video__owner", "reporter"]
+    raw_id_fields = ["video", "reporter"]
+    readonly_fields = ["video", "reporter", "viewer_key", "reason", "detail", "created_at"]
+    actions = ["remove_videos", "limit_videos", "dismiss"]
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Report], state: str) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        videos = Video.objects.filter(pk__in=queryset.values("video_id"))
+        for video in videos:
+            reason = f"Reported ({', '.join(sorted(set(queryset.filter(video=video).values_list('reason', flat=True))))})"
+            creator_services.video_moderate(actor=actor, video=video, state=state, reason=reason)
+        queryset.update(status=Report.Status.RESOLVED)
+        messages.success(request, f"{videos.count()} video(s) now {state}; reports resolved.")
+
+    @admin.action(description="Remove the reported videos", permissions=["change"])
+    def remove_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._moderate(request, queryset, Video.Moderation.REMOVED)
+
+    @admin.action(description="Limit the reported videos", permissions=["change"])
+    def limit_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._moderate(request, queryset, Video.Moderation.LIMITED)
+
+    @admin.action(description="Dismiss the reports", permissions=["change"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        count = queryset.update(status=Report.Status.DISMISSED)
+        messages.success(request, f"{count} report(s) dismissed.")
+
+
+@admin.register(InterestProfile)
+class InterestProfileAdmin(ReadOnlyAdmin):
+    list_display = ["viewer_key", "user", "signal_count", "updated_at"]
+    search_fields = ["viewer_key", "user__email"]
+    list_select_related = ["user"]
+
+
+@admin.register(VideoStats)
+class VideoStatsAdmin(ReadOnlyAdmin):
+    list_display = [
+        "video",
+        "impressions",
+        "completions",
+        "likes",
+        "shares",
+        "skips",
+        "not_interested",
+        "updated_at",
+    ]
+    list_select_related = ["video", "video__owner"]
+    search_fields = ["video__caption"]
+
+
+@admin.register(Signal)
+class SignalAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "viewer_key", "kind", "source", "video", "watched_seconds"]
+    list_filter = ["kind", "source"]
+    search_fields = ["viewer_key"]
+    list_select_related = ["video", "video__owner"]
+    show_full_result_count = False  # the log is large; counting it on every page is not worth it

@@ -1,0 +1,1 @@
+"""The feeds JSON API: feeds, signals and reports."""

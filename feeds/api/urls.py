@@ -1,0 +1,14 @@
+"""URLs of the feeds API under ``/api/v1/``."""
+
+from django.urls import path
+
+from feeds.api import views
+
+urlpatterns = [
+    path("feeds/for-you", views.ForYouFeedView.as_view(), name="api-feed-for-you"),
+    path("feeds/following", views.FollowingFeedView.as_view(), name="api-feed-following"),
+    path("feeds/local", views.LocalFeedView.as_view(), name="api-feed-local"),
+    path("feeds/topics/<slug:slug>", views.TopicFeedView.as_view(), name="api-feed-topic"),
+    path("signals", views.SignalBatchView.as_view(), name="api-signals"),
+    path("videos/<uuid:public_id>/report", views.ReportView.as_view(), name="api-report"),
+]

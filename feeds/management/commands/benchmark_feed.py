@@ -1,0 +1,274 @@
+"""Benchmark the For You feed and signal ingestion at 100k videos, 10k viewers and 1M signals.
+
+Runs in a throwaway database of whichever engine is configured (created and
+dropped here), so the development database is never touched.
+"""
+
+import cProfile
+import json
+import pstats
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
+from feeds import services
+from feeds.api.views import SignalBatchView
+from feeds.catalog import catalog_get, catalog_reset
+from feeds.models import InterestProfile, Signal
+from platform.models import User
+
+KINDS = ["impression"] * 50 + ["complete"] * 20 + ["skip"] * 20 + ["like"] * 7 + ["share"] * 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed 100k videos / 10k viewers / 1M signals in a throwaway database, then time feeds and ingestion."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--videos", type=int, default=100_000)
+        parser.add_argument("--viewers", type=int, default=10_000)
+        parser.add_argument("--signals", type=int, default=1_000_000)
+        parser.add_argument("--requests", type=int, default=1000)
+        parser.add_argument("--ingest-batches", type=int, default=300)
+        parser.add_argument(
+            "--profile", action="store_true", help="print a cProfile of the timed loops to stderr"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        test_settings = connection.settings_dict.setdefault("TEST", {})
+        if connection.vendor == "sqlite":
+            test_settings["NAME"] = str(settings.VAR_DIR / "benchmark-feed.sqlite3")
+        original_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            # DEBUG off as in production (Django logs every query's SQL when it is on); the
+            # in-process API client's host allowed.
+            with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+                result = self._run(options)
+        finally:
+            catalog_reset()
+            connection.creation.destroy_test_db(original_name, verbosity=0)
+        self.stdout.write(json.dumps(result))
+
+    def _seed(self, options: dict[str, Any], rng: random.Random) -> dict[str, float]:
+        timings: dict[str, float] = {}
+        began = time.perf_counter()
+        now = timezone.now()
+        topics = list(Topic.objects.all())
+        creator_count = max(10, options["videos"] // 50)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"creator{i}@bench.invalid",
+                    display_name=f"Creator {i}",
+                    date_of_birth=now.date().replace(year=1990),
+                    region=f"DE-{['BY', 'BE', 'HH', 'NW', 'SN'][i % 5]}",
+                    password="!",
+                )
+                for i in range(creator_count)
+            ],
+            batch_size=5000,
+        )
+        creators = CreatorProfile.objects.bulk_create(
+            [
+                CreatorProfile(user=user, handle=f"bench_{i}", display_name=f"Creator {i}")
+                for i, user in enumerate(users)
+            ],
+            batch_size=5000,
+        )
+        creator_topics = {creator.pk: rng.sample(topics, 2) for creator in creators}
+        videos = Video.objects.bulk_create(
+            [
+                Video(
+                    owner=(_owner := creators[i % creator_count]),
+                    caption=f"Benchmark video {i}",
+                    state=Video.State.PUBLISHED,
+                    duration=15.0,
+                    rendition_duration=15.0,
+                    width=720,
+                    height=1280,
+                    fps=30.0,
+                    trim_end=15.0,
+                    original=f"videos/bench/{i}.mp4",
+                    rendition=f"videos/bench/{i}-r.mp4",
+                    poster=f"videos/bench/{i}.jpg",
+                    published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+                    content_level="mature" if i % 50 == 0 else "general",
+                )
+                for i in range(options["videos"])
+            ],
+            batch_size=5000,
+        )
+        VideoTopic.objects.bulk_create(
+            [
+                VideoTopic(
+                    video=video, topic=rng.choice(creator_topics[video.owner_id]), review_state="approved"
+                )
+                for video in videos
+            ],
+            batch_size=10000,
+        )
+        tags = Hashtag.objects.bulk_create([Hashtag(name=f"tag{i}") for i in range(500)], batch_size=5000)
+        through = Video.hashtags.through
+        through.objects.bulk_create(
+            [through(video_id=video.pk, hashtag_id=rng.choice(tags).pk) for video in videos], batch_size=10000
+        )
+        timings["seed_videos_s"] = time.perf_counter() - began
+
+        began = time.perf_counter()
+        viewers = User.objects.bulk_create(
+            [
+                User(
+                    email=f"viewer{i}@bench.invalid",
+                    display_name=f"Viewer {i}",
+                    date_of_birth=now.date().replace(year=1995),
+                    password="!",
+                )
+                for i in range(options["viewers"])
+            ],
+            batch_size=5000,
+        )
+        video_ids = [video.pk for video in videos]
+        signals_per_viewer = max(1, options["signals"] // len(viewers))
+        rows: list[Signal] = []
+        profiles = []
+        for viewer in viewers:
+            liked = rng.sample(topics, 2)
+            watched = rng.sample(video_ids, min(signals_per_viewer, len(video_ids)))
+            profiles.append(
+                InterestProfile(
+                    viewer_key=f"u:{viewer.pk}",
+                    user=viewer,
+                    weights={"t": {str(topic.pk): round(rng.uniform(1, 4), 2) for topic in liked}},
+                    seen=watched[-200:],
+                    favourites=watched[-10:],
+                    signal_count=len(watched),
+                )
+            )
+            for video_id in watched:
+                rows.append(
+                    Signal(
+                        viewer_key=f"u:{viewer.pk}",
+                        event_id=uuid.uuid4(),
+                        video_id=video_id,
+                        kind=rng.choice(KINDS),
+                        source="for_you",
+                        watched_seconds=rng.uniform(0, 15),
+                        created_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 14)),
+                    )
+                )
+            if len(rows) >= 50_000:
+                Signal.objects.bulk_create(rows, batch_size=10_000)
+                rows = []
+        Signal.objects.bulk_create(rows, batch_size=10_000)
+        InterestProfile.objects.bulk_create(profiles, batch_size=5000)
+        timings["seed_signals_s"] = time.perf_counter() - began
+        began = time.perf_counter()
+        services.signals_rollup(batch=10_000_000)
+        timings["rollup_s"] = time.perf_counter() - began
+        return timings
+
+    def _run(self, options: dict[str, Any]) -> dict[str, Any]:
+        rng = random.Random(7)
+        timings = self._seed(options, rng)
+        catalog_reset()
+        began = time.perf_counter()
+        catalog = catalog_get()
+        timings["catalog_build_s"] = time.perf_counter() - began
+
+        viewers = list(User.objects.filter(email__startswith="viewer").order_by("?")[: options["requests"]])
+        client = APIClient()
+        client.force_authenticate(viewers[0])
+        client.get("/api/v1/feeds/for-you")  # warm up the code paths
+        latencies, queries, sizes = [], [], []
+        profiler = cProfile.Profile() if options["profile"] else None
+        if profiler:
+            profiler.enable()
+        for viewer in viewers:
+            client.force_authenticate(viewer)
+            began = time.perf_counter()
+            response = client.get("/api/v1/feeds/for-you")
+            latencies.append((time.perf_counter() - began) * 1000)
+            sizes.append(len(response.json()["results"]))
+        # Queries are counted in a separate pass: capturing them slows every query down.
+        for viewer in viewers[:100]:
+            client.force_authenticate(viewer)
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/api/v1/feeds/for-you?page_check=1")
+            queries.append(len(captured))
+
+        # Ingestion through POST /api/v1/signals, batches of 100 from different viewers.
+        SignalBatchView.throttle_classes = []
+        video_ids = list(
+            Video.objects.filter(content_level="general").values_list("public_id", flat=True)[:20000]
+        )
+        batches = []
+        for index in range(options["ingest_batches"]):
+            batches.append(
+                (
+                    viewers[index % len(viewers)],
+                    [
+                        {
+                            "event_id": str(uuid.uuid4()),
+                            "video": str(rng.choice(video_ids)),
+                            "kind": rng.choice(KINDS),
+                            "source": "for_you",
+                            "watched_seconds": round(rng.uniform(0, 14), 2),
+                        }
+                        for _ in range(settings.SIGNAL_BATCH_MAX)
+                    ],
+                )
+            )
+        accepted = 0
+        batch_times = []
+        began_all = time.perf_counter()
+        for viewer, events in batches:
+            client.force_authenticate(viewer)
+            began = time.perf_counter()
+            response = client.post("/api/v1/signals", {"events": events}, format="json")
+            batch_times.append(time.perf_counter() - began)
+            accepted += response.json()["accepted"]
+        total = time.perf_counter() - began_all
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(
+                "joyreel|feeds|creators|platform|sql|json|serializ", 60
+            )
+        return {
+            "benchmark": "feed",
+            "database": connection.vendor,
+            "videos": options["videos"],
+            "viewers": options["viewers"],
+            "signals": Signal.objects.count(),
+            "catalog_videos": len(catalog.features),
+            "requests": len(latencies),
+            "for_you_p50_ms": round(statistics.median(latencies), 2),
+            "for_you_p99_ms": round(percentile(latencies, 0.99), 2),
+            "for_you_max_ms": round(max(latencies), 2),
+            "queries_per_page_max": max(queries),
+            "queries_per_page_median": statistics.median(queries),
+            "items_per_page_min": min(sizes),
+            "ingest_signals_per_s": round(accepted / total),
+            "ingest_batch_p50_ms": round(statistics.median(batch_times) * 1000, 2),
+            "ingest_accepted": accepted,
+            **{key: round(value, 2) for key, value in timings.items()},
+        }

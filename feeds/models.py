@@ -1,0 +1,160 @@
+"""Feeds' data: the raw signal log, viewers' interest profiles, per-video ranking stats, co-watch links, reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from creators.models import Video
+
+
+class Source(models.TextChoices):
+    FOR_YOU = "for_you", "For You"
+    FOLLOWING = "following", "Following"
+    TOPIC = "topic", "Topic"
+    LOCAL = "local", "Local"
+    PROFILE = "profile", "Profile"
+    SPONSORED = "sponsored", "Sponsored"
+
+
+class Signal(models.Model):
+    """One interaction, as the player reported it. Written only through ``feeds.services.signals_record``."""
+
+    class Kind(models.TextChoices):
+        IMPRESSION = "impression", "Impression"
+        PROGRESS = "progress", "Watch progress"
+        COMPLETE = "complete", "Completion"
+        LIKE = "like", "Like"
+        UNLIKE = "unlike", "Unlike"
+        SHARE = "share", "Share"
+        FOLLOW = "follow", "Follow"
+        SKIP = "skip", "Skip"
+        NOT_INTERESTED = "not_interested", "Not interested"
+
+    viewer_key = models.CharField(max_length=40, help_text="u:<user id> or a:<anonymous id>")
+    event_id = models.UUIDField(help_text="The client's id for the event; duplicates are dropped.")
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    position = models.PositiveIntegerField(default=0)
+    watched_seconds = models.FloatField(default=0.0)
+    looped = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["viewer_key", "event_id"], name="signal_event_once")]
+        # Few indexes on purpose: every one costs every insert. Rollups walk the primary
+        # key from a watermark; pruning walks created_at; the unique (viewer_key, event_id)
+        # index also serves lookups by viewer. Per-video analytics read the rollups.
+        indexes = [models.Index(fields=["created_at"], name="signal_created")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_key} {self.kind} {self.video_id}"
+
+
+class InterestProfile(models.Model):
+    """A viewer's decayed interests and recent history, kept in one row so ranking reads it in one query."""
+
+    viewer_key = models.CharField(max_length=40, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interest_profile",
+    )
+    # {"t": {topic_id: weight}, "h": {hashtag_id: weight}, "c": {creator_id: weight}}; weights decay with time.
+    weights = models.JSONField(default=dict, blank=True)
+    seen = models.JSONField(default=list, blank=True, help_text="Recently shown video ids, newest last.")
+    hidden = models.JSONField(default=list, blank=True, help_text="Videos marked not interested.")
+    favourites = models.JSONField(
+        default=list, blank=True, help_text="Recently completed or liked video ids."
+    )
+    signal_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.viewer_key
+
+
+class VideoStats(models.Model):
+    """Per-video totals rolled up from signals; the ranking's popularity and quality inputs."""
+
+    video = models.OneToOneField(Video, on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    impressions = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+    likes = models.IntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    skips = models.PositiveIntegerField(default=0)
+    not_interested = models.PositiveIntegerField(default=0)
+    watch_seconds = models.FloatField(default=0.0)
+    recent_completions = models.FloatField(default=0.0, help_text="Completions, decayed by age (trending).")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "video stats"
+
+    def __str__(self) -> str:
+        return f"stats of {self.video_id}"
+
+
+class CoWatch(models.Model):
+    """Viewers who completed ``video`` also completed ``other`` (``weight`` of them, decayed)."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["video", "other"], name="cowatch_pair_once")]
+        indexes = [models.Index(fields=["video", "-weight"], name="cowatch_top")]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} ~ {self.other_id}"
+
+
+class RollupState(models.Model):
+    """Where the signal rollup got to (one row per job)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_signal_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.last_signal_id}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or scam"
+        MISINFORMATION = "misinformation", "False information"
+        HARASSMENT = "harassment", "Harassment or hate"
+        DANGEROUS = "dangerous", "Dangerous acts"
+        SEXUAL = "sexual", "Sexual content"
+        MINOR_SAFETY = "minor_safety", "Child safety"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    viewer_key = models.CharField(max_length=40)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["video", "viewer_key"], name="report_once_per_viewer"),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
+
+    def __str__(self) -> str:
+        return f"report {self.reason} on {self.video_id}"

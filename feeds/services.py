@@ -1,0 +1,491 @@
+"""Writes of the feeds app: recording signals, learning interest profiles, rolling signals up, reports.
+
+``signals_record`` is the one writer of the raw signal log, so the log can move to
+a column store later without touching the feed code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
+
+from creators.models import Video, VideoTopic
+from creators.selectors import videos_visible
+from feeds.catalog import catalog_get, catalog_mark_stale
+from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
+from feeds.ranking import Weights
+from platform import age
+
+Kind = Signal.Kind
+HALF_LIFE_DAYS = 3.0
+SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP = 500, 300, 30
+SKIP_SECONDS = 2.0
+
+# What each kind of signal says about the viewer's interest in a video.
+KIND_WEIGHTS: dict[str, float] = {
+    Kind.COMPLETE: 1.0,
+    Kind.LIKE: 1.5,
+    Kind.UNLIKE: -1.5,
+    Kind.SHARE: 2.0,
+    Kind.FOLLOW: 1.0,
+    Kind.SKIP: -0.6,
+    Kind.NOT_INTERESTED: -3.0,
+}
+
+
+@dataclass
+class SignalInput:
+    event_id: uuid.UUID
+    video: uuid.UUID
+    kind: str
+    source: str
+    position: int = 0
+    watched_seconds: float = 0.0
+    looped: int = 0
+
+
+@dataclass
+class RecordResult:
+    accepted: int = 0
+    duplicates: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VideoFacts:
+    pk: int
+    duration: float
+    creator_id: int
+    topic_ids: tuple[int, ...]
+    hashtag_ids: tuple[int, ...]
+
+
+def _video_facts(*, viewer: Any, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
+    """The batch's videos that this viewer may see, with what the profile update needs.
+
+    Public videos come from the catalog (no query); the rest (followers-only, limited,
+    brand new) are looked up with the full visibility rules."""
+    catalog = catalog_get()
+    allow_mature = age.policy_for_user(viewer).may_see_mature_content
+    facts: dict[uuid.UUID, VideoFacts] = {}
+    rest: set[uuid.UUID] = set()
+    for public_id in set(public_ids):
+        features = catalog.features.get(catalog.by_public_id.get(public_id, 0))
+        if features is None:
+            rest.add(public_id)
+        elif allow_mature or not features.is_mature:
+            facts[public_id] = VideoFacts(
+                features.video_id,
+                features.duration,
+                features.creator_id,
+                features.topic_ids,
+                features.hashtag_ids,
+            )
+    if not rest:
+        return facts
+    rows = list(
+        videos_visible(viewer=viewer)
+        .filter(public_id__in=rest)
+        .values_list("public_id", "pk", "rendition_duration", "duration", "owner_id")
+    )
+    missing: list[int] = []
+    for public_id, pk, rendition_duration, duration, owner_id in rows:
+        features = catalog.features.get(pk)
+        facts[public_id] = VideoFacts(
+            pk=pk,
+            duration=float(rendition_duration or duration or 0.0),
+            creator_id=owner_id,
+            topic_ids=features.topic_ids if features else (),
+            hashtag_ids=features.hashtag_ids if features else (),
+        )
+        if features is None:
+            missing.append(pk)
+    if missing:  # followers-only or brand-new videos are not in the catalog
+        topics: dict[int, list[int]] = defaultdict(list)
+        for video_id, topic_id in VideoTopic.objects.filter(
+            video_id__in=missing, review_state=VideoTopic.Review.APPROVED
+        ).values_list("video_id", "topic_id"):
+            topics[video_id].append(topic_id)
+        for public_id, item in list(facts.items()):
+            if item.pk in topics:
+                facts[public_id] = VideoFacts(
+                    item.pk, item.duration, item.creator_id, tuple(topics[item.pk]), ()
+                )
+    return facts
+
+
+def _validate(
+    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts]
+) -> tuple[list[tuple[int, SignalInput, VideoFacts]], list[dict[str, Any]]]:
+    good: list[tuple[int, SignalInput, VideoFacts]] = []
+    errors: list[dict[str, Any]] = []
+    furthest: dict[tuple[uuid.UUID, int], float] = {}
+    for index, item in enumerate(items):
+        video = facts.get(item.video)
+        if video is None:
+            errors.append({"index": index, "detail": "Unknown video."})
+            continue
+        if item.watched_seconds > video.duration + 0.5:
+            errors.append({"index": index, "detail": "Watched longer than the video is."})
+            continue
+        if item.kind in (Kind.PROGRESS, Kind.COMPLETE):
+            key = (item.video, item.looped)
+            if item.watched_seconds + 1e-6 < furthest.get(key, 0.0):
+                errors.append({"index": index, "detail": "Watch progress went backwards."})
+                continue
+            furthest[key] = item.watched_seconds
+        good.append((index, item, video))
+    return good, errors
+
+
+def signals_record(*, viewer: Any, viewer_key: str, items: Sequence[SignalInput]) -> RecordResult:
+    """Validate a batch, store the good events in bulk (once per event id) and learn from them."""
+    if len(items) > settings.SIGNAL_BATCH_MAX:
+        raise ValidationError(f"At most {settings.SIGNAL_BATCH_MAX} events per batch.")
+    result = RecordResult()
+    if not items:
+        return result
+    facts = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
+    good, result.errors = _validate(items=items, facts=facts)
+    if not good:
+        return result
+    fresh: list[tuple[SignalInput, VideoFacts]] = []
+    batch_ids: set[uuid.UUID] = set()
+    for _, item, video in good:
+        if item.event_id in batch_ids:
+            result.duplicates += 1
+            continue
+        batch_ids.add(item.event_id)
+        fresh.append((item, video))
+    now = timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Signals are telemetry: losing the last few hundred milliseconds of them in a
+            # crash is acceptable, waiting for a disk flush on every batch is not. The
+            # database stays consistent either way (PostgreSQL's asynchronous commit).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        inserted = _signals_insert(viewer_key=viewer_key, events=fresh, now=now)
+        stored = [(item, video) for item, video in fresh if item.event_id in inserted]
+        result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
+        if stored:
+            profile_learn(viewer=viewer, viewer_key=viewer_key, events=stored, now=now)
+    result.accepted = len(stored)
+    return result
+
+
+SIGNAL_COLUMNS = (
+    "viewer_key", "event_id", "video_id", "kind", "source", "position", "watched_seconds", "looped", "created_at",
+)  # fmt: skip
+
+
+def _signals_insert(
+    *, viewer_key: str, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+) -> set[uuid.UUID]:
+    """Store events in one statement, skipping event ids this viewer sent before; returns those stored.
+
+    Hand-written SQL, because the ORM's ``bulk_create`` spends more time preparing
+    values than the database spends storing them, and cannot say which rows a
+    conflict skipped (benchmark_feed). PostgreSQL gets arrays to ``unnest`` (nine
+    parameters, whatever the batch size); SQLite a multi-row VALUES list."""
+    meta = Signal._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(column) for column in SIGNAL_COLUMNS)
+    created = meta.get_field("created_at").get_db_prep_value(now, connection)
+    event_field = meta.get_field("event_id")
+    if not events:
+        return set()
+    if connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608  (our own table and column names)
+            "SELECT %s, e, v, k, s, p, w, l, %s FROM unnest("
+            "%s::uuid[], %s::bigint[], %s::varchar[], %s::varchar[], %s::integer[], %s::double precision[], %s::smallint[]"
+            ") AS t(e, v, k, s, p, w, l) ON CONFLICT DO NOTHING RETURNING event_id"
+        )
+        params: list[Any] = [
+            viewer_key,
+            created,
+            [item.event_id for item, _ in events],
+            [video.pk for _, video in events],
+            [item.kind for item, _ in events],
+            [item.source for item, _ in events],
+            [item.position for item, _ in events],
+            [item.watched_seconds for item, _ in events],
+            [item.looped for item, _ in events],
+        ]
+    else:
+        row = "(" + ", ".join(["%s"] * len(SIGNAL_COLUMNS)) + ")"
+        values = ", ".join([row] * len(events))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING event_id"  # noqa: S608
+        params = []
+        for item, video in events:
+            params += [
+                viewer_key,
+                event_field.get_db_prep_value(item.event_id, connection),
+                video.pk,
+                item.kind,
+                item.source,
+                item.position,
+                item.watched_seconds,
+                item.looped,
+                created,
+            ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()
+        }
+
+
+def _decay_factor(since: datetime.datetime, now: datetime.datetime) -> float:
+    days = max(0.0, (now - since).total_seconds() / 86400.0)
+    return math.pow(0.5, days / HALF_LIFE_DAYS)
+
+
+def _event_weight(item: SignalInput, video: VideoFacts) -> float:
+    if item.kind == Kind.COMPLETE:
+        return KIND_WEIGHTS[Kind.COMPLETE] + 0.3 * min(item.looped, 3)
+    if item.kind == Kind.PROGRESS and video.duration > 0:
+        fraction = item.watched_seconds / video.duration
+        return 0.4 * fraction if fraction >= 0.5 else 0.0
+    return KIND_WEIGHTS.get(item.kind, 0.0)
+
+
+def profile_learn(
+    *, viewer: Any, viewer_key: str, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+) -> InterestProfile:
+    """Fold events into the viewer's decayed interest weights and history (one locked row)."""
+    user_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    profile = InterestProfile.objects.select_for_update().filter(viewer_key=viewer_key).first()
+    if profile is None:
+        try:
+            with transaction.atomic():
+                profile = InterestProfile.objects.create(viewer_key=viewer_key, user_id=user_id)
+        except IntegrityError:  # created by a concurrent batch of the same viewer
+            profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer_key)
+    weights = Weights.from_json(profile.weights)
+    weights.decay(_decay_factor(profile.updated_at, now))
+    seen, hidden, favourites = list(profile.seen), list(profile.hidden), list(profile.favourites)
+    for item, video in events:
+        delta = _event_weight(item, video)
+        if video.pk not in seen[-50:]:  # any event means the viewer has had this video
+            seen.append(video.pk)
+        if item.kind == Kind.NOT_INTERESTED:
+            hidden.append(video.pk)
+            weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) - 2.0
+            for tag in video.hashtag_ids:
+                weights.hashtags[tag] = weights.hashtags.get(tag, 0.0) - 1.0
+        if item.kind in (Kind.COMPLETE, Kind.LIKE, Kind.SHARE) and video.pk not in favourites:
+            favourites.append(video.pk)
+        if item.kind == Kind.FOLLOW:
+            weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) + 2.0
+        if not delta:
+            continue
+        for topic_id in video.topic_ids:
+            weights.topics[topic_id] = weights.topics.get(topic_id, 0.0) + delta
+        for tag in video.hashtag_ids:
+            weights.hashtags[tag] = weights.hashtags.get(tag, 0.0) + 0.5 * delta
+        weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) + 0.8 * delta
+    profile.weights = weights.to_json()
+    profile.seen, profile.hidden, profile.favourites = (
+        seen[-SEEN_KEEP:],
+        hidden[-HIDDEN_KEEP:],
+        favourites[-FAVOURITES_KEEP:],
+    )
+    profile.signal_count = F("signal_count") + len(events)
+    profile.updated_at = now
+    if user_id and profile.user_id is None:
+        profile.user_id = user_id
+    profile.save()
+    return profile
+
+
+def profile_merge(*, anonymous_key: str, user: Any) -> None:
+    """Carry an anonymous viewer's profile and signals over to the account they signed up or logged in to."""
+    user_key = f"u:{user.pk}"
+    if not anonymous_key or anonymous_key == user_key:
+        return
+    with transaction.atomic():
+        anonymous = InterestProfile.objects.select_for_update().filter(viewer_key=anonymous_key).first()
+        if anonymous is None:
+            return
+        existing = InterestProfile.objects.select_for_update().filter(viewer_key=user_key).first()
+        if existing is None:
+            anonymous.viewer_key, anonymous.user = user_key, user
+            anonymous.save(update_fields=["viewer_key", "user"])
+        else:
+            mine, theirs = Weights.from_json(existing.weights), Weights.from_json(anonymous.weights)
+            for target, source in (
+                (mine.topics, theirs.topics),
+                (mine.hashtags, theirs.hashtags),
+                (mine.creators, theirs.creators),
+            ):
+                for key, value in source.items():
+                    target[key] = target.get(key, 0.0) + value
+            existing.weights = mine.to_json()
+            existing.seen = (existing.seen + anonymous.seen)[-SEEN_KEEP:]
+            existing.hidden = (existing.hidden + anonymous.hidden)[-HIDDEN_KEEP:]
+            existing.favourites = (existing.favourites + anonymous.favourites)[-FAVOURITES_KEEP:]
+            existing.signal_count = existing.signal_count + anonymous.signal_count
+            existing.save()
+            anonymous.delete()
+        try:
+            with transaction.atomic():
+                Signal.objects.filter(viewer_key=anonymous_key).update(viewer_key=user_key)
+        except IntegrityError:  # the same event ids were already sent as the user: keep theirs
+            pass
+
+
+def report_create(
+    *, viewer: Any, viewer_key: str, video_public_id: uuid.UUID, reason: str, detail: str
+) -> Report:
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": "Choose a reason."})
+    video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
+    if video is None:
+        raise Video.DoesNotExist
+    report, _ = Report.objects.update_or_create(
+        video=video,
+        viewer_key=viewer_key,
+        defaults={
+            "reason": reason,
+            "detail": detail.strip()[:500],
+            "reporter": viewer if viewer is not None and viewer.is_authenticated else None,
+            "status": Report.Status.OPEN,
+        },
+    )
+    return report
+
+
+# --- rollups -----------------------------------------------------------------------
+
+
+def signals_rollup(*, batch: int = 200_000, now: datetime.datetime | None = None) -> int:
+    """Fold signals past the watermark into VideoStats and co-watch links; returns the signals read."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state, _ = RollupState.objects.select_for_update().get_or_create(name="video_stats")
+        upper = (
+            Signal.objects.filter(pk__gt=state.last_signal_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[batch - 1 : batch]
+            .first()
+        ) or Signal.objects.filter(pk__gt=state.last_signal_id).aggregate(top=Max("pk"))["top"]
+        if upper is None:
+            return 0
+        window = Signal.objects.filter(pk__gt=state.last_signal_id, pk__lte=upper)
+        totals = window.values("video_id").annotate(
+            impressions=Count("pk", filter=Q(kind=Kind.IMPRESSION)),
+            completions=Count("pk", filter=Q(kind=Kind.COMPLETE)),
+            likes=Count("pk", filter=Q(kind=Kind.LIKE)),
+            unlikes=Count("pk", filter=Q(kind=Kind.UNLIKE)),
+            shares=Count("pk", filter=Q(kind=Kind.SHARE)),
+            skips=Count("pk", filter=Q(kind=Kind.SKIP)),
+            not_interested=Count("pk", filter=Q(kind=Kind.NOT_INTERESTED)),
+            watched=Sum("watched_seconds", filter=Q(kind__in=[Kind.COMPLETE, Kind.SKIP])),
+            read=Count("pk"),
+        )
+        rows = {row["video_id"]: row for row in totals}
+        existing = {stats.video_id: stats for stats in VideoStats.objects.filter(video_id__in=rows)}
+        decay = _decay_factor(state.updated_at, now)
+        changed: list[VideoStats] = []
+        created: list[VideoStats] = []
+        for video_id, row in rows.items():
+            stats = existing.get(video_id) or VideoStats(video_id=video_id)
+            stats.impressions += row["impressions"]
+            stats.completions += row["completions"]
+            stats.likes += row["likes"] - row["unlikes"]
+            stats.shares += row["shares"]
+            stats.skips += row["skips"]
+            stats.not_interested += row["not_interested"]
+            stats.watch_seconds += row["watched"] or 0.0
+            stats.recent_completions = stats.recent_completions * decay + row["completions"]
+            stats.updated_at = now
+            (changed if video_id in existing else created).append(stats)
+        VideoStats.objects.bulk_create(created, batch_size=2000)
+        VideoStats.objects.bulk_update(
+            changed,
+            [
+                "impressions",
+                "completions",
+                "likes",
+                "shares",
+                "skips",
+                "not_interested",
+                "watch_seconds",
+                "recent_completions",
+                "updated_at",
+            ],
+            batch_size=2000,
+        )
+        _cowatch_update(window=window)
+        read = sum(row["read"] for row in rows.values())
+        state.last_signal_id, state.updated_at = upper, now
+        state.save(update_fields=["last_signal_id", "updated_at"])
+    transaction.on_commit(catalog_mark_stale)
+    return int(read)
+
+
+def _cowatch_update(*, window: Any, per_viewer: int = 12) -> None:
+    """Link videos that the same viewer completed in this window."""
+    completed: dict[str, list[int]] = defaultdict(list)
+    for viewer_key, video_id in (
+        window.filter(kind=Kind.COMPLETE).values_list("viewer_key", "video_id").iterator(chunk_size=20000)
+    ):
+        videos = completed[viewer_key]
+        if video_id not in videos and len(videos) < per_viewer:
+            videos.append(video_id)
+    pairs: dict[tuple[int, int], float] = defaultdict(float)
+    for videos in completed.values():
+        for first in videos:
+            for second in videos:
+                if first != second:
+                    pairs[(first, second)] += 1.0
+    if not pairs:
+        return
+    keys = list(pairs)
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        sources = {first for first, _ in chunk}
+        existing = {
+            (row.video_id, row.other_id): row
+            for row in CoWatch.objects.filter(video_id__in=sources).filter(
+                other_id__in={second for _, second in chunk}
+            )
+        }
+        updates, creates = [], []
+        for key in chunk:
+            row = existing.get(key)
+            if row is None:
+                creates.append(CoWatch(video_id=key[0], other_id=key[1], weight=pairs[key]))
+            else:
+                row.weight += pairs[key]
+                updates.append(row)
+        CoWatch.objects.bulk_create(creates, batch_size=2000, ignore_conflicts=True)
+        CoWatch.objects.bulk_update(updates, ["weight"], batch_size=2000)
+
+
+def signals_prune(*, older_than_days: int | None = None) -> int:
+    """Delete raw signals that are rolled up and older than the retention window."""
+    days = older_than_days if older_than_days is not None else settings.SIGNAL_RETENTION_DAYS
+    state = RollupState.objects.filter(name="video_stats").first()
+    if state is None:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted: int = Signal.objects.filter(pk__lte=state.last_signal_id, created_at__lt=cutoff).delete()[0]
+    return deleted
+
+
+__all__ = ["Source"]

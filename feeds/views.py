@@ -1,0 +1,108 @@
+"""The viewer's feed pages: For You (the home page), Following, topic feeds and Local."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from creators.models import CreatorProfile, Topic
+from feeds import selectors
+from feeds.selectors import FeedPage
+from platform import age
+
+TABS = [
+    ("for-you", "For You", "/", "/api/v1/feeds/for-you"),
+    ("following", "Following", "/feed/following/", "/api/v1/feeds/following"),
+    ("stem", "STEM", "/feed/topics/stem/", "/api/v1/feeds/topics/stem"),
+    ("local", "Local", "/feed/local/", "/api/v1/feeds/local"),
+    ("sports", "Sports", "/feed/topics/sports/", "/api/v1/feeds/topics/sports"),
+    ("news", "News", "/feed/topics/news/", "/api/v1/feeds/topics/news"),
+]
+
+
+def _render(
+    request: HttpRequest, *, active_key: str, page: FeedPage | None, active: dict[str, Any] | None = None
+) -> HttpResponse:
+    tabs = [
+        {"key": key, "label": label, "url": url, "api_url": api_url, "is_active": key == active_key}
+        for key, label, url, api_url in TABS
+    ]
+    active = active or next(tab for tab in tabs if tab["is_active"])
+    topics = [
+        {"slug": topic.slug, "name": topic.name, "url": reverse("feeds:topic", args=[topic.slug])}
+        for topic in Topic.objects.all()
+    ]
+    context = {
+        "tabs": tabs,
+        "active": active,
+        "topics": topics,
+        "items": page.to_json() if page else [],
+        "signals_url": reverse("api-signals"),
+        "report_url_template": "/api/v1/videos/__ID__/report",
+        "follow_url_template": "/api/v1/creators/__HANDLE__/follow",
+        "login_url": reverse("login"),
+        "screen_time_minutes": age.policy_for_user(request.user).daily_screen_time_reminder_minutes,
+        "next_url": f"{active['api_url']}?{urlencode({'cursor': page.next_cursor})}"
+        if page and page.next_cursor
+        else "",
+        "viewer_handle": (
+            CreatorProfile.objects.filter(user_id=request.user.pk).values_list("handle", flat=True).first()
+            or ""
+            if request.user.is_authenticated
+            else ""
+        ),
+    }
+    return render(request, "feeds/home.html", context)
+
+
+def _key(request: HttpRequest) -> str:
+    return selectors.viewer_key_for(user=request.user, session=request.session)
+
+
+def for_you(request: HttpRequest) -> HttpResponse:
+    page = selectors.feed_for_you(viewer=request.user, viewer_key=_key(request))
+    return _render(request, active_key="for-you", page=page)
+
+
+def following(request: HttpRequest) -> HttpResponse:
+    from feeds.models import Source
+    from feeds.selectors import FeedItem
+
+    videos = (
+        list(selectors.following_queryset(viewer=request.user)[:20]) if request.user.is_authenticated else []
+    )
+    items = [
+        FeedItem(
+            video=video,
+            position=index,
+            source=Source.FOLLOWING,
+            reasons=[f"From @{video.owner.handle}, whom you follow"],
+        )
+        for index, video in enumerate(videos)
+    ]
+    return _render(request, active_key="following", page=FeedPage(items=items, next_cursor=None))
+
+
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    page = selectors.feed_topic(viewer=request.user, viewer_key=_key(request), slug=slug)
+    if page is None:
+        raise Http404("No such topic.")
+    if slug in {key for key, *_ in TABS}:
+        return _render(request, active_key=slug, page=page)
+    name = Topic.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+    active = {
+        "key": "topic",
+        "label": name,
+        "url": reverse("feeds:topic", args=[slug]),
+        "api_url": f"/api/v1/feeds/topics/{slug}",
+        "is_active": True,
+    }
+    return _render(request, active_key="topic", page=page, active=active)
+
+
+def local(request: HttpRequest) -> HttpResponse:
+    region = getattr(request.user, "region", "") or ""
+    page = selectors.feed_local(viewer=request.user, viewer_key=_key(request), region=region)
+    return _render(request, active_key="local", page=page)

@@ -1,0 +1,82 @@
+"""A new viewer watches STEM videos to the end and skips the rest; For You then leads with STEM and says why."""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from creators.models import Video
+from feeds.models import Signal
+from tests.clips import Clips
+from tests.factories import CreatorFactory, published_video
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def with_rendition(video: Video, clip: Path, media_root: Path) -> Video:
+    """Give a factory-made video a real, playable rendition and poster-less file layout."""
+    name = f"videos/{video.public_id.hex}/rendition-1.mp4"
+    target = media_root / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(clip, target)
+    Video.objects.filter(pk=video.pk).update(
+        rendition=name, rendition_duration=3.0, rendition_version=1, duration=3.0
+    )
+    return video
+
+
+def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first(
+    live_server, page, screenshot, clips: Clips, settings
+):
+    media_root = Path(settings.MEDIA_ROOT)
+    topics = ["comedy", "food", "music", "dance", "art", "travel", "animals"]
+    stem_ids: set[str] = set()
+    for index in range(24):  # interleaved; the newest, shown first to a new viewer, is not STEM
+        topic = "stem" if index % 3 == 1 else topics[index % len(topics)]
+        video = published_video(owner=CreatorFactory.create(), topics=(topic,))
+        with_rendition(video, clips.portrait, media_root)
+        if topic == "stem":
+            stem_ids.add(str(video.public_id))
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url)
+    expect(page.get_by_test_id("current-slide")).to_be_visible()
+    assert page.get_by_test_id("current-slide").get_attribute("data-video-id") not in stem_ids
+    screenshot("first-feed")
+    finished = skipped = 0
+    for _ in range(12):
+        slide = page.get_by_test_id("current-slide")
+        video_id = slide.get_attribute("data-video-id")
+        if video_id in stem_ids:
+            # Watch to the end (the clip is 3 s; it loops, so wait for the first loop).
+            page.wait_for_function(
+                "() => { const v = document.querySelector('[data-testid=current-video]'); return v && v.currentTime > 2.7; }",
+                timeout=15_000,
+            )
+            time.sleep(0.5)
+            finished += 1
+        else:
+            time.sleep(0.3)  # a skip: left in under 2 s
+            skipped += 1
+        page.keyboard.press("ArrowDown")
+        if finished >= 3 and skipped >= 3:
+            break
+    assert finished >= 3
+    assert skipped >= 3
+    # Leaving the page sends what is still queued (sendBeacon); wait until it has arrived.
+    page.goto(f"{live_server.url}/guidelines/")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and Signal.objects.filter(kind="complete").count() < finished:
+        time.sleep(0.2)
+    assert Signal.objects.filter(kind="complete").count() >= finished
+    assert Signal.objects.filter(kind="skip").count() >= skipped
+
+    page.goto(live_server.url)
+    expect(page.get_by_test_id("current-slide")).to_be_visible()
+    first = page.get_by_test_id("current-slide").get_attribute("data-video-id")
+    assert first in stem_ids
+    page.get_by_test_id("current-slide").get_by_test_id("why-button").click()
+    expect(page.get_by_test_id("why-reasons")).to_contain_text("You watched STEM videos to the end")
+    screenshot("why-stem")

@@ -1,0 +1,312 @@
+"""Feeds end to end in the database: what each feed shows whom, how it learns, and what it costs."""
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from creators import services as creator_services
+from creators.models import CreatorProfile, Video
+from feeds import selectors, services
+from feeds.catalog import catalog_reset
+from feeds.models import InterestProfile, Signal, VideoStats
+from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
+
+pytestmark = pytest.mark.django_db
+
+
+def for_you_ids(viewer, key=None) -> list[int]:
+    page = selectors.feed_for_you(viewer=viewer, viewer_key=key or f"u:{viewer.pk}")
+    return [item.video.pk for item in page.items]
+
+
+def event(video: Video, kind: str, watched: float = 0.0, **extra) -> services.SignalInput:
+    return services.SignalInput(
+        event_id=uuid.uuid4(),
+        video=video.public_id,
+        kind=kind,
+        source="for_you",
+        watched_seconds=watched,
+        **extra,
+    )
+
+
+def test_follower_count_changes_nothing_in_another_viewers_for_you_feed():
+    creators = [CreatorFactory.create() for _ in range(30)]
+    for index in range(40):
+        published_video(owner=creators[index % 30], topics=(("stem", "comedy", "food")[index % 3],))
+    viewer = UserFactory.create()
+    before = {
+        item.video.pk for item in selectors.feed_for_you(viewer=viewer, viewer_key="u:fixed", size=30).items
+    }
+    CreatorProfile.objects.filter(pk=creators[0].pk).update(follower_count=1_000_000)
+    catalog_reset()
+    after = {
+        item.video.pk for item in selectors.feed_for_you(viewer=viewer, viewer_key="u:fixed", size=30).items
+    }
+    assert before == after
+    assert len(before) == 30
+
+
+def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first():
+    creators = [CreatorFactory.create() for _ in range(12)]
+    stem = [published_video(owner=creators[i % 12], topics=("stem",)) for i in range(24)]
+    other = [
+        published_video(owner=creators[(i + 5) % 12], topics=(("comedy", "food", "music")[i % 3],))
+        for i in range(48)
+    ]
+    viewer = UserFactory.create()
+    events = [event(video, "complete", watched=3.0) for video in stem[:6]]
+    events += [event(video, "skip", watched=1.0) for video in other[:12]]
+    result = services.signals_record(viewer=viewer, viewer_key=f"u:{viewer.pk}", items=events)
+    assert (result.accepted, result.duplicates, result.errors) == (18, 0, [])
+    page = selectors.feed_for_you(viewer=viewer, viewer_key=f"u:{viewer.pk}")
+    stem_ids = {video.pk for video in stem}
+    first_five = [item.video.pk for item in page.items[:5] if item.source != "sponsored"]
+    assert sum(video_id in stem_ids for video_id in first_five) >= 3
+    stem_item = next(item for item in page.items if item.video.pk in stem_ids)
+    assert "You watched STEM videos to the end" in stem_item.reasons
+    watched = {video.pk for video in stem[:6]} | {video.pk for video in other[:12]}
+    assert not watched & {item.video.pk for item in page.items}  # never again what was watched
+
+
+def test_not_interested_hides_the_video_and_damps_its_creator():
+    dull = CreatorFactory.create()
+    hidden = published_video(owner=dull, topics=("comedy",))
+    others = [published_video(owner=dull, topics=("comedy",)) for _ in range(2)]
+    for index in range(10):
+        published_video(topics=(("food", "music", "art", "travel", "dance")[index % 5],))
+    viewer = UserFactory.create()
+    services.signals_record(
+        viewer=viewer, viewer_key=f"u:{viewer.pk}", items=[event(hidden, "not_interested")]
+    )
+    ids = for_you_ids(viewer)
+    assert hidden.pk not in ids
+    profile = InterestProfile.objects.get(viewer_key=f"u:{viewer.pk}")
+    assert profile.weights["c"][str(dull.pk)] < 0
+    assert hidden.pk in profile.hidden
+    assert all(ids.index(video.pk) > 5 for video in others if video.pk in ids)
+
+
+@pytest.mark.parametrize("feed", ["for_you", "stem", "local", "sports", "news", "following"])
+def test_every_feed_applies_age_policy_and_moderation(feed):
+    creator = CreatorFactory.create(user=UserFactory.create(region="DE-BY", is_verified_publisher=True))
+    topics = {
+        "for_you": ("comedy",),
+        "stem": ("stem",),
+        "local": ("comedy",),
+        "sports": ("sports",),
+        "news": ("news",),
+        "following": ("comedy",),
+    }[feed]
+    fine = published_video(owner=creator, topics=topics)
+    mature = published_video(owner=creator, topics=topics, content_level="mature")
+    removed = published_video(owner=creator, topics=topics, moderation_state="removed")
+    limited = published_video(owner=creator, topics=topics, moderation_state="limited")
+    teen_creator = CreatorFactory.create(
+        user=UserFactory.create(
+            date_of_birth=born_years_ago(14), region="DE-BY", is_private=True, is_verified_publisher=True
+        )
+    )
+    teen_video = published_video(owner=teen_creator, topics=topics)
+    minor = UserFactory.create(date_of_birth=born_years_ago(16), region="DE-BY")
+    adult = UserFactory.create(region="DE-BY")
+
+    def shown(viewer):
+        key = f"u:{viewer.pk}"
+        if feed == "for_you":
+            page = selectors.feed_for_you(viewer=viewer, viewer_key=key)
+        elif feed == "local":
+            page = selectors.feed_local(viewer=viewer, viewer_key=key, region="DE-BY")
+        elif feed == "following":
+            return {video.pk for video in selectors.following_queryset(viewer=viewer)}
+        else:
+            topic_page = selectors.feed_topic(viewer=viewer, viewer_key=key, slug=feed)
+            assert topic_page is not None
+            page = topic_page
+        return {item.video.pk for item in page.items}
+
+    if feed == "following":
+        for viewer in (minor, adult):
+            creator_services.follow_create(follower=viewer, creator=creator)
+    assert fine.pk in shown(adult)
+    assert fine.pk in shown(minor)
+    assert mature.pk in shown(adult)
+    assert mature.pk not in shown(minor)
+    assert removed.pk not in shown(adult) | shown(minor)
+    assert teen_video.pk not in shown(adult)  # not a follower of the 14-year-old
+    if feed == "following":
+        assert limited.pk in shown(adult)  # limited stays visible to followers
+    else:
+        assert limited.pk not in shown(adult)
+
+
+def test_stem_shows_only_reviewer_approved_videos_and_news_only_verified_publishers():
+    approved = published_video(topics=("stem",), review="approved")
+    pending = published_video(topics=("stem",), review="pending")
+    publisher = CreatorFactory.create(user=UserFactory.create(is_verified_publisher=True))
+    verified_news = published_video(owner=publisher, topics=("news",))
+    unverified_news = published_video(topics=("news",))
+    viewer = UserFactory.create()
+    stem_page = selectors.feed_topic(viewer=viewer, viewer_key="u:x", slug="stem")
+    news_page = selectors.feed_topic(viewer=viewer, viewer_key="u:x", slug="news")
+    assert stem_page is not None
+    assert news_page is not None
+    stem = {item.video.pk for item in stem_page.items}
+    news = {item.video.pk for item in news_page.items}
+    assert stem == {approved.pk}
+    assert pending.pk not in stem
+    assert news == {verified_news.pk}
+    assert unverified_news.pk not in news
+
+
+def test_local_feed_is_the_viewers_region():
+    there = CreatorFactory.create(user=UserFactory.create(region="FR-IDF"))
+    mine = [
+        published_video(owner=CreatorFactory.create(user=UserFactory.create(region="DE-BE")))
+        for _ in range(3)
+    ]
+    published_video(owner=there)
+    viewer = UserFactory.create(region="DE-BE")
+    page = selectors.feed_local(viewer=viewer, viewer_key="u:x", region="DE-BE")
+    assert {item.video.pk for item in page.items} == {video.pk for video in mine}
+    assert all("From your region" in item.reasons for item in page.items)
+
+
+def test_following_is_newest_first_from_followed_creators(client):
+    followed, other = CreatorFactory.create(), CreatorFactory.create()
+    older = published_video(owner=followed)
+    newer = published_video(owner=followed)
+    published_video(owner=other)
+    viewer = UserFactory.create()
+    creator_services.follow_create(follower=viewer, creator=followed)
+    client.force_login(viewer)
+    body = client.get(reverse("api-feed-following")).json()
+    assert [item["video"]["id"] for item in body["results"]] == [str(newer.public_id), str(older.public_id)]
+    assert body["results"][0]["reasons"] == [f"From @{followed.handle}, whom you follow"]
+
+
+def test_for_you_page_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    for index in range(60):
+        published_video(topics=(("stem", "comedy", "food")[index % 3],))
+    viewer = UserFactory.create()
+    selectors.feed_for_you(viewer=viewer, viewer_key=f"u:{viewer.pk}")  # builds the catalog
+    services.signals_record(
+        viewer=viewer,
+        viewer_key=f"u:{viewer.pk}",
+        items=[event(Video.objects.earliest("pk"), "complete", watched=3.0)],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.feed_for_you(viewer=viewer, viewer_key=f"u:{viewer.pk}")
+    assert len(page.items) == 20
+    # the profile, the co-watch neighbours, the page's videos (topics and hashtags come from the catalog)
+    assert len(queries) == 3, [query["sql"][:80] for query in queries]
+
+
+def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
+    for index in range(45):
+        published_video(topics=(("stem", "comedy", "food", "music")[index % 4],))
+    first = api_client.get(reverse("api-feed-for-you")).json()
+    second = api_client.get(first["next"]).json()
+    ids = [item["video"]["id"] for item in first["results"] + second["results"]]
+    assert len(first["results"]) == 20
+    assert len(ids) == len(set(ids))
+    item = first["results"][0]
+    assert set(item) == {"position", "source", "is_sponsored", "reasons", "video", "creator", "sponsor"}
+    assert "follower_count" in item["creator"]
+    assert item["is_sponsored"] is False
+    assert [entry["position"] for entry in second["results"]][:2] == [20, 21]
+
+
+def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
+    videos = [published_video(topics=("stem",)) for _ in range(3)]
+    client.get(reverse("home"))
+    anonymous_key = client.session["viewer_key"]
+    response = client.post(
+        reverse("api-signals"),
+        {
+            "events": [
+                {
+                    "event_id": str(uuid.uuid4()),
+                    "video": str(v.public_id),
+                    "kind": "complete",
+                    "source": "for_you",
+                    "watched_seconds": 3.0,
+                }
+                for v in videos
+            ]
+        },
+        content_type="application/json",
+    )
+    assert response.json() == {"accepted": 3, "duplicates": 0, "errors": []}
+    client.post(
+        reverse("signup"),
+        {
+            "email": "newbie@example.com",
+            "display_name": "Newbie",
+            "date_of_birth": born_years_ago(30).isoformat(),
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
+    )
+    user = UserFactory._meta.model.objects.get(email="newbie@example.com")
+    profile = InterestProfile.objects.get(user=user)
+    assert profile.viewer_key == f"u:{user.pk}"
+    assert not InterestProfile.objects.filter(viewer_key=anonymous_key).exists()
+    assert Signal.objects.filter(viewer_key=f"u:{user.pk}").count() == 3
+    assert set(profile.favourites) == {video.pk for video in videos}
+
+
+def test_anonymous_viewers_see_no_mature_videos():
+    mature = published_video(content_level="mature")
+    general = published_video()
+    ids = {item.video.pk for item in selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:x").items}
+    assert general.pk in ids
+    assert mature.pk not in ids
+
+
+def test_rollup_counts_signals_and_links_co_watched_videos():
+    first, second, third = (published_video(topics=("stem",)) for _ in range(3))
+    for _index in range(3):
+        viewer = UserFactory.create()
+        services.signals_record(
+            viewer=viewer,
+            viewer_key=f"u:{viewer.pk}",
+            items=[
+                event(first, "impression"),
+                event(first, "complete", watched=3.0),
+                event(second, "complete", watched=3.0),
+                event(third, "skip", watched=0.5),
+            ],
+        )
+    assert services.signals_rollup() == 12
+    assert services.signals_rollup() == 0  # the watermark moved on
+    stats = VideoStats.objects.get(video=first)
+    assert (stats.impressions, stats.completions) == (3, 3)
+    assert VideoStats.objects.get(video=third).skips == 3
+    from feeds.models import CoWatch
+
+    assert CoWatch.objects.get(video=first, other=second).weight == 3.0
+    assert not CoWatch.objects.filter(video=first, other=third).exists()
+
+
+def test_the_fast_item_json_matches_the_documented_serializer():
+    from creators.models import Hashtag
+    from feeds.api.serializers import FeedItemSerializer
+
+    video = published_video(topics=("stem", "art"), caption="Hello #world")
+    video.hashtags.add(Hashtag.objects.create(name="world"))
+    catalog_reset()
+    page = selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:shape")
+    fast = page.to_json()[0]
+    full = (
+        Video.objects.prefetch_related("hashtags", "video_topics__topic")
+        .select_related("owner")
+        .get(pk=video.pk)
+    )
+    page.items[0].video = full
+    documented = FeedItemSerializer(page.items[0]).data
+    assert fast == documented
