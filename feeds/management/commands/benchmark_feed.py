@@ -52,6 +52,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profile", action="store_true", help="print a cProfile of the timed loops to stderr"
         )
+        parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
 
     def handle(self, *args: Any, **options: Any) -> None:
         test_settings = connection.settings_dict.setdefault("TEST", {})
@@ -66,7 +67,10 @@ class Command(BaseCommand):
                 result = self._run(options)
         finally:
             catalog_reset()
-            connection.creation.destroy_test_db(original_name, verbosity=0)
+            if options["keep"]:
+                self.stderr.write(f"kept database {connection.settings_dict['NAME']}")
+            else:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
         self.stdout.write(json.dumps(result))
 
     def _seed(self, options: dict[str, Any], rng: random.Random) -> dict[str, float]:
