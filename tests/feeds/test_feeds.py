@@ -310,3 +310,75 @@ def test_the_fast_item_json_matches_the_documented_serializer():
     page.items[0].video = full
     documented = FeedItemSerializer(page.items[0]).data
     assert fast == documented
+
+
+class OneSlot:
+    """A provider for the sponsored-slot interface, as ``businesses`` will register one."""
+
+    def __init__(self, video):
+        self.video, self.asked = video, []
+
+    def slot_for(self, *, viewer, feed, exclude_video_ids):
+        from feeds.sponsored import SponsoredSlot
+
+        self.asked.append(feed)
+        return SponsoredSlot(
+            video_id=self.video.pk,
+            sponsor_name="Bea's Bakery",
+            click_url="https://example.com",
+            promotion_id=1,
+        )
+
+
+@pytest.fixture
+def sponsored_provider():
+    from feeds import sponsored
+
+    previous = sponsored.provider()
+    yield sponsored.register_provider
+    sponsored.register_provider(previous)
+
+
+def test_one_labelled_sponsored_slot_for_adults_and_none_for_minors(sponsored_provider):
+    for index in range(25):
+        published_video(topics=(("food", "art", "music")[index % 3],))
+    promoted = published_video(topics=("food",))
+    provider = OneSlot(promoted)
+    sponsored_provider(provider)
+    adult = UserFactory.create()
+    page = selectors.feed_for_you(viewer=adult, viewer_key=f"u:{adult.pk}")
+    slots = [item for item in page.items if item.is_sponsored]
+    assert len(slots) == 1
+    assert slots[0].video.pk == promoted.pk
+    assert slots[0].source == "sponsored"
+    assert slots[0].reasons[0].startswith("Sponsored by Bea's Bakery")
+    assert page.to_json()[page.items.index(slots[0])]["sponsor"] == {
+        "name": "Bea's Bakery",
+        "click_url": "https://example.com",
+    }
+    minor = UserFactory.create(date_of_birth=born_years_ago(17))
+    assert not any(
+        item.is_sponsored for item in selectors.feed_for_you(viewer=minor, viewer_key=f"u:{minor.pk}").items
+    )
+    assert not any(
+        item.is_sponsored for item in selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:s").items
+    )
+    assert provider.asked == ["for_you"]  # never even asked for the minor or the anonymous viewer
+
+
+def test_rolled_up_signals_past_retention_are_pruned():
+    import datetime
+
+    from django.utils import timezone
+
+    video = published_video()
+    viewer = UserFactory.create()
+    services.signals_record(
+        viewer=viewer, viewer_key=f"u:{viewer.pk}", items=[event(video, "impression"), event(video, "like")]
+    )
+    Signal.objects.update(created_at=timezone.now() - datetime.timedelta(days=40))
+    assert services.signals_prune(older_than_days=30) == 0  # not rolled up yet: kept
+    services.signals_rollup()
+    services.signals_record(viewer=viewer, viewer_key=f"u:{viewer.pk}", items=[event(video, "share")])
+    assert services.signals_prune(older_than_days=30) == 2
+    assert list(Signal.objects.values_list("kind", flat=True)) == ["share"]

@@ -47,7 +47,20 @@ def test_openapi_schema_lists_the_account_endpoints(client):
     response = client.get(reverse("api-schema"), {"format": "json"})
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ["/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me"]:
+    for path in [
+        "/api/v1/auth/signup",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/feeds/for-you",
+        "/api/v1/feeds/following",
+        "/api/v1/feeds/local",
+        "/api/v1/feeds/topics/{slug}",
+        "/api/v1/signals",
+        "/api/v1/studio/videos",
+        "/api/v1/studio/videos/{public_id}/publish",
+        "/api/v1/creators/{handle}/follow",
+    ]:
         assert path in paths
     assert "201" in paths["/api/v1/auth/signup"]["post"]["responses"]
 
