@@ -61,16 +61,7 @@ class InterestProfileAdmin(ReadOnlyAdmin):
 
 @admin.register(VideoStats)
 class VideoStatsAdmin(ReadOnlyAdmin):
-    list_display = [
-        "video",
-        "impressions",
-        "completions",
-        "likes",
-        "shares",
-        "skips",
-        "not_interested",
-        "updated_at",
-    ]
+    list_display = ["video", *VideoStats.COUNTERS, "updated_at"]
     list_select_related = ["video", "video__owner"]
     search_fields = ["video__caption"]
 

@@ -126,14 +126,7 @@ def _build() -> Catalog:
     stats = {
         row[0]: row[1:]
         for row in VideoStats.objects.values_list(
-            "video_id",
-            "impressions",
-            "completions",
-            "likes",
-            "shares",
-            "skips",
-            "not_interested",
-            "recent_completions",
+            "video_id", *VideoStats.COUNTERS, "recent_completions"
         ).iterator(chunk_size=20000)
     }
     features: dict[int, Features] = {}

@@ -92,6 +92,8 @@ class VideoStats(models.Model):
     recent_completions = models.FloatField(default=0.0, help_text="Completions, decayed by age (trending).")
     updated_at = models.DateTimeField(default=timezone.now)
 
+    COUNTERS = ("impressions", "completions", "likes", "shares", "skips", "not_interested")
+
     class Meta:
         verbose_name_plural = "video stats"
 

@@ -299,44 +299,62 @@ def feed_topic(
     topic_id = catalog.topic_ids.get(slug)
     if topic_id is None:
         return None
-    weights, excluded, _ = _profile_weights(viewer_key)
-    served = _cursor_load(cursor)
-    excluded |= set(served)
     members = catalog.by_topic.get(topic_id, [])
     if slug == "news":
         members = [video_id for video_id in members if catalog.features[video_id].is_news_verified]
-    ranked = _rank(
+    return _ranked_page(
         catalog=catalog,
-        sources={"topic": members},
-        weights=weights,
-        excluded=excluded,
-        allow_mature=age.policy_for_user(viewer).may_see_mature_content,
-    )
-    page = diversify(ranked=ranked, explore=[], catalog=catalog, size=size)
-    return _assemble(
-        page=page,
-        catalog=catalog,
-        weights=weights,
-        viewer_region=getattr(viewer, "region", "") or "",
+        candidates=members,
+        candidate="topic",
         source=Source.TOPIC,
-        served=served,
-        viewer=viewer,
         feed=f"topic:{slug}",
-        more=len(ranked) > len(page),
+        viewer=viewer,
+        viewer_key=viewer_key,
+        viewer_region=getattr(viewer, "region", "") or "",
+        cursor=cursor,
+        size=size,
     )
 
 
 def feed_local(
     *, viewer: Any, viewer_key: str, region: str, cursor: str | None = None, size: int | None = None
 ) -> FeedPage:
-    size = size or settings.FEED_PAGE_SIZE
+    """Videos from the viewer's region, ranked by the same scorer."""
     catalog = catalog_get()
+    return _ranked_page(
+        catalog=catalog,
+        candidates=catalog.by_region.get(region, []) if region else [],
+        candidate="local",
+        source=Source.LOCAL,
+        feed="local",
+        viewer=viewer,
+        viewer_key=viewer_key,
+        viewer_region=region,
+        cursor=cursor,
+        size=size or settings.FEED_PAGE_SIZE,
+    )
+
+
+def _ranked_page(
+    *,
+    catalog: Catalog,
+    candidates: list[int],
+    candidate: str,
+    source: str,
+    feed: str,
+    viewer: Any,
+    viewer_key: str,
+    viewer_region: str,
+    cursor: str | None,
+    size: int,
+) -> FeedPage:
+    """One page of a single-pool feed (a topic, a region): rank, diversify, assemble."""
     weights, excluded, _ = _profile_weights(viewer_key)
     served = _cursor_load(cursor)
     excluded |= set(served)
     ranked = _rank(
         catalog=catalog,
-        sources={"local": catalog.by_region.get(region, []) if region else []},
+        sources={candidate: candidates},
         weights=weights,
         excluded=excluded,
         allow_mature=age.policy_for_user(viewer).may_see_mature_content,
@@ -346,13 +364,25 @@ def feed_local(
         page=page,
         catalog=catalog,
         weights=weights,
-        viewer_region=region,
-        source=Source.LOCAL,
+        viewer_region=viewer_region,
+        source=source,
         served=served,
         viewer=viewer,
-        feed="local",
+        feed=feed,
         more=len(ranked) > len(page),
     )
+
+
+def following_items(videos: Iterable[Video]) -> list[FeedItem]:
+    return [
+        FeedItem(
+            video=video,
+            position=index,
+            source=Source.FOLLOWING,
+            reasons=[f"From @{video.owner.handle}, whom you follow"],
+        )
+        for index, video in enumerate(videos)
+    ]
 
 
 def following_queryset(*, viewer: Any) -> QuerySet[Video]:

@@ -417,17 +417,7 @@ def signals_rollup(*, batch: int = 200_000, now: datetime.datetime | None = None
         VideoStats.objects.bulk_create(created, batch_size=2000)
         VideoStats.objects.bulk_update(
             changed,
-            [
-                "impressions",
-                "completions",
-                "likes",
-                "shares",
-                "skips",
-                "not_interested",
-                "watch_seconds",
-                "recent_completions",
-                "updated_at",
-            ],
+            [*VideoStats.COUNTERS, "watch_seconds", "recent_completions", "updated_at"],
             batch_size=2000,
         )
         _cowatch_update(window=window)

@@ -67,22 +67,9 @@ def for_you(request: HttpRequest) -> HttpResponse:
 
 
 def following(request: HttpRequest) -> HttpResponse:
-    from feeds.models import Source
-    from feeds.selectors import FeedItem
-
-    videos = (
-        list(selectors.following_queryset(viewer=request.user)[:20]) if request.user.is_authenticated else []
-    )
-    items = [
-        FeedItem(
-            video=video,
-            position=index,
-            source=Source.FOLLOWING,
-            reasons=[f"From @{video.owner.handle}, whom you follow"],
-        )
-        for index, video in enumerate(videos)
-    ]
-    return _render(request, active_key="following", page=FeedPage(items=items, next_cursor=None))
+    videos = selectors.following_queryset(viewer=request.user)[:20] if request.user.is_authenticated else []
+    page = FeedPage(items=selectors.following_items(videos), next_cursor=None)
+    return _render(request, active_key="following", page=page)
 
 
 def topic(request: HttpRequest, slug: str) -> HttpResponse:

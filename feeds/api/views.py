@@ -26,7 +26,7 @@ from feeds.api.serializers import (
     SignalBatchOutputSerializer,
 )
 from feeds.models import Signal, Source
-from feeds.selectors import FeedItem, FeedPage
+from feeds.selectors import FeedPage
 
 CURSOR = OpenApiParameter("cursor", str, required=False, description="From the previous page's `next`.")
 
@@ -105,16 +105,8 @@ class FollowingFeedView(APIView):
             paginator.paginate_queryset(selectors.following_queryset(viewer=request.user), request, view=self)
             or []
         )
-        items = [
-            FeedItem(
-                video=video,
-                position=index,
-                source=Source.FOLLOWING,
-                reasons=[f"From @{video.owner.handle}, whom you follow"],
-            )
-            for index, video in enumerate(videos)
-        ]
-        return paginator.get_paginated_response(FeedPage(items=items, next_cursor=None).to_json())
+        page = FeedPage(items=selectors.following_items(videos), next_cursor=None)
+        return paginator.get_paginated_response(page.to_json())
 
 
 KINDS = frozenset(Signal.Kind.values)
