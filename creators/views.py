@@ -248,7 +248,9 @@ def studio_video_retry(request: HttpRequest, creator: CreatorProfile, public_id:
         messages.success(request, "Trying again.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect((request.POST.get("next") == "edit" and video.get_absolute_url()) or "creators:studio")
+    if request.POST.get("next") == "edit":
+        return redirect("creators:studio_video", public_id=video.public_id)
+    return redirect("creators:studio")
 
 
 @creator_required

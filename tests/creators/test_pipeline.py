@@ -210,8 +210,11 @@ def test_a_failed_step_keeps_the_original_and_can_be_retried(
     assert "incomplete or damaged" in studio
     original.write_bytes(good)  # the storage recovers
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("creators:studio_video_retry", args=[video.public_id]))
+        response = client.post(
+            reverse("creators:studio_video_retry", args=[video.public_id]), {"next": "edit"}
+        )
     assert response.status_code == 302
+    assert response.url == reverse("creators:studio_video", args=[video.public_id])
     video.refresh_from_db()
     assert (video.state, video.failure_reason) == (State.DRAFT, "")
 
