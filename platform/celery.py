@@ -19,10 +19,13 @@ def _configure() -> None:
         # kombu's filesystem transport reads and writes message files in one folder.
         broker_dir = settings.CELERY_BROKER_DIR
         (broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+        (broker_dir / "control").mkdir(parents=True, exist_ok=True)
         broker_options = {
             "data_folder_in": str(broker_dir),
             "data_folder_out": str(broker_dir),
             "processed_folder": str(broker_dir / "processed"),
+            # Broadcast (control) exchanges; kombu's default is ./control in the working directory.
+            "control_folder": str(broker_dir / "control"),
             "store_processed": False,
         }
         if settings.CELERY_RESULT_BACKEND.startswith("file://"):
