@@ -246,3 +246,25 @@ class VideoTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id}:{self.topic.slug} ({self.review_state})"
+
+
+class UploadSession(models.Model):
+    """A resumable upload in progress: chunks are appended at ``received`` until ``size`` is reached."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="upload_sessions")
+    filename = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    received = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(received__lte=models.F("size")), name="upload_not_past_size"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.received}/{self.size}"

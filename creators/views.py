@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from creators import selectors, services
@@ -156,7 +155,6 @@ def studio_status(request: HttpRequest, creator: CreatorProfile) -> JsonResponse
 @creator_required
 def studio_upload(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
             form.is_valid()  # the file field is empty after a stopped upload: say why instead
@@ -168,17 +166,8 @@ def studio_upload(request: HttpRequest, creator: CreatorProfile) -> HttpResponse
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:
-                edit_url = reverse("creators:studio_video", args=[video.public_id])
-                if wants_json:
-                    return JsonResponse(
-                        {"id": str(video.public_id), "state": video.state, "edit_url": edit_url}, status=201
-                    )
                 messages.success(request, "Uploaded. We're preparing your video.")
-                return redirect(edit_url)
-        if wants_json:
-            errors = [str(error) for errors in form.errors.values() for error in errors]
-            status = 413 if getattr(request, "upload_too_large", False) else 400
-            return JsonResponse({"detail": " ".join(errors) or "The upload failed."}, status=status)
+                return redirect("creators:studio_video", public_id=video.public_id)
         return render(request, "creators/studio_upload.html", _upload_context(form), status=400)
     return render(request, "creators/studio_upload.html", _upload_context(form))
 

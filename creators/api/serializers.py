@@ -121,3 +121,21 @@ class VideoDetailsInputSerializer(serializers.Serializer[Any]):
 class TrimInputSerializer(serializers.Serializer[Any]):
     start = serializers.FloatField(min_value=0)
     end = serializers.FloatField(min_value=0)
+
+
+class UploadStartInputSerializer(serializers.Serializer[Any]):
+    filename = serializers.CharField(max_length=300)
+    size = serializers.IntegerField(min_value=1)
+
+
+class UploadSessionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    received = serializers.IntegerField()
+    chunk_size = serializers.SerializerMethodField()
+
+    def get_chunk_size(self, obj: Any) -> int:
+        from django.conf import settings
+
+        return int(settings.UPLOAD_CHUNK_MAX_BYTES)

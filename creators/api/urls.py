@@ -23,4 +23,12 @@ urlpatterns = [
     path(
         "studio/videos/<uuid:public_id>/retry", views.StudioVideoRetryView.as_view(), name="api-studio-retry"
     ),
+    path("studio/uploads", views.UploadStartView.as_view(), name="api-upload-start"),
+    path("studio/uploads/<uuid:upload_id>", views.UploadSessionView.as_view(), name="api-upload"),
+    path("studio/uploads/<uuid:upload_id>/chunk", views.UploadChunkView.as_view(), name="api-upload-chunk"),
+    path(
+        "studio/uploads/<uuid:upload_id>/complete",
+        views.UploadCompleteView.as_view(),
+        name="api-upload-complete",
+    ),
 ]

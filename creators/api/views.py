@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -20,10 +21,12 @@ from creators.api.serializers import (
     TopicSerializer,
     TrimInputSerializer,
     UploadInputSerializer,
+    UploadSessionOutputSerializer,
+    UploadStartInputSerializer,
     VideoDetailsInputSerializer,
     VideoOutputSerializer,
 )
-from creators.models import CreatorProfile, Topic, Video
+from creators.models import CreatorProfile, Topic, UploadSession, Video
 from platform.models import User
 
 
@@ -240,4 +243,97 @@ class StudioVideoRetryView(StudioVideoDetailView):
             raise as_drf_error(error) from error
         return Response(
             StudioVideoOutputSerializer(self._video(request, public_id)).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+# --- resumable uploads --------------------------------------------------------------------
+
+
+def own_upload(request: Request, upload_id: str) -> UploadSession:
+    session = (
+        UploadSession.objects.filter(pk=upload_id, owner=own_profile(request)).select_related("owner").first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+class UploadStartView(APIView):
+    """Start a resumable upload: then PUT chunks in order and POST ``complete``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=UploadStartInputSerializer, responses={201: UploadSessionOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = UploadStartInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            session = services.upload_session_start(owner=own_profile(request), **serializer.validated_data)
+        except DjangoValidationError as error:
+            status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if "larger" in str(error) else 400
+            return Response(as_drf_error(error).detail, status=status_code)
+        return Response(UploadSessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class UploadSessionView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=UploadSessionOutputSerializer)
+    def get(self, request: Request, upload_id: str) -> Response:
+        """Where to resume: the next chunk starts at ``received``."""
+        return Response(UploadSessionOutputSerializer(own_upload(request, upload_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, upload_id: str) -> Response:
+        services.upload_session_cancel(session=own_upload(request, upload_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UploadChunkView(APIView):
+    """PUT the raw bytes of the next chunk (``application/octet-stream``) with ``?offset=<received>``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request={"application/octet-stream": bytes},
+        parameters=[OpenApiParameter("offset", int, required=True)],
+        responses={200: UploadSessionOutputSerializer, 409: UploadSessionOutputSerializer},
+    )
+    def put(self, request: Request, upload_id: str) -> Response:
+        session = own_upload(request, upload_id)
+        try:
+            offset = int(request.query_params.get("offset", ""))
+            length = int(request.headers.get("Content-Length", "0"))
+        except ValueError:
+            return Response(
+                {"detail": "Give ?offset= and a Content-Length."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        try:
+            # Read the body from the WSGI stream in slices: a chunk is never held whole in memory.
+            session = services.upload_session_append(
+                session=session, offset=offset, stream=request._request, length=length
+            )
+        except services.UploadOffsetMismatch as error:
+            return Response(
+                {"detail": error.messages[0], "received": error.received}, status=status.HTTP_409_CONFLICT
+            )
+        except DjangoValidationError as error:
+            return Response(as_drf_error(error).detail, status=status.HTTP_400_BAD_REQUEST)
+        return Response(UploadSessionOutputSerializer(session).data)
+
+
+class UploadCompleteView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: StudioVideoOutputSerializer})
+    def post(self, request: Request, upload_id: str) -> Response:
+        session = own_upload(request, upload_id)
+        try:
+            video = services.upload_session_finish(session=session)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        data = StudioVideoOutputSerializer(video).data
+        return Response(
+            {**data, "edit_url": reverse("creators:studio_video", args=[video.public_id])},
+            status=status.HTTP_201_CREATED,
         )

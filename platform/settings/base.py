@@ -221,6 +221,9 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=512)
 VIDEO_MAX_SECONDS = env.float("VIDEO_MAX_SECONDS", default=600.0)
 VIDEO_MAX_PIXELS = env.int("VIDEO_MAX_PIXELS", default=4096 * 4096)
+# Resumable uploads keep their parts on this machine's disk until the last chunk arrives.
+UPLOAD_PARTS_DIR = Path(env.str("UPLOAD_PARTS_DIR", default=str(VAR_DIR / "uploads")))
+UPLOAD_CHUNK_MAX_BYTES = 8 * 1024 * 1024
 # A video whose worker has been silent this long is re-queued by the recovery job.
 VIDEO_STUCK_AFTER_SECONDS = env.int(
     "VIDEO_STUCK_AFTER_SECONDS", default=32 * 60

@@ -35,9 +35,15 @@ def test_creator_uploads_trims_publishes_and_plays_it(live_server, page, screens
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Upload a video")).to_be_visible()
 
+        chunk_puts: list[str] = []
+        page.on(
+            "request", lambda request: chunk_puts.append(request.url) if request.method == "PUT" else None
+        )
         page.set_input_files("input[type=file]", str(clips.portrait))
         page.get_by_role("button", name="Upload").click()
         expect(page).to_have_url(re.compile(r"/studio/videos/[0-9a-f-]+/$"), timeout=30_000)
+        assert chunk_puts  # the browser sent the file as resumable chunks
+        assert all("/api/v1/studio/uploads/" in url and "/chunk?offset=" in url for url in chunk_puts)
         # The page polls and reloads itself when the draft is ready.
         expect(page.get_by_test_id("video-state")).to_have_text("Draft", timeout=60_000)
         player = page.locator("[data-role=player]")
