@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from creators.models import CreatorProfile, Follow, Topic, Video
+from creators.models import CreatorProfile, Follow, Video
 from platform import age
 
 State = Video.State
@@ -93,10 +93,6 @@ def studio_video_get(*, owner: CreatorProfile, public_id: Any) -> Video | None:
         .prefetch_related("video_topics__topic", "hashtags")
         .first()
     )
-
-
-def topics_all() -> QuerySet[Topic]:
-    return Topic.objects.all()
 
 
 def follow_requests(*, profile: CreatorProfile) -> QuerySet[Follow]:

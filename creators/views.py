@@ -25,10 +25,6 @@ from platform.views import form_add_service_errors
 State = Video.State
 
 
-def _viewer(request: HttpRequest) -> Any:
-    return request.user
-
-
 # --- public pages ------------------------------------------------------------------
 
 

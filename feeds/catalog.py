@@ -19,13 +19,12 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from creators.models import Follow, Hashtag, Topic, Video, VideoTopic
+from creators.models import Hashtag, Topic, Video, VideoTopic
 from creators.selectors import creator_is_restricted_q
 from feeds.models import VideoStats
 
@@ -51,7 +50,6 @@ class Features:
     skips: int
     not_interested: int
     recent_completions: float
-    base: float = 0.0  # completion_rate × quality, precomputed: the scorer's hot loop reads it
 
     @property
     def completion_rate(self) -> float:
@@ -144,7 +142,7 @@ def _build() -> Catalog:
         duration,
     ) in rows:
         counts = stats.get(pk, (0, 0, 0, 0, 0, 0, 0.0))
-        item = Features(
+        features[pk] = Features(
             video_id=pk,
             public_id=public_id,
             creator_id=owner_id,
@@ -163,7 +161,6 @@ def _build() -> Catalog:
             not_interested=counts[5],
             recent_completions=counts[6],
         )
-        features[pk] = replace(item, base=item.completion_rate * item.quality)
     by_topic: dict[int, list[int]] = defaultdict(list)
     by_creator: dict[int, list[int]] = defaultdict(list)
     by_region: dict[str, list[int]] = defaultdict(list)
@@ -262,16 +259,3 @@ def catalog_reset() -> None:
     """Forget the catalog (tests and benchmarks)."""
     with _lock:
         _state["catalog"], _state["stale"] = None, False
-
-
-def followed_creator_ids(*, user_id: int | None) -> set[int]:
-    if user_id is None:
-        return set()
-    return set(
-        Follow.objects.filter(follower_id=user_id, status=Follow.Status.APPROVED).values_list(
-            "creator_id", flat=True
-        )
-    )
-
-
-__all__ = ["Catalog", "Features", "Q", "catalog_get", "catalog_mark_stale", "catalog_reset"]

@@ -7,9 +7,8 @@ an input anywhere here: the catalog does not even carry them.
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from feeds.catalog import Catalog, Features
@@ -17,6 +16,7 @@ from feeds.catalog import Catalog, Features
 FRESHNESS_DAYS = 14.0
 MAX_PER_CREATOR = 2
 MAX_TOPIC_RUN = 2  # never three in a row from one topic
+HASHTAG_SHARE = 0.5  # a hashtag counts half as much as a topic
 
 
 @dataclass
@@ -62,13 +62,22 @@ class Scored:
     video_id: int
     score: float
     source: str  # interest, creator, trending, explore, cowatch, local, topic
-    reason: str = ""
+
+
+def interest(*, item: Features, weights: Weights) -> float:
+    """How much the viewer's history says they will like this: the scorer's hot loop, kept flat."""
+    raw = weights.creators.get(item.creator_id, 0.0)
+    for topic_id in item.topic_ids:
+        raw += weights.topics.get(topic_id, 0.0)
+    for tag_id in item.hashtag_ids:
+        raw += HASHTAG_SHARE * weights.hashtags.get(tag_id, 0.0)
+    return raw
 
 
 def affinity(*, item: Features, weights: Weights) -> tuple[float, str, int]:
-    """How much the viewer's history says they will like this; and which part says most."""
+    """``interest`` split into its parts, to say which part says most (for the reasons shown)."""
     topic_part = sum(weights.topics.get(topic_id, 0.0) for topic_id in item.topic_ids)
-    hashtag_part = 0.5 * sum(weights.hashtags.get(tag_id, 0.0) for tag_id in item.hashtag_ids)
+    hashtag_part = HASHTAG_SHARE * sum(weights.hashtags.get(tag_id, 0.0) for tag_id in item.hashtag_ids)
     creator_part = weights.creators.get(item.creator_id, 0.0)
     parts = {"topic": topic_part, "hashtag": hashtag_part, "creator": creator_part}
     strongest = max(parts, key=lambda key: parts[key])
@@ -77,20 +86,11 @@ def affinity(*, item: Features, weights: Weights) -> tuple[float, str, int]:
 
 
 def score(*, item: Features, weights: Weights, now_ts: float, boost: float = 0.0) -> float:
-    topics, hashtags = weights.topics, weights.hashtags
-    raw = weights.creators.get(item.creator_id, 0.0)
-    for topic_id in item.topic_ids:
-        raw += topics.get(topic_id, 0.0)
-    for tag_id in item.hashtag_ids:
-        raw += 0.5 * hashtags.get(tag_id, 0.0)
-    lift = math.tanh(raw / 3.0)  # -1 .. 1
-    rate = item.completion_rate
-    base = item.base or rate * item.quality
-    watch_through = min(1.0, max(0.01, rate * (1.0 + 1.5 * lift)))
+    lift = math.tanh(interest(item=item, weights=weights) / 3.0)  # -1 .. 1
+    watch_through = min(1.0, max(0.01, item.completion_rate * (1.0 + 1.5 * lift)))
     age_days = max(0.0, (now_ts - item.published_ts) / 86400.0)
     freshness = 0.6 + 0.4 * math.exp(-age_days / FRESHNESS_DAYS)
-    # watch-through × quality × freshness, with quality folded into ``base`` (= rate × quality).
-    return watch_through * (base / rate) * freshness * (1.0 + boost)
+    return watch_through * item.quality * freshness * (1.0 + boost)
 
 
 def primary_topic(item: Features) -> int | None:
@@ -142,8 +142,3 @@ def diversify(
         ):
             break
     return page
-
-
-def explore_sample(*, candidates: Iterable[int], count: int, rng: random.Random) -> list[int]:
-    pool = list(candidates)
-    return rng.sample(pool, min(count, len(pool)))

@@ -18,7 +18,7 @@ from creators.selectors import videos_visible
 from feeds import sponsored
 from feeds.catalog import Catalog, catalog_get
 from feeds.models import CoWatch, InterestProfile, Source
-from feeds.ranking import Scored, Weights, diversify, score
+from feeds.ranking import Scored, Weights, affinity, diversify, score
 from platform import age
 
 CURSOR_SALT = "feeds.cursor"
@@ -86,8 +86,6 @@ def _topic_name(catalog: Catalog, topic_id: int) -> str:
 
 
 def _reason(*, scored: Scored, catalog: Catalog, weights: Weights, viewer_region: str) -> list[str]:
-    from feeds.ranking import affinity
-
     item = catalog.features[scored.video_id]
     reasons: list[str] = []
     value, strongest, best_topic = affinity(item=item, weights=weights)

@@ -23,8 +23,3 @@ def region_resolve(*, country_code: str, value: str) -> str | None:
         if wanted in (code.casefold(), name.casefold()):
             return code
     return None
-
-
-def region_name(code: str) -> str:
-    subdivision = pycountry.subdivisions.get(code=code) if code else None  # type: ignore[no-untyped-call]
-    return subdivision.name if subdivision else code
