@@ -22,9 +22,14 @@ def database_url() -> str:
     return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
+def clean_environ() -> dict[str, str]:
+    """This process's environment without the e2e tests' async-unsafe switch (a deploy check refuses it)."""
+    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def start_worker(*, media_root: Path, queues: str = "media") -> subprocess.Popen[str]:
     env = {
-        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "platform.settings.test",
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(media_root),

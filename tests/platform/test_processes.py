@@ -1,19 +1,13 @@
 """Things that need a fresh interpreter: the stdlib ``platform`` shim, the Celery worker, deploy checks."""
 
-import os
 import secrets
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def clean_environ():
-    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+from tests.workers import ROOT, clean_environ, start_worker, stop_worker
 
 
 def run_python(*args, env=None, timeout=120):
@@ -59,40 +53,16 @@ def test_celery_app_starts_in_a_fresh_interpreter():
     assert result.stdout.splitlines() == ["['default', 'media']", "True True json"]
 
 
-def test_a_real_worker_process_runs_a_task():
+def test_a_real_worker_process_runs_a_task(tmp_path):
     from platform.tasks import ping_task
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "platform.celery",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "platform.settings.test"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(media_root=tmp_path, queues=queue)
     try:
         result = ping_task.apply_async(queue=queue)
         assert result.get(timeout=60) == "pong"
     finally:
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
+        output = stop_worker(worker)
     assert "Traceback" not in output
 
 

@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import services
 from feeds.api.views import SignalBatchView
+from feeds.benchmarking import throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
 from platform.models import User
@@ -55,22 +56,15 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        test_settings = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "sqlite":
-            test_settings["NAME"] = str(settings.VAR_DIR / "benchmark-feed.sqlite3")
-        original_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
-            # DEBUG off as in production (Django logs every query's SQL when it is on); the
-            # in-process API client's host allowed.
-            with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
-                result = self._run(options)
-        finally:
-            catalog_reset()
-            if options["keep"]:
-                self.stderr.write(f"kept database {connection.settings_dict['NAME']}")
-            else:
-                connection.creation.destroy_test_db(original_name, verbosity=0)
+        # DEBUG off as in production (Django logs every query's SQL when it is on); the
+        # in-process API client's host allowed.
+        with (
+            throwaway_database("benchmark-feed", keep=options["keep"]) as database,
+            override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False),
+        ):
+            result = self._run(options)
+        if options["keep"]:
+            self.stderr.write(f"kept database {database}")
         self.stdout.write(json.dumps(result))
 
     def _seed(self, options: dict[str, Any], rng: random.Random) -> dict[str, float]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import selectors, services
+from feeds.benchmarking import throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import VideoStats
 from platform.models import User
@@ -72,16 +73,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=11)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        test_settings = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "sqlite":
-            test_settings["NAME"] = str(settings.VAR_DIR / "benchmark-recommendation.sqlite3")
-        original_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
+        with throwaway_database("benchmark-recommendation"):
             result = self._run(options)
-        finally:
-            catalog_reset()
-            connection.creation.destroy_test_db(original_name, verbosity=0)
         self.stdout.write(json.dumps(result))
 
     # --- the world ------------------------------------------------------------------
