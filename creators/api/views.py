@@ -27,11 +27,8 @@ from creators.api.serializers import (
     VideoOutputSerializer,
 )
 from creators.models import CreatorProfile, Topic, UploadSession, Video
+from platform.api.exceptions import as_drf_error
 from platform.models import User
-
-
-def as_drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 def own_profile(request: Request) -> CreatorProfile:

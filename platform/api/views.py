@@ -1,19 +1,17 @@
 """Account endpoints for API clients: sign up, log in and out, the current account, regions."""
 
-from typing import Any
-
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from platform import services
+from platform.api.exceptions import as_drf_error
 from platform.api.serializers import (
     AccountUpdateInputSerializer,
     LogInInputSerializer,
@@ -25,11 +23,6 @@ from platform.api.serializers import (
 from platform.models import User
 from platform.regions import regions_of
 from platform.views import signup_block, signup_is_blocked
-
-
-def _as_drf_error(error: DjangoValidationError) -> ValidationError:
-    detail: Any = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    return ValidationError(detail)
 
 
 class SignUpView(APIView):
@@ -56,7 +49,7 @@ class SignUpView(APIView):
             signup_block(response)
             return response
         except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
+            raise as_drf_error(error) from error
         token, _ = Token.objects.get_or_create(user=user)
         return Response(
             {"token": token.key, "user": UserOutputSerializer(user).data}, status=status.HTTP_201_CREATED
@@ -119,7 +112,7 @@ class MeView(APIView):
         try:
             services.user_update_settings(user=user, **serializer.validated_data)
         except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
+            raise as_drf_error(error) from error
         return Response(UserOutputSerializer(user).data)
 
 
