@@ -643,7 +643,13 @@ def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> 
     if size <= 0:
         raise ValidationError({"size": "The file is empty."})
     if size > max_bytes:
-        raise ValidationError({"size": f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB."})
+        raise ValidationError(
+            {
+                "size": ValidationError(
+                    f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB.", code="too_large"
+                )
+            }
+        )
     session = UploadSession.objects.create(owner=owner, filename=filename_for_display(filename), size=size)
     part = upload_part_path(session)
     part.parent.mkdir(parents=True, exist_ok=True)

@@ -267,7 +267,12 @@ class UploadStartView(APIView):
         try:
             session = services.upload_session_start(owner=own_profile(request), **serializer.validated_data)
         except DjangoValidationError as error:
-            status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if "larger" in str(error) else 400
+            too_large = any(
+                item.code == "too_large" for item in getattr(error, "error_dict", {}).get("size", [])
+            )
+            status_code = (
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if too_large else status.HTTP_400_BAD_REQUEST
+            )
             return Response(as_drf_error(error).detail, status=status_code)
         return Response(UploadSessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
 
