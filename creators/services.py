@@ -38,6 +38,7 @@ from django.utils import timezone
 from creators import hooks, images, media
 from creators.models import CreatorProfile, Follow, Hashtag, Topic, UploadSession, Video, VideoTopic
 from platform import age
+from platform.errors import Conflict, TooLarge
 from platform.models import User
 from platform.services import audit_record
 
@@ -626,11 +627,13 @@ class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
 
 
-class UploadOffsetMismatch(ValidationError):
+class UploadOffsetMismatch(Conflict):
     """A chunk arrived for the wrong offset; the client should resume from ``received``."""
 
     def __init__(self, received: int) -> None:
-        super().__init__(f"Expected the chunk at byte {received}.", code="offset")
+        super().__init__(
+            f"Expected the chunk at byte {received}.", code="offset", context={"received": received}
+        )
         self.received = received
 
 
@@ -643,13 +646,7 @@ def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> 
     if size <= 0:
         raise ValidationError({"size": "The file is empty."})
     if size > max_bytes:
-        raise ValidationError(
-            {
-                "size": ValidationError(
-                    f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB.", code="too_large"
-                )
-            }
-        )
+        raise TooLarge({"size": f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB."})
     session = UploadSession.objects.create(owner=owner, filename=filename_for_display(filename), size=size)
     part = upload_part_path(session)
     part.parent.mkdir(parents=True, exist_ok=True)

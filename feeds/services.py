@@ -20,12 +20,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from creators.models import Video, VideoTopic
+from creators.models import VideoTopic
 from creators.selectors import videos_visible
 from feeds.catalog import catalog_get, catalog_mark_stale
 from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
 from feeds.ranking import Weights
 from platform import age
+from platform.errors import NotFound
 
 Kind = Signal.Kind
 HALF_LIFE_DAYS = 3.0
@@ -355,7 +356,7 @@ def report_create(
         raise ValidationError({"reason": "Choose a reason."})
     video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
     if video is None:
-        raise Video.DoesNotExist
+        raise NotFound("No such video.")
     report, _ = Report.objects.update_or_create(
         video=video,
         viewer_key=viewer_key,

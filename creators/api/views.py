@@ -27,7 +27,7 @@ from creators.api.serializers import (
     VideoOutputSerializer,
 )
 from creators.models import CreatorProfile, Topic, UploadSession, Video
-from platform.api.exceptions import as_drf_error
+from platform.errors import TooLarge
 from platform.models import User
 
 
@@ -80,10 +80,7 @@ class FollowView(APIView):
         if profile is None:
             raise Http404
         assert isinstance(request.user, User)
-        try:
-            follow = services.follow_create(follower=request.user, creator=profile)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        follow = services.follow_create(follower=request.user, creator=profile)
         return Response({"status": follow.status}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
@@ -122,10 +119,7 @@ class StudioProfileView(APIView):
         data = serializer.validated_data
         if not data.get("handle"):
             raise ValidationError({"handle": ["This field is required."]})
-        try:
-            profile = services.creator_profile_create(user=request.user, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        profile = services.creator_profile_create(user=request.user, **data)
         return Response(CreatorOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CreatorInputSerializer, responses=CreatorOutputSerializer)
@@ -134,16 +128,13 @@ class StudioProfileView(APIView):
         serializer = CreatorInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            services.creator_profile_update(
-                profile=profile,
-                display_name=data["display_name"],
-                bio=data["bio"],
-                links=data["links"],
-                region=profile.region,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.creator_profile_update(
+            profile=profile,
+            display_name=data["display_name"],
+            bio=data["bio"],
+            links=data["links"],
+            region=profile.region,
+        )
         return Response(CreatorOutputSerializer(profile).data)
 
 
@@ -162,15 +153,10 @@ class StudioVideoListView(generics.ListAPIView[Video]):
         profile = own_profile(request)
         data = request.data  # parse first: the upload handler flags a stopped upload while parsing
         if getattr(request._request, "upload_too_large", False):
-            return Response(
-                {"detail": "The file is too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-            )
+            raise TooLarge("The file is too large.")
         serializer = UploadInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        try:
-            video = services.video_upload(owner=profile, upload=serializer.validated_data["file"])
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        video = services.video_upload(owner=profile, upload=serializer.validated_data["file"])
         return Response(StudioVideoOutputSerializer(video).data, status=status.HTTP_201_CREATED)
 
 
@@ -193,16 +179,13 @@ class StudioVideoDetailView(APIView):
         serializer = VideoDetailsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
-        try:
-            services.video_update_details(
-                video=video,
-                caption=data.get("caption", video.caption),
-                topic_slugs=data.get("topics", [vt.topic.slug for vt in video.video_topics.all()]),
-                visibility=data.get("visibility", video.visibility),
-                content_level=data.get("content_level", video.content_level),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.video_update_details(
+            video=video,
+            caption=data.get("caption", video.caption),
+            topic_slugs=data.get("topics", [vt.topic.slug for vt in video.video_topics.all()]),
+            visibility=data.get("visibility", video.visibility),
+            content_level=data.get("content_level", video.content_level),
+        )
         return Response(StudioVideoOutputSerializer(self._video(request, public_id)).data)
 
     @extend_schema(responses={204: None})
@@ -219,10 +202,7 @@ class StudioVideoPublishView(StudioVideoDetailView):
         video = self._video(request, public_id)
         serializer = TrimInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.video_publish(video=video, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.video_publish(video=video, **serializer.validated_data)
         return Response(
             StudioVideoOutputSerializer(self._video(request, public_id)).data, status=status.HTTP_202_ACCEPTED
         )
@@ -234,10 +214,7 @@ class StudioVideoRetryView(StudioVideoDetailView):
     @extend_schema(request=None, responses={202: StudioVideoOutputSerializer})
     def post(self, request: Request, public_id: str) -> Response:
         video = self._video(request, public_id)
-        try:
-            services.video_retry(video=video)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.video_retry(video=video)
         return Response(
             StudioVideoOutputSerializer(self._video(request, public_id)).data, status=status.HTTP_202_ACCEPTED
         )
@@ -264,16 +241,7 @@ class UploadStartView(APIView):
     def post(self, request: Request) -> Response:
         serializer = UploadStartInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            session = services.upload_session_start(owner=own_profile(request), **serializer.validated_data)
-        except DjangoValidationError as error:
-            too_large = any(
-                item.code == "too_large" for item in getattr(error, "error_dict", {}).get("size", [])
-            )
-            status_code = (
-                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if too_large else status.HTTP_400_BAD_REQUEST
-            )
-            return Response(as_drf_error(error).detail, status=status_code)
+        session = services.upload_session_start(owner=own_profile(request), **serializer.validated_data)
         return Response(UploadSessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -306,21 +274,12 @@ class UploadChunkView(APIView):
         try:
             offset = int(request.query_params.get("offset", ""))
             length = int(request.headers.get("Content-Length", "0"))
-        except ValueError:
-            return Response(
-                {"detail": "Give ?offset= and a Content-Length."}, status=status.HTTP_400_BAD_REQUEST
-            )
-        try:
-            # Read the body from the WSGI stream in slices: a chunk is never held whole in memory.
-            session = services.upload_session_append(
-                session=session, offset=offset, stream=request._request, length=length
-            )
-        except services.UploadOffsetMismatch as error:
-            return Response(
-                {"detail": error.messages[0], "received": error.received}, status=status.HTTP_409_CONFLICT
-            )
-        except DjangoValidationError as error:
-            return Response(as_drf_error(error).detail, status=status.HTTP_400_BAD_REQUEST)
+        except ValueError as error:
+            raise DjangoValidationError("Give ?offset= and a Content-Length.") from error
+        # Read the body from the WSGI stream in slices: a chunk is never held whole in memory.
+        session = services.upload_session_append(
+            session=session, offset=offset, stream=request._request, length=length
+        )
         return Response(UploadSessionOutputSerializer(session).data)
 
 
@@ -330,10 +289,7 @@ class UploadCompleteView(APIView):
     @extend_schema(request=None, responses={201: StudioVideoOutputSerializer})
     def post(self, request: Request, upload_id: str) -> Response:
         session = own_upload(request, upload_id)
-        try:
-            video = services.upload_session_finish(session=session)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        video = services.upload_session_finish(session=session)
         data = StudioVideoOutputSerializer(video).data
         return Response(
             {**data, "edit_url": reverse("creators:studio_video", args=[video.public_id])},

@@ -5,7 +5,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
@@ -16,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from creators.models import Video
 from feeds import selectors, services
 from feeds.api import schema  # noqa: F401  (registers the OpenAPI extension)
 from feeds.api.serializers import (
@@ -191,10 +189,7 @@ class SignalBatchView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         items, positions, errors = signal_events_parse(events)
-        try:
-            result = services.signals_record(viewer=request.user, viewer_key=viewer_key(request), items=items)
-        except DjangoValidationError as error:
-            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        result = services.signals_record(viewer=request.user, viewer_key=viewer_key(request), items=items)
         # The service numbers errors among the valid events; report them against the request's indexes.
         errors += [{"index": positions[error["index"]], "detail": error["detail"]} for error in result.errors]
         errors.sort(key=lambda error: error["index"])
@@ -210,15 +205,10 @@ class ReportView(APIView):
     def post(self, request: Request, public_id: str) -> Response:
         serializer = ReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.report_create(
-                viewer=request.user,
-                viewer_key=viewer_key(request),
-                video_public_id=uuid.UUID(str(public_id)),
-                **serializer.validated_data,
-            )
-        except Video.DoesNotExist as error:
-            raise Http404("No such video.") from error
-        except DjangoValidationError as error:
-            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        services.report_create(
+            viewer=request.user,
+            viewer_key=viewer_key(request),
+            video_public_id=uuid.UUID(str(public_id)),
+            **serializer.validated_data,
+        )
         return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)

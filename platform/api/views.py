@@ -1,7 +1,6 @@
 """Account endpoints for API clients: sign up, log in and out, the current account, regions."""
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.authtoken.models import Token
@@ -11,7 +10,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from platform import services
-from platform.api.exceptions import as_drf_error
 from platform.api.serializers import (
     AccountUpdateInputSerializer,
     LogInInputSerializer,
@@ -20,6 +18,7 @@ from platform.api.serializers import (
     TokenOutputSerializer,
     UserOutputSerializer,
 )
+from platform.errors import RateLimited
 from platform.models import User
 from platform.regions import regions_of
 from platform.views import signup_block, signup_is_blocked
@@ -42,14 +41,13 @@ class SignUpView(APIView):
         try:
             user = services.user_sign_up(**serializer.validated_data)
         except services.AgeRefused:
+            # Not an error to map: the refusal also marks the device (a cookie on this response).
             response = Response(
                 {"detail": "Sorry, you are not old enough to use Joyreel."},
                 status=status.HTTP_403_FORBIDDEN,
             )
             signup_block(response)
             return response
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
         token, _ = Token.objects.get_or_create(user=user)
         return Response(
             {"token": token.key, "user": UserOutputSerializer(user).data}, status=status.HTTP_201_CREATED
@@ -72,10 +70,7 @@ class LogInView(APIView):
             password=serializer.validated_data["password"],
         )
         if getattr(http_request, "axes_locked_out", False):
-            return Response(
-                {"detail": "Too many failed log-ins. Try again later."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+            raise RateLimited("Too many failed log-ins. Try again later.")
         if user is None:
             # One message whether or not the email exists.
             return Response(
@@ -109,10 +104,7 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = request.user
         assert isinstance(user, User)
-        try:
-            services.user_update_settings(user=user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.user_update_settings(user=user, **serializer.validated_data)
         return Response(UserOutputSerializer(user).data)
 
 

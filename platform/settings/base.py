@@ -179,6 +179,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "platform.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error boundary: services raise domain errors, this maps them to one shape and status.
+    "EXCEPTION_HANDLER": "platform.api.exception_handlers.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("API_AUTH_THROTTLE", default="20/min"),
         "signals": env.str("API_SIGNALS_THROTTLE", default="600/min"),

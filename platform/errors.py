@@ -1,0 +1,42 @@
+"""The domain errors services raise, each meaning one answer to the user; the API maps them to HTTP.
+
+Services stay free of HTTP: they raise these (or Django's ``ValidationError``),
+and ``platform.api.exception_handlers`` turns each into one status and one error
+shape. Subclassing ``ValidationError`` keeps forms and the admin able to show
+them as ordinary validation messages.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+class TooLarge(ValidationError):
+    """The input is bigger than the site accepts (HTTP 413)."""
+
+
+class Conflict(ValidationError):
+    """The request does not fit the current state of the thing it changes (HTTP 409).
+
+    ``context`` carries what the client needs to recover (e.g. where to resume)."""
+
+    def __init__(self, message: Any, *, context: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.context = context or {}
+
+
+class NotFound(Exception):
+    """The thing does not exist, or the requester may not see it; both look the same (HTTP 404)."""
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RateLimited(Exception):
+    """The requester did this too often (HTTP 429)."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after_seconds = retry_after_seconds
