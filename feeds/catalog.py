@@ -1,4 +1,4 @@
-"""The candidate catalog: every video that may appear in For You and topic feeds, with its ranking features.
+"""The candidate catalog: every video that may appear in For You and topic feeds, loaded with its ranking features.
 
 Candidate generation reads this in-memory index instead of scanning the video
 table on every request. It is rebuilt from the database when it is older than
@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import gc
 import logging
-import math
 import threading
 import time
-import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
@@ -27,56 +24,9 @@ from django.utils import timezone
 from creators.models import Hashtag, Topic, Video, VideoTopic
 from creators.selectors import creator_is_restricted_q
 from feeds.models import VideoStats
+from feeds.ranking.features import Catalog, Features, catalog_index
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    video_id: int
-    public_id: uuid.UUID
-    creator_id: int
-    topic_ids: tuple[int, ...]
-    hashtag_ids: tuple[int, ...]
-    region: str
-    is_mature: bool
-    is_news_verified: bool
-    published_ts: float
-    duration: float
-    impressions: int
-    completions: int
-    likes: int
-    shares: int
-    skips: int
-    not_interested: int
-    recent_completions: float
-
-    @property
-    def completion_rate(self) -> float:
-        # Smoothed toward 1/3 so a video with three views can't outrank one with three thousand.
-        return (self.completions + 2.0) / (self.impressions + 6.0)
-
-    @property
-    def quality(self) -> float:
-        engagement = (self.likes + 2.0 * self.shares + 1.0) / (self.impressions + 20.0)
-        negative = (self.skips + 3.0 * self.not_interested) / (self.impressions + 20.0)
-        return max(0.05, 1.0 + 4.0 * engagement - 1.5 * negative)
-
-
-@dataclass
-class Catalog:
-    built_at: float
-    features: dict[int, Features]
-    by_topic: dict[int, list[int]]
-    by_creator: dict[int, list[int]]
-    by_region: dict[str, list[int]]
-    trending: list[int]
-    fresh: list[int]
-    topic_ids: dict[str, int] = field(default_factory=dict)
-    topic_names: dict[int, str] = field(default_factory=dict)
-    topic_slugs: dict[int, str] = field(default_factory=dict)
-    hashtag_names: dict[int, str] = field(default_factory=dict)
-    by_public_id: dict[uuid.UUID, int] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -161,56 +111,14 @@ def _build() -> Catalog:
             not_interested=counts[5],
             recent_completions=counts[6],
         )
-    by_topic: dict[int, list[int]] = defaultdict(list)
-    by_creator: dict[int, list[int]] = defaultdict(list)
-    by_region: dict[str, list[int]] = defaultdict(list)
-    for item in features.values():
-        for topic_id in item.topic_ids:
-            by_topic[topic_id].append(item.video_id)
-        by_creator[item.creator_id].append(item.video_id)
-        if item.region:
-            by_region[item.region].append(item.video_id)
-
-    def strength(video_id: int) -> float:
-        item = features[video_id]
-        return item.completion_rate * item.quality * math.log1p(item.impressions + 1)
-
-    for index in (by_topic, by_region):
-        for _key, members in index.items():
-            members.sort(key=strength, reverse=True)
-            del members[settings.FEED_POOL_SIZE :]
-    for members in by_creator.values():
-        members.sort(key=lambda video_id: features[video_id].published_ts, reverse=True)
-        del members[50:]
-    trending = sorted(
-        features,
-        key=lambda video_id: (
-            (features[video_id].recent_completions + 1.0) * features[video_id].completion_rate
-        ),
-        reverse=True,
-    )[: settings.FEED_POOL_SIZE]
-    week_ago = (now.timestamp()) - 7 * 86400
-    fresh = [
-        video_id
-        for video_id, item in features.items()
-        if item.impressions < settings.FEED_EXPLORE_MAX_IMPRESSIONS or item.published_ts > week_ago
-    ]
-    fresh.sort(key=lambda video_id: (features[video_id].impressions, -features[video_id].published_ts))
-    fresh = fresh[: settings.FEED_POOL_SIZE * 4]
-    topic_rows = list(Topic.objects.values_list("pk", "slug", "name"))
-    catalog = Catalog(
-        built_at=time.monotonic(),
+    catalog = catalog_index(
         features=features,
-        by_topic=dict(by_topic),
-        by_creator=dict(by_creator),
-        by_region=dict(by_region),
-        trending=trending,
-        fresh=fresh,
-        topic_ids={slug: pk for pk, slug, _ in topic_rows},
-        topic_names={pk: name for pk, _, name in topic_rows},
-        topic_slugs={pk: slug for pk, slug, _ in topic_rows},
+        topics=list(Topic.objects.values_list("pk", "slug", "name")),
         hashtag_names=dict(Hashtag.objects.values_list("pk", "name")),
-        by_public_id={item.public_id: item.video_id for item in features.values()},
+        pool_size=settings.FEED_POOL_SIZE,
+        explore_max_impressions=settings.FEED_EXPLORE_MAX_IMPRESSIONS,
+        now_ts=now.timestamp(),
+        built_at=time.monotonic(),
     )
     # The catalog lives for minutes and holds ~10 objects per video: keep the cyclic
     # garbage collector from walking it on every full collection (latency spikes).

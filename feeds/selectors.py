@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +14,10 @@ from django.utils import timezone
 
 from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
-from feeds import sponsored
-from feeds.catalog import Catalog, catalog_get
+from feeds import ranking, sponsored
+from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source
-from feeds.ranking import Scored, Weights, affinity, diversify, score
+from feeds.ranking import Catalog, Scored, Weights
 from platform import age
 
 CURSOR_SALT = "feeds.cursor"
@@ -43,10 +42,7 @@ class FeedItem:
 class FeedPage:
     items: list[FeedItem]
     next_cursor: str | None
-    catalog: Catalog | None = None
-
-    def to_json(self) -> list[dict[str, Any]]:
-        return [feed_item_json(item, self.catalog) for item in self.items]
+    catalog: Catalog | None = None  # the features the page was ranked from (its topics and hashtags)
 
 
 def viewer_key_for(*, user: Any, session: Any) -> str:
@@ -79,68 +75,6 @@ def _cursor_load(cursor: str | None) -> list[int]:
 
 def _cursor_dump(served: list[int]) -> str:
     return signing.dumps(served[-MAX_CURSOR_IDS:], salt=CURSOR_SALT, compress=True)
-
-
-def _topic_name(catalog: Catalog, topic_id: int) -> str:
-    return catalog.topic_names.get(topic_id, "these")
-
-
-def _reason(*, scored: Scored, catalog: Catalog, weights: Weights, viewer_region: str) -> list[str]:
-    item = catalog.features[scored.video_id]
-    reasons: list[str] = []
-    value, strongest, best_topic = affinity(item=item, weights=weights)
-    if scored.source == "explore":
-        reasons.append("A new creator or video we are trying out with a few viewers")
-    if scored.source == "cowatch":
-        reasons.append("People who finished videos you enjoyed also finished this one")
-    if value > 0.3:
-        if strongest == "topic" and best_topic:
-            reasons.append(f"You watched {_topic_name(catalog, best_topic)} videos to the end")
-        elif strongest == "creator":
-            reasons.append("You enjoy this creator's videos")
-        elif strongest == "hashtag":
-            reasons.append("It shares hashtags with videos you liked")
-    if scored.source == "trending":
-        reasons.append("Popular right now: many viewers watch it to the end")
-    if viewer_region and item.region == viewer_region:
-        reasons.append("Popular in your region" if scored.source != "local" else "From your region")
-    if scored.source == "topic" and item.topic_ids:
-        reasons.append(f"In the {_topic_name(catalog, item.topic_ids[0])} feed")
-    if not reasons:
-        reasons.append("A well-watched video we think you may like")
-    return reasons
-
-
-def _eligible(catalog: Catalog, video_id: int, *, excluded: set[int], allow_mature: bool) -> bool:
-    item = catalog.features.get(video_id)
-    return item is not None and video_id not in excluded and (allow_mature or not item.is_mature)
-
-
-def _rank(
-    *,
-    catalog: Catalog,
-    sources: dict[str, Iterable[int]],
-    weights: Weights,
-    excluded: set[int],
-    allow_mature: bool,
-    boosts: dict[int, float] | None = None,
-) -> list[Scored]:
-    now_ts = time.time()
-    best: dict[int, Scored] = {}
-    for source, ids in sources.items():
-        for video_id in ids:
-            if video_id in best or not _eligible(
-                catalog, video_id, excluded=excluded, allow_mature=allow_mature
-            ):
-                continue
-            value = score(
-                item=catalog.features[video_id],
-                weights=weights,
-                now_ts=now_ts,
-                boost=(boosts or {}).get(video_id, 0.0),
-            )
-            best[video_id] = Scored(video_id=video_id, score=value, source=source)
-    return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
 
 
 PAGE_FIELDS = (
@@ -191,7 +125,9 @@ def _assemble(
         video = videos.get(scored.video_id)
         if video is None:
             continue
-        reasons = _reason(scored=scored, catalog=catalog, weights=weights, viewer_region=viewer_region)
+        reasons = ranking.reasons(
+            scored=scored, catalog=catalog, weights=weights, viewer_region=viewer_region
+        )
         items.append(
             FeedItem(video=video, position=0, source=source, reasons=reasons, candidate=scored.source)
         )
@@ -213,7 +149,8 @@ def _assemble(
     )
 
 
-def _profile_weights(viewer_key: str) -> tuple[Weights, set[int], list[int]]:
+def _history(viewer_key: str) -> tuple[Weights, set[int], list[int]]:
+    """The viewer's interest weights, what not to show again (seen, hidden) and recent favourites."""
     profile = profile_get(viewer_key=viewer_key)
     if profile is None:
         return Weights(), set(), []
@@ -221,70 +158,94 @@ def _profile_weights(viewer_key: str) -> tuple[Weights, set[int], list[int]]:
     return Weights.from_json(profile.weights), excluded, list(profile.favourites[-10:])
 
 
-def feed_for_you(
-    *, viewer: Any, viewer_key: str, cursor: str | None = None, size: int | None = None
+def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
+    """Videos most often finished by viewers who finished the given ones, with how often."""
+    if not favourites:
+        return []
+    return list(
+        CoWatch.objects.filter(video_id__in=favourites)
+        .order_by("-weight")
+        .values_list("other_id", "weight")[:100]
+    )
+
+
+def _ranked_page(
+    *,
+    viewer: Any,
+    viewer_key: str,
+    catalog: Catalog,
+    sources: Callable[[Weights, list[int]], tuple[dict[str, list[int]], dict[int, float]]],
+    explores: bool,
+    source: str,
+    feed: str,
+    viewer_region: str,
+    cursor: str | None,
+    size: int | None,
 ) -> FeedPage:
+    """One page of any ranked feed: fetch the viewer's history, let the model pick, assemble.
+
+    ``sources`` turns the viewer's weights and favourites into candidate pools (and boosts);
+    ``explores`` adds the exploration share (For You, which also never says it has no more)."""
     size = size or settings.FEED_PAGE_SIZE
-    catalog = catalog_get()
-    weights, excluded, favourites = _profile_weights(viewer_key)
+    weights, excluded, favourites = _history(viewer_key)
     served = _cursor_load(cursor)
-    excluded |= set(served)
-    allow_mature = age.policy_for_user(viewer).may_see_mature_content
-    sources: dict[str, Iterable[int]] = {}
-    interest: list[int] = []
-    for rank, topic_id in enumerate(weights.top_topics(3)):
-        interest.extend(catalog.by_topic.get(topic_id, [])[: (120, 80, 50)[rank]])
-    sources["interest"] = interest
-    sources["creator"] = [
-        video_id
-        for creator_id in weights.top_creators(5)
-        for video_id in catalog.by_creator.get(creator_id, [])[:8]
-    ]
-    boosts: dict[int, float] = {}
-    if favourites:
-        neighbours = list(
-            CoWatch.objects.filter(video_id__in=favourites)
-            .order_by("-weight")
-            .values_list("other_id", "weight")[:100]
+    filters = ranking.Filters(
+        excluded=frozenset(excluded | set(served)),
+        allow_mature=age.policy_for_user(viewer).may_see_mature_content,
+    )
+    pools, boosts = sources(weights, favourites)
+    now_ts = time.time()
+    ranked = ranking.rank(
+        catalog=catalog, sources=pools, weights=weights, filters=filters, now_ts=now_ts, boosts=boosts
+    )
+    explore: list[ranking.Scored] = []
+    if explores:
+        # Random but repeatable for one viewer, page and day (reproducible feeds and tests).
+        seed = f"{viewer_key}:{len(served)}:{timezone.localdate().isoformat()}"
+        explore_ids = ranking.explore_sample(catalog=catalog, filters=filters, seed=seed)
+        explore = ranking.rank(
+            catalog=catalog, sources={"explore": explore_ids}, weights=weights, filters=filters, now_ts=now_ts
         )
-        top = max((weight for _, weight in neighbours), default=1.0) or 1.0
-        sources["cowatch"] = [video_id for video_id, _ in neighbours]
-        boosts = {video_id: 0.3 * weight / top for video_id, weight in neighbours}
-    sources["trending"] = catalog.trending[:120]
-    ranked = _rank(
-        catalog=catalog,
-        sources=sources,
-        weights=weights,
-        excluded=excluded,
-        allow_mature=allow_mature,
-        boosts=boosts,
-    )
-    # Exploration is random but repeatable for one viewer, page and day (reproducible feeds and tests).
-    rng = random.Random(f"{viewer_key}:{len(served)}:{timezone.localdate().isoformat()}")  # noqa: S311
-    explore_ids = [
-        video_id
-        for video_id in rng.sample(catalog.fresh, min(60, len(catalog.fresh)))
-        if _eligible(catalog, video_id, excluded=excluded, allow_mature=allow_mature)
-    ]
-    explore = _rank(
-        catalog=catalog,
-        sources={"explore": explore_ids},
-        weights=weights,
-        excluded=excluded,
-        allow_mature=allow_mature,
-    )
-    page = diversify(ranked=ranked, explore=explore, catalog=catalog, size=size)
+    page = ranking.diversify(ranked=ranked, explore=explore, catalog=catalog, size=size)
     return _assemble(
         page=page,
         catalog=catalog,
         weights=weights,
-        viewer_region=getattr(viewer, "region", "") or "",
-        source=Source.FOR_YOU,
+        viewer_region=viewer_region,
+        source=source,
         served=served,
         viewer=viewer,
-        feed="for_you",
-        more=True,
+        feed=feed,
+        more=explores or len(ranked) > len(page),
     )
+
+
+def feed_for_you(
+    *, viewer: Any, viewer_key: str, cursor: str | None = None, size: int | None = None
+) -> FeedPage:
+    catalog = catalog_get()
+
+    def sources(weights: Weights, favourites: list[int]) -> tuple[dict[str, list[int]], dict[int, float]]:
+        return ranking.for_you_sources(catalog=catalog, weights=weights, cowatch=_cowatch(favourites))
+
+    return _ranked_page(
+        viewer=viewer,
+        viewer_key=viewer_key,
+        catalog=catalog,
+        sources=sources,
+        explores=True,
+        source=Source.FOR_YOU,
+        feed="for_you",
+        viewer_region=getattr(viewer, "region", "") or "",
+        cursor=cursor,
+        size=size,
+    )
+
+
+def _single_pool(
+    name: str, members: list[int]
+) -> Callable[..., tuple[dict[str, list[int]], dict[int, float]]]:
+    return lambda weights, favourites: ({name: members}, {})
 
 
 def feed_topic(
@@ -292,7 +253,6 @@ def feed_topic(
 ) -> FeedPage | None:
     """A topic's feed, ranked by the same scorer. STEM and News list only reviewer-approved videos
     (the catalog holds approved topics only); News also only verified publishers."""
-    size = size or settings.FEED_PAGE_SIZE
     catalog = catalog_get()
     topic_id = catalog.topic_ids.get(slug)
     if topic_id is None:
@@ -301,13 +261,13 @@ def feed_topic(
     if slug == "news":
         members = [video_id for video_id in members if catalog.features[video_id].is_news_verified]
     return _ranked_page(
-        catalog=catalog,
-        candidates=members,
-        candidate="topic",
-        source=Source.TOPIC,
-        feed=f"topic:{slug}",
         viewer=viewer,
         viewer_key=viewer_key,
+        catalog=catalog,
+        sources=_single_pool("topic", members),
+        explores=False,
+        source=Source.TOPIC,
+        feed=f"topic:{slug}",
         viewer_region=getattr(viewer, "region", "") or "",
         cursor=cursor,
         size=size,
@@ -320,54 +280,16 @@ def feed_local(
     """Videos from the viewer's region, ranked by the same scorer."""
     catalog = catalog_get()
     return _ranked_page(
-        catalog=catalog,
-        candidates=catalog.by_region.get(region, []) if region else [],
-        candidate="local",
-        source=Source.LOCAL,
-        feed="local",
         viewer=viewer,
         viewer_key=viewer_key,
+        catalog=catalog,
+        sources=_single_pool("local", catalog.by_region.get(region, []) if region else []),
+        explores=False,
+        source=Source.LOCAL,
+        feed="local",
         viewer_region=region,
         cursor=cursor,
-        size=size or settings.FEED_PAGE_SIZE,
-    )
-
-
-def _ranked_page(
-    *,
-    catalog: Catalog,
-    candidates: list[int],
-    candidate: str,
-    source: str,
-    feed: str,
-    viewer: Any,
-    viewer_key: str,
-    viewer_region: str,
-    cursor: str | None,
-    size: int,
-) -> FeedPage:
-    """One page of a single-pool feed (a topic, a region): rank, diversify, assemble."""
-    weights, excluded, _ = _profile_weights(viewer_key)
-    served = _cursor_load(cursor)
-    excluded |= set(served)
-    ranked = _rank(
-        catalog=catalog,
-        sources={candidate: candidates},
-        weights=weights,
-        excluded=excluded,
-        allow_mature=age.policy_for_user(viewer).may_see_mature_content,
-    )
-    page = diversify(ranked=ranked, explore=[], catalog=catalog, size=size)
-    return _assemble(
-        page=page,
-        catalog=catalog,
-        weights=weights,
-        viewer_region=viewer_region,
-        source=source,
-        served=served,
-        viewer=viewer,
-        feed=feed,
-        more=len(ranked) > len(page),
+        size=size,
     )
 
 
@@ -396,56 +318,3 @@ def following_queryset(*, viewer: Any) -> QuerySet[Video]:
         )
         .order_by("-published_at", "-id")
     )
-
-
-def feed_item_json(item: FeedItem, catalog: Catalog | None = None) -> dict[str, Any]:
-    """A feed item as the API returns it (the shape of ``FeedItemSerializer``), built without DRF's
-    per-field machinery: this runs twenty times for every page of every viewer."""
-    video, owner = item.video, item.video.owner
-    features = catalog.features.get(video.pk) if catalog is not None else None
-    if features is not None:
-        hashtags = (
-            [catalog.hashtag_names.get(tag_id, "") for tag_id in features.hashtag_ids] if catalog else []
-        )
-        topics = [catalog.topic_slugs.get(topic_id, "") for topic_id in features.topic_ids] if catalog else []
-    else:
-        hashtags = [tag.name for tag in video.hashtags.all()]
-        topics = [video_topic.topic.slug for video_topic in video.video_topics.all()]
-    public_id = str(video.public_id)
-    return {
-        "position": item.position,
-        "source": item.source,
-        "is_sponsored": item.is_sponsored,
-        "reasons": item.reasons,
-        "video": {
-            "id": public_id,
-            "creator": owner.handle,
-            "caption": video.caption,
-            "hashtags": hashtags,
-            "topics": topics,
-            "visibility": video.visibility,
-            "content_level": video.content_level,
-            "duration": video.rendition_duration or video.duration,
-            "width": video.width,
-            "height": video.height,
-            "published_at": video.published_at.isoformat().replace("+00:00", "Z")
-            if video.published_at
-            else None,
-            "poster_url": f"/v/{public_id}/poster" if video.poster.name else None,
-            "video_url": f"/v/{public_id}/video?v={video.rendition_version}"
-            if video.rendition.name
-            else None,
-        },
-        "creator": {
-            "handle": owner.handle,
-            "display_name": owner.display_name,
-            "bio": owner.bio,
-            "links": owner.links,
-            "follower_count": owner.follower_count,
-            "avatar_url": f"/@{owner.handle}/avatar-large.jpg" if owner.avatar_large.name else None,
-            "url": f"/@{owner.handle}/",
-        },
-        "sponsor": (
-            {"name": item.sponsor.sponsor_name, "click_url": item.sponsor.click_url} if item.sponsor else None
-        ),
-    }

@@ -7,7 +7,6 @@ a column store later without touching the feed code.
 from __future__ import annotations
 
 import datetime
-import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,27 +21,14 @@ from django.utils import timezone
 
 from creators.models import VideoTopic
 from creators.selectors import videos_visible
+from feeds import ranking
 from feeds.catalog import catalog_get, catalog_mark_stale
 from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
-from feeds.ranking import Weights
+from feeds.ranking import History, VideoFacts, Weights
 from platform import age
 from platform.errors import NotFound
 
 Kind = Signal.Kind
-HALF_LIFE_DAYS = 3.0
-SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP = 500, 300, 30
-SKIP_SECONDS = 2.0
-
-# What each kind of signal says about the viewer's interest in a video.
-KIND_WEIGHTS: dict[str, float] = {
-    Kind.COMPLETE: 1.0,
-    Kind.LIKE: 1.5,
-    Kind.UNLIKE: -1.5,
-    Kind.SHARE: 2.0,
-    Kind.FOLLOW: 1.0,
-    Kind.SKIP: -0.6,
-    Kind.NOT_INTERESTED: -3.0,
-}
 
 
 @dataclass
@@ -61,15 +47,6 @@ class RecordResult:
     accepted: int = 0
     duplicates: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class VideoFacts:
-    pk: int
-    duration: float
-    creator_id: int
-    topic_ids: tuple[int, ...]
-    hashtag_ids: tuple[int, ...]
 
 
 def _video_facts(*, viewer: Any, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
@@ -250,18 +227,22 @@ def _signals_insert(
         }
 
 
-def _decay_factor(since: datetime.datetime, now: datetime.datetime) -> float:
-    days = max(0.0, (now - since).total_seconds() / 86400.0)
-    return math.pow(0.5, days / HALF_LIFE_DAYS)
+def _days_between(since: datetime.datetime, now: datetime.datetime) -> float:
+    return max(0.0, (now - since).total_seconds() / 86400.0)
 
 
-def _event_weight(item: SignalInput, video: VideoFacts) -> float:
-    if item.kind == Kind.COMPLETE:
-        return KIND_WEIGHTS[Kind.COMPLETE] + 0.3 * min(item.looped, 3)
-    if item.kind == Kind.PROGRESS and video.duration > 0:
-        fraction = item.watched_seconds / video.duration
-        return 0.4 * fraction if fraction >= 0.5 else 0.0
-    return KIND_WEIGHTS.get(item.kind, 0.0)
+def _history_of(profile: InterestProfile) -> History:
+    return History(
+        weights=Weights.from_json(profile.weights),
+        seen=list(profile.seen),
+        hidden=list(profile.hidden),
+        favourites=list(profile.favourites),
+    )
+
+
+def _history_store(profile: InterestProfile, history: History) -> None:
+    profile.weights = history.weights.to_json()
+    profile.seen, profile.hidden, profile.favourites = history.seen, history.hidden, history.favourites
 
 
 def profile_learn(
@@ -276,35 +257,10 @@ def profile_learn(
                 profile = InterestProfile.objects.create(viewer_key=viewer_key, user_id=user_id)
         except IntegrityError:  # created by a concurrent batch of the same viewer
             profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer_key)
-    weights = Weights.from_json(profile.weights)
-    weights.decay(_decay_factor(profile.updated_at, now))
-    seen, hidden, favourites = list(profile.seen), list(profile.hidden), list(profile.favourites)
-    for item, video in events:
-        delta = _event_weight(item, video)
-        if video.pk not in seen[-50:]:  # any event means the viewer has had this video
-            seen.append(video.pk)
-        if item.kind == Kind.NOT_INTERESTED:
-            hidden.append(video.pk)
-            weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) - 2.0
-            for tag in video.hashtag_ids:
-                weights.hashtags[tag] = weights.hashtags.get(tag, 0.0) - 1.0
-        if item.kind in (Kind.COMPLETE, Kind.LIKE, Kind.SHARE) and video.pk not in favourites:
-            favourites.append(video.pk)
-        if item.kind == Kind.FOLLOW:
-            weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) + 2.0
-        if not delta:
-            continue
-        for topic_id in video.topic_ids:
-            weights.topics[topic_id] = weights.topics.get(topic_id, 0.0) + delta
-        for tag in video.hashtag_ids:
-            weights.hashtags[tag] = weights.hashtags.get(tag, 0.0) + 0.5 * delta
-        weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) + 0.8 * delta
-    profile.weights = weights.to_json()
-    profile.seen, profile.hidden, profile.favourites = (
-        seen[-SEEN_KEEP:],
-        hidden[-HIDDEN_KEEP:],
-        favourites[-FAVOURITES_KEEP:],
+    history = ranking.learn(
+        history=_history_of(profile), events=events, days_since_update=_days_between(profile.updated_at, now)
     )
+    _history_store(profile, history)
     profile.signal_count = F("signal_count") + len(events)
     profile.updated_at = now
     if user_id and profile.user_id is None:
@@ -327,18 +283,7 @@ def profile_merge(*, anonymous_key: str, user: Any) -> None:
             anonymous.viewer_key, anonymous.user = user_key, user
             anonymous.save(update_fields=["viewer_key", "user"])
         else:
-            mine, theirs = Weights.from_json(existing.weights), Weights.from_json(anonymous.weights)
-            for target, source in (
-                (mine.topics, theirs.topics),
-                (mine.hashtags, theirs.hashtags),
-                (mine.creators, theirs.creators),
-            ):
-                for key, value in source.items():
-                    target[key] = target.get(key, 0.0) + value
-            existing.weights = mine.to_json()
-            existing.seen = (existing.seen + anonymous.seen)[-SEEN_KEEP:]
-            existing.hidden = (existing.hidden + anonymous.hidden)[-HIDDEN_KEEP:]
-            existing.favourites = (existing.favourites + anonymous.favourites)[-FAVOURITES_KEEP:]
+            _history_store(existing, ranking.merge(mine=_history_of(existing), theirs=_history_of(anonymous)))
             existing.signal_count = existing.signal_count + anonymous.signal_count
             existing.save()
             anonymous.delete()
@@ -400,7 +345,7 @@ def signals_rollup(*, batch: int = 200_000, now: datetime.datetime | None = None
         )
         rows = {row["video_id"]: row for row in totals}
         existing = {stats.video_id: stats for stats in VideoStats.objects.filter(video_id__in=rows)}
-        decay = _decay_factor(state.updated_at, now)
+        decay = ranking.decay_factor(days=_days_between(state.updated_at, now))
         changed: list[VideoStats] = []
         created: list[VideoStats] = []
         for video_id, row in rows.items():

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from creators.models import CreatorProfile, Topic
 from feeds import selectors
+from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
 from platform import age
 
@@ -38,7 +39,7 @@ def _render(
         "tabs": tabs,
         "active": active,
         "topics": topics,
-        "items": page.to_json() if page else [],
+        "items": feed_page_json(page) if page else [],
         "signals_url": reverse("api-signals"),
         "report_url_template": "/api/v1/videos/__ID__/report",
         "follow_url_template": "/api/v1/creators/__HANDLE__/follow",

@@ -22,6 +22,7 @@ from feeds.api.serializers import (
     ReportInputSerializer,
     SignalBatchInputSerializer,
     SignalBatchOutputSerializer,
+    feed_page_json,
 )
 from feeds.models import Signal, Source
 from feeds.selectors import FeedPage
@@ -37,7 +38,7 @@ def page_response(request: Request, page: FeedPage) -> Response:
     next_url = None
     if page.next_cursor:
         next_url = request.build_absolute_uri(request.path) + "?" + urlencode({"cursor": page.next_cursor})
-    return Response({"next": next_url, "previous": None, "results": page.to_json()})
+    return Response({"next": next_url, "previous": None, "results": feed_page_json(page)})
 
 
 class ForYouFeedView(APIView):
@@ -104,7 +105,7 @@ class FollowingFeedView(APIView):
             or []
         )
         page = FeedPage(items=selectors.following_items(videos), next_cursor=None)
-        return paginator.get_paginated_response(page.to_json())
+        return paginator.get_paginated_response(feed_page_json(page))
 
 
 KINDS = frozenset(Signal.Kind.values)

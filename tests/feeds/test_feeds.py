@@ -11,6 +11,7 @@ from django.urls import reverse
 from creators import services as creator_services
 from creators.models import CreatorProfile, Video
 from feeds import selectors, services
+from feeds.api.serializers import feed_page_json
 from feeds.catalog import catalog_reset
 from feeds.models import InterestProfile, Signal, VideoStats
 from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
@@ -301,7 +302,7 @@ def test_the_fast_item_json_matches_the_documented_serializer():
     video.hashtags.add(Hashtag.objects.create(name="world"))
     catalog_reset()
     page = selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:shape")
-    fast = page.to_json()[0]
+    fast = feed_page_json(page)[0]
     full = (
         Video.objects.prefetch_related("hashtags", "video_topics__topic")
         .select_related("owner")
@@ -352,7 +353,7 @@ def test_one_labelled_sponsored_slot_for_adults_and_none_for_minors(sponsored_pr
     assert slots[0].video.pk == promoted.pk
     assert slots[0].source == "sponsored"
     assert slots[0].reasons[0].startswith("Sponsored by Bea's Bakery")
-    assert page.to_json()[page.items.index(slots[0])]["sponsor"] == {
+    assert feed_page_json(page)[page.items.index(slots[0])]["sponsor"] == {
         "name": "Bea's Bakery",
         "click_url": "https://example.com",
     }

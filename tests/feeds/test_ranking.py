@@ -1,10 +1,26 @@
 """The scorer and the page rules, on hand-made catalog features."""
 
+import dataclasses
 import time
 import uuid
 
-from feeds.catalog import Catalog, Features
-from feeds.ranking import Scored, Weights, diversify, score
+from feeds.ranking import (
+    KIND_WEIGHTS,
+    Catalog,
+    Features,
+    Filters,
+    History,
+    Scored,
+    VideoFacts,
+    Weights,
+    diversify,
+    for_you_sources,
+    learn,
+    merge,
+    rank,
+    score,
+)
+from feeds.ranking.learning import HALF_LIFE_DAYS
 
 NOW = time.time()
 
@@ -110,3 +126,119 @@ def test_weights_round_trip_and_decay():
     assert again.topics == {1: 1.0}
     assert again.top_topics(3) == [1]
     assert again.top_creators(3) == [9]
+
+
+def test_the_model_imports_nothing_from_django():
+    """The recommendation model is pure: selectors fetch, ranking decides (issue 11)."""
+    import ast
+    import pathlib
+
+    import feeds.ranking
+
+    package = pathlib.Path(feeds.ranking.__file__).parent
+    imported = set()
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+    assert "django" not in imported
+    assert imported - {"__future__", "feeds"} <= {
+        "math",
+        "random",
+        "uuid",
+        "collections",
+        "dataclasses",
+        "typing",
+    }
+
+
+def test_every_learned_kind_is_a_real_signal_kind():
+    from feeds.models import Signal
+
+    assert set(KIND_WEIGHTS) | {"progress"} <= set(Signal.Kind.values)
+
+
+class Watched:
+    def __init__(self, kind, watched_seconds=0.0, looped=0):
+        self.kind, self.watched_seconds, self.looped = kind, watched_seconds, looped
+
+
+FACTS = VideoFacts(pk=7, duration=10.0, creator_id=3, topic_ids=(1,), hashtag_ids=(5,))
+
+
+def empty_history():
+    return History(weights=Weights(), seen=[], hidden=[], favourites=[])
+
+
+def test_a_completion_teaches_topic_hashtag_and_creator_and_makes_a_favourite():
+    history = learn(history=empty_history(), events=[(Watched("complete", 10.0), FACTS)], days_since_update=0)
+    assert history.weights == Weights(topics={1: 1.0}, hashtags={5: 0.5}, creators={3: 0.8})
+    assert history.seen == [7]
+    assert history.favourites == [7]
+    assert history.hidden == []
+
+
+def test_not_interested_hides_the_video_and_sinks_its_creator_and_hashtags():
+    history = learn(history=empty_history(), events=[(Watched("not_interested"), FACTS)], days_since_update=0)
+    assert history.hidden == [7]
+    assert history.weights.topics == {1: -3.0}
+    assert history.weights.hashtags == {5: -2.5}
+    assert history.weights.creators == {3: -4.4}
+    assert history.favourites == []
+
+
+def test_half_a_video_watched_teaches_a_little_and_less_teaches_nothing():
+    half = learn(history=empty_history(), events=[(Watched("progress", 5.0), FACTS)], days_since_update=0)
+    assert half.weights.topics == {1: 0.2}
+    little = learn(history=empty_history(), events=[(Watched("progress", 4.0), FACTS)], days_since_update=0)
+    assert little.weights.topics == {}
+    assert little.seen == [7]
+
+
+def test_weights_halve_every_half_life():
+    history = History(weights=Weights(topics={1: 4.0}), seen=[], hidden=[], favourites=[])
+    learn(history=history, events=[], days_since_update=HALF_LIFE_DAYS * 2)
+    assert history.weights.topics == {1: 1.0}
+
+
+def test_merging_adds_weights_and_keeps_the_newest_history():
+    mine = History(weights=Weights(topics={1: 1.0}), seen=list(range(400)), hidden=[], favourites=[1])
+    theirs = History(
+        weights=Weights(topics={1: 2.0, 2: 1.0}), seen=list(range(400, 600)), hidden=[9], favourites=[2]
+    )
+    merged = merge(mine=mine, theirs=theirs)
+    assert merged.weights.topics == {1: 3.0, 2: 1.0}
+    assert merged.seen == list(range(100, 600))
+    assert merged.hidden == [9]
+    assert merged.favourites == [1, 2]
+
+
+def test_for_you_draws_from_top_topics_and_creators_cowatch_and_trending():
+    items = [features(i, creator=i % 4, topics=(i % 3,)) for i in range(1, 13)]
+    catalog = catalog_of(*items)
+    catalog.by_topic = {0: [3, 6, 9, 12], 1: [1, 4, 7, 10], 2: [2, 5, 8, 11]}
+    catalog.by_creator = {1: [1, 5, 9]}
+    catalog.trending = [12, 11]
+    weights = Weights(topics={1: 2.0, 2: -1.0}, creators={1: 1.0})
+    sources, boosts = for_you_sources(catalog=catalog, weights=weights, cowatch=[(6, 4.0), (8, 2.0)])
+    assert sources == {
+        "interest": [1, 4, 7, 10],
+        "creator": [1, 5, 9],
+        "cowatch": [6, 8],
+        "trending": [12, 11],
+    }
+    assert boosts == {6: 0.3, 8: 0.15}
+
+
+def test_rank_skips_what_the_filters_exclude_and_credits_the_first_source():
+    mature = dataclasses.replace(features(4), is_mature=True)
+    catalog = catalog_of(features(1), features(2), features(3), mature)
+    sources = {"interest": [1, 2], "trending": [1, 3, 4, 99]}
+    minor = Filters(excluded=frozenset({2}), allow_mature=False)
+    ranked = rank(catalog=catalog, sources=sources, weights=Weights(), filters=minor, now_ts=NOW)
+    assert {(scored.video_id, scored.source) for scored in ranked} == {(1, "interest"), (3, "trending")}
+    adult = Filters(excluded=frozenset(), allow_mature=True)
+    ranked = rank(catalog=catalog, sources=sources, weights=Weights(), filters=adult, now_ts=NOW)
+    assert sorted(scored.video_id for scored in ranked) == [1, 2, 3, 4]

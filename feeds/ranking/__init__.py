@@ -1,0 +1,55 @@
+"""The recommendation model, pure (no ORM, no settings): features and quality, how a profile learns,
+candidates and scores, and the page rules with their reasons.
+
+Selectors fetch (profile, catalog, co-watch neighbours, page videos), this package
+decides, serializers render. Its tests need no database.
+"""
+
+from feeds.ranking.features import Catalog, Features, catalog_index
+from feeds.ranking.learning import (
+    KIND_WEIGHTS,
+    Event,
+    History,
+    VideoFacts,
+    Weights,
+    decay_factor,
+    event_weight,
+    learn,
+    merge,
+)
+from feeds.ranking.page import diversify, reasons
+from feeds.ranking.scoring import (
+    Filters,
+    Scored,
+    affinity,
+    explore_sample,
+    for_you_sources,
+    interest,
+    rank,
+    score,
+)
+
+__all__ = [
+    "KIND_WEIGHTS",
+    "Catalog",
+    "Event",
+    "Features",
+    "Filters",
+    "History",
+    "Scored",
+    "VideoFacts",
+    "Weights",
+    "affinity",
+    "catalog_index",
+    "decay_factor",
+    "diversify",
+    "event_weight",
+    "explore_sample",
+    "for_you_sources",
+    "interest",
+    "learn",
+    "merge",
+    "rank",
+    "reasons",
+    "score",
+]

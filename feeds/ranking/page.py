@@ -1,0 +1,97 @@
+"""Page rules and reasons: how a ranked list becomes a varied page, and why each video is on it."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from feeds.ranking.features import Catalog, Features
+from feeds.ranking.learning import Weights
+from feeds.ranking.scoring import Scored, affinity
+
+MAX_PER_CREATOR = 2
+MAX_TOPIC_RUN = 2  # never three in a row from one topic
+EXPLORE_SHARE = 0.1
+
+
+def primary_topic(item: Features) -> int | None:
+    return item.topic_ids[0] if item.topic_ids else None
+
+
+def diversify(
+    *,
+    ranked: Sequence[Scored],
+    explore: Sequence[Scored],
+    catalog: Catalog,
+    size: int,
+    explore_share: float = EXPLORE_SHARE,
+) -> list[Scored]:
+    """Pick a page: at most 2 per creator, never 3 in a row from one topic, and >= explore_share exploration."""
+    explore_slots = math.ceil(size * explore_share) if explore else 0
+    explore_positions = {int((index + 1) * size / (explore_slots + 1)) for index in range(explore_slots)}
+    page: list[Scored] = []
+    per_creator: Counter[int] = Counter()
+    used: set[int] = set()
+    main, extra = list(ranked), list(explore)
+
+    def fits(candidate: Scored) -> bool:
+        item = catalog.features[candidate.video_id]
+        if candidate.video_id in used or per_creator[item.creator_id] >= MAX_PER_CREATOR:
+            return False
+        topic = primary_topic(item)
+        if topic is not None and len(page) >= MAX_TOPIC_RUN:
+            tail = [primary_topic(catalog.features[chosen.video_id]) for chosen in page[-MAX_TOPIC_RUN:]]
+            if all(previous == topic for previous in tail):
+                return False
+        return True
+
+    def take(pool: list[Scored]) -> bool:
+        for index, candidate in enumerate(pool):
+            if fits(candidate):
+                page.append(candidate)
+                used.add(candidate.video_id)
+                per_creator[catalog.features[candidate.video_id].creator_id] += 1
+                del pool[index]
+                return True
+        return False
+
+    while len(page) < size and (main or extra):
+        position = len(page)
+        wants_explore = position in explore_positions
+        if not (take(extra) if wants_explore else take(main)) and not (
+            take(main) if wants_explore else take(extra)
+        ):
+            break
+    return page
+
+
+def reasons(*, scored: Scored, catalog: Catalog, weights: Weights, viewer_region: str) -> list[str]:
+    """ "Why am I seeing this": the candidate source and the strongest part of the viewer's interest."""
+    item = catalog.features[scored.video_id]
+    said: list[str] = []
+    value, strongest, best_topic = affinity(item=item, weights=weights)
+
+    def topic_name(topic_id: int) -> str:
+        return catalog.topic_names.get(topic_id, "these")
+
+    if scored.source == "explore":
+        said.append("A new creator or video we are trying out with a few viewers")
+    if scored.source == "cowatch":
+        said.append("People who finished videos you enjoyed also finished this one")
+    if value > 0.3:
+        if strongest == "topic" and best_topic:
+            said.append(f"You watched {topic_name(best_topic)} videos to the end")
+        elif strongest == "creator":
+            said.append("You enjoy this creator's videos")
+        elif strongest == "hashtag":
+            said.append("It shares hashtags with videos you liked")
+    if scored.source == "trending":
+        said.append("Popular right now: many viewers watch it to the end")
+    if viewer_region and item.region == viewer_region:
+        said.append("Popular in your region" if scored.source != "local" else "From your region")
+    if scored.source == "topic" and item.topic_ids:
+        said.append(f"In the {topic_name(item.topic_ids[0])} feed")
+    if not said:
+        said.append("A well-watched video we think you may like")
+    return said
