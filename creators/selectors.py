@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from creators.models import CreatorProfile, Follow, Video
 from platform import age
+from platform.viewer import Viewer
 
 State = Video.State
 
 
-def _user_id(viewer: Any) -> int | None:
-    return viewer.pk if viewer is not None and viewer.is_authenticated else None
-
-
-def follows_approved(*, viewer: Any) -> QuerySet[Follow]:
-    return Follow.objects.filter(follower_id=_user_id(viewer), status=Follow.Status.APPROVED)
+def follows_approved(*, viewer: Viewer) -> QuerySet[Follow]:
+    return Follow.objects.filter(follower_id=viewer.user_id, status=Follow.Status.APPROVED)
 
 
 def creator_is_restricted_q(prefix: str = "") -> Q:
@@ -31,9 +28,9 @@ def profile_get(*, handle: str) -> CreatorProfile | None:
     return CreatorProfile.objects.select_related("user").filter(handle__iexact=handle).first()
 
 
-def profile_is_visible(*, profile: CreatorProfile, viewer: Any) -> bool:
+def profile_is_visible(*, profile: CreatorProfile, viewer: Viewer) -> bool:
     """A restricted profile (private, or a 13–15-year-old's) shows only to its approved followers."""
-    viewer_id = _user_id(viewer)
+    viewer_id = viewer.user_id
     if viewer_id == profile.user_id:
         return True
     restricted = profile.user.is_private or profile.user.age_band == age.AgeBand.TEEN_13_15
@@ -42,8 +39,8 @@ def profile_is_visible(*, profile: CreatorProfile, viewer: Any) -> bool:
     return follows_approved(viewer=viewer).filter(creator=profile).exists()
 
 
-def follow_state(*, profile: CreatorProfile, viewer: Any) -> str | None:
-    viewer_id = _user_id(viewer)
+def follow_state(*, profile: CreatorProfile, viewer: Viewer) -> str | None:
+    viewer_id = viewer.user_id
     if viewer_id is None:
         return None
     return (
@@ -51,11 +48,11 @@ def follow_state(*, profile: CreatorProfile, viewer: Any) -> str | None:
     )
 
 
-def videos_visible(*, viewer: Any) -> QuerySet[Video]:
+def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
     """Published videos this viewer may watch: moderation, visibility, followers and the age policy."""
-    viewer_id = _user_id(viewer)
+    viewer_id = viewer.user_id
     queryset = Video.objects.filter(state=State.PUBLISHED).exclude(moderation_state=Video.Moderation.REMOVED)
-    if not age.policy_for_user(viewer).may_see_mature_content:
+    if not viewer.policy.may_see_mature_content:
         queryset = queryset.filter(content_level=Video.ContentLevel.GENERAL)
     follows = Exists(follows_approved(viewer=viewer).filter(creator=OuterRef("owner")))
     everyone = Q(visibility=Video.Visibility.PUBLIC) & ~creator_is_restricted_q("owner__")
@@ -64,7 +61,7 @@ def videos_visible(*, viewer: Any) -> QuerySet[Video]:
     return queryset.filter(everyone | followers | own)
 
 
-def video_get_visible(*, public_id: Any, viewer: Any) -> Video | None:
+def video_get_visible(*, public_id: uuid.UUID | str, viewer: Viewer) -> Video | None:
     return (
         videos_visible(viewer=viewer)
         .select_related("owner", "owner__user")
@@ -73,7 +70,7 @@ def video_get_visible(*, public_id: Any, viewer: Any) -> Video | None:
     )
 
 
-def profile_videos(*, profile: CreatorProfile, viewer: Any) -> QuerySet[Video]:
+def profile_videos(*, profile: CreatorProfile, viewer: Viewer) -> QuerySet[Video]:
     return (
         videos_visible(viewer=viewer)
         .filter(owner=profile)
@@ -86,7 +83,7 @@ def studio_videos(*, owner: CreatorProfile) -> QuerySet[Video]:
     return Video.objects.filter(owner=owner).order_by("-created_at", "-id")
 
 
-def studio_video_get(*, owner: CreatorProfile, public_id: Any) -> Video | None:
+def studio_video_get(*, owner: CreatorProfile, public_id: uuid.UUID | str) -> Video | None:
     """A video of this creator's own, in any state; None for anyone else's."""
     return (
         Video.objects.filter(owner=owner, public_id=public_id)

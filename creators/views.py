@@ -20,6 +20,7 @@ from creators.forms import AvatarForm, CreatorProfileForm, TrimForm, UploadForm,
 from creators.models import CreatorProfile, Video
 from platform.http import stored_file_response
 from platform.models import User
+from platform.viewer import viewer_of
 from platform.views import form_add_service_errors
 
 State = Video.State
@@ -32,15 +33,17 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     creator = selectors.profile_get(handle=handle)
     if creator is None:
         raise Http404("No such creator.")
-    is_visible = selectors.profile_is_visible(profile=creator, viewer=request.user)
+    is_visible = selectors.profile_is_visible(profile=creator, viewer=viewer_of(request))
     videos = (
-        selectors.profile_videos(profile=creator, viewer=request.user) if is_visible else Video.objects.none()
+        selectors.profile_videos(profile=creator, viewer=viewer_of(request))
+        if is_visible
+        else Video.objects.none()
     )
     context = {
         "creator": creator,
         "is_visible": is_visible,
         "videos": videos,
-        "follow_state": selectors.follow_state(profile=creator, viewer=request.user),
+        "follow_state": selectors.follow_state(profile=creator, viewer=viewer_of(request)),
         "is_own": request.user.is_authenticated and request.user.pk == creator.user_id,
     }
     return render(request, "creators/profile.html", context)
@@ -54,7 +57,7 @@ def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such creator.")
     user = request.user
     assert isinstance(user, User)
-    if selectors.follow_state(profile=creator, viewer=user) is None:
+    if selectors.follow_state(profile=creator, viewer=viewer_of(request)) is None:
         try:
             services.follow_create(follower=user, creator=creator)
         except ValidationError as error:
@@ -65,7 +68,7 @@ def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
-    video = selectors.video_get_visible(public_id=public_id, viewer=request.user)
+    video = selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
     if video is None:
         raise Http404("No such video.")
     return render(request, "creators/watch.html", {"video": video})
@@ -83,7 +86,7 @@ def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseB
         if own_profile is not None:
             video = selectors.studio_video_get(owner=own_profile, public_id=public_id)
     if video is None and kind != "preview":
-        video = selectors.video_get_visible(public_id=public_id, viewer=request.user)
+        video = selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
     if video is None or not getattr(video, field).name:
         raise Http404("No such file.")
     file = getattr(video, field)

@@ -22,10 +22,13 @@ class FeedsConfig(AppConfig):
 def _carry_anonymous_profile(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # The anonymous viewer id lives in the session data, which survives the key change at log-in.
     from feeds.services import profile_merge
+    from platform.viewer import CACHE_ATTRIBUTE, SESSION_KEY
 
-    anonymous_key = (
-        request.session.get("viewer_key") if request is not None and hasattr(request, "session") else None
-    )
+    if request is None or not hasattr(request, "session"):
+        return
+    if hasattr(request, CACHE_ATTRIBUTE):  # the request's viewer was the anonymous one until now
+        delattr(request, CACHE_ATTRIBUTE)
+    anonymous_key = request.session.get(SESSION_KEY)
     if anonymous_key:
         profile_merge(anonymous_key=anonymous_key, user=user)
-        del request.session["viewer_key"]
+        del request.session[SESSION_KEY]

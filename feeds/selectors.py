@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -18,7 +17,7 @@ from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source
 from feeds.ranking import Catalog, Scored, Weights
-from platform import age
+from platform.viewer import Viewer
 
 CURSOR_SALT = "feeds.cursor"
 MAX_CURSOR_IDS = 400
@@ -43,20 +42,6 @@ class FeedPage:
     items: list[FeedItem]
     next_cursor: str | None
     catalog: Catalog | None = None  # the features the page was ranked from (its topics and hashtags)
-
-
-def viewer_key_for(*, user: Any, session: Any) -> str:
-    """``u:<id>`` for a logged-in viewer; ``a:<random>`` kept in the session for an anonymous one."""
-    if user is not None and user.is_authenticated:
-        return f"u:{user.pk}"
-    key = session.get("viewer_key") if session is not None else None
-    if not key:
-        import uuid
-
-        key = f"a:{uuid.uuid4().hex[:24]}"
-        if session is not None:
-            session["viewer_key"] = key
-    return str(key)
 
 
 def profile_get(*, viewer_key: str) -> InterestProfile | None:
@@ -107,13 +92,13 @@ def _assemble(
     viewer_region: str,
     source: str,
     served: list[int],
-    viewer: Any,
+    viewer: Viewer,
     feed: str,
     more: bool,
 ) -> FeedPage:
     ids = [scored.video_id for scored in page]
     slot = None
-    if age.policy_for_user(viewer).may_see_promotions:
+    if viewer.policy.may_see_promotions:
         slot = sponsored.provider().slot_for(
             viewer=viewer, feed=feed, exclude_video_ids=set(ids) | set(served)
         )
@@ -171,8 +156,7 @@ def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
 
 def _ranked_page(
     *,
-    viewer: Any,
-    viewer_key: str,
+    viewer: Viewer,
     catalog: Catalog,
     sources: Callable[[Weights, list[int]], tuple[dict[str, list[int]], dict[int, float]]],
     explores: bool,
@@ -187,11 +171,11 @@ def _ranked_page(
     ``sources`` turns the viewer's weights and favourites into candidate pools (and boosts);
     ``explores`` adds the exploration share (For You, which also never says it has no more)."""
     size = size or settings.FEED_PAGE_SIZE
-    weights, excluded, favourites = _history(viewer_key)
+    weights, excluded, favourites = _history(viewer.key)
     served = _cursor_load(cursor)
     filters = ranking.Filters(
         excluded=frozenset(excluded | set(served)),
-        allow_mature=age.policy_for_user(viewer).may_see_mature_content,
+        allow_mature=viewer.policy.may_see_mature_content,
     )
     pools, boosts = sources(weights, favourites)
     now_ts = time.time()
@@ -201,7 +185,7 @@ def _ranked_page(
     explore: list[ranking.Scored] = []
     if explores:
         # Random but repeatable for one viewer, page and day (reproducible feeds and tests).
-        seed = f"{viewer_key}:{len(served)}:{timezone.localdate().isoformat()}"
+        seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
         explore_ids = ranking.explore_sample(catalog=catalog, filters=filters, seed=seed)
         explore = ranking.rank(
             catalog=catalog, sources={"explore": explore_ids}, weights=weights, filters=filters, now_ts=now_ts
@@ -220,9 +204,7 @@ def _ranked_page(
     )
 
 
-def feed_for_you(
-    *, viewer: Any, viewer_key: str, cursor: str | None = None, size: int | None = None
-) -> FeedPage:
+def feed_for_you(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     catalog = catalog_get()
 
     def sources(weights: Weights, favourites: list[int]) -> tuple[dict[str, list[int]], dict[int, float]]:
@@ -230,13 +212,12 @@ def feed_for_you(
 
     return _ranked_page(
         viewer=viewer,
-        viewer_key=viewer_key,
         catalog=catalog,
         sources=sources,
         explores=True,
         source=Source.FOR_YOU,
         feed="for_you",
-        viewer_region=getattr(viewer, "region", "") or "",
+        viewer_region=viewer.region,
         cursor=cursor,
         size=size,
     )
@@ -249,7 +230,7 @@ def _single_pool(
 
 
 def feed_topic(
-    *, viewer: Any, viewer_key: str, slug: str, cursor: str | None = None, size: int | None = None
+    *, viewer: Viewer, slug: str, cursor: str | None = None, size: int | None = None
 ) -> FeedPage | None:
     """A topic's feed, ranked by the same scorer. STEM and News list only reviewer-approved videos
     (the catalog holds approved topics only); News also only verified publishers."""
@@ -262,26 +243,24 @@ def feed_topic(
         members = [video_id for video_id in members if catalog.features[video_id].is_news_verified]
     return _ranked_page(
         viewer=viewer,
-        viewer_key=viewer_key,
         catalog=catalog,
         sources=_single_pool("topic", members),
         explores=False,
         source=Source.TOPIC,
         feed=f"topic:{slug}",
-        viewer_region=getattr(viewer, "region", "") or "",
+        viewer_region=viewer.region,
         cursor=cursor,
         size=size,
     )
 
 
 def feed_local(
-    *, viewer: Any, viewer_key: str, region: str, cursor: str | None = None, size: int | None = None
+    *, viewer: Viewer, region: str, cursor: str | None = None, size: int | None = None
 ) -> FeedPage:
     """Videos from the viewer's region, ranked by the same scorer."""
     catalog = catalog_get()
     return _ranked_page(
         viewer=viewer,
-        viewer_key=viewer_key,
         catalog=catalog,
         sources=_single_pool("local", catalog.by_region.get(region, []) if region else []),
         explores=False,
@@ -305,13 +284,13 @@ def following_items(videos: Iterable[Video]) -> list[FeedItem]:
     ]
 
 
-def following_queryset(*, viewer: Any) -> QuerySet[Video]:
+def following_queryset(*, viewer: Viewer) -> QuerySet[Video]:
     """Newest first from creators the viewer follows (approved), limited videos included, never removed ones."""
     if not viewer.is_authenticated:
         return Video.objects.none()
     return (
         videos_visible(viewer=viewer)
-        .filter(owner__followers__follower_id=viewer.pk, owner__followers__status="approved")
+        .filter(owner__followers__follower_id=viewer.user_id, owner__followers__status="approved")
         .select_related("owner")
         .prefetch_related(
             "hashtags", Prefetch("video_topics", queryset=VideoTopic.objects.select_related("topic"))

@@ -25,8 +25,9 @@ from feeds import ranking
 from feeds.catalog import catalog_get, catalog_mark_stale
 from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
 from feeds.ranking import History, VideoFacts, Weights
-from platform import age
 from platform.errors import NotFound
+from platform.models import User
+from platform.viewer import Viewer
 
 Kind = Signal.Kind
 
@@ -40,6 +41,7 @@ class SignalInput:
     position: int = 0
     watched_seconds: float = 0.0
     looped: int = 0
+    index: int = 0  # where the event stood in the client's batch: errors are reported against it
 
 
 @dataclass
@@ -49,13 +51,13 @@ class RecordResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _video_facts(*, viewer: Any, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
+def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
     """The batch's videos that this viewer may see, with what the profile update needs.
 
     Public videos come from the catalog (no query); the rest (followers-only, limited,
     brand new) are looked up with the full visibility rules."""
     catalog = catalog_get()
-    allow_mature = age.policy_for_user(viewer).may_see_mature_content
+    allow_mature = viewer.policy.may_see_mature_content
     facts: dict[uuid.UUID, VideoFacts] = {}
     rest: set[uuid.UUID] = set()
     for public_id in set(public_ids):
@@ -109,7 +111,8 @@ def _validate(
     good: list[tuple[int, SignalInput, VideoFacts]] = []
     errors: list[dict[str, Any]] = []
     furthest: dict[tuple[uuid.UUID, int], float] = {}
-    for index, item in enumerate(items):
+    for item in items:
+        index = item.index
         video = facts.get(item.video)
         if video is None:
             errors.append({"index": index, "detail": "Unknown video."})
@@ -127,10 +130,11 @@ def _validate(
     return good, errors
 
 
-def signals_record(*, viewer: Any, viewer_key: str, items: Sequence[SignalInput]) -> RecordResult:
-    """Validate a batch, store the good events in bulk (once per event id) and learn from them."""
-    if len(items) > settings.SIGNAL_BATCH_MAX:
-        raise ValidationError(f"At most {settings.SIGNAL_BATCH_MAX} events per batch.")
+def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordResult:
+    """Validate a batch, store the good events in bulk (once per event id) and learn from them.
+
+    The API's parser (``feeds.api.serializers.signal_batch_parse``) has checked the batch's size and
+    each event's fields; this checks what needs the database (the video, its length, the order)."""
     result = RecordResult()
     if not items:
         return result
@@ -154,11 +158,11 @@ def signals_record(*, viewer: Any, viewer_key: str, items: Sequence[SignalInput]
             # database stays consistent either way (PostgreSQL's asynchronous commit).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        inserted = _signals_insert(viewer_key=viewer_key, events=fresh, now=now)
+        inserted = _signals_insert(viewer_key=viewer.key, events=fresh, now=now)
         stored = [(item, video) for item, video in fresh if item.event_id in inserted]
         result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
         if stored:
-            profile_learn(viewer=viewer, viewer_key=viewer_key, events=stored, now=now)
+            profile_learn(viewer=viewer, events=stored, now=now)
     result.accepted = len(stored)
     return result
 
@@ -246,17 +250,17 @@ def _history_store(profile: InterestProfile, history: History) -> None:
 
 
 def profile_learn(
-    *, viewer: Any, viewer_key: str, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+    *, viewer: Viewer, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
 ) -> InterestProfile:
     """Fold events into the viewer's decayed interest weights and history (one locked row)."""
-    user_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    profile = InterestProfile.objects.select_for_update().filter(viewer_key=viewer_key).first()
+    user_id = viewer.user_id
+    profile = InterestProfile.objects.select_for_update().filter(viewer_key=viewer.key).first()
     if profile is None:
         try:
             with transaction.atomic():
-                profile = InterestProfile.objects.create(viewer_key=viewer_key, user_id=user_id)
+                profile = InterestProfile.objects.create(viewer_key=viewer.key, user_id=user_id)
         except IntegrityError:  # created by a concurrent batch of the same viewer
-            profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer_key)
+            profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer.key)
     history = ranking.learn(
         history=_history_of(profile), events=events, days_since_update=_days_between(profile.updated_at, now)
     )
@@ -269,7 +273,7 @@ def profile_learn(
     return profile
 
 
-def profile_merge(*, anonymous_key: str, user: Any) -> None:
+def profile_merge(*, anonymous_key: str, user: User) -> None:
     """Carry an anonymous viewer's profile and signals over to the account they signed up or logged in to."""
     user_key = f"u:{user.pk}"
     if not anonymous_key or anonymous_key == user_key:
@@ -294,9 +298,7 @@ def profile_merge(*, anonymous_key: str, user: Any) -> None:
             pass
 
 
-def report_create(
-    *, viewer: Any, viewer_key: str, video_public_id: uuid.UUID, reason: str, detail: str
-) -> Report:
+def report_create(*, viewer: Viewer, video_public_id: uuid.UUID, reason: str, detail: str) -> Report:
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
     video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
@@ -304,11 +306,11 @@ def report_create(
         raise NotFound("No such video.")
     report, _ = Report.objects.update_or_create(
         video=video,
-        viewer_key=viewer_key,
+        viewer_key=viewer.key,
         defaults={
             "reason": reason,
             "detail": detail.strip()[:500],
-            "reporter": viewer if viewer is not None and viewer.is_authenticated else None,
+            "reporter": viewer.user,
             "status": Report.Status.OPEN,
         },
     )

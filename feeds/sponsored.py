@@ -8,7 +8,9 @@ allows promotions, labels it "Sponsored" and logs its signals with the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
+
+from platform.viewer import Viewer
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,11 @@ class SponsoredSlot:
 
 
 class SponsoredProvider(Protocol):
-    def slot_for(self, *, viewer: Any, feed: str, exclude_video_ids: set[int]) -> SponsoredSlot | None: ...
+    def slot_for(self, *, viewer: Viewer, feed: str, exclude_video_ids: set[int]) -> SponsoredSlot | None: ...
 
 
 class NoSponsoredSlots:
-    def slot_for(self, *, viewer: Any, feed: str, exclude_video_ids: set[int]) -> SponsoredSlot | None:
+    def slot_for(self, *, viewer: Viewer, feed: str, exclude_video_ids: set[int]) -> SponsoredSlot | None:
         return None
 
 

@@ -11,7 +11,7 @@ from creators.models import CreatorProfile, Topic
 from feeds import selectors
 from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
-from platform import age
+from platform.viewer import viewer_of
 
 TABS = [
     ("for-you", "For You", "/", "/api/v1/feeds/for-you"),
@@ -44,7 +44,7 @@ def _render(
         "report_url_template": "/api/v1/videos/__ID__/report",
         "follow_url_template": "/api/v1/creators/__HANDLE__/follow",
         "login_url": reverse("login"),
-        "screen_time_minutes": age.policy_for_user(request.user).daily_screen_time_reminder_minutes,
+        "screen_time_minutes": viewer_of(request).policy.daily_screen_time_reminder_minutes,
         "next_url": f"{active['api_url']}?{urlencode({'cursor': page.next_cursor})}"
         if page and page.next_cursor
         else "",
@@ -58,23 +58,19 @@ def _render(
     return render(request, "feeds/home.html", context)
 
 
-def _key(request: HttpRequest) -> str:
-    return selectors.viewer_key_for(user=request.user, session=request.session)
-
-
 def for_you(request: HttpRequest) -> HttpResponse:
-    page = selectors.feed_for_you(viewer=request.user, viewer_key=_key(request))
+    page = selectors.feed_for_you(viewer=viewer_of(request))
     return _render(request, active_key="for-you", page=page)
 
 
 def following(request: HttpRequest) -> HttpResponse:
-    videos = selectors.following_queryset(viewer=request.user)[:20] if request.user.is_authenticated else []
+    videos = selectors.following_queryset(viewer=viewer_of(request))[:20]
     page = FeedPage(items=selectors.following_items(videos), next_cursor=None)
     return _render(request, active_key="following", page=page)
 
 
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
-    page = selectors.feed_topic(viewer=request.user, viewer_key=_key(request), slug=slug)
+    page = selectors.feed_topic(viewer=viewer_of(request), slug=slug)
     if page is None:
         raise Http404("No such topic.")
     if slug in {key for key, *_ in TABS}:
@@ -91,6 +87,6 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def local(request: HttpRequest) -> HttpResponse:
-    region = getattr(request.user, "region", "") or ""
-    page = selectors.feed_local(viewer=request.user, viewer_key=_key(request), region=region)
+    viewer = viewer_of(request)
+    page = selectors.feed_local(viewer=viewer, region=viewer.region)
     return _render(request, active_key="local", page=page)

@@ -29,6 +29,7 @@ from creators.api.serializers import (
 from creators.models import CreatorProfile, Topic, UploadSession, Video
 from platform.errors import TooLarge
 from platform.models import User
+from platform.viewer import viewer_of
 
 
 def own_profile(request: Request) -> CreatorProfile:
@@ -66,9 +67,11 @@ class CreatorVideoListView(generics.ListAPIView[Video]):
 
     def get_queryset(self) -> QuerySet[Video]:
         profile = selectors.profile_get(handle=self.kwargs["handle"])
-        if profile is None or not selectors.profile_is_visible(profile=profile, viewer=self.request.user):
+        if profile is None or not selectors.profile_is_visible(
+            profile=profile, viewer=viewer_of(self.request)
+        ):
             return Video.objects.none()
-        return _video_queryset(selectors.profile_videos(profile=profile, viewer=self.request.user))
+        return _video_queryset(selectors.profile_videos(profile=profile, viewer=viewer_of(self.request)))
 
 
 class FollowView(APIView):
@@ -98,7 +101,7 @@ class VideoDetailView(APIView):
 
     @extend_schema(responses=VideoOutputSerializer)
     def get(self, request: Request, public_id: str) -> Response:
-        video = selectors.video_get_visible(public_id=public_id, viewer=request.user)
+        video = selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
         if video is None:
             raise Http404
         return Response(VideoOutputSerializer(video).data)

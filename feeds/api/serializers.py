@@ -1,7 +1,10 @@
 """Serializers of the feeds API."""
 
+import uuid
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -9,6 +12,7 @@ from creators.api.serializers import CreatorOutputSerializer, VideoOutputSeriali
 from feeds.models import Report, Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
+from feeds.services import SignalInput
 
 
 class SponsorSerializer(serializers.Serializer[Any]):
@@ -43,7 +47,78 @@ class SignalInputSerializer(serializers.Serializer[Any]):
 
 
 class SignalBatchInputSerializer(serializers.Serializer[Any]):
+    """Documents the batch; ``signal_batch_parse`` reads it (a test holds the two together)."""
+
     events = SignalInputSerializer(many=True, max_length=100)  # type: ignore[call-arg]  # ListSerializer takes it
+
+
+KINDS = frozenset(Signal.Kind.values)
+SOURCES = frozenset(Source.values)
+NUMBERS = ("position", "watched_seconds", "looped")
+
+
+def _number_limits() -> dict[str, tuple[int | float, int | float, type]]:
+    """Each numeric field's range and type, read from ``SignalInputSerializer`` (declared once there)."""
+    fields = SignalInputSerializer().fields
+    limits: dict[str, tuple[int | float, int | float, type]] = {}
+    for name in NUMBERS:
+        field = fields[name]
+        assert isinstance(field, serializers.IntegerField | serializers.FloatField)
+        cast = float if isinstance(field, serializers.FloatField) else int
+        limits[name] = (cast(field.min_value or 0), cast(field.max_value or 0), cast)
+    return limits
+
+
+LIMITS = _number_limits()
+
+
+def signal_batch_parse(data: object) -> tuple[list[SignalInput], list[dict[str, Any]]]:
+    """Parse a signal batch by hand: DRF's per-field machinery costs more than storing the events
+    (see benchmark_feed). Checks exactly what ``SignalBatchInputSerializer`` documents; each bad event
+    gets its own error, against its index in the batch, and the good ones carry their index on."""
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+        raise ValidationError('Send {"events": [...]}.')
+    if len(events) > settings.SIGNAL_BATCH_MAX:
+        raise ValidationError(f"At most {settings.SIGNAL_BATCH_MAX} events per batch.")
+    items: list[SignalInput] = []
+    errors: list[dict[str, Any]] = []
+    for index, raw in enumerate(events):
+        problems: dict[str, list[str]] = {}
+        try:
+            event_id = uuid.UUID(str(raw.get("event_id", "")))
+        except ValueError:
+            problems["event_id"] = ["Must be a valid UUID."]
+        try:
+            video = uuid.UUID(str(raw.get("video", "")))
+        except ValueError:
+            problems["video"] = ["Must be a valid UUID."]
+        kind, source = raw.get("kind"), raw.get("source")
+        if kind not in KINDS:
+            problems["kind"] = [f"“{kind}” is not a valid choice."]
+        if source not in SOURCES:
+            problems["source"] = [f"“{source}” is not a valid choice."]
+        numbers: dict[str, Any] = {}
+        for name, (low, high, cast) in LIMITS.items():
+            value = raw.get(name, low)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not low <= value <= high
+                or (cast is int and value != int(value))
+            ):
+                problems[name] = [f"Must be a number from {low} to {high}."]
+            else:
+                numbers[name] = cast(value)
+        if problems:
+            errors.append({"index": index, "detail": problems})
+            continue
+        items.append(
+            SignalInput(
+                event_id=event_id, video=video, kind=str(kind), source=str(source), index=index, **numbers
+            )
+        )
+    return items, errors
 
 
 class SignalErrorSerializer(serializers.Serializer[Any]):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from creators import selectors, services
 from creators.models import CreatorProfile, Follow, Video
+from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +83,8 @@ def test_teen_creator_profile_and_videos_show_only_to_approved_followers(client)
     follow = services.follow_create(follower=fan, creator=teen)
     assert follow.status == Follow.Status.PENDING
     for viewer in (stranger, fan):
-        assert selectors.profile_is_visible(profile=teen, viewer=viewer) is False
-        assert list(selectors.videos_visible(viewer=viewer)) == []
+        assert selectors.profile_is_visible(profile=teen, viewer=viewer_for_user(viewer)) is False
+        assert list(selectors.videos_visible(viewer=viewer_for_user(viewer))) == []
     client.force_login(fan)
     page = client.get(reverse("creators:profile", args=[teen.handle]))
     assert "This account is private" in page.content.decode()
@@ -92,15 +93,17 @@ def test_teen_creator_profile_and_videos_show_only_to_approved_followers(client)
     services.follow_approve(creator=teen, follow_id=follow.pk)
     teen.refresh_from_db()
     assert teen.follower_count == 1
-    assert selectors.profile_is_visible(profile=teen, viewer=fan) is True
-    assert [video.caption for video in selectors.videos_visible(viewer=fan)] == ["teen video"]
-    assert selectors.profile_is_visible(profile=teen, viewer=stranger) is False
+    assert selectors.profile_is_visible(profile=teen, viewer=viewer_for_user(fan)) is True
+    assert [video.caption for video in selectors.videos_visible(viewer=viewer_for_user(fan))] == [
+        "teen video"
+    ]
+    assert selectors.profile_is_visible(profile=teen, viewer=viewer_for_user(stranger)) is False
 
 
 def test_a_thirteen_to_fifteen_creator_who_turns_public_is_still_followers_only():
     teen = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(15), is_private=False))
     VideoFactory.create(owner=teen)
-    assert list(selectors.videos_visible(viewer=UserFactory.create())) == []
+    assert list(selectors.videos_visible(viewer=viewer_for_user(UserFactory.create()))) == []
 
 
 @pytest.mark.parametrize(
@@ -122,7 +125,9 @@ def test_video_visibility_rules(change, visible_to_stranger, visible_to_follower
         (follower, visible_to_follower),
         (video.owner.user, visible_to_owner),
     ):
-        assert (selectors.video_get_visible(public_id=video.public_id, viewer=viewer) is not None) is expected
+        assert (
+            selectors.video_get_visible(public_id=video.public_id, viewer=viewer_for_user(viewer)) is not None
+        ) is expected
 
 
 def test_mature_videos_are_hidden_from_minors_and_anonymous_viewers():
@@ -130,9 +135,12 @@ def test_mature_videos_are_hidden_from_minors_and_anonymous_viewers():
 
     video = VideoFactory.create(content_level=Video.ContentLevel.MATURE)
     adult, minor = UserFactory.create(), UserFactory.create(date_of_birth=born_years_ago(17))
-    assert selectors.video_get_visible(public_id=video.public_id, viewer=adult) is not None
-    assert selectors.video_get_visible(public_id=video.public_id, viewer=minor) is None
-    assert selectors.video_get_visible(public_id=video.public_id, viewer=AnonymousUser()) is None
+    assert selectors.video_get_visible(public_id=video.public_id, viewer=viewer_for_user(adult)) is not None
+    assert selectors.video_get_visible(public_id=video.public_id, viewer=viewer_for_user(minor)) is None
+    assert (
+        selectors.video_get_visible(public_id=video.public_id, viewer=viewer_for_user(AnonymousUser()))
+        is None
+    )
 
 
 def test_minor_creators_cannot_mark_a_video_mature():

@@ -14,13 +14,14 @@ from feeds import selectors, services
 from feeds.api.serializers import feed_page_json
 from feeds.catalog import catalog_reset
 from feeds.models import InterestProfile, Signal, VideoStats
+from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
 
 
 def for_you_ids(viewer, key=None) -> list[int]:
-    page = selectors.feed_for_you(viewer=viewer, viewer_key=key or f"u:{viewer.pk}")
+    page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=key or f"u:{viewer.pk}"))
     return [item.video.pk for item in page.items]
 
 
@@ -41,12 +42,14 @@ def test_follower_count_changes_nothing_in_another_viewers_for_you_feed():
         published_video(owner=creators[index % 30], topics=(("stem", "comedy", "food")[index % 3],))
     viewer = UserFactory.create()
     before = {
-        item.video.pk for item in selectors.feed_for_you(viewer=viewer, viewer_key="u:fixed", size=30).items
+        item.video.pk
+        for item in selectors.feed_for_you(viewer=viewer_for_user(viewer, key="u:fixed"), size=30).items
     }
     CreatorProfile.objects.filter(pk=creators[0].pk).update(follower_count=1_000_000)
     catalog_reset()
     after = {
-        item.video.pk for item in selectors.feed_for_you(viewer=viewer, viewer_key="u:fixed", size=30).items
+        item.video.pk
+        for item in selectors.feed_for_you(viewer=viewer_for_user(viewer, key="u:fixed"), size=30).items
     }
     assert before == after
     assert len(before) == 30
@@ -62,9 +65,9 @@ def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first():
     viewer = UserFactory.create()
     events = [event(video, "complete", watched=3.0) for video in stem[:6]]
     events += [event(video, "skip", watched=1.0) for video in other[:12]]
-    result = services.signals_record(viewer=viewer, viewer_key=f"u:{viewer.pk}", items=events)
+    result = services.signals_record(viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"), items=events)
     assert (result.accepted, result.duplicates, result.errors) == (18, 0, [])
-    page = selectors.feed_for_you(viewer=viewer, viewer_key=f"u:{viewer.pk}")
+    page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"))
     stem_ids = {video.pk for video in stem}
     first_five = [item.video.pk for item in page.items[:5] if item.source != "sponsored"]
     assert sum(video_id in stem_ids for video_id in first_five) >= 3
@@ -82,7 +85,7 @@ def test_not_interested_hides_the_video_and_damps_its_creator():
         published_video(topics=(("food", "music", "art", "travel", "dance")[index % 5],))
     viewer = UserFactory.create()
     services.signals_record(
-        viewer=viewer, viewer_key=f"u:{viewer.pk}", items=[event(hidden, "not_interested")]
+        viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"), items=[event(hidden, "not_interested")]
     )
     ids = for_you_ids(viewer)
     assert hidden.pk not in ids
@@ -119,13 +122,13 @@ def test_every_feed_applies_age_policy_and_moderation(feed):
     def shown(viewer):
         key = f"u:{viewer.pk}"
         if feed == "for_you":
-            page = selectors.feed_for_you(viewer=viewer, viewer_key=key)
+            page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=key))
         elif feed == "local":
-            page = selectors.feed_local(viewer=viewer, viewer_key=key, region="DE-BY")
+            page = selectors.feed_local(viewer=viewer_for_user(viewer, key=key), region="DE-BY")
         elif feed == "following":
-            return {video.pk for video in selectors.following_queryset(viewer=viewer)}
+            return {video.pk for video in selectors.following_queryset(viewer=viewer_for_user(viewer))}
         else:
-            topic_page = selectors.feed_topic(viewer=viewer, viewer_key=key, slug=feed)
+            topic_page = selectors.feed_topic(viewer=viewer_for_user(viewer, key=key), slug=feed)
             assert topic_page is not None
             page = topic_page
         return {item.video.pk for item in page.items}
@@ -152,8 +155,8 @@ def test_stem_shows_only_reviewer_approved_videos_and_news_only_verified_publish
     verified_news = published_video(owner=publisher, topics=("news",))
     unverified_news = published_video(topics=("news",))
     viewer = UserFactory.create()
-    stem_page = selectors.feed_topic(viewer=viewer, viewer_key="u:x", slug="stem")
-    news_page = selectors.feed_topic(viewer=viewer, viewer_key="u:x", slug="news")
+    stem_page = selectors.feed_topic(viewer=viewer_for_user(viewer, key="u:x"), slug="stem")
+    news_page = selectors.feed_topic(viewer=viewer_for_user(viewer, key="u:x"), slug="news")
     assert stem_page is not None
     assert news_page is not None
     stem = {item.video.pk for item in stem_page.items}
@@ -172,7 +175,7 @@ def test_local_feed_is_the_viewers_region():
     ]
     published_video(owner=there)
     viewer = UserFactory.create(region="DE-BE")
-    page = selectors.feed_local(viewer=viewer, viewer_key="u:x", region="DE-BE")
+    page = selectors.feed_local(viewer=viewer_for_user(viewer, key="u:x"), region="DE-BE")
     assert {item.video.pk for item in page.items} == {video.pk for video in mine}
     assert all("From your region" in item.reasons for item in page.items)
 
@@ -194,14 +197,13 @@ def test_for_you_page_costs_a_fixed_number_of_queries(django_assert_max_num_quer
     for index in range(60):
         published_video(topics=(("stem", "comedy", "food")[index % 3],))
     viewer = UserFactory.create()
-    selectors.feed_for_you(viewer=viewer, viewer_key=f"u:{viewer.pk}")  # builds the catalog
+    selectors.feed_for_you(viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"))  # builds the catalog
     services.signals_record(
-        viewer=viewer,
-        viewer_key=f"u:{viewer.pk}",
+        viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"),
         items=[event(Video.objects.earliest("pk"), "complete", watched=3.0)],
     )
     with CaptureQueriesContext(connection) as queries:
-        page = selectors.feed_for_you(viewer=viewer, viewer_key=f"u:{viewer.pk}")
+        page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"))
     assert len(page.items) == 20
     # the profile, the co-watch neighbours, the page's videos (topics and hashtags come from the catalog)
     assert len(queries) == 3, [query["sql"][:80] for query in queries]
@@ -264,7 +266,10 @@ def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
 def test_anonymous_viewers_see_no_mature_videos():
     mature = published_video(content_level="mature")
     general = published_video()
-    ids = {item.video.pk for item in selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:x").items}
+    ids = {
+        item.video.pk
+        for item in selectors.feed_for_you(viewer=viewer_for_user(AnonymousUser(), key="a:x")).items
+    }
     assert general.pk in ids
     assert mature.pk not in ids
 
@@ -274,8 +279,7 @@ def test_rollup_counts_signals_and_links_co_watched_videos():
     for _index in range(3):
         viewer = UserFactory.create()
         services.signals_record(
-            viewer=viewer,
-            viewer_key=f"u:{viewer.pk}",
+            viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"),
             items=[
                 event(first, "impression"),
                 event(first, "complete", watched=3.0),
@@ -301,7 +305,7 @@ def test_the_fast_item_json_matches_the_documented_serializer():
     video = published_video(topics=("stem", "art"), caption="Hello #world")
     video.hashtags.add(Hashtag.objects.create(name="world"))
     catalog_reset()
-    page = selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:shape")
+    page = selectors.feed_for_you(viewer=viewer_for_user(AnonymousUser(), key="a:shape"))
     fast = feed_page_json(page)[0]
     full = (
         Video.objects.prefetch_related("hashtags", "video_topics__topic")
@@ -347,7 +351,7 @@ def test_one_labelled_sponsored_slot_for_adults_and_none_for_minors(sponsored_pr
     provider = OneSlot(promoted)
     sponsored_provider(provider)
     adult = UserFactory.create()
-    page = selectors.feed_for_you(viewer=adult, viewer_key=f"u:{adult.pk}")
+    page = selectors.feed_for_you(viewer=viewer_for_user(adult, key=f"u:{adult.pk}"))
     slots = [item for item in page.items if item.is_sponsored]
     assert len(slots) == 1
     assert slots[0].video.pk == promoted.pk
@@ -359,10 +363,12 @@ def test_one_labelled_sponsored_slot_for_adults_and_none_for_minors(sponsored_pr
     }
     minor = UserFactory.create(date_of_birth=born_years_ago(17))
     assert not any(
-        item.is_sponsored for item in selectors.feed_for_you(viewer=minor, viewer_key=f"u:{minor.pk}").items
+        item.is_sponsored
+        for item in selectors.feed_for_you(viewer=viewer_for_user(minor, key=f"u:{minor.pk}")).items
     )
     assert not any(
-        item.is_sponsored for item in selectors.feed_for_you(viewer=AnonymousUser(), viewer_key="a:s").items
+        item.is_sponsored
+        for item in selectors.feed_for_you(viewer=viewer_for_user(AnonymousUser(), key="a:s")).items
     )
     assert provider.asked == ["for_you"]  # never even asked for the minor or the anonymous viewer
 
@@ -375,11 +381,14 @@ def test_rolled_up_signals_past_retention_are_pruned():
     video = published_video()
     viewer = UserFactory.create()
     services.signals_record(
-        viewer=viewer, viewer_key=f"u:{viewer.pk}", items=[event(video, "impression"), event(video, "like")]
+        viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"),
+        items=[event(video, "impression"), event(video, "like")],
     )
     Signal.objects.update(created_at=timezone.now() - datetime.timedelta(days=40))
     assert services.signals_prune(older_than_days=30) == 0  # not rolled up yet: kept
     services.signals_rollup()
-    services.signals_record(viewer=viewer, viewer_key=f"u:{viewer.pk}", items=[event(video, "share")])
+    services.signals_record(
+        viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"), items=[event(video, "share")]
+    )
     assert services.signals_prune(older_than_days=30) == 2
     assert list(Signal.objects.values_list("kind", flat=True)) == ["share"]

@@ -172,3 +172,78 @@ def test_a_malformed_batch_is_a_400_and_writes_nothing(viewer_client, body):
     assert response.status_code == 400
     assert "detail" in response.json()
     assert Signal.objects.count() == 0
+
+
+def test_errors_from_parsing_and_from_the_database_keep_the_batch_indexes(viewer_client):
+    video = published_video()
+    events = [
+        {**item(video), "kind": "teleport"},  # refused by the parser
+        item(video, "impression"),
+        item(published_video(visibility="private")),  # refused by the service: the viewer may not see it
+        {**item(video), "position": -1},  # refused by the parser
+        item(video, "progress", watched_seconds=9.0),  # refused by the service: longer than the video
+    ]
+    body = post(viewer_client, events).json()
+    assert [error["index"] for error in body["errors"]] == [0, 2, 3, 4]
+    assert body["errors"][1] == {"index": 2, "detail": "Unknown video."}
+    assert body["errors"][3] == {"index": 4, "detail": "Watched longer than the video is."}
+    assert body["accepted"] == 1
+
+
+EDGE_EVENTS = [
+    {},
+    {"position": 0},
+    {"position": 100_000},
+    {"position": 100_001},
+    {"position": -1},
+    {"position": 2.5},
+    {"position": True},
+    {"position": "3"},
+    {"watched_seconds": 0},
+    {"watched_seconds": 3600},
+    {"watched_seconds": 3600.5},
+    {"watched_seconds": -0.1},
+    {"watched_seconds": None},
+    {"looped": 1000},
+    {"looped": 1001},
+    {"looped": 3},
+    {"kind": "like"},
+    {"kind": "teleport"},
+    {"source": "sponsored"},
+    {"source": "elsewhere"},
+    {"event_id": "nope"},
+    {"video": ""},
+]
+
+
+@pytest.mark.parametrize("change", EDGE_EVENTS)
+def test_the_fast_parser_accepts_exactly_what_the_documented_serializer_accepts(change):
+    """The parser reads its limits from SignalInputSerializer; this holds the two together where
+    the hand-written checks could drift (booleans and None are refused by both; the serializer
+    coerces numeric strings, which the player never sends: the one, stricter, exception)."""
+    from feeds.api.serializers import SignalInputSerializer, signal_batch_parse
+
+    event = {
+        "event_id": str(uuid.uuid4()),
+        "video": str(uuid.uuid4()),
+        "kind": "progress",
+        "source": "for_you",
+        **change,
+    }
+    items, errors = signal_batch_parse({"events": [event]})
+    serializer_accepts = SignalInputSerializer(data=event).is_valid()
+    if change == {"position": "3"}:
+        # DRF coerces "3" to 3; the parser insists on JSON numbers. Stricter, never looser.
+        assert serializer_accepts
+        assert not items
+        return
+    assert bool(items) == serializer_accepts, (change, errors)
+    if items:
+        assert items[0].index == 0
+
+
+def test_the_documented_batch_limit_is_the_enforced_one(settings):
+    from feeds.api.serializers import SignalBatchInputSerializer
+
+    events = SignalBatchInputSerializer().fields["events"]
+    assert getattr(events, "max_length", None) == settings.SIGNAL_BATCH_MAX == 100

@@ -17,7 +17,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.utils import timezone
@@ -28,6 +27,7 @@ from feeds.benchmarking import throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import VideoStats
 from platform.models import User
+from platform.viewer import viewer_for_user
 
 CHECKPOINTS = (10, 50, 200)
 PAGE = 20
@@ -191,7 +191,7 @@ class Command(BaseCommand):
         newest = sorted(items.values(), key=lambda item: item.published_at, reverse=True)
 
         def for_you(viewer: Viewer, key: str) -> list[int]:
-            page = selectors.feed_for_you(viewer=AnonymousUser(), viewer_key=key, size=PAGE)
+            page = selectors.feed_for_you(viewer=viewer_for_user(None, key=key), size=PAGE)
             viewer.last_page = page  # type: ignore[attr-defined]
             return [item.video.pk for item in page.items]
 
@@ -265,8 +265,7 @@ class Command(BaseCommand):
                         events.append(self._event(item, "progress", watched, name))
                 for start in range(0, len(events), settings.SIGNAL_BATCH_MAX):
                     services.signals_record(
-                        viewer=AnonymousUser(),
-                        viewer_key=key,
+                        viewer=viewer_for_user(None, key=key),
                         items=events[start : start + settings.SIGNAL_BATCH_MAX],
                     )
                 viewer.signals += len(events)
