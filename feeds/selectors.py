@@ -134,13 +134,17 @@ def _assemble(
     )
 
 
-def _history(viewer_key: str) -> tuple[Weights, set[int], list[int]]:
-    """The viewer's interest weights, what not to show again (seen, hidden) and recent favourites."""
+def _history(viewer_key: str) -> ranking.History:
+    """The viewer's interest weights and the videos they saw, hid and enjoyed (oldest first)."""
     profile = profile_get(viewer_key=viewer_key)
     if profile is None:
-        return Weights(), set(), []
-    excluded = set(profile.seen[-500:]) | set(profile.hidden)
-    return Weights.from_json(profile.weights), excluded, list(profile.favourites[-10:])
+        return ranking.History(weights=Weights(), seen=[], hidden=[], favourites=[])
+    return ranking.History(
+        weights=Weights.from_json(profile.weights),
+        seen=list(profile.seen),
+        hidden=list(profile.hidden),
+        favourites=list(profile.favourites[-10:]),
+    )
 
 
 def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
@@ -169,15 +173,17 @@ def _ranked_page(
     """One page of any ranked feed: fetch the viewer's history, let the model pick, assemble.
 
     ``sources`` turns the viewer's weights and favourites into candidate pools (and boosts);
-    ``explores`` adds the exploration share (For You, which also never says it has no more)."""
+    ``explores`` adds the exploration share and never runs dry (For You): when the pools hold too
+    little that is new, the rest of the catalogue follows, then the best matches seen longest ago."""
     size = size or settings.FEED_PAGE_SIZE
-    weights, excluded, favourites = _history(viewer.key)
+    history = _history(viewer.key)
+    weights, hidden = history.weights, set(history.hidden)
     served = _cursor_load(cursor)
     filters = ranking.Filters(
-        excluded=frozenset(excluded | set(served)),
+        excluded=frozenset(set(history.seen) | hidden | set(served)),
         allow_mature=viewer.policy.may_see_mature_content,
     )
-    pools, boosts = sources(weights, favourites)
+    pools, boosts = sources(weights, history.favourites)
     now_ts = time.time()
     ranked = ranking.rank(
         catalog=catalog, sources=pools, weights=weights, filters=filters, now_ts=now_ts, boosts=boosts
@@ -190,6 +196,16 @@ def _ranked_page(
         explore = ranking.rank(
             catalog=catalog, sources={"explore": explore_ids}, weights=weights, filters=filters, now_ts=now_ts
         )
+        if len(ranked) + len(explore) < size:
+            ranked += _refill(
+                catalog=catalog,
+                history=history,
+                served=served,
+                taken={scored.video_id for scored in ranked + explore},
+                allow_mature=filters.allow_mature,
+                size=size,
+                now_ts=now_ts,
+            )
     page = ranking.diversify(ranked=ranked, explore=explore, catalog=catalog, size=size)
     return _assemble(
         page=page,
@@ -201,6 +217,33 @@ def _ranked_page(
         viewer=viewer,
         feed=feed,
         more=explores or len(ranked) > len(page),
+    )
+
+
+def _refill(
+    *,
+    catalog: Catalog,
+    history: ranking.History,
+    served: list[int],
+    taken: set[int],
+    allow_mature: bool,
+    size: int,
+    now_ts: float,
+) -> list[ranking.Scored]:
+    """What For You shows once its pools are spent: unseen videos from anywhere, best first, then
+    the best matches weighted by how long ago they were seen. Only hidden ones never come back."""
+    filters = ranking.Filters(excluded=frozenset(set(history.hidden) | taken), allow_mature=allow_mature)
+    unseen, again = ranking.rewatch_order(catalog=catalog, recent=history.seen + served, filters=filters)
+    more = ranking.rank(
+        catalog=catalog, sources={"more": unseen}, weights=history.weights, filters=filters, now_ts=now_ts
+    )
+    return more + ranking.rank(
+        catalog=catalog,
+        sources={"again": again},
+        weights=history.weights,
+        filters=filters,
+        now_ts=now_ts,
+        boosts=ranking.staleness_boosts(again),
     )
 
 

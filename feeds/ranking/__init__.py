@@ -26,7 +26,9 @@ from feeds.ranking.scoring import (
     for_you_sources,
     interest,
     rank,
+    rewatch_order,
     score,
+    staleness_boosts,
 )
 
 __all__ = [
@@ -51,5 +53,7 @@ __all__ = [
     "merge",
     "rank",
     "reasons",
+    "rewatch_order",
     "score",
+    "staleness_boosts",
 ]

@@ -77,6 +77,10 @@ def reasons(*, scored: Scored, catalog: Catalog, weights: Weights, viewer_region
 
     if scored.source == "explore":
         said.append("A new creator or video we are trying out with a few viewers")
+    if scored.source == "again":
+        said.append("You've seen everything new we picked for you, so here is one of your best matches again")
+    if scored.source == "more":
+        said.append("You've seen everything we picked for you, so here is more from across Joyreel")
     if scored.source == "cowatch":
         said.append("People who finished videos you enjoyed also finished this one")
     if value > 0.3:

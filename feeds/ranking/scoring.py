@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feeds.ranking.features import Catalog, Features
@@ -122,6 +122,36 @@ def for_you_sources(
         boosts = {video_id: COWATCH_BOOST * weight / top for video_id, weight in cowatch}
     sources["trending"] = catalog.trending[:TRENDING_POOL]
     return sources, boosts
+
+
+def rewatch_order(
+    *, catalog: Catalog, recent: Sequence[int], filters: Filters
+) -> tuple[list[int], list[int]]:
+    """For a viewer who has seen everything For You would pick: every other video they may see,
+    split into never seen and seen before (least recently seen first), so the feed never runs dry.
+
+    ``recent`` is what the viewer was shown, oldest first (their history, then this session's pages)."""
+    last_seen: dict[int, int] = {}
+    for position, video_id in enumerate(recent):
+        last_seen[video_id] = position
+    unseen = [
+        video_id
+        for video_id in catalog.features
+        if video_id not in last_seen and filters.allows(catalog, video_id)
+    ]
+    again = [
+        video_id
+        for video_id in sorted(last_seen, key=last_seen.__getitem__)
+        if filters.allows(catalog, video_id)
+    ]
+    return unseen, again
+
+
+def staleness_boosts(again: Sequence[int]) -> dict[int, float]:
+    """Scale each repeat's score by how long ago it was seen (oldest × 1, just seen × almost 0), so
+    the best matches come back first and nothing is starved: what waits grows older than the rest."""
+    count = len(again)
+    return {video_id: -position / count for position, video_id in enumerate(again)}
 
 
 def explore_sample(*, catalog: Catalog, filters: Filters, seed: str) -> list[int]:

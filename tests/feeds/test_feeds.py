@@ -392,3 +392,48 @@ def test_rolled_up_signals_past_retention_are_pruned():
     )
     assert services.signals_prune(older_than_days=30) == 2
     assert list(Signal.objects.values_list("kind", flat=True)) == ["share"]
+
+
+def test_for_you_never_runs_dry_it_brings_back_the_best_matches_seen_longest_ago():
+    creators = [CreatorFactory.create() for _ in range(5)]
+    topics = ("stem", "sports", "news", "art", "food")
+    videos = [
+        published_video(owner=creators[index % 5], topics=(topics[index // 5 % 5],)) for index in range(20)
+    ]
+    hidden = videos[0]
+    viewer = UserFactory.create()
+    seen_order = [video.pk for video in videos[1:]]  # oldest first
+    InterestProfile.objects.create(
+        viewer_key=f"u:{viewer.pk}", user=viewer, seen=seen_order, hidden=[hidden.pk], weights={}
+    )
+    catalog_reset()
+    page = selectors.feed_for_you(viewer=viewer_for_user(viewer), size=4)
+    ids = [item.video.pk for item in page.items]
+    assert len(ids) == 4
+    assert hidden.pk not in ids
+    assert set(ids) <= set(seen_order[:8])  # all alike but for when they were seen: the oldest first
+    assert all(item.candidate == "again" for item in page.items)
+    assert page.items[0].reasons[0].startswith("You've seen everything new we picked for you")
+    assert page.next_cursor is not None
+    # Paging on never ends and never shows the hidden video, far past the size of the catalogue.
+    cursor, shown = page.next_cursor, list(ids)
+    for _ in range(12):
+        page = selectors.feed_for_you(viewer=viewer_for_user(viewer), cursor=cursor, size=4)
+        assert page.items
+        assert page.next_cursor is not None
+        cursor = page.next_cursor
+        shown += [item.video.pk for item in page.items]
+    assert hidden.pk not in shown
+    assert set(shown) == set(seen_order)
+
+
+def test_unseen_videos_outside_the_pools_come_before_repeats():
+    viewer = UserFactory.create()
+    old = published_video()
+    new = published_video()
+    InterestProfile.objects.create(viewer_key=f"u:{viewer.pk}", user=viewer, seen=[old.pk], weights={})
+    catalog_reset()
+    page = selectors.feed_for_you(viewer=viewer_for_user(viewer))
+    assert [item.video.pk for item in page.items][:1] == [new.pk]
+    assert [item.video.pk for item in page.items] == [new.pk, old.pk]
+    assert page.items[1].candidate == "again"

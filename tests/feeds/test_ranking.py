@@ -242,3 +242,14 @@ def test_rank_skips_what_the_filters_exclude_and_credits_the_first_source():
     adult = Filters(excluded=frozenset(), allow_mature=True)
     ranked = rank(catalog=catalog, sources=sources, weights=Weights(), filters=adult, now_ts=NOW)
     assert sorted(scored.video_id for scored in ranked) == [1, 2, 3, 4]
+
+
+def test_rewatch_order_puts_never_seen_apart_and_repeats_least_recently_seen_first():
+    from feeds.ranking import rewatch_order, staleness_boosts
+
+    catalog = catalog_of(*(features(i) for i in range(1, 7)))
+    filters = Filters(excluded=frozenset({6}), allow_mature=False)
+    unseen, again = rewatch_order(catalog=catalog, recent=[3, 1, 2, 3, 6, 99], filters=filters)
+    assert unseen == [4, 5]
+    assert again == [1, 2, 3]  # 3 was seen again last; 6 is hidden; 99 is gone
+    assert staleness_boosts(again) == {1: 0.0, 2: -1 / 3, 3: -2 / 3}
