@@ -8,8 +8,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -58,6 +59,12 @@ def form_add_service_errors(
     for field, errors in error.error_dict.items():
         name = renames.get(field, field)
         form.add_error(name if name in form.fields else None, errors)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and crawlers ask for /favicon.ico whatever the page says; send them to the real icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def guidelines(request: HttpRequest) -> HttpResponse:

@@ -93,3 +93,30 @@ def test_server_error_page_renders_without_a_request_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_favicon_ico_leads_to_the_real_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+
+
+def test_redoc_works_offline_it_asks_no_other_host_for_anything(client):
+    html = client.get("/api/redoc/").content.decode()
+    assert "Redoc.init" in html or "<redoc" in html
+    assert "googleapis" not in html
+    assert "gstatic" not in html
+    assert 'src="http' not in html
+    assert 'href="http' not in html
+
+
+def test_a_shared_video_link_has_a_preview_card(client):
+    from tests.factories import published_video
+
+    video = published_video(caption='Volcanoes <script>alert("x")</script> explained')
+    html = client.get(f"/v/{video.public_id}/").content.decode()
+    assert '<meta property="og:type" content="video.other">' in html
+    assert f'<meta property="og:url" content="http://testserver/v/{video.public_id}/">' in html
+    assert "og:title" in html
+    assert "&lt;script&gt;" in html
+    assert '<script>alert("x")' not in html
