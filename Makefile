@@ -21,13 +21,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_videos
-	@echo ""
-	@echo "  Joyreel      http://127.0.0.1:$(PORT)/"
-	@echo "  Admin        http://127.0.0.1:$(PORT)/admin/"
-	@echo "  API docs     http://127.0.0.1:$(PORT)/api/docs/"
-	@echo "  Health       http://127.0.0.1:$(PORT)/healthz"
-	@echo "  Ctrl-C stops the web server and the Celery worker."
-	@echo ""
+	@# The banner process prints the addresses and logins once the site answers.
 	$(VENV)/bin/honcho --procfile Procfile start
 
 test: install

@@ -1,0 +1,64 @@
+"""Print where the running site is and how to log in, once it answers, then stay up beside it.
+
+`make run` starts this as one more honcho process, so the banner comes after the web
+server's and the worker's start-up logs instead of scrolling away above them. It keeps
+running because honcho stops every process when one of them exits.
+"""
+
+import signal
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from platform.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Wait until the site answers on /healthz, print its addresses and the demo logins, then idle."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the site")
+        parser.add_argument("--exit", action="store_true", help="exit after printing (for tests)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        base = f"http://127.0.0.1:{options['port']}"
+        deadline = time.monotonic() + options["timeout"]
+        while not self._answers(f"{base}/healthz"):
+            if time.monotonic() > deadline:
+                self.stderr.write(
+                    f"The site did not answer on {base}/healthz; see the web process's log above."
+                )
+                break
+            time.sleep(0.5)
+        else:
+            self.stdout.write(self._banner(base))
+        if not options["exit"]:
+            signal.pause()
+
+    @staticmethod
+    def _answers(url: str) -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310  (our own loopback URL)
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    @staticmethod
+    def _banner(base: str) -> str:
+        rule = "─" * 64
+        logins = "\n".join(f"    {spec['role']:<15} {spec['email']}" for spec in DEMO_USERS)
+        return (
+            f"\n{rule}\n"
+            f"  Joyreel is up      {base}/\n"
+            f"  Admin              {base}/admin/\n"
+            f"  Studio             {base}/studio/\n"
+            f"  API docs           {base}/api/docs/\n"
+            f"  Health             {base}/healthz\n"
+            f"  Demo logins (password {DEMO_PASSWORD}):\n{logins}\n"
+            f"  Ctrl-C stops the web server, the worker and this banner.\n"
+            f"{rule}\n"
+        )
