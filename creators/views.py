@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from creators import selectors, services
+from creators import hooks, selectors, services
 from creators.forms import AvatarForm, CreatorProfileForm, TrimForm, UploadForm, VideoDetailsForm
 from creators.models import CreatorProfile, Video
 from platform.http import stored_file_response
@@ -28,6 +28,8 @@ State = Video.State
 
 # --- public pages ------------------------------------------------------------------
 
+PROFILE_GRID_SIZE = 60
+
 
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     creator = selectors.profile_get(handle=handle)
@@ -35,14 +37,15 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such creator.")
     is_visible = selectors.profile_is_visible(profile=creator, viewer=viewer_of(request))
     videos = (
-        selectors.profile_videos(profile=creator, viewer=viewer_of(request))
+        list(selectors.profile_videos(profile=creator, viewer=viewer_of(request))[:PROFILE_GRID_SIZE])
         if is_visible
-        else Video.objects.none()
+        else []
     )
+    views = hooks.view_counts([video.pk for video in videos])
     context = {
         "creator": creator,
         "is_visible": is_visible,
-        "videos": videos,
+        "cards": [{"video": video, "views": views.get(video.pk, 0)} for video in videos],
         "follow_state": selectors.follow_state(profile=creator, viewer=viewer_of(request)),
         "is_own": request.user.is_authenticated and request.user.pk == creator.user_id,
     }

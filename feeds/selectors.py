@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
 from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
-from feeds.models import CoWatch, InterestProfile, Source
+from feeds.models import CoWatch, InterestProfile, Source, VideoStats
 from feeds.ranking import Catalog, Scored, Weights
 from platform.viewer import Viewer
 
@@ -42,6 +42,11 @@ class FeedPage:
     items: list[FeedItem]
     next_cursor: str | None
     catalog: Catalog | None = None  # the features the page was ranked from (its topics and hashtags)
+
+
+def view_counts(video_ids: Sequence[int]) -> dict[int, int]:
+    """Views (rolled-up impressions) per video, for the creators' pages."""
+    return dict(VideoStats.objects.filter(video_id__in=video_ids).values_list("video_id", "impressions"))
 
 
 def profile_get(*, viewer_key: str) -> InterestProfile | None:

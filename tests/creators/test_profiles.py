@@ -7,7 +7,7 @@ from django.urls import reverse
 from creators import selectors, services
 from creators.models import CreatorProfile, Follow, Video
 from platform.viewer import viewer_for_user
-from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago
+from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,32 @@ def test_seed_demo_videos_publishes_three_real_videos_once(settings, capsys):
     assert [video.state for video in videos] == [Video.State.PUBLISHED] * 3
     assert {round(video.rendition_duration or 0, 1) for video in videos} == {5.0}
     assert "Demo videos exist." in capsys.readouterr().out
+
+
+def test_the_profile_grid_shows_posters_with_duration_and_views_and_links_to_each_video(client):
+    from feeds.models import VideoStats
+
+    video = published_video(caption="Sourdough in <b>10</b> steps", duration=74.4)
+    VideoStats.objects.create(video=video, impressions=15_300)
+    quiet = published_video(owner=video.owner, duration=9.0)
+    html = client.get(f"/@{video.owner.handle}/").content.decode()
+    assert html.count('data-testid="profile-video"') == 2
+    assert f'href="/v/{video.public_id}/"' in html
+    assert '<span class="video-card-duration">1:14</span>' in html
+    assert "</svg>15K</span>" in html
+    assert 'aria-label="15300 views"' in html
+    assert f'href="/v/{quiet.public_id}/"' in html
+    assert 'aria-label="0 views"' in html
+    assert "&lt;b&gt;10&lt;/b&gt;" in html
+    assert "<video" not in html
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0"), (999, "999"), (1000, "1K"), (1234, "1.2K"), (15_300, "15K"), (2_500_000, "2.5M")],
+)
+def test_counts_are_shown_the_way_video_apps_show_them(count, shown):
+    from creators.templatetags.creators import clock, compact_count
+
+    assert compact_count(count) == shown
+    assert clock(754.9) == "12:34"
