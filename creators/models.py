@@ -139,7 +139,7 @@ class Video(models.Model):
     moderation_state = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE)
     moderation_reason = models.CharField(max_length=300, blank=True)
 
-    # The media state machine; every transition is in creators.services.
+    # The media state machine; every transition is in creators.services (processing, publishing, uploads).
     state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
     failed_step = models.CharField(max_length=12, blank=True, help_text="The working state that failed.")
     failure_reason = models.CharField(max_length=300, blank=True)
