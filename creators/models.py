@@ -113,6 +113,14 @@ class Video(models.Model):
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
 
+    class Step(models.TextChoices):
+        """The media work a video can fail in; ``working_step`` says which one is running."""
+
+        PROCESSING = "processing", "Processing"
+        PUBLISHING = "publishing", "Publishing"
+        # A new trim of a published video: its failure leaves the live rendition published.
+        RETRIM = "retrim", "Re-trim"
+
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Everyone"
         FOLLOWERS = "followers", "Followers"
@@ -141,7 +149,9 @@ class Video(models.Model):
 
     # The media state machine; every transition is in creators.services (processing, publishing, uploads).
     state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
-    failed_step = models.CharField(max_length=12, blank=True, help_text="The working state that failed.")
+    failed_step = models.CharField(
+        max_length=12, choices=Step.choices, blank=True, help_text="The step of media work that failed."
+    )
     failure_reason = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     work_started_at = models.DateTimeField(null=True, blank=True)
@@ -201,6 +211,19 @@ class Video(models.Model):
         return self.state in (self.State.UPLOADED, self.State.PROCESSING, self.State.PUBLISHING) or (
             self.pending_trim_end is not None
         )
+
+    @property
+    def working_step(self) -> Video.Step:
+        """The step a worker on this video is doing, so that a failure is recorded against it.
+
+        Before a draft exists that is processing; a published video can only be re-trimmed; any
+        other state is the publish encode (also when a failure has already been recorded).
+        """
+        if self.state == self.State.PUBLISHED:
+            return self.Step.RETRIM
+        if self.state in (self.State.UPLOADED, self.State.PROCESSING):
+            return self.Step.PROCESSING
+        return self.Step.PUBLISHING
 
     def probe_result(self) -> media.ProbeResult | None:
         """What the processing step learned of the original (which never changes), without re-reading it."""

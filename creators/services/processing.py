@@ -32,6 +32,7 @@ from creators.services._storage import files_delete, local_path, store
 MAX_ATTEMPTS = 3
 GAVE_UP = "Processing stopped several times. Please retry, or upload the video again."
 State = Video.State
+Step = Video.Step
 
 
 def probe_fields(info: media.ProbeResult) -> dict[str, Any]:
@@ -83,7 +84,7 @@ def video_process(*, video_id: int) -> None:
             poster_name = store(video, "poster", poster_path, f"poster-{token}.jpg")
             preview_name = store(video, "preview", preview_path, f"preview-{token}.mp4")
     except media.MediaError as error:
-        video_fail(video_id=video_id, step=State.PROCESSING, reason=error.reason)
+        video_fail(video_id=video_id, step=Step.PROCESSING, reason=error.reason)
         return
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video_id)
@@ -103,18 +104,16 @@ def video_process(*, video_id: int) -> None:
             transaction.on_commit(lambda: files_delete(video.poster.storage, old))
 
 
-def video_fail(*, video_id: int, step: str, reason: str) -> None:
+def video_fail(*, video_id: int, step: Video.Step, reason: str) -> None:
+    """Record why ``step`` failed: the video waits in ``failed`` for a retry, or for a re-trim stays live."""
     with transaction.atomic():
         video = Video.objects.select_for_update().filter(pk=video_id).first()
         if video is None:
             return
-        if step == "retrim":
+        if step == Step.RETRIM:
             # The live rendition stays; only the re-trim is dropped.
             video.pending_trim_start = video.pending_trim_end = None
-            video.failed_step, video.failure_reason = (
-                "retrim",
-                f"The new trim could not be made: {reason}"[:300],
-            )
+            video.failed_step, video.failure_reason = step, f"The new trim could not be made: {reason}"[:300]
         else:
             video.state, video.failed_step, video.failure_reason = State.FAILED, step, reason[:300]
         video.work_started_at = None
@@ -127,13 +126,13 @@ def video_render(*, video_id: int) -> None:
         video = Video.objects.select_for_update().filter(pk=video_id).first()
         if video is None:
             return
-        step: str
         if video.state == State.PUBLISHING:
-            start, end, step = video.trim_start, video.trim_end, State.PUBLISHING.value
+            start, end = video.trim_start, video.trim_end
         elif video.state == State.PUBLISHED and video.pending_trim_end is not None:
-            start, end, step = video.pending_trim_start or 0.0, video.pending_trim_end, "retrim"
+            start, end = video.pending_trim_start or 0.0, video.pending_trim_end
         else:
             return
+        step = video.working_step
         assert end is not None
         video.attempts = F("attempts") + 1
         video.work_started_at = timezone.now()
@@ -192,7 +191,7 @@ def video_retry(*, video: Video) -> Video:
         locked = Video.objects.select_for_update().get(pk=video.pk)
         if locked.state != State.FAILED:
             raise ValidationError("Only a failed video can be retried.")
-        if locked.failed_step == State.PUBLISHING:
+        if locked.failed_step == Step.PUBLISHING:
             locked.state, enqueue = State.PUBLISHING, enqueue_render
         else:
             locked.state, enqueue = State.UPLOADED, enqueue_process
@@ -214,8 +213,9 @@ def videos_recover_stuck(*, older_than: datetime.timedelta) -> int:
             if video is None:
                 continue
             if video.attempts >= MAX_ATTEMPTS:
-                step: str = "retrim" if video.state == State.PUBLISHED else video.state
-                transaction.on_commit(partial(video_fail, video_id=video.pk, step=step, reason=GAVE_UP))
+                transaction.on_commit(
+                    partial(video_fail, video_id=video.pk, step=video.working_step, reason=GAVE_UP)
+                )
                 continue
             video.work_started_at = None
             if video.state == State.PROCESSING:
