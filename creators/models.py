@@ -11,8 +11,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from creators import media
-
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
 
 
@@ -224,23 +222,6 @@ class Video(models.Model):
         if self.state in (self.State.UPLOADED, self.State.PROCESSING):
             return self.Step.PROCESSING
         return self.Step.PUBLISHING
-
-    def probe_result(self) -> media.ProbeResult | None:
-        """What the processing step learned of the original (which never changes), without re-reading it."""
-        if self.duration is None or not self.container:
-            return None
-        return media.ProbeResult(
-            container=self.container,
-            duration=self.duration,
-            width=self.width or 0,
-            height=self.height or 0,
-            rotation=self.rotation,
-            fps=self.fps or 0.0,
-            video_codec=self.video_codec,
-            pixel_format=self.pixel_format,
-            has_audio=self.has_audio,
-            audio_codec=self.audio_codec or None,
-        )
 
     @property
     def trimmed_duration(self) -> float | None:

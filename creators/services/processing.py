@@ -50,6 +50,24 @@ def probe_fields(info: media.ProbeResult) -> dict[str, Any]:
     }
 
 
+def stored_probe(video: Video) -> media.ProbeResult | None:
+    """What processing learned of the original (which never changes), without reading the file again."""
+    if video.duration is None or not video.container:
+        return None
+    return media.ProbeResult(
+        container=video.container,
+        duration=video.duration,
+        width=video.width or 0,
+        height=video.height or 0,
+        rotation=video.rotation,
+        fps=video.fps or 0.0,
+        video_codec=video.video_codec,
+        pixel_format=video.pixel_format,
+        has_audio=video.has_audio,
+        audio_codec=video.audio_codec or None,
+    )
+
+
 def enqueue_process(video_id: int) -> None:
     from creators.tasks import video_process_task
 
@@ -140,7 +158,7 @@ def video_render(*, video_id: int) -> None:
         version = video.rendition_version + 1
     try:
         with local_path(video.original) as source, tempfile.TemporaryDirectory() as workdir:
-            info = video.probe_result() or media.probe(
+            info = stored_probe(video) or media.probe(
                 path=source, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
             output = Path(workdir) / "rendition.mp4"
