@@ -8,6 +8,7 @@ timeout. Limits arrive as keyword arguments; this module reads no settings.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -122,6 +123,11 @@ class ProbeResult:
             and self.pixel_format == "yuv420p"
             and self.audio_codec in (None, "aac")
         )
+
+
+# The probe's fields, declared once by the dataclass above; the Video model stores each in a
+# column of the same name.
+PROBE_FIELDS: tuple[str, ...] = tuple(field.name for field in dataclasses.fields(ProbeResult))
 
 
 def sniff_container(*, path: Path) -> str:

@@ -158,6 +158,7 @@ class Video(models.Model):
     original_filename = models.CharField(max_length=120, blank=True, help_text="As the uploader named it.")
     original_size = models.PositiveBigIntegerField(default=0)
 
+    # One column per field of creators.media.ProbeResult (PROBE_FIELDS), filled by the services.
     duration = models.FloatField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

@@ -12,6 +12,7 @@ that dies half way leaves a video that ``videos_recover_stuck`` puts back in the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import tempfile
 import uuid
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,37 +36,22 @@ State = Video.State
 Step = Video.Step
 
 
-def probe_fields(info: media.ProbeResult) -> dict[str, Any]:
-    return {
-        "duration": info.duration,
-        "width": info.width,
-        "height": info.height,
-        "rotation": info.rotation,
-        "fps": info.fps,
-        "video_codec": info.video_codec[:20],
-        "pixel_format": info.pixel_format[:20],
-        "container": info.container,
-        "has_audio": info.has_audio,
-        "audio_codec": (info.audio_codec or "")[:20],
-    }
+def probe_columns(info: media.ProbeResult) -> dict[str, Any]:
+    """The probe as a Video row stores it: a column per field, text cut to its column, no codec as ""."""
+    columns = dataclasses.asdict(info)
+    for name, value in columns.items():
+        field = Video._meta.get_field(name)
+        if isinstance(field, models.CharField):
+            columns[name] = (value or "")[: field.max_length]
+    return columns
 
 
 def stored_probe(video: Video) -> media.ProbeResult | None:
     """What processing learned of the original (which never changes), without reading the file again."""
-    if video.duration is None or not video.container:
-        return None
-    return media.ProbeResult(
-        container=video.container,
-        duration=video.duration,
-        width=video.width or 0,
-        height=video.height or 0,
-        rotation=video.rotation,
-        fps=video.fps or 0.0,
-        video_codec=video.video_codec,
-        pixel_format=video.pixel_format,
-        has_audio=video.has_audio,
-        audio_codec=video.audio_codec or None,
-    )
+    values = {name: getattr(video, name) for name in media.PROBE_FIELDS}
+    if not video.container or any(value is None for value in values.values()):
+        return None  # not processed yet
+    return media.ProbeResult(**{**values, "audio_codec": video.audio_codec or None})
 
 
 def enqueue_process(video_id: int) -> None:
@@ -110,7 +96,7 @@ def video_process(*, video_id: int) -> None:
             transaction.on_commit(lambda: files_delete(video.poster.storage, [poster_name, preview_name]))
             return
         old = [video.poster.name, video.preview.name]
-        for key, value in probe_fields(info).items():
+        for key, value in probe_columns(info).items():
             setattr(video, key, value)
         video.poster.name, video.preview.name = poster_name, preview_name
         if video.trim_end is None or video.trim_end > info.duration:

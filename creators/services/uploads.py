@@ -17,7 +17,7 @@ from django.db import transaction
 from creators import hooks, media
 from creators.models import CreatorProfile, Video
 from creators.services._storage import files_delete
-from creators.services.processing import enqueue_process, probe_fields
+from creators.services.processing import enqueue_process, probe_columns
 
 
 def filename_for_display(name: str) -> str:
@@ -61,7 +61,7 @@ def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video
             original_filename=filename_for_display(upload.name or ""),
             original_size=upload.size,
             trim_end=info.duration,
-            **probe_fields(info),
+            **probe_columns(info),
         )
     extension = "mp4" if container == "mov" else "mkv"
     # A streamed upload is moved into storage, not copied.
