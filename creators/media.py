@@ -4,10 +4,13 @@ The uploads are untrusted, so every input goes through the same door (`_input_ar
 magic bytes are sniffed first, the demuxer is forced, only the `file` protocol is allowed,
 the path is passed as `file:<absolute path>`, decoders get a pixel cap and every run has a
 timeout. Limits arrive as keyword arguments; this module reads no settings.
+Tools beside the pipeline (``creators.testclips``: test clips, benchmark counts) use the
+same door through ``ffmpeg_write`` and ``ffmpeg_read``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -122,6 +125,11 @@ class ProbeResult:
             and self.pixel_format == "yuv420p"
             and self.audio_codec in (None, "aac")
         )
+
+
+# The probe's fields, declared once by the dataclass above; the Video model stores each in a
+# column of the same name.
+PROBE_FIELDS: tuple[str, ...] = tuple(field.name for field in dataclasses.fields(ProbeResult))
 
 
 def sniff_container(*, path: Path) -> str:
@@ -400,139 +408,41 @@ def encode_range(
     _run_to_file(argv=argv, destination=destination, timeout=timeout)
 
 
-def count_video_frames(*, path: Path, timeout: float = 120) -> int:
-    """Decode the first video stream and count its frames."""
-    container = sniff_container(path=path)
-    result = _run(
-        argv=[*_input_args(path=path, container=container), "-map", "0:V:0", "-f", "null", "-"],
-        timeout=timeout,
-    )
-    text = result.stderr.decode("utf-8", errors="replace")
-    frames = _last_int(pattern=_FRAME_PATTERN, text=text)
-    if result.returncode != 0 or frames is None:
-        raise MediaError("The video could not be decoded.", detail=_tail(text))
-    return frames
+# --- the door for tools beside the pipeline (test clips, benchmarks, demo data) ----------
 
 
-def audio_duration(*, path: Path, timeout: float = 120) -> float | None:
-    """Decode the first audio stream and return its length in seconds, or None without audio."""
-    container = sniff_container(path=path)
-    result = _run(
-        argv=[
-            *_input_args(path=path, container=container),
-            "-map",
-            "0:a:0?",
-            # Counting resampled samples is exact where the progress line's `time=` is
-            # rounded to hundredths.
-            "-af",
-            f"aresample={_COUNT_SAMPLE_RATE},astats=measure_perchannel=none:measure_overall=Number_of_samples",
-            "-f",
-            "null",
-            "-",
-        ],
-        timeout=timeout,
-    )
-    text = result.stderr.decode("utf-8", errors="replace")
-    if _parse_header(text=text, require_video=False).audio_codec is None:
-        return None
-    samples = _last_int(pattern=_SAMPLES_PATTERN, text=text)
-    if result.returncode != 0 or samples is None:
-        raise MediaError("The audio could not be decoded.", detail=_tail(text))
-    return samples / _COUNT_SAMPLE_RATE
+def ffmpeg_read(*, source: Path, output_args: Sequence[str], timeout: float) -> tuple[int, str]:
+    """Run ffmpeg over `source` through the door and return its exit code and log (stderr), for
+    tools that measure a file rather than make one."""
+    container = sniff_container(path=source)
+    result = _run(argv=[*_input_args(path=source, container=container), *output_args], timeout=timeout)
+    return result.returncode, result.stderr.decode("utf-8", errors="replace")
 
 
-def make_test_clip(
+def ffmpeg_write(
     *,
     destination: Path,
-    seconds: float,
-    width: int,
-    height: int,
-    fps: int = 30,
-    audio: bool = True,
-    rotation: int = 0,
-    keyframe_interval_seconds: float = 2.0,
-    codec: str = "h264",
+    output_args: Sequence[str],
+    timeout: float,
+    source: Path | None = None,
+    source_options: Sequence[str] = (),
+    lavfi_sources: Sequence[str] = (),
 ) -> None:
-    """Write a synthetic MP4 (testsrc2 picture, 440 Hz tone) for tests and benchmarks.
+    """Write `destination` with one ffmpeg run, leaving no half-written file if it fails.
 
-    `width` x `height` is the stored size; `rotation` (clockwise, like a phone) is written as a
-    display matrix, so rotation=90 on a 568x320 clip plays as 320x568 portrait.
+    `source` is read through the door (`source_options` go before its input); `lavfi_sources`
+    are generated inputs (test patterns, tones) that must be built by our own code, never from
+    user strings, because a filter graph can open files.
     """
-    if seconds <= 0 or fps <= 0 or keyframe_interval_seconds <= 0:
-        raise ValueError("seconds, fps and keyframe_interval_seconds must be positive")
-    if width <= 0 or height <= 0 or width % 2 or height % 2:
-        raise ValueError("width and height must be positive and even")
-    if rotation not in RIGHT_ANGLES:
-        raise ValueError("rotation must be 0, 90, 180 or 270")
-    if codec == "h264":
-        # veryfast keeps B-frames, so accurate seeking is exercised on reordered frames.
-        video_codec = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]
-    elif codec == "mpeg4":
-        video_codec = ["-c:v", "mpeg4", "-q:v", "5", "-pix_fmt", "yuv420p"]
+    if source is not None:
+        argv = _input_args(path=source, container=sniff_container(path=source), extra=source_options)
     else:
-        raise ValueError('codec must be "h264" or "mpeg4"')
-    keyframe_interval = str(max(1, round(fps * keyframe_interval_seconds)))
-    length = _seconds(value=seconds)
-    audio_input = (
-        ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={length}"] if audio else []
+        argv = [_ffmpeg(), *_GLOBAL_ARGS]
+    for graph in lavfi_sources:
+        argv += ["-f", "lavfi", "-i", graph]
+    _run_to_file(
+        argv=[*argv, *output_args, _file_url(path=destination)], destination=destination, timeout=timeout
     )
-    audio_output = ["-map", "1:a", "-c:a", "aac", "-b:a", "96k"] if audio else ["-an"]
-    encode_target = destination.with_name(f".{destination.name}.unrotated.mp4") if rotation else destination
-    try:
-        _run_to_file(
-            argv=[
-                _ffmpeg(),
-                *_GLOBAL_ARGS,
-                "-f",
-                "lavfi",
-                "-i",
-                f"testsrc2=size={width}x{height}:rate={fps}:duration={length}",
-                *audio_input,
-                "-map",
-                "0:v",
-                *video_codec,
-                "-g",
-                keyframe_interval,
-                "-keyint_min",
-                keyframe_interval,
-                "-sc_threshold",
-                "0",
-                *audio_output,
-                "-movflags",
-                "+faststart",
-                "-f",
-                "mp4",
-                _file_url(path=encode_target),
-            ],
-            destination=encode_target,
-            timeout=_TEST_CLIP_TIMEOUT,
-        )
-        if rotation:
-            # `-metadata:s:v rotate=` is ignored by ffmpeg 7+; `-display_rotation` is the
-            # input option that writes a display matrix. It counts counter-clockwise.
-            _run_to_file(
-                argv=[
-                    *_input_args(
-                        path=encode_target,
-                        container="mov",
-                        extra=["-display_rotation", str(-rotation)],
-                    ),
-                    "-map",
-                    "0",
-                    "-c",
-                    "copy",
-                    "-movflags",
-                    "+faststart",
-                    "-f",
-                    "mp4",
-                    _file_url(path=destination),
-                ],
-                destination=destination,
-                timeout=_TEST_CLIP_TIMEOUT,
-            )
-    finally:
-        if rotation:
-            encode_target.unlink(missing_ok=True)
 
 
 # --- internals ---------------------------------------------------------------------------
@@ -541,15 +451,12 @@ _GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-nostats", "-y")
 # Drops container and stream tags (phones write the GPS position there) and chapters.
 _STRIP_METADATA_ARGS = ("-map_metadata", "-1", "-map_chapters", "-1")
 _FRAME_PATTERN = re.compile(r"frame=\s*(\d+)")
-_SAMPLES_PATTERN = re.compile(r"Number of samples:\s*(\d+)")
 _TIME_PATTERN = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _ROTATION_PATTERN = re.compile(r"rotation of (-?\d+(?:\.\d+)?) degrees")
 _PIXEL_FORMAT_PATTERN = re.compile(r"Video: [^,]*, ([0-9a-z_]+)")
 _AUDIO_CODEC_PATTERN = re.compile(r"Audio: (\w+)")
 _STREAM_NUMBER_PATTERN = re.compile(r"^\s*Stream #0:(\d+)")
-_COUNT_SAMPLE_RATE = 48000
 _INT_MAX = 2**31 - 1
-_TEST_CLIP_TIMEOUT = 600.0
 _DAMAGED = "The file is incomplete or damaged (the upload may have been cut short)."
 
 
@@ -647,7 +554,7 @@ def _run_to_file(*, argv: list[str], destination: Path, timeout: float) -> None:
         )
 
 
-def _parse_header(*, text: str, require_video: bool = True) -> _Header:
+def _parse_header(*, text: str) -> _Header:
     """Read ffmpeg's `Input #0` dump with moviepy's parser, plus the two fields it skips."""
     lines = text.splitlines()
     start = next((index for index, line in enumerate(lines) if line.startswith("Input #0")), None)
@@ -700,18 +607,7 @@ def _parse_header(*, text: str, require_video: bool = True) -> _Header:
     )
     duration = float(result["duration"]) if has_duration else None
     if video is None:
-        if require_video:
-            raise MediaError("This file has no video, only sound.", detail=_tail(text))
-        return _Header(
-            duration=duration,
-            width=0,
-            height=0,
-            rotation=0,
-            fps=0.0,
-            video_codec="",
-            pixel_format="",
-            audio_codec=audio_codec,
-        )
+        raise MediaError("This file has no video, only sound.", detail=_tail(text))
 
     size = video.get("size")
     pixel_match = _PIXEL_FORMAT_PATTERN.search(raw_lines.get(video["stream_number"], ""))

@@ -11,8 +11,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from creators import media
-
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
 
 
@@ -113,6 +111,14 @@ class Video(models.Model):
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
 
+    class Step(models.TextChoices):
+        """The media work a video can fail in; ``working_step`` says which one is running."""
+
+        PROCESSING = "processing", "Processing"
+        PUBLISHING = "publishing", "Publishing"
+        # A new trim of a published video: its failure leaves the live rendition published.
+        RETRIM = "retrim", "Re-trim"
+
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Everyone"
         FOLLOWERS = "followers", "Followers"
@@ -139,9 +145,11 @@ class Video(models.Model):
     moderation_state = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE)
     moderation_reason = models.CharField(max_length=300, blank=True)
 
-    # The media state machine; every transition is in creators.services.
+    # The media state machine; every transition is in creators.services (processing, publishing, uploads).
     state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
-    failed_step = models.CharField(max_length=12, blank=True, help_text="The working state that failed.")
+    failed_step = models.CharField(
+        max_length=12, choices=Step.choices, blank=True, help_text="The step of media work that failed."
+    )
     failure_reason = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     work_started_at = models.DateTimeField(null=True, blank=True)
@@ -150,6 +158,7 @@ class Video(models.Model):
     original_filename = models.CharField(max_length=120, blank=True, help_text="As the uploader named it.")
     original_size = models.PositiveBigIntegerField(default=0)
 
+    # One column per field of creators.media.ProbeResult (PROBE_FIELDS), filled by the services.
     duration = models.FloatField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -202,22 +211,18 @@ class Video(models.Model):
             self.pending_trim_end is not None
         )
 
-    def probe_result(self) -> media.ProbeResult | None:
-        """What the processing step learned of the original (which never changes), without re-reading it."""
-        if self.duration is None or not self.container:
-            return None
-        return media.ProbeResult(
-            container=self.container,
-            duration=self.duration,
-            width=self.width or 0,
-            height=self.height or 0,
-            rotation=self.rotation,
-            fps=self.fps or 0.0,
-            video_codec=self.video_codec,
-            pixel_format=self.pixel_format,
-            has_audio=self.has_audio,
-            audio_codec=self.audio_codec or None,
-        )
+    @property
+    def working_step(self) -> Video.Step:
+        """The step a worker on this video is doing, so that a failure is recorded against it.
+
+        Before a draft exists that is processing; a published video can only be re-trimmed; any
+        other state is the publish encode (also when a failure has already been recorded).
+        """
+        if self.state == self.State.PUBLISHED:
+            return self.Step.RETRIM
+        if self.state in (self.State.UPLOADED, self.State.PROCESSING):
+            return self.Step.PROCESSING
+        return self.Step.PUBLISHING
 
     @property
     def trimmed_duration(self) -> float | None:

@@ -18,7 +18,7 @@ def video_process_task(*, video_id: int) -> None:
         services.video_process(video_id=video_id)
     except SoftTimeLimitExceeded:
         services.video_fail(
-            video_id=video_id, step=Video.State.PROCESSING, reason="Processing took too long. Please retry."
+            video_id=video_id, step=Video.Step.PROCESSING, reason="Processing took too long. Please retry."
         )
 
 
@@ -30,10 +30,10 @@ def video_render_task(*, video_id: int) -> None:
         services.video_render(video_id=video_id)
     except SoftTimeLimitExceeded:
         video = Video.objects.filter(pk=video_id).only("state").first()
-        step = (
-            "retrim" if video is not None and video.state == Video.State.PUBLISHED else Video.State.PUBLISHING
-        )
-        services.video_fail(video_id=video_id, step=step, reason="Encoding took too long. Please retry.")
+        if video is not None:
+            services.video_fail(
+                video_id=video_id, step=video.working_step, reason="Encoding took too long. Please retry."
+            )
 
 
 @shared_task(name="creators.tasks.videos_recover_stuck_task", acks_late=True)

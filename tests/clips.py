@@ -7,7 +7,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 
-from creators.media import make_test_clip
+from creators.testclips import make_test_clip
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,8 +12,6 @@ from PIL import Image, ImageChops, ImageStat
 from creators.media import (
     MediaError,
     ProbeResult,
-    audio_duration,
-    count_video_frames,
     encode_range,
     make_poster,
     make_preview,
@@ -21,6 +19,7 @@ from creators.media import (
     publish_command,
     sniff_container,
 )
+from creators.testclips import audio_duration, count_video_frames
 from tests.clips import Clips, run_ffmpeg
 
 MAX_SECONDS = 60.0

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from creators import hooks, media, services
+from creators import hooks, media, services, testclips
 from creators.models import Video
 from creators.tasks import video_process_task
 from tests.clips import Clips
@@ -123,8 +123,8 @@ def test_publish_from_the_editor_encodes_the_chosen_range_once(
     assert video.state == State.PUBLISHED
     assert (video.trim_start, video.trim_end, video.rendition_version) == (0.5, 2.5, 1)
     rendition = Path(video.rendition.path)
-    assert media.count_video_frames(path=rendition) == 60
-    assert media.audio_duration(path=rendition) == pytest.approx(2.0, abs=0.05)
+    assert testclips.count_video_frames(path=rendition) == 60
+    assert testclips.audio_duration(path=rendition) == pytest.approx(2.0, abs=0.05)
     assert video.rendition_duration == pytest.approx(2.0, abs=0.05)
     assert video.published_at is not None
     assert [tag.name for tag in video.hashtags.all()] == ["test"]
@@ -159,7 +159,7 @@ def test_retrim_of_a_published_video_keeps_the_old_rendition_live_until_the_new_
     assert (video.trim_start, video.trim_end, video.pending_trim_end) == (1.0, 2.5, None)
     assert video.rendition.name != first
     assert video.rendition_version == 2
-    assert media.count_video_frames(path=Path(video.rendition.path)) == 45
+    assert testclips.count_video_frames(path=Path(video.rendition.path)) == 45
     assert first
     assert not (Path(media_root) / first).exists()
 

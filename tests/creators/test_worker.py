@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from creators import media, services
+from creators import media, services, testclips
 from creators.models import Video
 from platform.celery import app
 from tests.factories import CreatorFactory
@@ -26,7 +26,7 @@ def test_a_killed_worker_leaves_the_video_retryable_and_the_next_run_finishes_it
     app.control.purge()  # no leftovers from other runs in the test broker
     clip = tmp_path / "long.mp4"
     # A browser-unplayable codec, so processing transcodes a preview and takes long enough to interrupt.
-    media.make_test_clip(destination=clip, seconds=20, width=720, height=1280, codec="mpeg4")
+    testclips.make_test_clip(destination=clip, seconds=20, width=720, height=1280, codec="mpeg4")
     creator = CreatorFactory.create()
     video = services.video_upload(
         owner=creator, upload=SimpleUploadedFile("long.mp4", clip.read_bytes(), content_type="video/mp4")

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 
-from creators import media, services
+from creators import media, services, testclips
 from creators.models import CreatorProfile, Video
 from platform.celery import app
 from platform.models import User
@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
     def _run(self, workdir: Path, repeat: int, *, skip_moviepy: bool) -> dict[str, Any]:
         source = workdir / "source.mp4"
-        media.make_test_clip(
+        testclips.make_test_clip(
             destination=source,
             seconds=60,
             width=1280,
@@ -108,8 +108,8 @@ class Command(BaseCommand):
                 if video.state != Video.State.PUBLISHED:
                     raise CommandError(f"publish ended in {video.state}: {video.failure_reason}")
                 rendition = Path(video.rendition.path)
-                frames = media.count_video_frames(path=rendition)
-                audio = media.audio_duration(path=rendition)
+                frames = testclips.count_video_frames(path=rendition)
+                audio = testclips.audio_duration(path=rendition)
                 services.video_delete(video=video)
         finally:
             app.conf.task_always_eager = previous_eager

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from creators import media, services
+from creators import services, testclips
 from creators.models import CreatorProfile, Video
 from platform.models import User
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="joyreel-demo-") as workdir:
             for index, (caption, topics, width, height) in enumerate(DEMO_VIDEOS):
                 clip = Path(workdir) / f"demo-{index}.mp4"
-                media.make_test_clip(destination=clip, seconds=6, width=width, height=height)
+                testclips.make_test_clip(destination=clip, seconds=6, width=width, height=height)
                 # In this process, start to finish; the queued copies of these steps find them done.
                 with transaction.atomic():
                     video = services.video_upload(

@@ -1,0 +1,88 @@
+"""Writes of the creators app, one module per concern; import them from here (``services.video_upload``).
+
+- ``profiles``: creator profiles, avatars and follows
+- ``uploads``: a video's upload (checked by content) and its deletion
+- ``resumable``: chunked upload sessions that end in ``video_upload``
+- ``publishing``: caption, topics, visibility, trim, and the request to publish
+- ``processing``: the media state machine's worker side (process, render, fail, retry, recover)
+- ``moderation``: staff review of curated topics and moderation of videos
+"""
+
+from creators.services.moderation import video_moderate, videotopic_review
+from creators.services.processing import (
+    GAVE_UP,
+    MAX_ATTEMPTS,
+    video_fail,
+    video_process,
+    video_render,
+    video_retry,
+    videos_recover_stuck,
+)
+from creators.services.profiles import (
+    MAX_LINKS,
+    RESERVED_HANDLES,
+    creator_avatar_set,
+    creator_profile_create,
+    creator_profile_update,
+    follow_approve,
+    follow_create,
+    follow_delete,
+)
+from creators.services.publishing import (
+    MAX_HASHTAGS,
+    MIN_TRIM_SECONDS,
+    hashtags_parse,
+    trim_validate,
+    video_publish,
+    video_trim_set,
+    video_update_details,
+)
+from creators.services.resumable import (
+    Readable,
+    UploadOffsetMismatch,
+    upload_part_path,
+    upload_session_append,
+    upload_session_cancel,
+    upload_session_finish,
+    upload_session_start,
+    upload_sessions_expire,
+)
+from creators.services.uploads import filename_for_display, video_delete, video_upload
+
+__all__ = [
+    "GAVE_UP",
+    "MAX_ATTEMPTS",
+    "MAX_HASHTAGS",
+    "MAX_LINKS",
+    "MIN_TRIM_SECONDS",
+    "RESERVED_HANDLES",
+    "Readable",
+    "UploadOffsetMismatch",
+    "creator_avatar_set",
+    "creator_profile_create",
+    "creator_profile_update",
+    "filename_for_display",
+    "follow_approve",
+    "follow_create",
+    "follow_delete",
+    "hashtags_parse",
+    "trim_validate",
+    "upload_part_path",
+    "upload_session_append",
+    "upload_session_cancel",
+    "upload_session_finish",
+    "upload_session_start",
+    "upload_sessions_expire",
+    "video_delete",
+    "video_fail",
+    "video_moderate",
+    "video_process",
+    "video_publish",
+    "video_render",
+    "video_retry",
+    "video_trim_set",
+    "video_update_details",
+    "video_upload",
+    "videos_recover_stuck",
+    "videotopic_review",
+]

@@ -1,0 +1,136 @@
+"""Creator profiles (handle, links, avatar) and follows, with the follower count kept by ``F()``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from creators import images
+from creators.models import CreatorProfile, Follow
+from creators.services._storage import files_delete
+from platform.models import User
+
+RESERVED_HANDLES = frozenset(
+    {
+        "about", "accounts", "admin", "api", "help", "home", "joyreel", "login", "logout", "me",
+        "media", "moderator", "news", "official", "root", "settings", "signup", "static", "staff",
+        "stem", "studio", "support", "system", "www",
+    }
+)  # fmt: skip
+MAX_LINKS = 5
+
+
+def _links_clean(links: Iterable[str]) -> list[str]:
+    from django.core.validators import URLValidator
+
+    cleaned = [link.strip() for link in links if link and link.strip()]
+    if len(cleaned) > MAX_LINKS:
+        raise ValidationError({"links": f"At most {MAX_LINKS} links."})
+    validate = URLValidator(schemes=["http", "https"])
+    for link in cleaned:
+        try:
+            validate(link)
+        except ValidationError as error:
+            raise ValidationError({"links": f"“{link[:80]}” is not a web address."}) from error
+    return cleaned
+
+
+def _handle_clean(handle: str) -> str:
+    handle = handle.strip().lstrip("@")
+    if handle.casefold() in RESERVED_HANDLES:
+        raise ValidationError({"handle": "That handle is reserved."})
+    return handle
+
+
+def creator_profile_create(
+    *,
+    user: User,
+    handle: str,
+    display_name: str,
+    bio: str = "",
+    links: Iterable[str] = (),
+    region: str = "",
+) -> CreatorProfile:
+    profile = CreatorProfile(
+        user=user,
+        handle=_handle_clean(handle),
+        display_name=display_name.strip(),
+        bio=bio.strip(),
+        links=_links_clean(links),
+        region=region or user.region,
+    )
+    if CreatorProfile.objects.filter(handle__iexact=profile.handle).exists():
+        raise ValidationError({"handle": "That handle is taken."})
+    profile.full_clean(exclude=["user", "avatar_small", "avatar_large"])
+    if CreatorProfile.objects.filter(user=user).exists():
+        raise ValidationError("You already have a creator profile.")
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError as error:
+        raise ValidationError({"handle": "That handle is taken."}) from error
+    return profile
+
+
+def creator_profile_update(
+    *, profile: CreatorProfile, display_name: str, bio: str, links: Iterable[str], region: str
+) -> CreatorProfile:
+    profile.display_name = display_name.strip()
+    profile.bio = bio.strip()
+    profile.links = _links_clean(links)
+    profile.region = region
+    profile.full_clean(exclude=["user", "avatar_small", "avatar_large", "handle"])
+    profile.save(update_fields=["display_name", "bio", "links", "region"])
+    return profile
+
+
+def creator_avatar_set(*, profile: CreatorProfile, data: IO[bytes]) -> CreatorProfile:
+    try:
+        sizes = images.avatar_process(data=data)
+    except images.ImageRejected as error:
+        raise ValidationError({"avatar": error.reason}) from error
+    small_size, large_size = images.AVATAR_SIZES
+    old = [profile.avatar_small.name, profile.avatar_large.name]
+    profile.avatar_small.save(f"{small_size}.jpg", ContentFile(sizes[small_size]), save=False)
+    profile.avatar_large.save(f"{large_size}.jpg", ContentFile(sizes[large_size]), save=False)
+    profile.save(update_fields=["avatar_small", "avatar_large"])
+    transaction.on_commit(lambda: files_delete(profile.avatar_small.storage, old))
+    return profile
+
+
+def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
+    if creator.user_id == follower.pk:
+        raise ValidationError("You can't follow yourself.")
+    status = Follow.Status.PENDING if creator.user.is_private else Follow.Status.APPROVED
+    with transaction.atomic():
+        follow, created = Follow.objects.get_or_create(
+            follower=follower, creator=creator, defaults={"status": status}
+        )
+        if created and status == Follow.Status.APPROVED:
+            CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
+    return follow
+
+
+def follow_delete(*, follower: User, creator: CreatorProfile) -> None:
+    with transaction.atomic():
+        follow = Follow.objects.select_for_update().filter(follower=follower, creator=creator).first()
+        if follow is None:
+            return
+        follow.delete()
+        if follow.status == Follow.Status.APPROVED:
+            CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") - 1)
+
+
+def follow_approve(*, creator: CreatorProfile, follow_id: int) -> Follow:
+    with transaction.atomic():
+        follow = Follow.objects.select_for_update().get(pk=follow_id, creator=creator)
+        if follow.status != Follow.Status.APPROVED:
+            follow.status = Follow.Status.APPROVED
+            follow.save(update_fields=["status"])
+            CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
+    return follow

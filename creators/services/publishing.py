@@ -1,0 +1,123 @@
+"""What a creator sets on a video: caption, hashtags, topics, visibility, the trim, and the request to publish it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from creators import hooks
+from creators.models import Hashtag, Topic, Video, VideoTopic
+from creators.services.processing import enqueue_render
+from platform import age
+
+HASHTAG_RE = re.compile(r"#(\w{1,50})", re.UNICODE)
+MAX_HASHTAGS = 30
+MIN_TRIM_SECONDS = 1.0
+State = Video.State
+
+
+def hashtags_parse(caption: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for match in HASHTAG_RE.finditer(caption):
+        seen.setdefault(match.group(1).casefold(), None)
+    return list(seen)[:MAX_HASHTAGS]
+
+
+def video_update_details(
+    *,
+    video: Video,
+    caption: str,
+    topic_slugs: Iterable[str],
+    visibility: str,
+    content_level: str,
+) -> Video:
+    if visibility not in Video.Visibility.values:
+        raise ValidationError({"visibility": "Choose who can see the video."})
+    if content_level not in Video.ContentLevel.values:
+        raise ValidationError({"content_level": "Choose a content level."})
+    if (
+        content_level == Video.ContentLevel.MATURE
+        and not age.policy_for_user(video.owner.user).may_see_mature_content
+    ):
+        raise ValidationError({"content_level": "Only adults can post mature content."})
+    slugs = set(topic_slugs)
+    topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=slugs)}
+    if unknown := slugs - topics.keys():
+        raise ValidationError({"topics": f"Unknown topic: {', '.join(sorted(unknown))}."})
+    caption = caption.strip()
+    if len(caption) > 2200:
+        raise ValidationError({"caption": "The caption is longer than 2,200 characters."})
+    with transaction.atomic():
+        transaction.on_commit(partial(hooks.video_changed, video.pk))
+        video.caption, video.visibility, video.content_level = caption, visibility, content_level
+        video.save(update_fields=["caption", "visibility", "content_level", "updated_at"])
+        names = hashtags_parse(caption)
+        Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
+        video.hashtags.set(Hashtag.objects.filter(name__in=names))
+        VideoTopic.objects.filter(video=video).exclude(topic__slug__in=slugs).delete()
+        existing = set(VideoTopic.objects.filter(video=video).values_list("topic__slug", flat=True))
+        VideoTopic.objects.bulk_create(
+            [
+                VideoTopic(
+                    video=video,
+                    topic=topic,
+                    review_state=VideoTopic.Review.PENDING
+                    if topic.is_curated
+                    else VideoTopic.Review.APPROVED,
+                )
+                for slug, topic in topics.items()
+                if slug not in existing
+            ]
+        )
+    return video
+
+
+def trim_validate(*, video: Video, start: float, end: float) -> tuple[float, float]:
+    if video.duration is None:
+        raise ValidationError("The video is still being processed.")
+    start, end = round(float(start), 3), round(float(end), 3)
+    if not (0 <= start < video.duration) or not (0 < end <= video.duration + 0.001):
+        raise ValidationError({"trim": f"The range must lie within the video (0–{video.duration:.2f} s)."})
+    if end <= start:
+        raise ValidationError({"trim": "The end must come after the start."})
+    if end - start < MIN_TRIM_SECONDS:
+        raise ValidationError({"trim": f"The trimmed video must be at least {MIN_TRIM_SECONDS:g} s long."})
+    return start, min(end, video.duration)
+
+
+def video_publish(*, video: Video, start: float, end: float) -> Video:
+    """Publish the chosen range (first time), or re-trim a published video without taking it down."""
+    start, end = trim_validate(video=video, start=start, end=end)
+    with transaction.atomic():
+        locked = Video.objects.select_for_update().get(pk=video.pk)
+        if locked.state == State.DRAFT:
+            locked.state, locked.trim_start, locked.trim_end = State.PUBLISHING, start, end
+            locked.failed_step = locked.failure_reason = ""
+        elif locked.state == State.PUBLISHED:
+            if (start, end) == (locked.trim_start, locked.trim_end) and locked.pending_trim_end is None:
+                return locked
+            locked.pending_trim_start, locked.pending_trim_end = start, end
+            locked.failed_step = locked.failure_reason = ""
+        else:
+            raise ValidationError(
+                f"A video that is {locked.get_state_display().lower()} can't be published now."
+            )
+        locked.save()
+        transaction.on_commit(lambda: enqueue_render(locked.pk))
+    return locked
+
+
+def video_trim_set(*, video: Video, start: float, end: float) -> Video:
+    """Remember the chosen range of a draft without publishing it."""
+    start, end = trim_validate(video=video, start=start, end=end)
+    with transaction.atomic():
+        locked = Video.objects.select_for_update().get(pk=video.pk)
+        if locked.state != State.DRAFT:
+            return locked
+        locked.trim_start, locked.trim_end = start, end
+        locked.save(update_fields=["trim_start", "trim_end", "updated_at"])
+    return locked
