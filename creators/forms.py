@@ -50,7 +50,12 @@ class VideoDetailsForm(forms.Form):
     caption = forms.CharField(
         required=False,
         max_length=2200,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Say something — #hashtags are picked up"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": "Write what viewers will read, e.g. “Sourdough in 60 seconds #baking”",
+            }
+        ),
     )
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),

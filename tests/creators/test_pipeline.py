@@ -58,6 +58,11 @@ def test_upload_processes_to_a_draft_with_poster_and_preview(
         assert poster.height > poster.width
     preview = media.probe(path=Path(video.preview.path), max_seconds=60, max_pixels=10**7)
     assert (preview.video_codec, preview.is_browser_playable) == ("h264", True)
+    # The draft starts untitled: the file name is where it came from, not its caption.
+    editor = client.get(response.url).content.decode()
+    assert "<h1>Untitled draft</h1>" in editor
+    assert "Uploaded from My holiday.MOV" in editor
+    assert video.caption == ""
     assert len(stored_files(media_root)) == 3
 
 
