@@ -1,0 +1,133 @@
+// What a tap on the current slide does: like, share, follow, "not interested", the report and "why" sheets,
+// expanding the caption, and pause/play anywhere else on the video.
+import { csrfToken } from "../csrf.js";
+import { loginHref, role } from "./util.js";
+import { paintFollow } from "./slides.js";
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "feed-sr-only";
+    document.body.append(area);
+    area.select();
+    let copied = false;
+    try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+    area.remove();
+    return copied;
+  }
+}
+
+export function attachActions({ track, config, follows, liked, pager, player, signals, sheets, toast }) {
+  function currentItem() {
+    const view = player.current();
+    return view ? view.item : null;
+  }
+
+  function toggleLike(button) {
+    const item = currentItem();
+    if (!item) return;
+    const id = item.video.id;
+    const nowLiked = !liked.has(id);
+    if (nowLiked) liked.add(id);
+    else liked.delete(id);
+    button.setAttribute("aria-pressed", nowLiked ? "true" : "false");
+    signals.record(nowLiked ? "like" : "unlike", player.current());
+  }
+
+  async function share() {
+    const item = currentItem();
+    if (!item) return;
+    const sharedView = player.current();
+    const link = window.location.origin + "/v/" + item.video.id + "/";
+    if (await copyText(link)) {
+      signals.record("share", sharedView);
+      toast("Link copied");
+    } else {
+      toast("Copy this link: " + link);
+    }
+  }
+
+  function notInterested() {
+    const item = currentItem();
+    if (!item) return;
+    signals.record("not_interested", player.current());
+    player.end("not_interested");
+    toast("We'll show fewer like this");
+    pager.removeCurrent(item);
+  }
+
+  function paintFollowEverywhere(handle, state) {
+    follows.set(handle.toLowerCase(), state);
+    pager.forEachSlide(function (slide, item) {
+      const button = role(slide, "follow");
+      if (button && item && item.creator.handle.toLowerCase() === handle.toLowerCase()) paintFollow(button, state);
+    });
+  }
+
+  async function toggleFollow(button) {
+    const item = currentItem();
+    if (!item || !config.followUrlTemplate) return;
+    const followView = player.current();
+    const handle = item.creator.handle;
+    const state = follows.get(handle.toLowerCase()) || null;
+    const url = config.followUrlTemplate.replace("__HANDLE__", encodeURIComponent(handle));
+    button.disabled = true;
+    try {
+      const response = await fetch(url, {
+        method: state ? "DELETE" : "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      });
+      let body = {};
+      try { body = await response.json(); } catch (e) { /* 204 has no body */ }
+      if (response.status === 401) {
+        window.location.assign(loginHref(config.loginUrl));
+        return;
+      }
+      if (!response.ok && !(state && response.status === 404)) {
+        toast(body.detail || "Couldn't update the follow. Please try again.");
+        return;
+      }
+      if (state) {
+        paintFollowEverywhere(handle, null);
+      } else {
+        const next = body.status === "pending" ? "pending" : "approved";
+        paintFollowEverywhere(handle, next);
+        signals.record("follow", followView);
+        if (next === "pending") toast("Follow request sent");
+      }
+    } catch (e) {
+      toast("Couldn't update the follow. Please try again.");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  track.addEventListener("click", function (event) {
+    const slide = event.target.closest(".feed-slide");
+    if (!slide || !slide.classList.contains("is-current")) return;
+    const button = event.target.closest("button");
+    if (button) {
+      const action = button.dataset.role;
+      if (action === "like") toggleLike(button);
+      else if (action === "share") share();
+      else if (action === "not-interested") notInterested();
+      else if (action === "report") sheets.openReport(currentItem());
+      else if (action === "why") sheets.openWhy(currentItem());
+      else if (action === "follow") toggleFollow(button);
+      return;
+    }
+    if (event.target.closest("a")) return;
+    if (event.target.closest("[data-role=caption]")) {
+      event.target.closest("[data-role=caption]").classList.toggle("is-expanded");
+      return;
+    }
+    if (event.target.closest(".feed-info, .feed-rail")) return;
+    player.togglePause();
+  });
+}

@@ -1,0 +1,264 @@
+// Where the viewer is in the feed: the list of videos, the current one and its neighbours in the DOM,
+// the track's position, and fetching the next page before the list runs out.
+import { safeUrl, sameOriginUrl } from "./util.js";
+
+const PRELOAD_AHEAD = 3; // fetch the next page when this few videos are left
+
+export function createPager({ root, stage, column, track, prevButton, nextButton, emptyBox, apiUrl, nextUrl, follows, slideMaker, player, toast }) {
+  const items = [];
+  const seenIds = new Set();
+  const slides = new Map(); // key -> slide element
+  let index = 0;
+  let pageUrl = sameOriginUrl(nextUrl);
+  let fetchedFromApi = false;
+  let isDone = false;
+  let isLoading = false;
+
+  function addItems(list) {
+    let added = 0;
+    (Array.isArray(list) ? list : []).forEach(function (item) {
+      if (!item || !item.video || !item.video.id || seenIds.has(item.video.id)) return;
+      seenIds.add(item.video.id);
+      items.push(item);
+      const handle = item.creator && item.creator.handle ? item.creator.handle.toLowerCase() : "";
+      if (handle && !follows.has(handle)) {
+        const known = item.creator.follow_status || (item.creator.is_following ? "approved" : null);
+        follows.set(handle, known || (item.source === "following" ? "approved" : null));
+      }
+      added += 1;
+    });
+    return added;
+  }
+
+  function slideCount() {
+    return items.length + (isDone && items.length ? 1 : 0);
+  }
+
+  function keyAt(position) {
+    return position < items.length ? "v:" + items[position].video.id : "end";
+  }
+
+  // Starts a watch session of the video at the current position.
+  function startCurrent() {
+    const item = items[index];
+    const slide = item ? slides.get(keyAt(index)) : null;
+    root.dataset.currentIndex = String(index);
+    root.dataset.currentVideoId = item ? item.video.id : "";
+    player.start(item, slide);
+  }
+
+  // Keeps only the current slide and its neighbours in the DOM.
+  function render() {
+    const wanted = new Map();
+    for (let position = index - 1; position <= index + 1; position++) {
+      if (position >= 0 && position < slideCount()) wanted.set(keyAt(position), position);
+    }
+    slides.forEach(function (slide, key) {
+      if (!wanted.has(key)) {
+        slideMaker.destroy(slide);
+        slides.delete(key);
+      }
+    });
+    wanted.forEach(function (position, key) {
+      let slide = slides.get(key);
+      if (!slide) {
+        slide = key === "end" ? slideMaker.buildEnd() : slideMaker.build(items[position]);
+        slides.set(key, slide);
+        track.append(slide);
+      }
+      const isCurrent = position === index;
+      slide.style.top = position * 100 + "%";
+      slide.classList.toggle("is-current", isCurrent);
+      slide.dataset.current = isCurrent ? "true" : "false";
+      slide.dataset.testid = isCurrent ? "current-slide" : "feed-slide";
+      slide.inert = !isCurrent;
+      slide.setAttribute("aria-hidden", isCurrent ? "false" : "true");
+      const el = slide.querySelector("video");
+      if (el) {
+        el.dataset.testid = isCurrent ? "current-video" : "feed-video";
+        el.autoplay = isCurrent;
+        if (position >= index) el.preload = "auto"; // the next video buffers while this one plays
+        if (!isCurrent && !el.paused) el.pause();
+      }
+    });
+    track.style.transform = "translate3d(0, " + -index * 100 + "%, 0)";
+    prevButton.disabled = index <= 0;
+    nextButton.disabled = index >= slideCount() - 1 && isDone;
+    if (document.activeElement && track.contains(document.activeElement)) {
+      const current = slides.get(keyAt(index));
+      if (!current || !current.contains(document.activeElement)) stage.focus({ preventScroll: true });
+    }
+  }
+
+  // Re-place slides without the slide animation (after the list itself changed).
+  function renderInPlace() {
+    track.classList.add("is-instant");
+    render();
+    void track.offsetHeight;
+    track.classList.remove("is-instant");
+  }
+
+  function goTo(position) {
+    if (position === index || position < 0 || position >= slideCount()) {
+      render(); // snap back after a short drag
+      return false;
+    }
+    player.end("leave");
+    index = position;
+    render();
+    startCurrent();
+    loadMoreIfNear();
+    return true;
+  }
+
+  // One video down (1) or up (-1); past either end the column bumps instead.
+  function step(delta) {
+    const target = index + delta;
+    if (target >= slideCount()) {
+      if (isLoading) toast("Loading more videos…");
+      else if (!isDone) loadMore();
+      bump(delta);
+      return;
+    }
+    if (target < 0) {
+      bump(delta);
+      return;
+    }
+    goTo(target);
+  }
+
+  function bump(delta) {
+    render(); // put a dragged track back
+    column.classList.remove("is-bump-up", "is-bump-down");
+    void column.offsetWidth;
+    column.classList.add(delta > 0 ? "is-bump-up" : "is-bump-down");
+  }
+
+  // A finger holds the track `dy` pixels off its place (with resistance past either end).
+  function beginDrag() {
+    track.classList.add("is-dragging");
+  }
+
+  function drag(dy) {
+    const atEdge = (dy > 0 && index === 0) || (dy < 0 && index >= slideCount() - 1);
+    const offset = atEdge ? dy / 3 : dy;
+    track.style.transform = "translate3d(0, calc(" + -index * 100 + "% + " + offset + "px), 0)";
+    return offset;
+  }
+
+  function endDrag() {
+    track.classList.remove("is-dragging");
+  }
+
+  // Takes the current video out of the list ("not interested") and shows the next one in its place.
+  function removeCurrent(item) {
+    const key = "v:" + item.video.id;
+    const slide = slides.get(key);
+    items.splice(index, 1);
+    if (slide) {
+      slides.delete(key);
+      slideMaker.destroy(slide);
+    }
+    if (!items.length) {
+      // That was the last one we had: fetch more, or say the feed is empty.
+      index = 0;
+      renderInPlace();
+      if (isDone) finish();
+      else loadMore();
+      return;
+    }
+    if (index >= slideCount()) index = slideCount() - 1;
+    renderInPlace();
+    slides.get(keyAt(index)).classList.add("is-entering");
+    startCurrent();
+    loadMoreIfNear();
+  }
+
+  function forEachSlide(callback) {
+    slides.forEach(function (slide) {
+      const item = items.find(function (it) { return "v:" + it.video.id === slide.dataset.key; });
+      callback(slide, item || null);
+    });
+  }
+
+  function loadMoreIfNear() {
+    if (items.length - 1 - index <= PRELOAD_AHEAD) loadMore();
+  }
+
+  async function loadMore() {
+    if (isLoading || isDone) return;
+    // Page one is in the HTML; without a cursor for page two, ask for page one and skip what we have.
+    let url = pageUrl || (fetchedFromApi ? "" : safeUrl(apiUrl));
+    if (!url) {
+      finish();
+      return;
+    }
+    isLoading = true;
+    root.dataset.loading = "true";
+    let added = 0;
+    try {
+      for (let round = 0; url && added === 0 && round < 3; round++) {
+        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        const page = await response.json();
+        fetchedFromApi = true;
+        added += addItems(page.results);
+        pageUrl = sameOriginUrl(page.next);
+        url = pageUrl;
+      }
+      if (!pageUrl) isDone = true;
+    } catch (e) {
+      toast("Couldn't load more videos. Check your connection.");
+    } finally {
+      isLoading = false;
+      root.dataset.loading = "false";
+    }
+    if (added && !player.current() && items.length) {
+      showStage();
+      render();
+      startCurrent();
+    } else {
+      render();
+    }
+    if (isDone) finish();
+  }
+
+  function finish() {
+    isDone = true;
+    if (!items.length) {
+      emptyBox.hidden = false;
+      stage.hidden = true;
+    } else {
+      render();
+    }
+  }
+
+  function showStage() {
+    emptyBox.hidden = true;
+    stage.hidden = false;
+  }
+
+  // The first page comes inline with the HTML; without it, fetch one.
+  function begin(firstPage) {
+    addItems(firstPage);
+    if (items.length) {
+      showStage();
+      render();
+      startCurrent();
+      loadMoreIfNear();
+    } else if (apiUrl) {
+      loadMore();
+    }
+  }
+
+  // Back from the back/forward cache with nothing playing: start where the viewer was.
+  function resume() {
+    if (!player.current() && items.length) startCurrent();
+  }
+
+  // Focus moving to a control (say, when a dialog closes) must never scroll the clipped column.
+  column.addEventListener("scroll", function () { column.scrollTop = 0; column.scrollLeft = 0; });
+  track.addEventListener("scroll", function () { track.scrollTop = 0; });
+
+  return { begin, resume, step, snapBack: render, beginDrag, drag, endDrag, removeCurrent, forEachSlide };
+}

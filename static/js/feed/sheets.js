@@ -1,0 +1,106 @@
+// The feed's sheets and dialogs: "why am I seeing this", the report form, and the screen-time break.
+import { csrfToken } from "../csrf.js";
+import { role } from "./util.js";
+
+// Clicking the backdrop of a modal closes it.
+function closeOnBackdrop(dialog) {
+  dialog.addEventListener("click", function (event) {
+    if (event.target !== dialog) return;
+    const box = dialog.getBoundingClientRect();
+    const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) dialog.close();
+  });
+}
+
+export function createSheets({ whySheet, reportDialog, breakDialog, reportUrlTemplate, player }) {
+  function openWhy(item) {
+    if (!item) return;
+    const list = role(whySheet, "why-reasons");
+    list.replaceChildren();
+    (item.reasons || []).forEach(function (reason) {
+      const li = document.createElement("li");
+      li.textContent = reason;
+      list.append(li);
+    });
+    list.hidden = !(item.reasons || []).length;
+    role(whySheet, "why-none").hidden = Boolean((item.reasons || []).length);
+    const sponsor = role(whySheet, "why-sponsor");
+    if (item.is_sponsored) {
+      const name = item.sponsor && item.sponsor.name ? item.sponsor.name : "a business";
+      sponsor.textContent = "This is a paid promotion from " + name + ".";
+      sponsor.hidden = false;
+    } else {
+      sponsor.hidden = true;
+    }
+    whySheet.showModal();
+  }
+
+  let reportedVideoId = null;
+  function openReport(item) {
+    if (!item) return;
+    reportedVideoId = item.video.id;
+    const form = role(reportDialog, "report-form");
+    form.reset();
+    form.hidden = false;
+    role(reportDialog, "report-done").hidden = true;
+    const error = role(reportDialog, "report-error");
+    if (error) error.hidden = true;
+    player.hold("report");
+    reportDialog.showModal();
+  }
+
+  async function submitReport(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const error = role(reportDialog, "report-error");
+    const submit = form.querySelector("[type=submit]");
+    const reason = form.querySelector("input[name=reason]:checked");
+    if (!reason || !reportedVideoId) return;
+    error.hidden = true;
+    submit.disabled = true;
+    try {
+      const response = await fetch(reportUrlTemplate.replace("__ID__", encodeURIComponent(reportedVideoId)), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ reason: reason.value, detail: form.elements.detail.value.trim() }),
+      });
+      if (response.ok) {
+        form.hidden = true;
+        const done = role(reportDialog, "report-done");
+        done.hidden = false;
+        done.querySelector("button").focus();
+        return;
+      }
+      let body = {};
+      try { body = await response.json(); } catch (e) { /* not JSON */ }
+      error.textContent = response.status === 401
+        ? "Please log in again to report."
+        : body.detail || "We couldn't send the report (" + response.status + "). Please try again.";
+      error.hidden = false;
+    } catch (e) {
+      error.textContent = "We couldn't reach Joyreel. Check your connection and try again.";
+      error.hidden = false;
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  function showBreak(totalMinutes) {
+    role(breakDialog, "break-text").textContent =
+      "You've been watching for " + totalMinutes + (totalMinutes === 1 ? " minute" : " minutes") + " — time for a break?";
+    player.hold("break");
+    breakDialog.showModal();
+  }
+
+  [whySheet, reportDialog, breakDialog].forEach(closeOnBackdrop);
+  reportDialog.addEventListener("close", function () { player.release("report"); });
+  breakDialog.addEventListener("close", function () { player.release("break"); });
+  reportDialog.querySelectorAll("[data-role=report-cancel]").forEach(function (button) {
+    button.addEventListener("click", function () { reportDialog.close(); });
+  });
+  const reportForm = role(reportDialog, "report-form");
+  if (reportForm && reportForm.querySelector("input[name=reason]")) reportForm.addEventListener("submit", submitReport);
+
+  return { openWhy, openReport, showBreak };
+}

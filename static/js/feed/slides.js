@@ -1,0 +1,129 @@
+// One slide per video, cloned from the page's <template> and filled with text only; the follow button's look.
+import { loginHref, role, safeUrl } from "./util.js";
+
+export function paintFollow(button, state) {
+  button.dataset.state = state || "none";
+  button.textContent = state === "approved" ? "Following" : state === "pending" ? "Requested" : "Follow";
+  button.setAttribute("aria-pressed", state ? "true" : "false");
+  button.classList.toggle("is-following", Boolean(state));
+  const handle = button.closest(".feed-slide").querySelector("[data-role=handle]").textContent;
+  button.setAttribute("aria-label", (state === "approved" ? "Unfollow " : state === "pending" ? "Cancel follow request to " : "Follow ") + handle);
+}
+
+// `follows` (handle -> state) and `liked` (video ids) paint a slide as the viewer left it;
+// `watchVideo(el, slide)` lets the player follow the new <video>.
+export function createSlides({ slideTemplate, endTemplate, config, follows, liked, watchVideo }) {
+  function buildEnd() {
+    const slide = endTemplate.content.firstElementChild.cloneNode(true);
+    slide.dataset.key = "end";
+    return slide;
+  }
+
+  function build(item) {
+    const slide = slideTemplate.content.firstElementChild.cloneNode(true);
+    const video = item.video;
+    const creator = item.creator;
+    slide.dataset.key = "v:" + video.id;
+    slide.dataset.videoId = video.id;
+    slide.dataset.source = item.source;
+    slide.dataset.position = String(item.position);
+    slide.classList.add("is-paused");
+
+    const el = document.createElement("video");
+    el.className = "feed-video";
+    el.setAttribute("playsinline", "");
+    el.setAttribute("webkit-playsinline", "");
+    el.setAttribute("muted", "");
+    el.muted = true;
+    el.loop = true;
+    el.preload = "metadata";
+    el.disableRemotePlayback = true;
+    el.setAttribute("aria-label", "Video by @" + creator.handle);
+    el.dataset.testid = "feed-video";
+    const poster = safeUrl(video.poster_url);
+    if (poster) el.poster = poster;
+    const source = safeUrl(video.video_url);
+    if (source) el.src = source;
+    role(slide, "video-box").prepend(el);
+    watchVideo(el, slide);
+
+    // Creator
+    const profile = safeUrl(creator.url) || "/@" + encodeURIComponent(creator.handle) + "/";
+    const handleLink = role(slide, "handle");
+    handleLink.href = profile;
+    handleLink.textContent = "@" + creator.handle;
+    if (creator.display_name) handleLink.title = creator.display_name;
+    role(slide, "avatar-link").href = profile;
+    const avatarUrl = safeUrl(creator.avatar_url);
+    const initial = role(slide, "avatar-initial");
+    if (avatarUrl) {
+      const img = role(slide, "avatar");
+      img.src = avatarUrl;
+      img.hidden = false;
+      initial.hidden = true;
+    } else {
+      initial.textContent = (creator.display_name || creator.handle || "?").charAt(0).toUpperCase();
+    }
+    const isSelf = config.viewerHandle && config.viewerHandle === String(creator.handle).toLowerCase();
+    if (!isSelf) {
+      if (config.isAuthenticated) {
+        const follow = role(slide, "follow");
+        follow.hidden = false;
+        paintFollow(follow, follows.get(creator.handle.toLowerCase()) || null);
+      } else {
+        const login = role(slide, "follow-login");
+        login.href = loginHref(config.loginUrl);
+        login.hidden = false;
+        login.setAttribute("aria-label", "Log in to follow @" + creator.handle);
+      }
+    }
+
+    // Caption and hashtags, as text only
+    const caption = role(slide, "caption");
+    caption.textContent = video.caption || "";
+    caption.hidden = !video.caption;
+    // Hashtags the caption already shows are not repeated underneath it.
+    const inCaption = new Set(((video.caption || "").match(/#[\p{L}\p{N}_]+/gu) || []).map(function (tag) {
+      return tag.slice(1).toLowerCase();
+    }));
+    const extraTags = (video.hashtags || []).map(function (tag) { return String(tag).replace(/^#/, ""); })
+      .filter(function (tag) { return tag && !inCaption.has(tag.toLowerCase()); });
+    const tags = role(slide, "hashtags");
+    extraTags.forEach(function (tag) {
+      const span = document.createElement("span");
+      span.textContent = "#" + tag;
+      tags.append(span, " ");
+    });
+    tags.hidden = !extraTags.length;
+
+    // Sponsored
+    if (item.is_sponsored) {
+      slide.classList.add("is-sponsored");
+      role(slide, "sponsor").hidden = false;
+      role(slide, "sponsor-name").textContent = item.sponsor && item.sponsor.name ? item.sponsor.name : "";
+      const click = item.sponsor ? safeUrl(item.sponsor.click_url) : "";
+      if (click) {
+        const more = role(slide, "learn-more");
+        more.href = click;
+        more.hidden = false;
+        more.setAttribute("aria-label", "Learn more about " + (item.sponsor.name || "this sponsor") + " (opens a new tab)");
+      }
+    }
+
+    // Like state survives leaving and coming back
+    role(slide, "like").setAttribute("aria-pressed", liked.has(video.id) ? "true" : "false");
+    return slide;
+  }
+
+  function destroy(slide) {
+    const el = slide.querySelector("video");
+    if (el) {
+      el.pause();
+      el.removeAttribute("src");
+      el.load(); // let the browser drop the buffered media
+    }
+    slide.remove();
+  }
+
+  return { build, buildEnd, destroy };
+}
