@@ -31,6 +31,8 @@ def _render(
         for key, label, url, api_url in TABS
     ]
     active = active or next(tab for tab in tabs if tab["is_active"])
+    if active["key"] == "following" and not request.user.is_authenticated:
+        active = {**active, "api_url": ""}  # the page asks them to log in; the API would only say 401
     topics = [
         {"slug": topic.slug, "name": topic.name, "url": reverse("feeds:topic", args=[topic.slug])}
         for topic in Topic.objects.all()

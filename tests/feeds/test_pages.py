@@ -84,3 +84,11 @@ def test_for_you_still_has_videos_for_a_viewer_who_has_seen_them_all(client):
     items = json.loads(html.split('id="feed-items" type="application/json">')[1].split("</script>")[0])
     assert {item["video"]["id"] for item in items} == {str(video.public_id) for video in videos}
     assert 'data-testid="feed-empty" hidden' in html
+
+
+def test_an_anonymous_following_tab_asks_to_log_in_and_gives_the_player_nothing_to_fetch(client):
+    html = client.get("/feed/following/").content.decode()
+    assert 'data-api-url=""' in html
+    assert "Log in to watch new videos from the creators you follow." in html
+    client.force_login(UserFactory.create())
+    assert 'data-api-url="/api/v1/feeds/following"' in client.get("/feed/following/").content.decode()
