@@ -5,6 +5,12 @@
 """
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from creators.models import Video
 
 _listeners: list[Callable[[int], None]] = []
 
@@ -31,3 +37,17 @@ def provide_view_counts(provider: ViewCounts) -> None:
 def view_counts(video_ids: Sequence[int]) -> dict[int, int]:
     """Views per video id (missing ids: none counted yet); empty when no app provides them."""
     return _view_counts[0](video_ids) if _view_counts and video_ids else {}
+
+
+# The page a video's own link (/v/<id>/) opens. ``feeds`` provides it: the vertical player with the
+# feed's actions, starting at that video. ``creators`` checks who may see the video before calling it.
+WatchPage = Callable[["HttpRequest", "Video"], "HttpResponse"]
+_watch_page: list[WatchPage] = []
+
+
+def provide_watch_page(page: WatchPage) -> None:
+    _watch_page[:] = [page]
+
+
+def watch_page() -> WatchPage | None:
+    return _watch_page[0] if _watch_page else None

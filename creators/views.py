@@ -74,6 +74,9 @@ def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
     video = selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
     if video is None:
         raise Http404("No such video.")
+    page = hooks.watch_page()
+    if page is not None:
+        return page(request, video)
     return render(request, "creators/watch.html", {"video": video})
 
 

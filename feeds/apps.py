@@ -15,9 +15,11 @@ class FeedsConfig(AppConfig):
         from creators import hooks
         from feeds.catalog import catalog_mark_stale
         from feeds.selectors import view_counts
+        from feeds.views import watch
 
         hooks.on_video_changed(catalog_mark_stale)
         hooks.provide_view_counts(view_counts)
+        hooks.provide_watch_page(watch)
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
 
 

@@ -15,6 +15,7 @@ class Source(models.TextChoices):
     TOPIC = "topic", "Topic"
     LOCAL = "local", "Local"
     PROFILE = "profile", "Profile"
+    LINK = "link", "Shared link"
     SPONSORED = "sponsored", "Sponsored"
 
 

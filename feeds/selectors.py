@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from creators.models import Video, VideoTopic
-from creators.selectors import videos_visible
+from creators.selectors import profile_videos, videos_visible
 from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source, VideoStats
@@ -330,6 +330,37 @@ def following_items(videos: Iterable[Video]) -> list[FeedItem]:
         )
         for index, video in enumerate(videos)
     ]
+
+
+def watch_items(*, video: Video, viewer: Viewer, from_profile: bool, more: int = 10) -> list[FeedItem]:
+    """A video opened by its own link: that video first; from its creator's profile, then the
+    creator's next videos in the profile's order (the player goes on to For You after them)."""
+    first = FeedItem(
+        video=video,
+        position=0,
+        source=Source.PROFILE if from_profile else Source.LINK,
+        reasons=[
+            f"You opened it from @{video.owner.handle}'s profile"
+            if from_profile
+            else "You opened a link to it"
+        ],
+    )
+    videos = [video]
+    if from_profile:
+        others = list(profile_videos(profile=video.owner, viewer=viewer)[: more + 50])
+        after = [other for other in others if other.pk != video.pk]
+        start = next((index for index, other in enumerate(others) if other.pk == video.pk), 0)
+        videos += (after[start:] + after[:start])[:more]
+    prefetch_related_objects(
+        videos, "hashtags", Prefetch("video_topics", queryset=VideoTopic.objects.select_related("topic"))
+    )
+    rest = [
+        FeedItem(
+            video=other, position=index, source=Source.PROFILE, reasons=[f"More from @{other.owner.handle}"]
+        )
+        for index, other in enumerate(videos[1:], start=1)
+    ]
+    return [first, *rest]
 
 
 def following_queryset(*, viewer: Viewer) -> QuerySet[Video]:

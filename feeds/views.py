@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from creators.models import CreatorProfile, Topic
+from creators.models import CreatorProfile, Topic, Video
 from feeds import selectors
 from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
@@ -24,7 +24,12 @@ TABS = [
 
 
 def _render(
-    request: HttpRequest, *, active_key: str, page: FeedPage | None, active: dict[str, Any] | None = None
+    request: HttpRequest,
+    *,
+    active_key: str,
+    page: FeedPage | None,
+    active: dict[str, Any] | None = None,
+    shared: Video | None = None,
 ) -> HttpResponse:
     tabs = [
         {"key": key, "label": label, "url": url, "api_url": api_url, "is_active": key == active_key}
@@ -38,6 +43,7 @@ def _render(
         for topic in Topic.objects.all()
     ]
     context = {
+        "shared_video": shared,  # a video's own page: its link preview tags
         "tabs": tabs,
         "active": active,
         "topics": topics,
@@ -63,6 +69,23 @@ def _render(
 def for_you(request: HttpRequest) -> HttpResponse:
     page = selectors.feed_for_you(viewer=viewer_of(request))
     return _render(request, active_key="for-you", page=page)
+
+
+def watch(request: HttpRequest, video: Video) -> HttpResponse:
+    """/v/<id>/ in the vertical player, with the feed's actions: the video, then (opened from a
+    profile) the creator's next ones, then For You. ``creators`` has checked the viewer may see it."""
+    from_profile = request.GET.get("from") == "profile"
+    items = selectors.watch_items(video=video, viewer=viewer_of(request), from_profile=from_profile)
+    active = {
+        "key": "video",
+        "label": video.caption or f"A video by @{video.owner.handle}",
+        "url": request.path,
+        "api_url": reverse("api-feed-for-you"),
+        "is_active": True,
+    }
+    return _render(
+        request, active_key="video", page=FeedPage(items=items, next_cursor=None), active=active, shared=video
+    )
 
 
 def following(request: HttpRequest) -> HttpResponse:

@@ -211,11 +211,11 @@ def test_the_profile_grid_shows_posters_with_duration_and_views_and_links_to_eac
     quiet = published_video(owner=video.owner, duration=9.0)
     html = client.get(f"/@{video.owner.handle}/").content.decode()
     assert html.count('data-testid="profile-video"') == 2
-    assert f'href="/v/{video.public_id}/"' in html
+    assert f'href="/v/{video.public_id}/?from=profile"' in html
     assert '<span class="video-card-duration">1:14</span>' in html
     assert "</svg>15K</span>" in html
     assert 'aria-label="15300 views"' in html
-    assert f'href="/v/{quiet.public_id}/"' in html
+    assert f'href="/v/{quiet.public_id}/?from=profile"' in html
     assert 'aria-label="0 views"' in html
     assert "&lt;b&gt;10&lt;/b&gt;" in html
     assert "<video" not in html

@@ -1,5 +1,6 @@
 """The feed pages render for every tab, with the first page inline and working without JavaScript."""
 
+import datetime
 import json
 
 import pytest
@@ -92,3 +93,38 @@ def test_an_anonymous_following_tab_asks_to_log_in_and_gives_the_player_nothing_
     assert "Log in to watch new videos from the creators you follow." in html
     client.force_login(UserFactory.create())
     assert 'data-api-url="/api/v1/feeds/following"' in client.get("/feed/following/").content.decode()
+
+
+def test_a_video_link_opens_the_player_at_that_video_then_for_you(client):
+    video = published_video(caption="Why the sky is blue #physics")
+    published_video(topics=("art",))
+    html = client.get(f"/v/{video.public_id}/").content.decode()
+    items = json.loads(html.split('id="feed-items" type="application/json">')[1].split("</script>")[0])
+    assert [item["video"]["id"] for item in items] == [str(video.public_id)]
+    assert items[0]["source"] == "link"
+    assert items[0]["reasons"] == ["You opened a link to it"]
+    assert 'data-api-url="/api/v1/feeds/for-you"' in html  # the player goes on with For You
+    assert 'data-testid="why-button"' in html
+    assert '<meta property="og:type" content="video.other">' in html
+
+
+def test_from_a_profile_the_player_goes_on_with_that_creators_next_videos(client):
+    from tests.factories import CreatorFactory
+
+    creator = CreatorFactory.create()
+    newest, middle, oldest = (published_video(owner=creator, caption=name) for name in ("c", "b", "a"))
+    for age, video in enumerate((newest, middle, oldest)):
+        video.published_at = datetime.datetime(2020 - age, 1, 1, tzinfo=datetime.UTC)
+        video.save(update_fields=["published_at"])
+    html = client.get(f"/v/{middle.public_id}/?from=profile").content.decode()
+    items = json.loads(html.split('id="feed-items" type="application/json">')[1].split("</script>")[0])
+    assert [item["video"]["caption"] for item in items] == ["b", "a", "c"]
+    assert [item["source"] for item in items] == ["profile", "profile", "profile"]
+    assert [item["position"] for item in items] == [0, 1, 2]
+
+
+def test_a_video_the_viewer_may_not_see_has_no_page(client):
+    assert client.get(f"/v/{published_video(visibility='private').public_id}/").status_code == 404
+    minor = UserFactory.create(date_of_birth=born_years_ago(15))
+    client.force_login(minor)
+    assert client.get(f"/v/{published_video(content_level='mature').public_id}/").status_code == 404
