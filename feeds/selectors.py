@@ -36,6 +36,11 @@ class FeedItem:
     def is_sponsored(self) -> bool:
         return self.sponsor is not None
 
+    @property
+    def is_repeat(self) -> bool:
+        """Shown again on purpose: For You had nothing new left for this viewer."""
+        return self.candidate == "again"
+
 
 @dataclass
 class FeedPage:

@@ -24,6 +24,7 @@ class FeedItemSerializer(serializers.Serializer[FeedItem]):
     position = serializers.IntegerField()
     source = serializers.CharField()  # type: ignore[assignment]
     is_sponsored = serializers.BooleanField()
+    is_repeat = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
     video = VideoOutputSerializer()
     creator = CreatorOutputSerializer(source="video.owner")
@@ -160,6 +161,7 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None = None) -> dict[str, 
         "position": item.position,
         "source": item.source,
         "is_sponsored": item.is_sponsored,
+        "is_repeat": item.is_repeat,
         "reasons": item.reasons,
         "video": {
             "id": public_id,

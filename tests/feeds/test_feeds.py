@@ -218,9 +218,12 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
     assert len(first["results"]) == 20
     assert len(ids) == len(set(ids))
     item = first["results"][0]
-    assert set(item) == {"position", "source", "is_sponsored", "reasons", "video", "creator", "sponsor"}
+    assert set(item) == {
+        "position", "source", "is_sponsored", "is_repeat", "reasons", "video", "creator", "sponsor"
+    }  # fmt: skip
     assert "follower_count" in item["creator"]
     assert item["is_sponsored"] is False
+    assert item["is_repeat"] is False
     assert [entry["position"] for entry in second["results"]][:2] == [20, 21]
 
 

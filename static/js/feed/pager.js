@@ -6,7 +6,7 @@ const PRELOAD_AHEAD = 3; // fetch the next page when this few videos are left
 
 export function createPager({ root, stage, column, track, prevButton, nextButton, emptyBox, apiUrl, nextUrl, follows, slideMaker, player, toast }) {
   const items = [];
-  const seenIds = new Set();
+  const shownCount = new Map(); // video id -> how many times it is in the list
   const slides = new Map(); // key -> slide element
   let index = 0;
   let pageUrl = sameOriginUrl(nextUrl);
@@ -14,11 +14,16 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   let isDone = false;
   let isLoading = false;
 
+  // A video shows once, unless the server sends it again on purpose (For You, once everything has been
+  // seen, brings back the best matches seen longest ago); each showing gets a slide key of its own.
   function addItems(list) {
     let added = 0;
     (Array.isArray(list) ? list : []).forEach(function (item) {
-      if (!item || !item.video || !item.video.id || seenIds.has(item.video.id)) return;
-      seenIds.add(item.video.id);
+      if (!item || !item.video || !item.video.id) return;
+      const shown = shownCount.get(item.video.id) || 0;
+      if (shown && !item.is_repeat) return;
+      shownCount.set(item.video.id, shown + 1);
+      item.slideKey = "v:" + item.video.id + (shown ? "#" + shown : "");
       items.push(item);
       const handle = item.creator && item.creator.handle ? item.creator.handle.toLowerCase() : "";
       if (handle && !follows.has(handle)) {
@@ -35,7 +40,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   }
 
   function keyAt(position) {
-    return position < items.length ? "v:" + items[position].video.id : "end";
+    return position < items.length ? items[position].slideKey : "end";
   }
 
   // Starts a watch session of the video at the current position.
@@ -152,7 +157,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
 
   // Takes the current video out of the list ("not interested") and shows the next one in its place.
   function removeCurrent(item) {
-    const key = "v:" + item.video.id;
+    const key = item.slideKey;
     const slide = slides.get(key);
     items.splice(index, 1);
     if (slide) {
@@ -176,7 +181,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
 
   function forEachSlide(callback) {
     slides.forEach(function (slide) {
-      const item = items.find(function (it) { return "v:" + it.video.id === slide.dataset.key; });
+      const item = items.find(function (it) { return it.slideKey === slide.dataset.key; });
       callback(slide, item || null);
     });
   }

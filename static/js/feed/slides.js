@@ -23,7 +23,7 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
     const slide = slideTemplate.content.firstElementChild.cloneNode(true);
     const video = item.video;
     const creator = item.creator;
-    slide.dataset.key = "v:" + video.id;
+    slide.dataset.key = item.slideKey;
     slide.dataset.videoId = video.id;
     slide.dataset.source = item.source;
     slide.dataset.position = String(item.position);
