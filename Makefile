@@ -6,8 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
+# The browser the e2e tests drive (tests/e2e/conftest.py reads the same variable).
+JOYREEL_CHROMIUM ?= /usr/bin/chromium
+export JOYREEL_CHROMIUM
 
-.PHONY: install run test lint format clean
+.PHONY: install system-packages run test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +20,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# What the suite needs beyond Python: installed with apt-get as root, else the one command to run.
+system-packages:
+	@scripts/system-packages "$(JOYREEL_CHROMIUM)=chromium"
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -24,7 +31,7 @@ run: install
 	@# The banner process prints the addresses and logins once the site answers.
 	$(VENV)/bin/honcho --procfile Procfile start
 
-test: install
+test: install system-packages
 	$(PY) -m pytest
 
 lint: install

@@ -28,7 +28,8 @@ def _allow_orm_beside_playwright():
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (make test does not skip)."
+            f"Chromium not found at {CHROMIUM}: `make test` installs it as root; otherwise run"
+            " `sudo apt-get install chromium` or set JOYREEL_CHROMIUM (browser tests are never skipped)."
         )
     return {
         **browser_type_launch_args,

@@ -1,4 +1,8 @@
-"""Benchmark publishing a trim: moviepy's naive path vs one ffmpeg command vs Joyreel's publish service."""
+"""Benchmark publishing a trim: moviepy's naive path vs one ffmpeg command vs Joyreel's publish service.
+
+Runs in a throwaway database of whichever engine is configured (created and
+dropped here), so it needs no migrated development database and never touches one.
+"""
 
 import json
 import statistics
@@ -15,6 +19,7 @@ from django.test import override_settings
 
 from creators import media, services, testclips
 from creators.models import CreatorProfile, Video
+from platform.benchmarking import throwaway_database
 from platform.celery import app
 from platform.models import User
 
@@ -49,7 +54,7 @@ class Command(BaseCommand):
         repeat = max(1, options["repeat"])
         with tempfile.TemporaryDirectory(prefix="joyreel-bench-") as workdir_name:
             workdir = Path(workdir_name)
-            with override_settings(MEDIA_ROOT=workdir / "media"):
+            with throwaway_database("benchmark-trim"), override_settings(MEDIA_ROOT=workdir / "media"):
                 result = self._run(workdir, repeat, skip_moviepy=options["skip_moviepy"])
         self.stdout.write(json.dumps(result))
 

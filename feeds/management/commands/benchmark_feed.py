@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import services
 from feeds.api.views import SignalBatchView
-from feeds.benchmarking import throwaway_database
+from feeds.benchmarking import feeds_throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
 from platform.models import User
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         # DEBUG off as in production (Django logs every query's SQL when it is on); the
         # in-process API client's host allowed.
         with (
-            throwaway_database("benchmark-feed", keep=options["keep"]) as database,
+            feeds_throwaway_database("benchmark-feed", keep=options["keep"]) as database,
             override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False),
         ):
             result = self._run(options)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import selectors, services
-from feeds.benchmarking import throwaway_database
+from feeds.benchmarking import feeds_throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import VideoStats
 from platform.models import User
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=11)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with throwaway_database("benchmark-recommendation"):
+        with feeds_throwaway_database("benchmark-recommendation"):
             result = self._run(options)
         self.stdout.write(json.dumps(result))
 

@@ -1,0 +1,26 @@
+"""What every benchmark shares: a throwaway database of the configured engine."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
+
+
+@contextmanager
+def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
+    """Create an empty, migrated database beside the configured one and drop it afterwards.
+
+    Benchmarks seed their own rows; they never touch the development database, and so run
+    on a fresh clone before anyone has migrated it. Yields the throwaway database's name
+    (kept on request, for investigation).
+    """
+    if connection.vendor == "sqlite":
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"{name}.sqlite3")
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield str(connection.settings_dict["NAME"])
+    finally:
+        if not keep:
+            connection.creation.destroy_test_db(original_name, verbosity=0)
