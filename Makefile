@@ -22,7 +22,7 @@ install: $(STAMP)
 
 # What the suite needs beyond Python: installed with apt-get as root, else the one command to run.
 system-packages:
-	@scripts/system-packages "$(JOYREEL_CHROMIUM)=chromium"
+	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium"
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -15,8 +15,12 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
     on a fresh clone before anyone has migrated it. Yields the throwaway database's name
     (kept on request, for investigation).
     """
+    test_settings = connection.settings_dict.setdefault("TEST", {})
     if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / f"{name}.sqlite3")
+        test_settings["NAME"] = str(settings.VAR_DIR / f"{name}.sqlite3")
+    else:
+        # Its own name: Django's default (test_<NAME>) is the one the test suite uses on the same server.
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_{name}".replace("-", "_")[:63]
     original_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
