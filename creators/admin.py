@@ -1,7 +1,5 @@
 """Admin for creators, videos and the topic review queue: what moderators run the site with."""
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -43,10 +41,16 @@ class FollowAdmin(admin.ModelAdmin[Follow]):
 
 
 class VideoTopicInline(admin.TabularInline[VideoTopic, Video]):
+    """The video's topics as the creator chose them; reviews happen in the topic review queue."""
+
     model = VideoTopic
     extra = 0
-    raw_id_fields = ["reviewed_by"]
-    readonly_fields = ["reviewed_by", "reviewed_at"]
+    fields = ["topic", "review_state", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["topic", "review_state", "reviewed_by", "reviewed_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Video | None = None) -> bool:
+        return False
 
 
 def _actor(request: HttpRequest) -> User:
@@ -135,7 +139,13 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
     list_select_related = ["video", "video__owner", "topic", "reviewed_by"]
     search_fields = ["video__caption", "video__owner__handle"]
     raw_id_fields = ["video", "reviewed_by"]
+    # A review changes only through the approve/reject actions, which audit it; nor may an approved
+    # row be re-pointed at another video or topic.
+    readonly_fields = ["review_state", "reviewed_by", "reviewed_at"]
     actions = ["approve", "reject"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: VideoTopic | None = None) -> list[str]:
+        return [*self.readonly_fields, "video", "topic"] if obj is not None else list(self.readonly_fields)
 
     @admin.action(description="Approve for the topic feed", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[VideoTopic]) -> None:
@@ -148,6 +158,3 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)
         messages.success(request, f"Rejected {queryset.count()}.")
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        return {"review_state": VideoTopic.Review.PENDING}

@@ -4,8 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from creators import services as creator_services
-from creators.models import Video
+from feeds import services
 from feeds.models import InterestProfile, Report, Signal, VideoStats
 from platform.models import User
 
@@ -20,36 +19,43 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin[Report]):
+    """The moderation queue. Decisions go through ``feeds.services.reports_decide``, which audits each."""
+
     list_display = ["created_at", "reason", "video", "reporter", "status"]
     list_filter = ["status", "reason"]
     search_fields = ["video__caption", "video__owner__handle", "detail"]
     list_select_related = ["video", "video__owner", "reporter"]
     raw_id_fields = ["video", "reporter"]
-    readonly_fields = ["video", "reporter", "viewer_key", "reason", "detail", "created_at"]
+    readonly_fields = ["video", "reporter", "viewer_key", "reason", "detail", "status", "created_at"]
     actions = ["remove_videos", "limit_videos", "dismiss"]
 
-    def _moderate(self, request: HttpRequest, queryset: QuerySet[Report], state: str) -> None:
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Report], decision: str) -> None:
         actor = request.user
         assert isinstance(actor, User)
-        videos = Video.objects.filter(pk__in=queryset.values("video_id"))
-        for video in videos:
-            reason = f"Reported ({', '.join(sorted(set(queryset.filter(video=video).values_list('reason', flat=True))))})"
-            creator_services.video_moderate(actor=actor, video=video, state=state, reason=reason)
-        queryset.update(status=Report.Status.RESOLVED)
-        messages.success(request, f"{videos.count()} video(s) now {state}; reports resolved.")
+        decided = services.reports_decide(
+            actor=actor, report_ids=queryset.values_list("pk", flat=True), decision=decision
+        )
+        videos = {report.video_id for report in decided}
+        skipped = queryset.count() - len(decided)
+        message = f"{len(decided)} report(s) decided ({decision}) on {len(videos)} video(s)."
+        if skipped:
+            message += f" {skipped} already decided, left as they were."
+        messages.success(request, message)
 
     @admin.action(description="Remove the reported videos", permissions=["change"])
     def remove_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self._moderate(request, queryset, Video.Moderation.REMOVED)
+        self._decide(request, queryset, "remove")
 
     @admin.action(description="Limit the reported videos", permissions=["change"])
     def limit_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self._moderate(request, queryset, Video.Moderation.LIMITED)
+        self._decide(request, queryset, "limit")
 
     @admin.action(description="Dismiss the reports", permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        count = queryset.update(status=Report.Status.DISMISSED)
-        messages.success(request, f"{count} report(s) dismissed.")
+        self._decide(request, queryset, "dismiss")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports come from viewers
 
 
 @admin.register(InterestProfile)

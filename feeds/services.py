@@ -19,14 +19,16 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from creators.models import VideoTopic
+from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
+from creators.services import video_moderate as creator_moderate
 from feeds import ranking
 from feeds.catalog import catalog_get, catalog_mark_stale
 from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
 from feeds.ranking import History, VideoFacts, Weights
 from platform.errors import NotFound
 from platform.models import User
+from platform.services import audit_record
 from platform.viewer import Viewer
 
 Kind = Signal.Kind
@@ -427,3 +429,55 @@ def signals_prune(*, older_than_days: int | None = None) -> int:
 
 
 __all__ = ["Source"]
+
+
+# --- moderation of reports -----------------------------------------------------------
+
+REPORT_DECISIONS = {
+    "remove": (Report.Status.RESOLVED, Video.Moderation.REMOVED),
+    "limit": (Report.Status.RESOLVED, Video.Moderation.LIMITED),
+    "dismiss": (Report.Status.DISMISSED, None),
+}
+
+
+def reports_decide(*, actor: User, report_ids: Iterable[int], decision: str, note: str = "") -> list[Report]:
+    """Decide open reports: remove or limit their videos (through ``video_moderate``, which audits the
+    video) and close each report with an audit entry of its own, or dismiss them. Reports already
+    decided are left as they are; returns the reports this call decided."""
+    if decision not in REPORT_DECISIONS:
+        raise ValidationError({"decision": "Choose remove, limit or dismiss."})
+    status, moderation = REPORT_DECISIONS[decision]
+    with transaction.atomic():
+        reports = list(
+            Report.objects.select_for_update()
+            .filter(pk__in=list(report_ids), status=Report.Status.OPEN)
+            .select_related("video")
+            .order_by("pk")
+        )
+        if moderation is not None:
+            by_video: dict[int, list[Report]] = defaultdict(list)
+            for report in reports:
+                by_video[report.video_id].append(report)
+            for video_reports in by_video.values():
+                reasons = ", ".join(sorted({report.reason for report in video_reports}))
+                creator_moderate(
+                    actor=actor,
+                    video=video_reports[0].video,
+                    state=moderation,
+                    reason=note or f"Reported ({reasons})",
+                )
+        for report in reports:
+            report.status = status
+            report.save(update_fields=["status"])
+            audit_record(
+                actor=actor,
+                action=f"report.{status}",
+                target=report,
+                detail={
+                    "decision": decision,
+                    "video": report.video_id,
+                    "reason": report.reason,
+                    "note": note,
+                },
+            )
+    return reports
