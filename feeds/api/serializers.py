@@ -142,7 +142,8 @@ class ReportInputSerializer(serializers.Serializer[Any]):
 
 def feed_page_json(page: FeedPage) -> list[dict[str, Any]]:
     """A feed page's items as the API returns them (``FeedPageSerializer``'s ``results``)."""
-    return [feed_item_json(item, page.catalog) for item in page.items]
+    urls = _item_urls(get_urlconf(), get_script_prefix())  # context-local reads: once a page, not an item
+    return [feed_item_json(item, page.catalog, urls) for item in page.items]
 
 
 VIDEO_SLOT = "00000000-0000-0000-0000-000000000000"
@@ -170,11 +171,10 @@ def _item_urls(urlconf: str | None, prefix: str) -> _ItemUrls:
     )
 
 
-def feed_item_json(item: FeedItem, catalog: Catalog | None = None) -> dict[str, Any]:
+def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> dict[str, Any]:
     """A feed item as the API returns it (the shape of ``FeedItemSerializer``), built without DRF's
     per-field machinery: this runs twenty times for every page of every viewer."""
     video, owner = item.video, item.video.owner
-    urls = _item_urls(get_urlconf(), get_script_prefix())
     features = catalog.features.get(video.pk) if catalog is not None else None
     if features is not None:
         hashtags = (
