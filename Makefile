@@ -28,6 +28,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_videos
+	$(PY) manage.py seed_demo_signals
 	@# The banner process prints the addresses and logins once the site answers.
 	$(VENV)/bin/honcho --procfile Procfile start
 

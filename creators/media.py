@@ -427,12 +427,15 @@ def ffmpeg_write(
     source: Path | None = None,
     source_options: Sequence[str] = (),
     lavfi_sources: Sequence[str] = (),
+    png_images: Sequence[Path] = (),
 ) -> None:
     """Write `destination` with one ffmpeg run, leaving no half-written file if it fails.
 
     `source` is read through the door (`source_options` go before its input); `lavfi_sources`
     are generated inputs (test patterns, tones) that must be built by our own code, never from
-    user strings, because a filter graph can open files.
+    user strings, because a filter graph can open files. `png_images` are pictures we drew
+    ourselves (the demo's titles), read with the PNG demuxer forced and the file protocol only;
+    they come after the lavfi inputs.
     """
     if source is not None:
         argv = _input_args(path=source, container=sniff_container(path=source), extra=source_options)
@@ -440,6 +443,10 @@ def ffmpeg_write(
         argv = [_ffmpeg(), *_GLOBAL_ARGS]
     for graph in lavfi_sources:
         argv += ["-f", "lavfi", "-i", graph]
+    for image in png_images:
+        if image.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+            raise MediaError("Not a PNG image.")
+        argv += ["-protocol_whitelist", "file", "-f", "png_pipe", "-i", _file_url(path=image)]
     _run_to_file(
         argv=[*argv, *output_args, _file_url(path=destination)], destination=destination, timeout=timeout
     )

@@ -191,16 +191,50 @@ def test_profile_page_escapes_user_text(client):
     assert "&lt;script&gt;alert(&#x27;caption&#x27;)&lt;/script&gt;" in html
 
 
-def test_seed_demo_videos_publishes_three_real_videos_once(settings, capsys):
+def test_seed_demo_videos_publishes_real_distinct_videos_once(settings, capsys, tmp_path):
     from django.core.management import call_command
 
+    from creators.models import VideoTopic
+
+    settings.VAR_DIR = tmp_path
     call_command("seed_demo")
-    call_command("seed_demo_videos")
-    call_command("seed_demo_videos")
-    videos = Video.objects.filter(owner__handle="cleo")
+    call_command("seed_demo_videos", limit=3)
+    call_command("seed_demo_videos", limit=3)
+    videos = list(Video.objects.order_by("pk"))
     assert [video.state for video in videos] == [Video.State.PUBLISHED] * 3
+    assert {video.owner.handle for video in videos} == {"drnova"}
+    assert all(video.poster.name and video.rendition.name and video.has_audio for video in videos)
+    assert {(video.width, video.height) for video in videos} == {(360, 640)}
     assert {round(video.rendition_duration or 0, 1) for video in videos} == {5.0}
-    assert "Demo videos exist." in capsys.readouterr().out
+    assert len({video.caption for video in videos}) == 3
+    stem = VideoTopic.objects.filter(topic__slug="stem")
+    assert stem.count() == 3
+    assert set(stem.values_list("review_state", flat=True)) == {"approved"}
+    assert len(list((tmp_path / "demo-clips").glob("*.mp4"))) == 3  # drawn once, kept for next time
+    assert "Demo videos exist (3)." in capsys.readouterr().out
+
+
+def test_the_demo_world_is_a_small_living_world():
+    from creators.demo_world import PERSONAS, VIDEOS, title_of
+    from creators.management.commands.seed_demo_videos import clip_for
+    from creators.models import Topic
+
+    handles = {persona.handle: persona for persona in PERSONAS}
+    assert len(PERSONAS) >= 8
+    assert len(VIDEOS) >= 60
+    assert {topic for video in VIDEOS for topic in video.topics} == set(
+        Topic.objects.values_list("slug", flat=True)
+    )
+    assert all(handles[video.handle].is_verified_publisher for video in VIDEOS if "news" in video.topics)
+    assert sum(1 for persona in PERSONAS if persona.region == "DE-BY") >= 5  # the demo viewer's Local
+    titles = [title_of(video.caption) for video in VIDEOS]
+    assert len(set(titles)) == len(titles)
+    looks = {
+        (clip.colours, clip.motion, clip.chord)
+        for index, video in enumerate(VIDEOS)
+        for clip in [clip_for(video, handles[video.handle], index)]
+    }
+    assert len(looks) == len(VIDEOS)
 
 
 def test_the_profile_grid_shows_posters_with_duration_and_views_and_links_to_each_video(client):

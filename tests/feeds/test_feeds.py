@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from creators import services as creator_services
 from creators.models import CreatorProfile, Video
@@ -440,3 +441,25 @@ def test_unseen_videos_outside_the_pools_come_before_repeats():
     assert [item.video.pk for item in page.items][:1] == [new.pk]
     assert [item.video.pk for item in page.items] == [new.pk, old.pk]
     assert page.items[1].candidate == "again"
+
+
+def test_demo_signals_give_the_world_rolled_up_stats_once(capsys):
+    from django.core.management import call_command
+
+    videos = [published_video(topics=(topic,)) for topic in ("stem", "food", "art", "sports", "music")]
+    call_command("seed_demo_signals", viewers=12)
+    stats = {row.video_id: row for row in VideoStats.objects.all()}
+    assert set(stats) == {video.pk for video in videos}
+    assert sum(row.impressions for row in stats.values()) == 12 * len(videos)  # each viewer saw each once
+    assert sum(row.completions for row in stats.values()) > 0
+    assert sum(row.skips for row in stats.values()) > 0
+    keys = set(Signal.objects.values_list("viewer_key", flat=True))
+    assert len(keys) == 12
+    assert all(key.startswith("a:demo-") for key in keys)
+    oldest = Signal.objects.order_by("created_at").first()
+    assert oldest is not None
+    assert (timezone.now() - oldest.created_at).days >= 1  # spread over past weeks
+    count = Signal.objects.count()
+    call_command("seed_demo_signals", viewers=12)
+    assert Signal.objects.count() == count
+    assert "Demo signals exist." in capsys.readouterr().out
