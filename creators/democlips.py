@@ -32,7 +32,7 @@ class DemoClip:
 
     def cache_key(self) -> str:
         """Changes whenever anything that shapes the file changes (and with the drawing code's version)."""
-        text = repr((self, WIDTH, HEIGHT, FPS, 2))
+        text = repr((self, WIDTH, HEIGHT, FPS, 3))
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -51,13 +51,14 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 def _title_card(clip: DemoClip, path: Path) -> None:
     card = Image.new("RGBA", (WIDTH, HEIGHT), (0, 0, 0, 0))
     draw = ImageDraw.Draw(card)
-    title_font = ImageFont.load_default(size=34)
+    title_font = ImageFont.load_default(size=30)
     byline_font = ImageFont.load_default(size=20)
-    lines = textwrap.wrap(clip.title, width=16)[:4]
-    line_height = 42
+    lines = textwrap.wrap(clip.title, width=14)[:4]
+    line_height = 38
     box_height = 36 + line_height * len(lines) + 34
     top = HEIGHT - box_height - 150
-    draw.rounded_rectangle((18, top, WIDTH - 18, top + box_height), radius=22, fill=(10, 14, 30, 170))
+    # The right edge stays clear: the player's action rail sits there on a phone.
+    draw.rounded_rectangle((16, top, WIDTH - 76, top + box_height), radius=22, fill=(10, 14, 30, 170))
     for index, line in enumerate(lines):
         draw.text((36, top + 22 + index * line_height), line, font=title_font, fill=(255, 255, 255, 255))
     draw.text(
