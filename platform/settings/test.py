@@ -23,3 +23,6 @@ if CELERY_RESULT_BACKEND.startswith("file://"):
 
 # Every feed request sees the database as it is now.
 FEED_CATALOG_SYNC_REFRESH = True
+
+# Browser tests wait for the live server's requests to finish before the database is flushed.
+MIDDLEWARE = ["tests.inflight.InFlightMiddleware", *MIDDLEWARE]

@@ -117,6 +117,8 @@ if (uploadForm) {
     show(0, 1);
     upload(input.files[0]).catch(function () { fail("The upload failed. Please try again."); });
   });
+  // Until this module has run, the form still works: it posts the whole file in one request.
+  uploadForm.dataset.enhanced = "true";
 }
 
 // --- confirm destructive actions -------------------------------------------------

@@ -24,6 +24,17 @@ def _allow_orm_beside_playwright():
         yield
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """Browser tests end with requests in flight (a closing page's signal beacon): let them finish
+    before any fixture is torn down, or the transactional flush may deadlock them on PostgreSQL."""
+    if "live_server" in getattr(item, "fixturenames", ()):
+        from tests.inflight import wait_until_idle
+
+        wait_until_idle()
+    return (yield)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():

@@ -34,6 +34,8 @@ def test_creator_uploads_trims_publishes_and_plays_it(live_server, page, screens
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Upload a video")).to_be_visible()
+        # The chunked upload takes over once its module has run (a module loads after the page).
+        expect(page.locator("[data-upload-form]")).to_have_attribute("data-enhanced", "true")
 
         chunk_puts: list[str] = []
         page.on(
