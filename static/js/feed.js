@@ -94,6 +94,14 @@ function start(root) {
   if (activeTab && activeTab.offsetLeft + activeTab.offsetWidth > tablist.clientWidth) {
     tablist.scrollLeft = activeTab.offsetLeft - (tablist.clientWidth - activeTab.offsetWidth) / 2;
   }
+  if (tablist) {
+    // The fade at the tab list's edge says "more this way"; at the end there is no more.
+    const markEnd = function () {
+      tablist.classList.toggle("is-at-end", tablist.scrollLeft + tablist.clientWidth >= tablist.scrollWidth - 2);
+    };
+    tablist.addEventListener("scroll", markEnd, { passive: true });
+    markEnd();
+  }
   player.paintSound();
   pager.begin(readJson("feed-items"));
   screenTime.save(); // a threshold crossed in another tab shows here too
