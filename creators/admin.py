@@ -147,6 +147,11 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
     def get_readonly_fields(self, request: HttpRequest, obj: VideoTopic | None = None) -> list[str]:
         return [*self.readonly_fields, "video", "topic"] if obj is not None else list(self.readonly_fields)
 
+    def has_delete_permission(self, request: HttpRequest, obj: VideoTopic | None = None) -> bool:
+        # Deleting a row would take a video out of a topic unaudited and unseen by the feeds;
+        # reject it instead. Creators change their own topics in the studio.
+        return False
+
     @admin.action(description="Approve for the topic feed", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[VideoTopic]) -> None:
         for video_topic in queryset:

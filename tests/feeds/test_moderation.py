@@ -135,3 +135,17 @@ def test_the_video_page_shows_topics_without_letting_staff_approve_them_there(cl
     html = client.get(reverse("admin:creators_video_change", args=[video.pk])).content.decode()
     assert "video_topics-0-review_state" not in html  # read-only: no form field
     assert "Pending" in html
+
+
+def test_the_review_queue_cannot_delete_a_topic_link(client, moderator):
+    video = published_video(topics=("stem",), review="approved")
+    link = VideoTopic.objects.get(video=video)
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:creators_videotopic_changelist"),
+        {"action": "delete_selected", "_selected_action": [link.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert VideoTopic.objects.filter(pk=link.pk).exists()
+    assert client.get(reverse("admin:creators_videotopic_delete", args=[link.pk])).status_code == 403
+    assert AuditEntry.objects.count() == 0
