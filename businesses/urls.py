@@ -1,0 +1,11 @@
+"""URLs of the business dashboard."""
+
+from django.urls import path
+
+from businesses import views
+
+app_name = "businesses"
+
+urlpatterns = [
+    path("business/", views.business_home, name="home"),
+]

@@ -1,0 +1,76 @@
+"""The business dashboard's pages; they parse, call a service and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from businesses import selectors, services
+from businesses.forms import BusinessProfileForm
+from creators.models import CreatorProfile
+from platform.models import User
+from platform.regions import regions_of
+from platform.views import form_add_service_errors
+
+
+def business_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Log-in required, and an adult: every business page refuses minors before anything else."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assert isinstance(request.user, User)
+        services.business_user_check(user=request.user)
+        return view(request, request.user, *args, **kwargs)
+
+    return wrapper
+
+
+@business_user_required
+def business_home(request: HttpRequest, user: User) -> HttpResponse:
+    """The dashboard: the business profile (made here from the creator profile, or edited here)."""
+    creator = CreatorProfile.objects.filter(user=user).first()
+    business = selectors.business_of(user=user)
+    initial = (
+        {
+            "legal_name": business.legal_name,
+            "category": business.category,
+            "country": str(business.country),
+            "region": business.region,
+            "website": business.website,
+        }
+        if business
+        else {
+            "legal_name": creator.display_name if creator else "",
+            "country": str(user.country),
+            "region": user.region,
+        }
+    )
+    form = BusinessProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and creator is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if business is None:
+                services.business_profile_create(user=user, **data)
+                messages.success(request, "Your business profile is ready.")
+            else:
+                services.business_profile_update(business=business, **data)
+                messages.success(request, "Business profile saved.")
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return redirect("businesses:home")
+    country = form["country"].value() or ""
+    return render(
+        request,
+        "businesses/home.html",
+        {"creator": creator, "business": business, "form": form, "regions": regions_of(str(country))},
+        status=400 if request.method == "POST" else 200,
+    )
