@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from businesses import services
-from businesses.models import BusinessProfile
+from businesses.models import BusinessProfile, Payment, Promotion, StripeEvent
 from platform.models import User
 
 
@@ -34,3 +34,66 @@ class BusinessProfileAdmin(admin.ModelAdmin[BusinessProfile]):
             services.business_profile_verify(business=business, actor=_actor(request))
             count += 1
         messages.success(request, f"{count} business(es) verified.")
+
+
+class PaymentInline(admin.TabularInline[Payment, Promotion]):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["attempt", "intent_id", "amount_cents", "currency", "status", "failure_reason", "succeeded_at"]
+    readonly_fields = [
+        "attempt",
+        "intent_id",
+        "amount_cents",
+        "currency",
+        "status",
+        "failure_reason",
+        "succeeded_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest, obj: Promotion | None = None) -> bool:
+        return False
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin[Promotion]):
+    """Read-only for now: states move through the services (the review queue's actions come next)."""
+
+    list_display = ["public_id", "business", "state", "budget_cents", "spent_cents", "currency", "created_at"]
+    list_filter = ["state", "goal", "audience"]
+    search_fields = ["public_id", "business__legal_name", "business__creator__handle"]
+    list_select_related = ["business"]
+    inlines = [PaymentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Promotion | None = None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin[Payment]):
+    list_display = ["intent_id", "promotion", "attempt", "amount_cents", "currency", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["intent_id", "promotion__public_id"]
+    list_select_related = ["promotion"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin[StripeEvent]):
+    list_display = ["event_id", "type", "object_id", "created", "received_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "object_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: StripeEvent | None = None) -> bool:
+        return False

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from businesses.models import BusinessProfile
+import uuid
+
+from django.db.models import QuerySet
+
+from businesses.models import BusinessProfile, Promotion
 from platform.models import User
 
 
@@ -13,3 +17,17 @@ def business_of(*, user: User) -> BusinessProfile | None:
     return (
         BusinessProfile.objects.select_related("creator", "creator__user").filter(creator__user=user).first()
     )
+
+
+def promotions_of(*, business: BusinessProfile) -> QuerySet[Promotion]:
+    return (
+        Promotion.objects.filter(business=business)
+        .select_related("video")
+        .prefetch_related("topics")
+        .order_by("-created_at", "-id")
+    )
+
+
+def promotion_of(*, business: BusinessProfile, public_id: uuid.UUID | str) -> Promotion | None:
+    """One of this business's promotions; another business's looks exactly like a missing one."""
+    return promotions_of(business=business).filter(public_id=public_id).first()

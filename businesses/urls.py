@@ -8,4 +8,5 @@ app_name = "businesses"
 
 urlpatterns = [
     path("business/", views.business_home, name="home"),
+    path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
 ]

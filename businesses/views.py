@@ -9,10 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from businesses import selectors, services
+from businesses import gateway, selectors, services
 from businesses.forms import BusinessProfileForm
 from creators.models import CreatorProfile
 from platform.models import User
@@ -74,3 +76,18 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
         {"creator": creator, "business": business, "form": form, "regions": regions_of(str(country))},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    """Stripe's events: verified on the raw body, each id applied once; anything else is a 400."""
+    try:
+        event = gateway.webhook_event_verify(
+            payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
+        )
+    except gateway.WebhookRejected as rejected:
+        return JsonResponse({"detail": str(rejected)}, status=400)
+    is_new = services.stripe_event_process(event=event)
+    # 200 also for replays and types we ignore: Stripe stops retrying only on a 2xx.
+    return JsonResponse({"received": True, "duplicate": not is_new})

@@ -6,4 +6,15 @@ from businesses.api import views
 
 urlpatterns = [
     path("business/profile", views.BusinessProfileView.as_view(), name="api-business-profile"),
+    path("business/promotions", views.PromotionListView.as_view(), name="api-business-promotions"),
+    path(
+        "business/promotions/<uuid:public_id>",
+        views.PromotionDetailView.as_view(),
+        name="api-business-promotion",
+    ),
+    path(
+        "business/promotions/<uuid:public_id>/pay",
+        views.PromotionPayView.as_view(),
+        name="api-business-promotion-pay",
+    ),
 ]

@@ -258,3 +258,12 @@ else:
     STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")  # no default: real keys come as a set
     STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+
+# Promotions: money is integer minor units of PROMOTION_CURRENCY; the published prices per 1,000
+# sponsored impressions, for the automatic audience and for a custom one.
+PROMOTION_CURRENCY = env.str("PROMOTION_CURRENCY", default="eur")
+PROMOTION_BUDGET_MIN_CENTS = env.int("PROMOTION_BUDGET_MIN_CENTS", default=10_00)
+PROMOTION_BUDGET_MAX_CENTS = env.int("PROMOTION_BUDGET_MAX_CENTS", default=10_000_00)
+PROMOTION_CPM_CENTS = env.int("PROMOTION_CPM_CENTS", default=6_00)
+PROMOTION_CPM_CUSTOM_CENTS = env.int("PROMOTION_CPM_CUSTOM_CENTS", default=8_00)
+PROMOTION_MAX_DAYS = 60

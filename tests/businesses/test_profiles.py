@@ -232,3 +232,20 @@ def test_the_profile_api_names_the_bad_field_and_writes_nothing(api_client):
     assert response.status_code == 400
     assert response.json() == {"website": ["Enter a web address starting with https:// or http://."]}
     assert not BusinessProfile.objects.exists()
+
+
+def test_the_admin_lists_and_shows_promotions_payments_and_events(client, stripe_local):
+    from businesses import services as business_services
+    from tests.businesses.helpers import business_with_video
+
+    boss = UserFactory.create(is_staff=True, is_superuser=True)
+    client.force_login(boss)
+    business, video = business_with_video()
+    promotion = business_services.promotion_create(
+        business=business, video=video, goal="video_views", budget_cents=2000, duration_days=2
+    )
+    payment = business_services.promotion_pay_start(promotion=promotion).payment
+    for name, pk in (("promotion", promotion.pk), ("payment", payment.pk)):
+        assert client.get(reverse(f"admin:businesses_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:businesses_{name}_change", args=[pk])).status_code == 200
+    assert client.get(reverse("admin:businesses_stripeevent_changelist")).status_code == 200
