@@ -6,7 +6,8 @@ import uuid
 
 from django.db.models import QuerySet
 
-from businesses.models import BusinessProfile, Promotion
+from businesses.models import BusinessProfile, Payment, Promotion
+from creators.models import Video
 from platform.models import User
 
 
@@ -31,3 +32,20 @@ def promotions_of(*, business: BusinessProfile) -> QuerySet[Promotion]:
 def promotion_of(*, business: BusinessProfile, public_id: uuid.UUID | str) -> Promotion | None:
     """One of this business's promotions; another business's looks exactly like a missing one."""
     return promotions_of(business=business).filter(public_id=public_id).first()
+
+
+def videos_promotable(*, business: BusinessProfile) -> QuerySet[Video]:
+    """The business's own videos that a promotion may show: published, public, for all ages, visible."""
+    return Video.objects.filter(
+        owner_id=business.creator_id,
+        state=Video.State.PUBLISHED,
+        visibility=Video.Visibility.PUBLIC,
+        content_level=Video.ContentLevel.GENERAL,
+        moderation_state=Video.Moderation.VISIBLE,
+    ).order_by("-published_at", "-id")
+
+
+def payment_live(*, promotion: Promotion) -> Payment | None:
+    return promotion.payments.filter(
+        status__in=[Payment.Status.REQUIRES_PAYMENT, Payment.Status.SUCCEEDED]
+    ).first()

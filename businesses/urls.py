@@ -8,5 +8,7 @@ app_name = "businesses"
 
 urlpatterns = [
     path("business/", views.business_home, name="home"),
+    path("business/promotions/new", views.promotion_new, name="promotion_new"),
+    path("business/promotions/<uuid:public_id>/", views.promotion_detail, name="promotion"),
     path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
 ]

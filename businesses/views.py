@@ -6,16 +6,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from businesses import gateway, selectors, services
-from businesses.forms import BusinessProfileForm
+from businesses.forms import BusinessProfileForm, PromotionForm
+from businesses.models import BusinessProfile, Promotion
+from businesses.rules import money_format
 from creators.models import CreatorProfile
 from platform.models import User
 from platform.regions import regions_of
@@ -73,7 +76,13 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "businesses/home.html",
-        {"creator": creator, "business": business, "form": form, "regions": regions_of(str(country))},
+        {
+            "creator": creator,
+            "business": business,
+            "promotions": selectors.promotions_of(business=business) if business else [],
+            "form": form,
+            "regions": regions_of(str(country)),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -91,3 +100,61 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     is_new = services.stripe_event_process(event=event)
     # 200 also for replays and types we ignore: Stripe stops retrying only on a 2xx.
     return JsonResponse({"received": True, "duplicate": not is_new})
+
+
+def _own_business(user: User) -> BusinessProfile:
+    business = selectors.business_of(user=user)
+    if business is None:
+        raise Http404("Create a business profile first.")
+    return business
+
+
+@business_user_required
+def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
+    business = _own_business(user)
+    videos = list(selectors.videos_promotable(business=business))
+    currency = settings.PROMOTION_CURRENCY
+    form = PromotionForm(request.POST if request.method == "POST" else None, videos=videos, currency=currency)
+    if request.method == "POST" and form.is_valid():
+        video = next(video for video in videos if str(video.public_id) == form.cleaned_data["video"])
+        try:
+            promotion = services.promotion_create(business=business, video=video, **form.service_arguments())
+        except ValidationError as error:
+            form_add_service_errors(form, error, renames={"budget_cents": "budget", "topic_slugs": "topics"})
+        else:
+            return redirect("businesses:promotion", public_id=promotion.public_id)
+    prices = {
+        "automatic": money_format(cents=settings.PROMOTION_CPM_CENTS, currency=currency),
+        "custom": money_format(cents=settings.PROMOTION_CPM_CUSTOM_CENTS, currency=currency),
+    }
+    return render(
+        request,
+        "businesses/promotion_new.html",
+        {"business": business, "form": form, "videos": videos, "prices": prices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_user_required
+def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpResponse:
+    promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
+    if promotion is None:
+        raise Http404("No such promotion.")
+    payment = selectors.payment_live(promotion=promotion)
+    may_pay = promotion.state in (Promotion.State.DRAFT, Promotion.State.AWAITING_PAYMENT)
+    return render(
+        request,
+        "businesses/promotion.html",
+        {
+            "promotion": promotion,
+            "payment": payment,
+            "budget": money_format(cents=promotion.budget_cents, currency=promotion.currency),
+            "price": money_format(cents=promotion.cpm_cents, currency=promotion.currency),
+            "may_pay": may_pay,
+            # Back from the card form: the bank's answer reaches us by webhook in a moment.
+            "is_confirming": may_pay and request.GET.get("paid") == "1",
+            "stripe_js_url": gateway.stripe_js_url(),
+            "publishable_key": gateway.publishable_key(),
+            "is_local_stripe": gateway.is_local(),
+        },
+    )

@@ -68,10 +68,14 @@ class PromotionOutputSerializer(serializers.ModelSerializer[Promotion]):
 
 
 class PaymentStartOutputSerializer(serializers.Serializer[Any]):
-    payment_intent = serializers.CharField(source="payment.intent_id")
+    payment_intent = serializers.CharField(source="intent_id")
     attempt = serializers.IntegerField(source="payment.attempt")
     amount_cents = serializers.IntegerField(source="payment.amount_cents")
     currency = serializers.CharField(source="payment.currency")
     client_secret = serializers.CharField()
     publishable_key = serializers.CharField()
     stripe_js_url = serializers.CharField()
+
+
+class LocalCardInputSerializer(serializers.Serializer[Any]):
+    payment_method = serializers.CharField(max_length=255)

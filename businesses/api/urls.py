@@ -17,4 +17,9 @@ urlpatterns = [
         views.PromotionPayView.as_view(),
         name="api-business-promotion-pay",
     ),
+    path(
+        "business/promotions/<uuid:public_id>/pay/local-card",
+        views.PromotionPayLocalCardView.as_view(),
+        name="api-business-promotion-pay-local-card",
+    ),
 ]

@@ -16,6 +16,7 @@ from businesses.api.permissions import IsAdultBusinessUser
 from businesses.api.serializers import (
     BusinessProfileInputSerializer,
     BusinessProfileOutputSerializer,
+    LocalCardInputSerializer,
     PaymentStartOutputSerializer,
     PromotionInputSerializer,
     PromotionOutputSerializer,
@@ -109,3 +110,28 @@ class PromotionPayView(APIView):
             # The payment service's answer, not ours: the platform's error boundary cannot know it.
             return Response({"detail": error.message}, status=status.HTTP_502_BAD_GATEWAY)
         return Response(PaymentStartOutputSerializer(started).data)
+
+
+class PromotionPayLocalCardView(APIView):
+    """localstripe only (404 with Stripe): attach and confirm the card the page tokenised."""
+
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(request=LocalCardInputSerializer, responses={200: None})
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        data = LocalCardInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            intent_status = services.promotion_pay_confirm_local(
+                promotion=promotion, payment_method=data.validated_data["payment_method"]
+            )
+        except GatewayError as error:
+            declined = error.code.startswith("card")
+            return Response(
+                {"detail": error.message},
+                status=status.HTTP_402_PAYMENT_REQUIRED if declined else status.HTTP_502_BAD_GATEWAY,
+            )
+        return Response({"status": intent_status})

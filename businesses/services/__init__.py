@@ -5,7 +5,12 @@
 - ``payments``: paying a promotion through the gateway, and Stripe's webhook events
 """
 
-from businesses.services.payments import PaymentStart, promotion_pay_start, stripe_event_process
+from businesses.services.payments import (
+    PaymentStart,
+    promotion_pay_confirm_local,
+    promotion_pay_start,
+    stripe_event_process,
+)
 from businesses.services.profiles import (
     ADULTS_ONLY,
     business_profile_create,
@@ -24,6 +29,7 @@ __all__ = [
     "business_user_check",
     "promotion_create",
     "promotion_move",
+    "promotion_pay_confirm_local",
     "promotion_pay_start",
     "stripe_event_process",
     "video_promotable_problem",

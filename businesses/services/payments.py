@@ -21,7 +21,7 @@ from businesses import gateway
 from businesses.models import Payment, Promotion, StripeEvent
 from businesses.services.profiles import business_user_check
 from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
-from platform.errors import Conflict
+from platform.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ class PaymentStart:
     """What the payment page needs to confirm the PaymentIntent with Stripe.js."""
 
     payment: Payment
+    intent_id: str
     client_secret: str
     publishable_key: str
     stripe_js_url: str
@@ -80,6 +81,7 @@ def promotion_pay_start(*, promotion: Promotion) -> PaymentStart:
                 payment.save(update_fields=["intent_id", "updated_at"])
     return PaymentStart(
         payment=payment,
+        intent_id=intent.id,
         client_secret=intent.client_secret,
         publishable_key=gateway.publishable_key(),
         stripe_js_url=gateway.stripe_js_url(),
@@ -184,3 +186,24 @@ def stripe_event_process(*, event: gateway.WebhookEvent) -> bool:
         if effect is not None:
             effect(event)
     return True
+
+
+def promotion_pay_confirm_local(*, promotion: Promotion, payment_method: str) -> str:
+    """localstripe only: attach the card the page tokenised to the live PaymentIntent, and confirm.
+
+    localstripe's mock Stripe.js cannot confirm a PaymentIntent with a card (its ``confirmCardPayment``
+    only completes 3-D Secure), so with localstripe the page tokenises the card and this attaches it;
+    with Stripe, Stripe.js confirms in the page and this is never called. Still only the webhook marks
+    the promotion paid. Returns the PaymentIntent's status.
+    """
+    if not gateway.is_local():
+        raise NotFound()
+    business_user_check(user=promotion.business.creator.user)
+    if not payment_method.startswith(("card_", "pm_")):
+        raise ValidationError({"payment_method": "That is not a card from the payment form."})
+    payment = promotion.payments.filter(
+        status=Payment.Status.REQUIRES_PAYMENT, intent_id__isnull=False
+    ).first()
+    if payment is None or payment.intent_id is None:
+        raise Conflict("Start the payment first.")
+    return gateway.payment_intent_confirm(intent_id=payment.intent_id, payment_method=payment_method).status

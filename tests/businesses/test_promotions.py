@@ -175,6 +175,7 @@ def test_minors_are_refused_on_every_business_route_and_nothing_is_written(api_c
         ("post", PROMOTIONS, _body(video)),
         ("get", f"{PROMOTIONS}/{promotion.public_id}", None),
         ("post", f"{PROMOTIONS}/{promotion.public_id}/pay", None),
+        ("post", f"{PROMOTIONS}/{promotion.public_id}/pay/local-card", {"payment_method": "card_x"}),
     ]
     for method, url, data in calls:
         response = getattr(api_client, method)(url, data, format="json")
