@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
+# honcho gives each process its own PORT (base + 100 per line); this keeps the site's for the others.
+export JOYREEL_WEB_PORT := $(PORT)
 
 .PHONY: install run test lint format clean
 
