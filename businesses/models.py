@@ -88,6 +88,9 @@ class Promotion(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     state_reason = models.CharField(max_length=300, blank=True, help_text="Shown to the business.")
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff approve it: it runs from then for ``duration_days``.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +157,41 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intent_id or 'pending'} · {self.amount_cents} {self.currency}"
+
+
+class Refund(models.Model):
+    """Money going back to the business: a row first, then one Stripe Refund made with its idempotency key."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being refunded"
+        SUCCEEDED = "succeeded", "Refunded"
+        FAILED = "failed", "Failed"
+
+    class Reason(models.TextChoices):
+        REJECTED = "rejected", "Promotion rejected"
+        CANCELLED = "cancelled", "Promotion cancelled"
+        UNSPENT = "unspent", "Unspent budget"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    stripe_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stripe_id or 'pending'} · {self.amount_cents} {self.currency}"
 
 
 class StripeEvent(models.Model):

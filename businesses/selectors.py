@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
-from businesses.models import BusinessProfile, Payment, Promotion
+from businesses.models import BusinessProfile, Payment, Promotion, Refund
 from creators.models import Video
 from platform.models import User
 
@@ -49,3 +49,7 @@ def payment_live(*, promotion: Promotion) -> Payment | None:
     return promotion.payments.filter(
         status__in=[Payment.Status.REQUIRES_PAYMENT, Payment.Status.SUCCEEDED]
     ).first()
+
+
+def refunds_of(*, promotion: Promotion) -> QuerySet[Refund]:
+    return Refund.objects.filter(payment__promotion=promotion).order_by("created_at", "id")

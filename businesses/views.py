@@ -148,6 +148,10 @@ def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpRe
         {
             "promotion": promotion,
             "payment": payment,
+            "refunds": [
+                (refund, money_format(cents=refund.amount_cents, currency=refund.currency))
+                for refund in selectors.refunds_of(promotion=promotion)
+            ],
             "budget": money_format(cents=promotion.budget_cents, currency=promotion.currency),
             "price": money_format(cents=promotion.cpm_cents, currency=promotion.currency),
             "may_pay": may_pay,

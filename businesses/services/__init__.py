@@ -3,6 +3,7 @@
 - ``profiles``: business profiles and their verification
 - ``promotions``: making a promotion, and the one function that moves its state
 - ``payments``: paying a promotion through the gateway, and Stripe's webhook events
+- ``review``: staff approve or reject paid promotions; refunds sent to Stripe
 """
 
 from businesses.services.payments import (
@@ -19,6 +20,7 @@ from businesses.services.profiles import (
     business_user_check,
 )
 from businesses.services.promotions import promotion_create, promotion_move, video_promotable_problem
+from businesses.services.review import promotion_approve, promotion_reject, refund_send
 
 __all__ = [
     "ADULTS_ONLY",
@@ -27,10 +29,13 @@ __all__ = [
     "business_profile_update",
     "business_profile_verify",
     "business_user_check",
+    "promotion_approve",
     "promotion_create",
     "promotion_move",
     "promotion_pay_confirm_local",
     "promotion_pay_start",
+    "promotion_reject",
+    "refund_send",
     "stripe_event_process",
     "video_promotable_problem",
 ]
