@@ -79,6 +79,12 @@ def promotion_pay_start(*, promotion: Promotion) -> PaymentStart:
             if not payment.intent_id:
                 payment.intent_id = intent.id
                 payment.save(update_fields=["intent_id", "updated_at"])
+        if payment.intent_id != intent.id:
+            # A concurrent request saved its PaymentIntent first. Stripe returns the same one for the
+            # same idempotency key, but a server that ignores the key (localstripe) made a second:
+            # cancel it, so that only the recorded one can ever take money.
+            _intent_cancel_quietly(intent_id=intent.id)
+            intent = gateway.payment_intent_retrieve(intent_id=str(payment.intent_id))
     return PaymentStart(
         payment=payment,
         intent_id=intent.id,
@@ -86,6 +92,15 @@ def promotion_pay_start(*, promotion: Promotion) -> PaymentStart:
         publishable_key=gateway.publishable_key(),
         stripe_js_url=gateway.stripe_js_url(),
     )
+
+
+def _intent_cancel_quietly(*, intent_id: str) -> None:
+    try:
+        gateway.payment_intent_cancel(intent_id=intent_id)
+    except gateway.GatewayError:
+        # Unreachable now: it stays unconfirmed (nobody has its client secret), and an event for it
+        # names a payment that already has another PaymentIntent, so it changes nothing.
+        logger.warning("Could not cancel the duplicate PaymentIntent %s", intent_id)
 
 
 # --- webhook events ----------------------------------------------------------------------------

@@ -285,3 +285,27 @@ def test_moving_to_awaiting_payment_is_audited(api_client, owner, stripe_local):
     api_client.post(f"{PROMOTIONS}/{promotion.public_id}/pay")
     entry = AuditEntry.objects.get(target_id=str(promotion.pk))
     assert (entry.action, entry.detail) == ("promotion.awaiting_payment", {"from": "draft", "reason": ""})
+
+
+def test_a_concurrent_second_payment_intent_is_cancelled_and_the_first_is_paid(
+    api_client, owner, stripe_local, monkeypatch
+):
+    """Two pay requests race past the row lock to Stripe; localstripe ignores idempotency keys."""
+    promotion = _draft(api_client, owner[1])
+    real_create = gateway.payment_intent_create
+    made: list[str] = []
+
+    def create_after_the_other_request_won(**arguments):
+        winner = real_create(**arguments)  # the other request's PaymentIntent, saved first
+        Payment.objects.filter(promotion=promotion).update(intent_id=winner.id)
+        ours = real_create(**arguments)
+        made.extend([winner.id, ours.id])
+        return ours
+
+    monkeypatch.setattr(gateway, "payment_intent_create", create_after_the_other_request_won)
+    body = api_client.post(f"{PROMOTIONS}/{promotion.public_id}/pay").json()
+    winner, duplicate = made
+    assert body["payment_intent"] == winner
+    assert Payment.objects.get().intent_id == winner
+    assert gateway.payment_intent_retrieve(intent_id=winner).status == "requires_payment_method"
+    assert gateway.payment_intent_retrieve(intent_id=duplicate).status == "canceled"
