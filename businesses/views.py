@@ -155,6 +155,8 @@ def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpRe
             "budget": money_format(cents=promotion.budget_cents, currency=promotion.currency),
             "price": money_format(cents=promotion.cpm_cents, currency=promotion.currency),
             "may_pay": may_pay,
+            "may_cancel": promotion.state
+            not in (Promotion.State.COMPLETED, Promotion.State.REJECTED, Promotion.State.CANCELLED),
             # Back from the card form: the bank's answer reaches us by webhook in a moment.
             "is_confirming": may_pay and request.GET.get("paid") == "1",
             "stripe_js_url": gateway.stripe_js_url(),
@@ -162,3 +164,18 @@ def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpRe
             "is_local_stripe": gateway.is_local(),
         },
     )
+
+
+@require_POST
+@business_user_required
+def promotion_cancel(request: HttpRequest, user: User, public_id: str) -> HttpResponse:
+    promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
+    if promotion is None:
+        raise Http404("No such promotion.")
+    try:
+        services.promotion_cancel(promotion=promotion, actor=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Promotion cancelled.")
+    return redirect("businesses:promotion", public_id=promotion.public_id)

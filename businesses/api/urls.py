@@ -18,6 +18,11 @@ urlpatterns = [
         name="api-business-promotion-pay",
     ),
     path(
+        "business/promotions/<uuid:public_id>/cancel",
+        views.PromotionCancelView.as_view(),
+        name="api-business-promotion-cancel",
+    ),
+    path(
         "business/promotions/<uuid:public_id>/pay/local-card",
         views.PromotionPayLocalCardView.as_view(),
         name="api-business-promotion-pay-local-card",

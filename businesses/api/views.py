@@ -135,3 +135,18 @@ class PromotionPayLocalCardView(APIView):
                 status=status.HTTP_402_PAYMENT_REQUIRED if declined else status.HTTP_502_BAD_GATEWAY,
             )
         return Response({"status": intent_status})
+
+
+class PromotionCancelView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(request=None, responses=PromotionOutputSerializer)
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        """Stop the promotion: unpaid, its payment is cancelled; paid, what it has not spent is refunded."""
+        assert isinstance(request.user, User)
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        services.promotion_cancel(promotion=promotion, actor=request.user)
+        refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
+        return Response(PromotionOutputSerializer(refreshed).data)

@@ -3,7 +3,7 @@
 - ``profiles``: business profiles and their verification
 - ``promotions``: making a promotion, and the one function that moves its state
 - ``payments``: paying a promotion through the gateway, and Stripe's webhook events
-- ``review``: staff approve or reject paid promotions; refunds sent to Stripe
+- ``review``: staff approve or reject paid promotions, businesses cancel them; refunds sent to Stripe
 """
 
 from businesses.services.payments import (
@@ -20,7 +20,7 @@ from businesses.services.profiles import (
     business_user_check,
 )
 from businesses.services.promotions import promotion_create, promotion_move, video_promotable_problem
-from businesses.services.review import promotion_approve, promotion_reject, refund_send
+from businesses.services.review import promotion_approve, promotion_cancel, promotion_reject, refund_send
 
 __all__ = [
     "ADULTS_ONLY",
@@ -30,6 +30,7 @@ __all__ = [
     "business_profile_verify",
     "business_user_check",
     "promotion_approve",
+    "promotion_cancel",
     "promotion_create",
     "promotion_move",
     "promotion_pay_confirm_local",

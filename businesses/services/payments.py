@@ -21,6 +21,7 @@ from businesses import gateway
 from businesses.models import Payment, Promotion, StripeEvent
 from businesses.services.profiles import business_user_check
 from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
+from businesses.services.review import intent_cancel_quietly, promotion_refund_late_payment
 from platform.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def promotion_pay_start(*, promotion: Promotion) -> PaymentStart:
             # A concurrent request saved its PaymentIntent first. Stripe returns the same one for the
             # same idempotency key, but a server that ignores the key (localstripe) made a second:
             # cancel it, so that only the recorded one can ever take money.
-            _intent_cancel_quietly(intent_id=intent.id)
+            intent_cancel_quietly(intent_id=intent.id)
             intent = gateway.payment_intent_retrieve(intent_id=str(payment.intent_id))
     return PaymentStart(
         payment=payment,
@@ -92,15 +93,6 @@ def promotion_pay_start(*, promotion: Promotion) -> PaymentStart:
         publishable_key=gateway.publishable_key(),
         stripe_js_url=gateway.stripe_js_url(),
     )
-
-
-def _intent_cancel_quietly(*, intent_id: str) -> None:
-    try:
-        gateway.payment_intent_cancel(intent_id=intent_id)
-    except gateway.GatewayError:
-        # Unreachable now: it stays unconfirmed (nobody has its client secret), and an event for it
-        # names a payment that already has another PaymentIntent, so it changes nothing.
-        logger.warning("Could not cancel the duplicate PaymentIntent %s", intent_id)
 
 
 # --- webhook events ----------------------------------------------------------------------------
@@ -138,9 +130,9 @@ def _intent_succeeded(event: gateway.WebhookEvent) -> None:
     payment.save(update_fields=["status", "succeeded_at", "failure_reason", "updated_at"])
     promotion = promotion_locked(promotion=payment.promotion)
     if promotion.state != Promotion.State.AWAITING_PAYMENT:
-        # Cancelled while the card was being charged: the money is recorded; refunding it is the
-        # cancel flow's work, not this event's.
+        # Cancelled while the card was being charged: the money goes straight back.
         logger.warning("Promotion %s was %s when its payment succeeded", promotion.public_id, promotion.state)
+        promotion_refund_late_payment(promotion=promotion)
         return
     promotion.paid_at = payment.succeeded_at
     promotion.save(update_fields=["paid_at", "updated_at"])

@@ -1,4 +1,4 @@
-"""Staff review of paid promotions (approve, or reject with a reason), and refunds sent to Stripe.
+"""Staff review of paid promotions (approve, or reject with a reason), cancelling, and refunds sent to Stripe.
 
 A refund is a row written in the same transaction as the decision that owes it; after commit a task
 sends it to Stripe with the row's idempotency key, so a retried task never refunds twice.
@@ -7,6 +7,7 @@ sends it to Stripe with the row's idempotency key, so a retried task never refun
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from businesses import gateway
 from businesses.models import Payment, Promotion, Refund
+from businesses.services.profiles import business_user_check
 from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
 from platform.errors import Conflict
 from platform.models import User
@@ -132,3 +134,63 @@ def refund_send(*, refund_id: int) -> Refund | None:
                     "reason": refund.reason},
         )  # fmt: skip
     return refund
+
+
+_CANCELLABLE = (
+    Promotion.State.DRAFT,
+    Promotion.State.AWAITING_PAYMENT,
+    Promotion.State.IN_REVIEW,
+    Promotion.State.ACTIVE,
+    Promotion.State.PAUSED,
+)
+
+
+def promotion_cancel(*, promotion: Promotion, actor: User) -> Promotion:
+    """The business stops its promotion: an unpaid one's PaymentIntent is cancelled, a paid one is
+    refunded what it has not spent."""
+    with transaction.atomic():
+        promotion = promotion_locked(promotion=promotion)
+        business_user_check(user=promotion.business.creator.user)
+        if promotion.state not in _CANCELLABLE:
+            raise Conflict("This promotion has already ended.")
+        promotion_move(
+            promotion=promotion,
+            to=Promotion.State.CANCELLED,
+            reason="Cancelled by the business.",
+            actor=actor,
+        )
+        unpaid = list(
+            Payment.objects.select_for_update().filter(
+                promotion=promotion, status=Payment.Status.REQUIRES_PAYMENT
+            )
+        )
+        for payment in unpaid:
+            payment.status = Payment.Status.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+        refund = _refund_owed(promotion=promotion, reason=Refund.Reason.CANCELLED)
+    for payment in unpaid:
+        if payment.intent_id:
+            # Best effort: if the card was charged meanwhile, the success event refunds it.
+            intent_id = payment.intent_id
+            transaction.on_commit(functools.partial(intent_cancel_quietly, intent_id=intent_id))
+    if refund is not None:
+        _refund_send_after_commit(refund=refund)
+    return promotion
+
+
+def promotion_refund_late_payment(*, promotion: Promotion) -> None:
+    """Money arrived for a promotion that had already been cancelled or rejected: give it all back.
+
+    Runs inside the caller's transaction (the webhook's), with the promotion locked.
+    """
+    refund = _refund_owed(promotion=promotion, reason=Refund.Reason.CANCELLED)
+    if refund is not None:
+        _refund_send_after_commit(refund=refund)
+
+
+def intent_cancel_quietly(*, intent_id: str) -> None:
+    try:
+        gateway.payment_intent_cancel(intent_id=intent_id)
+    except gateway.GatewayError:
+        # Already paid (its success event then refunds it) or Stripe unreachable (it stays unpaid).
+        logger.warning("Could not cancel the PaymentIntent %s", intent_id)
