@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
-# honcho hands each process its own $PORT (base, +100, ...); the web server and the banner share this one.
+# honcho hands each process its own $PORT (base, +100, ...); the web server, localstripe's
+# webhooks and the banner share this one.
 export WEB_PORT = $(PORT)
 # The browser the e2e tests drive (tests/e2e/conftest.py reads the same variable).
 JOYREEL_CHROMIUM ?= /usr/bin/chromium

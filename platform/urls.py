@@ -38,8 +38,10 @@ urlpatterns = [
     path("api/v1/", include("platform.api.urls")),
     path("api/v1/", include("creators.api.urls")),
     path("api/v1/", include("feeds.api.urls")),
+    path("api/v1/", include("businesses.api.urls")),
     path("", include("creators.urls")),
     path("", include("feeds.urls")),
+    path("", include("businesses.urls")),
 ]
 
 if settings.DEBUG:

@@ -242,3 +242,28 @@ FEED_EXPLORE_MAX_IMPRESSIONS = env.int("FEED_EXPLORE_MAX_IMPRESSIONS", default=5
 FEED_PAGE_SIZE = 20
 SIGNAL_BATCH_MAX = 100
 SIGNAL_RETENTION_DAYS = env.int("SIGNAL_RETENTION_DAYS", default=30)
+
+# Payments: every Stripe call goes through businesses/gateway.py. Without STRIPE_SECRET_KEY the
+# embedded localstripe (a fake Stripe that `make run` starts on loopback) stands in for Stripe.
+LOCALSTRIPE_PORT = env.int("LOCALSTRIPE_PORT", default=8420)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_IS_LOCAL = not STRIPE_SECRET_KEY
+if STRIPE_IS_LOCAL:
+    # localstripe accepts any key of the right shape and signs webhooks with the secret it is given.
+    STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105  (not a secret: localstripe takes any sk_ key)
+    STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
+    STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=f"http://127.0.0.1:{LOCALSTRIPE_PORT}")
+else:
+    STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")  # no default: real keys come as a set
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+
+# Promotions: money is integer minor units of PROMOTION_CURRENCY; the published prices per 1,000
+# sponsored impressions, for the automatic audience and for a custom one.
+PROMOTION_CURRENCY = env.str("PROMOTION_CURRENCY", default="eur")
+PROMOTION_BUDGET_MIN_CENTS = env.int("PROMOTION_BUDGET_MIN_CENTS", default=10_00)
+PROMOTION_BUDGET_MAX_CENTS = env.int("PROMOTION_BUDGET_MAX_CENTS", default=10_000_00)
+PROMOTION_CPM_CENTS = env.int("PROMOTION_CPM_CENTS", default=6_00)
+PROMOTION_CPM_CUSTOM_CENTS = env.int("PROMOTION_CPM_CUSTOM_CENTS", default=8_00)
+PROMOTION_MAX_DAYS = 60

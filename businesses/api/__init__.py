@@ -1,0 +1,1 @@
+"""The businesses API under ``/api/v1/business/``."""

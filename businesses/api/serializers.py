@@ -1,0 +1,81 @@
+"""Input and output serializers of the businesses API."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from businesses.models import BusinessProfile, Promotion
+
+
+class BusinessProfileInputSerializer(serializers.Serializer[Any]):
+    legal_name = serializers.CharField(max_length=120)
+    category = serializers.ChoiceField(choices=BusinessProfile.Category.choices)
+    country = serializers.CharField(max_length=2)
+    region = serializers.CharField(max_length=100)
+    website = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class BusinessProfileOutputSerializer(serializers.ModelSerializer[BusinessProfile]):
+    handle = serializers.CharField(source="creator.handle")
+    country = serializers.CharField()
+
+    class Meta:
+        model = BusinessProfile
+        fields = [
+            "handle",
+            "legal_name",
+            "category",
+            "country",
+            "region",
+            "website",
+            "is_verified",
+            "verified_at",
+        ]
+
+
+class PromotionInputSerializer(serializers.Serializer[Any]):
+    video = serializers.UUIDField(help_text="The public id of one of your published videos.")
+    goal = serializers.CharField(max_length=20)
+    audience = serializers.CharField(max_length=10, required=False, default=Promotion.Audience.AUTOMATIC)
+    regions = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, default=list, max_length=50
+    )
+    topics = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=50
+    )
+    age_bands = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, default=list, max_length=10
+    )
+    budget_cents = serializers.IntegerField(help_text="Total budget in minor units (cents).")
+    duration_days = serializers.IntegerField()
+
+
+class PromotionOutputSerializer(serializers.ModelSerializer[Promotion]):
+    video = serializers.UUIDField(source="video.public_id")
+    topics = serializers.SerializerMethodField()
+    estimated_impressions = serializers.IntegerField()
+
+    class Meta:
+        model = Promotion
+        fields = [
+            "public_id", "video", "goal", "audience", "regions", "topics", "age_bands", "budget_cents",
+            "currency", "duration_days", "cpm_cents", "estimated_impressions", "spent_cents", "state",
+            "state_reason", "paid_at", "created_at",
+        ]  # fmt: skip
+
+    def get_topics(self, obj: Promotion) -> list[str]:
+        return [topic.slug for topic in obj.topics.all()]
+
+
+class PaymentStartOutputSerializer(serializers.Serializer[Any]):
+    payment_intent = serializers.CharField(source="intent_id")
+    attempt = serializers.IntegerField(source="payment.attempt")
+    amount_cents = serializers.IntegerField(source="payment.amount_cents")
+    currency = serializers.CharField(source="payment.currency")
+    client_secret = serializers.CharField()
+    publishable_key = serializers.CharField()
+    stripe_js_url = serializers.CharField()
+
+
+class LocalCardInputSerializer(serializers.Serializer[Any]):
+    payment_method = serializers.CharField(max_length=255)

@@ -1,0 +1,30 @@
+"""URLs of the businesses API under ``/api/v1/``."""
+
+from django.urls import path
+
+from businesses.api import views
+
+urlpatterns = [
+    path("business/profile", views.BusinessProfileView.as_view(), name="api-business-profile"),
+    path("business/promotions", views.PromotionListView.as_view(), name="api-business-promotions"),
+    path(
+        "business/promotions/<uuid:public_id>",
+        views.PromotionDetailView.as_view(),
+        name="api-business-promotion",
+    ),
+    path(
+        "business/promotions/<uuid:public_id>/pay",
+        views.PromotionPayView.as_view(),
+        name="api-business-promotion-pay",
+    ),
+    path(
+        "business/promotions/<uuid:public_id>/cancel",
+        views.PromotionCancelView.as_view(),
+        name="api-business-promotion-cancel",
+    ),
+    path(
+        "business/promotions/<uuid:public_id>/pay/local-card",
+        views.PromotionPayLocalCardView.as_view(),
+        name="api-business-promotion-pay-local-card",
+    ),
+]

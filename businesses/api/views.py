@@ -1,0 +1,152 @@
+"""Businesses API views; every lookup is scoped to the requester's own business."""
+
+import uuid
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from businesses import selectors, services
+from businesses.api.permissions import IsAdultBusinessUser
+from businesses.api.serializers import (
+    BusinessProfileInputSerializer,
+    BusinessProfileOutputSerializer,
+    LocalCardInputSerializer,
+    PaymentStartOutputSerializer,
+    PromotionInputSerializer,
+    PromotionOutputSerializer,
+)
+from businesses.gateway import GatewayError
+from businesses.models import BusinessProfile, Promotion
+from businesses.services.promotions import NOT_ELIGIBLE
+from creators.models import Video
+from platform.models import User
+
+
+def own_business(request: Request) -> BusinessProfile:
+    assert isinstance(request.user, User)
+    business = selectors.business_of(user=request.user)
+    if business is None:
+        raise Http404("Create a business profile first.")
+    return business
+
+
+class BusinessProfileView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(responses=BusinessProfileOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(BusinessProfileOutputSerializer(own_business(request)).data)
+
+    @extend_schema(
+        request=BusinessProfileInputSerializer,
+        responses={201: BusinessProfileOutputSerializer, 200: BusinessProfileOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        """Create the business profile, or replace its fields if it exists."""
+        assert isinstance(request.user, User)
+        data = BusinessProfileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        business = selectors.business_of(user=request.user)
+        if business is None:
+            business = services.business_profile_create(user=request.user, **data.validated_data)
+            return Response(BusinessProfileOutputSerializer(business).data, status=status.HTTP_201_CREATED)
+        business = services.business_profile_update(business=business, **data.validated_data)
+        return Response(BusinessProfileOutputSerializer(business).data)
+
+
+class PromotionListView(generics.ListAPIView[Promotion]):
+    serializer_class = PromotionOutputSerializer
+    permission_classes = [IsAdultBusinessUser]
+    pagination_class = None  # a business has a handful; the dashboard shows them all
+
+    def get_queryset(self) -> QuerySet[Promotion]:
+        return selectors.promotions_of(business=own_business(self.request))
+
+    @extend_schema(request=PromotionInputSerializer, responses={201: PromotionOutputSerializer})
+    def post(self, request: Request) -> Response:
+        """Draft a promotion for one of your published videos, at today's published price."""
+        business = own_business(request)
+        data = PromotionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        video = Video.objects.filter(public_id=fields.pop("video")).first()
+        if video is None:
+            raise DjangoValidationError({"video": NOT_ELIGIBLE})
+        promotion = services.promotion_create(
+            business=business, video=video, topic_slugs=fields.pop("topics"), **fields
+        )
+        return Response(PromotionOutputSerializer(promotion).data, status=status.HTTP_201_CREATED)
+
+
+class PromotionDetailView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(responses=PromotionOutputSerializer)
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        return Response(PromotionOutputSerializer(promotion).data)
+
+
+class PromotionPayView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(request=None, responses=PaymentStartOutputSerializer)
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        """Start or resume paying: a PaymentIntent for the budget, to confirm with Stripe.js."""
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        try:
+            started = services.promotion_pay_start(promotion=promotion)
+        except GatewayError as error:
+            # The payment service's answer, not ours: the platform's error boundary cannot know it.
+            return Response({"detail": error.message}, status=status.HTTP_502_BAD_GATEWAY)
+        return Response(PaymentStartOutputSerializer(started).data)
+
+
+class PromotionPayLocalCardView(APIView):
+    """localstripe only (404 with Stripe): attach and confirm the card the page tokenised."""
+
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(request=LocalCardInputSerializer, responses={200: None})
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        data = LocalCardInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            intent_status = services.promotion_pay_confirm_local(
+                promotion=promotion, payment_method=data.validated_data["payment_method"]
+            )
+        except GatewayError as error:
+            declined = error.code.startswith("card")
+            return Response(
+                {"detail": error.message},
+                status=status.HTTP_402_PAYMENT_REQUIRED if declined else status.HTTP_502_BAD_GATEWAY,
+            )
+        return Response({"status": intent_status})
+
+
+class PromotionCancelView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(request=None, responses=PromotionOutputSerializer)
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        """Stop the promotion: unpaid, its payment is cancelled; paid, what it has not spent is refunded."""
+        assert isinstance(request.user, User)
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        services.promotion_cancel(promotion=promotion, actor=request.user)
+        refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
+        return Response(PromotionOutputSerializer(refreshed).data)

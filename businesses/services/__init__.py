@@ -1,0 +1,42 @@
+"""Writes of the businesses app, one module per concern; import them from here.
+
+- ``profiles``: business profiles and their verification
+- ``promotions``: making a promotion, and the one function that moves its state
+- ``payments``: paying a promotion through the gateway, and Stripe's webhook events
+- ``review``: staff approve or reject paid promotions, businesses cancel them; refunds sent to Stripe
+"""
+
+from businesses.services.payments import (
+    PaymentStart,
+    promotion_pay_confirm_local,
+    promotion_pay_start,
+    stripe_event_process,
+)
+from businesses.services.profiles import (
+    ADULTS_ONLY,
+    business_profile_create,
+    business_profile_update,
+    business_profile_verify,
+    business_user_check,
+)
+from businesses.services.promotions import promotion_create, promotion_move, video_promotable_problem
+from businesses.services.review import promotion_approve, promotion_cancel, promotion_reject, refund_send
+
+__all__ = [
+    "ADULTS_ONLY",
+    "PaymentStart",
+    "business_profile_create",
+    "business_profile_update",
+    "business_profile_verify",
+    "business_user_check",
+    "promotion_approve",
+    "promotion_cancel",
+    "promotion_create",
+    "promotion_move",
+    "promotion_pay_confirm_local",
+    "promotion_pay_start",
+    "promotion_reject",
+    "refund_send",
+    "stripe_event_process",
+    "video_promotable_problem",
+]

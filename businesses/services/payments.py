@@ -1,0 +1,216 @@
+"""Paying for a promotion: the PaymentIntent, and Stripe's webhook events that alone mark it paid.
+
+Paying twice never charges twice: a promotion has at most one live ``Payment`` (a database
+constraint), the row is written (and committed) before Stripe is asked, and Stripe is asked with
+that row's idempotency key, so a retry after a timeout gets the same PaymentIntent back. No lock is
+held while Stripe is on the line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from businesses import gateway
+from businesses.models import Payment, Promotion, StripeEvent
+from businesses.services.profiles import business_user_check
+from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
+from businesses.services.review import intent_cancel_quietly, promotion_refund_late_payment
+from platform.errors import Conflict, NotFound
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStart:
+    """What the payment page needs to confirm the PaymentIntent with Stripe.js."""
+
+    payment: Payment
+    intent_id: str
+    client_secret: str
+    publishable_key: str
+    stripe_js_url: str
+
+
+def _payment_live(*, promotion: Promotion) -> Payment:
+    """The promotion's live payment attempt, made (as a row, not yet at Stripe) if there is none."""
+    with transaction.atomic():
+        promotion = promotion_locked(promotion=promotion)
+        business_user_check(user=promotion.business.creator.user)
+        if promotion.state not in (Promotion.State.DRAFT, Promotion.State.AWAITING_PAYMENT):
+            raise Conflict("This promotion is already paid, or no longer waits for payment.")
+        problem = video_promotable_problem(video=promotion.video, business=promotion.business)
+        if problem:
+            raise ValidationError({"video": problem})
+        if promotion.state == Promotion.State.DRAFT:
+            promotion_move(promotion=promotion, to=Promotion.State.AWAITING_PAYMENT)
+        live = promotion.payments.filter(status=Payment.Status.REQUIRES_PAYMENT).first()
+        if live is not None:
+            return live
+        attempt = promotion.payments.count() + 1
+        return Payment.objects.create(
+            promotion=promotion,
+            attempt=attempt,
+            idempotency_key=f"promotion-{promotion.public_id}-attempt-{attempt}",
+            amount_cents=promotion.budget_cents,
+            currency=promotion.currency,
+        )
+
+
+def promotion_pay_start(*, promotion: Promotion) -> PaymentStart:
+    """Start (or resume) paying a promotion's budget: a PaymentIntent for the page to confirm."""
+    payment = _payment_live(promotion=promotion)
+    if payment.intent_id:
+        intent = gateway.payment_intent_retrieve(intent_id=payment.intent_id)
+    else:
+        intent = gateway.payment_intent_create(
+            amount_cents=payment.amount_cents,
+            currency=payment.currency,
+            metadata={"promotion": str(promotion.public_id), "payment": str(payment.pk)},
+            idempotency_key=payment.idempotency_key,
+        )
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=payment.pk)
+            if not payment.intent_id:
+                payment.intent_id = intent.id
+                payment.save(update_fields=["intent_id", "updated_at"])
+        if payment.intent_id != intent.id:
+            # A concurrent request saved its PaymentIntent first. Stripe returns the same one for the
+            # same idempotency key, but a server that ignores the key (localstripe) made a second:
+            # cancel it, so that only the recorded one can ever take money.
+            intent_cancel_quietly(intent_id=intent.id)
+            intent = gateway.payment_intent_retrieve(intent_id=str(payment.intent_id))
+    return PaymentStart(
+        payment=payment,
+        intent_id=intent.id,
+        client_secret=intent.client_secret,
+        publishable_key=gateway.publishable_key(),
+        stripe_js_url=gateway.stripe_js_url(),
+    )
+
+
+# --- webhook events ----------------------------------------------------------------------------
+
+
+def _payment_for(event: gateway.WebhookEvent) -> Payment | None:
+    """Our payment for the event's PaymentIntent, locked; found by the id Stripe gave it, or ours in its metadata."""
+    intent_id = str(event.data_object.get("id", ""))
+    payment = Payment.objects.select_for_update().filter(intent_id=intent_id).first()
+    if payment is None:
+        metadata = event.data_object.get("metadata") or {}
+        payment_pk = str(metadata.get("payment", ""))
+        if payment_pk.isdigit():
+            payment = (
+                Payment.objects.select_for_update().filter(pk=int(payment_pk), intent_id__isnull=True).first()
+            )
+            if payment is not None:
+                payment.intent_id = intent_id
+                payment.save(update_fields=["intent_id", "updated_at"])
+    return payment
+
+
+def _intent_succeeded(event: gateway.WebhookEvent) -> None:
+    payment = _payment_for(event)
+    if payment is None or payment.status == Payment.Status.SUCCEEDED:
+        return
+    amount, currency = event.data_object.get("amount"), str(event.data_object.get("currency", ""))
+    if amount != payment.amount_cents or currency.lower() != payment.currency.lower():
+        logger.error("PaymentIntent %s paid %s %s, expected %s %s", payment.intent_id, amount, currency,
+                     payment.amount_cents, payment.currency)  # fmt: skip
+        return
+    payment.status = Payment.Status.SUCCEEDED
+    payment.succeeded_at = timezone.now()
+    payment.failure_reason = ""
+    payment.save(update_fields=["status", "succeeded_at", "failure_reason", "updated_at"])
+    promotion = promotion_locked(promotion=payment.promotion)
+    if promotion.state != Promotion.State.AWAITING_PAYMENT:
+        # Cancelled while the card was being charged: the money goes straight back.
+        logger.warning("Promotion %s was %s when its payment succeeded", promotion.public_id, promotion.state)
+        promotion_refund_late_payment(promotion=promotion)
+        return
+    promotion.paid_at = payment.succeeded_at
+    promotion.save(update_fields=["paid_at", "updated_at"])
+    promotion_move(
+        promotion=promotion,
+        to=Promotion.State.IN_REVIEW,
+        detail={
+            "payment_intent": payment.intent_id,
+            "amount_cents": payment.amount_cents,
+            "currency": payment.currency,
+        },
+    )
+
+
+def _intent_failed(event: gateway.WebhookEvent) -> None:
+    """A declined attempt: the PaymentIntent stays usable with another card; a later success wins."""
+    payment = _payment_for(event)
+    if payment is None or payment.status != Payment.Status.REQUIRES_PAYMENT:
+        return
+    error = event.data_object.get("last_payment_error") or {}
+    payment.failure_reason = str(error.get("message") or "The payment failed.")[:300]
+    payment.save(update_fields=["failure_reason", "updated_at"])
+
+
+def _intent_canceled(event: gateway.WebhookEvent) -> None:
+    payment = _payment_for(event)
+    if payment is None or payment.status != Payment.Status.REQUIRES_PAYMENT:
+        return
+    payment.status = Payment.Status.CANCELLED
+    payment.save(update_fields=["status", "updated_at"])
+
+
+_EFFECTS: dict[str, Callable[[gateway.WebhookEvent], None]] = {
+    "payment_intent.succeeded": _intent_succeeded,
+    "payment_intent.payment_failed": _intent_failed,
+    "payment_intent.canceled": _intent_canceled,
+}
+
+
+def stripe_event_process(*, event: gateway.WebhookEvent) -> bool:
+    """Apply a verified event once; False when its id was already processed (a replay).
+
+    The event's row and its effect commit together, so a crash between them retries both. Each
+    effect only moves things forward (a success is final), so events may arrive in any order.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                StripeEvent.objects.create(
+                    event_id=event.id,
+                    type=event.type,
+                    object_id=str(event.data_object.get("id", ""))[:255],
+                    created=datetime.datetime.fromtimestamp(event.created, tz=datetime.UTC),
+                )
+        except IntegrityError:
+            return False
+        effect = _EFFECTS.get(event.type)
+        if effect is not None:
+            effect(event)
+    return True
+
+
+def promotion_pay_confirm_local(*, promotion: Promotion, payment_method: str) -> str:
+    """localstripe only: attach the card the page tokenised to the live PaymentIntent, and confirm.
+
+    localstripe's mock Stripe.js cannot confirm a PaymentIntent with a card (its ``confirmCardPayment``
+    only completes 3-D Secure), so with localstripe the page tokenises the card and this attaches it;
+    with Stripe, Stripe.js confirms in the page and this is never called. Still only the webhook marks
+    the promotion paid. Returns the PaymentIntent's status.
+    """
+    if not gateway.is_local():
+        raise NotFound()
+    business_user_check(user=promotion.business.creator.user)
+    if not payment_method.startswith(("card_", "pm_")):
+        raise ValidationError({"payment_method": "That is not a card from the payment form."})
+    payment = promotion.payments.filter(
+        status=Payment.Status.REQUIRES_PAYMENT, intent_id__isnull=False
+    ).first()
+    if payment is None or payment.intent_id is None:
+        raise Conflict("Start the payment first.")
+    return gateway.payment_intent_confirm(intent_id=payment.intent_id, payment_method=payment_method).status

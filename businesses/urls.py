@@ -1,0 +1,15 @@
+"""URLs of the business dashboard."""
+
+from django.urls import path
+
+from businesses import views
+
+app_name = "businesses"
+
+urlpatterns = [
+    path("business/", views.business_home, name="home"),
+    path("business/promotions/new", views.promotion_new, name="promotion_new"),
+    path("business/promotions/<uuid:public_id>/", views.promotion_detail, name="promotion"),
+    path("business/promotions/<uuid:public_id>/cancel", views.promotion_cancel, name="promotion_cancel"),
+    path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
+]

@@ -1,0 +1,181 @@
+"""The business dashboard's pages; they parse, call a service and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from businesses import gateway, selectors, services
+from businesses.forms import BusinessProfileForm, PromotionForm
+from businesses.models import BusinessProfile, Promotion
+from businesses.rules import money_format
+from creators.models import CreatorProfile
+from platform.models import User
+from platform.regions import regions_of
+from platform.views import form_add_service_errors
+
+
+def business_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Log-in required, and an adult: every business page refuses minors before anything else."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assert isinstance(request.user, User)
+        services.business_user_check(user=request.user)
+        return view(request, request.user, *args, **kwargs)
+
+    return wrapper
+
+
+@business_user_required
+def business_home(request: HttpRequest, user: User) -> HttpResponse:
+    """The dashboard: the business profile (made here from the creator profile, or edited here)."""
+    creator = CreatorProfile.objects.filter(user=user).first()
+    business = selectors.business_of(user=user)
+    initial = (
+        {
+            "legal_name": business.legal_name,
+            "category": business.category,
+            "country": str(business.country),
+            "region": business.region,
+            "website": business.website,
+        }
+        if business
+        else {
+            "legal_name": creator.display_name if creator else "",
+            "country": str(user.country),
+            "region": user.region,
+        }
+    )
+    form = BusinessProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and creator is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if business is None:
+                services.business_profile_create(user=user, **data)
+                messages.success(request, "Your business profile is ready.")
+            else:
+                services.business_profile_update(business=business, **data)
+                messages.success(request, "Business profile saved.")
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return redirect("businesses:home")
+    country = form["country"].value() or ""
+    return render(
+        request,
+        "businesses/home.html",
+        {
+            "creator": creator,
+            "business": business,
+            "promotions": selectors.promotions_of(business=business) if business else [],
+            "form": form,
+            "regions": regions_of(str(country)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    """Stripe's events: verified on the raw body, each id applied once; anything else is a 400."""
+    try:
+        event = gateway.webhook_event_verify(
+            payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
+        )
+    except gateway.WebhookRejected as rejected:
+        return JsonResponse({"detail": str(rejected)}, status=400)
+    is_new = services.stripe_event_process(event=event)
+    # 200 also for replays and types we ignore: Stripe stops retrying only on a 2xx.
+    return JsonResponse({"received": True, "duplicate": not is_new})
+
+
+def _own_business(user: User) -> BusinessProfile:
+    business = selectors.business_of(user=user)
+    if business is None:
+        raise Http404("Create a business profile first.")
+    return business
+
+
+@business_user_required
+def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
+    business = _own_business(user)
+    videos = list(selectors.videos_promotable(business=business))
+    currency = settings.PROMOTION_CURRENCY
+    form = PromotionForm(request.POST if request.method == "POST" else None, videos=videos, currency=currency)
+    if request.method == "POST" and form.is_valid():
+        video = next(video for video in videos if str(video.public_id) == form.cleaned_data["video"])
+        try:
+            promotion = services.promotion_create(business=business, video=video, **form.service_arguments())
+        except ValidationError as error:
+            form_add_service_errors(form, error, renames={"budget_cents": "budget", "topic_slugs": "topics"})
+        else:
+            return redirect("businesses:promotion", public_id=promotion.public_id)
+    prices = {
+        "automatic": money_format(cents=settings.PROMOTION_CPM_CENTS, currency=currency),
+        "custom": money_format(cents=settings.PROMOTION_CPM_CUSTOM_CENTS, currency=currency),
+    }
+    return render(
+        request,
+        "businesses/promotion_new.html",
+        {"business": business, "form": form, "videos": videos, "prices": prices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_user_required
+def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpResponse:
+    promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
+    if promotion is None:
+        raise Http404("No such promotion.")
+    payment = selectors.payment_live(promotion=promotion)
+    may_pay = promotion.state in (Promotion.State.DRAFT, Promotion.State.AWAITING_PAYMENT)
+    return render(
+        request,
+        "businesses/promotion.html",
+        {
+            "promotion": promotion,
+            "payment": payment,
+            "refunds": [
+                (refund, money_format(cents=refund.amount_cents, currency=refund.currency))
+                for refund in selectors.refunds_of(promotion=promotion)
+            ],
+            "budget": money_format(cents=promotion.budget_cents, currency=promotion.currency),
+            "price": money_format(cents=promotion.cpm_cents, currency=promotion.currency),
+            "may_pay": may_pay,
+            "may_cancel": promotion.state
+            not in (Promotion.State.COMPLETED, Promotion.State.REJECTED, Promotion.State.CANCELLED),
+            # Back from the card form: the bank's answer reaches us by webhook in a moment.
+            "is_confirming": may_pay and request.GET.get("paid") == "1",
+            "stripe_js_url": gateway.stripe_js_url(),
+            "publishable_key": gateway.publishable_key(),
+            "is_local_stripe": gateway.is_local(),
+        },
+    )
+
+
+@require_POST
+@business_user_required
+def promotion_cancel(request: HttpRequest, user: User, public_id: str) -> HttpResponse:
+    promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
+    if promotion is None:
+        raise Http404("No such promotion.")
+    try:
+        services.promotion_cancel(promotion=promotion, actor=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Promotion cancelled.")
+    return redirect("businesses:promotion", public_id=promotion.public_id)

@@ -1,0 +1,63 @@
+"""A real localstripe process for the payment tests, and the site pointed at it."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.workers import ROOT, clean_environ
+
+WEBHOOK_SECRET = "whsec_test_joyreel"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture(scope="session")
+def localstripe() -> Iterator[str]:
+    """The base URL of a localstripe process started for this test session (state in memory only)."""
+    port = _free_port()
+    env = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "platform.settings.test",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "localstripe", "--port", str(port), "--state-file", ""],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not _answers(f"{base}/js.stripe.com/v3/"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"localstripe did not start: {process.communicate()[0]}")
+        time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.communicate(timeout=30)
+
+
+@pytest.fixture
+def stripe_local(localstripe, settings) -> str:
+    """Point the gateway at the session's localstripe, whatever the environment says."""
+    settings.STRIPE_IS_LOCAL = True
+    settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe
+    return str(localstripe)

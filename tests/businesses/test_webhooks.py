@@ -1,0 +1,245 @@
+"""Stripe's webhook: only a verified, fresh event moves a promotion, once, in whatever order events come."""
+
+import json
+import random
+import time
+
+import pytest
+
+from businesses import gateway, services
+from businesses.models import Payment, Promotion, StripeEvent
+from businesses.services.payments import _payment_live
+from platform.models import AuditEntry
+from tests.businesses.helpers import business_with_video, intent_event, post_event, post_signed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def awaiting(stripe_local):
+    """A promotion waiting for payment, with its PaymentIntent made at localstripe."""
+    business, video = business_with_video()
+    promotion = services.promotion_create(
+        business=business, video=video, goal="video_views", budget_cents=50_00, duration_days=7
+    )
+    started = services.promotion_pay_start(promotion=promotion)
+    promotion.refresh_from_db()
+    return promotion, started.payment
+
+
+def _succeeded(payment, **kwargs):
+    return intent_event("payment_intent.succeeded", payment.intent_id, amount=payment.amount_cents, **kwargs)
+
+
+def _nothing_changed(promotion):
+    promotion.refresh_from_db()
+    assert (promotion.state, promotion.paid_at) == ("awaiting_payment", None)
+    assert Payment.objects.get(promotion=promotion).status == "requires_payment"
+    assert not AuditEntry.objects.filter(action="promotion.in_review").exists()
+
+
+def test_a_verified_success_event_sends_the_paid_promotion_to_review(client, awaiting):
+    promotion, payment = awaiting
+    response = post_event(client, _succeeded(payment))
+    assert response.status_code == 200
+    assert response.json() == {"received": True, "duplicate": False}
+    promotion.refresh_from_db()
+    payment.refresh_from_db()
+    assert (promotion.state, payment.status) == ("in_review", "succeeded")
+    assert promotion.paid_at == payment.succeeded_at
+    entry = AuditEntry.objects.get(action="promotion.in_review")
+    assert entry.detail == {
+        "from": "awaiting_payment", "reason": "", "payment_intent": payment.intent_id, "amount_cents": 5000,
+        "currency": "eur",
+    }  # fmt: skip
+
+
+def test_a_wrong_signature_is_refused_and_changes_nothing(client, awaiting):
+    promotion, payment = awaiting
+    response = post_event(client, _succeeded(payment), secret="whsec_someone_else")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The signature does not match, or the event is too old."}
+    assert not StripeEvent.objects.exists()
+    _nothing_changed(promotion)
+
+
+def test_a_missing_signature_is_refused(client, awaiting):
+    promotion, payment = awaiting
+    response = client.post(
+        "/stripe/webhook", json.dumps(_succeeded(payment)), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    _nothing_changed(promotion)
+
+
+def test_a_stale_event_is_refused_even_with_a_good_signature(client, awaiting):
+    promotion, payment = awaiting
+    response = post_event(client, _succeeded(payment), timestamp=int(time.time()) - 301)
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    _nothing_changed(promotion)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"id": "evt_1"}',
+        '{"id": "nope", "type": "x", "created": 1, "data": {"object": {}}}',
+    ],
+)
+def test_a_malformed_event_is_refused_even_when_signed(client, awaiting, payload):
+    promotion, _ = awaiting
+    response = post_signed(client, payload)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The event is not well-formed."}
+    assert not StripeEvent.objects.exists()
+    _nothing_changed(promotion)
+
+
+def test_an_unknown_event_type_is_acknowledged_and_ignored(client, awaiting):
+    promotion, payment = awaiting
+    event = intent_event("customer.created", payment.intent_id, amount=5000)
+    assert post_event(client, event).status_code == 200
+    assert list(StripeEvent.objects.values_list("event_id", "type")) == [(event["id"], "customer.created")]
+    _nothing_changed(promotion)
+
+
+def test_only_post_reaches_the_webhook(client):
+    assert client.get("/stripe/webhook").status_code == 405
+
+
+def test_a_replayed_event_takes_effect_once(client, awaiting):
+    promotion, payment = awaiting
+    event = _succeeded(payment)
+    answers = [post_event(client, event).json() for _ in range(3)]
+    assert answers == [
+        {"received": True, "duplicate": False},
+        {"received": True, "duplicate": True},
+        {"received": True, "duplicate": True},
+    ]
+    assert StripeEvent.objects.count() == 1
+    assert AuditEntry.objects.filter(action="promotion.in_review").count() == 1
+    promotion.refresh_from_db()
+    assert promotion.state == "in_review"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_events_in_any_order_and_replayed_end_in_the_same_state(client, awaiting, seed):
+    promotion, payment = awaiting
+    now = int(time.time())
+    failed = intent_event("payment_intent.payment_failed", payment.intent_id, amount=5000, created=now - 30)
+    succeeded = _succeeded(payment, created=now - 10)
+    charge = intent_event("charge.succeeded", payment.intent_id, amount=5000, created=now - 10)
+    deliveries = [failed, succeeded, charge, failed, succeeded, succeeded]
+    random.Random(seed).shuffle(deliveries)
+    for event in deliveries:
+        assert post_event(client, event).status_code == 200
+    promotion.refresh_from_db()
+    payment.refresh_from_db()
+    assert (promotion.state, payment.status, payment.failure_reason) == ("in_review", "succeeded", "")
+    assert StripeEvent.objects.count() == 3
+    assert AuditEntry.objects.filter(action="promotion.in_review").count() == 1
+
+
+def test_a_declined_attempt_is_recorded_and_the_promotion_still_waits(client, awaiting):
+    promotion, payment = awaiting
+    post_event(client, intent_event("payment_intent.payment_failed", payment.intent_id, amount=5000))
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_reason) == ("requires_payment", "Your card was declined.")
+    _nothing_changed(promotion)
+
+
+def test_a_success_for_another_amount_does_not_mark_the_promotion_paid(client, awaiting):
+    promotion, payment = awaiting
+    assert (
+        post_event(
+            client,
+            _succeeded(payment)
+            | {"data": {"object": {"id": payment.intent_id, "amount": 1, "currency": "eur"}}},
+        ).status_code
+        == 200
+    )
+    _nothing_changed(promotion)
+
+
+def test_an_event_for_an_unknown_payment_intent_changes_nothing(client, awaiting):
+    promotion, _ = awaiting
+    assert (
+        post_event(client, intent_event("payment_intent.succeeded", "pi_not_ours", amount=5000)).status_code
+        == 200
+    )
+    _nothing_changed(promotion)
+
+
+def test_a_success_that_overtakes_our_record_of_the_intent_still_applies(client, stripe_local):
+    """Stripe answered, but our saving of its id had not happened yet: the metadata names our payment."""
+    business, video = business_with_video()
+    promotion = services.promotion_create(
+        business=business, video=video, goal="video_views", budget_cents=2000, duration_days=3
+    )
+    payment = _payment_live(promotion=promotion)
+    assert payment.intent_id is None
+    event = intent_event(
+        "payment_intent.succeeded",
+        "pi_overtaking",
+        amount=2000,
+        metadata={"promotion": str(promotion.public_id), "payment": str(payment.pk)},
+    )
+    assert post_event(client, event).status_code == 200
+    payment = Payment.objects.get(pk=payment.pk)
+    promotion.refresh_from_db()
+    assert (payment.intent_id, payment.status, promotion.state) == ("pi_overtaking", "succeeded", "in_review")
+
+
+def test_a_paid_promotion_cannot_be_paid_again(api_client, client, awaiting):
+    promotion, payment = awaiting
+    post_event(client, _succeeded(payment))
+    api_client.force_authenticate(promotion.business.creator.user)
+    response = api_client.post(f"/api/v1/business/promotions/{promotion.public_id}/pay")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This promotion is already paid, or no longer waits for payment."}
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_pay_and_localstripes_own_webhook_send_the_promotion_to_review(
+    api_client, live_server, stripe_local
+):
+    """The whole path over real HTTP: our API, localstripe, and localstripe calling our live server."""
+    business, video = business_with_video()
+    api_client.force_authenticate(business.creator.user)
+    gateway.webhook_endpoint_register_local(url=f"{live_server.url}/stripe/webhook")
+    try:
+        created = api_client.post(
+            "/api/v1/business/promotions",
+            {
+                "video": str(video.public_id),
+                "goal": "website_visits",
+                "budget_cents": 25_00,
+                "duration_days": 5,
+            },
+            format="json",
+        ).json()
+        pay = api_client.post(f"/api/v1/business/promotions/{created['public_id']}/pay").json()
+        # What Stripe.js does in the page with the card: attach it and confirm.
+        gateway.payment_intent_confirm(intent_id=pay["payment_intent"], payment_method="pm_card_visa")
+        promotion = Promotion.objects.get(public_id=created["public_id"])
+        deadline = time.monotonic() + 20
+        while promotion.state != "in_review":
+            assert time.monotonic() < deadline, f"no webhook moved the promotion (state {promotion.state})"
+            time.sleep(0.2)
+            promotion.refresh_from_db()
+    finally:
+        # Later tests' payments must not reach this session-wide live server.
+        gateway.webhook_endpoint_register_local(url="http://127.0.0.1:9/stripe/webhook")
+    assert Payment.objects.get().status == "succeeded"
+    assert (
+        StripeEvent.objects.filter(type="payment_intent.succeeded", object_id=pay["payment_intent"]).count()
+        == 1
+    )
+    assert (
+        api_client.get(f"/api/v1/business/promotions/{created['public_id']}").json()["state"] == "in_review"
+    )
