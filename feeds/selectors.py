@@ -179,6 +179,7 @@ def _ranked_page(
     viewer_region: str,
     cursor: str | None,
     size: int | None,
+    feed_topic: int | None = None,
 ) -> FeedPage:
     """One page of any ranked feed: fetch the viewer's history, let the model pick, assemble.
 
@@ -216,7 +217,9 @@ def _ranked_page(
                 size=size,
                 now_ts=now_ts,
             )
-    page = ranking.diversify(ranked=ranked, explore=explore, catalog=catalog, size=size)
+    page = ranking.diversify(
+        ranked=ranked, explore=explore, catalog=catalog, size=size, feed_topic=feed_topic
+    )
     return _assemble(
         page=page,
         catalog=catalog,
@@ -301,6 +304,7 @@ def feed_topic(
         explores=False,
         source=Source.TOPIC,
         feed=f"topic:{slug}",
+        feed_topic=topic_id,
         viewer_region=viewer.region,
         cursor=cursor,
         size=size,

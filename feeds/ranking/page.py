@@ -15,8 +15,9 @@ MAX_TOPIC_RUN = 2  # never three in a row from one topic
 EXPLORE_SHARE = 0.1
 
 
-def primary_topic(item: Features) -> int | None:
-    return item.topic_ids[0] if item.topic_ids else None
+def primary_topic(item: Features, *, besides: int | None = None) -> int | None:
+    """The topic a video counts as for the run rule; in a topic's own feed, its other topic."""
+    return next((topic for topic in item.topic_ids if topic != besides), None)
 
 
 def diversify(
@@ -26,8 +27,11 @@ def diversify(
     catalog: Catalog,
     size: int,
     explore_share: float = EXPLORE_SHARE,
+    feed_topic: int | None = None,
 ) -> list[Scored]:
-    """Pick a page: at most 2 per creator, never 3 in a row from one topic, and >= explore_share exploration."""
+    """Pick a page: at most 2 per creator, never 3 in a row from one topic, and >= explore_share exploration.
+
+    In a topic's own feed every video has that topic, so the run rule looks at their other topics."""
     explore_slots = math.ceil(size * explore_share) if explore else 0
     explore_positions = {int((index + 1) * size / (explore_slots + 1)) for index in range(explore_slots)}
     page: list[Scored] = []
@@ -39,9 +43,12 @@ def diversify(
         item = catalog.features[candidate.video_id]
         if candidate.video_id in used or per_creator[item.creator_id] >= MAX_PER_CREATOR:
             return False
-        topic = primary_topic(item)
+        topic = primary_topic(item, besides=feed_topic)
         if topic is not None and len(page) >= MAX_TOPIC_RUN:
-            tail = [primary_topic(catalog.features[chosen.video_id]) for chosen in page[-MAX_TOPIC_RUN:]]
+            tail = [
+                primary_topic(catalog.features[chosen.video_id], besides=feed_topic)
+                for chosen in page[-MAX_TOPIC_RUN:]
+            ]
             if all(previous == topic for previous in tail):
                 return False
         return True

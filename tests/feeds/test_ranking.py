@@ -253,3 +253,13 @@ def test_rewatch_order_puts_never_seen_apart_and_repeats_least_recently_seen_fir
     assert unseen == [4, 5]
     assert again == [1, 2, 3]  # 3 was seen again last; 6 is hidden; 99 is gone
     assert staleness_boosts(again) == {1: 0.0, 2: -1 / 3, 3: -2 / 3}
+
+
+def test_in_a_topics_own_feed_the_run_rule_looks_at_the_other_topics():
+    # Six creators, all in topic 1 (the feed's), half also in topic 2, half in topic 3.
+    items = [features(i, creator=i, topics=(1, 2 if i % 2 else 3)) for i in range(1, 7)]
+    catalog = catalog_of(*items)
+    ranked = [Scored(video_id=i, score=10.0 - i, source="topic") for i in range(1, 7)]
+    assert len(diversify(ranked=ranked, explore=[], catalog=catalog, size=6)) == 2  # all "topic 1"
+    page = diversify(ranked=ranked, explore=[], catalog=catalog, size=6, feed_topic=1)
+    assert len(page) == 6
