@@ -35,19 +35,17 @@ import requests
 import stripe
 from django.conf import settings
 
+from platform.errors import UpstreamError
+
 LOCALSTRIPE_WEBHOOK_ID = "joyreel"
 # Seconds a signed webhook stays acceptable; older ones are replays or a badly skewed clock.
 WEBHOOK_TOLERANCE_SECONDS = 300
 _TIMEOUT_SECONDS = 20
 
 
-class GatewayError(Exception):
-    """Stripe could not be reached, or refused the call; ``message`` is safe to show to the payer."""
-
-    def __init__(self, message: str, *, code: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class GatewayError(UpstreamError):
+    """Stripe could not be reached, or refused the call; ``message`` is safe to show to the payer.
+    The API's error boundary answers it (502, or 402 for a declined card)."""
 
 
 class WebhookRejected(Exception):
@@ -118,7 +116,9 @@ def _intent(intent: stripe.PaymentIntent) -> Intent:
 
 def _failed(error: stripe.StripeError) -> GatewayError:
     if isinstance(error, stripe.CardError):
-        return GatewayError(error.user_message or "The card was declined.", code=error.code or "card_error")
+        return GatewayError(
+            error.user_message or "The card was declined.", code=error.code or "card_error", is_declined=True
+        )
     if isinstance(error, stripe.APIConnectionError):
         return GatewayError("The payment service cannot be reached; please try again.", code="unreachable")
     return GatewayError("The payment service refused the request.", code=error.code or "stripe_error")

@@ -33,6 +33,17 @@ class NotFound(Exception):
         self.message = message
 
 
+class UpstreamError(Exception):
+    """A service we call (the payment provider) failed or refused: HTTP 502, or 402 when it declined
+    the payer's card. ``message`` is safe to show to the person."""
+
+    def __init__(self, message: str, *, code: str = "", is_declined: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.is_declined = is_declined
+
+
 class RateLimited(Exception):
     """The requester did this too often (HTTP 429)."""
 

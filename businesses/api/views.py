@@ -21,7 +21,6 @@ from businesses.api.serializers import (
     PromotionInputSerializer,
     PromotionOutputSerializer,
 )
-from businesses.gateway import GatewayError
 from businesses.models import BusinessProfile, Promotion
 from businesses.services.promotions import NOT_ELIGIBLE
 from creators.models import Video
@@ -104,11 +103,7 @@ class PromotionPayView(APIView):
         promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
         if promotion is None:
             raise Http404
-        try:
-            started = services.promotion_pay_start(promotion=promotion)
-        except GatewayError as error:
-            # The payment service's answer, not ours: the platform's error boundary cannot know it.
-            return Response({"detail": error.message}, status=status.HTTP_502_BAD_GATEWAY)
+        started = services.promotion_pay_start(promotion=promotion)
         return Response(PaymentStartOutputSerializer(started).data)
 
 
@@ -124,16 +119,9 @@ class PromotionPayLocalCardView(APIView):
             raise Http404
         data = LocalCardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            intent_status = services.promotion_pay_confirm_local(
-                promotion=promotion, payment_method=data.validated_data["payment_method"]
-            )
-        except GatewayError as error:
-            declined = error.code.startswith("card")
-            return Response(
-                {"detail": error.message},
-                status=status.HTTP_402_PAYMENT_REQUIRED if declined else status.HTTP_502_BAD_GATEWAY,
-            )
+        intent_status = services.promotion_pay_confirm_local(
+            promotion=promotion, payment_method=data.validated_data["payment_method"]
+        )
         return Response({"status": intent_status})
 
 

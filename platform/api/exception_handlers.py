@@ -8,7 +8,7 @@ Every error the API returns is a JSON object in DRF's own convention:
   a resumable upload, so the client knows where to resume.
 
 Domain → status: ``ValidationError`` 400, ``TooLarge`` 413, ``Conflict`` 409, ``NotFound`` (and
-``Http404``) 404, ``RateLimited`` 429. Views call services and let these propagate; they do not catch.
+``Http404``) 404, ``RateLimited`` 429, ``UpstreamError`` 502 (402 when a card was declined). Views call services and let these propagate; they do not catch.
 """
 
 from typing import Any
@@ -18,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from platform.errors import Conflict, NotFound, RateLimited, TooLarge
+from platform.errors import Conflict, NotFound, RateLimited, TooLarge, UpstreamError
 
 
 def error_body(error: DjangoValidationError) -> dict[str, Any]:
@@ -43,6 +43,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, Conflict):
             body.update(exc.context)
         return Response(body, status=_status_for(exc))
+    if isinstance(exc, UpstreamError):
+        code = status.HTTP_402_PAYMENT_REQUIRED if exc.is_declined else status.HTTP_502_BAD_GATEWAY
+        return Response({"detail": exc.message}, status=code)
     if isinstance(exc, NotFound):
         exc = exceptions.NotFound(exc.message)
     elif isinstance(exc, RateLimited):

@@ -64,3 +64,16 @@ def test_a_report_on_a_missing_video_answers_404_through_the_boundary(api_client
     response = api_client.post(url, {"reason": "spam"}, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": "No such video."}
+
+
+def test_an_upstream_failure_is_502_and_a_declined_card_402():
+    from platform.errors import UpstreamError
+
+    assert answer(UpstreamError("The payment service cannot be reached.")) == (
+        502,
+        {"detail": "The payment service cannot be reached."},
+    )
+    assert answer(UpstreamError("Your card has expired.", code="expired_card", is_declined=True)) == (
+        402,
+        {"detail": "Your card has expired."},
+    )
