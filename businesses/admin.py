@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from businesses import services
 from businesses.models import BusinessProfile, Payment, Promotion, Refund, StripeEvent
+from platform.admin_inlines import RecordInline
 from platform.models import User
 
 
@@ -39,23 +40,9 @@ class BusinessProfileAdmin(admin.ModelAdmin[BusinessProfile]):
         messages.success(request, f"{count} business(es) verified.")
 
 
-class PaymentInline(admin.TabularInline[Payment, Promotion]):
+class PaymentInline(RecordInline, admin.TabularInline[Payment, Promotion]):
     model = Payment
-    extra = 0
-    can_delete = False
     fields = ["attempt", "intent_id", "amount_cents", "currency", "status", "failure_reason", "succeeded_at"]
-    readonly_fields = [
-        "attempt",
-        "intent_id",
-        "amount_cents",
-        "currency",
-        "status",
-        "failure_reason",
-        "succeeded_at",
-    ]
-
-    def has_add_permission(self, request: HttpRequest, obj: Promotion | None = None) -> bool:
-        return False
 
 
 class PromotionActionForm(ActionForm):
@@ -66,23 +53,9 @@ class PromotionActionForm(ActionForm):
     )
 
 
-class RefundInline(admin.TabularInline[Refund, Payment]):
+class RefundInline(RecordInline, admin.TabularInline[Refund, Payment]):
     model = Refund
-    extra = 0
-    can_delete = False
     fields = ["amount_cents", "currency", "reason", "status", "stripe_id", "failure_reason", "succeeded_at"]
-    readonly_fields = [
-        "amount_cents",
-        "currency",
-        "reason",
-        "status",
-        "stripe_id",
-        "failure_reason",
-        "succeeded_at",
-    ]
-
-    def has_add_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
-        return False
 
 
 @admin.register(Promotion)

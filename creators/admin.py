@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from creators import services
 from creators.models import CreatorProfile, Follow, Hashtag, Topic, Video, VideoTopic
+from platform.admin_inlines import RecordInline
 from platform.models import User
 
 
@@ -40,17 +41,11 @@ class FollowAdmin(admin.ModelAdmin[Follow]):
     list_select_related = ["follower", "creator"]
 
 
-class VideoTopicInline(admin.TabularInline[VideoTopic, Video]):
+class VideoTopicInline(RecordInline, admin.TabularInline[VideoTopic, Video]):
     """The video's topics as the creator chose them; reviews happen in the topic review queue."""
 
     model = VideoTopic
-    extra = 0
     fields = ["topic", "review_state", "reviewed_by", "reviewed_at"]
-    readonly_fields = ["topic", "review_state", "reviewed_by", "reviewed_at"]
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Video | None = None) -> bool:
-        return False
 
 
 def _actor(request: HttpRequest) -> User:
