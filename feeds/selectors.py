@@ -49,6 +49,12 @@ class FeedPage:
     catalog: Catalog | None = None  # the features the page was ranked from (its topics and hashtags)
 
 
+def regions_with_videos(*, limit: int) -> list[str]:
+    """The regions with the most videos in the feeds, for a viewer who has not said where they are."""
+    by_region = catalog_get().by_region
+    return sorted(by_region, key=lambda code: len(by_region[code]), reverse=True)[:limit]
+
+
 def view_counts(video_ids: Sequence[int]) -> dict[int, int]:
     """Views (rolled-up impressions) per video, for the creators' pages."""
     return dict(VideoStats.objects.filter(video_id__in=video_ids).values_list("video_id", "impressions"))

@@ -11,6 +11,7 @@ from creators.models import CreatorProfile, Topic, Video
 from feeds import selectors
 from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
+from platform.regions import region_name
 from platform.viewer import viewer_of
 
 TABS = [
@@ -30,6 +31,7 @@ def _render(
     page: FeedPage | None,
     active: dict[str, Any] | None = None,
     shared: Video | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     tabs = [
         {"key": key, "label": label, "url": url, "api_url": api_url, "is_active": key == active_key}
@@ -42,6 +44,7 @@ def _render(
         {"slug": topic.slug, "name": topic.name, "url": reverse("feeds:topic", args=[topic.slug])}
         for topic in Topic.objects.all()
     ]
+    api_url = str(active["api_url"])
     context = {
         "shared_video": shared,  # a video's own page: its link preview tags
         "tabs": tabs,
@@ -53,7 +56,7 @@ def _render(
         "follow_url_template": "/api/v1/creators/__HANDLE__/follow",
         "login_url": reverse("login"),
         "screen_time_minutes": viewer_of(request).policy.daily_screen_time_reminder_minutes,
-        "next_url": f"{active['api_url']}?{urlencode({'cursor': page.next_cursor})}"
+        "next_url": f"{api_url}{'&' if '?' in api_url else '?'}{urlencode({'cursor': page.next_cursor})}"
         if page and page.next_cursor
         else "",
         "viewer_handle": (
@@ -63,7 +66,7 @@ def _render(
             else ""
         ),
     }
-    return render(request, "feeds/home.html", context)
+    return render(request, "feeds/home.html", {**context, **(extra or {})})
 
 
 def for_you(request: HttpRequest) -> HttpResponse:
@@ -112,6 +115,17 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def local(request: HttpRequest) -> HttpResponse:
+    """Videos from the viewer's region, or from one they pick (``?region=``, e.g. before logging in)."""
     viewer = viewer_of(request)
-    page = selectors.feed_local(viewer=viewer, region=viewer.region)
-    return _render(request, active_key="local", page=page)
+    picked = request.GET.get("region", "")[:10]
+    region = picked or viewer.region
+    page = selectors.feed_local(viewer=viewer, region=region)
+    tab = next(tab for tab in TABS if tab[0] == "local")
+    active = {"key": "local", "label": "Local", "url": tab[2], "api_url": tab[3], "is_active": True}
+    if picked:
+        active["api_url"] = f"{tab[3]}?{urlencode({'region': picked})}"
+    choices = [
+        {"code": code, "name": region_name(code), "url": f"{tab[2]}?{urlencode({'region': code})}"}
+        for code in ([] if region else selectors.regions_with_videos(limit=6))
+    ]
+    return _render(request, active_key="local", page=page, active=active, extra={"region_choices": choices})

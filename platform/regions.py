@@ -14,6 +14,11 @@ def regions_of(country_code: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((s.code, s.name) for s in subdivisions), key=lambda pair: pair[1]))
 
 
+def region_name(code: str) -> str:
+    """ "Bavaria" for "DE-BY"; the code itself when it is not a known subdivision."""
+    return dict(regions_of(code[:2])).get(code, code)
+
+
 def region_resolve(*, country_code: str, value: str) -> str | None:
     """The subdivision code for a typed code or name within a country, or None if there is none."""
     wanted = value.strip().casefold()

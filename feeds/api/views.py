@@ -34,7 +34,11 @@ CURSOR = OpenApiParameter("cursor", str, required=False, description="From the p
 def page_response(request: Request, page: FeedPage) -> Response:
     next_url = None
     if page.next_cursor:
-        next_url = request.build_absolute_uri(request.path) + "?" + urlencode({"cursor": page.next_cursor})
+        # Keep the request's other parameters (Local's ?region=) for the next page.
+        query = {key: value for key, value in request.query_params.items() if key != "cursor"}
+        next_url = (
+            request.build_absolute_uri(request.path) + "?" + urlencode({**query, "cursor": page.next_cursor})
+        )
     return Response({"next": next_url, "previous": None, "results": feed_page_json(page)})
 
 

@@ -128,3 +128,27 @@ def test_a_video_the_viewer_may_not_see_has_no_page(client):
     minor = UserFactory.create(date_of_birth=born_years_ago(15))
     client.force_login(minor)
     assert client.get(f"/v/{published_video(content_level='mature').public_id}/").status_code == 404
+
+
+def test_an_anonymous_visitor_picks_a_region_for_local_and_pages_on_in_it(client, settings):
+    from tests.factories import CreatorFactory
+
+    settings.FEED_PAGE_SIZE = 2
+    bavarian = CreatorFactory.create(user__region="DE-BY", user__country="DE")
+    for _ in range(5):
+        published_video(owner=CreatorFactory.create(user__region="DE-BY", user__country="DE"))
+    published_video(owner=bavarian)
+    html = client.get("/feed/local/").content.decode()
+    assert 'data-testid="region-choices"' in html
+    assert '<a class="feed-chip" href="/feed/local/?region=DE-BY">Bayern</a>' in html
+    picked = client.get("/feed/local/?region=DE-BY").content.decode()
+    items = json.loads(picked.split('id="feed-items" type="application/json">')[1].split("</script>")[0])
+    assert len(items) == 2
+    assert 'data-next-url="/api/v1/feeds/local?region=DE-BY&amp;cursor=' in picked
+    first = client.get("/api/v1/feeds/local?region=DE-BY").json()
+    assert "region=DE-BY" in first["next"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 2  # still Bavaria on page two
+    assert not {item["video"]["id"] for item in second["results"]} & {
+        item["video"]["id"] for item in first["results"]
+    }
