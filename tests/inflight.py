@@ -1,8 +1,10 @@
-"""Counts the requests the test server is handling, so browser tests can wait for them to finish.
+"""Lets browser tests close the live server's door before the database is flushed.
 
-A page that closes sends its last watch signals with ``navigator.sendBeacon``; if that request
-is still writing when a transactional test flushes the database, PostgreSQL can deadlock the
-TRUNCATE against the insert (seen in CI). Browser tests wait for the count to reach zero first.
+A page that closes sends its last watch signals with ``navigator.sendBeacon``, and an open
+studio page polls for processing states. If such a request writes while a transactional test
+flushes the database, PostgreSQL deadlocks the TRUNCATE against it (seen in CI). So the e2e
+teardown stops new requests from reaching Django (they get a 503 without touching the
+database), waits for the ones already running, and opens the door again for the next test.
 """
 
 import threading
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 _lock = threading.Lock()
-_count = 0
+_state = {"running": 0, "open": True}
 
 
 class InFlightMiddleware:
@@ -20,19 +22,26 @@ class InFlightMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        global _count
         with _lock:
-            _count += 1
+            if not _state["open"]:
+                return HttpResponse("The test is over.", status=503)
+            _state["running"] += 1
         try:
             return self.get_response(request)
         finally:
             with _lock:
-                _count -= 1
+                _state["running"] -= 1
 
 
-def wait_until_idle(*, grace: float = 0.5, timeout: float = 15.0) -> None:
-    """Give late requests (beacons sent as a page closes) time to arrive, then wait for none to run."""
-    time.sleep(grace)
+def close_and_wait(*, timeout: float = 15.0) -> None:
+    """Refuse new requests, then wait for those already running to finish."""
+    with _lock:
+        _state["open"] = False
     deadline = time.monotonic() + timeout
-    while _count and time.monotonic() < deadline:
+    while _state["running"] and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def reopen() -> None:
+    with _lock:
+        _state["open"] = True

@@ -27,17 +27,16 @@ def _allow_orm_beside_playwright():
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item):
     """Browser tests end with requests in flight (a closing page's signal beacon, the studio's
-    status polling): leave the page and let them finish before any fixture is torn down, or the
-    transactional flush may deadlock them on PostgreSQL (seen in CI)."""
-    if "live_server" in getattr(item, "fixturenames", ()):
-        from tests.inflight import wait_until_idle
+    status polling). Before any fixture is torn down, the live server stops taking requests and
+    finishes those it has, or the transactional flush may deadlock them on PostgreSQL."""
+    from tests import inflight
 
-        # An open page keeps polling (the studio asks for processing states): leave it first.
-        page = getattr(item, "funcargs", {}).get("page")
-        if page is not None and not page.is_closed():
-            page.goto("about:blank")
-        wait_until_idle()
-    return (yield)
+    if "live_server" in getattr(item, "fixturenames", ()):
+        inflight.close_and_wait()
+    try:
+        return (yield)
+    finally:
+        inflight.reopen()
 
 
 @pytest.fixture(scope="session")
