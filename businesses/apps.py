@@ -1,4 +1,4 @@
-"""App configuration of `businesses`."""
+"""App configuration of `businesses`: registers the sponsored-slot provider and the video listener."""
 
 from django.apps import AppConfig
 
@@ -6,3 +6,12 @@ from django.apps import AppConfig
 class BusinessesConfig(AppConfig):
     name = "businesses"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from businesses.serving import slots
+        from businesses.tasks import video_changed_listener
+        from creators import hooks
+        from feeds import sponsored
+
+        sponsored.register_provider(slots)
+        hooks.on_video_changed(video_changed_listener)

@@ -34,6 +34,8 @@ class BusinessProfile(models.Model):
     # ISO 3166-2 subdivision code of ``country`` (e.g. "DE-BY"), as users' regions are stored.
     region = models.CharField(max_length=10)
     website = models.URLField(max_length=300, blank=True)
+    # Clicks on "Visit website" on the profile page (a sponsored slot's clicks count on its promotion's day).
+    website_clicks = models.PositiveIntegerField(default=0)
     is_verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -52,6 +54,14 @@ class BusinessProfile(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name
+
+
+LIVE_STATES = [
+    PromotionState.AWAITING_PAYMENT,
+    PromotionState.IN_REVIEW,
+    PromotionState.ACTIVE,
+    PromotionState.PAUSED,
+]
 
 
 class Promotion(models.Model):
@@ -84,6 +94,9 @@ class Promotion(models.Model):
     duration_days = models.PositiveSmallIntegerField()
     # The published price per 1,000 sponsored impressions when the promotion was made: it never changes.
     cpm_cents = models.PositiveIntegerField()
+    # Charged sponsored impressions; spent_cents = impressions_charged × cpm_cents // 1000, written in the
+    # same conditional UPDATE (``services.charging``), so the business pays whole cents, rounded down.
+    impressions_charged = models.PositiveBigIntegerField(default=0)
     spent_cents = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     state_reason = models.CharField(max_length=300, blank=True, help_text="Shown to the business.")
@@ -91,13 +104,24 @@ class Promotion(models.Model):
     # Set when staff approve it: it runs from then for ``duration_days``.
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
+    # When it stopped serving for good (completed, cancelled or stopped by moderation).
+    finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["business", "-created_at"], name="promotion_business_created")]
+        indexes = [
+            models.Index(fields=["business", "-created_at"], name="promotion_business_created"),
+            models.Index(fields=["state", "ends_at"], name="promotion_state_ends"),
+        ]
         constraints = [
+            # A sponsored impression of a video is charged to the one promotion of it that is live.
+            models.UniqueConstraint(
+                fields=["video"],
+                condition=models.Q(state__in=LIVE_STATES),
+                name="promotion_one_live_per_video",
+            ),
             models.CheckConstraint(condition=models.Q(budget_cents__gt=0), name="promotion_budget_positive"),
             models.CheckConstraint(condition=models.Q(cpm_cents__gt=0), name="promotion_cpm_positive"),
             models.CheckConstraint(
@@ -208,3 +232,68 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} · {self.type}"
+
+
+class PromotionPrice(models.Model):
+    """The published price per 1,000 sponsored impressions for one kind of audience; staff edit it in the
+    admin. Without a row the price comes from settings. A promotion keeps the price it was made at."""
+
+    audience = models.CharField(max_length=10, choices=Promotion.Audience.choices, unique=True)
+    cpm_cents = models.PositiveIntegerField(help_text="Minor units (cents) per 1,000 sponsored impressions.")
+    currency = models.CharField(max_length=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["audience"]
+        constraints = [models.CheckConstraint(condition=models.Q(cpm_cents__gt=0), name="price_cpm_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()}: {self.cpm_cents} {self.currency} per 1,000"
+
+
+class PromotionDelivery(models.Model):
+    """One viewer's day with one promotion: slots served (at most the frequency cap) and impressions the
+    player reported for them. Only a served slot can be charged: ``impressions <= served``."""
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="deliveries")
+    viewer_key = models.CharField(max_length=40)
+    day = models.DateField()
+    served = models.PositiveSmallIntegerField(default=0)
+    impressions = models.PositiveSmallIntegerField(default=0)
+    # Furthest point watched in a first loop that day, from the results rollup: a view is 2 s or more.
+    watched_seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["promotion", "viewer_key", "day"], name="delivery_once_a_day"),
+            models.CheckConstraint(
+                condition=models.Q(impressions__lte=models.F("served")), name="delivery_charged_when_served"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promotion_id} · {self.viewer_key} · {self.day}"
+
+
+class PromotionDay(models.Model):
+    """A promotion's results for one UTC day. Impressions and spend are written when an impression is
+    charged; the engagement counters by the results rollup from the sponsored signals; clicks when made."""
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    impressions = models.PositiveIntegerField(default=0)
+    spent_cents = models.PositiveIntegerField(default=0)
+    views = models.PositiveIntegerField(default=0, help_text="Watched for at least 2 seconds.")
+    watch_seconds = models.FloatField(default=0.0)
+    completions = models.PositiveIntegerField(default=0)
+    likes = models.PositiveIntegerField(default=0)
+    follows = models.PositiveIntegerField(default=0)
+    profile_visits = models.PositiveIntegerField(default=0)
+    website_clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["promotion", "day"], name="promotion_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.promotion_id} · {self.day}"

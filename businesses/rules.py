@@ -58,3 +58,66 @@ def money_format(*, cents: int, currency: str) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{whole:,}.{part:02d} {currency.upper()}"
+
+
+# Adult age bands by completed years: (band, first year, first year of the next band).
+_ADULT_BAND_YEARS = (
+    (AdultAgeBand.AGE_18_24, 18, 25),
+    (AdultAgeBand.AGE_25_34, 25, 35),
+    (AdultAgeBand.AGE_35_54, 35, 55),
+    (AdultAgeBand.AGE_55_PLUS, 55, 1000),
+)
+
+
+def adult_band(years: int | None) -> AdultAgeBand | None:
+    """The targeting band of an age; None for a minor or an unknown age, who are never targeted."""
+    if years is None:
+        return None
+    for band, first, after in _ADULT_BAND_YEARS:
+        if first <= years < after:
+            return band
+    return None
+
+
+def adult_band_years(band: str) -> tuple[int, int]:
+    """The completed years ``[first, after)`` of an adult band."""
+    for known, first, after in _ADULT_BAND_YEARS:
+        if known == band:
+            return first, after
+    raise ValueError(f"Not an adult age band: {band!r}")
+
+
+def spend_for(*, impressions: int, cpm_cents: int) -> int:
+    """What ``impressions`` cost at ``cpm_cents`` per 1,000, in whole cents rounded down (the business's
+    favour); the same arithmetic as the charging UPDATE, so the two never disagree."""
+    return impressions * cpm_cents // 1000
+
+
+def even_spend_line(*, budget_cents: int, starts: float, ends: float, now: float) -> float:
+    """What a promotion should have spent by ``now`` (timestamps) to spend its budget evenly."""
+    if ends <= starts:
+        return float(budget_cents)
+    share = min(1.0, max(0.0, (now - starts) / (ends - starts)))
+    return budget_cents * share
+
+
+def pacing_allows(
+    *, spent_cents: float, budget_cents: int, cpm_cents: int, starts: float, ends: float, now: float
+) -> bool:
+    """Whether a promotion may take one more impression now: it is not ahead of its even-spend line,
+    and the impression would not take it over its budget."""  # fmt: skip
+    if (spent_cents + cpm_cents / 1000) > budget_cents:
+        return False
+    return spent_cents <= even_spend_line(budget_cents=budget_cents, starts=starts, ends=ends, now=now)
+
+
+def reach_range(
+    *, audience: int, budget_cents: int, cpm_cents: int, duration_days: int, frequency_cap: int
+) -> tuple[int, int]:
+    """People a promotion may reach: at least the impressions spread at the daily frequency cap, at most
+    one impression each, and never more than the matching audience."""  # fmt: skip
+    impressions = estimated_impressions(budget_cents=budget_cents, cpm_cents=cpm_cents)
+    per_person = max(1, frequency_cap * max(1, duration_days))
+    low = min(audience, -(-impressions // per_person))
+    high = min(audience, impressions)
+    return low, high

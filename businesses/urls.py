@@ -11,5 +11,6 @@ urlpatterns = [
     path("business/promotions/new", views.promotion_new, name="promotion_new"),
     path("business/promotions/<uuid:public_id>/", views.promotion_detail, name="promotion"),
     path("business/promotions/<uuid:public_id>/cancel", views.promotion_cancel, name="promotion_cancel"),
+    path("promotions/<uuid:public_id>/visit", views.promotion_visit, name="promotion_visit"),
     path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
 ]

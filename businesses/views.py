@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -179,3 +180,21 @@ def promotion_cancel(request: HttpRequest, user: User, public_id: str) -> HttpRe
     else:
         messages.success(request, "Promotion cancelled.")
     return redirect("businesses:promotion", public_id=promotion.public_id)
+
+
+def promotion_visit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The button on a sponsored slot: counted for the promotion, then on to its website or profile.
+
+    Anyone may follow it (it is a link in the feed); counted once per visitor's session and day."""
+    promotion = Promotion.objects.select_related("business__creator").filter(public_id=public_id).first()
+    if promotion is None or promotion.starts_at is None:
+        raise Http404("No such promotion.")
+    seen = request.session.get(VISITS_SESSION_KEY, [])
+    mark = f"{public_id}:{timezone.localdate().isoformat()}"
+    if mark in seen:
+        return redirect(services.promotion_destination(promotion=promotion))
+    request.session[VISITS_SESSION_KEY] = [*seen[-49:], mark]
+    return redirect(services.promotion_click(promotion=promotion))
+
+
+VISITS_SESSION_KEY = "promotion_visits"

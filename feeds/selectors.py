@@ -20,6 +20,7 @@ from feeds.ranking import Catalog, Scored, Weights
 from platform.viewer import Viewer
 
 CURSOR_SALT = "feeds.cursor"
+SPONSORED_INDEX = 4
 MAX_CURSOR_IDS = 400
 
 
@@ -111,12 +112,17 @@ def _assemble(
     viewer: Viewer,
     feed: str,
     more: bool,
+    hidden: set[int],
 ) -> FeedPage:
     ids = [scored.video_id for scored in page]
     slot = None
-    if viewer.policy.may_see_promotions:
+    if viewer.policy.may_see_promotions and viewer.is_authenticated:
+        # "Not for me" on a sponsored video hides it, and so its promotion, from this viewer.
         slot = sponsored.provider().slot_for(
-            viewer=viewer, feed=feed, exclude_video_ids=set(ids) | set(served)
+            viewer=viewer,
+            feed=feed,
+            exclude_video_ids=set(ids) | set(served) | hidden,
+            topic_interest=weights.topics,
         )
     if slot is not None:
         ids.append(slot.video_id)
@@ -137,10 +143,14 @@ def _assemble(
             video=videos[slot.video_id],
             position=0,
             source=Source.SPONSORED,
-            reasons=[f"Sponsored by {slot.sponsor_name}, shown to adults who watch similar videos"],
+            reasons=[
+                f"Paid for by {slot.sponsor_name}. Promotions are shown only to adults, "
+                "chosen by the audience the business picked and by the topics you watch."
+            ],
             sponsor=slot,
         )
-        items.insert(min(4, len(items)), sponsored_item)
+        # Fifth on the page (positions 4–6 are the sponsored slot's place; never first).
+        items.insert(min(SPONSORED_INDEX, len(items)), sponsored_item)
     offset = len(served)
     for index, item in enumerate(items):
         item.position = offset + index
@@ -236,6 +246,7 @@ def _ranked_page(
         viewer=viewer,
         feed=feed,
         more=explores or len(ranked) > len(page),
+        hidden=hidden,
     )
 
 

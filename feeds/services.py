@@ -22,7 +22,7 @@ from django.utils import timezone
 from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
 from creators.services import video_moderate as creator_moderate
-from feeds import ranking
+from feeds import ranking, sponsored
 from feeds.catalog import catalog_get, catalog_mark_stale
 from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
 from feeds.ranking import History, VideoFacts, Weights
@@ -165,6 +165,14 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
         result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
         if stored:
             profile_learn(viewer=viewer, events=stored, now=now)
+            paid = [
+                video.pk
+                for item, video in stored
+                if item.source == Source.SPONSORED and item.kind == Kind.IMPRESSION
+            ]
+            if paid and viewer.policy.may_see_promotions:
+                # Charged in this transaction: an event stored once is charged once.
+                sponsored.provider().impressions_record(viewer=viewer, video_ids=paid, now=now)
     result.accepted = len(stored)
     return result
 

@@ -1,12 +1,15 @@
 """The sponsored-slot interface: ``businesses`` registers a provider; by default there is none.
 
-The feed asks for at most one slot per page, only for viewers whose age policy
-allows promotions, labels it "Sponsored" and logs its signals with the
-``sponsored`` source.
+The feed asks for at most one slot per For You page, only for viewers whose age policy allows
+promotions, labels it "Sponsored · paid for by <business>" and logs its signals with the ``sponsored``
+source. The signal pipeline hands the provider each sponsored impression it stored (once per event
+id, in the same transaction), so that the provider can charge for it.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,14 +22,39 @@ class SponsoredSlot:
     sponsor_name: str
     click_url: str
     promotion_id: int
+    call_to_action: str = "Learn more"
 
 
 class SponsoredProvider(Protocol):
-    def slot_for(self, *, viewer: Viewer, feed: str, exclude_video_ids: set[int]) -> SponsoredSlot | None: ...
+    def slot_for(
+        self,
+        *,
+        viewer: Viewer,
+        feed: str,
+        exclude_video_ids: set[int],
+        topic_interest: Mapping[int, float],
+    ) -> SponsoredSlot | None:
+        """The slot for this page, or None. ``exclude_video_ids`` holds the page, what the viewer was
+        already served in this session and what they hid; ``topic_interest`` their topic weights."""
+        ...
+
+    def impressions_record(self, *, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> None:
+        """Sponsored impressions the player reported and the pipeline stored (inside its transaction)."""
+        ...
 
 
 class NoSponsoredSlots:
-    def slot_for(self, *, viewer: Viewer, feed: str, exclude_video_ids: set[int]) -> SponsoredSlot | None:
+    def slot_for(
+        self,
+        *,
+        viewer: Viewer,
+        feed: str,
+        exclude_video_ids: set[int],
+        topic_interest: Mapping[int, float],
+    ) -> SponsoredSlot | None:
+        return None
+
+    def impressions_record(self, *, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> None:
         return None
 
 

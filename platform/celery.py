@@ -61,6 +61,8 @@ def _configure() -> None:
                 "schedule": 60 * 60 * 6,
             },
             "roll-up-signals": {"task": "feeds.tasks.signals_rollup_task", "schedule": 60},
+            "finish-promotions": {"task": "businesses.tasks.promotions_finish_due_task", "schedule": 60},
+            "roll-up-promotions": {"task": "businesses.tasks.promotion_results_rollup_task", "schedule": 60},
             "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},
             "recover-stuck-videos": {
                 "task": "creators.tasks.videos_recover_stuck_task",

@@ -4,8 +4,17 @@
 - ``promotions``: making a promotion, and the one function that moves its state
 - ``payments``: paying a promotion through the gateway, and Stripe's webhook events
 - ``review``: staff approve or reject paid promotions, businesses cancel them; refunds sent to Stripe
+- ``charging``: charging served sponsored impressions within the budget; finishing promotions
+- ``results``: clicks on a promotion or a business's website, and the results rollup
 """
 
+from businesses.services.charging import (
+    impressions_charge,
+    promotion_finish,
+    promotion_finish_if_due,
+    promotions_finish_due,
+    promotions_stop_for_video,
+)
 from businesses.services.payments import (
     PaymentStart,
     promotion_pay_confirm_local,
@@ -20,6 +29,12 @@ from businesses.services.profiles import (
     business_user_check,
 )
 from businesses.services.promotions import promotion_create, promotion_move, video_promotable_problem
+from businesses.services.results import (
+    promotion_click,
+    promotion_destination,
+    promotion_results_rollup,
+    website_click,
+)
 from businesses.services.review import promotion_approve, promotion_cancel, promotion_reject, refund_send
 
 __all__ = [
@@ -29,14 +44,23 @@ __all__ = [
     "business_profile_update",
     "business_profile_verify",
     "business_user_check",
+    "impressions_charge",
     "promotion_approve",
     "promotion_cancel",
+    "promotion_click",
     "promotion_create",
+    "promotion_destination",
+    "promotion_finish",
+    "promotion_finish_if_due",
     "promotion_move",
     "promotion_pay_confirm_local",
     "promotion_pay_start",
     "promotion_reject",
+    "promotion_results_rollup",
+    "promotions_finish_due",
+    "promotions_stop_for_video",
     "refund_send",
     "stripe_event_process",
     "video_promotable_problem",
+    "website_click",
 ]

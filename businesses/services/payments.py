@@ -20,7 +20,12 @@ from django.utils import timezone
 from businesses import gateway
 from businesses.models import Payment, Promotion, StripeEvent
 from businesses.services.profiles import business_user_check
-from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
+from businesses.services.promotions import (
+    ALREADY_PROMOTED,
+    promotion_locked,
+    promotion_move,
+    video_promotable_problem,
+)
 from businesses.services.review import intent_cancel_quietly, promotion_refund_late_payment
 from platform.errors import Conflict, NotFound
 
@@ -45,11 +50,17 @@ def _payment_live(*, promotion: Promotion) -> Payment:
         business_user_check(user=promotion.business.creator.user)
         if promotion.state not in (Promotion.State.DRAFT, Promotion.State.AWAITING_PAYMENT):
             raise Conflict("This promotion is already paid, or no longer waits for payment.")
-        problem = video_promotable_problem(video=promotion.video, business=promotion.business)
+        problem = video_promotable_problem(
+            video=promotion.video, business=promotion.business, promotion=promotion
+        )
         if problem:
             raise ValidationError({"video": problem})
         if promotion.state == Promotion.State.DRAFT:
-            promotion_move(promotion=promotion, to=Promotion.State.AWAITING_PAYMENT)
+            try:
+                with transaction.atomic():
+                    promotion_move(promotion=promotion, to=Promotion.State.AWAITING_PAYMENT)
+            except IntegrityError as error:  # another promotion of the video went live meanwhile
+                raise ValidationError({"video": ALREADY_PROMOTED}) from error
         live = promotion.payments.filter(status=Payment.Status.REQUIRES_PAYMENT).first()
         if live is not None:
             return live

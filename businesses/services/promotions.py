@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from businesses.models import BusinessProfile, Promotion
+from businesses.models import LIVE_STATES, BusinessProfile, Promotion
 from businesses.rules import AdultAgeBand, may_move
 from businesses.services.profiles import business_user_check
 from creators.models import Topic, Video
@@ -25,8 +25,13 @@ NOT_ELIGIBLE = (
 )
 
 
-def video_promotable_problem(*, video: Video, business: BusinessProfile) -> str | None:
-    """Why this video cannot be promoted by this business, or None when it can."""
+ALREADY_PROMOTED = "This video already has a promotion running or waiting; cancel it or wait until it ends."
+
+
+def video_promotable_problem(
+    *, video: Video, business: BusinessProfile, promotion: Promotion | None = None
+) -> str | None:
+    """Why this video cannot be promoted by this business (in ``promotion``), or None when it can."""
     if (
         video.owner_id != business.creator_id
         or video.state != Video.State.PUBLISHED
@@ -35,6 +40,11 @@ def video_promotable_problem(*, video: Video, business: BusinessProfile) -> str 
         or video.moderation_state != Video.Moderation.VISIBLE
     ):
         return NOT_ELIGIBLE
+    others = Promotion.objects.filter(video=video, state__in=LIVE_STATES)
+    if promotion is not None:
+        others = others.exclude(pk=promotion.pk)
+    if others.exists():
+        return ALREADY_PROMOTED
     return None
 
 

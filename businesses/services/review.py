@@ -32,16 +32,19 @@ def promotion_approve(*, promotion: Promotion, actor: User) -> Promotion:
     promotion = promotion_locked(promotion=promotion)
     if promotion.state != Promotion.State.IN_REVIEW:
         raise Conflict("Only a paid promotion in review can be approved.")
-    problem = video_promotable_problem(video=promotion.video, business=promotion.business)
+    problem = video_promotable_problem(
+        video=promotion.video, business=promotion.business, promotion=promotion
+    )
     if problem:
         raise ValidationError("Its video can no longer be promoted; reject it so the business is refunded.")
     promotion.starts_at = timezone.now()
     promotion.ends_at = promotion.starts_at + datetime.timedelta(days=promotion.duration_days)
     promotion.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    transaction.on_commit(_slots_forget)
     return promotion_move(promotion=promotion, to=Promotion.State.ACTIVE, actor=actor)
 
 
-def promotion_reject(*, promotion: Promotion, actor: User, reason: str) -> Promotion:
+def promotion_reject(*, promotion: Promotion, actor: User | None, reason: str) -> Promotion:
     """A reviewer turns a paid promotion down; the business sees the reason and gets everything back."""
     reason = reason.strip()
     if not reason:
@@ -53,13 +56,13 @@ def promotion_reject(*, promotion: Promotion, actor: User, reason: str) -> Promo
         if promotion.state != Promotion.State.IN_REVIEW:
             raise Conflict("Only a paid promotion in review can be rejected.")
         promotion_move(promotion=promotion, to=Promotion.State.REJECTED, reason=reason, actor=actor)
-        refund = _refund_owed(promotion=promotion, reason=Refund.Reason.REJECTED)
+        refund = refund_owed(promotion=promotion, reason=Refund.Reason.REJECTED)
     if refund is not None:
-        _refund_send_after_commit(refund=refund)
+        refund_send_after_commit(refund=refund)
     return promotion
 
 
-def _refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
+def refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
     """The refund of what was paid and not spent, as a row; inside the caller's transaction."""
     payment = (
         Payment.objects.select_for_update()
@@ -85,7 +88,7 @@ def _refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
     )
 
 
-def _refund_send_after_commit(*, refund: Refund) -> None:
+def refund_send_after_commit(*, refund: Refund) -> None:
     from businesses.tasks import refund_send_task
 
     refund_id = refund.pk
@@ -145,20 +148,21 @@ _CANCELLABLE = (
 )
 
 
-def promotion_cancel(*, promotion: Promotion, actor: User) -> Promotion:
-    """The business stops its promotion: an unpaid one's PaymentIntent is cancelled, a paid one is
-    refunded what it has not spent."""
+def promotion_cancel(
+    *, promotion: Promotion, actor: User | None, reason: str = "Cancelled by the business."
+) -> Promotion:
+    """The business stops its promotion (or the platform does, with ``actor`` None and a reason): an
+    unpaid one's PaymentIntent is cancelled, a paid one is refunded what it has not spent."""
     with transaction.atomic():
         promotion = promotion_locked(promotion=promotion)
-        business_user_check(user=promotion.business.creator.user)
+        if actor is not None:
+            business_user_check(user=promotion.business.creator.user)
         if promotion.state not in _CANCELLABLE:
             raise Conflict("This promotion has already ended.")
-        promotion_move(
-            promotion=promotion,
-            to=Promotion.State.CANCELLED,
-            reason="Cancelled by the business.",
-            actor=actor,
-        )
+        if promotion.state in (Promotion.State.ACTIVE, Promotion.State.PAUSED):
+            promotion.finished_at = timezone.now()
+            promotion.save(update_fields=["finished_at", "updated_at"])
+        promotion_move(promotion=promotion, to=Promotion.State.CANCELLED, reason=reason, actor=actor)
         unpaid = list(
             Payment.objects.select_for_update().filter(
                 promotion=promotion, status=Payment.Status.REQUIRES_PAYMENT
@@ -167,15 +171,22 @@ def promotion_cancel(*, promotion: Promotion, actor: User) -> Promotion:
         for payment in unpaid:
             payment.status = Payment.Status.CANCELLED
             payment.save(update_fields=["status", "updated_at"])
-        refund = _refund_owed(promotion=promotion, reason=Refund.Reason.CANCELLED)
+        refund = refund_owed(promotion=promotion, reason=Refund.Reason.CANCELLED)
     for payment in unpaid:
         if payment.intent_id:
             # Best effort: if the card was charged meanwhile, the success event refunds it.
             intent_id = payment.intent_id
             transaction.on_commit(functools.partial(intent_cancel_quietly, intent_id=intent_id))
     if refund is not None:
-        _refund_send_after_commit(refund=refund)
+        refund_send_after_commit(refund=refund)
+    transaction.on_commit(_slots_forget)
     return promotion
+
+
+def _slots_forget() -> None:
+    from businesses.serving import slots
+
+    slots.forget()
 
 
 def promotion_refund_late_payment(*, promotion: Promotion) -> None:
@@ -183,9 +194,9 @@ def promotion_refund_late_payment(*, promotion: Promotion) -> None:
 
     Runs inside the caller's transaction (the webhook's), with the promotion locked.
     """
-    refund = _refund_owed(promotion=promotion, reason=Refund.Reason.CANCELLED)
+    refund = refund_owed(promotion=promotion, reason=Refund.Reason.CANCELLED)
     if refund is not None:
-        _refund_send_after_commit(refund=refund)
+        refund_send_after_commit(refund=refund)
 
 
 def intent_cancel_quietly(*, intent_id: str) -> None:

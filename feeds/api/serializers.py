@@ -20,6 +20,7 @@ from feeds.services import SignalInput
 class SponsorSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(source="sponsor_name")
     click_url = serializers.CharField()
+    call_to_action = serializers.CharField()
 
 
 class FeedItemSerializer(serializers.Serializer[FeedItem]):
@@ -220,6 +221,12 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             "url": urls.profile.replace(HANDLE_SLOT, owner.handle),
         },
         "sponsor": (
-            {"name": item.sponsor.sponsor_name, "click_url": item.sponsor.click_url} if item.sponsor else None
+            {
+                "name": item.sponsor.sponsor_name,
+                "click_url": item.sponsor.click_url,
+                "call_to_action": item.sponsor.call_to_action,
+            }
+            if item.sponsor
+            else None
         ),
     }

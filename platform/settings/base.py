@@ -267,3 +267,7 @@ PROMOTION_BUDGET_MAX_CENTS = env.int("PROMOTION_BUDGET_MAX_CENTS", default=10_00
 PROMOTION_CPM_CENTS = env.int("PROMOTION_CPM_CENTS", default=6_00)
 PROMOTION_CPM_CUSTOM_CENTS = env.int("PROMOTION_CPM_CUSTOM_CENTS", default=8_00)
 PROMOTION_MAX_DAYS = 60
+# Serving: the same promotion at most this many times per viewer per day; each web process reloads
+# the active promotions (and their spend, for pacing) this often.
+PROMOTION_FREQUENCY_CAP = 3
+PROMOTION_SNAPSHOT_SECONDS = env.float("PROMOTION_SNAPSHOT_SECONDS", default=5.0)

@@ -327,7 +327,7 @@ class OneSlot:
     def __init__(self, video):
         self.video, self.asked = video, []
 
-    def slot_for(self, *, viewer, feed, exclude_video_ids):
+    def slot_for(self, *, viewer, feed, exclude_video_ids, topic_interest):
         from feeds.sponsored import SponsoredSlot
 
         self.asked.append(feed)
@@ -337,6 +337,9 @@ class OneSlot:
             click_url="https://example.com",
             promotion_id=1,
         )
+
+    def impressions_record(self, *, viewer, video_ids, now):
+        pass
 
 
 @pytest.fixture
@@ -360,10 +363,12 @@ def test_one_labelled_sponsored_slot_for_adults_and_none_for_minors(sponsored_pr
     assert len(slots) == 1
     assert slots[0].video.pk == promoted.pk
     assert slots[0].source == "sponsored"
-    assert slots[0].reasons[0].startswith("Sponsored by Bea's Bakery")
+    assert slots[0].reasons[0].startswith("Paid for by Bea's Bakery.")
+    assert page.items.index(slots[0]) == 4  # the fifth item: positions 4-6 hold the slot
     assert feed_page_json(page)[page.items.index(slots[0])]["sponsor"] == {
         "name": "Bea's Bakery",
         "click_url": "https://example.com",
+        "call_to_action": "Learn more",
     }
     minor = UserFactory.create(date_of_birth=born_years_ago(17))
     assert not any(

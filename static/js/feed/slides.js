@@ -106,7 +106,9 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
         const more = role(slide, "learn-more");
         more.href = click;
         more.hidden = false;
-        more.setAttribute("aria-label", "Learn more about " + (item.sponsor.name || "this sponsor") + " (opens a new tab)");
+        const action = item.sponsor.call_to_action || "Learn more";
+        more.textContent = action;
+        more.setAttribute("aria-label", action + ": " + (item.sponsor.name || "this sponsor") + " (opens a new tab)");
       }
     }
 

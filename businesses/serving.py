@@ -1,0 +1,225 @@
+"""The sponsored-slot provider: which active promotion, if any, fills this viewer's For You slot.
+
+Each web process keeps a small snapshot of the active promotions (targeting, budget, price, dates),
+reloaded every ``PROMOTION_SNAPSHOT_SECONDS``, so choosing a slot needs no query. Serving it takes one
+conditional upsert of the viewer's delivery row for the day, which enforces the frequency cap in the
+database, whatever the number of web processes. Charging happens later, when the player reports the
+impression (``services.charging``).
+
+Targeting is by construction adults only: a viewer without an adult age band is never offered a slot,
+and the bands a promotion can target are adult bands.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from businesses import rules
+from businesses.models import Promotion, PromotionDelivery
+from feeds.sponsored import SponsoredSlot
+from platform import age
+from platform.viewer import Viewer
+
+CALL_TO_ACTION = {
+    Promotion.Goal.WEBSITE_VISITS: "Visit website",
+    Promotion.Goal.PROFILE_VISITS: "Visit profile",
+    Promotion.Goal.VIDEO_VIEWS: "See more videos",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """What serving needs of one active promotion."""
+
+    id: int
+    video_id: int
+    owner_user_id: int
+    sponsor_name: str
+    call_to_action: str
+    click_url: str
+    regions: frozenset[str]
+    bands: frozenset[str]
+    topic_ids: frozenset[int]
+    budget_cents: int
+    cpm_cents: int
+    starts: float
+    ends: float
+
+
+@dataclass
+class Snapshot:
+    lives: tuple[Live, ...] = ()
+    spent: dict[int, int] = field(default_factory=dict)
+    # Slots this process served since the snapshot was loaded: spend that is probably on its way.
+    served: dict[int, int] = field(default_factory=dict)
+    loaded_at: float = float("-inf")
+
+
+def _load(now: float) -> Snapshot:
+    moment = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    promotions = list(
+        Promotion.objects.filter(state=Promotion.State.ACTIVE, starts_at__lte=moment, ends_at__gt=moment)
+        .select_related("business", "video")
+        .prefetch_related("topics")
+        .only(
+            "id", "public_id", "goal", "regions", "age_bands", "budget_cents", "cpm_cents", "spent_cents",
+            "starts_at", "ends_at", "video__id", "video__owner_id", "business__legal_name",
+            "business__creator_id", "business__website",
+        )
+    )  # fmt: skip
+    owners = dict(
+        Promotion.objects.filter(pk__in=[promotion.pk for promotion in promotions]).values_list(
+            "pk", "business__creator__user_id"
+        )
+    )
+    lives = []
+    for promotion in promotions:
+        assert promotion.starts_at is not None
+        assert promotion.ends_at is not None
+        lives.append(
+            Live(
+                id=promotion.pk,
+                video_id=promotion.video.pk,
+                owner_user_id=owners[promotion.pk],
+                sponsor_name=promotion.business.legal_name,
+                call_to_action=CALL_TO_ACTION[Promotion.Goal(promotion.goal)],
+                click_url=reverse("businesses:promotion_visit", args=[promotion.public_id]),
+                regions=frozenset(promotion.regions),
+                bands=frozenset(promotion.age_bands),
+                topic_ids=frozenset(topic.pk for topic in promotion.topics.all()),
+                budget_cents=promotion.budget_cents,
+                cpm_cents=promotion.cpm_cents,
+                starts=promotion.starts_at.timestamp(),
+                ends=promotion.ends_at.timestamp(),
+            )
+        )
+    return Snapshot(
+        lives=tuple(lives),
+        spent={promotion.pk: promotion.spent_cents for promotion in promotions},
+        loaded_at=now,
+    )
+
+
+def _served_record(*, promotion_id: int, viewer_key: str, day: datetime.date, cap: int) -> bool:
+    """Count one more slot for this viewer and day if they are under the cap; False when they are not.
+
+    One statement: an insert, or an update guarded by the cap, so two processes serving the same viewer
+    at once cannot both pass it."""
+    table = connection.ops.quote_name(PromotionDelivery._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (promotion_id, viewer_key, day, served, impressions) "  # noqa: S608
+        "VALUES (%s, %s, %s, 1, 0) "
+        "ON CONFLICT (promotion_id, viewer_key, day) DO UPDATE SET served = "
+        f"{table}.served + 1 WHERE {table}.served < %s RETURNING served"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [promotion_id, viewer_key, day, cap])
+        return cursor.fetchone() is not None
+
+
+class PromotionSlots:
+    """The provider ``businesses`` registers into ``feeds.sponsored``."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._snapshot = Snapshot()
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        now = self.clock()
+        snapshot = self._snapshot
+        if now - snapshot.loaded_at >= settings.PROMOTION_SNAPSHOT_SECONDS or now < snapshot.loaded_at:
+            with self._lock:
+                if self._snapshot is snapshot:
+                    self._snapshot = _load(now)
+            snapshot = self._snapshot
+        return snapshot
+
+    def forget(self) -> None:
+        """Reload on the next request (after a promotion starts or stops in this process)."""
+        self._snapshot = Snapshot()
+
+    def candidates(
+        self, *, viewer: Viewer, exclude_video_ids: set[int], topic_interest: Mapping[int, float]
+    ) -> list[Live]:
+        """The promotions this viewer may be shown now, the furthest behind its even-spend line first."""
+        user = viewer.user
+        if user is None or not viewer.policy.may_see_promotions or user.date_of_birth is None:
+            return []
+        band = rules.adult_band(age.age_on(date_of_birth=user.date_of_birth, on=age.today()))
+        if band is None:
+            return []
+        snapshot = self.snapshot()
+        now = self.clock()
+        behind: list[tuple[float, Live]] = []
+        for live in snapshot.lives:
+            if live.video_id in exclude_video_ids or live.owner_user_id == user.pk:
+                continue
+            if (live.regions and viewer.region not in live.regions) or (
+                live.bands and band not in live.bands
+            ):
+                continue
+            if live.topic_ids and not any(topic_interest.get(topic, 0.0) > 0 for topic in live.topic_ids):
+                continue
+            spent = snapshot.spent.get(live.id, 0) + snapshot.served.get(live.id, 0) * live.cpm_cents / 1000
+            if not rules.pacing_allows(
+                spent_cents=spent,
+                budget_cents=live.budget_cents,
+                cpm_cents=live.cpm_cents,
+                starts=live.starts,
+                ends=live.ends,
+                now=now,
+            ):
+                continue
+            line = rules.even_spend_line(
+                budget_cents=live.budget_cents, starts=live.starts, ends=live.ends, now=now
+            )
+            behind.append(((line - spent) / live.budget_cents, live))
+        behind.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return [live for _, live in behind]
+
+    def slot_for(
+        self,
+        *,
+        viewer: Viewer,
+        feed: str,
+        exclude_video_ids: set[int],
+        topic_interest: Mapping[int, float],
+    ) -> SponsoredSlot | None:
+        if feed != "for_you":
+            return None
+        candidates = self.candidates(
+            viewer=viewer, exclude_video_ids=exclude_video_ids, topic_interest=topic_interest
+        )
+        day = timezone.localdate()  # the day the charge will look for (``services.charging``)
+        for live in candidates[:3]:
+            if _served_record(
+                promotion_id=live.id, viewer_key=viewer.key, day=day, cap=settings.PROMOTION_FREQUENCY_CAP
+            ):
+                served = self._snapshot.served
+                served[live.id] = served.get(live.id, 0) + 1
+                return SponsoredSlot(
+                    video_id=live.video_id,
+                    sponsor_name=live.sponsor_name,
+                    click_url=live.click_url,
+                    promotion_id=live.id,
+                    call_to_action=live.call_to_action,
+                )
+        return None
+
+    def impressions_record(self, *, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> None:
+        from businesses.services.charging import impressions_charge
+
+        impressions_charge(viewer_key=viewer.key, video_ids=video_ids, now=now)
+
+
+slots = PromotionSlots()
