@@ -61,3 +61,33 @@ def stripe_local(localstripe, settings) -> str:
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe
     return str(localstripe)
+
+
+@pytest.fixture
+def in_review(stripe_local):
+    """A promotion paid at localstripe (card confirmed) whose success event has been processed."""
+    from businesses import gateway, services
+    from tests.businesses.helpers import business_with_video, intent_event
+
+    business, video = business_with_video()
+    promotion = services.promotion_create(
+        business=business, video=video, goal="video_views", budget_cents=50_00, duration_days=7
+    )
+    started = services.promotion_pay_start(promotion=promotion)
+    gateway.payment_intent_confirm(intent_id=started.intent_id, payment_method="pm_card_visa")
+    event = intent_event("payment_intent.succeeded", started.intent_id, amount=50_00)
+    services.stripe_event_process(
+        event=gateway.WebhookEvent(
+            id=event["id"], type=event["type"], created=event["created"], data_object=event["data"]["object"]
+        )
+    )
+    promotion.refresh_from_db()
+    assert promotion.state == "in_review"
+    return promotion, started.intent_id
+
+
+@pytest.fixture
+def reviewer():
+    from tests.factories import UserFactory
+
+    return UserFactory.create(is_staff=True, is_superuser=True)

@@ -12,8 +12,7 @@ from businesses.models import Promotion, Refund
 from creators.models import Video
 from platform.errors import Conflict
 from platform.models import AuditEntry
-from tests.businesses.helpers import business_with_video, intent_event
-from tests.factories import UserFactory
+from tests.businesses.helpers import business_with_video
 
 pytestmark = pytest.mark.django_db
 
@@ -27,31 +26,6 @@ def _stripe_refunds(base, intent_id):
         timeout=5,
     )
     return [(refund["amount"], refund["status"]) for refund in answer.json()["data"]]
-
-
-@pytest.fixture
-def in_review(stripe_local):
-    """A promotion paid at localstripe (card confirmed) whose success event has been processed."""
-    business, video = business_with_video()
-    promotion = services.promotion_create(
-        business=business, video=video, goal="video_views", budget_cents=50_00, duration_days=7
-    )
-    started = services.promotion_pay_start(promotion=promotion)
-    gateway.payment_intent_confirm(intent_id=started.intent_id, payment_method="pm_card_visa")
-    event = intent_event("payment_intent.succeeded", started.intent_id, amount=50_00)
-    services.stripe_event_process(
-        event=gateway.WebhookEvent(
-            id=event["id"], type=event["type"], created=event["created"], data_object=event["data"]["object"]
-        )
-    )
-    promotion.refresh_from_db()
-    assert promotion.state == "in_review"
-    return promotion, started.intent_id
-
-
-@pytest.fixture
-def reviewer():
-    return UserFactory.create(is_staff=True, is_superuser=True)
 
 
 def test_an_approved_promotion_runs_from_now_for_its_days(in_review, reviewer):
