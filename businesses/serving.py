@@ -61,7 +61,7 @@ class Snapshot:
     spent: dict[int, int] = field(default_factory=dict)
     # Slots this process served since the snapshot was loaded: spend that is probably on its way.
     served: dict[int, int] = field(default_factory=dict)
-    loaded_at: float = float("-inf")
+    loaded_at: float = float("-inf")  # time.monotonic() when loaded
 
 
 def _load(now: float) -> Snapshot:
@@ -103,9 +103,7 @@ def _load(now: float) -> Snapshot:
             )
         )
     return Snapshot(
-        lives=tuple(lives),
-        spent={promotion.pk: promotion.spent_cents for promotion in promotions},
-        loaded_at=now,
+        lives=tuple(lives), spent={promotion.pk: promotion.spent_cents for promotion in promotions}
     )
 
 
@@ -130,17 +128,19 @@ class PromotionSlots:
     """The provider ``businesses`` registers into ``feeds.sponsored``."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
-        self.clock = clock
+        self.clock = clock  # the time that pacing and the promotions' dates are measured against
         self._snapshot = Snapshot()
         self._lock = threading.Lock()
 
     def snapshot(self) -> Snapshot:
-        now = self.clock()
+        """The active promotions, reloaded every ``PROMOTION_SNAPSHOT_SECONDS`` of real time."""
+        elapsed = time.monotonic()
         snapshot = self._snapshot
-        if now - snapshot.loaded_at >= settings.PROMOTION_SNAPSHOT_SECONDS or now < snapshot.loaded_at:
+        if elapsed - snapshot.loaded_at >= settings.PROMOTION_SNAPSHOT_SECONDS:
             with self._lock:
                 if self._snapshot is snapshot:
-                    self._snapshot = _load(now)
+                    self._snapshot = _load(self.clock())
+                    self._snapshot.loaded_at = elapsed
             snapshot = self._snapshot
         return snapshot
 

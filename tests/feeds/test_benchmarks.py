@@ -14,11 +14,16 @@ CONFIGURED = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "MED
 
 FEED_SIZES = ["--videos", "200", "--viewers", "20", "--signals", "500", "--requests", "5", "--ingest-batches", "2"]  # fmt: skip
 RECOMMENDATION_SIZES = ["--videos", "60", "--creators", "10", "--viewers", "3"]
+PROMOTION_SIZES = ["--videos", "400", "--promotions", "20", "--adults", "60", "--minors", "20", "--pages", "80", "--threads", "2"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("command", "sizes"),
-    [("benchmark_feed", FEED_SIZES), ("benchmark_recommendation", RECOMMENDATION_SIZES)],
+    [
+        ("benchmark_feed", FEED_SIZES),
+        ("benchmark_recommendation", RECOMMENDATION_SIZES),
+        ("benchmark_promotions", PROMOTION_SIZES),
+    ],
 )
 def test_a_benchmark_runs_without_a_development_database_and_leaves_none(tmp_path, command, sizes):
     var = tmp_path / "var"  # does not exist yet, as in a fresh clone
@@ -47,6 +52,17 @@ def test_a_benchmark_runs_without_a_development_database_and_leaves_none(tmp_pat
     assert report["benchmark"] == command.removeprefix("benchmark_")
     assert report["database"] == "sqlite"
     assert report["videos"] == int(sizes[1])
+    if command == "benchmark_promotions":
+        # What must be zero is zero, and slots were served and charged at all.
+        assert report["sponsored_slots_served"] > 0
+        assert report["impressions_charged"] == report["sponsored_slots_served"]
+        for must_be_zero in (
+            "sponsored_to_minors",
+            "sponsored_to_anonymous",
+            "max_overspend_cents",
+            "frequency_cap_violations",
+        ):
+            assert report[must_be_zero] == 0, must_be_zero
     # The development database was never created, and the throwaway one is gone.
     assert not development_database.exists()
     assert sorted(path.name for path in var.glob("*.sqlite3*")) == []

@@ -1,0 +1,377 @@
+"""Benchmark sponsored slots: 1,000 active promotions, 100k videos, 10k adult and 2k minor viewers.
+
+In a throwaway database of the configured engine, four threads serve For You pages through the API,
+with the slot provider on and (in alternating blocks, same run) off. Every sponsored item is reported
+back through ``POST /api/v1/signals`` as the player does, which charges it. A simulated clock spreads
+the run over one day of the promotions' lives, so pacing can be judged at the end of that day.
+
+What must be zero is counted from the pages the clients received, not from our own tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import statistics
+import threading
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections, connection
+from django.db.models import F, Sum
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from businesses import rules
+from businesses.models import BusinessProfile, Promotion, PromotionDay
+from businesses.serving import slots
+from creators.models import CreatorProfile, Topic, Video, VideoTopic
+from feeds import sponsored
+from feeds.api.views import SignalBatchView
+from feeds.benchmarking import feeds_throwaway_database
+from feeds.catalog import catalog_get
+from feeds.models import InterestProfile
+from platform.models import User
+
+REGIONS = ["DE-BY", "DE-BE", "DE-HH", "DE-NW", "DE-SN"]
+ADULT_AGES = [20, 30, 45, 60]  # one in each targetable band
+DAY = 86_400.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def born(years: int, today: datetime.date) -> datetime.date:
+    return today.replace(year=today.year - years, day=min(today.day, 28))
+
+
+class Command(BaseCommand):
+    help = "Time For You with and without sponsored slots, and check caps, pacing and budgets, at scale."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--videos", type=int, default=100_000)
+        parser.add_argument("--promotions", type=int, default=1_000)
+        parser.add_argument("--adults", type=int, default=10_000)
+        parser.add_argument("--minors", type=int, default=2_000)
+        parser.add_argument(
+            "--pages", type=int, default=20_000, help="pages with slots (and as many without)"
+        )
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--days", type=int, default=10, help="each promotion's duration")
+        parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with (
+            feeds_throwaway_database("benchmark-promotions", keep=options["keep"]) as database,
+            override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False, PROMOTION_SNAPSHOT_SECONDS=5.0),
+        ):
+            try:
+                result = self._run(options)
+            finally:
+                slots.clock = time.time
+                slots.forget()
+        if options["keep"]:
+            self.stderr.write(f"kept database {database}")
+        self.stdout.write(json.dumps(result))
+
+    # --- data ------------------------------------------------------------------------------------
+
+    def _seed(self, options: dict[str, Any], rng: random.Random, start: datetime.datetime) -> dict[str, Any]:
+        today = start.date()
+        topics = list(Topic.objects.all())
+        creator_count = max(options["promotions"], options["videos"] // 50)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"creator{i}@bench.invalid",
+                    display_name=f"Creator {i}",
+                    date_of_birth=born(35, today),
+                    region=REGIONS[i % len(REGIONS)],
+                    password="!",
+                )
+                for i in range(creator_count)
+            ],
+            batch_size=5000,
+        )
+        creators = CreatorProfile.objects.bulk_create(
+            [CreatorProfile(user=user, handle=f"bench_{i}", display_name=f"Creator {i}") for i, user in enumerate(users)],
+            batch_size=5000,
+        )  # fmt: skip
+        videos = Video.objects.bulk_create(
+            [
+                Video(
+                    owner=creators[i % creator_count],
+                    caption=f"Benchmark video {i}",
+                    state=Video.State.PUBLISHED,
+                    duration=15.0,
+                    rendition_duration=15.0,
+                    width=720,
+                    height=1280,
+                    fps=30.0,
+                    trim_end=15.0,
+                    original=f"videos/bench/{i}.mp4",
+                    rendition=f"videos/bench/{i}-r.mp4",
+                    poster=f"videos/bench/{i}.jpg",
+                    published_at=start - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+                    content_level="mature" if i % 53 == 0 else "general",
+                )
+                for i in range(options["videos"])
+            ],
+            batch_size=5000,
+        )
+        VideoTopic.objects.bulk_create(
+            [VideoTopic(video=video, topic=rng.choice(topics), review_state="approved") for video in videos],
+            batch_size=10000,
+        )
+        # The first ``promotions`` creators are businesses; each promotes its first (general) video.
+        businesses = BusinessProfile.objects.bulk_create(
+            [
+                BusinessProfile(
+                    creator=creators[i],
+                    legal_name=f"Business {i}",
+                    category="food_and_drink",
+                    country="DE",
+                    region=REGIONS[i % len(REGIONS)],
+                    website=f"https://business{i}.example",
+                )
+                for i in range(options["promotions"])
+            ],
+            batch_size=5000,
+        )
+        first_video: dict[int, Video] = {}
+        for video in videos:
+            if video.content_level == "general":
+                first_video.setdefault(video.owner_id, video)
+        cpm = 6_00
+        promotions = []
+        for i, business in enumerate(businesses):
+            # Demand of 4-13 impressions a simulated day each: about 60% of what the adults' pages offer.
+            per_day = rng.randint(4, 13)
+            custom = i % 10 < 3
+            promotions.append(
+                Promotion(
+                    business=business,
+                    video=first_video[business.creator_id],
+                    goal="video_views",
+                    audience="custom" if custom else "automatic",
+                    regions=[REGIONS[i % len(REGIONS)]] if custom and i % 2 == 0 else [],
+                    age_bands=[rules.AdultAgeBand.values[i % 4]] if custom and i % 2 == 1 else [],
+                    budget_cents=max(1, per_day * options["days"] * cpm // 1000),
+                    currency="eur",
+                    duration_days=options["days"],
+                    cpm_cents=cpm,
+                    state=Promotion.State.ACTIVE,
+                    paid_at=start,
+                    starts_at=start,
+                    ends_at=start + datetime.timedelta(days=options["days"]),
+                )
+            )
+        Promotion.objects.bulk_create(promotions, batch_size=2000)
+        adults = User.objects.bulk_create(
+            [
+                User(
+                    email=f"adult{i}@bench.invalid",
+                    display_name=f"Adult {i}",
+                    date_of_birth=born(ADULT_AGES[i % len(ADULT_AGES)], today),
+                    region=REGIONS[(i // 4) % len(REGIONS)],
+                    password="!",
+                )
+                for i in range(options["adults"])
+            ],
+            batch_size=5000,
+        )
+        minors = User.objects.bulk_create(
+            [
+                User(
+                    email=f"minor{i}@bench.invalid",
+                    display_name=f"Minor {i}",
+                    date_of_birth=born(13 + i % 5, today),
+                    region=REGIONS[i % len(REGIONS)],
+                    password="!",
+                )
+                for i in range(options["minors"])
+            ],
+            batch_size=5000,
+        )
+        InterestProfile.objects.bulk_create(
+            [
+                InterestProfile(
+                    viewer_key=f"u:{user.pk}",
+                    user=user,
+                    weights={
+                        "t": {str(topic.pk): round(rng.uniform(1, 4), 2) for topic in rng.sample(topics, 2)}
+                    },
+                )
+                for user in adults + minors
+            ],
+            batch_size=5000,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        return {"adults": adults, "minors": minors}
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def _run(self, options: dict[str, Any]) -> dict[str, Any]:
+        rng = random.Random(11)
+        start = timezone.now()
+        began = time.perf_counter()
+        people = self._seed(options, rng, start)
+        seed_s = time.perf_counter() - began
+        catalog_get()
+        SignalBatchView.throttle_classes = []
+        # Heavy viewers: a tenth of the adults ask for half of the adults' pages, so the cap is tested.
+        adults, minors = people["adults"], people["minors"]
+        heavy = adults[: max(1, len(adults) // 10)]
+        plan: list[tuple[str, User | None]] = []
+        for _ in range(options["pages"]):
+            draw = rng.random()
+            if draw < 0.1:
+                plan.append(("anonymous", None))
+            elif draw < 0.25:
+                plan.append(("minor", rng.choice(minors)))
+            elif draw < 0.625:
+                plan.append(("adult", rng.choice(heavy)))
+            else:
+                plan.append(("adult", rng.choice(adults)))
+        # One simulated day of the promotions' lives over the pages with slots.
+        served_pages = [0]
+        lock = threading.Lock()
+        started_ts = start.timestamp()
+        slots.clock = lambda: started_ts + DAY * served_pages[0] / options["pages"]
+        slots.forget()
+        provider = sponsored.provider()
+        warm = APIClient()
+        warm.force_authenticate(adults[0])
+        warm.get("/api/v1/feeds/for-you")
+
+        with_ms: list[float] = []
+        without_ms: list[float] = []
+        charge_ms: list[float] = []
+        shown: Counter[tuple[str, int]] = Counter()  # (viewer, promotion) -> slots the client received
+        to_minors = to_anonymous = 0
+        promotion_of_video = dict(Promotion.objects.values_list("video__public_id", "pk"))
+        block = max(1, options["pages"] // 8)
+
+        def serve(chunk: list[tuple[str, User | None]], slotted: bool, out: list[float]) -> None:
+            nonlocal to_minors, to_anonymous
+            client = APIClient()
+            try:
+                for kind, user in chunk:
+                    if user is not None:
+                        client.force_authenticate(user)
+                    else:
+                        client.force_authenticate(None)
+                        client.cookies.clear()
+                    tick = time.perf_counter()
+                    response = client.get("/api/v1/feeds/for-you")
+                    elapsed = (time.perf_counter() - tick) * 1000
+                    if slotted:
+                        with lock:
+                            served_pages[0] += 1
+                    items = [item for item in response.json()["results"] if item["is_sponsored"]]
+                    with lock:
+                        out.append(elapsed)
+                        if kind == "minor":
+                            to_minors += len(items)
+                        elif kind == "anonymous":
+                            to_anonymous += len(items)
+                    for item in items:
+                        assert user is not None
+                        promotion_id = promotion_of_video[uuid.UUID(item["video"]["id"])]
+                        with lock:
+                            shown[(f"u:{user.pk}", promotion_id)] += 1
+                        event = {
+                            "event_id": str(uuid.uuid4()),
+                            "video": item["video"]["id"],
+                            "kind": "impression",
+                            "source": "sponsored",
+                        }
+                        tick = time.perf_counter()
+                        client.post("/api/v1/signals", {"events": [event]}, format="json")
+                        with lock:
+                            charge_ms.append((time.perf_counter() - tick) * 1000)
+            finally:
+                close_old_connections()
+
+        def run_block(chunk: list[tuple[str, User | None]], slotted: bool) -> None:
+            sponsored.register_provider(provider if slotted else sponsored.NoSponsoredSlots())
+            out = with_ms if slotted else without_ms
+            parts = [chunk[index :: options["threads"]] for index in range(options["threads"])]
+            threads = [threading.Thread(target=serve, args=(part, slotted, out)) for part in parts]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        began = time.perf_counter()
+        try:
+            for offset in range(0, len(plan), block):
+                chunk = plan[offset : offset + block]
+                run_block(chunk, slotted=False)
+                run_block(chunk, slotted=True)
+        finally:
+            sponsored.register_provider(provider)
+        serve_s = time.perf_counter() - began
+
+        # The end of the simulated day: everyone's even-spend line is a 1/days share of the budget.
+        slots.clock = lambda: started_ts + DAY
+        deviations = []
+        overspend = 0
+        for promotion in Promotion.objects.all():
+            line = rules.even_spend_line(
+                budget_cents=promotion.budget_cents,
+                starts=started_ts,
+                ends=promotion.ends_at.timestamp() if promotion.ends_at else started_ts,
+                now=started_ts + DAY,
+            )
+            deviations.append(abs(promotion.spent_cents - line) / promotion.budget_cents)
+            overspend = max(overspend, promotion.spent_cents - promotion.budget_cents)
+        by_day = (
+            PromotionDay.objects.values("promotion_id")
+            .annotate(spent=Sum("spent_cents"))
+            .filter(spent__gt=F("promotion__budget_cents"))
+            .count()
+        )
+        spent_total = Promotion.objects.aggregate(total=Sum("spent_cents"))["total"] or 0
+        charged = Promotion.objects.aggregate(total=Sum("impressions_charged"))["total"] or 0
+        with_p99, without_p99 = percentile(with_ms, 0.99), percentile(without_ms, 0.99)
+        return {
+            "benchmark": "promotions",
+            "database": connection.vendor,
+            "videos": options["videos"],
+            "promotions": options["promotions"],
+            "adults": options["adults"],
+            "minors": options["minors"],
+            "threads": options["threads"],
+            "pages_with_slots": len(with_ms),
+            "pages_without": len(without_ms),
+            "for_you_p50_ms": round(statistics.median(with_ms), 2),
+            "for_you_p99_ms": round(with_p99, 2),
+            "for_you_p50_ms_without": round(statistics.median(without_ms), 2),
+            "for_you_p99_ms_without": round(without_p99, 2),
+            "slot_cost_p99_ms": round(with_p99 - without_p99, 2),
+            "p99_ratio": round(with_p99 / without_p99, 3),
+            "sponsored_slots_served": sum(shown.values()) + to_minors + to_anonymous,
+            "sponsored_to_minors": to_minors,
+            "sponsored_to_anonymous": to_anonymous,
+            "impressions_charged": charged,
+            "spent_cents": spent_total,
+            "max_overspend_cents": max(0, overspend),
+            "promotions_overspent_by_day_rows": by_day,
+            "frequency_cap_violations": sum(1 for count in shown.values() if count > 3),
+            "viewer_promotion_pairs_at_cap": sum(1 for count in shown.values() if count == 3),
+            "pacing_max_deviation": round(max(deviations), 4),
+            "pacing_median_deviation": round(statistics.median(deviations), 4),
+            "charge_per_impression_ms_p50": round(statistics.median(charge_ms), 2) if charge_ms else None,
+            "charge_per_impression_ms_p99": round(percentile(charge_ms, 0.99), 2) if charge_ms else None,
+            "seed_s": round(seed_s, 1),
+            "serve_s": round(serve_s, 1),
+        }
