@@ -166,9 +166,15 @@ def payment_intent_cancel(*, intent_id: str) -> Intent:
 
 
 def refund_create(*, intent_id: str, amount_cents: int, idempotency_key: str) -> RefundResult:
+    """Refund part of a PaymentIntent; our key also goes in the metadata, so that a ``charge.refunded``
+    event arriving before our own record of the answer is matched to it."""
     try:
         refund = _client().v1.refunds.create(
-            params={"payment_intent": intent_id, "amount": amount_cents},
+            params={
+                "payment_intent": intent_id,
+                "amount": amount_cents,
+                "metadata": {"joyreel": idempotency_key},
+            },
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as error:

@@ -195,6 +195,7 @@ class Refund(models.Model):
         REJECTED = "rejected", "Promotion rejected"
         CANCELLED = "cancelled", "Promotion cancelled"
         UNSPENT = "unspent", "Unspent budget"
+        IN_STRIPE = "in_stripe", "Refunded in Stripe"
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_cents = models.PositiveIntegerField()

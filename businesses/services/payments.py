@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from businesses import gateway
-from businesses.models import Payment, Promotion, StripeEvent
+from businesses.models import Payment, Promotion, Refund, StripeEvent
 from businesses.services.profiles import business_user_check
 from businesses.services.promotions import (
     ALREADY_PROMOTED,
@@ -140,6 +141,16 @@ def _intent_succeeded(event: gateway.WebhookEvent) -> None:
     payment.failure_reason = ""
     payment.save(update_fields=["status", "succeeded_at", "failure_reason", "updated_at"])
     promotion = promotion_locked(promotion=payment.promotion)
+    refunded = _refunded_cents(payment)
+    if refunded >= payment.amount_cents and promotion.state in (
+        Promotion.State.DRAFT,
+        Promotion.State.AWAITING_PAYMENT,
+    ):
+        # Stripe told us of a full refund first (``charge.refunded`` before this event): nothing to run.
+        if promotion.state == Promotion.State.DRAFT:
+            promotion_move(promotion=promotion, to=Promotion.State.AWAITING_PAYMENT)
+        promotion_move(promotion=promotion, to=Promotion.State.CANCELLED, reason=REFUNDED_IN_STRIPE)
+        return
     if promotion.state != Promotion.State.AWAITING_PAYMENT:
         # Cancelled while the card was being charged: the money goes straight back.
         logger.warning("Promotion %s was %s when its payment succeeded", promotion.public_id, promotion.state)
@@ -176,7 +187,73 @@ def _intent_canceled(event: gateway.WebhookEvent) -> None:
     payment.save(update_fields=["status", "updated_at"])
 
 
+REFUNDED_IN_STRIPE = "Cancelled: the payment was refunded in full in Stripe."
+
+
+def _refunded_cents(payment: Payment) -> int:
+    return int(
+        payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount_cents"))["total"]
+        or 0
+    )
+
+
+def _charge_refunded(event: gateway.WebhookEvent) -> None:
+    """Refunds of a charge, as Stripe reports them: ours are confirmed, any made in Stripe's dashboard
+    are recorded, and a paid promotion refunded past what it has left stops. Stored even when the
+    payment's own success event has not arrived yet (that event then sees the refunds)."""
+    charge = event.data_object
+    intent_id = str(charge.get("payment_intent") or "")
+    payment = Payment.objects.select_for_update().filter(intent_id=intent_id).first() if intent_id else None
+    if payment is None:
+        logger.warning("charge.refunded for an unknown PaymentIntent %r", intent_id)
+        return
+    listed = (charge.get("refunds") or {}).get("data") or []
+    for item in listed:
+        refund_id, amount = str(item.get("id") or ""), item.get("amount")
+        if not refund_id or not isinstance(amount, int) or item.get("status") not in ("succeeded", None):
+            continue
+        ours = Refund.objects.select_for_update().filter(stripe_id=refund_id).first()
+        if ours is None:
+            key = str((item.get("metadata") or {}).get("joyreel") or "")
+            ours = (
+                Refund.objects.select_for_update().filter(payment=payment, idempotency_key=key).first()
+                if key
+                else None
+            )
+        if ours is None:
+            Refund.objects.create(
+                payment=payment,
+                amount_cents=amount,
+                currency=payment.currency,
+                reason=Refund.Reason.IN_STRIPE,
+                idempotency_key=f"stripe-{refund_id}",
+                stripe_id=refund_id,
+                status=Refund.Status.SUCCEEDED,
+                succeeded_at=timezone.now(),
+            )
+        elif ours.status != Refund.Status.SUCCEEDED:
+            ours.stripe_id, ours.status, ours.succeeded_at = (
+                refund_id,
+                Refund.Status.SUCCEEDED,
+                timezone.now(),
+            )
+            ours.save(update_fields=["stripe_id", "status", "succeeded_at", "updated_at"])
+    if payment.status != Payment.Status.SUCCEEDED:
+        return
+    promotion = promotion_locked(promotion=payment.promotion)
+    running = (Promotion.State.IN_REVIEW, Promotion.State.ACTIVE, Promotion.State.PAUSED)
+    if (
+        promotion.state in running
+        and _refunded_cents(payment) > payment.amount_cents - promotion.spent_cents - 1
+    ):
+        if promotion.state != Promotion.State.IN_REVIEW:
+            promotion.finished_at = timezone.now()
+            promotion.save(update_fields=["finished_at", "updated_at"])
+        promotion_move(promotion=promotion, to=Promotion.State.CANCELLED, reason=REFUNDED_IN_STRIPE)
+
+
 _EFFECTS: dict[str, Callable[[gateway.WebhookEvent], None]] = {
+    "charge.refunded": _charge_refunded,
     "payment_intent.succeeded": _intent_succeeded,
     "payment_intent.payment_failed": _intent_failed,
     "payment_intent.canceled": _intent_canceled,

@@ -5,6 +5,7 @@ import random
 import time
 
 import pytest
+from django.db import transaction
 
 from businesses import gateway, services
 from businesses.models import Payment, Promotion, StripeEvent
@@ -243,3 +244,88 @@ def test_create_pay_and_localstripes_own_webhook_send_the_promotion_to_review(
     assert (
         api_client.get(f"/api/v1/business/promotions/{created['public_id']}").json()["state"] == "in_review"
     )
+
+
+def _charge_refunded(payment, refunds, *, created=None):
+    """A ``charge.refunded`` event as Stripe sends it: the charge, with its refunds so far."""
+    event = intent_event("charge.refunded", f"ch_{payment.pk}x", amount=payment.amount_cents, created=created)
+    event["data"]["object"].update(
+        {
+            "object": "charge",
+            "payment_intent": payment.intent_id,
+            "amount_refunded": sum(amount for _, amount, _ in refunds),
+            "refunds": {
+                "object": "list",
+                "data": [
+                    {"id": refund_id, "object": "refund", "amount": amount, "status": "succeeded",
+                     "metadata": metadata}
+                    for refund_id, amount, metadata in refunds
+                ],
+            },
+        }
+    )  # fmt: skip
+    return event
+
+
+@pytest.mark.parametrize("refund_first", [True, False])
+def test_a_full_refund_in_stripe_cancels_the_promotion_in_either_order(client, awaiting, refund_first):
+    from businesses.models import Refund
+
+    promotion, payment = awaiting
+    now = int(time.time())
+    events = [
+        _succeeded(payment, created=now - 20),
+        _charge_refunded(payment, [("re_dash1", 5000, {})], created=now),
+    ]
+    for event in reversed(events) if refund_first else events:
+        assert post_event(client, event).status_code == 200
+    promotion.refresh_from_db()
+    assert (promotion.state, promotion.state_reason) == (
+        "cancelled",
+        "Cancelled: the payment was refunded in full in Stripe.",
+    )
+    refund = Refund.objects.get()
+    assert (refund.stripe_id, refund.amount_cents, refund.reason, refund.status) == (
+        "re_dash1",
+        5000,
+        "in_stripe",
+        "succeeded",
+    )
+    assert post_event(client, events[1]).json()["duplicate"] is True  # replayed: once
+    assert Refund.objects.count() == 1
+
+
+def test_a_refund_event_confirms_our_own_pending_refund_instead_of_adding_one(client, awaiting):
+    from businesses.models import Refund
+    from businesses.services.review import refund_owed
+
+    promotion, payment = awaiting
+    post_event(client, _succeeded(payment))
+    Promotion.objects.filter(pk=promotion.pk).update(state="completed", spent_cents=1000)
+    promotion.refresh_from_db()
+    with transaction.atomic():
+        ours = refund_owed(promotion=promotion, reason="unspent")
+    assert ours is not None
+    # Stripe refunded it, but our record of its answer was lost; the event carries our key.
+    post_event(client, _charge_refunded(payment, [("re_ours", 4000, {"joyreel": ours.idempotency_key})]))
+    ours.refresh_from_db()
+    assert (ours.stripe_id, ours.status, Refund.objects.count()) == ("re_ours", "succeeded", 1)
+
+
+def test_a_partial_refund_in_stripe_is_recorded_and_a_running_promotion_keeps_running(client, awaiting):
+    from businesses.models import Refund
+
+    promotion, payment = awaiting
+    post_event(client, _succeeded(payment))
+    post_event(client, _charge_refunded(payment, [("re_part", 1000, {})]))
+    promotion.refresh_from_db()
+    assert promotion.state == "in_review"
+    assert Refund.objects.get().amount_cents == 1000
+    # What it would get back later is what is left: 4,000 of 5,000.
+    from businesses.services.review import refund_owed
+
+    Promotion.objects.filter(pk=promotion.pk).update(state="completed")
+    with transaction.atomic():
+        rest = refund_owed(promotion=promotion, reason="unspent")
+    assert rest is not None
+    assert rest.amount_cents == 4000
