@@ -27,6 +27,7 @@ from businesses import rules
 from businesses.models import Promotion, PromotionDelivery
 from feeds.sponsored import SponsoredSlot
 from platform import age
+from platform.regions import region_name
 from platform.viewer import Viewer
 
 CALL_TO_ACTION = {
@@ -46,6 +47,7 @@ class Live:
     sponsor_name: str
     call_to_action: str
     click_url: str
+    why: str
     regions: frozenset[str]
     bands: frozenset[str]
     topic_ids: frozenset[int]
@@ -92,6 +94,7 @@ def _load(now: float) -> Snapshot:
                 owner_user_id=owners[promotion.pk],
                 sponsor_name=promotion.business.legal_name,
                 call_to_action=CALL_TO_ACTION[Promotion.Goal(promotion.goal)],
+                why=_why(promotion),
                 click_url=reverse("businesses:promotion_visit", args=[promotion.public_id]),
                 regions=frozenset(promotion.regions),
                 bands=frozenset(promotion.age_bands),
@@ -105,6 +108,22 @@ def _load(now: float) -> Snapshot:
     return Snapshot(
         lives=tuple(lives), spent={promotion.pk: promotion.spent_cents for promotion in promotions}
     )
+
+
+def _why(promotion: Promotion) -> str:
+    """The audience the business chose, as the viewer reads it in "Why this?"."""
+    chosen = []
+    if promotion.regions:
+        chosen.append("in " + ", ".join(region_name(code) for code in promotion.regions))
+    if promotion.age_bands:
+        labels = dict(rules.AdultAgeBand.choices)
+        chosen.append("aged " + ", ".join(str(labels[band]) for band in promotion.age_bands))
+    topics = [topic.name for topic in promotion.topics.all()]
+    if topics:
+        chosen.append("who watch " + ", ".join(topics))
+    if not chosen:
+        return "Shown to adults likely to enjoy it, from what they watch; never to anyone under 18."
+    return "The business chose adults " + " and ".join(chosen) + "; never anyone under 18."
 
 
 def _served_record(*, promotion_id: int, viewer_key: str, day: datetime.date, cap: int) -> bool:
@@ -213,6 +232,7 @@ class PromotionSlots:
                     click_url=live.click_url,
                     promotion_id=live.id,
                     call_to_action=live.call_to_action,
+                    why=live.why,
                 )
         return None
 

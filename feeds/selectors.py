@@ -143,10 +143,7 @@ def _assemble(
             video=videos[slot.video_id],
             position=0,
             source=Source.SPONSORED,
-            reasons=[
-                f"Paid for by {slot.sponsor_name}. Promotions are shown only to adults, "
-                "chosen by the audience the business picked and by the topics you watch."
-            ],
+            reasons=[f"Paid for by {slot.sponsor_name}. {slot.why}"],
             sponsor=slot,
         )
         # Fifth on the page (positions 4–6 are the sponsored slot's place; never first).

@@ -23,6 +23,8 @@ class SponsoredSlot:
     click_url: str
     promotion_id: int
     call_to_action: str = "Learn more"
+    # Why this viewer sees it, in a sentence (EU DSA Art. 26): the audience the business chose.
+    why: str = "Promotions are shown only to adults."
 
 
 class SponsoredProvider(Protocol):

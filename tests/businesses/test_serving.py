@@ -119,6 +119,7 @@ def test_targeting_regions_age_bands_and_topics():
     food = Topic.objects.get(slug="food")
     promotion = running(audience="custom", regions=["DE-BY"], age_bands=["25_34"])
     promotion.topics.set([food])
+    slots.forget()
     assert (
         offered(
             promotion,
