@@ -11,6 +11,18 @@ urlpatterns = [
     path("business/promotions/new", views.promotion_new, name="promotion_new"),
     path("business/promotions/<uuid:public_id>/", views.promotion_detail, name="promotion"),
     path("business/promotions/<uuid:public_id>/cancel", views.promotion_cancel, name="promotion_cancel"),
+    path(
+        "business/promotions/<uuid:public_id>/pause",
+        views.promotion_hold,
+        {"action": "pause"},
+        name="promotion_pause",
+    ),
+    path(
+        "business/promotions/<uuid:public_id>/resume",
+        views.promotion_hold,
+        {"action": "resume"},
+        name="promotion_resume",
+    ),
     path("promotions/<uuid:public_id>/visit", views.promotion_visit, name="promotion_visit"),
     path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
 ]

@@ -198,3 +198,20 @@ def promotion_visit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 VISITS_SESSION_KEY = "promotion_visits"
+
+
+@require_POST
+@business_user_required
+def promotion_hold(request: HttpRequest, user: User, public_id: str, action: str) -> HttpResponse:
+    """Pause or resume a running promotion from its page."""
+    promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
+    if promotion is None or action not in ("pause", "resume"):
+        raise Http404("No such promotion.")
+    move = services.promotion_pause if action == "pause" else services.promotion_resume
+    try:
+        move(promotion=promotion, actor=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Promotion paused." if action == "pause" else "Promotion running again.")
+    return redirect("businesses:promotion", public_id=promotion.public_id)

@@ -23,6 +23,16 @@ urlpatterns = [
         name="api-business-promotion-cancel",
     ),
     path(
+        "business/promotions/<uuid:public_id>/pause",
+        views.PromotionHoldView.as_view(action="pause"),
+        name="api-business-promotion-pause",
+    ),
+    path(
+        "business/promotions/<uuid:public_id>/resume",
+        views.PromotionHoldView.as_view(action="resume"),
+        name="api-business-promotion-resume",
+    ),
+    path(
         "business/promotions/<uuid:public_id>/pay/local-card",
         views.PromotionPayLocalCardView.as_view(),
         name="api-business-promotion-pay-local-card",

@@ -138,3 +138,21 @@ class PromotionCancelView(APIView):
         services.promotion_cancel(promotion=promotion, actor=request.user)
         refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
         return Response(PromotionOutputSerializer(refreshed).data)
+
+
+class PromotionHoldView(APIView):
+    """Pause or resume a running promotion (``action`` comes from the URL)."""
+
+    permission_classes = [IsAdultBusinessUser]
+    action = "pause"
+
+    @extend_schema(request=None, responses=PromotionOutputSerializer)
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        assert isinstance(request.user, User)
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        move = services.promotion_pause if self.action == "pause" else services.promotion_resume
+        move(promotion=promotion, actor=request.user)
+        refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
+        return Response(PromotionOutputSerializer(refreshed).data)

@@ -35,7 +35,14 @@ from businesses.services.results import (
     promotion_results_rollup,
     website_click,
 )
-from businesses.services.review import promotion_approve, promotion_cancel, promotion_reject, refund_send
+from businesses.services.review import (
+    promotion_approve,
+    promotion_cancel,
+    promotion_pause,
+    promotion_reject,
+    promotion_resume,
+    refund_send,
+)
 
 __all__ = [
     "ADULTS_ONLY",
@@ -53,10 +60,12 @@ __all__ = [
     "promotion_finish",
     "promotion_finish_if_due",
     "promotion_move",
+    "promotion_pause",
     "promotion_pay_confirm_local",
     "promotion_pay_start",
     "promotion_reject",
     "promotion_results_rollup",
+    "promotion_resume",
     "promotions_finish_due",
     "promotions_stop_for_video",
     "refund_send",

@@ -205,3 +205,36 @@ def intent_cancel_quietly(*, intent_id: str) -> None:
     except gateway.GatewayError:
         # Already paid (its success event then refunds it) or Stripe unreachable (it stays unpaid).
         logger.warning("Could not cancel the PaymentIntent %s", intent_id)
+
+
+def promotion_pause(*, promotion: Promotion, actor: User) -> Promotion:
+    """The business holds its running promotion: no slots until it resumes; its end date stays."""
+    with transaction.atomic():
+        promotion = promotion_locked(promotion=promotion)
+        business_user_check(user=promotion.business.creator.user)
+        if promotion.state != Promotion.State.ACTIVE:
+            raise Conflict("Only a running promotion can be paused.")
+        promotion_move(
+            promotion=promotion, to=Promotion.State.PAUSED, reason="Paused by the business.", actor=actor
+        )
+    transaction.on_commit(_slots_forget)
+    return promotion
+
+
+def promotion_resume(*, promotion: Promotion, actor: User) -> Promotion:
+    """A paused promotion runs again until its end date; pacing spreads what is left over the days left."""
+    with transaction.atomic():
+        promotion = promotion_locked(promotion=promotion)
+        business_user_check(user=promotion.business.creator.user)
+        if promotion.state != Promotion.State.PAUSED:
+            raise Conflict("Only a paused promotion can be resumed.")
+        if promotion.ends_at is not None and promotion.ends_at <= timezone.now():
+            raise Conflict("Its days are over; it completes in a moment.")
+        problem = video_promotable_problem(
+            video=promotion.video, business=promotion.business, promotion=promotion
+        )
+        if problem:
+            raise ValidationError({"video": problem})
+        promotion_move(promotion=promotion, to=Promotion.State.ACTIVE, actor=actor)
+    transaction.on_commit(_slots_forget)
+    return promotion

@@ -409,3 +409,22 @@ def test_the_slot_button_counts_a_visit_once_a_day_and_leads_to_the_website(clie
     assert response["Location"] == f"/@{promotion.business.creator.handle}/"
     assert PromotionDay.objects.get(promotion=promotion).profile_visits == 1
     assert Client().get(f"/promotions/{uuid.uuid4()}/visit").status_code == 404
+
+
+def test_the_business_pauses_and_resumes_its_promotion_and_nobody_else_can(api_client):
+    promotion = running()
+    owner = promotion.business.creator.user
+    stranger_business = running()
+    api_client.force_authenticate(stranger_business.business.creator.user)
+    url = f"/api/v1/business/promotions/{promotion.public_id}"
+    assert api_client.post(f"{url}/pause").status_code == 404
+    api_client.force_authenticate(owner)
+    answer = api_client.post(f"{url}/pause")
+    assert (answer.status_code, answer.json()["state"]) == (200, "paused")
+    assert not offered(promotion, viewer())
+    assert api_client.post(f"{url}/pause").status_code == 409
+    answer = api_client.post(f"{url}/resume")
+    assert (answer.status_code, answer.json()["state"]) == (200, "active")
+    assert offered(promotion, viewer())
+    promotion.refresh_from_db()
+    assert promotion.state == "active"
