@@ -18,8 +18,9 @@ The calls, and whether localstripe 1.15.10 covers them:
   localstripe answers 500 to ``confirm`` *with* a ``payment_method``, so this module always attaches
   first and confirms second, which Stripe accepts too.
 - ``POST /v1/payment_intents/<id>/cancel``: covered.
-- ``POST /v1/refunds`` (payment_intent, amount): covered; localstripe sends no ``charge.refunded``
-  webhook for it.
+- ``POST /v1/refunds`` (payment_intent, amount, metadata with our refund's key): covered; localstripe
+  sends no ``charge.refunded`` webhook for it, so the tests post signed ``charge.refunded`` events
+  themselves (``services.payments._charge_refunded`` matches them by refund id or by that key).
 - Webhooks: localstripe signs each event with Stripe's scheme (``t=…,v1=…``) and the secret given when
   the endpoint is registered through its own ``POST /_config/webhooks/<id>`` (not part of Stripe's
   API; with real Stripe the endpoint is configured in the dashboard). ``stripe.Webhook.construct_event``
