@@ -27,4 +27,11 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
         yield str(connection.settings_dict["NAME"])
     finally:
         if not keep:
+            if connection.vendor == "postgresql":
+                # Threads of a benchmark (or a background catalog build) may still hold sessions.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
             connection.creation.destroy_test_db(original_name, verbosity=0)

@@ -27,6 +27,7 @@ from creators.api.serializers import (
     VideoOutputSerializer,
 )
 from creators.models import CreatorProfile, Topic, UploadSession, Video
+from platform.api.parsers import JSONParser
 from platform.errors import TooLarge
 from platform.models import User
 from platform.viewer import viewer_of
@@ -146,7 +147,7 @@ class StudioVideoListView(generics.ListAPIView[Video]):
 
     serializer_class = StudioVideoOutputSerializer
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, JSONParser]
 
     def get_queryset(self) -> QuerySet[Video]:
         return _video_queryset(selectors.studio_videos(owner=own_profile(self.request)))

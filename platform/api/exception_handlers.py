@@ -8,11 +8,13 @@ Every error the API returns is a JSON object in DRF's own convention:
   a resumable upload, so the client knows where to resume.
 
 Domain → status: ``ValidationError`` 400, ``TooLarge`` 413, ``Conflict`` 409, ``NotFound`` (and
-``Http404``) 404, ``RateLimited`` 429, ``UpstreamError`` 502 (402 when a card was declined). Views call services and let these propagate; they do not catch.
+``Http404``) 404, ``RateLimited`` 429, ``UpstreamError`` 502 (402 when a card was declined); a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+413, and one Django cannot read (too many fields, nested too deep) 400. Views call services and let these propagate; they do not catch.
 """
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,6 +45,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, Conflict):
             body.update(exc.context)
         return Response(body, status=_status_for(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": "The request body is too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a bad multipart boundary, ...
+        return Response({"detail": "The request could not be read."}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, UpstreamError):
         code = status.HTTP_402_PAYMENT_REQUIRED if exc.is_declined else status.HTTP_502_BAD_GATEWAY
         return Response({"detail": exc.message}, status=code)

@@ -118,7 +118,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "platform.views.login_locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Reverse proxies in front of the site that append to X-Forwarded-For (none by default: the client's
+# address is the socket's). Throttles and log-in lockouts read the address through the same count,
+# so a forged header cannot reset them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
@@ -181,6 +185,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error boundary: services raise domain errors, this maps them to one shape and status.
     "EXCEPTION_HANDLER": "platform.api.exception_handlers.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Ours: nested or oversized JSON is a 400 / 413 in the API's error shape, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "platform.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("API_AUTH_THROTTLE", default="20/min"),
         "signals": env.str("API_SIGNALS_THROTTLE", default="600/min"),

@@ -21,7 +21,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 from django.db.models import F, Sum
 from django.test import override_settings
 from django.utils import timezone
@@ -74,12 +74,12 @@ class Command(BaseCommand):
         ):
             try:
                 result = self._run(options)
+                self.stdout.write(json.dumps(result))
             finally:
                 slots.clock = time.time
                 slots.forget()
         if options["keep"]:
             self.stderr.write(f"kept database {database}")
-        self.stdout.write(json.dumps(result))
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ class Command(BaseCommand):
                         with lock:
                             charge_ms.append((time.perf_counter() - tick) * 1000)
             finally:
-                close_old_connections()
+                connections.close_all()  # this thread's connection to the throwaway database
 
         def run_block(chunk: list[tuple[str, User | None]], slotted: bool) -> None:
             sponsored.register_provider(provider if slotted else sponsored.NoSponsoredSlots())
@@ -317,6 +317,7 @@ class Command(BaseCommand):
                 chunk = plan[offset : offset + block]
                 run_block(chunk, slotted=False)
                 run_block(chunk, slotted=True)
+                self.stderr.write(f"served {2 * (offset + len(chunk))} of {2 * len(plan)} pages")
         finally:
             sponsored.register_provider(provider)
         serve_s = time.perf_counter() - began
