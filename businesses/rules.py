@@ -60,6 +60,31 @@ def money_format(*, cents: int, currency: str) -> str:
     return f"{sign}{whole:,}.{part:02d} {currency.upper()}"
 
 
+# What a ratio with nothing to divide by reads as on the results page.
+NOTHING_YET = "—"
+
+
+def result_cost_cents(*, spent_cents: int, results: int) -> int | None:
+    """What one result cost, in cents rounded half up; None before the first result."""
+    if results <= 0:
+        return None
+    return (2 * spent_cents + results) // (2 * results)
+
+
+def share_format(*, part: int, whole: int) -> str:
+    """ "2.5%": ``part`` of ``whole`` to one decimal, or "—" when ``whole`` is zero."""
+    if whole <= 0:
+        return NOTHING_YET
+    return f"{100 * part / whole:.1f}%"
+
+
+def seconds_format(*, seconds: float, per: int) -> str:
+    """ "4.2 s": ``seconds`` shared out ``per`` (e.g. watch time per view), or "—" when ``per`` is zero."""
+    if per <= 0:
+        return NOTHING_YET
+    return f"{seconds / per:.1f} s"
+
+
 # Adult age bands by completed years: (band, first year, first year of the next band).
 _ADULT_BAND_YEARS = (
     (AdultAgeBand.AGE_18_24, 18, 25),
