@@ -55,9 +55,14 @@ def estimated_impressions(*, budget_cents: int, cpm_cents: int) -> int:
 
 def money_format(*, cents: int, currency: str) -> str:
     """ "12.50 EUR": exact, from integer minor units (every supported currency has two decimals)."""
+    return f"{money_amount(cents=cents)} {currency.upper()}"
+
+
+def money_amount(*, cents: int) -> str:
+    """ "1,012.50": the number of ``money_format`` alone, for a column headed with its currency."""
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d} {currency.upper()}"
+    return f"{sign}{whole:,}.{part:02d}"
 
 
 # What a ratio with nothing to divide by reads as on the results page.

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from businesses import gateway
 from businesses.models import BusinessProfile, Payment, Promotion, PromotionDay, PromotionDelivery, Refund
-from businesses.rules import NOTHING_YET, money_format, result_cost_cents, seconds_format, share_format
+from businesses.rules import (
+    NOTHING_YET,
+    money_amount,
+    money_format,
+    result_cost_cents,
+    seconds_format,
+    share_format,
+)
 from creators.models import Video
 from platform.models import User
 
@@ -72,6 +79,7 @@ class ResultsDay:
     clicks: int
     spent_cents: int
     spent: str
+    spent_amount: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +163,7 @@ def promotion_results(*, promotion: Promotion) -> Results:
                 clicks=int(row.get("profile_visits", 0)) + int(row.get("website_clicks", 0)),
                 spent_cents=spent_cents,
                 spent=money_format(cents=spent_cents, currency=currency),
+                spent_amount=money_amount(cents=spent_cents),
             )
         )
     total = {name: sum(row[name] for row in rows.values()) for name in _DAY_COUNTERS}

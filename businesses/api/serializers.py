@@ -89,6 +89,7 @@ class ResultsDayOutputSerializer(serializers.Serializer[Any]):
     clicks = serializers.IntegerField(help_text="Profile visits and website clicks.")
     spent_cents = serializers.IntegerField()
     spent = serializers.CharField()
+    spent_amount = serializers.CharField(help_text="The spend without its currency, as the table shows it.")
 
 
 class ResultsOutputSerializer(serializers.Serializer[Any]):

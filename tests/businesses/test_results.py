@@ -212,7 +212,7 @@ def test_the_results_api_shows_the_figures(api_client, promotion, frozen_now):
     assert (body["cost_per_result_cents"], body["average_watch"], body["currency"]) == (25, "3.0 s", "EUR")
     assert body["days"][0] == {
         "day": "2025-05-01", "impressions": 1000, "reach": 2, "views": 40, "clicks": 10, "spent_cents": 1000,
-        "spent": "10.00 EUR",
+        "spent": "10.00 EUR", "spent_amount": "10.00",
     }  # fmt: skip
     assert len(body["days"]) == 3
 
@@ -227,7 +227,7 @@ def test_the_promotion_page_shows_the_results_chart_and_table(promotion, frozen_
     assert '<dd data-figure="cost_per_result">0.25 EUR</dd>' in html
     assert '<dd data-figure="remaining">35.00 EUR</dd>' in html
     assert (
-        '<tr><th scope="row">1 May</th><td>1000</td><td>2</td><td>40</td><td>10</td><td>10.00 EUR</td></tr>'
+        '<tr><th scope="row">1 May</th><td>1000</td><td>2</td><td>40</td><td>10</td><td>10.00</td></tr>'
         in html
     )
     assert "data-results-chart" in html

@@ -34,7 +34,7 @@ function chartData(results) {
     caption: "Impressions and spend by day",
     days: results.days.map((day) => day.day),
     series: [
-      { label: "Impressions", values: results.days.map((day) => day.impressions) },
+      { label: "Impressions", bars: true, values: results.days.map((day) => day.impressions) },
       {
         label: "Spend",
         axis: "right",
@@ -64,7 +64,7 @@ function showTable(body, results) {
     for (const value of [day.impressions, day.reach, day.views, day.clicks]) {
       row.insertCell().textContent = String(value);
     }
-    row.insertCell().textContent = day.spent;
+    row.insertCell().textContent = day.spent_amount;
     return row;
   });
   body.replaceChildren(...rows.reverse());

@@ -4,11 +4,13 @@ import uPlot from "../../vendor/uplot/uPlot.esm.js";
 
 const HEIGHT = 220;
 const COLOURS = ["#f472b6", "#38bdf8", "#86efac", "#facc15"];
+const DAY_SECONDS = 86_400;
 const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
 
 /**
- * drawDaily(container, { caption, days: ["2025-05-01", ...], series: [{ label, values, format?, axis? }] })
+ * drawDaily(container, { caption, days: ["2025-05-01", ...], series: [{ label, values, format?, axis?, bars? }] })
  * axis: "left" (default) or "right", for a second unit such as money beside counts.
+ * bars: draw the series as bars (a line otherwise), so two series that move together stay apart.
  * format(value) -> text, for the axis, the legend and the table.
  * Returns { update(data) } to redraw with new numbers, and destroy().
  */
@@ -65,15 +67,25 @@ function plain(value) {
 
 function options(data, plotWidth) {
   const axisStyle = { stroke: "#cbd5e1", grid: { stroke: "rgba(203, 213, 225, 0.12)" }, ticks: { show: false } };
-  const scales = { x: { time: true } };
+  // Days are UTC days: pad the x range by half a day so bars at the ends are whole.
+  const scales = {
+    x: { time: true, range: (u, min, max) => [min - DAY_SECONDS / 2, max + DAY_SECONDS / 2] },
+  };
   const axes = [
-    { ...axisStyle, values: (u, ticks) => ticks.map((tick) => DAY_FORMAT.format(new Date(tick * 1000))) },
+    {
+      ...axisStyle,
+      space: 56,
+      // Ticks on whole days only, never hours.
+      incrs: [1, 2, 7, 14, 28, 56].map((days) => days * DAY_SECONDS),
+      values: (u, ticks) => ticks.map((tick) => DAY_FORMAT.format(new Date(tick * 1000))),
+    },
   ];
   for (const [index, side] of ["left", "right"].entries()) {
     const series = data.series.find((item) => (item.axis || "left") === side);
     if (!series) continue;
     const format = series.format || plain;
-    scales[side] = { range: (u, min, max) => [0, Math.max(1, max)] };
+    // From zero, with a little room above the highest bar or point.
+    scales[side] = { range: (u, min, max) => [0, Math.max(1, max * 1.08)] };
     axes.push({
       ...axisStyle,
       scale: side,
@@ -90,16 +102,23 @@ function options(data, plotWidth) {
     axes,
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
+    tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
     series: [
       { value: (u, seconds) => (seconds == null ? "" : DAY_FORMAT.format(new Date(seconds * 1000))) },
-      ...data.series.map((series, index) => ({
-        label: series.label,
-        scale: series.axis || "left",
-        stroke: COLOURS[index % COLOURS.length],
-        width: 2,
-        points: { size: 6 },
-        value: (u, value) => (series.format || plain)(value),
-      })),
+      ...data.series.map((series, index) => {
+        const colour = COLOURS[index % COLOURS.length];
+        const shape = series.bars
+          ? { paths: uPlot.paths.bars({ size: [0.6, 48] }), fill: `${colour}88`, points: { show: false } }
+          : { points: { size: 6, fill: colour } };
+        return {
+          label: series.label,
+          scale: series.axis || "left",
+          stroke: colour,
+          width: 2,
+          ...shape,
+          value: (u, value) => (series.format || plain)(value),
+        };
+      }),
     ],
   };
 }
