@@ -55,7 +55,9 @@ def test_the_results_page_draws_the_daily_chart_on_a_phone_and_a_desktop(live_se
     chart_width = page.locator("[data-results-chart] canvas").bounding_box()["width"]
     assert 200 <= chart_width <= 375
     # Every column of the day table fits the phone too.
-    widths = page.evaluate("(box => [box.scrollWidth, box.clientWidth])(document.querySelector('.table-scroll'))")
+    widths = page.evaluate(
+        "(box => [box.scrollWidth, box.clientWidth])(document.querySelector('.table-scroll'))"
+    )
     assert widths[0] <= widths[1], widths
     screenshot("phone-375")
 
