@@ -13,7 +13,13 @@ export WEB_PORT = $(PORT)
 JOYREEL_CHROMIUM ?= /usr/bin/chromium
 export JOYREEL_CHROMIUM
 
-.PHONY: install system-packages run test lint format clean
+# Front-end libraries come from npm (package.json + lock); only the files the pages load are copied
+# into static/vendor/ (gitignored), where the static files finders and collectstatic find them.
+NODE_STAMP := node_modules/.joyreel-installed
+VENDOR := static/vendor
+VENDOR_FILES := $(VENDOR)/uplot/uPlot.esm.js $(VENDOR)/uplot/uPlot.min.css
+
+.PHONY: install vendor system-packages run test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,11 +27,23 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# npm ci only when the lock file is newer than the last install.
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: sudo apt-get install npm (see make system-packages)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(VENDOR)/uplot/%: $(NODE_STAMP)
+	mkdir -p $(@D)
+	cp node_modules/uplot/dist/$* $@
+
+vendor: $(VENDOR_FILES)
+
+install: $(STAMP) vendor
 
 # What the suite needs beyond Python: installed with apt-get as root, else the one command to run.
 system-packages:
-	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium"
+	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -35,7 +53,7 @@ run: install
 	@# The banner process prints the addresses and logins once the site answers.
 	$(VENV)/bin/honcho --procfile Procfile start
 
-test: install system-packages
+test: system-packages install
 	$(PY) -m pytest
 
 lint: install
@@ -50,4 +68,4 @@ format: install
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache node_modules $(VENDOR)

@@ -21,6 +21,9 @@ The calls, and whether localstripe 1.15.10 covers them:
 - ``POST /v1/refunds`` (payment_intent, amount, metadata with our refund's key): covered; localstripe
   sends no ``charge.refunded`` webhook for it, so the tests post signed ``charge.refunded`` events
   themselves (``services.payments._charge_refunded`` matches them by refund id or by that key).
+- ``GET /v1/payment_intents/<id>?expand[]=latest_charge`` for the charge's ``receipt_url`` (Stripe's
+  receipt page, which also lists the charge's refunds): localstripe answers the call, but its charges
+  have no ``receipt_url``, so with localstripe the receipts show Stripe's ids and no link.
 - Webhooks: localstripe signs each event with Stripe's scheme (``t=…,v1=…``) and the secret given when
   the endpoint is registered through its own ``POST /_config/webhooks/<id>`` (not part of Stripe's
   API; with real Stripe the endpoint is configured in the dashboard). ``stripe.Webhook.construct_event``
@@ -147,6 +150,19 @@ def payment_intent_retrieve(*, intent_id: str) -> Intent:
         return _intent(_client().v1.payment_intents.retrieve(intent_id))
     except stripe.StripeError as error:
         raise _failed(error) from error
+
+
+def payment_receipt_url(*, intent_id: str) -> str | None:
+    """Stripe's receipt page for a PaymentIntent's latest charge, or None while it has none (and always
+    with localstripe, whose charges carry no ``receipt_url``)."""
+    try:
+        intent = _client().v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge"]})
+    except stripe.StripeError as error:
+        raise _failed(error) from error
+    # Expanded, ``latest_charge`` is a Charge; a bare id (or None) means there is no charge to show.
+    charge = intent.to_dict().get("latest_charge")
+    url = charge.get("receipt_url") if isinstance(charge, dict) else None
+    return str(url) if url else None
 
 
 def payment_intent_confirm(*, intent_id: str, payment_method: str) -> Intent:

@@ -55,9 +55,39 @@ def estimated_impressions(*, budget_cents: int, cpm_cents: int) -> int:
 
 def money_format(*, cents: int, currency: str) -> str:
     """ "12.50 EUR": exact, from integer minor units (every supported currency has two decimals)."""
+    return f"{money_amount(cents=cents)} {currency.upper()}"
+
+
+def money_amount(*, cents: int) -> str:
+    """ "1,012.50": the number of ``money_format`` alone, for a column headed with its currency."""
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d} {currency.upper()}"
+    return f"{sign}{whole:,}.{part:02d}"
+
+
+# What a ratio with nothing to divide by reads as on the results page.
+NOTHING_YET = "—"
+
+
+def result_cost_cents(*, spent_cents: int, results: int) -> int | None:
+    """What one result cost, in cents rounded half up; None before the first result."""
+    if results <= 0:
+        return None
+    return (2 * spent_cents + results) // (2 * results)
+
+
+def share_format(*, part: int, whole: int) -> str:
+    """ "2.5%": ``part`` of ``whole`` to one decimal, or "—" when ``whole`` is zero."""
+    if whole <= 0:
+        return NOTHING_YET
+    return f"{100 * part / whole:.1f}%"
+
+
+def seconds_format(*, seconds: float, per: int) -> str:
+    """ "4.2 s": ``seconds`` shared out ``per`` (e.g. watch time per view), or "—" when ``per`` is zero."""
+    if per <= 0:
+        return NOTHING_YET
+    return f"{seconds / per:.1f} s"
 
 
 # Adult age bands by completed years: (band, first year, first year of the next band).

@@ -8,6 +8,7 @@ app_name = "businesses"
 
 urlpatterns = [
     path("business/", views.business_home, name="home"),
+    path("business/receipts", views.receipts, name="receipts"),
     path("business/promotions/new", views.promotion_new, name="promotion_new"),
     path("business/promotions/<uuid:public_id>/", views.promotion_detail, name="promotion"),
     path("business/promotions/<uuid:public_id>/cancel", views.promotion_cancel, name="promotion_cancel"),

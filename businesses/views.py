@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from businesses import gateway, selectors, services
+from businesses.api.serializers import ResultsOutputSerializer
 from businesses.forms import BusinessProfileForm, PromotionForm
 from businesses.models import BusinessProfile, Promotion
 from businesses.rules import money_format
@@ -142,6 +143,8 @@ def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpRe
     if promotion is None:
         raise Http404("No such promotion.")
     payment = selectors.payment_live(promotion=promotion)
+    # Results from the moment it was approved to run (a promotion cancelled before that has none).
+    results = selectors.promotion_results(promotion=promotion) if promotion.starts_at else None
     may_pay = promotion.state in (Promotion.State.DRAFT, Promotion.State.AWAITING_PAYMENT)
     return render(
         request,
@@ -163,7 +166,21 @@ def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpRe
             "stripe_js_url": gateway.stripe_js_url(),
             "publishable_key": gateway.publishable_key(),
             "is_local_stripe": gateway.is_local(),
+            "results": results,
+            # The same JSON the results API answers: the page draws its chart from it, then polls.
+            "results_data": ResultsOutputSerializer(results).data if results else None,
         },
+    )
+
+
+@business_user_required
+def receipts(request: HttpRequest, user: User) -> HttpResponse:
+    """Every payment and refund of the business, with Stripe's receipt where Stripe has one."""
+    business = _own_business(user)
+    return render(
+        request,
+        "businesses/receipts.html",
+        {"business": business, "receipts": selectors.receipts_of(business=business)},
     )
 
 

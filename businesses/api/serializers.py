@@ -79,3 +79,60 @@ class PaymentStartOutputSerializer(serializers.Serializer[Any]):
 
 class LocalCardInputSerializer(serializers.Serializer[Any]):
     payment_method = serializers.CharField(max_length=255)
+
+
+class ResultsDayOutputSerializer(serializers.Serializer[Any]):
+    day = serializers.DateField()
+    impressions = serializers.IntegerField()
+    reach = serializers.IntegerField(help_text="Distinct viewers with a reported impression that day.")
+    views = serializers.IntegerField()
+    clicks = serializers.IntegerField(help_text="Profile visits and website clicks.")
+    spent_cents = serializers.IntegerField()
+    spent = serializers.CharField()
+    spent_amount = serializers.CharField(help_text="The spend without its currency, as the table shows it.")
+
+
+class ResultsOutputSerializer(serializers.Serializer[Any]):
+    """A promotion's results; money in cents with its text beside it, ratios as text ("—" for none)."""
+
+    currency = serializers.CharField()
+    impressions = serializers.IntegerField()
+    reach = serializers.IntegerField(help_text="Distinct viewers with a reported impression.")
+    views = serializers.IntegerField(help_text="People who watched 2 s or more, once per day.")
+    watch_seconds = serializers.FloatField()
+    average_watch = serializers.CharField()
+    completions = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    follows = serializers.IntegerField()
+    profile_visits = serializers.IntegerField()
+    website_clicks = serializers.IntegerField()
+    ctr = serializers.CharField(help_text="(profile visits + website clicks) / impressions.")
+    spent_cents = serializers.IntegerField()
+    spent = serializers.CharField()
+    budget_cents = serializers.IntegerField()
+    budget = serializers.CharField()
+    remaining_cents = serializers.IntegerField()
+    remaining = serializers.CharField()
+    result_name = serializers.CharField()
+    results = serializers.IntegerField()
+    cost_per_result_cents = serializers.IntegerField(allow_null=True)
+    cost_per_result = serializers.CharField()
+    days = ResultsDayOutputSerializer(many=True)
+
+
+class ReceiptOutputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["payment", "refund"])
+    at = serializers.DateTimeField()
+    amount_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+    amount = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    reason = serializers.CharField()
+    promotion = serializers.UUIDField(source="promotion_id")
+    payment_intent = serializers.CharField(help_text="Stripe's PaymentIntent id.")
+    stripe_id = serializers.CharField(help_text="Stripe's id of this payment (PaymentIntent) or refund.")
+    receipt_url = serializers.URLField(
+        allow_null=True,
+        help_text="Stripe's receipt page of the charge (it lists refunds too), if it has one.",
+    )

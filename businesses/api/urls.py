@@ -33,6 +33,12 @@ urlpatterns = [
         name="api-business-promotion-resume",
     ),
     path(
+        "business/promotions/<uuid:public_id>/results",
+        views.PromotionResultsView.as_view(),
+        name="api-business-promotion-results",
+    ),
+    path("business/receipts", views.ReceiptListView.as_view(), name="api-business-receipts"),
+    path(
         "business/promotions/<uuid:public_id>/pay/local-card",
         views.PromotionPayLocalCardView.as_view(),
         name="api-business-promotion-pay-local-card",

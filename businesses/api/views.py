@@ -20,6 +20,8 @@ from businesses.api.serializers import (
     PaymentStartOutputSerializer,
     PromotionInputSerializer,
     PromotionOutputSerializer,
+    ReceiptOutputSerializer,
+    ResultsOutputSerializer,
 )
 from businesses.models import BusinessProfile, Promotion
 from businesses.services.promotions import NOT_ELIGIBLE
@@ -156,3 +158,25 @@ class PromotionHoldView(APIView):
         move(promotion=promotion, actor=request.user)
         refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
         return Response(PromotionOutputSerializer(refreshed).data)
+
+
+class PromotionResultsView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(responses=ResultsOutputSerializer)
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        """What the promotion has bought so far, with a row per day; the results page polls it."""
+        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+        if promotion is None:
+            raise Http404
+        return Response(ResultsOutputSerializer(selectors.promotion_results(promotion=promotion)).data)
+
+
+class ReceiptListView(APIView):
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(responses=ReceiptOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """Every paid payment and every refund of your promotions, newest first."""
+        receipts = selectors.receipts_of(business=own_business(request))
+        return Response(ReceiptOutputSerializer(receipts, many=True).data)

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,8 +27,9 @@ ROLLUP_NAME = "promotion_results"
 def _day_increment(*, promotion_id: int, day: datetime.date, **amounts: float) -> None:
     """Add to one promotion's counters for a day, making the row if it is the first event that day."""
     row, _ = PromotionDay.objects.get_or_create(promotion_id=promotion_id, day=day)
+    # Never below zero: an unlike may fall on another day than its like.
     PromotionDay.objects.filter(pk=row.pk).update(
-        **{name: F(name) + value for name, value in amounts.items()}
+        **{name: Greatest(F(name) + value, 0) for name, value in amounts.items()}
     )
 
 

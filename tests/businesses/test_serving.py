@@ -428,3 +428,18 @@ def test_the_business_pauses_and_resumes_its_promotion_and_nobody_else_can(api_c
     assert offered(promotion, viewer())
     promotion.refresh_from_db()
     assert promotion.state == "active"
+
+
+def test_the_promotion_page_pauses_and_resumes(client):
+    promotion = running()
+    client.force_login(promotion.business.creator.user)
+    page = client.get(f"/business/promotions/{promotion.public_id}/")
+    assert b"Pause the promotion" in page.content
+    response = client.post(f"/business/promotions/{promotion.public_id}/pause")
+    assert response.status_code == 302
+    promotion.refresh_from_db()
+    assert promotion.state == "paused"
+    assert b"Resume the promotion" in client.get(f"/business/promotions/{promotion.public_id}/").content
+    client.post(f"/business/promotions/{promotion.public_id}/resume")
+    promotion.refresh_from_db()
+    assert promotion.state == "active"

@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,13 @@ def pytest_runtest_teardown(item):
         return (yield)
     finally:
         inflight.reopen()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _front_end_libraries():
+    """The npm libraries the pages load (static/vendor/, gitignored): `make test` copies them through
+    `make install`; a bare `pytest` gets the same from `make vendor`, which does nothing when current."""
+    subprocess.run(["make", "--silent", "vendor"], cwd=SCREENSHOTS.parents[1], check=True)
 
 
 @pytest.fixture(scope="session")
