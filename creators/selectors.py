@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from creators.models import CreatorProfile, Follow, Video
 from platform import age
+from platform.models import User
 from platform.viewer import Viewer
 
 State = Video.State
@@ -24,6 +25,11 @@ def creator_is_restricted_q(prefix: str = "") -> Q:
     )
 
 
+def creator_is_restricted(user: User) -> bool:
+    """``creator_is_restricted_q`` for one loaded user: private, or 13–15 years old."""
+    return bool(user.is_private) or user.age_band == age.AgeBand.TEEN_13_15
+
+
 def profile_get(*, handle: str) -> CreatorProfile | None:
     return CreatorProfile.objects.select_related("user").filter(handle__iexact=handle).first()
 
@@ -33,8 +39,7 @@ def profile_is_visible(*, profile: CreatorProfile, viewer: Viewer) -> bool:
     viewer_id = viewer.user_id
     if viewer_id == profile.user_id:
         return True
-    restricted = profile.user.is_private or profile.user.age_band == age.AgeBand.TEEN_13_15
-    if not restricted:
+    if not creator_is_restricted(profile.user):
         return True
     return follows_approved(viewer=viewer).filter(creator=profile).exists()
 

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from creators.models import Video, VideoTopic
-from creators.selectors import profile_videos, videos_visible
+from creators.selectors import creator_is_restricted, profile_videos, videos_visible
 from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source, VideoStats
@@ -84,20 +84,28 @@ PAGE_FIELDS = (
     "published_at", "poster", "rendition", "rendition_version", "rendition_duration",
     "owner__id", "owner__handle", "owner__display_name", "owner__bio", "owner__links",
     "owner__follower_count", "owner__avatar_large", "owner__user_id",
+    "owner__user__is_private", "owner__user__date_of_birth",
 )  # fmt: skip
 
 
-def _page_videos(ids: list[int]) -> dict[int, Video]:
-    """The page's videos in one query, re-checked against moderation now (the catalog may be a minute old).
+def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
+    """The page's videos in one query, re-checked now against everything that can change in a moment:
+    moderation, the video's visibility and age rating, the creator going private. The catalog may be a
+    minute old; these changes reach the very next page.
 
     Their topics and hashtags come from the catalog, not from two more queries."""
     # Only the primary key in SQL: with the state filters there too, planners pick the
     # (state, published_at) index and scan every published video (benchmark_feed).
-    videos = Video.objects.filter(pk__in=ids).select_related("owner").only(*PAGE_FIELDS)
+    videos = Video.objects.filter(pk__in=ids).select_related("owner__user").only(*PAGE_FIELDS)
+    allow_mature = viewer.policy.may_see_mature_content
     return {
         video.pk: video
         for video in videos
-        if video.state == Video.State.PUBLISHED and video.moderation_state == Video.Moderation.VISIBLE
+        if video.state == Video.State.PUBLISHED
+        and video.moderation_state == Video.Moderation.VISIBLE
+        and video.visibility == Video.Visibility.PUBLIC
+        and (allow_mature or video.content_level == Video.ContentLevel.GENERAL)
+        and not creator_is_restricted(video.owner.user)
     }
 
 
@@ -126,7 +134,7 @@ def _assemble(
         )
     if slot is not None:
         ids.append(slot.video_id)
-    videos = _page_videos(ids)
+    videos = _page_videos(ids, viewer=viewer)
     items: list[FeedItem] = []
     for scored in page:
         video = videos.get(scored.video_id)

@@ -54,45 +54,33 @@ class RecordResult:
 
 
 def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
-    """The batch's videos that this viewer may see, with what the profile update needs.
+    """The batch's videos that this viewer may see now, with what the profile update needs.
 
-    Public videos come from the catalog (no query); the rest (followers-only, limited,
-    brand new) are looked up with the full visibility rules."""
+    Who may see what is asked of the database in one query (a video made private or removed a moment
+    ago is refused at once); topics, hashtags and length come from the catalog where it has them."""
     catalog = catalog_get()
-    allow_mature = viewer.policy.may_see_mature_content
     facts: dict[uuid.UUID, VideoFacts] = {}
-    rest: set[uuid.UUID] = set()
-    for public_id in set(public_ids):
-        features = catalog.features.get(catalog.by_public_id.get(public_id, 0))
-        if features is None:
-            rest.add(public_id)
-        elif allow_mature or not features.is_mature:
-            facts[public_id] = VideoFacts(
-                features.video_id,
-                features.duration,
-                features.creator_id,
-                features.topic_ids,
-                features.hashtag_ids,
-            )
-    if not rest:
-        return facts
     rows = list(
         videos_visible(viewer=viewer)
-        .filter(public_id__in=rest)
+        .filter(public_id__in=set(public_ids))
         .values_list("public_id", "pk", "rendition_duration", "duration", "owner_id")
     )
     missing: list[int] = []
     for public_id, pk, rendition_duration, duration, owner_id in rows:
         features = catalog.features.get(pk)
+        if features is not None:
+            facts[public_id] = VideoFacts(
+                pk, features.duration, features.creator_id, features.topic_ids, features.hashtag_ids
+            )
+            continue
         facts[public_id] = VideoFacts(
             pk=pk,
             duration=float(rendition_duration or duration or 0.0),
             creator_id=owner_id,
-            topic_ids=features.topic_ids if features else (),
-            hashtag_ids=features.hashtag_ids if features else (),
+            topic_ids=(),
+            hashtag_ids=(),
         )
-        if features is None:
-            missing.append(pk)
+        missing.append(pk)
     if missing:  # followers-only or brand-new videos are not in the catalog
         topics: dict[int, list[int]] = defaultdict(list)
         for video_id, topic_id in VideoTopic.objects.filter(
