@@ -1,15 +1,30 @@
 """The admin of businesses: every change that matters goes through the same services as the site."""
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
-from businesses import services
-from businesses.models import BusinessProfile, Payment, Promotion, Refund, StripeEvent
+from businesses import selectors, services
+from businesses.models import (
+    BusinessProfile,
+    Payment,
+    Promotion,
+    PromotionDay,
+    PromotionPrice,
+    Refund,
+    StripeEvent,
+)
+from businesses.rules import money_format
+from businesses.services.pricing import price_check
 from platform.admin_inlines import RecordInline
 from platform.models import User
 
@@ -58,6 +73,15 @@ class RefundInline(RecordInline, admin.TabularInline[Refund, Payment]):
     fields = ["amount_cents", "currency", "reason", "status", "stripe_id", "failure_reason", "succeeded_at"]
 
 
+class PromotionDayInline(RecordInline, admin.TabularInline[PromotionDay, Promotion]):
+    model = PromotionDay
+    fields = [
+        "day", "impressions", "spent_cents", "views", "watch_seconds", "completions", "likes", "follows",
+        "profile_visits", "website_clicks",
+    ]  # fmt: skip
+    verbose_name_plural = "Results per day"
+
+
 @admin.register(Promotion)
 class PromotionAdmin(admin.ModelAdmin[Promotion]):
     """The review queue (filter by “In review”): approve, or reject with a reason, through the services."""
@@ -75,12 +99,53 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
     list_filter = ["state", "goal", "audience"]
     search_fields = ["public_id", "business__legal_name", "business__creator__handle"]
     list_select_related = ["business", "video"]
-    inlines = [PaymentInline]
+    inlines = [PaymentInline, PromotionDayInline]
     action_form = PromotionActionForm
+    # The changelist links to "Spend today" (``spend_today_view``).
+    change_list_template = "admin/businesses/promotion/change_list.html"
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the model's own URLs, or "<object_id>/" would take "spend-today/".
+        spend_today = path(
+            "spend-today/",
+            self.admin_site.admin_view(self.spend_today_view),
+            name="businesses_promotion_spend_today",
+        )
+        return [spend_today, *super().get_urls()]
+
+    def spend_today_view(self, request: HttpRequest) -> HttpResponse:
+        """ "Spend today": each running (or today charged) promotion's impressions and spend today, with
+        its budget, spend so far, what remains and its state, and the day's totals. Read-only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        summary = selectors.spend_today()
+        rows = [
+            {
+                "promotion": row.promotion,
+                "impressions_today": row.impressions_today,
+                "spent_today": money_format(cents=row.spent_today_cents, currency=row.promotion.currency),
+                "budget": money_format(cents=row.promotion.budget_cents, currency=row.promotion.currency),
+                "spent": money_format(cents=row.promotion.spent_cents, currency=row.promotion.currency),
+                "remaining": money_format(cents=row.remaining_cents, currency=row.promotion.currency),
+            }
+            for row in summary.rows
+        ]
+        totals = [
+            {"impressions": impressions, "spent": money_format(cents=spent, currency=currency)}
+            for currency, (impressions, spent) in summary.totals.items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Spend today ({summary.day.isoformat()})",
+            "rows": rows,
+            "totals": totals,
+        }
+        return TemplateResponse(request, "admin/businesses/promotion/spend_today.html", context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Promotion | None = None) -> list[str]:
         # The actions need the "change" permission; the form itself changes nothing.
@@ -137,3 +202,50 @@ class StripeEventAdmin(admin.ModelAdmin[StripeEvent]):
 
     def has_change_permission(self, request: HttpRequest, obj: StripeEvent | None = None) -> bool:
         return False
+
+
+class PromotionPriceForm(forms.ModelForm[PromotionPrice]):
+    class Meta:
+        model = PromotionPrice
+        fields = ["audience", "cpm_cents", "currency"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "cpm_cents" in data and "currency" in data:
+            audience = data.get("audience", self.instance.audience)
+            price_check(audience=audience, cpm_cents=data["cpm_cents"], currency=data["currency"])
+        return data
+
+
+@admin.register(PromotionPrice)
+class PromotionPriceAdmin(admin.ModelAdmin[PromotionPrice]):
+    """The published price table. Saving and deleting go through ``services`` so that every change is
+    audited; promotions already made keep the price they were made at."""
+
+    form = PromotionPriceForm
+    list_display = ["audience", "price", "updated_at"]
+
+    @admin.display(description="Price per 1,000 sponsored impressions", ordering="cpm_cents")
+    def price(self, obj: PromotionPrice) -> str:
+        return money_format(cents=obj.cpm_cents, currency=obj.currency)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: PromotionPrice | None = None) -> list[str]:
+        # One row per audience: a changed price is a new price for the same audience.
+        return ["audience", "updated_at"] if obj is not None else ["updated_at"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"currency": settings.PROMOTION_CURRENCY, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request: HttpRequest, obj: PromotionPrice, form: Any, change: bool) -> None:
+        saved = services.promotion_price_set(
+            audience=obj.audience, cpm_cents=obj.cpm_cents, currency=obj.currency, actor=_actor(request)
+        )
+        obj.pk, obj.currency, obj.updated_at = saved.pk, saved.currency, saved.updated_at
+
+    def delete_model(self, request: HttpRequest, obj: PromotionPrice) -> None:
+        services.promotion_price_delete(price=obj, actor=_actor(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PromotionPrice]) -> None:
+        for price in queryset:
+            services.promotion_price_delete(price=price, actor=_actor(request))

@@ -1,4 +1,5 @@
-"""App configuration of `businesses`: registers the sponsored-slot provider and the video listener."""
+"""App configuration of `businesses`: registers the sponsored-slot provider, the video listener and the
+business shown on profile pages."""
 
 from django.apps import AppConfig
 
@@ -8,6 +9,7 @@ class BusinessesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from businesses.selectors import profile_badge
         from businesses.serving import slots
         from businesses.tasks import video_changed_listener
         from creators import hooks
@@ -15,3 +17,4 @@ class BusinessesConfig(AppConfig):
 
         sponsored.register_provider(slots)
         hooks.on_video_changed(video_changed_listener)
+        hooks.provide_profile_badge(profile_badge)

@@ -1,6 +1,6 @@
 """URLs of the business dashboard."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from businesses import views
 
@@ -26,4 +26,6 @@ urlpatterns = [
     ),
     path("promotions/<uuid:public_id>/visit", views.promotion_visit, name="promotion_visit"),
     path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
+    # Beside the profile it belongs to (``/@handle/``, served by ``creators``).
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/website$", views.business_website, name="website"),
 ]

@@ -125,10 +125,8 @@ def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
             form_add_service_errors(form, error, renames={"budget_cents": "budget", "topic_slugs": "topics"})
         else:
             return redirect("businesses:promotion", public_id=promotion.public_id)
-    prices = {
-        "automatic": money_format(cents=settings.PROMOTION_CPM_CENTS, currency=currency),
-        "custom": money_format(cents=settings.PROMOTION_CPM_CUSTOM_CENTS, currency=currency),
-    }
+    # The price table (or settings without a row), as the promotion will be priced when it is made.
+    prices = {price.audience: price.display for price in services.prices_published()}
     return render(
         request,
         "businesses/promotion_new.html",
@@ -232,3 +230,22 @@ def promotion_hold(request: HttpRequest, user: User, public_id: str, action: str
     else:
         messages.success(request, "Promotion paused." if action == "pause" else "Promotion running again.")
     return redirect("businesses:promotion", public_id=promotion.public_id)
+
+
+WEBSITE_VISITS_SESSION_KEY = "website_visits"
+
+
+def business_website(request: HttpRequest, handle: str) -> HttpResponse:
+    """ "Visit website" on ``/@handle``: counted (once per visitor's session and day), then a 302 to the
+    business's website. No business or no website: 404."""
+    business = (
+        BusinessProfile.objects.select_related("creator").filter(creator__handle__iexact=handle).first()
+    )
+    if business is None or not business.website.startswith(("https://", "http://")):
+        raise Http404("This account has no website.")
+    seen = request.session.get(WEBSITE_VISITS_SESSION_KEY, [])
+    mark = f"{business.pk}:{timezone.localdate().isoformat()}"
+    if mark in seen:
+        return redirect(business.website)
+    request.session[WEBSITE_VISITS_SESSION_KEY] = [*seen[-49:], mark]
+    return redirect(services.website_click(business=business))

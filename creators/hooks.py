@@ -5,12 +5,13 @@
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
-    from creators.models import Video
+    from creators.models import CreatorProfile, Video
 
 _listeners: list[Callable[[int], None]] = []
 
@@ -51,3 +52,29 @@ def provide_watch_page(page: WatchPage) -> None:
 
 def watch_page() -> WatchPage | None:
     return _watch_page[0] if _watch_page else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileBadge:
+    """What a profile page shows of an account that is more than a creator (a business): plain text,
+    escaped by the template, and a link on this site (``website_url``) that counts the visit first."""
+
+    name: str
+    category: str
+    place: str
+    is_verified: bool = False
+    website_url: str | None = None
+
+
+# The business behind a creator profile, if any: ``businesses`` provides it; ``creators`` shows it on
+# ``/@handle``.
+ProfileBadges = Callable[["CreatorProfile"], ProfileBadge | None]
+_profile_badge: list[ProfileBadges] = []
+
+
+def provide_profile_badge(provider: ProfileBadges) -> None:
+    _profile_badge[:] = [provider]
+
+
+def profile_badge(creator: "CreatorProfile") -> ProfileBadge | None:
+    return _profile_badge[0](creator) if _profile_badge else None

@@ -48,6 +48,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "cards": [{"video": video, "views": views.get(video.pk, 0)} for video in videos],
         "follow_state": selectors.follow_state(profile=creator, viewer=viewer_of(request)),
         "is_own": request.user.is_authenticated and request.user.pk == creator.user_id,
+        "badge": hooks.profile_badge(creator),
     }
     return render(request, "creators/profile.html", context)
 

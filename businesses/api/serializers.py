@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from businesses.models import BusinessProfile, Promotion
+from businesses.rules import money_format
 
 
 class BusinessProfileInputSerializer(serializers.Serializer[Any]):
@@ -136,3 +137,47 @@ class ReceiptOutputSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text="Stripe's receipt page of the charge (it lists refunds too), if it has one.",
     )
+
+
+class PriceOutputSerializer(serializers.Serializer[Any]):
+    audience = serializers.CharField()
+    name = serializers.CharField(source="label")
+    cpm_cents = serializers.IntegerField(help_text="Minor units (cents) per 1,000 sponsored impressions.")
+    currency = serializers.CharField()
+    display = serializers.CharField(help_text='The price as people read it, e.g. "6.00 EUR".')
+
+
+class ReachEstimateQuerySerializer(serializers.Serializer[Any]):
+    """The new-promotion form's fields, as query parameters; lists repeat the parameter
+    (``?regions=DE-BY&regions=DE-BE``), and a region parameter may also hold codes separated by commas."""
+
+    audience = serializers.ChoiceField(
+        choices=Promotion.Audience.choices, default=Promotion.Audience.AUTOMATIC
+    )
+    regions = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, default=list, max_length=50
+    )
+    topics = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=50
+    )
+    age_bands = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, default=list, max_length=10
+    )
+    budget_cents = serializers.IntegerField(help_text="Total budget in minor units (cents).")
+    duration_days = serializers.IntegerField()
+
+    def validate_regions(self, value: list[str]) -> list[str]:
+        return [code.strip() for part in value for code in part.split(",") if code.strip()]
+
+
+class ReachEstimateOutputSerializer(serializers.Serializer[Any]):
+    audience = serializers.IntegerField(help_text="Adult viewers active in the last 28 days who match.")
+    low = serializers.IntegerField(help_text="People reached at least (every one seen up to the cap).")
+    high = serializers.IntegerField(help_text="People reached at most (one impression each).")
+    impressions = serializers.IntegerField(help_text="Sponsored impressions the budget buys.")
+    cpm_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+    cpm_display = serializers.SerializerMethodField()
+
+    def get_cpm_display(self, obj: Any) -> str:
+        return money_format(cents=obj.cpm_cents, currency=obj.currency)

@@ -43,4 +43,6 @@ urlpatterns = [
         views.PromotionPayLocalCardView.as_view(),
         name="api-business-promotion-pay-local-card",
     ),
+    path("business/prices", views.PriceListView.as_view(), name="api-business-prices"),
+    path("business/reach-estimate", views.ReachEstimateView.as_view(), name="api-business-reach-estimate"),
 ]

@@ -18,8 +18,11 @@ from businesses.api.serializers import (
     BusinessProfileOutputSerializer,
     LocalCardInputSerializer,
     PaymentStartOutputSerializer,
+    PriceOutputSerializer,
     PromotionInputSerializer,
     PromotionOutputSerializer,
+    ReachEstimateOutputSerializer,
+    ReachEstimateQuerySerializer,
     ReceiptOutputSerializer,
     ResultsOutputSerializer,
 )
@@ -180,3 +183,29 @@ class ReceiptListView(APIView):
         """Every paid payment and every refund of your promotions, newest first."""
         receipts = selectors.receipts_of(business=own_business(request))
         return Response(ReceiptOutputSerializer(receipts, many=True).data)
+
+
+class PriceListView(APIView):
+    """The published prices per 1,000 sponsored impressions, shown before paying; a new promotion keeps
+    the price of its audience at the moment it is made."""
+
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(responses=PriceOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(PriceOutputSerializer(services.prices_published(), many=True).data)
+
+
+class ReachEstimateView(APIView):
+    """How many people a promotion as described may reach, from the real audience of the last 28 days."""
+
+    permission_classes = [IsAdultBusinessUser]
+
+    @extend_schema(parameters=[ReachEstimateQuerySerializer], responses=ReachEstimateOutputSerializer)
+    def get(self, request: Request) -> Response:
+        own_business(request)  # a business's tool, like the form it serves
+        query = ReachEstimateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        fields = dict(query.validated_data)
+        estimate = selectors.reach_estimate(topic_slugs=fields.pop("topics"), **fields)
+        return Response(ReachEstimateOutputSerializer(estimate).data)

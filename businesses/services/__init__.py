@@ -2,6 +2,7 @@
 
 - ``profiles``: business profiles and their verification
 - ``promotions``: making a promotion, and the one function that moves its state
+- ``pricing``: the published price table (read by ``price_for``), changed by staff and audited
 - ``payments``: paying a promotion through the gateway, and Stripe's webhook events
 - ``review``: staff approve or reject paid promotions, businesses cancel them; refunds sent to Stripe
 - ``charging``: charging served sponsored impressions within the budget; finishing promotions
@@ -20,6 +21,13 @@ from businesses.services.payments import (
     promotion_pay_confirm_local,
     promotion_pay_start,
     stripe_event_process,
+)
+from businesses.services.pricing import (
+    PublishedPrice,
+    price_for,
+    prices_published,
+    promotion_price_delete,
+    promotion_price_set,
 )
 from businesses.services.profiles import (
     ADULTS_ONLY,
@@ -47,11 +55,14 @@ from businesses.services.review import (
 __all__ = [
     "ADULTS_ONLY",
     "PaymentStart",
+    "PublishedPrice",
     "business_profile_create",
     "business_profile_update",
     "business_profile_verify",
     "business_user_check",
     "impressions_charge",
+    "price_for",
+    "prices_published",
     "promotion_approve",
     "promotion_cancel",
     "promotion_click",
@@ -63,6 +74,8 @@ __all__ = [
     "promotion_pause",
     "promotion_pay_confirm_local",
     "promotion_pay_start",
+    "promotion_price_delete",
+    "promotion_price_set",
     "promotion_reject",
     "promotion_results_rollup",
     "promotion_resume",

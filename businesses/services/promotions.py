@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.db import transaction
 
 from businesses.models import LIVE_STATES, BusinessProfile, Promotion
 from businesses.rules import AdultAgeBand, may_move
+from businesses.services.pricing import price_for
 from businesses.services.profiles import business_user_check
 from creators.models import Topic, Video
 from platform.errors import Conflict
@@ -48,11 +49,26 @@ def video_promotable_problem(
     return None
 
 
-def _whole_number(value: object) -> bool:
+def _whole_number(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _targeting_clean(
+def terms_errors(*, budget_cents: object, duration_days: object) -> dict[str, str]:
+    """What is wrong with a budget and a duration (the same words on the form, the API and the estimate)."""
+    errors: dict[str, str] = {}
+    low, high = settings.PROMOTION_BUDGET_MIN_CENTS, settings.PROMOTION_BUDGET_MAX_CENTS
+    if not _whole_number(budget_cents):
+        errors["budget_cents"] = "The budget is a whole number of cents."
+    elif not low <= budget_cents <= high:
+        errors["budget_cents"] = (
+            f"The budget must be between {low // 100} and {high // 100} {settings.PROMOTION_CURRENCY.upper()}."
+        )
+    if not _whole_number(duration_days) or not 1 <= duration_days <= settings.PROMOTION_MAX_DAYS:
+        errors["duration_days"] = f"A promotion runs from 1 to {settings.PROMOTION_MAX_DAYS} days."
+    return errors
+
+
+def targeting_clean(
     *, audience: str, regions: Iterable[str], topic_slugs: Iterable[str], age_bands: Iterable[str]
 ) -> tuple[list[str], list[Topic], list[str], dict[str, str]]:
     errors: dict[str, str] = {}
@@ -99,23 +115,15 @@ def promotion_create(
         errors["goal"] = "Choose a goal."
     if audience not in Promotion.Audience.values:
         errors["audience"] = "Choose an automatic or a custom audience."
-    low, high = settings.PROMOTION_BUDGET_MIN_CENTS, settings.PROMOTION_BUDGET_MAX_CENTS
-    currency = settings.PROMOTION_CURRENCY
-    if not _whole_number(budget_cents):
-        errors["budget_cents"] = "The budget is a whole number of cents."
-    elif not low <= budget_cents <= high:
-        errors["budget_cents"] = (
-            f"The budget must be between {low // 100} and {high // 100} {currency.upper()}."
-        )
-    if not _whole_number(duration_days) or not 1 <= duration_days <= settings.PROMOTION_MAX_DAYS:
-        errors["duration_days"] = f"A promotion runs from 1 to {settings.PROMOTION_MAX_DAYS} days."
-    codes, topics, bands, targeting_errors = _targeting_clean(
+    errors.update(terms_errors(budget_cents=budget_cents, duration_days=duration_days))
+    codes, topics, bands, targeting_errors = targeting_clean(
         audience=audience, regions=regions, topic_slugs=topic_slugs, age_bands=age_bands
     )
     errors.update(targeting_errors)
     if errors:
         raise ValidationError(errors)
-    custom = audience == Promotion.Audience.CUSTOM
+    # The published price today; the promotion keeps it whatever the price table says later.
+    cpm_cents, currency = price_for(audience=audience)
     promotion = Promotion.objects.create(
         business=business,
         video=video,
@@ -126,7 +134,7 @@ def promotion_create(
         budget_cents=budget_cents,
         currency=currency,
         duration_days=duration_days,
-        cpm_cents=settings.PROMOTION_CPM_CUSTOM_CENTS if custom else settings.PROMOTION_CPM_CENTS,
+        cpm_cents=cpm_cents,
     )
     promotion.topics.set(topics)
     return promotion
