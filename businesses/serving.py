@@ -116,8 +116,8 @@ def _served_record(*, promotion_id: int, viewer_key: str, day: datetime.date, ca
     at once cannot both pass it."""
     table = connection.ops.quote_name(PromotionDelivery._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (promotion_id, viewer_key, day, served, impressions) "  # noqa: S608
-        "VALUES (%s, %s, %s, 1, 0) "
+        f"INSERT INTO {table} (promotion_id, viewer_key, day, served, impressions, watched_seconds) "  # noqa: S608
+        "VALUES (%s, %s, %s, 1, 0, 0) "
         "ON CONFLICT (promotion_id, viewer_key, day) DO UPDATE SET served = "
         f"{table}.served + 1 WHERE {table}.served < %s RETURNING served"
     )
