@@ -228,14 +228,22 @@ def webhook_event_verify(*, payload: bytes, signature_header: str) -> WebhookEve
     return verified
 
 
-def webhook_endpoint_register_local(*, url: str) -> None:
-    """Tell localstripe where to send its signed events (localstripe only; Stripe's is set in its dashboard)."""
+def webhook_endpoint_register_local(
+    *, url: str, endpoint_id: str = LOCALSTRIPE_WEBHOOK_ID, event_types: list[str] | None = None
+) -> None:
+    """Tell localstripe where to send its signed events (localstripe only; Stripe's is set in its dashboard).
+
+    Each ``endpoint_id`` is one more endpoint that gets every event, or only ``event_types``;
+    localstripe cannot remove one, only point it elsewhere or narrow its types."""
     if not is_local():
         raise GatewayError("Webhook endpoints of the real Stripe are configured in its dashboard.")
+    data: dict[str, str | list[str]] = {"url": url, "secret": settings.STRIPE_WEBHOOK_SECRET}
+    if event_types is not None:
+        data["events[]"] = event_types
     try:
         response = requests.post(
-            f"{settings.STRIPE_API_BASE.rstrip('/')}/_config/webhooks/{LOCALSTRIPE_WEBHOOK_ID}",
-            data={"url": url, "secret": settings.STRIPE_WEBHOOK_SECRET},
+            f"{settings.STRIPE_API_BASE.rstrip('/')}/_config/webhooks/{endpoint_id}",
+            data=data,
             timeout=_TIMEOUT_SECONDS,
         )
         response.raise_for_status()

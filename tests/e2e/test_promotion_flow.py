@@ -1,0 +1,143 @@
+"""A promotion from start to screen: the business pays in the browser, an admin approves it in the admin,
+and an adult viewer's For You shows it, labelled, and charges it for the impression the player reports."""
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from businesses import gateway
+from businesses.models import Payment, Promotion
+from businesses.rules import spend_for
+from feeds import services as feed_services
+from feeds.models import Signal, Source
+from platform.viewer import viewer_for_user
+from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
+from tests.businesses.helpers import business_with_video
+from tests.clips import Clips
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.test_feed import with_rendition
+from tests.e2e.test_feed_player import settled
+from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, born_years_ago, published_video
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE: ViewportSize = {"width": 375, "height": 812}
+SPONSORED_INDEX = 4  # the fifth item of a For You page
+
+
+def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def _wait_for(condition, *, seconds: float = 20.0, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_impression(
+    live_server,
+    browser: Browser,
+    clips: Clips,
+    settings,
+    stripe_local,  # noqa: F811
+):
+    # The live server shares this process: the provider reloads its promotions on every request.
+    settings.PROMOTION_SNAPSHOT_SECONDS = 0
+    settings.FEED_PAGE_SIZE = 5
+    media_root = Path(settings.MEDIA_ROOT)
+    business, promoted = business_with_video()
+    with_rendition(promoted, clips.portrait, media_root)
+    # More than a page, each from its own creator and topic, so that the diversity caps keep them apart.
+    for index, topic in enumerate(("comedy", "music", "art", "travel", "sports", "animals", "dance")):
+        organic = published_video(owner=CreatorFactory.create(), topics=(topic,), caption=f"Clip {index}")
+        with_rendition(organic, clips.portrait, media_root)
+    reviewer = UserFactory.create(is_staff=True, is_superuser=True)
+    viewer = UserFactory.create(date_of_birth=born_years_ago(31))
+    # The viewer watched the business's video before: organic For You leaves it out (a promoted video is
+    # never on a page twice), so the one way it comes back is the sponsored slot.
+    feed_services.signals_record(
+        viewer=viewer_for_user(viewer),
+        items=[
+            feed_services.SignalInput(
+                event_id=uuid.uuid4(), video=promoted.public_id, kind="impression", source=Source.FOR_YOU,
+                watched_seconds=0.0, looped=0,
+            )
+        ],
+    )  # fmt: skip
+    gateway.webhook_endpoint_register_local(url=f"{live_server.url}/stripe/webhook")
+    try:
+        # 1. The business drafts the promotion and pays with localstripe's card form.
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+        page = context.new_page()
+        _log_in(page, live_server.url, business.creator.user.email, "/business/promotions/new")
+        expect(page.get_by_role("heading", name="Promote a video")).to_be_visible()
+        page.get_by_label("Total budget (EUR)").fill("30.00")
+        page.get_by_label("Duration in days").fill("3")
+        page.get_by_role("button", name="Continue to payment").click()
+        expect(page).to_have_url(re.compile(r"/business/promotions/[0-9a-f-]+/$"))
+        page.get_by_placeholder("number").fill("4242424242424242")
+        page.get_by_placeholder("exp_month").fill("12")
+        page.get_by_placeholder("exp_year").fill("30")
+        page.get_by_placeholder("cvc").fill("123")
+        page.get_by_placeholder("postal_code").fill("80331")
+        page.get_by_role("button", name="Pay 30.00 EUR").click()
+        # Only localstripe's signed webhook moves it on.
+        expect(page.locator("[data-role=state]")).to_have_text("In review", timeout=30_000)
+        context.close()
+    finally:
+        gateway.webhook_endpoint_register_local(url="http://127.0.0.1:9/stripe/webhook")
+    promotion = Promotion.objects.get()
+    assert (promotion.video, promotion.state) == (promoted, "in_review")
+    assert Payment.objects.get().status == "succeeded"
+
+    # 2. An admin approves it from the review queue.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    _log_in(page, live_server.url, reviewer.email, "/admin/businesses/promotion/?state__exact=in_review")
+    row = page.get_by_role("row").filter(has_text=str(promotion.public_id))
+    row.get_by_role("checkbox").check()
+    page.get_by_role("combobox", name="Action").select_option(label="Approve (it starts running now)")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_text("1 promotion(s) approved.")).to_be_visible()
+    context.close()
+    promotion.refresh_from_db()
+    assert promotion.state == "active"
+
+    # 3. An adult viewer opens For You on a phone and comes to the sponsored video, fifth on the page.
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    _log_in(page, live_server.url, viewer.email, "/")
+    expect(page.get_by_test_id("current-slide")).to_be_visible()
+    settled(page, 0)
+    for index in range(1, SPONSORED_INDEX + 1):
+        page.keyboard.press("ArrowDown")
+        settled(page, index)
+    slide = page.get_by_test_id("current-slide")
+    expect(slide.get_by_test_id("sponsored-label")).to_be_visible()
+    expect(slide.get_by_test_id("sponsored-label")).to_have_text(
+        f"Sponsored · paid for by {business.legal_name}"
+    )
+    expect(slide.get_by_test_id("learn-more")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "promotion-flow--sponsored-slide-375x812.png"))
+
+    # 4. The player reports the sponsored impression (batched, flushed within seconds); it is charged once.
+    _wait_for(
+        lambda: Promotion.objects.get().impressions_charged == 1,
+        what="the sponsored impression was not charged",
+    )
+    context.close()
+    assert Signal.objects.filter(video=promoted, source="sponsored", kind="impression").count() == 1
+    promotion.refresh_from_db()
+    assert (promotion.impressions_charged, promotion.spent_cents) == (
+        1, spend_for(impressions=1, cpm_cents=promotion.cpm_cents)
+    )  # fmt: skip
