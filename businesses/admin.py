@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.html import format_html
 
-from businesses import selectors, services
+from businesses import gateway, selectors, services
 from businesses.models import (
     BusinessProfile,
     Payment,
@@ -93,7 +94,9 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
         "state",
         "budget_cents",
         "spent_cents",
+        "impressions_charged",
         "currency",
+        "ends_at",
         "created_at",
     ]
     list_filter = ["state", "goal", "audience"]
@@ -107,6 +110,9 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Promotion | None = None) -> bool:
+        return False  # a promotion's record outlives it: payments, refunds and the audit point at it
 
     def get_urls(self) -> list[URLPattern]:
         # Before the model's own URLs, or "<object_id>/" would take "spend-today/".
@@ -176,18 +182,66 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
         messages.success(request, f"{done} promotion(s) rejected.")
 
 
+def _stripe_link(path: str, stripe_id: str | None) -> str:
+    """Stripe's dashboard page of an object; with localstripe there is none, so just the id."""
+    if not stripe_id:
+        return "—"
+    if gateway.is_local():
+        return stripe_id
+    mode = "" if settings.STRIPE_SECRET_KEY.startswith("sk_live_") else "test/"
+    return format_html(
+        '<a href="https://dashboard.stripe.com/{}{}/{}" rel="noopener" target="_blank">{}</a>',
+        mode,
+        path,
+        stripe_id,
+        stripe_id,
+    )
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin[Payment]):
-    list_display = ["intent_id", "promotion", "attempt", "amount_cents", "currency", "status", "created_at"]
+    """Read-only: payments are written by the payment services and Stripe's webhook."""
+
+    list_display = ["stripe", "promotion", "attempt", "amount_cents", "currency", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["intent_id", "promotion__public_id"]
     list_select_related = ["promotion"]
     inlines = [RefundInline]
 
+    @admin.display(description="Stripe PaymentIntent", ordering="intent_id")
+    def stripe(self, obj: Payment) -> str:
+        return _stripe_link("payments", obj.intent_id)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin[Refund]):
+    """Read-only: filter by "Failed" to find refunds Stripe refused (the task logged why)."""
+
+    list_display = ["stripe", "payment", "amount_cents", "currency", "reason", "status", "created_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["stripe_id", "payment__intent_id", "payment__promotion__public_id"]
+    list_select_related = ["payment"]
+
+    @admin.display(description="Stripe refund", ordering="stripe_id")
+    def stripe(self, obj: Refund) -> str:
+        return _stripe_link("refunds", obj.stripe_id)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Refund | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Refund | None = None) -> bool:
         return False
 
 

@@ -158,8 +158,39 @@ def test_a_promotion_shows_its_days_read_only_and_the_review_queue_still_works(c
     assert 'name="days-0-impressions"' not in html  # shown, not editable
     queue = client.get(reverse("admin:businesses_promotion_changelist") + "?state__exact=in_review")
     assert queue.status_code == 200
+    # No "delete selected": a promotion's record outlives it.
     assert [action for action, _ in queue.context["action_form"].fields["action"].choices if action] == [
-        "delete_selected",
         "approve",
         "reject",
     ]
+
+
+def test_payments_and_refunds_are_read_only_records_linked_to_stripe(client, settings):
+    from businesses.admin import _stripe_link
+    from businesses.models import Payment
+
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    business, video = business_with_video()
+    promotion = Promotion.objects.create(
+        business=business, video=video, goal="video_views", budget_cents=1000, currency="eur",
+        duration_days=3, cpm_cents=600,
+    )  # fmt: skip
+    payment = Payment.objects.create(
+        promotion=promotion,
+        attempt=1,
+        idempotency_key="k1",
+        intent_id="pi_123",
+        amount_cents=1000,
+        currency="eur",
+    )
+    page = client.get(f"/admin/businesses/payment/{payment.pk}/change/")
+    assert page.status_code == 200
+    assert b"Save" not in page.content
+    assert client.get("/admin/businesses/refund/").status_code == 200
+    assert client.post(f"/admin/businesses/payment/{payment.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/businesses/promotion/{promotion.pk}/delete/").status_code == 403
+    assert Payment.objects.count() == 1
+    settings.STRIPE_IS_LOCAL = False
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    assert 'href="https://dashboard.stripe.com/test/payments/pi_123"' in _stripe_link("payments", "pi_123")
