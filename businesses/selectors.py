@@ -29,7 +29,7 @@ from businesses.rules import (
     share_format,
 )
 from businesses.services.pricing import price_for
-from businesses.services.promotions import targeting_clean, terms_errors
+from businesses.services.promotions import offer_clean
 from creators.hooks import ProfileBadge
 from creators.models import CreatorProfile, Video
 from feeds.models import InterestProfile
@@ -291,13 +291,14 @@ def reach_estimate(
 
     The input is checked with the same rules and words as making the promotion (``ValidationError``);
     an automatic audience ignores the targeting, as the promotion would."""
-    errors = terms_errors(budget_cents=budget_cents, duration_days=duration_days)
-    if audience not in Promotion.Audience.values:
-        errors["audience"] = "Choose an automatic or a custom audience."
-    codes, topics, bands, targeting_errors = targeting_clean(
-        audience=audience, regions=regions, topic_slugs=topic_slugs, age_bands=age_bands
+    codes, topics, bands, errors = offer_clean(
+        audience=audience,
+        budget_cents=budget_cents,
+        duration_days=duration_days,
+        regions=regions,
+        topic_slugs=topic_slugs,
+        age_bands=age_bands,
     )
-    errors.update(targeting_errors)
     if errors:
         raise ValidationError(errors)
     cpm_cents, currency = price_for(audience=audience)

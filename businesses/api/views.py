@@ -40,6 +40,14 @@ def own_business(request: Request) -> BusinessProfile:
     return business
 
 
+def own_promotion(request: Request, public_id: uuid.UUID) -> Promotion:
+    """One of the requesting business's promotions; another business's is a 404 like a missing one."""
+    promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
+    if promotion is None:
+        raise Http404
+    return promotion
+
+
 class BusinessProfileView(APIView):
     permission_classes = [IsAdultBusinessUser]
 
@@ -93,9 +101,7 @@ class PromotionDetailView(APIView):
 
     @extend_schema(responses=PromotionOutputSerializer)
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
-        if promotion is None:
-            raise Http404
+        promotion = own_promotion(request, public_id)
         return Response(PromotionOutputSerializer(promotion).data)
 
 
@@ -105,9 +111,7 @@ class PromotionPayView(APIView):
     @extend_schema(request=None, responses=PaymentStartOutputSerializer)
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         """Start or resume paying: a PaymentIntent for the budget, to confirm with Stripe.js."""
-        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
-        if promotion is None:
-            raise Http404
+        promotion = own_promotion(request, public_id)
         started = services.promotion_pay_start(promotion=promotion)
         return Response(PaymentStartOutputSerializer(started).data)
 
@@ -119,9 +123,7 @@ class PromotionPayLocalCardView(APIView):
 
     @extend_schema(request=LocalCardInputSerializer, responses={200: None})
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
-        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
-        if promotion is None:
-            raise Http404
+        promotion = own_promotion(request, public_id)
         data = LocalCardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         intent_status = services.promotion_pay_confirm_local(
@@ -137,9 +139,7 @@ class PromotionCancelView(APIView):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         """Stop the promotion: unpaid, its payment is cancelled; paid, what it has not spent is refunded."""
         assert isinstance(request.user, User)
-        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
-        if promotion is None:
-            raise Http404
+        promotion = own_promotion(request, public_id)
         services.promotion_cancel(promotion=promotion, actor=request.user)
         refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
         return Response(PromotionOutputSerializer(refreshed).data)
@@ -154,9 +154,7 @@ class PromotionHoldView(APIView):
     @extend_schema(request=None, responses=PromotionOutputSerializer)
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         assert isinstance(request.user, User)
-        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
-        if promotion is None:
-            raise Http404
+        promotion = own_promotion(request, public_id)
         move = services.promotion_pause if self.action == "pause" else services.promotion_resume
         move(promotion=promotion, actor=request.user)
         refreshed = selectors.promotion_of(business=promotion.business, public_id=public_id)
@@ -169,9 +167,7 @@ class PromotionResultsView(APIView):
     @extend_schema(responses=ResultsOutputSerializer)
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         """What the promotion has bought so far, with a row per day; the results page polls it."""
-        promotion = selectors.promotion_of(business=own_business(request), public_id=public_id)
-        if promotion is None:
-            raise Http404
+        promotion = own_promotion(request, public_id)
         return Response(ResultsOutputSerializer(selectors.promotion_results(promotion=promotion)).data)
 
 

@@ -92,6 +92,28 @@ def targeting_clean(
     return codes, topics, bands, errors
 
 
+def offer_clean(
+    *,
+    audience: str,
+    budget_cents: object,
+    duration_days: object,
+    regions: Iterable[str],
+    topic_slugs: Iterable[str],
+    age_bands: Iterable[str],
+) -> tuple[list[str], list[Topic], list[str], dict[str, str]]:
+    """What a promotion offers to buy (audience, budget, days, targeting), checked with the words the
+    form shows: the cleaned targeting and the errors by field. Making a promotion and estimating its
+    reach use the same check."""
+    errors = terms_errors(budget_cents=budget_cents, duration_days=duration_days)
+    if audience not in Promotion.Audience.values:
+        errors["audience"] = "Choose an automatic or a custom audience."
+    codes, topics, bands, targeting_errors = targeting_clean(
+        audience=audience, regions=regions, topic_slugs=topic_slugs, age_bands=age_bands
+    )
+    errors.update(targeting_errors)
+    return codes, topics, bands, errors
+
+
 @transaction.atomic
 def promotion_create(
     *,
@@ -113,13 +135,15 @@ def promotion_create(
         errors["video"] = problem
     if goal not in Promotion.Goal.values:
         errors["goal"] = "Choose a goal."
-    if audience not in Promotion.Audience.values:
-        errors["audience"] = "Choose an automatic or a custom audience."
-    errors.update(terms_errors(budget_cents=budget_cents, duration_days=duration_days))
-    codes, topics, bands, targeting_errors = targeting_clean(
-        audience=audience, regions=regions, topic_slugs=topic_slugs, age_bands=age_bands
+    codes, topics, bands, offer_errors = offer_clean(
+        audience=audience,
+        budget_cents=budget_cents,
+        duration_days=duration_days,
+        regions=regions,
+        topic_slugs=topic_slugs,
+        age_bands=age_bands,
     )
-    errors.update(targeting_errors)
+    errors.update(offer_errors)
     if errors:
         raise ValidationError(errors)
     # The published price today; the promotion keeps it whatever the price table says later.
