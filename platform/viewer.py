@@ -58,23 +58,27 @@ def viewer_for_user(user: AbstractBaseUser | AnonymousUser | None, *, key: str |
     )
 
 
-def viewer_of(request: HttpRequest | Request) -> Viewer:
+def viewer_of(request: HttpRequest | Request, *, remember: bool = False) -> Viewer:
     """The request's viewer, built once per request (after authentication, so API tokens count).
 
-    An anonymous visitor's key is made on their first request and kept in their session, so
-    what they watch shapes their feed and moves to their account when they sign up."""
+    An anonymous visitor's key is kept in their session from the first request that needs it kept
+    (``remember``: they sent a signal or a report), so what they watch shapes their feed and moves to
+    their account when they sign up. Until then each request gets a fresh key and nothing is written:
+    browsing anonymously costs no session row."""
     http_request: HttpRequest = request if isinstance(request, HttpRequest) else request._request
     cached = getattr(http_request, CACHE_ATTRIBUTE, None)
+    session: SessionBase | None = getattr(http_request, "session", None)
     if isinstance(cached, Viewer):
+        if remember and not cached.is_authenticated and session is not None and not session.get(SESSION_KEY):
+            session[SESSION_KEY] = cached.key
         return cached
     user = request.user
     if user.is_authenticated:
         viewer = viewer_for_user(user)
     else:
-        session: SessionBase | None = getattr(http_request, "session", None)
         key = session.get(SESSION_KEY) if session is not None else None
         viewer = viewer_for_user(None, key=str(key) if key else None)
-        if session is not None and not key:
+        if remember and session is not None and not key:
             session[SESSION_KEY] = viewer.key
     setattr(http_request, CACHE_ATTRIBUTE, viewer)
     return viewer

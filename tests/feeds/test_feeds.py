@@ -231,7 +231,7 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
 def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
     videos = [published_video(topics=("stem",)) for _ in range(3)]
     client.get(reverse("home"))
-    anonymous_key = client.session["viewer_key"]
+    assert "viewer_key" not in client.session  # browsing alone keeps nothing
     response = client.post(
         reverse("api-signals"),
         {
@@ -249,6 +249,7 @@ def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
         content_type="application/json",
     )
     assert response.json() == {"accepted": 3, "duplicates": 0, "errors": []}
+    anonymous_key = client.session["viewer_key"]  # kept from the first signal on
     client.post(
         reverse("signup"),
         {

@@ -124,12 +124,15 @@ def test_a_viewer_cannot_send_signals_as_someone_else(viewer_client):
 def test_anonymous_viewers_send_signals_with_their_session(client):
     video = published_video()
     client.get(reverse("home"))
-    key = client.session["viewer_key"]
     response = client.post(
         reverse("api-signals"), {"events": [item(video, "impression")]}, content_type="application/json"
     )
     assert response.json()["accepted"] == 1
-    assert Signal.objects.get().viewer_key == key
+    assert Signal.objects.get().viewer_key == client.session["viewer_key"]
+    client.post(
+        reverse("api-signals"), {"events": [item(video, "impression")]}, content_type="application/json"
+    )
+    assert {signal.viewer_key for signal in Signal.objects.all()} == {client.session["viewer_key"]}
 
 
 def test_a_beacon_without_a_csrf_token_is_accepted_for_a_logged_in_session():

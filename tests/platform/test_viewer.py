@@ -24,8 +24,11 @@ def anonymous_request():
 
 
 def test_an_anonymous_visitor_gets_a_random_key_kept_in_their_session_and_the_strictest_policy():
+    browsing = anonymous_request()
+    assert viewer_of(browsing).key.startswith("a:")
+    assert SESSION_KEY not in browsing.session  # nothing kept (and no session row) just for looking
     request = anonymous_request()
-    viewer = viewer_of(request)
+    viewer = viewer_of(request, remember=True)
     assert viewer.user is None
     assert viewer.user_id is None
     assert not viewer.is_authenticated
