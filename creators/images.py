@@ -11,10 +11,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 AVATAR_SIZES: Final = (96, 320)
 MAX_UPLOAD_BYTES: Final = 5 * 1024 * 1024
+# A JPEG decodes at a fraction of its size (``draft``), so a 40-megapixel photo costs little; PNG, WebP
+# and GIF decode every pixel, so they get what an avatar needs: a 4000×3000 screenshot, a 2048×2048 GIF.
 MAX_PIXELS: Final = 40_000_000
-# Only the first frame is ever decoded, but a GIF with thousands of frames is
+MAX_PIXELS_DECODED: Final = 12_000_000
+MAX_PIXELS_GIF: Final = 2048 * 2048
+# Only the first frame is ever decoded, but a GIF with hundreds of frames is
 # not an avatar anyone meant to upload, and counting them costs a parse each.
-MAX_FRAMES: Final = 300
+MAX_FRAMES: Final = 100
 JPEG_QUALITY: Final = 85
 
 # Pillow plugins allowed to claim the bytes; the format comes from the
@@ -64,7 +68,7 @@ def avatar_process(
             probe.verify()
         # verify() leaves the image unusable, so decode from a fresh open of the same bytes.
         with Image.open(io.BytesIO(raw), formats=_OPENERS) as image:
-            _check_pixels(image=image, max_pixels=max_pixels)
+            _check_pixels(image=image, max_pixels=_pixel_limit(image=image, max_pixels=max_pixels))
             # Lets a large JPEG decode at 1/2, 1/4 or 1/8 scale (never below
             # the largest avatar), which saves most of the memory and time.
             image.draft(None, (largest, largest))
@@ -114,12 +118,21 @@ def _refusing_bad_images(*, max_pixels: int) -> Iterator[None]:
 def _check_header(*, image: Image.Image, max_pixels: int) -> None:
     if image.format not in _ACCEPTED_FORMATS:
         raise ImageRejected(_UNSUPPORTED_REASON)
-    _check_pixels(image=image, max_pixels=max_pixels)
+    _check_pixels(image=image, max_pixels=_pixel_limit(image=image, max_pixels=max_pixels))
     # JPEG has no frames; PNG and WebP read the count from a header; GIF walks
     # the frame headers without decoding any pixels.
     frame_count = int(getattr(image, "n_frames", 1))
     if frame_count > MAX_FRAMES:
         raise ImageRejected(f"The animation has too many frames; the limit is {MAX_FRAMES}.")
+
+
+def _pixel_limit(*, image: Image.Image, max_pixels: int) -> int:
+    """The most pixels this format may have: JPEGs decode scaled down, the others in full."""
+    if image.format in ("JPEG", "MPO"):
+        return max_pixels
+    if image.format == "GIF":
+        return min(max_pixels, MAX_PIXELS_GIF)
+    return min(max_pixels, MAX_PIXELS_DECODED)
 
 
 def _check_pixels(*, image: Image.Image, max_pixels: int) -> None:

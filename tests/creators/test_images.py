@@ -202,18 +202,36 @@ def test_every_accepted_format_and_mode_becomes_rgb_avatars(mode, format):
 
 
 @pytest.mark.parametrize(
-    ("width", "height"),
+    ("width", "height", "refusal"),
     [
-        (30_000, 30_000),  # 900 Mpx: beyond twice Pillow's own limit, which raises on open
-        (8_000, 6_000),  # 48 Mpx: Pillow would decode it, our 40 Mpx check must not
+        # 900 Mpx: beyond twice Pillow's own limit, which raises on open
+        (30_000, 30_000, TOO_MANY_PIXELS),
+        # 48 Mpx: Pillow would decode it, our check must not
+        (8_000, 6_000, "The image has too many pixels; the limit is 12,000,000 pixels."),
+        # just over what a PNG avatar may have (decoded in full, unlike a JPEG)
+        (4_000, 3_001, "The image has too many pixels; the limit is 12,000,000 pixels."),
     ],
 )
-def test_decompression_bomb_png_is_refused_before_any_pixel_is_decoded(monkeypatch, width, height):
+def test_decompression_bomb_png_is_refused_before_any_pixel_is_decoded(monkeypatch, width, height, refusal):
     bomb = _blank_png(width=width, height=height)
     assert len(bomb) < 200_000
     _forbid_decoding(monkeypatch)
 
-    assert _refusal(bomb) == TOO_MANY_PIXELS
+    assert _refusal(bomb) == refusal
+
+
+def test_a_large_animated_gif_is_refused_before_any_frame_is_decoded(monkeypatch):
+    """A 4000×4000 animation (40 such frames took 0.6 s and 173 MB to make an avatar of)."""
+    frames = [Image.new("P", (4000, 4000), index % 2) for index in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:])
+    _forbid_decoding(monkeypatch)
+
+    assert _refusal(out.getvalue()) == "The image has too many pixels; the limit is 4,194,304 pixels."
+
+
+def test_a_phone_sized_png_screenshot_is_still_accepted():
+    assert sorted(_process(_blank_png(width=1290, height=2796))) == [96, 320]
 
 
 def test_a_max_pixels_above_pillows_own_limit_does_not_loosen_it(monkeypatch):
@@ -254,9 +272,9 @@ def test_gif_with_too_many_frames_is_refused():
     upload = _gif(frames)
     opened = Image.open(io.BytesIO(upload))
     assert isinstance(opened, GifImagePlugin.GifImageFile)
-    assert opened.n_frames == 301
+    assert opened.n_frames == MAX_FRAMES + 1
 
-    assert _refusal(upload) == "The animation has too many frames; the limit is 300."
+    assert _refusal(upload) == f"The animation has too many frames; the limit is {MAX_FRAMES}."
     assert sorted(_process(_gif(frames[:MAX_FRAMES]))) == [96, 320]
 
 
