@@ -13,6 +13,7 @@ and the bands a promotion can target are adult bands.
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,6 +30,8 @@ from feeds.sponsored import SponsoredSlot
 from platform import age
 from platform.regions import region_name
 from platform.viewer import Viewer
+
+logger = logging.getLogger(__name__)
 
 CALL_TO_ACTION = {
     Promotion.Goal.WEBSITE_VISITS: "Visit website",
@@ -150,18 +153,45 @@ class PromotionSlots:
         self.clock = clock  # the time that pacing and the promotions' dates are measured against
         self._snapshot = Snapshot()
         self._lock = threading.Lock()
+        self._reloading = False
 
     def snapshot(self) -> Snapshot:
-        """The active promotions, reloaded every ``PROMOTION_SNAPSHOT_SECONDS`` of real time."""
+        """The active promotions, reloaded every ``PROMOTION_SNAPSHOT_SECONDS`` of real time.
+
+        The first load happens in the request; later ones in a background thread while requests go on
+        with the previous snapshot, so no page waits for a reload (with 0 seconds, as in tests, every
+        request loads its own)."""
         elapsed = time.monotonic()
         snapshot = self._snapshot
-        if elapsed - snapshot.loaded_at >= settings.PROMOTION_SNAPSHOT_SECONDS:
+        if elapsed - snapshot.loaded_at < settings.PROMOTION_SNAPSHOT_SECONDS:
+            return snapshot
+        if snapshot.loaded_at == float("-inf") or settings.PROMOTION_SNAPSHOT_SECONDS <= 0:
             with self._lock:
                 if self._snapshot is snapshot:
-                    self._snapshot = _load(self.clock())
-                    self._snapshot.loaded_at = elapsed
-            snapshot = self._snapshot
+                    self._snapshot = self._loaded(elapsed)
+            return self._snapshot
+        with self._lock:
+            if self._reloading:
+                return snapshot
+            self._reloading = True
+        threading.Thread(target=self._reload, args=(elapsed,), name="promotion-snapshot", daemon=True).start()
         return snapshot
+
+    def _loaded(self, elapsed: float) -> Snapshot:
+        snapshot = _load(self.clock())
+        snapshot.loaded_at = elapsed
+        return snapshot
+
+    def _reload(self, elapsed: float) -> None:
+        try:
+            fresh = self._loaded(elapsed)
+            with self._lock:
+                self._snapshot = fresh
+        except Exception:
+            logger.exception("Reloading the active promotions failed; serving the previous ones.")
+        finally:
+            self._reloading = False
+            connection.close()
 
     def forget(self) -> None:
         """Reload on the next request (after a promotion starts or stops in this process)."""

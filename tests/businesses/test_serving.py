@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 import uuid
 
 import pytest
@@ -443,3 +444,23 @@ def test_the_promotion_page_pauses_and_resumes(client):
     client.post(f"/business/promotions/{promotion.public_id}/resume")
     promotion.refresh_from_db()
     assert promotion.state == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_snapshot_keeps_serving_while_a_background_thread_reloads_it(settings):
+    from businesses.serving import PromotionSlots
+
+    settings.PROMOTION_SNAPSHOT_SECONDS = 5.0
+    provider = PromotionSlots()
+    first = running()
+    old = provider.snapshot()
+    assert [live.id for live in old.lives] == [first.pk]
+    second = running()
+    assert provider.snapshot() is old  # fresh enough: no query
+    old.loaded_at -= 10  # five seconds have passed
+    assert provider.snapshot() is old  # the request goes on with what it has...
+    for _ in range(100):  # ...while the reload runs beside it
+        if provider.snapshot() is not old:
+            break
+        time.sleep(0.05)
+    assert sorted(live.id for live in provider.snapshot().lives) == sorted([first.pk, second.pk])
