@@ -237,6 +237,8 @@ VIDEO_MAX_PIXELS = env.int("VIDEO_MAX_PIXELS", default=4096 * 4096)
 # Resumable uploads keep their parts on this machine's disk until the last chunk arrives.
 UPLOAD_PARTS_DIR = Path(env.str("UPLOAD_PARTS_DIR", default=str(VAR_DIR / "uploads")))
 UPLOAD_CHUNK_MAX_BYTES = 8 * 1024 * 1024
+# A chunk whose client sends nothing for this long is dropped (its bytes are not kept).
+UPLOAD_CHUNK_READ_TIMEOUT_SECONDS = env.float("UPLOAD_CHUNK_READ_TIMEOUT_SECONDS", default=10.0)
 # A video whose worker has been silent this long is re-queued by the recovery job.
 VIDEO_STUCK_AFTER_SECONDS = env.int(
     "VIDEO_STUCK_AFTER_SECONDS", default=32 * 60
