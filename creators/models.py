@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -153,6 +154,8 @@ class Video(models.Model):
     failure_reason = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     work_started_at = models.DateTimeField(null=True, blank=True)
+    # The running step's lease: refreshed while its worker lives, so a stale one means the work died.
+    work_heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     original = models.FileField(upload_to=video_path, max_length=200)
     original_filename = models.CharField(max_length=120, blank=True, help_text="As the uploader named it.")
@@ -210,6 +213,14 @@ class Video(models.Model):
         return self.state in (self.State.UPLOADED, self.State.PROCESSING, self.State.PUBLISHING) or (
             self.pending_trim_end is not None
         )
+
+    @property
+    def is_stuck(self) -> bool:
+        """Media work started and its worker has stopped refreshing the lease: it died mid-step."""
+        if self.work_started_at is None:
+            return False
+        lease_from = self.work_heartbeat_at or self.work_started_at
+        return lease_from < timezone.now() - datetime.timedelta(seconds=settings.VIDEO_WORK_LEASE_SECONDS)
 
     @property
     def working_step(self) -> Video.Step:

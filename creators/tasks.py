@@ -1,9 +1,11 @@
 """Celery tasks of the creators app: thin, idempotent wrappers that take ids and call one service."""
 
 import datetime
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
 from django.conf import settings
 
 from creators import services
@@ -40,5 +42,17 @@ def video_render_task(*, video_id: int) -> None:
 def videos_recover_stuck_task() -> int:
     services.upload_sessions_expire(older_than=datetime.timedelta(days=1))  # abandoned resumable uploads
     return services.videos_recover_stuck(
-        older_than=datetime.timedelta(seconds=settings.VIDEO_STUCK_AFTER_SECONDS)
+        older_than=datetime.timedelta(seconds=settings.VIDEO_WORK_LEASE_SECONDS)
+    )
+
+
+@worker_ready.connect
+def _recover_on_worker_start(sender: Any = None, **kwargs: Any) -> None:
+    """A worker starting may be the one that replaces a killed worker: remove the dead runs' scratch
+    folders on this machine now, and look for dead work now and again once a lease taken just before
+    the kill has had time to expire (the beat job would find it too, within its interval)."""
+    services.work_dirs_clean()
+    videos_recover_stuck_task.delay()
+    videos_recover_stuck_task.apply_async(
+        countdown=settings.VIDEO_WORK_LEASE_SECONDS + settings.VIDEO_WORK_HEARTBEAT_SECONDS
     )

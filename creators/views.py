@@ -140,7 +140,14 @@ def studio(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
 @require_GET
 def studio_status(request: HttpRequest, creator: CreatorProfile) -> JsonResponse:
     videos = selectors.studio_videos(owner=creator).only(
-        "public_id", "state", "failure_reason", "failed_step", "pending_trim_end", "owner_id"
+        "public_id",
+        "state",
+        "failure_reason",
+        "failed_step",
+        "pending_trim_end",
+        "owner_id",
+        "work_started_at",
+        "work_heartbeat_at",
     )[:100]
     return JsonResponse(
         {
@@ -150,6 +157,7 @@ def studio_status(request: HttpRequest, creator: CreatorProfile) -> JsonResponse
                     "state": video.state,
                     "label": video.get_state_display(),
                     "is_working": video.is_working,
+                    "is_stuck": video.is_stuck,
                     "failure_reason": video.failure_reason,
                 }
                 for video in videos

@@ -66,7 +66,8 @@ def _configure() -> None:
             "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},
             "recover-stuck-videos": {
                 "task": "creators.tasks.videos_recover_stuck_task",
-                "schedule": 60 * 5,
+                # Half the work lease (VIDEO_WORK_LEASE_SECONDS): dead work is re-queued soon after it expires.
+                "schedule": 30,
                 "options": {"queue": "default"},
             },
         },

@@ -3,9 +3,14 @@
 Django's FileResponse answers only whole files (its Range support is an open
 ticket), and browsers cannot seek a <video> without ``206 Partial Content``.
 On object storage we redirect to the storage's own (signed) URL instead.
+
+Also: a per-read timeout on the client's socket while a view reads a long request body.
 """
 
 import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -69,3 +74,51 @@ def stored_file_response(
     streaming["Content-Length"] = str(end - start + 1)
     streaming["Accept-Ranges"] = "bytes"
     return streaming
+
+
+def _client_socket(request: HttpRequest) -> socket.socket | None:
+    """The connection the request arrived on, where the WSGI server lets us reach it.
+
+    gunicorn hands it over in the environ; Django's runserver (and the test live server) wrap the
+    socket's file in ``wsgi.input``, which we unwrap. Any other server: None, and its own timeouts apply.
+    """
+    found = request.META.get("gunicorn.socket")
+    if isinstance(found, socket.socket):
+        return found
+    stream = request.META.get("wsgi.input")
+    reader = getattr(getattr(stream, "_read", None), "__self__", stream)  # Django's LimitedStream
+    found = getattr(getattr(reader, "raw", None), "_sock", None)  # socket.makefile()'s SocketIO
+    return found if isinstance(found, socket.socket) else None
+
+
+class _TimedBody:
+    """The request body, read with a per-read timeout on the client's socket."""
+
+    def __init__(self, request: HttpRequest, client: socket.socket | None) -> None:
+        self.request, self.client = request, client
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            return self.request.read(size)
+        except OSError:  # Django wraps the socket's TimeoutError in UnreadablePostError
+            if self.client is not None:
+                # The rest of the body is not coming: stop reading this connection, so that the server,
+                # which drains an unread body after answering, meets its end at once.
+                self.client.shutdown(socket.SHUT_RD)
+            raise
+
+
+@contextmanager
+def body_read_timeout(request: HttpRequest, *, seconds: float) -> Iterator[_TimedBody]:
+    """The request body to read from: a read that waits ``seconds`` for the client raises ``OSError``
+    (a client that stops sending holds a worker for a bounded time only)."""
+    client = _client_socket(request)
+    if client is None:
+        yield _TimedBody(request, None)
+        return
+    previous = client.gettimeout()
+    client.settimeout(seconds)
+    try:
+        yield _TimedBody(request, client)
+    finally:
+        client.settimeout(previous)

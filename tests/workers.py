@@ -27,15 +27,25 @@ def clean_environ() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def start_worker(*, media_root: Path, queues: str = "media") -> subprocess.Popen[str]:
+def start_worker(
+    *,
+    media_root: Path,
+    queues: str = "media",
+    beat_schedule: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.Popen[str]:
+    """A worker on ``queues``; with ``beat_schedule``, also running beat (as ``make run``'s worker does)
+    with the project's schedule, its state kept in that file."""
     env = {
         **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "platform.settings.test",
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(media_root),
+        **(extra_env or {}),
     }
+    beat = ["--beat", "--schedule", str(beat_schedule)] if beat_schedule else []
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "platform.celery", "worker", "-Q", queues,
+        [sys.executable, "-m", "celery", "-A", "platform.celery", "worker", "-Q", queues, *beat,
          "--concurrency", "1", "--loglevel", "INFO", "--without-heartbeat", "--without-mingle", "--without-gossip"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,  # its own process group: the pool child and ffmpeg die with it

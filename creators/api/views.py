@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -29,6 +30,7 @@ from creators.api.serializers import (
 from creators.models import CreatorProfile, Topic, UploadSession, Video
 from platform.api.parsers import JSONParser
 from platform.errors import TooLarge
+from platform.http import body_read_timeout
 from platform.models import User
 from platform.viewer import viewer_of
 
@@ -280,10 +282,12 @@ class UploadChunkView(APIView):
             length = int(request.headers.get("Content-Length", "0"))
         except ValueError as error:
             raise DjangoValidationError("Give ?offset= and a Content-Length.") from error
-        # Read the body from the WSGI stream in slices: a chunk is never held whole in memory.
-        session = services.upload_session_append(
-            session=session, offset=offset, stream=request._request, length=length
-        )
+        # Read the body from the WSGI stream in slices (a chunk is never held whole in memory), and
+        # give up on a client that stops sending.
+        with body_read_timeout(request._request, seconds=settings.UPLOAD_CHUNK_READ_TIMEOUT_SECONDS) as body:
+            session = services.upload_session_append(
+                session=session, offset=offset, stream=body, length=length
+            )
         return Response(UploadSessionOutputSerializer(session).data)
 
 

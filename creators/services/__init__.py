@@ -8,6 +8,7 @@
 - ``moderation``: staff review of curated topics and moderation of videos
 """
 
+from creators.services._storage import work_dirs_clean
 from creators.services.moderation import video_moderate, videotopic_review
 from creators.services.processing import (
     GAVE_UP,
@@ -85,4 +86,5 @@ __all__ = [
     "video_upload",
     "videos_recover_stuck",
     "videotopic_review",
+    "work_dirs_clean",
 ]

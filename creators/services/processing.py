@@ -8,27 +8,36 @@ asks for ``publishing``; the rest is here). Long media work runs in Celery tasks
 (``creators.tasks``) that call ``video_process`` and ``video_render``; those lock the row to move
 states, do the slow work outside any transaction, and lock again to store the result, so a worker
 that dies half way leaves a video that ``videos_recover_stuck`` puts back in the queue.
+
+The slow work holds a lease on the video (``work_heartbeat_at``, refreshed by a small thread while
+ffmpeg runs); once it is older than ``VIDEO_WORK_LEASE_SECONDS`` the worker is taken for dead, and
+the video is re-queued by the recovery job or by a creator's retry. The broker's redelivery (none on
+the filesystem broker, an hour's visibility timeout on Redis) never decides it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import tempfile
+import logging
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from creators import hooks, media
 from creators.models import Video
-from creators.services._storage import files_delete, local_path, store
+from creators.services._storage import files_delete, local_path, store, work_dir
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 GAVE_UP = "Processing stopped several times. Please retry, or upload the video again."
@@ -74,15 +83,19 @@ def video_process(*, video_id: int) -> None:
             return
         video.state = State.PROCESSING
         video.attempts = F("attempts") + 1
-        video.work_started_at = timezone.now()
-        video.save(update_fields=["state", "attempts", "work_started_at", "updated_at"])
+        video.work_started_at = video.work_heartbeat_at = started = timezone.now()
+        video.save(update_fields=["state", "attempts", "work_started_at", "work_heartbeat_at", "updated_at"])
     token = uuid.uuid4().hex[:8]
     try:
-        with local_path(video.original) as source, tempfile.TemporaryDirectory() as workdir:
+        with (
+            work_lease(video_id=video_id, started_at=started),
+            work_dir(label=f"process-{video_id}") as workdir,
+            local_path(video.original, scratch=workdir) as source,
+        ):
             info = media.probe(
                 path=source, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
-            poster_path, preview_path = Path(workdir) / "poster.jpg", Path(workdir) / "preview.mp4"
+            poster_path, preview_path = workdir / "poster.jpg", workdir / "preview.mp4"
             media.make_poster(source=source, destination=poster_path, probe=info)
             media.make_preview(source=source, destination=preview_path, probe=info)
             poster_name = store(video, "poster", poster_path, f"poster-{token}.jpg")
@@ -102,7 +115,7 @@ def video_process(*, video_id: int) -> None:
         if video.trim_end is None or video.trim_end > info.duration:
             video.trim_start, video.trim_end = 0.0, info.duration
         video.state, video.failed_step, video.failure_reason = State.DRAFT, "", ""
-        video.work_started_at = None
+        video.work_started_at = video.work_heartbeat_at = None
         video.save()
         if any(old):
             transaction.on_commit(lambda: files_delete(video.poster.storage, old))
@@ -120,7 +133,7 @@ def video_fail(*, video_id: int, step: Video.Step, reason: str) -> None:
             video.failed_step, video.failure_reason = step, f"The new trim could not be made: {reason}"[:300]
         else:
             video.state, video.failed_step, video.failure_reason = State.FAILED, step, reason[:300]
-        video.work_started_at = None
+        video.work_started_at = video.work_heartbeat_at = None
         video.save()
 
 
@@ -139,15 +152,19 @@ def video_render(*, video_id: int) -> None:
         step = video.working_step
         assert end is not None
         video.attempts = F("attempts") + 1
-        video.work_started_at = timezone.now()
-        video.save(update_fields=["attempts", "work_started_at", "updated_at"])
+        video.work_started_at = video.work_heartbeat_at = started = timezone.now()
+        video.save(update_fields=["attempts", "work_started_at", "work_heartbeat_at", "updated_at"])
         version = video.rendition_version + 1
     try:
-        with local_path(video.original) as source, tempfile.TemporaryDirectory() as workdir:
+        with (
+            work_lease(video_id=video_id, started_at=started),
+            work_dir(label=f"render-{video_id}") as workdir,
+            local_path(video.original, scratch=workdir) as source,
+        ):
             info = stored_probe(video) or media.probe(
                 path=source, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
-            output = Path(workdir) / "rendition.mp4"
+            output = workdir / "rendition.mp4"
             media.encode_range(source=source, destination=output, probe=info, start=start, end=end)
             result = media.probe(
                 path=output, max_seconds=settings.VIDEO_MAX_SECONDS + 1, max_pixels=settings.VIDEO_MAX_PIXELS
@@ -183,7 +200,7 @@ def video_render(*, video_id: int) -> None:
             video.state = State.PUBLISHED
             video.published_at = timezone.now()
         video.failed_step = video.failure_reason = ""
-        video.work_started_at = None
+        video.work_started_at = video.work_heartbeat_at = None
         video.save()
         transaction.on_commit(partial(hooks.video_changed, video.pk))
         if old:
@@ -191,15 +208,21 @@ def video_render(*, video_id: int) -> None:
 
 
 def video_retry(*, video: Video) -> Video:
+    """Try the failed step again, or a step whose worker died (its lease ran out) without waiting for
+    the recovery job."""
     with transaction.atomic():
         locked = Video.objects.select_for_update().get(pk=video.pk)
-        if locked.state != State.FAILED:
-            raise ValidationError("Only a failed video can be retried.")
-        if locked.failed_step == Step.PUBLISHING:
-            locked.state, enqueue = State.PUBLISHING, enqueue_render
+        enqueue: Callable[[int], None]
+        if locked.state == State.FAILED:
+            if locked.failed_step == Step.PUBLISHING:
+                locked.state, enqueue = State.PUBLISHING, enqueue_render
+            else:
+                locked.state, enqueue = State.UPLOADED, enqueue_process
+            locked.failed_step = locked.failure_reason = ""
+        elif locked.is_stuck:
+            enqueue = _release_work(locked)
         else:
-            locked.state, enqueue = State.UPLOADED, enqueue_process
-        locked.failed_step = locked.failure_reason = ""
+            raise ValidationError("Only a failed or stuck video can be retried.")
         locked.attempts = 0
         locked.save()
         transaction.on_commit(lambda: enqueue(locked.pk))
@@ -207,13 +230,19 @@ def video_retry(*, video: Video) -> Video:
 
 
 def videos_recover_stuck(*, older_than: datetime.timedelta) -> int:
-    """Re-queue videos whose worker died mid-step (or fail them after too many attempts)."""
+    """Re-queue videos whose worker died mid-step, seen by a lease older than ``older_than`` (or
+    fail them after too many attempts)."""
     cutoff = timezone.now() - older_than
-    stuck = Video.objects.filter(work_started_at__lt=cutoff).values_list("pk", flat=True)
+    expired = Q(work_heartbeat_at__lt=cutoff) | Q(work_heartbeat_at=None, work_started_at__lt=cutoff)
+    stuck = Video.objects.filter(expired, work_started_at__isnull=False).values_list("pk", flat=True)
     recovered = 0
     for video_id in stuck:
         with transaction.atomic():
-            video = Video.objects.select_for_update().filter(pk=video_id, work_started_at__lt=cutoff).first()
+            video = (
+                Video.objects.select_for_update()
+                .filter(expired, pk=video_id, work_started_at__isnull=False)
+                .first()
+            )
             if video is None:
                 continue
             if video.attempts >= MAX_ATTEMPTS:
@@ -221,13 +250,47 @@ def videos_recover_stuck(*, older_than: datetime.timedelta) -> int:
                     partial(video_fail, video_id=video.pk, step=video.working_step, reason=GAVE_UP)
                 )
                 continue
-            video.work_started_at = None
-            if video.state == State.PROCESSING:
-                video.state = State.UPLOADED
-                enqueue = enqueue_process
-            else:
-                enqueue = enqueue_render
-            video.save(update_fields=["state", "work_started_at", "updated_at"])
+            enqueue = _release_work(video)
+            video.save(update_fields=["state", "work_started_at", "work_heartbeat_at", "updated_at"])
             transaction.on_commit(partial(enqueue, video.pk))
             recovered += 1
     return recovered
+
+
+def _release_work(video: Video) -> Callable[[int], None]:
+    """Take dead work off a (locked) video and say how to queue it again; the caller saves."""
+    video.work_started_at = video.work_heartbeat_at = None
+    if video.state == State.PROCESSING:
+        video.state = State.UPLOADED
+        return enqueue_process
+    return enqueue_render
+
+
+@contextmanager
+def work_lease(*, video_id: int, started_at: datetime.datetime) -> Iterator[None]:
+    """Refresh this run's lease on the video's work from a small thread while the slow part runs.
+
+    The refresh touches only the run that set ``started_at``: once recovery has handed the work to
+    another run, a late beat from this one changes nothing.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.VIDEO_WORK_HEARTBEAT_SECONDS):
+                try:
+                    Video.objects.filter(pk=video_id, work_started_at=started_at).update(
+                        work_heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # a busy database: the next beat tries again
+                    logger.warning("Could not refresh the work lease of video %s", video_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"video-{video_id}-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

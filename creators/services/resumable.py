@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import shutil
+import uuid
 from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
@@ -54,33 +56,59 @@ def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> 
 def upload_session_append(
     *, session: UploadSession, offset: int, stream: Readable, length: int
 ) -> UploadSession:
-    """Append one chunk read from ``stream`` (never held whole in memory) at ``offset``."""
+    """Append one chunk read from ``stream`` (never held whole in memory) at ``offset``.
+
+    The bytes are read first, outside any transaction, into a file of this request's own: a slow or
+    stalled client holds no lock (on SQLite a write transaction locks the whole database). Only the
+    offset bookkeeping and a local copy into the part file run under the session's row lock, where a
+    chunk that lost a race for the same offset is refused with the offset to resume from.
+    """
     if length <= 0 or length > settings.UPLOAD_CHUNK_MAX_BYTES:
         raise ValidationError(
             {"chunk": f"A chunk must be 1 byte to {settings.UPLOAD_CHUNK_MAX_BYTES} bytes."}
         )
-    with transaction.atomic():
-        locked = UploadSession.objects.select_for_update().get(pk=session.pk)
-        if offset != locked.received:
-            raise UploadOffsetMismatch(locked.received)
-        if locked.received + length > locked.size:
-            raise ValidationError({"chunk": "The chunk goes past the declared size."})
-        part = upload_part_path(locked)
-        written = 0
-        with part.open("r+b") as handle:
-            handle.seek(offset)
-            while written < length:
-                data = stream.read(min(1024 * 1024, length - written))
-                if not data:
-                    break
-                handle.write(data)
-                written += len(data)
-            handle.truncate(offset + written)
+    _check_chunk(session=UploadSession.objects.get(pk=session.pk), offset=offset, length=length)
+    part = upload_part_path(session)
+    incoming = part.with_name(f"{part.stem}.{uuid.uuid4().hex}.incoming")
+    try:
+        written = _receive(stream=stream, destination=incoming, length=length)
         if written != length:
             raise ValidationError({"chunk": "The chunk was shorter than its declared length."})
-        locked.received = offset + written
-        locked.save(update_fields=["received", "updated_at"])
+        with transaction.atomic():
+            locked = UploadSession.objects.select_for_update().get(pk=session.pk)
+            _check_chunk(session=locked, offset=offset, length=length)
+            with part.open("r+b") as handle, incoming.open("rb") as chunk:
+                handle.seek(offset)
+                shutil.copyfileobj(chunk, handle, 1024 * 1024)
+                handle.truncate(offset + length)
+            locked.received = offset + length
+            locked.save(update_fields=["received", "updated_at"])
+    finally:
+        incoming.unlink(missing_ok=True)
     return locked
+
+
+def _check_chunk(*, session: UploadSession, offset: int, length: int) -> None:
+    if offset != session.received:
+        raise UploadOffsetMismatch(session.received)
+    if session.received + length > session.size:
+        raise ValidationError({"chunk": "The chunk goes past the declared size."})
+
+
+def _receive(*, stream: Readable, destination: Path, length: int) -> int:
+    """Copy up to ``length`` bytes of ``stream`` into ``destination``; how many came before it ended."""
+    written = 0
+    with destination.open("wb") as handle:
+        while written < length:
+            try:
+                data = stream.read(min(1024 * 1024, length - written))
+            except OSError as error:  # the client stopped sending (a read timed out) or went away
+                raise ValidationError("The chunk stopped arriving; resume from the last offset.") from error
+            if not data:
+                break
+            handle.write(data)
+            written += len(data)
+    return written
 
 
 class _AssembledUpload(UploadedFile[bytes]):
@@ -117,7 +145,10 @@ def upload_session_finish(*, session: UploadSession) -> Video:
 
 
 def upload_session_cancel(*, session: UploadSession) -> None:
-    upload_part_path(session).unlink(missing_ok=True)
+    part = upload_part_path(session)
+    for incoming in part.parent.glob(f"{part.stem}.*.incoming"):  # left by a process that died reading
+        incoming.unlink(missing_ok=True)
+    part.unlink(missing_ok=True)
     UploadSession.objects.filter(pk=session.pk).delete()
 
 

@@ -237,10 +237,15 @@ VIDEO_MAX_PIXELS = env.int("VIDEO_MAX_PIXELS", default=4096 * 4096)
 # Resumable uploads keep their parts on this machine's disk until the last chunk arrives.
 UPLOAD_PARTS_DIR = Path(env.str("UPLOAD_PARTS_DIR", default=str(VAR_DIR / "uploads")))
 UPLOAD_CHUNK_MAX_BYTES = 8 * 1024 * 1024
-# A video whose worker has been silent this long is re-queued by the recovery job.
-VIDEO_STUCK_AFTER_SECONDS = env.int(
-    "VIDEO_STUCK_AFTER_SECONDS", default=32 * 60
-)  # past the render task's hard limit
+# A chunk whose client sends nothing for this long is dropped (its bytes are not kept).
+UPLOAD_CHUNK_READ_TIMEOUT_SECONDS = env.float("UPLOAD_CHUNK_READ_TIMEOUT_SECONDS", default=10.0)
+# Media work holds a lease on its video, refreshed every VIDEO_WORK_HEARTBEAT_SECONDS while the worker
+# lives; after VIDEO_WORK_LEASE_SECONDS without a refresh (six missed beats) the work is taken for dead
+# and re-queued (by the recovery job every 30 s and a worker's start-up), whatever the broker does.
+VIDEO_WORK_HEARTBEAT_SECONDS = env.float("VIDEO_WORK_HEARTBEAT_SECONDS", default=10.0)
+VIDEO_WORK_LEASE_SECONDS = env.float("VIDEO_WORK_LEASE_SECONDS", default=60.0)
+# Scratch folders of running media work; a worker starting up removes those whose process died.
+VIDEO_WORK_DIR = Path(env.str("VIDEO_WORK_DIR", default=str(VAR_DIR / "work")))
 
 # Joyreel's own knobs.
 SIGNUP_AGE_BLOCK_SECONDS = env.int("SIGNUP_AGE_BLOCK_SECONDS", default=60 * 60 * 24)

@@ -21,6 +21,8 @@ CELERY_BROKER_DIR = VAR_DIR / "celery-test" / "broker"
 if CELERY_RESULT_BACKEND.startswith("file://"):
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-test' / 'results'}"
 
+CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celery-test" / "beat-schedule"
+
 # Every feed request sees the database as it is now.
 FEED_CATALOG_SYNC_REFRESH = True
 

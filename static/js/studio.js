@@ -165,7 +165,7 @@ async function poll() {
         const failure = row.querySelector("[data-role=failure]");
         failure.textContent = video.failure_reason;
         failure.hidden = !video.failure_reason;
-        row.querySelector("[data-role=retry]").hidden = video.state !== "failed";
+        row.querySelector("[data-role=retry]").hidden = video.state !== "failed" && !video.is_stuck;
         if (before !== video.state && !row.querySelector("img.thumb") && video.state === "draft") {
           window.location.reload(); // pick up the new poster
           return;

@@ -254,6 +254,50 @@ def test_stuck_work_is_requeued_by_the_recovery_job(
     assert (video.state, video.work_started_at) == (State.UPLOADED, None)
 
 
+def test_a_stuck_video_can_be_retried_once_its_lease_has_expired(
+    client, creator, clips: Clips, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):
+        video = services.video_upload(owner=creator, upload=_file(clips.landscape))
+    started = timezone.now() - datetime.timedelta(minutes=10)
+    lease = datetime.timedelta(seconds=settings.VIDEO_WORK_LEASE_SECONDS)
+    retry_url = reverse("api-studio-retry", args=[video.public_id])
+    # A live worker refreshed the lease a moment ago: not stuck, and retry changes nothing.
+    fresh = timezone.now() - lease + datetime.timedelta(seconds=5)
+    Video.objects.filter(pk=video.pk).update(
+        state=State.PROCESSING, attempts=1, work_started_at=started, work_heartbeat_at=fresh
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        refused = client.post(retry_url)
+    assert refused.status_code == 400
+    assert refused.json() == {"detail": "Only a failed or stuck video can be retried."}
+    assert callbacks == []
+    video.refresh_from_db()
+    assert (video.state, video.attempts, video.work_heartbeat_at) == (State.PROCESSING, 1, fresh)
+    assert 'data-role="retry" hidden>' in client.get(reverse("creators:studio")).content.decode()
+
+    # The lease ran out (the worker died): the studio offers a retry and the API re-queues the work.
+    stale = timezone.now() - lease - datetime.timedelta(seconds=1)
+    Video.objects.filter(pk=video.pk).update(work_heartbeat_at=stale)
+    assert 'data-role="retry">' in client.get(reverse("creators:studio")).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        accepted = client.post(retry_url)
+    assert accepted.status_code == 202
+    assert accepted.json()["state"] == State.UPLOADED
+    assert len(enqueued(callbacks)) == 1
+    video.refresh_from_db()
+    assert (video.state, video.attempts, video.work_started_at, video.work_heartbeat_at) == (
+        State.UPLOADED,
+        0,
+        None,
+        None,
+    )
+
+
 def test_deleting_a_video_removes_its_files(
     client, creator, clips: Clips, eager_tasks, django_capture_on_commit_callbacks, media_root
 ):
