@@ -15,6 +15,7 @@ import functools
 import math
 import os
 import re
+import shutil
 import subprocess
 import time
 import warnings
@@ -526,11 +527,18 @@ def _input_args(
     return argv
 
 
+# util-linux's setpriv (on every Debian) makes ffmpeg die with the process that started it: a worker
+# killed with SIGKILL leaves no ffmpeg behind burning CPU until its own deadline.
+_DIE_WITH_PARENT: tuple[str, ...] = (
+    (_setpriv, "--pdeathsig", "KILL", "--") if (_setpriv := shutil.which("setpriv")) else ()
+)
+
+
 def _run(*, argv: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
     try:
         # The argv is built from typed values and paths we created; there is no shell.
         return subprocess.run(  # noqa: S603
-            argv,
+            [*_DIE_WITH_PARENT, *argv],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=timeout,

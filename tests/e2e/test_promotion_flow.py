@@ -141,3 +141,14 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     assert (promotion.impressions_charged, promotion.spent_cents) == (
         1, spend_for(impressions=1, cpm_cents=promotion.cpm_cents)
     )  # fmt: skip
+
+    # 5. The business's results page shows the impression and what it cost.
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    _log_in(
+        page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/"
+    )
+    expect(page.locator("[data-figure=impressions]")).to_have_text("1")
+    expect(page.locator("[data-results-chart] canvas")).to_have_count(1)
+    page.screenshot(path=str(SCREENSHOTS / "promotion-flow--results-375x812.png"), full_page=True)
+    context.close()
