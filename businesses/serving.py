@@ -13,9 +13,11 @@ and the bands a promotion can target are adult bands.
 from __future__ import annotations
 
 import datetime
+import heapq
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +34,9 @@ from platform.regions import region_name
 from platform.viewer import Viewer
 
 logger = logging.getLogger(__name__)
+# Slots go to one of the few promotions furthest behind their even-spend line, chosen by the viewer, so
+# that concurrent pages do not all charge the same promotion's row at once.
+CANDIDATES = 3
 
 CALL_TO_ACTION = {
     Promotion.Goal.WEBSITE_VISITS: "Visit website",
@@ -58,6 +63,15 @@ class Live:
     cpm_cents: int
     starts: float
     ends: float
+
+    @property
+    def price(self) -> float:
+        """One impression's price in (fractional) cents."""
+        return self.cpm_cents / 1000
+
+    @property
+    def is_targeted(self) -> bool:
+        return bool(self.regions or self.bands or self.topic_ids)
 
 
 @dataclass
@@ -198,9 +212,16 @@ class PromotionSlots:
         self._snapshot = Snapshot()
 
     def candidates(
-        self, *, viewer: Viewer, exclude_video_ids: set[int], topic_interest: Mapping[int, float]
+        self,
+        *,
+        viewer: Viewer,
+        exclude_video_ids: set[int],
+        topic_interest: Mapping[int, float],
+        limit: int = CANDIDATES,
     ) -> list[Live]:
-        """The promotions this viewer may be shown now, the furthest behind its even-spend line first."""
+        """The promotions this viewer may be shown now (at most ``limit``), the furthest behind its
+        even-spend line first: ``rules.pacing_allows`` and ``rules.even_spend_line``, computed inline
+        because this loop runs over every active promotion for every page."""
         user = viewer.user
         if user is None or not viewer.policy.may_see_promotions or user.date_of_birth is None:
             return []
@@ -209,32 +230,30 @@ class PromotionSlots:
             return []
         snapshot = self.snapshot()
         now = self.clock()
-        behind: list[tuple[float, Live]] = []
+        spent_of, served_of, region, owner = snapshot.spent, snapshot.served, viewer.region, user.pk
+        behind: list[tuple[float, int, Live]] = []
         for live in snapshot.lives:
-            if live.video_id in exclude_video_ids or live.owner_user_id == user.pk:
+            if live.video_id in exclude_video_ids or live.owner_user_id == owner:
                 continue
-            if (live.regions and viewer.region not in live.regions) or (
-                live.bands and band not in live.bands
+            if live.is_targeted and (
+                (live.regions and region not in live.regions)
+                or (live.bands and band not in live.bands)
+                or (
+                    live.topic_ids and not any(topic_interest.get(topic, 0.0) > 0 for topic in live.topic_ids)
+                )
             ):
                 continue
-            if live.topic_ids and not any(topic_interest.get(topic, 0.0) > 0 for topic in live.topic_ids):
+            price = live.price
+            spent = spent_of.get(live.id, 0) + served_of.get(live.id, 0) * price
+            budget = live.budget_cents
+            if spent + price > budget:
                 continue
-            spent = snapshot.spent.get(live.id, 0) + snapshot.served.get(live.id, 0) * live.cpm_cents / 1000
-            if not rules.pacing_allows(
-                spent_cents=spent,
-                budget_cents=live.budget_cents,
-                cpm_cents=live.cpm_cents,
-                starts=live.starts,
-                ends=live.ends,
-                now=now,
-            ):
-                continue
-            line = rules.even_spend_line(
-                budget_cents=live.budget_cents, starts=live.starts, ends=live.ends, now=now
-            )
-            behind.append(((line - spent) / live.budget_cents, live))
-        behind.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return [live for _, live in behind]
+            span = live.ends - live.starts
+            share = 1.0 if span <= 0 else min(1.0, max(0.0, (now - live.starts) / span))
+            deficit = share - spent / budget  # how far behind its even-spend line, as a share of budget
+            if deficit >= 0:
+                behind.append((deficit, -live.id, live))
+        return [live for _, _, live in heapq.nlargest(limit, behind)]
 
     def slot_for(
         self,
@@ -250,7 +269,9 @@ class PromotionSlots:
             viewer=viewer, exclude_video_ids=exclude_video_ids, topic_interest=topic_interest
         )
         day = timezone.localdate()  # the day the charge will look for (``services.charging``)
-        for live in candidates[:3]:
+        # Viewers are spread over the few furthest behind (by their key, so one viewer's pages agree).
+        turn = zlib.crc32(viewer.key.encode()) % len(candidates) if candidates else 0
+        for live in candidates[turn:] + candidates[:turn]:
             if _served_record(
                 promotion_id=live.id, viewer_key=viewer.key, day=day, cap=settings.PROMOTION_FREQUENCY_CAP
             ):

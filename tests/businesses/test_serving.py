@@ -70,6 +70,10 @@ def offered(promotion, who, **kwargs):
     return slot is not None and slot.promotion_id == promotion.pk
 
 
+def candidate_ids(who):
+    return [live.id for live in slots.candidates(viewer=who, exclude_video_ids=set(), topic_interest={})]
+
+
 def impression(who, video, *, event_id=None):
     return signals_record(
         viewer=who,
@@ -187,10 +191,12 @@ def test_the_promotion_furthest_behind_its_line_is_served_first():
         budget=100_00, days=4, started_hours_ago=24, spent_cents=20_00, impressions_charged=3334
     )
     behind = running(budget=100_00, days=4, started_hours_ago=24, spent_cents=1_00, impressions_charged=167)
-    slot = slots.slot_for(viewer=viewer(), feed="for_you", exclude_video_ids=set(), topic_interest={})
+    adult = viewer()
+    ordered = slots.candidates(viewer=adult, exclude_video_ids=set(), topic_interest={})
+    assert [live.id for live in ordered] == [behind.pk, on_track.pk]
+    slot = slots.slot_for(viewer=adult, feed="for_you", exclude_video_ids=set(), topic_interest={})
     assert slot is not None
-    assert slot.promotion_id == behind.pk
-    assert on_track.pk != behind.pk
+    assert slot.promotion_id in {behind.pk, on_track.pk}  # the few furthest behind share the viewers
 
 
 def test_a_reported_impression_of_a_served_slot_is_charged_once_at_the_published_price():
@@ -422,11 +428,11 @@ def test_the_business_pauses_and_resumes_its_promotion_and_nobody_else_can(api_c
     api_client.force_authenticate(owner)
     answer = api_client.post(f"{url}/pause")
     assert (answer.status_code, answer.json()["state"]) == (200, "paused")
-    assert not offered(promotion, viewer())
+    assert promotion.pk not in candidate_ids(viewer())
     assert api_client.post(f"{url}/pause").status_code == 409
     answer = api_client.post(f"{url}/resume")
     assert (answer.status_code, answer.json()["state"]) == (200, "active")
-    assert offered(promotion, viewer())
+    assert promotion.pk in candidate_ids(viewer())
     promotion.refresh_from_db()
     assert promotion.state == "active"
 
