@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -348,7 +348,7 @@ def test_many_threads_charging_a_nearly_spent_promotion_never_overspend():
         except BaseException as error:  # reported below
             failures.append(error)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=report, args=(who,)) for who in viewers]
     for thread in threads:

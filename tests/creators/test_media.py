@@ -57,14 +57,25 @@ def packet_hash(path: Path) -> bytes:
     return run_ffmpeg("-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "md5", "-").stdout
 
 
+LAUNCHED: list[bool] = []
+
+
 @pytest.fixture
 def ffmpeg_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Every argv handed to subprocess.run while the test runs."""
+    """Every ffmpeg argv handed to subprocess.run while the test runs, without the launcher that ties
+    ffmpeg's life to the worker's (``media._DIE_WITH_PARENT``; recorded in ``LAUNCHED``)."""
+    from creators import media
+
     calls: list[list[str]] = []
+    LAUNCHED.clear()
     real_run = subprocess.run
+    launcher = list(media._DIE_WITH_PARENT)
 
     def spy(argv, *args, **kwargs):
-        calls.append(list(argv))
+        argv = list(argv)
+        launched = bool(launcher) and argv[: len(launcher)] == launcher
+        LAUNCHED.append(launched)
+        calls.append(argv[len(launcher) :] if launched else argv)
         return real_run(argv, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", spy)
@@ -279,6 +290,7 @@ def test_every_ffmpeg_run_on_an_upload_forces_the_demuxer_and_the_file_protocol(
     audio_duration(path=clips.rotated)
 
     assert len(ffmpeg_calls) == 7
+    assert LAUNCHED == [True] * 7  # each dies with the worker that started it
     for argv in ffmpeg_calls:
         before_input = argv[: argv.index("-i")]
         assert argv[1:3] == ["-nostdin", "-hide_banner"]
