@@ -13,7 +13,6 @@ and the bands a promotion can target are adult bands.
 from __future__ import annotations
 
 import datetime
-import heapq
 import logging
 import threading
 import time
@@ -37,6 +36,8 @@ logger = logging.getLogger(__name__)
 # Slots go to one of the few promotions furthest behind their even-spend line, chosen by the viewer, so
 # that concurrent pages do not all charge the same promotion's row at once.
 CANDIDATES = 3
+# How often (real seconds) each process re-sorts its active promotions by how far behind they are.
+ORDER_SECONDS = 0.2
 
 CALL_TO_ACTION = {
     Promotion.Goal.WEBSITE_VISITS: "Visit website",
@@ -81,6 +82,16 @@ class Snapshot:
     # Slots this process served since the snapshot was loaded: spend that is probably on its way.
     served: dict[int, int] = field(default_factory=dict)
     loaded_at: float = float("-inf")  # time.monotonic() when loaded
+    # ``lives``, the furthest behind their even-spend line first, as of ``ordered_at`` (monotonic).
+    ordered: tuple[Live, ...] = ()
+    ordered_at: float = float("-inf")
+
+
+def _deficit(live: Live, *, spent: float, now: float) -> float:
+    """How far behind its even-spend line a promotion is, as a share of its budget (``rules``'s line)."""
+    span = live.ends - live.starts
+    share = 1.0 if span <= 0 else min(1.0, max(0.0, (now - live.starts) / span))
+    return share - spent / live.budget_cents
 
 
 def _load(now: float) -> Snapshot:
@@ -220,8 +231,7 @@ class PromotionSlots:
         limit: int = CANDIDATES,
     ) -> list[Live]:
         """The promotions this viewer may be shown now (at most ``limit``), the furthest behind its
-        even-spend line first: ``rules.pacing_allows`` and ``rules.even_spend_line``, computed inline
-        because this loop runs over every active promotion for every page."""
+        even-spend line first (``rules.pacing_allows`` and ``rules.even_spend_line``, inline)."""
         user = viewer.user
         if user is None or not viewer.policy.may_see_promotions or user.date_of_birth is None:
             return []
@@ -231,8 +241,10 @@ class PromotionSlots:
         snapshot = self.snapshot()
         now = self.clock()
         spent_of, served_of, region, owner = snapshot.spent, snapshot.served, viewer.region, user.pk
-        behind: list[tuple[float, int, Live]] = []
-        for live in snapshot.lives:
+        picked: list[Live] = []
+        # Walk the promotions from the furthest behind (an order at most ORDER_SECONDS old) and stop at
+        # the first few this viewer may get: a page looks at a handful, not at every active promotion.
+        for live in self._ordered(snapshot, now):
             if live.video_id in exclude_video_ids or live.owner_user_id == owner:
                 continue
             if live.is_targeted and (
@@ -245,15 +257,29 @@ class PromotionSlots:
                 continue
             price = live.price
             spent = spent_of.get(live.id, 0) + served_of.get(live.id, 0) * price
-            budget = live.budget_cents
-            if spent + price > budget:
+            # ``rules.pacing_allows``: within the budget, and not ahead of the even-spend line.
+            if spent + price > live.budget_cents or _deficit(live, spent=spent, now=now) < 0:
                 continue
-            span = live.ends - live.starts
-            share = 1.0 if span <= 0 else min(1.0, max(0.0, (now - live.starts) / span))
-            deficit = share - spent / budget  # how far behind its even-spend line, as a share of budget
-            if deficit >= 0:
-                behind.append((deficit, -live.id, live))
-        return [live for _, _, live in heapq.nlargest(limit, behind)]
+            picked.append(live)
+            if len(picked) == limit:
+                break
+        return picked
+
+    def _ordered(self, snapshot: Snapshot, now: float) -> tuple[Live, ...]:
+        elapsed = time.monotonic()
+        if elapsed - snapshot.ordered_at >= ORDER_SECONDS or settings.PROMOTION_SNAPSHOT_SECONDS <= 0:
+            spent_of, served_of = snapshot.spent, snapshot.served
+            ranked = sorted(
+                snapshot.lives,
+                key=lambda live: (
+                    -_deficit(
+                        live, spent=spent_of.get(live.id, 0) + served_of.get(live.id, 0) * live.price, now=now
+                    ),
+                    live.id,
+                ),
+            )
+            snapshot.ordered, snapshot.ordered_at = tuple(ranked), elapsed
+        return snapshot.ordered
 
     def slot_for(
         self,

@@ -254,6 +254,7 @@ class Command(BaseCommand):
 
         with_ms: list[float] = []
         without_ms: list[float] = []
+        block_differences: list[float] = []
         charge_ms: list[float] = []  # signal posts that charged a sponsored impression
         post_ms: list[float] = []  # the same posts of an ordinary impression
         select_ms: list[float] = []  # the provider choosing (and recording) a slot
@@ -341,8 +342,14 @@ class Command(BaseCommand):
         try:
             for offset in range(0, len(plan), block):
                 chunk = plan[offset : offset + block]
+                before = (len(without_ms), len(with_ms))
                 run_block(chunk, slotted=False)
                 run_block(chunk, slotted=True)
+                # The same pages with and without slots, back to back: how much of a p99 difference is
+                # the slot, and how much the machine's noise, shows in how these vary from block to block.
+                block_differences.append(
+                    percentile(with_ms[before[1] :], 0.99) - percentile(without_ms[before[0] :], 0.99)
+                )
                 self.stderr.write(f"served {2 * (offset + len(chunk))} of {2 * len(plan)} pages")
         finally:
             sponsored.register_provider(provider)
@@ -384,6 +391,7 @@ class Command(BaseCommand):
             "for_you_p99_ms": round(with_p99, 2),
             "for_you_p50_ms_without": round(statistics.median(without_ms), 2),
             "for_you_p99_ms_without": round(without_p99, 2),
+            "p99_difference_ms_by_block": [round(value, 1) for value in block_differences],
             "slot_cost_p99_ms": round(with_p99 - without_p99, 2),
             "p99_ratio": round(with_p99 / without_p99, 3),
             "sponsored_slots_served": sum(shown.values()) + to_minors + to_anonymous,
