@@ -16,6 +16,7 @@ import datetime
 import logging
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,48 +95,58 @@ def _deficit(live: Live, *, spent: float, now: float) -> float:
     return share - spent / live.budget_cents
 
 
-def _load(now: float) -> Snapshot:
+def _load(now: float, previous: Snapshot | None = None) -> Snapshot:
+    """The promotions running at ``now``: one light query for which they are and what they have spent;
+    the rest (targeting, names, dates: fixed while a promotion runs) is read only for those the previous
+    snapshot did not have."""
     moment = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    running = dict(
+        Promotion.objects.filter(
+            state=Promotion.State.ACTIVE, starts_at__lte=moment, ends_at__gt=moment
+        ).values_list("pk", "spent_cents")
+    )
+    known = {live.id: live for live in previous.lives} if previous is not None else {}
+    fresh = _lives(ids=[pk for pk in running if pk not in known])
+    lives = tuple(known.get(pk) or fresh[pk] for pk in running if pk in known or pk in fresh)
+    return Snapshot(lives=lives, spent=running)
+
+
+def _lives(*, ids: list[int]) -> dict[int, Live]:
+    if not ids:
+        return {}
     promotions = list(
-        Promotion.objects.filter(state=Promotion.State.ACTIVE, starts_at__lte=moment, ends_at__gt=moment)
+        Promotion.objects.filter(pk__in=ids)
         .select_related("business", "video")
         .prefetch_related("topics")
         .only(
-            "id", "public_id", "goal", "regions", "age_bands", "budget_cents", "cpm_cents", "spent_cents",
+            "id", "public_id", "goal", "regions", "age_bands", "budget_cents", "cpm_cents",
             "starts_at", "ends_at", "video__id", "video__owner_id", "business__legal_name",
             "business__creator_id", "business__website",
         )
     )  # fmt: skip
-    owners = dict(
-        Promotion.objects.filter(pk__in=[promotion.pk for promotion in promotions]).values_list(
-            "pk", "business__creator__user_id"
-        )
-    )
-    lives = []
+    owners = dict(Promotion.objects.filter(pk__in=ids).values_list("pk", "business__creator__user_id"))
+    visit = reverse("businesses:promotion_visit", args=[uuid.UUID(int=0)])
+    lives = {}
     for promotion in promotions:
         assert promotion.starts_at is not None
         assert promotion.ends_at is not None
-        lives.append(
-            Live(
-                id=promotion.pk,
-                video_id=promotion.video.pk,
-                owner_user_id=owners[promotion.pk],
-                sponsor_name=promotion.business.legal_name,
-                call_to_action=CALL_TO_ACTION[Promotion.Goal(promotion.goal)],
-                why=_why(promotion),
-                click_url=reverse("businesses:promotion_visit", args=[promotion.public_id]),
-                regions=frozenset(promotion.regions),
-                bands=frozenset(promotion.age_bands),
-                topic_ids=frozenset(topic.pk for topic in promotion.topics.all()),
-                budget_cents=promotion.budget_cents,
-                cpm_cents=promotion.cpm_cents,
-                starts=promotion.starts_at.timestamp(),
-                ends=promotion.ends_at.timestamp(),
-            )
+        lives[promotion.pk] = Live(
+            id=promotion.pk,
+            video_id=promotion.video.pk,
+            owner_user_id=owners[promotion.pk],
+            sponsor_name=promotion.business.legal_name,
+            call_to_action=CALL_TO_ACTION[Promotion.Goal(promotion.goal)],
+            why=_why(promotion),
+            click_url=visit.replace(str(uuid.UUID(int=0)), str(promotion.public_id)),
+            regions=frozenset(promotion.regions),
+            bands=frozenset(promotion.age_bands),
+            topic_ids=frozenset(topic.pk for topic in promotion.topics.all()),
+            budget_cents=promotion.budget_cents,
+            cpm_cents=promotion.cpm_cents,
+            starts=promotion.starts_at.timestamp(),
+            ends=promotion.ends_at.timestamp(),
         )
-    return Snapshot(
-        lives=tuple(lives), spent={promotion.pk: promotion.spent_cents for promotion in promotions}
-    )
+    return lives
 
 
 def _why(promotion: Promotion) -> str:
@@ -203,7 +214,7 @@ class PromotionSlots:
         return snapshot
 
     def _loaded(self, elapsed: float) -> Snapshot:
-        snapshot = _load(self.clock())
+        snapshot = _load(self.clock(), previous=self._snapshot)
         snapshot.loaded_at = elapsed
         return snapshot
 

@@ -470,3 +470,14 @@ def test_a_stale_snapshot_keeps_serving_while_a_background_thread_reloads_it(set
             break
         time.sleep(0.05)
     assert sorted(live.id for live in provider.snapshot().lives) == sorted([first.pk, second.pk])
+    # What a running promotion cannot change is kept; what it spends is read again.
+    assert old.lives[0] in provider.snapshot().lives
+    Promotion.objects.filter(pk=first.pk).update(spent_cents=7, impressions_charged=12)
+    reloaded = provider.snapshot()
+    reloaded.loaded_at -= 10
+    provider.snapshot()
+    for _ in range(100):
+        if provider.snapshot() is not reloaded:
+            break
+        time.sleep(0.05)
+    assert provider.snapshot().spent[first.pk] == 7
