@@ -123,22 +123,32 @@ def spend_for(*, impressions: int, cpm_cents: int) -> int:
     return impressions * cpm_cents // 1000
 
 
+def even_spend_share(*, starts: float, ends: float, now: float) -> float:
+    """The share of its budget a promotion should have spent by ``now`` (timestamps) to spend evenly."""
+    if ends <= starts:
+        return 1.0
+    return min(1.0, max(0.0, (now - starts) / (ends - starts)))
+
+
 def even_spend_line(*, budget_cents: int, starts: float, ends: float, now: float) -> float:
     """What a promotion should have spent by ``now`` (timestamps) to spend its budget evenly."""
-    if ends <= starts:
-        return float(budget_cents)
-    share = min(1.0, max(0.0, (now - starts) / (ends - starts)))
-    return budget_cents * share
+    return budget_cents * even_spend_share(starts=starts, ends=ends, now=now)
 
 
-def pacing_allows(
+def budget_takes_one_more(*, impressions: int, cpm_cents: int, budget_cents: int) -> bool:
+    """Whether one more impression stays within the budget: the charging UPDATE's own condition."""
+    return (impressions + 1) * cpm_cents <= budget_cents * 1000
+
+
+def pacing_deficit(
     *, spent_cents: float, budget_cents: int, cpm_cents: int, starts: float, ends: float, now: float
-) -> bool:
-    """Whether a promotion may take one more impression now: it is not ahead of its even-spend line,
-    and the impression would not take it over its budget."""  # fmt: skip
-    if (spent_cents + cpm_cents / 1000) > budget_cents:
-        return False
-    return spent_cents <= even_spend_line(budget_cents=budget_cents, starts=starts, ends=ends, now=now)
+) -> float | None:
+    """How far behind its even-spend line a promotion is, as a share of its budget; None when it may not
+    take one more impression now (it is ahead of the line, or the impression would overspend)."""
+    if spent_cents + cpm_cents / 1000 > budget_cents:
+        return None
+    deficit = even_spend_share(starts=starts, ends=ends, now=now) - spent_cents / budget_cents
+    return deficit if deficit >= 0 else None
 
 
 def reach_range(

@@ -88,11 +88,11 @@ class Snapshot:
     ordered_at: float = float("-inf")
 
 
-def _deficit(live: Live, *, spent: float, now: float) -> float:
-    """How far behind its even-spend line a promotion is, as a share of its budget (``rules``'s line)."""
-    span = live.ends - live.starts
-    share = 1.0 if span <= 0 else min(1.0, max(0.0, (now - live.starts) / span))
-    return share - spent / live.budget_cents
+def _deficit(live: Live, *, spent: float, now: float) -> float | None:
+    return rules.pacing_deficit(
+        spent_cents=spent, budget_cents=live.budget_cents, cpm_cents=live.cpm_cents, starts=live.starts,
+        ends=live.ends, now=now,
+    )  # fmt: skip
 
 
 def _load(now: float, previous: Snapshot | None = None) -> Snapshot:
@@ -242,7 +242,7 @@ class PromotionSlots:
         limit: int = CANDIDATES,
     ) -> list[Live]:
         """The promotions this viewer may be shown now (at most ``limit``), the furthest behind its
-        even-spend line first (``rules.pacing_allows`` and ``rules.even_spend_line``, inline)."""
+        even-spend line first (``rules.pacing_deficit``)."""
         user = viewer.user
         if user is None or not viewer.policy.may_see_promotions or user.date_of_birth is None:
             return []
@@ -266,10 +266,8 @@ class PromotionSlots:
                 )
             ):
                 continue
-            price = live.price
-            spent = spent_of.get(live.id, 0) + served_of.get(live.id, 0) * price
-            # ``rules.pacing_allows``: within the budget, and not ahead of the even-spend line.
-            if spent + price > live.budget_cents or _deficit(live, spent=spent, now=now) < 0:
+            spent = spent_of.get(live.id, 0) + served_of.get(live.id, 0) * live.price
+            if _deficit(live, spent=spent, now=now) is None:
                 continue
             picked.append(live)
             if len(picked) == limit:
@@ -280,15 +278,15 @@ class PromotionSlots:
         elapsed = time.monotonic()
         if elapsed - snapshot.ordered_at >= ORDER_SECONDS or settings.PROMOTION_SNAPSHOT_SECONDS <= 0:
             spent_of, served_of = snapshot.spent, snapshot.served
-            ranked = sorted(
-                snapshot.lives,
-                key=lambda live: (
-                    -_deficit(
-                        live, spent=spent_of.get(live.id, 0) + served_of.get(live.id, 0) * live.price, now=now
-                    ),
-                    live.id,
-                ),
-            )
+
+            def behind(live: Live) -> float:
+                spent = spent_of.get(live.id, 0) + served_of.get(live.id, 0) * live.price
+                return (
+                    rules.even_spend_share(starts=live.starts, ends=live.ends, now=now)
+                    - spent / live.budget_cents
+                )
+
+            ranked = sorted(snapshot.lives, key=lambda live: (-behind(live), live.id))
             snapshot.ordered, snapshot.ordered_at = tuple(ranked), elapsed
         return snapshot.ordered
 

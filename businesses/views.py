@@ -204,15 +204,22 @@ def promotion_visit(request: HttpRequest, public_id: str) -> HttpResponse:
     promotion = Promotion.objects.select_related("business__creator").filter(public_id=public_id).first()
     if promotion is None or promotion.starts_at is None:
         raise Http404("No such promotion.")
-    seen = request.session.get(VISITS_SESSION_KEY, [])
-    mark = f"{public_id}:{timezone.localdate().isoformat()}"
-    if mark in seen:
+    if not _first_today(request, session_key=VISITS_SESSION_KEY, subject=str(public_id)):
         return redirect(services.promotion_destination(promotion=promotion))
-    request.session[VISITS_SESSION_KEY] = [*seen[-49:], mark]
     return redirect(services.promotion_click(promotion=promotion))
 
 
 VISITS_SESSION_KEY = "promotion_visits"
+
+
+def _first_today(request: HttpRequest, *, session_key: str, subject: str) -> bool:
+    """Whether this visitor follows this link for the first time today (clicks count once a day)."""
+    seen = request.session.get(session_key, [])
+    mark = f"{subject}:{timezone.localdate().isoformat()}"
+    if mark in seen:
+        return False
+    request.session[session_key] = [*seen[-49:], mark]
+    return True
 
 
 @require_POST
@@ -243,9 +250,6 @@ def business_website(request: HttpRequest, handle: str) -> HttpResponse:
     )
     if business is None or not business.website.startswith(("https://", "http://")):
         raise Http404("This account has no website.")
-    seen = request.session.get(WEBSITE_VISITS_SESSION_KEY, [])
-    mark = f"{business.pk}:{timezone.localdate().isoformat()}"
-    if mark in seen:
+    if not _first_today(request, session_key=WEBSITE_VISITS_SESSION_KEY, subject=str(business.pk)):
         return redirect(business.website)
-    request.session[WEBSITE_VISITS_SESSION_KEY] = [*seen[-49:], mark]
     return redirect(services.website_click(business=business))

@@ -1,8 +1,11 @@
 """What the feeds benchmarks share: platform's throwaway database, and a catalog that forgets it."""
 
+import datetime
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from creators.models import CreatorProfile, Video
 from feeds.catalog import catalog_reset
 from platform.benchmarking import throwaway_database
 
@@ -15,3 +18,25 @@ def feeds_throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
             yield database
         finally:
             catalog_reset()
+
+
+def bench_video(
+    *, index: int, owner: CreatorProfile, now: datetime.datetime, rng: random.Random, mature: bool
+) -> Video:
+    """One published 15-second benchmark video (unsaved, for ``bulk_create``), up to 60 days old."""
+    return Video(
+        owner=owner,
+        caption=f"Benchmark video {index}",
+        state=Video.State.PUBLISHED,
+        duration=15.0,
+        rendition_duration=15.0,
+        width=720,
+        height=1280,
+        fps=30.0,
+        trim_end=15.0,
+        original=f"videos/bench/{index}.mp4",
+        rendition=f"videos/bench/{index}-r.mp4",
+        poster=f"videos/bench/{index}.jpg",
+        published_at=now - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+        content_level="mature" if mature else "general",
+    )

@@ -93,7 +93,9 @@ def impressions_charge(*, viewer_key: str, video_ids: Sequence[int], now: dateti
             spent_cents=spent - rules.spend_for(impressions=impressions - 1, cpm_cents=cpm_cents),
         )
         charged += 1
-        if (impressions + 1) * cpm_cents > budget_cents * 1000:
+        if not rules.budget_takes_one_more(
+            impressions=impressions, cpm_cents=cpm_cents, budget_cents=budget_cents
+        ):
             transaction.on_commit(functools.partial(promotion_finish_if_due, promotion_id=promotion_id))
     return charged
 
@@ -128,7 +130,11 @@ def promotion_finish_if_due(*, promotion_id: int, now: datetime.datetime | None 
     if promotion.ends_at is not None and promotion.ends_at <= now:
         promotion_finish(promotion=promotion, reason="Completed: it ran for all its days.")
         return True
-    if (promotion.impressions_charged + 1) * promotion.cpm_cents > promotion.budget_cents * 1000:
+    if not rules.budget_takes_one_more(
+        impressions=promotion.impressions_charged,
+        cpm_cents=promotion.cpm_cents,
+        budget_cents=promotion.budget_cents,
+    ):
         promotion_finish(promotion=promotion, reason="Completed: it spent its whole budget.")
         return True
     return False

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from businesses import gateway
@@ -27,7 +26,7 @@ from businesses.services.promotions import (
     promotion_move,
     video_promotable_problem,
 )
-from businesses.services.review import intent_cancel_quietly, promotion_refund_late_payment
+from businesses.services.review import intent_cancel_quietly, promotion_refund_late_payment, refunded_cents
 from platform.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
@@ -141,7 +140,7 @@ def _intent_succeeded(event: gateway.WebhookEvent) -> None:
     payment.failure_reason = ""
     payment.save(update_fields=["status", "succeeded_at", "failure_reason", "updated_at"])
     promotion = promotion_locked(promotion=payment.promotion)
-    refunded = _refunded_cents(payment)
+    refunded = refunded_cents(payment)
     if refunded >= payment.amount_cents and promotion.state in (
         Promotion.State.DRAFT,
         Promotion.State.AWAITING_PAYMENT,
@@ -190,13 +189,6 @@ def _intent_canceled(event: gateway.WebhookEvent) -> None:
 REFUNDED_IN_STRIPE = "Cancelled: the payment was refunded in full in Stripe."
 
 
-def _refunded_cents(payment: Payment) -> int:
-    return int(
-        payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount_cents"))["total"]
-        or 0
-    )
-
-
 def _charge_refunded(event: gateway.WebhookEvent) -> None:
     """Refunds of a charge, as Stripe reports them: ours are confirmed, any made in Stripe's dashboard
     are recorded, and a paid promotion refunded past what it has left stops. Stored even when the
@@ -242,10 +234,7 @@ def _charge_refunded(event: gateway.WebhookEvent) -> None:
         return
     promotion = promotion_locked(promotion=payment.promotion)
     running = (Promotion.State.IN_REVIEW, Promotion.State.ACTIVE, Promotion.State.PAUSED)
-    if (
-        promotion.state in running
-        and _refunded_cents(payment) > payment.amount_cents - promotion.spent_cents - 1
-    ):
+    if promotion.state in running and refunded_cents(payment) >= payment.amount_cents - promotion.spent_cents:
         if promotion.state != Promotion.State.IN_REVIEW:
             promotion.finished_at = timezone.now()
             promotion.save(update_fields=["finished_at", "updated_at"])

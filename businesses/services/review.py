@@ -62,6 +62,14 @@ def promotion_reject(*, promotion: Promotion, actor: User | None, reason: str) -
     return promotion
 
 
+def refunded_cents(payment: Payment) -> int:
+    """What a payment has had refunded, or has on its way back (failed refunds do not count)."""
+    return int(
+        payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount_cents"))["total"]
+        or 0
+    )
+
+
 def refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
     """The refund of what was paid and not spent, as a row; inside the caller's transaction."""
     payment = (
@@ -71,10 +79,7 @@ def refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
     )
     if payment is None:
         return None
-    already = (
-        payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount_cents"))["total"]
-        or 0
-    )
+    already = refunded_cents(payment)
     amount = min(payment.amount_cents - promotion.spent_cents, payment.amount_cents - already)
     if amount <= 0:
         return None

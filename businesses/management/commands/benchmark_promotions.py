@@ -33,7 +33,7 @@ from businesses.serving import slots
 from creators.models import CreatorProfile, Topic, Video, VideoTopic
 from feeds import sponsored
 from feeds.api.views import SignalBatchView
-from feeds.benchmarking import feeds_throwaway_database
+from feeds.benchmarking import bench_video, feeds_throwaway_database
 from feeds.catalog import catalog_get
 from feeds.models import InterestProfile
 from platform.models import User
@@ -106,21 +106,8 @@ class Command(BaseCommand):
         )  # fmt: skip
         videos = Video.objects.bulk_create(
             [
-                Video(
-                    owner=creators[i % creator_count],
-                    caption=f"Benchmark video {i}",
-                    state=Video.State.PUBLISHED,
-                    duration=15.0,
-                    rendition_duration=15.0,
-                    width=720,
-                    height=1280,
-                    fps=30.0,
-                    trim_end=15.0,
-                    original=f"videos/bench/{i}.mp4",
-                    rendition=f"videos/bench/{i}-r.mp4",
-                    poster=f"videos/bench/{i}.jpg",
-                    published_at=start - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
-                    content_level="mature" if i % 53 == 0 else "general",
+                bench_video(
+                    index=i, owner=creators[i % creator_count], now=start, rng=rng, mature=i % 53 == 0
                 )
                 for i in range(options["videos"])
             ],

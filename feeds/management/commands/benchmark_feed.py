@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import services
 from feeds.api.views import SignalBatchView
-from feeds.benchmarking import feeds_throwaway_database
+from feeds.benchmarking import bench_video, feeds_throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
 from platform.models import User
@@ -96,22 +96,7 @@ class Command(BaseCommand):
         creator_topics = {creator.pk: rng.sample(topics, 2) for creator in creators}
         videos = Video.objects.bulk_create(
             [
-                Video(
-                    owner=(_owner := creators[i % creator_count]),
-                    caption=f"Benchmark video {i}",
-                    state=Video.State.PUBLISHED,
-                    duration=15.0,
-                    rendition_duration=15.0,
-                    width=720,
-                    height=1280,
-                    fps=30.0,
-                    trim_end=15.0,
-                    original=f"videos/bench/{i}.mp4",
-                    rendition=f"videos/bench/{i}-r.mp4",
-                    poster=f"videos/bench/{i}.jpg",
-                    published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
-                    content_level="mature" if i % 50 == 0 else "general",
-                )
+                bench_video(index=i, owner=creators[i % creator_count], now=now, rng=rng, mature=i % 50 == 0)
                 for i in range(options["videos"])
             ],
             batch_size=5000,
