@@ -78,3 +78,18 @@ def provide_profile_badge(provider: ProfileBadges) -> None:
 
 def profile_badge(creator: "CreatorProfile") -> ProfileBadge | None:
     return _profile_badge[0](creator) if _profile_badge else None
+
+
+# A profile page was opened: ``feeds`` counts it for the creator's analytics (the creator's own visits
+# and staff visits are left out when it is rolled up).
+ProfileVisited = Callable[["CreatorProfile", "HttpRequest"], None]
+_profile_visited: list[ProfileVisited] = []
+
+
+def provide_profile_visited(listener: ProfileVisited) -> None:
+    _profile_visited[:] = [listener]
+
+
+def profile_visited(creator: "CreatorProfile", request: "HttpRequest") -> None:
+    if _profile_visited:
+        _profile_visited[0](creator, request)

@@ -103,6 +103,24 @@ class Follow(models.Model):
         return f"{self.follower} -> {self.creator}"
 
 
+class FollowChange(models.Model):
+    """One follower gained (+1) or lost (-1), written by the follow services: analytics reads the log, since
+    an unfollow deletes its ``Follow`` row."""
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+")
+    delta = models.SmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(delta__in=[1, -1]), name="follow_change_one")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="follow_change_created")]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} {self.delta:+d}"
+
+
 class Video(models.Model):
     class State(models.TextChoices):
         UPLOADED = "uploaded", "Uploaded"

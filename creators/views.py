@@ -42,6 +42,8 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         else []
     )
     views = hooks.view_counts([video.pk for video in videos])
+    if is_visible:
+        hooks.profile_visited(creator, request)
     context = {
         "creator": creator,
         "is_visible": is_visible,

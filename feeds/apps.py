@@ -20,6 +20,7 @@ class FeedsConfig(AppConfig):
         hooks.on_video_changed(catalog_mark_stale)
         hooks.provide_view_counts(view_counts)
         hooks.provide_watch_page(watch)
+        hooks.provide_profile_visited(_count_profile_visit)
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
 
 
@@ -36,3 +37,10 @@ def _carry_anonymous_profile(sender: Any, request: Any, user: Any, **kwargs: Any
     if anonymous_key:
         profile_merge(anonymous_key=anonymous_key, user=user)
         del request.session[SESSION_KEY]
+
+
+def _count_profile_visit(creator: Any, request: Any) -> None:
+    from feeds.services import profile_visit_record
+    from platform.viewer import viewer_of
+
+    profile_visit_record(creator_id=creator.pk, viewer=viewer_of(request))

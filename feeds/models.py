@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from creators.models import Video
+from creators.models import CreatorProfile, Topic, Video
 
 
 class Source(models.TextChoices):
@@ -41,6 +41,16 @@ class Signal(models.Model):
     position = models.PositiveIntegerField(default=0)
     watched_seconds = models.FloatField(default=0.0)
     looped = models.PositiveSmallIntegerField(default=0)
+    # Which topic feed the video was watched in (source "topic"), for creators' traffic sources.
+    topic = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -118,10 +128,11 @@ class CoWatch(models.Model):
 
 
 class RollupState(models.Model):
-    """Where the signal rollup got to (one row per job)."""
+    """Where the signal rollup got to (one row per job): the last signal read, or the last day closed."""
 
     name = models.CharField(max_length=40, unique=True)
     last_signal_id = models.BigIntegerField(default=0)
+    last_day = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -161,3 +172,123 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.reason} on {self.video_id}"
+
+
+# --- creator analytics: raw profile visits and the daily rollups the dashboard reads ---------------
+
+
+class ProfileVisit(models.Model):
+    """One opening of a creator's profile page; raw like signals, pruned with them, rolled up by day."""
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    viewer_key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="profile_visit_created")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_key} -> {self.creator_id}"
+
+
+class VideoDay(models.Model):
+    """One video's day: views (with their outcome), engagement, where they came from and how far they got.
+
+    A view belongs to the day its impression was sent; likes, shares and the rest to the day they were
+    sent. The creator's own views and staff views are not counted."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+", db_index=False)
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    watch_seconds = models.FloatField(default=0.0)
+    completions = models.PositiveIntegerField(default=0, help_text="Views watched to the end at least once.")
+    early_skips = models.PositiveIntegerField(default=0, help_text="Views left within the first 2 seconds.")
+    likes = models.IntegerField(default=0, help_text="Likes less unlikes.")
+    shares = models.PositiveIntegerField(default=0)
+    follows = models.PositiveIntegerField(default=0, help_text="Follows from this video's page.")
+    not_interested = models.PositiveIntegerField(default=0)
+    sources = models.JSONField(
+        default=dict, blank=True, help_text='Views by source ("topic:<id>" per topic).'
+    )
+    reach = models.JSONField(
+        default=list, blank=True, help_text="Views by how far the first loop got, in 2% steps (51 counts)."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["video", "day"], name="video_day_once")]
+        indexes = [models.Index(fields=["creator", "day"], name="video_day_creator")]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} on {self.day}"
+
+
+class VideoReach(models.Model):
+    """A video's views and reach histogram over all rolled-up days: the creator's median retention curve."""
+
+    video = models.OneToOneField(Video, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0)
+    reach = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"reach of {self.video_id}"
+
+
+class CreatorDay(models.Model):
+    """One creator's day over all their videos, with profile visits and follower changes."""
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    viewers = models.PositiveIntegerField(default=0, help_text="Distinct viewers that day.")
+    watch_seconds = models.FloatField(default=0.0)
+    completions = models.PositiveIntegerField(default=0)
+    early_skips = models.PositiveIntegerField(default=0)
+    likes = models.IntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    not_interested = models.PositiveIntegerField(default=0)
+    profile_views = models.PositiveIntegerField(default=0)
+    follows_gained = models.PositiveIntegerField(default=0)
+    follows_lost = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "day"], name="creator_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} on {self.day}"
+
+
+class AudienceDay(models.Model):
+    """One viewer of one creator on one day, described only by band, place and hour: distinct counts over
+    any range come from here. ``viewer`` is the user id, or a 63-bit hash (negative) of an anonymous key."""
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    viewer = models.BigIntegerField()
+    age_band = models.CharField(max_length=8)
+    country = models.CharField(max_length=2, blank=True)
+    region = models.CharField(max_length=10, blank=True)
+    is_new = models.BooleanField(help_text="The first day this viewer watched this creator.")
+    weekday = models.PositiveSmallIntegerField(help_text="Monday is 0.")
+    hour = models.PositiveSmallIntegerField(help_text="Hour (UTC) of the day's first view.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "day", "viewer"], name="audience_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} of {self.creator_id} on {self.day}"
+
+
+class CreatorViewer(models.Model):
+    """When a viewer first watched a creator: tells new viewers from returning ones."""
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    viewer = models.BigIntegerField()
+    first_day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "viewer"], name="creator_viewer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} of {self.creator_id} since {self.first_day}"

@@ -32,6 +32,7 @@ class FeedItem:
     reasons: list[str]
     sponsor: sponsored.SponsoredSlot | None = None
     candidate: str = ""  # which candidate source found it (interest, trending, explore, ...); for evaluation
+    topic: str = ""  # the topic feed's slug (source "topic"): the player sends it back with its signals
 
     @property
     def is_sponsored(self) -> bool:
@@ -319,7 +320,7 @@ def feed_topic(
     members = catalog.by_topic.get(topic_id, [])
     if slug == "news":
         members = [video_id for video_id in members if catalog.features[video_id].is_news_verified]
-    return _ranked_page(
+    page = _ranked_page(
         viewer=viewer,
         catalog=catalog,
         sources=_single_pool("topic", members),
@@ -331,6 +332,10 @@ def feed_topic(
         cursor=cursor,
         size=size,
     )
+    for item in page.items:
+        if item.source == Source.TOPIC:
+            item.topic = slug
+    return page
 
 
 def feed_local(

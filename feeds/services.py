@@ -23,8 +23,18 @@ from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
 from creators.services import video_moderate as creator_moderate
 from feeds import ranking, sponsored
+from feeds.analytics.rollup import analytics_prune_before
 from feeds.catalog import catalog_get, catalog_mark_stale
-from feeds.models import CoWatch, InterestProfile, Report, RollupState, Signal, Source, VideoStats
+from feeds.models import (
+    CoWatch,
+    InterestProfile,
+    ProfileVisit,
+    Report,
+    RollupState,
+    Signal,
+    Source,
+    VideoStats,
+)
 from feeds.ranking import History, VideoFacts, Weights
 from platform.errors import NotFound
 from platform.models import User
@@ -43,6 +53,7 @@ class SignalInput:
     position: int = 0
     watched_seconds: float = 0.0
     looped: int = 0
+    topic: str = ""  # the topic feed's slug, when source is "topic"
     index: int = 0  # where the event stood in the client's batch: errors are reported against it
 
 
@@ -96,7 +107,7 @@ def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uui
 
 
 def _validate(
-    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts]
+    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts], topic_ids: dict[str, int]
 ) -> tuple[list[tuple[int, SignalInput, VideoFacts]], list[dict[str, Any]]]:
     good: list[tuple[int, SignalInput, VideoFacts]] = []
     errors: list[dict[str, Any]] = []
@@ -106,6 +117,9 @@ def _validate(
         video = facts.get(item.video)
         if video is None:
             errors.append({"index": index, "detail": "Unknown video."})
+            continue
+        if item.topic and (item.source != Source.TOPIC or item.topic not in topic_ids):
+            errors.append({"index": index, "detail": "Unknown topic feed."})
             continue
         if item.watched_seconds > video.duration + 0.5:
             errors.append({"index": index, "detail": "Watched longer than the video is."})
@@ -129,7 +143,8 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
     if not items:
         return result
     facts = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
-    good, result.errors = _validate(items=items, facts=facts)
+    topic_ids = catalog_get().topic_ids
+    good, result.errors = _validate(items=items, facts=facts, topic_ids=topic_ids)
     if not good:
         return result
     fresh: list[tuple[SignalInput, VideoFacts]] = []
@@ -148,7 +163,7 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
             # database stays consistent either way (PostgreSQL's asynchronous commit).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        inserted = _signals_insert(viewer_key=viewer.key, events=fresh, now=now)
+        inserted = _signals_insert(viewer_key=viewer.key, events=fresh, now=now, topic_ids=topic_ids)
         stored = [(item, video) for item, video in fresh if item.event_id in inserted]
         result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
         if stored:
@@ -166,18 +181,23 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
 
 
 SIGNAL_COLUMNS = (
-    "viewer_key", "event_id", "video_id", "kind", "source", "position", "watched_seconds", "looped", "created_at",
+    "viewer_key", "event_id", "video_id", "kind", "source", "position", "watched_seconds", "looped", "topic_id",
+    "created_at",
 )  # fmt: skip
 
 
 def _signals_insert(
-    *, viewer_key: str, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+    *,
+    viewer_key: str,
+    events: Sequence[tuple[SignalInput, VideoFacts]],
+    now: datetime.datetime,
+    topic_ids: dict[str, int],
 ) -> set[uuid.UUID]:
     """Store events in one statement, skipping event ids this viewer sent before; returns those stored.
 
     Hand-written SQL, because the ORM's ``bulk_create`` spends more time preparing
     values than the database spends storing them, and cannot say which rows a
-    conflict skipped (benchmark_feed). PostgreSQL gets arrays to ``unnest`` (nine
+    conflict skipped (benchmark_feed). PostgreSQL gets arrays to ``unnest`` (ten
     parameters, whatever the batch size); SQLite a multi-row VALUES list."""
     meta = Signal._meta
     quote = connection.ops.quote_name
@@ -190,9 +210,10 @@ def _signals_insert(
     if connection.vendor == "postgresql":
         sql = (
             f"INSERT INTO {table} ({columns}) "  # noqa: S608  (our own table and column names)
-            "SELECT %s, e, v, k, s, p, w, l, %s FROM unnest("
-            "%s::uuid[], %s::bigint[], %s::varchar[], %s::varchar[], %s::integer[], %s::double precision[], %s::smallint[]"
-            ") AS t(e, v, k, s, p, w, l) ON CONFLICT DO NOTHING RETURNING event_id"
+            "SELECT %s, e, v, k, s, p, w, l, tp, %s FROM unnest("
+            "%s::uuid[], %s::bigint[], %s::varchar[], %s::varchar[], %s::integer[], %s::double precision[], %s::smallint[],"
+            " %s::bigint[]"
+            ") AS t(e, v, k, s, p, w, l, tp) ON CONFLICT DO NOTHING RETURNING event_id"
         )
         params: list[Any] = [
             viewer_key,
@@ -204,6 +225,7 @@ def _signals_insert(
             [item.position for item, _ in events],
             [item.watched_seconds for item, _ in events],
             [item.looped for item, _ in events],
+            [topic_ids.get(item.topic) for item, _ in events],
         ]
     else:
         row = "(" + ", ".join(["%s"] * len(SIGNAL_COLUMNS)) + ")"
@@ -220,6 +242,7 @@ def _signals_insert(
                 item.position,
                 item.watched_seconds,
                 item.looped,
+                topic_ids.get(item.topic),
                 created,
             ]
     with connection.cursor() as cursor:
@@ -294,6 +317,11 @@ def profile_merge(*, anonymous_key: str, user: User) -> None:
                 Signal.objects.filter(viewer_key=anonymous_key).update(viewer_key=user_key)
         except IntegrityError:  # the same event ids were already sent as the user: keep theirs
             pass
+
+
+def profile_visit_record(*, creator_id: int, viewer: Viewer) -> None:
+    """Note that a viewer opened a creator's profile (raw, like signals; the daily rollup counts them)."""
+    ProfileVisit.objects.create(creator_id=creator_id, viewer_key=viewer.key)
 
 
 def report_create(*, viewer: Viewer, video_public_id: uuid.UUID, reason: str, detail: str) -> Report:
@@ -417,10 +445,12 @@ def signals_prune(*, older_than_days: int | None = None) -> int:
     """Delete raw signals that are rolled up and older than the retention window."""
     days = older_than_days if older_than_days is not None else settings.SIGNAL_RETENTION_DAYS
     state = RollupState.objects.filter(name="video_stats").first()
-    if state is None:
+    analysed = analytics_prune_before()  # creators' daily analytics need them until their day is closed
+    if state is None or analysed is None:
         return 0
-    cutoff = timezone.now() - datetime.timedelta(days=days)
+    cutoff = min(timezone.now() - datetime.timedelta(days=days), analysed)
     deleted: int = Signal.objects.filter(pk__lte=state.last_signal_id, created_at__lt=cutoff).delete()[0]
+    deleted += ProfileVisit.objects.filter(created_at__lt=cutoff).delete()[0]
     return deleted
 
 

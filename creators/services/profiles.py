@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from creators import images
-from creators.models import CreatorProfile, Follow
+from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
 from platform.models import User
 
@@ -113,6 +113,7 @@ def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
         )
         if created and status == Follow.Status.APPROVED:
             CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
+            FollowChange.objects.create(creator=creator, delta=1)
     return follow
 
 
@@ -124,6 +125,7 @@ def follow_delete(*, follower: User, creator: CreatorProfile) -> None:
         follow.delete()
         if follow.status == Follow.Status.APPROVED:
             CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") - 1)
+            FollowChange.objects.create(creator=creator, delta=-1)
 
 
 def follow_approve(*, creator: CreatorProfile, follow_id: int) -> Follow:
@@ -133,4 +135,5 @@ def follow_approve(*, creator: CreatorProfile, follow_id: int) -> Follow:
             follow.status = Follow.Status.APPROVED
             follow.save(update_fields=["status"])
             CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
+            FollowChange.objects.create(creator=creator, delta=1)
     return follow

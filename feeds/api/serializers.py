@@ -26,6 +26,9 @@ class SponsorSerializer(serializers.Serializer[Any]):
 class FeedItemSerializer(serializers.Serializer[FeedItem]):
     position = serializers.IntegerField()
     source = serializers.CharField()  # type: ignore[assignment]
+    topic = serializers.CharField(
+        allow_null=True, help_text="The topic feed's slug, to send back with signals."
+    )
     is_sponsored = serializers.BooleanField()
     is_repeat = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -48,6 +51,9 @@ class SignalInputSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
     watched_seconds = serializers.FloatField(min_value=0, max_value=3600, default=0.0)
     looped = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+    topic = serializers.SlugField(
+        max_length=40, required=False, help_text="The topic feed's slug (source topic)."
+    )
 
 
 class SignalBatchInputSerializer(serializers.Serializer[Any]):
@@ -102,6 +108,9 @@ def signal_batch_parse(data: object) -> tuple[list[SignalInput], list[dict[str, 
             problems["kind"] = [f"“{kind}” is not a valid choice."]
         if source not in SOURCES:
             problems["source"] = [f"“{source}” is not a valid choice."]
+        topic = raw.get("topic") or ""
+        if not isinstance(topic, str) or len(topic) > 40:
+            problems["topic"] = ["Must be a topic's slug."]
         numbers: dict[str, Any] = {}
         for name, (low, high, cast) in LIMITS.items():
             value = raw.get(name, low)
@@ -119,7 +128,13 @@ def signal_batch_parse(data: object) -> tuple[list[SignalInput], list[dict[str, 
             continue
         items.append(
             SignalInput(
-                event_id=event_id, video=video, kind=str(kind), source=str(source), index=index, **numbers
+                event_id=event_id,
+                video=video,
+                kind=str(kind),
+                source=str(source),
+                topic=str(topic),
+                index=index,
+                **numbers,
             )
         )
     return items, errors
@@ -189,6 +204,7 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
     return {
         "position": item.position,
         "source": item.source,
+        "topic": item.topic or None,
         "is_sponsored": item.is_sponsored,
         "is_repeat": item.is_repeat,
         "reasons": item.reasons,

@@ -14,6 +14,18 @@ from dataclasses import dataclass, field
 WEEK_SECONDS = 7 * 86400
 
 
+def watch_through(*, completions: int, impressions: int) -> float:
+    """The smoothed watch-through: pulled toward 1/3 so three lucky views can't beat three thousand."""
+    return (completions + 2.0) / (impressions + 6.0)
+
+
+def quality_of(*, impressions: int, likes: int, shares: int, skips: int, not_interested: int) -> float:
+    """Likes and shares lift a video; skips and "not interested" sink it (never below 0.05)."""
+    engagement = (likes + 2.0 * shares + 1.0) / (impressions + 20.0)
+    negative = (skips + 3.0 * not_interested) / (impressions + 20.0)
+    return max(0.05, 1.0 + 4.0 * engagement - 1.5 * negative)
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     video_id: int
@@ -36,15 +48,17 @@ class Features:
 
     @property
     def completion_rate(self) -> float:
-        """The smoothed watch-through: pulled toward 1/3 so three lucky views can't beat three thousand."""
-        return (self.completions + 2.0) / (self.impressions + 6.0)
+        return watch_through(completions=self.completions, impressions=self.impressions)
 
     @property
     def quality(self) -> float:
-        """Likes and shares lift a video; skips and "not interested" sink it (never below 0.05)."""
-        engagement = (self.likes + 2.0 * self.shares + 1.0) / (self.impressions + 20.0)
-        negative = (self.skips + 3.0 * self.not_interested) / (self.impressions + 20.0)
-        return max(0.05, 1.0 + 4.0 * engagement - 1.5 * negative)
+        return quality_of(
+            impressions=self.impressions,
+            likes=self.likes,
+            shares=self.shares,
+            skips=self.skips,
+            not_interested=self.not_interested,
+        )
 
     @property
     def pool_strength(self) -> float:

@@ -27,7 +27,7 @@ export function createSignals({ url }) {
     const duration = view.duration();
     let seconds = typeof watched === "number" ? watched : view.furthest;
     if (duration > 0) seconds = Math.min(seconds, duration);
-    queue.push({
+    const event = {
       event_id: uuid4(),
       video: view.item.video.id,
       kind: kind,
@@ -35,7 +35,9 @@ export function createSignals({ url }) {
       position: view.item.position,
       watched_seconds: round2(Math.max(0, seconds)),
       looped: view.looped,
-    });
+    };
+    if (view.item.topic) event.topic = view.item.topic; // which topic feed, for the creator's traffic sources
+    queue.push(event);
     if (queue.length > KEEP_AT_MOST) queue.splice(0, queue.length - KEEP_AT_MOST);
     if (queue.length >= FLUSH_AT) flush();
   }

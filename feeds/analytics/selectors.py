@@ -1,0 +1,408 @@
+"""Reads of creator analytics: every number comes from the daily rollups (never the raw signal log), a
+handful of queries a page whatever the range."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django_countries import countries as country_names
+
+from creators.models import CreatorProfile, FollowChange, Topic, Video
+from feeds.analytics import rules
+from feeds.analytics.rollup import STATE_NAME, _day_start, last_closed_day
+from feeds.analytics.rules import DayRange
+from feeds.models import AudienceDay, CreatorDay, RollupState, Source, VideoDay, VideoReach, VideoStats
+from feeds.ranking.features import quality_of, watch_through
+from platform.regions import region_name
+
+OVERVIEW_METRICS = (
+    "views", "viewers", "watch_seconds", "average_watch_seconds", "completion_rate", "likes", "shares",
+    "follows_gained", "profile_views", "net_followers",
+)  # fmt: skip
+_DAY_SUMS = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "not_interested",
+             "profile_views", "follows_gained", "follows_lost")  # fmt: skip
+_VIDEO_SUMS = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "follows",
+               "not_interested")  # fmt: skip
+SOURCE_LABELS = dict(Source.choices)
+
+
+def analytics_last_day(*, now: datetime.datetime | None = None) -> datetime.date:
+    """The newest day the dashboard has numbers for (the rollup's watermark, else the last closed day)."""
+    state = RollupState.objects.filter(name=STATE_NAME).values_list("last_day", flat=True).first()
+    if state is not None:
+        return state
+    return last_closed_day(now or timezone.now())
+
+
+@dataclass
+class Metric:
+    name: str
+    value: float
+    previous: float
+
+    @property
+    def change(self) -> float | None:
+        return rules.change(self.value, self.previous)
+
+
+@dataclass
+class Overview:
+    period: DayRange
+    metrics: dict[str, Metric]
+    days: list[datetime.date]
+    daily: dict[str, list[float]]  # views, watch_seconds, likes, follows_gained, follows_lost, followers
+    followers_now: int
+
+
+def _sums(rows: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, float]:
+    return {name: sum(row[name] for row in rows) for name in names}
+
+
+def _per_view(totals: dict[str, float]) -> tuple[float, float]:
+    views = totals["views"]
+    return (
+        totals["watch_seconds"] / views if views else 0.0,
+        totals["completions"] / views if views else 0.0,
+    )
+
+
+def analytics_overview(*, creator: CreatorProfile, period: DayRange, last_day: datetime.date) -> Overview:
+    """The creator's numbers for ``period`` against the period before, with daily series (three queries)."""
+    previous = period.previous
+    rows = list(
+        CreatorDay.objects.filter(
+            creator=creator, day__gte=previous.start, day__lte=max(period.end, last_day)
+        )
+        .values("day", "viewers", *_DAY_SUMS)
+        .order_by("day")
+    )
+    current_rows = [row for row in rows if period.start <= row["day"] <= period.end]
+    previous_rows = [row for row in rows if previous.start <= row["day"] <= previous.end]
+    unique = AudienceDay.objects.filter(
+        creator=creator, day__gte=previous.start, day__lte=period.end
+    ).aggregate(
+        current=Count("viewer", distinct=True, filter=Q(day__gte=period.start)),
+        previous=Count("viewer", distinct=True, filter=Q(day__lte=previous.end)),
+    )
+    # Followers at the end of each day: today's count, walked back through the logged changes.
+    unrolled = (
+        FollowChange.objects.filter(
+            creator=creator, created_at__gte=_day_start(last_day + datetime.timedelta(days=1))
+        ).aggregate(net=Sum("delta"))["net"]
+        or 0
+    )
+    followers_now = creator.follower_count
+    nets = [(row["day"], row["follows_gained"] - row["follows_lost"]) for row in rows]
+    after_first = sum(net for _, net in nets)  # net change after the day before the first row
+    by_day = {row["day"]: row for row in rows}
+    days = period.each_day()
+    daily: dict[str, list[float]] = defaultdict(list)
+    through, index = 0, 0
+    for day in days:
+        while index < len(nets) and nets[index][0] <= day:
+            through += nets[index][1]
+            index += 1
+        daily["followers"].append(max(0, followers_now - unrolled - (after_first - through)))
+    for day in days:
+        row = by_day.get(day)
+        for name in (
+            "views",
+            "viewers",
+            "watch_seconds",
+            "likes",
+            "shares",
+            "follows_gained",
+            "follows_lost",
+        ):
+            daily[name].append(row[name] if row else 0)
+    now_totals, before_totals = _sums(current_rows, _DAY_SUMS), _sums(previous_rows, _DAY_SUMS)
+    now_average, now_rate = _per_view(now_totals)
+    before_average, before_rate = _per_view(before_totals)
+    values = {
+        "views": (now_totals["views"], before_totals["views"]),
+        "viewers": (unique["current"], unique["previous"]),
+        "watch_seconds": (now_totals["watch_seconds"], before_totals["watch_seconds"]),
+        "average_watch_seconds": (now_average, before_average),
+        "completion_rate": (now_rate, before_rate),
+        "likes": (now_totals["likes"], before_totals["likes"]),
+        "shares": (now_totals["shares"], before_totals["shares"]),
+        "follows_gained": (now_totals["follows_gained"], before_totals["follows_gained"]),
+        "profile_views": (now_totals["profile_views"], before_totals["profile_views"]),
+        "net_followers": (
+            now_totals["follows_gained"] - now_totals["follows_lost"],
+            before_totals["follows_gained"] - before_totals["follows_lost"],
+        ),
+    }
+    return Overview(
+        period=period,
+        metrics={name: Metric(name, *values[name]) for name in OVERVIEW_METRICS},
+        days=days,
+        daily=dict(daily),
+        followers_now=followers_now,
+    )
+
+
+@dataclass
+class VideoRow:
+    video: Video
+    views: int
+    watch_seconds: float
+    completions: int
+    likes: int
+    shares: int
+
+    @property
+    def average_watch_seconds(self) -> float:
+        return self.watch_seconds / self.views if self.views else 0.0
+
+    @property
+    def completion_rate(self) -> float:
+        return self.completions / self.views if self.views else 0.0
+
+
+def analytics_top_videos(*, creator: CreatorProfile, period: DayRange, limit: int = 20) -> list[VideoRow]:
+    """The creator's most-viewed videos in ``period`` (two queries)."""
+    totals = list(
+        VideoDay.objects.filter(creator=creator, day__gte=period.start, day__lte=period.end)
+        .values("video_id")
+        .annotate(
+            views_sum=Sum("views"),
+            watch_sum=Sum("watch_seconds"),
+            completions_sum=Sum("completions"),
+            likes_sum=Sum("likes"),
+            shares_sum=Sum("shares"),
+        )
+        .order_by("-views_sum", "video_id")[:limit]
+    )
+    videos = Video.objects.filter(owner=creator).in_bulk([row["video_id"] for row in totals])
+    return [
+        VideoRow(
+            video=videos[row["video_id"]],
+            views=row["views_sum"],
+            watch_seconds=row["watch_sum"],
+            completions=row["completions_sum"],
+            likes=row["likes_sum"],
+            shares=row["shares_sum"],
+        )
+        for row in totals
+        if row["video_id"] in videos
+    ]
+
+
+@dataclass
+class SourceShare:
+    key: str
+    label: str
+    views: int
+    share: float
+
+
+@dataclass
+class VideoAnalytics:
+    video: Video
+    period: DayRange
+    totals: dict[str, float]
+    days: list[datetime.date]
+    daily_views: list[int]
+    daily_watch_seconds: list[float]
+    retention: list[float]  # share still watching at each 2% of the length (51 points), in this range
+    creator_median_retention: list[float]  # the same for the creator's median video, all time
+    median_videos: int
+    sources: list[SourceShare]
+    early_skip_rate: float
+    not_interested_rate: float
+    average_watch_seconds: float
+    completion_rate: float
+    ranking_watch_through: float
+    ranking_quality: float
+    ranking_words: list[str] = field(default_factory=list)
+
+
+def analytics_video(*, video: Video, period: DayRange, site_watch_through: float) -> VideoAnalytics:
+    """One video's numbers for ``period`` and how the ranking rates it now (four queries)."""
+    rows = list(
+        VideoDay.objects.filter(video=video, day__gte=period.start, day__lte=period.end)
+        .values("day", "sources", "reach", *_VIDEO_SUMS)
+        .order_by("day")
+    )
+    totals = _sums(rows, _VIDEO_SUMS)
+    reach: list[int] = []
+    sources: dict[str, int] = defaultdict(int)
+    for row in rows:
+        reach = rules.reach_add(reach, row["reach"])
+        for key, count in row["sources"].items():
+            sources[key] += count
+    medians = [
+        rules.retention_curve(histogram)
+        for histogram in VideoReach.objects.filter(creator_id=video.owner_id, views__gte=rules.MIN_CELL_VIEWERS)
+        .values_list("reach", flat=True)
+    ]  # fmt: skip
+    topic_ids = [int(key.split(":", 1)[1]) for key in sources if key.startswith("topic:")]
+    topic_names = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name")) if topic_ids else {}
+    views = totals["views"]
+    shares = [
+        SourceShare(
+            key=key,
+            label=(
+                f"Topic: {topic_names.get(int(key.split(':', 1)[1]), 'removed topic')}"
+                if key.startswith("topic:")
+                else SOURCE_LABELS.get(key, key)
+            ),
+            views=count,
+            share=count / views if views else 0.0,
+        )
+        for key, count in sorted(sources.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    stats = VideoStats.objects.filter(video=video).first()
+    impressions = stats.impressions if stats else 0
+    ranking_watch_through = watch_through(
+        completions=stats.completions if stats else 0, impressions=impressions
+    )
+    quality = quality_of(
+        impressions=impressions,
+        likes=stats.likes if stats else 0,
+        shares=stats.shares if stats else 0,
+        skips=stats.skips if stats else 0,
+        not_interested=stats.not_interested if stats else 0,
+    )
+    by_day = {row["day"]: row for row in rows}
+    days = period.each_day()
+    average, rate = _per_view(totals)
+    return VideoAnalytics(
+        video=video,
+        period=period,
+        totals=totals,
+        days=days,
+        daily_views=[by_day[day]["views"] if day in by_day else 0 for day in days],
+        daily_watch_seconds=[by_day[day]["watch_seconds"] if day in by_day else 0.0 for day in days],
+        retention=rules.retention_curve(reach),
+        creator_median_retention=rules.median_curve(medians),
+        median_videos=len(medians),
+        sources=shares,
+        early_skip_rate=totals["early_skips"] / views if views else 0.0,
+        not_interested_rate=totals["not_interested"] / views if views else 0.0,
+        average_watch_seconds=average,
+        completion_rate=rate,
+        ranking_watch_through=ranking_watch_through,
+        ranking_quality=quality,
+        ranking_words=rules.judgement_words(
+            impressions=impressions,
+            watch_through=ranking_watch_through,
+            quality=quality,
+            site_watch_through=site_watch_through,
+        ),
+    )
+
+
+@dataclass
+class Cell:
+    key: str
+    label: str
+    viewers: int | None  # None: fewer than 10, not shown
+
+
+@dataclass
+class Audience:
+    period: DayRange
+    viewers: int | None
+    age_bands: list[Cell]
+    countries: list[Cell]
+    regions: list[Cell]
+    new_viewers: int | None
+    returning_viewers: int | None
+    heatmap: list[list[int | None]]  # [weekday][hour], distinct viewers whose day's first view began then
+
+
+def analytics_audience(*, creator: CreatorProfile, period: DayRange) -> Audience:
+    """Who watched in ``period``, as distinct viewers per cell; cells under 10 viewers hidden (4 queries)."""
+    rows = AudienceDay.objects.filter(creator=creator, day__gte=period.start, day__lte=period.end)
+    whole = rows.aggregate(
+        viewers=Count("viewer", distinct=True), new=Count("viewer", distinct=True, filter=Q(is_new=True))
+    )
+    bands = dict(
+        rows.values("age_band").annotate(n=Count("viewer", distinct=True)).values_list("age_band", "n")
+    )
+    by_country = dict(
+        rows.values("country").annotate(n=Count("viewer", distinct=True)).values_list("country", "n")
+    )
+    places = list(
+        rows.exclude(region="")
+        .values("country", "region")
+        .annotate(n=Count("viewer", distinct=True))
+        .values_list("country", "region", "n")
+    )
+    heat = (
+        rows.values("weekday", "hour")
+        .annotate(n=Count("viewer", distinct=True))
+        .values_list("weekday", "hour", "n")
+    )
+    heatmap: list[list[int | None]] = [[None] * 24 for _ in range(7)]
+    for weekday, hour, count in heat:
+        heatmap[weekday][hour] = rules.shown(count)
+    return Audience(
+        period=period,
+        viewers=whole["viewers"],
+        age_bands=[
+            Cell(band, rules.BAND_LABELS[band], rules.shown(bands.get(band, 0)))
+            for band in rules.AUDIENCE_BANDS
+        ],
+        countries=sorted(
+            (
+                Cell(code or "", country_names.name(code) if code else "Not known", rules.shown(count))
+                for code, count in by_country.items()
+            ),
+            key=lambda cell: (-(cell.viewers or 0), cell.label),
+        ),
+        regions=sorted(
+            (Cell(region, region_name(region), rules.shown(count)) for _, region, count in places),
+            key=lambda cell: (-(cell.viewers or 0), cell.label),
+        ),
+        new_viewers=rules.shown(whole["new"]),
+        returning_viewers=rules.shown(whole["viewers"] - whole["new"]),
+        heatmap=heatmap,
+    )
+
+
+EXPORT_COLUMNS = ("day", "video", "caption", *_VIDEO_SUMS)
+
+
+def analytics_export_rows(*, creator: CreatorProfile, period: DayRange) -> Iterator[list[Any]]:
+    """The daily per-video table of ``period`` for a CSV file, oldest day first."""
+    yield list(EXPORT_COLUMNS)
+    rows = (
+        VideoDay.objects.filter(creator=creator, day__gte=period.start, day__lte=period.end)
+        .order_by("day", "video_id")
+        .values_list("day", "video__public_id", "video__caption", *_VIDEO_SUMS)
+    )
+    for row in rows.iterator(chunk_size=2000):
+        values = list(row)
+        values[0] = values[0].isoformat()
+        values[4] = round(values[4], 1)
+        yield values
+
+
+_SITE_CACHE: dict[str, tuple[float, float]] = {}
+
+
+def site_watch_through() -> float:
+    """The median video's watch-through on the site, as the ranking smooths it (for "compared with most");
+    kept ten minutes in the process: it moves slowly and costs a scan."""
+    cached = _SITE_CACHE.get("watch_through")
+    clock = timezone.now().timestamp()
+    if cached is not None and cached[1] > clock:
+        return cached[0]
+    rates = sorted(
+        watch_through(completions=completions, impressions=impressions)
+        for completions, impressions in VideoStats.objects.filter(impressions__gte=30)
+        .order_by("-impressions")
+        .values_list("completions", "impressions")[:2000]
+    )
+    value = rates[len(rates) // 2] if rates else 1 / 3
+    _SITE_CACHE["watch_through"] = (value, clock + 600)
+    return value
