@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from feeds.api import views
+from feeds.api import analytics, views
 
 urlpatterns = [
     path("feeds/for-you", views.ForYouFeedView.as_view(), name="api-feed-for-you"),
@@ -11,4 +11,14 @@ urlpatterns = [
     path("feeds/topics/<slug:slug>", views.TopicFeedView.as_view(), name="api-feed-topic"),
     path("signals", views.SignalBatchView.as_view(), name="api-signals"),
     path("videos/<uuid:public_id>/report", views.ReportView.as_view(), name="api-report"),
+    path("studio/analytics/overview", analytics.StudioAnalyticsOverviewView.as_view(), name="api-analytics"),
+    path(
+        "studio/analytics/videos/<uuid:public_id>",
+        analytics.StudioVideoAnalyticsView.as_view(),
+        name="api-analytics-video",
+    ),
+    path("studio/analytics/audience", analytics.StudioAudienceView.as_view(), name="api-analytics-audience"),
+    path(
+        "studio/analytics/export", analytics.StudioAnalyticsExportView.as_view(), name="api-analytics-export"
+    ),
 ]

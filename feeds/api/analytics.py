@@ -1,0 +1,246 @@
+"""The studio analytics API (``/api/v1/studio/analytics/...``): the dashboard's numbers as JSON, and the
+daily per-video table as CSV. Every route answers only about the requesting creator's own videos."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from creators.models import CreatorProfile, Video
+from feeds.analytics import rules, selectors
+from feeds.analytics.rules import DayRange
+from platform.errors import NotFound
+
+RANGE_PARAMETERS = [
+    OpenApiParameter("range", str, required=False, description="Last 7, 28 (default), 60 or 365 days."),
+    OpenApiParameter("start", OpenApiTypes.DATE, required=False, description="A custom range's first day."),
+    OpenApiParameter("end", OpenApiTypes.DATE, required=False, description="A custom range's last day."),
+]
+
+
+def creator_of(request: Request) -> CreatorProfile:
+    """The requesting user's creator profile; accounts without one are told what analytics are for."""
+    creator = CreatorProfile.objects.filter(user_id=request.user.pk or 0).first()
+    if creator is None:
+        raise PermissionDenied("Analytics are for creators: make a creator profile first.")
+    return creator
+
+
+def period_of(request: Request) -> tuple[DayRange, Any]:
+    last_day = selectors.analytics_last_day()
+    params = request.query_params
+    try:
+        period = rules.range_parse(
+            preset=params.get("range"), start=params.get("start"), end=params.get("end"), last_day=last_day
+        )
+    except rules.RangeProblem as problem:
+        raise DjangoValidationError(str(problem)) from problem
+    return period, last_day
+
+
+def _range_json(period: DayRange) -> dict[str, Any]:
+    return {"start": period.start, "end": period.end, "days": period.days}
+
+
+class MetricSerializer(serializers.Serializer[Any]):
+    value = serializers.FloatField()
+    previous = serializers.FloatField()
+    change = serializers.FloatField(allow_null=True, help_text="Relative change; null: nothing before.")
+
+
+class RangeSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.IntegerField()
+
+
+class OverviewSerializer(serializers.Serializer[Any]):
+    range = RangeSerializer()
+    last_day = serializers.DateField(help_text="Numbers go up to this day (UTC).")
+    metrics = serializers.DictField(child=MetricSerializer())
+    days = serializers.ListField(child=serializers.DateField())
+    daily = serializers.DictField(child=serializers.ListField(child=serializers.FloatField()))
+    followers = serializers.IntegerField()
+    top_videos = serializers.ListField(child=serializers.DictField())
+
+
+class StudioAnalyticsOverviewView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=OverviewSerializer)
+    def get(self, request: Request) -> Response:
+        creator = creator_of(request)
+        period, last_day = period_of(request)
+        overview = selectors.analytics_overview(creator=creator, period=period, last_day=last_day)
+        top = selectors.analytics_top_videos(creator=creator, period=period, limit=10)
+        return Response(
+            {
+                "range": _range_json(period),
+                "last_day": last_day,
+                "metrics": {
+                    name: {"value": metric.value, "previous": metric.previous, "change": metric.change}
+                    for name, metric in overview.metrics.items()
+                },
+                "days": overview.days,
+                "daily": overview.daily,
+                "followers": overview.followers_now,
+                "top_videos": [
+                    {
+                        "video": row.video.public_id,
+                        "caption": row.video.caption,
+                        "views": row.views,
+                        "watch_seconds": row.watch_seconds,
+                        "average_watch_seconds": row.average_watch_seconds,
+                        "completion_rate": row.completion_rate,
+                        "likes": row.likes,
+                        "shares": row.shares,
+                    }
+                    for row in top
+                ],
+            }
+        )
+
+
+class VideoAnalyticsSerializer(serializers.Serializer[Any]):
+    video = serializers.UUIDField()
+    range = RangeSerializer()
+    totals = serializers.DictField(child=serializers.FloatField())
+    days = serializers.ListField(child=serializers.DateField())
+    daily_views = serializers.ListField(child=serializers.IntegerField())
+    daily_watch_seconds = serializers.ListField(child=serializers.FloatField())
+    average_watch_seconds = serializers.FloatField()
+    completion_rate = serializers.FloatField()
+    early_skip_rate = serializers.FloatField()
+    not_interested_rate = serializers.FloatField()
+    retention = serializers.ListField(child=serializers.FloatField(), help_text="At each 2% of the length.")
+    creator_median_retention = serializers.ListField(child=serializers.FloatField())
+    sources = serializers.ListField(child=serializers.DictField())
+    ranking = serializers.DictField()
+
+
+class StudioVideoAnalyticsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=VideoAnalyticsSerializer)
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        creator = creator_of(request)
+        video = Video.objects.filter(owner=creator, public_id=public_id).select_related("owner").first()
+        if video is None:
+            raise NotFound("No such video of yours.")
+        period, _ = period_of(request)
+        data = selectors.analytics_video(
+            video=video, period=period, site_watch_through=selectors.site_watch_through()
+        )
+        return Response(
+            {
+                "video": video.public_id,
+                "range": _range_json(period),
+                "totals": data.totals,
+                "days": data.days,
+                "daily_views": data.daily_views,
+                "daily_watch_seconds": data.daily_watch_seconds,
+                "average_watch_seconds": data.average_watch_seconds,
+                "completion_rate": data.completion_rate,
+                "early_skip_rate": data.early_skip_rate,
+                "not_interested_rate": data.not_interested_rate,
+                "retention": data.retention,
+                "creator_median_retention": data.creator_median_retention,
+                "sources": [
+                    {"key": source.key, "label": source.label, "views": source.views, "share": source.share}
+                    for source in data.sources
+                ],
+                "ranking": {
+                    "watch_through": data.ranking_watch_through,
+                    "quality": data.ranking_quality,
+                    "words": data.ranking_words,
+                },
+            }
+        )
+
+
+def _cells(cells: list[selectors.Cell]) -> list[dict[str, Any]]:
+    return [{"key": cell.key, "label": cell.label, "viewers": cell.viewers} for cell in cells]
+
+
+class AudienceSerializer(serializers.Serializer[Any]):
+    range = RangeSerializer()
+    viewers = serializers.IntegerField()
+    age_bands = serializers.ListField(child=serializers.DictField())
+    countries = serializers.ListField(child=serializers.DictField())
+    regions = serializers.ListField(child=serializers.DictField())
+    new_viewers = serializers.IntegerField(allow_null=True)
+    returning_viewers = serializers.IntegerField(allow_null=True)
+    heatmap = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(allow_null=True)),
+        help_text="[weekday, Monday first][hour, UTC]: distinct viewers; null: fewer than 10.",
+    )
+
+
+class StudioAudienceView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=AudienceSerializer)
+    def get(self, request: Request) -> Response:
+        creator = creator_of(request)
+        period, _ = period_of(request)
+        audience = selectors.analytics_audience(creator=creator, period=period)
+        return Response(
+            {
+                "range": _range_json(period),
+                "viewers": audience.viewers,
+                "age_bands": _cells(audience.age_bands),
+                "countries": _cells(audience.countries),
+                "regions": _cells(audience.regions),
+                "new_viewers": audience.new_viewers,
+                "returning_viewers": audience.returning_viewers,
+                "heatmap": audience.heatmap,
+            }
+        )
+
+
+def _inert(value: Any) -> Any:
+    """A caption a spreadsheet would run as a formula (=, +, -, @ first) is quoted to stay text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_response(*, creator: CreatorProfile, period: DayRange) -> StreamingHttpResponse:
+    """The daily per-video table of ``period`` as a CSV download, streamed row by row."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        for row in selectors.analytics_export_rows(creator=creator, period=period):
+            yield writer.writerow([_inert(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = f"joyreel-{creator.handle}-{period.start}-{period.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class StudioAnalyticsExportView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=RANGE_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request) -> StreamingHttpResponse:
+        creator = creator_of(request)
+        period, _ = period_of(request)
+        return export_response(creator=creator, period=period)
