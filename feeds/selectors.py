@@ -35,6 +35,10 @@ class FeedItem:
     topic: str = ""  # the topic feed's slug (source "topic"): the player sends it back with its signals
 
     @property
+    def feed_topic(self) -> str | None:
+        return self.topic or None
+
+    @property
     def is_sponsored(self) -> bool:
         return self.sponsor is not None
 

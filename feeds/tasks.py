@@ -1,8 +1,10 @@
-"""Celery tasks of the feeds app: the periodic signal rollup and pruning."""
+"""Celery tasks of the feeds app: the periodic signal rollups (ranking stats, creators' daily analytics)
+and pruning."""
 
 from celery import shared_task
 
 from feeds import services
+from feeds.analytics import rollup
 
 
 @shared_task(name="feeds.tasks.signals_rollup_task", acks_late=True, soft_time_limit=240, time_limit=300)
@@ -13,3 +15,8 @@ def signals_rollup_task() -> int:
 @shared_task(name="feeds.tasks.signals_prune_task", acks_late=True)
 def signals_prune_task() -> int:
     return services.signals_prune()
+
+
+@shared_task(name="feeds.tasks.analytics_rollup_task", acks_late=True, soft_time_limit=240, time_limit=300)
+def analytics_rollup_task() -> int:
+    return rollup.analytics_rollup()

@@ -192,8 +192,7 @@ def analytics_rollup_day(*, day: datetime.date) -> None:
                 )
                 if counted:
                     audience_key = (owner.creator_id, viewer_key)
-                    if audience_key not in audience:
-                        audience[audience_key] = hour
+                    audience[audience_key] = min(hour, audience.get(audience_key, hour))
                 continue
             view = open_views.get(key)
             if kind in (Kind.PROGRESS, Kind.COMPLETE, Kind.SKIP):
@@ -276,7 +275,7 @@ def _day_replace(
     )  # fmt: skip
     _reach_add(day_videos={video_id: totals for video_id, totals in videos.items() if totals.views})
     new_viewers = _viewers_first_seen(day=day, pairs=audience)
-    users = _users_of({key for _, key in audience})
+    users = _users_of({key for _, key in audience}, on=day)
     audience_rows = []
     weekday = day.weekday()
     viewers_of: dict[int, int] = defaultdict(int)
@@ -371,16 +370,15 @@ def _viewers_first_seen(*, day: datetime.date, pairs: Iterable[tuple[int, str]])
     return new
 
 
-def _users_of(viewer_keys: Iterable[str]) -> dict[str, tuple[str, str, str]]:
-    """Age band (today's), country and region of the signed-in viewers among ``viewer_keys``."""
+def _users_of(viewer_keys: Iterable[str], *, on: datetime.date) -> dict[str, tuple[str, str, str]]:
+    """Age band (on the day watched), country and region of the signed-in viewers among ``viewer_keys``."""
     ids = [int(key[2:]) for key in viewer_keys if key.startswith("u:") and key[2:].isdigit()]
     found: dict[str, tuple[str, str, str]] = {}
-    today = age.today()
     for begin in range(0, len(ids), 2000):
         for pk, born, country, region in User.objects.filter(pk__in=ids[begin : begin + 2000]).values_list(
             "pk", "date_of_birth", "country", "region"
         ):
-            years = age.age_on(date_of_birth=born, on=today) if born else None
+            years = age.age_on(date_of_birth=born, on=on) if born else None
             found[f"u:{pk}"] = (rules.audience_band(years), str(country or ""), region or "")
     return found
 

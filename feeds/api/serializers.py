@@ -27,7 +27,7 @@ class FeedItemSerializer(serializers.Serializer[FeedItem]):
     position = serializers.IntegerField()
     source = serializers.CharField()  # type: ignore[assignment]
     topic = serializers.CharField(
-        allow_null=True, help_text="The topic feed's slug, to send back with signals."
+        source="feed_topic", allow_null=True, help_text="The topic feed's slug, to send back with signals."
     )
     is_sponsored = serializers.BooleanField()
     is_repeat = serializers.BooleanField()
