@@ -89,6 +89,19 @@ def shown(count: int) -> int | None:
     return count if count >= MIN_CELL_VIEWERS else None
 
 
+def shown_breakdown(counts: dict[str, int]) -> dict[str, int | None]:
+    """A breakdown's cells with small ones hidden, and, when the hidden cells together hold fewer than 10
+    viewers, the smallest shown cell hidden too: otherwise the total less the shown cells would give the
+    small number away."""
+    result = {key: shown(count) for key, count in counts.items()}
+    hidden = sum(count for key, count in counts.items() if result[key] is None)
+    if 0 < hidden < MIN_CELL_VIEWERS:
+        visible = [key for key in counts if result[key] is not None]
+        if visible:
+            result[min(visible, key=lambda key: (counts[key], key))] = None
+    return result
+
+
 def change(current: float, previous: float) -> float | None:
     """Relative change against the previous period; None when there was nothing to compare with."""
     if not previous:

@@ -345,28 +345,29 @@ def analytics_audience(*, creator: CreatorProfile, period: DayRange) -> Audience
     heatmap: list[list[int | None]] = [[None] * 24 for _ in range(7)]
     for weekday, hour, count in heat:
         heatmap[weekday][hour] = rules.shown(count)
+    band_cells = rules.shown_breakdown({band: bands.get(band, 0) for band in rules.AUDIENCE_BANDS})
+    country_cells = rules.shown_breakdown({code or "": count for code, count in by_country.items()})
+    region_cells = rules.shown_breakdown({region: count for _, region, count in places})
+    split = rules.shown_breakdown({"new": whole["new"], "returning": whole["viewers"] - whole["new"]})
     return Audience(
         period=period,
         viewers=whole["viewers"],
-        age_bands=[
-            Cell(band, rules.BAND_LABELS[band], rules.shown(bands.get(band, 0)))
-            for band in rules.AUDIENCE_BANDS
-        ],
-        countries=sorted(
-            (
-                Cell(code or "", country_names.name(code) if code else "Not known", rules.shown(count))
-                for code, count in by_country.items()
-            ),
-            key=lambda cell: (-(cell.viewers or 0), cell.label),
+        age_bands=[Cell(band, rules.BAND_LABELS[band], band_cells[band]) for band in rules.AUDIENCE_BANDS],
+        countries=_ordered(
+            Cell(code, country_names.name(code) if code else "Not known", viewers)
+            for code, viewers in country_cells.items()
         ),
-        regions=sorted(
-            (Cell(region, region_name(region), rules.shown(count)) for _, region, count in places),
-            key=lambda cell: (-(cell.viewers or 0), cell.label),
+        regions=_ordered(
+            Cell(region, region_name(region), viewers) for region, viewers in region_cells.items()
         ),
-        new_viewers=rules.shown(whole["new"]),
-        returning_viewers=rules.shown(whole["viewers"] - whole["new"]),
+        new_viewers=split["new"],
+        returning_viewers=split["returning"],
         heatmap=heatmap,
     )
+
+
+def _ordered(cells: Iterator[Cell]) -> list[Cell]:
+    return sorted(cells, key=lambda cell: (-(cell.viewers or 0), cell.label))
 
 
 EXPORT_COLUMNS = ("day", "video", "caption", *_VIDEO_SUMS)
