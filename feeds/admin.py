@@ -1,11 +1,12 @@
-"""Admin for reports (the moderation queue), interest profiles, video stats and the raw signal log."""
+"""Admin for reports (the moderation queue), interest profiles, video stats, creators' daily analytics and the
+raw signal log."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from feeds import services
-from feeds.models import InterestProfile, Report, Signal, VideoStats
+from feeds.models import CreatorDay, InterestProfile, Report, RollupState, Signal, VideoStats
 from platform.models import User
 
 
@@ -79,3 +80,31 @@ class SignalAdmin(ReadOnlyAdmin):
     search_fields = ["viewer_key"]
     list_select_related = ["video", "video__owner"]
     show_full_result_count = False  # the log is large; counting it on every page is not worth it
+
+
+@admin.register(CreatorDay)
+class CreatorDayAdmin(ReadOnlyAdmin):
+    """What each creator's dashboard shows, day by day: for answering a creator's "my numbers look wrong"."""
+
+    list_display = [
+        "day",
+        "creator",
+        "views",
+        "viewers",
+        "watch_seconds",
+        "likes",
+        "follows_gained",
+        "follows_lost",
+    ]
+    list_filter = ["day"]
+    search_fields = ["creator__handle"]
+    list_select_related = ["creator"]
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+
+@admin.register(RollupState)
+class RollupStateAdmin(ReadOnlyAdmin):
+    """How far each rollup got: the signal id for ranking stats, the last closed day for analytics."""
+
+    list_display = ["name", "last_signal_id", "last_day", "updated_at"]
