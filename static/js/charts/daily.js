@@ -84,8 +84,8 @@ function options(data, plotWidth) {
     const series = data.series.find((item) => (item.axis || "left") === side);
     if (!series) continue;
     const format = series.format || plain;
-    // From zero, with a little room above the highest bar or point.
-    scales[side] = { range: (u, min, max) => [0, Math.max(1, max * 1.08)] };
+    // From zero (or below it, for a series drawn downward), with a little room past the furthest point.
+    scales[side] = { range: (u, min, max) => [Math.min(0, min * 1.08), Math.max(1, max * 1.08)] };
     axes.push({
       ...axisStyle,
       scale: side,
