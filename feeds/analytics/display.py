@@ -106,20 +106,20 @@ def overview_charts(overview: Overview) -> dict[str, Any]:
             "caption": "Views and unique viewers by day",
             "days": days,
             "series": [
-                {"label": "Views", "values": daily["views"], "bars": True},
+                {"label": "Views", "values": daily["views"], "bars": True, "whole": True},
                 {"label": "Unique viewers", "values": daily["viewers"]},
             ],
         },
         "followers": {
             "caption": "Followers at the end of each day",
             "days": days,
-            "series": [{"label": "Followers", "values": daily["followers"]}],
+            "series": [{"label": "Followers", "values": daily["followers"], "whole": True}],
         },
         "follows": {
             "caption": "Followers gained and lost by day",
             "days": days,
             "series": [
-                {"label": "Gained", "values": daily["follows_gained"], "bars": True},
+                {"label": "Gained", "values": daily["follows_gained"], "bars": True, "whole": True},
                 # Drawn below the axis; the page's script shows them without the sign.
                 {"label": "Lost", "values": [-value for value in daily["follows_lost"]], "bars": True,
                  "negative": True},
@@ -290,7 +290,7 @@ def video_charts(numbers: VideoAnalytics) -> dict[str, Any]:
         "views": {
             "caption": "Views by day",
             "days": _days(numbers.days),
-            "series": [{"label": "Views", "values": numbers.daily_views, "bars": True}],
+            "series": [{"label": "Views", "values": numbers.daily_views, "bars": True, "whole": True}],
         },
         "retention": {
             "caption": "Share of views still watching, by how far into the video",
