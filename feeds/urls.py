@@ -3,6 +3,7 @@
 from django.urls import path
 
 from feeds import views
+from feeds.analytics import views as analytics_views
 
 app_name = "feeds"
 
@@ -10,4 +11,7 @@ urlpatterns = [
     path("feed/following/", views.following, name="following"),
     path("feed/local/", views.local, name="local"),
     path("feed/topics/<slug:slug>/", views.topic, name="topic"),
+    path("studio/analytics/", analytics_views.overview, name="analytics"),
+    path("studio/analytics/export.csv", analytics_views.export, name="analytics_export"),
+    path("studio/videos/<uuid:public_id>/analytics/", analytics_views.video, name="analytics_video"),
 ]

@@ -89,17 +89,20 @@ def shown(count: int) -> int | None:
     return count if count >= MIN_CELL_VIEWERS else None
 
 
-def shown_breakdown(counts: dict[str, int]) -> dict[str, int | None]:
-    """A breakdown's cells with small ones hidden, and, when the hidden cells together hold fewer than 10
-    viewers, the smallest shown cell hidden too: otherwise the total less the shown cells would give the
-    small number away."""
+def shown_breakdown(counts: dict[str, int]) -> tuple[dict[str, int | None], set[str]]:
+    """A breakdown's cells with small ones hidden (None), and the keys withheld besides: when the hidden
+    cells together hold fewer than 10 viewers, the smallest shown cell is hidden too, or the total less
+    the shown cells would give the small number away."""
     result = {key: shown(count) for key, count in counts.items()}
+    withheld: set[str] = set()
     hidden = sum(count for key, count in counts.items() if result[key] is None)
     if 0 < hidden < MIN_CELL_VIEWERS:
         visible = [key for key in counts if result[key] is not None]
         if visible:
-            result[min(visible, key=lambda key: (counts[key], key))] = None
-    return result
+            smallest = min(visible, key=lambda key: (counts[key], key))
+            result[smallest] = None
+            withheld.add(smallest)
+    return result, withheld
 
 
 def change(current: float, previous: float) -> float | None:

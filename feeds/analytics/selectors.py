@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django_countries import countries as country_names
 
@@ -305,6 +306,7 @@ class Cell:
     key: str
     label: str
     viewers: int | None  # None: fewer than 10, not shown
+    is_withheld: bool = False  # 10 or more, hidden to protect the small cells beside it
 
 
 @dataclass
@@ -316,52 +318,87 @@ class Audience:
     regions: list[Cell]
     new_viewers: int | None
     returning_viewers: int | None
+    new_and_returning: list[Cell]
     heatmap: list[list[int | None]]  # [weekday][hour], distinct viewers whose day's first view began then
 
 
+def _audience_groups(rows: QuerySet[AudienceDay]) -> QuerySet[AudienceDay, tuple[str, str, str, int]]:
+    """Distinct viewers by age band, by country, by region and by weekday and hour, in one statement
+    (four grouped selects joined by UNION ALL): rows of (kind, first key, second key, viewers)."""
+
+    def text(expression: Any) -> Cast:
+        return Cast(expression, output_field=CharField())
+
+    def part(kind: str, first: str, second: str | None, source: QuerySet[AudienceDay]) -> Any:
+        keys = [first, second] if second else [first]
+        return (
+            source.values(*keys)
+            .annotate(n=Count("viewer", distinct=True))
+            .annotate(
+                kind=text(Value(kind)),
+                first_key=text(F(first)),
+                second_key=text(F(second)) if second else text(Value("")),
+            )
+            .values_list("kind", "first_key", "second_key", "n")
+        )
+
+    groups: QuerySet[AudienceDay, tuple[str, str, str, int]] = part("band", "age_band", None, rows).union(
+        part("country", "country", None, rows),
+        part("region", "country", "region", rows.exclude(region="")),
+        part("heat", "weekday", "hour", rows),
+        all=True,
+    )
+    return groups
+
+
 def analytics_audience(*, creator: CreatorProfile, period: DayRange) -> Audience:
-    """Who watched in ``period``, as distinct viewers per cell; cells under 10 viewers hidden (4 queries)."""
+    """Who watched in ``period``, as distinct viewers per cell; cells under 10 viewers hidden (2 queries)."""
     rows = AudienceDay.objects.filter(creator=creator, day__gte=period.start, day__lte=period.end)
     whole = rows.aggregate(
         viewers=Count("viewer", distinct=True), new=Count("viewer", distinct=True, filter=Q(is_new=True))
     )
-    bands = dict(
-        rows.values("age_band").annotate(n=Count("viewer", distinct=True)).values_list("age_band", "n")
-    )
-    by_country = dict(
-        rows.values("country").annotate(n=Count("viewer", distinct=True)).values_list("country", "n")
-    )
-    places = list(
-        rows.exclude(region="")
-        .values("country", "region")
-        .annotate(n=Count("viewer", distinct=True))
-        .values_list("country", "region", "n")
-    )
-    heat = (
-        rows.values("weekday", "hour")
-        .annotate(n=Count("viewer", distinct=True))
-        .values_list("weekday", "hour", "n")
-    )
+    bands: dict[str, int] = {}
+    by_country: dict[str, int] = {}
+    places: list[tuple[str, str, int]] = []
     heatmap: list[list[int | None]] = [[None] * 24 for _ in range(7)]
-    for weekday, hour, count in heat:
-        heatmap[weekday][hour] = rules.shown(count)
-    band_cells = rules.shown_breakdown({band: bands.get(band, 0) for band in rules.AUDIENCE_BANDS})
-    country_cells = rules.shown_breakdown({code or "": count for code, count in by_country.items()})
-    region_cells = rules.shown_breakdown({region: count for _, region, count in places})
-    split = rules.shown_breakdown({"new": whole["new"], "returning": whole["viewers"] - whole["new"]})
+    for kind, first, second, count in _audience_groups(rows):
+        if kind == "band":
+            bands[first] = count
+        elif kind == "country":
+            by_country[first] = count
+        elif kind == "region":
+            places.append((first, second, count))
+        else:
+            heatmap[int(first)][int(second)] = rules.shown(count)
+    band_cells, band_withheld = rules.shown_breakdown(
+        {band: bands.get(band, 0) for band in rules.AUDIENCE_BANDS}
+    )
+    country_cells, country_withheld = rules.shown_breakdown({code or "": n for code, n in by_country.items()})
+    region_cells, region_withheld = rules.shown_breakdown({region: count for _, region, count in places})
+    split, split_withheld = rules.shown_breakdown(
+        {"new": whole["new"], "returning": whole["viewers"] - whole["new"]}
+    )
     return Audience(
         period=period,
         viewers=whole["viewers"],
-        age_bands=[Cell(band, rules.BAND_LABELS[band], band_cells[band]) for band in rules.AUDIENCE_BANDS],
+        age_bands=[
+            Cell(band, rules.BAND_LABELS[band], band_cells[band], band in band_withheld)
+            for band in rules.AUDIENCE_BANDS
+        ],
         countries=_ordered(
-            Cell(code, country_names.name(code) if code else "Not known", viewers)
+            Cell(code, country_names.name(code) if code else "Not known", viewers, code in country_withheld)
             for code, viewers in country_cells.items()
         ),
         regions=_ordered(
-            Cell(region, region_name(region), viewers) for region, viewers in region_cells.items()
+            Cell(region, region_name(region), viewers, region in region_withheld)
+            for region, viewers in region_cells.items()
         ),
         new_viewers=split["new"],
         returning_viewers=split["returning"],
+        new_and_returning=[
+            Cell("new", "New viewers", split["new"], "new" in split_withheld),
+            Cell("returning", "Returning viewers", split["returning"], "returning" in split_withheld),
+        ],
         heatmap=heatmap,
     )
 

@@ -3,9 +3,7 @@ daily per-video table as CSV. Every route answers only about the requesting crea
 
 from __future__ import annotations
 
-import csv
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from rest_framework.views import APIView
 
 from creators.models import CreatorProfile, Video
 from feeds.analytics import rules, selectors
+from feeds.analytics.exporting import export_response
 from feeds.analytics.rules import DayRange
 from platform.errors import NotFound
 
@@ -171,7 +170,10 @@ class StudioVideoAnalyticsView(APIView):
 
 
 def _cells(cells: list[selectors.Cell]) -> list[dict[str, Any]]:
-    return [{"key": cell.key, "label": cell.label, "viewers": cell.viewers} for cell in cells]
+    return [
+        {"key": cell.key, "label": cell.label, "viewers": cell.viewers, "withheld": cell.is_withheld}
+        for cell in cells
+    ]
 
 
 class AudienceSerializer(serializers.Serializer[Any]):
@@ -208,32 +210,6 @@ class StudioAudienceView(APIView):
                 "heatmap": audience.heatmap,
             }
         )
-
-
-def _inert(value: Any) -> Any:
-    """A caption a spreadsheet would run as a formula (=, +, -, @ first) is quoted to stay text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def export_response(*, creator: CreatorProfile, period: DayRange) -> StreamingHttpResponse:
-    """The daily per-video table of ``period`` as a CSV download, streamed row by row."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        for row in selectors.analytics_export_rows(creator=creator, period=period):
-            yield writer.writerow([_inert(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = f"joyreel-{creator.handle}-{period.start}-{period.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 class StudioAnalyticsExportView(APIView):

@@ -51,15 +51,13 @@ def test_reach_steps_are_two_percent_of_the_length(furthest, step):
 
 
 def test_small_cells_are_hidden_and_so_is_the_one_that_would_give_them_away():
-    assert rules.shown_breakdown({"a": 50, "b": 9}) == {"a": None, "b": None}
-    assert rules.shown_breakdown({"a": 50, "b": 12, "c": 4}) == {"a": 50, "b": None, "c": None}
-    assert rules.shown_breakdown({"a": 50, "b": 12, "c": 6, "d": 7}) == {
-        "a": 50,
-        "b": 12,
-        "c": None,
-        "d": None,
-    }
-    assert rules.shown_breakdown({"a": 50, "b": 12, "c": 0}) == {"a": 50, "b": 12, "c": None}
+    assert rules.shown_breakdown({"a": 50, "b": 9}) == ({"a": None, "b": None}, {"a"})
+    assert rules.shown_breakdown({"a": 50, "b": 12, "c": 4}) == ({"a": 50, "b": None, "c": None}, {"b"})
+    assert rules.shown_breakdown({"a": 50, "b": 12, "c": 6, "d": 7}) == (
+        {"a": 50, "b": 12, "c": None, "d": None},
+        set(),
+    )
+    assert rules.shown_breakdown({"a": 50, "b": 12, "c": 0}) == ({"a": 50, "b": 12, "c": None}, set())
 
 
 @pytest.mark.parametrize(

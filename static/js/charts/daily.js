@@ -5,6 +5,7 @@ import uPlot from "../../vendor/uplot/uPlot.esm.js";
 const HEIGHT = 220;
 const COLOURS = ["#f472b6", "#38bdf8", "#86efac", "#facc15"];
 const DAY_SECONDS = 86_400;
+const WHOLE_STEPS = [1, 2, 5].flatMap((step) => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000].map((power) => step * power)).sort((a, b) => a - b);
 const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
 
 /**
@@ -12,6 +13,7 @@ const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "
  * axis: "left" (default) or "right", for a second unit such as money beside counts.
  * bars: draw the series as bars (a line otherwise), so two series that move together stay apart.
  * format(value) -> text, for the axis, the legend and the table.
+ * whole: the values are counts, so the axis of the first series on its side ticks only whole numbers.
  * Returns { update(data) } to redraw with new numbers, and destroy().
  */
 export function drawDaily(container, data) {
@@ -84,14 +86,15 @@ function options(data, plotWidth) {
     const series = data.series.find((item) => (item.axis || "left") === side);
     if (!series) continue;
     const format = series.format || plain;
-    // From zero, with a little room above the highest bar or point.
-    scales[side] = { range: (u, min, max) => [0, Math.max(1, max * 1.08)] };
+    // From zero (or below it, for a series drawn downward), with a little room past the furthest point.
+    scales[side] = { range: (u, min, max) => [Math.min(0, min * 1.08), Math.max(1, max * 1.08)] };
     axes.push({
       ...axisStyle,
       scale: side,
       side: index === 0 ? 3 : 1,
       grid: index === 0 ? axisStyle.grid : { show: false },
       size: 56,
+      ...(series.whole ? { incrs: WHOLE_STEPS } : {}),
       values: (u, ticks) => ticks.map(format),
     });
   }
