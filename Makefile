@@ -50,6 +50,8 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_videos
 	$(PY) manage.py seed_demo_signals
+	@# @cleo's sixty days of analytics history: demo viewers' views, follows and visits, rolled up.
+	$(PY) manage.py seed_demo_analytics
 	@# Bea's Bakery's promotion, paid at a localstripe this step runs if the stripe process is not up yet.
 	$(PY) manage.py seed_demo_promotion
 	@# The banner process prints the addresses and logins once the site answers.
