@@ -269,7 +269,8 @@ def video_view(numbers: VideoAnalytics) -> VideoView:
             for source in numbers.sources
         ],
         ranking_words=numbers.ranking_words,
-        ranking_watch_through=percent(numbers.ranking_watch_through),
+        ranking_watch_through=percent(numbers.ranking_watch_through)
+        + (" with replays" if numbers.ranking_watch_through > 1 else ""),
         ranking_quality=f"{numbers.ranking_quality:.2f}",
         median_videos=numbers.median_videos,
     )

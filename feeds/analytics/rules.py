@@ -173,9 +173,15 @@ def judgement_words(
 ) -> list[str]:
     """What the ranking thinks of a video, as sentences a creator can act on. ``watch_through`` and
     ``quality`` are the ranking's own numbers (``feeds.ranking.features``)."""
+    if watch_through > 1:  # the ranking counts every loop watched to the end
+        expects = "The feed expects viewers to watch it to the end more than once, counting replays. "
+    else:
+        expects = (
+            f"The feed expects about {watch_through:.0%} of viewers to watch to the end (replays count). "
+        )
     words = [
-        f"The feed expects about {watch_through:.0%} of viewers to watch to the end. "
-        "It starts every video at one in three and moves toward what viewers really do as views come in"
+        expects
+        + "It starts every video at one in three and moves toward what viewers really do as views come in"
         + (", so with few views this is mostly the starting guess." if impressions < 30 else "."),
     ]
     if watch_through >= site_watch_through * 1.15:

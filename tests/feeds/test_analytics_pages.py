@@ -162,7 +162,7 @@ def test_video_page_shows_the_videos_numbers_retention_and_sources(client):
     ranking = _text(_search(r'data-role="ranking">(.*?)</section>', content))
     assert "Expected to watch to the end 33%" in ranking
     assert "Quality score 1.20 1.00 is neutral" in ranking
-    assert "The feed expects about 33% of viewers to watch to the end." in ranking
+    assert "The feed expects about 33% of viewers to watch to the end (replays count)." in ranking
     charts = _charts(content)
     assert charts["views"]["series"][0]["values"][-2:] == [5, 12]
     retention = charts["retention"]

@@ -90,3 +90,9 @@ def test_the_feeds_judgement_says_when_it_is_mostly_a_guess_and_what_holds_a_vid
     assert "mostly the starting guess" not in weak[0]
     assert "below most videos" in weak[1]
     assert "hold it back" in weak[2]
+
+
+def test_a_video_watched_through_more_than_once_a_view_is_not_called_over_100_percent():
+    words = rules.judgement_words(impressions=200, watch_through=1.45, quality=1.0, site_watch_through=0.4)
+    assert "%" not in words[0]
+    assert "more than once" in words[0]
