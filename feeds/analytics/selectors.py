@@ -444,3 +444,8 @@ def site_watch_through() -> float:
     value = rates[len(rates) // 2] if rates else 1 / 3
     _SITE_CACHE["watch_through"] = (value, clock + 600)
     return value
+
+
+def site_watch_through_forget() -> None:
+    """Forget the kept site watch-through (tests and benchmarks, whose databases come and go)."""
+    _SITE_CACHE.clear()
