@@ -123,6 +123,7 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
     now = now or timezone.now()
     last = last_closed_day(now)
     done = 0
+    staff = _staff_keys()  # once a call, not once a day: finding them reads the whole user table
     while done < max_days:
         with transaction.atomic():
             state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
@@ -132,7 +133,7 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
                     state.last_day = last
                     state.save(update_fields=["last_day"])
                 return done
-            analytics_rollup_day(day=day)
+            _rollup_day(day=day, staff=staff)
             state.last_day, state.updated_at = day, now
             state.save(update_fields=["last_day", "updated_at"])
         done += 1
@@ -150,8 +151,16 @@ def _first_day() -> datetime.date | None:
 
 def analytics_rollup_day(*, day: datetime.date) -> None:
     """Replace ``day``'s rollup rows with the numbers its raw signals give (call inside a transaction)."""
+    _rollup_day(day=day, staff=_staff_keys())
+
+
+def _staff_keys() -> set[str]:
+    """Staff's viewer keys: what they watch while moderating is not an audience."""
+    return {f"u:{pk}" for pk in User.objects.filter(is_staff=True).values_list("pk", flat=True)}
+
+
+def _rollup_day(*, day: datetime.date, staff: set[str]) -> None:
     start, end = _day_start(day), _day_start(day + datetime.timedelta(days=1))
-    staff = {f"u:{pk}" for pk in User.objects.filter(is_staff=True).values_list("pk", flat=True)}
     owners: dict[int, _Owner] = {}
     videos: dict[int, _VideoTotals] = {}
     open_views: dict[tuple[str, int], _View] = {}
@@ -172,6 +181,15 @@ def analytics_rollup_day(*, day: datetime.date) -> None:
         totals.sources[view.source] += 1
         totals.reach[rules.reach_step(furthest=view.reached, duration=view.owner.duration)] += 1
 
+    # Plain strings in locals: the loop runs once per event, and an enum member is looked up each time.
+    impression, complete, skip, topic = (
+        Kind.IMPRESSION.value,
+        Kind.COMPLETE.value,
+        Kind.SKIP.value,
+        Source.TOPIC.value,
+    )
+    watching = frozenset((Kind.PROGRESS.value, complete, skip))
+    counted_kinds = {kind.value: name for kind, name in _COUNTED_KINDS.items()}
     for rows in _signal_chunks(start=start, end=end):
         _owners_load(owners, {row[1] for row in rows})
         for viewer_key, video_id, kind, source, topic_id, watched, looped, zone, hour in rows:
@@ -179,7 +197,7 @@ def analytics_rollup_day(*, day: datetime.date) -> None:
             if owner is None or viewer_key == owner.user_key or viewer_key in staff:
                 continue
             key = (viewer_key, video_id)
-            if kind == Kind.IMPRESSION:
+            if kind == impression:
                 previous = open_views.pop(key, None)
                 if previous is not None and previous.is_counted:
                     close(previous, video_id)
@@ -187,7 +205,7 @@ def analytics_rollup_day(*, day: datetime.date) -> None:
                 open_views[key] = _View(
                     owner=owner,
                     is_counted=counted,
-                    source=f"topic:{topic_id}" if source == Source.TOPIC and topic_id else source,
+                    source=f"topic:{topic_id}" if source == topic and topic_id else source,
                     hour=hour,
                 )
                 if counted:
@@ -195,19 +213,19 @@ def analytics_rollup_day(*, day: datetime.date) -> None:
                     audience[audience_key] = min(hour, audience.get(audience_key, hour))
                 continue
             view = open_views.get(key)
-            if kind in (Kind.PROGRESS, Kind.COMPLETE, Kind.SKIP):
+            if kind in watching:
                 if view is None:
                     continue  # its impression came before the window: a view of an earlier day
                 view.progress(watched, looped)
-                if kind == Kind.COMPLETE:
+                if kind == complete:
                     view.is_completed = True
                     if view.first_loop < 0 and looped == 0:
                         view.first_loop = owner.duration
-                elif kind == Kind.SKIP:
+                elif kind == skip:
                     view.is_skipped = True
-            elif zone == 1 and kind in _COUNTED_KINDS:
+            elif zone == 1 and kind in counted_kinds:
                 totals = totals_of(video_id, owner)
-                name = _COUNTED_KINDS[kind]
+                name = counted_kinds[kind]
                 if name == "unlikes":
                     totals.likes -= 1
                 else:
@@ -308,6 +326,11 @@ def _day_replace(
 
 def _day_delete(*, day: datetime.date) -> None:
     """Undo an earlier run of ``day`` (normally there is none): its rows, and its share of all-time reach."""
+    # A day that has rows of any kind has CreatorDay rows (every creator with a view, a like, a visit or a
+    # follow change that day gets one), the smallest of the tables. None of them is indexed by day alone,
+    # so one look there spares the usual first run four scans of the large ones.
+    if not CreatorDay.objects.filter(day=day).exists():
+        return
     earlier = list(
         VideoDay.objects.filter(day=day).exclude(views=0).values_list("video_id", "views", "reach")
     )
@@ -333,7 +356,8 @@ def _reach_add(*, day_videos: dict[int, _VideoTotals]) -> None:
         existing = {
             row.video_id: row for row in VideoReach.objects.select_for_update().filter(video_id__in=chunk)
         }
-        changed, created = [], []
+        changed: list[tuple[int, str, int]] = []
+        created: list[VideoReach] = []
         for video_id in chunk:
             totals = day_videos[video_id]
             row = existing.get(video_id)
@@ -341,11 +365,24 @@ def _reach_add(*, day_videos: dict[int, _VideoTotals]) -> None:
                 created.append(VideoReach(video_id=video_id, creator_id=totals.creator_id, views=totals.views,
                                           reach=list(totals.reach)))  # fmt: skip
             else:
-                row.views += totals.views
-                row.reach = rules.reach_add(row.reach, totals.reach)
-                changed.append(row)
+                reach = rules.reach_add(row.reach, totals.reach)
+                changed.append((row.views + totals.views, json.dumps(reach), video_id))
         VideoReach.objects.bulk_create(created, batch_size=1000)
-        VideoReach.objects.bulk_update(changed, ["views", "reach"], batch_size=1000)
+        _reach_update(changed)
+
+
+def _reach_update(rows: list[tuple[int, str, int]]) -> None:
+    """(views, reach as JSON, video) rows written back in one prepared statement: ``bulk_update``'s CASE
+    expression for a thousand rows cost more to build than the rest of the day's rollup."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(VideoReach._meta.db_table)} SET views = %s, reach = %s{cast} WHERE video_id = %s",  # noqa: S608
+            rows,
+        )
 
 
 def _viewers_first_seen(*, day: datetime.date, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, int]]:
@@ -354,6 +391,17 @@ def _viewers_first_seen(*, day: datetime.date, pairs: Iterable[tuple[int, str]])
     table = connection.ops.quote_name(CreatorViewer._meta.db_table)
     prep = connection.ops.adapt_datefield_value(day)
     new: set[tuple[int, int]] = set()
+    if connection.vendor == "postgresql" and rows:
+        # Two arrays, not thousands of placeholders: the driver parses a long statement on every call.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (creator_id, viewer, first_day) "  # noqa: S608
+                "SELECT creator_id, viewer, %s FROM unnest(%s::bigint[], %s::bigint[]) AS pair(creator_id, viewer) "
+                "ON CONFLICT DO NOTHING RETURNING creator_id, viewer",
+                [prep, [row[0] for row in rows], [row[1] for row in rows]],
+            )
+            new.update((creator_id, number) for creator_id, number in cursor.fetchall())
+        return new
     with connection.cursor() as cursor:
         for begin in range(0, len(rows), INSERT_ROWS):
             chunk = rows[begin : begin + INSERT_ROWS]
@@ -435,16 +483,20 @@ def _creator_days(
 
 
 def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Many rows in few statements: multi-row VALUES, JSON columns cast on PostgreSQL."""
+    """Many rows in few statements: COPY on PostgreSQL (a multi-row INSERT there spends longer in the
+    driver's parsing of its thousands of placeholders than in the server), multi-row VALUES elsewhere."""
     if not rows:
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    json_columns = {f.column for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"}
-    is_postgres = connection.vendor == "postgresql"
-    slot = "(" + ", ".join("%s::jsonb" if is_postgres and c in json_columns else "%s" for c in columns) + ")"
-    date_at = [i for i, c in enumerate(columns) if c in ("day", "first_day")]
     names = ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    slot = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    date_at = [i for i, c in enumerate(columns) if c in ("day", "first_day")]
     with connection.cursor() as cursor:
         for begin in range(0, len(rows), INSERT_ROWS):
             chunk = rows[begin : begin + INSERT_ROWS]
