@@ -269,26 +269,18 @@ class AudienceDay(models.Model):
     age_band = models.CharField(max_length=8)
     country = models.CharField(max_length=2, blank=True)
     region = models.CharField(max_length=10, blank=True)
-    is_new = models.BooleanField(help_text="The first day this viewer watched this creator.")
+    prev_day = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The viewer's last earlier day with this creator; empty: their first.",
+    )
     weekday = models.PositiveSmallIntegerField(help_text="Monday is 0.")
     hour = models.PositiveSmallIntegerField(help_text="Hour (UTC) of the day's first view.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["creator", "day", "viewer"], name="audience_day_once")]
+        # The rollup's look-up of each viewer's last earlier day.
+        indexes = [models.Index(fields=["viewer", "day"], name="audience_viewer_day")]
 
     def __str__(self) -> str:
         return f"{self.viewer} of {self.creator_id} on {self.day}"
-
-
-class CreatorViewer(models.Model):
-    """When a viewer first watched a creator: tells new viewers from returning ones."""
-
-    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
-    viewer = models.BigIntegerField()
-    first_day = models.DateField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["creator", "viewer"], name="creator_viewer_once")]
-
-    def __str__(self) -> str:
-        return f"{self.viewer} of {self.creator_id} since {self.first_day}"

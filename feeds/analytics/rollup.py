@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from creators.models import FollowChange, Video
@@ -25,7 +25,6 @@ from feeds.analytics import rules
 from feeds.models import (
     AudienceDay,
     CreatorDay,
-    CreatorViewer,
     ProfileVisit,
     RollupState,
     Signal,
@@ -292,13 +291,14 @@ def _day_replace(
         video_rows,
     )  # fmt: skip
     _reach_add(day_videos={video_id: totals for video_id, totals in videos.items() if totals.views})
-    new_viewers = _viewers_first_seen(day=day, pairs=audience)
+    numbers = {key: rules.viewer_number(key) for _, key in audience}
+    previous = _previous_days(day=day, numbers=set(numbers.values()))
     users = _users_of({key for _, key in audience}, on=day)
     audience_rows = []
     weekday = day.weekday()
     viewers_of: dict[int, int] = defaultdict(int)
     for (creator_id, viewer_key), hour in audience.items():
-        number = rules.viewer_number(viewer_key)
+        number = numbers[viewer_key]
         band, country, region = users.get(viewer_key, ("unknown", "", ""))
         if band == "":
             band = "unknown"
@@ -310,7 +310,7 @@ def _day_replace(
                 band,
                 country,
                 region,
-                (creator_id, number) in new_viewers,
+                previous.get((creator_id, number)),
                 weekday,
                 hour,
             )
@@ -318,7 +318,7 @@ def _day_replace(
         viewers_of[creator_id] += 1
     _insert(
         AudienceDay,
-        ["creator_id", "day", "viewer", "age_band", "country", "region", "is_new", "weekday", "hour"],
+        ["creator_id", "day", "viewer", "age_band", "country", "region", "prev_day", "weekday", "hour"],
         audience_rows,
     )
     _creator_days(day=day, videos=videos, viewers_of=viewers_of, staff=staff, start=start, end=end)
@@ -346,7 +346,6 @@ def _day_delete(*, day: datetime.date) -> None:
     VideoDay.objects.filter(day=day).delete()
     AudienceDay.objects.filter(day=day).delete()
     CreatorDay.objects.filter(day=day).delete()
-    CreatorViewer.objects.filter(first_day=day).delete()
 
 
 def _reach_add(*, day_videos: dict[int, _VideoTotals]) -> None:
@@ -385,37 +384,21 @@ def _reach_update(rows: list[tuple[int, str, int]]) -> None:
         )
 
 
-def _viewers_first_seen(*, day: datetime.date, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, int]]:
-    """Record when each (creator, viewer) pair was first seen; returns the pairs first seen on ``day``."""
-    rows = [(creator_id, rules.viewer_number(key), day) for creator_id, key in pairs]
-    table = connection.ops.quote_name(CreatorViewer._meta.db_table)
-    prep = connection.ops.adapt_datefield_value(day)
-    new: set[tuple[int, int]] = set()
-    if connection.vendor == "postgresql" and rows:
-        # Two arrays, not thousands of placeholders: the driver parses a long statement on every call.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (creator_id, viewer, first_day) "  # noqa: S608
-                "SELECT creator_id, viewer, %s FROM unnest(%s::bigint[], %s::bigint[]) AS pair(creator_id, viewer) "
-                "ON CONFLICT DO NOTHING RETURNING creator_id, viewer",
-                [prep, [row[0] for row in rows], [row[1] for row in rows]],
-            )
-            new.update((creator_id, number) for creator_id, number in cursor.fetchall())
-        return new
-    with connection.cursor() as cursor:
-        for begin in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[begin : begin + INSERT_ROWS]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            params: list[Any] = []
-            for creator_id, number, _ in chunk:
-                params += [creator_id, number, prep]
-            cursor.execute(
-                f"INSERT INTO {table} (creator_id, viewer, first_day) VALUES {values} "  # noqa: S608
-                "ON CONFLICT DO NOTHING RETURNING creator_id, viewer",
-                params,
-            )
-            new.update((creator_id, number) for creator_id, number in cursor.fetchall())
-    return new
+def _previous_days(*, day: datetime.date, numbers: set[int]) -> dict[tuple[int, int], datetime.date]:
+    """For the day's viewers, the last earlier day each watched each creator (pairs never seen before are
+    missing): the dashboard counts a viewer once per range at their first day in it, with no DISTINCT."""
+    found: dict[tuple[int, int], datetime.date] = {}
+    ordered = sorted(numbers)
+    for begin in range(0, len(ordered), 2000):
+        rows = (
+            AudienceDay.objects.filter(viewer__in=ordered[begin : begin + 2000], day__lt=day)
+            .values("creator_id", "viewer")
+            .annotate(last=Max("day"))
+            .values_list("creator_id", "viewer", "last")
+        )
+        for creator_id, viewer, last in rows:
+            found[(creator_id, viewer)] = last
+    return found
 
 
 def _users_of(viewer_keys: Iterable[str], *, on: datetime.date) -> dict[str, tuple[str, str, str]]:
@@ -496,7 +479,7 @@ def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]])
                 copy.write_row(row)
         return
     slot = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    date_at = [i for i, c in enumerate(columns) if c in ("day", "first_day")]
+    date_at = [i for i, c in enumerate(columns) if c in ("day", "prev_day")]
     with connection.cursor() as cursor:
         for begin in range(0, len(rows), INSERT_ROWS):
             chunk = rows[begin : begin + INSERT_ROWS]

@@ -746,10 +746,13 @@ class Command(BaseCommand):
                 pk__in=ids[begin : begin + 2000]
             ).values_list("pk", "date_of_birth", "country", "region"):
                 people[f"u:{pk}"] = (born, str(country or ""), region or "")
-        # A viewer counts in the band of their age on each day they watched (two bands if a birthday
-        # moved them on within the range), as distinct viewers.
-        in_band: dict[str, set[str]] = defaultdict(set)
+        # Each viewer counts once, in the band of their age on their first day watched in the range.
+        first_watched: dict[str, datetime.date] = {}
         for key, day in watched_days:
+            if key not in first_watched or day < first_watched[key]:
+                first_watched[key] = day
+        in_band: dict[str, set[str]] = defaultdict(set)
+        for key, day in first_watched.items():
             born = people.get(key, (None, "", ""))[0]
             band = "unknown"
             if born is not None:
