@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from creators.models import FollowChange, Video
@@ -116,9 +116,14 @@ class _VideoTotals:
     reach: list[int] = field(default_factory=lambda: [0] * (rules.REACH_STEPS + 1))
 
 
+DAYS_PER_TRANSACTION = 7  # catching up, a week per commit: fewer commits and one write of all-time reach
+
+
 def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31) -> int:
     """Roll up the days that ended since the watermark, oldest first, at most ``max_days`` of them in one
-    call (the beat job comes back a minute later for the rest); returns the days rolled up."""
+    call (the beat job comes back five minutes later for the rest); returns the days rolled up. Days are
+    committed with the watermark a week at a time, so a crash loses at most that week's work, never half
+    a day."""
     now = now or timezone.now()
     last = last_closed_day(now)
     done = 0
@@ -132,10 +137,17 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
                     state.last_day = last
                     state.save(update_fields=["last_day"])
                 return done
-            _rollup_day(day=day, staff=staff)
-            state.last_day, state.updated_at = day, now
+            reach: dict[int, _VideoTotals] = {}
+            batch = 0
+            while batch < DAYS_PER_TRANSACTION and done + batch < max_days and day <= last:
+                _rollup_day(day=day, staff=staff, reach=reach)
+                state.last_day = day
+                day += datetime.timedelta(days=1)
+                batch += 1
+            _reach_add(day_videos=reach)
+            state.updated_at = now
             state.save(update_fields=["last_day", "updated_at"])
-        done += 1
+        done += batch
     return done
 
 
@@ -150,7 +162,9 @@ def _first_day() -> datetime.date | None:
 
 def analytics_rollup_day(*, day: datetime.date) -> None:
     """Replace ``day``'s rollup rows with the numbers its raw signals give (call inside a transaction)."""
-    _rollup_day(day=day, staff=_staff_keys())
+    reach: dict[int, _VideoTotals] = {}
+    _rollup_day(day=day, staff=_staff_keys(), reach=reach)
+    _reach_add(day_videos=reach)
 
 
 def _staff_keys() -> set[str]:
@@ -158,7 +172,8 @@ def _staff_keys() -> set[str]:
     return {f"u:{pk}" for pk in User.objects.filter(is_staff=True).values_list("pk", flat=True)}
 
 
-def _rollup_day(*, day: datetime.date, staff: set[str]) -> None:
+def _rollup_day(*, day: datetime.date, staff: set[str], reach: dict[int, _VideoTotals]) -> None:
+    """Roll ``day`` up; its views' reach is added to ``reach`` for the caller to write once."""
     start, end = _day_start(day), _day_start(day + datetime.timedelta(days=1))
     owners: dict[int, _Owner] = {}
     videos: dict[int, _VideoTotals] = {}
@@ -233,6 +248,15 @@ def _rollup_day(*, day: datetime.date, staff: set[str]) -> None:
         if view.is_counted:
             close(view, video_id)
     _day_replace(day=day, videos=videos, audience=audience, staff=staff, start=start, end=end)
+    for video_id, totals in videos.items():
+        if totals.views:
+            pending = reach.get(video_id)
+            if pending is None:
+                reach[video_id] = _VideoTotals(creator_id=totals.creator_id, views=totals.views,
+                                               reach=list(totals.reach))  # fmt: skip
+            else:
+                pending.views += totals.views
+                pending.reach = rules.reach_add(pending.reach, totals.reach)
 
 
 def _signal_chunks(*, start: datetime.datetime, end: datetime.datetime) -> Iterable[list[tuple[Any, ...]]]:
@@ -290,7 +314,6 @@ def _day_replace(
          "shares", "follows", "not_interested", "sources", "reach"],
         video_rows,
     )  # fmt: skip
-    _reach_add(day_videos={video_id: totals for video_id, totals in videos.items() if totals.views})
     numbers = {key: rules.viewer_number(key) for _, key in audience}
     previous = _previous_days(day=day, numbers=set(numbers.values()))
     users = _users_of({key for _, key in audience}, on=day)
@@ -349,24 +372,34 @@ def _day_delete(*, day: datetime.date) -> None:
 
 
 def _reach_add(*, day_videos: dict[int, _VideoTotals]) -> None:
-    ids = list(day_videos)
+    """Add views and reach histograms to the videos' all-time rows (read and written without model
+    instances: a week of a busy site touches tens of thousands of videos)."""
+    ids = sorted(day_videos)
+    table = connection.ops.quote_name(VideoReach._meta.db_table)
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     for begin in range(0, len(ids), 1000):
         chunk = ids[begin : begin + 1000]
-        existing = {
-            row.video_id: row for row in VideoReach.objects.select_for_update().filter(video_id__in=chunk)
-        }
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT video_id, views, reach FROM {table} WHERE video_id IN ({', '.join(['%s'] * len(chunk))})"  # noqa: S608
+                + lock,
+                chunk,
+            )
+            existing = {
+                video_id: (views, reach if isinstance(reach, list) else json.loads(reach))
+                for video_id, views, reach in cursor.fetchall()
+            }
         changed: list[tuple[int, str, int]] = []
-        created: list[VideoReach] = []
+        created: list[tuple[Any, ...]] = []
         for video_id in chunk:
             totals = day_videos[video_id]
             row = existing.get(video_id)
             if row is None:
-                created.append(VideoReach(video_id=video_id, creator_id=totals.creator_id, views=totals.views,
-                                          reach=list(totals.reach)))  # fmt: skip
+                created.append((video_id, totals.creator_id, totals.views, json.dumps(totals.reach)))
             else:
-                reach = rules.reach_add(row.reach, totals.reach)
-                changed.append((row.views + totals.views, json.dumps(reach), video_id))
-        VideoReach.objects.bulk_create(created, batch_size=1000)
+                reach = rules.reach_add(row[1], totals.reach)
+                changed.append((row[0] + totals.views, json.dumps(reach), video_id))
+        _insert(VideoReach, ["video_id", "creator_id", "views", "reach"], created)
         _reach_update(changed)
 
 
@@ -389,15 +422,20 @@ def _previous_days(*, day: datetime.date, numbers: set[int]) -> dict[tuple[int, 
     missing): the dashboard counts a viewer once per range at their first day in it, with no DISTINCT."""
     found: dict[tuple[int, int], datetime.date] = {}
     ordered = sorted(numbers)
-    for begin in range(0, len(ordered), 2000):
-        rows = (
-            AudienceDay.objects.filter(viewer__in=ordered[begin : begin + 2000], day__lt=day)
-            .values("creator_id", "viewer")
-            .annotate(last=Max("day"))
-            .values_list("creator_id", "viewer", "last")
-        )
-        for creator_id, viewer, last in rows:
-            found[(creator_id, viewer)] = last
+    table = connection.ops.quote_name(AudienceDay._meta.db_table)
+    before = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        for begin in range(0, len(ordered), 2000):
+            chunk = ordered[begin : begin + 2000]
+            cursor.execute(
+                f"SELECT creator_id, viewer, MAX(day) FROM {table} "  # noqa: S608
+                f"WHERE viewer IN ({', '.join(['%s'] * len(chunk))}) AND day < %s GROUP BY creator_id, viewer",
+                [*chunk, before],
+            )
+            for creator_id, viewer, last in cursor.fetchall():
+                found[(creator_id, viewer)] = (
+                    last if isinstance(last, datetime.date) else datetime.date.fromisoformat(last)
+                )
     return found
 
 

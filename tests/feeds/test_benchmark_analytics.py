@@ -17,7 +17,7 @@ TINY = ["--events", "20000", "--videos", "300", "--creator-videos", "30", "--vie
         "--requests", "20", "--raw-repeats", "1"]  # fmt: skip
 FIGURES = (
     "events", "creator_events", "creator_share", "videos", "viewers", "days", "seed_seconds", "rollup_seconds",
-    "rollup_events_per_s", "baseline_video_stats_rollup_events_per_s", "rollup_vs_baseline_ratio",
+    "rollup_events_per_s", "baseline_group_by_events_per_s", "rollup_vs_group_by_ratio",
     "dashboard_p50_ms", "dashboard_p99_ms", "overview_28_p50_ms", "overview_365_p99_ms", "video_28_p50_ms",
     "audience_28_p99_ms", "queries_per_dashboard_max", "raw_overview_p50_ms", "dashboard_speedup_vs_raw",
     "recount_mismatches", "database",
