@@ -18,6 +18,9 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
     test_settings = connection.settings_dict.setdefault("TEST", {})
     if connection.vendor == "sqlite":
         test_settings["NAME"] = str(settings.VAR_DIR / f"{name}.sqlite3")
+        # A run killed midway leaves its WAL files; a new database beside them fails with "disk I/O error".
+        for suffix in ("-wal", "-shm"):
+            (settings.VAR_DIR / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
     else:
         # Its own name: Django's default (test_<NAME>) is the one the test suite uses on the same server.
         test_settings["NAME"] = f"{connection.settings_dict['NAME']}_{name}".replace("-", "_")[:63]

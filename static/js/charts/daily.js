@@ -1,6 +1,7 @@
 // Draws a daily series into a container with uPlot: as wide as the container, and followed by a
 // visually hidden table of the same numbers for screen readers (the canvas itself is hidden from them).
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
+import { fillTable } from "./table.js";
 
 const HEIGHT = 220;
 const COLOURS = ["#f472b6", "#38bdf8", "#86efac", "#facc15"];
@@ -26,7 +27,7 @@ export function drawDaily(container, data) {
 
   let current = data;
   let plot = new uPlot(options(current, width(container)), columns(current), plotBox);
-  fillTable(table, current);
+  fillTable(table, tableOf(current));
 
   const resize = new ResizeObserver(() => plot.setSize({ width: width(container), height: HEIGHT }));
   resize.observe(container);
@@ -41,7 +42,7 @@ export function drawDaily(container, data) {
         plot.destroy();
         plot = new uPlot(options(next, width(container)), columns(next), plotBox);
       }
-      fillTable(table, next);
+      fillTable(table, tableOf(next));
     },
     destroy() {
       resize.disconnect();
@@ -126,25 +127,13 @@ function options(data, plotWidth) {
   };
 }
 
-function fillTable(table, data) {
-  const caption = document.createElement("caption");
-  caption.textContent = data.caption || "By day";
-  const head = document.createElement("thead");
-  const headRow = head.insertRow();
-  for (const label of ["Day", ...data.series.map((series) => series.label)]) {
-    const cell = document.createElement("th");
-    cell.scope = "col";
-    cell.textContent = label;
-    headRow.append(cell);
-  }
-  const body = document.createElement("tbody");
-  data.days.forEach((day, row) => {
-    const line = body.insertRow();
-    const dayCell = document.createElement("th");
-    dayCell.scope = "row";
-    dayCell.textContent = DAY_FORMAT.format(new Date(dayToSeconds(day) * 1000));
-    line.append(dayCell);
-    for (const series of data.series) line.insertCell().textContent = (series.format || plain)(series.values[row]);
-  });
-  table.replaceChildren(caption, head, body);
+function tableOf(data) {
+  return {
+    caption: data.caption || "By day",
+    columns: ["Day", ...data.series.map((series) => series.label)],
+    rows: data.days.map((day, row) => [
+      DAY_FORMAT.format(new Date(dayToSeconds(day) * 1000)),
+      ...data.series.map((series) => (series.format || plain)(series.values[row])),
+    ]),
+  };
 }

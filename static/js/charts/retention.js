@@ -2,6 +2,7 @@
 // y the share of views still watching. A visually hidden table follows with the same numbers at each
 // 10 % for screen readers (the canvas itself is hidden from them).
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
+import { fillTable } from "./table.js";
 
 const HEIGHT = 240;
 const COLOURS = ["#f472b6", "#94a3b8"];
@@ -21,7 +22,7 @@ export function drawRetention(container, data) {
   container.replaceChildren(plotBox, table);
 
   const plot = new uPlot(options(data, width(container)), [data.steps, ...data.series.map((s) => s.values)], plotBox);
-  fillTable(table, data);
+  fillTable(table, tableOf(data));
   const resize = new ResizeObserver(() => plot.setSize({ width: width(container), height: HEIGHT }));
   resize.observe(container);
   return {
@@ -71,26 +72,13 @@ function options(data, plotWidth) {
   };
 }
 
-function fillTable(table, data) {
-  const caption = document.createElement("caption");
-  caption.textContent = data.caption || "Retention";
-  const head = document.createElement("thead");
-  const headRow = head.insertRow();
-  for (const label of ["Into the video", ...data.series.map((series) => series.label)]) {
-    const cell = document.createElement("th");
-    cell.scope = "col";
-    cell.textContent = label;
-    headRow.append(cell);
-  }
-  const body = document.createElement("tbody");
-  data.steps.forEach((step, index) => {
-    if (step % TABLE_EVERY !== 0) return;
-    const line = body.insertRow();
-    const stepCell = document.createElement("th");
-    stepCell.scope = "row";
-    stepCell.textContent = `${step}%`;
-    line.append(stepCell);
-    for (const series of data.series) line.insertCell().textContent = share(series.values[index]);
-  });
-  table.replaceChildren(caption, head, body);
+function tableOf(data) {
+  return {
+    caption: data.caption || "Retention",
+    columns: ["Into the video", ...data.series.map((series) => series.label)],
+    rows: data.steps
+      .map((step, index) => [step, index])
+      .filter(([step]) => step % TABLE_EVERY === 0)
+      .map(([step, index]) => [`${step}%`, ...data.series.map((series) => share(series.values[index]))]),
+  };
 }
