@@ -217,7 +217,22 @@ class VideoDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["video", "day"], name="video_day_once")]
-        indexes = [models.Index(fields=["creator", "day"], name="video_day_creator")]
+        # Covers a creator's top videos of a range (grouped by video in index order, no table reads).
+        indexes = [
+            models.Index(
+                fields=[
+                    "creator",
+                    "video",
+                    "day",
+                    "views",
+                    "watch_seconds",
+                    "completions",
+                    "likes",
+                    "shares",
+                ],
+                name="video_day_creator_sums",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.video_id} on {self.day}"
@@ -279,8 +294,12 @@ class AudienceDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["creator", "day", "viewer"], name="audience_day_once")]
-        # The rollup's look-up of each viewer's last earlier day.
-        indexes = [models.Index(fields=["viewer", "day"], name="audience_viewer_day")]
+        indexes = [
+            # The rollup's look-up of each viewer's last earlier day.
+            models.Index(fields=["viewer", "day"], name="audience_viewer_day"),
+            # Unique viewers of a range, counted from the index alone.
+            models.Index(fields=["creator", "day", "prev_day"], name="audience_first_days"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.viewer} of {self.creator_id} on {self.day}"
