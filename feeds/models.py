@@ -297,8 +297,11 @@ class AudienceDay(models.Model):
         indexes = [
             # The rollup's look-up of each viewer's last earlier day.
             models.Index(fields=["viewer", "day"], name="audience_viewer_day"),
-            # Unique viewers of a range, counted from the index alone.
-            models.Index(fields=["creator", "day", "prev_day"], name="audience_first_days"),
+            # A range's unique viewers and audience breakdowns, read from the index alone.
+            models.Index(
+                fields=["creator", "day", "prev_day", "age_band", "country", "region", "weekday", "hour"],
+                name="audience_first_days",
+            ),
         ]
 
     def __str__(self) -> str:
