@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,13 +33,13 @@ from feeds.models import (
     VideoReach,
 )
 from platform import age
+from platform.bulk import rows_insert
 from platform.models import User
 
 Kind = Signal.Kind
 STATE_NAME = "analytics"
 TAIL = datetime.timedelta(minutes=15)  # events of a view keep coming this long after its impression
 READ_CHUNK = 20_000
-INSERT_ROWS = 400
 _COUNTED_KINDS = {
     Kind.LIKE: "likes",
     Kind.UNLIKE: "unlikes",
@@ -308,7 +308,7 @@ def _day_replace(
         )
         for video_id, totals in videos.items()
     ]  # fmt: skip
-    _insert(
+    rows_insert(
         VideoDay,
         ["video_id", "creator_id", "day", "views", "watch_seconds", "completions", "early_skips", "likes",
          "shares", "follows", "not_interested", "sources", "reach"],
@@ -339,7 +339,7 @@ def _day_replace(
             )
         )
         viewers_of[creator_id] += 1
-    _insert(
+    rows_insert(
         AudienceDay,
         ["creator_id", "day", "viewer", "age_band", "country", "region", "prev_day", "weekday", "hour"],
         audience_rows,
@@ -399,7 +399,7 @@ def _reach_add(*, day_videos: dict[int, _VideoTotals]) -> None:
             else:
                 reach = rules.reach_add(row[1], totals.reach)
                 changed.append((row[0] + totals.views, json.dumps(reach), video_id))
-        _insert(VideoReach, ["video_id", "creator_id", "views", "reach"], created)
+        rows_insert(VideoReach, ["video_id", "creator_id", "views", "reach"], created)
         _reach_update(changed)
 
 
@@ -500,34 +500,7 @@ def _creator_days(
         )
         for creator_id, row in sums.items()
     ]
-    _insert(CreatorDay, ["creator_id", "day", "viewers", *names], rows)
-
-
-def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Many rows in few statements: COPY on PostgreSQL (a multi-row INSERT there spends longer in the
-    driver's parsing of its thousands of placeholders than in the server), multi-row VALUES elsewhere."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    slot = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    date_at = [i for i, c in enumerate(columns) if c in ("day", "prev_day")]
-    with connection.cursor() as cursor:
-        for begin in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[begin : begin + INSERT_ROWS]
-            params: list[Any] = []
-            for row in chunk:
-                values = list(row)
-                for i in date_at:
-                    values[i] = connection.ops.adapt_datefield_value(values[i])
-                params += values
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([slot] * len(chunk))}", params)  # noqa: S608
+    rows_insert(CreatorDay, ["creator_id", "day", "viewers", *names], rows)
 
 
 def analytics_prune_before() -> datetime.datetime | None:

@@ -11,16 +11,13 @@ through the API would take an hour.
 from __future__ import annotations
 
 import datetime
-import io
 import random
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from django.db import connection
 
 from feeds.models import Signal, Source
+from platform.bulk import rows_insert
 
 PROGRESS_EVERY = 3.0
 SKIP_BELOW = 2.0
@@ -107,42 +104,6 @@ def events_of(views: Iterable[WatchedView], *, rng: random.Random) -> Iterator[R
         yield from view_events(view, rng=rng)
 
 
-def signals_load(rows: Iterable[Row], *, chunk: int = 50_000) -> int:
+def signals_load(rows: Iterable[Row]) -> int:
     """Append rows to the signal log as fast as the database takes them; returns how many."""
-    table = connection.ops.quote_name(Signal._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
-    count = 0
-    batch: list[Row] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= chunk:
-                count += _write(cursor, table, names, batch)
-                batch = []
-        if batch:
-            count += _write(cursor, table, names, batch)
-    return count
-
-
-def _write(cursor: Any, table: str, names: str, batch: list[Row]) -> int:
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for viewer_key, event_id, video_id, kind, source, position, watched, looped, topic_id, at in batch:
-            buffer.write(
-                f"{viewer_key}\t{event_id}\t{video_id}\t{kind}\t{source}\t{position}\t{watched}\t{looped}\t"
-                f"{topic_id if topic_id is not None else chr(92) + 'N'}\t{at.isoformat()}\n"
-            )
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
-        return len(batch)
-    adapt_uuid = Signal._meta.get_field("event_id").get_db_prep_value
-    adapt_time = connection.ops.adapt_datetimefield_value
-    slots = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    per = 900 // len(COLUMNS)
-    for begin in range(0, len(batch), per):
-        part = batch[begin : begin + per]
-        params: list[Any] = []
-        for row in part:
-            params += [*row[:1], adapt_uuid(row[1], connection), *row[2:9], adapt_time(row[9])]
-        cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([slots] * len(part))}", params)  # noqa: S608
-    return len(batch)
+    return rows_insert(Signal, COLUMNS, rows)
