@@ -67,6 +67,8 @@ class CreatorProfile(models.Model):
     avatar_small = models.FileField(upload_to=avatar_path, blank=True)
     avatar_large = models.FileField(upload_to=avatar_path, blank=True)
     follower_count = models.PositiveIntegerField(default=0)
+    # A watched word matched the bio: it is not shown, and the videos not recommended, until reviewed.
+    is_under_review = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -151,6 +153,8 @@ class Video(models.Model):
         VISIBLE = "visible", "Visible"
         LIMITED = "limited", "Limited"
         REMOVED = "removed", "Removed"
+        # A watched word matched its caption: reachable by link, in no feed, until a moderator decides.
+        REVIEW = "review", "Under review"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="videos")
@@ -163,6 +167,15 @@ class Video(models.Model):
     )
     moderation_state = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE)
     moderation_reason = models.CharField(max_length=300, blank=True)
+    # Set by moderation decisions only; the creator's own content level is kept apart so a reversal restores it.
+    is_age_restricted = models.BooleanField(
+        "age-restricted", default=False, help_text="Adults only, by a moderation decision."
+    )
+    is_unverified = models.BooleanField(
+        "unverified claims",
+        default=False,
+        help_text="Labelled as containing claims that could not be verified: out of For You and topic feeds.",
+    )
 
     # The media state machine; every transition is in creators.services (processing, publishing, uploads).
     state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
@@ -302,3 +315,85 @@ class UploadSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.received}/{self.size}"
+
+
+# --- moderation decisions and appeals ---------------------------------------------------------------
+
+
+class Decision(models.Model):
+    """One moderation decision about a person's video or account, and its statement of reasons (EU DSA
+    Art. 17): what was decided, on which guideline, the facts, whether it was automated, and how to appeal.
+    Written only through ``creators.services.decisions``, each with an audit entry and a notification."""
+
+    class Action(models.TextChoices):
+        REMOVE = "remove", "Removed"
+        LIMIT = "limit", "Not recommended"
+        AGE_RESTRICT = "age_restrict", "Age-restricted (adults only)"
+        LABEL_UNVERIFIED = "label_unverified", "Labelled: unverified claims"
+        DISMISS = "dismiss", "No action"
+        REVIEW_CLEAR = "review_clear", "Reviewed: no problem"
+        WARNING = "warning", "Warning"
+        STRIKE = "strike", "Strike"
+        SUSPEND = "suspend", "Account suspended"
+
+    class Source(models.TextChoices):
+        REPORT = "report", "A report"
+        STAFF = "staff", "Our own review"
+        WATCHED_WORDS = "watched_words", "Automated word check"
+        REVIEWER = "reviewer", "Topic reviewer"
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions")
+    video = models.ForeignKey(
+        Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    guideline = models.CharField(max_length=20, blank=True)
+    facts = models.TextField(max_length=2000, help_text="What was found and why it breaks the guideline.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
+    is_automated = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="When a time-limited restriction ends.")
+    appeal_until = models.DateTimeField(null=True, blank=True, help_text="Empty: nothing to appeal.")
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    # What the decision replaced, so that a reversal puts it back exactly.
+    previous = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "action", "-created_at"], name="decision_account_action")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.guideline or 'no guideline'}) for {self.account_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("creators:decision", args=[self.pk])
+
+
+class Appeal(models.Model):
+    """A person's appeal against one decision (EU DSA Art. 20), decided by a different moderator."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        UPHELD = "upheld", "Decision upheld"
+        REVERSED = "reversed", "Decision reversed"
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appeal")
+    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
+    statement = models.TextField(max_length=2000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome_reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="appeal_queue")]
+
+    def __str__(self) -> str:
+        return f"appeal of decision {self.decision_id} ({self.state})"

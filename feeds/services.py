@@ -476,19 +476,22 @@ def reports_decide(*, actor: User, report_ids: Iterable[int], decision: str, not
     with transaction.atomic():
         reports = list(
             Report.objects.select_for_update()
-            .filter(pk__in=list(report_ids), status=Report.Status.OPEN)
+            .filter(pk__in=list(report_ids), status=Report.Status.OPEN, video__isnull=False)
             .select_related("video")
             .order_by("pk")
         )
         if moderation is not None:
             by_video: dict[int, list[Report]] = defaultdict(list)
             for report in reports:
+                assert report.video_id is not None
                 by_video[report.video_id].append(report)
             for video_reports in by_video.values():
                 reasons = ", ".join(sorted({report.reason for report in video_reports}))
+                reported = video_reports[0].video
+                assert reported is not None
                 creator_moderate(
                     actor=actor,
-                    video=video_reports[0].video,
+                    video=reported,
                     state=moderation,
                     reason=note or f"Reported ({reasons})",
                 )

@@ -5,7 +5,9 @@ viewers have an unknown age and get the strictest viewing rules.
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -124,3 +126,38 @@ def date_of_birth_lookup(*, band: AgeBand, prefix: str = "", on: datetime.date |
     if high is not None:
         query &= Q(**{f"{field}__gt": years_ago(years=high, on=on)})
     return query
+
+
+# --- quiet hours: no notification leaves the app at night for under-18s ------------------------------
+
+# Local (start, end) hours, end exclusive, wrapping past midnight.
+_QUIET_HOURS: dict[AgeBand, tuple[int, int]] = {
+    AgeBand.TEEN_13_15: (21, 8),
+    AgeBand.TEEN_16_17: (22, 8),
+}
+
+
+def user_zone(user: Any) -> zoneinfo.ZoneInfo:
+    """The user's time zone; UTC when unknown or not a real IANA name."""
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def quiet_hours(band: AgeBand) -> tuple[int, int] | None:
+    return _QUIET_HOURS.get(band)
+
+
+def quiet_hours_end(*, user: Any, at: datetime.datetime) -> datetime.datetime | None:
+    """When the quiet hours that ``at`` falls in end for ``user``, or None when ``at`` is not in them."""
+    hours = quiet_hours(age_band(date_of_birth=getattr(user, "date_of_birth", None)))
+    if hours is None:
+        return None
+    start, end = hours
+    local = at.astimezone(user_zone(user))
+    if end <= local.hour < start:
+        return None
+    day = local.date() if local.hour < end else local.date() + datetime.timedelta(days=1)
+    ends = datetime.datetime.combine(day, datetime.time(end), tzinfo=local.tzinfo)
+    return ends.astimezone(datetime.UTC)

@@ -1,4 +1,5 @@
-"""Core models: the custom ``User`` (email log-in, date of birth, region) and the audit log."""
+"""Core models: the custom ``User`` (email log-in, date of birth, region), the audit log, and what trust and
+safety keeps about people: notifications, blocks and mutes, watched words, family links, screen time, exports."""
 
 from __future__ import annotations
 
@@ -67,6 +68,48 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
+    # Trust and safety. The age rules that read these are in ``platform.age``.
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="IANA name; quiet hours and screen-time days follow it."
+    )
+    is_restricted_mode = models.BooleanField(
+        "restricted mode",
+        default=False,
+        help_text="Hides videos labelled mature or unverified and videos under review.",
+    )
+    daily_limit_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Daily screen-time limit; empty means the age band's default."
+    )
+    screen_time_passcode = models.CharField(
+        max_length=128, blank=True, help_text="Hashed; lifts the day's limit when entered."
+    )
+
+    class FollowPolicy(models.TextChoices):
+        APPROVED = "approved", "People I approve"
+        NOBODY = "nobody", "Nobody"
+        EVERYONE = "everyone", "Everyone"
+
+    follow_policy = models.CharField(
+        max_length=10,
+        choices=FollowPolicy.choices,
+        default=FollowPolicy.EVERYONE,
+        help_text="Who may follow; a private account still approves each request.",
+    )
+    wants_email_notifications = models.BooleanField(default=False)
+    posting_suspended_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by three strikes in 90 days: no uploads or publishing until then.",
+    )
+    suspended_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A suspended account can log in, read its notifications and appeal, and nothing else.",
+    )
+    deletion_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="The account is deleted 14 days after this unless its owner logs in."
+    )
+
     objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
@@ -123,3 +166,184 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+# --- trust and safety: notifications, blocks, watched words, young users' protections, your data -------
+
+
+class Notification(models.Model):
+    """One message to a person, shown in their notification centre; written only through
+    ``platform.notifications.notify``. Email goes out only to people who opted in, never in their quiet
+    hours (``deliver_after``)."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_REQUEST = "follow_request", "Follow request"
+        DECISION = "decision", "Moderation decision"
+        APPEAL = "appeal", "Appeal outcome"
+        REPORT_OUTCOME = "report_outcome", "Report outcome"
+        PAIRING = "pairing", "Family pairing"
+        ACCOUNT = "account", "Account"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=150)
+    body = models.TextField(max_length=2000, blank=True)
+    url = models.CharField(
+        max_length=300, blank=True, help_text="A path on this site that the notification opens."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Outside quiet hours this is the creation time; inside them, the morning after.
+    deliver_after = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_user_unread"
+            ),
+            models.Index(
+                fields=["deliver_after"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_to_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user_id}: {self.title}"
+
+
+class Block(models.Model):
+    """``blocker`` blocked ``blocked``: neither sees the other anywhere, and the blocked cannot follow."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_reverse")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Mute(models.Model):
+    """``muter`` does not see ``muted``'s videos; ``muted`` is not told and still sees ``muter``."""
+
+    muter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes")
+    muted = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="mute_once"),
+            models.CheckConstraint(condition=~models.Q(muter=models.F("muted")), name="mute_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muter_id} mutes {self.muted_id}"
+
+
+class WatchedWord(models.Model):
+    """A word or phrase that sends a caption or bio to the review queue instead of the feeds."""
+
+    phrase = models.CharField(max_length=100, unique=True, help_text="Matched as whole words, ignoring case.")
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is watched (staff only).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class FamilyLink(models.Model):
+    """A parent's link to a teen's account, made with a code the parent created and the teen entered."""
+
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_teens"
+    )
+    teen = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_link"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(parent=models.F("teen")), name="family_link_not_self")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id} -> {self.teen_id}"
+
+
+class PairingCode(models.Model):
+    """A one-time code a parent hands to a teen; only its hash is kept, and it expires in minutes."""
+
+    parent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"pairing code of {self.parent_id}"
+
+
+class ScreenTimeDay(models.Model):
+    """Seconds a person watched on one day of their own calendar, and whether the day's limit was
+    lifted with the passcode (``extra_minutes`` more allowed)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    seconds = models.FloatField(default=0.0)
+    extra_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="screen_time_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.seconds:.0f}s"
+
+
+def data_export_path(instance: DataExport, filename: str) -> str:
+    return f"exports/{instance.token}.zip"
+
+
+class DataExport(models.Model):
+    """A ZIP of everything about one account, built by a Celery task; its link expires."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    token = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    file = models.FileField(upload_to=data_export_path, blank=True, max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.state})"

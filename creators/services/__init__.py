@@ -6,9 +6,17 @@
 - ``publishing``: caption, topics, visibility, trim, and the request to publish
 - ``processing``: the media state machine's worker side (process, render, fail, retry, recover)
 - ``moderation``: staff review of curated topics and moderation of videos
+- ``decisions``: moderation decisions with their statement of reasons, and appeals
 """
 
 from creators.services._storage import work_dirs_clean
+from creators.services.decisions import (
+    appeal_create,
+    appeal_decide,
+    decision_take,
+    profile_review_clear,
+    strikes_active,
+)
 from creators.services.moderation import video_moderate, videotopic_review
 from creators.services.processing import (
     GAVE_UP,
@@ -59,14 +67,19 @@ __all__ = [
     "RESERVED_HANDLES",
     "Readable",
     "UploadOffsetMismatch",
+    "appeal_create",
+    "appeal_decide",
     "creator_avatar_set",
     "creator_profile_create",
     "creator_profile_update",
+    "decision_take",
     "filename_for_display",
     "follow_approve",
     "follow_create",
     "follow_delete",
     "hashtags_parse",
+    "profile_review_clear",
+    "strikes_active",
     "trim_validate",
     "upload_part_path",
     "upload_session_append",

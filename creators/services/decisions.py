@@ -1,0 +1,284 @@
+"""Moderation decisions and appeals: every decision about a person's video or account is taken here, with a
+statement of reasons to that person (EU DSA Art. 17), an audit entry and a notification; an appeal (Art. 20)
+goes to a different moderator, and a reversal puts back exactly what the decision changed."""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from creators import hooks
+from creators.models import Appeal, CreatorProfile, Decision, Video
+from platform.errors import Conflict, NotFound
+from platform.guidelines import Guideline
+from platform.models import User
+from platform.notifications import Kind, notify
+from platform.services import audit_record
+
+Action = Decision.Action
+
+APPEAL_DAYS = 180
+STRIKE_WINDOW_DAYS = 90
+STRIKES_TO_SUSPEND_POSTING = 3
+POSTING_SUSPENSION_DAYS = 7
+DEFAULT_SUSPENSION_DAYS = 30
+
+VIDEO_ACTIONS = {Action.REMOVE, Action.LIMIT, Action.AGE_RESTRICT, Action.LABEL_UNVERIFIED, Action.DISMISS}
+ACCOUNT_ACTIONS = {Action.WARNING, Action.STRIKE, Action.SUSPEND}
+# Nothing was held against the person: no statement to send, nothing to appeal.
+NOT_APPEALABLE = {Action.DISMISS, Action.REVIEW_CLEAR}
+
+
+def _video_effect(video: Video, action: str) -> dict[str, Any]:
+    """Apply a video action to the locked ``video``; returns the fields it replaced, for a reversal."""
+    previous: dict[str, Any]
+    if action == Action.REMOVE:
+        previous = {"moderation_state": video.moderation_state}
+        video.moderation_state = Video.Moderation.REMOVED
+    elif action == Action.LIMIT:
+        previous = {"moderation_state": video.moderation_state}
+        video.moderation_state = Video.Moderation.LIMITED
+    elif action == Action.AGE_RESTRICT:
+        previous = {"is_age_restricted": video.is_age_restricted}
+        video.is_age_restricted = True
+    elif action == Action.LABEL_UNVERIFIED:
+        previous = {"is_unverified": video.is_unverified}
+        video.is_unverified = True
+    elif action == Action.REVIEW_CLEAR:
+        previous = {"moderation_state": video.moderation_state}
+        if video.moderation_state == Video.Moderation.REVIEW:
+            video.moderation_state = Video.Moderation.VISIBLE
+    else:
+        previous = {}
+    return previous
+
+
+def strikes_active(*, account: User, at: datetime.datetime | None = None) -> int:
+    """Strikes against ``account`` in the last 90 days that no appeal reversed."""
+    since = (at or timezone.now()) - datetime.timedelta(days=STRIKE_WINDOW_DAYS)
+    return Decision.objects.filter(
+        account=account, action=Action.STRIKE, created_at__gte=since, reversed_at__isnull=True
+    ).count()
+
+
+def _statement(decision: Decision) -> tuple[str, str]:
+    """The notification's title and body: what was decided, on which guideline, and how to appeal."""
+    subject = "Your video" if decision.video_id else "Your account"
+    title = f"{subject}: {decision.get_action_display().lower()}"
+    guideline = Guideline(decision.guideline).label if decision.guideline in Guideline.values else ""
+    lines = [f"Guideline: {guideline}." if guideline else "", decision.facts]
+    if decision.ends_at:
+        lines.append(f"Until {decision.ends_at:%d %B %Y, %H:%M} UTC.")
+    lines.append(
+        "This decision was automated." if decision.is_automated else "A moderator took this decision."
+    )
+    if decision.appeal_until:
+        lines.append(f"You can appeal until {decision.appeal_until:%d %B %Y}.")
+    return title, " ".join(line for line in lines if line)
+
+
+def decision_take(
+    *,
+    actor: User | None,
+    action: str,
+    facts: str,
+    guideline: str = "",
+    video: Video | None = None,
+    account: User | None = None,
+    source: str = Decision.Source.STAFF,
+    ends_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """Decide about a video (``video``) or an account (``account``); ``actor`` None means automated.
+
+    Writes the decision (its statement of reasons), applies it, audits it and tells the person. Raises
+    ValidationError, writing nothing, on an unknown action or guideline, a missing fact or a wrong target."""
+    now = now or timezone.now()
+    if action not in Action.values:
+        raise ValidationError({"action": "Unknown decision."})
+    if guideline and guideline not in Guideline.values:
+        raise ValidationError({"guideline": "Unknown guideline."})
+    facts = facts.strip()
+    if not facts:
+        raise ValidationError({"facts": "Say what was found: the person is told."})
+    if (video is None) == (account is None):
+        raise ValidationError("A decision is about one video or one account.")
+    if video is not None and action in ACCOUNT_ACTIONS:
+        raise ValidationError({"action": "That decision is about an account, not a video."})
+    if account is not None and action in VIDEO_ACTIONS:
+        raise ValidationError({"action": "That decision is about a video, not an account."})
+    if action not in NOT_APPEALABLE and not guideline:
+        raise ValidationError({"guideline": "Name the guideline the decision rests on."})
+    with transaction.atomic():
+        previous: dict[str, Any] = {}
+        locked_video = None
+        if video is not None:
+            locked_video = Video.objects.select_for_update().select_related("owner").get(pk=video.pk)
+            person = User.objects.select_for_update().get(pk=locked_video.owner.user_id)
+            previous = _video_effect(locked_video, action)
+            locked_video.save(update_fields=[*previous, "updated_at"])
+            transaction.on_commit(partial(hooks.video_changed, locked_video.pk))
+        else:
+            assert account is not None
+            person = User.objects.select_for_update().get(pk=account.pk)
+            if action == Action.SUSPEND:
+                ends_at = ends_at or now + datetime.timedelta(days=DEFAULT_SUSPENSION_DAYS)
+                previous = {"suspended_until": _iso(person.suspended_until)}
+                person.suspended_until = ends_at
+                person.save(update_fields=["suspended_until"])
+        decision = Decision.objects.create(
+            account=person,
+            video=locked_video,
+            action=action,
+            guideline=guideline,
+            facts=facts[:2000],
+            source=source,
+            is_automated=actor is None,
+            decided_by=actor,
+            created_at=now,
+            ends_at=ends_at,
+            appeal_until=None if action in NOT_APPEALABLE else now + datetime.timedelta(days=APPEAL_DAYS),
+            previous=previous,
+        )
+        if action == Action.STRIKE and strikes_active(account=person, at=now) >= STRIKES_TO_SUSPEND_POSTING:
+            until = now + datetime.timedelta(days=POSTING_SUSPENSION_DAYS)
+            decision.previous = {"posting_suspended_until": _iso(person.posting_suspended_until)}
+            decision.ends_at = until
+            decision.facts = (
+                f"{decision.facts} This is your third strike in {STRIKE_WINDOW_DAYS} days, "
+                f"so you cannot post for {POSTING_SUSPENSION_DAYS} days."
+            )[:2000]
+            decision.save(update_fields=["previous", "ends_at", "facts"])
+            person.posting_suspended_until = until
+            person.save(update_fields=["posting_suspended_until"])
+        audit_record(
+            actor=actor,
+            action=f"decision.{action}",
+            target=decision,
+            detail={
+                "video": decision.video_id,
+                "account": person.pk,
+                "guideline": guideline,
+                "source": source,
+            },
+        )
+        if action not in NOT_APPEALABLE:
+            title, body = _statement(decision)
+            notify(user=person, kind=Kind.DECISION, title=title, body=body, url=decision.get_absolute_url())
+    return decision
+
+
+def profile_review_clear(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
+    """A moderator found nothing wrong with a bio that a watched word sent to review."""
+    with transaction.atomic():
+        locked = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
+        if not locked.is_under_review:
+            return locked
+        locked.is_under_review = False
+        locked.save(update_fields=["is_under_review"])
+        audit_record(actor=actor, action="profile.review_clear", target=locked)
+    return locked
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _restore(decision: Decision) -> None:
+    """Put back what ``decision`` changed, where nothing since has changed it again."""
+    previous = decision.previous or {}
+    if decision.video_id is not None:
+        video = Video.objects.select_for_update().get(pk=decision.video_id)
+        fields = []
+        for field, value in previous.items():
+            setattr(video, field, value)
+            fields.append(field)
+        if fields:
+            video.save(update_fields=[*fields, "updated_at"])
+            transaction.on_commit(partial(hooks.video_changed, video.pk))
+        return
+    person = User.objects.select_for_update().get(pk=decision.account_id)
+    fields = []
+    for field in ("suspended_until", "posting_suspended_until"):
+        if field in previous:
+            raw = previous[field]
+            setattr(person, field, datetime.datetime.fromisoformat(raw) if raw else None)
+            fields.append(field)
+    if fields:
+        person.save(update_fields=fields)
+
+
+# --- appeals ----------------------------------------------------------------------------------
+
+
+def appeal_create(
+    *, appellant: User, decision_id: int, statement: str, now: datetime.datetime | None = None
+) -> Appeal:
+    """Appeal one of your own decisions within 180 days; once. Another person's decision looks missing."""
+    now = now or timezone.now()
+    statement = statement.strip()
+    decision = Decision.objects.filter(pk=decision_id, account=appellant).first()
+    if decision is None:
+        raise NotFound("No such decision.")
+    if decision.appeal_until is None:
+        raise Conflict("There is nothing to appeal in this decision.")
+    if now > decision.appeal_until:
+        raise Conflict(f"The {APPEAL_DAYS} days to appeal this decision have passed.")
+    if not statement:
+        raise ValidationError({"statement": "Tell us why the decision is wrong."})
+    with transaction.atomic():
+        Decision.objects.select_for_update().get(pk=decision.pk)
+        if Appeal.objects.filter(decision=decision).exists():
+            raise Conflict("You have already appealed this decision.")
+        appeal = Appeal.objects.create(
+            decision=decision, appellant=appellant, statement=statement[:2000], created_at=now
+        )
+        audit_record(actor=appellant, action="appeal.open", target=appeal, detail={"decision": decision.pk})
+    return appeal
+
+
+def appeal_decide(
+    *, actor: User, appeal: Appeal, reverse_decision: bool, reason: str, now: datetime.datetime | None = None
+) -> Appeal:
+    """Decide an open appeal. The moderator who took the decision may not decide its appeal."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"outcome_reason": "Say why: the person is told."})
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+        decision = locked.decision
+        if locked.state != Appeal.State.OPEN:
+            raise Conflict("This appeal is already decided.")
+        if decision.decided_by_id is not None and decision.decided_by_id == actor.pk:
+            raise PermissionDenied("A different moderator must decide the appeal of your own decision.")
+        if reverse_decision:
+            locked.state = Appeal.State.REVERSED
+            _restore(decision)
+            decision.reversed_at = now
+            decision.save(update_fields=["reversed_at"])
+        else:
+            locked.state = Appeal.State.UPHELD
+        locked.decided_by, locked.decided_at, locked.outcome_reason = actor, now, reason[:2000]
+        locked.save(update_fields=["state", "decided_by", "decided_at", "outcome_reason"])
+        audit_record(
+            actor=actor,
+            action=f"appeal.{locked.state}",
+            target=locked,
+            detail={"decision": decision.pk, "reason": reason[:300]},
+        )
+        outcome = "reversed" if reverse_decision else "upheld"
+        notify(
+            user=locked.appellant,
+            kind=Kind.APPEAL,
+            title=f"Your appeal: the decision was {outcome}",
+            body=reason[:2000],
+            url=reverse("creators:decision", args=[decision.pk]),
+        )
+    return locked
