@@ -54,11 +54,14 @@ def follow_state(*, profile: CreatorProfile, viewer: Viewer) -> str | None:
 
 
 def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
-    """Published videos this viewer may watch: moderation, visibility, followers and the age policy."""
+    """Published videos this viewer may watch: moderation, visibility, followers, the age policy and
+    restricted mode."""
     viewer_id = viewer.user_id
     queryset = Video.objects.filter(state=State.PUBLISHED).exclude(moderation_state=Video.Moderation.REMOVED)
     if not viewer.policy.may_see_mature_content:
         queryset = queryset.filter(content_level=Video.ContentLevel.GENERAL)
+    if viewer.is_restricted_mode:
+        queryset = queryset.exclude(age.restricted_mode_hidden_q())
     follows = Exists(follows_approved(viewer=viewer).filter(creator=OuterRef("owner")))
     everyone = Q(visibility=Video.Visibility.PUBLIC) & ~creator_is_restricted_q("owner__")
     followers = Q(visibility__in=[Video.Visibility.PUBLIC, Video.Visibility.FOLLOWERS]) & follows

@@ -32,16 +32,20 @@ class AgePolicy:
     may_see_mature_content: bool
     may_see_promotions: bool
     may_buy_promotions: bool
-    # Minutes of watching per day after which a reminder is shown; None means off by default.
-    daily_screen_time_reminder_minutes: int | None
+    # Minutes of watching per day after which the player stops (until the passcode is entered);
+    # None means no limit unless the person sets one.
+    daily_screen_time_limit_minutes: int | None
+    # Restricted mode (no mature, age-restricted or unverified videos, none under review) starts on.
+    is_restricted_mode_by_default: bool
 
 
 _POLICIES = {
-    AgeBand.UNDER_13: AgePolicy(AgeBand.UNDER_13, False, True, False, False, False, 40),
-    AgeBand.TEEN_13_15: AgePolicy(AgeBand.TEEN_13_15, True, True, False, False, False, 60),
-    AgeBand.TEEN_16_17: AgePolicy(AgeBand.TEEN_16_17, True, False, False, False, False, 60),
-    AgeBand.ADULT: AgePolicy(AgeBand.ADULT, True, False, True, True, True, None),
-    AgeBand.UNKNOWN: AgePolicy(AgeBand.UNKNOWN, True, True, False, False, False, None),
+    # Under-13s cannot sign up; their row is the strictest anyway, should one ever be let in.
+    AgeBand.UNDER_13: AgePolicy(AgeBand.UNDER_13, False, True, False, False, False, 40, True),
+    AgeBand.TEEN_13_15: AgePolicy(AgeBand.TEEN_13_15, True, True, False, False, False, 60, True),
+    AgeBand.TEEN_16_17: AgePolicy(AgeBand.TEEN_16_17, True, False, False, False, False, 60, False),
+    AgeBand.ADULT: AgePolicy(AgeBand.ADULT, True, False, True, True, True, None, False),
+    AgeBand.UNKNOWN: AgePolicy(AgeBand.UNKNOWN, True, True, False, False, False, None, False),
 }
 
 
@@ -161,3 +165,65 @@ def quiet_hours_end(*, user: Any, at: datetime.datetime) -> datetime.datetime | 
     day = local.date() if local.hour < end else local.date() + datetime.timedelta(days=1)
     ends = datetime.datetime.combine(day, datetime.time(end), tzinfo=local.tzinfo)
     return ends.astimezone(datetime.UTC)
+
+
+# --- screen time: a daily limit for under-18s, and restricted mode ---------------------------------------
+
+SCREEN_TIME_UNLOCK_MINUTES = 30  # what the passcode grants, once per entry
+SCREEN_TIME_LIMIT_MAX_MINUTES = 24 * 60
+
+
+def screen_time_limit_minutes(user: Any) -> int | None:
+    """The person's daily limit: their own (or their parent's) choice, else their band's default;
+    None means no limit (adults who set none, anonymous visitors, whose watching is not counted)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    chosen = getattr(user, "daily_limit_minutes", None)
+    if chosen is not None:
+        return int(chosen)
+    return policy_for_user(user).daily_screen_time_limit_minutes
+
+
+def screen_time_limit_problem(*, user: Any, minutes: int | None, is_parent: bool) -> str | None:
+    """Why ``user``'s daily limit may not become ``minutes``, or None when it may. None means the band's
+    default: for a minor that is a limit too, so they cannot switch theirs off, only lower it; their
+    linked parent (``is_parent``) may raise it, never past a whole day."""
+    if minutes is None:
+        return None
+    if not 1 <= minutes <= SCREEN_TIME_LIMIT_MAX_MINUTES:
+        return f"Choose between 1 and {SCREEN_TIME_LIMIT_MAX_MINUTES} minutes."
+    default = policy_for_user(user).daily_screen_time_limit_minutes
+    if default is not None and not is_parent and minutes > default:
+        return f"Under 18, the daily limit can be at most {default} minutes. A linked parent can raise it."
+    return None
+
+
+def screen_time_day(*, user: Any, at: datetime.datetime | None = None) -> datetime.date:
+    """The day on the person's own calendar (their time zone) that ``at`` falls in."""
+    return (at or timezone.now()).astimezone(user_zone(user)).date()
+
+
+# Restricted mode hides these; the values are ``creators.models.Video``'s choices (this lower layer
+# cannot import them; a test holds the two together).
+_MATURE = "mature"
+_UNDER_REVIEW = "review"
+
+
+def restricted_mode_hidden_q(prefix: str = "") -> Q:
+    """Videos a viewer in restricted mode never gets: mature, age-restricted, unverified, under review."""
+    return (
+        Q(**{f"{prefix}content_level": _MATURE})
+        | Q(**{f"{prefix}is_age_restricted": True})
+        | Q(**{f"{prefix}is_unverified": True})
+        | Q(**{f"{prefix}moderation_state": _UNDER_REVIEW})
+    )
+
+
+def restricted_mode_hides(video: Any) -> bool:
+    """``restricted_mode_hidden_q`` for one loaded video."""
+    return bool(
+        video.content_level == _MATURE
+        or video.is_age_restricted
+        or video.is_unverified
+        or video.moderation_state == _UNDER_REVIEW
+    )

@@ -72,6 +72,7 @@ def user_sign_up(
         country=country,
         region=region,
         is_private=policy.is_private_by_default,
+        is_restricted_mode=policy.is_restricted_mode_by_default,
     )
     try:
         validate_password(password, user=user)

@@ -34,6 +34,7 @@ class Viewer:
     key: str  # "u:<user id>", or "a:<random>" kept in an anonymous visitor's session
     policy: age.AgePolicy
     region: str  # ISO 3166-2, "" when unknown
+    is_restricted_mode: bool = False  # hides mature, age-restricted, unverified and under-review videos
 
     @property
     def is_authenticated(self) -> bool:
@@ -49,12 +50,19 @@ def viewer_for_user(user: AbstractBaseUser | AnonymousUser | None, *, key: str |
     from platform.models import User
 
     if isinstance(user, User) and user.is_authenticated:
-        return Viewer(user=user, key=key or f"u:{user.pk}", policy=user.age_policy, region=user.region or "")
+        return Viewer(
+            user=user,
+            key=key or f"u:{user.pk}",
+            policy=user.age_policy,
+            region=user.region or "",
+            is_restricted_mode=user.is_restricted_mode,
+        )
     return Viewer(
         user=None,
         key=key or f"a:{uuid.uuid4().hex[:24]}",
         policy=age.policy_for_band(age.AgeBand.UNKNOWN),
         region="",
+        is_restricted_mode=False,
     )
 
 

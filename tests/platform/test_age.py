@@ -50,16 +50,16 @@ def test_unknown_birthday_is_its_own_band():
 
 
 @pytest.mark.parametrize(
-    ("band", "sign_up", "private", "mature", "see_promotions", "buy_promotions", "reminder"),
+    ("band", "sign_up", "private", "mature", "see_promotions", "buy_promotions", "limit", "restricted"),
     [
-        (AgeBand.UNDER_13, False, True, False, False, False, 40),
-        (AgeBand.TEEN_13_15, True, True, False, False, False, 60),
-        (AgeBand.TEEN_16_17, True, False, False, False, False, 60),
-        (AgeBand.ADULT, True, False, True, True, True, None),
-        (AgeBand.UNKNOWN, True, True, False, False, False, None),
+        (AgeBand.UNDER_13, False, True, False, False, False, 40, True),
+        (AgeBand.TEEN_13_15, True, True, False, False, False, 60, True),
+        (AgeBand.TEEN_16_17, True, False, False, False, False, 60, False),
+        (AgeBand.ADULT, True, False, True, True, True, None, False),
+        (AgeBand.UNKNOWN, True, True, False, False, False, None, False),
     ],
 )
-def test_policy_per_band(band, sign_up, private, mature, see_promotions, buy_promotions, reminder):
+def test_policy_per_band(band, sign_up, private, mature, see_promotions, buy_promotions, limit, restricted):
     policy = age.policy_for_band(band)
     assert policy.band == band
     assert policy.may_sign_up is sign_up
@@ -67,7 +67,8 @@ def test_policy_per_band(band, sign_up, private, mature, see_promotions, buy_pro
     assert policy.may_see_mature_content is mature
     assert policy.may_see_promotions is see_promotions
     assert policy.may_buy_promotions is buy_promotions
-    assert policy.daily_screen_time_reminder_minutes == reminder
+    assert policy.daily_screen_time_limit_minutes == limit
+    assert policy.is_restricted_mode_by_default is restricted
 
 
 def test_anonymous_user_gets_the_strict_viewing_policy():
