@@ -17,6 +17,8 @@ from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source, VideoStats
 from feeds.ranking import Catalog, Scored, Weights
+from platform import age
+from platform.screen_time import ScreenTimeStatus, screen_time_status
 from platform.viewer import Viewer
 
 CURSOR_SALT = "feeds.cursor"
@@ -55,6 +57,16 @@ class FeedPage:
     catalog: Catalog | None = None  # the features the page was ranked from (its topics and hashtags)
 
 
+def feed_screen_time(*, viewer: Viewer) -> ScreenTimeStatus | None:
+    """Today's screen time of a signed-in viewer who has a daily limit, or None (no limit, no query).
+
+    The feeds ask this before ranking: once it says locked they serve no more videos today."""
+    if viewer.user is None:
+        return None
+    status = screen_time_status(user=viewer.user)
+    return status if status.limit_minutes is not None else None
+
+
 def regions_with_videos(*, limit: int) -> list[str]:
     """The regions with the most videos in the feeds, for a viewer who has not said where they are."""
     by_region = catalog_get().by_region
@@ -86,6 +98,7 @@ def _cursor_dump(served: list[int]) -> str:
 
 PAGE_FIELDS = (
     "id", "public_id", "state", "moderation_state", "caption", "visibility", "content_level", "duration", "width", "height",
+    "is_age_restricted", "is_unverified",
     "published_at", "poster", "rendition", "rendition_version", "rendition_duration",
     "owner__id", "owner__handle", "owner__display_name", "owner__bio", "owner__links",
     "owner__follower_count", "owner__avatar_large", "owner__user_id",
@@ -103,6 +116,7 @@ def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
     # (state, published_at) index and scan every published video (benchmark_feed).
     videos = Video.objects.filter(pk__in=ids).select_related("owner__user").only(*PAGE_FIELDS)
     allow_mature = viewer.policy.may_see_mature_content
+    restricted = viewer.is_restricted_mode
     return {
         video.pk: video
         for video in videos
@@ -111,6 +125,7 @@ def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
         and video.visibility == Video.Visibility.PUBLIC
         and (allow_mature or video.content_level == Video.ContentLevel.GENERAL)
         and not creator_is_restricted(video.owner.user)
+        and not (restricted and age.restricted_mode_hides(video))
     }
 
 
@@ -164,9 +179,14 @@ def _assemble(
     offset = len(served)
     for index, item in enumerate(items):
         item.position = offset + index
-    new_served = served + [item.video.pk for item in items]
+    # What the last check dropped (restricted mode, a change since the catalog was built) counts as
+    # served too: the next page moves past it, even when it emptied this page.
+    shown = {item.video.pk for item in items}
+    new_served = served + [item.video.pk for item in items] + [pk for pk in ids if pk not in shown]
     return FeedPage(
-        items=items, next_cursor=_cursor_dump(new_served) if more and items else None, catalog=catalog
+        items=items,
+        next_cursor=_cursor_dump(new_served) if more and new_served != served else None,
+        catalog=catalog,
     )
 
 
@@ -218,7 +238,8 @@ def _ranked_page(
     served = _cursor_load(cursor)
     filters = ranking.Filters(
         excluded=frozenset(set(history.seen) | hidden | set(served)),
-        allow_mature=viewer.policy.may_see_mature_content,
+        # Restricted mode hides mature videos before ranking (not only after), so its pages stay full.
+        allow_mature=viewer.policy.may_see_mature_content and not viewer.is_restricted_mode,
     )
     pools, boosts = sources(weights, history.favourites)
     now_ts = time.time()

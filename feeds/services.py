@@ -22,7 +22,7 @@ from django.utils import timezone
 from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
 from creators.services import video_moderate as creator_moderate
-from feeds import ranking, sponsored
+from feeds import ranking, sponsored, watching
 from feeds.analytics.rollup import analytics_prune_before
 from feeds.catalog import catalog_get, catalog_mark_stale
 from feeds.models import (
@@ -38,6 +38,7 @@ from feeds.models import (
 from feeds.ranking import History, VideoFacts, Weights
 from platform.errors import NotFound
 from platform.models import User
+from platform.screen_time import screen_time_add
 from platform.services import audit_record
 from platform.viewer import Viewer
 
@@ -168,6 +169,8 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
         result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
         if stored:
             profile_learn(viewer=viewer, events=stored, now=now)
+            if viewer.user is not None:
+                _screen_time_count(viewer=viewer, user=viewer.user, stored=stored, now=now)
             paid = [
                 video.pk
                 for item, video in stored
@@ -178,6 +181,39 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
                 sponsored.provider().impressions_record(viewer=viewer, video_ids=paid, now=now)
     result.accepted = len(stored)
     return result
+
+
+SCREEN_TIME_LOOKBACK = datetime.timedelta(minutes=30)  # a view's earlier events are at most this old
+
+
+def _screen_time_count(
+    *, viewer: Viewer, user: User, stored: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+) -> None:
+    """Add what the stored events watched to the viewer's screen time: one read of the views' recent
+    events (these included, so they sit in stored order) and one upsert, per batch.
+
+    Run after ``profile_learn`` has locked the viewer's profile, so a batch sent at the same moment
+    finds this one's events committed and does not count them again. A view paused for longer than
+    the look-back counts its next progress from the start of the loop (at most one short video)."""
+    video_ids = {video.pk for item, video in stored if item.kind in watching.WATCHING}
+    if not video_ids:
+        return
+    new_ids = {item.event_id for item, _ in stored}
+    rows = (
+        Signal.objects.filter(
+            viewer_key=viewer.key,
+            video_id__in=video_ids,
+            created_at__gte=now - SCREEN_TIME_LOOKBACK,
+            kind__in=[Kind.IMPRESSION, Kind.PROGRESS, Kind.COMPLETE, Kind.SKIP],
+        )
+        .order_by("pk")
+        .values_list("video_id", "kind", "watched_seconds", "looped", "event_id")
+    )
+    seconds = watching.watched_seconds_added(
+        (video_id, kind, watched, looped, event_id in new_ids)
+        for video_id, kind, watched, looped, event_id in rows
+    )
+    screen_time_add(user=user, seconds=seconds, at=now)
 
 
 SIGNAL_COLUMNS = (

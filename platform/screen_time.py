@@ -1,0 +1,266 @@
+"""Screen time: counting the seconds a person watches on their own calendar day, the daily limit that
+stops the player, the passcode that lifts it for a while, restricted mode, and the week's summary.
+
+The rules of who may set what (a minor cannot raise or remove their limit; their linked parent can) are
+in ``platform.age``; this module applies them and writes. Family pairing calls the same setters with the
+parent as ``actor``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+
+from platform import age
+from platform.errors import Conflict, NotFound, RateLimited
+from platform.models import FamilyLink, ScreenTimeDay, User
+from platform.services import audit_record
+
+UNLOCK_TRIES = 5  # wrong passcodes allowed per window; the next try is refused even when right
+UNLOCK_WINDOW_SECONDS = 15 * 60
+PASSCODE_LENGTHS = (4, 8)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenTimeStatus:
+    """Today on the person's calendar: how long they watched, their limit, and whether the player stops."""
+
+    day: datetime.date
+    seconds: float
+    limit_minutes: int | None  # None: no limit
+    extra_minutes: int  # granted today by the passcode
+    has_passcode: bool
+
+    @property
+    def minutes(self) -> int:
+        return int(self.seconds // 60)
+
+    @property
+    def allowed_seconds(self) -> float | None:
+        if self.limit_minutes is None:
+            return None
+        return (self.limit_minutes + self.extra_minutes) * 60.0
+
+    @property
+    def is_locked(self) -> bool:
+        allowed = self.allowed_seconds
+        return allowed is not None and self.seconds >= allowed
+
+    @property
+    def remaining_seconds(self) -> float | None:
+        allowed = self.allowed_seconds
+        return None if allowed is None else max(0.0, allowed - self.seconds)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "day": self.day.isoformat(),
+            "minutes": self.minutes,
+            "seconds": round(self.seconds, 1),
+            "limit_minutes": self.limit_minutes,
+            "extra_minutes": self.extra_minutes,
+            "remaining_seconds": None if self.remaining_seconds is None else round(self.remaining_seconds, 1),
+            "locked": self.is_locked,
+            "has_passcode": self.has_passcode,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenTimeDayTotal:
+    day: datetime.date
+    seconds: float
+
+    @property
+    def minutes(self) -> int:
+        return int(self.seconds // 60)
+
+
+# --- counting -------------------------------------------------------------------------------------------
+
+
+def screen_time_add(*, user: User, seconds: float, at: datetime.datetime | None = None) -> None:
+    """Add watched seconds to ``user``'s day (their local day of ``at``) in one statement.
+
+    An upsert that adds to the stored value in the database (never read, add, write), so two batches
+    at once both count. Django's ``bulk_create(update_conflicts=...)`` can only overwrite a column, not
+    add to it; the statement is the same on SQLite and PostgreSQL."""
+    if seconds <= 0:
+        return
+    day = age.screen_time_day(user=user, at=at)
+    quote = connection.ops.quote_name
+    table = quote(ScreenTimeDay._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({quote('user_id')}, {quote('day')}, {quote('seconds')}, {quote('extra_minutes')}) "  # noqa: S608  (our own table)
+        f"VALUES (%s, %s, %s, 0) ON CONFLICT ({quote('user_id')}, {quote('day')}) "
+        f"DO UPDATE SET {quote('seconds')} = {table}.{quote('seconds')} + EXCLUDED.{quote('seconds')}"
+    )
+    date_field = ScreenTimeDay._meta.get_field("day")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, date_field.get_db_prep_value(day, connection), float(seconds)])
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def screen_time_status(*, user: User, at: datetime.datetime | None = None) -> ScreenTimeStatus:
+    """Today's status; one query, and none for someone without a limit (adults by default)."""
+    day = age.screen_time_day(user=user, at=at)
+    limit = age.screen_time_limit_minutes(user)
+    seconds, extra = 0.0, 0
+    if limit is not None:
+        row = ScreenTimeDay.objects.filter(user=user, day=day).values_list("seconds", "extra_minutes").first()
+        if row is not None:
+            seconds, extra = float(row[0]), int(row[1])
+    return ScreenTimeStatus(
+        day=day,
+        seconds=seconds,
+        limit_minutes=limit,
+        extra_minutes=extra,
+        has_passcode=bool(user.screen_time_passcode),
+    )
+
+
+def screen_time_is_locked(*, user: User | None) -> bool:
+    """Whether the feeds stop for this viewer now (anonymous visitors are never counted or stopped)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return screen_time_status(user=user).is_locked
+
+
+def screen_time_week(*, user: User, today: datetime.date | None = None) -> list[ScreenTimeDayTotal]:
+    """The seven local days ending with ``today`` (the person's today by default), oldest first,
+    days without watching included as zero."""
+    today = today or age.screen_time_day(user=user)
+    days = [today - datetime.timedelta(days=offset) for offset in range(6, -1, -1)]
+    stored = dict(
+        ScreenTimeDay.objects.filter(user=user, day__gte=days[0], day__lte=today).values_list(
+            "day", "seconds"
+        )
+    )
+    return [ScreenTimeDayTotal(day=day, seconds=float(stored.get(day, 0.0))) for day in days]
+
+
+# --- who may change what ------------------------------------------------------------------------------
+
+
+def _is_parent(*, actor: User, user: User) -> bool:
+    """``actor`` is ``user``'s linked parent. Anyone else but the person themself may change nothing."""
+    if actor.pk == user.pk:
+        return False
+    if FamilyLink.objects.filter(parent=actor, teen=user).exists():
+        return True
+    raise NotFound()
+
+
+def _record_parent_change(*, actor: User, user: User, action: str, detail: dict[str, object]) -> None:
+    if actor.pk != user.pk:
+        audit_record(actor=actor, action=action, target=user, detail=detail)
+
+
+def screen_time_limit_set(*, user: User, minutes: int | None, actor: User) -> User:
+    """Set ``user``'s daily limit (None: the band's default for a minor, no limit for an adult who sets
+    none). A minor may only lower theirs; their linked parent may set any; raises ValidationError and
+    writes nothing otherwise."""
+    is_parent = _is_parent(actor=actor, user=user)
+    problem = age.screen_time_limit_problem(user=user, minutes=minutes, is_parent=is_parent)
+    if problem:
+        raise ValidationError({"daily_limit_minutes": problem})
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(daily_limit_minutes=minutes)
+        _record_parent_change(actor=actor, user=user, action="screen_time.limit", detail={"minutes": minutes})
+    user.daily_limit_minutes = minutes
+    return user
+
+
+def screen_time_passcode_set(*, user: User, passcode: str, actor: User) -> User:
+    """Set or change the passcode that lifts the day's limit (4 to 8 digits; stored hashed).
+
+    Once a teen is linked to a parent, a passcode that is set is the parent's to change: otherwise the
+    teen could replace it and lift their own limit."""
+    is_parent = _is_parent(actor=actor, user=user)
+    if not is_parent and user.screen_time_passcode and FamilyLink.objects.filter(teen=user).exists():
+        raise ValidationError({"passcode": "Your linked parent keeps your passcode. Ask them to change it."})
+    shortest, longest = PASSCODE_LENGTHS
+    if not (passcode.isascii() and passcode.isdigit() and shortest <= len(passcode) <= longest):
+        raise ValidationError({"passcode": f"Use {shortest} to {longest} digits."})
+    hashed = make_password(passcode)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(screen_time_passcode=hashed)
+        _record_parent_change(actor=actor, user=user, action="screen_time.passcode", detail={})
+    user.screen_time_passcode = hashed
+    return user
+
+
+def restricted_mode_set(*, user: User, is_on: bool, actor: User) -> User:
+    """Turn restricted mode on or off (the person or their linked parent)."""
+    _is_parent(actor=actor, user=user)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_restricted_mode=is_on)
+        _record_parent_change(
+            actor=actor, user=user, action="screen_time.restricted_mode", detail={"is_on": is_on}
+        )
+    user.is_restricted_mode = is_on
+    return user
+
+
+def screen_time_settings_update(
+    *, user: User, minutes: int | None, is_restricted_mode: bool, passcode: str, actor: User
+) -> User:
+    """The settings page's screen-time form: all three changes, or none (``passcode`` empty: keep it)."""
+    try:
+        with transaction.atomic():
+            if minutes != user.daily_limit_minutes:
+                screen_time_limit_set(user=user, minutes=minutes, actor=actor)
+            if is_restricted_mode != user.is_restricted_mode:
+                restricted_mode_set(user=user, is_on=is_restricted_mode, actor=actor)
+            if passcode:
+                screen_time_passcode_set(user=user, passcode=passcode, actor=actor)
+    except ValidationError:
+        user.refresh_from_db(fields=["daily_limit_minutes", "is_restricted_mode", "screen_time_passcode"])
+        raise
+    return user
+
+
+# --- the passcode at the limit --------------------------------------------------------------------------
+
+
+def _failures_key(user: User) -> str:
+    return f"screen-time-unlock-failures:{user.pk}"
+
+
+def screen_time_unlock(*, user: User, passcode: str, at: datetime.datetime | None = None) -> ScreenTimeStatus:
+    """Grant ``age.SCREEN_TIME_UNLOCK_MINUTES`` more today for the right passcode.
+
+    Wrong passcodes are counted in the cache (shared by all web processes in production): after
+    ``UNLOCK_TRIES`` of them in ``UNLOCK_WINDOW_SECONDS`` every try is refused, the right one too, so a
+    four-digit code cannot be guessed. Raises RateLimited, ValidationError (wrong or no passcode) or
+    Conflict (today's limit is not reached), and writes nothing then."""
+    key = _failures_key(user)
+    if int(cache.get(key, 0)) >= UNLOCK_TRIES:
+        raise RateLimited(
+            "Too many wrong passcodes. Try again in 15 minutes.", retry_after_seconds=UNLOCK_WINDOW_SECONDS
+        )
+    if not user.screen_time_passcode:
+        raise ValidationError(
+            {"passcode": "No passcode is set. Ask your linked parent, or set one in your settings."}
+        )
+    if not check_password(passcode, user.screen_time_passcode):
+        # The window starts at the first wrong try; add() then incr() keeps concurrent tries counted.
+        cache.add(key, 0, timeout=UNLOCK_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, timeout=UNLOCK_WINDOW_SECONDS)
+        raise ValidationError({"passcode": "That passcode is not right."})
+    status = screen_time_status(user=user, at=at)
+    if not status.is_locked:
+        raise Conflict("Today's limit is not reached yet.")
+    ScreenTimeDay.objects.filter(user=user, day=status.day).update(
+        extra_minutes=F("extra_minutes") + age.SCREEN_TIME_UNLOCK_MINUTES
+    )
+    return screen_time_status(user=user, at=at)
