@@ -45,6 +45,9 @@ def _render(
         for topic in Topic.objects.all()
     ]
     api_url = str(active["api_url"])
+    screen = selectors.feed_screen_time(viewer=viewer_of(request))
+    if screen is not None and screen.is_locked:
+        page = None  # the day's limit is reached: no videos, the limit's panel instead
     context = {
         "shared_video": shared,  # a video's own page: its link preview tags
         "tabs": tabs,
@@ -55,7 +58,10 @@ def _render(
         "report_url_template": "/api/v1/videos/__ID__/report",
         "follow_url_template": "/api/v1/creators/__HANDLE__/follow",
         "login_url": reverse("login"),
-        "screen_time_minutes": viewer_of(request).policy.daily_screen_time_reminder_minutes,
+        "screen_time": screen,
+        "screen_time_json": screen.as_json() if screen is not None else None,
+        "screen_time_url": reverse("api-screen-time"),
+        "screen_time_unlock_url": reverse("api-screen-time-unlock"),
         "next_url": f"{api_url}{'&' if '?' in api_url else '?'}{urlencode({'cursor': page.next_cursor})}"
         if page and page.next_cursor
         else "",

@@ -15,6 +15,7 @@ from feeds.models import Report, Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
 from feeds.services import SignalInput
+from platform.api.serializers import ScreenTimeOutputSerializer
 
 
 class SponsorSerializer(serializers.Serializer[Any]):
@@ -41,6 +42,8 @@ class FeedPageSerializer(serializers.Serializer[Any]):
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = FeedItemSerializer(many=True)
+    # For a signed-in viewer with a daily limit: today's screen time; when "locked", results are empty.
+    screen_time = ScreenTimeOutputSerializer(allow_null=True, required=False)
 
 
 class SignalInputSerializer(serializers.Serializer[Any]):

@@ -26,12 +26,24 @@ from feeds.api.serializers import (
     signal_batch_parse,
 )
 from feeds.selectors import FeedPage
+from platform.screen_time import ScreenTimeStatus
 from platform.viewer import viewer_of
 
 CURSOR = OpenApiParameter("cursor", str, required=False, description="From the previous page's `next`.")
 
 
-def page_response(request: Request, page: FeedPage) -> Response:
+def screen_time_json(status: ScreenTimeStatus | None) -> dict[str, object] | None:
+    return status.as_json() if status is not None else None
+
+
+def locked_response(status: ScreenTimeStatus | None) -> Response | None:
+    """At the day's limit the feeds serve no more videos, only the ``screen_time`` block saying so."""
+    if status is None or not status.is_locked:
+        return None
+    return Response({"next": None, "previous": None, "results": [], "screen_time": screen_time_json(status)})
+
+
+def page_response(request: Request, page: FeedPage, *, screen: ScreenTimeStatus | None = None) -> Response:
     next_url = None
     if page.next_cursor:
         # Keep the request's other parameters (Local's ?region=) for the next page.
@@ -39,7 +51,14 @@ def page_response(request: Request, page: FeedPage) -> Response:
         next_url = (
             request.build_absolute_uri(request.path) + "?" + urlencode({**query, "cursor": page.next_cursor})
         )
-    return Response({"next": next_url, "previous": None, "results": feed_page_json(page)})
+    return Response(
+        {
+            "next": next_url,
+            "previous": None,
+            "results": feed_page_json(page),
+            "screen_time": screen_time_json(screen),
+        }
+    )
 
 
 class ForYouFeedView(APIView):
@@ -47,8 +66,12 @@ class ForYouFeedView(APIView):
 
     @extend_schema(parameters=[CURSOR], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
-        page = selectors.feed_for_you(viewer=viewer_of(request), cursor=request.query_params.get("cursor"))
-        return page_response(request, page)
+        viewer = viewer_of(request)
+        screen = selectors.feed_screen_time(viewer=viewer)
+        if locked := locked_response(screen):
+            return locked
+        page = selectors.feed_for_you(viewer=viewer, cursor=request.query_params.get("cursor"))
+        return page_response(request, page, screen=screen)
 
 
 class TopicFeedView(APIView):
@@ -56,14 +79,14 @@ class TopicFeedView(APIView):
 
     @extend_schema(parameters=[CURSOR], responses=FeedPageSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        page = selectors.feed_topic(
-            viewer=viewer_of(request),
-            slug=slug,
-            cursor=request.query_params.get("cursor"),
-        )
+        viewer = viewer_of(request)
+        screen = selectors.feed_screen_time(viewer=viewer)
+        if locked := locked_response(screen):
+            return locked
+        page = selectors.feed_topic(viewer=viewer, slug=slug, cursor=request.query_params.get("cursor"))
         if page is None:
             raise Http404("No such topic.")
-        return page_response(request, page)
+        return page_response(request, page, screen=screen)
 
 
 class LocalFeedView(APIView):
@@ -78,13 +101,16 @@ class LocalFeedView(APIView):
     )
     def get(self, request: Request) -> Response:
         viewer = viewer_of(request)
+        screen = selectors.feed_screen_time(viewer=viewer)
+        if locked := locked_response(screen):
+            return locked
         region = request.query_params.get("region") or viewer.region
         page = selectors.feed_local(
             viewer=viewer,
             region=region[:10],
             cursor=request.query_params.get("cursor"),
         )
-        return page_response(request, page)
+        return page_response(request, page, screen=screen)
 
 
 class FollowingPagination(CursorPagination):
@@ -97,15 +123,18 @@ class FollowingFeedView(APIView):
 
     @extend_schema(parameters=[CURSOR], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
+        viewer = viewer_of(request)
+        screen = selectors.feed_screen_time(viewer=viewer)
+        if locked := locked_response(screen):
+            return locked
         paginator = FollowingPagination()
         videos = (
-            paginator.paginate_queryset(
-                selectors.following_queryset(viewer=viewer_of(request)), request, view=self
-            )
-            or []
+            paginator.paginate_queryset(selectors.following_queryset(viewer=viewer), request, view=self) or []
         )
         page = FeedPage(items=selectors.following_items(videos), next_cursor=None)
-        return paginator.get_paginated_response(feed_page_json(page))
+        response = paginator.get_paginated_response(feed_page_json(page))
+        response.data["screen_time"] = screen_time_json(screen)
+        return response
 
 
 class BeaconSessionAuthentication(SessionAuthentication):

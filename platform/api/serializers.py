@@ -57,3 +57,20 @@ class TokenOutputSerializer(serializers.Serializer[Any]):
 class RegionOutputSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
+
+
+class ScreenTimeOutputSerializer(serializers.Serializer[Any]):
+    """``platform.screen_time.ScreenTimeStatus.as_json``: today on the person's own calendar."""
+
+    day = serializers.DateField()
+    minutes = serializers.IntegerField()
+    seconds = serializers.FloatField()
+    limit_minutes = serializers.IntegerField(allow_null=True)
+    extra_minutes = serializers.IntegerField()
+    remaining_seconds = serializers.FloatField(allow_null=True)
+    locked = serializers.BooleanField()
+    has_passcode = serializers.BooleanField()
+
+
+class ScreenTimeUnlockInputSerializer(serializers.Serializer[Any]):
+    passcode = serializers.CharField(max_length=32, trim_whitespace=True)

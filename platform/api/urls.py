@@ -10,4 +10,6 @@ urlpatterns = [
     path("auth/logout", views.LogOutView.as_view(), name="api-logout"),
     path("me", views.MeView.as_view(), name="api-me"),
     path("regions", views.RegionListView.as_view(), name="api-regions"),
+    path("screen-time", views.ScreenTimeView.as_view(), name="api-screen-time"),
+    path("screen-time/unlock", views.ScreenTimeUnlockView.as_view(), name="api-screen-time-unlock"),
 ]

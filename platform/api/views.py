@@ -1,4 +1,4 @@
-"""Account endpoints for API clients: sign up, log in and out, the current account, regions."""
+"""Account endpoints for API clients: sign up, log in and out, the current account, regions, screen time."""
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,11 +9,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from platform import services
+from platform import screen_time, services
 from platform.api.serializers import (
     AccountUpdateInputSerializer,
     LogInInputSerializer,
     RegionOutputSerializer,
+    ScreenTimeOutputSerializer,
+    ScreenTimeUnlockInputSerializer,
     SignUpInputSerializer,
     TokenOutputSerializer,
     UserOutputSerializer,
@@ -118,3 +120,30 @@ class RegionListView(APIView):
     def get(self, request: Request) -> Response:
         country = request.query_params.get("country", "")
         return Response([{"code": code, "name": name} for code, name in regions_of(country[:2])])
+
+
+class ScreenTimeView(APIView):
+    """Today's minutes, the limit, and whether the feeds have stopped for the day."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=ScreenTimeOutputSerializer)
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(screen_time.screen_time_status(user=request.user).as_json())
+
+
+class ScreenTimeUnlockView(APIView):
+    """The passcode at the limit: 30 more minutes today. Wrong tries are limited in the service."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ScreenTimeUnlockInputSerializer, responses=ScreenTimeOutputSerializer)
+    def post(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        serializer = ScreenTimeUnlockInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        status_ = screen_time.screen_time_unlock(
+            user=request.user, passcode=serializer.validated_data["passcode"]
+        )
+        return Response(status_.as_json())

@@ -26,7 +26,6 @@ function start(root) {
     loginUrl: data.loginUrl || "/accounts/login/",
     isAuthenticated: data.authenticated === "1",
     viewerHandle: (data.viewerHandle || "").toLowerCase(),
-    screenTimeMinutes: parseInt(data.screenTimeMinutes, 10) || 0,
   };
   const isBusy = function () { return Boolean(openDialog(root)); };
   const follows = new Map(); // handle (lower case) -> "approved" | "pending" | null
@@ -34,17 +33,28 @@ function start(root) {
   const toast = createToast(part("toast"));
 
   const signals = createSignals({ url: config.signalsUrl });
-  let sheets = null;
+  let player = null;
+  let pager = null;
   const screenTime = createScreenTime({
-    minutes: config.screenTimeMinutes,
-    isBusy: isBusy,
-    onBreak: function (totalMinutes) { sheets.showBreak(totalMinutes); },
+    status: readJson("screen-time"),
+    statusUrl: data.screenTimeUrl || "",
+    unlockUrl: data.screenTimeUnlockUrl || "",
+    dialog: root.querySelector("dialog[data-role=limit]"),
+    beforeCheck: function () {
+      const view = player.current();
+      if (view) view.reportProgress();
+      return signals.flush();
+    },
+    onLock: function () { player.hold("limit"); },
+    onUnlock: function () {
+      player.release("limit");
+      pager.reopen();
+    },
   });
-  const player = createPlayer({ soundButton: part("sound"), announceBox: part("announce"), signals, screenTime });
-  sheets = createSheets({
+  player = createPlayer({ soundButton: part("sound"), announceBox: part("announce"), signals, screenTime });
+  const sheets = createSheets({
     whySheet: root.querySelector("dialog[data-role=why]"),
     reportDialog: root.querySelector("dialog[data-role=report]"),
-    breakDialog: root.querySelector("dialog[data-role=break]"),
     reportUrlTemplate: config.reportUrlTemplate,
     player,
   });
@@ -56,12 +66,13 @@ function start(root) {
   });
   const prevButton = part("prev");
   const nextButton = part("next");
-  const pager = createPager({
+  pager = createPager({
     root, stage, column, track, prevButton, nextButton,
     emptyBox: part("empty"),
     apiUrl: config.apiUrl,
     nextUrl: data.nextUrl,
     follows, slideMaker, player, toast,
+    onPage: function (page) { return screenTime.apply(page.screen_time); },
   });
   attachActions({ track, config, follows, liked, pager, player, signals, sheets, toast });
   attachGestures({ stage, column, prevButton, nextButton, pager, player, isBusy });
@@ -73,7 +84,6 @@ function start(root) {
       const view = player.current();
       if (view) view.reportProgress();
       player.hold("hidden");
-      screenTime.save();
       signals.flushByBeacon();
     } else {
       player.release("hidden");
@@ -81,7 +91,6 @@ function start(root) {
   });
   window.addEventListener("pagehide", function () {
     player.end("leave");
-    screenTime.save();
     signals.flushByBeacon();
   });
   window.addEventListener("pageshow", function (event) {
@@ -103,8 +112,8 @@ function start(root) {
     markEnd();
   }
   player.paintSound();
+  screenTime.start(); // the day's limit was reached before this page: the panel, and nothing plays
   pager.begin(readJson("feed-items"));
-  screenTime.save(); // a threshold crossed in another tab shows here too
   player.startProgressBar();
 }
 

@@ -48,10 +48,12 @@ def test_unknown_topic_is_404(client):
     assert client.get("/feed/topics/astrology/").status_code == 404
 
 
-def test_minors_get_a_screen_time_reminder_setting(client):
+def test_minors_feed_page_carries_todays_screen_time(client):
     client.force_login(UserFactory.create(date_of_birth=born_years_ago(15)))
     html = client.get(reverse("home")).content.decode()
-    assert 'data-screen-time-minutes="60"' in html
+    status = json.loads(html.split('id="screen-time" type="application/json">')[1].split("</script>")[0])
+    assert (status["limit_minutes"], status["minutes"], status["locked"]) == (60, 0, False)
+    assert 'data-testid="screen-limit" aria-labelledby="feed-limit-title">' in html  # there, closed
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ import { safeUrl, sameOriginUrl } from "./util.js";
 
 const PRELOAD_AHEAD = 3; // fetch the next page when this few videos are left
 
-export function createPager({ root, stage, column, track, prevButton, nextButton, emptyBox, apiUrl, nextUrl, follows, slideMaker, player, toast }) {
+// `onPage(page)` sees each page from the API first; true means the day's screen-time limit is reached:
+// the pager then stops fetching until `reopen()`.
+export function createPager({ root, stage, column, track, prevButton, nextButton, emptyBox, apiUrl, nextUrl, follows, slideMaker, player, toast, onPage }) {
   const items = [];
   const shownCount = new Map(); // video id -> how many times it is in the list
   const slides = new Map(); // key -> slide element
@@ -13,6 +15,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   let fetchedFromApi = false;
   let isDone = false;
   let isLoading = false;
+  let isStopped = false; // the day's limit is reached
 
   // A video shows once, unless the server sends it again on purpose (For You, once everything has been
   // seen, brings back the best matches seen longest ago); each showing gets a slide key of its own.
@@ -191,7 +194,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   }
 
   async function loadMore() {
-    if (isLoading || isDone) return;
+    if (isLoading || isDone || isStopped) return;
     // Page one is in the HTML; without a cursor for page two, ask for page one and skip what we have.
     let url = pageUrl || (fetchedFromApi ? "" : safeUrl(apiUrl));
     if (!url) {
@@ -206,12 +209,16 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
         const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (!response.ok) throw new Error("HTTP " + response.status);
         const page = await response.json();
+        if (onPage && onPage(page)) {
+          isStopped = true;
+          break;
+        }
         fetchedFromApi = true;
         added += addItems(page.results);
         pageUrl = sameOriginUrl(page.next);
         url = pageUrl;
       }
-      if (!pageUrl) isDone = true;
+      if (!pageUrl && !isStopped) isDone = true;
     } catch (e) {
       toast("Couldn't load more videos. Check your connection.");
     } finally {
@@ -256,6 +263,17 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
     }
   }
 
+  // The limit was lifted: go on where the viewer was, fetching what the stop held back.
+  function reopen() {
+    isStopped = false;
+    if (!player.current() && items.length) {
+      showStage();
+      render();
+      startCurrent();
+    }
+    if (!items.length || items.length - 1 - index <= PRELOAD_AHEAD) loadMore();
+  }
+
   // Back from the back/forward cache with nothing playing: start where the viewer was.
   function resume() {
     if (!player.current() && items.length) startCurrent();
@@ -265,5 +283,5 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   column.addEventListener("scroll", function () { column.scrollTop = 0; column.scrollLeft = 0; });
   track.addEventListener("scroll", function () { track.scrollTop = 0; });
 
-  return { begin, resume, step, snapBack: render, beginDrag, drag, endDrag, removeCurrent, forEachSlide };
+  return { begin, resume, reopen, step, snapBack: render, beginDrag, drag, endDrag, removeCurrent, forEachSlide };
 }

@@ -1,41 +1,120 @@
-// Screen time: seconds watched today in this browser, and a nudge each time a chosen number of minutes is reached.
-import { storageGet, storageSet } from "./util.js";
+// Screen time: the day's limit stops the player. The server counts what the signals report and decides;
+// this module counts down what is left locally, asks the server when it runs out, shows the limit's panel
+// and sends the passcode that gives 30 more minutes.
+import { csrfToken } from "../csrf.js";
+import { role } from "./util.js";
 
-const SAVE_EVERY = 5000;
-
-function todayKey() {
-  const now = new Date();
-  const month = String(now.getMonth() + 1).padStart(2, "0");
-  const day = String(now.getDate()).padStart(2, "0");
-  return "joyreel:watch:" + now.getFullYear() + "-" + month + "-" + day;
-}
-
-// `minutes` 0 means no nudges; `isBusy()` holds a nudge back while a dialog is open; `onBreak(total)` shows one.
-export function createScreenTime({ minutes, isBusy, onBreak }) {
-  let unsaved = 0;
+// `status` is the server's (GET /api/v1/screen-time), null for a viewer without a limit: then nothing
+// here runs. `beforeCheck()` sends what was watched so far; `onLock()`/`onUnlock()` stop and resume the feed.
+export function createScreenTime({ status, statusUrl, unlockUrl, dialog, beforeCheck, onLock, onUnlock }) {
+  let remaining = status && typeof status.remaining_seconds === "number" ? status.remaining_seconds : null;
+  let locked = Boolean(status && status.locked);
+  let checking = false;
 
   function add(seconds) {
-    unsaved += seconds;
+    if (remaining === null || locked) return;
+    remaining -= seconds;
+    if (remaining <= 0) check();
   }
 
-  function save() {
-    const key = todayKey();
-    let stored = { seconds: 0, nudged: 0 };
-    try { stored = Object.assign(stored, JSON.parse(storageGet("localStorage", key) || "{}")); } catch (e) { /* corrupt: restart */ }
-    stored.seconds += unsaved;
-    unsaved = 0;
-    let nudge = 0;
-    if (minutes > 0 && !isBusy()) {
-      const reached = Math.floor(stored.seconds / (minutes * 60));
-      if (reached > stored.nudged) {
-        stored.nudged = reached;
-        nudge = reached * minutes;
-      }
+  // Local time ran out: make sure the server has every watched second, then let it decide.
+  async function check() {
+    if (checking || !statusUrl) return;
+    checking = true;
+    try {
+      await beforeCheck();
+      const response = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) apply(await response.json());
+    } catch (e) {
+      /* offline: try again at the next second watched */
+    } finally {
+      checking = false;
     }
-    storageSet("localStorage", key, JSON.stringify(stored));
-    if (nudge) onBreak(nudge);
   }
 
-  window.setInterval(save, SAVE_EVERY);
-  return { add, save };
+  // A status from the server: the status API, a feed page's `screen_time` block, or the unlock's answer.
+  function apply(next) {
+    if (!next) return false;
+    remaining = typeof next.remaining_seconds === "number" ? next.remaining_seconds : null;
+    if (next.locked) lock(next);
+    return Boolean(next.locked);
+  }
+
+  function lock(next) {
+    locked = true;
+    onLock();
+    if (!dialog) return;
+    const passcodeBox = role(dialog, "limit-with-passcode");
+    const noPasscode = role(dialog, "limit-no-passcode");
+    if (next && typeof next.has_passcode === "boolean") {
+      passcodeBox.hidden = !next.has_passcode;
+      noPasscode.hidden = next.has_passcode;
+    }
+    if (next && next.limit_minutes) {
+      role(dialog, "limit-title").textContent =
+        "You've reached today's limit of " + next.limit_minutes + (next.limit_minutes === 1 ? " minute" : " minutes");
+    }
+    // Rendered open (a plain panel without JavaScript); reopened as a modal so it owns the page.
+    if (dialog.open && !dialog.matches(":modal")) dialog.close();
+    if (!dialog.open) dialog.showModal();
+    const input = dialog.querySelector("input[name=passcode]");
+    if (input && !passcodeBox.hidden) input.focus();
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const error = role(dialog, "limit-error");
+    const button = form.querySelector("[type=submit]");
+    const passcode = form.elements.passcode.value.trim();
+    if (!passcode) return;
+    error.hidden = true;
+    button.disabled = true;
+    try {
+      const response = await fetch(unlockUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ passcode: passcode }),
+      });
+      let body = {};
+      try { body = await response.json(); } catch (e) { /* not JSON */ }
+      if (response.ok || response.status === 409) {
+        // 409: the limit was not reached after all (another tab, a parent's change): carry on.
+        form.reset();
+        remaining = response.ok && typeof body.remaining_seconds === "number" ? body.remaining_seconds : remaining;
+        unlock();
+        return;
+      }
+      const message = (body.passcode && body.passcode[0]) || body.detail;
+      error.textContent = message || "That didn't work (" + response.status + "). Please try again.";
+      error.hidden = false;
+    } catch (e) {
+      error.textContent = "We couldn't reach Joyreel. Check your connection and try again.";
+      error.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function unlock() {
+    locked = false;
+    if (remaining !== null && remaining <= 0) remaining = 1; // the server said go on: ask again soon
+    dialog.close();
+    onUnlock();
+  }
+
+  if (dialog) {
+    // Escape does not close the limit.
+    dialog.addEventListener("cancel", function (event) { if (locked) event.preventDefault(); });
+    const form = role(dialog, "limit-form");
+    if (form) form.addEventListener("submit", submit);
+  }
+
+  return {
+    add,
+    apply,
+    isLocked: function () { return locked; },
+    start: function () { if (locked) lock(status); },
+  };
 }

@@ -1,4 +1,4 @@
-// The feed's sheets and dialogs: "why am I seeing this", the report form, and the screen-time break.
+// The feed's sheets and dialogs: "why am I seeing this" and the report form.
 import { csrfToken } from "../csrf.js";
 import { role } from "./util.js";
 
@@ -12,7 +12,7 @@ function closeOnBackdrop(dialog) {
   });
 }
 
-export function createSheets({ whySheet, reportDialog, breakDialog, reportUrlTemplate, player }) {
+export function createSheets({ whySheet, reportDialog, reportUrlTemplate, player }) {
   function openWhy(item) {
     if (!item) return;
     const list = role(whySheet, "why-reasons");
@@ -86,21 +86,13 @@ export function createSheets({ whySheet, reportDialog, breakDialog, reportUrlTem
     }
   }
 
-  function showBreak(totalMinutes) {
-    role(breakDialog, "break-text").textContent =
-      "You've been watching for " + totalMinutes + (totalMinutes === 1 ? " minute" : " minutes") + " — time for a break?";
-    player.hold("break");
-    breakDialog.showModal();
-  }
-
-  [whySheet, reportDialog, breakDialog].forEach(closeOnBackdrop);
+  [whySheet, reportDialog].forEach(closeOnBackdrop);
   reportDialog.addEventListener("close", function () { player.release("report"); });
-  breakDialog.addEventListener("close", function () { player.release("break"); });
   reportDialog.querySelectorAll("[data-role=report-cancel]").forEach(function (button) {
     button.addEventListener("click", function () { reportDialog.close(); });
   });
   const reportForm = role(reportDialog, "report-form");
   if (reportForm && reportForm.querySelector("input[name=reason]")) reportForm.addEventListener("submit", submitReport);
 
-  return { openWhy, openReport, showBreak };
+  return { openWhy, openReport };
 }
