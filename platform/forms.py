@@ -81,3 +81,49 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+
+
+class ScreenTimeSettingsForm(forms.Form):
+    """The screen-time part of the settings page; who may set what is ``platform.screen_time``'s rule."""
+
+    daily_limit_minutes = forms.IntegerField(
+        required=False,
+        label="Daily limit (minutes)",
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "min": 1, "max": age.SCREEN_TIME_LIMIT_MAX_MINUTES}
+        ),
+    )
+    is_restricted_mode = forms.BooleanField(
+        required=False,
+        label="Restricted mode",
+        help_text="Hides videos labelled mature or unverified and videos under review.",
+    )
+    passcode = forms.CharField(
+        required=False,
+        label="New passcode",
+        strip=True,
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text="4 to 8 digits. It gives 30 more minutes when the day's limit is reached. Leave empty to keep it.",
+    )
+    passcode2 = forms.CharField(
+        required=False,
+        label="New passcode again",
+        strip=True,
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("passcode") != cleaned.get("passcode2"):
+            self.add_error("passcode2", "The two passcodes differ.")
+        return cleaned
+
+
+class ScreenTimeUnlockForm(forms.Form):
+    passcode = forms.CharField(
+        max_length=32,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )

@@ -22,6 +22,9 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/settings/", views.account_settings, name="account_settings"),
+    path("accounts/settings/screen-time/", views.account_screen_time_settings, name="account_screen_time"),
+    path("accounts/screen-time/", views.screen_time_summary, name="screen_time"),
+    path("accounts/screen-time/unlock/", views.screen_time_unlock, name="screen_time_unlock"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
