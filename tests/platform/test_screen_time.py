@@ -226,6 +226,7 @@ def test_the_feed_pages_show_the_limit_instead_of_videos(client, url):
     assert 'data-testid="screen-limit" aria-labelledby="feed-limit-title" open>' in html
     assert "You've reached today's limit of 60 minutes" in html
     assert "No passcode is set. Ask your linked parent" in html
+    assert "{#" not in html and "{% comment" not in html  # no template comment leaks onto the page
 
 
 def test_status_api_reports_minutes_limit_and_lock(api_client):
