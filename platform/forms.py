@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django_countries import countries
 
 from platform import age
+from platform.models import User
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -81,3 +82,37 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+
+
+# --- family pairing ----------------------------------------------------------------------------------
+
+
+class PairingCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your parent",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text="Eight letters and digits; it works once, for 10 minutes.",
+    )
+
+
+class FamilyTeenSettingsForm(forms.Form):
+    daily_limit_minutes = forms.IntegerField(
+        label="Daily screen-time limit (minutes)", min_value=15, max_value=600
+    )
+    is_restricted_mode = forms.BooleanField(
+        label="Restricted mode", required=False, help_text="Hides mature and unverified videos."
+    )
+    follow_policy = forms.ChoiceField(label="Who may follow them", choices=User.FollowPolicy.choices)
+
+
+class FamilyPasscodeForm(forms.Form):
+    passcode = forms.CharField(
+        label="Passcode that lifts the limit for a day",
+        min_length=4,
+        max_length=4,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text="Four digits. Keep it to yourself; your teen asks you when they need more time.",
+    )
