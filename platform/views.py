@@ -202,6 +202,7 @@ def _family_render(request: HttpRequest, user: User, *, status: int = 200, **ext
             for linked in teens
         ]
         context["code_expires_at"] = family.pairing_code_expiry(parent=user)
+        context["code_minutes"] = int(family.PAIRING_CODE_LIFETIME.total_seconds() // 60)
     if context["may_be_teen"]:
         context["parent"] = family.family_parent_of(teen=user)
         context["daily_limit_minutes"] = family.daily_limit_minutes(user=user)
