@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from platform import age
@@ -141,7 +142,7 @@ def _link_by_code(*, teen: User, code: str, now: datetime.datetime) -> FamilyLin
         title=f"{teen.display_name} linked their account to yours",
         body="You can now set their daily screen-time limit, restricted mode and who may follow them, "
         "and see how long they watch each day.",
-        url="/family/",
+        url=reverse("family"),
     )
     return link
 
@@ -163,7 +164,7 @@ def pairing_unlink(*, user: User, teen: User) -> None:
                 kind=Kind.PAIRING,
                 title=f"{teen.display_name} unlinked their account from yours",
                 body="You can no longer change their settings or see their screen time.",
-                url="/family/",
+                url=reverse("family"),
             )
         else:
             notify(
@@ -171,7 +172,7 @@ def pairing_unlink(*, user: User, teen: User) -> None:
                 kind=Kind.PAIRING,
                 title=f"{parent.display_name} unlinked your account from theirs",
                 body="Your settings stay as they are; you can change them yourself now.",
-                url="/family/",
+                url=reverse("family"),
             )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django_countries import countries
 
-from platform import age
+from platform import age, family
 from platform.models import User
 
 
@@ -100,7 +100,9 @@ class PairingCodeForm(forms.Form):
 
 class FamilyTeenSettingsForm(forms.Form):
     daily_limit_minutes = forms.IntegerField(
-        label="Daily screen-time limit (minutes)", min_value=15, max_value=600
+        label="Daily screen-time limit (minutes)",
+        min_value=family.DAILY_LIMIT_MIN_MINUTES,
+        max_value=family.DAILY_LIMIT_MAX_MINUTES,
     )
     is_restricted_mode = forms.BooleanField(
         label="Restricted mode", required=False, help_text="Hides mature and unverified videos."

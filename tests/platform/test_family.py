@@ -94,6 +94,7 @@ def test_a_teen_links_with_the_code_and_the_parent_is_told(years):
     notice = Notification.objects.get(user=parent)
     assert notice.kind == Notification.Kind.PAIRING
     assert notice.title == "Tia linked their account to yours"
+    assert notice.url == "/family/"
     assert AuditEntry.objects.filter(action="family.link", target_id=str(child.pk)).count() == 1
 
 
