@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from platform import age
+
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
 
 
@@ -271,6 +273,11 @@ class Video(models.Model):
         if self.trim_end is None:
             return self.duration
         return round(self.trim_end - self.trim_start, 3)
+
+    @property
+    def is_shareable(self) -> bool:
+        """Whether the video may leave the app (a copied link, a share elsewhere); the age rule decides."""
+        return age.may_be_shared_outside_app(self.owner.user.age_band)
 
 
 class VideoTopic(models.Model):

@@ -82,7 +82,7 @@ def profile_videos(*, profile: CreatorProfile, viewer: Viewer) -> QuerySet[Video
     return (
         videos_visible(viewer=viewer)
         .filter(owner=profile)
-        .select_related("owner")
+        .select_related("owner__user")  # the owner's age decides whether the video may be shared
         .order_by("-published_at", "-id")
     )
 

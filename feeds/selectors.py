@@ -431,7 +431,7 @@ def following_queryset(*, viewer: Viewer) -> QuerySet[Video]:
     return (
         videos_visible(viewer=viewer)
         .filter(owner__followers__follower_id=viewer.user_id, owner__followers__status="approved")
-        .select_related("owner")
+        .select_related("owner__user")  # the owner's age decides whether the video may be shared
         .prefetch_related(
             "hashtags", Prefetch("video_topics", queryset=VideoTopic.objects.select_related("topic"))
         )

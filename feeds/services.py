@@ -36,6 +36,7 @@ from feeds.models import (
     VideoStats,
 )
 from feeds.ranking import History, VideoFacts, Weights
+from platform import age
 from platform.errors import NotFound
 from platform.models import User
 from platform.screen_time import screen_time_add
@@ -135,6 +136,29 @@ def _validate(
     return good, errors
 
 
+def _shares_refuse(
+    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts]
+) -> tuple[list[SignalInput], list[dict[str, Any]]]:
+    """Take out shares of videos that must stay in the app (a 13–15-year-old's): the age rule decides.
+    Only videos the viewer may see are asked about; the rest stay "Unknown video." as before."""
+    share_ids = {item.video for item in items if item.kind == Kind.SHARE and item.video in facts}
+    if not share_ids:
+        return list(items), []
+    owners_born = Video.objects.filter(public_id__in=share_ids).values_list(
+        "public_id", "owner__user__date_of_birth"
+    )
+    kept_in = {
+        public_id
+        for public_id, born in owners_born
+        if not age.may_be_shared_outside_app(age.age_band(date_of_birth=born))
+    }
+    refused = [item for item in items if item.kind == Kind.SHARE and item.video in kept_in]
+    errors = [
+        {"index": item.index, "detail": "This video can't be shared outside Joyreel."} for item in refused
+    ]
+    return [item for item in items if not (item.kind == Kind.SHARE and item.video in kept_in)], errors
+
+
 def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordResult:
     """Validate a batch, store the good events in bulk (once per event id) and learn from them.
 
@@ -145,7 +169,9 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
         return result
     facts = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
     topic_ids = catalog_get().topic_ids
+    items, refused_shares = _shares_refuse(items=items, facts=facts)
     good, result.errors = _validate(items=items, facts=facts, topic_ids=topic_ids)
+    result.errors += refused_shares
     if not good:
         return result
     fresh: list[tuple[SignalInput, VideoFacts]] = []

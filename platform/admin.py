@@ -2,11 +2,15 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
 
 from platform import age, services
 from platform.models import AuditEntry, User
@@ -24,6 +28,18 @@ class AgeBandFilter(admin.SimpleListFilter):
         if not value:
             return None
         return queryset.filter(age.date_of_birth_lookup(band=age.AgeBand(value)))
+
+
+class DateOfBirthCorrectionForm(forms.Form):
+    date_of_birth = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Only an earlier date than the one stated (the person is older) is accepted.",
+    )
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=services.EVIDENCE_MAX_LENGTH,
+        help_text="What shows the right date (e.g. the ID document checked, ticket number).",
+    )
 
 
 class JoyreelUserCreationForm(AdminUserCreationForm[User]):
@@ -58,7 +74,8 @@ class UserAdmin(DjangoUserAdmin[User]):
     list_filter = [AgeBandFilter, "is_verified_publisher", "is_private", "is_staff", "is_active", "country"]
     search_fields = ["email", "display_name", "region"]
     date_hierarchy = "date_joined"
-    readonly_fields = ["last_login", "date_joined", "age_band_label"]
+    # Nobody edits a date of birth here: support corrects it through "Correct date of birth" (audited).
+    readonly_fields = ["last_login", "date_joined", "age_band_label", "date_of_birth"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("display_name", "date_of_birth", "age_band_label", "country", "region")}),
@@ -79,6 +96,7 @@ class UserAdmin(DjangoUserAdmin[User]):
         ),
     )
     actions = ["verify_publishers", "unverify_publishers"]
+    actions += ["correct_date_of_birth"]
 
     @admin.display(description="age band")
     def age_band_label(self, obj: User) -> str:
@@ -98,6 +116,56 @@ class UserAdmin(DjangoUserAdmin[User]):
         for user in queryset:
             services.user_set_verified_publisher(actor=actor, user=user, is_verified=is_verified)
         messages.success(request, f"Updated {queryset.count()} account(s).")
+
+    @admin.action(
+        description="Correct date of birth (to an earlier date, with evidence)", permissions=["change"]
+    )
+    def correct_date_of_birth(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            messages.error(request, "Choose exactly one account to correct.")
+            return None
+        user = queryset.get()
+        return HttpResponseRedirect(reverse("admin:platform_user_date_of_birth", args=[user.pk]))
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:user_id>/date-of-birth/",
+                self.admin_site.admin_view(self.date_of_birth_view),
+                name="platform_user_date_of_birth",
+            )
+        ]
+        return [*own, *super().get_urls()]
+
+    def date_of_birth_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        actor = request.user
+        assert isinstance(actor, User)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        user = get_object_or_404(User, pk=user_id)
+        form = DateOfBirthCorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.user_date_of_birth_correct(actor=actor, user=user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"The date of birth of {user.email} is corrected.")
+                return HttpResponseRedirect(reverse("admin:platform_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Correct the date of birth of {user.email}",
+            "subject": user,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(
+            request,
+            "admin/platform/user/date_of_birth_correct.html",
+            context,
+            status=400 if form.errors else 200,
+        )
 
 
 @admin.register(AuditEntry)

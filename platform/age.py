@@ -132,6 +132,30 @@ def date_of_birth_lookup(*, band: AgeBand, prefix: str = "", on: datetime.date |
     return query
 
 
+# --- who may share, and who may be whose parent -----------------------------------------------------
+
+# Videos by these creators stay in the app: no copied link, no share elsewhere, no download.
+_STAYS_IN_APP = frozenset({AgeBand.UNDER_13, AgeBand.TEEN_13_15})
+
+
+def may_be_shared_outside_app(band: AgeBand) -> bool:
+    """Whether a video by a creator in ``band`` may leave the app (a copied link, a share, a download).
+
+    A creator of unknown age is a staff account made on the command line (sign-up always asks), so only
+    the bands the issue protects are kept in."""
+    return band not in _STAYS_IN_APP
+
+
+def may_link_as_parent(band: AgeBand) -> bool:
+    """Only adults create family pairing codes and control a teen's settings."""
+    return band == AgeBand.ADULT
+
+
+def may_link_as_teen(band: AgeBand) -> bool:
+    """Only 13–17-year-olds link their account to a parent's."""
+    return band in (AgeBand.TEEN_13_15, AgeBand.TEEN_16_17)
+
+
 # --- quiet hours: no notification leaves the app at night for under-18s ------------------------------
 
 # Local (start, end) hours, end exclusive, wrapping past midnight.

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django_countries import countries
 
-from platform import age
+from platform import age, family
+from platform.models import User
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -126,4 +127,40 @@ class ScreenTimeUnlockForm(forms.Form):
         max_length=32,
         strip=True,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+# --- family pairing ----------------------------------------------------------------------------------
+
+
+class PairingCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your parent",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text="Eight letters and digits; it works once, for 10 minutes.",
+    )
+
+
+class FamilyTeenSettingsForm(forms.Form):
+    daily_limit_minutes = forms.IntegerField(
+        label="Daily screen-time limit (minutes)",
+        min_value=family.DAILY_LIMIT_MIN_MINUTES,
+        max_value=family.DAILY_LIMIT_MAX_MINUTES,
+    )
+    is_restricted_mode = forms.BooleanField(
+        label="Restricted mode", required=False, help_text="Hides mature and unverified videos."
+    )
+    follow_policy = forms.ChoiceField(label="Who may follow them", choices=User.FollowPolicy.choices)
+
+
+class FamilyPasscodeForm(forms.Form):
+    passcode = forms.CharField(
+        label="Passcode that lifts the limit for a day",
+        min_length=4,
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text="Four to eight digits. Keep it to yourself; your teen asks you when they need more time.",
     )

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
@@ -115,5 +115,50 @@ def user_set_verified_publisher(*, actor: User, user: User, is_verified: bool) -
             actor=actor,
             action="publisher.verify" if is_verified else "publisher.unverify",
             target=locked,
+        )
+    return locked
+
+
+EVIDENCE_MAX_LENGTH = 1000
+
+
+def user_date_of_birth_correct(
+    *, actor: User, user: User, date_of_birth: datetime.date, evidence: str
+) -> User:
+    """Support corrects a date of birth, only to an earlier one (older than stated) and only on evidence.
+
+    Nobody changes their own date of birth: a teen could otherwise make themselves an adult. A later
+    date would lift no protection and remove none either, so it is refused too; every correction is
+    audited with the old and new dates and the evidence."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only support staff can correct a date of birth.")
+    evidence = evidence.strip()
+    if not evidence:
+        raise ValidationError({"evidence": "Say what evidence shows the right date of birth."})
+    if len(evidence) > EVIDENCE_MAX_LENGTH:
+        raise ValidationError({"evidence": f"At most {EVIDENCE_MAX_LENGTH} characters."})
+    problem = age.date_of_birth_problem(date_of_birth=date_of_birth)
+    if problem:
+        raise ValidationError({"date_of_birth": problem})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        old = locked.date_of_birth
+        if old is not None and date_of_birth >= old:
+            raise ValidationError(
+                {
+                    "date_of_birth": "A date of birth can only be corrected to an earlier date (older than stated)."
+                }
+            )
+        locked.date_of_birth = date_of_birth
+        locked.save(update_fields=["date_of_birth"])
+        audit_record(
+            actor=actor,
+            action="user.date_of_birth_correct",
+            target=locked,
+            detail={
+                "old": old.isoformat() if old else None,
+                "new": date_of_birth.isoformat(),
+                "evidence": evidence,
+            },
         )
     return locked

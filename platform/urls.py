@@ -25,6 +25,12 @@ urlpatterns = [
     path("accounts/settings/screen-time/", views.account_screen_time_settings, name="account_screen_time"),
     path("accounts/screen-time/", views.screen_time_summary, name="screen_time"),
     path("accounts/screen-time/unlock/", views.screen_time_unlock, name="screen_time_unlock"),
+    path("family/", views.family_page, name="family"),
+    path("family/code/", views.family_code_create, name="family_code"),
+    path("family/link/", views.family_link, name="family_link"),
+    path("family/teens/<int:teen_id>/unlink/", views.family_unlink, name="family_unlink"),
+    path("family/teens/<int:teen_id>/settings/", views.family_teen_settings, name="family_teen_settings"),
+    path("family/teens/<int:teen_id>/passcode/", views.family_teen_passcode, name="family_teen_passcode"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

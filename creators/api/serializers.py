@@ -46,6 +46,10 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
     poster_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
     duration = serializers.SerializerMethodField(help_text="Seconds; the trimmed length once published.")
+    is_shareable = serializers.BooleanField(
+        read_only=True,
+        help_text="False for a 13–15-year-old's video: no link to copy, no share outside the app.",
+    )
 
     class Meta:
         model = Video
@@ -63,6 +67,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
             "published_at",
             "poster_url",
             "video_url",
+            "is_shareable",
         ]
 
     def get_duration(self, obj: Video) -> float | None:

@@ -43,7 +43,7 @@ def own_profile(request: Request) -> CreatorProfile:
 
 
 def _video_queryset(queryset: QuerySet[Video]) -> QuerySet[Video]:
-    return queryset.select_related("owner").prefetch_related("hashtags", "video_topics__topic")
+    return queryset.select_related("owner__user").prefetch_related("hashtags", "video_topics__topic")
 
 
 class TopicListView(generics.ListAPIView[Topic]):

@@ -107,6 +107,11 @@ def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
     if creator.user_id == follower.pk:
         raise ValidationError("You can't follow yourself.")
     status = Follow.Status.PENDING if creator.user.is_private else Follow.Status.APPROVED
+    # Who may follow (a parent may set it for a linked teen): nobody, or only people approved one by one.
+    if creator.user.follow_policy == User.FollowPolicy.NOBODY:
+        raise ValidationError("This account doesn't take new followers.", code="follow_policy")
+    if creator.user.follow_policy == User.FollowPolicy.APPROVED:
+        status = Follow.Status.PENDING
     with transaction.atomic():
         follow, created = Follow.objects.get_or_create(
             follower=follower, creator=creator, defaults={"status": status}

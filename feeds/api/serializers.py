@@ -229,6 +229,7 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             "video_url": f"{urls.video.replace(VIDEO_SLOT, public_id)}?v={video.rendition_version}"
             if video.rendition.name
             else None,
+            "is_shareable": video.is_shareable,
         },
         "creator": {
             "handle": owner.handle,

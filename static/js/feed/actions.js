@@ -41,7 +41,7 @@ export function attachActions({ track, config, follows, liked, pager, player, si
 
   async function share() {
     const item = currentItem();
-    if (!item) return;
+    if (!item || item.video.is_shareable === false) return;
     const sharedView = player.current();
     const link = window.location.origin + "/v/" + item.video.id + "/";
     if (await copyText(link)) {

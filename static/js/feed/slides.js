@@ -112,6 +112,13 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
       }
     }
 
+    // A 13–15-year-old's video stays in the app: no link to copy, no "save video as".
+    if (video.is_shareable === false) {
+      role(slide, "share").hidden = true;
+      el.setAttribute("controlslist", "nodownload");
+      el.addEventListener("contextmenu", function (event) { event.preventDefault(); });
+    }
+
     // Like state survives leaving and coming back
     role(slide, "like").setAttribute("aria-pressed", liked.has(video.id) ? "true" : "false");
     return slide;

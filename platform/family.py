@@ -1,0 +1,297 @@
+"""Family pairing: a parent's one-time code, the teen's link, and what the linked parent may change and see.
+
+The parent-side controls go through ``platform.screen_time`` with the parent as ``actor``, so the rules
+of who may set what live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from platform import age
+from platform.errors import NotFound, RateLimited
+from platform.models import AuditEntry, FamilyLink, PairingCode, User
+from platform.notifications import Kind, notify
+from platform.screen_time import (
+    ScreenTimeDayTotal,
+    restricted_mode_set,
+    screen_time_limit_set,
+    screen_time_passcode_set,
+    screen_time_week,
+)
+from platform.services import audit_record
+
+# No 0/O, 1/I/L: a code read aloud or copied from a phone is typed right the first time.
+PAIRING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PAIRING_CODE_LENGTH = 8
+PAIRING_CODE_LIFETIME = datetime.timedelta(minutes=10)
+PAIRING_TRIES = 5
+PAIRING_TRIES_WINDOW = datetime.timedelta(minutes=15)
+# One message for a wrong, expired or used code: a guesser learns nothing about which it was.
+PAIRING_REFUSED = "That code doesn't work. Codes work once and for 10 minutes: ask your parent for a new one."
+PAIRING_TRY = "family.pairing_try"
+DAILY_LIMIT_MIN_MINUTES = 15
+DAILY_LIMIT_MAX_MINUTES = 600
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCode:
+    """The code as the parent sees it once; only its hash is stored."""
+
+    code: str
+    expires_at: datetime.datetime
+
+
+def _code_normalize(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _code_hash(code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, _code_normalize(code).encode(), hashlib.sha256).hexdigest()
+
+
+def pairing_code_create(*, parent: User, now: datetime.datetime | None = None) -> IssuedCode:
+    """A new one-time code for ``parent`` (adults only); their older unused codes stop working."""
+    if not age.may_link_as_parent(parent.age_band):
+        raise ValidationError("Only adults can link a teen's account to theirs.", code="not_adult")
+    now = now or timezone.now()
+    code = "".join(secrets.choice(PAIRING_CODE_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
+    expires_at = now + PAIRING_CODE_LIFETIME
+    with transaction.atomic():
+        voided = PairingCode.objects.filter(parent=parent, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        pairing = PairingCode.objects.create(
+            parent=parent, code_hash=_code_hash(code), created_at=now, expires_at=expires_at
+        )
+        audit_record(
+            actor=parent, action="family.code_create", target=pairing, detail={"voided_codes": voided}
+        )
+    return IssuedCode(code=code, expires_at=expires_at)
+
+
+def pairing_link(*, teen: User, code: str, now: datetime.datetime | None = None) -> FamilyLink:
+    """Link ``teen`` (13–17) to the parent whose code this is.
+
+    Every try is audited and counts towards the limit, right or wrong: past ``PAIRING_TRIES`` in
+    ``PAIRING_TRIES_WINDOW`` even the right code is refused, so a code cannot be guessed."""
+    if not age.may_link_as_teen(teen.age_band):
+        raise ValidationError("Only teens (13 to 17) can link their account to a parent's.", code="not_teen")
+    now = now or timezone.now()
+    link: FamilyLink | None = None
+    is_limited = False
+    with transaction.atomic():
+        # The teen's row is the lock: their tries are counted and their one link made one at a time.
+        User.objects.select_for_update().get(pk=teen.pk)
+        if FamilyLink.objects.filter(teen=teen).exists():
+            raise ValidationError("Your account is already linked to a parent.", code="already_linked")
+        tries = AuditEntry.objects.filter(
+            action=PAIRING_TRY,
+            target_type=teen._meta.label_lower,
+            target_id=str(teen.pk),
+            created_at__gt=now - PAIRING_TRIES_WINDOW,
+        ).count()
+        if tries >= PAIRING_TRIES:
+            is_limited = True
+        else:
+            audit_record(actor=teen, action=PAIRING_TRY, target=teen)
+            link = _link_by_code(teen=teen, code=code, now=now)
+    # Raised after the block, so that the try it recorded stays counted.
+    if is_limited:
+        raise RateLimited(
+            "Too many tries. Wait 15 minutes, then ask your parent for a new code.",
+            retry_after_seconds=int(PAIRING_TRIES_WINDOW.total_seconds()),
+        )
+    if link is None:
+        raise ValidationError(PAIRING_REFUSED, code="code_refused")
+    return link
+
+
+def _link_by_code(*, teen: User, code: str, now: datetime.datetime) -> FamilyLink | None:
+    pairing = (
+        PairingCode.objects.select_for_update()
+        .select_related("parent")
+        .filter(code_hash=_code_hash(code), used_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if pairing is None or pairing.parent_id == teen.pk or not age.may_link_as_parent(pairing.parent.age_band):
+        return None
+    pairing.used_at = now
+    pairing.used_by = teen
+    pairing.save(update_fields=["used_at", "used_by"])
+    parent = pairing.parent
+    link = FamilyLink.objects.create(parent=parent, teen=teen, created_at=now)
+    audit_record(actor=teen, action="family.link", target=teen, detail={"parent": parent.pk})
+    notify(
+        user=parent,
+        kind=Kind.PAIRING,
+        title=f"{teen.display_name} linked their account to yours",
+        body="You can now set their daily screen-time limit, restricted mode and who may follow them, "
+        "and see how long they watch each day.",
+        url=reverse("family"),
+    )
+    return link
+
+
+def pairing_unlink(*, user: User, teen: User) -> None:
+    """End ``teen``'s link; either side may, and the other side is told."""
+    with transaction.atomic():
+        link = (
+            FamilyLink.objects.select_for_update().select_related("parent", "teen").filter(teen=teen).first()
+        )
+        if link is None or user.pk not in (link.teen_id, link.parent_id):
+            raise NotFound("No such family link.")
+        parent = link.parent
+        link.delete()
+        audit_record(actor=user, action="family.unlink", target=teen, detail={"parent": parent.pk})
+        if user.pk == teen.pk:
+            notify(
+                user=parent,
+                kind=Kind.PAIRING,
+                title=f"{teen.display_name} unlinked their account from yours",
+                body="You can no longer change their settings or see their screen time.",
+                url=reverse("family"),
+            )
+        else:
+            notify(
+                user=link.teen,
+                kind=Kind.PAIRING,
+                title=f"{parent.display_name} unlinked your account from theirs",
+                body="Your settings stay as they are; you can change them yourself now.",
+                url=reverse("family"),
+            )
+
+
+def _linked_teen(*, parent: User, teen: User) -> User:
+    """The teen, locked, when ``parent`` is their linked parent; anyone else gets NotFound. A teen who
+    has turned 18 is nobody's to control any more."""
+    if not FamilyLink.objects.filter(parent=parent, teen=teen).exists():
+        raise NotFound("No such teen.")
+    locked = User.objects.select_for_update().get(pk=teen.pk)
+    if not age.may_link_as_teen(locked.age_band):
+        raise NotFound("No such teen.")
+    return locked
+
+
+def family_teen_settings_set(
+    *,
+    parent: User,
+    teen: User,
+    daily_limit_minutes: int,
+    is_restricted_mode: bool,
+    follow_policy: str,
+) -> User:
+    """The linked parent sets the teen's daily limit, restricted mode and who may follow them."""
+    if not DAILY_LIMIT_MIN_MINUTES <= daily_limit_minutes <= DAILY_LIMIT_MAX_MINUTES:
+        raise ValidationError(
+            {
+                "daily_limit_minutes": f"Choose between {DAILY_LIMIT_MIN_MINUTES} and "
+                f"{DAILY_LIMIT_MAX_MINUTES} minutes."
+            }
+        )
+    if follow_policy not in User.FollowPolicy.values:
+        raise ValidationError({"follow_policy": "Choose who may follow them."})
+    with transaction.atomic():
+        locked = _linked_teen(parent=parent, teen=teen)
+        before = {
+            "daily_limit_minutes": locked.daily_limit_minutes,
+            "is_restricted_mode": locked.is_restricted_mode,
+            "follow_policy": locked.follow_policy,
+        }
+        screen_time_limit_set(user=locked, minutes=daily_limit_minutes, actor=parent)
+        restricted_mode_set(user=locked, is_on=is_restricted_mode, actor=parent)
+        if locked.follow_policy != follow_policy:
+            locked.follow_policy = follow_policy
+            locked.save(update_fields=["follow_policy"])
+        after = {
+            "daily_limit_minutes": daily_limit_minutes,
+            "is_restricted_mode": is_restricted_mode,
+            "follow_policy": follow_policy,
+        }
+        changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
+        audit_record(actor=parent, action="family.settings", target=locked, detail=changes)
+    return locked
+
+
+def family_teen_passcode_set(*, parent: User, teen: User, passcode: str) -> None:
+    """The linked parent sets the passcode that lifts the teen's limit for the day."""
+    with transaction.atomic():
+        locked = _linked_teen(parent=parent, teen=teen)
+        screen_time_passcode_set(user=locked, passcode=passcode, actor=parent)
+        audit_record(actor=parent, action="family.passcode", target=locked)
+
+
+def family_teen_screen_time(*, parent: User, teen: User) -> list[ScreenTimeDayTotal]:
+    """Minutes watched on each of the teen's last seven days (their calendar), oldest first; never what."""
+    if not FamilyLink.objects.filter(parent=parent, teen=teen).exists():
+        raise NotFound("No such teen.")
+    today = timezone.now().astimezone(age.user_zone(teen)).date()
+    return screen_time_week(user=teen, today=today)
+
+
+def family_limit_is_set_by_parent(*, teen: User) -> bool:
+    """Whether the teen's current daily limit is the one their linked parent last set."""
+    if not FamilyLink.objects.filter(teen=teen).exists() or teen.daily_limit_minutes is None:
+        return False
+    entry = (
+        AuditEntry.objects.filter(
+            action="family.settings",
+            target_type=teen._meta.label_lower,
+            target_id=str(teen.pk),
+            detail__has_key="daily_limit_minutes",
+        )
+        .values_list("detail", flat=True)
+        .first()
+    )
+    return entry is not None and entry["daily_limit_minutes"]["new"] == teen.daily_limit_minutes
+
+
+# --- reads for the family page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedTeen:
+    teen: User
+    week: list[ScreenTimeDayTotal]
+    is_still_teen: bool  # at 18 the link stays until someone unlinks, but controls nothing
+
+
+def family_teens(*, parent: User) -> list[LinkedTeen]:
+    links = FamilyLink.objects.filter(parent=parent).select_related("teen").order_by("created_at", "pk")
+    teens: list[LinkedTeen] = []
+    for link in links:
+        is_teen = age.may_link_as_teen(link.teen.age_band)
+        week = family_teen_screen_time(parent=parent, teen=link.teen) if is_teen else []
+        teens.append(LinkedTeen(teen=link.teen, week=week, is_still_teen=is_teen))
+    return teens
+
+
+def family_parent_of(*, teen: User) -> User | None:
+    link = FamilyLink.objects.filter(teen=teen).select_related("parent").first()
+    return link.parent if link is not None else None
+
+
+def pairing_code_expiry(*, parent: User) -> datetime.datetime | None:
+    """When the parent's newest unused code stops working (the code itself is not kept to show again)."""
+    return (
+        PairingCode.objects.filter(parent=parent, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+
+
+def daily_limit_minutes(*, user: User) -> int | None:
+    """The daily limit in force: the one set, or the age band's default (None: no limit)."""
+    return age.screen_time_limit_minutes(user)
