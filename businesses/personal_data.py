@@ -4,7 +4,8 @@ card details never reach Joyreel). Registered in ``BusinessesConfig.ready()``.
 
 Deleting an account first cancels its live promotions through ``promotion_cancel``, which refunds the
 unspent part; the rows go only once every refund has been settled with Stripe (until then erasure is
-deferred to the next run), so no refund is lost with its row. Stripe keeps its own record of the money,
+deferred to the next run), so no refund is lost with its row; a PaymentIntent cancelled then waits 3
+days for a late success event, which refunds it. Stripe keeps its own record of the money,
 and the audit log keeps each payment and refund by id and amount. The person's own sponsored deliveries
 (as a viewer of other businesses' promotions) are re-keyed to one random key, so the businesses' reach
 counts stay right without naming anyone.
@@ -12,13 +13,18 @@ counts stay right without naming anyone.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Iterable
+
+from django.utils import timezone
 
 from businesses.models import BusinessProfile, Payment, Promotion, PromotionDelivery, Refund
 from businesses.services.review import promotion_cancel
 from platform.models import User
 from platform.personal_data import Content, ErasureDeferred, audit_entries_scrub, json_bytes
+
+LATE_EVENT_WINDOW = datetime.timedelta(days=3)
 
 FILES = {
     "business.json": "Your business profile: legal name, category, place, website and verification.",
@@ -120,6 +126,14 @@ def businesses_erase(user: User) -> None:
     payments = Payment.objects.filter(promotion__business=business)
     if Refund.objects.filter(payment__in=payments, status=Refund.Status.PENDING).exists():
         raise ErasureDeferred("a refund is still on its way to the business")
+    # A card charged just as its PaymentIntent was cancelled is refunded when Stripe's success event finds
+    # the payment row: keep the rows while Stripe may still deliver that event (it retries for 3 days).
+    if payments.filter(
+        status=Payment.Status.CANCELLED,
+        intent_id__isnull=False,
+        updated_at__gt=timezone.now() - LATE_EVENT_WINDOW,
+    ).exists():
+        raise ErasureDeferred("a cancelled payment may still be charged")
     promotion_ids = list(Promotion.objects.filter(business=business).values_list("pk", flat=True))
     payment_ids = list(payments.values_list("pk", flat=True))
     refund_ids = list(Refund.objects.filter(payment_id__in=payment_ids).values_list("pk", flat=True))

@@ -132,12 +132,14 @@ def _entry_write(archive: zipfile.ZipFile, *, path: str, content: Content, made:
     info = zipfile.ZipInfo(path, date_time=made.timetuple()[:6])
     # Media is compressed already; JSON shrinks a lot.
     info.compress_type = zipfile.ZIP_STORED if isinstance(content, File) else zipfile.ZIP_DEFLATED
+    if isinstance(content, File):
+        # Opened before the entry, so a file that is gone leaves no empty entry behind.
+        with content.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+        return
     with archive.open(info, "w", force_zip64=True) as target:
         if isinstance(content, bytes):
             target.write(content)
-        elif isinstance(content, File):
-            with content.open("rb") as source:
-                shutil.copyfileobj(source, target, 1024 * 1024)
         else:
             for chunk in content:
                 target.write(chunk)

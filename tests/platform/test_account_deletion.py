@@ -273,3 +273,36 @@ def test_the_delete_page_explains_the_14_days(client, user):
     assert "14 days" in page
     assert 'name="password"' in page
     assert 'name="confirm"' in page
+
+
+def test_a_cancelled_payment_keeps_the_business_rows_while_stripe_may_still_charge_it(
+    client,
+    stripe_local,  # noqa: F811  (the fixture imported above)
+    django_capture_on_commit_callbacks,
+):
+    from businesses import services as business_services
+    from businesses.models import BusinessProfile, Payment, Promotion
+    from tests.businesses.helpers import business_with_video
+
+    business, video = business_with_video()
+    promotion = business_services.promotion_create(
+        business=business, video=video, goal="video_views", budget_cents=20_00, duration_days=3
+    )
+    business_services.promotion_pay_start(promotion=promotion)
+    person = business.creator.user
+    with django_capture_on_commit_callbacks(execute=True):
+        _request_deletion(client, person)
+    due = _after_grace(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert account_delete(user_id=person.pk, now=due) is False
+    assert Promotion.objects.get().state == "cancelled"
+    assert Payment.objects.get().status == "cancelled"
+    assert BusinessProfile.objects.exists()
+
+    Payment.objects.update(updated_at=timezone.now() - datetime.timedelta(days=3, minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert account_delete(user_id=person.pk, now=due) is True
+    assert not Payment.objects.exists()
+    assert not BusinessProfile.objects.exists()
+    assert rows_about(user_id=person.pk, email=person.email, display_name=person.display_name) == []

@@ -213,3 +213,21 @@ def test_asking_for_an_export_needs_a_post(client, user):
     client.force_login(user)
     assert client.get(reverse("data_export_start")).status_code == 405
     assert not DataExport.objects.exists()
+
+
+def test_a_stored_file_that_is_gone_is_named_in_the_readme_and_the_export_still_succeeds(
+    clips, django_capture_on_commit_callbacks
+):
+    people = world(clips)
+    lost = people.videos[0]
+    lost.original.storage.delete(str(lost.original.name))
+    export = _ready_export(people.person, django_capture_on_commit_callbacks)
+    assert export.state == DataExport.State.READY
+    archive = _archive(export)
+    path = f"creators/videos/{lost.public_id}/original.mp4"
+    assert path not in archive.namelist()
+    assert f"creators/videos/{people.videos[1].public_id}/original.mp4" in archive.namelist()
+    assert (
+        f"could not be read when the archive was made and are left out:\n  {path}"
+        in archive.read("README.txt").decode()
+    )
