@@ -9,12 +9,20 @@ class BusinessesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from businesses import personal_data
         from businesses.selectors import profile_badge
         from businesses.serving import slots
         from businesses.tasks import video_changed_listener
         from creators import hooks
         from feeds import sponsored
+        from platform.personal_data import register_personal_data
 
         sponsored.register_provider(slots)
         hooks.on_video_changed(video_changed_listener)
         hooks.provide_profile_badge(profile_badge)
+        register_personal_data(
+            app="businesses",
+            exporter=personal_data.businesses_export,
+            eraser=personal_data.businesses_erase,
+            files=personal_data.FILES,
+        )

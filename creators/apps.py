@@ -6,3 +6,14 @@ from django.apps import AppConfig
 class CreatorsConfig(AppConfig):
     name = "creators"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from creators import personal_data
+        from platform.personal_data import register_personal_data
+
+        register_personal_data(
+            app="creators",
+            exporter=personal_data.creators_export,
+            eraser=personal_data.creators_erase,
+            files=personal_data.FILES,
+        )

@@ -13,15 +13,23 @@ class FeedsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from creators import hooks
+        from feeds import personal_data
         from feeds.catalog import catalog_mark_stale
         from feeds.selectors import view_counts
         from feeds.views import watch
+        from platform.personal_data import register_personal_data
 
         hooks.on_video_changed(catalog_mark_stale)
         hooks.provide_view_counts(view_counts)
         hooks.provide_watch_page(watch)
         hooks.provide_profile_visited(_count_profile_visit)
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
+        register_personal_data(
+            app="feeds",
+            exporter=personal_data.feeds_export,
+            eraser=personal_data.feeds_erase,
+            files=personal_data.FILES,
+        )
 
 
 def _carry_anonymous_profile(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

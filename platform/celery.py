@@ -67,6 +67,8 @@ def _configure() -> None:
             "finish-promotions": {"task": "businesses.tasks.promotions_finish_due_task", "schedule": 60},
             "roll-up-promotions": {"task": "businesses.tasks.promotion_results_rollup_task", "schedule": 60},
             "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},
+            "expire-data-exports": {"task": "platform.tasks.data_exports_expire_task", "schedule": 60 * 60},
+            "delete-accounts-due": {"task": "platform.tasks.accounts_delete_due_task", "schedule": 60 * 60},
             "recover-stuck-videos": {
                 "task": "creators.tasks.videos_recover_stuck_task",
                 # Half the work lease (VIDEO_WORK_LEASE_SECONDS): dead work is re-queued soon after it expires.

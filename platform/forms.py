@@ -164,3 +164,16 @@ class FamilyPasscodeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
         help_text="Four to eight digits. Keep it to yourself; your teen asks you when they need more time.",
     )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account, my videos and my data will be deleted after 14 days.",
+        required=True,
+        error_messages={"required": "Tick the box to confirm."},
+    )

@@ -1,6 +1,7 @@
 """Celery tasks of the core app: a liveness ping and housekeeping."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -16,3 +17,37 @@ def sessions_clear_expired_task() -> int:
     """Delete expired database sessions (anonymous viewers create many)."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(
+    name="platform.tasks.data_export_build_task", acks_late=True, soft_time_limit=30 * 60, time_limit=31 * 60
+)
+def data_export_build_task(*, export_id: int) -> None:
+    """Build one "download your data" ZIP; a rerun after a crash starts it again from scratch."""
+    from platform import personal_data
+
+    try:
+        personal_data.data_export_build(export_id=export_id)
+    except SoftTimeLimitExceeded:
+        personal_data.data_export_fail(export_id=export_id, reason="Preparing your data took too long.")
+
+
+@shared_task(name="platform.tasks.data_exports_expire_task", acks_late=True)
+def data_exports_expire_task() -> int:
+    """Delete the files of data exports whose link has expired."""
+    from platform.personal_data import data_exports_expire
+
+    return data_exports_expire()
+
+
+@shared_task(
+    name="platform.tasks.accounts_delete_due_task",
+    acks_late=True,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+)
+def accounts_delete_due_task() -> int:
+    """Delete the accounts whose 14 days of grace are over (each run only does what is left)."""
+    from platform.account_deletion import accounts_delete_due
+
+    return accounts_delete_due()

@@ -2,13 +2,11 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from platform import views
-from platform.forms import EmailAuthenticationForm
 
 admin.site.site_header = "Joyreel administration"
 admin.site.site_title = "Joyreel admin"
@@ -31,13 +29,11 @@ urlpatterns = [
     path("family/teens/<int:teen_id>/unlink/", views.family_unlink, name="family_unlink"),
     path("family/teens/<int:teen_id>/settings/", views.family_teen_settings, name="family_teen_settings"),
     path("family/teens/<int:teen_id>/passcode/", views.family_teen_passcode, name="family_teen_passcode"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # Logging in also keeps an account whose deletion was requested (platform.views.LoginView).
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/data/export/", views.data_export_start, name="data_export_start"),
+    path("accounts/data/export/<str:token>/", views.data_export_download, name="data_export_download"),
+    path("accounts/delete/", views.account_delete, name="account_delete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,13 +2,22 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,10 +25,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from platform import age, family, screen_time, services
+from platform import account_deletion, age, family, personal_data, screen_time, services
 from platform.errors import NotFound, RateLimited
 from platform.forms import (
+    AccountDeleteForm,
     AccountSettingsForm,
+    EmailAuthenticationForm,
     FamilyPasscodeForm,
     FamilyTeenSettingsForm,
     PairingCodeForm,
@@ -327,6 +338,46 @@ def _request_user(request: HttpRequest) -> User:
     return user
 
 
+# --- your data: download everything, delete the account ---------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, which also keeps an account whose deletion was requested (the 14 days' way back)."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        if isinstance(user, User) and account_deletion.account_deletion_cancel(user=user):
+            messages.success(self.request, "Welcome back. Your account will not be deleted.")
+        return response
+
+
+@login_required
+@require_POST
+def data_export_start(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    personal_data.data_export_request(user=user)
+    messages.success(request, "We are preparing your data. We will notify you when it is ready.")
+    return redirect(reverse("account_settings") + "#your-data")
+
+
+@login_required
+@require_GET
+@never_cache
+def data_export_download(request: HttpRequest, token: str) -> FileResponse:
+    user = request.user
+    assert isinstance(user, User)
+    export = personal_data.data_export_for_download(user=user, token=token)
+    if export is None:
+        raise Http404("No such download, or its link has expired.")
+    filename = f"joyreel-data-{export.ready_at:%Y-%m-%d}.zip" if export.ready_at else "joyreel-data.zip"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+
+
 @login_required
 @never_cache
 def family_page(request: HttpRequest) -> HttpResponse:
@@ -423,3 +474,27 @@ def family_teen_passcode(request: HttpRequest, teen_id: int) -> HttpResponse:
             messages.success(request, f"{teen.display_name}'s passcode is set.")
             return redirect("family")
     return _family_render(request, parent, status=400, bound_forms={teen.pk: {"passcode": form}})
+
+
+@login_required
+@never_cache
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """The "Delete your account" form: password again and a confirmation; then the person is logged out."""
+    user = request.user
+    assert isinstance(user, User)
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_deletion.account_deletion_request(user=user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            due = account_deletion.deletion_due_at(user=user)
+            logout(request)
+            messages.success(
+                request,
+                f"Your account will be deleted on {due:%d %B %Y}. Log in before then to keep it.",
+            )
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "platform/data_delete.html", {"form": form}, status=status)

@@ -10,6 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from platform import screen_time, services
+from platform.account_deletion import account_deletion_cancel
 from platform.api.serializers import (
     AccountUpdateInputSerializer,
     LogInInputSerializer,
@@ -78,6 +79,8 @@ class LogInView(APIView):
             return Response(
                 {"detail": "The email or password is not right."}, status=status.HTTP_400_BAD_REQUEST
             )
+        # Logging in within the 14 days keeps an account whose deletion was requested, as on the site.
+        account_deletion_cancel(user=user)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "user": UserOutputSerializer(user).data})
 
