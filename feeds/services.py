@@ -523,7 +523,7 @@ REPORT_DECISIONS = tuple(dict.fromkeys((*VIDEO_REPORT_DECISIONS, *ACCOUNT_REPORT
 DISMISS_FACTS = "We reviewed the reports and found no breach of the community guidelines."
 
 # What a reporter is told about the outcome, after "We reviewed your report about …: ".
-OUTCOMES = {
+OUTCOMES: dict[str, str] = {
     Action.REMOVE: "we removed the video.",
     Action.LIMIT: "the video stays up but is no longer recommended.",
     Action.AGE_RESTRICT: "the video is now shown to adults only.",

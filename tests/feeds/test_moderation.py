@@ -38,7 +38,8 @@ def test_removing_reported_videos_decides_each_video_once_and_closes_every_repor
     assert set(Report.objects.values_list("status", flat=True)) == {"resolved"}
     assert actions() == ["decision.remove"] * 2 + ["report.resolved"] * 3
     decision = Decision.objects.get(video=first)
-    assert (decision.action, decision.guideline, decision.source) == ("remove", "spam", "report")  # a tie: guideline order
+    # One spam and one harassment report: a tie, settled by the guidelines' order.
+    assert (decision.action, decision.guideline, decision.source) == ("remove", "spam", "report")
     entry = AuditEntry.objects.filter(action="report.resolved").order_by("pk")[0]
     assert entry.actor == moderator
     assert entry.detail == {
