@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from creators import services
@@ -289,3 +290,139 @@ def test_posting_is_allowed_again_once_the_suspension_ends():
     creator.user.refresh_from_db()
     session = services.upload_session_start(owner=creator, filename="clip.mp4", size=1000)
     assert session.size == 1000
+
+
+# --- the admin: moderators' actions go through the same services ---------------------------------
+
+
+def test_the_video_admin_removes_with_a_statement_of_reasons(client, moderator):
+    video = published_video()
+    client.force_login(moderator)
+    changelist = reverse("admin:creators_video_changelist")
+    form = client.post(changelist, {"action": "decide_remove", "_selected_action": [video.pk]})
+    assert "Decide: removed" in form.content.decode()
+    assert Decision.objects.count() == 0
+    response = client.post(
+        changelist,
+        {
+            "action": "decide_remove",
+            "_selected_action": [video.pk],
+            "apply": "1",
+            "guideline": "dangerous",
+            "facts": "Fire stunt.",
+        },
+        follow=True,
+    )
+    assert "1 video(s): removed. Each creator was told why." in response.content.decode()
+    decision = Decision.objects.get()
+    assert (decision.action, decision.guideline, decision.facts, decision.decided_by) == (
+        "remove",
+        "dangerous",
+        "Fire stunt.",
+        moderator,
+    )
+    video.refresh_from_db()
+    assert video.moderation_state == "removed"
+
+
+def test_the_video_admin_needs_a_guideline_and_writes_nothing_without(client, moderator):
+    video = published_video()
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:creators_video_changelist"),
+        {"action": "decide_age_restrict", "_selected_action": [video.pk], "apply": "1", "facts": "Gore."},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    video.refresh_from_db()
+    assert (video.is_age_restricted, Decision.objects.count(), AuditEntry.objects.count()) == (False, 0, 0)
+
+
+def test_the_user_admin_suspends_for_the_days_given(client, moderator):
+    person = UserFactory.create()
+    client.force_login(moderator)
+    client.post(
+        reverse("admin:platform_user_changelist"),
+        {
+            "action": "account_suspend",
+            "_selected_action": [person.pk],
+            "apply": "1",
+            "guideline": "harassment",
+            "facts": "Threats.",
+            "days": "10",
+        },
+    )
+    person.refresh_from_db()
+    assert person.suspended_until is not None
+    assert 9 <= (person.suspended_until - timezone.now()).days <= 10
+    assert Decision.objects.get().action == "suspend"
+
+
+def test_the_user_admin_keeps_the_platform_actions_and_adds_strikes(client, moderator):
+    person = UserFactory.create()
+    client.force_login(moderator)
+    html = client.get(reverse("admin:platform_user_changelist")).content.decode()
+    assert 'value="verify_publishers"' in html
+    assert 'value="account_warn"' in html
+    client.post(
+        reverse("admin:platform_user_changelist"),
+        {
+            "action": "account_strike",
+            "_selected_action": [person.pk],
+            "apply": "1",
+            "guideline": "spam",
+            "facts": "Bots.",
+        },
+    )
+    assert services.strikes_active(account=person) == 1
+
+
+def test_the_appeal_admin_refuses_the_deciding_moderator_with_a_message_and_nothing_written(
+    client, moderator
+):
+    video = published_video()
+    decision = take(moderator, "remove", video=video)
+    appeal = services.appeal_create(appellant=video.owner.user, decision_id=decision.pk, statement="Unfair.")
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:creators_appeal_changelist"),
+        {"action": "reverse", "_selected_action": [appeal.pk], "apply": "1", "reason": "Fine."},
+        follow=True,
+    )
+    assert "A different moderator must decide the appeal of your own decision." in response.content.decode()
+    appeal.refresh_from_db()
+    video.refresh_from_db()
+    assert (appeal.state, video.moderation_state) == ("open", "removed")
+    assert not AuditEntry.objects.filter(action__startswith="appeal.rev").exists()
+
+
+def test_the_appeal_queue_lists_open_appeals_first(client, moderator, second_moderator):
+    first_video, second_video = published_video(), published_video()
+    old = services.appeal_create(
+        appellant=first_video.owner.user,
+        decision_id=take(moderator, "remove", video=first_video).pk,
+        statement="A.",
+    )
+    services.appeal_decide(actor=second_moderator, appeal=old, reverse_decision=False, reason="No.")
+    new = services.appeal_create(
+        appellant=second_video.owner.user,
+        decision_id=take(moderator, "limit", video=second_video).pk,
+        statement="B.",
+    )
+    client.force_login(second_moderator)
+    response = client.get(reverse("admin:creators_appeal_changelist"))
+    assert [row.pk for row in response.context["cl"].result_list] == [new.pk, old.pk]
+
+
+def test_decisions_are_read_only_in_the_admin(client, moderator):
+    decision = take(moderator, "remove", video=published_video())
+    client.force_login(moderator)
+    listing = client.get(reverse("admin:creators_decision_changelist"), {"action__exact": "remove"})
+    assert listing.status_code == 200
+    assert len(listing.context["cl"].result_list) == 1
+    client.post(
+        reverse("admin:creators_decision_change", args=[decision.pk]), {"action": "dismiss", "facts": "x"}
+    )
+    decision.refresh_from_db()
+    assert decision.action == "remove"
+    assert client.get(reverse("admin:creators_decision_add")).status_code == 403
