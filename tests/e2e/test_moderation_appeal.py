@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from creators.models import Appeal, Decision, Video
 from feeds.models import Report
@@ -18,8 +18,8 @@ from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, publishe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def log_in(page: Page, base: str, email: str, next_url: str) -> None:
