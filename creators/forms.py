@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from creators.models import Topic, Video
+from platform.guidelines import Guideline
 
 
 class CreatorProfileForm(forms.Form):
@@ -71,3 +72,55 @@ class VideoDetailsForm(forms.Form):
 class TrimForm(forms.Form):
     start = forms.FloatField(min_value=0, widget=forms.NumberInput(attrs={"step": "0.001"}))
     end = forms.FloatField(min_value=0, widget=forms.NumberInput(attrs={"step": "0.001"}))
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        label="Why is this decision wrong?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A different moderator reads your appeal and tells you the outcome.",
+    )
+
+
+class DecisionForm(forms.Form):
+    """A moderator's decision in the admin: the statement of reasons the person will read."""
+
+    guideline = forms.ChoiceField(required=False, help_text="Leave empty to use the reason the reports give.")
+    facts = forms.CharField(
+        label="Facts",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="What was found and why it breaks the guideline: the person reads this.",
+    )
+    days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, help_text="Suspensions only: how many days."
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        guideline_required: bool = False,
+        facts_required: bool = True,
+        ask_days: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["guideline"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *Guideline.choices]
+        if guideline_required:
+            field.required = True
+            field.help_text = ""
+        self.fields["facts"].required = facts_required
+        if not ask_days:
+            del self.fields["days"]
+
+
+class AppealDecisionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Why: the person who appealed reads this.",
+    )

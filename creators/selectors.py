@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from creators.models import CreatorProfile, Follow, Video
+from creators.models import CreatorProfile, Decision, Follow, Video
 from platform import age
 from platform.models import User
 from platform.viewer import Viewer
@@ -102,3 +102,16 @@ def studio_video_get(*, owner: CreatorProfile, public_id: uuid.UUID | str) -> Vi
 
 def follow_requests(*, profile: CreatorProfile) -> QuerySet[Follow]:
     return Follow.objects.filter(creator=profile, status=Follow.Status.PENDING).select_related("follower")
+
+
+# --- moderation decisions: a person reads only their own ------------------------------------------
+
+
+def decisions_of(*, user: User) -> QuerySet[Decision]:
+    """``user``'s own decisions, newest first, with what each page shows beside them."""
+    return Decision.objects.filter(account=user).select_related("video", "appeal")
+
+
+def decision_get(*, user: User, decision_id: int) -> Decision | None:
+    """One of ``user``'s own decisions; someone else's looks missing."""
+    return decisions_of(user=user).filter(pk=decision_id).first()

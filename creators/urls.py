@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from creators import views
+from creators import views, views_decisions
 
 app_name = "creators"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("studio/videos/<uuid:public_id>/", views.studio_video, name="studio_video"),
     path("studio/videos/<uuid:public_id>/retry", views.studio_video_retry, name="studio_video_retry"),
     path("studio/videos/<uuid:public_id>/delete", views.studio_video_delete, name="studio_video_delete"),
+    path("decisions/", views_decisions.decision_list, name="decisions"),
+    path("decisions/<int:decision_id>/", views_decisions.decision_detail, name="decision"),
     path(
         "studio/followers/<int:follow_id>/approve", views.studio_follow_approve, name="studio_follow_approve"
     ),

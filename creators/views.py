@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from creators import hooks, selectors, services
 from creators.forms import AvatarForm, CreatorProfileForm, TrimForm, UploadForm, VideoDetailsForm
 from creators.models import CreatorProfile, Video
+from platform.guidelines import Guideline
 from platform.http import stored_file_response
 from platform.models import User
 from platform.viewer import viewer_of
@@ -51,6 +52,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "follow_state": selectors.follow_state(profile=creator, viewer=viewer_of(request)),
         "is_own": request.user.is_authenticated and request.user.pk == creator.user_id,
         "badge": hooks.profile_badge(creator),
+        "report_reasons": Guideline.choices,
     }
     return render(request, "creators/profile.html", context)
 

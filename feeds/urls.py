@@ -1,6 +1,6 @@
 """URLs of the feed pages; the For You feed is the site's home page."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from feeds import views
 from feeds.analytics import views as analytics_views
@@ -8,6 +8,7 @@ from feeds.analytics import views as analytics_views
 app_name = "feeds"
 
 urlpatterns = [
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/report$", views.profile_report, name="profile_report"),
     path("feed/following/", views.following, name="following"),
     path("feed/local/", views.local, name="local"),
     path("feed/topics/<slug:slug>/", views.topic, name="topic"),

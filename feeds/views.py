@@ -3,14 +3,19 @@
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from creators.models import CreatorProfile, Topic, Video
-from feeds import selectors
+from feeds import selectors, services
 from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
+from platform.errors import NotFound, RateLimited
 from platform.regions import region_name
 from platform.viewer import viewer_of
 
@@ -135,3 +140,27 @@ def local(request: HttpRequest) -> HttpResponse:
         for code in ([] if region else selectors.regions_with_videos(limit=6))
     ]
     return _render(request, active_key="local", page=page, active=active, extra={"region_choices": choices})
+
+
+@login_required
+@require_POST
+def profile_report(request: HttpRequest, handle: str) -> HttpResponse:
+    """The profile page's "Report account" form (no JavaScript): one report per reporter and account."""
+    try:
+        services.report_create(
+            viewer=viewer_of(request, remember=True),
+            handle=handle,
+            reason=request.POST.get("reason", ""),
+            detail=request.POST.get("detail", "")[:500],
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except RateLimited as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Thanks — a moderator will review @{handle}. We'll tell you what we decide."
+        )
+    return redirect("creators:profile", handle=handle)

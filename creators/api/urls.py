@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from creators.api import views
+from creators.api import decisions, views
 
 HANDLE = r"(?P<handle>[A-Za-z0-9_.]{1,30})"
 
@@ -22,6 +22,13 @@ urlpatterns = [
     ),
     path(
         "studio/videos/<uuid:public_id>/retry", views.StudioVideoRetryView.as_view(), name="api-studio-retry"
+    ),
+    path("decisions/", decisions.DecisionListView.as_view(), name="api-decisions"),
+    path("decisions/<int:decision_id>", decisions.DecisionDetailView.as_view(), name="api-decision"),
+    path(
+        "decisions/<int:decision_id>/appeal",
+        decisions.DecisionAppealView.as_view(),
+        name="api-decision-appeal",
     ),
     path("studio/uploads", views.UploadStartView.as_view(), name="api-upload-start"),
     path("studio/uploads/<uuid:upload_id>", views.UploadSessionView.as_view(), name="api-upload"),

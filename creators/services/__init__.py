@@ -14,6 +14,7 @@ from creators.services.decisions import (
     appeal_create,
     appeal_decide,
     decision_take,
+    posting_check,
     profile_review_clear,
     strikes_active,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "follow_create",
     "follow_delete",
     "hashtags_parse",
+    "posting_check",
     "profile_review_clear",
     "strikes_active",
     "trim_validate",

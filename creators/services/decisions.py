@@ -35,15 +35,16 @@ ACCOUNT_ACTIONS = {Action.WARNING, Action.STRIKE, Action.SUSPEND}
 NOT_APPEALABLE = {Action.DISMISS, Action.REVIEW_CLEAR}
 
 
-def _video_effect(video: Video, action: str) -> dict[str, Any]:
+def _video_effect(video: Video, action: str, facts: str) -> dict[str, Any]:
     """Apply a video action to the locked ``video``; returns the fields it replaced, for a reversal."""
     previous: dict[str, Any]
-    if action == Action.REMOVE:
-        previous = {"moderation_state": video.moderation_state}
-        video.moderation_state = Video.Moderation.REMOVED
-    elif action == Action.LIMIT:
-        previous = {"moderation_state": video.moderation_state}
-        video.moderation_state = Video.Moderation.LIMITED
+    if action in (Action.REMOVE, Action.LIMIT):
+        # The creator's studio shows the reason beside the state; the decision page has the full statement.
+        previous = {"moderation_state": video.moderation_state, "moderation_reason": video.moderation_reason}
+        video.moderation_state = (
+            Video.Moderation.REMOVED if action == Action.REMOVE else Video.Moderation.LIMITED
+        )
+        video.moderation_reason = facts[:300]
     elif action == Action.AGE_RESTRICT:
         previous = {"is_age_restricted": video.is_age_restricted}
         video.is_age_restricted = True
@@ -57,6 +58,17 @@ def _video_effect(video: Video, action: str) -> dict[str, Any]:
     else:
         previous = {}
     return previous
+
+
+def posting_check(*, user: User, now: datetime.datetime | None = None) -> None:
+    """Refuse (Conflict, nothing written) to take a new video from a person whose posting is suspended."""
+    until = user.posting_suspended_until
+    if until is not None and until > (now or timezone.now()):
+        raise Conflict(
+            f"You cannot post until {until:%d %B %Y, %H:%M} UTC: your account had "
+            f"{STRIKES_TO_SUSPEND_POSTING} strikes in {STRIKE_WINDOW_DAYS} days. "
+            "Your decisions page says why, and how to appeal."
+        )
 
 
 def strikes_active(*, account: User, at: datetime.datetime | None = None) -> int:
@@ -121,7 +133,7 @@ def decision_take(
         if video is not None:
             locked_video = Video.objects.select_for_update().select_related("owner").get(pk=video.pk)
             person = User.objects.select_for_update().get(pk=locked_video.owner.user_id)
-            previous = _video_effect(locked_video, action)
+            previous = _video_effect(locked_video, action, facts)
             locked_video.save(update_fields=[*previous, "updated_at"])
             transaction.on_commit(partial(hooks.video_changed, locked_video.pk))
         else:
@@ -230,8 +242,10 @@ def appeal_create(
         raise Conflict("There is nothing to appeal in this decision.")
     if now > decision.appeal_until:
         raise Conflict(f"The {APPEAL_DAYS} days to appeal this decision have passed.")
+    if Appeal.objects.filter(decision=decision).exists():
+        raise Conflict("You have already appealed this decision.")
     if not statement:
-        raise ValidationError({"statement": "Tell us why the decision is wrong."})
+        raise ValidationError("Tell us why the decision is wrong.")
     with transaction.atomic():
         Decision.objects.select_for_update().get(pk=decision.pk)
         if Appeal.objects.filter(decision=decision).exists():
@@ -258,6 +272,8 @@ def appeal_decide(
             raise Conflict("This appeal is already decided.")
         if decision.decided_by_id is not None and decision.decided_by_id == actor.pk:
             raise PermissionDenied("A different moderator must decide the appeal of your own decision.")
+        if locked.appellant_id == actor.pk:
+            raise PermissionDenied("Nobody decides their own appeal.")
         if reverse_decision:
             locked.state = Appeal.State.REVERSED
             _restore(decision)

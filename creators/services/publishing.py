@@ -11,6 +11,7 @@ from django.db import transaction
 
 from creators import hooks
 from creators.models import Hashtag, Topic, Video, VideoTopic
+from creators.services.decisions import posting_check
 from creators.services.processing import enqueue_render
 from platform import age
 
@@ -93,8 +94,9 @@ def video_publish(*, video: Video, start: float, end: float) -> Video:
     """Publish the chosen range (first time), or re-trim a published video without taking it down."""
     start, end = trim_validate(video=video, start=start, end=end)
     with transaction.atomic():
-        locked = Video.objects.select_for_update().get(pk=video.pk)
+        locked = Video.objects.select_for_update().select_related("owner__user").get(pk=video.pk)
         if locked.state == State.DRAFT:
+            posting_check(user=locked.owner.user)
             locked.state, locked.trim_start, locked.trim_end = State.PUBLISHING, start, end
             locked.failed_step = locked.failure_reason = ""
         elif locked.state == State.PUBLISHED:

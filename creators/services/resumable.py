@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import CreatorProfile, UploadSession, Video
+from creators.services.decisions import posting_check
 from creators.services.uploads import filename_for_display, video_upload
 from platform.errors import Conflict, TooLarge
 
@@ -41,6 +42,7 @@ def upload_part_path(session: UploadSession) -> Path:
 
 
 def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> UploadSession:
+    posting_check(user=owner.user)
     max_bytes = settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024
     if size <= 0:
         raise ValidationError({"size": "The file is empty."})

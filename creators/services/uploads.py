@@ -17,6 +17,7 @@ from django.db import transaction
 from creators import hooks, media
 from creators.models import CreatorProfile, Video
 from creators.services._storage import files_delete
+from creators.services.decisions import posting_check
 from creators.services.processing import enqueue_process, probe_columns
 
 
@@ -43,6 +44,7 @@ def _upload_on_disk(upload: UploadedFile[bytes]) -> Iterator[Path]:
 
 def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video:
     """Check an uploaded file by its content, keep it under a server-made name, and queue processing."""
+    posting_check(user=owner.user)
     max_bytes = settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024
     if not upload.size:
         raise ValidationError({"file": "The file is empty."})

@@ -159,6 +159,15 @@ class ReportInputSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class ReportTargetInputSerializer(ReportInputSerializer):
+    """A report on one video (its public id) or one account (its handle)."""
+
+    video = serializers.UUIDField(required=False, allow_null=True, default=None)
+    profile = serializers.RegexField(
+        r"^@?[A-Za-z0-9_.]{1,30}$", required=False, allow_null=True, default=None, help_text="A handle."
+    )
+
+
 def feed_page_json(page: FeedPage) -> list[dict[str, Any]]:
     """A feed page's items as the API returns them (``FeedPageSerializer``'s ``results``)."""
     urls = _item_urls(get_urlconf(), get_script_prefix())  # context-local reads: once a page, not an item

@@ -10,6 +10,7 @@ urlpatterns = [
     path("feeds/local", views.LocalFeedView.as_view(), name="api-feed-local"),
     path("feeds/topics/<slug:slug>", views.TopicFeedView.as_view(), name="api-feed-topic"),
     path("signals", views.SignalBatchView.as_view(), name="api-signals"),
+    path("reports", views.ReportCreateView.as_view(), name="api-reports"),
     path("videos/<uuid:public_id>/report", views.ReportView.as_view(), name="api-report"),
     path("studio/analytics/overview", analytics.StudioAnalyticsOverviewView.as_view(), name="api-analytics"),
     path(

@@ -20,6 +20,7 @@ from feeds.api import schema  # noqa: F401  (registers the OpenAPI extension)
 from feeds.api.serializers import (
     FeedPageSerializer,
     ReportInputSerializer,
+    ReportTargetInputSerializer,
     SignalBatchInputSerializer,
     SignalBatchOutputSerializer,
     feed_page_json,
@@ -175,5 +176,28 @@ class ReportView(APIView):
             viewer=viewer_of(request, remember=True),
             video_public_id=uuid.UUID(str(public_id)),
             **serializer.validated_data,
+        )
+        return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)
+
+
+class ReportCreateView(APIView):
+    """Report a video or an account: one report per reporter and target, throttled per reporter."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "reports"
+
+    @extend_schema(request=ReportTargetInputSerializer, responses={201: None})
+    def post(self, request: Request) -> Response:
+        serializer = ReportTargetInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        handle = data["profile"]
+        services.report_create(
+            viewer=viewer_of(request, remember=True),
+            reason=data["reason"],
+            detail=data["detail"],
+            video_public_id=data["video"],
+            handle=handle.lstrip("@") if handle else None,
         )
         return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)

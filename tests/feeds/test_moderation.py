@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from creators.models import Topic, Video, VideoTopic
+from creators.models import Decision, Topic, Video, VideoTopic
 from feeds import services
 from feeds.models import Report
 from platform.models import AuditEntry
@@ -26,20 +26,30 @@ def actions():
     return sorted(AuditEntry.objects.values_list("action", flat=True))
 
 
-def test_removing_reported_videos_moderates_each_video_once_and_closes_every_report(moderator):
+def test_removing_reported_videos_decides_each_video_once_and_closes_every_report(moderator):
     first, second = published_video(), published_video()
     reports = [report(first, "spam"), report(first, "harassment"), report(second, "dangerous")]
     decided = services.reports_decide(
-        actor=moderator, report_ids=[item.pk for item in reports], decision="remove"
+        actor=moderator, report_ids=[item.pk for item in reports], decision="remove", note="A scam link."
     )
     assert len(decided) == 3
     assert set(Video.objects.values_list("moderation_state", flat=True)) == {"removed"}
-    assert Video.objects.get(pk=first.pk).moderation_reason == "Reported (harassment, spam)"
+    assert Video.objects.get(pk=first.pk).moderation_reason == "A scam link."
     assert set(Report.objects.values_list("status", flat=True)) == {"resolved"}
-    assert actions() == ["report.resolved"] * 3 + ["video.removed"] * 2
+    assert actions() == ["decision.remove"] * 2 + ["report.resolved"] * 3
+    decision = Decision.objects.get(video=first)
+    # One spam and one harassment report: a tie, settled by the guidelines' order.
+    assert (decision.action, decision.guideline, decision.source) == ("remove", "spam", "report")
     entry = AuditEntry.objects.filter(action="report.resolved").order_by("pk")[0]
     assert entry.actor == moderator
-    assert entry.detail == {"decision": "remove", "video": first.pk, "reason": "spam", "note": ""}
+    assert entry.detail == {
+        "decision": "remove",
+        "decision_id": decision.pk,
+        "video": first.pk,
+        "profile": None,
+        "reason": "spam",
+        "note": "A scam link.",
+    }
 
 
 def test_dismissing_leaves_the_video_alone_and_audits_the_report(moderator):
@@ -49,42 +59,48 @@ def test_dismissing_leaves_the_video_alone_and_audits_the_report(moderator):
     item.refresh_from_db()
     assert item.status == "dismissed"
     assert Video.objects.get(pk=video.pk).moderation_state == "visible"
-    assert actions() == ["report.dismissed"]
-    assert AuditEntry.objects.get().detail["note"] == "Satire"
+    assert actions() == ["decision.dismiss", "report.dismissed"]
+    assert AuditEntry.objects.get(action="report.dismissed").detail["note"] == "Satire"
 
 
 def test_a_decided_report_is_not_decided_again(moderator):
     item = report(published_video())
     services.reports_decide(actor=moderator, report_ids=[item.pk], decision="dismiss")
-    assert services.reports_decide(actor=moderator, report_ids=[item.pk], decision="remove") == []
+    assert services.reports_decide(actor=moderator, report_ids=[item.pk], decision="remove", note="x") == []
     item.refresh_from_db()
     assert item.status == "dismissed"
     assert Video.objects.get().moderation_state == "visible"
-    assert actions() == ["report.dismissed"]
+    assert actions() == ["decision.dismiss", "report.dismissed"]
 
 
 def test_an_unknown_decision_is_refused_and_nothing_is_written(moderator):
     item = report(published_video())
     with pytest.raises(ValidationError) as error:
-        services.reports_decide(actor=moderator, report_ids=[item.pk], decision="ban")
-    assert error.value.message_dict == {"decision": ["Choose remove, limit or dismiss."]}
+        services.reports_decide(actor=moderator, report_ids=[item.pk], decision="ban", note="x")
+    assert list(error.value.message_dict) == ["decision"]
     item.refresh_from_db()
     assert item.status == "open"
     assert AuditEntry.objects.count() == 0
+    assert Decision.objects.count() == 0
 
 
-def test_the_report_admin_action_goes_through_the_service(client, moderator):
+def test_the_report_admin_action_asks_for_the_facts_then_goes_through_the_service(client, moderator):
     video = published_video()
     item = report(video)
     client.force_login(moderator)
+    changelist = reverse("admin:feeds_report_changelist")
+    form = client.post(changelist, {"action": "limit_videos", "_selected_action": [item.pk]})
+    assert form.status_code == 200
+    assert "Decide the reports: not recommended" in form.content.decode()
+    assert Video.objects.get().moderation_state == "visible"  # nothing yet: the form asks first
     response = client.post(
-        reverse("admin:feeds_report_changelist"),
-        {"action": "limit_videos", "_selected_action": [item.pk]},
+        changelist,
+        {"action": "limit_videos", "_selected_action": [item.pk], "apply": "1", "facts": "Clickbait."},
         follow=True,
     )
-    assert "1 report(s) decided (limit) on 1 video(s)." in response.content.decode()
+    assert "1 report(s) decided (not recommended) on 1 target(s)." in response.content.decode()
     assert Video.objects.get().moderation_state == "limited"
-    assert actions() == ["report.resolved", "video.limited"]
+    assert actions() == ["decision.limit", "report.resolved"]
 
 
 def test_staff_without_the_change_permission_cannot_decide_reports(client):

@@ -1,0 +1,131 @@
+"""The decisions API: a person's own moderation decisions (statements of reasons) and their appeal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from creators import selectors, services
+from creators.models import Appeal, Decision
+from platform.errors import NotFound
+from platform.guidelines import Guideline, guideline_anchor
+from platform.models import User
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class AppealOutputSerializer(serializers.ModelSerializer[Appeal]):
+    class Meta:
+        model = Appeal
+        fields = ["state", "statement", "created_at", "decided_at", "outcome_reason"]
+
+
+class DecisionVideoSerializer(serializers.Serializer[Any]):
+    public_id = serializers.UUIDField()
+    caption = serializers.CharField()
+
+
+class DecisionOutputSerializer(serializers.ModelSerializer[Decision]):
+    action_label = serializers.CharField(source="get_action_display")
+    guideline_label = serializers.SerializerMethodField()
+    guideline_url = serializers.SerializerMethodField()
+    video = DecisionVideoSerializer(allow_null=True)
+    appeal = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "guideline",
+            "guideline_label",
+            "guideline_url",
+            "facts",
+            "source",
+            "is_automated",
+            "video",
+            "created_at",
+            "ends_at",
+            "appeal_until",
+            "reversed_at",
+            "appeal",
+            "url",
+        ]
+
+    def get_guideline_label(self, obj: Decision) -> str:
+        return Guideline(obj.guideline).label if obj.guideline in Guideline.values else ""
+
+    def get_guideline_url(self, obj: Decision) -> str | None:
+        return reverse("guidelines") + guideline_anchor(obj.guideline) if obj.guideline else None
+
+    @extend_schema_field(AppealOutputSerializer(allow_null=True))
+    def get_appeal(self, obj: Decision) -> dict[str, Any] | None:
+        appeal = getattr(obj, "appeal", None)
+        return AppealOutputSerializer(appeal).data if appeal is not None else None
+
+
+class AppealInputSerializer(serializers.Serializer[Any]):
+    # Blank passes here so that the service's one rule answers it ({"detail": ...}, 400).
+    statement = serializers.CharField(max_length=2000, allow_blank=True, trim_whitespace=False)
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class DecisionListView(generics.ListAPIView[Decision]):
+    """Your own moderation decisions, newest first."""
+
+    serializer_class = DecisionOutputSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        return selectors.decisions_of(user=_user(self.request))
+
+
+class DecisionDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: DecisionOutputSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, decision_id: int) -> Response:
+        decision = selectors.decision_get(user=_user(request), decision_id=decision_id)
+        if decision is None:
+            raise NotFound("No such decision.")
+        return Response(DecisionOutputSerializer(decision).data)
+
+
+class DecisionAppealView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=AppealInputSerializer,
+        responses={
+            201: DecisionOutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="The statement is empty."),
+            404: OpenApiResponse(ErrorSerializer, description="Not one of your decisions."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="Appealed already, too late, or not appealable."
+            ),
+        },
+    )
+    def post(self, request: Request, decision_id: int) -> Response:
+        serializer = AppealInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = _user(request)
+        services.appeal_create(
+            appellant=user, decision_id=decision_id, statement=serializer.validated_data["statement"]
+        )
+        decision = selectors.decision_get(user=user, decision_id=decision_id)
+        return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
