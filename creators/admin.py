@@ -158,3 +158,7 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)
         messages.success(request, f"Rejected {queryset.count()}.")
+
+
+# The review queues (watched words, topic reviewers) live in their own module.
+from creators import admin_review  # noqa: E402, F401
