@@ -2,7 +2,7 @@
 builds): ``decision_take`` links its notification there. Used only while that page is missing."""
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLResolver, include, path
 
 import creators.urls
 from platform import urls as site
@@ -17,9 +17,11 @@ _creators = (
     "creators",
 )
 
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include(_creators))
-    if isinstance(pattern, URLResolver) and pattern.namespace == "creators"
-    else pattern
-    for pattern in site.urlpatterns
-]
+
+def _swap(pattern: object) -> object:
+    if isinstance(pattern, URLResolver) and pattern.namespace == "creators":
+        return path("", include(_creators))
+    return pattern
+
+
+urlpatterns = [_swap(pattern) for pattern in site.urlpatterns]

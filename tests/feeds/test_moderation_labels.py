@@ -145,6 +145,7 @@ def test_an_age_restricted_video_is_for_adults_only_in_every_feed(band, feed, pu
     if feed == "following":
         from creators import services as creator_services
 
+        assert viewer is not None
         creator_services.follow_create(follower=viewer, creator=publisher)
     seen = shown(feed, viewer)
     assert fine.pk in seen
