@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from creators import services as creator_services
 from creators.models import Decision
@@ -17,7 +17,7 @@ from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, publishe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def test_an_unverified_video_shows_its_banner_and_asks_before_sharing(
