@@ -54,6 +54,8 @@ run: install
 	$(PY) manage.py seed_demo_analytics
 	@# Bea's Bakery's promotion, paid at a localstripe this step runs if the stripe process is not up yet.
 	$(PY) manage.py seed_demo_promotion
+	@# Reports, decisions (one automated), an appeal and a reversal, for the admin's transparency page.
+	$(PY) manage.py seed_demo_moderation
 	@# The banner process prints the addresses and logins once the site answers.
 	$(VENV)/bin/honcho --procfile Procfile start
 

@@ -380,3 +380,5 @@ class ModeratedUserAdmin(_PlatformUserAdmin):  # type: ignore[valid-type,misc]
 
 admin.site.unregister(User)
 admin.site.register(User, ModeratedUserAdmin)
+# The review queues (watched words, topic reviewers) live in their own module.
+from creators import admin_review  # noqa: E402, F401

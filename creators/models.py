@@ -234,6 +234,8 @@ class Video(models.Model):
                 name="video_trim_range_ordered",
             ),
         ]
+        # Topic reviewers (STEM, News) may label what they review; the reviewer groups hold this permission.
+        permissions = [("label_unverified", "Can label a video as containing unverified claims")]
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.caption[:40] or self.public_id}"
@@ -404,3 +406,33 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal of decision {self.decision_id} ({self.state})"
+
+
+# --- review queues: the admin's views of what waits for a moderator or a topic reviewer -----------------
+
+
+class ReviewVideo(Video):
+    """A video a watched word held back (``Moderation.REVIEW``), as the review queue lists it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "video under review"
+        verbose_name_plural = "review queue: videos"
+
+
+class ReviewProfile(CreatorProfile):
+    """A creator whose bio a watched word held back (``is_under_review``), as the review queue lists it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "bio under review"
+        verbose_name_plural = "review queue: bios"
+
+
+class TopicReview(VideoTopic):
+    """A video waiting for a STEM or News reviewer, as the reviewers' queue lists it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "topic review"
+        verbose_name_plural = "topic review queue"

@@ -59,7 +59,8 @@ def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
     viewer_id = viewer.user_id
     queryset = Video.objects.filter(state=State.PUBLISHED).exclude(moderation_state=Video.Moderation.REMOVED)
     if not viewer.policy.may_see_mature_content:
-        queryset = queryset.filter(content_level=Video.ContentLevel.GENERAL)
+        # Adults only (``age.is_adults_only``): rated mature by the creator or age-restricted by a moderator.
+        queryset = queryset.filter(content_level=Video.ContentLevel.GENERAL, is_age_restricted=False)
     if viewer.is_restricted_mode:
         queryset = queryset.exclude(age.restricted_mode_hidden_q())
     follows = Exists(follows_approved(viewer=viewer).filter(creator=OuterRef("owner")))
@@ -67,6 +68,13 @@ def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
     followers = Q(visibility__in=[Video.Visibility.PUBLIC, Video.Visibility.FOLLOWERS]) & follows
     own = Q(owner__user_id=viewer_id) if viewer_id is not None else Q(pk__in=[])
     return queryset.filter(everyone | followers | own)
+
+
+def video_is_adults_only(video: Video) -> bool:
+    return age.is_adults_only(
+        is_mature_level=video.content_level == Video.ContentLevel.MATURE,
+        is_age_restricted=video.is_age_restricted,
+    )
 
 
 def video_get_visible(*, public_id: uuid.UUID | str, viewer: Viewer) -> Video | None:

@@ -6,7 +6,7 @@ table on every request. It is rebuilt from the database when it is older than
 or deleted; the rollup updated the stats). A stale catalog keeps serving while a
 background thread rebuilds it, so no request waits for a rebuild except the
 first one (and every one in tests, where ``FEED_CATALOG_SYNC_REFRESH`` is on).
-Removed, limited and non-public videos are never in it, and the final page query
+Removed, limited, under-review, unverified and non-public videos are never in it, and the final page query
 re-checks moderation, so a stale catalog can only ever show fewer videos.
 """
 
@@ -25,6 +25,7 @@ from creators.models import Hashtag, Topic, Video, VideoTopic
 from creators.selectors import creator_is_restricted_q
 from feeds.models import VideoStats
 from feeds.ranking.features import Catalog, Features, catalog_index
+from platform import age
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def _build() -> Catalog:
             visibility=Video.Visibility.PUBLIC,
         )
         .exclude(creator_is_restricted_q("owner__"))
+        # Labelled unverified, or the creator's bio is under review: reachable by link, never recommended.
+        .filter(is_unverified=False, owner__is_under_review=False)
         .values_list(
             "pk",
             "public_id",
@@ -49,6 +52,7 @@ def _build() -> Catalog:
             "owner__region",
             "owner__user__region",
             "content_level",
+            "is_age_restricted",
             "owner__user__is_verified_publisher",
             "published_at",
             "rendition_duration",
@@ -86,6 +90,7 @@ def _build() -> Catalog:
         profile_region,
         user_region,
         level,
+        age_restricted,
         verified,
         published_at,
         rendition_duration,
@@ -99,7 +104,9 @@ def _build() -> Catalog:
             topic_ids=tuple(topics.get(pk, ())),
             hashtag_ids=tuple(hashtags.get(pk, ())),
             region=profile_region or user_region or "",
-            is_mature=level == Video.ContentLevel.MATURE,
+            is_mature=age.is_adults_only(
+                is_mature_level=level == Video.ContentLevel.MATURE, is_age_restricted=age_restricted
+            ),
             is_news_verified=bool(verified),
             published_ts=(published_at or now).timestamp(),
             duration=float(rendition_duration or duration or 0.0),

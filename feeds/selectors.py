@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from creators.models import Video, VideoTopic
-from creators.selectors import creator_is_restricted, profile_videos, videos_visible
+from creators.selectors import creator_is_restricted, profile_videos, video_is_adults_only, videos_visible
 from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source, VideoStats
@@ -103,12 +103,13 @@ PAGE_FIELDS = (
     "owner__id", "owner__handle", "owner__display_name", "owner__bio", "owner__links",
     "owner__follower_count", "owner__avatar_large", "owner__user_id",
     "owner__user__is_private", "owner__user__date_of_birth",
+    "is_unverified", "is_age_restricted", "owner__is_under_review",
 )  # fmt: skip
 
 
 def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
     """The page's videos in one query, re-checked now against everything that can change in a moment:
-    moderation, the video's visibility and age rating, the creator going private. The catalog may be a
+    moderation and its labels, the video's visibility and age rating, the creator going private. The catalog may be a
     minute old; these changes reach the very next page.
 
     Their topics and hashtags come from the catalog, not from two more queries."""
@@ -123,9 +124,12 @@ def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
         if video.state == Video.State.PUBLISHED
         and video.moderation_state == Video.Moderation.VISIBLE
         and video.visibility == Video.Visibility.PUBLIC
-        and (allow_mature or video.content_level == Video.ContentLevel.GENERAL)
+        and (allow_mature or not video_is_adults_only(video))
         and not creator_is_restricted(video.owner.user)
         and not (restricted and age.restricted_mode_hides(video))
+        # Moderation labels: unverified claims and a bio under review keep videos out of the feeds.
+        and not video.is_unverified
+        and not video.owner.is_under_review
     }
 
 
@@ -431,6 +435,7 @@ def following_queryset(*, viewer: Viewer) -> QuerySet[Video]:
     return (
         videos_visible(viewer=viewer)
         .filter(owner__followers__follower_id=viewer.user_id, owner__followers__status="approved")
+        .exclude(moderation_state=Video.Moderation.REVIEW)  # a watched word matched: not out until reviewed
         .select_related("owner__user")  # the owner's age decides whether the video may be shared
         .prefetch_related(
             "hashtags", Prefetch("video_topics", queryset=VideoTopic.objects.select_related("topic"))

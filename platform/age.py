@@ -76,6 +76,12 @@ def age_band(*, date_of_birth: datetime.date | None, on: datetime.date | None = 
     return AgeBand.ADULT
 
 
+def is_adults_only(*, is_mature_level: bool, is_age_restricted: bool) -> bool:
+    """Whether a video is for adults only: the creator rated it mature, or a moderator age-restricted it.
+    Both are seen only where ``AgePolicy.may_see_mature_content`` holds."""
+    return is_mature_level or is_age_restricted
+
+
 def policy_for_band(band: AgeBand) -> AgePolicy:
     return _POLICIES[band]
 

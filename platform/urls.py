@@ -35,6 +35,8 @@ urlpatterns = [
     path("accounts/data/export/<str:token>/", views.data_export_download, name="data_export_download"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Admin pages of the apps above (transparency figures), before the admin's own catch-all.
+    path("admin/", include("feeds.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

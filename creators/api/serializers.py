@@ -61,6 +61,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
             "topics",
             "visibility",
             "content_level",
+            "is_unverified",
             "duration",
             "width",
             "height",

@@ -14,6 +14,8 @@ from creators import images
 from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
 from platform.models import User
+from platform.services import audit_record
+from platform.watched_words import watched_match
 
 RESERVED_HANDLES = frozenset(
     {
@@ -72,6 +74,7 @@ def creator_profile_create(
     try:
         with transaction.atomic():
             profile.save()
+            _watched_review(profile)
     except IntegrityError as error:
         raise ValidationError({"handle": "That handle is taken."}) from error
     return profile
@@ -80,13 +83,27 @@ def creator_profile_create(
 def creator_profile_update(
     *, profile: CreatorProfile, display_name: str, bio: str, links: Iterable[str], region: str
 ) -> CreatorProfile:
+    bio_changed = bio.strip() != profile.bio
     profile.display_name = display_name.strip()
     profile.bio = bio.strip()
     profile.links = _links_clean(links)
     profile.region = region
     profile.full_clean(exclude=["user", "avatar_small", "avatar_large", "handle"])
-    profile.save(update_fields=["display_name", "bio", "links", "region"])
+    with transaction.atomic():
+        profile.save(update_fields=["display_name", "bio", "links", "region"])
+        if bio_changed:
+            _watched_review(profile)
     return profile
+
+
+def _watched_review(profile: CreatorProfile) -> None:
+    """A watched word in the bio: hidden, and the creator's videos not recommended, until reviewed."""
+    phrase = watched_match(text=profile.bio)
+    if phrase is None or profile.is_under_review:
+        return
+    profile.is_under_review = True
+    profile.save(update_fields=["is_under_review"])
+    audit_record(actor=None, action="profile.review", target=profile, detail={"phrase": phrase})
 
 
 def creator_avatar_set(*, profile: CreatorProfile, data: IO[bytes]) -> CreatorProfile:

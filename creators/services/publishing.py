@@ -14,6 +14,8 @@ from creators.models import Hashtag, Topic, Video, VideoTopic
 from creators.services.decisions import posting_check
 from creators.services.processing import enqueue_render
 from platform import age
+from platform.services import audit_record
+from platform.watched_words import watched_match
 
 HASHTAG_RE = re.compile(r"#(\w{1,50})", re.UNICODE)
 MAX_HASHTAGS = 30
@@ -26,6 +28,20 @@ def hashtags_parse(caption: str) -> list[str]:
     for match in HASHTAG_RE.finditer(caption):
         seen.setdefault(match.group(1).casefold(), None)
     return list(seen)[:MAX_HASHTAGS]
+
+
+def _watched_review(video: Video) -> None:
+    """A watched word in the caption (or its hashtags) holds a visible video back for a moderator: out of
+    every feed, reachable by its link and by its creator, until the review queue decides. Not a decision."""
+    phrase = watched_match(text=video.caption)
+    if phrase is None:
+        return
+    held = Video.objects.filter(pk=video.pk, moderation_state=Video.Moderation.VISIBLE).update(
+        moderation_state=Video.Moderation.REVIEW
+    )
+    if held:
+        video.moderation_state = Video.Moderation.REVIEW
+        audit_record(actor=None, action="video.review", target=video, detail={"phrase": phrase})
 
 
 def video_update_details(
@@ -54,8 +70,11 @@ def video_update_details(
         raise ValidationError({"caption": "The caption is longer than 2,200 characters."})
     with transaction.atomic():
         transaction.on_commit(partial(hooks.video_changed, video.pk))
+        caption_changed = caption != video.caption
         video.caption, video.visibility, video.content_level = caption, visibility, content_level
         video.save(update_fields=["caption", "visibility", "content_level", "updated_at"])
+        if caption_changed:
+            _watched_review(video)
         names = hashtags_parse(caption)
         Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
         video.hashtags.set(Hashtag.objects.filter(name__in=names))
@@ -109,6 +128,8 @@ def video_publish(*, video: Video, start: float, end: float) -> Video:
                 f"A video that is {locked.get_state_display().lower()} can't be published now."
             )
         locked.save()
+        if locked.state == State.PUBLISHING:
+            _watched_review(locked)  # the list may have grown since the caption was written
         transaction.on_commit(lambda: enqueue_render(locked.pk))
     return locked
 

@@ -228,6 +228,7 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             "topics": topics,
             "visibility": video.visibility,
             "content_level": video.content_level,
+            "is_unverified": video.is_unverified,
             "duration": video.rendition_duration or video.duration,
             "width": video.width,
             "height": video.height,
@@ -243,7 +244,7 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
         "creator": {
             "handle": owner.handle,
             "display_name": owner.display_name,
-            "bio": owner.bio,
+            "bio": "" if owner.is_under_review else owner.bio,  # hidden until a moderator reviews it
             "links": owner.links,
             "follower_count": owner.follower_count,
             "avatar_url": urls.avatar.replace(HANDLE_SLOT, owner.handle) if owner.avatar_large.name else None,

@@ -2,6 +2,7 @@
 // expanding the caption, and pause/play anywhere else on the video.
 import { csrfToken } from "../csrf.js";
 import { loginHref, role } from "./util.js";
+import { confirmShare } from "./share-confirm.js";
 import { paintFollow } from "./slides.js";
 
 async function copyText(text) {
@@ -43,6 +44,7 @@ export function attachActions({ track, config, follows, liked, pager, player, si
     const item = currentItem();
     if (!item || item.video.is_shareable === false) return;
     const sharedView = player.current();
+    if (item.video.is_unverified && !(await confirmShare(track.closest(".feed").querySelector("dialog[data-role=share-confirm]")))) return;
     const link = window.location.origin + "/v/" + item.video.id + "/";
     if (await copyText(link)) {
       signals.record("share", sharedView);

@@ -78,6 +78,9 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
       }
     }
 
+    // A moderator labelled its claims unverified: say so above the caption.
+    role(slide, "unverified").hidden = !video.is_unverified;
+
     // Caption and hashtags, as text only
     const caption = role(slide, "caption");
     caption.textContent = video.caption || "";

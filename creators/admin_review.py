@@ -1,0 +1,312 @@
+"""Admin review queues: what a watched word held back (videos, bios) for moderators, and the topic review
+queue for STEM and News reviewers. Every action goes through ``creators.services`` (decisions, reviews), so
+each one is audited and the person is told; decisions that hold something against a person ask for the
+facts and the guideline first, on a small intermediate page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from creators import services
+from creators.models import (
+    CreatorProfile,
+    Decision,
+    ReviewProfile,
+    ReviewVideo,
+    TopicReview,
+    Video,
+    VideoTopic,
+)
+from platform.guidelines import Guideline
+from platform.models import User
+
+Action = Decision.Action
+
+# Which curated topic each reviewer group reviews (the groups are made by migration 0009).
+REVIEWER_GROUPS = {"STEM reviewers": "stem", "News reviewers": "news"}
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def reviewer_topics(user: Any) -> set[str] | None:
+    """The topic slugs ``user`` reviews; None means every curated topic (superusers)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    names = set(user.groups.values_list("name", flat=True))
+    return {slug for name, slug in REVIEWER_GROUPS.items() if name in names}
+
+
+class DecisionFactsForm(forms.Form):
+    """What the person is told: the guideline the decision rests on and what was found."""
+
+    guideline = forms.ChoiceField(choices=[("", "—"), *Guideline.choices])
+    facts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        help_text="The creator reads this in the statement of reasons.",
+    )
+
+    def __init__(self, *args: Any, guideline: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if guideline is not None:
+            # The action fixes the guideline (misinformation for the unverified label).
+            field = self.fields["guideline"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(guideline, Guideline(guideline).label)]
+            self.fields["guideline"].initial = guideline
+
+
+def _decide_with_facts(
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    title: str,
+    decide: Callable[[Any, str, str], None],
+    guideline: str | None = None,
+) -> TemplateResponse | None:
+    """The admin action's intermediate page: ask for the facts, then ``decide(obj, guideline, facts)`` each."""
+    if "apply" in request.POST:
+        form = DecisionFactsForm(request.POST, guideline=guideline)
+        if form.is_valid():
+            done = 0
+            try:
+                for obj in queryset:
+                    decide(obj, form.cleaned_data["guideline"], form.cleaned_data["facts"])
+                    done += 1
+            except ValidationError as error:
+                modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            modeladmin.message_user(request, f"{title}: {done} decided.", messages.SUCCESS)
+            return None
+    else:
+        form = DecisionFactsForm(guideline=guideline)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "objects": list(queryset),
+        "form": form,
+        "action": request.POST.get("action", ""),
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/creators/decision_facts.html", context)
+
+
+def _thumbnail(video: Video) -> str:
+    if not video.poster.name:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" style="height:48px;border-radius:4px">',
+        reverse("creators:video_file", args=[video.public_id, "poster"]),
+    )
+
+
+class _QueueAdmin(admin.ModelAdmin[Any]):
+    """A queue: rows are looked at and acted on, never added, edited by hand or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields] + list(self.readonly_fields)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(ReviewVideo)
+class ReviewVideoAdmin(_QueueAdmin):
+    """Videos whose caption matched a watched word: out of every feed until a moderator decides."""
+
+    list_display = ["thumbnail", "caption", "owner", "published_at", "watched_phrase"]
+    list_select_related = ["owner"]
+    search_fields = ["caption", "owner__handle"]
+    exclude = ["hashtags"]
+    actions = ["looks_fine", "remove", "limit"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(moderation_state=Video.Moderation.REVIEW)
+
+    @admin.display(description="")
+    def thumbnail(self, obj: Video) -> str:
+        return _thumbnail(obj)
+
+    @admin.display(description="matched")
+    def watched_phrase(self, obj: Video) -> str:
+        from platform.watched_words import watched_match
+
+        return watched_match(text=obj.caption) or "—"
+
+    @admin.action(description="Looks fine (back to the feeds)", permissions=["change"])
+    def looks_fine(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = 0
+        for video in queryset:
+            services.decision_take(
+                actor=_actor(request),
+                action=Action.REVIEW_CLEAR,
+                facts="A moderator reviewed the caption and found no problem.",
+                video=video,
+                source=Decision.Source.WATCHED_WORDS,
+            )
+            count += 1
+        self.message_user(request, f"{count} video(s) cleared.", messages.SUCCESS)
+
+    @admin.action(description="Remove…", permissions=["change"])
+    def remove(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self._decide(request, queryset, Action.REMOVE, "Remove")
+
+    @admin.action(description="Limit (not recommended)…", permissions=["change"])
+    def limit(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self._decide(request, queryset, Action.LIMIT, "Limit")
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[Any], action: str, title: str
+    ) -> TemplateResponse | None:
+        def decide(video: Video, guideline: str, facts: str) -> None:
+            services.decision_take(
+                actor=_actor(request),
+                action=action,
+                facts=facts,
+                guideline=guideline,
+                video=video,
+                source=Decision.Source.WATCHED_WORDS,
+            )
+
+        return _decide_with_facts(self, request, queryset, title=title, decide=decide)
+
+
+@admin.register(ReviewProfile)
+class ReviewProfileAdmin(_QueueAdmin):
+    """Creators whose bio matched a watched word: bio hidden, videos not recommended, until cleared."""
+
+    list_display = ["handle", "display_name", "bio", "watched_phrase"]
+    search_fields = ["handle", "bio"]
+    actions = ["looks_fine", "warn"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(is_under_review=True)
+
+    @admin.display(description="matched")
+    def watched_phrase(self, obj: CreatorProfile) -> str:
+        from platform.watched_words import watched_match
+
+        return watched_match(text=obj.bio) or "—"
+
+    @admin.action(description="Looks fine (show the bio)", permissions=["change"])
+    def looks_fine(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = 0
+        for profile in queryset:
+            services.profile_review_clear(actor=_actor(request), profile=profile)
+            count += 1
+        self.message_user(request, f"{count} bio(s) cleared.", messages.SUCCESS)
+
+    @admin.action(description="Warn the creator (the bio stays hidden)…", permissions=["change"])
+    def warn(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        def decide(profile: CreatorProfile, guideline: str, facts: str) -> None:
+            services.decision_take(
+                actor=_actor(request),
+                action=Action.WARNING,
+                facts=facts,
+                guideline=guideline,
+                account=profile.user,
+                source=Decision.Source.WATCHED_WORDS,
+            )
+
+        return _decide_with_facts(self, request, queryset.select_related("user"), title="Warn", decide=decide)
+
+
+@admin.register(TopicReview)
+class TopicReviewAdmin(_QueueAdmin):
+    """Videos waiting for a curated topic (STEM, News): each reviewer sees only their own topic's."""
+
+    list_display = ["thumbnail", "caption", "creator", "topic", "is_verified_publisher", "is_unverified"]
+    list_select_related = ["video", "video__owner__user", "topic"]
+    search_fields = ["video__caption", "video__owner__handle"]
+    actions = ["approve", "reject", "label_unverified"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = (
+            super()
+            .get_queryset(request)
+            .filter(review_state=VideoTopic.Review.PENDING, topic__is_curated=True)
+            .exclude(video__moderation_state=Video.Moderation.REMOVED)
+        )
+        topics = reviewer_topics(request.user)
+        return queryset if topics is None else queryset.filter(topic__slug__in=topics)
+
+    def has_label_unverified_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("creators.label_unverified")
+
+    @admin.display(description="")
+    def thumbnail(self, obj: VideoTopic) -> str:
+        return _thumbnail(obj.video)
+
+    @admin.display(description="caption")
+    def caption(self, obj: VideoTopic) -> str:
+        return obj.video.caption[:80]
+
+    @admin.display(description="creator")
+    def creator(self, obj: VideoTopic) -> str:
+        return f"@{obj.video.owner.handle}"
+
+    @admin.display(description="verified publisher", boolean=True)
+    def is_verified_publisher(self, obj: VideoTopic) -> bool:
+        return bool(obj.video.owner.user.is_verified_publisher)
+
+    @admin.display(description="labelled unverified", boolean=True)
+    def is_unverified(self, obj: VideoTopic) -> bool:
+        return obj.video.is_unverified
+
+    @admin.action(description="Approve for the topic feed", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for video_topic in queryset:
+            services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=True)
+        self.message_user(request, f"Approved {queryset.count()}.", messages.SUCCESS)
+
+    @admin.action(description="Reject", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for video_topic in queryset:
+            services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)
+        self.message_user(request, f"Rejected {queryset.count()}.", messages.SUCCESS)
+
+    @admin.action(description="Label: unverified claims…", permissions=["label_unverified"])
+    def label_unverified(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        def decide(video_topic: VideoTopic, guideline: str, facts: str) -> None:
+            services.decision_take(
+                actor=_actor(request),
+                action=Action.LABEL_UNVERIFIED,
+                facts=facts,
+                guideline=guideline,
+                video=video_topic.video,
+                source=Decision.Source.REVIEWER,
+            )
+
+        return _decide_with_facts(
+            self,
+            request,
+            queryset,
+            title="Label: unverified claims",
+            decide=decide,
+            guideline=Guideline.MISINFORMATION,
+        )

@@ -1,0 +1,139 @@
+"""Give the demo some moderation history for the transparency page: a watched word, reports on videos and on
+an account, decisions (one automated), an appeal and its reversal, all through the services. Idempotent: the
+demo decisions' facts carry a marker, and a second run finds them and stops."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from creators import services as creator_services
+from creators.models import CreatorProfile, Decision, Video
+from feeds import services
+from feeds.models import Report
+from platform.guidelines import Guideline
+from platform.models import User, WatchedWord
+from platform.viewer import viewer_for_user
+from platform.watched_words import watched_word_save
+
+MARKER = "(demo)"
+ADMIN_EMAIL = "admin@joyreel.localhost"
+REPORTER_EMAILS = ["viewer@joyreel.localhost", "business@joyreel.localhost"]
+# Demo creators whose videos the demo reports name (seed_demo_videos makes them).
+REPORTED_HANDLES = ["trailtom", "lenabeats", "kitchenkai"]
+WATCHED_PHRASE = "miracle cure"
+
+Action = Decision.Action
+
+
+class Command(BaseCommand):
+    help = "Create demo reports, decisions, an appeal and a reversal (for the transparency page); idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Decision.objects.filter(facts__endswith=MARKER).exists():
+            self.stdout.write("Demo moderation history exists.")
+            return
+        admin = User.objects.filter(email=ADMIN_EMAIL).first()
+        reporters = list(User.objects.filter(email__in=REPORTER_EMAILS).order_by("email"))
+        videos = [
+            Video.objects.filter(
+                owner__handle=handle, state=Video.State.PUBLISHED, moderation_state=Video.Moderation.VISIBLE
+            )
+            .order_by("pk")
+            .first()
+            for handle in REPORTED_HANDLES
+        ]
+        account = CreatorProfile.objects.filter(handle=REPORTED_HANDLES[0]).first()
+        if admin is None or len(reporters) < 2 or None in videos or account is None:
+            self.stdout.write("Run seed_demo and seed_demo_videos first.")
+            return
+        limited, labelled, automated = [video for video in videos if video is not None]
+        now = timezone.now()
+        with transaction.atomic():
+            if not WatchedWord.objects.filter(phrase__iexact=WATCHED_PHRASE).exists():
+                watched_word_save(
+                    actor=admin, word=WatchedWord(phrase=WATCHED_PHRASE, note="Health scams (demo)")
+                )
+            spam = [self._report(reporters[0], limited, Guideline.SPAM, hours_ago=30)]
+            misinformation = [
+                self._report(reporter, labelled, Guideline.MISINFORMATION, hours_ago=hours)
+                for reporter, hours in zip(reporters, (20, 8), strict=True)
+            ]
+            # An account report: the profile insulted another creator, and its owner is warned.
+            profile_report, _ = Report.objects.get_or_create(
+                profile=account,
+                viewer_key=f"u:{reporters[1].pk}",
+                defaults={
+                    "reporter": reporters[1],
+                    "reason": Guideline.HARASSMENT,
+                    "created_at": now - datetime.timedelta(hours=4),
+                },
+            )
+            warning = creator_services.decision_take(
+                actor=admin,
+                action=Action.WARNING,
+                facts=f"The profile's links insult another creator. {MARKER}",
+                guideline=Guideline.HARASSMENT,
+                account=account.user,
+                source=Decision.Source.REPORT,
+            )
+            limit = creator_services.decision_take(
+                actor=admin,
+                action=Action.LIMIT,
+                facts=f"The caption asks viewers to follow a link for free gifts. {MARKER}",
+                guideline=Guideline.SPAM,
+                video=limited,
+                source=Decision.Source.REPORT,
+            )
+            label = creator_services.decision_take(
+                actor=admin,
+                action=Action.LABEL_UNVERIFIED,
+                facts=f"The video states a health claim that no source supports. {MARKER}",
+                guideline=Guideline.MISINFORMATION,
+                video=labelled,
+                source=Decision.Source.REPORT,
+            )
+            self._close([profile_report], warning, Report.Status.RESOLVED)
+            self._close(spam, limit, Report.Status.RESOLVED)
+            self._close(misinformation, label, Report.Status.RESOLVED)
+            # The automated one: the word check limited a video, its creator appealed, a moderator reversed it.
+            auto = creator_services.decision_take(
+                actor=None,
+                action=Action.LIMIT,
+                facts=f"The caption matched a watched phrase. {MARKER}",
+                guideline=Guideline.MISINFORMATION,
+                video=automated,
+                source=Decision.Source.WATCHED_WORDS,
+            )
+            appeal = creator_services.appeal_create(
+                appellant=automated.owner.user,
+                decision_id=auto.pk,
+                statement="It is a recipe video; the phrase was a joke.",
+            )
+            creator_services.appeal_decide(
+                actor=admin,
+                appeal=appeal,
+                reverse_decision=True,
+                reason="The phrase was used in jest; nothing in the video is a health claim.",
+            )
+        self.stdout.write("Demo moderation history: 4 reports, 4 decisions (1 automated), 1 appeal reversed.")
+
+    def _report(self, reporter: User, video: Video, reason: str, *, hours_ago: int) -> Report:
+        report = services.report_create(
+            viewer=viewer_for_user(reporter), video_public_id=video.public_id, reason=reason, detail=""
+        )
+        # Received some hours before the decision, so the median time to decision means something.
+        Report.objects.filter(pk=report.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=hours_ago)
+        )
+        return report
+
+    def _close(self, reports: list[Report], decision: Decision, status: str) -> None:
+        # Demo data only: the moderation queue's own service links a report to its decision on the site.
+        Report.objects.filter(pk__in=[report.pk for report in reports]).update(
+            status=status, decision=decision, decided_at=decision.created_at
+        )
