@@ -75,14 +75,3 @@ def _taxonomy_in_transactional_tests(request):
 
     request.getfixturevalue("transactional_db")
     importlib.import_module("creators.migrations.0002_seed_topics").seed(apps, None)
-
-
-@pytest.fixture
-def decision_urls(settings):
-    """``creators:decision`` resolves (a stand-in until the decision page exists in this tree)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("creators:decision", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.moderation_urls"

@@ -119,7 +119,7 @@ def test_news_stays_verified_publishers_only_even_when_a_reviewer_approves(clien
     assert page.items == []
 
 
-def test_a_reviewer_labels_a_video_unverified_with_a_statement_of_reasons(client, pending, decision_urls):
+def test_a_reviewer_labels_a_video_unverified_with_a_statement_of_reasons(client, pending):
     news_reviewer = reviewer("News reviewers")
     client.force_login(news_reviewer)
     row = pending["news"]

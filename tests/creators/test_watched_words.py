@@ -138,7 +138,7 @@ def test_a_removed_video_is_not_brought_back_to_review(words):
     assert not AuditEntry.objects.filter(action="video.review").exists()
 
 
-def test_a_cleared_video_saved_again_unchanged_is_not_held_again(words, staff, decision_urls):
+def test_a_cleared_video_saved_again_unchanged_is_not_held_again(words, staff):
     video = published_video(caption="")
     details(video, "miracle cure")
     services.decision_take(
@@ -200,7 +200,7 @@ def test_the_review_queue_lists_only_videos_under_review(client, staff):
     assert [video.pk for video in response.context["cl"].result_list] == [held.pk]
 
 
-def test_looks_fine_clears_the_video_through_a_decision(client, staff, decision_urls):
+def test_looks_fine_clears_the_video_through_a_decision(client, staff):
     held = published_video(moderation_state=Video.Moderation.REVIEW)
     client.force_login(staff)
     client.post(
@@ -214,7 +214,7 @@ def test_looks_fine_clears_the_video_through_a_decision(client, staff, decision_
     assert Notification.objects.count() == 0  # nothing was held against the creator
 
 
-def test_remove_asks_for_the_facts_then_decides_and_tells_the_creator(client, staff, decision_urls):
+def test_remove_asks_for_the_facts_then_decides_and_tells_the_creator(client, staff):
     held = published_video(moderation_state=Video.Moderation.REVIEW)
     client.force_login(staff)
     url = reverse("admin:creators_reviewvideo_changelist")
@@ -274,7 +274,7 @@ def test_the_bio_queue_clears_a_bio(client, staff):
     assert AuditEntry.objects.get().action == "profile.review_clear"
 
 
-def test_the_bio_queue_warns_the_creator_with_the_facts(client, staff, decision_urls):
+def test_the_bio_queue_warns_the_creator_with_the_facts(client, staff):
     creator = CreatorFactory.create(bio="miracle cure", is_under_review=True)
     client.force_login(staff)
     client.post(

@@ -76,7 +76,7 @@ def test_a_labelled_free_video_shares_without_asking(live_server, browser: Brows
     context.close()
 
 
-def test_the_transparency_page_at_phone_width(live_server, browser: Browser, decision_urls):
+def test_the_transparency_page_at_phone_width(live_server, browser: Browser):
     staff = UserFactory.create(is_staff=True, is_superuser=True)
     video = published_video()
     Report.objects.create(video=video, viewer_key="u:1", reason="misinformation")

@@ -21,7 +21,7 @@ Action = Decision.Action
 
 
 @pytest.fixture
-def month(decision_urls):
+def month():
     """Last month (UTC), seeded: four reports, four decisions (one automated), an appeal reversed."""
     start = months_start(months=2)
     staff = UserFactory.create(is_staff=True, is_superuser=True)
@@ -182,7 +182,7 @@ def test_an_empty_window_says_so(client):
     assert 'data-testid="transparency-empty"' in client.get(reverse("admin-transparency")).content.decode()
 
 
-def test_the_demo_moderation_history_is_made_once_through_the_services(decision_urls):
+def test_the_demo_moderation_history_is_made_once_through_the_services():
     call_command("seed_demo")
     for handle in ("trailtom", "lenabeats", "kitchenkai"):
         published_video(owner=CreatorFactory.create(handle=handle))
