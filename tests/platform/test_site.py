@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from platform.models import User
+from platform import age
+from platform.models import FamilyLink, ScreenTimeDay, User
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +78,23 @@ def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     output = capsys.readouterr().out
-    assert User.objects.count() == 4
+    assert User.objects.count() == 8
     admin = User.objects.get(email="admin@joyreel.localhost")
     assert admin.is_superuser
     assert admin.is_staff
     assert admin.check_password("joyreel-demo")
-    assert output.count("(created)") == 4
-    assert output.count("(exists)") == 4
+    assert output.count("(created)") == 8
+    assert output.count("(exists)") == 8
     assert "viewer@joyreel.localhost" in output
+    teen = User.objects.get(email="teen@joyreel.localhost")
+    assert teen.age_band == age.AgeBand.TEEN_13_15
+    assert teen.is_private
+    assert teen.is_restricted_mode
+    assert FamilyLink.objects.get(teen=teen).parent.email == "parent@joyreel.localhost"
+    assert ScreenTimeDay.objects.filter(user=teen).count() == 6
+    reviewer = User.objects.get(email="reviewer@joyreel.localhost")
+    assert list(reviewer.groups.values_list("name", flat=True)) == ["STEM reviewers"]
+    assert not reviewer.is_superuser
 
 
 def test_server_error_page_renders_without_a_request_context(rf):

@@ -64,42 +64,23 @@ class Command(BaseCommand):
                 for reporter, hours in zip(reporters, (20, 8), strict=True)
             ]
             # An account report: the profile insulted another creator, and its owner is warned.
-            profile_report, _ = Report.objects.get_or_create(
-                profile=account,
-                viewer_key=f"u:{reporters[1].pk}",
-                defaults={
-                    "reporter": reporters[1],
-                    "reason": Guideline.HARASSMENT,
-                    "created_at": now - datetime.timedelta(hours=4),
-                },
+            profile_report = services.report_create(
+                viewer=viewer_for_user(reporters[1]), handle=account.handle, reason=Guideline.HARASSMENT
             )
-            warning = creator_services.decision_take(
-                actor=admin,
-                action=Action.WARNING,
-                facts=f"The profile's links insult another creator. {MARKER}",
-                guideline=Guideline.HARASSMENT,
-                account=account.user,
-                source=Decision.Source.REPORT,
+            Report.objects.filter(pk=profile_report.pk).update(created_at=now - datetime.timedelta(hours=4))
+            # Decided through the moderation queue's own service: statements to the creators, outcomes to
+            # the reporters, each report linked to its decision.
+            self._decide(
+                [profile_report], Action.WARNING, f"The profile's links insult another creator. {MARKER}"
             )
-            limit = creator_services.decision_take(
-                actor=admin,
-                action=Action.LIMIT,
-                facts=f"The caption asks viewers to follow a link for free gifts. {MARKER}",
-                guideline=Guideline.SPAM,
-                video=limited,
-                source=Decision.Source.REPORT,
+            self._decide(
+                spam, Action.LIMIT, f"The caption asks viewers to follow a link for free gifts. {MARKER}"
             )
-            label = creator_services.decision_take(
-                actor=admin,
-                action=Action.LABEL_UNVERIFIED,
-                facts=f"The video states a health claim that no source supports. {MARKER}",
-                guideline=Guideline.MISINFORMATION,
-                video=labelled,
-                source=Decision.Source.REPORT,
+            self._decide(
+                misinformation,
+                Action.LABEL_UNVERIFIED,
+                f"The video states a health claim that no source supports. {MARKER}",
             )
-            self._close([profile_report], warning, Report.Status.RESOLVED)
-            self._close(spam, limit, Report.Status.RESOLVED)
-            self._close(misinformation, label, Report.Status.RESOLVED)
             # The automated one: the word check limited a video, its creator appealed, a moderator reversed it.
             auto = creator_services.decision_take(
                 actor=None,
@@ -132,8 +113,8 @@ class Command(BaseCommand):
         )
         return report
 
-    def _close(self, reports: list[Report], decision: Decision, status: str) -> None:
-        # Demo data only: the moderation queue's own service links a report to its decision on the site.
-        Report.objects.filter(pk__in=[report.pk for report in reports]).update(
-            status=status, decision=decision, decided_at=decision.created_at
+    def _decide(self, reports: list[Report], decision: str, facts: str) -> None:
+        admin = User.objects.get(email=ADMIN_EMAIL)
+        services.reports_decide(
+            actor=admin, report_ids=[report.pk for report in reports], decision=decision, note=facts
         )
