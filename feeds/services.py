@@ -327,7 +327,7 @@ def profile_visit_record(*, creator_id: int, viewer: Viewer) -> None:
 def report_create(*, viewer: Viewer, video_public_id: uuid.UUID, reason: str, detail: str) -> Report:
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
-    video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
+    video = videos_visible(viewer=viewer, despite_blocks=True).filter(public_id=video_public_id).first()
     if video is None:
         raise NotFound("No such video.")
     report, _ = Report.objects.update_or_create(
