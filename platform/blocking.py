@@ -78,3 +78,10 @@ def blocks_of(*, user: User) -> QuerySet[Block]:
 def mutes_of(*, user: User) -> QuerySet[Mute]:
     """The accounts this user muted, newest first, with their creator profile (for the handle)."""
     return Mute.objects.filter(muter=user).select_related("muted__creator_profile").order_by("-pk")
+
+
+def account_name(user: User) -> str:
+    """How a blocked or muted account is named to the person who did it: "@handle", else its name."""
+    profile = getattr(user, "creator_profile", None)  # creators' reverse accessor; None without a profile
+    handle = getattr(profile, "handle", None)
+    return f"@{handle}" if handle else user.display_name

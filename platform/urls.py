@@ -22,6 +22,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/settings/", views.account_settings, name="account_settings"),
+    path("accounts/settings/blocks/<int:block_id>/remove", views.block_remove, name="block_remove"),
+    path("accounts/settings/mutes/<int:mute_id>/remove", views.mute_remove, name="mute_remove"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

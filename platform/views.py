@@ -11,10 +11,11 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from platform import services
+from platform import blocking, services
 from platform.forms import AccountSettingsForm, SignUpForm
 from platform.models import User
 from platform.regions import regions_of
@@ -121,8 +122,39 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your settings are saved.")
             return redirect("account_settings")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "regions": regions_of(user.country.code or "")}
+    context = {
+        "form": form,
+        "regions": regions_of(user.country.code or ""),
+        "blocks": blocking.blocks_of(user=user),
+        "mutes": blocking.mutes_of(user=user),
+    }
     return render(request, "platform/account_settings.html", context, status=status)
+
+
+@login_required
+@require_POST
+def block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
+    """Unblock from the settings list; only the user's own blocks are found."""
+    user = request.user
+    assert isinstance(user, User)
+    block = blocking.blocks_of(user=user).filter(pk=block_id).first()
+    if block is not None:
+        blocking.block_delete(blocker=user, blocked=block.blocked)
+        messages.success(request, f"You unblocked {blocking.account_name(block.blocked)}.")
+    return redirect(f"{reverse('account_settings')}#blocked-and-muted")
+
+
+@login_required
+@require_POST
+def mute_remove(request: HttpRequest, mute_id: int) -> HttpResponse:
+    """Unmute from the settings list; only the user's own mutes are found."""
+    user = request.user
+    assert isinstance(user, User)
+    mute = blocking.mutes_of(user=user).filter(pk=mute_id).first()
+    if mute is not None:
+        blocking.mute_delete(muter=user, muted=mute.muted)
+        messages.success(request, f"You unmuted {blocking.account_name(mute.muted)}.")
+    return redirect(f"{reverse('account_settings')}#blocked-and-muted")
 
 
 def login_locked_out(
