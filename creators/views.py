@@ -75,7 +75,7 @@ def _other_account(request: HttpRequest, handle: str) -> tuple[User, CreatorProf
 def block(request: HttpRequest, handle: str) -> HttpResponse:
     """GET asks "Block @x?" and says what it does; POST blocks."""
     user, creator = _other_account(request, handle)
-    if request.method != "POST":
+    if request.method != "POST" and creator.user_id != user.pk:  # one's own: the service says no
         return render(request, "creators/profile_block_confirm.html", {"creator": creator})
     try:
         services.account_block(blocker=user, blocked=creator.user)

@@ -217,11 +217,14 @@ def test_anonymous_visitors_see_no_block_buttons_and_cannot_block(client):
     assert not Block.objects.exists()
 
 
-def test_own_profile_has_no_block_button(client):
+def test_own_profile_has_no_block_button_and_blocking_oneself_is_refused(client):
     me = CreatorFactory.create(handle="me_myself")
     client.force_login(me.user)
     page = client.get(me.get_absolute_url()).content.decode()
     assert 'data-testid="block"' not in page
+    response = client.get(reverse("creators:block", args=["me_myself"]), follow=True)
+    assert "You can&#x27;t block yourself." in response.content.decode()
+    assert not Block.objects.exists()
 
 
 # --- API -------------------------------------------------------------------------------------
