@@ -29,7 +29,7 @@ from django.utils import timezone
 from businesses import rules
 from businesses.models import Promotion, PromotionDelivery
 from feeds.sponsored import SponsoredSlot
-from platform import age
+from platform import age, blocking
 from platform.regions import region_name
 from platform.viewer import Viewer
 
@@ -303,6 +303,10 @@ class PromotionSlots:
         candidates = self.candidates(
             viewer=viewer, exclude_video_ids=exclude_video_ids, topic_interest=topic_interest
         )
+        if candidates and viewer.user_id is not None:
+            # Never a promotion of an account blocked either way or muted; asked only when there is one.
+            hidden = set(blocking.users_hidden_from(user_id=viewer.user_id))
+            candidates = [live for live in candidates if live.owner_user_id not in hidden]
         day = timezone.localdate()  # the day the charge will look for (``services.charging``)
         # Viewers are spread over the few furthest behind (by their key, so one viewer's pages agree).
         turn = zlib.crc32(viewer.key.encode()) % len(candidates) if candidates else 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from creators.models import CreatorProfile, Decision, Follow, Video
-from platform import age
-from platform.models import User
+from platform import age, blocking
+from platform.models import Block, Mute, User
 from platform.viewer import Viewer
 
 State = Video.State
@@ -44,6 +45,45 @@ def profile_is_visible(*, profile: CreatorProfile, viewer: Viewer) -> bool:
     return follows_approved(viewer=viewer).filter(creator=profile).exists()
 
 
+class BlockState(StrEnum):
+    """Between a viewer and a profile: who blocked whom (``NONE`` also for anonymous viewers)."""
+
+    NONE = ""
+    BLOCKED_BY_VIEWER = "blocked_by_viewer"  # the viewer sees "You blocked @x — Unblock"
+    BLOCKED_BY_OWNER = "blocked_by_owner"  # the profile does not exist for the viewer (404)
+
+
+def profile_block_state(*, profile: CreatorProfile, viewer: Viewer) -> str:
+    viewer_id = viewer.user_id
+    if viewer_id is None or viewer_id == profile.user_id:
+        return BlockState.NONE
+    blockers = set(
+        Block.objects.filter(
+            Q(blocker_id=viewer_id, blocked_id=profile.user_id)
+            | Q(blocker_id=profile.user_id, blocked_id=viewer_id)
+        ).values_list("blocker_id", flat=True)
+    )
+    if profile.user_id in blockers:  # their block wins: the viewer must not learn the profile exists
+        return BlockState.BLOCKED_BY_OWNER
+    return BlockState.BLOCKED_BY_VIEWER if blockers else BlockState.NONE
+
+
+def profile_get_for(*, handle: str, viewer: Viewer) -> CreatorProfile | None:
+    """The profile by handle as this viewer may reach it: None when it does not exist or its owner
+    blocked the viewer (one answer for both, so a block is not given away)."""
+    profile = profile_get(handle=handle)
+    if profile is None or profile_block_state(profile=profile, viewer=viewer) == BlockState.BLOCKED_BY_OWNER:
+        return None
+    return profile
+
+
+def profile_is_muted(*, profile: CreatorProfile, viewer: Viewer) -> bool:
+    viewer_id = viewer.user_id
+    return (
+        viewer_id is not None and Mute.objects.filter(muter_id=viewer_id, muted_id=profile.user_id).exists()
+    )
+
+
 def follow_state(*, profile: CreatorProfile, viewer: Viewer) -> str | None:
     viewer_id = viewer.user_id
     if viewer_id is None:
@@ -53,9 +93,10 @@ def follow_state(*, profile: CreatorProfile, viewer: Viewer) -> str | None:
     )
 
 
-def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
-    """Published videos this viewer may watch: moderation, visibility, followers, the age policy and
-    restricted mode."""
+def videos_visible(*, viewer: Viewer, despite_blocks: bool = False) -> QuerySet[Video]:
+    """Published videos this viewer may watch: moderation, visibility, followers, the age policy,
+    restricted mode and blocks (``despite_blocks`` for reports only: a block never stops anyone reporting
+    what they saw)."""
     viewer_id = viewer.user_id
     queryset = Video.objects.filter(state=State.PUBLISHED).exclude(moderation_state=Video.Moderation.REMOVED)
     if not viewer.policy.may_see_mature_content:
@@ -67,7 +108,11 @@ def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
     everyone = Q(visibility=Video.Visibility.PUBLIC) & ~creator_is_restricted_q("owner__")
     followers = Q(visibility__in=[Video.Visibility.PUBLIC, Video.Visibility.FOLLOWERS]) & follows
     own = Q(owner__user_id=viewer_id) if viewer_id is not None else Q(pk__in=[])
-    return queryset.filter(everyone | followers | own)
+    queryset = queryset.filter(everyone | followers | own)
+    # Blocks, either way: neither account sees the other's videos, on any route (a subquery, no extra query).
+    if viewer_id is not None and not despite_blocks:
+        queryset = queryset.exclude(owner__user_id__in=blocking.users_blocked_either_way(user_id=viewer_id))
+    return queryset
 
 
 def video_is_adults_only(video: Video) -> bool:

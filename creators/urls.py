@@ -9,6 +9,10 @@ app_name = "creators"
 urlpatterns = [
     re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/$", views.profile, name="profile"),
     re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/follow$", views.follow_toggle, name="follow"),
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/block$", views.block, name="block"),
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/unblock$", views.unblock, name="unblock"),
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/mute$", views.mute, name="mute"),
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/unmute$", views.unmute, name="unmute"),
     re_path(
         r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/avatar-(?P<size>small|large)\.jpg$",
         views.avatar_file,

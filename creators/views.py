@@ -36,6 +36,11 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     creator = selectors.profile_get(handle=handle)
     if creator is None:
         raise Http404("No such creator.")
+    block_state = selectors.profile_block_state(profile=creator, viewer=viewer_of(request))
+    if block_state == selectors.BlockState.BLOCKED_BY_OWNER:
+        raise Http404("No such creator.")  # the same answer as for a handle nobody has
+    if block_state == selectors.BlockState.BLOCKED_BY_VIEWER:
+        return render(request, "creators/profile_blocked.html", {"creator": creator})
     is_visible = selectors.profile_is_visible(profile=creator, viewer=viewer_of(request))
     videos = (
         list(selectors.profile_videos(profile=creator, viewer=viewer_of(request))[:PROFILE_GRID_SIZE])
@@ -53,18 +58,71 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "is_own": request.user.is_authenticated and request.user.pk == creator.user_id,
         "badge": hooks.profile_badge(creator),
         "report_reasons": Guideline.choices,
+        "is_muted": selectors.profile_is_muted(profile=creator, viewer=viewer_of(request)),
     }
     return render(request, "creators/profile.html", context)
+
+
+def _other_account(request: HttpRequest, handle: str) -> tuple[User, CreatorProfile]:
+    """The logged-in user and the profile they act on; 404 when its owner blocked them."""
+    creator = selectors.profile_get_for(handle=handle, viewer=viewer_of(request))
+    if creator is None:
+        raise Http404("No such creator.")
+    user = request.user
+    assert isinstance(user, User)
+    return user, creator
+
+
+@login_required
+def block(request: HttpRequest, handle: str) -> HttpResponse:
+    """GET asks "Block @x?" and says what it does; POST blocks."""
+    user, creator = _other_account(request, handle)
+    if request.method != "POST" and creator.user_id != user.pk:  # one's own: the service says no
+        return render(request, "creators/profile_block_confirm.html", {"creator": creator})
+    try:
+        services.account_block(blocker=user, blocked=creator.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You blocked @{creator.handle}.")
+    return redirect(creator.get_absolute_url())
+
+
+@login_required
+@require_POST
+def unblock(request: HttpRequest, handle: str) -> HttpResponse:
+    user, creator = _other_account(request, handle)
+    services.account_unblock(blocker=user, blocked=creator.user)
+    messages.success(request, f"You unblocked @{creator.handle}.")
+    return redirect(creator.get_absolute_url())
+
+
+@login_required
+@require_POST
+def mute(request: HttpRequest, handle: str) -> HttpResponse:
+    user, creator = _other_account(request, handle)
+    try:
+        services.account_mute(muter=user, muted=creator.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You muted @{creator.handle}: their videos no longer show in your feeds.")
+    return redirect(creator.get_absolute_url())
+
+
+@login_required
+@require_POST
+def unmute(request: HttpRequest, handle: str) -> HttpResponse:
+    user, creator = _other_account(request, handle)
+    services.account_unmute(muter=user, muted=creator.user)
+    messages.success(request, f"You unmuted @{creator.handle}.")
+    return redirect(creator.get_absolute_url())
 
 
 @login_required
 @require_POST
 def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
-    creator = selectors.profile_get(handle=handle)
-    if creator is None:
-        raise Http404("No such creator.")
-    user = request.user
-    assert isinstance(user, User)
+    user, creator = _other_account(request, handle)
     if selectors.follow_state(profile=creator, viewer=viewer_of(request)) is None:
         try:
             services.follow_create(follower=user, creator=creator)

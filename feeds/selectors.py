@@ -17,7 +17,7 @@ from feeds import ranking, sponsored
 from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source, VideoStats
 from feeds.ranking import Catalog, Scored, Weights
-from platform import age
+from platform import age, blocking
 from platform.screen_time import ScreenTimeStatus, screen_time_status
 from platform.viewer import Viewer
 
@@ -116,6 +116,9 @@ def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
     # Only the primary key in SQL: with the state filters there too, planners pick the
     # (state, published_at) index and scan every published video (benchmark_feed).
     videos = Video.objects.filter(pk__in=ids).select_related("owner__user").only(*PAGE_FIELDS)
+    # Blocked either way or muted: a subquery in this same query (the page's query count is fixed).
+    if viewer.user_id is not None:
+        videos = videos.exclude(owner__user_id__in=blocking.users_hidden_from(user_id=viewer.user_id))
     allow_mature = viewer.policy.may_see_mature_content
     restricted = viewer.is_restricted_mode
     return {
@@ -430,12 +433,13 @@ def watch_items(*, video: Video, viewer: Viewer, from_profile: bool, more: int =
 
 def following_queryset(*, viewer: Viewer) -> QuerySet[Video]:
     """Newest first from creators the viewer follows (approved), limited videos included, never removed ones."""
-    if not viewer.is_authenticated:
+    if viewer.user_id is None:
         return Video.objects.none()
     return (
         videos_visible(viewer=viewer)
         .filter(owner__followers__follower_id=viewer.user_id, owner__followers__status="approved")
         .exclude(moderation_state=Video.Moderation.REVIEW)  # a watched word matched: not out until reviewed
+        .exclude(owner__user_id__in=blocking.users_hidden_from(user_id=viewer.user_id))  # muted ones
         .select_related("owner__user")  # the owner's age decides whether the video may be shared
         .prefetch_related(
             "hashtags", Prefetch("video_topics", queryset=VideoTopic.objects.select_related("topic"))

@@ -430,7 +430,7 @@ def report_create(
     _report_throttle(viewer=viewer)
     target: dict[str, Any]
     if video_public_id is not None:
-        video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
+        video = videos_visible(viewer=viewer, despite_blocks=True).filter(public_id=video_public_id).first()
         if video is None:
             raise NotFound("No such video.")
         target = {"video": video}

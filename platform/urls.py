@@ -34,6 +34,8 @@ urlpatterns = [
     path("accounts/data/export/", views.data_export_start, name="data_export_start"),
     path("accounts/data/export/<str:token>/", views.data_export_download, name="data_export_download"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
+    path("accounts/settings/blocks/<int:block_id>/remove", views.block_remove, name="block_remove"),
+    path("accounts/settings/mutes/<int:mute_id>/remove", views.mute_remove, name="mute_remove"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Admin pages of the apps above (transparency figures), before the admin's own catch-all.
     path("admin/", include("feeds.admin_urls")),

@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from platform import account_deletion, age, family, personal_data, screen_time, services
+from platform import account_deletion, age, blocking, family, personal_data, screen_time, services
 from platform.errors import NotFound, RateLimited
 from platform.forms import (
     AccountDeleteForm,
@@ -175,6 +175,8 @@ def _settings_render(
         "screen_time_default": user.age_policy.daily_screen_time_limit_minutes,
         "screen_time_limit": age.screen_time_limit_minutes(user),
         "has_passcode": bool(user.screen_time_passcode),
+        "blocks": blocking.blocks_of(user=user),
+        "mutes": blocking.mutes_of(user=user),
     }
     context["family"] = {
         "parent": family.family_parent_of(teen=user),
@@ -257,6 +259,32 @@ def screen_time_unlock(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Enter the passcode.")
     return redirect(next_url)
+
+
+@login_required
+@require_POST
+def block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
+    """Unblock from the settings list; only the user's own blocks are found."""
+    user = request.user
+    assert isinstance(user, User)
+    block = blocking.blocks_of(user=user).filter(pk=block_id).first()
+    if block is not None:
+        blocking.block_delete(blocker=user, blocked=block.blocked)
+        messages.success(request, f"You unblocked {blocking.account_name(block.blocked)}.")
+    return redirect(f"{reverse('account_settings')}#blocked-and-muted")
+
+
+@login_required
+@require_POST
+def mute_remove(request: HttpRequest, mute_id: int) -> HttpResponse:
+    """Unmute from the settings list; only the user's own mutes are found."""
+    user = request.user
+    assert isinstance(user, User)
+    mute = blocking.mutes_of(user=user).filter(pk=mute_id).first()
+    if mute is not None:
+        blocking.mute_delete(muter=user, muted=mute.muted)
+        messages.success(request, f"You unmuted {blocking.account_name(mute.muted)}.")
+    return redirect(f"{reverse('account_settings')}#blocked-and-muted")
 
 
 def login_locked_out(

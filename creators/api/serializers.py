@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from creators.models import CreatorProfile, Topic, Video
+from platform.models import Block, Mute
 
 
 class TopicSerializer(serializers.ModelSerializer[Topic]):
@@ -145,3 +146,41 @@ class UploadSessionOutputSerializer(serializers.Serializer[Any]):
         from django.conf import settings
 
         return int(settings.UPLOAD_CHUNK_MAX_BYTES)
+
+
+class BlockOutputSerializer(serializers.ModelSerializer[Block]):
+    """An account the requester blocked."""
+
+    handle = serializers.SerializerMethodField()
+    display_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Block
+        fields = ["handle", "display_name", "created_at"]
+
+    def get_handle(self, obj: Block) -> str | None:
+        profile = getattr(obj.blocked, "creator_profile", None)
+        return profile.handle if profile is not None else None
+
+    def get_display_name(self, obj: Block) -> str:
+        profile = getattr(obj.blocked, "creator_profile", None)
+        return profile.display_name if profile is not None else obj.blocked.display_name
+
+
+class MuteOutputSerializer(serializers.ModelSerializer[Mute]):
+    """An account the requester muted."""
+
+    handle = serializers.SerializerMethodField()
+    display_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mute
+        fields = ["handle", "display_name", "created_at"]
+
+    def get_handle(self, obj: Mute) -> str | None:
+        profile = getattr(obj.muted, "creator_profile", None)
+        return profile.handle if profile is not None else None
+
+    def get_display_name(self, obj: Mute) -> str:
+        profile = getattr(obj.muted, "creator_profile", None)
+        return profile.display_name if profile is not None else obj.muted.display_name

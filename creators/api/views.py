@@ -16,8 +16,10 @@ from rest_framework.views import APIView
 
 from creators import selectors, services
 from creators.api.serializers import (
+    BlockOutputSerializer,
     CreatorInputSerializer,
     CreatorOutputSerializer,
+    MuteOutputSerializer,
     StudioVideoOutputSerializer,
     TopicSerializer,
     TrimInputSerializer,
@@ -28,10 +30,11 @@ from creators.api.serializers import (
     VideoOutputSerializer,
 )
 from creators.models import CreatorProfile, Topic, UploadSession, Video
+from platform import blocking
 from platform.api.parsers import JSONParser
 from platform.errors import TooLarge
 from platform.http import body_read_timeout
-from platform.models import User
+from platform.models import Block, Mute, User
 from platform.viewer import viewer_of
 
 
@@ -59,7 +62,8 @@ class CreatorDetailView(APIView):
     @extend_schema(responses=CreatorOutputSerializer)
     def get(self, request: Request, handle: str) -> Response:
         profile = selectors.profile_get(handle=handle)
-        if profile is None:
+        # A block either way: the API has no "you blocked them" page, so 404 both ways.
+        if profile is None or selectors.profile_block_state(profile=profile, viewer=viewer_of(request)):
             raise Http404
         return Response(CreatorOutputSerializer(profile).data)
 
@@ -69,7 +73,7 @@ class CreatorVideoListView(generics.ListAPIView[Video]):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self) -> QuerySet[Video]:
-        profile = selectors.profile_get(handle=self.kwargs["handle"])
+        profile = selectors.profile_get_for(handle=self.kwargs["handle"], viewer=viewer_of(self.request))
         if profile is None or not selectors.profile_is_visible(
             profile=profile, viewer=viewer_of(self.request)
         ):
@@ -82,7 +86,7 @@ class FollowView(APIView):
 
     @extend_schema(request=None, responses={201: None, 200: None})
     def post(self, request: Request, handle: str) -> Response:
-        profile = selectors.profile_get(handle=handle)
+        profile = selectors.profile_get_for(handle=handle, viewer=viewer_of(request))
         if profile is None:
             raise Http404
         assert isinstance(request.user, User)
@@ -91,12 +95,79 @@ class FollowView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, handle: str) -> Response:
-        profile = selectors.profile_get(handle=handle)
+        profile = selectors.profile_get_for(handle=handle, viewer=viewer_of(request))
         if profile is None:
             raise Http404
         assert isinstance(request.user, User)
         services.follow_delete(follower=request.user, creator=profile)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _account(request: Request, handle: str) -> tuple[User, User]:
+    """The requester and the account behind ``handle``, which must not have blocked them (else 404)."""
+    profile = selectors.profile_get_for(handle=handle, viewer=viewer_of(request))
+    if profile is None:
+        raise Http404
+    assert isinstance(request.user, User)
+    return request.user, profile.user
+
+
+class BlockView(APIView):
+    """Block (POST) or unblock (DELETE) an account by handle; both are idempotent."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: BlockOutputSerializer})
+    def post(self, request: Request, handle: str) -> Response:
+        blocker, blocked = _account(request, handle)
+        block = services.account_block(blocker=blocker, blocked=blocked)
+        return Response(BlockOutputSerializer(block).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        blocker, blocked = _account(request, handle)
+        services.account_unblock(blocker=blocker, blocked=blocked)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MuteView(APIView):
+    """Mute (POST) or unmute (DELETE) an account by handle; both are idempotent."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: MuteOutputSerializer})
+    def post(self, request: Request, handle: str) -> Response:
+        muter, muted = _account(request, handle)
+        mute = services.account_mute(muter=muter, muted=muted)
+        return Response(MuteOutputSerializer(mute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        muter, muted = _account(request, handle)
+        services.account_unmute(muter=muter, muted=muted)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockListView(generics.ListAPIView[Block]):
+    """The accounts the requester blocked, newest first."""
+
+    serializer_class = BlockOutputSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Block]:
+        assert isinstance(self.request.user, User)
+        return blocking.blocks_of(user=self.request.user)
+
+
+class MuteListView(generics.ListAPIView[Mute]):
+    """The accounts the requester muted, newest first."""
+
+    serializer_class = MuteOutputSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Mute]:
+        assert isinstance(self.request.user, User)
+        return blocking.mutes_of(user=self.request.user)
 
 
 class VideoDetailView(APIView):

@@ -8,12 +8,13 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from creators import images
 from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
-from platform.models import User
+from platform import blocking
+from platform.models import Block, Mute, User
 from platform.services import audit_record
 from platform.watched_words import watched_match
 
@@ -123,6 +124,8 @@ def creator_avatar_set(*, profile: CreatorProfile, data: IO[bytes]) -> CreatorPr
 def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
     if creator.user_id == follower.pk:
         raise ValidationError("You can't follow yourself.")
+    if blocking.block_exists_between(user_id=follower.pk, other_id=creator.user_id):
+        raise ValidationError("You can't follow this account.")
     status = Follow.Status.PENDING if creator.user.is_private else Follow.Status.APPROVED
     # Who may follow (a parent may set it for a linked teen): nobody, or only people approved one by one.
     if creator.user.follow_policy == User.FollowPolicy.NOBODY:
@@ -159,3 +162,28 @@ def follow_approve(*, creator: CreatorProfile, follow_id: int) -> Follow:
             CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
             FollowChange.objects.create(creator=creator, delta=1)
     return follow
+
+
+def account_block(*, blocker: User, blocked: User) -> Block:
+    """Block an account and end the follows between the two, both ways, pending requests included."""
+    with transaction.atomic():
+        block = blocking.block_create(blocker=blocker, blocked=blocked)
+        follows = Follow.objects.filter(
+            Q(follower=blocker, creator__user=blocked) | Q(follower=blocked, creator__user=blocker)
+        ).select_related("follower", "creator")
+        for follow in follows:
+            follow_delete(follower=follow.follower, creator=follow.creator)
+    return block
+
+
+def account_unblock(*, blocker: User, blocked: User) -> None:
+    """Lift a block; follows ended by it stay ended."""
+    blocking.block_delete(blocker=blocker, blocked=blocked)
+
+
+def account_mute(*, muter: User, muted: User) -> Mute:
+    return blocking.mute_create(muter=muter, muted=muted)
+
+
+def account_unmute(*, muter: User, muted: User) -> None:
+    blocking.mute_delete(muter=muter, muted=muted)
