@@ -22,6 +22,9 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/settings/", views.account_settings, name="account_settings"),
+    path("notifications/", views.notifications_page, name="notifications"),
+    path("notifications/<int:notification_id>/open", views.notification_open, name="notification_open"),
+    path("notifications/read", views.notifications_mark_all_read, name="notifications_mark_all_read"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

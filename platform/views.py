@@ -1,4 +1,5 @@
-"""Site pages of the core app: home, guidelines, sign-up, account settings and the health check."""
+"""Site pages of the core app: home, guidelines, sign-up, account settings, notifications and the health
+check."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,15 +7,24 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from platform import services
+from platform import notifications, services
+from platform.errors import NotFound
 from platform.forms import AccountSettingsForm, SignUpForm
 from platform.models import User
 from platform.regions import regions_of
@@ -88,6 +98,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
                 country=data["country"],
                 region=data["region"],
+                time_zone=data["time_zone"],
             )
         except services.AgeRefused:
             return signup_block(render(request, "registration/signup_refused.html", status=403))
@@ -110,11 +121,18 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "country": user.country.code or "",
         "region": user.region,
         "is_private": user.is_private,
+        "time_zone": user.time_zone,
+        "wants_email_notifications": user.wants_email_notifications,
     }
     form = AccountSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        delivery = {name: data.pop(name) for name in ("time_zone", "wants_email_notifications")}
+        delivery["time_zone"] = delivery["time_zone"] or user.time_zone
         try:
-            services.user_update_settings(user=user, **form.cleaned_data)
+            with transaction.atomic():
+                services.user_update_settings(user=user, **data)
+                notifications.notification_settings_update(user=user, **delivery)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -123,6 +141,44 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "regions": regions_of(user.country.code or "")}
     return render(request, "platform/account_settings.html", context, status=status)
+
+
+NOTIFICATIONS_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+@never_cache
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    """The notification centre: newest first, unread ones marked; opening one marks it read."""
+    user = request.user
+    assert isinstance(user, User)
+    paginator = Paginator(notifications.notifications_of(user=user), NOTIFICATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "platform/notifications.html", {"page": page})
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one's own notification read and go where it leads (only ever a path on this site)."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        target = notifications.notification_open(user=user, notification_id=notification_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if notifications.notifications_mark_read(user=user):
+        messages.success(request, "All caught up.")
+    return redirect("notifications")
 
 
 def login_locked_out(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from platform.api import views
+from platform.api import notifications, views
 
 urlpatterns = [
     path("auth/signup", views.SignUpView.as_view(), name="api-signup"),
@@ -10,4 +10,13 @@ urlpatterns = [
     path("auth/logout", views.LogOutView.as_view(), name="api-logout"),
     path("me", views.MeView.as_view(), name="api-me"),
     path("regions", views.RegionListView.as_view(), name="api-regions"),
+    path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),
+    path(
+        "notifications/read", notifications.NotificationMarkReadView.as_view(), name="api-notifications-read"
+    ),
+    path(
+        "notifications/unread-count",
+        notifications.NotificationUnreadCountView.as_view(),
+        name="api-notifications-unread-count",
+    ),
 ]
