@@ -160,6 +160,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@never_cache
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one's own notification read and go where it leads (only ever a path on this site)."""
     user = request.user
