@@ -5,6 +5,7 @@ viewers have an unknown age and get the strictest viewing rules.
 """
 
 import datetime
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -166,9 +167,17 @@ def may_link_as_teen(band: AgeBand) -> bool:
 
 # Local (start, end) hours, end exclusive, wrapping past midnight.
 _QUIET_HOURS: dict[AgeBand, tuple[int, int]] = {
+    # No one under 13 may sign up; should such an account exist, it gets the strictest hours.
+    AgeBand.UNDER_13: (21, 8),
     AgeBand.TEEN_13_15: (21, 8),
     AgeBand.TEEN_16_17: (22, 8),
 }
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name this machine knows, sorted (read once: it scans the tz database)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 def user_zone(user: Any) -> zoneinfo.ZoneInfo:
@@ -184,12 +193,15 @@ def quiet_hours(band: AgeBand) -> tuple[int, int] | None:
 
 
 def quiet_hours_end(*, user: Any, at: datetime.datetime) -> datetime.datetime | None:
-    """When the quiet hours that ``at`` falls in end for ``user``, or None when ``at`` is not in them."""
-    hours = quiet_hours(age_band(date_of_birth=getattr(user, "date_of_birth", None)))
+    """When the quiet hours that ``at`` falls in end for ``user``, or None when ``at`` is not in them.
+
+    Hours are the user's wall-clock hours, so a night that changes the clocks (DST) is as long as the
+    clocks say; the band is the one on the user's own calendar day at ``at``, not the server's."""
+    local = at.astimezone(user_zone(user))
+    hours = quiet_hours(age_band(date_of_birth=getattr(user, "date_of_birth", None), on=local.date()))
     if hours is None:
         return None
     start, end = hours
-    local = at.astimezone(user_zone(user))
     if end <= local.hour < start:
         return None
     day = local.date() if local.hour < end else local.date() + datetime.timedelta(days=1)

@@ -33,6 +33,25 @@ class PlaceFieldsMixin(forms.Form):
     )
 
 
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in age.time_zone_names()]
+
+
+class BrowserTimeZoneField(forms.CharField):
+    """The sign-up page's hidden time zone, filled from the browser's by ``static/js/timezone.js``.
+    The person never sees it, so anything unknown (no JavaScript, an odd browser) quietly means UTC;
+    they can choose another in their account settings."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-time-zone": ""})
+        )
+
+    def clean(self, value: Any) -> str:
+        name = str(super().clean(value) or "")
+        return name if name in age.time_zone_names() else "UTC"
+
+
 class SignUpForm(PlaceFieldsMixin, forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     display_name = forms.CharField(max_length=50, widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
@@ -48,6 +67,7 @@ class SignUpForm(PlaceFieldsMixin, forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    time_zone = BrowserTimeZoneField()
 
     field_order = ["email", "display_name", "date_of_birth", "country", "region", "password1", "password2"]
 
@@ -72,7 +92,24 @@ class AccountSettingsForm(PlaceFieldsMixin, forms.Form):
         label="Private account",
         help_text="Only followers you approve see your profile and videos.",
     )
-    field_order = ["display_name", "country", "region", "is_private"]
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices,
+        required=False,  # left out, it stays as it is
+        help_text="Quiet hours and screen-time days follow your local time.",
+    )
+    wants_email_notifications = forms.BooleanField(
+        required=False,
+        label="Email me my notifications",
+        help_text="One email with what is new (never in an under-18's quiet hours); they always show in the app.",
+    )
+    field_order = [
+        "display_name",
+        "country",
+        "region",
+        "is_private",
+        "time_zone",
+        "wants_email_notifications",
+    ]
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -49,6 +49,7 @@ def user_sign_up(
     date_of_birth: datetime.date,
     country: str = "",
     region: str = "",
+    time_zone: str = "UTC",
 ) -> User:
     """Create an account, applying the age policy; raises ValidationError and writes nothing on bad input."""
     problem = age.date_of_birth_problem(date_of_birth=date_of_birth)
@@ -65,6 +66,8 @@ def user_sign_up(
     if not display_name:
         raise ValidationError({"display_name": "Please choose a display name."})
     country, region = _place_clean(country=country, region=region)
+    if time_zone not in age.time_zone_names():
+        raise ValidationError({"time_zone": "That is not a time zone we know."})
     user = User(
         email=email,
         display_name=display_name,
@@ -73,6 +76,7 @@ def user_sign_up(
         region=region,
         is_private=policy.is_private_by_default,
         is_restricted_mode=policy.is_restricted_mode_by_default,
+        time_zone=time_zone,
     )
     try:
         validate_password(password, user=user)

@@ -1,4 +1,4 @@
-"""Celery tasks of the core app: a liveness ping and housekeeping."""
+"""Celery tasks of the core app: a liveness ping, housekeeping and notification emails."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -51,3 +51,14 @@ def accounts_delete_due_task() -> int:
     from platform.account_deletion import accounts_delete_due
 
     return accounts_delete_due()
+
+
+@shared_task(
+    name="platform.tasks.notifications_email_task", acks_late=True, soft_time_limit=50, time_limit=58
+)
+def notifications_email_task() -> int:
+    """Every minute: one email per opted-in person listing their notifications that are due (past their
+    quiet hours) and not yet emailed. Safe to overlap with itself; answers how many emails went out."""
+    from platform.notifications import notifications_email_send
+
+    return notifications_email_send()

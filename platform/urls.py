@@ -36,6 +36,9 @@ urlpatterns = [
     path("accounts/delete/", views.account_delete, name="account_delete"),
     path("accounts/settings/blocks/<int:block_id>/remove", views.block_remove, name="block_remove"),
     path("accounts/settings/mutes/<int:mute_id>/remove", views.mute_remove, name="mute_remove"),
+    path("notifications/", views.notifications_page, name="notifications"),
+    path("notifications/<int:notification_id>/open", views.notification_open, name="notification_open"),
+    path("notifications/read", views.notifications_mark_all_read, name="notifications_mark_all_read"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Admin pages of the apps above (transparency figures), before the admin's own catch-all.
     path("admin/", include("feeds.admin_urls")),

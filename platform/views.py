@@ -1,4 +1,5 @@
-"""Site pages of the core app: home, guidelines, sign-up, account settings, screen time and the health check."""
+"""Site pages of the core app: home, guidelines, sign-up, account settings, screen time, family pairing,
+your data, blocks, notifications and the health check."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.forms import Form
 from django.http import (
     FileResponse,
@@ -16,6 +18,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
@@ -25,7 +28,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from platform import account_deletion, age, blocking, family, personal_data, screen_time, services
+from platform import (
+    account_deletion,
+    age,
+    blocking,
+    family,
+    notifications,
+    personal_data,
+    screen_time,
+    services,
+)
 from platform.errors import NotFound, RateLimited
 from platform.forms import (
     AccountDeleteForm,
@@ -110,6 +122,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
                 country=data["country"],
                 region=data["region"],
+                time_zone=data["time_zone"],
             )
         except services.AgeRefused:
             return signup_block(render(request, "registration/signup_refused.html", status=403))
@@ -132,11 +145,18 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "country": user.country.code or "",
         "region": user.region,
         "is_private": user.is_private,
+        "time_zone": user.time_zone,
+        "wants_email_notifications": user.wants_email_notifications,
     }
     form = AccountSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        delivery = {name: data.pop(name) for name in ("time_zone", "wants_email_notifications")}
+        delivery["time_zone"] = delivery["time_zone"] or user.time_zone
         try:
-            services.user_update_settings(user=user, **form.cleaned_data)
+            with transaction.atomic():
+                services.user_update_settings(user=user, **data)
+                notifications.notification_settings_update(user=user, **delivery)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -261,6 +281,35 @@ def screen_time_unlock(request: HttpRequest) -> HttpResponse:
     return redirect(next_url)
 
 
+NOTIFICATIONS_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+@never_cache
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    """The notification centre: newest first, unread ones marked; opening one marks it read."""
+    user = request.user
+    assert isinstance(user, User)
+    paginator = Paginator(notifications.notifications_of(user=user), NOTIFICATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "platform/notifications.html", {"page": page})
+
+
+@login_required
+@require_GET
+@never_cache
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one's own notification read and go where it leads (only ever a path on this site)."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        target = notifications.notification_open(user=user, notification_id=notification_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return HttpResponseRedirect(target)
+
+
 @login_required
 @require_POST
 def block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
@@ -285,6 +334,16 @@ def mute_remove(request: HttpRequest, mute_id: int) -> HttpResponse:
         blocking.mute_delete(muter=user, muted=mute.muted)
         messages.success(request, f"You unmuted {blocking.account_name(mute.muted)}.")
     return redirect(f"{reverse('account_settings')}#blocked-and-muted")
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if notifications.notifications_mark_read(user=user):
+        messages.success(request, "All caught up.")
+    return redirect("notifications")
 
 
 def login_locked_out(

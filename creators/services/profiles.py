@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 
 from creators import images
 from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
 from platform import blocking
 from platform.models import Block, Mute, User
+from platform.notifications import Kind, notify
 from platform.services import audit_record
 from platform.watched_words import watched_match
 
@@ -139,6 +141,10 @@ def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
         if created and status == Follow.Status.APPROVED:
             CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
             FollowChange.objects.create(creator=creator, delta=1)
+        if created and status == Follow.Status.PENDING:
+            title = f"{follower.display_name} asked to follow you"
+            url = reverse("creators:studio") + "#follow-requests"
+            notify(user=creator.user, kind=Kind.FOLLOW_REQUEST, title=title, url=url)
     return follow
 
 

@@ -15,6 +15,7 @@ class SignUpInputSerializer(serializers.Serializer[Any]):
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    time_zone = serializers.CharField(max_length=64, required=False, default="UTC", help_text="IANA name")
 
 
 class LogInInputSerializer(serializers.Serializer[Any]):
