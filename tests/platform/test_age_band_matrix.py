@@ -5,6 +5,7 @@ route"). Accounts are made through sign-up, so each band starts with the default
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -58,8 +59,10 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    teen = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(14), region="DE-BY"))
-    fields = {
+    teen = CreatorFactory.create(
+        user=UserFactory.create(date_of_birth=born_years_ago(14), region="DE-BY", is_private=True)
+    )
+    fields: dict[str, dict[str, Any]] = {
         "general": {},
         "mature": {"content_level": Video.ContentLevel.MATURE},
         "age_restricted": {"is_age_restricted": True},
@@ -95,7 +98,7 @@ def viewer_client(band: str, *, follow: list[str] | None = None) -> tuple[Client
         profile = CreatorProfile.objects.get(handle=handle)
         follow_row = creator_services.follow_create(follower=user, creator=profile)
         if follow_row.status != "approved":  # the 14-year-old's account is private: they approve
-            creator_services.follow_approve(profile=profile, follower_id=user.pk)
+            creator_services.follow_approve(creator=profile, follow_id=follow_row.pk)
     client.force_login(user)
     return client, user
 
