@@ -10,8 +10,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -19,6 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from creators import services
+from creators.admin_decisions import decision_step
+from creators.forms import DecisionForm
 from creators.models import (
     CreatorProfile,
     Decision,
@@ -50,26 +50,6 @@ def reviewer_topics(user: Any) -> set[str] | None:
     return {slug for name, slug in REVIEWER_GROUPS.items() if name in names}
 
 
-class DecisionFactsForm(forms.Form):
-    """What the person is told: the guideline the decision rests on and what was found."""
-
-    guideline = forms.ChoiceField(choices=[("", "—"), *Guideline.choices])
-    facts = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        max_length=2000,
-        help_text="The creator reads this in the statement of reasons.",
-    )
-
-    def __init__(self, *args: Any, guideline: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if guideline is not None:
-            # The action fixes the guideline (misinformation for the unverified label).
-            field = self.fields["guideline"]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [(guideline, Guideline(guideline).label)]
-            self.fields["guideline"].initial = guideline
-
-
 def _decide_with_facts(
     modeladmin: admin.ModelAdmin[Any],
     request: HttpRequest,
@@ -79,33 +59,32 @@ def _decide_with_facts(
     decide: Callable[[Any, str, str], None],
     guideline: str | None = None,
 ) -> TemplateResponse | None:
-    """The admin action's intermediate page: ask for the facts, then ``decide(obj, guideline, facts)`` each."""
-    if "apply" in request.POST:
-        form = DecisionFactsForm(request.POST, guideline=guideline)
-        if form.is_valid():
-            done = 0
-            try:
-                for obj in queryset:
-                    decide(obj, form.cleaned_data["guideline"], form.cleaned_data["facts"])
-                    done += 1
-            except ValidationError as error:
-                modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
-                return None
-            modeladmin.message_user(request, f"{title}: {done} decided.", messages.SUCCESS)
-            return None
-    else:
-        form = DecisionFactsForm(guideline=guideline)
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "objects": list(queryset),
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/creators/decision_facts.html", context)
+    """The moderators' decision step (the same page as the other moderation actions): ask for the guideline
+    (fixed when ``guideline`` is given) and the facts, then ``decide(obj, guideline, facts)`` for each row,
+    all or nothing."""
+    form = DecisionForm(request.POST if "apply" in request.POST else None, guideline_required=True)
+    if guideline is not None:
+        field = form.fields["guideline"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(guideline, Guideline(guideline).label)]
+        field.initial = guideline
+
+    def apply(data: dict[str, Any]) -> str:
+        rows = list(queryset)
+        for row in rows:
+            decide(row, data["guideline"], data["facts"])
+        return f"{title}: {len(rows)} decided. Each person was told why."
+
+    return decision_step(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        title=title,
+        intro="The creator is told what you write here, in a statement of reasons, and can appeal.",
+        submit_label=title,
+        apply=apply,
+    )
 
 
 def _thumbnail(video: Video) -> str:
