@@ -18,7 +18,9 @@ from platform.models import User, WatchedWord
 from platform.services import audit_record
 
 CACHE_KEY = "watched_words:phrases:v1"
-CACHE_SECONDS = 3600
+# Without a shared cache (CACHE_URL) each process keeps its own copy: a minute bounds how long another
+# process may miss a phrase just added.
+CACHE_SECONDS = 60
 
 
 def _fold(text: str) -> str:
