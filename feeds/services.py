@@ -288,7 +288,8 @@ def _signals_insert(
             [item.kind for item, _ in events],
             [item.source for item, _ in events],
             [item.position for item, _ in events],
-            [item.watched_seconds for item, _ in events],
+            # float(): an int among floats makes psycopg refuse the whole array.
+            [float(item.watched_seconds) for item, _ in events],
             [item.looped for item, _ in events],
             [topic_ids.get(item.topic) for item, _ in events],
         ]
@@ -642,7 +643,8 @@ def reports_decide(
         raise ValidationError({"guideline": "Unknown guideline."})
     with transaction.atomic():
         reports = list(
-            Report.objects.select_for_update()
+            # Lock the reports only: PostgreSQL cannot lock the nullable side of the outer joins.
+            Report.objects.select_for_update(of=("self",))
             .filter(pk__in=list(report_ids), status=Report.Status.OPEN)
             .select_related("video__owner", "profile__user", "reporter")
             .order_by("pk")
