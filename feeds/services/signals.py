@@ -1,0 +1,374 @@
+"""Recording signals: the one writer of the raw signal log (so the log can move to a column store later
+without touching the feed code), the viewer's screen time, and interest profiles learnt from what was stored."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from creators.models import Video, VideoTopic
+from creators.selectors import videos_visible
+from feeds import ranking, sponsored, watching
+from feeds.catalog import catalog_get
+from feeds.models import (
+    InterestProfile,
+    ProfileVisit,
+    Signal,
+    Source,
+)
+from feeds.ranking import History, VideoFacts, Weights
+from platform import age
+from platform.models import User
+from platform.screen_time import screen_time_add
+from platform.viewer import Viewer
+
+Kind = Signal.Kind
+
+
+@dataclass
+class SignalInput:
+    event_id: uuid.UUID
+    video: uuid.UUID
+    kind: str
+    source: str
+    position: int = 0
+    watched_seconds: float = 0.0
+    looped: int = 0
+    topic: str = ""  # the topic feed's slug, when source is "topic"
+    index: int = 0  # where the event stood in the client's batch: errors are reported against it
+
+
+@dataclass
+class RecordResult:
+    accepted: int = 0
+    duplicates: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
+    """The batch's videos that this viewer may see now, with what the profile update needs.
+
+    Who may see what is asked of the database in one query (a video made private or removed a moment
+    ago is refused at once); topics, hashtags and length come from the catalog where it has them."""
+    catalog = catalog_get()
+    facts: dict[uuid.UUID, VideoFacts] = {}
+    rows = list(
+        videos_visible(viewer=viewer)
+        .filter(public_id__in=set(public_ids))
+        .values_list("public_id", "pk", "rendition_duration", "duration", "owner_id")
+    )
+    missing: list[int] = []
+    for public_id, pk, rendition_duration, duration, owner_id in rows:
+        features = catalog.features.get(pk)
+        if features is not None:
+            facts[public_id] = VideoFacts(
+                pk, features.duration, features.creator_id, features.topic_ids, features.hashtag_ids
+            )
+            continue
+        facts[public_id] = VideoFacts(
+            pk=pk,
+            duration=float(rendition_duration or duration or 0.0),
+            creator_id=owner_id,
+            topic_ids=(),
+            hashtag_ids=(),
+        )
+        missing.append(pk)
+    if missing:  # followers-only or brand-new videos are not in the catalog
+        topics: dict[int, list[int]] = defaultdict(list)
+        for video_id, topic_id in VideoTopic.objects.filter(
+            video_id__in=missing, review_state=VideoTopic.Review.APPROVED
+        ).values_list("video_id", "topic_id"):
+            topics[video_id].append(topic_id)
+        for public_id, item in list(facts.items()):
+            if item.pk in topics:
+                facts[public_id] = VideoFacts(
+                    item.pk, item.duration, item.creator_id, tuple(topics[item.pk]), ()
+                )
+    return facts
+
+
+def _validate(
+    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts], topic_ids: dict[str, int]
+) -> tuple[list[tuple[int, SignalInput, VideoFacts]], list[dict[str, Any]]]:
+    good: list[tuple[int, SignalInput, VideoFacts]] = []
+    errors: list[dict[str, Any]] = []
+    furthest: dict[tuple[uuid.UUID, int], float] = {}
+    for item in items:
+        index = item.index
+        video = facts.get(item.video)
+        if video is None:
+            errors.append({"index": index, "detail": "Unknown video."})
+            continue
+        if item.topic and (item.source != Source.TOPIC or item.topic not in topic_ids):
+            errors.append({"index": index, "detail": "Unknown topic feed."})
+            continue
+        if item.watched_seconds > video.duration + 0.5:
+            errors.append({"index": index, "detail": "Watched longer than the video is."})
+            continue
+        if item.kind in (Kind.PROGRESS, Kind.COMPLETE):
+            key = (item.video, item.looped)
+            if item.watched_seconds + 1e-6 < furthest.get(key, 0.0):
+                errors.append({"index": index, "detail": "Watch progress went backwards."})
+                continue
+            furthest[key] = item.watched_seconds
+        good.append((index, item, video))
+    return good, errors
+
+
+def _shares_refuse(
+    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts]
+) -> tuple[list[SignalInput], list[dict[str, Any]]]:
+    """Take out shares of videos that must stay in the app (a 13–15-year-old's): the age rule decides.
+    Only videos the viewer may see are asked about; the rest stay "Unknown video." as before."""
+    share_ids = {item.video for item in items if item.kind == Kind.SHARE and item.video in facts}
+    if not share_ids:
+        return list(items), []
+    owners_born = Video.objects.filter(public_id__in=share_ids).values_list(
+        "public_id", "owner__user__date_of_birth"
+    )
+    kept_in = {
+        public_id
+        for public_id, born in owners_born
+        if not age.may_be_shared_outside_app(age.age_band(date_of_birth=born))
+    }
+    refused = [item for item in items if item.kind == Kind.SHARE and item.video in kept_in]
+    errors = [
+        {"index": item.index, "detail": "This video can't be shared outside Joyreel."} for item in refused
+    ]
+    return [item for item in items if not (item.kind == Kind.SHARE and item.video in kept_in)], errors
+
+
+def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordResult:
+    """Validate a batch, store the good events in bulk (once per event id) and learn from them.
+
+    The API's parser (``feeds.api.serializers.signal_batch_parse``) has checked the batch's size and
+    each event's fields; this checks what needs the database (the video, its length, the order)."""
+    result = RecordResult()
+    if not items:
+        return result
+    facts = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
+    topic_ids = catalog_get().topic_ids
+    items, refused_shares = _shares_refuse(items=items, facts=facts)
+    good, result.errors = _validate(items=items, facts=facts, topic_ids=topic_ids)
+    result.errors += refused_shares
+    if not good:
+        return result
+    fresh: list[tuple[SignalInput, VideoFacts]] = []
+    batch_ids: set[uuid.UUID] = set()
+    for _, item, video in good:
+        if item.event_id in batch_ids:
+            result.duplicates += 1
+            continue
+        batch_ids.add(item.event_id)
+        fresh.append((item, video))
+    now = timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Signals are telemetry: losing the last few hundred milliseconds of them in a
+            # crash is acceptable, waiting for a disk flush on every batch is not. The
+            # database stays consistent either way (PostgreSQL's asynchronous commit).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        inserted = _signals_insert(viewer_key=viewer.key, events=fresh, now=now, topic_ids=topic_ids)
+        stored = [(item, video) for item, video in fresh if item.event_id in inserted]
+        result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
+        if stored:
+            profile_learn(viewer=viewer, events=stored, now=now)
+            if viewer.user is not None:
+                _screen_time_count(viewer=viewer, user=viewer.user, stored=stored, now=now)
+            paid = [
+                video.pk
+                for item, video in stored
+                if item.source == Source.SPONSORED and item.kind == Kind.IMPRESSION
+            ]
+            if paid and viewer.policy.may_see_promotions:
+                # Charged in this transaction: an event stored once is charged once.
+                sponsored.provider().impressions_record(viewer=viewer, video_ids=paid, now=now)
+    result.accepted = len(stored)
+    return result
+
+
+SCREEN_TIME_LOOKBACK = datetime.timedelta(minutes=30)  # a view's earlier events are at most this old
+
+
+def _screen_time_count(
+    *, viewer: Viewer, user: User, stored: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+) -> None:
+    """Add what the stored events watched to the viewer's screen time: one read of the views' recent
+    events (these included, so they sit in stored order) and one upsert, per batch.
+
+    Run after ``profile_learn`` has locked the viewer's profile, so a batch sent at the same moment
+    finds this one's events committed and does not count them again. A view paused for longer than
+    the look-back counts its next progress from the start of the loop (at most one short video)."""
+    video_ids = {video.pk for item, video in stored if item.kind in watching.WATCHING}
+    if not video_ids:
+        return
+    new_ids = {item.event_id for item, _ in stored}
+    rows = (
+        Signal.objects.filter(
+            viewer_key=viewer.key,
+            video_id__in=video_ids,
+            created_at__gte=now - SCREEN_TIME_LOOKBACK,
+            kind__in=[Kind.IMPRESSION, Kind.PROGRESS, Kind.COMPLETE, Kind.SKIP],
+        )
+        .order_by("pk")
+        .values_list("video_id", "kind", "watched_seconds", "looped", "event_id")
+    )
+    seconds = watching.watched_seconds_added(
+        (video_id, kind, watched, looped, event_id in new_ids)
+        for video_id, kind, watched, looped, event_id in rows
+    )
+    screen_time_add(user=user, seconds=seconds, at=now)
+
+
+SIGNAL_COLUMNS = (
+    "viewer_key", "event_id", "video_id", "kind", "source", "position", "watched_seconds", "looped", "topic_id",
+    "created_at",
+)  # fmt: skip
+
+
+def _signals_insert(
+    *,
+    viewer_key: str,
+    events: Sequence[tuple[SignalInput, VideoFacts]],
+    now: datetime.datetime,
+    topic_ids: dict[str, int],
+) -> set[uuid.UUID]:
+    """Store events in one statement, skipping event ids this viewer sent before; returns those stored.
+
+    Hand-written SQL, because the ORM's ``bulk_create`` spends more time preparing
+    values than the database spends storing them, and cannot say which rows a
+    conflict skipped (benchmark_feed). PostgreSQL gets arrays to ``unnest`` (ten
+    parameters, whatever the batch size); SQLite a multi-row VALUES list."""
+    meta = Signal._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(column) for column in SIGNAL_COLUMNS)
+    created = meta.get_field("created_at").get_db_prep_value(now, connection)
+    event_field = meta.get_field("event_id")
+    if not events:
+        return set()
+    if connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608  (our own table and column names)
+            "SELECT %s, e, v, k, s, p, w, l, tp, %s FROM unnest("
+            "%s::uuid[], %s::bigint[], %s::varchar[], %s::varchar[], %s::integer[], %s::double precision[], %s::smallint[],"
+            " %s::bigint[]"
+            ") AS t(e, v, k, s, p, w, l, tp) ON CONFLICT DO NOTHING RETURNING event_id"
+        )
+        params: list[Any] = [
+            viewer_key,
+            created,
+            [item.event_id for item, _ in events],
+            [video.pk for _, video in events],
+            [item.kind for item, _ in events],
+            [item.source for item, _ in events],
+            [item.position for item, _ in events],
+            # float(): an int among floats makes psycopg refuse the whole array.
+            [float(item.watched_seconds) for item, _ in events],
+            [item.looped for item, _ in events],
+            [topic_ids.get(item.topic) for item, _ in events],
+        ]
+    else:
+        row = "(" + ", ".join(["%s"] * len(SIGNAL_COLUMNS)) + ")"
+        values = ", ".join([row] * len(events))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING event_id"  # noqa: S608
+        params = []
+        for item, video in events:
+            params += [
+                viewer_key,
+                event_field.get_db_prep_value(item.event_id, connection),
+                video.pk,
+                item.kind,
+                item.source,
+                item.position,
+                item.watched_seconds,
+                item.looped,
+                topic_ids.get(item.topic),
+                created,
+            ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()
+        }
+
+
+def days_between(since: datetime.datetime, now: datetime.datetime) -> float:
+    return max(0.0, (now - since).total_seconds() / 86400.0)
+
+
+def _history_of(profile: InterestProfile) -> History:
+    return History(
+        weights=Weights.from_json(profile.weights),
+        seen=list(profile.seen),
+        hidden=list(profile.hidden),
+        favourites=list(profile.favourites),
+    )
+
+
+def _history_store(profile: InterestProfile, history: History) -> None:
+    profile.weights = history.weights.to_json()
+    profile.seen, profile.hidden, profile.favourites = history.seen, history.hidden, history.favourites
+
+
+def profile_learn(
+    *, viewer: Viewer, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
+) -> InterestProfile:
+    """Fold events into the viewer's decayed interest weights and history (one locked row)."""
+    user_id = viewer.user_id
+    profile = InterestProfile.objects.select_for_update().filter(viewer_key=viewer.key).first()
+    if profile is None:
+        try:
+            with transaction.atomic():
+                profile = InterestProfile.objects.create(viewer_key=viewer.key, user_id=user_id)
+        except IntegrityError:  # created by a concurrent batch of the same viewer
+            profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer.key)
+    history = ranking.learn(
+        history=_history_of(profile), events=events, days_since_update=days_between(profile.updated_at, now)
+    )
+    _history_store(profile, history)
+    profile.signal_count = F("signal_count") + len(events)
+    profile.updated_at = now
+    if user_id and profile.user_id is None:
+        profile.user_id = user_id
+    profile.save()
+    return profile
+
+
+def profile_merge(*, anonymous_key: str, user: User) -> None:
+    """Carry an anonymous viewer's profile and signals over to the account they signed up or logged in to."""
+    user_key = f"u:{user.pk}"
+    if not anonymous_key or anonymous_key == user_key:
+        return
+    with transaction.atomic():
+        anonymous = InterestProfile.objects.select_for_update().filter(viewer_key=anonymous_key).first()
+        if anonymous is None:
+            return
+        existing = InterestProfile.objects.select_for_update().filter(viewer_key=user_key).first()
+        if existing is None:
+            anonymous.viewer_key, anonymous.user = user_key, user
+            anonymous.save(update_fields=["viewer_key", "user"])
+        else:
+            _history_store(existing, ranking.merge(mine=_history_of(existing), theirs=_history_of(anonymous)))
+            existing.signal_count = existing.signal_count + anonymous.signal_count
+            existing.save()
+            anonymous.delete()
+        try:
+            with transaction.atomic():
+                Signal.objects.filter(viewer_key=anonymous_key).update(viewer_key=user_key)
+        except IntegrityError:  # the same event ids were already sent as the user: keep theirs
+            pass
+
+
+def profile_visit_record(*, creator_id: int, viewer: Viewer) -> None:
+    """Note that a viewer opened a creator's profile (raw, like signals; the daily rollup counts them)."""
+    ProfileVisit.objects.create(creator_id=creator_id, viewer_key=viewer.key)
