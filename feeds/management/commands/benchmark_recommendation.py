@@ -1,9 +1,13 @@
-"""Simulate viewers with hidden tastes and compare Joyreel's For You with three simple baselines.
+"""Simulate viewers with hidden tastes and compare Joyreel's For You with simple baselines.
 
-Runs in a throwaway database. Each simulated viewer likes 2–3 topics and a few
-creators, watches those to the end more often, skips the rest, with noise. Every
-strategy starts from the same catalogue and the same background popularity; all
-signals go through ``feeds.services.signals_record``, the service the site uses.
+Runs in a throwaway database. ``--case topics`` (the default): each simulated viewer
+likes 2–3 topics and a few creators, watches those to the end more often, skips the
+rest, with noise. Every strategy starts from the same catalogue and the same
+background popularity; all signals go through ``feeds.services.signals_record``, the
+service the site uses. ``--case specific`` (issue 13, ``feeds.recbench``): viewers
+who like a few hashtags across topics and change two of them halfway, watching
+through the real API, against Loops' published formula too. ``--case both`` prints
+one line with each case's report under its name.
 """
 
 import datetime
@@ -22,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
-from feeds import selectors, services
+from feeds import recbench, selectors, services
 from feeds.benchmarking import feeds_throwaway_database
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import VideoStats
@@ -31,6 +35,8 @@ from platform.viewer import viewer_for_user
 
 CHECKPOINTS = (10, 50, 200)
 PAGE = 20
+TOPICS_DEFAULTS = {"videos": 3000, "creators": 300, "viewers": 150, "seed": 11}
+SPECIFIC_DEFAULTS = {"videos": 3000, "creators": 300, "viewers": 100, "watched": 200, "seed": 1}
 
 
 class Viewer:
@@ -67,15 +73,29 @@ class Command(BaseCommand):
     help = "Compare For You with random, most-popular and newest-from-followed on simulated viewers."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--videos", type=int, default=3000)
-        parser.add_argument("--creators", type=int, default=300)
-        parser.add_argument("--viewers", type=int, default=150)
-        parser.add_argument("--seed", type=int, default=11)
+        parser.add_argument("--case", choices=("topics", "specific", "both"), default="topics")
+        # Defaults differ by case (see SPECIFIC_DEFAULTS): the specific case watches through the API.
+        parser.add_argument("--videos", type=int, default=None)
+        parser.add_argument("--creators", type=int, default=None)
+        parser.add_argument("--viewers", type=int, default=None)
+        parser.add_argument("--watched", type=int, default=None, help="videos each viewer watches (specific)")
+        parser.add_argument("--seed", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with feeds_throwaway_database("benchmark-recommendation"):
-            result = self._run(options)
-        self.stdout.write(json.dumps(result))
+        reports: dict[str, dict[str, Any]] = {}
+        for case, defaults in (("topics", TOPICS_DEFAULTS), ("specific", SPECIFIC_DEFAULTS)):
+            if options["case"] not in (case, "both"):
+                continue
+            sizes = {
+                name: default if options[name] is None else options[name]
+                for name, default in defaults.items()
+            }
+            with feeds_throwaway_database("benchmark-recommendation"):
+                reports[case] = self._run(sizes) if case == "topics" else recbench.specific_run(**sizes)
+        if options["case"] == "both":
+            self.stdout.write(json.dumps({"benchmark": "recommendation", "case": "both", **reports}))
+        else:
+            self.stdout.write(json.dumps(reports[options["case"]]))
 
     # --- the world ------------------------------------------------------------------
 
