@@ -1,0 +1,78 @@
+"""Site pages of the core app, one module per concern; ``platform.urls`` and other apps import them from here.
+
+- ``pages``: favicon, guidelines, sign-up, log-in, health check
+- ``account``: settings, screen time, blocks and mutes
+- ``inbox``: the notification centre
+- ``family_pages``: family pairing
+- ``your_data``: download your data, delete the account
+"""
+
+from platform.views.account import (
+    account_screen_time_settings,
+    account_settings,
+    block_remove,
+    mute_remove,
+    screen_time_summary,
+    screen_time_unlock,
+)
+from platform.views.common import form_add_service_errors
+from platform.views.family_pages import (
+    family_code_create,
+    family_link,
+    family_page,
+    family_teen_passcode,
+    family_teen_settings,
+    family_unlink,
+)
+from platform.views.inbox import (
+    NOTIFICATIONS_PER_PAGE,
+    notification_open,
+    notifications_mark_all_read,
+    notifications_page,
+)
+from platform.views.pages import (
+    AGE_GATE_COOKIE,
+    AGE_GATE_SALT,
+    LoginView,
+    favicon,
+    guidelines,
+    healthz,
+    login_locked_out,
+    signup,
+    signup_block,
+    signup_is_blocked,
+)
+from platform.views.your_data import account_delete, data_export_download, data_export_start
+
+__all__ = [
+    "AGE_GATE_COOKIE",
+    "AGE_GATE_SALT",
+    "NOTIFICATIONS_PER_PAGE",
+    "LoginView",
+    "account_delete",
+    "account_screen_time_settings",
+    "account_settings",
+    "block_remove",
+    "data_export_download",
+    "data_export_start",
+    "family_code_create",
+    "family_link",
+    "family_page",
+    "family_teen_passcode",
+    "family_teen_settings",
+    "family_unlink",
+    "favicon",
+    "form_add_service_errors",
+    "guidelines",
+    "healthz",
+    "login_locked_out",
+    "mute_remove",
+    "notification_open",
+    "notifications_mark_all_read",
+    "notifications_page",
+    "screen_time_summary",
+    "screen_time_unlock",
+    "signup",
+    "signup_block",
+    "signup_is_blocked",
+]

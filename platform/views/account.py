@@ -1,0 +1,203 @@
+"""Account settings: the account, screen time (settings, the week, the no-JavaScript unlock), blocks and mutes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from platform import (
+    age,
+    blocking,
+    family,
+    notifications,
+    screen_time,
+    services,
+)
+from platform.errors import RateLimited
+from platform.forms import (
+    AccountSettingsForm,
+    ScreenTimeSettingsForm,
+    ScreenTimeUnlockForm,
+)
+from platform.models import User
+from platform.regions import regions_of
+from platform.views.common import form_add_service_errors
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    initial = {
+        "display_name": user.display_name,
+        "country": user.country.code or "",
+        "region": user.region,
+        "is_private": user.is_private,
+        "time_zone": user.time_zone,
+        "wants_email_notifications": user.wants_email_notifications,
+    }
+    form = AccountSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        delivery = {name: data.pop(name) for name in ("time_zone", "wants_email_notifications")}
+        delivery["time_zone"] = delivery["time_zone"] or user.time_zone
+        try:
+            with transaction.atomic():
+                services.user_update_settings(user=user, **data)
+                notifications.notification_settings_update(user=user, **delivery)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, "Your settings are saved.")
+            return redirect("account_settings")
+    status = 400 if request.method == "POST" else 200
+    return _settings_render(request, user=user, form=form, status=status)
+
+
+def _settings_render(
+    request: HttpRequest,
+    *,
+    user: User,
+    form: AccountSettingsForm | None = None,
+    screen_time_form: ScreenTimeSettingsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    form = form or AccountSettingsForm(
+        initial={
+            "display_name": user.display_name,
+            "country": user.country.code or "",
+            "region": user.region,
+            "is_private": user.is_private,
+        }
+    )
+    screen_time_form = screen_time_form or ScreenTimeSettingsForm(
+        initial={
+            "daily_limit_minutes": user.daily_limit_minutes,
+            "is_restricted_mode": user.is_restricted_mode,
+        }
+    )
+    context = {
+        "form": form,
+        "regions": regions_of(user.country.code or ""),
+        "screen_time_form": screen_time_form,
+        "screen_time_default": user.age_policy.daily_screen_time_limit_minutes,
+        "screen_time_limit": age.screen_time_limit_minutes(user),
+        "has_passcode": bool(user.screen_time_passcode),
+        "blocks": blocking.blocks_of(user=user),
+        "mutes": blocking.mutes_of(user=user),
+    }
+    context["family"] = {
+        "parent": family.family_parent_of(teen=user),
+        "daily_limit_minutes": family.daily_limit_minutes(user=user),
+        "is_limit_set_by_parent": family.family_limit_is_set_by_parent(teen=user),
+    }
+    return render(request, "platform/account_settings.html", context, status=status)
+
+
+@login_required
+def account_screen_time_settings(request: HttpRequest) -> HttpResponse:
+    """The settings page's screen-time form posts here; errors show on the settings page."""
+    user = request.user
+    assert isinstance(user, User)
+    if request.method != "POST":
+        return redirect("account_settings")
+    form = ScreenTimeSettingsForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            screen_time.screen_time_settings_update(
+                user=user,
+                minutes=data["daily_limit_minutes"],
+                is_restricted_mode=data["is_restricted_mode"],
+                passcode=data["passcode"],
+                actor=user,
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, "Your screen-time settings are saved.")
+            return redirect(f"{reverse('account_settings')}#screen-time")
+    return _settings_render(request, user=user, screen_time_form=form, status=400)
+
+
+@login_required
+def screen_time_summary(request: HttpRequest) -> HttpResponse:
+    """The last seven days on the person's own calendar: minutes a day, the total, the average, the limit."""
+    user = request.user
+    assert isinstance(user, User)
+    week = screen_time.screen_time_week(user=user)
+    limit = age.screen_time_limit_minutes(user)
+    total = sum(day.seconds for day in week)
+    tallest = max([day.seconds for day in week] + [(limit or 0) * 60.0, 60.0])
+    days = [
+        {"day": day.day, "minutes": day.minutes, "percent": round(100 * day.seconds / tallest, 1)}
+        for day in week
+    ]
+    context = {
+        "days": days,
+        "total_minutes": int(total // 60),
+        "average_minutes": int(total / len(week) // 60),
+        "limit": limit,
+        "limit_percent": round(100 * (limit or 0) * 60.0 / tallest, 1),
+        "today": screen_time.screen_time_status(user=user),
+    }
+    return render(request, "platform/screen_time.html", context)
+
+
+@login_required
+def screen_time_unlock(request: HttpRequest) -> HttpResponse:
+    """The limit panel's passcode form without JavaScript; the player posts to the API instead."""
+    user = request.user
+    assert isinstance(user, User)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("home")
+    if request.method != "POST":
+        return redirect(next_url)
+    form = ScreenTimeUnlockForm(request.POST)
+    if form.is_valid():
+        try:
+            screen_time.screen_time_unlock(user=user, passcode=form.cleaned_data["passcode"])
+        except RateLimited as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "30 more minutes for today.")
+    else:
+        messages.error(request, "Enter the passcode.")
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
+    """Unblock from the settings list; only the user's own blocks are found."""
+    user = request.user
+    assert isinstance(user, User)
+    block = blocking.blocks_of(user=user).filter(pk=block_id).first()
+    if block is not None:
+        blocking.block_delete(blocker=user, blocked=block.blocked)
+        messages.success(request, f"You unblocked {blocking.account_name(block.blocked)}.")
+    return redirect(f"{reverse('account_settings')}#blocked-and-muted")
+
+
+@login_required
+@require_POST
+def mute_remove(request: HttpRequest, mute_id: int) -> HttpResponse:
+    """Unmute from the settings list; only the user's own mutes are found."""
+    user = request.user
+    assert isinstance(user, User)
+    mute = blocking.mutes_of(user=user).filter(pk=mute_id).first()
+    if mute is not None:
+        blocking.mute_delete(muter=user, muted=mute.muted)
+        messages.success(request, f"You unmuted {blocking.account_name(mute.muted)}.")
+    return redirect(f"{reverse('account_settings')}#blocked-and-muted")
