@@ -35,6 +35,7 @@ from platform import (
     family,
     notifications,
     personal_data,
+    readiness,
     screen_time,
     services,
 )
@@ -377,6 +378,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = f"error: {type(error).__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for a load balancer: each part "ok" or its error's class; 503 unless every part is ok."""
+    checks = readiness.readiness_checks(timeout=settings.READINESS_TIMEOUT_SECONDS)
+    ready = all(value == readiness.OK for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "error", **checks}, status=200 if ready else 503)
 
 
 # --- family pairing ----------------------------------------------------------------------------------
