@@ -177,6 +177,22 @@ def test_a_hostile_request_id_is_replaced(client, hostile):
     assert all(hostile not in json.dumps(line) for line in lines)
 
 
+def test_a_celery_tasks_log_lines_carry_its_task_id():
+    from platform.celery import app
+
+    @app.task(name="tests.platform.test_serving.log_task")
+    def log_task() -> None:
+        logging.getLogger("joyreel.test").warning("inside a task")
+
+    with _json_log_lines() as lines:
+        log_task.apply(task_id="task-5e1f")
+        logging.getLogger("joyreel.test").warning("after the task")
+    assert [(line["message"], line.get("task_id")) for line in lines if line["logger"] == "joyreel.test"] == [
+        ("inside a task", "task-5e1f"),
+        ("after the task", None),
+    ]
+
+
 def test_log_format_must_be_json_or_plain():
     from django.core.exceptions import ImproperlyConfigured
 
