@@ -19,7 +19,7 @@ NODE_STAMP := node_modules/.joyreel-installed
 VENDOR := static/vendor
 VENDOR_FILES := $(VENDOR)/uplot/uPlot.esm.js $(VENDOR)/uplot/uPlot.min.css
 
-.PHONY: install vendor system-packages run test lint format clean
+.PHONY: install vendor system-packages run serve-prod test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,15 @@ run: install
 	$(PY) manage.py seed_demo_moderation
 	@# The banner process prints the addresses and logins once the site answers.
 	$(VENV)/bin/honcho --procfile Procfile start
+
+# Production serving on this machine (Procfile.prod): gunicorn (WEB_CONCURRENCY workers), the default and
+# media Celery workers and one beat, with production settings against DATABASE_URL (PostgreSQL) and
+# CELERY_BROKER_URL / CACHE_URL (Redis). Needs SECRET_KEY and ALLOWED_HOSTS; migrates and collects first.
+serve-prod: export DJANGO_SETTINGS_MODULE = platform.settings.production
+serve-prod: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/honcho --procfile Procfile.prod start
 
 test: system-packages install
 	$(PY) -m pytest

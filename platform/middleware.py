@@ -1,16 +1,23 @@
 """Account suspension: a suspended person may still log in and out, read their notifications, read the
-decisions about them and appeal, and read the guidelines; every other page and API answers 403."""
+decisions about them and appeal, and read the guidelines; every other page and API answers 403.
+
+Also the request id: every request carries one, in its response's ``X-Request-ID`` and on its log lines.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from platform.logging import request_id
 
 # Each entry is a path prefix (the page and its API twin). Static files are served by whitenoise before
 # this middleware; media (in development) and the posters of one's own videos on the decision page pass.
@@ -70,3 +77,34 @@ def _token_user_suspended_until(request: HttpRequest) -> datetime.datetime | Non
         .values_list("user__suspended_until", flat=True)
         .first()
     )
+
+
+# A proxy's or client's id is kept only if it is short and plain (no spaces, quotes or control
+# characters that could forge or break a log line); anything else is replaced by a fresh one.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+class RequestIdMiddleware:
+    """Takes a valid incoming ``X-Request-ID`` or makes one; sets it on the response and on the request's
+    log records (through the ``request_id`` context variable that ``platform.logging.ContextFilter`` reads).
+    First in MIDDLEWARE, so every other middleware's log lines and responses carry it too.
+
+    The id stays set until the server closes the response (``request_finished``), not just until this
+    middleware returns: Django logs 4xx and 5xx responses after the middleware chain, and a streaming
+    response's body is produced after it too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        request_finished.connect(_forget_request_id, dispatch_uid="platform.middleware.request_id")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        current = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id.set(current)
+        response = self.get_response(request)
+        response["X-Request-ID"] = current
+        return response
+
+
+def _forget_request_id(**kwargs: object) -> None:
+    request_id.set(None)

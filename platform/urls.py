@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("feeds.home_urls")),
     path("guidelines/", views.guidelines, name="guidelines"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/settings/", views.account_settings, name="account_settings"),

@@ -11,6 +11,8 @@ from typing import Any
 import django_stubs_ext
 import environ
 
+from platform.logging import logging_config
+
 # Lets generic classes such as ModelAdmin[User] be subscripted at run time, as django-stubs types them.
 django_stubs_ext.monkeypatch()
 
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's responses and log lines carry the request id.
+    "platform.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,14 +226,13 @@ CACHES = {
 if env.str("CACHE_URL", default=""):
     CACHES["default"] = env.cache_url("CACHE_URL")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# One readable line per record in development; production defaults to JSON lines (LOG_FORMAT=json).
+# Either way each record inside a request carries its request id (platform/logging.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=env.str("LOG_FORMAT", default="plain"), level=LOG_LEVEL)
+
+# /readyz gives each dependency (database, broker, cache, Redis) this long to answer.
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 
 # Uploads always stream to a temporary file (never held in memory) and stop at the size limit.
 FILE_UPLOAD_HANDLERS = ["platform.uploads.LimitedTemporaryFileUploadHandler"]

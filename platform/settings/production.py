@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from platform.logging import logging_config
+
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, LOG_LEVEL, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without it
@@ -27,6 +29,13 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Probes talk plain HTTP to the process itself, behind the TLS-terminating proxy: no redirect for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# JSON lines on stderr, one per record, with the request or task id (LOG_FORMAT=plain to read by eye).
+LOGGING = logging_config(log_format=env.str("LOG_FORMAT", default="json"), level=LOG_LEVEL)
+# Celery workers log through LOGGING too (JSON with the task id), instead of their own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is fine for one machine; say so loudly rather than guess.

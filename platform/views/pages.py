@@ -19,10 +19,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from platform import (
-    account_deletion,
-    services,
-)
+from platform import account_deletion, readiness, services
 from platform.forms import (
     EmailAuthenticationForm,
     SignUpForm,
@@ -145,3 +142,12 @@ class LoginView(auth_views.LoginView):
         if isinstance(user, User) and account_deletion.account_deletion_cancel(user=user):
             messages.success(self.request, "Welcome back. Your account will not be deleted.")
         return response
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for a load balancer: each part "ok" or its error's class; 503 unless every part is ok."""
+    checks = readiness.readiness_checks(timeout=settings.READINESS_TIMEOUT_SECONDS)
+    ready = all(value == readiness.OK for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "error", **checks}, status=200 if ready else 503)
