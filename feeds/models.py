@@ -76,8 +76,12 @@ class InterestProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="interest_profile",
     )
-    # {"t": {topic_id: weight}, "h": {hashtag_id: weight}, "c": {creator_id: weight}}; weights decay with time.
+    # Per topic ("t"), hashtag ("h") and creator ("c") the outcomes of the views that had it, and how
+    # many views had it ("tv", "hv", "cv"), decayed with time; "r" is the same for the last few views.
     weights = models.JSONField(default=dict, blank=True)
+    outcomes = models.JSONField(
+        default=dict, blank=True, help_text="The outcome credited so far to each recent view, by video id."
+    )
     seen = models.JSONField(default=list, blank=True, help_text="Recently shown video ids, newest last.")
     hidden = models.JSONField(default=list, blank=True, help_text="Videos marked not interested.")
     favourites = models.JSONField(

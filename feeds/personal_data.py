@@ -52,6 +52,7 @@ def feeds_export(user: User) -> Iterable[tuple[str, Content]]:
                 "recently_shown_video_ids": profile.seen,
                 "hidden_video_ids": profile.hidden,
                 "favourite_video_ids": profile.favourites,
+                "recent_view_outcomes_by_video_id": profile.outcomes,
                 "signal_count": profile.signal_count,
                 "updated_at": profile.updated_at,
             }

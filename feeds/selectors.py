@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -163,13 +164,12 @@ def _assemble(
         ids.append(slot.video_id)
     videos = _page_videos(ids, viewer=viewer)
     items: list[FeedItem] = []
+    rates = ranking.Affinity.of(weights)
     for scored in page:
         video = videos.get(scored.video_id)
         if video is None:
             continue
-        reasons = ranking.reasons(
-            scored=scored, catalog=catalog, weights=weights, viewer_region=viewer_region
-        )
+        reasons = ranking.reasons(scored=scored, catalog=catalog, weights=rates, viewer_region=viewer_region)
         items.append(
             FeedItem(video=video, position=0, source=source, reasons=reasons, candidate=scored.source)
         )
@@ -250,16 +250,30 @@ def _ranked_page(
     )
     pools, boosts = sources(weights, history.favourites)
     now_ts = time.time()
+    # Random but repeatable for one viewer, page and day (reproducible feeds and tests). For You also
+    # guesses at each barely-watched video's watch-through with it (``ranking.guess``).
+    seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
+    page_seed = zlib.crc32(seed.encode()) if explores else None
+    rates = ranking.Affinity.of(weights)  # read once per page
     ranked = ranking.rank(
-        catalog=catalog, sources=pools, weights=weights, filters=filters, now_ts=now_ts, boosts=boosts
+        catalog=catalog,
+        sources=pools,
+        weights=rates,
+        filters=filters,
+        now_ts=now_ts,
+        boosts=boosts,
+        seed=page_seed,
     )
     explore: list[ranking.Scored] = []
     if explores:
-        # Random but repeatable for one viewer, page and day (reproducible feeds and tests).
-        seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
         explore_ids = ranking.explore_sample(catalog=catalog, filters=filters, seed=seed)
         explore = ranking.rank(
-            catalog=catalog, sources={"explore": explore_ids}, weights=weights, filters=filters, now_ts=now_ts
+            catalog=catalog,
+            sources={"explore": explore_ids},
+            weights=rates,
+            filters=filters,
+            now_ts=now_ts,
+            seed=page_seed,
         )
         if len(ranked) + len(explore) < size:
             ranked += _refill(

@@ -19,6 +19,7 @@ from feeds.ranking.learning import (
 )
 from feeds.ranking.page import diversify, reasons
 from feeds.ranking.scoring import (
+    Affinity,
     Filters,
     Scored,
     affinity,
@@ -33,6 +34,7 @@ from feeds.ranking.scoring import (
 
 __all__ = [
     "KIND_WEIGHTS",
+    "Affinity",
     "Catalog",
     "Event",
     "Features",

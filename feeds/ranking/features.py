@@ -91,6 +91,7 @@ class Catalog:
     topic_slugs: dict[int, str] = field(default_factory=dict)
     hashtag_names: dict[int, str] = field(default_factory=dict)
     by_public_id: dict[uuid.UUID, int] = field(default_factory=dict)
+    by_hashtag: dict[int, list[int]] = field(default_factory=dict)
 
 
 def catalog_index(
@@ -103,14 +104,17 @@ def catalog_index(
     now_ts: float,
     built_at: float,
 ) -> Catalog:
-    """Index features into candidate pools: per topic and region the strongest ``pool_size``, per
+    """Index features into candidate pools: per topic, hashtag and region the strongest ``pool_size``, per
     creator the newest 50, trending, and fresh (under-exposed first) for exploration."""
     by_topic: dict[int, list[int]] = {}
     by_creator: dict[int, list[int]] = {}
     by_region: dict[str, list[int]] = {}
+    by_hashtag: dict[int, list[int]] = {}
     for item in features.values():
         for topic_id in item.topic_ids:
             by_topic.setdefault(topic_id, []).append(item.video_id)
+        for tag_id in item.hashtag_ids:
+            by_hashtag.setdefault(tag_id, []).append(item.video_id)
         by_creator.setdefault(item.creator_id, []).append(item.video_id)
         if item.region:
             by_region.setdefault(item.region, []).append(item.video_id)
@@ -118,7 +122,7 @@ def catalog_index(
     def strength(video_id: int) -> float:
         return features[video_id].pool_strength
 
-    for index in (by_topic, by_region):
+    for index in (by_topic, by_region, by_hashtag):
         for members in index.values():
             members.sort(key=strength, reverse=True)
             del members[pool_size:]
@@ -145,4 +149,5 @@ def catalog_index(
         topic_slugs={pk: slug for pk, slug, _ in topics},
         hashtag_names=hashtag_names,
         by_public_id={item.public_id: item.video_id for item in features.values()},
+        by_hashtag=by_hashtag,
     )

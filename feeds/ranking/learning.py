@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 HALF_LIFE_DAYS = 3.0
-SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP = 500, 300, 30
+SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP, OUTCOMES_KEEP = 500, 300, 30, 60
+# The short-term interest: every view that starts keeps this share of what came before (the last ~6 views).
+RECENT_KEEP = 0.85
+RECENT_HALF_LIFE_DAYS = 1 / 24  # and it halves every hour: a session's mood, not a lasting taste
 
-# What each kind of signal says about the viewer's interest in a video.
+# What each action says about the viewer's interest in a video, on top of how far they watched it.
 KIND_WEIGHTS: dict[str, float] = {
     "complete": 1.0,
     "like": 1.5,
@@ -26,53 +29,145 @@ KIND_WEIGHTS: dict[str, float] = {
     "not_interested": -3.0,
 }
 FAVOURITE_KINDS = frozenset({"complete", "like", "share"})
+WATCH_KINDS = frozenset({"progress", "complete", "skip"})
+# A view's outcome is -0.6 when left at once and rises with the share watched: 0 at three sevenths, 0.1
+# at half, 0.8 just short of the end; a completion is 1, each loop after it (up to 3) adds 0.3. (Measured
+# with benchmark_recommendation: a view left before half way mostly means "not for me".)
+PROGRESS_SLOPE, PROGRESS_START = 1.4, -0.6
+LOOP_BONUS, LOOPS_COUNTED = 0.3, 3
+
+# Each part of the interest: its gains and views fields, and their keys in the stored JSON.
+PARTS = (
+    ("topics", "topic_views", "t", "tv"),
+    ("hashtags", "hashtag_views", "h", "hv"),
+    ("creators", "creator_views", "c", "cv"),
+)
+FIELDS = tuple(name for part in PARTS for name in part[:2])
+# How interest is read from the weights (``rate``): the outcome per view, smoothed by one neutral view;
+# a view in the short-term interest counts RECENT_SHARE times one in the long-term.
+PRIOR_VIEWS = 1.0
+RECENT_SHARE = 4.0
+RATE_LIMIT = 2.0
+# How sharply an enjoyed view's credit goes to the hashtag or creator that already explains it best.
+EXPLAIN = 5.0
 
 
 @dataclass
 class Weights:
+    """Interest per topic, hashtag and creator: the outcomes of the views that had it (``topics`` …, the
+    gain) and how many views had it (``topic_views`` …), both decayed. Their ratio is how much the viewer
+    enjoys it; ``recent`` is the same for the last few views only (the short-term interest)."""
+
     topics: dict[int, float] = field(default_factory=dict)
     hashtags: dict[int, float] = field(default_factory=dict)
     creators: dict[int, float] = field(default_factory=dict)
+    topic_views: dict[int, float] = field(default_factory=dict)
+    hashtag_views: dict[int, float] = field(default_factory=dict)
+    creator_views: dict[int, float] = field(default_factory=dict)
+    recent: Weights | None = None
 
     @classmethod
-    def from_json(cls, data: dict[str, dict[str, float]] | None) -> Weights:
+    def from_json(cls, data: dict[str, Any] | None) -> Weights:
         data = data or {}
-        return cls(
-            topics={int(key): value for key, value in data.get("t", {}).items()},
-            hashtags={int(key): value for key, value in data.get("h", {}).items()},
-            creators={int(key): value for key, value in data.get("c", {}).items()},
-        )
 
-    def to_json(self) -> dict[str, dict[str, float]]:
-        def top(weights: dict[int, float], keep: int) -> dict[str, float]:
-            ranked = sorted(weights.items(), key=lambda pair: abs(pair[1]), reverse=True)[:keep]
-            return {str(key): round(value, 4) for key, value in ranked if abs(value) >= 0.01}
+        def ids(key: str) -> dict[int, float]:
+            return {int(name): float(value) for name, value in (data.get(key) or {}).items()}
 
-        return {"t": top(self.topics, 40), "h": top(self.hashtags, 150), "c": top(self.creators, 150)}
+        recent = data.get("r")
+        fields = {
+            name: ids(key)
+            for gains, views, *keys in PARTS
+            for name, key in zip((gains, views), keys, strict=True)
+        }
+        return cls(**fields, recent=cls.from_json(recent) if recent else None)
+
+    def to_json(self, *, keep: tuple[int, int, int] = (40, 150, 150)) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for (gains, views, gain_key, views_key), count in zip(PARTS, keep, strict=True):
+            gain, seen = getattr(self, gains), getattr(self, views)
+            # Keep what says most: the largest gains and the most viewed (a hashtag always skipped matters too).
+            ranked = sorted(
+                set(gain) | set(seen),
+                key=lambda key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0),
+                reverse=True,
+            )[:count]
+            data[gain_key] = {
+                str(key): round(gain[key], 4) for key in ranked if abs(gain.get(key, 0.0)) >= 0.01
+            }
+            data[views_key] = {str(key): round(seen[key], 3) for key in ranked if seen.get(key, 0.0) >= 0.05}
+        if self.recent is not None:
+            data["r"] = self.recent.to_json(keep=(20, 40, 40))
+        return data
 
     def decay(self, factor: float) -> None:
-        for weights in (self.topics, self.hashtags, self.creators):
+        for name in FIELDS:
+            weights = getattr(self, name)
             for key in weights:
                 weights[key] *= factor
 
     def add(self, other: Weights) -> None:
-        for target, source in (
-            (self.topics, other.topics),
-            (self.hashtags, other.hashtags),
-            (self.creators, other.creators),
-        ):
-            for key, value in source.items():
+        for name in FIELDS:
+            target = getattr(self, name)
+            for key, value in getattr(other, name).items():
                 target[key] = target.get(key, 0.0) + value
+        if other.recent is not None:
+            self.short_term().add(other.recent)
 
-    def top_topics(self, count: int) -> list[int]:
-        return [
-            key for key, value in sorted(self.topics.items(), key=lambda p: p[1], reverse=True) if value > 0
-        ][:count]
+    def short_term(self) -> Weights:
+        if self.recent is None:
+            self.recent = Weights()
+        return self.recent
 
-    def top_creators(self, count: int) -> list[int]:
-        return [
-            key for key, value in sorted(self.creators.items(), key=lambda p: p[1], reverse=True) if value > 0
-        ][:count]
+    def count_view(self, video: VideoFacts) -> None:
+        """One more view had these topics, hashtags and creator."""
+        for key, views in (
+            *((topic, self.topic_views) for topic in video.topic_ids),
+            *((tag, self.hashtag_views) for tag in video.hashtag_ids),
+            (video.creator_id, self.creator_views),
+        ):
+            views[key] = views.get(key, 0.0) + 1.0
+
+    def rate(self, gains: str, key: int) -> float:
+        """How much the viewer enjoys one topic, hashtag or creator (``gains`` is "topics", "hashtags" or
+        "creators"): long- and short-term outcome per view together, smoothed, within ±RATE_LIMIT."""
+        views = gains[:-1] + "_views"
+        gain: float = getattr(self, gains).get(key, 0.0)
+        seen: float = getattr(self, views).get(key, 0.0)
+        if self.recent is not None:
+            gain += RECENT_SHARE * getattr(self.recent, gains).get(key, 0.0)
+            seen += RECENT_SHARE * getattr(self.recent, views).get(key, 0.0)
+        return max(-RATE_LIMIT, min(RATE_LIMIT, gain / (seen + PRIOR_VIEWS)))
+
+    def explains(self, video: VideoFacts) -> tuple[dict[int, float], float]:
+        """How much of an enjoyed view goes to each of its hashtags and to its creator: a viewer likes a
+        video for one liked hashtag or a favourite creator, so what already explains it best takes the
+        credit (a hashtag that only ever came along with a liked one does not). All unknown: full each."""
+        parts = [("hashtags", tag) for tag in video.hashtag_ids] + [("creators", video.creator_id)]
+        strength = [math.exp(EXPLAIN * self.rate(kind, key)) for kind, key in parts]
+        total = sum(strength)
+        shares = [min(1.0, len(parts) * value / total) for value in strength]
+        return dict(zip(video.hashtag_ids, shares, strict=False)), shares[-1]
+
+    def credit(
+        self,
+        video: VideoFacts,
+        delta: float,
+        *,
+        creator_extra: float = 0.0,
+        hashtag_extra: float = 0.0,
+        shares: tuple[dict[int, float], float] | None = None,
+    ) -> None:
+        """Add ``delta`` to the video's topics, and to its hashtags and creator by their ``shares``."""
+        tag_shares, creator_share = shares or ({}, 1.0)
+        for topic in video.topic_ids:
+            self.topics[topic] = self.topics.get(topic, 0.0) + delta
+        for tag in video.hashtag_ids:
+            self.hashtags[tag] = (
+                self.hashtags.get(tag, 0.0) + tag_shares.get(tag, 1.0) * delta + hashtag_extra
+            )
+        self.creators[video.creator_id] = (
+            self.creators.get(video.creator_id, 0.0) + creator_share * delta + creator_extra
+        )
 
 
 class Event(Protocol):
@@ -99,12 +194,14 @@ class VideoFacts:
 
 @dataclass
 class History:
-    """A viewer's learned state: interest weights and the videos seen, hidden and enjoyed (oldest first)."""
+    """A viewer's learned state: interest weights, the videos seen, hidden and enjoyed (oldest first),
+    and the outcome credited so far to each recent view (so a view counts once, however many events)."""
 
     weights: Weights
     seen: list[int]
     hidden: list[int]
     favourites: list[int]
+    outcomes: dict[int, float] = field(default_factory=dict)
 
     def trim(self) -> None:
         self.seen, self.hidden, self.favourites = (
@@ -112,6 +209,8 @@ class History:
             self.hidden[-HIDDEN_KEEP:],
             self.favourites[-FAVOURITES_KEEP:],
         )
+        if len(self.outcomes) > OUTCOMES_KEEP:  # dicts keep insertion order: the oldest views go first
+            self.outcomes = dict(list(self.outcomes.items())[-OUTCOMES_KEEP:])
 
 
 def decay_factor(*, days: float) -> float:
@@ -119,42 +218,80 @@ def decay_factor(*, days: float) -> float:
     return math.pow(0.5, max(0.0, days) / HALF_LIFE_DAYS)
 
 
-def event_weight(*, event: Event, video: VideoFacts) -> float:
+def view_outcome(*, event: Event, video: VideoFacts) -> float | None:
+    """How much the view shows the viewer enjoyed the video, as of the furthest point this event reports;
+    None for events that are not about watching (likes, shares…)."""
     if event.kind == "complete":
-        return KIND_WEIGHTS["complete"] + 0.3 * min(event.looped, 3)
-    if event.kind == "progress" and video.duration > 0:
-        fraction = event.watched_seconds / video.duration
-        return 0.4 * fraction if fraction >= 0.5 else 0.0
-    return KIND_WEIGHTS.get(event.kind, 0.0)
+        return KIND_WEIGHTS["complete"] + LOOP_BONUS * min(event.looped, LOOPS_COUNTED)
+    if event.kind == "progress":
+        if event.looped:  # a second loop is under way: it was completed at least once
+            return KIND_WEIGHTS["complete"] + LOOP_BONUS * min(event.looped - 1, LOOPS_COUNTED)
+        fraction = min(1.0, event.watched_seconds / video.duration) if video.duration > 0 else 0.0
+        return PROGRESS_START + PROGRESS_SLOPE * fraction
+    if event.kind == "skip":
+        return KIND_WEIGHTS["skip"]
+    return None
+
+
+def event_weight(*, event: Event, video: VideoFacts) -> float:
+    """What an action other than watching adds to the interest (watching counts through ``view_outcome``)."""
+    return 0.0 if event.kind in WATCH_KINDS else KIND_WEIGHTS.get(event.kind, 0.0)
 
 
 def learn(
     *, history: History, events: Iterable[tuple[Event, VideoFacts]], days_since_update: float
 ) -> History:
-    """Decay the weights for the time that passed, then fold each event in (in place; returns ``history``)."""
+    """Decay the weights for the time that passed, then fold each event in (in place; returns ``history``).
+
+    Watching teaches one outcome per view, whatever the number of progress events the player sent: the
+    view's outcome rises to its furthest point, completion and loops, and only the rise is credited. An
+    impression starts a view (so does any first event of a video without one); a view that starts also
+    steps the short-term interest on, which forgets older views at ``RECENT_KEEP`` per view."""
     weights = history.weights
     weights.decay(decay_factor(days=days_since_update))
-    seen, hidden, favourites = history.seen, history.hidden, history.favourites
+    recent = weights.short_term()
+    recent.decay(decay_factor(days=days_since_update / RECENT_HALF_LIFE_DAYS * HALF_LIFE_DAYS))
+    seen, hidden, favourites, outcomes = history.seen, history.hidden, history.favourites, history.outcomes
     for event, video in events:
-        delta = event_weight(event=event, video=video)
         if video.pk not in seen[-50:]:  # any event means the viewer has had this video
             seen.append(video.pk)
+        if event.kind == "impression" or (event.kind in WATCH_KINDS and video.pk not in outcomes):
+            outcomes.pop(video.pk, None)
+            outcomes[video.pk] = 0.0
+            recent.decay(RECENT_KEEP)
+            weights.count_view(video)
+            recent.count_view(video)
+        # What the event adds: disliking counts in full against each hashtag and the creator; enjoying
+        # is explained (``Weights.explains``). A view's outcome may go from negative to positive as it
+        # goes on: its negative part is undone in full and only its positive part is explained.
+        against, enjoyed = 0.0, 0.0
+        if event.kind in WATCH_KINDS:
+            outcome = view_outcome(event=event, video=video)
+            credited = outcomes.get(video.pk, 0.0)
+            # The first watch event sets the view's outcome (leaving early is negative); later ones can only
+            # raise it, as the furthest point does.
+            if outcome is not None and (outcome > credited or credited == 0.0):
+                against = min(outcome, 0.0) - min(credited, 0.0)
+                enjoyed = max(outcome, 0.0) - max(credited, 0.0)
+                outcomes[video.pk] = outcome
+        else:
+            delta = event_weight(event=event, video=video)
+            against, enjoyed = min(delta, 0.0), max(delta, 0.0)
+        creator_extra = hashtag_extra = 0.0
         if event.kind == "not_interested":
             hidden.append(video.pk)
-            weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) - 2.0
-            for tag in video.hashtag_ids:
-                weights.hashtags[tag] = weights.hashtags.get(tag, 0.0) - 1.0
+            creator_extra, hashtag_extra = -2.0, -1.0
+        if event.kind == "follow":
+            creator_extra = 2.0
         if event.kind in FAVOURITE_KINDS and video.pk not in favourites:
             favourites.append(video.pk)
-        if event.kind == "follow":
-            weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) + 2.0
-        if not delta:
-            continue
-        for topic_id in video.topic_ids:
-            weights.topics[topic_id] = weights.topics.get(topic_id, 0.0) + delta
-        for tag in video.hashtag_ids:
-            weights.hashtags[tag] = weights.hashtags.get(tag, 0.0) + 0.5 * delta
-        weights.creators[video.creator_id] = weights.creators.get(video.creator_id, 0.0) + 0.8 * delta
+        if enjoyed:
+            shares = weights.explains(video)
+            for target in (weights, recent):
+                target.credit(video, enjoyed, shares=shares)
+        if against or creator_extra or hashtag_extra:
+            for target in (weights, recent):
+                target.credit(video, against, creator_extra=creator_extra, hashtag_extra=hashtag_extra)
     history.trim()
     return history
 
@@ -165,5 +302,6 @@ def merge(*, mine: History, theirs: History) -> History:
     mine.seen += theirs.seen
     mine.hidden += theirs.hidden
     mine.favourites += theirs.favourites
+    mine.outcomes |= theirs.outcomes
     mine.trim()
     return mine

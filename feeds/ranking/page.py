@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from feeds.ranking.features import Catalog, Features
 from feeds.ranking.learning import Weights
-from feeds.ranking.scoring import Scored, affinity
+from feeds.ranking.scoring import Affinity, Scored, affinity
 
 MAX_PER_CREATOR = 2
 MAX_TOPIC_RUN = 2  # never three in a row from one topic
@@ -73,7 +73,9 @@ def diversify(
     return page
 
 
-def reasons(*, scored: Scored, catalog: Catalog, weights: Weights, viewer_region: str) -> list[str]:
+def reasons(
+    *, scored: Scored, catalog: Catalog, weights: Weights | Affinity, viewer_region: str
+) -> list[str]:
     """ "Why am I seeing this": the candidate source and the strongest part of the viewer's interest."""
     item = catalog.features[scored.video_id]
     said: list[str] = []

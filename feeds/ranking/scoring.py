@@ -12,11 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feeds.ranking.features import Catalog, Features
-from feeds.ranking.learning import Weights
+from feeds.ranking.learning import RATE_LIMIT, Weights
 
 FRESHNESS_DAYS = 14.0
-HASHTAG_SHARE = 0.5  # a hashtag counts half as much as a topic
+# A hashtag says as much as a creator (specific tastes inside a broad topic); a topic says half as much.
+HASHTAG_PART, CREATOR_PART, TOPIC_PART = 1.0, 1.0, 0.5
+SHARPNESS = 2.0  # interest multiplies the score by exp(SHARPNESS × interest)
+UNCERTAINTY = 1.5  # how far a barely-watched video's watch-through may be guessed up or down per page
 INTEREST_POOL_SIZES = (120, 80, 50)  # from the viewer's first, second and third topic
+HASHTAG_POOL_SIZES = (100, 80, 60, 50, 40, 30)  # from the viewer's best hashtags
 TOP_CREATORS, PER_CREATOR = 5, 8
 TRENDING_POOL = 120
 EXPLORE_SAMPLE = 60
@@ -27,7 +31,7 @@ COWATCH_BOOST = 0.3
 class Scored:
     video_id: int
     score: float
-    source: str  # interest, creator, trending, explore, cowatch, local, topic
+    source: str  # interest, hashtag, creator, trending, explore, cowatch, local, topic
 
 
 @dataclass(frozen=True)
@@ -44,56 +48,150 @@ class Filters:
         )
 
 
-def interest(*, item: Features, weights: Weights) -> float:
-    """How much the viewer's history says they will like this: the scorer's hot loop, kept flat."""
-    raw = weights.creators.get(item.creator_id, 0.0)
-    for topic_id in item.topic_ids:
-        raw += weights.topics.get(topic_id, 0.0)
-    for tag_id in item.hashtag_ids:
-        raw += HASHTAG_SHARE * weights.hashtags.get(tag_id, 0.0)
-    return raw
+@dataclass(frozen=True)
+class Affinity:
+    """A viewer's interest per topic, hashtag and creator, read once per page from their weights: the
+    outcome per view over the long term and the last few views together (see ``learning.learn``)."""
+
+    topics: dict[int, float]
+    hashtags: dict[int, float]
+    creators: dict[int, float]
+
+    @classmethod
+    def of(cls, weights: Weights) -> Affinity:
+        recent = weights.recent or Weights()
+
+        def rates(gains: str) -> dict[int, float]:
+            keys = set(getattr(weights, gains)) | set(getattr(recent, gains))
+            return {key: weights.rate(gains, key) for key in keys}
+
+        return cls(topics=rates("topics"), hashtags=rates("hashtags"), creators=rates("creators"))
+
+    @staticmethod
+    def _top(rates: dict[int, float], count: int) -> list[int]:
+        return sorted((key for key, rate in rates.items() if rate > 0), key=rates.__getitem__, reverse=True)[
+            :count
+        ]
+
+    def top_topics(self, count: int) -> list[int]:
+        """The topics enjoyed most per view, best first (only enjoyed ones)."""
+        return self._top(self.topics, count)
+
+    def top_hashtags(self, count: int) -> list[int]:
+        return self._top(self.hashtags, count)
+
+    def top_creators(self, count: int) -> list[int]:
+        return self._top(self.creators, count)
 
 
-def affinity(*, item: Features, weights: Weights) -> tuple[float, str, int]:
-    """``interest`` split into its parts, to say which part says most (for the reasons shown)."""
-    topic_part = sum(weights.topics.get(topic_id, 0.0) for topic_id in item.topic_ids)
-    hashtag_part = HASHTAG_SHARE * sum(weights.hashtags.get(tag_id, 0.0) for tag_id in item.hashtag_ids)
-    creator_part = weights.creators.get(item.creator_id, 0.0)
-    parts = {"topic": topic_part, "hashtag": hashtag_part, "creator": creator_part}
+def _best(rates: dict[int, float], keys: tuple[int, ...]) -> float:
+    """The best-liked of a video's topics or hashtags (one liked hashtag is enough); 0 if none is known."""
+    best = None
+    for key in keys:
+        rate = rates.get(key)
+        if rate is not None and (best is None or rate > best):
+            best = rate
+    return best or 0.0
+
+
+def interest(*, item: Features, weights: Weights | Affinity) -> float:
+    """How much the viewer's history says they will enjoy this: the scorer's hot loop, kept flat."""
+    rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
+    return (
+        HASHTAG_PART * _best(rates.hashtags, item.hashtag_ids)
+        + CREATOR_PART * rates.creators.get(item.creator_id, 0.0)
+        + TOPIC_PART * _best(rates.topics, item.topic_ids)
+    )
+
+
+def affinity(*, item: Features, weights: Weights | Affinity) -> tuple[float, str, int]:
+    """The part of ``interest`` that says most, its value and the best-liked topic (for the reasons shown)."""
+    rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
+    parts = {
+        "topic": TOPIC_PART * _best(rates.topics, item.topic_ids),
+        "hashtag": HASHTAG_PART * _best(rates.hashtags, item.hashtag_ids),
+        "creator": CREATOR_PART * rates.creators.get(item.creator_id, 0.0),
+    }
     strongest = max(parts, key=lambda key: parts[key])
-    best_topic = max(item.topic_ids, key=lambda topic_id: weights.topics.get(topic_id, 0.0), default=0)
-    return topic_part + hashtag_part + creator_part, strongest, best_topic
+    best_topic = max(item.topic_ids, key=lambda topic_id: rates.topics.get(topic_id, 0.0), default=0)
+    return parts[strongest], strongest, best_topic
 
 
-def score(*, item: Features, weights: Weights, now_ts: float, boost: float = 0.0) -> float:
-    lift = math.tanh(interest(item=item, weights=weights) / 3.0)  # -1 .. 1
-    watch_through = min(1.0, max(0.01, item.completion_rate * (1.0 + 1.5 * lift)))
+def guess(*, seed: int, video_id: int, impressions: int) -> float:
+    """A repeatable guess at how far a video's watch-through may be off, for one viewer's page: up to
+    ±UNCERTAINTY/√(impressions+6) in log terms (Thompson-style), so viewers with the same taste do not all
+    get the same few videos and the barely-watched ones get their chance."""
+    spread = hash((seed, video_id)) % 2001 / 1000.0 - 1.0
+    return spread * UNCERTAINTY / math.sqrt(impressions + 6.0)
+
+
+def score(
+    *, item: Features, weights: Weights | Affinity, now_ts: float, boost: float = 0.0, jitter: float = 0.0
+) -> float:
+    """predicted watch-through × quality × freshness, raised or lowered by the viewer's interest."""
+    lift = max(-RATE_LIMIT, min(RATE_LIMIT, interest(item=item, weights=weights)))
     age_days = max(0.0, (now_ts - item.published_ts) / 86400.0)
     freshness = 0.6 + 0.4 * math.exp(-age_days / FRESHNESS_DAYS)
-    return watch_through * item.quality * freshness * (1.0 + boost)
+    return (
+        item.completion_rate * item.quality * freshness * math.exp(SHARPNESS * lift + jitter) * (1.0 + boost)
+    )
 
 
 def rank(
     *,
     catalog: Catalog,
     sources: Mapping[str, Iterable[int]],
-    weights: Weights,
+    weights: Weights | Affinity,
     filters: Filters,
     now_ts: float,
     boosts: dict[int, float] | None = None,
+    seed: int | None = None,
 ) -> list[Scored]:
-    """Score every allowed candidate once (credited to the first source that found it), best first."""
+    """Score every allowed candidate once (credited to the first source that found it), best first.
+
+    With a ``seed``, each score carries that page's ``guess`` at the video's watch-through."""
     best: dict[int, Scored] = {}
     boosts = boosts or {}
+    rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
+    features, allows = catalog.features, filters.allows
+    # ``score`` inlined (the feed's hot loop; a test checks the two agree): names bound once, no calls
+    # per candidate but the arithmetic.
+    hashtags, creators, topics = rates.hashtags, rates.creators, rates.topics
+    exp, sqrt, limit = math.exp, math.sqrt, RATE_LIMIT
     for source, ids in sources.items():
         for video_id in ids:
-            if video_id in best or not filters.allows(catalog, video_id):
+            if video_id in best or not allows(catalog, video_id):
                 continue
-            value = score(
-                item=catalog.features[video_id],
-                weights=weights,
-                now_ts=now_ts,
-                boost=boosts.get(video_id, 0.0),
+            item = features[video_id]
+            tag = topic = None
+            for key in item.hashtag_ids:
+                rate = hashtags.get(key)
+                if rate is not None and (tag is None or rate > tag):
+                    tag = rate
+            for key in item.topic_ids:
+                rate = topics.get(key)
+                if rate is not None and (topic is None or rate > topic):
+                    topic = rate
+            lift = (
+                HASHTAG_PART * (tag or 0.0)
+                + CREATOR_PART * creators.get(item.creator_id, 0.0)
+                + TOPIC_PART * (topic or 0.0)
+            )
+            lift = -limit if lift < -limit else limit if lift > limit else lift
+            if seed is not None:
+                lift_jitter = SHARPNESS * lift + (
+                    hash((seed, video_id)) % 2001 / 1000.0 - 1.0
+                ) * UNCERTAINTY / sqrt(item.impressions + 6.0)
+            else:
+                lift_jitter = SHARPNESS * lift
+            age_days = (now_ts - item.published_ts) / 86400.0
+            freshness = 0.6 + 0.4 * exp(-(age_days if age_days > 0 else 0.0) / FRESHNESS_DAYS)
+            value = (
+                item.completion_rate
+                * item.quality
+                * freshness
+                * exp(lift_jitter)
+                * (1.0 + boosts.get(video_id, 0.0))
             )
             best[video_id] = Scored(video_id=video_id, score=value, source=source)
     return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
@@ -102,16 +200,21 @@ def rank(
 def for_you_sources(
     *, catalog: Catalog, weights: Weights, cowatch: list[tuple[int, float]]
 ) -> tuple[dict[str, list[int]], dict[int, float]]:
-    """For You's candidate pools: the viewer's top topics and creators, videos co-watched with their
+    """For You's candidate pools: the viewer's best hashtags, topics and creators, videos co-watched with their
     recent favourites (boosted by how strongly), and trending; with the co-watch boosts."""
+    rates = Affinity.of(weights)
     interest_pool: list[int] = []
-    for position, topic_id in enumerate(weights.top_topics(len(INTEREST_POOL_SIZES))):
+    for position, topic_id in enumerate(rates.top_topics(len(INTEREST_POOL_SIZES))):
         interest_pool.extend(catalog.by_topic.get(topic_id, [])[: INTEREST_POOL_SIZES[position]])
+    hashtag_pool: list[int] = []
+    for position, tag_id in enumerate(rates.top_hashtags(len(HASHTAG_POOL_SIZES))):
+        hashtag_pool.extend(catalog.by_hashtag.get(tag_id, [])[: HASHTAG_POOL_SIZES[position]])
     sources: dict[str, list[int]] = {
+        "hashtag": hashtag_pool,
         "interest": interest_pool,
         "creator": [
             video_id
-            for creator_id in weights.top_creators(TOP_CREATORS)
+            for creator_id in rates.top_creators(TOP_CREATORS)
             for video_id in catalog.by_creator.get(creator_id, [])[:PER_CREATOR]
         ],
     }

@@ -312,12 +312,14 @@ def _history_of(profile: InterestProfile) -> History:
         seen=list(profile.seen),
         hidden=list(profile.hidden),
         favourites=list(profile.favourites),
+        outcomes={int(key): float(value) for key, value in (profile.outcomes or {}).items()},
     )
 
 
 def _history_store(profile: InterestProfile, history: History) -> None:
     profile.weights = history.weights.to_json()
     profile.seen, profile.hidden, profile.favourites = history.seen, history.hidden, history.favourites
+    profile.outcomes = {str(key): round(value, 3) for key, value in history.outcomes.items()}
 
 
 def profile_learn(

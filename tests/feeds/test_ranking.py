@@ -4,6 +4,8 @@ import dataclasses
 import time
 import uuid
 
+import pytest
+
 from feeds.ranking import (
     KIND_WEIGHTS,
     Catalog,
@@ -21,6 +23,7 @@ from feeds.ranking import (
     score,
 )
 from feeds.ranking.learning import HALF_LIFE_DAYS
+from feeds.ranking.scoring import UNCERTAINTY, Affinity, guess
 
 NOW = time.time()
 
@@ -124,8 +127,10 @@ def test_weights_round_trip_and_decay():
     assert again == weights
     again.decay(0.5)
     assert again.topics == {1: 1.0}
-    assert again.top_topics(3) == [1]
-    assert again.top_creators(3) == [9]
+    rates = Affinity.of(again)
+    assert rates.top_topics(3) == [1]
+    assert rates.top_creators(3) == [9]
+    assert rates.top_hashtags(3) == []  # only what the viewer enjoys is a candidate pool
 
 
 def test_the_model_imports_nothing_from_django():
@@ -172,29 +177,157 @@ def empty_history():
     return History(weights=Weights(), seen=[], hidden=[], favourites=[])
 
 
-def test_a_completion_teaches_topic_hashtag_and_creator_and_makes_a_favourite():
+def test_a_completion_teaches_topic_hashtag_and_creator_alike_and_makes_a_favourite():
     history = learn(history=empty_history(), events=[(Watched("complete", 10.0), FACTS)], days_since_update=0)
-    assert history.weights == Weights(topics={1: 1.0}, hashtags={5: 0.5}, creators={3: 0.8})
+    weights = history.weights
+    assert (weights.topics, weights.hashtags, weights.creators) == ({1: 1.0}, {5: 1.0}, {3: 1.0})
+    assert (weights.topic_views, weights.hashtag_views, weights.creator_views) == (
+        {1: 1.0},
+        {5: 1.0},
+        {3: 1.0},
+    )
+    assert weights.recent is not None
+    assert weights.recent.hashtags == {5: 1.0}
     assert history.seen == [7]
     assert history.favourites == [7]
     assert history.hidden == []
+    assert history.outcomes == {7: 1.0}
 
 
 def test_not_interested_hides_the_video_and_sinks_its_creator_and_hashtags():
     history = learn(history=empty_history(), events=[(Watched("not_interested"), FACTS)], days_since_update=0)
     assert history.hidden == [7]
     assert history.weights.topics == {1: -3.0}
-    assert history.weights.hashtags == {5: -2.5}
-    assert history.weights.creators == {3: -4.4}
+    assert history.weights.hashtags == {5: -4.0}
+    assert history.weights.creators == {3: -5.0}
     assert history.favourites == []
 
 
-def test_half_a_video_watched_teaches_a_little_and_less_teaches_nothing():
+def test_half_a_video_watched_teaches_a_little_and_leaving_early_teaches_dislike():
     half = learn(history=empty_history(), events=[(Watched("progress", 5.0), FACTS)], days_since_update=0)
-    assert half.weights.topics == {1: 0.2}
-    little = learn(history=empty_history(), events=[(Watched("progress", 4.0), FACTS)], days_since_update=0)
-    assert little.weights.topics == {}
-    assert little.seen == [7]
+    assert half.weights.topics == {1: pytest.approx(0.1)}
+    early = learn(history=empty_history(), events=[(Watched("progress", 2.0), FACTS)], days_since_update=0)
+    assert early.weights.topics[1] == pytest.approx(-0.32)
+    assert early.seen == [7]
+    skipped = learn(history=empty_history(), events=[(Watched("skip", 1.0), FACTS)], days_since_update=0)
+    assert skipped.weights.topics == {1: -0.6}
+
+
+def player_events(facts, *, watched, loops=0):
+    """What the player sends for one view: an impression, progress every 3 s, the end (and each loop)."""
+    events = [Watched("impression")]
+    completed = watched >= facts.duration
+    for loop in range(1 + (loops if completed else 0)):
+        mark = 3.0
+        while mark < (facts.duration if completed else watched):
+            events.append(Watched("progress", mark, loop))
+            mark += 3.0
+        events.append(
+            Watched("complete", facts.duration, loop) if completed else Watched("progress", watched)
+        )
+    return [(event, facts) for event in events]
+
+
+def test_a_view_teaches_one_outcome_however_many_events_the_player_sent():
+    long_video = VideoFacts(pk=1, duration=60.0, creator_id=1, topic_ids=(1,), hashtag_ids=(10,))
+    short_a = VideoFacts(pk=2, duration=9.0, creator_id=2, topic_ids=(2,), hashtag_ids=(20,))
+    short_b = VideoFacts(pk=3, duration=9.0, creator_id=2, topic_ids=(2,), hashtag_ids=(20,))
+    history = learn(
+        history=empty_history(),
+        events=[
+            *player_events(long_video, watched=30.0),  # eleven events, half watched
+            *player_events(short_a, watched=9.0),  # four events each, watched to the end
+            *player_events(short_b, watched=9.0),
+        ],
+        days_since_update=0,
+    )
+    assert history.weights.topics[1] == pytest.approx(0.1)  # one half-watched view
+    assert history.weights.topics[2] == pytest.approx(2.0)  # two completions outweigh it twenty times
+    assert history.weights.topic_views == {1: 1.0, 2: 2.0}
+    looped = learn(
+        history=empty_history(), events=player_events(short_a, watched=9.0, loops=2), days_since_update=0
+    )
+    assert looped.weights.topics[2] == pytest.approx(1.6)  # a completion and two loops
+    assert looped.weights.topic_views == {2: 1.0}
+
+
+def test_a_view_split_over_batches_teaches_the_same_as_in_one():
+    events = player_events(FACTS, watched=10.0, loops=1)
+    whole = learn(history=empty_history(), events=events, days_since_update=0)
+    split = empty_history()
+    for start in range(0, len(events), 2):
+        split = learn(history=split, events=events[start : start + 2], days_since_update=0)
+    assert split.weights.topics == pytest.approx(whole.weights.topics)
+    assert split.weights.topic_views == whole.weights.topic_views
+    assert split.outcomes == whole.outcomes == {7: pytest.approx(1.3)}
+
+
+def test_short_term_interest_follows_a_change_of_taste_within_a_session():
+    old = VideoFacts(pk=0, duration=10.0, creator_id=1, topic_ids=(1,), hashtag_ids=(5,))
+    history = empty_history()
+    for pk in range(1, 31):  # thirty videos with hashtag 5 enjoyed to the end
+        history = learn(
+            history=history,
+            events=player_events(dataclasses.replace(old, pk=pk), watched=10.0),
+            days_since_update=0,
+        )
+    new = VideoFacts(pk=100, duration=10.0, creator_id=2, topic_ids=(2,), hashtag_ids=(6,))
+    for pk in range(31, 35):  # then hashtag 5 is skipped four times and hashtag 6 enjoyed twice
+        history = learn(
+            history=history,
+            events=[
+                (Watched("impression"), dataclasses.replace(old, pk=pk)),
+                (Watched("skip", 1.0), dataclasses.replace(old, pk=pk)),
+            ],
+            days_since_update=0,
+        )
+    for pk in (101, 102):
+        history = learn(
+            history=history,
+            events=player_events(dataclasses.replace(new, pk=pk), watched=10.0),
+            days_since_update=0,
+        )
+    long_term_only = Affinity.of(dataclasses.replace(history.weights, recent=None))
+    assert long_term_only.hashtags[5] > long_term_only.hashtags[6]  # thirty enjoyed views still say "5"
+    rates = Affinity.of(history.weights)
+    assert rates.hashtags[6] > rates.hashtags[5]  # the last few views say "6" now
+    assert rates.top_hashtags(1) == [6]
+
+
+def test_the_page_guess_is_repeatable_bounded_and_shrinks_with_exposure():
+    assert guess(seed=1, video_id=5, impressions=0) == guess(seed=1, video_id=5, impressions=0)
+    guesses = {guess(seed=seed, video_id=5, impressions=0) for seed in range(50)}
+    assert len(guesses) > 40  # differs from page to page and viewer to viewer
+    bound = UNCERTAINTY / 6**0.5
+    assert all(-bound <= value <= bound for value in guesses)
+    assert max(abs(guess(seed=seed, video_id=5, impressions=10_000)) for seed in range(50)) < bound / 30
+
+
+def test_a_liked_hashtag_inside_a_broad_topic_outranks_the_topics_other_videos():
+    physics = dataclasses.replace(features(1, topics=(1,)), hashtag_ids=(10,))
+    chemistry = dataclasses.replace(features(2, topics=(1,)), hashtag_ids=(11,))
+    history = empty_history()
+    for pk, facts in enumerate([(10, 10.0), (10, 10.0), (11, 1.0), (11, 1.0)], start=1):
+        tag, watched = facts
+        video = VideoFacts(pk=pk, duration=10.0, creator_id=pk + 10, topic_ids=(1,), hashtag_ids=(tag,))
+        kind = "skip" if watched < 2 else "complete"
+        history = learn(
+            history=history,
+            events=[(Watched("impression"), video), (Watched(kind, watched), video)],
+            days_since_update=0,
+        )
+    assert score(item=physics, weights=history.weights, now_ts=NOW) > 3 * score(
+        item=chemistry, weights=history.weights, now_ts=NOW
+    )
+
+
+def test_hashtag_pools_come_from_the_viewers_best_hashtags():
+    items = [dataclasses.replace(features(i, creator=i), hashtag_ids=(i % 2 + 10,)) for i in range(1, 7)]
+    catalog = catalog_of(*items)
+    catalog.by_hashtag = {10: [2, 4, 6], 11: [1, 3, 5]}
+    weights = Weights(hashtags={10: 2.0, 11: -1.0}, hashtag_views={10: 2.0, 11: 2.0})
+    sources, _ = for_you_sources(catalog=catalog, weights=weights, cowatch=[])
+    assert sources["hashtag"] == [2, 4, 6]
 
 
 def test_weights_halve_every_half_life():
@@ -224,6 +357,7 @@ def test_for_you_draws_from_top_topics_and_creators_cowatch_and_trending():
     weights = Weights(topics={1: 2.0, 2: -1.0}, creators={1: 1.0})
     sources, boosts = for_you_sources(catalog=catalog, weights=weights, cowatch=[(6, 4.0), (8, 2.0)])
     assert sources == {
+        "hashtag": [],
         "interest": [1, 4, 7, 10],
         "creator": [1, 5, 9],
         "cowatch": [6, 8],
@@ -263,3 +397,48 @@ def test_in_a_topics_own_feed_the_run_rule_looks_at_the_other_topics():
     assert len(diversify(ranked=ranked, explore=[], catalog=catalog, size=6)) == 2  # all "topic 1"
     page = diversify(ranked=ranked, explore=[], catalog=catalog, size=6, feed_topic=1)
     assert len(page) == 6
+
+
+def test_rank_scores_every_candidate_exactly_as_score_does():
+    items = [
+        dataclasses.replace(
+            features(i, creator=i % 3, topics=(i % 2 + 1,), impressions=i * 7, age_days=i / 3),
+            hashtag_ids=tuple({10 + i % 4, 10 + i % 3}),
+        )
+        for i in range(1, 25)
+    ]
+    catalog = catalog_of(*items)
+    weights = Weights(
+        topics={1: 1.5, 2: -0.5},
+        topic_views={1: 2.0, 2: 3.0},
+        hashtags={10: 2.0, 11: -1.0, 12: 0.4},
+        hashtag_views={10: 2.0, 11: 2.0, 12: 4.0},
+        creators={1: 3.0},
+        recent=Weights(hashtags={13: 1.0}, hashtag_views={13: 1.0}),
+    )
+    filters = Filters(excluded=frozenset(), allow_mature=True)
+    for seed in (None, 42):
+        ranked = rank(
+            catalog=catalog,
+            sources={"interest": [item.video_id for item in items]},
+            weights=weights,
+            filters=filters,
+            now_ts=NOW,
+            boosts={3: 0.3},
+            seed=seed,
+        )
+        for scored in ranked:
+            item = catalog.features[scored.video_id]
+            jitter = (
+                0.0
+                if seed is None
+                else guess(seed=seed, video_id=item.video_id, impressions=item.impressions)
+            )
+            expected = score(
+                item=item,
+                weights=weights,
+                now_ts=NOW,
+                boost=0.3 if item.video_id == 3 else 0.0,
+                jitter=jitter,
+            )
+            assert scored.score == pytest.approx(expected, rel=1e-12)

@@ -39,6 +39,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def learned_weights(
+    rng: random.Random, *, topics: list[int], hashtags: list[int], creators: list[int]
+) -> dict[str, Any]:
+    """A profile as ``feeds.ranking.learn`` leaves it after a few hundred views: outcomes and views per
+    topic, hashtag and creator, and the short-term interest of the last few views."""
+
+    def part(keys: list[int]) -> tuple[dict[str, float], dict[str, float]]:
+        views = {str(key): round(rng.uniform(3, 40), 2) for key in keys}
+        return {key: round(count * rng.uniform(-0.3, 0.9), 2) for key, count in views.items()}, views
+
+    (t, tv), (h, hv), (c, cv) = part(topics), part(hashtags), part(creators)
+    (rh, rhv), (rc, rcv) = part(hashtags[:3]), part(creators[:2])
+    return {
+        "t": t,
+        "tv": tv,
+        "h": h,
+        "hv": hv,
+        "c": c,
+        "cv": cv,
+        "r": {"h": rh, "hv": rhv, "c": rc, "cv": rcv},
+    }
+
+
 class Command(BaseCommand):
     help = (
         "Seed 100k videos / 10k viewers / 1M signals in a throwaway database, then time feeds and ingestion."
@@ -141,7 +164,12 @@ class Command(BaseCommand):
                 InterestProfile(
                     viewer_key=f"u:{viewer.pk}",
                     user=viewer,
-                    weights={"t": {str(topic.pk): round(rng.uniform(1, 4), 2) for topic in liked}},
+                    weights=learned_weights(
+                        rng,
+                        topics=[topic.pk for topic in liked],
+                        hashtags=[tag.pk for tag in rng.sample(tags, 6)],
+                        creators=[creator.pk for creator in rng.sample(creators, 4)],
+                    ),
                     seen=watched[-200:],
                     favourites=watched[-10:],
                     signal_count=len(watched),
