@@ -58,7 +58,10 @@ def test_specific_tastes_are_measured_for_every_strategy_and_the_loops_formula_b
         assert 0.0 < shares["coverage"] <= 1.0
     # The formula learns something: it serves liked videos more often than chance does.
     assert report["loops"]["match_share_over_200"] > report["random"]["match_share_over_200"]
-    assert 0.0 < report["exploration_share"] <= 1.0
+    # And For You, learning one outcome per view per hashtag, serves liked videos more often than the
+    # formula does even in this tiny world (issue 13), while a tenth of each page still explores.
+    assert report["for_you"]["match_share_over_200"] > report["loops"]["match_share_over_200"]
+    assert 0.1 <= report["exploration_share"] <= 1.0
     assert report["coverage"] == report["for_you"]["coverage"]
     assert report["for_you_over_loops_at_50"] == round(
         report["for_you"]["match_share_at_50"] / report["loops"]["match_share_at_50"], 2
