@@ -142,6 +142,7 @@ def _assemble(
     page: list[Scored],
     catalog: Catalog,
     weights: Weights,
+    rates: ranking.Affinity,
     viewer_region: str,
     source: str,
     served: list[int],
@@ -164,7 +165,6 @@ def _assemble(
         ids.append(slot.video_id)
     videos = _page_videos(ids, viewer=viewer)
     items: list[FeedItem] = []
-    rates = ranking.Affinity.of(weights)
     for scored in page:
         video = videos.get(scored.video_id)
         if video is None:
@@ -225,7 +225,7 @@ def _ranked_page(
     *,
     viewer: Viewer,
     catalog: Catalog,
-    sources: Callable[[Weights, list[int]], tuple[dict[str, list[int]], dict[int, float]]],
+    sources: Callable[[ranking.Affinity, list[int]], tuple[dict[str, list[int]], dict[int, float]]],
     explores: bool,
     source: str,
     feed: str,
@@ -248,13 +248,13 @@ def _ranked_page(
         # Restricted mode hides mature videos before ranking (not only after), so its pages stay full.
         allow_mature=viewer.policy.may_see_mature_content and not viewer.is_restricted_mode,
     )
-    pools, boosts = sources(weights, history.favourites)
+    rates = ranking.Affinity.of(weights)  # read once per page
+    pools, boosts = sources(rates, history.favourites)
     now_ts = time.time()
     # Random but repeatable for one viewer, page and day (reproducible feeds and tests). For You also
     # guesses at each barely-watched video's watch-through with it (``ranking.guess``).
     seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
     page_seed = zlib.crc32(seed.encode()) if explores else None
-    rates = ranking.Affinity.of(weights)  # read once per page
     ranked = ranking.rank(
         catalog=catalog,
         sources=pools,
@@ -292,6 +292,7 @@ def _ranked_page(
         page=page,
         catalog=catalog,
         weights=weights,
+        rates=rates,
         viewer_region=viewer_region,
         source=source,
         served=served,
@@ -332,7 +333,9 @@ def _refill(
 def feed_for_you(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     catalog = catalog_get()
 
-    def sources(weights: Weights, favourites: list[int]) -> tuple[dict[str, list[int]], dict[int, float]]:
+    def sources(
+        weights: ranking.Affinity, favourites: list[int]
+    ) -> tuple[dict[str, list[int]], dict[int, float]]:
         return ranking.for_you_sources(catalog=catalog, weights=weights, cowatch=_cowatch(favourites))
 
     return _ranked_page(

@@ -45,6 +45,11 @@ class Features:
     skips: int
     not_interested: int
     recent_completions: float
+    # completion_rate × quality, worked out once: the scorer reads it for every candidate of every page.
+    watch_value: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "watch_value", self.completion_rate * self.quality)
 
     @property
     def completion_rate(self) -> float:

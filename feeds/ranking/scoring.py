@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feeds.ranking.features import Catalog, Features
-from feeds.ranking.learning import RATE_LIMIT, Weights
+from feeds.ranking.learning import PRIOR_VIEWS, RATE_LIMIT, RECENT_SHARE, Weights
 
 FRESHNESS_DAYS = 14.0
 # A hashtag says as much as a creator (specific tastes inside a broad topic); a topic says half as much.
@@ -59,13 +59,28 @@ class Affinity:
 
     @classmethod
     def of(cls, weights: Weights) -> Affinity:
+        """``Weights.rate`` for every key the weights know, in one pass per part (read once per page)."""
         recent = weights.recent or Weights()
 
-        def rates(gains: str) -> dict[int, float]:
-            keys = set(getattr(weights, gains)) | set(getattr(recent, gains))
-            return {key: weights.rate(gains, key) for key in keys}
+        def rates(
+            gains: dict[int, float],
+            views: dict[int, float],
+            short: dict[int, float],
+            short_views: dict[int, float],
+        ) -> dict[int, float]:
+            result = {}
+            for key in gains.keys() | short.keys():
+                rate = (gains.get(key, 0.0) + RECENT_SHARE * short.get(key, 0.0)) / (
+                    views.get(key, 0.0) + RECENT_SHARE * short_views.get(key, 0.0) + PRIOR_VIEWS
+                )
+                result[key] = -RATE_LIMIT if rate < -RATE_LIMIT else RATE_LIMIT if rate > RATE_LIMIT else rate
+            return result
 
-        return cls(topics=rates("topics"), hashtags=rates("hashtags"), creators=rates("creators"))
+        return cls(
+            topics=rates(weights.topics, weights.topic_views, recent.topics, recent.topic_views),
+            hashtags=rates(weights.hashtags, weights.hashtag_views, recent.hashtags, recent.hashtag_views),
+            creators=rates(weights.creators, weights.creator_views, recent.creators, recent.creator_views),
+        )
 
     @staticmethod
     def _top(rates: dict[int, float], count: int) -> list[int]:
@@ -153,16 +168,18 @@ def rank(
     best: dict[int, Scored] = {}
     boosts = boosts or {}
     rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
-    features, allows = catalog.features, filters.allows
+    features, excluded, allow_mature = catalog.features, filters.excluded, filters.allow_mature
     # ``score`` inlined (the feed's hot loop; a test checks the two agree): names bound once, no calls
     # per candidate but the arithmetic.
     hashtags, creators, topics = rates.hashtags, rates.creators, rates.topics
     exp, sqrt, limit = math.exp, math.sqrt, RATE_LIMIT
     for source, ids in sources.items():
         for video_id in ids:
-            if video_id in best or not allows(catalog, video_id):
+            if video_id in best or video_id in excluded:
                 continue
-            item = features[video_id]
+            item = features.get(video_id)  # ``Filters.allows``, inlined
+            if item is None or (item.is_mature and not allow_mature):
+                continue
             tag = topic = None
             for key in item.hashtag_ids:
                 rate = hashtags.get(key)
@@ -186,23 +203,17 @@ def rank(
                 lift_jitter = SHARPNESS * lift
             age_days = (now_ts - item.published_ts) / 86400.0
             freshness = 0.6 + 0.4 * exp(-(age_days if age_days > 0 else 0.0) / FRESHNESS_DAYS)
-            value = (
-                item.completion_rate
-                * item.quality
-                * freshness
-                * exp(lift_jitter)
-                * (1.0 + boosts.get(video_id, 0.0))
-            )
+            value = item.watch_value * freshness * exp(lift_jitter) * (1.0 + boosts.get(video_id, 0.0))
             best[video_id] = Scored(video_id=video_id, score=value, source=source)
     return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
 
 
 def for_you_sources(
-    *, catalog: Catalog, weights: Weights, cowatch: list[tuple[int, float]]
+    *, catalog: Catalog, weights: Weights | Affinity, cowatch: list[tuple[int, float]]
 ) -> tuple[dict[str, list[int]], dict[int, float]]:
     """For You's candidate pools: the viewer's best hashtags, topics and creators, videos co-watched with their
     recent favourites (boosted by how strongly), and trending; with the co-watch boosts."""
-    rates = Affinity.of(weights)
+    rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
     interest_pool: list[int] = []
     for position, topic_id in enumerate(rates.top_topics(len(INTEREST_POOL_SIZES))):
         interest_pool.extend(catalog.by_topic.get(topic_id, [])[: INTEREST_POOL_SIZES[position]])
