@@ -1,0 +1,290 @@
+"""``python manage.py benchmark_http``: the site over HTTP, as a load balancer would see it (issue 12).
+
+Seeds a throwaway database as ``benchmark_feed`` does (100k videos by default), starts gunicorn on loopback
+with the project's ``gunicorn.conf.py``, production settings and ``--workers`` processes, against the
+configured database (PostgreSQL when ``DATABASE_URL`` points at it, SQLite otherwise) and Redis when
+``CELERY_BROKER_URL`` / ``REDIS_URL`` do, then drives it with Locust in headless mode
+(``feeds/locustfile.py``: For You pages, signal batches, videos and profiles through the API).
+
+The baseline, in the same run and against the same processes: ``/healthz`` alone (a request that
+touches nothing), which says what the framework and the HTTP stack cost before any feed work. Locust and
+gunicorn share the machine's cores, so the figures are what this machine does with its own load
+generator on it. One JSON line: requests per second, p50/p99 per request kind, errors, and the largest
+resident memory of a web worker.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from creators.models import CreatorProfile, Video
+from feeds.benchmarking import feeds_throwaway_database
+from feeds.management.commands.benchmark_feed import Command as FeedBenchmark
+from feeds.models import Signal
+from platform.models import User
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _database_url(name: str) -> str:
+    """The throwaway database as a URL for the server's processes."""
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    params = connection.settings_dict
+    user, password = params.get("USER") or "", params.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{name}"
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Command(BaseCommand):
+    help = (
+        "Drive gunicorn (two or more workers) with Locust on a seeded database; print throughput and latency."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--videos", type=int, default=100_000)
+        parser.add_argument("--viewers", type=int, default=2_000)
+        parser.add_argument("--signals", type=int, default=200_000, help="background signals seeded")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--users", type=int, default=50, help="concurrent Locust users")
+        parser.add_argument("--seconds", type=int, default=60, help="length of the timed run")
+        parser.add_argument("--baseline-seconds", type=int, default=15)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 2:
+            raise CommandError("Two or more workers: the point is more than one process.")
+        with feeds_throwaway_database("benchmark-http") as database, tempfile.TemporaryDirectory() as work:
+            began = time.perf_counter()
+            FeedBenchmark()._seed({**options}, random.Random(7))
+            data = self._viewers(options)
+            seed_s = time.perf_counter() - began
+            data_path = Path(work) / "viewers.json"
+            data_path.write_text(json.dumps(data))
+            server, port, logs = self._serve(options, database, Path(work))
+            try:
+                rss = {"max": 0.0}
+                stop = threading.Event()
+                sampler = threading.Thread(target=self._sample_rss, args=(server.pid, rss, stop), daemon=True)
+                sampler.start()
+                host = f"http://127.0.0.1:{port}"
+                baseline = self._locust(
+                    host,
+                    Path(work),
+                    "baseline",
+                    data_path,
+                    options,
+                    options["baseline_seconds"],
+                    only="healthz",
+                )
+                signals_before = Signal.objects.count()
+                main = self._locust(host, Path(work), "main", data_path, options, options["seconds"])
+                main["stored"] = {"signals": float(Signal.objects.count() - signals_before)}
+                stop.set()
+                sampler.join(timeout=2)
+            finally:
+                server.send_signal(signal.SIGTERM)
+                try:
+                    server.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                logs.close()
+        self.stdout.write(json.dumps(self._report(options, baseline, main, rss["max"], seed_s)))
+
+    # --- set-up -------------------------------------------------------------------------------------
+
+    def _viewers(self, options: dict[str, Any]) -> dict[str, list[str]]:
+        viewers = list(User.objects.filter(email__startswith="viewer").values_list("pk", flat=True))
+        users = min(len(viewers), max(options["users"] * 5, 200))
+        tokens = Token.objects.bulk_create(
+            [Token(user_id=pk, key=secrets.token_hex(20)) for pk in viewers[:users]], batch_size=1000
+        )
+        videos = Video.objects.filter(content_level="general").values_list("public_id", flat=True)[:5000]
+        handles = CreatorProfile.objects.values_list("handle", flat=True)[:2000]
+        return {
+            "tokens": [token.key for token in tokens],
+            "videos": [str(public_id) for public_id in videos],
+            "handles": list(handles),
+        }
+
+    def _serve(
+        self, options: dict[str, Any], database: str, work: Path
+    ) -> tuple[subprocess.Popen[bytes], int, Any]:
+        port = _free_port()
+        env = {
+            **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "platform.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": _database_url(database),
+            "WEB_CONCURRENCY": str(options["workers"]),
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_MAX_REQUESTS": "0",  # no recycling mid-run: each worker builds its catalog once
+            "LOG_LEVEL": "WARNING",
+        }
+        logs = (work / "gunicorn.log").open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "platform.wsgi", "--access-logfile", "/dev/null"],
+            cwd=ROOT,
+            env=env,
+            stdout=logs,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise CommandError(f"gunicorn exited: {(work / 'gunicorn.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            server.kill()
+            raise CommandError("gunicorn did not answer /healthz within 60 s")
+        # Each worker builds its candidate catalog on its first feed request: not in the timed run.
+        token = json.loads((work / "viewers.json").read_text())["tokens"][0]
+        for _ in range(options["workers"] * 4):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/feeds/for-you", headers={"Authorization": f"Token {token}"}
+            )
+            with urllib.request.urlopen(request, timeout=120):  # noqa: S310
+                pass
+        return server, port, logs
+
+    @staticmethod
+    def _sample_rss(master: int, rss: dict[str, float], stop: threading.Event) -> None:
+        while not stop.wait(0.5):
+            for pid in _children(master):
+                rss["max"] = max(rss["max"], _rss_mb(pid))
+
+    def _locust(
+        self,
+        host: str,
+        work: Path,
+        name: str,
+        data: Path,
+        options: dict[str, Any],
+        seconds: int,
+        only: str | None = None,
+    ) -> dict[str, dict[str, float]]:
+        prefix = work / name
+        locustfile = work / "healthz.py" if only else ROOT / "feeds" / "locustfile.py"
+        if only:
+            locustfile.write_text(
+                "from locust import FastHttpUser, constant, task\n\n\n"
+                "class Probe(FastHttpUser):\n"
+                "    wait_time = constant(0)\n\n"
+                "    @task\n"
+                "    def healthz(self):\n"
+                "        self.client.get('/healthz', name='healthz')\n"
+            )
+        command = [
+            sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "--host", host,
+            "--users", str(options["users"]), "--spawn-rate", str(options["users"]),
+            "--run-time", f"{seconds}s", "--csv", str(prefix), "--only-summary", "--exit-code-on-error", "0",
+            "--stop-timeout", "5", "--loglevel", "WARNING",
+        ]  # fmt: skip
+        result = subprocess.run(  # noqa: S603  (our own interpreter and module)
+            command,
+            cwd=ROOT,
+            env={**os.environ, "BENCH_HTTP_DATA": str(data)},
+            capture_output=True,
+            text=True,
+            timeout=seconds + 120,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise CommandError(f"locust failed: {result.stderr[-2000:]}")
+        stats: dict[str, dict[str, float]] = {}
+        with (work / f"{name}_stats.csv").open(encoding="utf-8") as rows:
+            for row in csv.DictReader(rows):
+                stats[row["Name"]] = {
+                    "requests": float(row["Request Count"]),
+                    "failures": float(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50_ms": float(row["50%"] or 0),
+                    "p99_ms": float(row["99%"] or 0),
+                }
+        return stats
+
+    def _report(
+        self,
+        options: dict[str, Any],
+        baseline: dict[str, dict[str, float]],
+        main: dict[str, dict[str, float]],
+        rss_max: float,
+        seed_s: float,
+    ) -> dict[str, Any]:
+        def of(stats: dict[str, dict[str, float]], name: str, key: str) -> float:
+            return stats.get(name, {}).get(key, 0.0)
+
+        healthz_rps = of(baseline, "healthz", "rps")
+        for_you_rps = of(main, "for_you", "rps")
+        return {
+            "benchmark": "http",
+            "database": connection.vendor,
+            "videos": options["videos"],
+            "web_workers": options["workers"],
+            "users": options["users"],
+            "seconds": options["seconds"],
+            "for_you_rps": round(for_you_rps, 1),
+            "for_you_p50_ms": of(main, "for_you", "p50_ms"),
+            "for_you_p99_ms": of(main, "for_you", "p99_ms"),
+            "signals_per_s": round(of(main, "stored", "signals") / options["seconds"], 1),  # stored, counted
+            "signal_batches_p99_ms": of(main, "signals", "p99_ms"),
+            "video_p99_ms": of(main, "video", "p99_ms"),
+            "profile_p99_ms": of(main, "profile", "p99_ms"),
+            "requests": int(of(main, "Aggregated", "requests")),
+            "requests_per_s": round(of(main, "Aggregated", "rps"), 1),
+            "errors": int(of(main, "Aggregated", "failures")),
+            "healthz_rps": round(healthz_rps, 1),
+            "healthz_p99_ms": of(baseline, "healthz", "p99_ms"),
+            "requests_over_healthz": round(of(main, "Aggregated", "rps") / healthz_rps, 2)
+            if healthz_rps
+            else None,
+            "web_rss_mb_max": round(rss_max, 1),
+            "seed_s": round(seed_s, 1),
+        }
