@@ -11,6 +11,7 @@ from typing import Any
 import django_stubs_ext
 import environ
 
+from platform.cache import cache_settings
 from platform.logging import logging_config
 
 # Lets generic classes such as ModelAdmin[User] be subscripted at run time, as django-stubs types them.
@@ -217,14 +218,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# This process's memory by default; CACHE_URL=redis://… shares it between processes and degrades to
+# misses when Redis is away (platform/cache.py).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "joyreel",
-    }
+    "default": cache_settings(
+        env.str("CACHE_URL", default=""), timeout=env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+    )
 }
-if env.str("CACHE_URL", default=""):
-    CACHES["default"] = env.cache_url("CACHE_URL")
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # One readable line per record in development; production defaults to JSON lines (LOG_FORMAT=json).
 # Either way each record inside a request carries its request id (platform/logging.py).

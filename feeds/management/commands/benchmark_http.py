@@ -2,8 +2,8 @@
 
 Seeds a throwaway database as ``benchmark_feed`` does (100k videos by default), starts gunicorn on loopback
 with the project's ``gunicorn.conf.py``, production settings and ``--workers`` processes, against the
-configured database (PostgreSQL when ``DATABASE_URL`` points at it, SQLite otherwise) and Redis when
-``CELERY_BROKER_URL`` / ``REDIS_URL`` do, then drives it with Locust in headless mode
+configured database (PostgreSQL when ``DATABASE_URL`` points at it, SQLite otherwise) and Redis as the
+shared cache when ``CACHE_URL`` or ``CELERY_BROKER_URL`` does, then drives it with Locust in headless mode
 (``feeds/locustfile.py``: For You pages, signal batches, videos and profiles through the API).
 
 The baseline, in the same run and against the same processes: ``/healthz`` alone (a request that
@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,17 @@ def _database_url(name: str) -> str:
     user, password = params.get("USER") or "", params.get("PASSWORD") or ""
     auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
     return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{name}"
+
+
+def _shared_cache_url() -> str:
+    """The workers' shared cache: CACHE_URL, else the broker's Redis (another database number) when the
+    broker is Redis, as production runs; none (each worker its own memory) otherwise."""
+    if os.environ.get("CACHE_URL"):
+        return os.environ["CACHE_URL"]
+    broker = urllib.parse.urlsplit(str(settings.CELERY_BROKER_URL))
+    if broker.scheme in ("redis", "rediss"):
+        return urllib.parse.urlunsplit(broker._replace(path="/1"))
+    return ""
 
 
 def _rss_mb(pid: int) -> float:
@@ -164,6 +176,9 @@ class Command(BaseCommand):
             "GUNICORN_MAX_REQUESTS": "0",  # no recycling mid-run: each worker builds its catalog once
             "LOG_LEVEL": "WARNING",
         }
+        cache_url = _shared_cache_url()
+        if cache_url:
+            env["CACHE_URL"] = cache_url
         logs = (work / "gunicorn.log").open("wb")
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "platform.wsgi", "--access-logfile", "/dev/null"],
@@ -266,6 +281,7 @@ class Command(BaseCommand):
         return {
             "benchmark": "http",
             "database": connection.vendor,
+            "cache": "redis" if _shared_cache_url() else "per-process",
             "videos": options["videos"],
             "web_workers": options["workers"],
             "users": options["users"],
