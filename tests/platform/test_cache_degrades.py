@@ -1,9 +1,7 @@
 """A shared cache on Redis degrades instead of failing (issue 12): with Redis unreachable, throttled API
 writes and the feeds still answer, nothing is lost, and /readyz names the cache."""
 
-import socket
 import uuid
-from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -13,19 +11,9 @@ from rest_framework.test import APIClient
 from feeds.models import Signal
 from platform.cache import REDIS_BACKEND, cache_settings
 from tests.factories import UserFactory, published_video
+from tests.workers import closed_port
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def closed_port():
-    """A loopback port bound but not listening: connecting to it is refused."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 def test_no_cache_url_means_this_processes_memory_and_redis_means_a_degrading_redis():

@@ -20,7 +20,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from platform.logging import ContextFilter, logging_config
-from tests.workers import ROOT, clean_environ, database_url
+from tests.workers import ROOT, clean_environ, closed_port, database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +31,6 @@ def _redis_in_use() -> bool:
     return str(django_settings.CELERY_BROKER_URL).startswith("redis") or str(
         django_settings.CACHES["default"]["BACKEND"]
     ).endswith("RedisCache")
-
-
-@contextmanager
-def _closed_port():
-    """A loopback port bound but not listening: connecting to it is refused, and nobody else takes it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 @contextmanager
@@ -93,7 +82,7 @@ def test_readyz_is_ok_when_every_part_answers(client):
 
 
 def test_readyz_names_the_broker_when_nothing_listens_on_its_port(client, settings):
-    with _closed_port() as port:
+    with closed_port() as port:
         settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
         started = time.monotonic()
         response = client.get(reverse("readyz"))
