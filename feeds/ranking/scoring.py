@@ -18,7 +18,7 @@ FRESHNESS_DAYS = 14.0
 # A hashtag says as much as a creator (specific tastes inside a broad topic); a topic says half as much.
 HASHTAG_PART, CREATOR_PART, TOPIC_PART = 1.0, 1.0, 0.5
 SHARPNESS = 2.0  # interest multiplies the score by exp(SHARPNESS × interest)
-UNCERTAINTY = 1.5  # how far a barely-watched video's watch-through may be guessed up or down per page
+UNCERTAINTY = 1.0  # how far a barely-watched video's watch-through may be guessed up or down per page
 INTEREST_POOL_SIZES = (120, 80, 50)  # from the viewer's first, second and third topic
 HASHTAG_POOL_SIZES = (100, 80, 60, 50, 40, 30)  # from the viewer's best hashtags
 TOP_CREATORS, PER_CREATOR = 5, 8
