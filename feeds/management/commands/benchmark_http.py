@@ -198,7 +198,9 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         else:
             server.kill()
-            raise CommandError("gunicorn did not answer /healthz within 60 s")
+            raise CommandError(
+                f"gunicorn did not answer /healthz within 60 s: {(work / 'gunicorn.log').read_text()[-2000:]}"
+            )
         # Each worker builds its candidate catalog on its first feed request: not in the timed run.
         token = json.loads((work / "viewers.json").read_text())["tokens"][0]
         for _ in range(options["workers"] * 4):
