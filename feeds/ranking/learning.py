@@ -48,6 +48,15 @@ FIELDS = tuple(name for part in PARTS for name in part[:2])
 PRIOR_VIEWS = 1.0
 RECENT_SHARE = 4.0
 RATE_LIMIT = 2.0
+
+
+def interest_rate(*, gain: float, views: float, recent_gain: float, recent_views: float) -> float:
+    """The outcome per view, long- and short-term together, smoothed by PRIOR_VIEWS, within ±RATE_LIMIT:
+    the one formula behind ``Weights.rate`` and ``scoring.Affinity``."""
+    rate = (gain + RECENT_SHARE * recent_gain) / (views + RECENT_SHARE * recent_views + PRIOR_VIEWS)
+    return max(-RATE_LIMIT, min(RATE_LIMIT, rate))
+
+
 # How sharply an enjoyed view's credit goes to the hashtag or creator that already explains it best.
 EXPLAIN = 5.0
 
@@ -131,12 +140,13 @@ class Weights:
         """How much the viewer enjoys one topic, hashtag or creator (``gains`` is "topics", "hashtags" or
         "creators"): long- and short-term outcome per view together, smoothed, within ±RATE_LIMIT."""
         views = gains[:-1] + "_views"
-        gain: float = getattr(self, gains).get(key, 0.0)
-        seen: float = getattr(self, views).get(key, 0.0)
-        if self.recent is not None:
-            gain += RECENT_SHARE * getattr(self.recent, gains).get(key, 0.0)
-            seen += RECENT_SHARE * getattr(self.recent, views).get(key, 0.0)
-        return max(-RATE_LIMIT, min(RATE_LIMIT, gain / (seen + PRIOR_VIEWS)))
+        recent = self.recent or Weights()
+        return interest_rate(
+            gain=getattr(self, gains).get(key, 0.0),
+            views=getattr(self, views).get(key, 0.0),
+            recent_gain=getattr(recent, gains).get(key, 0.0),
+            recent_views=getattr(recent, views).get(key, 0.0),
+        )
 
     def explains(self, video: VideoFacts) -> tuple[dict[int, float], float]:
         """How much of an enjoyed view goes to each of its hashtags and to its creator: a viewer likes a

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feeds.ranking.features import Catalog, Features
-from feeds.ranking.learning import PRIOR_VIEWS, RATE_LIMIT, RECENT_SHARE, Weights
+from feeds.ranking.learning import RATE_LIMIT, Weights, interest_rate
 
 FRESHNESS_DAYS = 14.0
 # A hashtag says as much as a creator (specific tastes inside a broad topic); a topic says half as much.
@@ -68,13 +68,15 @@ class Affinity:
             short: dict[int, float],
             short_views: dict[int, float],
         ) -> dict[int, float]:
-            result = {}
-            for key in gains.keys() | short.keys():
-                rate = (gains.get(key, 0.0) + RECENT_SHARE * short.get(key, 0.0)) / (
-                    views.get(key, 0.0) + RECENT_SHARE * short_views.get(key, 0.0) + PRIOR_VIEWS
+            return {
+                key: interest_rate(
+                    gain=gains.get(key, 0.0),
+                    views=views.get(key, 0.0),
+                    recent_gain=short.get(key, 0.0),
+                    recent_views=short_views.get(key, 0.0),
                 )
-                result[key] = -RATE_LIMIT if rate < -RATE_LIMIT else RATE_LIMIT if rate > RATE_LIMIT else rate
-            return result
+                for key in gains.keys() | short.keys()
+            }
 
         return cls(
             topics=rates(weights.topics, weights.topic_views, recent.topics, recent.topic_views),
