@@ -10,16 +10,18 @@ class FeedsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
 
         from creators import hooks
         from feeds import personal_data
-        from feeds.catalog import catalog_mark_stale
         from feeds.selectors import view_counts
         from feeds.views import watch
         from platform.personal_data import register_personal_data
+        from platform.readiness import readiness_check_register
 
-        hooks.on_video_changed(catalog_mark_stale)
+        hooks.on_video_changed(_video_changed)
+        readiness_check_register("feed_pools", _feed_pools_ping, when=lambda: bool(settings.FEED_POOLS_URL))
         hooks.provide_view_counts(view_counts)
         hooks.provide_watch_page(watch)
         hooks.provide_profile_visited(_count_profile_visit)
@@ -30,6 +32,18 @@ class FeedsConfig(AppConfig):
             eraser=personal_data.feeds_erase,
             files=personal_data.FILES,
         )
+
+
+def _video_changed(video_id: int) -> None:
+    from feeds.pools import feed_pools
+
+    feed_pools().videos_changed([video_id])
+
+
+def _feed_pools_ping() -> None:
+    from feeds.pools import feed_pools
+
+    feed_pools().ping()
 
 
 def _carry_anonymous_profile(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,8 +35,11 @@ _lock = threading.Lock()
 _state: dict[str, object] = {"catalog": None, "stale": False, "building": False}
 
 
-def _build() -> Catalog:
-    started = time.perf_counter()
+def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Features]:
+    """The ranking features of every video that may be recommended, or of those of ``video_ids`` that may.
+
+    One definition of "may be recommended" for both candidate stores (this process's catalog and the
+    shared pools in Redis): removed, limited, under-review, unverified and non-public videos are left out."""
     videos = (
         Video.objects.filter(
             state=Video.State.PUBLISHED,
@@ -45,7 +49,17 @@ def _build() -> Catalog:
         .exclude(creator_is_restricted_q("owner__"))
         # Labelled unverified, or the creator's bio is under review: reachable by link, never recommended.
         .filter(is_unverified=False, owner__is_under_review=False)
-        .values_list(
+    )
+    topic_rows = VideoTopic.objects.filter(review_state=VideoTopic.Review.APPROVED)
+    through = Video.hashtags.through
+    tag_rows = through.objects.all()
+    stat_rows = VideoStats.objects.all()
+    if video_ids is not None:
+        wanted = list(video_ids)
+        videos, topic_rows = videos.filter(pk__in=wanted), topic_rows.filter(video_id__in=wanted)
+        tag_rows, stat_rows = tag_rows.filter(video_id__in=wanted), stat_rows.filter(video_id__in=wanted)
+    rows = list(
+        videos.values_list(
             "pk",
             "public_id",
             "owner_id",
@@ -57,29 +71,20 @@ def _build() -> Catalog:
             "published_at",
             "rendition_duration",
             "duration",
-        )
-        .iterator(chunk_size=5000)
+        ).iterator(chunk_size=5000)
     )
-    rows = list(videos)
     topics: dict[int, list[int]] = defaultdict(list)
-    for video_id, topic_id in (
-        VideoTopic.objects.filter(review_state=VideoTopic.Review.APPROVED)
-        .values_list("video_id", "topic_id")
-        .iterator(chunk_size=20000)
-    ):
+    for video_id, topic_id in topic_rows.values_list("video_id", "topic_id").iterator(chunk_size=20000):
         topics[video_id].append(topic_id)
     hashtags: dict[int, list[int]] = defaultdict(list)
-    through = Video.hashtags.through
-    for video_id, hashtag_id in through.objects.values_list("video_id", "hashtag_id").iterator(
-        chunk_size=20000
-    ):
+    for video_id, hashtag_id in tag_rows.values_list("video_id", "hashtag_id").iterator(chunk_size=20000):
         if len(hashtags[video_id]) < 10:
             hashtags[video_id].append(hashtag_id)
     stats = {
         row[0]: row[1:]
-        for row in VideoStats.objects.values_list(
-            "video_id", *VideoStats.COUNTERS, "recent_completions"
-        ).iterator(chunk_size=20000)
+        for row in stat_rows.values_list("video_id", *VideoStats.COUNTERS, "recent_completions").iterator(
+            chunk_size=20000
+        )
     }
     features: dict[int, Features] = {}
     now = timezone.now()
@@ -118,6 +123,13 @@ def _build() -> Catalog:
             not_interested=counts[5],
             recent_completions=counts[6],
         )
+    return features
+
+
+def _build() -> Catalog:
+    started = time.perf_counter()
+    features = features_load()
+    now = timezone.now()
     catalog = catalog_index(
         features=features,
         topics=list(Topic.objects.values_list("pk", "slug", "name")),

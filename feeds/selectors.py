@@ -15,8 +15,8 @@ from django.utils import timezone
 from creators.models import Video, VideoTopic
 from creators.selectors import creator_is_restricted, profile_videos, video_is_adults_only, videos_visible
 from feeds import ranking, sponsored
-from feeds.catalog import catalog_get
 from feeds.models import CoWatch, InterestProfile, Source, VideoStats
+from feeds.pools import feed_pools
 from feeds.ranking import Catalog, Scored, Weights
 from platform import age, blocking
 from platform.screen_time import ScreenTimeStatus, screen_time_status
@@ -70,8 +70,7 @@ def feed_screen_time(*, viewer: Viewer) -> ScreenTimeStatus | None:
 
 def regions_with_videos(*, limit: int) -> list[str]:
     """The regions with the most videos in the feeds, for a viewer who has not said where they are."""
-    by_region = catalog_get().by_region
-    return sorted(by_region, key=lambda code: len(by_region[code]), reverse=True)[:limit]
+    return feed_pools().regions(limit=limit)
 
 
 def view_counts(video_ids: Sequence[int]) -> dict[int, int]:
@@ -164,6 +163,7 @@ def _assemble(
     if slot is not None:
         ids.append(slot.video_id)
     videos = _page_videos(ids, viewer=viewer)
+    feed_pools().names_fill(catalog, ids)
     items: list[FeedItem] = []
     for scored in page:
         video = videos.get(scored.video_id)
@@ -221,11 +221,13 @@ def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
     )
 
 
+Sources = Callable[[ranking.Affinity, list[int], str], tuple[Catalog, dict[str, list[int]], dict[int, float]]]
+
+
 def _ranked_page(
     *,
     viewer: Viewer,
-    catalog: Catalog,
-    sources: Callable[[ranking.Affinity, list[int]], tuple[dict[str, list[int]], dict[int, float]]],
+    sources: Sources,
     explores: bool,
     source: str,
     feed: str,
@@ -236,7 +238,8 @@ def _ranked_page(
 ) -> FeedPage:
     """One page of any ranked feed: fetch the viewer's history, let the model pick, assemble.
 
-    ``sources`` turns the viewer's weights and favourites into candidate pools (and boosts);
+    ``sources`` turns the viewer's weights, favourites and the page's seed into the candidates' features
+    (from the candidate store), candidate pools and boosts;
     ``explores`` adds the exploration share and never runs dry (For You): when the pools hold too
     little that is new, the rest of the catalogue follows, then the best matches seen longest ago."""
     size = size or settings.FEED_PAGE_SIZE
@@ -249,12 +252,12 @@ def _ranked_page(
         allow_mature=viewer.policy.may_see_mature_content and not viewer.is_restricted_mode,
     )
     rates = ranking.Affinity.of(weights)  # read once per page
-    pools, boosts = sources(rates, history.favourites)
-    now_ts = time.time()
     # Random but repeatable for one viewer, page and day (reproducible feeds and tests). For You also
     # guesses at each barely-watched video's watch-through with it (``ranking.guess``).
     seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
     page_seed = zlib.crc32(seed.encode()) if explores else None
+    catalog, pools, boosts = sources(rates, history.favourites, seed)
+    now_ts = time.time()
     ranked = ranking.rank(
         catalog=catalog,
         sources=pools,
@@ -314,9 +317,18 @@ def _refill(
     now_ts: float,
 ) -> list[ranking.Scored]:
     """What For You shows once its pools are spent: unseen videos from anywhere, best first, then
-    the best matches weighted by how long ago they were seen. Only hidden ones never come back."""
+    the best matches weighted by how long ago they were seen. Only hidden ones never come back.
+
+    "Anywhere" is every video in this process's catalog; with shared pools, the trending pool at full
+    size and the videos seen last (their features join the page's ``catalog``)."""
+    recent = history.seen + served
+    wider = feed_pools().view(
+        ranking.Wants(trending=settings.FEED_POOL_SIZE, ids=tuple(recent[-MAX_CURSOR_IDS:]))
+    )
+    if wider is not catalog:
+        catalog.features.update(wider.features)
     filters = ranking.Filters(excluded=frozenset(set(history.hidden) | taken), allow_mature=allow_mature)
-    unseen, again = ranking.rewatch_order(catalog=catalog, recent=history.seen + served, filters=filters)
+    unseen, again = ranking.rewatch_order(catalog=catalog, recent=recent, filters=filters)
     more = ranking.rank(
         catalog=catalog, sources={"more": unseen}, weights=history.weights, filters=filters, now_ts=now_ts
     )
@@ -331,16 +343,16 @@ def _refill(
 
 
 def feed_for_you(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
-    catalog = catalog_get()
-
     def sources(
-        weights: ranking.Affinity, favourites: list[int]
-    ) -> tuple[dict[str, list[int]], dict[int, float]]:
-        return ranking.for_you_sources(catalog=catalog, weights=weights, cowatch=_cowatch(favourites))
+        weights: ranking.Affinity, favourites: list[int], seed: str
+    ) -> tuple[Catalog, dict[str, list[int]], dict[int, float]]:
+        cowatch = _cowatch(favourites)
+        catalog = feed_pools().view(ranking.for_you_wants(weights=weights, cowatch=cowatch, seed=seed))
+        pools, boosts = ranking.for_you_sources(catalog=catalog, weights=weights, cowatch=cowatch)
+        return catalog, pools, boosts
 
     return _ranked_page(
         viewer=viewer,
-        catalog=catalog,
         sources=sources,
         explores=True,
         source=Source.FOR_YOU,
@@ -351,10 +363,8 @@ def feed_for_you(*, viewer: Viewer, cursor: str | None = None, size: int | None 
     )
 
 
-def _single_pool(
-    name: str, members: list[int]
-) -> Callable[..., tuple[dict[str, list[int]], dict[int, float]]]:
-    return lambda weights, favourites: ({name: members}, {})
+def _single_pool(name: str, catalog: Catalog, members: list[int]) -> Sources:
+    return lambda weights, favourites, seed: (catalog, {name: members}, {})
 
 
 def feed_topic(
@@ -362,17 +372,17 @@ def feed_topic(
 ) -> FeedPage | None:
     """A topic's feed, ranked by the same scorer. STEM and News list only reviewer-approved videos
     (the catalog holds approved topics only); News also only verified publishers."""
-    catalog = catalog_get()
-    topic_id = catalog.topic_ids.get(slug)
+    store = feed_pools()
+    topic_id = store.topic_ids().get(slug)
     if topic_id is None:
         return None
+    catalog = store.view(ranking.Wants(topics={topic_id: settings.FEED_POOL_SIZE}))
     members = catalog.by_topic.get(topic_id, [])
     if slug == "news":
         members = [video_id for video_id in members if catalog.features[video_id].is_news_verified]
     page = _ranked_page(
         viewer=viewer,
-        catalog=catalog,
-        sources=_single_pool("topic", members),
+        sources=_single_pool("topic", catalog, members),
         explores=False,
         source=Source.TOPIC,
         feed=f"topic:{slug}",
@@ -391,11 +401,10 @@ def feed_local(
     *, viewer: Viewer, region: str, cursor: str | None = None, size: int | None = None
 ) -> FeedPage:
     """Videos from the viewer's region, ranked by the same scorer."""
-    catalog = catalog_get()
+    catalog = feed_pools().view(ranking.Wants(region=region, region_count=settings.FEED_POOL_SIZE))
     return _ranked_page(
         viewer=viewer,
-        catalog=catalog,
-        sources=_single_pool("local", catalog.by_region.get(region, []) if region else []),
+        sources=_single_pool("local", catalog, catalog.by_region.get(region, []) if region else []),
         explores=False,
         source=Source.LOCAL,
         feed="local",

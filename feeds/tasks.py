@@ -1,5 +1,5 @@
-"""Celery tasks of the feeds app: the periodic signal rollups (ranking stats, creators' daily analytics)
-and pruning."""
+"""Celery tasks of the feeds app: the periodic signal rollups (ranking stats, creators' daily analytics),
+pruning, and catching the shared candidate pools up."""
 
 from celery import shared_task
 
@@ -20,3 +20,8 @@ def signals_prune_task() -> int:
 @shared_task(name="feeds.tasks.analytics_rollup_task", acks_late=True, soft_time_limit=240, time_limit=300)
 def analytics_rollup_task() -> int:
     return rollup.analytics_rollup()
+
+
+@shared_task(name="feeds.tasks.pools_sync_task", acks_late=True, soft_time_limit=240, time_limit=300)
+def pools_sync_task() -> int:
+    return services.pools_sync()

@@ -61,6 +61,8 @@ def _configure() -> None:
                 "schedule": 60 * 60 * 6,
             },
             "roll-up-signals": {"task": "feeds.tasks.signals_rollup_task", "schedule": 60},
+            # With FEED_POOLS_URL: what a failed write missed reaches the shared pools within a minute.
+            "sync-feed-pools": {"task": "feeds.tasks.pools_sync_task", "schedule": 60},
             "email-notifications": {"task": "platform.tasks.notifications_email_task", "schedule": 60},
             # Creators' daily analytics: a day closes 15 minutes after it ends; checking every 5 minutes
             # makes yesterday's numbers appear by 00:20 UTC, and catches up a month a run after an outage.

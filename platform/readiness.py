@@ -1,4 +1,5 @@
-"""Readiness: whether each thing this process needs (database, Celery broker, cache, Redis) answers now.
+"""Readiness: whether each thing this process needs (database, Celery broker, cache, Redis, the feeds'
+shared candidate pools) answers now.
 
 Every check runs in its own thread against one shared deadline, so a dependency that hangs (a
 half-open TCP connection, a stuck database) makes its part time out instead of hanging the probe, and
@@ -19,12 +20,19 @@ from django.db import connection, connections
 
 OK = "ok"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+_registered: dict[str, tuple[Callable[[], None], Callable[[], bool]]] = {}
+
+
+def readiness_check_register(name: str, check: Callable[[], None], *, when: Callable[[], bool]) -> None:
+    """A part an app above this one needs (the feeds' shared pools): ``check`` raises when it is down;
+    it is checked while ``when()`` says the part is in use."""
+    _registered[name] = (check, when)
 
 
 def readiness_checks(*, timeout: float) -> dict[str, str]:
     """Each part's name mapped to "ok" or the class name of the error it raised ("TimeoutError" when it
-    did not answer within ``timeout`` seconds). Redis is checked only when the cache or the broker is
-    on Redis."""
+    did not answer within ``timeout`` seconds). Redis is checked only when the cache, the broker or the
+    feed pools are on Redis; apps add their own parts (``readiness_check_register``)."""
     checks: dict[str, Callable[[], None]] = {
         "database": _check_database,
         "broker": lambda: _check_broker(timeout=timeout),
@@ -33,6 +41,7 @@ def readiness_checks(*, timeout: float) -> dict[str, str]:
     redis_urls = _redis_urls()
     if redis_urls:
         checks["redis"] = lambda: _check_redis(urls=redis_urls, timeout=timeout)
+    checks.update((name, check) for name, (check, when) in _registered.items() if when())
     executor = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="readiness")
     try:
         futures = {name: executor.submit(check) for name, check in checks.items()}
@@ -87,6 +96,7 @@ def _redis_urls() -> list[str]:
         location = default_cache.get("LOCATION", "")
         urls.extend(location.split(",") if isinstance(location, str) else location)
     urls.append(settings.CELERY_BROKER_URL)
+    urls.append(settings.FEED_POOLS_URL)
     return list(dict.fromkeys(url.strip() for url in urls if url.strip().startswith(REDIS_SCHEMES)))
 
 

@@ -5,7 +5,7 @@ Selectors fetch (profile, catalog, co-watch neighbours, page videos), this packa
 decides, serializers render. Its tests need no database.
 """
 
-from feeds.ranking.features import Catalog, Features, catalog_index
+from feeds.ranking.features import Catalog, Features, Wants, catalog_index
 from feeds.ranking.learning import (
     KIND_WEIGHTS,
     Event,
@@ -25,6 +25,7 @@ from feeds.ranking.scoring import (
     affinity,
     explore_sample,
     for_you_sources,
+    for_you_wants,
     interest,
     rank,
     rewatch_order,
@@ -42,6 +43,7 @@ __all__ = [
     "History",
     "Scored",
     "VideoFacts",
+    "Wants",
     "Weights",
     "affinity",
     "catalog_index",
@@ -50,6 +52,7 @@ __all__ = [
     "event_weight",
     "explore_sample",
     "for_you_sources",
+    "for_you_wants",
     "interest",
     "learn",
     "merge",

@@ -99,6 +99,24 @@ class Catalog:
     by_hashtag: dict[int, list[int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Wants:
+    """Which candidates one page may rank: how many of the best of each pool, and videos known by id.
+
+    A candidate store answers it with a ``Catalog`` holding those pools (cut to size) and the features
+    of every video in them; a store that holds everything in memory may answer with all of it."""
+
+    topics: dict[int, int] = field(default_factory=dict)
+    hashtags: dict[int, int] = field(default_factory=dict)
+    creators: dict[int, int] = field(default_factory=dict)
+    region: str = ""
+    region_count: int = 0
+    trending: int = 0
+    # Positions in [0, 1) to sample the fresh pool at (drawn from the page's seed): exploration.
+    explore: tuple[float, ...] = ()
+    ids: tuple[int, ...] = ()
+
+
 def catalog_index(
     *,
     features: dict[int, Features],

@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from feeds.ranking.features import Catalog, Features
+from feeds.ranking.features import Catalog, Features, Wants
 from feeds.ranking.learning import RATE_LIMIT, Weights, interest_rate
 
 FRESHNESS_DAYS = 14.0
@@ -208,6 +208,18 @@ def rank(
             value = item.watch_value * freshness * exp(lift_jitter) * (1.0 + boosts.get(video_id, 0.0))
             best[video_id] = Scored(video_id=video_id, score=value, source=source)
     return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
+
+
+def for_you_wants(*, weights: Affinity, cowatch: list[tuple[int, float]], seed: str) -> Wants:
+    """What ``for_you_sources`` and ``explore_sample`` will read, for a store that fetches only that."""
+    return Wants(
+        topics=dict(zip(weights.top_topics(len(INTEREST_POOL_SIZES)), INTEREST_POOL_SIZES, strict=False)),
+        hashtags=dict(zip(weights.top_hashtags(len(HASHTAG_POOL_SIZES)), HASHTAG_POOL_SIZES, strict=False)),
+        creators=dict.fromkeys(weights.top_creators(TOP_CREATORS), PER_CREATOR),
+        trending=TRENDING_POOL,
+        explore=tuple(random.Random(seed).random() for _ in range(EXPLORE_SAMPLE)),  # noqa: S311
+        ids=tuple(video_id for video_id, _ in cowatch),
+    )
 
 
 def for_you_sources(

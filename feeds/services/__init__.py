@@ -2,7 +2,7 @@
 
 - ``signals``: recording signals (the one writer of the raw log), screen time, interest profiles
 - ``reports``: reports of videos and accounts, and deciding them
-- ``rollups``: video stats and co-watch links from the log, and pruning it
+- ``rollups``: video stats and co-watch links from the log, pruning it, and the shared candidate pools
 """
 
 from feeds.models import Source
@@ -15,7 +15,7 @@ from feeds.services.reports import (
     report_create,
     reports_decide,
 )
-from feeds.services.rollups import signals_prune, signals_rollup
+from feeds.services.rollups import pools_sync, signals_prune, signals_rollup
 from feeds.services.signals import (
     SCREEN_TIME_LOOKBACK,
     SIGNAL_COLUMNS,
@@ -38,6 +38,7 @@ __all__ = [
     "RecordResult",
     "SignalInput",
     "Source",
+    "pools_sync",
     "profile_learn",
     "profile_merge",
     "profile_visit_record",

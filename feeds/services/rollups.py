@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from feeds import ranking
 from feeds.analytics.rollup import analytics_prune_before
-from feeds.catalog import catalog_mark_stale
 from feeds.models import (
     CoWatch,
     ProfileVisit,
@@ -22,9 +21,15 @@ from feeds.models import (
     Signal,
     VideoStats,
 )
+from feeds.pools import feed_pools
 from feeds.services.signals import days_between
 
 Kind = Signal.Kind
+
+
+def pools_sync() -> int:
+    """Bring the shared candidate pools up to date with the database (nothing to do without them)."""
+    return feed_pools().sync()
 
 
 def signals_rollup(*, batch: int = 200_000, now: datetime.datetime | None = None) -> int:
@@ -79,7 +84,9 @@ def signals_rollup(*, batch: int = 200_000, now: datetime.datetime | None = None
         read = sum(row["read"] for row in rows.values())
         state.last_signal_id, state.updated_at = upper, now
         state.save(update_fields=["last_signal_id", "updated_at"])
-    transaction.on_commit(catalog_mark_stale)
+    # New statistics move these videos in the pools (trending, topics) of every web process.
+    changed_ids = list(rows)
+    transaction.on_commit(lambda: feed_pools().videos_changed(changed_ids))
     return int(read)
 
 

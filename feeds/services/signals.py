@@ -17,13 +17,13 @@ from django.utils import timezone
 from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
 from feeds import ranking, sponsored, watching
-from feeds.catalog import catalog_get
 from feeds.models import (
     InterestProfile,
     ProfileVisit,
     Signal,
     Source,
 )
+from feeds.pools import feed_pools
 from feeds.ranking import History, VideoFacts, Weights
 from platform import age
 from platform.models import User
@@ -58,16 +58,16 @@ def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uui
 
     Who may see what is asked of the database in one query (a video made private or removed a moment
     ago is refused at once); topics, hashtags and length come from the catalog where it has them."""
-    catalog = catalog_get()
     facts: dict[uuid.UUID, VideoFacts] = {}
     rows = list(
         videos_visible(viewer=viewer)
         .filter(public_id__in=set(public_ids))
         .values_list("public_id", "pk", "rendition_duration", "duration", "owner_id")
     )
+    known = feed_pools().features_of(row[1] for row in rows)
     missing: list[int] = []
     for public_id, pk, rendition_duration, duration, owner_id in rows:
-        features = catalog.features.get(pk)
+        features = known.get(pk)
         if features is not None:
             facts[public_id] = VideoFacts(
                 pk, features.duration, features.creator_id, features.topic_ids, features.hashtag_ids
@@ -155,7 +155,7 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
     if not items:
         return result
     facts = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
-    topic_ids = catalog_get().topic_ids
+    topic_ids = feed_pools().topic_ids()
     items, refused_shares = _shares_refuse(items=items, facts=facts)
     good, result.errors = _validate(items=items, facts=facts, topic_ids=topic_ids)
     result.errors += refused_shares

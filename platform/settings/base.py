@@ -262,6 +262,11 @@ SIGNUP_AGE_BLOCK_SECONDS = env.int("SIGNUP_AGE_BLOCK_SECONDS", default=60 * 60 *
 FEED_CATALOG_TTL_SECONDS = env.int("FEED_CATALOG_TTL_SECONDS", default=60)
 FEED_CATALOG_SYNC_REFRESH = env.bool("FEED_CATALOG_SYNC_REFRESH", default=False)
 FEED_POOL_SIZE = env.int("FEED_POOL_SIZE", default=400)
+# Candidate pools shared by every web process (redis://…); empty: each process keeps its own catalog.
+FEED_POOLS_URL = env.str("FEED_POOLS_URL", default="")
+FEED_POOLS_TIMEOUT_SECONDS = env.float("FEED_POOLS_TIMEOUT_SECONDS", default=0.25)
+# After Redis failed to answer, feeds read the database for this long before trying it again.
+FEED_POOLS_RETRY_SECONDS = env.float("FEED_POOLS_RETRY_SECONDS", default=5.0)
 FEED_EXPLORE_MAX_IMPRESSIONS = env.int("FEED_EXPLORE_MAX_IMPRESSIONS", default=50)
 FEED_PAGE_SIZE = 20
 SIGNAL_BATCH_MAX = 100
