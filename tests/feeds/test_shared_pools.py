@@ -224,7 +224,9 @@ def test_with_redis_away_feeds_answer_from_the_database_and_readiness_names_the_
     page = api.get(reverse("api-feed-for-you"))
     topic = api.get(reverse("api-feed-topic", args=["stem"]))
     assert (page.status_code, topic.status_code) == (200, 200)
-    assert {item["video"]["id"] for item in page.json()["results"]} <= {str(video.public_id) for video in videos}
+    assert {item["video"]["id"] for item in page.json()["results"]} <= {
+        str(video.public_id) for video in videos
+    }
     assert len(topic.json()["results"]) == 6
     ready = client.get(reverse("readyz"))
     assert ready.status_code == 503
