@@ -126,7 +126,7 @@ def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Featur
     return features
 
 
-def _build() -> Catalog:
+def build_catalog() -> Catalog:
     started = time.perf_counter()
     features = features_load()
     now = timezone.now()
@@ -150,7 +150,7 @@ def _rebuild_in_background() -> None:
     from django.db import connection
 
     try:
-        catalog = _build()
+        catalog = build_catalog()
         with _lock:
             _state["catalog"], _state["stale"] = catalog, False
     except Exception:
@@ -166,7 +166,7 @@ def catalog_get() -> Catalog:
         _state["stale"] or time.monotonic() - catalog.built_at > settings.FEED_CATALOG_TTL_SECONDS
     )
     if not isinstance(catalog, Catalog) or (is_old and settings.FEED_CATALOG_SYNC_REFRESH):
-        catalog = _build()
+        catalog = build_catalog()
         with _lock:
             _state["catalog"], _state["stale"] = catalog, False
         return catalog

@@ -1,7 +1,14 @@
-"""What every benchmark shares: a throwaway database of the configured engine."""
+"""What every benchmark shares: a throwaway database of the configured engine, a throwaway Redis, and
+reading a process's memory."""
 
+import os
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -38,3 +45,73 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
             connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """A process's resident memory in MB (this process by default), from /proc; 0 where there is none."""
+    try:
+        for line in Path(f"/proc/{pid or os.getpid()}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A throwaway ``redis-server`` on loopback without persistence (the Debian package's binary);
+    ``stop`` and ``start`` it again to play an outage: it comes back empty."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import redis
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError(
+                "redis-server is missing: make system-packages installs it (Debian: redis-server)"
+            )
+        self.process = subprocess.Popen(  # noqa: S603  (our own arguments, no user input)
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        try:
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.RedisError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextmanager
+def throwaway_redis() -> Iterator[str]:
+    """A redis-server for the length of a benchmark; yields its URL."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from platform.benchmarking import RedisServer
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -79,49 +81,6 @@ def closed_port() -> Iterator[int]:
         yield sock.getsockname()[1]
     finally:
         sock.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
-    """A throwaway ``redis-server`` on loopback, no persistence: stop and start it to test an outage."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        import redis
-
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        try:
-            wait_for(lambda: _answers(client), timeout=10, what="redis-server to answer")
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-def _answers(client: object) -> bool:
-    import redis
-
-    try:
-        return bool(client.ping())  # type: ignore[attr-defined]
-    except redis.RedisError:
-        return False
 
 
 @contextmanager

@@ -48,6 +48,7 @@ META = PREFIX + "meta"  # loaded (when), watermark (changes before it are in the
 TRENDING = PREFIX + "trending"
 FRESH = PREFIX + "fresh"  # lowest score first: fewest impressions, then newest
 CREATOR_KEEP = 100
+DECODED_KEEP = 50_000  # decoded features a process keeps (~780 bytes each, ~40 MB at most); then emptied
 CHUNK = 2000
 SKEW = datetime.timedelta(seconds=5)  # clocks of web and worker machines, and commits in flight
 SEPARATOR = "\x1f"
@@ -72,7 +73,8 @@ def region_key(region: str) -> str:
 # KEYS: the features hash, the topics hash, then one key per pool.
 # ARGV: the number of pools; per pool a mode ("top": best first, "low": lowest score first, "sample"),
 # how many, and (sample) the first how many to sample from followed by that many positions in [0, 1);
-# then ids wanted besides. Returns each pool's members, then the ids, their features and the topics.
+# then ids wanted besides. Returns each pool's members, then the features of every member and wanted id
+# (nil for one that is gone), then the topics.
 READ = """
 local pools = tonumber(ARGV[1])
 local position = 2
@@ -113,9 +115,8 @@ for start = 1, #ids, 1000 do
   local batch = redis.call('HMGET', KEYS[1], unpack(ids, start, math.min(start + 999, #ids)))
   for _, blob in ipairs(batch) do features[#features + 1] = blob end
 end
-result[pools + 1] = ids
-result[pools + 2] = features
-result[pools + 3] = redis.call('HGETALL', KEYS[2])
+result[pools + 1] = features
+result[pools + 2] = redis.call('HGETALL', KEYS[2])
 return result
 """
 
@@ -168,6 +169,9 @@ class RedisPools:
         self._topics: tuple[dict[str, int], dict[int, str], dict[int, str]] | None = None
         # Hashtag names never change: each process keeps the ones its pages showed.
         self.hashtag_names: dict[int, str] = {}
+        # Decoded features by their bytes (equal bytes, equal features: never stale). Pages share most
+        # candidates (trending, the big topics), and decoding was half of reading a page.
+        self.decoded: dict[bytes, Features] = {}
 
     # -- reading --------------------------------------------------------------------------------------
 
@@ -220,9 +224,14 @@ class RedisPools:
             return self.fallback.view(wants)
         count = len(pools)
         features: dict[int, Features] = {}
-        for blob in result[count + 1]:
+        decoded = self.decoded
+        if len(decoded) > DECODED_KEEP:
+            decoded.clear()
+        for blob in result[count]:
             if blob:
-                item = features_decode(blob)
+                item = decoded.get(blob)
+                if item is None:
+                    item = decoded[blob] = features_decode(blob)
                 features[item.video_id] = item
         now_ts = time.time()
         max_impressions = settings.FEED_EXPLORE_MAX_IMPRESSIONS
@@ -238,7 +247,7 @@ class RedisPools:
                 target.extend(found)
             else:
                 target[pool_id] = found
-        topic_ids, topic_names, topic_slugs = self._topics_parse(result[count + 2])
+        topic_ids, topic_names, topic_slugs = self._topics_parse(result[count + 1])
         return Catalog(
             built_at=time.monotonic(),
             features=features,

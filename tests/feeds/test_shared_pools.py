@@ -20,8 +20,9 @@ from feeds.pools import feed_pools, feed_pools_reset
 from feeds.pools.codec import features_decode, features_encode
 from feeds.pools.redis_pools import FEATURES, FRESH, TRENDING, RedisPools, hashtag_key, topic_key
 from feeds.services import pools_sync, signals_rollup
+from platform.benchmarking import free_port
 from tests.factories import CreatorFactory, UserFactory, published_video
-from tests.workers import free_port, redis_server, start_web, wait_for
+from tests.workers import redis_server, start_web, wait_for
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,17 @@ dropped here), so the development database is never touched.
 """
 
 import cProfile
+import gc
 import json
 import pstats
 import random
 import statistics
 import sys
 import time
+import tracemalloc
 import uuid
+from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -27,11 +31,27 @@ from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import services
 from feeds.api.views import SignalBatchView
 from feeds.benchmarking import bench_video, feeds_throwaway_database
-from feeds.catalog import catalog_get, catalog_reset
+from feeds.catalog import build_catalog, catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
+from feeds.pools import feed_pools, feed_pools_reset
+from feeds.pools.codec import features_decode
+from feeds.pools.redis_pools import RedisPools
+from platform.benchmarking import throwaway_redis
 from platform.models import User
 
 KINDS = ["impression"] * 50 + ["complete"] * 20 + ["skip"] * 20 + ["like"] * 7 + ["share"] * 3
+
+
+def traced_bytes(build: Callable[[], object]) -> int:
+    """The memory of what ``build`` returns, by tracemalloc (slow: outside any timed part)."""
+    tracemalloc.start()
+    try:
+        built = build()
+        held = tracemalloc.get_traced_memory()[0]
+        del built
+        return held
+    finally:
+        tracemalloc.stop()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -64,7 +84,8 @@ def learned_weights(
 
 class Command(BaseCommand):
     help = (
-        "Seed 100k videos / 10k viewers / 1M signals in a throwaway database, then time feeds and ingestion."
+        "Seed 100k videos / 10k viewers / 1M signals in a throwaway database, then time feeds and ingestion "
+        "with the in-process catalog and with the candidate pools shared in Redis."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -77,6 +98,13 @@ class Command(BaseCommand):
             "--profile", action="store_true", help="print a cProfile of the timed loops to stderr"
         )
         parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
+        parser.add_argument(
+            "--pools",
+            choices=("both", "memory", "redis"),
+            default="both",
+            help="which candidate store to time: this process's catalog, the shared pools in Redis "
+            "(FEED_POOLS_URL, else a throwaway redis-server), or both on the same data",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # DEBUG off as in production (Django logs every query's SQL when it is on); the
@@ -208,40 +236,14 @@ class Command(BaseCommand):
     def _run(self, options: dict[str, Any]) -> dict[str, Any]:
         rng = random.Random(7)
         timings = self._seed(options, rng)
-        catalog_reset()
-        began = time.perf_counter()
-        catalog = catalog_get()
-        timings["catalog_build_s"] = time.perf_counter() - began
-
         viewers = list(User.objects.filter(email__startswith="viewer").order_by("?")[: options["requests"]])
-        client = APIClient()
-        client.force_authenticate(viewers[0])
-        client.get("/api/v1/feeds/for-you")  # warm up the code paths
-        latencies, queries, sizes = [], [], []
-        profiler = cProfile.Profile() if options["profile"] else None
-        if profiler:
-            profiler.enable()
-        for viewer in viewers:
-            client.force_authenticate(viewer)
-            began = time.perf_counter()
-            response = client.get("/api/v1/feeds/for-you")
-            latencies.append((time.perf_counter() - began) * 1000)
-            sizes.append(len(response.json()["results"]))
-        # Queries are counted in a separate pass: capturing them slows every query down.
-        for viewer in viewers[:100]:
-            client.force_authenticate(viewer)
-            with CaptureQueriesContext(connection) as captured:
-                client.get("/api/v1/feeds/for-you?page_check=1")
-            queries.append(len(captured))
-
-        # Ingestion through POST /api/v1/signals, batches of 100 from different viewers.
-        SignalBatchView.throttle_classes = []
         video_ids = list(
             Video.objects.filter(content_level="general").values_list("public_id", flat=True)[:20000]
         )
-        batches = []
-        for index in range(options["ingest_batches"]):
-            batches.append(
+
+        def batches() -> list[tuple[User, list[dict[str, Any]]]]:
+            """New event ids on every call: each store's run ingests as much as the other's."""
+            return [
                 (
                     viewers[index % len(viewers)],
                     [
@@ -255,7 +257,113 @@ class Command(BaseCommand):
                         for _ in range(settings.SIGNAL_BATCH_MAX)
                     ],
                 )
+                for index in range(options["ingest_batches"])
+            ]
+
+        profiler = cProfile.Profile() if options["profile"] else None
+        result: dict[str, Any] = {
+            "benchmark": "feed",
+            "database": connection.vendor,
+            "videos": options["videos"],
+            "viewers": options["viewers"],
+            "signals": Signal.objects.count(),
+        }
+        stores = ("memory", "redis") if options["pools"] == "both" else (options["pools"],)
+        for store in stores:
+            if store == "memory":
+                result |= self._memory_run(
+                    viewers=viewers, batches=batches(), timings=timings, profiler=profiler
+                )
+            else:
+                result |= self._redis_run(
+                    viewers=viewers, batches=batches(), timings=timings, profiler=profiler
+                )
+        if profiler:
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(
+                "joyreel|feeds|creators|platform|sql|json|serializ|redis", 60
             )
+        if len(stores) == 2:
+            result["redis_over_memory_p50"] = round(
+                result["redis_for_you_p50_ms"] / result["for_you_p50_ms"], 2
+            )
+            result["redis_over_memory_p99"] = round(
+                result["redis_for_you_p99_ms"] / result["for_you_p99_ms"], 2
+            )
+        return result | {key: round(value, 2) for key, value in timings.items()}
+
+    def _memory_run(
+        self, *, viewers: list[User], batches: list[Any], timings: dict[str, float], profiler: Any
+    ) -> dict[str, Any]:
+        """The embedded store: this process builds the whole catalog and holds it."""
+        catalog_reset()
+        began = time.perf_counter()
+        catalog = catalog_get()
+        timings["catalog_build_s"] = time.perf_counter() - began
+        loop = self._loops(viewers=viewers, batches=batches, profiler=profiler)
+        catalog_videos = len(catalog.features)
+        del catalog
+        catalog_reset()
+        gc.collect()
+        # What each web process holds for it: the Python objects of one more build, traced.
+        held = traced_bytes(build_catalog)
+        return {"catalog_videos": catalog_videos, **loop, "catalog_process_mb": round(held / 2**20, 1)}
+
+    def _redis_run(
+        self, *, viewers: list[User], batches: list[Any], timings: dict[str, float], profiler: Any
+    ) -> dict[str, Any]:
+        """The shared store: pools loaded into Redis once (by the worker's sync in a running site), each
+        page reading only its candidates."""
+        with ExitStack() as stack:
+            url = settings.FEED_POOLS_URL or stack.enter_context(throwaway_redis())
+            stack.enter_context(override_settings(FEED_POOLS_URL=url))
+            stack.callback(feed_pools_reset)
+            feed_pools_reset()
+            store = feed_pools()
+            assert isinstance(store, RedisPools)
+            began = time.perf_counter()
+            store.client.flushdb()
+            loaded = store.load()
+            timings["pools_load_s"] = time.perf_counter() - began
+            loop = self._loops(viewers=viewers, batches=batches, profiler=profiler)
+            memory = store.client.info("memory")
+            blobs = list(store.decoded)
+
+            def held_by_process() -> object:  # the decoded features (bounded) and hashtag names, again
+                return ({bytes(blob): features_decode(blob) for blob in blobs}, dict(store.hashtag_names))
+
+            return {
+                "pools_videos": loaded,
+                **{f"redis_{key}": value for key, value in loop.items()},
+                "redis_server_mb": round(memory["used_memory"] / 2**20, 1),
+                "redis_process_mb": round(traced_bytes(held_by_process) / 2**20, 1),
+                "redis_process_decoded_features": len(blobs),
+            }
+
+    def _loops(self, *, viewers: list[User], batches: list[Any], profiler: Any) -> dict[str, Any]:
+        """For You pages by different viewers, the queries they cost, then ingestion batches."""
+        client = APIClient()
+        client.force_authenticate(viewers[0])
+        client.get("/api/v1/feeds/for-you")  # warm up the code paths
+        latencies, queries, sizes = [], [], []
+        if profiler:
+            profiler.enable()
+        for viewer in viewers:
+            client.force_authenticate(viewer)
+            began = time.perf_counter()
+            response = client.get("/api/v1/feeds/for-you")
+            latencies.append((time.perf_counter() - began) * 1000)
+            sizes.append(len(response.json()["results"]))
+        if profiler:
+            profiler.disable()
+        # Queries are counted in a separate pass: capturing them slows every query down.
+        for viewer in viewers[:100]:
+            client.force_authenticate(viewer)
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/api/v1/feeds/for-you?page_check=1")
+            queries.append(len(captured))
+
+        # Ingestion through POST /api/v1/signals, batches of 100 from different viewers.
+        SignalBatchView.throttle_classes = []
         accepted = 0
         batch_times = []
         began_all = time.perf_counter()
@@ -266,18 +374,7 @@ class Command(BaseCommand):
             batch_times.append(time.perf_counter() - began)
             accepted += response.json()["accepted"]
         total = time.perf_counter() - began_all
-        if profiler:
-            profiler.disable()
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(
-                "joyreel|feeds|creators|platform|sql|json|serializ", 60
-            )
         return {
-            "benchmark": "feed",
-            "database": connection.vendor,
-            "videos": options["videos"],
-            "viewers": options["viewers"],
-            "signals": Signal.objects.count(),
-            "catalog_videos": len(catalog.features),
             "requests": len(latencies),
             "for_you_p50_ms": round(statistics.median(latencies), 2),
             "for_you_p99_ms": round(percentile(latencies, 0.99), 2),
@@ -285,8 +382,7 @@ class Command(BaseCommand):
             "queries_per_page_max": max(queries),
             "queries_per_page_median": statistics.median(queries),
             "items_per_page_min": min(sizes),
-            "ingest_signals_per_s": round(accepted / total),
-            "ingest_batch_p50_ms": round(statistics.median(batch_times) * 1000, 2),
+            "ingest_signals_per_s": round(accepted / total) if total else 0,
+            "ingest_batch_p50_ms": round(statistics.median(batch_times) * 1000, 2) if batch_times else 0,
             "ingest_accepted": accepted,
-            **{key: round(value, 2) for key, value in timings.items()},
         }

@@ -21,7 +21,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,15 +40,10 @@ from creators.models import CreatorProfile, Video
 from feeds.benchmarking import feeds_throwaway_database
 from feeds.management.commands.benchmark_feed import Command as FeedBenchmark
 from feeds.models import Signal
+from platform.benchmarking import free_port, rss_mb
 from platform.models import User
 
 ROOT = Path(settings.BASE_DIR)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _database_url(name: str) -> str:
@@ -71,16 +65,6 @@ def _shared_cache_url() -> str:
     if broker.scheme in ("redis", "rediss"):
         return urllib.parse.urlunsplit(broker._replace(path="/1"))
     return ""
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -163,7 +147,7 @@ class Command(BaseCommand):
     def _serve(
         self, options: dict[str, Any], database: str, work: Path
     ) -> tuple[subprocess.Popen[bytes], int, Any]:
-        port = _free_port()
+        port = free_port()
         env = {
             **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "DJANGO_SETTINGS_MODULE": "platform.settings.production",
@@ -215,7 +199,7 @@ class Command(BaseCommand):
     def _sample_rss(master: int, rss: dict[str, float], stop: threading.Event) -> None:
         while not stop.wait(0.5):
             for pid in _children(master):
-                rss["max"] = max(rss["max"], _rss_mb(pid))
+                rss["max"] = max(rss["max"], rss_mb(pid))
 
     def _locust(
         self,
