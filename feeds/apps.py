@@ -22,6 +22,10 @@ class FeedsConfig(AppConfig):
 
         hooks.on_video_changed(_video_changed)
         readiness_check_register("feed_pools", _feed_pools_ping, when=lambda: bool(settings.FEED_POOLS_URL))
+        # Imported here, in one thread: two request threads importing redis at once can meet a
+        # half-initialised module ("module 'redis' has no attribute 'Redis'", seen under load).
+        import feeds.pools.redis_pools  # noqa: F401
+
         hooks.provide_view_counts(view_counts)
         hooks.provide_watch_page(watch)
         hooks.provide_profile_visited(_count_profile_visit)

@@ -107,7 +107,8 @@ def start_web(
         "WEB_CONCURRENCY": "1",
         **(extra_env or {}),
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "platform.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+    with (media_root.parent / f"web-{port}.log").open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "platform.wsgi"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip

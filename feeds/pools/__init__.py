@@ -7,6 +7,7 @@ keeps pools that every web process shares, kept current by the changes themselve
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -52,22 +53,29 @@ class Pools(Protocol):
 
 
 _stores: dict[str, Pools] = {}
+_lock = threading.Lock()
 
 
 def feed_pools() -> Pools:
     url = settings.FEED_POOLS_URL
     store = _stores.get(url)
     if store is None:
-        if url:
-            from feeds.pools.redis_pools import RedisPools
-
-            store = RedisPools(url=url)
-        else:
-            from feeds.pools.memory import MemoryPools
-
-            store = MemoryPools()
-        _stores[url] = store
+        # The first pages of a threaded web process arrive together: one store (one connection pool).
+        with _lock:
+            store = _stores.get(url)
+            if store is None:
+                store = _stores[url] = _store_for(url)
     return store
+
+
+def _store_for(url: str) -> Pools:
+    if url:
+        from feeds.pools.redis_pools import RedisPools
+
+        return RedisPools(url=url)
+    from feeds.pools.memory import MemoryPools
+
+    return MemoryPools()
 
 
 def feed_pools_reset() -> None:

@@ -70,17 +70,17 @@ def region_key(region: str) -> str:
     return f"{PREFIX}r:{region}"
 
 
-# KEYS: the features hash, the topics hash, then one key per pool.
+# KEYS: the features hash, the topics hash, the meta hash, then one key per pool.
 # ARGV: the number of pools; per pool a mode ("top": best first, "low": lowest score first, "sample"),
 # how many, and (sample) the first how many to sample from followed by that many positions in [0, 1);
 # then ids wanted besides. Returns each pool's members, then the features of every member and wanted id
-# (nil for one that is gone), then the topics.
+# (nil for one that is gone), then the topics, then whether the pools are loaded at all.
 READ = """
 local pools = tonumber(ARGV[1])
 local position = 2
 local result, ids, seen = {}, {}, {}
 for index = 1, pools do
-  local key, mode, count = KEYS[index + 2], ARGV[position], tonumber(ARGV[position + 1])
+  local key, mode, count = KEYS[index + 3], ARGV[position], tonumber(ARGV[position + 1])
   position = position + 2
   local members
   if mode == 'top' then
@@ -117,6 +117,7 @@ for start = 1, #ids, 1000 do
 end
 result[pools + 1] = features
 result[pools + 2] = redis.call('HGETALL', KEYS[2])
+result[pools + 3] = redis.call('HEXISTS', KEYS[3], 'loaded')
 return result
 """
 
@@ -188,7 +189,7 @@ class RedisPools:
         if not self._is_up():
             return self.fallback.view(wants)
         pools: list[tuple[dict[Any, list[int]] | list[int], Any]] = []
-        keys: list[str] = [FEATURES, TOPICS]
+        keys: list[str] = [FEATURES, TOPICS, META]
         args: list[Any] = []
         by_topic: dict[int, list[int]] = {}
         by_hashtag: dict[int, list[int]] = {}
@@ -223,6 +224,10 @@ class RedisPools:
             self._failed(error, doing="reading a page's candidates")
             return self.fallback.view(wants)
         count = len(pools)
+        if not result[count + 2]:
+            # An empty Redis (restarted without persistence): the worker's sync loads it within a minute.
+            self._failed(LookupError("the pools are not loaded"), doing="reading a page's candidates")
+            return self.fallback.view(wants)
         features: dict[int, Features] = {}
         decoded = self.decoded
         if len(decoded) > DECODED_KEEP:
@@ -297,7 +302,8 @@ class RedisPools:
         except redis.RedisError as error:
             self._failed(error, doing="reading topics")
             return self.fallback.topic_ids()
-        return self._topics_parse([part for pair in flat.items() for part in pair])[0]
+        topic_ids = self._topics_parse([part for pair in flat.items() for part in pair])[0]
+        return topic_ids or self.fallback.topic_ids()  # not loaded yet
 
     def regions(self, *, limit: int) -> list[str]:
         if not self._is_up():

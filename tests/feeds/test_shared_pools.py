@@ -233,11 +233,16 @@ def test_with_redis_away_feeds_answer_from_the_database_and_readiness_names_the_
     assert ready.status_code == 503
     assert ready.json()["feed_pools"] != "ok"
 
-    redis_instance.start()
-    pools_sync()
+    redis_instance.start()  # back, and empty: no persistence
+    time.sleep(0.6)  # past FEED_POOLS_RETRY_SECONDS
+    assert len(api.get(reverse("api-feed-topic", args=["stem"])).json()["results"]) == 6  # still the database
+    assert client.get(reverse("readyz")).json()["feed_pools"] == "LookupError"  # not loaded yet
+
+    pools_sync()  # the worker's beat task loads it
     time.sleep(0.6)
     assert client.get(reverse("readyz")).json()["feed_pools"] == "ok"
     assert len(api.get(reverse("api-feed-topic", args=["stem"])).json()["results"]) == 6
+    assert feed_pools().view(ranking.Wants(topics={_topic("stem"): 400})).by_topic  # from Redis again
 
 
 def _topic_ids(port: int) -> set[str]:

@@ -1,0 +1,129 @@
+"""Redis stops while a production web server is under load (issue 12): feeds and signals keep answering
+200 from the database, /readyz turns red naming the parts that are down, and green once Redis is back
+and the pools are loaded again."""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from feeds.models import Signal
+from feeds.pools import feed_pools_reset
+from feeds.services import pools_sync
+from platform.benchmarking import free_port
+from tests.factories import CreatorFactory, UserFactory, published_video
+from tests.workers import redis_server, start_web, wait_for
+
+
+def _call(port: int, path: str, *, token: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        method="POST" if body is not None else "GET",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, {"body": error.read()[:300].decode(errors="replace")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_then_green(settings, tmp_path):
+    videos = [published_video(topics=("stem",), owner=CreatorFactory.create()) for _ in range(30)]
+    viewers = [UserFactory.create() for _ in range(4)]
+    tokens = [Token.objects.create(user=viewer).key for viewer in viewers]
+    with redis_server() as redis:
+        settings.FEED_POOLS_URL = redis.url
+        feed_pools_reset()
+        pools_sync()  # as the worker's beat task does
+        port = free_port()
+        web = start_web(
+            port=port,
+            media_root=tmp_path,
+            extra_env={
+                "FEED_POOLS_URL": redis.url,
+                "FEED_POOLS_RETRY_SECONDS": "1",
+                "CACHE_URL": redis.url.replace("/0", "/1"),
+                "WEB_CONCURRENCY": "2",
+            },
+        )
+        try:
+            wait_for(lambda: _ready(port) == 200, timeout=60, what="the web server to be ready")
+            statuses: list[tuple[str, int, str | None]] = []
+            stop = threading.Event()
+
+            def load(token: str) -> None:
+                while not stop.is_set():
+                    status, page = _call(port, "/api/v1/feeds/for-you", token=token)
+                    statuses.append(("for_you", status, page.get("body")))
+                    status, topic = _call(port, "/api/v1/feeds/topics/stem", token=token)
+                    statuses.append(("topic", status, topic.get("body")))
+                    shown = [item["video"]["id"] for item in page.get("results", [])][:3] or [
+                        str(videos[0].public_id)
+                    ]
+                    events = [
+                        {
+                            "event_id": str(uuid.uuid4()),
+                            "video": video,
+                            "kind": "impression",
+                            "source": "for_you",
+                        }
+                        for video in shown
+                    ]
+                    status, answer = _call(port, "/api/v1/signals", token=token, body={"events": events})
+                    statuses.append(("signals", status, answer.get("body")))
+
+            threads = [threading.Thread(target=load, args=(token,)) for token in tokens]
+            for thread in threads:
+                thread.start()
+            try:
+                time.sleep(2)
+                before = len(statuses)
+                redis.stop()
+                wait_for(lambda: _ready(port) == 503, timeout=10, what="/readyz to turn red")
+                red = _readiness(port)
+                time.sleep(3)  # under load with Redis away
+                during = len(statuses) - before
+                redis.start()  # empty: no persistence
+                pools_sync()  # the worker's next beat loads the pools again
+                wait_for(lambda: _ready(port) == 200, timeout=15, what="/readyz to turn green")
+                time.sleep(1)
+            finally:
+                stop.set()
+                for thread in threads:
+                    thread.join(timeout=30)
+        finally:
+            web.terminate()
+            web.wait(timeout=30)
+            feed_pools_reset()
+    failures = [(kind, status, body) for kind, status, body in statuses if status != 200]
+    assert failures == []
+    assert during >= 10  # the load really ran while Redis was away
+    assert {red["feed_pools"], red["cache"], red["redis"]} & {"ok"} == set()
+    assert (red["status"], red["database"]) == ("error", "ok")
+    assert Signal.objects.count() >= sum(1 for kind, _, _ in statuses if kind == "signals")
+
+
+def _readiness(port: int) -> dict:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return json.loads(error.read())
+
+
+def _ready(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
