@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from typing import Any
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -20,7 +21,9 @@ from tests.factories import CreatorFactory, UserFactory, published_video
 from tests.workers import redis_server, start_web, wait_for
 
 
-def _call(port: int, path: str, *, token: str, body: dict | None = None) -> tuple[int, dict]:
+def _call(
+    port: int, path: str, *, token: str, body: dict[str, Any] | None = None
+) -> tuple[int, dict[str, Any]]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
         data=json.dumps(body).encode() if body is not None else None,
@@ -111,12 +114,13 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
     assert Signal.objects.count() >= sum(1 for kind, _, _ in statuses if kind == "signals")
 
 
-def _readiness(port: int) -> dict:
+def _readiness(port: int) -> dict[str, Any]:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
-            return json.loads(response.read())
+            answer: dict[str, Any] = json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return json.loads(error.read())
+        answer = json.loads(error.read())
+    return answer
 
 
 def _ready(port: int) -> int:
