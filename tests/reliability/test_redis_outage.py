@@ -126,8 +126,8 @@ def _readiness(port: int) -> dict[str, Any]:
 def _ready(port: int) -> int:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
-            return response.status
+            return int(response.status)
     except urllib.error.HTTPError as error:
-        return error.code
+        return int(error.code)
     except OSError:
         return 0
