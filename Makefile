@@ -43,7 +43,7 @@ install: $(STAMP) vendor
 
 # What the suite needs beyond Python: installed with apt-get as root, else the one command to run.
 system-packages:
-	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm
+	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm redis-server=redis-server
 
 run: install
 	$(PY) manage.py migrate --noinput
