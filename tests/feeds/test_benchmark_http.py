@@ -4,8 +4,11 @@ workers, driven by Locust, against the configured database (PostgreSQL in CI).""
 import json
 import subprocess
 import sys
+from typing import Any
 
-from tests.workers import ROOT, clean_environ
+import pytest
+
+from tests.workers import ROOT, clean_environ, redis_server
 
 TINY = [
     "--videos", "400", "--viewers", "120", "--signals", "2000", "--users", "6",
@@ -13,20 +16,14 @@ TINY = [
 ]  # fmt: skip
 
 
-def test_the_site_serves_feeds_signals_videos_and_profiles_over_http_without_errors(tmp_path):
+@pytest.mark.parametrize("pools", ["per-process", "redis"])
+def test_the_site_serves_feeds_signals_videos_and_profiles_over_http_without_errors(tmp_path, pools):
     env = {**clean_environ(), "JOYREEL_VAR_DIR": str(tmp_path / "var")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "benchmark_http", *TINY],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-
+    with redis_server() as redis:
+        # Empty: each worker its own catalog, even when the broker is Redis (CI).
+        env["FEED_POOLS_URL"] = redis.url if pools == "redis" else ""
+        report = _run(env)
+    assert report["pools"] == pools
     assert (report["benchmark"], report["web_workers"], report["videos"]) == ("http", 2, 400)
     assert report["errors"] == 0
     assert report["requests"] > 0
@@ -37,6 +34,21 @@ def test_the_site_serves_feeds_signals_videos_and_profiles_over_http_without_err
     assert report["profile_p99_ms"] > 0
     assert report["healthz_rps"] > 0
     assert report["web_rss_mb_max"] > 20  # a real Django worker was measured
+
+
+def _run(env: dict[str, str]) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark_http", *TINY],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
 
 
 def test_one_worker_is_refused():

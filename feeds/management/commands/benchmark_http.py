@@ -3,7 +3,8 @@
 Seeds a throwaway database as ``benchmark_feed`` does (100k videos by default), starts gunicorn on loopback
 with the project's ``gunicorn.conf.py``, production settings and ``--workers`` processes, against the
 configured database (PostgreSQL when ``DATABASE_URL`` points at it, SQLite otherwise) and Redis as the
-shared cache when ``CACHE_URL`` or ``CELERY_BROKER_URL`` does, then drives it with Locust in headless mode
+shared cache and the shared feed pools (loaded before the run) when ``CACHE_URL``/``FEED_POOLS_URL`` or
+``CELERY_BROKER_URL`` does, then drives it with Locust in headless mode
 (``feeds/locustfile.py``: For You pages, signal batches, videos and profiles through the API).
 
 The baseline, in the same run and against the same processes: ``/healthz`` alone (a request that
@@ -34,12 +35,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from creators.models import CreatorProfile, Video
 from feeds.benchmarking import feeds_throwaway_database
 from feeds.management.commands.benchmark_feed import Command as FeedBenchmark
 from feeds.models import Signal
+from feeds.pools import feed_pools, feed_pools_reset
+from feeds.pools.redis_pools import RedisPools
 from platform.benchmarking import free_port, rss_mb
 from platform.models import User
 
@@ -54,6 +58,17 @@ def _database_url(name: str) -> str:
     user, password = params.get("USER") or "", params.get("PASSWORD") or ""
     auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
     return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{name}"
+
+
+def _shared_pools_url() -> str:
+    """The shared feed pools: FEED_POOLS_URL when set (empty: none), else the broker's Redis (database 2)
+    when the broker is Redis; none (each worker its own catalog) otherwise."""
+    if "FEED_POOLS_URL" in os.environ:
+        return os.environ["FEED_POOLS_URL"]
+    broker = urllib.parse.urlsplit(str(settings.CELERY_BROKER_URL))
+    if broker.scheme in ("redis", "rediss"):
+        return urllib.parse.urlunsplit(broker._replace(path="/2"))
+    return ""
 
 
 def _shared_cache_url() -> str:
@@ -163,6 +178,17 @@ class Command(BaseCommand):
         cache_url = _shared_cache_url()
         if cache_url:
             env["CACHE_URL"] = cache_url
+        pools_url = _shared_pools_url()
+        if pools_url:
+            env["FEED_POOLS_URL"] = pools_url
+            # What the worker's beat task does on an empty Redis: load every video once.
+            with override_settings(FEED_POOLS_URL=pools_url):
+                feed_pools_reset()
+                store = feed_pools()
+                assert isinstance(store, RedisPools)
+                store.client.flushdb()
+                store.load()
+                feed_pools_reset()
         logs = (work / "gunicorn.log").open("wb")
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "platform.wsgi", "--access-logfile", "/dev/null"],
@@ -185,7 +211,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"gunicorn did not answer /healthz within 60 s: {(work / 'gunicorn.log').read_text()[-2000:]}"
             )
-        # Each worker builds its candidate catalog on its first feed request: not in the timed run.
+        # Each worker builds its candidate catalog (or connects to the pools) on its first feed request: not
+        # in the timed run.
         token = json.loads((work / "viewers.json").read_text())["tokens"][0]
         for _ in range(options["workers"] * 4):
             request = urllib.request.Request(
@@ -268,6 +295,7 @@ class Command(BaseCommand):
             "benchmark": "http",
             "database": connection.vendor,
             "cache": "redis" if _shared_cache_url() else "per-process",
+            "pools": "redis" if _shared_pools_url() else "per-process",
             "videos": options["videos"],
             "web_workers": options["workers"],
             "users": options["users"],
