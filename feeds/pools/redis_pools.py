@@ -229,14 +229,12 @@ class RedisPools:
             self._failed(LookupError("the pools are not loaded"), doing="reading a page's candidates")
             return self.fallback.view(wants)
         features: dict[int, Features] = {}
-        decoded = self.decoded
-        if len(decoded) > DECODED_KEEP:
-            decoded.clear()
+        if len(self.decoded) > DECODED_KEEP:
+            self.decoded.clear()
+        decode = self._decode
         for blob in result[count]:
             if blob:
-                item = decoded.get(blob)
-                if item is None:
-                    item = decoded[blob] = features_decode(blob)
+                item = decode(blob)
                 features[item.video_id] = item
         now_ts = time.time()
         max_impressions = settings.FEED_EXPLORE_MAX_IMPRESSIONS
@@ -268,6 +266,12 @@ class RedisPools:
             by_hashtag=by_hashtag,
         )
 
+    def _decode(self, blob: bytes) -> Features:
+        item = self.decoded.get(blob)
+        if item is None:
+            item = self.decoded[blob] = features_decode(blob)
+        return item
+
     def _topics_parse(self, flat: list[bytes]) -> tuple[dict[str, int], dict[int, str], dict[int, str]]:
         ids: dict[str, int] = {}
         names: dict[int, str] = {}
@@ -276,8 +280,9 @@ class RedisPools:
             topic_id = int(key)
             slug, _, name = value.decode().partition(SEPARATOR)
             ids[slug], names[topic_id], slugs[topic_id] = topic_id, name, slug
-        self._topics = (ids, names, slugs)
-        return self._topics
+        if ids:  # an empty hash is a Redis not loaded yet: nothing to remember
+            self._topics = (ids, names, slugs)
+        return ids, names, slugs
 
     def features_of(self, video_ids: Iterable[int]) -> dict[int, Features]:
         wanted = list(dict.fromkeys(video_ids))
@@ -290,7 +295,7 @@ class RedisPools:
         except redis.RedisError as error:
             self._failed(error, doing="reading features")
             return self.fallback.features_of(wanted)
-        return {video_id: features_decode(blob) for video_id, blob in zip(wanted, blobs, strict=True) if blob}
+        return {video_id: self._decode(blob) for video_id, blob in zip(wanted, blobs, strict=True) if blob}
 
     def topic_ids(self) -> dict[str, int]:
         if self._topics is not None:
