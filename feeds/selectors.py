@@ -325,7 +325,7 @@ def _refill(
     wider = feed_pools().view(
         ranking.Wants(trending=settings.FEED_POOL_SIZE, ids=tuple(recent[-MAX_CURSOR_IDS:]))
     )
-    if wider is not catalog:
+    if catalog.is_page_view and wider is not catalog:
         catalog.features.update(wider.features)
     filters = ranking.Filters(excluded=frozenset(set(history.hidden) | taken), allow_mature=allow_mature)
     unseen, again = ranking.rewatch_order(catalog=catalog, recent=recent, filters=filters)

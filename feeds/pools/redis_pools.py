@@ -264,6 +264,7 @@ class RedisPools:
             topic_slugs=topic_slugs,
             hashtag_names=self.hashtag_names,
             by_hashtag=by_hashtag,
+            is_page_view=True,
         )
 
     def _decode(self, blob: bytes) -> Features:

@@ -97,6 +97,8 @@ class Catalog:
     hashtag_names: dict[int, str] = field(default_factory=dict)
     by_public_id: dict[uuid.UUID, int] = field(default_factory=dict)
     by_hashtag: dict[int, list[int]] = field(default_factory=dict)
+    # Read for one page only (from shared pools): its features may be added to; a shared catalog's never.
+    is_page_view: bool = False
 
 
 @dataclass(frozen=True)

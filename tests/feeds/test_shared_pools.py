@@ -13,14 +13,15 @@ from rest_framework.test import APIClient
 
 from creators import services as creator_services
 from creators.models import Topic, Video
-from feeds import ranking
+from feeds import ranking, selectors
 from feeds.catalog import catalog_get, catalog_reset
-from feeds.models import Signal, VideoStats
+from feeds.models import InterestProfile, Signal, VideoStats
 from feeds.pools import feed_pools, feed_pools_reset
 from feeds.pools.codec import features_decode, features_encode
 from feeds.pools.redis_pools import FEATURES, FRESH, TRENDING, RedisPools, hashtag_key, topic_key
 from feeds.services import pools_sync, signals_rollup
 from platform.benchmarking import free_port
+from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
 from tests.workers import redis_server, start_web, wait_for
 
@@ -284,3 +285,20 @@ def _answers(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.mark.django_db
+def test_with_shared_pools_for_you_still_never_runs_dry(shared):
+    videos, _ = _world()
+    shared.sync()
+    viewer = UserFactory.create()
+    seen_order = [video.pk for video in videos[1:]]  # oldest first
+    InterestProfile.objects.create(
+        viewer_key=f"u:{viewer.pk}", user=viewer, seen=seen_order, hidden=[videos[0].pk], weights={}
+    )
+    page = selectors.feed_for_you(viewer=viewer_for_user(viewer), size=4)
+    ids = [item.video.pk for item in page.items]
+    assert len(ids) == 4
+    assert set(ids) <= set(seen_order[:8])  # the oldest seen first, as with the in-process catalog
+    assert all(item.candidate == "again" for item in page.items)
+    assert page.catalog is not None and page.catalog.is_page_view
