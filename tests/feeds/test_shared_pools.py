@@ -301,4 +301,5 @@ def test_with_shared_pools_for_you_still_never_runs_dry(shared):
     assert len(ids) == 4
     assert set(ids) <= set(seen_order[:8])  # the oldest seen first, as with the in-process catalog
     assert all(item.candidate == "again" for item in page.items)
-    assert page.catalog is not None and page.catalog.is_page_view
+    assert page.catalog is not None
+    assert page.catalog.is_page_view
