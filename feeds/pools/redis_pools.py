@@ -48,7 +48,6 @@ META = PREFIX + "meta"  # loaded (when), watermark (changes before it are in the
 TRENDING = PREFIX + "trending"
 FRESH = PREFIX + "fresh"  # lowest score first: fewest impressions, then newest
 CREATOR_KEEP = 100
-DECODED_KEEP = 50_000  # decoded features a process keeps (~780 bytes each, ~40 MB at most); then emptied
 CHUNK = 2000
 SKEW = datetime.timedelta(seconds=5)  # clocks of web and worker machines, and commits in flight
 SEPARATOR = "\x1f"
@@ -168,11 +167,11 @@ class RedisPools:
         self.fallback = MemoryPools()
         self._down_until = 0.0
         self._topics: tuple[dict[str, int], dict[int, str], dict[int, str]] | None = None
-        # Hashtag names never change: each process keeps the ones its pages showed.
+        # Hashtag names never change: each process keeps the ones its pages showed. Features are decoded
+        # afresh for every page: a cache of them (tried) grew the heap that full garbage collections walk,
+        # and those pauses, not the decoding, made the p99 (benchmark_feed at 200k videos: 56 ms against
+        # 31 ms without it).
         self.hashtag_names: dict[int, str] = {}
-        # Decoded features by their bytes (equal bytes, equal features: never stale). Pages share most
-        # candidates (trending, the big topics), and decoding was half of reading a page.
-        self.decoded: dict[bytes, Features] = {}
 
     # -- reading --------------------------------------------------------------------------------------
 
@@ -229,12 +228,9 @@ class RedisPools:
             self._failed(LookupError("the pools are not loaded"), doing="reading a page's candidates")
             return self.fallback.view(wants)
         features: dict[int, Features] = {}
-        if len(self.decoded) > DECODED_KEEP:
-            self.decoded.clear()
-        decode = self._decode
         for blob in result[count]:
             if blob:
-                item = decode(blob)
+                item = features_decode(blob)
                 features[item.video_id] = item
         now_ts = time.time()
         max_impressions = settings.FEED_EXPLORE_MAX_IMPRESSIONS
@@ -267,12 +263,6 @@ class RedisPools:
             is_page_view=True,
         )
 
-    def _decode(self, blob: bytes) -> Features:
-        item = self.decoded.get(blob)
-        if item is None:
-            item = self.decoded[blob] = features_decode(blob)
-        return item
-
     def _topics_parse(self, flat: list[bytes]) -> tuple[dict[str, int], dict[int, str], dict[int, str]]:
         ids: dict[str, int] = {}
         names: dict[int, str] = {}
@@ -296,7 +286,7 @@ class RedisPools:
         except redis.RedisError as error:
             self._failed(error, doing="reading features")
             return self.fallback.features_of(wanted)
-        return {video_id: self._decode(blob) for video_id, blob in zip(wanted, blobs, strict=True) if blob}
+        return {video_id: features_decode(blob) for video_id, blob in zip(wanted, blobs, strict=True) if blob}
 
     def topic_ids(self) -> dict[str, int]:
         if self._topics is not None:
