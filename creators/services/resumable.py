@@ -224,7 +224,7 @@ def upload_session_finish(*, session: UploadSession) -> Video:
             return video_upload(owner=session.owner, upload=upload)
         finally:
             upload.close()
-            part.unlink(missing_ok=True)
+            _part_files_delete(session)
             UploadSession.objects.filter(pk=session.pk).delete()
 
 
@@ -271,11 +271,15 @@ def upload_session_cancel(*, session: UploadSession) -> None:
             _s3_abort(s3, session)
         UploadSession.objects.filter(pk=session.pk).delete()
         return
+    _part_files_delete(session)
+    UploadSession.objects.filter(pk=session.pk).delete()
+
+
+def _part_files_delete(session: UploadSession) -> None:
     part = upload_part_path(session)
     for incoming in part.parent.glob(f"{part.stem}.*.incoming"):  # left by a process that died reading
         incoming.unlink(missing_ok=True)
     part.unlink(missing_ok=True)
-    UploadSession.objects.filter(pk=session.pk).delete()
 
 
 def upload_sessions_expire(*, older_than: datetime.timedelta) -> int:
