@@ -312,6 +312,10 @@ class UploadSession(models.Model):
     filename = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     received = models.PositiveBigIntegerField(default=0)
+    # With media on S3 the chunks are the parts of one S3 multipart upload: its id, and each stored
+    # part's {"PartNumber", "ETag"} in order, as CompleteMultipartUpload wants them.
+    s3_upload_id = models.CharField(max_length=1024, blank=True)
+    s3_parts = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from tests.clips import clips  # noqa: F401  (a session fixture shared by every folder)
 from tests.factories import UserFactory
+from tests.s3 import s3_media, s3_server  # noqa: F401  (the loopback S3 server, for every folder)
 
 
 @pytest.fixture(autouse=True)

@@ -154,8 +154,13 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
         "OPTIONS": {
             "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            # SigV4: the presigned URL says its own lifetime (X-Amz-Expires), and every region takes it.
+            "signature_version": "s3v4",
             "default_acl": None,
             "querystring_auth": True,
+            # Players get presigned URLs that stop working after this long (S3 serves Range on them).
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
             "file_overwrite": False,
         },
     }
@@ -242,9 +247,14 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=512)
 VIDEO_MAX_SECONDS = env.float("VIDEO_MAX_SECONDS", default=600.0)
 VIDEO_MAX_PIXELS = env.int("VIDEO_MAX_PIXELS", default=4096 * 4096)
-# Resumable uploads keep their parts on this machine's disk until the last chunk arrives.
-UPLOAD_PARTS_DIR = Path(env.str("UPLOAD_PARTS_DIR", default=str(VAR_DIR / "uploads")))
+# Resumable uploads need no sticky sessions: with media on S3 each chunk is one part of an S3 multipart
+# upload; otherwise the part file lives in UPLOAD_PARTS_DIR, by default "upload-parts" under MEDIA_ROOT
+# (the disk the web machines already share). Empty means that default, worked out when used.
+UPLOAD_PARTS_DIR = env.str("UPLOAD_PARTS_DIR", default="")
 UPLOAD_CHUNK_MAX_BYTES = 8 * 1024 * 1024
+# S3 refuses a multipart part under 5 MiB unless it is the last: on S3 every chunk but the last must be
+# at least this long (the studio sends UPLOAD_CHUNK_MAX_BYTES). Tests lower it together with moto's own.
+UPLOAD_PART_MIN_BYTES = env.int("UPLOAD_PART_MIN_BYTES", default=5 * 1024 * 1024)
 # A chunk whose client sends nothing for this long is dropped (its bytes are not kept).
 UPLOAD_CHUNK_READ_TIMEOUT_SECONDS = env.float("UPLOAD_CHUNK_READ_TIMEOUT_SECONDS", default=10.0)
 # Media work holds a lease on its video, refreshed every VIDEO_WORK_HEARTBEAT_SECONDS while the worker

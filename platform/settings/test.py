@@ -1,13 +1,17 @@
 """Settings for the test suite: the local defaults, with fast password hashing and no real mail."""
 
 from .local import *  # noqa: F403
-from .local import CELERY_RESULT_BACKEND, VAR_DIR, env
+from .local import CELERY_RESULT_BACKEND, STORAGES, VAR_DIR, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-test-only")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Media on disk, unless a test hands AWS_STORAGE_BUCKET_NAME (its loopback S3 server's bucket) to the
+# worker or web processes it starts.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"]
+    if env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

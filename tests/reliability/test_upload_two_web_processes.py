@@ -1,0 +1,157 @@
+"""A resumable upload spread over two real web processes (gunicorn, one port each, one database): the
+chunks alternate between them, one is SIGKILLed in the middle of a chunk, and the other finishes the upload
+into a video that a real worker processes. Once with the part file on the shared media disk, once on S3."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rest_framework.authtoken.models import Token
+
+from creators.models import UploadSession, Video
+from platform.celery import app
+from tests.clips import Clips
+from tests.factories import CreatorFactory
+from tests.s3 import PART_MIN_BYTES
+from tests.workers import ROOT, clean_environ, database_url, start_worker, stop_worker, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHUNK = PART_MIN_BYTES  # S3's minimum part (as the test server takes it); any size suits the disk
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_web(
+    *, media_root: Path, extra_env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "platform.settings.test",
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media_root),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        **extra_env,
+    }
+    env.pop("UPLOAD_PARTS_DIR", None)  # the default: beside the media, shared by both processes
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "platform.wsgi"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: _answers(url, server, log), timeout=60, what=f"gunicorn on port {port}")
+    return server, url
+
+
+def _answers(url: str, server: subprocess.Popen[bytes], log: Path) -> bool:
+    assert server.poll() is None, log.read_text()
+    try:
+        return requests.get(f"{url}/healthz", timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+@pytest.fixture
+def web_processes(tmp_path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for server in started:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+@pytest.mark.parametrize("storage", ["disk", "s3"])
+def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
+    storage, request, media_root, tmp_path, clips: Clips, web_processes, settings
+):
+    app.control.purge()  # no leftovers from other runs in the test broker
+    settings.UPLOAD_PARTS_DIR = ""
+    s3 = request.getfixturevalue("s3_media") if storage == "s3" else None
+    extra_env = s3.env if s3 is not None else {}
+    servers = []
+    for name in ("a", "b"):
+        server, url = start_web(media_root=media_root, extra_env=extra_env, log=tmp_path / f"web-{name}.log")
+        web_processes.append(server)
+        servers.append((server, url))
+    (server_a, url_a), (_, url_b) = servers
+    data = clips.landscape.read_bytes()
+    assert len(data) > 3 * CHUNK
+    token = Token.objects.create(user=CreatorFactory.create().user).key
+    headers = {"Authorization": f"Token {token}"}
+
+    started = requests.post(
+        f"{url_a}/api/v1/studio/uploads", json={"filename": "clip.mp4", "size": len(data)}, headers=headers,
+        timeout=10,
+    )  # fmt: skip
+    assert started.status_code == 201, started.text
+    upload_id = started.json()["id"]
+
+    def put(url: str, offset: int) -> requests.Response:
+        return requests.put(
+            f"{url}/api/v1/studio/uploads/{upload_id}/chunk?offset={offset}",
+            data=data[offset : offset + CHUNK],
+            headers={**headers, "Content-Type": "application/octet-stream"},
+            timeout=30,
+        )
+
+    assert put(url_b, 0).json()["received"] == CHUNK
+    assert put(url_a, CHUNK).json()["received"] == 2 * CHUNK
+    # Half of the third chunk reaches A, then A dies with it.
+    host, port = url_a.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    sock.sendall(
+        (
+            f"PUT /api/v1/studio/uploads/{upload_id}/chunk?offset={2 * CHUNK} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Authorization: Token {token}\r\nContent-Type: application/octet-stream\r\n"
+            f"Content-Length: {CHUNK}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + data[2 * CHUNK : 2 * CHUNK + CHUNK // 2]
+    )
+    time.sleep(0.5)  # A is reading the body
+    os.killpg(server_a.pid, signal.SIGKILL)
+    server_a.wait(timeout=30)
+    sock.close()
+
+    # B says where to resume, and takes the rest.
+    resume = requests.get(f"{url_b}/api/v1/studio/uploads/{upload_id}", headers=headers, timeout=10)
+    assert resume.json()["received"] == 2 * CHUNK
+    for offset in range(2 * CHUNK, len(data), CHUNK):
+        assert put(url_b, offset).status_code == 200
+    done = requests.post(f"{url_b}/api/v1/studio/uploads/{upload_id}/complete", headers=headers, timeout=60)
+    assert done.status_code == 201, done.text
+    video = Video.objects.get()
+    assert UploadSession.objects.count() == 0
+    if s3 is not None:
+        assert s3.keys() == [video.original.name]
+        assert s3.multipart_uploads() == []
+        assert s3.read(str(video.original.name)) == data
+    else:
+        assert (Path(media_root) / str(video.original.name)).read_bytes() == data
+        assert list((Path(media_root) / "upload-parts").iterdir()) == []  # A's half chunk went too
+
+    worker = start_worker(media_root=media_root, extra_env=extra_env)
+    try:
+        wait_for(
+            lambda: Video.objects.get(pk=video.pk).state == Video.State.DRAFT, timeout=120, what="processing"
+        )
+    finally:
+        output = stop_worker(worker, signal.SIGTERM)
+    video.refresh_from_db()
+    assert video.failure_reason == "", output
+    assert video.poster.name
+    assert video.preview.name

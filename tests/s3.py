@@ -1,0 +1,108 @@
+"""A real S3-compatible server (moto) on loopback for the media-on-S3 tests, and a fresh bucket per test."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+# S3 refuses parts under 5 MiB but the last; the test clips are smaller, so the server and the site
+# both take this lower minimum (moto reads it from S3_UPLOAD_PART_MIN_SIZE) and the rule stays enforced.
+PART_MIN_BYTES = 64 * 1024
+QUERYSTRING_EXPIRE = 120
+
+
+@dataclass(frozen=True, kw_only=True)
+class S3Media:
+    bucket: str
+    endpoint: str
+    client: Any
+    env: dict[str, str]  # for worker and web processes: the same bucket through platform/settings
+
+    def keys(self) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=self.bucket)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def multipart_uploads(self) -> list[str]:
+        listed = self.client.list_multipart_uploads(Bucket=self.bucket)
+        return sorted(item["Key"] for item in listed.get("Uploads", []))
+
+    def read(self, key: str) -> bytes:
+        return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """moto's server in its own process; a test that needs it fails (never skips) when it cannot start."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env={**os.environ, "S3_UPLOAD_PART_MIN_SIZE": str(PART_MIN_BYTES)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise AssertionError(f"moto's S3 server exited: {server.communicate()[0]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("moto's S3 server did not listen within 30 s") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+@pytest.fixture
+def s3_media(settings, s3_server, monkeypatch) -> S3Media:
+    """Media (and resumable uploads) on a fresh bucket of the loopback S3 server, with dummy credentials."""
+    bucket = f"joyreel-{uuid.uuid4().hex[:12]}"
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": s3_server,
+        "AWS_QUERYSTRING_EXPIRE": str(QUERYSTRING_EXPIRE),
+        "UPLOAD_PART_MIN_BYTES": str(PART_MIN_BYTES),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    # What platform/settings/base.py builds from the same variables (worker processes read it there).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_server,
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": QUERYSTRING_EXPIRE,
+                "file_overwrite": False,
+            },
+        },
+    }
+    settings.UPLOAD_PART_MIN_BYTES = PART_MIN_BYTES
+    return S3Media(bucket=bucket, endpoint=s3_server, client=client, env=env)
