@@ -1,12 +1,17 @@
-"""What the feeds benchmarks share: platform's throwaway database, and a catalog that forgets it."""
+"""What the feeds benchmarks share: platform's throwaway database, a catalog that forgets it, and this
+process's feeds on shared pools."""
 
 import datetime
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.test import override_settings
+
 from creators.models import CreatorProfile, Video
 from feeds.catalog import catalog_reset
+from feeds.pools import feed_pools, feed_pools_reset
+from feeds.pools.redis_pools import RedisPools
 from platform.benchmarking import throwaway_database
 
 
@@ -18,6 +23,20 @@ def feeds_throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
             yield database
         finally:
             catalog_reset()
+
+
+@contextmanager
+def shared_pools(url: str) -> Iterator[RedisPools]:
+    """This process's feeds on the shared pools in the Redis at ``url`` (``load`` fills them as the worker's
+    sync does an empty Redis); the store and its connections are forgotten on the way out."""
+    with override_settings(FEED_POOLS_URL=url):
+        feed_pools_reset()
+        try:
+            store = feed_pools()
+            assert isinstance(store, RedisPools)
+            yield store
+        finally:
+            feed_pools_reset()
 
 
 def bench_video(

@@ -235,7 +235,7 @@ class RedisPools:
         now_ts = time.time()
         max_impressions = settings.FEED_EXPLORE_MAX_IMPRESSIONS
         for (target, pool_id), members in zip(pools, result[:count], strict=True):
-            found = [int(member) for member in members if member is not None and int(member) in features]
+            found = [video_id for video_id in map(int, filter(None, members)) if video_id in features]
             if target is fresh:
                 found = [
                     video_id

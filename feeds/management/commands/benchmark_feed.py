@@ -30,11 +30,9 @@ from rest_framework.test import APIClient
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
 from feeds import services
 from feeds.api.views import SignalBatchView
-from feeds.benchmarking import bench_video, feeds_throwaway_database
+from feeds.benchmarking import bench_video, feeds_throwaway_database, shared_pools
 from feeds.catalog import build_catalog, catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
-from feeds.pools import feed_pools, feed_pools_reset
-from feeds.pools.redis_pools import RedisPools
 from platform.benchmarking import throwaway_redis
 from platform.models import User
 
@@ -314,13 +312,8 @@ class Command(BaseCommand):
         page reading only its candidates."""
         with ExitStack() as stack:
             url = settings.FEED_POOLS_URL or stack.enter_context(throwaway_redis())
-            stack.enter_context(override_settings(FEED_POOLS_URL=url))
-            stack.callback(feed_pools_reset)
-            feed_pools_reset()
-            store = feed_pools()
-            assert isinstance(store, RedisPools)
+            store = stack.enter_context(shared_pools(url))
             began = time.perf_counter()
-            store.client.flushdb()
             loaded = store.load()
             timings["pools_load_s"] = time.perf_counter() - began
             loop = self._loops(viewers=viewers, batches=batches, profiler=profiler)

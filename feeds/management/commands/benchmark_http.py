@@ -35,15 +35,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from creators.models import CreatorProfile, Video
-from feeds.benchmarking import feeds_throwaway_database
+from feeds.benchmarking import feeds_throwaway_database, shared_pools
 from feeds.management.commands.benchmark_feed import Command as FeedBenchmark
 from feeds.models import Signal
-from feeds.pools import feed_pools, feed_pools_reset
-from feeds.pools.redis_pools import RedisPools
 from platform.benchmarking import free_port, rss_mb
 from platform.models import User
 
@@ -182,13 +179,8 @@ class Command(BaseCommand):
         if pools_url:
             env["FEED_POOLS_URL"] = pools_url
             # What the worker's beat task does on an empty Redis: load every video once.
-            with override_settings(FEED_POOLS_URL=pools_url):
-                feed_pools_reset()
-                store = feed_pools()
-                assert isinstance(store, RedisPools)
-                store.client.flushdb()
+            with shared_pools(pools_url) as store:
                 store.load()
-                feed_pools_reset()
         logs = (work / "gunicorn.log").open("wb")
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "platform.wsgi", "--access-logfile", "/dev/null"],
