@@ -13,6 +13,8 @@ from typing import Any
 import boto3
 import pytest
 
+from platform.benchmarking import free_port
+
 # S3 refuses parts under 5 MiB but the last; the test clips are smaller, so the server and the site
 # both take this lower minimum (moto reads it from S3_UPLOAD_PART_MIN_SIZE) and the rule stays enforced.
 PART_MIN_BYTES = 64 * 1024
@@ -38,16 +40,10 @@ class S3Media:
         return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[str]:
     """moto's server in its own process; a test that needs it fails (never skips) when it cannot start."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         env={**os.environ, "S3_UPLOAD_PART_MIN_SIZE": str(PART_MIN_BYTES)},

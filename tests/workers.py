@@ -6,13 +6,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
 
-from platform.benchmarking import RedisServer
+from platform.benchmarking import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,21 +95,42 @@ def redis_server() -> Iterator[RedisServer]:
 
 
 def start_web(
-    *, port: int, media_root: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.Popen[str]:
-    """gunicorn (one worker) on ``port`` with the test settings, against this process's test database."""
+    *, media_root: Path, log: Path, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn (one worker unless ``extra_env`` says otherwise) with the test settings, against this process's
+    test database, on a free loopback port; returns it and its URL once /healthz answers 200. Its output goes
+    to ``log`` (a pipe nobody reads would fill and stall it), and the test fails with that log if it exits."""
+    port = free_port()
     env = {
         **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "platform.settings.test",
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(media_root),
-        "PORT": str(port),
-        "GUNICORN_BIND": "",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         **(extra_env or {}),
     }
-    with (media_root.parent / f"web-{port}.log").open("w") as log:
-        return subprocess.Popen(
+    with log.open("wb") as output:
+        server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "platform.wsgi"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        assert server.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310  (loopback)
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    wait_for(answers, timeout=60, what=f"gunicorn on port {port}")
+    return server, url
+
+
+def state_of(video_id: int) -> str:
+    """A video's state as the database has it now (what a worker process wrote)."""
+    from creators.models import Video
+
+    return Video.objects.values_list("state", flat=True).get(pk=video_id)

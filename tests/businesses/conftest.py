@@ -1,6 +1,5 @@
 """A real localstripe process for the payment tests, and the site pointed at it."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,15 +8,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from platform.benchmarking import free_port
 from tests.workers import ROOT, clean_environ
 
 WEBHOOK_SECRET = "whsec_test_joyreel"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _answers(url: str) -> bool:
@@ -30,7 +24,7 @@ def _answers(url: str) -> bool:
 @pytest.fixture(scope="session")
 def localstripe() -> Iterator[str]:
     """The base URL of a localstripe process started for this test session (state in memory only)."""
-    port = _free_port()
+    port = free_port()
     env = {
         **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "platform.settings.test",

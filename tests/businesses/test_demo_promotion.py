@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from businesses.management.commands.seed_demo_promotion import PROMOTED_CAPTION
 from businesses.models import BusinessProfile, Payment, Promotion, StripeEvent
+from platform.benchmarking import free_port
 from platform.models import User
-from tests.businesses.conftest import _answers, _free_port
+from tests.businesses.conftest import _answers
 from tests.factories import CreatorFactory, published_video
 from tests.workers import ROOT, clean_environ
 
@@ -103,7 +104,7 @@ def test_before_the_stripe_process_runs_the_seed_starts_localstripe_with_its_sta
 ):
     """`make run` seeds before honcho starts localstripe: the seed runs its own on the configured port and
     stops it; the `stripe` process, started later with the same state file, knows the PaymentIntent."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings.STRIPE_API_BASE = base
     state = tmp_path / "localstripe.pickle"

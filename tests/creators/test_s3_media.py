@@ -16,13 +16,9 @@ from tests.clips import Clips
 from tests.conftest import stored_files
 from tests.factories import CreatorFactory
 from tests.s3 import PART_MIN_BYTES, QUERYSTRING_EXPIRE, S3Media
-from tests.workers import start_worker, stop_worker, wait_for
+from tests.workers import start_worker, state_of, stop_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def state_of(video_id: int) -> str:
-    return Video.objects.values_list("state", flat=True).get(pk=video_id)
 
 
 def start(client: APIClient, size: int) -> str:

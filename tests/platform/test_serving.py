@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from platform.benchmarking import free_port
 from platform.logging import ContextFilter, logging_config
 from tests.workers import ROOT, clean_environ, closed_port, database_url
 
@@ -192,12 +193,6 @@ def test_log_format_must_be_json_or_plain():
 # --- gunicorn and the production Procfile --------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310  (a loopback http URL)
     try:
@@ -209,7 +204,7 @@ def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]
 
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_runs_the_site_with_the_project_config_and_json_access_log(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "platform.settings.test",

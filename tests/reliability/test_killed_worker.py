@@ -14,13 +14,9 @@ from creators import media, services, testclips
 from creators.models import Video
 from platform.celery import app
 from tests.factories import CreatorFactory
-from tests.workers import start_worker, stop_worker, wait_for
+from tests.workers import start_worker, state_of, stop_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def state_of(video_id: int) -> str:
-    return Video.objects.values_list("state", flat=True).get(pk=video_id)
 
 
 def test_a_video_whose_worker_was_killed_reaches_draft_within_two_minutes(settings, tmp_path):

@@ -13,13 +13,9 @@ from platform.celery import app
 from tests.conftest import stored_files
 from tests.factories import CreatorFactory
 from tests.s3 import S3Media
-from tests.workers import start_worker, stop_worker, wait_for
+from tests.workers import start_worker, state_of, stop_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def state_of(video_id: int) -> str:
-    return Video.objects.values_list("state", flat=True).get(pk=video_id)
 
 
 def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media, media_root, tmp_path):

@@ -16,16 +16,15 @@ from rest_framework.authtoken.models import Token
 from feeds.models import Signal
 from feeds.pools import feed_pools_reset
 from feeds.services import pools_sync
-from platform.benchmarking import free_port
 from tests.factories import CreatorFactory, UserFactory, published_video
 from tests.workers import redis_server, start_web, wait_for
 
 
 def _call(
-    port: int, path: str, *, token: str, body: dict[str, Any] | None = None
+    url: str, path: str, *, token: str, body: dict[str, Any] | None = None
 ) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
+    request = urllib.request.Request(  # noqa: S310  (a loopback http URL)
+        f"{url}{path}",
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
         method="POST" if body is not None else "GET",
@@ -46,10 +45,9 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
         settings.FEED_POOLS_URL = redis.url
         feed_pools_reset()
         pools_sync()  # as the worker's beat task does
-        port = free_port()
-        web = start_web(
-            port=port,
-            media_root=tmp_path,
+        web, url = start_web(
+            media_root=tmp_path / "media",
+            log=tmp_path / "web.log",
             extra_env={
                 "FEED_POOLS_URL": redis.url,
                 "FEED_POOLS_RETRY_SECONDS": "1",
@@ -58,15 +56,15 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
             },
         )
         try:
-            wait_for(lambda: _ready(port) == 200, timeout=60, what="the web server to be ready")
+            wait_for(lambda: _ready(url) == 200, timeout=60, what="the web server to be ready")
             statuses: list[tuple[str, int, str | None]] = []
             stop = threading.Event()
 
             def load(token: str) -> None:
                 while not stop.is_set():
-                    status, page = _call(port, "/api/v1/feeds/for-you", token=token)
+                    status, page = _call(url, "/api/v1/feeds/for-you", token=token)
                     statuses.append(("for_you", status, page.get("body")))
-                    status, topic = _call(port, "/api/v1/feeds/topics/stem", token=token)
+                    status, topic = _call(url, "/api/v1/feeds/topics/stem", token=token)
                     statuses.append(("topic", status, topic.get("body")))
                     shown = [item["video"]["id"] for item in page.get("results", [])][:3] or [
                         str(videos[0].public_id)
@@ -80,7 +78,7 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
                         }
                         for video in shown
                     ]
-                    status, answer = _call(port, "/api/v1/signals", token=token, body={"events": events})
+                    status, answer = _call(url, "/api/v1/signals", token=token, body={"events": events})
                     statuses.append(("signals", status, answer.get("body")))
 
             threads = [threading.Thread(target=load, args=(token,)) for token in tokens]
@@ -90,13 +88,13 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
                 time.sleep(2)
                 before = len(statuses)
                 redis.stop()
-                wait_for(lambda: _ready(port) == 503, timeout=10, what="/readyz to turn red")
-                red = _readiness(port)
+                wait_for(lambda: _ready(url) == 503, timeout=10, what="/readyz to turn red")
+                red = _readiness(url)
                 time.sleep(3)  # under load with Redis away
                 during = len(statuses) - before
                 redis.start()  # empty: no persistence
                 pools_sync()  # the worker's next beat loads the pools again
-                wait_for(lambda: _ready(port) == 200, timeout=15, what="/readyz to turn green")
+                wait_for(lambda: _ready(url) == 200, timeout=15, what="/readyz to turn green")
                 time.sleep(1)
             finally:
                 stop.set()
@@ -114,18 +112,18 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
     assert Signal.objects.count() >= sum(1 for kind, _, _ in statuses if kind == "signals")
 
 
-def _readiness(port: int) -> dict[str, Any]:
+def _readiness(url: str) -> dict[str, Any]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=5) as response:  # noqa: S310
             answer: dict[str, Any] = json.loads(response.read())
     except urllib.error.HTTPError as error:
         answer = json.loads(error.read())
     return answer
 
 
-def _ready(port: int) -> int:
+def _ready(url: str) -> int:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=5) as response:  # noqa: S310
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)

@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,49 +19,11 @@ from platform.celery import app
 from tests.clips import Clips
 from tests.factories import CreatorFactory
 from tests.s3 import PART_MIN_BYTES
-from tests.workers import ROOT, clean_environ, database_url, start_worker, stop_worker, wait_for
+from tests.workers import start_web, start_worker, stop_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CHUNK = PART_MIN_BYTES  # S3's minimum part (as the test server takes it); any size suits the disk
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_web(
-    *, media_root: Path, extra_env: dict[str, str], log: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {
-        **clean_environ(),
-        "DJANGO_SETTINGS_MODULE": "platform.settings.test",
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(media_root),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        **extra_env,
-    }
-    env.pop("UPLOAD_PARTS_DIR", None)  # the default: beside the media, shared by both processes
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "platform.wsgi"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_for(lambda: _answers(url, server, log), timeout=60, what=f"gunicorn on port {port}")
-    return server, url
-
-
-def _answers(url: str, server: subprocess.Popen[bytes], log: Path) -> bool:
-    assert server.poll() is None, log.read_text()
-    try:
-        return requests.get(f"{url}/healthz", timeout=2).status_code == 200
-    except requests.ConnectionError:
-        return False
 
 
 @pytest.fixture
@@ -82,7 +43,8 @@ def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
     app.control.purge()  # no leftovers from other runs in the test broker
     settings.UPLOAD_PARTS_DIR = ""
     s3 = request.getfixturevalue("s3_media") if storage == "s3" else None
-    extra_env = s3.env if s3 is not None else {}
+    # UPLOAD_PARTS_DIR empty: the default, beside the media both processes share.
+    extra_env = {**(s3.env if s3 is not None else {}), "UPLOAD_PARTS_DIR": ""}
     servers = []
     for name in ("a", "b"):
         server, url = start_web(media_root=media_root, extra_env=extra_env, log=tmp_path / f"web-{name}.log")
