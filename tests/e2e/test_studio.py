@@ -1,6 +1,8 @@
-"""A creator uploads a clip, waits for the draft, drags the trim handles, publishes, and watches it on their profile."""
+"""A creator uploads a clip, waits for the draft, drags the trim handles, publishes, and watches it on their profile:
+with media on disk, and on S3 (a loopback S3 server, the player on time-limited links)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -23,10 +25,16 @@ def drag_handle(page, handle: str, to_fraction: float) -> None:
     page.mouse.up()
 
 
-def test_creator_uploads_trims_publishes_and_plays_it(live_server, page, screenshot, clips: Clips, settings):
+@pytest.mark.parametrize("storage", ["disk", "s3"])
+def test_creator_uploads_trims_publishes_and_plays_it(
+    live_server, page, screenshot, clips: Clips, settings, storage, request
+):
     app.control.purge()
+    s3 = request.getfixturevalue("s3_media") if storage == "s3" else None
     creator = CreatorFactory.create(handle="cleo", display_name="Cleo")
-    worker = start_worker(media_root=settings.MEDIA_ROOT, queues="media,default")
+    worker = start_worker(
+        media_root=settings.MEDIA_ROOT, queues="media,default", extra_env=s3.env if s3 is not None else None
+    )
     try:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"{live_server.url}/accounts/login/?next=/studio/upload/")
@@ -42,6 +50,17 @@ def test_creator_uploads_trims_publishes_and_plays_it(live_server, page, screens
             "request", lambda request: chunk_puts.append(request.url) if request.method == "PUT" else None
         )
         page.set_input_files("input[type=file]", str(clips.portrait))
+        from_bucket: list[tuple[str, int]] = []  # what the browser fetched from S3 itself
+        if s3 is not None:
+            endpoint = s3.endpoint
+            page.on(
+                "response",
+                lambda response: (
+                    from_bucket.append((response.url, response.status))
+                    if response.url.startswith(endpoint)
+                    else None
+                ),
+            )
         page.get_by_role("button", name="Upload").click()
         expect(page).to_have_url(re.compile(r"/studio/videos/[0-9a-f-]+/$"), timeout=30_000)
         assert chunk_puts  # the browser sent the file as resumable chunks
@@ -86,6 +105,22 @@ def test_creator_uploads_trims_publishes_and_plays_it(live_server, page, screens
         player.evaluate("video => { video.muted = true; return video.play(); }")
         page.wait_for_function("document.querySelector('[data-testid=current-video]').currentTime > 0.3")
         screenshot("video-playing")
+        # Seeking asks for a byte range of the file (Django's media view on disk, S3's presigned link).
+        player.evaluate("video => { video.pause(); video.currentTime = video.duration - 0.3; }")
+        page.wait_for_function(
+            "(() => { const v = document.querySelector('[data-testid=current-video]');"
+            " return !v.seeking && v.currentTime > v.duration - 0.5; })()"
+        )
+        if s3 is not None:
+            rendition = str(video.rendition.name)
+            stored = s3.keys()
+            assert rendition in stored
+            # The player read the rendition straight from the bucket, by byte ranges, on signed links.
+            played = [(url, status) for url, status in from_bucket if rendition in url]
+            assert played
+            assert {status for _, status in played} == {206}
+            assert all("X-Amz-Expires=120" in url and "X-Amz-Signature=" in url for url, _ in played)
+            assert list(Path(settings.MEDIA_ROOT).rglob("*.mp4")) == []  # nothing of it on this disk
     finally:
         output = stop_worker(worker)
     assert "Traceback" not in output, output
