@@ -90,7 +90,7 @@ function start(root) {
     }
   });
   window.addEventListener("pagehide", function () {
-    player.end("leave");
+    player.end("close");
     signals.flushByBeacon();
   });
   window.addEventListener("pageshow", function (event) {

@@ -5,10 +5,13 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
-from creators.models import Video
-from feeds.models import Signal
+from creators.models import Topic, Video
+from feeds.models import InterestProfile, Signal
+from feeds.ranking import Affinity, Weights
+from platform.viewer import SESSION_KEY
 from tests.clips import Clips
 from tests.factories import CreatorFactory, published_video
 
@@ -45,13 +48,20 @@ def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first(
     expect(page.get_by_test_id("current-slide")).to_be_visible()
     screenshot("first-feed")
     finished = skipped = 0
+    handled = ""
     for _ in range(20):  # the first page holds at least 4 of the 8 STEM videos, whatever its order
         slide = page.get_by_test_id("current-slide")
-        video_id = slide.get_attribute("data-video-id")
-        if video_id in stem_ids:
-            # Watch to the end (the clip is 3 s; it loops, so wait for the first loop).
+        if handled:  # the pager has moved on: never read the slide just left as the next one
+            expect(slide).not_to_have_attribute("data-video-id", handled)
+        handled = slide.get_attribute("data-video-id") or ""
+        if handled in stem_ids:
+            # Watch this slide's own video to the end (the clip is 3 s and loops).
             page.wait_for_function(
-                "() => { const v = document.querySelector('[data-testid=current-video]'); return v && v.currentTime > 2.7; }",
+                """(id) => {
+                    const v = document.querySelector(`[data-testid=current-slide][data-video-id="${id}"] video`);
+                    return v && v.currentTime > 2.7;
+                }""",
+                arg=handled,
                 timeout=15_000,
             )
             time.sleep(0.5)
@@ -64,16 +74,30 @@ def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first(
             break
     assert finished >= 3
     assert skipped >= 3
+    expect(page.get_by_test_id("current-slide")).not_to_have_attribute("data-video-id", handled)
+    left_on = page.get_by_test_id("current-slide").get_attribute("data-video-id")
     # Leaving the page sends what is still queued (sendBeacon); wait until it has arrived.
     page.goto(f"{live_server.url}/guidelines/")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (
         Signal.objects.filter(kind="complete").count() < finished
         or Signal.objects.filter(kind="skip").count() < skipped
+        or not Signal.objects.filter(video__public_id=left_on, kind="impression").exists()
     ):
         time.sleep(0.2)
+    # Closing the page on a video that had only just started is no skip of it: only moving on is.
+    assert Signal.objects.filter(video__public_id=left_on, kind="impression").exists()
+    assert not Signal.objects.filter(video__public_id=left_on, kind="skip").exists()
     assert Signal.objects.filter(kind="complete").count() >= finished
     assert Signal.objects.filter(kind="skip").count() >= skipped
+    # Every signal came from this browser's one anonymous viewer, the one its session names, and the
+    # profile it built prefers STEM to every other topic.
+    keys = set(Signal.objects.values_list("viewer_key", flat=True))
+    session_id = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "sessionid")
+    assert keys == {Session.objects.get(pk=session_id).get_decoded()[SESSION_KEY]}, keys
+    rates = Affinity.of(Weights.from_json(InterestProfile.objects.get(viewer_key=keys.pop()).weights)).topics
+    stem_topic = Topic.objects.get(slug="stem").pk
+    assert rates[stem_topic] > max(rate for topic, rate in rates.items() if topic != stem_topic), rates
 
     # STEM now leads: two of the first three slides (as many in a row as the page rules allow, never
     # three from one topic), where a third of the videos left are STEM. Each page's guess at never-watched
@@ -86,7 +110,8 @@ def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first(
             page.keyboard.press("ArrowDown")
             expect(page.get_by_test_id("current-slide")).not_to_have_attribute("data-video-id", leading[-1])
         leading.append(page.get_by_test_id("current-slide").get_attribute("data-video-id") or "")
-    assert sum(video_id in stem_ids for video_id in leading) >= 2, leading
+    history = list(Signal.objects.values_list("video__public_id", "kind", "watched_seconds"))
+    assert sum(video_id in stem_ids for video_id in leading) >= 2, (leading, history)
     while page.get_by_test_id("current-slide").get_attribute("data-video-id") not in stem_ids:
         page.keyboard.press("ArrowUp")
     page.get_by_test_id("current-slide").get_by_test_id("why-button").click()

@@ -90,13 +90,15 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime }) 
     announce(item);
   }
 
+  // `reason`: "leave" (moved to another video), "close" (left the page) or "not_interested".
+  // Only moving on quickly is a skip: closing the page or following a link says nothing against the video.
   function end(reason) {
     if (!view) return;
     const leaving = view;
     view = null;
     if (leaving.el) leaving.el.pause();
     if (reason === "not_interested") return;
-    if (leaving.played < SKIP_BELOW && leaving.looped === 0) signals.record("skip", leaving);
+    if (reason === "leave" && leaving.played < SKIP_BELOW && leaving.looped === 0) signals.record("skip", leaving);
     else leaving.reportProgress();
   }
 
