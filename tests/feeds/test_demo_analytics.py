@@ -157,6 +157,19 @@ def test_the_same_seed_gives_the_same_history(cleo, capsys):
     assert "Recorded " in second
 
 
+def test_just_after_midnight_there_are_still_sixty_closed_days(cleo, capsys):
+    # Yesterday closes only TAIL (15 minutes) after midnight UTC: the history then starts a day earlier.
+    five_past = timezone.now().astimezone(datetime.UTC).replace(hour=0, minute=5)
+    with mock.patch("django.utils.timezone.now", return_value=five_past):
+        call_command("seed_demo_analytics", viewers=40, anonymous=20)
+    assert "rolled up 60 days" in capsys.readouterr().out
+    last_day = five_past.date() - datetime.timedelta(days=2)
+    assert CreatorDay.objects.filter(creator=cleo).order_by("day").last().day == last_day
+    assert CreatorDay.objects.filter(creator=cleo).order_by(
+        "day"
+    ).first().day == last_day - datetime.timedelta(days=59)
+
+
 def test_without_cleo_s_videos_nothing_is_written(capsys):
     call_command("seed_demo")
     CreatorFactory.create(user=User.objects.get(email="creator@joyreel.localhost"), handle="cleo")

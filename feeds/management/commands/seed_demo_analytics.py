@@ -28,7 +28,7 @@ from django.utils import timezone
 from creators.models import CreatorProfile, Follow, FollowChange, Video, VideoTopic
 from feeds import services
 from feeds.analytics import synthetic
-from feeds.analytics.rollup import STATE_NAME, analytics_rollup
+from feeds.analytics.rollup import STATE_NAME, analytics_rollup, last_closed_day
 from feeds.models import ProfileVisit, RollupState, Source
 from platform import age
 from platform.models import User
@@ -149,7 +149,9 @@ class Command(BaseCommand):
             return
         rng = random.Random(options["seed"])  # noqa: S311  (synthetic demo data)
         now = timezone.now()
-        first_day = now.astimezone(datetime.UTC).date() - datetime.timedelta(days=DAYS)
+        # Sixty closed days (in the first minutes after midnight UTC yesterday is not closed yet, so the
+        # history starts a day earlier), then what has happened since.
+        first_day = last_closed_day(now) - datetime.timedelta(days=DAYS - 1)
         with transaction.atomic():
             watchers = _watchers_create(
                 rng=rng, users=options["viewers"], anonymous=options["anonymous"], first_day=first_day
@@ -311,7 +313,7 @@ def _history(
     hour_weights = list(accumulate(HOURS))
     latest = now - datetime.timedelta(minutes=5)  # every event of a view is in the past
     wave_number = 0
-    for offset in range(DAYS + 1):
+    for offset in range((now.astimezone(datetime.UTC).date() - first_day).days + 1):
         start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=datetime.UTC)
         start += datetime.timedelta(days=offset)
         pool = [watcher for watcher in watchers if watcher.arrives <= offset]
