@@ -150,16 +150,20 @@ def _assemble(
     more: bool,
     hidden: set[int],
 ) -> FeedPage:
-    ids = [scored.video_id for scored in page]
     slot = None
     if viewer.policy.may_see_promotions and viewer.is_authenticated:
         # "Not for me" on a sponsored video hides it, and so its promotion, from this viewer.
         slot = sponsored.provider().slot_for(
             viewer=viewer,
             feed=feed,
-            exclude_video_ids=set(ids) | set(served) | hidden,
+            exclude_video_ids=set(served) | hidden,
             topic_interest=weights.topics,
         )
+    if slot is not None:
+        # A video is on a page once: one the ranking put here too moves into the labelled slot (a small
+        # catalogue, or a promotion of a video its viewers like anyway, would otherwise never get it).
+        page = [scored for scored in page if scored.video_id != slot.video_id]
+    ids = [scored.video_id for scored in page]
     if slot is not None:
         ids.append(slot.video_id)
     videos = _page_videos(ids, viewer=viewer)

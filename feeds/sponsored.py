@@ -36,8 +36,9 @@ class SponsoredProvider(Protocol):
         exclude_video_ids: set[int],
         topic_interest: Mapping[int, float],
     ) -> SponsoredSlot | None:
-        """The slot for this page, or None. ``exclude_video_ids`` holds the page, what the viewer was
-        already served in this session and what they hid; ``topic_interest`` their topic weights."""
+        """The slot for this page, or None. ``exclude_video_ids`` holds what the viewer was already served
+        in this session and what they hid (a video the page holds anyway moves into the slot);
+        ``topic_interest`` their topic weights."""
         ...
 
     def impressions_record(self, *, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> None:

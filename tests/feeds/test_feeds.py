@@ -383,6 +383,21 @@ def test_one_labelled_sponsored_slot_for_adults_and_none_for_minors(sponsored_pr
     assert provider.asked == ["for_you"]  # never even asked for the minor or the anonymous viewer
 
 
+def test_a_promoted_video_the_ranking_chose_too_is_shown_once_in_the_labelled_slot(sponsored_provider):
+    videos = [published_video(topics=(("food", "art", "music")[index % 3],)) for index in range(10)]
+    adult = UserFactory.create()
+    viewer = viewer_for_user(adult, key=f"u:{adult.pk}")
+    organic = [item.video.pk for item in selectors.feed_for_you(viewer=viewer).items]
+    assert sorted(organic) == sorted(video.pk for video in videos)  # a page holds the whole catalogue
+    promoted = next(video for video in videos if organic.index(video.pk) < 4)  # ranked before the slot
+    sponsored_provider(OneSlot(promoted))
+    items = selectors.feed_for_you(viewer=viewer).items
+    assert [item.video.pk for item in items].count(promoted.pk) == 1
+    assert items[4].video.pk == promoted.pk
+    assert items[4].is_sponsored
+    assert sorted(item.video.pk for item in items) == sorted(organic)  # nothing else lost or added
+
+
 def test_rolled_up_signals_past_retention_are_pruned():
     import datetime
 

@@ -219,8 +219,8 @@ class Command(BaseCommand):
             for video in Video.objects.filter(owner=business.creator, state=Video.State.PUBLISHED)
             if services.video_promotable_problem(video=video, business=business) is None
         ]
-        # The feed never shows a promoted video twice on a page: a video the demo viewer's first page holds
-        # anyway would leave the sponsored slot empty on the first visit, so the one For You ranks last wins.
+        # The one For You ranks last for the demo viewer wins: the slot then brings them what their first
+        # pages would not (one the page holds anyway moves into the slot, so it gets the slot either way).
         position = _for_you_positions(email=DEMO_VIEWER_EMAIL)
         videos.sort(
             key=lambda video: (
