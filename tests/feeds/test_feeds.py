@@ -388,8 +388,8 @@ def test_a_promoted_video_the_ranking_chose_too_is_shown_once_in_the_labelled_sl
     adult = UserFactory.create()
     viewer = viewer_for_user(adult, key=f"u:{adult.pk}")
     organic = [item.video.pk for item in selectors.feed_for_you(viewer=viewer).items]
-    assert sorted(organic) == sorted(video.pk for video in videos)  # a page holds the whole catalogue
-    promoted = next(video for video in videos if organic.index(video.pk) < 4)  # ranked before the slot
+    assert len(organic) >= 5  # the slot is fifth
+    promoted = next(video for video in videos if video.pk in organic[:4])  # ranked before the slot
     sponsored_provider(OneSlot(promoted))
     items = selectors.feed_for_you(viewer=viewer).items
     assert [item.video.pk for item in items].count(promoted.pk) == 1
