@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from platform.benchmarking import free_port
+from platform.settings.base import s3_media_storage
 
 # S3 refuses parts under 5 MiB but the last; the test clips are smaller, so the server and the site
 # both take this lower minimum (moto reads it from S3_UPLOAD_PART_MIN_SIZE) and the rule stays enforced.
@@ -84,21 +85,7 @@ def s3_media(settings, s3_server, monkeypatch) -> S3Media:
         monkeypatch.setenv(key, value)
     client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
     client.create_bucket(Bucket=bucket)
-    # What platform/settings/base.py builds from the same variables (worker processes read it there).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3_server,
-                "signature_version": "s3v4",
-                "default_acl": None,
-                "querystring_auth": True,
-                "querystring_expire": QUERYSTRING_EXPIRE,
-                "file_overwrite": False,
-            },
-        },
-    }
+    # What platform/settings builds from the same variables (as the worker and web processes do).
+    settings.STORAGES = {**settings.STORAGES, "default": s3_media_storage()}
     settings.UPLOAD_PART_MIN_BYTES = PART_MIN_BYTES
     return S3Media(bucket=bucket, endpoint=s3_server, client=client, env=env)

@@ -146,10 +146,12 @@ STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
-    # S3-compatible object storage for media; credentials and endpoint come from
-    # the AWS_* variables django-storages reads itself.
-    STORAGES["default"] = {
+
+
+def s3_media_storage() -> dict[str, Any]:
+    """S3-compatible object storage for media, from the AWS_* variables (credentials too: django-storages
+    reads those itself). The tests build their loopback bucket's storage with it as well."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
@@ -164,6 +166,10 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
             "file_overwrite": False,
         },
     }
+
+
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = s3_media_storage()
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Joyreel <no-reply@joyreel.localhost>")
