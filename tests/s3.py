@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ import pytest
 
 from platform.benchmarking import free_port
 from platform.settings.base import s3_media_storage
+from tests.workers import wait_for
 
 # S3 refuses parts under 5 MiB but the last; the test clips are smaller, so the server and the site
 # both take this lower minimum (moto reads it from S3_UPLOAD_PART_MIN_SIZE) and the rule stays enforced.
@@ -42,30 +42,33 @@ class S3Media:
 
 
 @pytest.fixture(scope="session")
-def s3_server() -> Iterator[str]:
-    """moto's server in its own process; a test that needs it fails (never skips) when it cannot start."""
+def s3_server(tmp_path_factory) -> Iterator[str]:
+    """moto's server in its own process; a test that needs it fails (never skips) when it cannot start.
+    It logs every request: to a file, as a pipe nobody reads would fill and stall it."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "S3_UPLOAD_PART_MIN_SIZE": str(PART_MIN_BYTES)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            env={**os.environ, "S3_UPLOAD_PART_MIN_SIZE": str(PART_MIN_BYTES)},
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
+
+        def listens() -> bool:
             if server.poll() is not None:
-                raise AssertionError(f"moto's S3 server exited: {server.communicate()[0]}")
+                raise AssertionError(f"moto's S3 server exited: {log.read_text()}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
             except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("moto's S3 server did not listen within 30 s") from None
-                time.sleep(0.1)
+                return False
+            return True
+
+        wait_for(listens, timeout=30, what="moto's S3 server to listen")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
-        server.communicate(timeout=30)
+        server.wait(timeout=30)
 
 
 @pytest.fixture
