@@ -62,6 +62,14 @@ def _s3_storage() -> Any | None:
     return storage if isinstance(storage, S3Storage) else None
 
 
+def _s3_storage_required() -> Any:
+    """The S3 media storage an S3 session's parts went to; refused if media has moved off S3 since."""
+    s3 = _s3_storage()
+    if s3 is None:
+        raise ValidationError("This upload was started on object storage, which is not configured now.")
+    return s3
+
+
 def _s3_key(storage: Any, session_id: uuid.UUID) -> str:
     """The object the parts are assembled into (removed once the video has its own copy)."""
     return str(storage._normalize_name(f"upload-parts/{session_id.hex}.part"))
@@ -152,9 +160,7 @@ def _incoming(session: UploadSession) -> Iterator[Path]:
 def _s3_put_part(*, session: UploadSession, source: Path) -> None:
     """Send one chunk as the next part; an earlier try of the same part (whose process died before
     it committed) is overwritten by S3, as parts with the same number are."""
-    s3 = _s3_storage()
-    if s3 is None:
-        raise ValidationError("This upload was started on object storage, which is not configured now.")
+    s3 = _s3_storage_required()
     number = len(session.s3_parts) + 1
     with source.open("rb") as body:
         sent = s3.connection.meta.client.upload_part(
@@ -235,9 +241,7 @@ def _assembled(session: UploadSession) -> Iterator[Path]:
     if not session.s3_upload_id:
         yield upload_part_path(session)
         return
-    s3 = _s3_storage()
-    if s3 is None:
-        raise ValidationError("This upload was started on object storage, which is not configured now.")
+    s3 = _s3_storage_required()
     client, key = s3.connection.meta.client, _s3_key(s3, session.pk)
     try:
         client.complete_multipart_upload(
@@ -265,13 +269,10 @@ def _s3_abort(s3: Any, session: UploadSession) -> None:
 
 
 def upload_session_cancel(*, session: UploadSession) -> None:
-    if session.s3_upload_id:
-        s3 = _s3_storage()
-        if s3 is not None:
-            _s3_abort(s3, session)
-        UploadSession.objects.filter(pk=session.pk).delete()
-        return
-    _part_files_delete(session)
+    if not session.s3_upload_id:
+        _part_files_delete(session)
+    elif (s3 := _s3_storage()) is not None:
+        _s3_abort(s3, session)
     UploadSession.objects.filter(pk=session.pk).delete()
 
 
