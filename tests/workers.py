@@ -129,6 +129,13 @@ def start_web(
     return server, url
 
 
+def stop_web(server: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Stop a ``start_web`` gunicorn: the whole process group, master and workers."""
+    if server.poll() is None:
+        os.killpg(server.pid, sig)
+    server.wait(timeout=60)
+
+
 def state_of(video_id: int) -> str:
     """A video's state as the database has it now (what a worker process wrote)."""
     from creators.models import Video

@@ -22,7 +22,7 @@ from feeds.pools.redis_pools import FEATURES, FRESH, TRENDING, RedisPools, hasht
 from feeds.services import pools_sync, signals_rollup
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
-from tests.workers import redis_server, start_web, wait_for
+from tests.workers import redis_server, start_web, stop_web, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -276,8 +276,7 @@ def test_a_video_made_visible_in_one_process_is_in_anothers_feed_within_five_sec
         _moderate(new, Video.Moderation.REMOVED)
         wait_for(lambda: str(new.public_id) not in _topic_ids(url), timeout=5, what="the other to drop it")
     finally:
-        web.terminate()
-        web.wait(timeout=30)
+        stop_web(web)
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ from feeds.models import Signal
 from feeds.pools import feed_pools_reset
 from feeds.services import pools_sync
 from tests.factories import CreatorFactory, UserFactory, published_video
-from tests.workers import redis_server, start_web, wait_for
+from tests.workers import redis_server, start_web, stop_web, wait_for
 
 
 def _call(
@@ -101,8 +101,7 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
                 for thread in threads:
                     thread.join(timeout=30)
         finally:
-            web.terminate()
-            web.wait(timeout=30)
+            stop_web(web)
             feed_pools_reset()
     failures = [(kind, status, body) for kind, status, body in statuses if status != 200]
     assert failures == []

@@ -2,7 +2,6 @@
 chunks alternate between them, one is SIGKILLed in the middle of a chunk, and the other finishes the upload
 into a video that a real worker processes. Once with the part file on the shared media disk, once on S3."""
 
-import os
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from platform.celery import app
 from tests.clips import Clips
 from tests.factories import CreatorFactory
 from tests.s3 import PART_MIN_BYTES
-from tests.workers import start_web, start_worker, stop_worker, wait_for
+from tests.workers import start_web, start_worker, state_of, stop_web, stop_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,9 +30,7 @@ def web_processes(tmp_path) -> Iterator[list[subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
     yield started
     for server in started:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        stop_web(server)
 
 
 @pytest.mark.parametrize("storage", ["disk", "s3"])
@@ -85,8 +82,7 @@ def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
         + data[2 * CHUNK : 2 * CHUNK + CHUNK // 2]
     )
     time.sleep(0.5)  # A is reading the body
-    os.killpg(server_a.pid, signal.SIGKILL)
-    server_a.wait(timeout=30)
+    stop_web(server_a, signal.SIGKILL)
     sock.close()
 
     # B says where to resume, and takes the rest.
@@ -108,9 +104,7 @@ def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
 
     worker = start_worker(media_root=media_root, extra_env=extra_env)
     try:
-        wait_for(
-            lambda: Video.objects.get(pk=video.pk).state == Video.State.DRAFT, timeout=120, what="processing"
-        )
+        wait_for(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
     finally:
         output = stop_worker(worker, signal.SIGTERM)
     video.refresh_from_db()
