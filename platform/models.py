@@ -109,6 +109,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     deletion_requested_at = models.DateTimeField(
         null=True, blank=True, help_text="The account is deleted 14 days after this unless its owner logs in."
     )
+    email_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the owner opened the confirmation link sent to this address."
+    )
+    time_zone_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="A minor's time zone changes at most once a day."
+    )
+    # Where and in which browser the account was made, so that a teen cannot pair with an account they
+    # made themself (``platform.family``). The browser is a random id in a long-lived cookie, hashed.
+    signup_address = models.GenericIPAddressField(null=True, blank=True)
+    signup_browser = models.CharField(max_length=64, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -310,6 +320,9 @@ class ScreenTimeDay(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     seconds = models.FloatField(default=0.0)
+    # Seconds of video the server sent that day (bytes served over each file's bytes per second): the
+    # limit counts the larger of the two, so a player that reports nothing still runs out of time.
+    served_seconds = models.FloatField(default=0.0)
     extra_minutes = models.PositiveIntegerField(default=0)
 
     class Meta:
