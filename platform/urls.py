@@ -1,6 +1,5 @@
 """The site's URLs: pages, accounts, the admin, the API and its docs, and the health check."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -57,7 +56,5 @@ urlpatterns = [
     path("", include("businesses.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, under any settings: originals, data exports and upload parts are never
+# served by URL, and renditions, posters and avatars go through the views that check who may see them.
