@@ -40,7 +40,19 @@ class CreatorProfileAdmin(admin.ModelAdmin[CreatorProfile]):
     search_fields = ["handle", "display_name", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    readonly_fields = ["follower_count", "created_at"]
+    # The avatar files as an image through the checked view: the file widget would link to MEDIA_URL,
+    # which serves nothing.
+    exclude = ["avatar_small", "avatar_large"]
+    readonly_fields = ["avatar", "follower_count", "created_at"]
+
+    @admin.display(description="avatar")
+    def avatar(self, obj: CreatorProfile) -> str:
+        if not obj.avatar_large.name:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" style="height:96px;border-radius:50%">',
+            reverse("creators:avatar", args=[obj.handle, "large"]),
+        )
 
 
 @admin.register(Follow)
@@ -80,14 +92,16 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     search_fields = ["caption", "owner__handle", "public_id"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
+    # The stored files by name only: a read-only file field links to MEDIA_URL, which serves nothing
+    # (the poster and rendition reach people through creators:video_file, which checks who may see them).
     readonly_fields = [
-        "public_id", "state", "failed_step", "failure_reason", "attempts", "original", "original_filename",
+        "public_id", "state", "failed_step", "failure_reason", "attempts", "original_name", "original_filename",
         "original_size", "duration", "width", "height", "rotation", "fps", "video_codec", "has_audio",
-        "poster", "preview", "rendition", "rendition_version", "rendition_duration", "trim_start", "trim_end",
-        "pending_trim_start", "pending_trim_end", "created_at", "published_at", "moderation_state",
+        "poster_name", "preview_name", "rendition_name", "rendition_version", "rendition_duration", "trim_start",
+        "trim_end", "pending_trim_start", "pending_trim_end", "created_at", "published_at", "moderation_state",
         "moderation_reason",
     ]  # fmt: skip
-    exclude = ["hashtags"]
+    exclude = ["hashtags", "original", "poster", "preview", "rendition"]
     inlines = [VideoTopicInline]
     date_hierarchy = "created_at"
     actions = [
@@ -107,6 +121,22 @@ class VideoAdmin(admin.ModelAdmin[Video]):
             '<img src="{}" alt="" style="height:48px;border-radius:4px">',
             reverse("creators:video_file", args=[obj.public_id, "poster"]),
         )
+
+    @admin.display(description="original")
+    def original_name(self, obj: Video) -> str:
+        return obj.original.name or "—"
+
+    @admin.display(description="poster")
+    def poster_name(self, obj: Video) -> str:
+        return obj.poster.name or "—"
+
+    @admin.display(description="preview")
+    def preview_name(self, obj: Video) -> str:
+        return obj.preview.name or "—"
+
+    @admin.display(description="rendition")
+    def rendition_name(self, obj: Video) -> str:
+        return obj.rendition.name or "—"
 
     @admin.display(description="caption")
     def caption_short(self, obj: Video) -> str:

@@ -268,3 +268,21 @@ def test_the_production_procfile_runs_gunicorn_both_queues_and_one_beat():
     assert [name for name, command in commands.items() if " beat " in command or "--beat" in command] == [
         "beat"
     ]
+
+
+def test_admin_pages_of_videos_and_creators_link_no_media_url(client):
+    from tests.factories import CreatorFactory, UserFactory, VideoFactory
+
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    creator = CreatorFactory.create(avatar_small="avatars/1/a-48.jpg", avatar_large="avatars/1/a-96.jpg")
+    video = VideoFactory.create(owner=creator, poster="videos/x/poster.jpg", rendition="videos/x/r.mp4")
+    for url in (
+        reverse("admin:creators_video_change", args=[video.pk]),
+        reverse("admin:creators_creatorprofile_change", args=[creator.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert django_settings.MEDIA_URL not in page.content.decode()  # nothing is served there
+    avatar = client.get(reverse("admin:creators_creatorprofile_change", args=[creator.pk])).content.decode()
+    assert reverse("creators:avatar", args=[creator.handle, "large"]) in avatar
