@@ -115,6 +115,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone_changed_at = models.DateTimeField(
         null=True, blank=True, help_text="A minor's time zone changes at most once a day."
     )
+    # The zone before the last change: the screen-time day in force then runs to its end in that zone
+    # (``platform.age.screen_time_day``), so a change never reopens or cuts short a day.
+    time_zone_before = models.CharField(max_length=64, blank=True)
     # Where and in which browser the account was made, so that a teen cannot pair with an account they
     # made themself (``platform.family``). The browser is a random id in a long-lived cookie, hashed.
     signup_address = models.GenericIPAddressField(null=True, blank=True)
