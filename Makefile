@@ -61,7 +61,8 @@ run: install
 
 # Production serving on this machine (Procfile.prod): gunicorn (WEB_CONCURRENCY workers), the default and
 # media Celery workers and one beat, with production settings against DATABASE_URL (PostgreSQL) and
-# CELERY_BROKER_URL / CACHE_URL (Redis). Needs SECRET_KEY and ALLOWED_HOSTS; migrates and collects first.
+# CELERY_BROKER_URL / CACHE_URL (Redis). Needs SECRET_KEY, ALLOWED_HOSTS and the three STRIPE_* variables;
+# migrates and collects first.
 serve-prod: export DJANGO_SETTINGS_MODULE = platform.settings.production
 serve-prod: install
 	$(PY) manage.py migrate --noinput

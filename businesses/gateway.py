@@ -13,7 +13,9 @@ The calls, and whether localstripe 1.15.10 covers them:
   alone (they keep one open PaymentIntent per promotion, on a locked row).
   localstripe refuses parameters it does not know (``automatic_payment_methods``, ``description``),
   so none are sent.
-- ``GET /v1/payment_intents/<id>``: covered.
+- ``GET /v1/payment_intents/<id>``: covered (an unknown id is a 404 without Stripe's
+  ``resource_missing`` code, which this module then supplies). The webhook reads each
+  ``payment_intent.succeeded`` back through it before trusting the event.
 - ``POST /v1/payment_intents/<id>`` with ``payment_method``, then ``.../confirm``: covered.
   localstripe answers 500 to ``confirm`` *with* a ``payment_method``, so this module always attaches
   first and confirms second, which Stripe accepts too.
@@ -125,7 +127,9 @@ def _failed(error: stripe.StripeError) -> GatewayError:
         )
     if isinstance(error, stripe.APIConnectionError):
         return GatewayError("The payment service cannot be reached; please try again.", code="unreachable")
-    return GatewayError("The payment service refused the request.", code=error.code or "stripe_error")
+    # Stripe names a missing object ``resource_missing``; localstripe answers a bare 404.
+    missing = "resource_missing" if error.http_status == 404 else "stripe_error"
+    return GatewayError("The payment service refused the request.", code=error.code or missing)
 
 
 def payment_intent_create(

@@ -92,14 +92,18 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
-    """Stripe's events: verified on the raw body, each id applied once; anything else is a 400."""
+    """Stripe's events: verified on the raw body, each id applied once (a success only as Stripe's API
+    confirms it); anything else is a 400."""
     try:
         event = gateway.webhook_event_verify(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
+        is_new = services.stripe_event_process(event=event)
     except gateway.WebhookRejected as rejected:
         return JsonResponse({"detail": str(rejected)}, status=400)
-    is_new = services.stripe_event_process(event=event)
+    except gateway.GatewayError as error:
+        # Stripe could not confirm the event just now: any non-2xx makes Stripe send it again later.
+        return JsonResponse({"detail": error.message, "code": error.code}, status=503)
     # 200 also for replays and types we ignore: Stripe stops retrying only on a 2xx.
     return JsonResponse({"received": True, "duplicate": not is_new})
 

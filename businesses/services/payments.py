@@ -126,15 +126,69 @@ def _payment_for(event: gateway.WebhookEvent) -> Payment | None:
     return payment
 
 
-def _intent_succeeded(event: gateway.WebhookEvent) -> None:
+def _payment_awaited(event: gateway.WebhookEvent) -> Payment | None:
+    """Without locking: the unpaid payment a success event would mark paid, found as ``_payment_for`` will."""
+    intent_id = str(event.data_object.get("id", ""))
+    payment = Payment.objects.filter(intent_id=intent_id).first()
+    if payment is None:
+        payment_pk = str((event.data_object.get("metadata") or {}).get("payment", ""))
+        if payment_pk.isdigit():
+            payment = Payment.objects.filter(pk=int(payment_pk), intent_id__isnull=True).first()
+    return payment if payment is not None and payment.status != Payment.Status.SUCCEEDED else None
+
+
+def _intent_at_stripe(event: gateway.WebhookEvent) -> gateway.Intent | None:
+    """The event's PaymentIntent as Stripe's API shows it now, read before any lock is taken; None when
+    no unpaid payment of ours waits for it (nothing to trust it for). ``GatewayError`` if Stripe cannot
+    say: the webhook then fails and Stripe sends the event again later."""
+    if _payment_awaited(event) is None:
+        return None
+    intent_id = str(event.data_object.get("id", ""))
+    if not intent_id.startswith("pi_"):
+        return None  # not a PaymentIntent id: nothing at Stripe can vouch for it
+    try:
+        return gateway.payment_intent_retrieve(intent_id=intent_id)
+    except gateway.GatewayError as error:
+        if error.code != "resource_missing":
+            raise
+        return None  # Stripe has no such PaymentIntent: not paid
+
+
+def _untrusted_why(*, payment: Payment, at_stripe: gateway.Intent | None) -> str:
+    """Why Stripe's own record does not back the success event for ``payment``; "" when it does."""
+    if at_stripe is None or at_stripe.id != payment.intent_id:
+        return "Stripe has no such PaymentIntent"
+    if at_stripe.metadata.get("payment") != str(payment.pk):
+        return "the PaymentIntent at Stripe belongs to another payment"
+    if at_stripe.status != "succeeded":
+        return f"the PaymentIntent at Stripe is {at_stripe.status}, not succeeded"
+    if (
+        at_stripe.amount_cents != payment.amount_cents
+        or at_stripe.currency.lower() != payment.currency.lower()
+    ):
+        return (
+            f"the PaymentIntent at Stripe is for {at_stripe.amount_cents} {at_stripe.currency}, "
+            f"not {payment.amount_cents} {payment.currency}"
+        )
+    return ""
+
+
+def _intent_succeeded(event: gateway.WebhookEvent, at_stripe: gateway.Intent | None) -> None:
+    """Mark the payment paid, but only as far as Stripe's API confirms it: a signature proves who sent
+    the event only while the webhook secret stays secret, and the event's own amount is the sender's
+    word; the PaymentIntent read back from Stripe is the truth."""
     payment = _payment_for(event)
     if payment is None or payment.status == Payment.Status.SUCCEEDED:
         return
-    amount, currency = event.data_object.get("amount"), str(event.data_object.get("currency", ""))
-    if amount != payment.amount_cents or currency.lower() != payment.currency.lower():
-        logger.error("PaymentIntent %s paid %s %s, expected %s %s", payment.intent_id, amount, currency,
-                     payment.amount_cents, payment.currency)  # fmt: skip
-        return
+    why = _untrusted_why(payment=payment, at_stripe=at_stripe)
+    if why:
+        logger.warning(
+            "Ignored payment_intent.succeeded %s for payment %s (PaymentIntent %s): %s",
+            event.id, payment.pk, event.data_object.get("id"), why,
+        )  # fmt: skip
+        # Rolls back the event's row and anything the lookup wrote: the refused event leaves no trace,
+        # and a genuine one Stripe sends again later is processed then.
+        raise gateway.WebhookRejected("Stripe does not show this PaymentIntent as paid for this payment.")
     payment.status = Payment.Status.SUCCEEDED
     payment.succeeded_at = timezone.now()
     payment.failure_reason = ""
@@ -243,7 +297,6 @@ def _charge_refunded(event: gateway.WebhookEvent) -> None:
 
 _EFFECTS: dict[str, Callable[[gateway.WebhookEvent], None]] = {
     "charge.refunded": _charge_refunded,
-    "payment_intent.succeeded": _intent_succeeded,
     "payment_intent.payment_failed": _intent_failed,
     "payment_intent.canceled": _intent_canceled,
 }
@@ -254,7 +307,12 @@ def stripe_event_process(*, event: gateway.WebhookEvent) -> bool:
 
     The event's row and its effect commit together, so a crash between them retries both. Each
     effect only moves things forward (a success is final), so events may arrive in any order.
+    A success is applied only as Stripe's API confirms it (read before the transaction, so no lock
+    waits on Stripe); one it does not confirm raises ``WebhookRejected`` and writes nothing.
     """
+    if StripeEvent.objects.filter(event_id=event.id).exists():
+        return False  # a replay: not worth asking Stripe about (the insert below is still the guard)
+    at_stripe = _intent_at_stripe(event) if event.type == "payment_intent.succeeded" else None
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -266,6 +324,8 @@ def stripe_event_process(*, event: gateway.WebhookEvent) -> bool:
                 )
         except IntegrityError:
             return False
+        if event.type == "payment_intent.succeeded":
+            _intent_succeeded(event, at_stripe)
         effect = _EFFECTS.get(event.type)
         if effect is not None:
             effect(event)

@@ -5,6 +5,9 @@ environment; the defaults here are the embedded ones (SQLite and a filesystem
 Celery broker under ``var/``) so that ``make run`` needs no configuration.
 """
 
+import os
+import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -293,11 +296,50 @@ SIGNAL_RETENTION_DAYS = env.int("SIGNAL_RETENTION_DAYS", default=30)
 LOCALSTRIPE_PORT = env.int("LOCALSTRIPE_PORT", default=8420)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_IS_LOCAL = not STRIPE_SECRET_KEY
+STRIPE_WEBHOOK_SECRET_FILE = VAR_DIR / "stripe-webhook-secret"
+
+
+def _installation_secret(path: Path, *, prefix: str) -> str:
+    """A random secret of this installation, made once and kept (owner-only) in ``path``.
+
+    A secret that ships with the code is no secret: anyone could sign webhooks with it. The web
+    process, localstripe and the demo seed all read the same file, so they agree without setup.
+    Written to a temporary file and linked into place, so a process starting at the same moment
+    never reads a half-written secret: the first link wins, the others read it."""
+    try:
+        kept = path.read_text().strip()
+    except FileNotFoundError:
+        kept = ""
+    if kept:
+        return kept
+    path.parent.mkdir(parents=True, exist_ok=True)
+    made = prefix + secrets.token_urlsafe(32)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(made + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            kept = path.read_text().strip()
+            if kept:
+                return kept
+            os.replace(temporary, path)  # an empty file is no secret: replace it
+            temporary = ""
+    finally:
+        if temporary:
+            os.unlink(temporary)
+    return made
+
+
 if STRIPE_IS_LOCAL:
     # localstripe accepts any key of the right shape and signs webhooks with the secret it is given.
     STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105  (not a secret: localstripe takes any sk_ key)
     STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
-    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
+    # Read (or made) only when the environment gives none: a small file under var/, not work at import.
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="") or _installation_secret(
+        STRIPE_WEBHOOK_SECRET_FILE, prefix="whsec_"
+    )
     STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=f"http://127.0.0.1:{LOCALSTRIPE_PORT}")
 else:
     STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")  # no default: real keys come as a set

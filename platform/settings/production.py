@@ -12,6 +12,15 @@ SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs SECRET_KEY and ALLOWED_HOSTS in the environment.")
+# Real Stripe only: without its keys the base settings fall back to the embedded localstripe, whose
+# "payments" are free. Asked of the environment itself, so a default can never stand in for one.
+_STRIPE_MISSING = [
+    name
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+    if not env.str(name, default="")
+]
+if _STRIPE_MISSING:
+    raise ImproperlyConfigured(f"Production needs {', '.join(_STRIPE_MISSING)} in the environment.")
 
 STORAGES = {
     **STORAGES,

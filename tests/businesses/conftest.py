@@ -1,5 +1,6 @@
 """A real localstripe process for the payment tests, and the site pointed at it."""
 
+import secrets
 import subprocess
 import sys
 import time
@@ -11,7 +12,8 @@ import requests
 from platform.benchmarking import free_port
 from tests.workers import ROOT, clean_environ
 
-WEBHOOK_SECRET = "whsec_test_joyreel"
+# This session's own, as each installation has its own: nothing may pass by knowing a fixed one.
+WEBHOOK_SECRET = f"whsec_{secrets.token_urlsafe(24)}"
 
 
 def _answers(url: str) -> bool:

@@ -4,7 +4,7 @@ import pytest
 import requests
 from django.test import Client
 
-from businesses import services
+from businesses import gateway, services
 from businesses.models import Payment, Promotion
 from creators.models import Video
 from tests.businesses.helpers import business_with_video, intent_event, post_event
@@ -109,6 +109,7 @@ def test_the_promotion_page_shows_the_price_and_the_card_form(client, owner, str
 def test_a_paid_promotion_page_says_it_is_in_review_without_a_card_form(client, owner, stripe_local):
     promotion = _draft(*owner)
     intent_id = services.promotion_pay_start(promotion=promotion).intent_id
+    gateway.payment_intent_confirm(intent_id=intent_id, payment_method="pm_card_visa")
     post_event(Client(), intent_event("payment_intent.succeeded", intent_id, amount=5000))
     page = client.get(f"/business/promotions/{promotion.public_id}/").content.decode()
     assert "Paid. Our team reviews the promotion before it runs." in page

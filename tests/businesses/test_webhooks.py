@@ -28,6 +28,15 @@ def awaiting(stripe_local):
     return promotion, started.payment
 
 
+@pytest.fixture
+def paid(awaiting):
+    """The same, with the card confirmed at localstripe: Stripe's API shows the PaymentIntent succeeded."""
+    promotion, payment = awaiting
+    confirmed = gateway.payment_intent_confirm(intent_id=payment.intent_id, payment_method="pm_card_visa")
+    assert confirmed.status == "succeeded"
+    return promotion, payment
+
+
 def _succeeded(payment, **kwargs):
     return intent_event("payment_intent.succeeded", payment.intent_id, amount=payment.amount_cents, **kwargs)
 
@@ -39,8 +48,8 @@ def _nothing_changed(promotion):
     assert not AuditEntry.objects.filter(action="promotion.in_review").exists()
 
 
-def test_a_verified_success_event_sends_the_paid_promotion_to_review(client, awaiting):
-    promotion, payment = awaiting
+def test_a_verified_success_event_sends_the_paid_promotion_to_review(client, paid):
+    promotion, payment = paid
     response = post_event(client, _succeeded(payment))
     assert response.status_code == 200
     assert response.json() == {"received": True, "duplicate": False}
@@ -112,8 +121,8 @@ def test_only_post_reaches_the_webhook(client):
     assert client.get("/stripe/webhook").status_code == 405
 
 
-def test_a_replayed_event_takes_effect_once(client, awaiting):
-    promotion, payment = awaiting
+def test_a_replayed_event_takes_effect_once(client, paid):
+    promotion, payment = paid
     event = _succeeded(payment)
     answers = [post_event(client, event).json() for _ in range(3)]
     assert answers == [
@@ -128,8 +137,8 @@ def test_a_replayed_event_takes_effect_once(client, awaiting):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_events_in_any_order_and_replayed_end_in_the_same_state(client, awaiting, seed):
-    promotion, payment = awaiting
+def test_events_in_any_order_and_replayed_end_in_the_same_state(client, paid, seed):
+    promotion, payment = paid
     now = int(time.time())
     failed = intent_event("payment_intent.payment_failed", payment.intent_id, amount=5000, created=now - 30)
     succeeded = _succeeded(payment, created=now - 10)
@@ -153,17 +162,25 @@ def test_a_declined_attempt_is_recorded_and_the_promotion_still_waits(client, aw
     _nothing_changed(promotion)
 
 
-def test_a_success_for_another_amount_does_not_mark_the_promotion_paid(client, awaiting):
+def test_a_signed_success_stripe_does_not_show_is_refused_and_writes_nothing(client, awaiting):
+    """The card was never confirmed: Stripe's API shows requires_payment_method, whatever the event says."""
     promotion, payment = awaiting
-    assert (
-        post_event(
-            client,
-            _succeeded(payment)
-            | {"data": {"object": {"id": payment.intent_id, "amount": 1, "currency": "eur"}}},
-        ).status_code
-        == 200
-    )
+    response = post_event(client, _succeeded(payment))
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Stripe does not show this PaymentIntent as paid for this payment."}
+    assert not StripeEvent.objects.exists()
     _nothing_changed(promotion)
+
+
+def test_the_events_own_amount_is_not_believed_stripes_is(client, paid):
+    """What Stripe charged decides: an event that misstates the amount changes nothing about the truth."""
+    promotion, payment = paid
+    event = _succeeded(payment)
+    event["data"]["object"]["amount"] = 1
+    assert post_event(client, event).status_code == 200
+    promotion.refresh_from_db()
+    assert promotion.state == "in_review"
+    assert AuditEntry.objects.get(action="promotion.in_review").detail["amount_cents"] == 5000
 
 
 def test_an_event_for_an_unknown_payment_intent_changes_nothing(client, awaiting):
@@ -183,20 +200,20 @@ def test_a_success_that_overtakes_our_record_of_the_intent_still_applies(client,
     )
     payment = _payment_live(promotion=promotion)
     assert payment.intent_id is None
-    event = intent_event(
-        "payment_intent.succeeded",
-        "pi_overtaking",
-        amount=2000,
-        metadata={"promotion": str(promotion.public_id), "payment": str(payment.pk)},
+    metadata = {"promotion": str(promotion.public_id), "payment": str(payment.pk)}
+    intent = gateway.payment_intent_create(
+        amount_cents=2000, currency="eur", metadata=metadata, idempotency_key=payment.idempotency_key
     )
+    gateway.payment_intent_confirm(intent_id=intent.id, payment_method="pm_card_visa")
+    event = intent_event("payment_intent.succeeded", intent.id, amount=2000, metadata=metadata)
     assert post_event(client, event).status_code == 200
     payment = Payment.objects.get(pk=payment.pk)
     promotion.refresh_from_db()
-    assert (payment.intent_id, payment.status, promotion.state) == ("pi_overtaking", "succeeded", "in_review")
+    assert (payment.intent_id, payment.status, promotion.state) == (intent.id, "succeeded", "in_review")
 
 
-def test_a_paid_promotion_cannot_be_paid_again(api_client, client, awaiting):
-    promotion, payment = awaiting
+def test_a_paid_promotion_cannot_be_paid_again(api_client, client, paid):
+    promotion, payment = paid
     post_event(client, _succeeded(payment))
     api_client.force_authenticate(promotion.business.creator.user)
     response = api_client.post(f"/api/v1/business/promotions/{promotion.public_id}/pay")
@@ -268,10 +285,10 @@ def _charge_refunded(payment, refunds, *, created=None):
 
 
 @pytest.mark.parametrize("refund_first", [True, False])
-def test_a_full_refund_in_stripe_cancels_the_promotion_in_either_order(client, awaiting, refund_first):
+def test_a_full_refund_in_stripe_cancels_the_promotion_in_either_order(client, paid, refund_first):
     from businesses.models import Refund
 
-    promotion, payment = awaiting
+    promotion, payment = paid
     now = int(time.time())
     events = [
         _succeeded(payment, created=now - 20),
@@ -295,11 +312,11 @@ def test_a_full_refund_in_stripe_cancels_the_promotion_in_either_order(client, a
     assert Refund.objects.count() == 1
 
 
-def test_a_refund_event_confirms_our_own_pending_refund_instead_of_adding_one(client, awaiting):
+def test_a_refund_event_confirms_our_own_pending_refund_instead_of_adding_one(client, paid):
     from businesses.models import Refund
     from businesses.services.review import refund_owed
 
-    promotion, payment = awaiting
+    promotion, payment = paid
     post_event(client, _succeeded(payment))
     Promotion.objects.filter(pk=promotion.pk).update(state="completed", spent_cents=1000)
     promotion.refresh_from_db()
@@ -312,10 +329,10 @@ def test_a_refund_event_confirms_our_own_pending_refund_instead_of_adding_one(cl
     assert (ours.stripe_id, ours.status, Refund.objects.count()) == ("re_ours", "succeeded", 1)
 
 
-def test_a_partial_refund_in_stripe_is_recorded_and_a_running_promotion_keeps_running(client, awaiting):
+def test_a_partial_refund_in_stripe_is_recorded_and_a_running_promotion_keeps_running(client, paid):
     from businesses.models import Refund
 
-    promotion, payment = awaiting
+    promotion, payment = paid
     post_event(client, _succeeded(payment))
     post_event(client, _charge_refunded(payment, [("re_part", 1000, {})]))
     promotion.refresh_from_db()

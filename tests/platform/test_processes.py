@@ -66,18 +66,31 @@ def test_a_real_worker_process_runs_a_task(tmp_path):
     assert "Traceback" not in output
 
 
+# What production settings need of Stripe to start: test values, and an API base nobody answers on.
+STRIPE_TEST_ENVIRON = {
+    "STRIPE_SECRET_KEY": "sk_test_deploy_check",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_deploy_check",
+    "STRIPE_WEBHOOK_SECRET": f"whsec_{secrets.token_hex(16)}",
+    "STRIPE_API_BASE": "http://127.0.0.1:9",
+}
+
+
 def test_production_settings_pass_the_deploy_check():
     env = {
         "DJANGO_SETTINGS_MODULE": "platform.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "joyreel.example",
+        **STRIPE_TEST_ENVIRON,
     }
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"],
+)
 def test_production_settings_refuse_to_start_without_secrets(missing):
     env = {key: value for key, value in clean_environ().items() if key not in ("SECRET_KEY", "ALLOWED_HOSTS")}
     env.update(
@@ -85,6 +98,7 @@ def test_production_settings_refuse_to_start_without_secrets(missing):
             "DJANGO_SETTINGS_MODULE": "platform.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "joyreel.example",
+            **STRIPE_TEST_ENVIRON,
         }
     )
     del env[missing]

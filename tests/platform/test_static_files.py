@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 from django.contrib.staticfiles import finders
 
-from tests.platform.test_processes import run_python
+from tests.platform.test_processes import STRIPE_TEST_ENVIRON, run_python
 from tests.workers import ROOT
 
 TEMPLATES = ROOT / "templates"
@@ -59,6 +59,7 @@ def test_production_collectstatic_points_module_imports_at_hashed_files(tmp_path
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "joyreel.example",
         "JOYREEL_VAR_DIR": str(tmp_path),
+        **STRIPE_TEST_ENVIRON,
     }
     result = run_python("manage.py", "collectstatic", "--noinput", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

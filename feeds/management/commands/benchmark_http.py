@@ -166,6 +166,12 @@ class Command(BaseCommand):
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
+            # Production settings start only with Stripe's three variables; the run pays for nothing,
+            # so they are throwaway test values and the API base is a closed loopback port.
+            "STRIPE_SECRET_KEY": f"sk_test_{secrets.token_hex(12)}",
+            "STRIPE_PUBLISHABLE_KEY": f"pk_test_{secrets.token_hex(12)}",
+            "STRIPE_WEBHOOK_SECRET": f"whsec_{secrets.token_hex(16)}",
+            "STRIPE_API_BASE": "http://127.0.0.1:9",
             "DATABASE_URL": _database_url(database),
             "WEB_CONCURRENCY": str(options["workers"]),
             "GUNICORN_BIND": f"127.0.0.1:{port}",
