@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
-# honcho hands each process its own $PORT (base, +100, ...); the web server, localstripe's
-# webhooks and the banner share this one.
+# The supervisor (manage.py supervise) hands each process its own $PORT (base, +100, ...); the web
+# server, localstripe's webhooks and the banner share this one.
 export WEB_PORT = $(PORT)
 # The browser the e2e tests drive (tests/e2e/conftest.py reads the same variable).
 JOYREEL_CHROMIUM ?= /usr/bin/chromium
@@ -56,8 +56,9 @@ run: install
 	$(PY) manage.py seed_demo_promotion
 	@# Reports, decisions (one automated), an appeal and a reversal, for the admin's transparency page.
 	$(PY) manage.py seed_demo_moderation
-	@# The banner process prints the addresses and logins once the site answers.
-	$(VENV)/bin/honcho --procfile Procfile start
+	@# The banner process prints the addresses and logins once the site answers. A process that dies
+	@# (the worker killed, the web server crashed) is started again, and the output says so.
+	$(PY) manage.py supervise --procfile Procfile
 
 # Production serving on this machine (Procfile.prod): gunicorn (WEB_CONCURRENCY workers), the default and
 # media Celery workers and one beat, with production settings against DATABASE_URL (PostgreSQL) and

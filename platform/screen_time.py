@@ -9,7 +9,9 @@ parent as ``actor``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
@@ -18,9 +20,12 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from platform import age
-from platform.errors import Conflict, NotFound, RateLimited
+from platform.errors import Conflict, NotFound, RateLimited, ScreenTimeLocked
 from platform.models import FamilyLink, ScreenTimeDay, User
 from platform.services import audit_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 UNLOCK_TRIES = 5  # wrong passcodes allowed per window; the next try is refused even when right
 UNLOCK_WINDOW_SECONDS = 15 * 60
@@ -29,17 +34,26 @@ PASSCODE_LENGTHS = (4, 8)
 
 @dataclass(frozen=True, slots=True)
 class ScreenTimeStatus:
-    """Today on the person's calendar: how long they watched, their limit, and whether the player stops."""
+    """Today on the person's calendar: how long they watched, their limit, and whether the player stops.
+
+    Two clocks count the day: ``seconds`` the player reported, ``served_seconds`` the video the server
+    sent. The limit counts the larger (``counted_seconds``): a player that reports and downloads is
+    counted once, and one that downloads without reporting still runs out of time."""
 
     day: datetime.date
     seconds: float
     limit_minutes: int | None  # None: no limit
     extra_minutes: int  # granted today by the passcode
     has_passcode: bool
+    served_seconds: float = 0.0
+
+    @property
+    def counted_seconds(self) -> float:
+        return max(self.seconds, self.served_seconds)
 
     @property
     def minutes(self) -> int:
-        return int(self.seconds // 60)
+        return int(self.counted_seconds // 60)
 
     @property
     def allowed_seconds(self) -> float | None:
@@ -50,18 +64,18 @@ class ScreenTimeStatus:
     @property
     def is_locked(self) -> bool:
         allowed = self.allowed_seconds
-        return allowed is not None and self.seconds >= allowed
+        return allowed is not None and self.counted_seconds >= allowed
 
     @property
     def remaining_seconds(self) -> float | None:
         allowed = self.allowed_seconds
-        return None if allowed is None else max(0.0, allowed - self.seconds)
+        return None if allowed is None else max(0.0, allowed - self.counted_seconds)
 
     def as_json(self) -> dict[str, object]:
         return {
             "day": self.day.isoformat(),
             "minutes": self.minutes,
-            "seconds": round(self.seconds, 1),
+            "seconds": round(self.counted_seconds, 1),
             "limit_minutes": self.limit_minutes,
             "extra_minutes": self.extra_minutes,
             "remaining_seconds": None if self.remaining_seconds is None else round(self.remaining_seconds, 1),
@@ -73,7 +87,7 @@ class ScreenTimeStatus:
 @dataclass(frozen=True, slots=True)
 class ScreenTimeDayTotal:
     day: datetime.date
-    seconds: float
+    seconds: float  # the larger of the reported and the served seconds, as the limit counts them
 
     @property
     def minutes(self) -> int:
@@ -83,25 +97,115 @@ class ScreenTimeDayTotal:
 # --- counting -------------------------------------------------------------------------------------------
 
 
-def screen_time_add(*, user: User, seconds: float, at: datetime.datetime | None = None) -> None:
-    """Add watched seconds to ``user``'s day (their local day of ``at``) in one statement.
+def _day_add(*, user: User, day: datetime.date, column: str, seconds: float) -> None:
+    """Add ``seconds`` to one column (``seconds`` or ``served_seconds``) of ``user``'s ``day`` in one
+    statement.
 
     An upsert that adds to the stored value in the database (never read, add, write), so two batches
     at once both count. Django's ``bulk_create(update_conflicts=...)`` can only overwrite a column, not
     add to it; the statement is the same on SQLite and PostgreSQL."""
-    if seconds <= 0:
-        return
-    day = age.screen_time_day(user=user, at=at)
+    counted = {"seconds": 0.0, "served_seconds": 0.0}
+    if column not in counted:
+        raise ValueError(f"Not a column of counted seconds: {column}")
+    counted[column] = float(seconds)
     quote = connection.ops.quote_name
     table = quote(ScreenTimeDay._meta.db_table)
+    added = quote(column)
     sql = (
-        f"INSERT INTO {table} ({quote('user_id')}, {quote('day')}, {quote('seconds')}, {quote('extra_minutes')}) "  # noqa: S608  (our own table)
-        f"VALUES (%s, %s, %s, 0) ON CONFLICT ({quote('user_id')}, {quote('day')}) "
-        f"DO UPDATE SET {quote('seconds')} = {table}.{quote('seconds')} + EXCLUDED.{quote('seconds')}"
+        f"INSERT INTO {table} ({quote('user_id')}, {quote('day')}, {quote('seconds')}, "  # noqa: S608  (our own table)
+        f"{quote('served_seconds')}, {quote('extra_minutes')}) "
+        f"VALUES (%s, %s, %s, %s, 0) ON CONFLICT ({quote('user_id')}, {quote('day')}) "
+        f"DO UPDATE SET {added} = {table}.{added} + EXCLUDED.{added}"
     )
     date_field = ScreenTimeDay._meta.get_field("day")
+    day_value = date_field.get_db_prep_value(day, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, date_field.get_db_prep_value(day, connection), float(seconds)])
+        cursor.execute(sql, [user.pk, day_value, counted["seconds"], counted["served_seconds"]])
+
+
+def screen_time_add(*, user: User, seconds: float, at: datetime.datetime | None = None) -> None:
+    """Add watched seconds (what the player reported) to ``user``'s day (their local day of ``at``)."""
+    if seconds <= 0:
+        return
+    _day_add(user=user, day=age.screen_time_day(user=user, at=at), column="seconds", seconds=seconds)
+
+
+# Served seconds of one file that one person's day may count: twice its duration. Browsers fetch a video
+# in overlapping byte ranges (a probe of the whole file cancelled after its index, a range after each seek,
+# the loop again once the buffer was dropped), and the server cannot tell a re-fetch from a new watch
+# without keeping every range served. So the same bytes may count more than once, but one file never
+# counts more than twice its length a day: one full watch and one full re-fetch. Watching it more often
+# counts through the player's reports, which the limit takes when they are larger.
+SERVED_SECONDS_CAP_FACTOR = 2.0
+SERVED_RECORD_SECONDS = 2 * 24 * 60 * 60  # a local day lasts at most 26 hours; the record outlives it
+
+
+def _served_key(*, user: User, day: datetime.date, file_key: str) -> str:
+    return f"screen-time-served:{user.pk}:{day.isoformat()}:{file_key}"
+
+
+def screen_time_add_served(
+    *,
+    user: User,
+    file_key: str,
+    seconds: float,
+    duration_seconds: float,
+    at: datetime.datetime | None = None,
+) -> float:
+    """Add ``seconds`` of video the server sent from one file (``file_key``: which video and file) to
+    ``user``'s day, at most ``SERVED_SECONDS_CAP_FACTOR`` times the file's ``duration_seconds`` per file
+    and day; returns the seconds added.
+
+    The per-file tally is a small record in the cache (shared by all web processes in production; per
+    process in development, where the cap is then per process). Added to atomically (``incr``), so two
+    ranges served at once share the cap. A lost or unreachable cache only loosens the cap: everything
+    served then counts, never less."""
+    if seconds <= 0:
+        return 0.0
+    day = age.screen_time_day(user=user, at=at)
+    cap = max(duration_seconds, 0.0) * SERVED_SECONDS_CAP_FACTOR
+    key = _served_key(user=user, day=day, file_key=file_key)
+    milliseconds = max(1, round(seconds * 1000))
+    try:
+        cache.add(key, 0, timeout=SERVED_RECORD_SECONDS)
+        total = cache.incr(key, milliseconds)
+    except ValueError:  # expired between the two calls: this range starts the tally
+        cache.set(key, milliseconds, timeout=SERVED_RECORD_SECONDS)
+        total = milliseconds
+    if isinstance(total, int):
+        before = (total - milliseconds) / 1000
+        seconds = min(seconds, max(0.0, cap - before))
+    if seconds <= 0:
+        return 0.0
+    _day_add(user=user, day=day, column="served_seconds", seconds=seconds)
+    return seconds
+
+
+def screen_time_meter(
+    *, user: User | AnonymousUser | None, file_key: str, duration_seconds: float | None
+) -> Callable[[int, int], None] | None:
+    """What a file response calls once, with the bytes it sent and the file's size, to count them as
+    seconds of video on the viewer's day; None (nothing to count, and no query) for someone without a
+    limit, or a file whose duration is unknown.
+
+    Bytes become seconds at the file's own rate (size over duration), so a cancelled download counts only
+    what went out. A response that redirects to object storage sends no bytes the server can see: it
+    reports the whole file, the conservative count."""
+    if not isinstance(user, User) or age.screen_time_limit_minutes(user) is None or not duration_seconds:
+        return None
+    duration = float(duration_seconds)
+
+    def count(sent_bytes: int, size: int) -> None:
+        if size <= 0 or sent_bytes <= 0:
+            return
+        screen_time_add_served(
+            user=user,
+            file_key=file_key,
+            seconds=duration * min(sent_bytes, size) / size,
+            duration_seconds=duration,
+        )
+
+    return count
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -111,14 +215,19 @@ def screen_time_status(*, user: User, at: datetime.datetime | None = None) -> Sc
     """Today's status; one query, and none for someone without a limit (adults by default)."""
     day = age.screen_time_day(user=user, at=at)
     limit = age.screen_time_limit_minutes(user)
-    seconds, extra = 0.0, 0
+    seconds, served, extra = 0.0, 0.0, 0
     if limit is not None:
-        row = ScreenTimeDay.objects.filter(user=user, day=day).values_list("seconds", "extra_minutes").first()
+        row = (
+            ScreenTimeDay.objects.filter(user=user, day=day)
+            .values_list("seconds", "served_seconds", "extra_minutes")
+            .first()
+        )
         if row is not None:
-            seconds, extra = float(row[0]), int(row[1])
+            seconds, served, extra = float(row[0]), float(row[1]), int(row[2])
     return ScreenTimeStatus(
         day=day,
         seconds=seconds,
+        served_seconds=served,
         limit_minutes=limit,
         extra_minutes=extra,
         has_passcode=bool(user.screen_time_passcode),
@@ -132,17 +241,36 @@ def screen_time_is_locked(*, user: User | None) -> bool:
     return screen_time_status(user=user).is_locked
 
 
+def screen_time_guard(*, user: User | AnonymousUser | None) -> None:
+    """Raise ``ScreenTimeLocked`` when the day's limit is reached: the one check before anything hands a
+    video to watch (its page, its file, its details, a list of them). The selectors that return videos to
+    watch ask it, so a route built on them is covered without asking itself. No query for someone
+    without a limit (adults by default, anonymous visitors)."""
+    if not isinstance(user, User) or age.screen_time_limit_minutes(user) is None:
+        return
+    status = screen_time_status(user=user)
+    if status.is_locked:
+        limit = status.limit_minutes
+        raise ScreenTimeLocked(
+            f"You've reached today's limit of {limit} minute{'' if limit == 1 else 's'}. "
+            "Enter the passcode for more time, or come back tomorrow.",
+            status=status,
+        )
+
+
 def screen_time_week(*, user: User, today: datetime.date | None = None) -> list[ScreenTimeDayTotal]:
     """The seven local days ending with ``today`` (the person's today by default), oldest first,
-    days without watching included as zero."""
+    days without watching included as zero; each day counts as the limit does (the larger of the
+    reported and the served seconds)."""
     today = today or age.screen_time_day(user=user)
     days = [today - datetime.timedelta(days=offset) for offset in range(6, -1, -1)]
-    stored = dict(
-        ScreenTimeDay.objects.filter(user=user, day__gte=days[0], day__lte=today).values_list(
-            "day", "seconds"
-        )
-    )
-    return [ScreenTimeDayTotal(day=day, seconds=float(stored.get(day, 0.0))) for day in days]
+    stored = {
+        day: max(float(seconds), float(served))
+        for day, seconds, served in ScreenTimeDay.objects.filter(
+            user=user, day__gte=days[0], day__lte=today
+        ).values_list("day", "seconds", "served_seconds")
+    }
+    return [ScreenTimeDayTotal(day=day, seconds=stored.get(day, 0.0)) for day in days]
 
 
 # --- who may change what ------------------------------------------------------------------------------

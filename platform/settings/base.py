@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "platform.middleware.SuspensionMiddleware",
+    # A view refused at the day's screen-time limit answers the limit's page (its process_exception).
+    "platform.middleware.ScreenTimeLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into a 429 response.

@@ -1,8 +1,8 @@
 """Print where the running site is and how to log in, once it answers, then stay up beside it.
 
-`make run` starts this as one more honcho process, so the banner comes after the web
+`make run` starts this as one more Procfile process, so the banner comes after the web
 server's and the worker's start-up logs instead of scrolling away above them. It keeps
-running because honcho stops every process when one of them exits.
+running: the supervisor would start a process that exits again, and print the banner twice.
 """
 
 import signal
