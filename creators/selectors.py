@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from creators.models import CreatorProfile, Decision, Follow, Video
 from platform import age, blocking
 from platform.models import Block, Mute, User
+from platform.screen_time import screen_time_guard
 from platform.viewer import Viewer
 
 State = Video.State
@@ -122,16 +123,28 @@ def video_is_adults_only(video: Video) -> bool:
     )
 
 
-def video_get_visible(*, public_id: uuid.UUID | str, viewer: Viewer) -> Video | None:
-    return (
+def video_get_visible(
+    *, public_id: uuid.UUID | str, viewer: Viewer, despite_screen_time: bool = False
+) -> Video | None:
+    """One video to watch, if this viewer may see it. At the day's screen-time limit someone else's
+    video raises ``ScreenTimeLocked`` (``despite_screen_time`` for its poster only: a still image plays
+    nothing); one's own videos are never locked."""
+    video = (
         videos_visible(viewer=viewer)
         .select_related("owner", "owner__user")
         .filter(public_id=public_id)
         .first()
     )
+    if video is not None and not despite_screen_time and video.owner.user_id != viewer.user_id:
+        screen_time_guard(user=viewer.user)
+    return video
 
 
 def profile_videos(*, profile: CreatorProfile, viewer: Viewer) -> QuerySet[Video]:
+    """A creator's videos this viewer may see, newest first; at the day's screen-time limit someone
+    else's list raises ``ScreenTimeLocked``."""
+    if profile.user_id != viewer.user_id:
+        screen_time_guard(user=viewer.user)
     return (
         videos_visible(viewer=viewer)
         .filter(owner=profile)

@@ -21,6 +21,7 @@ from creators.models import CreatorProfile, Video
 from platform.guidelines import Guideline
 from platform.http import stored_file_response
 from platform.models import User
+from platform.screen_time import screen_time_meter
 from platform.viewer import viewer_of
 from platform.views import form_add_service_errors
 
@@ -145,7 +146,13 @@ def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseBase:
-    """Poster and published rendition for viewers who may see the video; every file for its owner."""
+    """Poster and published rendition for viewers who may see the video; every file for its owner.
+
+    At the day's screen-time limit the selector refuses someone else's rendition (403, no bytes); the
+    poster stays, a still image that plays nothing and keeps the pages still open at the limit (the
+    studio, notifications, decisions) whole. What is sent of a rendition to someone with a limit counts
+    as served seconds. One's own files (the studio's preview and rendition) are neither locked nor
+    counted: they are the creator's own work, which they already hold."""
     field = {"poster": "poster", "video": "rendition", "preview": "preview"}.get(kind)
     if field is None:
         raise Http404("No such file.")
@@ -154,13 +161,25 @@ def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseB
         own_profile = CreatorProfile.objects.filter(user_id=request.user.pk).first()
         if own_profile is not None:
             video = selectors.studio_video_get(owner=own_profile, public_id=public_id)
+    is_own = video is not None
     if video is None and kind != "preview":
-        video = selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
+        video = selectors.video_get_visible(
+            public_id=public_id, viewer=viewer_of(request), despite_screen_time=kind == "poster"
+        )
     if video is None or not getattr(video, field).name:
         raise Http404("No such file.")
     file = getattr(video, field)
     content_type = "image/jpeg" if kind == "poster" else "video/mp4"
-    response = stored_file_response(request, storage=file.storage, name=file.name, content_type=content_type)
+    meter = None
+    if not is_own and kind == "video":  # a preview is served to its owner only
+        meter = screen_time_meter(
+            user=viewer_of(request).user,
+            file_key=f"{video.pk}:rendition-{video.rendition_version}",
+            duration_seconds=video.rendition_duration or video.trimmed_duration,
+        )
+    response = stored_file_response(
+        request, storage=file.storage, name=file.name, content_type=content_type, on_sent=meter
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

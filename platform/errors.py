@@ -6,9 +6,12 @@ shape. Subclassing ``ValidationError`` keeps forms and the admin able to show
 them as ordinary validation messages.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from platform.screen_time import ScreenTimeStatus
 
 
 class TooLarge(ValidationError):
@@ -51,3 +54,17 @@ class RateLimited(Exception):
         super().__init__(message)
         self.message = message
         self.retry_after_seconds = retry_after_seconds
+
+
+class ScreenTimeLocked(Exception):
+    """Today's screen-time limit is reached: no more videos until tomorrow or the passcode (HTTP 403).
+
+    Not 429: that asks a client to retry after a while, and retrying changes nothing here; the person
+    (or their parent's passcode) must act. ``status`` is the day's ``ScreenTimeStatus`` for the answer."""
+
+    code = "screen_time_locked"
+
+    def __init__(self, message: str, *, status: "ScreenTimeStatus") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status

@@ -9,7 +9,7 @@ Also: a per-read timeout on the client's socket while a view reads a long reques
 
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,8 +21,15 @@ CHUNK = 64 * 1024
 
 
 class _BoundedReader:
-    def __init__(self, handle: Any, length: int) -> None:
+    """``length`` bytes of an open file in chunks; ``on_sent(sent, size)`` is called once, when the server
+    closes the response (after the last chunk, or when the client went away), with the bytes handed
+    out so far: a cancelled download counts only what went out."""
+
+    def __init__(
+        self, handle: Any, length: int, *, size: int = 0, on_sent: Callable[[int, int], None] | None = None
+    ) -> None:
         self.handle, self.remaining = handle, length
+        self.size, self.on_sent, self.sent = size, on_sent, 0
 
     def __iter__(self) -> "_BoundedReader":
         return self
@@ -36,24 +43,48 @@ class _BoundedReader:
             self.handle.close()
             raise StopIteration
         self.remaining -= len(data)
+        self.sent += len(data)
         return data
 
     def close(self) -> None:
         self.handle.close()
+        on_sent, self.on_sent = self.on_sent, None
+        if on_sent is not None:
+            on_sent(self.sent, self.size)
 
 
 def stored_file_response(
-    request: HttpRequest, *, storage: Any, name: str, content_type: str
+    request: HttpRequest,
+    *,
+    storage: Any,
+    name: str,
+    content_type: str,
+    on_sent: Callable[[int, int], None] | None = None,
 ) -> HttpResponseBase:
+    """The file, whole or the byte range asked for. ``on_sent(sent bytes, file size)`` (optional) is
+    called once the response is closed; for a file on object storage, whose bytes the server never sees,
+    at the redirect with the whole size."""
+    size = 0
     try:
         size = storage.size(name)
         storage.path(name)
     except NotImplementedError:
+        if on_sent is not None:
+            on_sent(size, size)
         return HttpResponseRedirect(storage.url(name))
     header = request.headers.get("Range", "")
     match = RANGE_RE.match(header.strip()) if header else None
     if not match or (not match.group(1) and not match.group(2)):
-        whole = FileResponse(storage.open(name, "rb"), content_type=content_type)
+        whole: StreamingHttpResponse
+        if on_sent is None:
+            whole = FileResponse(storage.open(name, "rb"), content_type=content_type)
+        else:
+            # Not FileResponse: the server may hand its file to sendfile(), past any count of the bytes.
+            whole = StreamingHttpResponse(
+                _BoundedReader(storage.open(name, "rb"), size, size=size, on_sent=on_sent),
+                content_type=content_type,
+            )
+            whole["Content-Length"] = str(size)
         whole["Accept-Ranges"] = "bytes"
         return whole
     first, last = match.group(1), match.group(2)
@@ -68,7 +99,9 @@ def stored_file_response(
     handle = storage.open(name, "rb")
     handle.seek(start)
     streaming = StreamingHttpResponse(
-        _BoundedReader(handle, end - start + 1), status=206, content_type=content_type
+        _BoundedReader(handle, end - start + 1, size=size, on_sent=on_sent),
+        status=206,
+        content_type=content_type,
     )
     streaming["Content-Range"] = f"bytes {start}-{end}/{size}"
     streaming["Content-Length"] = str(end - start + 1)

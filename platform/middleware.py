@@ -1,6 +1,8 @@
 """Account suspension: a suspended person may still log in and out, read their notifications, read the
 decisions about them and appeal, and read the guidelines; every other page and API answers 403.
 
+Also the page at the day's screen-time limit, for every view whose video selector refused.
+
 Also the request id: every request carries one, in its response's ``X-Request-ID`` and on its log lines.
 """
 
@@ -17,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from platform.errors import ScreenTimeLocked
 from platform.logging import request_id
 
 # Each entry is a path prefix (the page and its API twin). Static files are served by whitenoise before
@@ -108,3 +111,29 @@ class RequestIdMiddleware:
 
 def _forget_request_id(**kwargs: object) -> None:
     request_id.set(None)
+
+
+class ScreenTimeLockMiddleware:
+    """Pages at the day's screen-time limit: a view whose selector raised ``ScreenTimeLocked`` (a watch
+    page, a profile's videos, a video file) answers 403 with the limit's page and the passcode form, and
+    no video. The API answers the same error in its own shape (``platform.api.exception_handlers``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ScreenTimeLocked):
+            return None
+        if request.path_info.startswith("/api/"):  # a plain Django view under /api/: the API's shape
+            body = {
+                "detail": exception.message,
+                "code": exception.code,
+                "screen_time": exception.status.as_json(),
+            }
+            return JsonResponse(body, status=403)
+        context = {"screen_time": exception.status, "next_url": request.get_full_path()}
+        html = render_to_string("platform/screen_time_locked.html", context, request=request)
+        return HttpResponse(html, status=403)

@@ -8,7 +8,8 @@ Every error the API returns is a JSON object in DRF's own convention:
   a resumable upload, so the client knows where to resume.
 
 Domain → status: ``ValidationError`` 400, ``TooLarge`` 413, ``Conflict`` 409, ``NotFound`` (and
-``Http404``) 404, ``RateLimited`` 429, ``UpstreamError`` 502 (402 when a card was declined); a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+``Http404``) 404, ``RateLimited`` 429, ``ScreenTimeLocked`` 403 (``{"detail", "code": "screen_time_locked", "screen_time"}``),
+``UpstreamError`` 502 (402 when a card was declined); a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
 413, and one Django cannot read (too many fields, nested too deep) 400. Views call services and let these propagate; they do not catch.
 """
 
@@ -20,7 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from platform.errors import Conflict, NotFound, RateLimited, TooLarge, UpstreamError
+from platform.errors import Conflict, NotFound, RateLimited, ScreenTimeLocked, TooLarge, UpstreamError
 
 
 def error_body(error: DjangoValidationError) -> dict[str, Any]:
@@ -54,6 +55,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, UpstreamError):
         code = status.HTTP_402_PAYMENT_REQUIRED if exc.is_declined else status.HTTP_502_BAD_GATEWAY
         return Response({"detail": exc.message}, status=code)
+    if isinstance(exc, ScreenTimeLocked):
+        return Response(
+            {"detail": exc.message, "code": exc.code, "screen_time": exc.status.as_json()},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     if isinstance(exc, NotFound):
         exc = exceptions.NotFound(exc.message)
     elif isinstance(exc, RateLimited):
