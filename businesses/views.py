@@ -248,11 +248,10 @@ WEBSITE_VISITS_SESSION_KEY = "website_visits"
 
 def business_website(request: HttpRequest, handle: str) -> HttpResponse:
     """ "Visit website" on ``/@handle``: counted (once per visitor's session and day), then a 302 to the
-    business's website. No business or no website: 404."""
-    business = (
-        BusinessProfile.objects.select_related("creator").filter(creator__handle__iexact=handle).first()
-    )
-    if business is None or not business.website.startswith(("https://", "http://")):
+    business's website. No business, no website, not verified, or a block either way: 404."""
+    viewer = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
+    business = selectors.business_website_target(handle=handle, viewer=viewer)
+    if business is None:
         raise Http404("This account has no website.")
     if not _first_today(request, session_key=WEBSITE_VISITS_SESSION_KEY, subject=str(business.pk)):
         return redirect(business.website)

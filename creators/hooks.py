@@ -64,6 +64,8 @@ class ProfileBadge:
     place: str
     is_verified: bool = False
     website_url: str | None = None
+    # A website shown as text, not a link (the business is not verified): escaped like the rest.
+    website_text: str = ""
 
 
 # The business behind a creator profile, if any: ``businesses`` provides it; ``creators`` shows it on

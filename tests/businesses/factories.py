@@ -1,6 +1,7 @@
 """Factories of the businesses tests."""
 
 import factory
+from django.utils import timezone
 
 from businesses.models import BusinessProfile
 from tests.factories import CreatorFactory
@@ -16,3 +17,6 @@ class BusinessFactory(factory.django.DjangoModelFactory[BusinessProfile]):
     country = "DE"
     region = "DE-BY"
     website = "https://example.com"
+    is_verified = False
+    # Staff verified it (as ``services.business_profile_verify`` records it): the time goes with the flag.
+    verified_at = factory.LazyAttribute(lambda business: timezone.now() if business.is_verified else None)

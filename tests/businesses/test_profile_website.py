@@ -1,4 +1,4 @@
-"""A business shows as a business on /@handle, with a counted "Visit website" button."""
+"""A business shows as a business on /@handle, with a counted "Visit website" button once verified."""
 
 import pytest
 from django.test import Client
@@ -16,6 +16,7 @@ def test_a_business_profile_shows_the_business_and_a_visit_website_button(client
         category="food_and_drink",
         region="DE-BY",
         website="https://bea.example/",
+        is_verified=True,
     )
     handle = business.creator.handle
     page = client.get(f"/@{handle}/").content.decode()
@@ -32,7 +33,7 @@ def test_a_business_profile_shows_the_business_and_a_visit_website_button(client
 
 
 def test_visit_website_is_counted_and_redirects(client):
-    business = BusinessFactory.create(website="https://bea.example/shop?x=1")
+    business = BusinessFactory.create(website="https://bea.example/shop?x=1", is_verified=True)
     url = f"/@{business.creator.handle}/website"
     response = client.get(url)
     assert (response.status_code, response["Location"]) == (302, "https://bea.example/shop?x=1")
@@ -46,11 +47,12 @@ def test_visit_website_is_counted_and_redirects(client):
 
 
 def test_a_business_without_a_website_has_no_button_and_the_url_is_not_found(client):
-    business = BusinessFactory.create(website="")
+    business = BusinessFactory.create(website="", is_verified=True)
     handle = business.creator.handle
     page = client.get(f"/@{handle}/").content.decode()
     assert 'data-testid="profile-business"' in page
     assert "Visit website" not in page
+    assert 'data-testid="website-text"' not in page
     assert client.get(f"/@{handle}/website").status_code == 404
     assert BusinessProfile.objects.get().website_clicks == 0
 
