@@ -94,10 +94,9 @@ def follow_state(*, profile: CreatorProfile, viewer: Viewer) -> str | None:
     )
 
 
-def videos_visible(*, viewer: Viewer, despite_blocks: bool = False) -> QuerySet[Video]:
+def videos_visible(*, viewer: Viewer) -> QuerySet[Video]:
     """Published videos this viewer may watch: moderation, visibility, followers, the age policy,
-    restricted mode and blocks (``despite_blocks`` for reports only: a block never stops anyone reporting
-    what they saw)."""
+    restricted mode and blocks (either way: reports too)."""
     viewer_id = viewer.user_id
     queryset = Video.objects.filter(state=State.PUBLISHED).exclude(moderation_state=Video.Moderation.REMOVED)
     if not viewer.policy.may_see_mature_content:
@@ -111,7 +110,7 @@ def videos_visible(*, viewer: Viewer, despite_blocks: bool = False) -> QuerySet[
     own = Q(owner__user_id=viewer_id) if viewer_id is not None else Q(pk__in=[])
     queryset = queryset.filter(everyone | followers | own)
     # Blocks, either way: neither account sees the other's videos, on any route (a subquery, no extra query).
-    if viewer_id is not None and not despite_blocks:
+    if viewer_id is not None:
         queryset = queryset.exclude(owner__user_id__in=blocking.users_blocked_either_way(user_id=viewer_id))
     return queryset
 

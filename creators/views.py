@@ -428,11 +428,15 @@ def studio_profile(request: HttpRequest) -> HttpResponse:
 
 
 def avatar_file(request: HttpRequest, handle: str, size: str) -> HttpResponseBase:
+    """A creator's avatar; none across a block, either way, as for their profile and videos."""
     creator = selectors.profile_get(handle=handle)
     field = {"small": "avatar_small", "large": "avatar_large"}.get(size)
     if creator is None or field is None or not getattr(creator, field).name:
         raise Http404("No avatar.")
+    if selectors.profile_block_state(profile=creator, viewer=viewer_of(request)) != selectors.BlockState.NONE:
+        raise Http404("No avatar.")
     file = getattr(creator, field)
     response = stored_file_response(request, storage=file.storage, name=file.name, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
+    # Private: whether it is served depends on who asks, so no shared cache may keep it for everyone.
+    response["Cache-Control"] = "private, max-age=3600"
     return response

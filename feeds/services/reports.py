@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import Decision
-from creators.selectors import profile_get, videos_visible
+from creators.selectors import BlockState, profile_block_state, profile_get, videos_visible
 from creators.services import decision_take
 from feeds.models import (
     Report,
@@ -73,13 +73,15 @@ def report_create(
     _report_throttle(viewer=viewer)
     target: dict[str, Any]
     if video_public_id is not None:
-        video = videos_visible(viewer=viewer, despite_blocks=True).filter(public_id=video_public_id).first()
+        # What the viewer may watch, blocks included: across a block, either way, the other's videos do
+        # not exist for them (a blocked account mass-reporting its blocker would learn what is there).
+        video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
         if video is None:
             raise NotFound("No such video.")
         target = {"video": video}
     else:
         profile = profile_get(handle=handle or "")
-        if profile is None:
+        if profile is None or profile_block_state(profile=profile, viewer=viewer) != BlockState.NONE:
             raise NotFound("No such account.")
         if viewer.user_id is not None and profile.user_id == viewer.user_id:
             raise ValidationError("You can't report your own account.")
