@@ -40,7 +40,7 @@ def video_render_task(*, video_id: int) -> None:
 
 @shared_task(name="creators.tasks.videos_recover_stuck_task", acks_late=True)
 def videos_recover_stuck_task() -> int:
-    services.upload_sessions_expire(older_than=datetime.timedelta(days=1))  # abandoned resumable uploads
+    services.upload_sessions_expire()  # abandoned resumable uploads
     return services.videos_recover_stuck(
         older_than=datetime.timedelta(seconds=settings.VIDEO_WORK_LEASE_SECONDS)
     )

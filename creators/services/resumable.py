@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
@@ -75,6 +76,39 @@ def _s3_key(storage: Any, session_id: uuid.UUID) -> str:
     return str(storage._normalize_name(f"upload-parts/{session_id.hex}.part"))
 
 
+# A session nobody sent a chunk to for this long is abandoned: it no longer counts towards its creator's
+# limits, and the periodic job removes it with its parts.
+UPLOAD_SESSION_IDLE_EXPIRY = datetime.timedelta(days=1)
+
+
+class UploadSessionsLimit(Conflict):
+    """The creator's open uploads already hold as many sessions, or as many declared bytes, as allowed."""
+
+
+def _upload_sessions_open(*, owner: CreatorProfile) -> QuerySet[UploadSession]:
+    """The creator's uploads still open: finished and cancelled ones are deleted, expired ones left out."""
+    return UploadSession.objects.filter(
+        owner=owner, updated_at__gte=timezone.now() - UPLOAD_SESSION_IDLE_EXPIRY
+    )
+
+
+def _upload_sessions_check(*, owner: CreatorProfile, size: int) -> None:
+    """Refuse one more session past the per-creator caps (called with the creator's row locked)."""
+    opened = _upload_sessions_open(owner=owner).aggregate(count=Count("pk"), declared=Sum("size"))
+    if opened["count"] >= settings.UPLOAD_SESSIONS_MAX_OPEN:
+        raise UploadSessionsLimit(
+            f"You have {opened['count']} uploads in progress; finish or cancel one before starting another.",
+            context={"code": "upload_sessions_open", "open": opened["count"]},
+        )
+    max_bytes = settings.UPLOAD_SESSIONS_MAX_MB * 1024 * 1024
+    if (opened["declared"] or 0) + size > max_bytes:
+        raise UploadSessionsLimit(
+            f"Your uploads in progress may add up to {settings.UPLOAD_SESSIONS_MAX_MB} MB; finish or cancel "
+            "one before starting this one.",
+            context={"code": "upload_sessions_bytes", "open": opened["count"]},
+        )
+
+
 def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> UploadSession:
     posting_check(user=owner.user)
     max_bytes = settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024
@@ -84,18 +118,22 @@ def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> 
         raise TooLarge({"size": f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB."})
     session = UploadSession(owner=owner, filename=filename_for_display(filename), size=size)
     s3 = _s3_storage()
-    if s3 is not None:
-        started = s3.connection.meta.client.create_multipart_upload(
-            Bucket=s3.bucket_name, Key=_s3_key(s3, session.pk), ContentType="application/octet-stream"
-        )
-        session.s3_upload_id = started["UploadId"]
-        try:
-            session.save(force_insert=True)
-        except Exception:
-            _s3_abort(s3, session)  # never leave an orphan multipart upload behind
-            raise
-        return session
-    session.save(force_insert=True)
+    # The creator's row is locked from the count to the insert: two starts at once cannot both fit.
+    with transaction.atomic():
+        CreatorProfile.objects.select_for_update().filter(pk=owner.pk).first()
+        _upload_sessions_check(owner=owner, size=size)
+        if s3 is not None:
+            started = s3.connection.meta.client.create_multipart_upload(
+                Bucket=s3.bucket_name, Key=_s3_key(s3, session.pk), ContentType="application/octet-stream"
+            )
+            session.s3_upload_id = started["UploadId"]
+            try:
+                session.save(force_insert=True)
+            except Exception:
+                _s3_abort(s3, session)  # never leave an orphan multipart upload behind
+                raise
+            return session
+        session.save(force_insert=True)
     part = upload_part_path(session)
     part.parent.mkdir(parents=True, exist_ok=True)
     part.touch()
@@ -283,7 +321,7 @@ def _part_files_delete(session: UploadSession) -> None:
     part.unlink(missing_ok=True)
 
 
-def upload_sessions_expire(*, older_than: datetime.timedelta) -> int:
+def upload_sessions_expire(*, older_than: datetime.timedelta = UPLOAD_SESSION_IDLE_EXPIRY) -> int:
     stale = list(UploadSession.objects.filter(updated_at__lt=timezone.now() - older_than))
     for session in stale:
         upload_session_cancel(session=session)

@@ -266,6 +266,10 @@ UPLOAD_CHUNK_MAX_BYTES = 8 * 1024 * 1024
 # S3 refuses a multipart part under 5 MiB unless it is the last: on S3 every chunk but the last must be
 # at least this long (the studio sends UPLOAD_CHUNK_MAX_BYTES). Tests lower it together with moto's own.
 UPLOAD_PART_MIN_BYTES = env.int("UPLOAD_PART_MIN_BYTES", default=5 * 1024 * 1024)
+# One creator's open resumable uploads (not finished, cancelled or expired): at most this many, declaring at
+# most this many bytes together, so nobody can reserve the media disk with sessions they never fill.
+UPLOAD_SESSIONS_MAX_OPEN = env.int("UPLOAD_SESSIONS_MAX_OPEN", default=3)
+UPLOAD_SESSIONS_MAX_MB = env.int("UPLOAD_SESSIONS_MAX_MB", default=2 * VIDEO_MAX_UPLOAD_MB)
 # A chunk whose client sends nothing for this long is dropped (its bytes are not kept).
 UPLOAD_CHUNK_READ_TIMEOUT_SECONDS = env.float("UPLOAD_CHUNK_READ_TIMEOUT_SECONDS", default=10.0)
 # Media work holds a lease on its video, refreshed every VIDEO_WORK_HEARTBEAT_SECONDS while the worker

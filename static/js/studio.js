@@ -72,6 +72,11 @@ if (uploadForm) {
     if (started.status !== 201) return fail(message(started.data, started.status));
     const session = started.data;
     const url = API + "/" + session.id;
+    // A session given up on is cancelled at once: open ones count against the creator's few until they expire.
+    const giveUp = async (text) => {
+      await api("DELETE", url).catch(() => {}); // offline: it expires on its own
+      return fail(text);
+    };
     let received = 0;
     let failures = 0;
     while (received < file.size) {
@@ -89,14 +94,14 @@ if (uploadForm) {
       }
       if (result.status === 0 || result.status >= 500) {
         failures += 1;
-        if (failures > 6) return fail("The connection keeps dropping. Please try again in a moment.");
+        if (failures > 6) return giveUp("The connection keeps dropping. Please try again in a moment.");
         text.textContent = "Connection lost — resuming…";
         await new Promise((wait) => window.setTimeout(wait, 500 * 2 ** failures));
         const status = await api("GET", url);
         if (status.status === 200) received = status.data.received;
         continue;
       }
-      return fail(message(result.data, result.status));
+      return giveUp(message(result.data, result.status));
     }
     show(file.size, file.size);
     const done = await api("POST", url + "/complete");
