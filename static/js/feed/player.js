@@ -209,6 +209,7 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime }) 
     el.addEventListener("error", function () {
       slide.classList.add("is-broken");
       role(slide, "broken").hidden = false;
+      screenTime.recheck();
     });
   }
 

@@ -114,6 +114,9 @@ export function createScreenTime({ status, statusUrl, unlockUrl, dialog, beforeC
   return {
     add,
     apply,
+    // A video the server refused (it also stops at the limit, counting what it sent): ask whether
+    // that was the limit, so the panel shows instead of a broken video.
+    recheck: function () { if (remaining !== null && !locked) check(); },
     isLocked: function () { return locked; },
     start: function () { if (locked) lock(status); },
   };
