@@ -1,5 +1,6 @@
-"""Screen time: counting the seconds a person watches on their own calendar day, the daily limit that
-stops the player, the passcode that lifts it for a while, restricted mode, and the week's summary.
+"""Screen time: counting the seconds a person watches on their own calendar day (what the player reports
+and what the server sent), the daily limit that stops the player and every route that hands out a video,
+the passcode that lifts it for a while, restricted mode, and the week's summary.
 
 The rules of who may set what (a minor cannot raise or remove their limit; their linked parent can) are
 in ``platform.age``; this module applies them and writes. Family pairing calls the same setters with the

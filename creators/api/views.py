@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -36,6 +36,10 @@ from platform.errors import TooLarge
 from platform.http import body_read_timeout
 from platform.models import Block, Mute, User
 from platform.viewer import viewer_of
+
+SCREEN_TIME_LOCKED = OpenApiResponse(
+    description='The day\'s screen-time limit is reached: `{"detail", "code": "screen_time_locked", "screen_time"}`.'
+)
 
 
 def own_profile(request: Request) -> CreatorProfile:
@@ -68,7 +72,10 @@ class CreatorDetailView(APIView):
         return Response(CreatorOutputSerializer(profile).data)
 
 
+@extend_schema_view(get=extend_schema(responses={200: VideoOutputSerializer, 403: SCREEN_TIME_LOCKED}))
 class CreatorVideoListView(generics.ListAPIView[Video]):
+    """A creator's videos; at the viewer's daily screen-time limit, the lock instead (403)."""
+
     serializer_class = VideoOutputSerializer
     permission_classes = [permissions.AllowAny]
 
@@ -173,7 +180,7 @@ class MuteListView(generics.ListAPIView[Mute]):
 class VideoDetailView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=VideoOutputSerializer)
+    @extend_schema(responses={200: VideoOutputSerializer, 403: SCREEN_TIME_LOCKED})
     def get(self, request: Request, public_id: str) -> Response:
         video = selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
         if video is None:
