@@ -158,6 +158,94 @@ def may_link_as_parent(band: AgeBand) -> bool:
     return band == AgeBand.ADULT
 
 
+# A teen could make a second account, say it is 40 and pair with it. A parent's account must therefore
+# have lived a while with an address someone confirmed, and not come from the teen's browser or network.
+PARENT_ACCOUNT_MIN_AGE = datetime.timedelta(days=7)
+PARENT_ORIGIN_WINDOW = datetime.timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class ParentRefusal:
+    """Why an adult's account cannot be a parent yet, and from when it can (None: once they act)."""
+
+    reason: str
+    eligible_from: datetime.datetime | None
+
+
+def parent_account_refusal(
+    *,
+    date_joined: datetime.datetime,
+    email_confirmed_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> ParentRefusal | None:
+    """Why an adult's account cannot link a teen yet: it must have a confirmed email address and be at
+    least ``PARENT_ACCOUNT_MIN_AGE`` old. None when it can."""
+    if email_confirmed_at is None:
+        return ParentRefusal(
+            "Confirm your email address first: open the link we sent you (you can send it again from "
+            "your account settings).",
+            None,
+        )
+    eligible_from = date_joined + PARENT_ACCOUNT_MIN_AGE
+    if now < eligible_from:
+        days = PARENT_ACCOUNT_MIN_AGE.days
+        return ParentRefusal(f"A parent's account must be at least {days} days old.", eligible_from)
+    return None
+
+
+def parent_made_beside_teen(
+    *,
+    parent_joined: datetime.datetime,
+    parent_address: str | None,
+    parent_browser: str,
+    teen_addresses: set[str],
+    teen_browsers: set[str],
+    now: datetime.datetime,
+) -> bool:
+    """Whether the parent's account was made in the last ``PARENT_ORIGIN_WINDOW`` from a browser or
+    network address the teen used (at their own sign-up, or now): most likely the teen made it."""
+    if now - parent_joined > PARENT_ORIGIN_WINDOW:
+        return False
+    return bool(
+        (parent_browser and parent_browser in teen_browsers)
+        or (parent_address and parent_address in teen_addresses)
+    )
+
+
+# --- while linked, the teen may only make their settings stricter -------------------------------------
+
+# Who may follow, from the fewest people to the most (``User.FollowPolicy``'s values).
+_FOLLOW_OPENNESS = {"nobody": 0, "approved": 1, "everyone": 2}
+
+_PARENT_DECIDES = {
+    "daily_limit_minutes": "Your linked parent sets your daily limit: you can lower it, only they can "
+    "raise it. Ask them for more time.",
+    "is_restricted_mode": "Your linked parent decides about restricted mode: only they can turn it off.",
+    "follow_policy": "Your linked parent decides who may follow you: you can only make it stricter.",
+    "is_private": "Your linked parent decides who may follow you: only they can make your account public.",
+    "passcode": "Your linked parent keeps the passcode: only they can set or change it.",
+}
+
+
+def linked_teen_change_problem(*, setting: str, old: Any, new: Any) -> str | None:
+    """Why a linked teen may not make this change to their own settings, or None when it is stricter
+    (or no change). While linked, loosening anything is the parent's to decide.
+
+    ``daily_limit_minutes`` compares the limits in force (a blank is the band's default, None no limit);
+    a passcode the teen chose would be one they know, so they never set one."""
+    if setting == "daily_limit_minutes":
+        is_looser = old is not None and (new is None or new > old)
+    elif setting in ("is_restricted_mode", "is_private"):
+        is_looser = bool(old) and not new
+    elif setting == "follow_policy":
+        is_looser = _FOLLOW_OPENNESS[str(new)] > _FOLLOW_OPENNESS[str(old)]
+    elif setting == "passcode":
+        is_looser = True
+    else:
+        raise ValueError(f"No rule for a teen changing {setting!r}.")
+    return _PARENT_DECIDES[setting] if is_looser else None
+
+
 def may_link_as_teen(band: AgeBand) -> bool:
     """Only 13–17-year-olds link their account to a parent's."""
     return band in (AgeBand.TEEN_13_15, AgeBand.TEEN_16_17)
@@ -240,9 +328,85 @@ def screen_time_limit_problem(*, user: Any, minutes: int | None, is_parent: bool
     return None
 
 
+def _zone_named(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _day_starts(day: datetime.date, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """The instant ``day`` begins in ``zone`` (a midnight a clock change skips: the first instant after)."""
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=zone).astimezone(datetime.UTC)
+
+
 def screen_time_day(*, user: Any, at: datetime.datetime | None = None) -> datetime.date:
-    """The day on the person's own calendar (their time zone) that ``at`` falls in."""
-    return (at or timezone.now()).astimezone(user_zone(user)).date()
+    """The day of the person's own calendar that the daily limit counts at ``at``.
+
+    Normally the date in their time zone. But changing the zone moves the calendar, and the limit must
+    not move with it:
+
+    - West (UTC to ``Etc/GMT+12``) the clock goes back, often to a date that already ended where they
+      were, whose unused minutes would open again.
+    - East (UTC to ``Pacific/Kiritimati``) the clock goes forward, often to tomorrow: a day whose limit
+      is used up would end at once, and a fresh one start.
+
+    So the day in force when the zone changed (``held``: the date then in ``time_zone_before``) stays in
+    force until it ends in that zone, exactly as if nothing had changed; from then on the days follow
+    the new zone, but never go back to ``held`` or before: ``max(date in the new zone, held)``. West,
+    the held day lasts until it ends in the new zone too: one longer day, never a second one. East, the
+    next day starts when the held day would have ended anyway and the one after at the new zone's
+    midnight: one shorter day, as for anyone who flies east, and never a skipped one. A minor changes
+    zone at most once a day and not while a held day is still ahead (``time_zone_next_change_at``), so
+    there is only ever one held day, and the day counted never goes back."""
+    at = at or timezone.now()
+    today = at.astimezone(user_zone(user)).date()
+    changed: datetime.datetime | None = getattr(user, "time_zone_changed_at", None)
+    before = _zone_named(getattr(user, "time_zone_before", "") or "")
+    if changed is None or before is None:
+        return today
+    if at < changed:
+        return at.astimezone(before).date()
+    held = changed.astimezone(before).date()
+    if at < _day_starts(held + datetime.timedelta(days=1), before):
+        return held
+    return max(today, held)
+
+
+TIME_ZONE_CHANGE_INTERVAL = datetime.timedelta(days=1)
+
+
+def time_zone_next_change_at(*, user: Any) -> datetime.datetime | None:
+    """From when a minor may change time zone again (None: now, or never having changed it): a day after
+    the last change, and not before the day held by that change is over and caught up by the new zone's
+    calendar (so ``screen_time_day`` is the plain date again)."""
+    changed: datetime.datetime | None = getattr(user, "time_zone_changed_at", None)
+    if changed is None or not is_minor(user):
+        return None
+    times = [changed + TIME_ZONE_CHANGE_INTERVAL]
+    before = _zone_named(getattr(user, "time_zone_before", "") or "")
+    if before is not None:
+        held = changed.astimezone(before).date()
+        times += [_day_starts(held + datetime.timedelta(days=1), before), _day_starts(held, user_zone(user))]
+    return max(times)
+
+
+def is_minor(user: Any) -> bool:
+    """Whether ``user`` is under 18 (an adult's, or an account of unknown age's, time zone is theirs to
+    change as often as they like)."""
+    return policy_for_user(user).band in (AgeBand.UNDER_13, AgeBand.TEEN_13_15, AgeBand.TEEN_16_17)
+
+
+def time_zone_change_problem(*, user: Any, now: datetime.datetime | None = None) -> str | None:
+    """Why ``user`` may not change their time zone now, or None when they may."""
+    next_at = time_zone_next_change_at(user=user)
+    if next_at is None or (now or timezone.now()) >= next_at:
+        return None
+    local = next_at.astimezone(user_zone(user))
+    return (
+        "Under 18, your time zone can change once a day, so that your screen-time day stays one day. "
+        f"You can change it again from {local:%d %B %Y, %H:%M} ({user_zone(user).key})."
+    )
 
 
 # Restricted mode hides these; the values are ``creators.models.Video``'s choices (this lower layer

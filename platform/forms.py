@@ -181,6 +181,12 @@ class PairingCodeForm(forms.Form):
     )
 
 
+class PairingConfirmForm(forms.Form):
+    """The second step of linking: the signed token of the code the teen entered, not the code again."""
+
+    token = forms.CharField(max_length=500, widget=forms.HiddenInput())
+
+
 class FamilyTeenSettingsForm(forms.Form):
     daily_limit_minutes = forms.IntegerField(
         label="Daily screen-time limit (minutes)",
@@ -191,6 +197,11 @@ class FamilyTeenSettingsForm(forms.Form):
         label="Restricted mode", required=False, help_text="Hides mature and unverified videos."
     )
     follow_policy = forms.ChoiceField(label="Who may follow them", choices=User.FollowPolicy.choices)
+    is_private = forms.BooleanField(
+        label="Private account",
+        required=False,
+        help_text="Only followers they approve see their profile and videos (always so under 16).",
+    )
 
 
 class FamilyPasscodeForm(forms.Form):

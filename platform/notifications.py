@@ -100,15 +100,65 @@ def notification_open(*, user: User, notification_id: int) -> str:
 # --- settings ------------------------------------------------------------------------------------------
 
 
-def notification_settings_update(*, user: User, time_zone: str, wants_email_notifications: bool) -> User:
+def notification_settings_update(
+    *, user: User, time_zone: str, wants_email_notifications: bool, now: datetime.datetime | None = None
+) -> User:
     """When and how ``user`` hears from us: their time zone (quiet hours and screen-time days follow
-    it) and whether notifications are also emailed. Writes nothing when the time zone is unknown."""
+    it) and whether notifications are also emailed. Writes nothing when the time zone is unknown, or
+    when a minor changed theirs less than a day ago (``age.time_zone_change_problem``).
+
+    A change of zone records the zone before it and when, which keep the screen-time day that was in
+    force until it ends (``age.screen_time_day``)."""
     if time_zone not in age.time_zone_names():
         raise ValidationError({"time_zone": "Choose a time zone from the list."})
-    user.time_zone = time_zone
-    user.wants_email_notifications = wants_email_notifications
-    user.save(update_fields=["time_zone", "wants_email_notifications"])
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked: two changes at once must not both pass the once-a-day rule.
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        fields = ["wants_email_notifications"]
+        if time_zone != locked.time_zone:
+            problem = age.time_zone_change_problem(user=locked, now=now)
+            if problem:
+                raise ValidationError({"time_zone": problem}, code="time_zone_once_a_day")
+            user.time_zone_before, user.time_zone_changed_at = locked.time_zone, now
+            user.time_zone = time_zone
+            fields += ["time_zone", "time_zone_before", "time_zone_changed_at"]
+        user.wants_email_notifications = wants_email_notifications
+        user.save(update_fields=fields)
     return user
+
+
+# --- family: each side hears of the other's changes -----------------------------------------------------
+
+_SETTING_NAMES = {
+    "daily_limit_minutes": "daily limit",
+    "is_restricted_mode": "restricted mode",
+    "follow_policy": "who may follow",
+    "is_private": "private account",
+    "passcode": "passcode",
+}
+
+
+def family_settings_changed_notify(*, actor: User, teen: User, parent: User, settings: list[str]) -> None:
+    """Tell the other side of a family link that ``actor`` (the teen or their parent) changed the teen's
+    ``settings``: neither finds out only by noticing."""
+    names = ", ".join(_SETTING_NAMES.get(name, name) for name in settings)
+    if actor.pk == parent.pk:
+        notify(
+            user=teen,
+            kind=Kind.PAIRING,
+            title=f"{parent.display_name} changed your settings",
+            body=f"Changed: {names}. See them in your account settings.",
+            url=reverse("account_settings") + "#screen-time",
+        )
+    else:
+        notify(
+            user=parent,
+            kind=Kind.PAIRING,
+            title=f"{teen.display_name} made their settings stricter",
+            body=f"Changed: {names}. See their settings on your family page.",
+            url=reverse("family"),
+        )
 
 
 # --- email ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 
-from platform import age
+from platform import age, notifications
 from platform.errors import Conflict, NotFound, RateLimited, ScreenTimeLocked
 from platform.models import FamilyLink, ScreenTimeDay, User
 from platform.services import audit_record
@@ -276,6 +276,23 @@ def screen_time_week(*, user: User, today: datetime.date | None = None) -> list[
 
 # --- who may change what ------------------------------------------------------------------------------
 
+# What ``screen_time_settings_apply`` changes, with the column each is stored in.
+_SETTING_COLUMNS = {
+    "daily_limit_minutes": "daily_limit_minutes",
+    "is_restricted_mode": "is_restricted_mode",
+    "passcode": "screen_time_passcode",
+    "follow_policy": "follow_policy",
+    "is_private": "is_private",
+}
+# The parent's changes keep their audit names, which the family page reads back.
+_PARENT_AUDIT = {
+    "daily_limit_minutes": ("screen_time.limit", "minutes"),
+    "is_restricted_mode": ("screen_time.restricted_mode", "is_on"),
+    "passcode": ("screen_time.passcode", ""),
+    "follow_policy": ("screen_time.follow_policy", "policy"),
+    "is_private": ("screen_time.is_private", "is_on"),
+}
+
 
 def _is_parent(*, actor: User, user: User) -> bool:
     """``actor`` is ``user``'s linked parent. Anyone else but the person themself may change nothing."""
@@ -286,54 +303,107 @@ def _is_parent(*, actor: User, user: User) -> bool:
     raise NotFound()
 
 
-def _record_parent_change(*, actor: User, user: User, action: str, detail: dict[str, object]) -> None:
-    if actor.pk != user.pk:
-        audit_record(actor=actor, action=action, target=user, detail=detail)
+def screen_time_controlling_parent(*, user: User) -> User | None:
+    """``user``'s linked parent while ``user`` is 13 to 17 (at 18 the link stays but controls nothing)."""
+    if not age.may_link_as_teen(user.age_band):
+        return None
+    link = FamilyLink.objects.select_related("parent").filter(teen=user).first()
+    return link.parent if link is not None else None
+
+
+def _setting_problems(
+    *, user: User, changes: dict[str, object], is_parent: bool, parent: User | None
+) -> dict[str, str]:
+    """Every reason, by setting, why ``changes`` may not be made to ``user`` by this actor: the ranges,
+    and while a teen is linked (``parent``), that they only make things stricter themself."""
+    problems: dict[str, str] = {}
+    if "daily_limit_minutes" in changes:
+        minutes = changes["daily_limit_minutes"]
+        assert minutes is None or isinstance(minutes, int)
+        problem = age.screen_time_limit_problem(user=user, minutes=minutes, is_parent=is_parent)
+        if problem:
+            problems["daily_limit_minutes"] = problem
+    if "passcode" in changes:
+        shortest, longest = PASSCODE_LENGTHS
+        passcode = str(changes["passcode"])
+        if not (passcode.isascii() and passcode.isdigit() and shortest <= len(passcode) <= longest):
+            problems["passcode"] = f"Use {shortest} to {longest} digits."
+    if "follow_policy" in changes and changes["follow_policy"] not in User.FollowPolicy.values:
+        problems["follow_policy"] = "Choose who may follow."
+    if parent is None or is_parent:
+        return problems
+    for setting, new in changes.items():
+        old = getattr(user, _SETTING_COLUMNS[setting])
+        if setting == "daily_limit_minutes":
+            # The limits in force: a blank is the band's default, which may be more than the parent's.
+            old = age.screen_time_limit_minutes(user)
+            new = new if new is not None else user.age_policy.daily_screen_time_limit_minutes
+        problem = age.linked_teen_change_problem(setting=setting, old=old, new=new)
+        if problem:
+            problems.setdefault(setting, problem)
+    return problems
+
+
+def screen_time_settings_apply(*, user: User, actor: User, changes: dict[str, object]) -> list[str]:
+    """Change the settings that protect ``user`` — ``daily_limit_minutes`` (None: the band's default),
+    ``is_restricted_mode``, ``passcode`` (plain; stored hashed), ``follow_policy``, ``is_private`` —
+    as ``actor`` (the person or their linked parent); answer the settings that changed.
+
+    All or nothing: any refused change raises ValidationError (every reason, by setting) and writes
+    nothing. While a teen is linked, only their parent loosens anything (raises the limit, turns
+    restricted mode off, lets more people follow, sets the passcode); the teen may only make things
+    stricter. Each change by one side of the link notifies the other."""
+    is_parent = _is_parent(actor=actor, user=user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        changes = {
+            setting: new
+            for setting, new in changes.items()
+            if setting == "passcode" or getattr(locked, _SETTING_COLUMNS[setting]) != new
+        }
+        if not changes:
+            return []
+        parent = actor if is_parent else screen_time_controlling_parent(user=locked)
+        problems = _setting_problems(user=locked, changes=changes, is_parent=is_parent, parent=parent)
+        if problems:
+            raise ValidationError(problems)
+        stored = {_SETTING_COLUMNS[setting]: new for setting, new in changes.items()}
+        if "passcode" in changes:
+            stored["screen_time_passcode"] = make_password(str(changes["passcode"]))
+        User.objects.filter(pk=locked.pk).update(**stored)
+        for column, value in stored.items():
+            setattr(user, column, value)
+        if is_parent:
+            for setting, new in changes.items():
+                action, key = _PARENT_AUDIT[setting]
+                audit_record(actor=actor, action=action, target=locked, detail={key: new} if key else {})
+        if parent is not None:
+            notifications.family_settings_changed_notify(
+                actor=actor, teen=locked, parent=parent, settings=list(changes)
+            )
+    return list(changes)
 
 
 def screen_time_limit_set(*, user: User, minutes: int | None, actor: User) -> User:
     """Set ``user``'s daily limit (None: the band's default for a minor, no limit for an adult who sets
     none). A minor may only lower theirs; their linked parent may set any; raises ValidationError and
     writes nothing otherwise."""
-    is_parent = _is_parent(actor=actor, user=user)
-    problem = age.screen_time_limit_problem(user=user, minutes=minutes, is_parent=is_parent)
-    if problem:
-        raise ValidationError({"daily_limit_minutes": problem})
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(daily_limit_minutes=minutes)
-        _record_parent_change(actor=actor, user=user, action="screen_time.limit", detail={"minutes": minutes})
-    user.daily_limit_minutes = minutes
+    screen_time_settings_apply(user=user, actor=actor, changes={"daily_limit_minutes": minutes})
     return user
 
 
 def screen_time_passcode_set(*, user: User, passcode: str, actor: User) -> User:
     """Set or change the passcode that lifts the day's limit (4 to 8 digits; stored hashed).
 
-    Once a teen is linked to a parent, a passcode that is set is the parent's to change: otherwise the
-    teen could replace it and lift their own limit."""
-    is_parent = _is_parent(actor=actor, user=user)
-    if not is_parent and user.screen_time_passcode and FamilyLink.objects.filter(teen=user).exists():
-        raise ValidationError({"passcode": "Your linked parent keeps your passcode. Ask them to change it."})
-    shortest, longest = PASSCODE_LENGTHS
-    if not (passcode.isascii() and passcode.isdigit() and shortest <= len(passcode) <= longest):
-        raise ValidationError({"passcode": f"Use {shortest} to {longest} digits."})
-    hashed = make_password(passcode)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(screen_time_passcode=hashed)
-        _record_parent_change(actor=actor, user=user, action="screen_time.passcode", detail={})
-    user.screen_time_passcode = hashed
+    Once a teen is linked to a parent, the passcode is the parent's alone to set: a teen who chose it
+    would know it and lift their own limit."""
+    screen_time_settings_apply(user=user, actor=actor, changes={"passcode": passcode})
     return user
 
 
 def restricted_mode_set(*, user: User, is_on: bool, actor: User) -> User:
-    """Turn restricted mode on or off (the person or their linked parent)."""
-    _is_parent(actor=actor, user=user)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_restricted_mode=is_on)
-        _record_parent_change(
-            actor=actor, user=user, action="screen_time.restricted_mode", detail={"is_on": is_on}
-        )
-    user.is_restricted_mode = is_on
+    """Turn restricted mode on or off (the person, or their linked parent; a linked teen only on)."""
+    screen_time_settings_apply(user=user, actor=actor, changes={"is_restricted_mode": is_on})
     return user
 
 
@@ -341,21 +411,17 @@ def screen_time_settings_update(
     *, user: User, minutes: int | None, is_restricted_mode: bool, passcode: str, actor: User
 ) -> User:
     """The settings page's screen-time form: all three changes, or none (``passcode`` empty: keep it)."""
-    try:
-        with transaction.atomic():
-            if minutes != user.daily_limit_minutes:
-                screen_time_limit_set(user=user, minutes=minutes, actor=actor)
-            if is_restricted_mode != user.is_restricted_mode:
-                restricted_mode_set(user=user, is_on=is_restricted_mode, actor=actor)
-            if passcode:
-                screen_time_passcode_set(user=user, passcode=passcode, actor=actor)
-    except ValidationError:
-        user.refresh_from_db(fields=["daily_limit_minutes", "is_restricted_mode", "screen_time_passcode"])
-        raise
+    changes: dict[str, object] = {"daily_limit_minutes": minutes, "is_restricted_mode": is_restricted_mode}
+    if passcode:
+        changes["passcode"] = passcode
+    screen_time_settings_apply(user=user, actor=actor, changes=changes)
     return user
 
 
 # --- the passcode at the limit --------------------------------------------------------------------------
+
+
+_NO_PASSCODE = "No passcode is set, so there is no more watching today."
 
 
 def _failures_key(user: User) -> str:
@@ -375,9 +441,7 @@ def screen_time_unlock(*, user: User, passcode: str, at: datetime.datetime | Non
             "Too many wrong passcodes. Try again in 15 minutes.", retry_after_seconds=UNLOCK_WINDOW_SECONDS
         )
     if not user.screen_time_passcode:
-        raise ValidationError(
-            {"passcode": "No passcode is set. Ask your linked parent, or set one in your settings."}
-        )
+        raise ValidationError({"passcode": _NO_PASSCODE})
     if not check_password(passcode, user.screen_time_passcode):
         # The window starts at the first wrong try; add() then incr() keeps concurrent tries counted.
         cache.add(key, 0, timeout=UNLOCK_WINDOW_SECONDS)

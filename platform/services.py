@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from platform import age
+from platform import age, email_confirmation
 from platform.models import AuditEntry, User, email_normalize
 from platform.regions import region_resolve
 
@@ -50,8 +50,14 @@ def user_sign_up(
     country: str = "",
     region: str = "",
     time_zone: str = "UTC",
+    signup_address: str | None = None,
+    signup_browser: str = "",
 ) -> User:
-    """Create an account, applying the age policy; raises ValidationError and writes nothing on bad input."""
+    """Create an account, applying the age policy, and email it a link to confirm the address; raises
+    ValidationError and writes nothing on bad input.
+
+    ``signup_address`` and ``signup_browser`` (hashed, ``platform.origin``) are where the account was
+    made, which family pairing compares with a teen's."""
     problem = age.date_of_birth_problem(date_of_birth=date_of_birth)
     if problem:
         raise ValidationError({"date_of_birth": problem})
@@ -77,6 +83,8 @@ def user_sign_up(
         is_private=policy.is_private_by_default,
         is_restricted_mode=policy.is_restricted_mode_by_default,
         time_zone=time_zone,
+        signup_address=signup_address,
+        signup_browser=signup_browser,
     )
     try:
         validate_password(password, user=user)
@@ -88,6 +96,7 @@ def user_sign_up(
     try:
         with transaction.atomic():
             user.save()
+            email_confirmation.email_confirmation_send(user=user)
     except IntegrityError as error:  # a concurrent sign-up with the same address won the race
         raise ValidationError({"email": "An account with this email already exists."}) from error
     return user
@@ -100,11 +109,16 @@ def user_update_settings(
     if not display_name:
         raise ValidationError({"display_name": "Please choose a display name."})
     country, region = _place_clean(country=country, region=region)
-    user.display_name = display_name
-    user.country = country
-    user.region = region
-    user.is_private = is_private
-    user.save(update_fields=["display_name", "country", "region", "is_private"])
+    with transaction.atomic():
+        if is_private != user.is_private:
+            # Who may follow is a setting a linked parent decides: the one rule of who may change what.
+            from platform.screen_time import screen_time_settings_apply
+
+            screen_time_settings_apply(user=user, actor=user, changes={"is_private": is_private})
+        user.display_name = display_name
+        user.country = country
+        user.region = region
+        user.save(update_fields=["display_name", "country", "region"])
     return user
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from creators.models import CreatorProfile, Video
 from platform import age
-from platform.models import User
+from platform.models import FamilyLink, User
 
 TEST_PASSWORD = "a-long-test-password"
 
@@ -34,6 +34,15 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     country = "DE"
     region = "DE-BY"
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    class Params:
+        # An adult who may link a teen's account: a confirmed email, joined more than a week ago
+        # (``platform.age.parent_account_refusal``). ``UserFactory.create(eligible_parent=True)``.
+        eligible_parent = factory.Trait(
+            date_of_birth=factory.LazyFunction(lambda: born_years_ago(40)),
+            date_joined=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=8)),
+            email_confirmed_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=8)),
+        )
 
     @factory.post_generation
     def saved(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
@@ -76,3 +85,12 @@ def published_video(*, topics: tuple[str, ...] = (), review: str = "approved", *
     for slug in topics:
         VideoTopic.objects.create(video=video, topic=Topic.objects.get(slug=slug), review_state=review)
     return video
+
+
+def family_pair(*, parent: User, teen: User) -> FamilyLink:
+    """Link ``teen`` to ``parent`` the way the pages do: a code, whose it is, the confirmation."""
+    from platform import family
+
+    code = family.pairing_code_create(parent=parent).code
+    preview = family.pairing_preview(teen=teen, code=code)
+    return family.pairing_link(teen=teen, token=preview.token)

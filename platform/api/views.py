@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from platform import screen_time, services
+from platform import origin, screen_time, services
 from platform.account_deletion import account_deletion_cancel
 from platform.api.serializers import (
     AccountUpdateInputSerializer,
@@ -42,7 +42,11 @@ class SignUpView(APIView):
         serializer = SignUpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            user = services.user_sign_up(**serializer.validated_data)
+            user = services.user_sign_up(
+                **serializer.validated_data,
+                signup_address=origin.client_address(request._request),
+                signup_browser=origin.browser_hash(origin.browser_id(request._request)),
+            )
         except services.AgeRefused:
             # Not an error to map: the refusal also marks the device (a cookie on this response).
             response = Response(
@@ -52,8 +56,11 @@ class SignUpView(APIView):
             signup_block(response)
             return response
         token, _ = Token.objects.get_or_create(user=user)
-        return Response(
-            {"token": token.key, "user": UserOutputSerializer(user).data}, status=status.HTTP_201_CREATED
+        return origin.browser_id_keep(
+            request._request,
+            Response(
+                {"token": token.key, "user": UserOutputSerializer(user).data}, status=status.HTTP_201_CREATED
+            ),
         )
 
 

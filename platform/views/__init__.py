@@ -1,7 +1,7 @@
 """Site pages of the core app, one module per concern; ``platform.urls`` and other apps import them from here.
 
 - ``pages``: favicon, guidelines, sign-up, log-in, health check
-- ``account``: settings, screen time, blocks and mutes
+- ``account``: settings, email confirmation, screen time, blocks and mutes
 - ``inbox``: the notification centre
 - ``family_pages``: family pairing
 - ``your_data``: download your data, delete the account
@@ -11,6 +11,8 @@ from platform.views.account import (
     account_screen_time_settings,
     account_settings,
     block_remove,
+    email_confirm,
+    email_confirmation_resend,
     mute_remove,
     screen_time_summary,
     screen_time_unlock,
@@ -19,6 +21,7 @@ from platform.views.common import form_add_service_errors
 from platform.views.family_pages import (
     family_code_create,
     family_link,
+    family_link_confirm,
     family_page,
     family_teen_passcode,
     family_teen_settings,
@@ -56,8 +59,11 @@ __all__ = [
     "block_remove",
     "data_export_download",
     "data_export_start",
+    "email_confirm",
+    "email_confirmation_resend",
     "family_code_create",
     "family_link",
+    "family_link_confirm",
     "family_page",
     "family_teen_passcode",
     "family_teen_settings",

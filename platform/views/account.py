@@ -1,4 +1,5 @@
-"""Account settings: the account, screen time (settings, the week, the no-JavaScript unlock), blocks and mutes."""
+"""Account settings: the account, its email confirmation, screen time (settings, the week, the no-JavaScript
+unlock), blocks and mutes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,15 +8,19 @@ from django.db import transaction
 from django.http import (
     HttpRequest,
     HttpResponse,
+    QueryDict,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from platform import (
     age,
     blocking,
+    email_confirmation,
     family,
     notifications,
     screen_time,
@@ -78,11 +83,12 @@ def _settings_render(
             "is_private": user.is_private,
         }
     )
-    screen_time_form = screen_time_form or ScreenTimeSettingsForm(
+    screen_time_form = screen_time_form or _screen_time_form(
+        user,
         initial={
             "daily_limit_minutes": user.daily_limit_minutes,
             "is_restricted_mode": user.is_restricted_mode,
-        }
+        },
     )
     context = {
         "form": form,
@@ -94,12 +100,25 @@ def _settings_render(
         "blocks": blocking.blocks_of(user=user),
         "mutes": blocking.mutes_of(user=user),
     }
+    next_change = age.time_zone_next_change_at(user=user)
+    if next_change is not None and next_change > timezone.now():
+        context["time_zone_next_change_at"] = next_change.astimezone(age.user_zone(user))
     context["family"] = {
         "parent": family.family_parent_of(teen=user),
         "daily_limit_minutes": family.daily_limit_minutes(user=user),
         "is_limit_set_by_parent": family.family_limit_is_set_by_parent(teen=user),
     }
     return render(request, "platform/account_settings.html", context, status=status)
+
+
+def _screen_time_form(
+    user: User, *, data: QueryDict | None = None, initial: dict[str, object] | None = None
+) -> ScreenTimeSettingsForm:
+    """The screen-time form; without the passcode for a linked teen, whose parent alone sets it."""
+    form = ScreenTimeSettingsForm(data, initial=initial)
+    if screen_time.screen_time_controlling_parent(user=user) is not None:
+        del form.fields["passcode"], form.fields["passcode2"]
+    return form
 
 
 @login_required
@@ -109,7 +128,7 @@ def account_screen_time_settings(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if request.method != "POST":
         return redirect("account_settings")
-    form = ScreenTimeSettingsForm(request.POST)
+    form = _screen_time_form(user, data=request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -117,7 +136,11 @@ def account_screen_time_settings(request: HttpRequest) -> HttpResponse:
                 user=user,
                 minutes=data["daily_limit_minutes"],
                 is_restricted_mode=data["is_restricted_mode"],
-                passcode=data["passcode"],
+                # A linked teen's form has no passcode (only the parent sets it); one posted anyway is
+                # refused by the service, never dropped quietly.
+                passcode=request.POST.get("passcode", "")
+                if "passcode" not in form.fields
+                else data["passcode"],
                 actor=user,
             )
         except ValidationError as error:
@@ -126,6 +149,38 @@ def account_screen_time_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your screen-time settings are saved.")
             return redirect(f"{reverse('account_settings')}#screen-time")
     return _settings_render(request, user=user, screen_time_form=form, status=400)
+
+
+@never_cache
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email: a page with a button, so that a mail scanner opening the link
+    confirms nothing; the button's POST confirms."""
+    if request.method != "POST":
+        return render(request, "registration/email_confirm.html")
+    try:
+        email_confirmation.email_confirm(token=token)
+    except ValidationError as error:
+        return render(
+            request, "registration/email_confirm.html", {"error": " ".join(error.messages)}, status=400
+        )
+    messages.success(request, "Your email address is confirmed. Thank you!")
+    return redirect(f"{reverse('account_settings')}#email" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_POST
+def email_confirmation_resend(request: HttpRequest) -> HttpResponse:
+    """The settings page's "send the link again" button."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        email_confirmation.email_confirmation_send(user=user)
+    except RateLimited as error:
+        messages.error(request, error.message)
+    else:
+        if user.email_confirmed_at is None:
+            messages.success(request, f"We sent a new link to {user.email}.")
+    return redirect(f"{reverse('account_settings')}#email")
 
 
 @login_required

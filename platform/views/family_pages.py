@@ -1,4 +1,5 @@
-"""Family pairing pages: a parent's code and linked teens, a teen's link to their parent."""
+"""Family pairing pages: a parent's code and linked teens, a teen's link to their parent (the code, then
+whose it is, then the confirmation)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_POST
 from platform import (
     age,
     family,
+    origin,
 )
 from platform.errors import NotFound, RateLimited
 from platform.forms import (
     FamilyPasscodeForm,
     FamilyTeenSettingsForm,
     PairingCodeForm,
+    PairingConfirmForm,
 )
 from platform.models import User
 from platform.views.common import _request_user, form_add_service_errors
@@ -47,6 +50,7 @@ def _family_render(request: HttpRequest, user: User, *, status: int = 200, **ext
                         "daily_limit_minutes": family.daily_limit_minutes(user=linked.teen),
                         "is_restricted_mode": linked.teen.is_restricted_mode,
                         "follow_policy": linked.teen.follow_policy,
+                        "is_private": linked.teen.is_private,
                     },
                     prefix=f"teen{linked.teen.pk}",
                 ),
@@ -61,7 +65,8 @@ def _family_render(request: HttpRequest, user: User, *, status: int = 200, **ext
         context["parent"] = family.family_parent_of(teen=user)
         context["daily_limit_minutes"] = family.daily_limit_minutes(user=user)
         context["code_form"] = extra.pop("code_form", None) or PairingCodeForm()
-    return render(request, "platform/family.html", {**context, **extra}, status=status)
+    response = render(request, "platform/family.html", {**context, **extra}, status=status)
+    return origin.browser_id_keep(request, response)
 
 
 @login_required
@@ -84,23 +89,45 @@ def family_code_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 @require_POST
 def family_link(request: HttpRequest) -> HttpResponse:
+    """The code: answers whose it is, and asks the teen to confirm. Nothing is linked yet."""
     user = _request_user(request)
     form = PairingCodeForm(request.POST)
     status = 400
     if form.is_valid():
         try:
-            parent = family.pairing_link(teen=user, code=form.cleaned_data["code"]).parent
+            preview = family.pairing_preview(
+                teen=user, code=form.cleaned_data["code"], origin=origin.request_origin(request)
+            )
         except RateLimited as error:
             form.add_error("code", error.message)
             status = 429
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, f"Your account is linked to {parent.display_name}.")
-            return redirect("family")
+            confirm_form = PairingConfirmForm(initial={"token": preview.token})
+            return _family_render(request, user, preview=preview, confirm_form=confirm_form)
     return _family_render(request, user, status=status, code_form=form)
+
+
+@login_required
+@require_POST
+def family_link_confirm(request: HttpRequest) -> HttpResponse:
+    """The teen saw their parent's name and email and confirms: now the code is used and they are linked."""
+    user = _request_user(request)
+    form = PairingConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            parent = family.pairing_link(
+                teen=user, token=form.cleaned_data["token"], origin=origin.request_origin(request)
+            ).parent
+        except ValidationError as error:
+            return _family_render(request, user, status=400, error=" ".join(error.messages))
+        messages.success(request, f"Your account is linked to {parent.display_name}.")
+        return redirect("family")
+    return _family_render(request, user, status=400, error=family.PAIRING_REFUSED)
 
 
 @login_required

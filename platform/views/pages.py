@@ -1,5 +1,7 @@
 """Site pages of the core app: favicon, guidelines, sign-up with its age gate, log-in, and the health check."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,7 +21,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from platform import account_deletion, readiness, services
+from platform import account_deletion, origin, readiness, services
 from platform.forms import (
     EmailAuthenticationForm,
     SignUpForm,
@@ -84,6 +86,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 country=data["country"],
                 region=data["region"],
                 time_zone=data["time_zone"],
+                signup_address=origin.client_address(request),
+                signup_browser=origin.browser_hash(origin.browser_id(request)),
             )
         except services.AgeRefused:
             return signup_block(render(request, "registration/signup_refused.html", status=403))
@@ -91,10 +95,15 @@ def signup(request: HttpRequest) -> HttpResponse:
             form_add_service_errors(form, error, renames={"password": "password1"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to Joyreel, {user.display_name}!")
-            return redirect("home")
+            messages.success(
+                request, f"Welcome to Joyreel, {user.display_name}! We sent you a link to confirm your email."
+            )
+            return origin.browser_id_keep(request, redirect("home"))
     status = 400 if request.method == "POST" else 200
-    return render(request, "registration/signup.html", {"form": form}, status=status)
+    # The browser id is set before the account is made, so that the next account from here shows it.
+    return origin.browser_id_keep(
+        request, render(request, "registration/signup.html", {"form": form}, status=status)
+    )
 
 
 def login_locked_out(
@@ -136,8 +145,11 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return origin.browser_id_keep(request, super().get(request, *args, **kwargs))
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
+        response = origin.browser_id_keep(self.request, super().form_valid(form))
         user = form.get_user()
         if isinstance(user, User) and account_deletion.account_deletion_cancel(user=user):
             messages.success(self.request, "Welcome back. Your account will not be deleted.")

@@ -1,5 +1,6 @@
-"""Family pairing in two browsers on phones: the parent makes a code, the teen types it in, the parent
-lowers the teen's daily limit to 30 minutes and the teen's settings say so, and who set it."""
+"""Family pairing in two browsers on phones: the parent makes a code, the teen types it in, sees whose
+account it is and confirms, the parent lowers the teen's daily limit to 30 minutes and the teen's
+settings say so, and who set it."""
 
 import re
 
@@ -33,7 +34,7 @@ def _fits_the_phone(page: Page) -> None:
 
 
 def test_parent_links_a_teen_and_lowers_their_daily_limit(live_server, browser):
-    parent = UserFactory.create(email="pat@example.com", display_name="Pat", date_of_birth=born_years_ago(42))
+    parent = UserFactory.create(email="pat@example.com", display_name="Pat", eligible_parent=True)
     teen = UserFactory.create(email="tia@example.com", display_name="Tia", date_of_birth=born_years_ago(14))
 
     parent_context = browser.new_context(viewport=PHONE, device_scale_factor=1)
@@ -57,6 +58,13 @@ def test_parent_links_a_teen_and_lowers_their_daily_limit(live_server, browser):
     expect(teen_page.get_by_text("That code doesn't work.")).to_be_visible()
     teen_page.get_by_label("Code from your parent").fill(code.lower())
     teen_page.get_by_role("button", name="Link to my parent").click()
+    # Whose code it is, before anything is linked: the parent's name and email.
+    expect(teen_page.get_by_test_id("pairing-parent-email")).to_have_text("pat@example.com")
+    expect(teen_page.get_by_test_id("pairing-parent-name")).to_have_text("Pat")
+    _fits_the_phone(teen_page)
+    _shot(teen_page, "teen-confirms-parent")
+    assert not FamilyLink.objects.exists()
+    teen_page.get_by_role("button", name="Yes, link to Pat").click()
     expect(teen_page.get_by_test_id("linked-to")).to_have_text("Linked to Pat")
     expect(teen_page.get_by_text("What you watch, like, share or search for")).to_be_visible()
     _fits_the_phone(teen_page)

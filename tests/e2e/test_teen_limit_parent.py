@@ -36,10 +36,10 @@ def test_a_teen_at_the_limit_watches_again_once_the_parent_raises_it(
     for index in range(4):
         video = published_video(owner=CreatorFactory.create(), topics=("food",), caption=f"Dish {index}")
         with_rendition(video, clips.portrait, Path(settings.MEDIA_ROOT))
-    parent = UserFactory.create(display_name="Pat", date_of_birth=born_years_ago(41))
+    parent = UserFactory.create(display_name="Pat", eligible_parent=True)
     teen = UserFactory.create(display_name="Tia", date_of_birth=born_years_ago(14), time_zone="Europe/Berlin")
     code = family.pairing_code_create(parent=parent)
-    family.pairing_link(teen=teen, code=code.code)
+    family.pairing_link(teen=teen, token=family.pairing_preview(teen=teen, code=code.code).token)
     family.family_teen_settings_set(
         parent=parent, teen=teen, daily_limit_minutes=15, is_restricted_mode=True, follow_policy="approved"
     )

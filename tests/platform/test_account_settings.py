@@ -65,3 +65,67 @@ def test_api_regions_lists_a_countrys_subdivisions(api_client):
     regions = response.json()
     assert len(regions) == 16
     assert {"code": "DE-BY", "name": "Bayern"} in regions
+
+
+# --- the email confirmation ----------------------------------------------------------------------------
+
+
+def test_the_confirmation_link_shows_a_button_and_its_post_confirms(client):
+    from platform.email_confirmation import email_confirmation_token
+
+    user = UserFactory.create()
+    path = reverse("email_confirm", args=[email_confirmation_token(user=user)])
+    assert client.get(path).status_code == 200
+    user.refresh_from_db()
+    assert user.email_confirmed_at is None  # a mail scanner opening the link confirms nothing
+    assert client.post(path).status_code == 302
+    user.refresh_from_db()
+    assert user.email_confirmed_at is not None
+
+
+@pytest.mark.parametrize("kind", ["forged", "old", "other address"])
+def test_a_bad_confirmation_link_is_refused_and_writes_nothing(client, monkeypatch, kind):
+    import time
+
+    from platform.email_confirmation import email_confirmation_token
+
+    user = UserFactory.create()
+    if kind == "forged":
+        token = email_confirmation_token(user=user)[:-3] + "abc"
+    elif kind == "old":
+        four_days_ago = time.time() - 4 * 24 * 60 * 60
+        with monkeypatch.context() as patch:
+            patch.setattr("django.core.signing.time.time", lambda: four_days_ago)
+            token = email_confirmation_token(user=user)
+    else:
+        token = email_confirmation_token(user=UserFactory.build(pk=user.pk, email="someone@example.com"))
+    response = client.post(reverse("email_confirm", args=[token]))
+    assert response.status_code == 400
+    assert "This link doesn" in response.content.decode()
+    user.refresh_from_db()
+    assert user.email_confirmed_at is None
+
+
+def test_settings_show_the_email_state_and_send_the_link_again_a_few_times_an_hour(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from platform.email_confirmation import EMAIL_CONFIRMATION_SENDS
+
+    user = UserFactory.create()
+    client.force_login(user)
+    html = client.get(reverse("account_settings")).content.decode()
+    assert "· not confirmed yet" in html
+    assert "Send the link again" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(EMAIL_CONFIRMATION_SENDS + 2):
+            assert client.post(reverse("email_confirmation_resend")).status_code == 302
+    assert len(mail.outbox) == EMAIL_CONFIRMATION_SENDS
+    page = client.get(reverse("account_settings")).content.decode()
+    assert "We sent you several links in the last hour." in page
+    user.email_confirmed_at = user.date_joined
+    user.save(update_fields=["email_confirmed_at"])
+    html = client.get(reverse("account_settings")).content.decode()
+    assert "· confirmed" in html
+    assert "Send the link again" not in html

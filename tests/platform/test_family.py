@@ -18,17 +18,23 @@ pytestmark = pytest.mark.django_db
 
 
 def adult(**fields):
-    return UserFactory.create(date_of_birth=born_years_ago(40), **fields)
+    return UserFactory.create(eligible_parent=True, **fields)
 
 
 def teen(years=14, **fields):
     return UserFactory.create(date_of_birth=born_years_ago(years), **fields)
 
 
+def link_with(*, teen, code, now=None, origin=None):
+    """Both steps of linking, as the pages take them: whose code it is, then the confirmation."""
+    preview = family.pairing_preview(teen=teen, code=code, now=now, origin=origin)
+    return family.pairing_link(teen=teen, token=preview.token, now=now, origin=origin)
+
+
 def linked(parent=None, child=None):
     parent = parent or adult(display_name="Pat")
     child = child or teen(display_name="Tia")
-    family.pairing_link(teen=child, code=family.pairing_code_create(parent=parent).code)
+    link_with(teen=child, code=family.pairing_code_create(parent=parent).code)
     return parent, child
 
 
@@ -74,8 +80,8 @@ def test_a_new_code_voids_the_parents_older_unused_one():
     old = family.pairing_code_create(parent=parent)
     new = family.pairing_code_create(parent=parent)
     with pytest.raises(ValidationError, match="doesn't work"):
-        family.pairing_link(teen=child, code=old.code)
-    assert family.pairing_link(teen=child, code=new.code).parent == parent
+        link_with(teen=child, code=old.code)
+    assert link_with(teen=child, code=new.code).parent == parent
 
 
 # --- linking ----------------------------------------------------------------------------------------
@@ -86,7 +92,7 @@ def test_a_teen_links_with_the_code_and_the_parent_is_told(years):
     parent = adult(display_name="Pat")
     child = teen(years, display_name="Tia")
     issued = family.pairing_code_create(parent=parent)
-    link = family.pairing_link(teen=child, code=issued.code.lower()[:4] + " " + issued.code[4:])
+    link = link_with(teen=child, code=issued.code.lower()[:4] + " " + issued.code[4:])
     assert (link.parent, link.teen) == (parent, child)
     code = PairingCode.objects.get(parent=parent)
     assert code.used_by == child
@@ -104,7 +110,7 @@ def test_an_adult_cannot_be_linked_as_a_teen_and_nothing_is_written(years):
     grown = UserFactory.create(date_of_birth=born_years_ago(years))
     issued = family.pairing_code_create(parent=parent)
     with pytest.raises(ValidationError, match="Only teens"):
-        family.pairing_link(teen=grown, code=issued.code)
+        link_with(teen=grown, code=issued.code)
     assert FamilyLink.objects.count() == 0
     assert PairingCode.objects.get(parent=parent).used_at is None
     assert Notification.objects.count() == 0
@@ -120,7 +126,7 @@ def test_a_wrong_code_is_refused_and_links_nothing():
     parent, child = adult(), teen()
     family.pairing_code_create(parent=parent)
     with pytest.raises(ValidationError) as refused:
-        family.pairing_link(teen=child, code="ABCDEFGH")
+        link_with(teen=child, code="ABCDEFGH")
     assert refused.value.messages == [family.PAIRING_REFUSED]
     assert FamilyLink.objects.count() == 0
     assert PairingCode.objects.get(parent=parent).used_at is None
@@ -132,7 +138,7 @@ def test_an_expired_code_is_refused_with_the_same_message():
     made = timezone.now() - datetime.timedelta(minutes=10, seconds=1)
     issued = family.pairing_code_create(parent=parent, now=made)
     with pytest.raises(ValidationError) as refused:
-        family.pairing_link(teen=child, code=issued.code)
+        link_with(teen=child, code=issued.code)
     assert refused.value.messages == [family.PAIRING_REFUSED]
     assert FamilyLink.objects.count() == 0
 
@@ -140,15 +146,15 @@ def test_an_expired_code_is_refused_with_the_same_message():
 def test_a_code_still_works_just_before_ten_minutes():
     parent, child = adult(), teen()
     issued = family.pairing_code_create(parent=parent, now=timezone.now() - datetime.timedelta(minutes=9))
-    assert family.pairing_link(teen=child, code=issued.code).parent == parent
+    assert link_with(teen=child, code=issued.code).parent == parent
 
 
 def test_a_used_code_is_refused_with_the_same_message():
     parent, first, second = adult(), teen(), teen(15)
     issued = family.pairing_code_create(parent=parent)
-    family.pairing_link(teen=first, code=issued.code)
+    link_with(teen=first, code=issued.code)
     with pytest.raises(ValidationError) as refused:
-        family.pairing_link(teen=second, code=issued.code)
+        link_with(teen=second, code=issued.code)
     assert refused.value.messages == [family.PAIRING_REFUSED]
     assert list(FamilyLink.objects.values_list("teen", flat=True)) == [first.pk]
 
@@ -158,7 +164,7 @@ def test_a_teen_has_at_most_one_parent():
     second_parent = adult()
     issued = family.pairing_code_create(parent=second_parent)
     with pytest.raises(ValidationError, match="already linked"):
-        family.pairing_link(teen=child, code=issued.code)
+        link_with(teen=child, code=issued.code)
     assert FamilyLink.objects.get(teen=child).parent == first_parent
     assert PairingCode.objects.get(parent=second_parent).used_at is None
 
@@ -175,9 +181,9 @@ def test_code_guessing_is_refused_after_five_tries_even_with_the_right_code():
     issued = family.pairing_code_create(parent=parent)
     for _ in range(family.PAIRING_TRIES):
         with pytest.raises(ValidationError):
-            family.pairing_link(teen=child, code="WRONGGGG")
+            link_with(teen=child, code="WRONGGGG")
     with pytest.raises(RateLimited, match="Too many tries"):
-        family.pairing_link(teen=child, code=issued.code)
+        link_with(teen=child, code=issued.code)
     assert FamilyLink.objects.count() == 0
     assert PairingCode.objects.get(parent=parent).used_at is None
     assert AuditEntry.objects.filter(action=family.PAIRING_TRY).count() == family.PAIRING_TRIES
@@ -187,12 +193,12 @@ def test_code_guessing_limit_is_per_teen_and_lifts_after_fifteen_minutes():
     parent, child, other = adult(), teen(), teen(16)
     for _ in range(family.PAIRING_TRIES):
         with pytest.raises(ValidationError):
-            family.pairing_link(teen=child, code="WRONGGGG")
+            link_with(teen=child, code="WRONGGGG")
     # Another teen is not held back by this one's tries.
-    assert family.pairing_link(teen=other, code=family.pairing_code_create(parent=parent).code)
+    assert link_with(teen=other, code=family.pairing_code_create(parent=parent).code)
     later = timezone.now() + datetime.timedelta(minutes=15, seconds=1)
     issued = family.pairing_code_create(parent=adult(), now=later)
-    assert family.pairing_link(teen=child, code=issued.code, now=later).teen == child
+    assert link_with(teen=child, code=issued.code, now=later).teen == child
 
 
 # --- unlinking --------------------------------------------------------------------------------------
@@ -346,7 +352,15 @@ def test_family_page_for_a_teen_links_with_a_code_and_lists_what_the_parent_can_
     issued = family.pairing_code_create(parent=parent)
     client.force_login(child)
     assert "Enter a code from your parent" in client.get(reverse("family")).content.decode()
-    response = client.post(reverse("family_link"), {"code": issued.code}, follow=True)
+    preview = client.post(reverse("family_link"), {"code": issued.code})
+    page = preview.content.decode()
+    # First whose code it is, and nothing linked or used yet.
+    assert 'data-testid="pairing-parent-name">Pat &lt;b&gt;</dd>' in page
+    assert f'data-testid="pairing-parent-email">{parent.email}</dd>' in page
+    assert FamilyLink.objects.count() == 0
+    assert PairingCode.objects.get(parent=parent).used_at is None
+    token = preview.context["confirm_form"].initial["token"]
+    response = client.post(reverse("family_link_confirm"), {"token": token}, follow=True)
     html = response.content.decode()
     assert "Linked to <strong>Pat &lt;b&gt;</strong>" in html
     assert "What you watch, like, share or search for" in html

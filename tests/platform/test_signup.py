@@ -199,3 +199,56 @@ def test_api_signup_taken_email(api_client):
     assert response.status_code == 400
     assert response.json() == {"email": ["An account with this email already exists."]}
     assert User.objects.count() == 1
+
+
+# --- where the account was made, and the email confirmation --------------------------------------------
+
+
+def test_signup_records_the_address_and_the_hashed_browser_and_emails_a_confirmation_link(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from platform.origin import BROWSER_COOKIE, browser_hash
+
+    client.get(reverse("signup"), REMOTE_ADDR="198.51.100.7")
+    browser = client.cookies[BROWSER_COOKIE]
+    assert browser["httponly"]
+    assert browser["samesite"] == "Lax"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), form_data(), REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert user.signup_address == "198.51.100.7"
+    assert user.signup_browser == browser_hash(browser.value) != browser.value
+    assert user.email_confirmed_at is None
+    [message] = mail.outbox
+    assert message.to == ["new.person@example.com"]
+    assert "/accounts/confirm-email/" in message.body
+
+
+def test_api_signup_records_the_address_through_the_proxy_count_and_emails_the_link(
+    api_client, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    body = {
+        "email": "api.person@example.com",
+        "display_name": "Api",
+        "date_of_birth": born_years_ago(30).isoformat(),
+        "password": "correct-horse-battery",
+    }
+    # No trusted proxy: a forged X-Forwarded-For is not the address.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            reverse("api-signup"),
+            body,
+            format="json",
+            REMOTE_ADDR="198.51.100.8",
+            HTTP_X_FORWARDED_FOR="10.9.9.9",
+        )
+    assert response.status_code == 201
+    user = User.objects.get(email="api.person@example.com")
+    assert user.signup_address == "198.51.100.8"
+    assert len(user.signup_browser) == 64
+    assert [message.to for message in mail.outbox] == [["api.person@example.com"]]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from platform import age
 from platform.models import FamilyLink, ScreenTimeDay, User
@@ -73,6 +74,9 @@ DEMO_USERS = [
     },
 ]
 PARENT_EMAIL, TEEN_EMAIL = "parent@joyreel.localhost", "teen@joyreel.localhost"
+# The demo accounts joined this long ago, their emails confirmed: old enough for the parent to link a
+# teen (``platform.age.parent_account_refusal``), so pairing works in the demo as it would for real.
+DEMO_JOINED_DAYS_AGO = 30
 
 
 class Command(BaseCommand):
@@ -80,6 +84,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = []
+        now = timezone.now()
+        joined = now - datetime.timedelta(days=DEMO_JOINED_DAYS_AGO)
         with transaction.atomic():
             for spec in DEMO_USERS:
                 fields = {
@@ -92,11 +98,23 @@ class Command(BaseCommand):
                         years=int(str(spec["years"]))
                     ) - datetime.timedelta(days=100)
                 user, created = User.objects.get_or_create(
-                    email=spec["email"], defaults={**fields, "country": "DE", "region": "DE-BY"}
+                    email=spec["email"],
+                    defaults={
+                        **fields,
+                        "country": "DE",
+                        "region": "DE-BY",
+                        "date_joined": joined,
+                        "email_confirmed_at": joined,
+                    },
                 )
                 if created:
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])
+                # Demo data made before emails were confirmed: confirmed and old enough on the next run.
+                User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(
+                    email_confirmed_at=now
+                )
+                User.objects.filter(pk=user.pk, date_joined__gt=joined).update(date_joined=joined)
                 if "group" in spec:
                     user.groups.add(Group.objects.get(name=spec["group"]))
                 rows.append((spec["role"], user.email, "created" if created else "exists"))
