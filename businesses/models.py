@@ -254,13 +254,16 @@ class PromotionPrice(models.Model):
 
 class PromotionDelivery(models.Model):
     """One viewer's day with one promotion: slots served (at most the frequency cap) and impressions the
-    player reported for them. Only a served slot can be charged: ``impressions <= served``."""
+    player reported for them. Only a served slot can be charged: ``impressions <= served``. Reported
+    impressions of an account that may not be charged for (``charging``: too new, or no watching of
+    its own) are ``invalid_impressions``, never charged; together they too stay within ``served``."""
 
     promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="deliveries")
     viewer_key = models.CharField(max_length=40)
     day = models.DateField()
     served = models.PositiveSmallIntegerField(default=0)
     impressions = models.PositiveSmallIntegerField(default=0)
+    invalid_impressions = models.PositiveSmallIntegerField(default=0, db_default=0)  # raw inserts omit it
     # Furthest point watched in a first loop that day, from the results rollup: a view is 2 s or more.
     watched_seconds = models.FloatField(default=0.0)
 
@@ -269,6 +272,10 @@ class PromotionDelivery(models.Model):
             models.UniqueConstraint(fields=["promotion", "viewer_key", "day"], name="delivery_once_a_day"),
             models.CheckConstraint(
                 condition=models.Q(impressions__lte=models.F("served")), name="delivery_charged_when_served"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(impressions__lte=models.F("served") - models.F("invalid_impressions")),
+                name="delivery_counted_when_served",
             ),
         ]
 
@@ -284,6 +291,8 @@ class PromotionDay(models.Model):
     day = models.DateField()
     impressions = models.PositiveIntegerField(default=0)
     spent_cents = models.PositiveIntegerField(default=0)
+    # Reported impressions that were not charged: invalid traffic (see ``PromotionDelivery``).
+    invalid_impressions = models.PositiveIntegerField(default=0, db_default=0)  # raw inserts omit it
     views = models.PositiveIntegerField(default=0, help_text="Watched for at least 2 seconds.")
     watch_seconds = models.FloatField(default=0.0)
     completions = models.PositiveIntegerField(default=0)

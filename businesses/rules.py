@@ -5,6 +5,8 @@ Services feed these with plain values; their tests need no database.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 
 
@@ -133,6 +135,14 @@ def even_spend_share(*, starts: float, ends: float, now: float) -> float:
 def even_spend_line(*, budget_cents: int, starts: float, ends: float, now: float) -> float:
     """What a promotion should have spent by ``now`` (timestamps) to spend its budget evenly."""
     return budget_cents * even_spend_share(starts=starts, ends=ends, now=now)
+
+
+# An account younger than this is not charged for: fake adult accounts are made in seconds.
+CHARGEABLE_ACCOUNT_AGE = datetime.timedelta(days=1)
+
+
+def account_old_enough_to_charge(*, joined_at: datetime.datetime, now: datetime.datetime) -> bool:
+    return now - joined_at >= CHARGEABLE_ACCOUNT_AGE
 
 
 def budget_takes_one_more(*, impressions: int, cpm_cents: int, budget_cents: int) -> bool:

@@ -104,6 +104,8 @@ class Results:
 
     currency: str
     impressions: int
+    # Reported impressions not charged for: accounts too new, or with no watching of their own.
+    invalid_impressions: int
     reach: int
     views: int
     watch_seconds: float
@@ -134,7 +136,7 @@ _RESULT_OF_GOAL = {
     Promotion.Goal.WEBSITE_VISITS: ("website click", "website_clicks"),
 }
 _DAY_COUNTERS = (
-    "impressions", "spent_cents", "views", "watch_seconds", "completions", "likes", "follows",
+    "impressions", "invalid_impressions", "spent_cents", "views", "watch_seconds", "completions", "likes", "follows",
     "profile_visits", "website_clicks",
 )  # fmt: skip
 
@@ -192,6 +194,7 @@ def promotion_results(*, promotion: Promotion) -> Results:
     return Results(
         currency=currency,
         impressions=impressions,
+        invalid_impressions=int(total["invalid_impressions"]),
         reach=reach,
         views=views,
         watch_seconds=watch_seconds,

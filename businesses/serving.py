@@ -329,7 +329,7 @@ class PromotionSlots:
     def impressions_record(self, *, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> None:
         from businesses.services.charging import impressions_charge
 
-        impressions_charge(viewer_key=viewer.key, video_ids=video_ids, now=now)
+        impressions_charge(viewer=viewer, video_ids=video_ids, now=now)
 
 
 slots = PromotionSlots()

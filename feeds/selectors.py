@@ -15,7 +15,7 @@ from django.utils import timezone
 from creators.models import Video, VideoTopic
 from creators.selectors import creator_is_restricted, profile_videos, video_is_adults_only, videos_visible
 from feeds import ranking, sponsored
-from feeds.models import CoWatch, InterestProfile, Source, VideoStats
+from feeds.models import CoWatch, InterestProfile, Signal, Source, VideoStats
 from feeds.pools import feed_pools
 from feeds.ranking import Catalog, Scored, Weights
 from platform import age, blocking
@@ -475,4 +475,24 @@ def following_queryset(*, viewer: Viewer) -> QuerySet[Video]:
             "hashtags", Prefetch("video_topics", queryset=VideoTopic.objects.select_related("topic"))
         )
         .order_by("-published_at", "-id")
+    )
+
+
+# A viewer "watches organically" once they watched this far into any video they came to themselves.
+ORGANIC_WATCH_SECONDS = 2.0
+
+
+def viewer_has_watched_organically(*, viewer_key: str) -> bool:
+    """Whether the signal log holds watching of this viewer's own: a progress or completion event, from
+    anywhere but a sponsored slot, at least ``ORGANIC_WATCH_SECONDS`` into the video (within the log's
+    retention). An account made only to be shown promotions has none. One query, on the index that
+    begins with the viewer's key."""
+    return (
+        Signal.objects.filter(
+            viewer_key=viewer_key,
+            kind__in=(Signal.Kind.PROGRESS, Signal.Kind.COMPLETE),
+            watched_seconds__gte=ORGANIC_WATCH_SECONDS,
+        )
+        .exclude(source=Source.SPONSORED)
+        .exists()
     )

@@ -97,7 +97,11 @@ class ResultsOutputSerializer(serializers.Serializer[Any]):
     """A promotion's results; money in cents with its text beside it, ratios as text ("—" for none)."""
 
     currency = serializers.CharField()
-    impressions = serializers.IntegerField()
+    impressions = serializers.IntegerField(help_text="Impressions charged for.")
+    invalid_impressions = serializers.IntegerField(
+        help_text="Invalid traffic: impressions recorded but not charged (accounts under a day old, or "
+        "with no watching of their own)."
+    )
     reach = serializers.IntegerField(help_text="Distinct viewers with a reported impression.")
     views = serializers.IntegerField(help_text="People who watched 2 s or more, once per day.")
     watch_seconds = serializers.FloatField()

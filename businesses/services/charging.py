@@ -4,6 +4,11 @@ An impression is charged only when the player reports it for a slot that was ser
 that day (``PromotionDelivery.impressions < served``), at the promotion's published price. The budget
 is never read and rewritten: one conditional UPDATE adds the impression only if the total stays within
 the budget, so no number of web processes charging at once can overspend it.
+
+Nor is it charged when it comes from an account that looks made to be shown promotions: one younger
+than ``rules.CHARGEABLE_ACCOUNT_AGE``, or one with no watching of its own in the signal log
+(``feeds.selectors.viewer_has_watched_organically``). Such an impression still uses up its served
+slot, and is counted as invalid traffic on the promotion's day, for the business to see.
 """
 
 from __future__ import annotations
@@ -20,19 +25,23 @@ from businesses import rules
 from businesses.models import LIVE_STATES, Promotion, PromotionDay, PromotionDelivery, Refund
 from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
 from businesses.services.review import refund_owed, refund_send_after_commit
+from feeds.selectors import viewer_has_watched_organically
 from platform.models import User
+from platform.viewer import Viewer
 
 
 def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
 
 
-def _delivery_take(*, viewer_key: str, video_id: int, day: datetime.date) -> int | None:
-    """Mark one served slot of this video's active promotion as seen by this viewer; its promotion id."""
+def _delivery_take(*, viewer_key: str, video_id: int, day: datetime.date, is_valid: bool) -> int | None:
+    """Mark one served slot of this video's active promotion as seen by this viewer, as a valid or an
+    invalid impression; its promotion id."""
     deliveries, promotions = _table(PromotionDelivery), _table(Promotion)
+    column = "impressions" if is_valid else "invalid_impressions"
     sql = (
-        f"UPDATE {deliveries} SET impressions = impressions + 1 "  # noqa: S608
-        "WHERE viewer_key = %s AND day = %s AND impressions < served AND promotion_id IN "
+        f"UPDATE {deliveries} SET {column} = {column} + 1 "  # noqa: S608
+        "WHERE viewer_key = %s AND day = %s AND impressions + invalid_impressions < served AND promotion_id IN "
         f"(SELECT id FROM {promotions} WHERE video_id = %s AND state = %s) RETURNING promotion_id"
     )
     with connection.cursor() as cursor:
@@ -71,16 +80,42 @@ def _day_add(*, promotion_id: int, day: datetime.date, spent_cents: int) -> None
         cursor.execute(sql, [promotion_id, day, spent_cents, spent_cents])
 
 
-def impressions_charge(*, viewer_key: str, video_ids: Sequence[int], now: datetime.datetime) -> int:
+def _invalid_add(*, promotion_id: int, day: datetime.date) -> None:
+    table = _table(PromotionDay)
+    sql = (
+        f"INSERT INTO {table} (promotion_id, day, impressions, invalid_impressions, spent_cents, views, "  # noqa: S608
+        "watch_seconds, completions, likes, follows, profile_visits, website_clicks) "
+        "VALUES (%s, %s, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0) "
+        f"ON CONFLICT (promotion_id, day) DO UPDATE SET invalid_impressions = {table}.invalid_impressions + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [promotion_id, day])
+
+
+def viewer_is_chargeable(*, viewer: Viewer, now: datetime.datetime) -> bool:
+    """Whether a business may be charged for showing this viewer its promotion: an account old enough,
+    that watches on its own (the query asked only of accounts old enough)."""
+    user = viewer.user
+    if user is None or not rules.account_old_enough_to_charge(joined_at=user.date_joined, now=now):
+        return False
+    return viewer_has_watched_organically(viewer_key=viewer.key)
+
+
+def impressions_charge(*, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> int:
     """Charge the reported sponsored impressions that were served; returns how many were charged.
 
     Runs inside the signal pipeline's transaction. A promotion whose budget cannot take one more
-    impression is finished (and refunded what is left) after commit."""
+    impression is finished (and refunded what is left) after commit. Impressions of a viewer that may
+    not be charged for are recorded as invalid traffic instead."""
     day = timezone.localdate(now)
+    is_valid = viewer_is_chargeable(viewer=viewer, now=now)
     charged = 0
     for video_id in video_ids:
-        promotion_id = _delivery_take(viewer_key=viewer_key, video_id=video_id, day=day)
+        promotion_id = _delivery_take(viewer_key=viewer.key, video_id=video_id, day=day, is_valid=is_valid)
         if promotion_id is None:
+            continue
+        if not is_valid:
+            _invalid_add(promotion_id=promotion_id, day=day)
             continue
         after = _charge_one(promotion_id=promotion_id)
         if after is None:

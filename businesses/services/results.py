@@ -68,7 +68,7 @@ def promotion_results_rollup(*, batch: int = 100_000) -> int:
     who watched 2 s or more of the first loop; watch time is the furthest point of the first loop plus
     the loops after it. The watermark moves in the same transaction as the counters, so re-running
     never counts twice; signals without a served slot behind them (not from a sponsored slot) are
-    left out."""
+    left out, and so are those of invalid traffic (``charging``)."""
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
         rows = list(
@@ -88,7 +88,10 @@ def promotion_results_rollup(*, batch: int = 100_000) -> int:
                 promotion__video_id__in={row[2] for row in sponsored},
                 viewer_key__in={row[1] for row in sponsored},
                 day__in=days,
-            ).select_related("promotion")
+            )
+            # Invalid traffic (an uncharged viewer's day) adds no views or likes to what was bought.
+            .exclude(impressions=0, invalid_impressions__gt=0)
+            .select_related("promotion")
         }
         furthest: dict[tuple[int, str, datetime.date], float] = {}
         totals: dict[tuple[int, datetime.date], dict[str, float]] = defaultdict(lambda: defaultdict(float))

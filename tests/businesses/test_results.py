@@ -112,6 +112,17 @@ def test_signals_without_a_served_delivery_are_not_counted(promotion):
     assert PromotionDelivery.objects.get(viewer_key="u:1").watched_seconds == 0.0
 
 
+def test_signals_of_invalid_traffic_are_not_counted_as_results(promotion):
+    """An account not charged for (too new, or no watching of its own) buys the business no views."""
+    PromotionDelivery.objects.create(
+        promotion=promotion, viewer_key="u:7", day=DAY_3, served=1, impressions=0, invalid_impressions=1
+    )
+    _signal(promotion, "u:7", Signal.Kind.PROGRESS, watched=5.0)
+    _signal(promotion, "u:7", Signal.Kind.LIKE)
+    assert services.promotion_results_rollup() == 2
+    assert not PromotionDay.objects.exists()
+
+
 def test_running_the_rollup_twice_counts_nothing_twice(promotion):
     _served(promotion, "u:1")
     _signal(promotion, "u:1", Signal.Kind.PROGRESS, watched=3.0)
@@ -137,14 +148,18 @@ def _crafted(promotion):
         completions=12, likes=5, follows=2, profile_visits=6, website_clicks=4,
     )  # fmt: skip
     PromotionDay.objects.create(
-        promotion=promotion, day=DAY_3, impressions=500, spent_cents=5_00, views=20, watch_seconds=50.0,
-        completions=3, likes=1, follows=0, profile_visits=3, website_clicks=2,
+        promotion=promotion, day=DAY_3, impressions=500, invalid_impressions=7, spent_cents=5_00, views=20,
+        watch_seconds=50.0, completions=3, likes=1, follows=0, profile_visits=3, website_clicks=2,
     )  # fmt: skip
     _served(promotion, "u:1", DAY_1, impressions=2)
     _served(promotion, "u:2", DAY_1)
     _served(promotion, "u:1", DAY_3)
     _served(promotion, "u:3", DAY_3)
     _served(promotion, "u:4", DAY_3, impressions=0)  # served, never reported: not reached
+    # Reported, but by an account not charged for: invalid traffic, no reach.
+    PromotionDelivery.objects.create(
+        promotion=promotion, viewer_key="u:5", day=DAY_3, served=1, impressions=0, invalid_impressions=1
+    )
 
 
 def test_the_results_add_up_the_days_and_count_each_person_once(
@@ -154,6 +169,7 @@ def test_the_results_add_up_the_days_and_count_each_person_once(
     with django_assert_num_queries(3):
         results = selectors.promotion_results(promotion=promotion)
     assert (results.impressions, results.reach, results.views) == (1500, 3, 60)
+    assert results.invalid_impressions == 7  # beside the impressions, not in them: 1,500 were charged
     assert (results.completions, results.likes, results.follows) == (15, 6, 2)
     assert (results.profile_visits, results.website_clicks) == (9, 6)
     assert results.average_watch == "3.0 s"  # 180 s over 60 views
@@ -205,8 +221,10 @@ def test_the_results_api_shows_the_figures(api_client, promotion, frozen_now):
     response = api_client.get(f"/api/v1/business/promotions/{promotion.public_id}/results")
     assert response.status_code == 200
     body = response.json()
-    assert {key: body[key] for key in ("impressions", "reach", "views", "ctr", "spent", "remaining")} == {
-        "impressions": 1500, "reach": 3, "views": 60, "ctr": "1.0%", "spent": "15.00 EUR",
+    assert {
+        key: body[key] for key in ("impressions", "invalid_impressions", "reach", "views", "ctr", "spent", "remaining")
+    } == {
+        "impressions": 1500, "invalid_impressions": 7, "reach": 3, "views": 60, "ctr": "1.0%", "spent": "15.00 EUR",
         "remaining": "35.00 EUR",
     }  # fmt: skip
     assert (body["cost_per_result_cents"], body["average_watch"], body["currency"]) == (25, "3.0 s", "EUR")
@@ -223,6 +241,7 @@ def test_the_promotion_page_shows_the_results_chart_and_table(promotion, frozen_
     html = page.content.decode()
     assert page.status_code == 200
     assert '<dd data-figure="impressions">1500</dd>' in html
+    assert '<dt>Invalid traffic</dt><dd data-figure="invalid_impressions">7</dd>' in html
     assert '<dd data-figure="reach">3</dd>' in html
     assert '<dd data-figure="cost_per_result">0.25 EUR</dd>' in html
     assert '<dd data-figure="remaining">35.00 EUR</dd>' in html

@@ -20,8 +20,8 @@ from feeds.models import InterestProfile
 from feeds.services import SignalInput, signals_record
 from platform.models import AuditEntry
 from platform.viewer import viewer_for_user
-from tests.businesses.helpers import business_with_video
-from tests.factories import UserFactory, born_years_ago, published_video
+from tests.businesses.helpers import business_with_video, established_adult
+from tests.factories import published_video
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,8 @@ def last_minute(days):
 
 
 def viewer(years=30, **fields):
-    user = UserFactory.create(date_of_birth=born_years_ago(years), **fields)
-    return viewer_for_user(user)
+    """A viewer of that age whose impressions may be charged for (an account with a history of its own)."""
+    return viewer_for_user(established_adult(years=years, **fields))
 
 
 def offered(promotion, who, **kwargs):
@@ -374,7 +374,7 @@ def test_through_the_api_paid_approved_served_charged_completed_and_refunded_the
     for index in range(10):
         published_video(topics=(("food", "art")[index % 2],))
     client = APIClient()
-    adult = UserFactory.create(date_of_birth=born_years_ago(40))
+    adult = established_adult(years=40)
     client.force_authenticate(adult)
     InterestProfile.objects.create(viewer_key=f"u:{adult.pk}", user=adult, seen=[promotion.video_id])
     page = client.get("/api/v1/feeds/for-you").json()

@@ -16,12 +16,12 @@ from feeds import services as feed_services
 from feeds.models import Signal, Source
 from platform.viewer import viewer_for_user
 from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
-from tests.businesses.helpers import business_with_video
+from tests.businesses.helpers import business_with_video, established_adult
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_feed import with_rendition
 from tests.e2e.test_feed_player import settled
-from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, born_years_ago, published_video
+from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +61,7 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
         organic = published_video(owner=CreatorFactory.create(), topics=(topic,), caption=f"Clip {index}")
         with_rendition(organic, clips.portrait, media_root)
     reviewer = UserFactory.create(is_staff=True, is_superuser=True)
-    viewer = UserFactory.create(date_of_birth=born_years_ago(31))
+    viewer = established_adult(years=31)  # charged for: not an account made a minute ago
     # The viewer watched the business's video before: organic For You leaves it out (a promoted video is
     # never on a page twice), so the one way it comes back is the sponsored slot.
     feed_services.signals_record(

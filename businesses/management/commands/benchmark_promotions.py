@@ -35,7 +35,7 @@ from feeds import sponsored
 from feeds.api.views import SignalBatchView
 from feeds.benchmarking import bench_video, feeds_throwaway_database
 from feeds.catalog import catalog_get
-from feeds.models import InterestProfile
+from feeds.models import InterestProfile, Signal, Source
 from platform.models import User
 
 REGIONS = ["DE-BY", "DE-BE", "DE-HH", "DE-NW", "DE-SN"]
@@ -169,6 +169,7 @@ class Command(BaseCommand):
                     date_of_birth=born(ADULT_AGES[i % len(ADULT_AGES)], today),
                     region=REGIONS[(i // 4) % len(REGIONS)],
                     password="!",
+                    date_joined=start - datetime.timedelta(days=30),  # old enough to be charged for
                 )
                 for i in range(options["adults"])
             ],
@@ -200,6 +201,19 @@ class Command(BaseCommand):
             ],
             batch_size=5000,
         )
+        # Each adult has watched something on their own (charging asks the signal log for it): the run
+        # measures real viewers, whose impressions are charged, not invalid traffic.
+        Signal.objects.bulk_create(
+            [
+                Signal(
+                    viewer_key=f"u:{user.pk}", event_id=uuid.uuid4(), video=rng.choice(videos),
+                    kind=Signal.Kind.PROGRESS, source=Source.FOR_YOU, watched_seconds=5.0,
+                    created_at=start - datetime.timedelta(hours=1),
+                )
+                for user in adults
+            ],
+            batch_size=5000,
+        )  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         return {"adults": adults, "minors": minors}
