@@ -3,7 +3,8 @@
 localstripe's own entry point listens on every interface and keeps its state in the shared
 ``/tmp/localstripe.pickle``; this command binds to 127.0.0.1 only, keeps the state in a file under
 ``var/`` (or in memory), and registers the site's webhook endpoint so that events reach it signed
-with ``STRIPE_WEBHOOK_SECRET``.
+with ``STRIPE_WEBHOOK_SECRET``: the environment's, or else this installation's own random one, which
+the settings keep in ``var/stripe-webhook-secret`` and the web process reads from the same file.
 """
 
 import pickle
