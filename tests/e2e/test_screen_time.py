@@ -102,7 +102,8 @@ def test_a_page_opened_at_the_limit_shows_the_panel_and_plays_nothing(
     log_in(page, live_server.url, teen.email)
     limit = page.get_by_test_id("screen-limit")
     expect(limit).to_be_visible()
-    expect(limit).to_contain_text("No passcode is set. Ask your linked parent")
+    expect(limit).to_contain_text("No passcode is set, so there is no more watching today.")
+    expect(limit).not_to_contain_text("set one")  # never a hint to make up a passcode of their own
     expect(page.get_by_test_id("feed-empty")).to_be_hidden()
     page.keyboard.press("Escape")
     expect(limit).to_be_visible()
