@@ -203,7 +203,7 @@ def test_a_whole_rendition_counts_its_duration(client, video):
     response = client.get(reverse("creators:video_file", args=[video.public_id, "video"]))
     assert response.status_code == 200
     assert len(body_of(response)) == BYTES
-    assert day_row(user) == (0.0, pytest.approx(10.0))
+    assert day_row(user) == pytest.approx((0.0, 10.0))
 
 
 def test_a_range_counts_its_share_of_the_duration(client, video):
@@ -215,7 +215,7 @@ def test_a_range_counts_its_share_of_the_duration(client, video):
     )
     assert response.status_code == 206
     assert len(body_of(response)) == BYTES // 4
-    assert day_row(user) == (0.0, pytest.approx(2.5))
+    assert day_row(user) == pytest.approx((0.0, 2.5))
 
 
 def test_fetching_one_file_again_and_again_counts_at_most_twice_its_duration(client, video):
@@ -223,7 +223,7 @@ def test_fetching_one_file_again_and_again_counts_at_most_twice_its_duration(cli
     client.force_login(user)
     for _ in range(4):
         body_of(client.get(reverse("creators:video_file", args=[video.public_id, "video"])))
-    assert day_row(user) == (0.0, pytest.approx(20.0))
+    assert day_row(user) == pytest.approx((0.0, 20.0))
 
 
 def test_a_rendition_on_s3_counts_its_whole_duration_at_the_redirect(client, s3_media, media_root):
@@ -237,7 +237,7 @@ def test_a_rendition_on_s3_counts_its_whole_duration_at_the_redirect(client, s3_
     client.force_login(user)
     response = client.get(reverse("creators:video_file", args=[video.public_id, "video"]))
     assert response.status_code == 302
-    assert day_row(user) == (0.0, pytest.approx(8.0))
+    assert day_row(user) == pytest.approx((0.0, 8.0))
     at_limit = at_the_limit(teen())
     client.force_login(at_limit)
     assert client.get(reverse("creators:video_file", args=[video.public_id, "video"])).status_code == 403
