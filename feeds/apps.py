@@ -51,18 +51,17 @@ def _feed_pools_ping() -> None:
 
 
 def _carry_anonymous_profile(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    # The anonymous viewer id lives in the session data, which survives the key change at log-in.
+    # The anonymous viewer's key is in their signed cookie, which the response then drops.
     from feeds.services import profile_merge
-    from platform.viewer import CACHE_ATTRIBUTE, SESSION_KEY
+    from platform.viewer import CACHE_ATTRIBUTE, anonymous_key_of
 
-    if request is None or not hasattr(request, "session"):
+    if request is None or not hasattr(request, "COOKIES"):
         return
     if hasattr(request, CACHE_ATTRIBUTE):  # the request's viewer was the anonymous one until now
         delattr(request, CACHE_ATTRIBUTE)
-    anonymous_key = request.session.get(SESSION_KEY)
+    anonymous_key = anonymous_key_of(request)
     if anonymous_key:
         profile_merge(anonymous_key=anonymous_key, user=user)
-        del request.session[SESSION_KEY]
 
 
 def _count_profile_visit(creator: Any, request: Any) -> None:

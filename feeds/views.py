@@ -148,7 +148,7 @@ def profile_report(request: HttpRequest, handle: str) -> HttpResponse:
     """The profile page's "Report account" form (no JavaScript): one report per reporter and account."""
     try:
         services.report_create(
-            viewer=viewer_of(request, remember=True),
+            viewer=viewer_of(request),
             handle=handle,
             reason=request.POST.get("reason", ""),
             detail=request.POST.get("detail", "")[:500],

@@ -21,9 +21,11 @@ from django.utils import timezone
 
 from platform.errors import ScreenTimeLocked
 from platform.logging import request_id
+from platform.viewer import viewer_cookie_update
 
 # Each entry is a path prefix (the page and its API twin). Static files are served by whitenoise before
-# this middleware; media (in development) and the posters of one's own videos on the decision page pass.
+# this middleware; nothing is served under the media prefix (a 404 for everyone), and the posters of one's
+# own videos on the decision page pass.
 ALLOWED_PREFIXES = (
     "/accounts/login/",
     "/accounts/logout/",
@@ -85,6 +87,19 @@ def _token_user_suspended_until(request: HttpRequest) -> datetime.datetime | Non
 # A proxy's or client's id is kept only if it is short and plain (no spaces, quotes or control
 # characters that could forge or break a log line); anything else is replaced by a fresh one.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+class ViewerCookieMiddleware:
+    """Sets a new anonymous visitor's signed key cookie on the response (``platform.viewer``): their feed
+    and signals keep one key without a session row; after log-in it is dropped."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        viewer_cookie_update(request, response)
+        return response
 
 
 class RequestIdMiddleware:

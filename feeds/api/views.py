@@ -158,7 +158,7 @@ class SignalBatchView(APIView):
     @extend_schema(request=SignalBatchInputSerializer, responses=SignalBatchOutputSerializer)
     def post(self, request: Request) -> Response:
         items, errors = signal_batch_parse(request.data)
-        result = services.signals_record(viewer=viewer_of(request, remember=True), items=items)
+        result = services.signals_record(viewer=viewer_of(request), items=items)
         errors = sorted(errors + result.errors, key=lambda error: int(error["index"]))
         return Response({"accepted": result.accepted, "duplicates": result.duplicates, "errors": errors})
 
@@ -173,7 +173,7 @@ class ReportView(APIView):
         serializer = ReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.report_create(
-            viewer=viewer_of(request, remember=True),
+            viewer=viewer_of(request),
             video_public_id=uuid.UUID(str(public_id)),
             **serializer.validated_data,
         )
@@ -194,7 +194,7 @@ class ReportCreateView(APIView):
         data = serializer.validated_data
         handle = data["profile"]
         services.report_create(
-            viewer=viewer_of(request, remember=True),
+            viewer=viewer_of(request),
             reason=data["reason"],
             detail=data["detail"],
             video_public_id=data["video"],

@@ -181,7 +181,10 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
         stored = [(item, video) for item, video in fresh if item.event_id in inserted]
         result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
         if stored:
-            profile_learn(viewer=viewer, events=stored, now=now)
+            # A request without the visitor's key cookie gets a key of its own: learning for it would
+            # write a profile row per request for a client that drops cookies (a bot), and teach nobody.
+            if viewer.is_known:
+                profile_learn(viewer=viewer, events=stored, now=now)
             if viewer.user is not None:
                 _screen_time_count(viewer=viewer, user=viewer.user, stored=stored, now=now)
             paid = [

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: an anonymous visitor's key cookie is set or, once logged in, dropped.
+    "platform.middleware.ViewerCookieMiddleware",
     "platform.middleware.SuspensionMiddleware",
     # A view refused at the day's screen-time limit answers the limit's page (its process_exception).
     "platform.middleware.ScreenTimeLockMiddleware",

@@ -5,13 +5,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from creators.models import Topic, Video
 from feeds.models import InterestProfile, Signal
 from feeds.ranking import Affinity, Weights
-from platform.viewer import SESSION_KEY
+from platform.viewer import COOKIE_NAME, anonymous_key_of
 from tests.clips import Clips
 from tests.factories import CreatorFactory, published_video
 
@@ -90,11 +90,11 @@ def test_viewer_who_finishes_stem_and_skips_the_rest_gets_stem_first(
     assert not Signal.objects.filter(video__public_id=left_on, kind="skip").exists()
     assert Signal.objects.filter(kind="complete").count() >= finished
     assert Signal.objects.filter(kind="skip").count() >= skipped
-    # Every signal came from this browser's one anonymous viewer, the one its session names, and the
+    # Every signal came from this browser's one anonymous viewer, the one its key cookie names, and the
     # profile it built prefers STEM to every other topic.
     keys = set(Signal.objects.values_list("viewer_key", flat=True))
-    session_id = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "sessionid")
-    assert keys == {Session.objects.get(pk=session_id).get_decoded()[SESSION_KEY]}, keys
+    cookie = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == COOKIE_NAME)
+    assert keys == {anonymous_key_of(RequestFactory().get("/", HTTP_COOKIE=f"{COOKIE_NAME}={cookie}"))}, keys
     rates = Affinity.of(Weights.from_json(InterestProfile.objects.get(viewer_key=keys.pop()).weights)).topics
     stem_topic = Topic.objects.get(slug="stem").pk
     assert rates[stem_topic] > max(rate for topic, rate in rates.items() if topic != stem_topic), rates

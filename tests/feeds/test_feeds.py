@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,7 @@ from feeds import selectors, services
 from feeds.api.serializers import feed_page_json
 from feeds.catalog import catalog_reset
 from feeds.models import InterestProfile, Signal, VideoStats
-from platform.viewer import viewer_for_user
+from platform.viewer import COOKIE_NAME, viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
@@ -230,8 +231,8 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
 
 def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
     videos = [published_video(topics=("stem",)) for _ in range(3)]
-    client.get(reverse("home"))
-    assert "viewer_key" not in client.session  # browsing alone keeps nothing
+    client.get(reverse("home"))  # gives the visitor their key cookie, and writes nothing
+    assert not Session.objects.exists()
     response = client.post(
         reverse("api-signals"),
         {
@@ -249,7 +250,8 @@ def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
         content_type="application/json",
     )
     assert response.json() == {"accepted": 3, "duplicates": 0, "errors": []}
-    anonymous_key = client.session["viewer_key"]  # kept from the first signal on
+    anonymous_key = InterestProfile.objects.get().viewer_key  # the cookie's key, learnt from
+    assert anonymous_key.startswith("a:")
     client.post(
         reverse("signup"),
         {
@@ -265,6 +267,7 @@ def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):
     assert profile.viewer_key == f"u:{user.pk}"
     assert not InterestProfile.objects.filter(viewer_key=anonymous_key).exists()
     assert Signal.objects.filter(viewer_key=f"u:{user.pk}").count() == 3
+    assert client.cookies[COOKIE_NAME].value == ""  # dropped: the next visitor here starts afresh
     assert set(profile.favourites) == {video.pk for video in videos}
 
 

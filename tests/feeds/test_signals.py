@@ -3,10 +3,12 @@
 import uuid
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from feeds.models import InterestProfile, Signal
+from platform.viewer import COOKIE_NAME, anonymous_key_of
 from tests.factories import UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
@@ -121,18 +123,21 @@ def test_a_viewer_cannot_send_signals_as_someone_else(viewer_client):
     assert not InterestProfile.objects.filter(viewer_key=f"u:{victim.pk}").exists()
 
 
-def test_anonymous_viewers_send_signals_with_their_session(client):
+def test_anonymous_viewers_send_signals_with_the_key_their_feed_page_gave_them(client):
     video = published_video()
     client.get(reverse("home"))
+    carrying = RequestFactory().get("/", HTTP_COOKIE=f"{COOKIE_NAME}={client.cookies[COOKIE_NAME].value}")
+    key = anonymous_key_of(carrying)
+    assert key is not None
     response = client.post(
         reverse("api-signals"), {"events": [item(video, "impression")]}, content_type="application/json"
     )
     assert response.json()["accepted"] == 1
-    assert Signal.objects.get().viewer_key == client.session["viewer_key"]
+    assert Signal.objects.get().viewer_key == key
     client.post(
         reverse("api-signals"), {"events": [item(video, "impression")]}, content_type="application/json"
     )
-    assert {signal.viewer_key for signal in Signal.objects.all()} == {client.session["viewer_key"]}
+    assert {signal.viewer_key for signal in Signal.objects.all()} == {key}
 
 
 def test_a_beacon_without_a_csrf_token_is_accepted_for_a_logged_in_session():

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -10,37 +11,41 @@ from rest_framework.test import APIClient
 
 from feeds.models import InterestProfile
 from platform import age
-from platform.viewer import SESSION_KEY, viewer_for_user, viewer_of
+from platform.viewer import COOKIE_NAME, viewer_cookie_update, viewer_for_user, viewer_of
 from tests.factories import UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
 
 
-def anonymous_request():
+def anonymous_request(cookies: dict[str, str] | None = None):
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     request.session = SessionStore()
+    request.COOKIES.update(cookies or {})
     return request
 
 
-def test_an_anonymous_visitor_gets_a_random_key_kept_in_their_session_and_the_strictest_policy():
-    browsing = anonymous_request()
-    assert viewer_of(browsing).key.startswith("a:")
-    assert SESSION_KEY not in browsing.session  # nothing kept (and no session row) just for looking
+def test_an_anonymous_visitor_gets_a_random_key_kept_in_a_signed_cookie_and_the_strictest_policy():
     request = anonymous_request()
-    viewer = viewer_of(request, remember=True)
+    viewer = viewer_of(request)
     assert viewer.user is None
     assert viewer.user_id is None
     assert not viewer.is_authenticated
+    assert not viewer.is_known  # no cookie came: nothing is learnt for this key
     assert viewer.key.startswith("a:")
     assert len(viewer.key) == 26
-    assert request.session[SESSION_KEY] == viewer.key
     assert viewer.policy == age.policy_for_band(age.AgeBand.UNKNOWN)
     assert viewer.region == ""
-    # The next request of the same session is the same viewer.
-    later = anonymous_request()
-    later.session = request.session
+    response = HttpResponse()
+    viewer_cookie_update(request, response)
+    assert not request.session.modified  # no session row for it
+    # The next request with that cookie is the same, known, viewer.
+    later = anonymous_request({COOKIE_NAME: response.cookies[COOKIE_NAME].value})
     assert viewer_of(later).key == viewer.key
+    assert viewer_of(later).is_known
+    again = HttpResponse()
+    viewer_cookie_update(later, again)
+    assert COOKIE_NAME not in again.cookies  # already has it
 
 
 def test_the_viewer_is_built_once_per_request():
@@ -59,7 +64,9 @@ def test_a_logged_in_viewer_carries_their_account_policy_and_region():
     assert viewer.policy.band == age.AgeBand.TEEN_13_15
     assert not viewer.policy.may_see_mature_content
     assert viewer.region == "DE-BE"
-    assert SESSION_KEY not in request.session
+    response = HttpResponse()
+    viewer_cookie_update(request, response)
+    assert COOKIE_NAME not in response.cookies
 
 
 def test_an_api_token_makes_the_viewer_the_tokens_user():
