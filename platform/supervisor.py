@@ -112,7 +112,7 @@ class Supervisor:
         the cap until the oldest of those restarts is a minute old."""
         while child.restarts and child.restarts[0] <= now - WINDOW_SECONDS:
             child.restarts.popleft()
-        delay = min(self.first_delay * 2 ** len(child.restarts), self.max_delay)
+        delay: float = min(self.first_delay * 2.0 ** len(child.restarts), self.max_delay)
         if len(child.restarts) >= self.max_restarts:
             delay = max(delay, child.restarts[0] + WINDOW_SECONDS - now)
         return delay

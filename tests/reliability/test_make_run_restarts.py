@@ -73,7 +73,9 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_everything(tmp_path)
     procfile.write_text(f"web: {stays_up}\nworker: {stays_up}\n")
     with supervisor(procfile) as (process, output):
         wait_for(
-            lambda: output.pids_of("worker") and output.pids_of("web"), timeout=60, what="both processes"
+            lambda: bool(output.pids_of("worker") and output.pids_of("web")),
+            timeout=60,
+            what="both processes",
         )
         [worker] = output.pids_of("worker")
         [web] = output.pids_of("web")
@@ -112,5 +114,7 @@ def test_a_process_that_keeps_crashing_backs_off_and_is_capped_per_minute(tmp_pa
         "broken exited (code 3); restarting in 0.4 s",
     ]
     # The fourth start waits for the first restart of the minute to be a minute old, not 0.8 s.
-    waited = float(re.search(r"restarting in ([\d.]+) s", notices[3]).group(1))
+    found = re.search(r"restarting in ([\d.]+) s", notices[3])
+    assert found is not None
+    waited = float(found.group(1))
     assert waited > 50

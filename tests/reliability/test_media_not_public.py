@@ -61,7 +61,7 @@ def test_no_file_under_media_is_served_and_the_checked_views_still_serve_what_ea
     media_root = Path(media_root)
     drafter = CreatorFactory.create()
     draft = VideoFactory.create(owner=drafter, state=Video.State.DRAFT, published_at=None)
-    stored(media_root, draft.original.name)
+    stored(media_root, str(draft.original.name))
     teen = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(15), is_private=True))
     private = VideoFactory.create(owner=teen)
     Video.objects.filter(pk=private.pk).update(
@@ -87,7 +87,7 @@ def test_no_file_under_media_is_served_and_the_checked_views_still_serve_what_ea
     part.parent.mkdir(parents=True, exist_ok=True)
     part.write_bytes(b"half an upload")
     names = [
-        draft.original.name,
+        str(draft.original.name),
         f"videos/{private.public_id.hex}/rendition-1.mp4",
         f"videos/{private.public_id.hex}/poster.jpg",
         f"videos/{public.public_id.hex}/rendition-1.mp4",
