@@ -257,12 +257,14 @@ def data_exports_delete(*, user: User) -> None:
 # --- the core app's own part ------------------------------------------------------------------------------
 
 PLATFORM_FILES = {
-    "account.json": "Your account: email, display name, date of birth, country and region, privacy and "
-    "screen-time settings, and any suspension or deletion request.",
+    "account.json": "Your account: email and when you confirmed it, display name, date of birth, country "
+    "and region, time zone and its last change, privacy and screen-time settings, the address you signed "
+    "up from (and a hashed id of that browser), and any suspension or deletion request.",
     "notifications.json": "Every notification in your notification centre, read or not.",
     "blocks_and_mutes.json": "The accounts you blocked or muted (by account id) and when.",
     "family.json": "Your family pairing: whether you are the parent or the teen, and since when.",
-    "screen_time.json": "Minutes watched per day of your calendar, and extra minutes granted.",
+    "screen_time.json": "Minutes watched per day of your calendar (as the player reported them and as "
+    "counted from the video the server sent), and extra minutes granted.",
     "account_history.json": "Actions recorded about your account in our audit log (what and when; "
     "staff notes are not included).",
 }
@@ -271,6 +273,7 @@ _ACCOUNT_FIELDS = (
     "id", "email", "display_name", "date_of_birth", "country", "region", "is_private", "time_zone",
     "is_restricted_mode", "daily_limit_minutes", "follow_policy", "wants_email_notifications",
     "posting_suspended_until", "suspended_until", "deletion_requested_at", "date_joined", "last_login",
+    "email_confirmed_at", "time_zone_before", "time_zone_changed_at", "signup_address", "signup_browser",
 )  # fmt: skip
 
 
@@ -307,7 +310,12 @@ def platform_export(user: User) -> Iterable[tuple[str, Content]]:
         "screen_time.json",
         json_bytes(
             [
-                {"day": d.day, "minutes": round(d.seconds / 60, 1), "extra_minutes": d.extra_minutes}
+                {
+                    "day": d.day,
+                    "minutes": round(d.seconds / 60, 1),
+                    "served_minutes": round(d.served_seconds / 60, 1),
+                    "extra_minutes": d.extra_minutes,
+                }
                 for d in days
             ]
         ),
