@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
-# The supervisor (manage.py supervise) hands each process its own $PORT (base, +100, ...); the web
-# server, localstripe's webhooks and the banner share this one.
+# supervisord (started by manage.py supervise) hands each Procfile process its own $PORT (base, +100,
+# ...); the web server, localstripe's webhooks and the banner share this one.
 export WEB_PORT = $(PORT)
 # The browser the e2e tests drive (tests/e2e/conftest.py reads the same variable).
 JOYREEL_CHROMIUM ?= /usr/bin/chromium
@@ -56,8 +56,10 @@ run: install
 	$(PY) manage.py seed_demo_promotion
 	@# Reports, decisions (one automated), an appeal and a reversal, for the admin's transparency page.
 	$(PY) manage.py seed_demo_moderation
+	@# The Procfile's processes run under supervisord (manage.py supervise writes its config under var/).
 	@# The banner process prints the addresses and logins once the site answers. A process that dies
-	@# (the worker killed, the web server crashed) is started again, and the output says so.
+	@# (the worker killed, the web server crashed) is started again, and supervisord's lines say so
+	@# ("exited: worker (terminated by SIGKILL; not expected)", "spawned: 'worker' with pid N").
 	$(PY) manage.py supervise --procfile Procfile
 
 # Production serving on this machine (Procfile.prod): gunicorn (WEB_CONCURRENCY workers), the default and

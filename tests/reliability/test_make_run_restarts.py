@@ -1,5 +1,5 @@
-"""``make run`` stays up: a process of its Procfile killed with SIGKILL is started again and the supervisor
-says so, the others run on untouched, a crash loop backs off, and SIGTERM stops every process."""
+"""``make run`` stays up: supervisord restarts a Procfile process killed with SIGKILL and says so, the others
+run on untouched, a crash loop is given up on after a few tries, and SIGTERM stops every process."""
 
 import os
 import re
@@ -8,17 +8,21 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tests.workers import ROOT, clean_environ, wait_for
 
-# A process that prints its pid and stays up, as the web server and the worker do.
-STAYS_UP = "{python} -c \"import os, signal; print('pid', os.getpid(), flush=True); signal.pause()\""
+# A process that prints its pid, its $PORT and a shell-expanded default, and stays up, as the web server
+# and the worker do.
+STAYS_UP = (
+    "{python} -c \"import os, signal; print('pid', os.getpid(), 'port', os.environ['PORT'], "
+    "'greeting', '${{GREETING:-100%}}', flush=True); signal.pause()\""
+)
 
 
 class Output:
-    """The supervisor's output lines, read as they come."""
+    """supervisord's output lines (its own and its programs'), read as they come."""
 
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.lines: list[str] = []
@@ -30,19 +34,28 @@ class Output:
         for line in iter(self.stream.readline, ""):
             self.lines.append(line.rstrip("\n"))
 
-    def pids_of(self, name: str) -> list[int]:
-        return [int(found) for line in self.lines for found in re.findall(rf" {name}\s+\| pid (\d+)$", line)]
+    def spawned(self, name: str) -> list[int]:
+        """The pids supervisord says it started ``name`` with, in order."""
+        return [
+            int(pid)
+            for line in self.lines
+            for pid in re.findall(rf" spawned: '{name}' with pid (\d+)$", line)
+        ]
 
-    def has(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
+    def printed(self, pid: int) -> str | None:
+        """What the program with ``pid`` printed about itself, once it runs."""
+        return next((line for line in self.lines if line.startswith(f"pid {pid} ")), None)
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
 
 
 @contextmanager
-def supervisor(procfile: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], Output]]:
+def supervise(procfile: Path, *, port: int) -> Iterator[tuple[subprocess.Popen[str], Output]]:
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "supervise", "--procfile", str(procfile), *extra],
+        [sys.executable, "manage.py", "supervise", "--procfile", str(procfile)],
         cwd=ROOT,
-        env={**clean_environ(), "DJANGO_SETTINGS_MODULE": "platform.settings.test"},
+        env={**clean_environ(), "DJANGO_SETTINGS_MODULE": "platform.settings.test", "PORT": str(port)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -52,9 +65,19 @@ def supervisor(procfile: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[s
     try:
         yield process, output
     finally:
+        # A test that failed half-way: supervisord stops its programs; if it cannot, they go by group
+        # (each program is its own process group).
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+        for name in ("web", "worker", "broken"):
+            for pid in output.spawned(name):
+                with suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
 
 
 def is_running(pid: int) -> bool:
@@ -62,7 +85,7 @@ def is_running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A child the supervisor has not reaped yet is a zombie: gone, as far as anyone can tell.
+    # A child nobody has reaped yet is a zombie: gone, as far as anyone can tell.
     status = Path(f"/proc/{pid}/stat")
     return status.exists() and status.read_text().split(") ", 1)[1][0] != "Z"
 
@@ -71,50 +94,68 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_everything(tmp_path)
     procfile = tmp_path / "Procfile"
     stays_up = STAYS_UP.format(python=sys.executable)
     procfile.write_text(f"web: {stays_up}\nworker: {stays_up}\n")
-    with supervisor(procfile) as (process, output):
+    with supervise(procfile, port=6100) as (process, output):
         wait_for(
-            lambda: bool(output.pids_of("worker") and output.pids_of("web")),
+            lambda: (
+                all(output.printed(pid) for pid in output.spawned("web") + output.spawned("worker"))
+                and len(output.spawned("web") + output.spawned("worker")) == 2
+            ),
             timeout=60,
-            what="both processes",
+            what="both processes to run",
         )
-        [worker] = output.pids_of("worker")
-        [web] = output.pids_of("web")
+        [web] = output.spawned("web")
+        [worker] = output.spawned("worker")
+        # Each has its own $PORT, as honcho gave it; the Procfile line went through a shell, and
+        # supervisord's own "%" expansion left it alone.
+        assert output.printed(web) == f"pid {web} port 6100 greeting 100%"
+        assert output.printed(worker) == f"pid {worker} port 6200 greeting 100%"
 
         os.kill(worker, signal.SIGKILL)
 
         wait_for(
-            lambda: output.has("worker exited (signal 9); restarting in 1 s"), timeout=30, what="the notice"
+            lambda: output.count("exited: worker (terminated by SIGKILL; not expected)") == 1,
+            timeout=30,
+            what="supervisord to say the worker died",
         )
-        wait_for(lambda: len(output.pids_of("worker")) == 2, timeout=30, what="the worker to be back")
-        again = output.pids_of("worker")[1]
+        wait_for(
+            lambda: len(output.spawned("worker")) == 2, timeout=30, what="the worker to be started again"
+        )
+        again = output.spawned("worker")[1]
+        wait_for(lambda: output.printed(again) is not None, timeout=60, what="the new worker to run")
         assert again != worker
         assert is_running(again)
-        assert output.pids_of("web") == [web]  # the web process ran on, untouched
+        assert output.spawned("web") == [web]  # the web process ran on, untouched
         assert is_running(web)
+        assert output.count("exited: web") == 0
 
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
-        wait_for(
-            lambda: not is_running(again) and not is_running(web), timeout=30, what="every process to stop"
-        )
-    assert sum("restarting in" in line for line in output.lines) == 1  # none after the stop
+        assert process.wait(timeout=60) == 0
+        assert not is_running(again)
+        assert not is_running(web)
+    assert output.count("stopped: web (terminated by SIGTERM)") == 1
+    assert output.count("stopped: worker (terminated by SIGTERM)") == 1
+    assert len(output.spawned("worker")) == 2  # nothing started again after the stop
 
 
-def test_a_process_that_keeps_crashing_backs_off_and_is_capped_per_minute(tmp_path):
+def test_a_process_that_keeps_crashing_is_given_up_on(tmp_path):
     procfile = tmp_path / "Procfile"
-    procfile.write_text(f'broken: {sys.executable} -c "raise SystemExit(3)"\n')
-    with supervisor(procfile, "--first-delay", "0.1", "--max-restarts", "3") as (process, output):
-        wait_for(lambda: output.has("(it exited 3 times within a minute)"), timeout=60, what="the cap")
+    stays_up = STAYS_UP.format(python=sys.executable)
+    procfile.write_text(f'broken: {sys.executable} -c "raise SystemExit(3)"\nweb: {stays_up}\n')
+    with supervise(procfile, port=6300) as (process, output):
+        wait_for(
+            lambda: (
+                output.count("gave up: broken entered FATAL state, too many start retries too quickly") == 1
+            ),
+            timeout=90,
+            what="supervisord to give up on the crashing process",
+        )
+        # The first start and three retries, then no more.
+        assert len(output.spawned("broken")) == 4
+        assert output.count("exited: broken (exit status 3; not expected)") == 4
+        [web] = output.spawned("web")
+        assert is_running(web)  # the other process is not taken down with it
+
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
-    notices = [line.split("| ", 1)[1] for line in output.lines if "broken exited" in line]
-    assert notices[:3] == [
-        "broken exited (code 3); restarting in 0.1 s",
-        "broken exited (code 3); restarting in 0.2 s",
-        "broken exited (code 3); restarting in 0.4 s",
-    ]
-    # The fourth start waits for the first restart of the minute to be a minute old, not 0.8 s.
-    found = re.search(r"restarting in ([\d.]+) s", notices[3])
-    assert found is not None
-    waited = float(found.group(1))
-    assert waited > 50
+        assert process.wait(timeout=60) == 0
+        assert not is_running(web)
+    assert len(output.spawned("broken")) == 4
