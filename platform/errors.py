@@ -4,6 +4,11 @@ Services stay free of HTTP: they raise these (or Django's ``ValidationError``),
 and ``platform.api.exception_handlers`` turns each into one status and one error
 shape. Subclassing ``ValidationError`` keeps forms and the admin able to show
 them as ordinary validation messages.
+
+Each error carries a machine-readable code: the one the service gave
+(``ValidationError("...", code="offset")``), else its class's default in
+``ERROR_CODES``. Clients (our JavaScript included) branch on the code, never on
+the English message, so messages may be reworded and translated freely.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -68,3 +73,33 @@ class ScreenTimeLocked(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+# The default code of each error class; the API's body carries it when the service gave none. Stable:
+# clients depend on these strings, so add new ones, never rename.
+ERROR_CODES: dict[type[Exception], str] = {
+    TooLarge: "too_large",
+    Conflict: "conflict",
+    ValidationError: "invalid",
+    NotFound: "not_found",
+    RateLimited: "rate_limited",
+    ScreenTimeLocked: ScreenTimeLocked.code,
+    UpstreamError: "upstream_error",
+}
+PAYMENT_DECLINED = "payment_declined"
+
+
+def error_code(error: Exception) -> str:
+    """The code a client reads for ``error``: its own (a ``ValidationError``'s ``code=``), else its class's.
+
+    A declined card is ``payment_declined`` and any other upstream failure ``upstream_error``: the
+    provider's own codes stay on ``UpstreamError.code`` for logs, not for clients."""
+    if isinstance(error, UpstreamError):
+        return PAYMENT_DECLINED if error.is_declined else ERROR_CODES[UpstreamError]
+    own = getattr(error, "code", None) if isinstance(error, ValidationError) else None
+    if isinstance(own, str) and own:
+        return own
+    for kind in type(error).__mro__:
+        if kind in ERROR_CODES:
+            return ERROR_CODES[kind]
+    return "error"

@@ -58,7 +58,7 @@ class SuspensionMiddleware:
             "You can read the decision and appeal it."
         )
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=403)
+            return JsonResponse({"detail": message, "code": "account_suspended"}, status=403)
         html = render_to_string("platform/suspended.html", {"until": until}, request=request)
         return HttpResponse(html, status=403)
 

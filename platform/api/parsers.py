@@ -19,7 +19,7 @@ from rest_framework import exceptions, parsers, status
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
-    default_code = "payload_too_large"
+    default_code = "too_large"  # the same code as every other "too large"
 
 
 def _limit() -> int:

@@ -36,7 +36,7 @@ class SignUpView(APIView):
     def post(self, request: Request) -> Response:
         if signup_is_blocked(request._request):
             return Response(
-                {"detail": "Sign-up is not available from this device right now."},
+                {"detail": "Sign-up is not available from this device right now.", "code": "signup_blocked"},
                 status=status.HTTP_403_FORBIDDEN,
             )
         serializer = SignUpInputSerializer(data=request.data)
@@ -50,7 +50,7 @@ class SignUpView(APIView):
         except services.AgeRefused:
             # Not an error to map: the refusal also marks the device (a cookie on this response).
             response = Response(
-                {"detail": "Sorry, you are not old enough to use Joyreel."},
+                {"detail": "Sorry, you are not old enough to use Joyreel.", "code": "age_refused"},
                 status=status.HTTP_403_FORBIDDEN,
             )
             signup_block(response)
@@ -84,7 +84,8 @@ class LogInView(APIView):
         if user is None:
             # One message whether or not the email exists.
             return Response(
-                {"detail": "The email or password is not right."}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": "The email or password is not right.", "code": "login_refused"},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         # Logging in within the 14 days keeps an account whose deletion was requested, as on the site.
         account_deletion_cancel(user=user)

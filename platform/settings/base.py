@@ -234,6 +234,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's 4XX answer references the one error shape (platform/api/exception_handlers.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "platform.api.schema.error_responses",
+    ],
 }
 
 # This process's memory by default; CACHE_URL=redis://… shares it between processes and degrades to

@@ -111,7 +111,9 @@ def login_locked_out(
 ) -> HttpResponse:
     """django-axes' lockout response: JSON for API clients, a page for people."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Too many failed log-ins. Try again later."}, status=429)
+        return JsonResponse(
+            {"detail": "Too many failed log-ins. Try again later.", "code": "rate_limited"}, status=429
+        )
     return render(request, "registration/locked_out.html", status=429)
 
 

@@ -122,7 +122,10 @@ def test_the_api_and_the_page_cancel_only_the_own_promotion(api_client, client, 
     response = api_client.post(f"/api/v1/business/promotions/{mine.public_id}/cancel")
     assert (response.status_code, response.json()["state"]) == (200, "cancelled")
     again = api_client.post(f"/api/v1/business/promotions/{mine.public_id}/cancel")
-    assert (again.status_code, again.json()) == (409, {"detail": "This promotion has already ended."})
+    assert (again.status_code, again.json()) == (
+        409,
+        {"detail": "This promotion has already ended.", "code": "conflict"},
+    )
     client.force_login(mine.business.creator.user)
     assert client.post(f"/business/promotions/{theirs.public_id}/cancel").status_code == 404
     theirs.refresh_from_db()

@@ -169,7 +169,10 @@ def test_a_declined_tokenised_card_is_a_402_with_the_banks_words(api_client, own
         {"payment_method": _tokenised_card(stripe_local, "4000000000000341")},
         format="json",
     )
-    assert (response.status_code, response.json()) == (402, {"detail": "Your card was declined."})
+    assert (response.status_code, response.json()) == (
+        402,
+        {"detail": "Your card was declined.", "code": "payment_declined"},
+    )
     assert Payment.objects.get().status == "requires_payment"
 
 
@@ -182,7 +185,10 @@ def test_the_card_step_needs_a_started_payment_and_a_card(api_client, owner, str
     bad = api_client.post(url, {"payment_method": "tok_x"}, format="json")
     assert (bad.status_code, bad.json()) == (
         400,
-        {"payment_method": ["That is not a card from the payment form."]},
+        {
+            "payment_method": ["That is not a card from the payment form."],
+            "codes": {"payment_method": ["invalid"]},
+        },
     )
 
 

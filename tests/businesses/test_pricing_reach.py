@@ -275,7 +275,10 @@ def test_the_reach_api_refuses_bad_input_and_writes_nothing(api_client, audience
     profiles = InterestProfile.objects.count()
     response = api_client.get(f"{REACH}?{query}")
     assert response.status_code == 400
-    assert response.json() == errors
+    body = response.json()
+    codes = body.pop("codes")  # one code per message (their values: tests/platform/test_api_errors.py)
+    assert body == errors
+    assert {field: len(each) for field, each in codes.items()} == dict.fromkeys(errors, 1)
     assert InterestProfile.objects.count() == profiles
     assert not Promotion.objects.exists()
     assert not PromotionPrice.objects.exists()
@@ -291,7 +294,10 @@ def test_minors_and_strangers_are_refused_on_the_price_and_reach_api(api_client)
     for url in (PRICES, query):
         response = api_client.get(url)
         assert response.status_code == 403, url
-        assert response.json() == {"detail": "Business accounts and promotions are for adults (18+)."}
+        assert response.json() == {
+            "detail": "Business accounts and promotions are for adults (18+).",
+            "code": "permission_denied",
+        }
     # An adult without a business profile has no reach tool.
     api_client.force_authenticate(UserFactory.create())
     assert api_client.get(query).status_code == 404

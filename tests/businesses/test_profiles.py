@@ -221,7 +221,10 @@ def test_the_profile_api_refuses_minors_and_anonymous_callers(api_client):
     assert api_client.get("/api/v1/business/profile").status_code == 403
     refused = api_client.post("/api/v1/business/profile", VALID, format="json")
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "Business accounts and promotions are for adults (18+)."}
+    assert refused.json() == {
+        "detail": "Business accounts and promotions are for adults (18+).",
+        "code": "permission_denied",
+    }
     assert not BusinessProfile.objects.exists()
 
 
@@ -230,7 +233,10 @@ def test_the_profile_api_names_the_bad_field_and_writes_nothing(api_client):
     api_client.force_authenticate(creator.user)
     response = api_client.post("/api/v1/business/profile", {**VALID, "website": "not a url"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"website": ["Enter a web address starting with https:// or http://."]}
+    assert response.json() == {
+        "website": ["Enter a web address starting with https:// or http://."],
+        "codes": {"website": ["invalid"]},
+    }
     assert not BusinessProfile.objects.exists()
 
 

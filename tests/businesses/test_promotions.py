@@ -115,7 +115,10 @@ def test_bad_promotion_input_is_refused_and_nothing_is_written(api_client, owner
     _, video = owner
     response = api_client.post(PROMOTIONS, _body(video, **overrides), format="json")
     assert response.status_code == 400
-    assert response.json() == errors
+    body = response.json()
+    codes = body.pop("codes")  # one code per message (their values: tests/platform/test_api_errors.py)
+    assert body == errors
+    assert {field: len(each) for field, each in codes.items()} == dict.fromkeys(errors, 1)
     assert not Promotion.objects.exists()
     assert not Promotion.topics.through.objects.exists()
 
@@ -136,7 +139,7 @@ def test_only_a_published_public_general_visible_video_can_be_promoted(api_clien
     video = VideoFactory.create(owner=business.creator, **video_fields)
     response = api_client.post(PROMOTIONS, _body(video), format="json")
     assert response.status_code == 400
-    assert response.json() == {"video": [NOT_ELIGIBLE]}
+    assert response.json() == {"video": [NOT_ELIGIBLE], "codes": {"video": ["invalid"]}}
     assert not Promotion.objects.exists()
 
 
@@ -144,7 +147,7 @@ def test_someone_elses_video_or_no_video_cannot_be_promoted(api_client, owner):
     for public_id in (VideoFactory.create().public_id, uuid.uuid4()):
         response = api_client.post(PROMOTIONS, {**_body(owner[1]), "video": str(public_id)}, format="json")
         assert response.status_code == 400
-        assert response.json() == {"video": [NOT_ELIGIBLE]}
+        assert response.json() == {"video": [NOT_ELIGIBLE], "codes": {"video": ["invalid"]}}
     assert not Promotion.objects.exists()
 
 
@@ -180,7 +183,10 @@ def test_minors_are_refused_on_every_business_route_and_nothing_is_written(api_c
     for method, url, data in calls:
         response = getattr(api_client, method)(url, data, format="json")
         assert response.status_code == 403, url
-        assert response.json() == {"detail": "Business accounts and promotions are for adults (18+)."}
+        assert response.json() == {
+            "detail": "Business accounts and promotions are for adults (18+).",
+            "code": "permission_denied",
+        }
     assert Promotion.objects.count() == 1
     assert Promotion.objects.get().state == "draft"
     assert not Payment.objects.exists()
@@ -260,7 +266,10 @@ def test_when_stripe_is_unreachable_paying_again_reuses_the_same_attempt(
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
     failed = api_client.post(f"{PROMOTIONS}/{promotion.public_id}/pay")
     assert failed.status_code == 502
-    assert failed.json() == {"detail": "The payment service cannot be reached; please try again."}
+    assert failed.json() == {
+        "detail": "The payment service cannot be reached; please try again.",
+        "code": "upstream_error",
+    }
     payment = Payment.objects.get()
     assert (payment.intent_id, payment.attempt) == (None, 1)
     settings.STRIPE_API_BASE = stripe_local
@@ -274,7 +283,7 @@ def test_a_video_removed_before_paying_stops_the_payment(api_client, owner, stri
     Video.objects.filter(pk=owner[1].pk).update(moderation_state=Video.Moderation.REMOVED)
     response = api_client.post(f"{PROMOTIONS}/{promotion.public_id}/pay")
     assert response.status_code == 400
-    assert response.json() == {"video": [NOT_ELIGIBLE]}
+    assert response.json() == {"video": [NOT_ELIGIBLE], "codes": {"video": ["invalid"]}}
     promotion.refresh_from_db()
     assert promotion.state == "draft"
     assert not Payment.objects.exists()

@@ -284,7 +284,10 @@ def test_a_minor_is_refused_the_results_and_the_receipts(api_client):
     for url in (f"/api/v1/business/promotions/{promotion.public_id}/results", "/api/v1/business/receipts"):
         response = api_client.get(url)
         assert response.status_code == 403, url
-        assert response.json() == {"detail": "Business accounts and promotions are for adults (18+)."}
+        assert response.json() == {
+            "detail": "Business accounts and promotions are for adults (18+).",
+            "code": "permission_denied",
+        }
     page = _logged_in(business.creator.user)
     assert page.get("/business/receipts").status_code == 403
     assert page.get(f"/business/promotions/{promotion.public_id}/").status_code == 403

@@ -218,7 +218,10 @@ def test_a_paid_promotion_cannot_be_paid_again(api_client, client, paid):
     api_client.force_authenticate(promotion.business.creator.user)
     response = api_client.post(f"/api/v1/business/promotions/{promotion.public_id}/pay")
     assert response.status_code == 409
-    assert response.json() == {"detail": "This promotion is already paid, or no longer waits for payment."}
+    assert response.json() == {
+        "detail": "This promotion is already paid, or no longer waits for payment.",
+        "code": "conflict",
+    }
     assert Payment.objects.count() == 1
 
 

@@ -162,7 +162,7 @@ def test_the_api_appeals_once(api_client, moderator):
     assert response.json()["appeal"]["state"] == "open"
     again = api_client.post(url, {"statement": "Again."}, format="json")
     assert again.status_code == 409
-    assert again.json() == {"detail": "You have already appealed this decision."}
+    assert again.json() == {"detail": "You have already appealed this decision.", "code": "conflict"}
     assert Appeal.objects.count() == 1
 
 
@@ -172,7 +172,7 @@ def test_the_api_refuses_an_empty_late_or_foreign_appeal_with_nothing_written(ap
     url = f"/api/v1/decisions/{decision.pk}/appeal"
     empty = api_client.post(url, {"statement": "   "}, format="json")
     assert empty.status_code == 400
-    assert empty.json() == {"detail": "Tell us why the decision is wrong."}
+    assert empty.json() == {"detail": "Tell us why the decision is wrong.", "code": "invalid"}
     Decision.objects.filter(pk=decision.pk).update(
         appeal_until=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -182,7 +182,7 @@ def test_the_api_refuses_an_empty_late_or_foreign_appeal_with_nothing_written(ap
     api_client.force_authenticate(UserFactory.create())
     foreign = api_client.post(url, {"statement": "Mine."}, format="json")
     assert foreign.status_code == 404
-    assert foreign.json() == {"detail": "No such decision."}
+    assert foreign.json() == {"detail": "No such decision.", "code": "not_found"}
     assert api_client.get(f"/api/v1/decisions/{decision.pk}").status_code == 404
     assert Appeal.objects.count() == 0
 
@@ -191,4 +191,4 @@ def test_the_api_schema_describes_the_decisions(api_client):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/decisions/" in schema["paths"]
     appeal = schema["paths"]["/api/v1/decisions/{decision_id}/appeal"]["post"]
-    assert set(appeal["responses"]) == {"201", "400", "404", "409"}
+    assert set(appeal["responses"]) == {"201", "400", "404", "409", "4XX"}

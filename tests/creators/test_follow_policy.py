@@ -57,5 +57,5 @@ def test_follow_api_refuses_when_nobody_may_follow():
     client.force_authenticate(UserFactory.create())
     response = client.post(reverse("api-follow", args=[creator.handle]))
     assert response.status_code == 400
-    assert response.json() == {"detail": "This account doesn't take new followers."}
+    assert response.json() == {"detail": "This account doesn't take new followers.", "code": "follow_policy"}
     assert Follow.objects.count() == 0

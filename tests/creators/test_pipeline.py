@@ -274,7 +274,7 @@ def test_a_stuck_video_can_be_retried_once_its_lease_has_expired(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         refused = client.post(retry_url)
     assert refused.status_code == 400
-    assert refused.json() == {"detail": "Only a failed or stuck video can be retried."}
+    assert refused.json() == {"detail": "Only a failed or stuck video can be retried.", "code": "invalid"}
     assert callbacks == []
     video.refresh_from_db()
     assert (video.state, video.attempts, video.work_heartbeat_at) == (State.PROCESSING, 1, fresh)
@@ -393,7 +393,7 @@ def test_api_upload_over_the_size_limit_is_413_and_writes_nothing(
     with clips.landscape.open("rb") as handle:
         response = api_client.post(reverse("api-studio-videos"), {"file": handle}, format="multipart")
     assert response.status_code == 413
-    assert response.json() == {"detail": "The file is too large."}
+    assert response.json() == {"detail": "The file is too large.", "code": "too_large"}
     assert Video.objects.count() == 0
     assert stored_files(media_root) == []
 
@@ -471,7 +471,7 @@ def test_api_upload_publish_and_list(
         reverse("api-studio-publish", args=[video_id]), {"start": 2, "end": 1}, format="json"
     )
     assert bad.status_code == 400
-    assert bad.json() == {"trim": ["The end must come after the start."]}
+    assert bad.json() == {"trim": ["The end must come after the start."], "codes": {"trim": ["invalid"]}}
 
 
 def test_avatar_upload_and_refusal(client, creator, media_root, tmp_path):

@@ -79,7 +79,7 @@ def test_a_video_of_another_creator_or_no_video_is_not_found(api_client):
     for public_id in (theirs.public_id, uuid.uuid4()):
         response = client.get(reverse("api-analytics-video", args=[public_id]))
         assert response.status_code == 404
-        assert response.json() == {"detail": "No such video of yours."}
+        assert response.json() == {"detail": "No such video of yours.", "code": "not_found"}
     # The stranger sees their own numbers only: none of the first creator's views.
     client.force_authenticate(stranger.user)
     assert client.get(reverse("api-analytics-video", args=[videos[0].public_id])).status_code == 404
@@ -92,7 +92,10 @@ def test_every_route_needs_a_signed_in_creator(api_client, route):
     viewer = UserFactory.create()
     response = client_for(api_client, viewer).get(reverse(route))
     assert response.status_code == 403
-    assert response.json() == {"detail": "Analytics are for creators: make a creator profile first."}
+    assert response.json() == {
+        "detail": "Analytics are for creators: make a creator profile first.",
+        "code": "permission_denied",
+    }
 
 
 def test_the_video_route_needs_a_signed_in_creator(api_client):
@@ -118,7 +121,7 @@ def test_bad_ranges_are_refused_with_the_reason(api_client, route, query, messag
     creator, _ = seeded_creator()
     response = client_for(api_client, creator.user).get(reverse(route), query)
     assert response.status_code == 400
-    assert response.json() == {"detail": message}
+    assert response.json() == {"detail": message, "code": "invalid"}
 
 
 def test_a_range_past_the_last_closed_day_is_refused(api_client):

@@ -306,7 +306,7 @@ def test_the_blocker_cannot_follow_the_blocked_until_unblocking(client, api_clie
     api_client.force_authenticate(w.blocker.user)
     response = api_client.post(reverse("api-follow", args=["blocked"]))
     assert response.status_code == 400
-    assert response.json() == {"detail": "You can't follow this account."}
+    assert response.json() == {"detail": "You can't follow this account.", "code": "invalid"}
     client.force_login(w.blocker.user)
     client.post(reverse("creators:follow", args=["blocked"]))
     assert not Follow.objects.filter(follower=w.blocker.user, creator=w.blocked).exists()

@@ -264,7 +264,7 @@ def test_api_block_of_yourself_is_a_400_and_writes_nothing(api_client):
     api_client.force_authenticate(me.user)
     response = api_client.post(reverse("api-block", args=["me_myself"]))
     assert response.status_code == 400
-    assert response.json() == {"detail": "You can't block yourself."}
+    assert response.json() == {"detail": "You can't block yourself.", "code": "invalid"}
     assert not Block.objects.exists()
 
 

@@ -103,7 +103,11 @@ def test_api_login_failure_does_not_say_whether_the_email_exists(api_client):
         reverse("api-login"), {"email": "no@example.com", "password": "x"}, format="json"
     )
     assert wrong.status_code == unknown.status_code == 400
-    assert wrong.json() == unknown.json() == {"detail": "The email or password is not right."}
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {"detail": "The email or password is not right.", "code": "login_refused"}
+    )
 
 
 def test_api_login_is_locked_after_repeated_failures(api_client, settings):
@@ -114,7 +118,7 @@ def test_api_login_is_locked_after_repeated_failures(api_client, settings):
         reverse("api-login"), {"email": "mia@example.com", "password": TEST_PASSWORD}, format="json"
     )
     assert response.status_code == 429
-    assert response.json() == {"detail": "Too many failed log-ins. Try again later."}
+    assert response.json() == {"detail": "Too many failed log-ins. Try again later.", "code": "rate_limited"}
 
 
 def test_api_logout_deletes_the_token(api_client):

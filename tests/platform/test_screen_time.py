@@ -273,7 +273,10 @@ def test_a_wrong_passcode_is_refused_and_writes_nothing(api_client):
     api_client.force_authenticate(user)
     response = api_client.post(reverse("api-screen-time-unlock"), {"passcode": "1111"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"passcode": ["That passcode is not right."]}
+    assert response.json() == {
+        "passcode": ["That passcode is not right."],
+        "codes": {"passcode": ["invalid"]},
+    }
     assert ScreenTimeDay.objects.get(user=user).extra_minutes == 0
 
 

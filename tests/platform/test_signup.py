@@ -186,7 +186,10 @@ def test_api_signup_refuses_under_thirteen_and_writes_nothing(api_client):
         reverse("api-signup"), api_data(date_of_birth=born_years_ago(12).isoformat()), format="json"
     )
     assert response.status_code == 403
-    assert response.json() == {"detail": "Sorry, you are not old enough to use Joyreel."}
+    assert response.json() == {
+        "detail": "Sorry, you are not old enough to use Joyreel.",
+        "code": "age_refused",
+    }
     assert User.objects.count() == 0
     again = api_client.post(reverse("api-signup"), api_data(), format="json")
     assert again.status_code == 403
@@ -197,7 +200,10 @@ def test_api_signup_taken_email(api_client):
     UserFactory.create(email="api.person@example.com")
     response = api_client.post(reverse("api-signup"), api_data(email="Api.Person@example.com"), format="json")
     assert response.status_code == 400
-    assert response.json() == {"email": ["An account with this email already exists."]}
+    assert response.json() == {
+        "email": ["An account with this email already exists."],
+        "codes": {"email": ["taken"]},
+    }
     assert User.objects.count() == 1
 
 

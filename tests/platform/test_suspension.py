@@ -108,6 +108,7 @@ def test_the_api_refuses_with_json_and_allows_decisions(api_client, suspension):
     refused = api_client.get("/api/v1/feeds/for-you")
     assert refused.status_code == 403
     assert refused.json()["detail"].startswith("Your account is suspended until")
+    assert refused.json()["code"] == "account_suspended"
     assert api_client.get("/api/v1/me").status_code == 403
     assert api_client.get("/api/v1/decisions/").status_code == 200
     assert api_client.get(f"/api/v1/decisions/{decision.pk}").status_code == 200

@@ -26,7 +26,7 @@ def test_deeply_nested_json_is_a_400_in_the_error_shape(live_server, path):
         f"{live_server.url}{path}", data=NESTED, headers={"Content-Type": "application/json"}, timeout=10
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "The JSON is nested too deeply."}
+    assert response.json() == {"detail": "The JSON is nested too deeply.", "code": "parse_error"}
     assert not User.objects.exists()
 
 
@@ -39,7 +39,7 @@ def test_a_body_over_the_limit_is_a_413_in_the_error_shape(live_server):
         timeout=30,
     )
     assert response.status_code == 413
-    assert response.json() == {"detail": "The request body is too large."}
+    assert response.json() == {"detail": "The request body is too large.", "code": "too_large"}
     assert not User.objects.exists()
 
 

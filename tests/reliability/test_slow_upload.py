@@ -115,7 +115,7 @@ def test_a_stalled_chunk_upload_blocks_no_one_and_is_dropped_in_bounded_time(
         slow.close()
     dropped_after = time.monotonic() - stalled_at
     assert status == 400
-    assert body == {"detail": "The chunk stopped arriving; resume from the last offset."}
+    assert body == {"detail": "The chunk stopped arriving; resume from the last offset.", "code": "invalid"}
     assert (
         settings.UPLOAD_CHUNK_READ_TIMEOUT_SECONDS
         <= dropped_after
