@@ -4,8 +4,8 @@ The uploads are untrusted, so every input goes through the same door (`_input_ar
 magic bytes are sniffed first, the demuxer is forced, only the `file` protocol is allowed,
 the path is passed as `file:<absolute path>`, decoders get a pixel cap and every run has a
 timeout. Limits arrive as keyword arguments; this module reads no settings.
-Tools beside the pipeline (``creators.testclips``: test clips, benchmark counts) use the
-same door through ``ffmpeg_write`` and ``ffmpeg_read``.
+The developer tooling outside the apps (``devtools.testclips``: test clips, benchmark counts) uses
+the same door through ``ffmpeg_write`` and ``ffmpeg_read``.
 """
 
 from __future__ import annotations

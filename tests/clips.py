@@ -7,7 +7,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 
-from creators.testclips import make_test_clip
+from devtools.testclips import make_test_clip
 
 
 @dataclass(frozen=True, kw_only=True)

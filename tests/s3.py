@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from platform.benchmarking import free_port
+from devtools.bench.throwaway import free_port
 from platform.settings.base import s3_media_storage
 from tests.workers import wait_for
 

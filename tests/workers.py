@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from platform.benchmarking import RedisServer, free_port
+from devtools.bench.throwaway import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

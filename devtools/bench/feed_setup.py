@@ -9,15 +9,15 @@ from contextlib import contextmanager
 from django.test import override_settings
 
 from creators.models import CreatorProfile, Video
+from devtools.bench.throwaway import throwaway_database
 from feeds.catalog import catalog_reset
 from feeds.pools import feed_pools, feed_pools_reset
 from feeds.pools.redis_pools import RedisPools
-from platform.benchmarking import throwaway_database
 
 
 @contextmanager
 def feeds_throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
-    """``platform.benchmarking.throwaway_database``, forgetting the feed catalog built from it on the way out."""
+    """``devtools.bench.throwaway.throwaway_database``, forgetting the feed catalog built from it on the way out."""
     with throwaway_database(name, keep=keep) as database:
         try:
             yield database

@@ -7,8 +7,6 @@ per viewer: a For You page every few seconds, a signal batch after each page wat
 video opened by its link or a creator's profile.
 """
 
-# ruff: noqa: S311  (synthetic viewers, as in every benchmark_* command)
-
 from __future__ import annotations
 
 import json

@@ -5,7 +5,11 @@ The demo answers like production: the site's own 404 and 500 pages, never Django
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
+
+# The developer tooling (benchmarks, demo seeding, synthetic data): here and in the test settings, which
+# start from these; production settings start from base and never install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools.apps.DevtoolsConfig"]
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-only-never-use-in-production")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from platform.benchmarking import free_port
+from devtools.bench.throwaway import free_port
 from tests.workers import ROOT, clean_environ
 
 # This session's own, as each installation has its own: nothing may pass by knowing a fixed one.

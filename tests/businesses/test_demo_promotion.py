@@ -10,9 +10,9 @@ import requests
 from django.core.management import call_command
 from django.urls import reverse
 
-from businesses.management.commands.seed_demo_promotion import PROMOTED_CAPTION
 from businesses.models import BusinessProfile, Payment, Promotion, StripeEvent
-from platform.benchmarking import free_port
+from devtools.bench.throwaway import free_port
+from devtools.management.commands.seed_demo_promotion import PROMOTED_CAPTION
 from platform.models import User
 from tests.businesses.conftest import _answers
 from tests.factories import CreatorFactory, published_video

@@ -19,7 +19,7 @@ from creators.media import (
     publish_command,
     sniff_container,
 )
-from creators.testclips import audio_duration, count_video_frames
+from devtools.testclips import audio_duration, count_video_frames
 from tests.clips import Clips, run_ffmpeg
 
 MAX_SECONDS = 60.0

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from creators import hooks, media, services, testclips
+from creators import hooks, media, services
 from creators.models import Video
 from creators.tasks import video_process_task
+from devtools import testclips
 from tests.clips import Clips
 from tests.conftest import stored_files
 from tests.factories import CreatorFactory, UserFactory

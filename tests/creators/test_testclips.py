@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from creators import media
-from creators.testclips import audio_duration, count_video_frames, make_test_clip
+from devtools.testclips import audio_duration, count_video_frames, make_test_clip
 
 
 def test_a_rotated_clip_is_written_through_the_door_and_plays_upright(tmp_path: Path):

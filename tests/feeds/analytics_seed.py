@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from creators.models import CreatorProfile, FollowChange, Video
 from creators.services.profiles import follow_create, follow_delete
-from feeds.analytics import rollup, synthetic
-from feeds.analytics.synthetic import WatchedView
+from devtools import synthetic
+from devtools.synthetic import WatchedView
+from feeds.analytics import rollup
 from feeds.models import ProfileVisit, Source
 from platform.models import User
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago

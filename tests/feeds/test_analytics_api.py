@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from creators.models import CreatorProfile, FollowChange, Topic
 from creators.services.profiles import follow_approve, follow_create
+from devtools import synthetic
 from feeds import services
-from feeds.analytics import rollup, synthetic
+from feeds.analytics import rollup
 from feeds.models import ProfileVisit, Signal
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, published_video

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from creators.models import FollowChange, Topic
 from creators.services.profiles import follow_create, follow_delete
-from feeds.analytics import rollup, rules, selectors, synthetic
+from devtools import synthetic
+from feeds.analytics import rollup, rules, selectors
 from feeds.models import AudienceDay, CreatorDay, ProfileVisit, RollupState, Signal, VideoDay, VideoReach
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago
 

@@ -10,14 +10,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from creators.demo_world import VIDEOS
 from creators.models import CreatorProfile, Follow, FollowChange
-from feeds.analytics import rules, selectors
-from feeds.management.commands.seed_demo_analytics import (
+from devtools.demo.world import VIDEOS
+from devtools.management.commands.seed_demo_analytics import (
     HOOK_CAPTION,
     SLOW_START_CAPTION,
     VIEWER_DOMAIN,
 )
+from feeds.analytics import rules, selectors
 from feeds.models import AudienceDay, CreatorDay, ProfileVisit, Signal, VideoDay, VideoStats
 from platform import age
 from platform.models import User

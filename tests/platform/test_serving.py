@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from platform.benchmarking import free_port
+from devtools.bench.throwaway import free_port
 from platform.logging import ContextFilter, logging_config
 from tests.workers import ROOT, clean_environ, closed_port, database_url
 

@@ -16,7 +16,7 @@ import platform.settings.test as test_settings
 from businesses import gateway, services
 from businesses.models import Payment, StripeEvent
 from businesses.services.payments import _payment_live
-from platform.benchmarking import free_port
+from devtools.bench.throwaway import free_port
 from platform.models import AuditEntry
 from tests.businesses.conftest import _answers, localstripe, stripe_local  # noqa: F401  (the payment fixtures)
 from tests.businesses.helpers import business_with_video, intent_event, post_event

@@ -10,8 +10,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from creators import media, services, testclips
+from creators import media, services
 from creators.models import Video
+from devtools import testclips
 from platform.celery import app
 from tests.factories import CreatorFactory
 from tests.workers import start_worker, state_of, stop_worker, wait_for

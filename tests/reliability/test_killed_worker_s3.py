@@ -7,8 +7,9 @@ import signal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from creators import media, services, testclips
+from creators import media, services
 from creators.models import Video
+from devtools import testclips
 from platform.celery import app
 from tests.conftest import stored_files
 from tests.factories import CreatorFactory

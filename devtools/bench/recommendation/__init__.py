@@ -7,7 +7,7 @@ its creator's topic's hashtags and a length of 8–60 s. Each viewer likes 3–5
 hashtag or is by a favourite. Half of the viewers swap two of their hashtags for two others halfway through
 (after 100 of 200 watched videos). For You is fetched from ``api-feed-for-you`` and taught through
 ``POST /api/v1/signals`` by logged-in users, with the player's own events
-(``feeds.analytics.synthetic.view_events``), and the signal rollup runs every ``rollup_every`` watched
+(``devtools.synthetic.view_events``), and the signal rollup runs every ``rollup_every`` watched
 videos as the beat job would. The baselines rank in memory from the same background statistics (a snapshot
 taken before any strategy runs, so no strategy profits from another's viewers) and never serve a video
 twice to one viewer.
@@ -17,8 +17,6 @@ Match share is the fraction of served videos the viewer likes (by their taste wh
 (151–200 at the default size) for the drifting half only. The world is built in ``world``, the strategies
 live in ``strategies``; this module runs them and scores what they served.
 """
-
-# ruff: noqa: S311  (synthetic users and data, as in every benchmark_* command)
 
 from __future__ import annotations
 
@@ -33,11 +31,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from devtools.bench.recommendation.strategies import Following, ForYou, Loops, Popular, RandomFeed, Strategy
+from devtools.bench.recommendation.world import World, world_build
 from feeds import services
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import Signal
-from feeds.recbench.strategies import Following, ForYou, Loops, Popular, RandomFeed, Strategy
-from feeds.recbench.world import World, world_build
 
 CHECKPOINTS = (10, 50, 200)
 WINDOW = 10

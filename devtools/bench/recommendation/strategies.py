@@ -1,8 +1,6 @@
 """What ``benchmark_recommendation --case specific`` compares: For You through the real API, and the
 baselines ranked in memory (random, most popular, following, Loops' published formula)."""
 
-# ruff: noqa: S311  (synthetic users and data, as in every benchmark_* command)
-
 from __future__ import annotations
 
 import math
@@ -15,9 +13,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from feeds.analytics.synthetic import WatchedView, view_events
+from devtools.bench.recommendation.world import Clip, Taste, World
+from devtools.synthetic import WatchedView, view_events
 from feeds.models import Source
-from feeds.recbench.world import Clip, Taste, World
 from platform.models import User
 
 # feeds.ranking.page.reasons says this of an exploration slot; the API shows reasons, not candidate sources.

@@ -1,8 +1,6 @@
 """The simulated world of ``benchmark_recommendation --case specific``: a catalogue whose topics each have
 several hashtags, and viewers who like a few of those hashtags across topics and one or two creators."""
 
-# ruff: noqa: S106, S311  (synthetic users and data, as in every benchmark_* command)
-
 from __future__ import annotations
 
 import datetime
@@ -13,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
-from feeds.analytics.synthetic import WatchedView
+from devtools.synthetic import WatchedView
 from feeds.models import VideoStats
 from platform.models import User
 

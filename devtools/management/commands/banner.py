@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from platform.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+from devtools.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

@@ -34,9 +34,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from creators.models import CreatorProfile, FollowChange, Topic, Video
+from devtools import synthetic
+from devtools.bench.feed_setup import bench_video, feeds_throwaway_database
 from feeds import services
-from feeds.analytics import rollup, rules, selectors, synthetic
-from feeds.benchmarking import bench_video, feeds_throwaway_database
+from feeds.analytics import rollup, rules, selectors
 from feeds.models import ProfileVisit, Signal, Source
 from platform.models import User
 

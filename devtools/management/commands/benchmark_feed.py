@@ -28,12 +28,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
+from devtools.bench.feed_setup import bench_video, feeds_throwaway_database, shared_pools
+from devtools.bench.throwaway import throwaway_redis
 from feeds import services
 from feeds.api.views import SignalBatchView
-from feeds.benchmarking import bench_video, feeds_throwaway_database, shared_pools
 from feeds.catalog import build_catalog, catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
-from platform.benchmarking import throwaway_redis
 from platform.models import User
 
 KINDS = ["impression"] * 50 + ["complete"] * 20 + ["skip"] * 20 + ["like"] * 7 + ["share"] * 3

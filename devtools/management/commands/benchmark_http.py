@@ -5,7 +5,7 @@ with the project's ``gunicorn.conf.py``, production settings and ``--workers`` p
 configured database (PostgreSQL when ``DATABASE_URL`` points at it, SQLite otherwise) and Redis as the
 shared cache and the shared feed pools (loaded before the run) when ``CACHE_URL``/``FEED_POOLS_URL`` or
 ``CELERY_BROKER_URL`` does, then drives it with Locust in headless mode
-(``feeds/locustfile.py``: For You pages, signal batches, videos and profiles through the API).
+(``devtools/bench/locustfile.py``: For You pages, signal batches, videos and profiles through the API).
 
 The baseline, in the same run and against the same processes: ``/healthz`` alone (a request that
 touches nothing), which says what the framework and the HTTP stack cost before any feed work. Locust and
@@ -38,10 +38,10 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from creators.models import CreatorProfile, Video
-from feeds.benchmarking import feeds_throwaway_database, shared_pools
-from feeds.management.commands.benchmark_feed import Command as FeedBenchmark
+from devtools.bench.feed_setup import feeds_throwaway_database, shared_pools
+from devtools.bench.throwaway import free_port, rss_mb
+from devtools.management.commands.benchmark_feed import Command as FeedBenchmark
 from feeds.models import Signal
-from platform.benchmarking import free_port, rss_mb
 from platform.models import User
 
 ROOT = Path(settings.BASE_DIR)
@@ -237,7 +237,7 @@ class Command(BaseCommand):
         only: str | None = None,
     ) -> dict[str, dict[str, float]]:
         prefix = work / name
-        locustfile = work / "healthz.py" if only else ROOT / "feeds" / "locustfile.py"
+        locustfile = work / "healthz.py" if only else ROOT / "devtools" / "bench" / "locustfile.py"
         if only:
             locustfile.write_text(
                 "from locust import FastHttpUser, constant, task\n\n\n"

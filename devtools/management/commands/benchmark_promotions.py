@@ -31,9 +31,9 @@ from businesses import rules
 from businesses.models import BusinessProfile, Promotion, PromotionDay
 from businesses.serving import slots
 from creators.models import CreatorProfile, Topic, Video, VideoTopic
+from devtools.bench.feed_setup import bench_video, feeds_throwaway_database
 from feeds import sponsored
 from feeds.api.views import SignalBatchView
-from feeds.benchmarking import bench_video, feeds_throwaway_database
 from feeds.catalog import catalog_get
 from feeds.models import InterestProfile, Signal, Source
 from platform.models import User

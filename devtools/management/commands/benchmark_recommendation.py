@@ -4,7 +4,7 @@ Runs in a throwaway database. ``--case topics`` (the default): each simulated vi
 likes 2–3 topics and a few creators, watches those to the end more often, skips the
 rest, with noise. Every strategy starts from the same catalogue and the same
 background popularity; all signals go through ``feeds.services.signals_record``, the
-service the site uses. ``--case specific`` (issue 13, ``feeds.recbench``): viewers
+service the site uses. ``--case specific`` (issue 13, ``devtools.bench.recommendation``): viewers
 who like a few hashtags across topics and change two of them halfway, watching
 through the real API, against Loops' published formula too. ``--case both`` prints
 one line with each case's report under its name.
@@ -26,8 +26,9 @@ from django.db import connection
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
-from feeds import recbench, selectors, services
-from feeds.benchmarking import feeds_throwaway_database
+from devtools.bench import recommendation as recbench
+from devtools.bench.feed_setup import feeds_throwaway_database
+from feeds import selectors, services
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.models import VideoStats
 from platform.models import User

@@ -17,9 +17,10 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 
-from creators import media, services, testclips
+from creators import media, services
 from creators.models import CreatorProfile, Video
-from platform.benchmarking import throwaway_database
+from devtools import testclips
+from devtools.bench.throwaway import throwaway_database
 from platform.celery import app
 from platform.models import User
 

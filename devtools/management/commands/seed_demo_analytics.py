@@ -4,7 +4,7 @@ Four hundred demo viewers with accounts (ages 13 to 70 in a handful of countries
 passwords, no creator profiles) and some anonymous visitors watch the demo videos over the last sixty
 days: more each week, more at weekends and in the evening (UTC), two of @cleo's videos take off for a few
 days, one holds people to the end and one loses them in the first seconds. Each view becomes the events
-the player sends (``feeds.analytics.synthetic``); some viewers visit her profile, follow her and a few
+the player sends (``devtools.synthetic``); some viewers visit her profile, follow her and a few
 unfollow again (real ``Follow`` rows and the ``FollowChange`` log). Then the analytics rollup closes the
 days and the signal rollup brings the feed's stats up to date. Idempotent: the demo viewers mark it done.
 """
@@ -26,8 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Follow, FollowChange, Video, VideoTopic
+from devtools import synthetic
 from feeds import services
-from feeds.analytics import synthetic
 from feeds.analytics.rollup import STATE_NAME, analytics_rollup, last_closed_day
 from feeds.models import ProfileVisit, RollupState, Source
 from platform import age
@@ -147,7 +147,7 @@ class Command(BaseCommand):
         if creator is None or not any(clip.owner_id == creator.pk for clip in clips):
             self.stdout.write("No published videos of @cleo yet: run seed_demo_videos first.")
             return
-        rng = random.Random(options["seed"])  # noqa: S311  (synthetic demo data)
+        rng = random.Random(options["seed"])
         now = timezone.now()
         # Sixty closed days (in the first minutes after midnight UTC yesterday is not closed yet, so the
         # history starts a day earlier), then what has happened since.
@@ -206,7 +206,7 @@ def _clips(creator: CreatorProfile) -> list[Clip]:
         return own[captions.index(caption)][0] if caption in captions else own[fallback][0]
 
     hook, slow = part(HOOK_CAPTION, 0), part(SLOW_START_CAPTION, 1 % max(1, len(own)))
-    spread = random.Random(len(rows))  # noqa: S311  (each ordinary video a little different)
+    spread = random.Random(len(rows))
     clips = []
     for pk, owner_id, region, caption, rendition, duration in rows:
         behaviour = Behaviour(

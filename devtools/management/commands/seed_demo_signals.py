@@ -46,7 +46,7 @@ class Command(BaseCommand):
         for video_id, slug in VideoTopic.objects.values_list("video_id", "topic__slug"):
             topics_of.setdefault(video_id, set()).add(slug)
         slugs = list(Topic.objects.values_list("slug", flat=True))
-        rng = random.Random(options["seed"])  # noqa: S311  (synthetic demo data)
+        rng = random.Random(options["seed"])
         now = timezone.now()
         recorded = 0
         for number in range(options["viewers"]):

@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from creators import democlips, services
-from creators.demo_world import PERSONAS, VIDEOS, DemoVideo, Persona, title_of
+from creators import services
 from creators.models import CreatorProfile, Video, VideoTopic
+from devtools.demo import clips as democlips
+from devtools.demo.world import PERSONAS, VIDEOS, DemoVideo, Persona, title_of
 from platform.models import User
 
 ADMIN_EMAIL = "admin@joyreel.localhost"  # reviews the demo's STEM and News videos

@@ -1,0 +1,1 @@
+"""Benchmarks: each runs in a throwaway database and prints one JSON line of figures."""

@@ -1,0 +1,1 @@
+"""The developer commands (benchmarks, demo seeding), installed only in development and test settings."""
