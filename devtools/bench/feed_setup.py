@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.test import override_settings
 
 from creators.models import CreatorProfile, Video
@@ -23,6 +24,19 @@ def feeds_throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
             yield database
         finally:
             catalog_reset()
+
+
+def unthrottled(*scopes: str) -> override_settings:
+    """Settings in which the API throttles none of ``scopes``: a benchmark posts faster than any player.
+
+    The API's throttle reads its rates from the settings at each request, so nothing is patched."""
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    return override_settings(
+        REST_FRAMEWORK={
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**rates, **dict.fromkeys(scopes)},
+        }
+    )
 
 
 @contextmanager

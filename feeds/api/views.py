@@ -12,7 +12,6 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from feeds import selectors, services
@@ -27,6 +26,7 @@ from feeds.api.serializers import (
     signal_batch_parse,
 )
 from feeds.selectors import FeedPage
+from platform.api.throttling import SettingsScopedRateThrottle
 from platform.screen_time import ScreenTimeStatus
 from platform.viewer import viewer_of
 
@@ -152,7 +152,7 @@ class BeaconSessionAuthentication(SessionAuthentication):
 class SignalBatchView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = [TokenAuthentication, BeaconSessionAuthentication]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SettingsScopedRateThrottle]
     throttle_scope = "signals"
 
     @extend_schema(request=SignalBatchInputSerializer, responses=SignalBatchOutputSerializer)
@@ -165,7 +165,7 @@ class SignalBatchView(APIView):
 
 class ReportView(APIView):
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SettingsScopedRateThrottle]
     throttle_scope = "reports"
 
     @extend_schema(request=ReportInputSerializer, responses={201: None})
@@ -184,7 +184,7 @@ class ReportCreateView(APIView):
     """Report a video or an account: one report per reporter and target, throttled per reporter."""
 
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SettingsScopedRateThrottle]
     throttle_scope = "reports"
 
     @extend_schema(request=ReportTargetInputSerializer, responses={201: None})

@@ -6,7 +6,6 @@ from rest_framework import permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from platform import origin, screen_time, services
@@ -21,6 +20,7 @@ from platform.api.serializers import (
     TokenOutputSerializer,
     UserOutputSerializer,
 )
+from platform.api.throttling import SettingsScopedRateThrottle
 from platform.errors import RateLimited
 from platform.models import User
 from platform.regions import regions_of
@@ -29,7 +29,7 @@ from platform.views import signup_block, signup_is_blocked
 
 class SignUpView(APIView):
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SettingsScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=SignUpInputSerializer, responses={201: TokenOutputSerializer})
@@ -66,7 +66,7 @@ class SignUpView(APIView):
 
 class LogInView(APIView):
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SettingsScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=LogInInputSerializer, responses={200: TokenOutputSerializer})
