@@ -24,7 +24,7 @@ from businesses.rules import money_format
 from creators.models import CreatorProfile
 from platform.models import User
 from platform.regions import regions_of
-from platform.views import form_add_service_errors
+from platform.views import form_add_service_errors, service_call
 
 
 def business_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -192,12 +192,8 @@ def promotion_cancel(request: HttpRequest, user: User, public_id: str) -> HttpRe
     promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
     if promotion is None:
         raise Http404("No such promotion.")
-    try:
+    with service_call(request, success="Promotion cancelled."):
         services.promotion_cancel(promotion=promotion, actor=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Promotion cancelled.")
     return redirect("businesses:promotion", public_id=promotion.public_id)
 
 
@@ -234,12 +230,10 @@ def promotion_hold(request: HttpRequest, user: User, public_id: str, action: str
     if promotion is None or action not in ("pause", "resume"):
         raise Http404("No such promotion.")
     move = services.promotion_pause if action == "pause" else services.promotion_resume
-    try:
+    with service_call(
+        request, success="Promotion paused." if action == "pause" else "Promotion running again."
+    ):
         move(promotion=promotion, actor=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Promotion paused." if action == "pause" else "Promotion running again.")
     return redirect("businesses:promotion", public_id=promotion.public_id)
 
 

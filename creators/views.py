@@ -23,7 +23,7 @@ from platform.http import stored_file_response
 from platform.models import User
 from platform.screen_time import screen_time_meter
 from platform.viewer import viewer_of
-from platform.views import form_add_service_errors
+from platform.views import form_add_service_errors, service_call
 
 State = Video.State
 
@@ -80,12 +80,8 @@ def block(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
     if request.method != "POST" and creator.user_id != user.pk:  # one's own: the service says no
         return render(request, "creators/profile_block_confirm.html", {"creator": creator})
-    try:
+    with service_call(request, success=f"You blocked @{creator.handle}."):
         services.account_block(blocker=user, blocked=creator.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"You blocked @{creator.handle}.")
     return redirect(creator.get_absolute_url())
 
 
@@ -102,12 +98,10 @@ def unblock(request: HttpRequest, handle: str) -> HttpResponse:
 @require_POST
 def mute(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
-    try:
+    with service_call(
+        request, success=f"You muted @{creator.handle}: their videos no longer show in your feeds."
+    ):
         services.account_mute(muter=user, muted=creator.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"You muted @{creator.handle}: their videos no longer show in your feeds.")
     return redirect(creator.get_absolute_url())
 
 
@@ -125,10 +119,8 @@ def unmute(request: HttpRequest, handle: str) -> HttpResponse:
 def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
     if selectors.follow_state(profile=creator, viewer=viewer_of(request)) is None:
-        try:
+        with service_call(request):
             services.follow_create(follower=user, creator=creator)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     else:
         services.follow_delete(follower=user, creator=creator)
     return redirect(creator.get_absolute_url())
@@ -327,11 +319,8 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
 @require_POST
 def studio_video_retry(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
     video = _studio_video(creator, public_id)
-    try:
+    with service_call(request, success="Trying again."):
         services.video_retry(video=video)
-        messages.success(request, "Trying again.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     if request.POST.get("next") == "edit":
         return redirect("creators:studio_video", public_id=video.public_id)
     return redirect("creators:studio")

@@ -3,9 +3,7 @@
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +13,9 @@ from creators.models import CreatorProfile, Topic, Video
 from feeds import selectors, services
 from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
-from platform.errors import NotFound, RateLimited
 from platform.regions import region_name
 from platform.viewer import viewer_of
+from platform.views import service_call
 
 TABS = [
     ("for-you", "For You", "/", "/api/v1/feeds/for-you"),
@@ -146,21 +144,13 @@ def local(request: HttpRequest) -> HttpResponse:
 @require_POST
 def profile_report(request: HttpRequest, handle: str) -> HttpResponse:
     """The profile page's "Report account" form (no JavaScript): one report per reporter and account."""
-    try:
+    with service_call(
+        request, success=f"Thanks — a moderator will review @{handle}. We'll tell you what we decide."
+    ):
         services.report_create(
             viewer=viewer_of(request),
             handle=handle,
             reason=request.POST.get("reason", ""),
             detail=request.POST.get("detail", "")[:500],
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except RateLimited as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"Thanks — a moderator will review @{handle}. We'll tell you what we decide."
         )
     return redirect("creators:profile", handle=handle)

@@ -17,7 +17,7 @@ from platform.views.account import (
     screen_time_summary,
     screen_time_unlock,
 )
-from platform.views.common import form_add_service_errors
+from platform.views.common import form_add_service_errors, service_call
 from platform.views.family_pages import (
     family_code_create,
     family_link,
@@ -80,6 +80,7 @@ __all__ = [
     "readyz",
     "screen_time_summary",
     "screen_time_unlock",
+    "service_call",
     "signup",
     "signup_block",
     "signup_is_blocked",

@@ -34,7 +34,7 @@ from platform.forms import (
 )
 from platform.models import User
 from platform.regions import regions_of
-from platform.views.common import form_add_service_errors
+from platform.views.common import form_add_service_errors, service_call
 
 
 @login_required
@@ -219,14 +219,8 @@ def screen_time_unlock(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = ScreenTimeUnlockForm(request.POST)
     if form.is_valid():
-        try:
+        with service_call(request, success="30 more minutes for today."):
             screen_time.screen_time_unlock(user=user, passcode=form.cleaned_data["passcode"])
-        except RateLimited as error:
-            messages.error(request, error.message)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "30 more minutes for today.")
     else:
         messages.error(request, "Enter the passcode.")
     return redirect(next_url)
