@@ -1,12 +1,35 @@
-"""Fixtures shared by every test: factories, a clean media folder and a fast cache."""
+"""Fixtures shared by every test: factories, a clean media folder and a fast cache; the lanes' markers."""
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests import lanes
 from tests.clips import clips  # noqa: F401  (a session fixture shared by every folder)
 from tests.factories import UserFactory
 from tests.s3 import s3_media, s3_server  # noqa: F401  (the loopback S3 server, for every folder)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by the markers
+def pytest_collection_modifyitems(items):
+    lanes.mark_lanes(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test in no lane runs (fixtures too) with process starts refused; see tests/lanes.py."""
+    guard = lanes.guard(item)
+    if guard is None:
+        return (yield)
+    with guard:
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    lanes.fail_report_of_refused(item, report)
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,7 @@ def creator_client():
     return client
 
 
+@pytest.mark.processes
 def test_upload_process_publish_and_play_all_on_s3(
     s3_media: S3Media, creator_client, clips: Clips, media_root
 ):

@@ -15,7 +15,7 @@ from platform.celery import app
 from tests.factories import CreatorFactory
 from tests.workers import start_worker, state_of, stop_worker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 
 def test_a_killed_worker_leaves_the_video_retryable_and_the_next_run_finishes_it(settings, tmp_path):

@@ -10,12 +10,6 @@ CHROMIUM = os.environ.get("JOYREEL_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _allow_orm_beside_playwright():
     # Playwright's sync API runs an event loop in the test thread; the ORM calls

@@ -10,6 +10,8 @@ import pytest
 
 from tests.workers import ROOT, clean_environ, redis_server
 
+pytestmark = pytest.mark.processes
+
 TINY = [
     "--videos", "400", "--viewers", "120", "--signals", "2000", "--users", "6",
     "--seconds", "6", "--baseline-seconds", "2",

@@ -4,7 +4,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.workers import ROOT, clean_environ
+
+pytestmark = pytest.mark.processes
 
 CONFIGURED = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "MEDIA_ROOT", "UPLOAD_PARTS_DIR")
 TINY = ["--viewers", "6", "--videos", "150", "--creators", "20", "--watched", "60", "--seed", "1"]

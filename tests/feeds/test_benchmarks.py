@@ -8,6 +8,8 @@ import pytest
 
 from tests.workers import ROOT, clean_environ
 
+pytestmark = pytest.mark.processes
+
 # What a developer's shell or CI may point elsewhere; the fresh clone has none of it.
 CONFIGURED = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "MEDIA_ROOT", "UPLOAD_PARTS_DIR")
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.workers import ROOT, clean_environ, start_worker, stop_worker
 
+pytestmark = pytest.mark.processes
+
 
 def run_python(*args, env=None, timeout=120):
     return subprocess.run(

@@ -203,6 +203,7 @@ def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.processes
 def test_gunicorn_runs_the_site_with_the_project_config_and_json_access_log(tmp_path):
     port = free_port()
     env = {

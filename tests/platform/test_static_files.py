@@ -5,12 +5,19 @@ import re
 import secrets
 from pathlib import Path, PurePosixPath
 
+import pytest
 from django.contrib.staticfiles import finders
 
 from tests.platform.test_processes import STRIPE_TEST_ENVIRON, run_python
 from tests.workers import ROOT
 
 TEMPLATES = ROOT / "templates"
+# The npm libraries `make vendor` copies into static/vendor/ (gitignored): an import of one is checked
+# against the Makefile's list, so these tests need no npm (the browser tests load the files themselves).
+VENDOR_LINE = re.search(r"^VENDOR_FILES := (.*)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+VENDOR_FILES = (
+    {name.removeprefix("$(VENDOR)/") for name in VENDOR_LINE.group(1).split()} if VENDOR_LINE else set()
+)
 MODULE_TAG = re.compile(r"""<script type="module" src="\{% static '([^']+)' %\}">""")
 IMPORT = re.compile(r"""^\s*(?:import|export)\b[^"'\n]*?from\s*["']([^"']+)["']""", re.MULTILINE)
 
@@ -47,12 +54,18 @@ def test_every_module_a_page_loads_and_all_it_imports_are_static_files():
         if name in seen:
             continue
         seen.add(name)
+        if name.startswith("vendor/"):
+            assert name.removeprefix("vendor/") in VENDOR_FILES, (
+                f"{name} is imported but `make vendor` makes no such file"
+            )
+            continue
         path = finders.find(name)
         assert path, f"{name} is imported but is not a static file"
         pending.extend(imports_of(Path(path).read_text(), name))
     assert {"js/csrf.js", "js/feed/player.js", "js/feed/gestures.js", "js/feed/signals.js"} <= seen
 
 
+@pytest.mark.processes
 def test_production_collectstatic_points_module_imports_at_hashed_files(tmp_path):
     env = {
         "DJANGO_SETTINGS_MODULE": "platform.settings.production",

@@ -7,7 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.workers import ROOT, clean_environ
+
+pytestmark = pytest.mark.processes
 
 CHILD = """
 import django, os, sys

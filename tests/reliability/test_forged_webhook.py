@@ -156,6 +156,7 @@ def _settings_secret(var_dir: Path, **environ: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.processes
 def test_each_installation_makes_its_own_secret_once_and_keeps_it_private(tmp_path):
     first = _settings_secret(tmp_path / "one")
     kept = tmp_path / "one" / "stripe-webhook-secret"
@@ -184,6 +185,8 @@ class _Inbox(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.processes
+@pytest.mark.stripe
 def test_the_stripe_process_signs_with_the_installations_secret(tmp_path, settings):
     """`make run`'s stripe line: localstripe, started with no secret in its environment, signs the events
     it sends the site with the secret the site's settings read from var/."""

@@ -17,7 +17,7 @@ from platform.celery import app
 from tests.factories import CreatorFactory
 from tests.workers import start_worker, state_of, stop_worker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 
 def test_a_video_whose_worker_was_killed_reaches_draft_within_two_minutes(settings, tmp_path):

@@ -16,7 +16,7 @@ from tests.factories import CreatorFactory
 from tests.s3 import S3Media
 from tests.workers import start_worker, state_of, stop_worker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 
 def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media, media_root, tmp_path):

@@ -18,7 +18,7 @@ from platform.models import ScreenTimeDay, User
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago
 from tests.workers import start_web, stop_web, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 
 def session_for(user: User) -> requests.Session:

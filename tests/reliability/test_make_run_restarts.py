@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import pytest
+
 from tests.workers import ROOT, clean_environ, wait_for
+
+pytestmark = pytest.mark.processes
 
 # A process that prints its pid, its $PORT and a shell-expanded default, and stays up, as the web server
 # and the worker do.

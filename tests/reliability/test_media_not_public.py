@@ -21,7 +21,7 @@ from platform.models import DataExport, User
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago
 from tests.workers import start_web, stop_web
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 
 def stored(media_root: Path, name: str, content: bytes = b"\x00\x00\x00\x18ftypmp42 private bytes") -> str:

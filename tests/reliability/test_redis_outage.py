@@ -36,6 +36,7 @@ def _call(
         return error.code, {"body": error.read()[:300].decode(errors="replace")}
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_then_green(settings, tmp_path):
     videos = [published_video(topics=("stem",), owner=CreatorFactory.create()) for _ in range(30)]

@@ -20,7 +20,7 @@ from tests.factories import CreatorFactory
 from tests.s3 import PART_MIN_BYTES
 from tests.workers import start_web, start_worker, state_of, stop_web, stop_worker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 CHUNK = PART_MIN_BYTES  # S3's minimum part (as the test server takes it); any size suits the disk
 
@@ -33,7 +33,7 @@ def web_processes(tmp_path) -> Iterator[list[subprocess.Popen[bytes]]]:
         stop_web(server)
 
 
-@pytest.mark.parametrize("storage", ["disk", "s3"])
+@pytest.mark.parametrize("storage", ["disk", pytest.param("s3", marks=pytest.mark.s3)])
 def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
     storage, request, media_root, tmp_path, clips: Clips, web_processes, settings
 ):
