@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import OutputWrapper
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -78,29 +78,11 @@ def learned_weights(
     }
 
 
-class Command(BaseCommand):
-    help = (
-        "Seed 100k videos / 10k viewers / 1M signals in a throwaway database, then time feeds and ingestion "
-        "with the in-process catalog and with the candidate pools shared in Redis."
-    )
+class FeedBenchmark:
+    """What ``manage.py benchmark_feed`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--videos", type=int, default=100_000)
-        parser.add_argument("--viewers", type=int, default=10_000)
-        parser.add_argument("--signals", type=int, default=1_000_000)
-        parser.add_argument("--requests", type=int, default=1000)
-        parser.add_argument("--ingest-batches", type=int, default=300)
-        parser.add_argument(
-            "--profile", action="store_true", help="print a cProfile of the timed loops to stderr"
-        )
-        parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
-        parser.add_argument(
-            "--pools",
-            choices=("both", "memory", "redis"),
-            default="both",
-            help="which candidate store to time: this process's catalog, the shared pools in Redis "
-            "(FEED_POOLS_URL, else a throwaway redis-server), or both on the same data",
-        )
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         # DEBUG off as in production (Django logs every query's SQL when it is on); the
@@ -115,7 +97,7 @@ class Command(BaseCommand):
             self.stderr.write(f"kept database {database}")
         self.stdout.write(json.dumps(result))
 
-    def _seed(self, options: dict[str, Any], rng: random.Random) -> dict[str, float]:
+    def seed(self, options: dict[str, Any], rng: random.Random) -> dict[str, float]:
         timings: dict[str, float] = {}
         began = time.perf_counter()
         now = timezone.now()
@@ -232,7 +214,7 @@ class Command(BaseCommand):
 
     def _run(self, options: dict[str, Any]) -> dict[str, Any]:
         rng = random.Random(7)
-        timings = self._seed(options, rng)
+        timings = self.seed(options, rng)
         viewers = list(User.objects.filter(email__startswith="viewer").order_by("?")[: options["requests"]])
         video_ids = list(
             Video.objects.filter(content_level="general").values_list("public_id", flat=True)[:20000]
@@ -376,3 +358,8 @@ class Command(BaseCommand):
             "ingest_batch_p50_ms": round(statistics.median(batch_times) * 1000, 2) if batch_times else 0,
             "ingest_accepted": accepted,
         }
+
+
+def benchmark_feed(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py benchmark_feed`` with the options its command parsed."""
+    FeedBenchmark(stdout=stdout, stderr=stderr).handle(**options)

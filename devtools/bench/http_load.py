@@ -33,14 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from creators.models import CreatorProfile, Video
+from devtools.bench.feed import FeedBenchmark
 from devtools.bench.feed_setup import feeds_throwaway_database, shared_pools
 from devtools.bench.throwaway import free_port, rss_mb
-from devtools.management.commands.benchmark_feed import Command as FeedBenchmark
 from feeds.models import Signal
 from platform.models import User
 
@@ -86,26 +86,18 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-class Command(BaseCommand):
-    help = (
-        "Drive gunicorn (two or more workers) with Locust on a seeded database; print throughput and latency."
-    )
+class HttpBenchmark:
+    """What ``manage.py benchmark_http`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--videos", type=int, default=100_000)
-        parser.add_argument("--viewers", type=int, default=2_000)
-        parser.add_argument("--signals", type=int, default=200_000, help="background signals seeded")
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-        parser.add_argument("--users", type=int, default=50, help="concurrent Locust users")
-        parser.add_argument("--seconds", type=int, default=60, help="length of the timed run")
-        parser.add_argument("--baseline-seconds", type=int, default=15)
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 2:
             raise CommandError("Two or more workers: the point is more than one process.")
         with feeds_throwaway_database("benchmark-http") as database, tempfile.TemporaryDirectory() as work:
             began = time.perf_counter()
-            FeedBenchmark()._seed({**options}, random.Random(7))
+            FeedBenchmark(stdout=self.stdout, stderr=self.stderr).seed({**options}, random.Random(7))
             data = self._viewers(options)
             seed_s = time.perf_counter() - began
             data_path = Path(work) / "viewers.json"
@@ -316,3 +308,8 @@ class Command(BaseCommand):
             "web_rss_mb_max": round(rss_max, 1),
             "seed_s": round(seed_s, 1),
         }
+
+
+def benchmark_http(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py benchmark_http`` with the options its command parsed."""
+    HttpBenchmark(stdout=stdout, stderr=stderr).handle(**options)

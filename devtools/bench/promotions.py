@@ -20,7 +20,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import OutputWrapper
 from django.db import connection, connections
 from django.db.models import F, Sum
 from django.test import override_settings
@@ -51,20 +51,11 @@ def born(years: int, today: datetime.date) -> datetime.date:
     return today.replace(year=today.year - years, day=min(today.day, 28))
 
 
-class Command(BaseCommand):
-    help = "Time For You with and without sponsored slots, and check caps, pacing and budgets, at scale."
+class PromotionsBenchmark:
+    """What ``manage.py benchmark_promotions`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--videos", type=int, default=100_000)
-        parser.add_argument("--promotions", type=int, default=1_000)
-        parser.add_argument("--adults", type=int, default=10_000)
-        parser.add_argument("--minors", type=int, default=2_000)
-        parser.add_argument(
-            "--pages", type=int, default=20_000, help="pages with slots (and as many without)"
-        )
-        parser.add_argument("--threads", type=int, default=4)
-        parser.add_argument("--days", type=int, default=10, help="each promotion's duration")
-        parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         with (
@@ -414,3 +405,8 @@ class Command(BaseCommand):
             "seed_s": round(seed_s, 1),
             "serve_s": round(serve_s, 1),
         }
+
+
+def benchmark_promotions(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py benchmark_promotions`` with the options its command parsed."""
+    PromotionsBenchmark(stdout=stdout, stderr=stderr).handle(**options)

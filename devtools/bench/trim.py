@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import TemporaryUploadedFile
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, OutputWrapper
 from django.test import override_settings
 
 from creators import media, services
@@ -44,12 +44,11 @@ def _upload(path: Path) -> TemporaryUploadedFile:
     return upload
 
 
-class Command(BaseCommand):
-    help = "Times (a) moviepy subclipped().write_videofile(), (b) one ffmpeg command, (c) Joyreel's publish."
+class TrimBenchmark:
+    """What ``manage.py benchmark_trim`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--repeat", type=int, default=3, help="runs of each path; medians are reported")
-        parser.add_argument("--skip-moviepy", action="store_true", help="skip (a), the slow baseline")
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         repeat = max(1, options["repeat"])
@@ -140,3 +139,8 @@ class Command(BaseCommand):
             "c_video_frames": frames,
             "c_audio_seconds": round(audio, 3),
         }
+
+
+def benchmark_trim(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py benchmark_trim`` with the options its command parsed."""
+    TrimBenchmark(stdout=stdout, stderr=stderr).handle(**options)

@@ -21,7 +21,7 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
@@ -129,13 +129,11 @@ class History:
     following: dict[int, datetime.datetime] = field(default_factory=dict)  # user id -> followed at
 
 
-class Command(BaseCommand):
-    help = "Give the demo creator @cleo sixty days of analytics history, rolled up; safe to run again."
+class DemoAnalytics:
+    """What ``manage.py seed_demo_analytics`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=11)
-        parser.add_argument("--viewers", type=int, default=400, help="demo viewers with accounts")
-        parser.add_argument("--anonymous", type=int, default=600, help="regular viewers without accounts")
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -448,3 +446,8 @@ def _unfollows(
             if at < min(end, latest):
                 del history.following[user_id]
                 history.changes.append(FollowChange(creator=creator, delta=-1, created_at=at))
+
+
+def seed_demo_analytics(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py seed_demo_analytics`` with the options its command parsed."""
+    DemoAnalytics(stdout=stdout, stderr=stderr).handle(**options)

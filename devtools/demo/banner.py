@@ -11,18 +11,16 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import OutputWrapper
 
-from devtools.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+from devtools.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 
-class Command(BaseCommand):
-    help = "Wait until the site answers on /healthz, print its addresses and the demo logins, then idle."
+class Banner:
+    """What ``manage.py banner`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the site")
-        parser.add_argument("--exit", action="store_true", help="exit after printing (for tests)")
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = f"http://127.0.0.1:{options['port']}"
@@ -62,3 +60,8 @@ class Command(BaseCommand):
             f"  Ctrl-C stops the web server, the worker and this banner.\n"
             f"{rule}\n"
         )
+
+
+def banner(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py banner`` with the options its command parsed."""
+    Banner(stdout=stdout, stderr=stderr).handle(**options)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,8 +30,11 @@ WATCHED_PHRASE = "miracle cure"
 Action = Decision.Action
 
 
-class Command(BaseCommand):
-    help = "Create demo reports, decisions, an appeal and a reversal (for the transparency page); idempotent."
+class DemoModeration:
+    """What ``manage.py seed_demo_moderation`` does: its report on ``stdout``, progress notes on ``stderr``."""
+
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Decision.objects.filter(facts__endswith=MARKER).exists():
@@ -118,3 +121,8 @@ class Command(BaseCommand):
         services.reports_decide(
             actor=admin, report_ids=[report.pk for report in reports], decision=decision, note=facts
         )
+
+
+def seed_demo_moderation(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py seed_demo_moderation`` with the options its command parsed."""
+    DemoModeration(stdout=stdout, stderr=stderr).handle(**options)

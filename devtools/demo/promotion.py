@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, OutputWrapper
 
 from businesses import gateway, services
 from businesses.models import LIVE_STATES, BusinessProfile, Payment, Promotion
@@ -156,15 +156,11 @@ def _for_you_positions(*, email: str, pages: int = 3) -> dict[int, int]:
     return positions
 
 
-class Command(BaseCommand):
-    help = "Make business@joyreel.localhost Bea's Bakery with one active promotion paid at localstripe; safe to run again."
+class DemoPromotion:
+    """What ``manage.py seed_demo_promotion`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--state-file",
-            default=None,
-            help="the state file of a localstripe started here (default: the one `manage.py localstripe` uses)",
-        )
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email=BUSINESS_EMAIL).first()
@@ -279,3 +275,8 @@ class Command(BaseCommand):
                     services.stripe_event_process(event=event)
         promotion.refresh_from_db()
         return promotion
+
+
+def seed_demo_promotion(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py seed_demo_promotion`` with the options its command parsed."""
+    DemoPromotion(stdout=stdout, stderr=stderr).handle(**options)

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
 from creators.models import Topic, Video, VideoTopic
@@ -23,12 +23,11 @@ KEY_PREFIX = "a:demo-"
 DAYS = 21
 
 
-class Command(BaseCommand):
-    help = "Record a few weeks of believable demo viewing and roll it up; safe to run again."
+class DemoSignals:
+    """What ``manage.py seed_demo_signals`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--viewers", type=int, default=40)
-        parser.add_argument("--seed", type=int, default=7)
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Signal.objects.filter(viewer_key__startswith=KEY_PREFIX).exists():
@@ -94,3 +93,8 @@ class Command(BaseCommand):
             watched_seconds=watched,
             looped=looped,
         )
+
+
+def seed_demo_signals(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py seed_demo_signals`` with the options its command parsed."""
+    DemoSignals(stdout=stdout, stderr=stderr).handle(**options)

@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,8 +79,11 @@ PARENT_EMAIL, TEEN_EMAIL = "parent@joyreel.localhost", "teen@joyreel.localhost"
 DEMO_JOINED_DAYS_AGO = 30
 
 
-class Command(BaseCommand):
-    help = "Create the demo accounts (admin, moderators, viewer, creator, business owner, parent and teen); safe to run again."
+class DemoUsers:
+    """What ``manage.py seed_demo`` does: its report on ``stdout``, progress notes on ``stderr``."""
+
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = []
@@ -132,3 +135,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, state in rows:
             self.stdout.write(f"  {role:<15} {email:<30} ({state})")
+
+
+def seed_demo(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py seed_demo`` with the options its command parsed."""
+    DemoUsers(stdout=stdout, stderr=stderr).handle(**options)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 
 from creators import services
@@ -39,11 +39,11 @@ def clip_for(video: DemoVideo, persona: Persona, index: int) -> democlips.DemoCl
     )
 
 
-class Command(BaseCommand):
-    help = "Create the demo creators and their videos (through the real pipeline); safe to run again."
+class DemoVideos:
+    """What ``manage.py seed_demo_videos`` does: its report on ``stdout``, progress notes on ``stderr``."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--limit", type=int, default=0, help="only the first N videos (tests)")
+    def __init__(self, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+        self.stdout, self.stderr = stdout, stderr
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -120,3 +120,8 @@ class Command(BaseCommand):
             services.videotopic_review(actor=admin, video_topic=video_topic, approve=True)
         services.video_publish(video=video, start=0.0, end=video.duration or 5.0)
         services.video_render(video_id=video.pk)
+
+
+def seed_demo_videos(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """Run ``manage.py seed_demo_videos`` with the options its command parsed."""
+    DemoVideos(stdout=stdout, stderr=stderr).handle(**options)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from creators.models import CreatorProfile, Follow, FollowChange
 from devtools.demo.world import VIDEOS
-from devtools.management.commands.seed_demo_analytics import (
+from devtools.demo.analytics import (
     HOOK_CAPTION,
     SLOW_START_CAPTION,
     VIEWER_DOMAIN,

@@ -11,41 +11,24 @@ Runs in a throwaway database of whichever engine is configured (created and drop
 
 from __future__ import annotations
 
-import bisect
 import cProfile
-import datetime
 import json
-import math
-import pstats
 import random
 import statistics
-import sys
 import time
-import uuid
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.management.base import CommandError, OutputWrapper
-from django.db import connection, transaction
-from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncDate
+from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from rest_framework.test import APIClient
 
-from creators.models import CreatorProfile, FollowChange, Topic, Video
-from devtools import synthetic
 from devtools.bench.analytics.dashboard import dashboard_time, profile_print, raw_overviews
 from devtools.bench.analytics.recount import recount
-from devtools.bench.analytics.world import World, world_seed
-from devtools.bench.feed_setup import bench_video, feeds_throwaway_database
+from devtools.bench.analytics.world import world_seed
+from devtools.bench.feed_setup import feeds_throwaway_database
 from feeds import services
-from feeds.analytics import rollup, rules, selectors
-from feeds.models import ProfileVisit, Signal, Source
-from platform.models import User
+from feeds.analytics import rollup, selectors
+from feeds.models import Signal
 
 
 class AnalyticsBenchmark:
@@ -153,6 +136,6 @@ class AnalyticsBenchmark:
         }
 
 
-def benchmark_analytics(*, stdout: OutputWrapper, stderr: OutputWrapper, **options: Any) -> None:
+def benchmark_analytics(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
     """Run ``manage.py benchmark_analytics`` with the options its command parsed."""
     AnalyticsBenchmark(stdout=stdout, stderr=stderr).handle(**options)
