@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -15,7 +16,6 @@ from devtools.demo.promotion import PROMOTED_CAPTION
 from platform.models import User
 from tests.businesses.conftest import _answers
 from tests.factories import CreatorFactory, published_video
-from tests.waiting import eventually
 from tests.workers import ROOT, clean_environ
 
 pytestmark = pytest.mark.django_db
@@ -118,12 +118,11 @@ def test_before_the_stripe_process_runs_the_seed_starts_localstripe_with_its_sta
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-
-        def answers() -> bool:
+        for _ in range(300):
+            if _answers(f"{base}/js.stripe.com/v3/"):
+                break
             assert later.poll() is None
-            return _answers(f"{base}/js.stripe.com/v3/")
-
-        eventually(answers, timeout=30, what="the stripe process to answer")
+            time.sleep(0.1)
         intent = _stripe_intent(base, payment.intent_id)
     finally:
         later.terminate()
