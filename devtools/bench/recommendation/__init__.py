@@ -1,25 +1,31 @@
-"""``benchmark_recommendation --case specific``: viewers with hashtag-level tastes that drift, watching For You
-through the real API, against random, most-popular, following and Loops' published formula (issue 13).
+"""``benchmark_recommendation``: simulated viewers with hidden tastes watch For You through the real API, and
+random, most-popular, following and (in the specific case) Loops' published formula ranked in memory.
 
-The world: every topic has ``TAGS_PER_TOPIC`` hashtags, every creator one topic, every video one or two of
-its creator's topic's hashtags and a length of 8–60 s. Each viewer likes 3–5 hashtags drawn across topics
-(physics but not chemistry) and one or two favourite creators; a video "is liked" when it carries a liked
-hashtag or is by a favourite. Half of the viewers swap two of their hashtags for two others halfway through
-(after 100 of 200 watched videos). For You is fetched from ``api-feed-for-you`` and taught through
-``POST /api/v1/signals`` by logged-in users, with the player's own events
-(``devtools.synthetic.view_events``), and the signal rollup runs every ``rollup_every`` watched
-videos as the beat job would. The baselines rank in memory from the same background statistics (a snapshot
-taken before any strategy runs, so no strategy profits from another's viewers) and never serve a video
-twice to one viewer.
+One simulator, two cases. ``--case specific`` (the issue-13 world): every topic has ``TAGS_PER_TOPIC``
+hashtags, every creator one topic, every video one or two of its creator's topic's hashtags and a length of
+8–60 s. Each viewer likes 3–5 hashtags drawn across topics (physics but not chemistry) and one or two
+favourite creators; a video "is liked" when it carries a liked hashtag or is by a favourite. Half of the
+viewers swap two of their hashtags for two others halfway through. ``--case topics`` (the default): each
+viewer likes two or three whole topics and a few creators. ``--case both`` prints one line with each case's
+report under its name.
 
-Match share is the fraction of served videos the viewer likes (by their taste when it was served):
-``at_N`` over videos N-9..N, ``over_200`` over the first 200, ``drift`` over the last quarter of the run
-(151–200 at the default size) for the drifting half only. The world is built in ``world``, the strategies
-live in ``strategies``; this module runs them and scores what they served.
+For You is fetched from ``api-feed-for-you`` and taught through ``POST /api/v1/signals`` by logged-in users,
+with the player's own events (``devtools.synthetic.view_events``), and the signal rollup runs every
+``rollup_every`` watched videos as the beat job would. The baselines rank in memory from the same background
+statistics (a snapshot taken before any strategy runs, so no strategy profits from another's viewers) and
+never serve a video twice to one viewer.
+
+Match share is the fraction of served videos the viewer likes (by their taste when it was served), over a
+window of ``WINDOW`` videos ending at each checkpoint: the specific case reports ``match_share_at_N``,
+``over_200`` over the first 200 and ``drift`` over the last quarter of the run for the drifting half; the
+topics case reports ``after_N`` with the share and the mean fraction watched, and coverage as the share of
+creators served. The world is built in ``world``, the strategies live in ``strategies``; this module runs
+them and scores what they served.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import defaultdict
@@ -28,9 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import OutputWrapper
 from django.db import connection
 from django.test import override_settings
 
+from devtools.bench.feed_setup import feeds_throwaway_database
 from devtools.bench.recommendation.strategies import Following, ForYou, Loops, Popular, RandomFeed, Strategy
 from devtools.bench.recommendation.world import World, world_build
 from feeds import services
@@ -39,12 +47,16 @@ from feeds.models import Signal
 
 CHECKPOINTS = (10, 50, 200)
 WINDOW = 10
+TOPICS_DEFAULTS = {"videos": 3000, "creators": 300, "viewers": 150, "watched": 200, "seed": 11}
+SPECIFIC_DEFAULTS = {"videos": 3000, "creators": 300, "viewers": 100, "watched": 200, "seed": 1}
 
 
 @dataclass
 class Served:
     liked: dict[int, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    watched: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))  # fractions
     videos: set[int] = field(default_factory=set)
+    creators: set[int] = field(default_factory=set)
 
 
 def simulate(
@@ -77,7 +89,12 @@ def simulate(
                 clip = world.clips[video_id]
                 done.append(taste.likes(clip))
                 served.videos.add(video_id)
-                views.append((clip, taste.watch(clip, key=f"u:{taste.user_id}", at=world.now)))
+                served.creators.add(clip.creator)
+                view = taste.watch(clip, key=f"u:{taste.user_id}", at=world.now)
+                served.watched[taste.index].append(
+                    min(1.0, view.watched / clip.duration) if clip.duration else 0.0
+                )
+                views.append((clip, view))
             strategy.learn(taste, views)
             since_rollup += len(page)
             if rolls_up and since_rollup >= rollup_every:
@@ -117,41 +134,104 @@ def _ratio(top: float | None, bottom: float | None) -> float | None:
     return round(top / bottom, 2) if bottom else None
 
 
+def _served(
+    world: World, names: tuple[str, ...], *, watched: int, viewers: int, seed: int
+) -> tuple[dict[str, Served], float | None]:
+    """Each named strategy's run over the same viewers, with the same moods; and For You's exploring share."""
+    catalog_reset()
+    catalog_get()
+    rollup_every = max(50, viewers * 5)  # the beat job's minute, in watched videos
+    strategies: dict[str, Callable[[], Strategy]] = {
+        "for_you": lambda: ForYou(world),
+        "loops": lambda: Loops(world, random.Random(seed + 1)),
+        "popular": lambda: Popular(world, random.Random(seed + 2)),
+        "following": lambda: Following(world, random.Random(seed + 3)),
+        "random": lambda: RandomFeed(world, random.Random(seed + 4)),
+    }
+    results: dict[str, Served] = {}
+    exploration = None
+    for name in names:
+        strategy = strategies[name]()
+        results[name] = simulate(
+            strategy=strategy,
+            world=world,
+            watched=watched,
+            rollup_every=rollup_every,
+            rolls_up=name == "for_you",
+            on_rollup=services.signals_rollup,
+        )
+        if isinstance(strategy, ForYou):
+            exploration = round(strategy.explored / strategy.served, 3) if strategy.served else None
+    return results, exploration
+
+
+def _simulation_settings() -> Any:
+    # The catalog is rebuilt in the request after each rollup (not by a background thread), and the test
+    # client's host is allowed: the run is the same on every machine.
+    return override_settings(
+        FEED_CATALOG_SYNC_REFRESH=True, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]
+    )
+
+
+def topic_scores(served: Served, world: World, watched: int) -> dict[str, Any]:
+    """The topics case's figures: at each checkpoint the share of liked videos and the mean fraction
+    watched over the window ending there, and the share of creators who were served at all."""
+    result: dict[str, Any] = {}
+    for point in CHECKPOINTS:
+        hits: list[bool] = []
+        fractions: list[float] = []
+        if point <= watched:
+            for index, liked in served.liked.items():
+                padded = liked + [False] * (watched - len(liked))
+                hits += padded[point - WINDOW : point]
+                seen = served.watched[index]
+                fractions += (seen + [0.0] * (watched - len(seen)))[point - WINDOW : point]
+        result[f"after_{point}"] = {
+            "match_share": _share(hits),
+            "watch_fraction": round(sum(fractions) / len(fractions), 3) if fractions else None,
+        }
+    creators = {clip.creator for clip in world.clips.values()}
+    result["coverage"] = round(len(served.creators) / len(creators), 3)
+    return result
+
+
+def topics_run(*, videos: int, creators: int, viewers: int, watched: int, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    with _simulation_settings():
+        world = world_build(videos=videos, creators=creators, viewers=viewers, rng=rng, tastes="topics")
+        served, exploration = _served(
+            world, ("for_you", "random", "popular", "following"), watched=watched, viewers=viewers, seed=seed
+        )
+    results = {name: topic_scores(runs, world, watched) for name, runs in served.items()}
+    if exploration is not None:
+        results["for_you"]["exploration_share"] = exploration
+    popular_match = results["popular"]["after_50"]["match_share"]
+    for_you_match = results["for_you"]["after_50"]["match_share"]
+    return {
+        "benchmark": "recommendation",
+        "database": connection.vendor,
+        "videos": videos,
+        "creators": creators,
+        "viewers": viewers,
+        **results,
+        "for_you_vs_popular_match_after_50": _ratio(for_you_match, popular_match),
+    }
+
+
 def specific_run(*, videos: int, creators: int, viewers: int, watched: int, seed: int) -> dict[str, Any]:
     started = time.perf_counter()
     rng = random.Random(seed)
-    # The catalog is rebuilt in the request after each rollup (not by a background thread), and the test
-    # client's host is allowed: the run is the same on every machine.
-    with override_settings(
-        FEED_CATALOG_SYNC_REFRESH=True, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]
-    ):
+    with _simulation_settings():
         world = world_build(videos=videos, creators=creators, viewers=viewers, rng=rng)
-        catalog_reset()
-        catalog_get()
-        rollup_every = max(50, viewers * 5)  # the beat job's minute, in watched videos
-        strategies: dict[str, Callable[[], Strategy]] = {
-            "for_you": lambda: ForYou(world),
-            "loops": lambda: Loops(world, random.Random(seed + 1)),
-            "popular": lambda: Popular(world, random.Random(seed + 2)),
-            "following": lambda: Following(world, random.Random(seed + 3)),
-            "random": lambda: RandomFeed(world, random.Random(seed + 4)),
-        }
-        results: dict[str, dict[str, float | None]] = {}
-        exploration = None
-        for name, make in strategies.items():
-            strategy = make()
-            served = simulate(
-                strategy=strategy,
-                world=world,
-                watched=watched,
-                rollup_every=rollup_every,
-                rolls_up=name == "for_you",
-                on_rollup=services.signals_rollup,
-            )
-            results[name] = scores(served, world, watched)
-            if isinstance(strategy, ForYou):
-                exploration = round(strategy.explored / strategy.served, 3) if strategy.served else None
+        served, exploration = _served(
+            world,
+            ("for_you", "loops", "popular", "following", "random"),
+            watched=watched,
+            viewers=viewers,
+            seed=seed,
+        )
         signals = Signal.objects.count()
+    results = {name: scores(runs, world, watched) for name, runs in served.items()}
     for_you, loops = results["for_you"], results["loops"]
     return {
         "benchmark": "recommendation",
@@ -174,3 +254,26 @@ def specific_run(*, videos: int, creators: int, viewers: int, watched: int, seed
         ),
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def benchmark_recommendation(
+    options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper
+) -> None:
+    """Run ``manage.py benchmark_recommendation``: each case asked for in its own throwaway database, the
+    sizes not given taken from the case's defaults; one JSON line."""
+    reports: dict[str, dict[str, Any]] = {}
+    for case, defaults, run in (
+        ("topics", TOPICS_DEFAULTS, topics_run),
+        ("specific", SPECIFIC_DEFAULTS, specific_run),
+    ):
+        if options["case"] not in (case, "both"):
+            continue
+        sizes = {
+            name: default if options[name] is None else options[name] for name, default in defaults.items()
+        }
+        with feeds_throwaway_database("benchmark-recommendation"):
+            reports[case] = run(**sizes)
+    if options["case"] == "both":
+        stdout.write(json.dumps({"benchmark": "recommendation", "case": "both", **reports}))
+    else:
+        stdout.write(json.dumps(reports[options["case"]]))

@@ -1,4 +1,4 @@
-"""What ``benchmark_recommendation --case specific`` compares: For You through the real API, and the
+"""What ``benchmark_recommendation`` compares: For You through the real API, and the
 baselines ranked in memory (random, most popular, following, Loops' published formula)."""
 
 from __future__ import annotations

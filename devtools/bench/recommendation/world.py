@@ -1,5 +1,6 @@
-"""The simulated world of ``benchmark_recommendation --case specific``: a catalogue whose topics each have
-several hashtags, and viewers who like a few of those hashtags across topics and one or two creators."""
+"""The simulated world of ``benchmark_recommendation``: a catalogue whose topics each have one or more
+hashtags, and viewers with hidden tastes: a few hashtags across topics (``--case specific``, half of them
+changing two halfway) or two or three whole topics (``--case topics``), and a few favourite creators."""
 
 from __future__ import annotations
 
@@ -88,11 +89,16 @@ class World:
     now: datetime.datetime
 
 
-def world_build(*, videos: int, creators: int, viewers: int, rng: random.Random) -> World:
+def world_build(
+    *, videos: int, creators: int, viewers: int, rng: random.Random, tastes: str = "specific"
+) -> World:
+    """The catalogue and its viewers; ``tastes`` is the case: ``specific`` (hashtags across topics, five
+    to a topic) or ``topics`` (whole topics, one hashtag to a topic, so a topic's hashtag is the topic)."""
+    tags_per_topic = TAGS_PER_TOPIC if tastes == "specific" else 1
     now = timezone.now()
     topics = list(Topic.objects.exclude(slug="news").order_by("pk"))  # News lists verified publishers only
     tags = {
-        topic.pk: [Hashtag.objects.create(name=f"{topic.slug}{index}").pk for index in range(TAGS_PER_TOPIC)]
+        topic.pk: [Hashtag.objects.create(name=f"{topic.slug}{index}").pk for index in range(tags_per_topic)]
         for topic in topics
     }
     born = now.date().replace(year=1990)
@@ -134,7 +140,7 @@ def world_build(*, videos: int, creators: int, viewers: int, rng: random.Random)
             public_id=video.public_id,
             topic=topic,
             creator=video.owner_id,
-            hashtags=frozenset(rng.sample(tags[topic], rng.choice((1, 2)))),
+            hashtags=frozenset(rng.sample(tags[topic], min(len(tags[topic]), rng.choice((1, 2))))),
             duration=float(video.duration or 0.0),
             quality=rng.uniform(0.6, 1.25),
             published_at=video.published_at or now,
@@ -157,6 +163,20 @@ def world_build(*, videos: int, creators: int, viewers: int, rng: random.Random)
             for i in range(viewers)
         ]
     )
+    if tastes == "topics":
+        return World(
+            clips=clips, tastes=_topic_tastes(clips, viewer_users, rng), popularity=popularity, now=now
+        )
+    return World(
+        clips=clips, tastes=_hashtag_tastes(clips, tags, viewer_users, rng), popularity=popularity, now=now
+    )
+
+
+def _hashtag_tastes(
+    clips: dict[int, Clip], tags: dict[int, list[int]], viewer_users: list[User], rng: random.Random
+) -> list[Taste]:
+    """3–5 hashtags drawn across topics (physics but not chemistry), one or two favourite creators; every
+    other viewer swaps two of their hashtags for two others halfway."""
     every_tag = [tag for topic_tags in tags.values() for tag in topic_tags]
     by_creator = sorted({clip.creator for clip in clips.values()})
     tastes = []
@@ -170,7 +190,26 @@ def world_build(*, videos: int, creators: int, viewers: int, rng: random.Random)
             drift = (dropped, taken)
         favourites = set(rng.sample(by_creator, rng.choice((1, 2))))
         tastes.append(Taste(index, user.pk, set(liked), favourites, drift, random.Random(rng.random())))
-    return World(clips=clips, tastes=tastes, popularity=popularity, now=now)
+    return tastes
+
+
+def _topic_tastes(clips: dict[int, Clip], viewer_users: list[User], rng: random.Random) -> list[Taste]:
+    """Two or three whole topics (their one hashtag each), a creator of each and two more; no drift."""
+    tag_of: dict[int, int] = {}
+    creators_of: dict[int, set[int]] = {}
+    for clip in clips.values():
+        tag_of[clip.topic] = next(iter(clip.hashtags))
+        creators_of.setdefault(clip.topic, set()).add(clip.creator)
+    topics = sorted(tag_of)
+    every_creator = sorted({clip.creator for clip in clips.values()})
+    tastes = []
+    for index, user in enumerate(viewer_users):
+        liked = rng.sample(topics, rng.choice((2, 3)))
+        favourites = {rng.choice(sorted(creators_of[topic])) for topic in liked}
+        favourites |= set(rng.sample(every_creator, min(2, len(every_creator))))
+        hashtags = {tag_of[topic] for topic in liked}
+        tastes.append(Taste(index, user.pk, hashtags, favourites, None, random.Random(rng.random())))
+    return tastes
 
 
 def _background(clips: dict[int, Clip], rng: random.Random) -> None:
