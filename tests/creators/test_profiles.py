@@ -216,8 +216,8 @@ def test_seed_demo_videos_publishes_real_distinct_videos_once(settings, capsys, 
 
 def test_the_demo_world_is_a_small_living_world():
     from creators.models import Topic
-    from devtools.demo.world import PERSONAS, VIDEOS, title_of
     from devtools.demo.videos import clip_for
+    from devtools.demo.world import PERSONAS, VIDEOS, title_of
 
     handles = {persona.handle: persona for persona in PERSONAS}
     assert len(PERSONAS) >= 8

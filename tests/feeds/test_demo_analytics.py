@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Follow, FollowChange
-from devtools.demo.world import VIDEOS
 from devtools.demo.analytics import (
     HOOK_CAPTION,
     SLOW_START_CAPTION,
     VIEWER_DOMAIN,
 )
+from devtools.demo.world import VIDEOS
 from feeds.analytics import rules, selectors
 from feeds.models import AudienceDay, CreatorDay, ProfileVisit, Signal, VideoDay, VideoStats
 from platform import age
