@@ -73,7 +73,12 @@ def test_the_zip_holds_every_apps_files_and_the_originals_and_no_one_elses_data(
     assert "password" not in account
     assert "screen_time_passcode" not in account
     # What the account's safety rules keep about it is the person's data too.
-    assert {"email_confirmed_at", "time_zone_changed_at", "signup_address", "signup_browser"} <= account.keys()
+    assert {
+        "email_confirmed_at",
+        "time_zone_changed_at",
+        "signup_address",
+        "signup_browser",
+    } <= account.keys()
     signals = [json.loads(line) for line in archive.read("feeds/signals.jsonl").splitlines()]
     assert [(row["kind"], row["video__public_id"]) for row in signals] == [
         ("complete", str(people.other_video.public_id)),
