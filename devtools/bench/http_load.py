@@ -1,4 +1,4 @@
-"""``python manage.py benchmark_http``: the site over HTTP, as a load balancer would see it (issue 12).
+"""``python manage.py benchmark_http``: the site over HTTP, as a load balancer would see it.
 
 Seeds a throwaway database as ``benchmark_feed`` does (100k videos by default), starts gunicorn on loopback
 with the project's ``gunicorn.conf.py``, production settings and ``--workers`` processes, against the

@@ -1,4 +1,4 @@
-"""Interest profiles learn one outcome per view and read interest as outcome per view (issue 13).
+"""Interest profiles learn one outcome per view and read interest as outcome per view.
 
 Profiles written before this kept only summed weights. Each summed weight is given as many views as its
 size (at least one), so a profile reads as a strong but not saturated interest until new views refine it,

@@ -1,4 +1,4 @@
-"""``benchmark_http`` (issue 12) on a tiny world, in a fresh process as a clone runs it: gunicorn with two
+"""``benchmark_http`` on a tiny world, in a fresh process as a clone runs it: gunicorn with two
 workers, driven by Locust, against the configured database (PostgreSQL in CI)."""
 
 import json

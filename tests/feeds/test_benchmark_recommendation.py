@@ -1,4 +1,4 @@
-"""``benchmark_recommendation --case specific`` (issue 13) on a tiny world, in a fresh process as a clone runs it."""
+"""``benchmark_recommendation --case specific`` on a tiny world, in a fresh process as a clone runs it."""
 
 import json
 import subprocess
@@ -63,7 +63,7 @@ def test_specific_tastes_are_measured_for_every_strategy_and_the_loops_formula_b
     # The formula learns something: it serves liked videos more often than chance does.
     assert report["loops"]["match_share_over_200"] > report["random"]["match_share_over_200"]
     # And For You, learning one outcome per view per hashtag, serves liked videos more often than the
-    # formula does even in this tiny world (issue 13), while a tenth of each page still explores.
+    # formula does even in this tiny world, while a tenth of each page still explores.
     assert report["for_you"]["match_share_over_200"] > report["loops"]["match_share_over_200"]
     assert 0.1 <= report["exploration_share"] <= 1.0
     assert report["coverage"] == report["for_you"]["coverage"]

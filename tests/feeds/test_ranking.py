@@ -134,7 +134,7 @@ def test_weights_round_trip_and_decay():
 
 
 def test_the_model_imports_nothing_from_django():
-    """The recommendation model is pure: selectors fetch, ranking decides (issue 11)."""
+    """The recommendation model is pure: selectors fetch, ranking decides."""
     import ast
     import pathlib
 

@@ -1,6 +1,6 @@
 """Every age band against every feed and route, in one table: what each kind of video does for a 13–15,
-a 16–17, an adult and an anonymous viewer (issue 9: "each age band has its own tests for every feed and
-route"). Accounts are made through sign-up, so each band starts with the defaults it really gets."""
+a 16–17, an adult and an anonymous viewer: each age band has its own tests for every feed and
+route. Accounts are made through sign-up, so each band starts with the defaults it really gets."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A shared cache on Redis degrades instead of failing (issue 12): with Redis unreachable, throttled API
+"""A shared cache on Redis degrades instead of failing: with Redis unreachable, throttled API
 writes and the feeds still answer, nothing is lost, and /readyz names the cache."""
 
 import uuid

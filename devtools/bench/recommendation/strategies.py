@@ -20,7 +20,7 @@ from platform.models import User
 
 # feeds.ranking.page.reasons says this of an exploration slot; the API shows reasons, not candidate sources.
 EXPLORE_REASON = "A new creator or video we are trying out with a few viewers"
-# Loops' published For You formula (issue 13).
+# Loops' published For You formula.
 LOOPS_WEIGHTS = {"freshness": 0.25, "engagement": 0.35, "interest": 0.30, "trust": 0.10}
 LOOPS_ENGAGEMENT = {"likes": 0.30, "shares": 0.25, "comments": 0.20, "bookmarks": 0.15, "views": 0.10}
 LOOPS_INTEREST = {"creator": 0.5, "hashtags": 0.3, "category": 0.2}

@@ -1,6 +1,6 @@
 // The viewer's ways through the feed: a swipe, a wheel or trackpad gesture, a key or a step button
 // moves one video; Space pauses, M toggles the sound.
-// Hand-written on purpose (issue 11): Swiper 14 moved the same way on these gestures in Chromium, but
+// Hand-written on purpose: Swiper 14 moved the same way on these gestures in Chromium, but
 // keeping only three <video> slides in the DOM needs its Virtual module driving our slides, and the
 // parts we would load weigh ~26 KB gzipped against ~4.5 KB for this module and pager.js together.
 
