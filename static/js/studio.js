@@ -1,6 +1,8 @@
 // Studio enhancements: upload progress, live state badges, delete confirmation.
 // Every form here still works without this script.
+import { api, errorFrom } from "./api.js";
 import { csrfToken } from "./csrf.js";
+import { sendChunks } from "./upload.js";
 
 // --- resumable upload with a progress bar ---------------------------------------
 // The file goes up in chunks through /api/v1/studio/uploads; a dropped connection
@@ -13,43 +15,24 @@ if (uploadForm) {
   const errorBox = uploadForm.querySelector("[data-role=upload-error]");
   const button = uploadForm.querySelector("button[type=submit]");
   const API = "/api/v1/studio/uploads";
-  const token = csrfToken(uploadForm);
 
-  function message(body, status) {
-    if (body && typeof body.detail === "string") return body.detail;
-    if (body && typeof body === "object") {
-      const first = Object.values(body).flat().find((value) => typeof value === "string");
-      if (first) return first;
-    }
-    return "The upload failed (" + status + ").";
-  }
-
-  async function api(method, url, body) {
-    const response = await fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    let data = {};
-    try { data = await response.json(); } catch (e) { /* empty */ }
-    return { status: response.status, data: data };
-  }
-
+  // A chunk goes by XMLHttpRequest, the one API that reports upload progress; its answer is read
+  // like api()'s: the session, or an ApiError with the server's code.
   function putChunk(url, blob, onProgress) {
-    return new Promise(function (resolve) {
+    return new Promise(function (resolve, reject) {
       const xhr = new XMLHttpRequest();
       xhr.open("PUT", url);
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-CSRFToken", token);
+      xhr.setRequestHeader("X-CSRFToken", csrfToken(uploadForm));
       xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) onProgress(e.loaded); });
       xhr.addEventListener("load", function () {
-        let data = {};
-        try { data = JSON.parse(xhr.responseText); } catch (e) { /* empty */ }
-        resolve({ status: xhr.status, data: data });
+        let data = null;
+        try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(data || {});
+        else reject(errorFrom(xhr.status, data));
       });
-      xhr.addEventListener("error", function () { resolve({ status: 0, data: {} }); });
+      xhr.addEventListener("error", function () { reject(errorFrom(0, null)); });
       xhr.send(blob);
     });
   }
@@ -60,56 +43,47 @@ if (uploadForm) {
     text.textContent = percent < 100 ? percent + "%" : "Checking the video…";
   }
 
-  function fail(text) {
+  function fail(message) {
     button.disabled = false;
     progress.hidden = true;
-    errorBox.textContent = text;
+    errorBox.textContent = message;
     errorBox.hidden = false;
   }
 
   async function upload(file) {
-    const started = await api("POST", API, { filename: file.name, size: file.size });
-    if (started.status !== 201) return fail(message(started.data, started.status));
-    const session = started.data;
+    const call = (url, method, body) => api(url, { method, body, csrfScope: uploadForm });
+    let session;
+    try {
+      session = await call(API, "POST", { filename: file.name, size: file.size });
+    } catch (error) {
+      return fail(error.detail || "The upload failed. Please try again.");
+    }
     const url = API + "/" + session.id;
-    // A session given up on is cancelled at once: open ones count against the creator's few until they expire.
-    const giveUp = async (text) => {
-      await api("DELETE", url).catch(() => {}); // offline: it expires on its own
-      return fail(text);
-    };
-    let received = 0;
-    let failures = 0;
-    while (received < file.size) {
-      const chunk = file.slice(received, Math.min(received + session.chunk_size, file.size));
-      const base = received;
-      const result = await putChunk(url + "/chunk?offset=" + received, chunk, (loaded) => show(base + loaded, file.size));
-      if (result.status === 200) {
-        received = result.data.received;
-        failures = 0;
-        continue;
-      }
-      if (result.status === 409 && typeof result.data.received === "number") {
-        received = result.data.received;
-        continue;
-      }
-      if (result.status === 0 || result.status >= 500) {
-        failures += 1;
-        if (failures > 6) return giveUp("The connection keeps dropping. Please try again in a moment.");
-        text.textContent = "Connection lost — resuming…";
-        await new Promise((wait) => window.setTimeout(wait, 500 * 2 ** failures));
-        const status = await api("GET", url);
-        if (status.status === 200) received = status.data.received;
-        continue;
-      }
-      return giveUp(message(result.data, result.status));
+    try {
+      await sendChunks({
+        size: file.size,
+        chunkSize: session.chunk_size,
+        sendChunk: (start, end) => putChunk(url + "/chunk?offset=" + start, file.slice(start, end), (loaded) => show(start + loaded, file.size)),
+        askReceived: () => call(url, "GET"),
+        wait: (milliseconds) => new Promise((resume) => window.setTimeout(resume, milliseconds)),
+        onRetry: () => { text.textContent = "Connection lost — resuming…"; },
+      });
+    } catch (error) {
+      // A session given up on is cancelled at once: open ones count against the creator's few until they expire.
+      await call(url, "DELETE").catch(() => {}); // offline: it expires on its own
+      return fail(error.detail || "The upload failed. Please try again.");
     }
     show(file.size, file.size);
-    const done = await api("POST", url + "/complete");
-    if (done.status === 201 && done.data.edit_url) {
-      window.location.assign(done.data.edit_url);
-      return;
+    try {
+      const done = await call(url + "/complete", "POST");
+      if (done && done.edit_url) {
+        window.location.assign(done.edit_url);
+        return;
+      }
+      fail("The upload failed. Please try again.");
+    } catch (error) {
+      fail(error.detail || "The upload failed. Please try again.");
     }
-    fail(message(done.data, done.status));
   }
 
   uploadForm.addEventListener("submit", function (event) {
@@ -149,9 +123,8 @@ function anyWorking() {
 async function poll() {
   if (!anyWorking()) return;
   try {
-    const response = await fetch(statusUrl, { headers: { Accept: "application/json" } });
-    if (response.ok) {
-      const data = await response.json();
+    const data = await api(statusUrl);
+    if (data) {
       for (const video of data.videos) {
         if (editor) {
           if (video.id === editor.dataset.videoId && !video.is_working) {
@@ -177,7 +150,7 @@ async function poll() {
         }
       }
     }
-  } catch (e) { /* offline for a moment: try again */ }
+  } catch { /* offline for a moment: try again */ }
   window.setTimeout(poll, 1500);
 }
 if (statusUrl) window.setTimeout(poll, 1000);

@@ -1,5 +1,5 @@
 // Pays a promotion's budget with Stripe.js's card form; only Stripe's webhook then marks it paid.
-import { csrfToken } from "../js/csrf.js";
+import { api } from "../js/api.js";
 
 const form = document.querySelector("[data-pay-form]");
 if (form && window.Stripe) setUp(form);
@@ -30,16 +30,13 @@ function setUp(form) {
   });
 }
 
+// The site's answer, or an error whose message is the sentence to show (a declined card says why).
 async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-    body: JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.detail || "The payment did not go through; please try again.");
-  return data;
+  try {
+    return (await api(url, { method: "POST", body })) || {};
+  } catch (problem) {
+    throw new Error(problem.code === "network" || !problem.detail ? "The payment did not go through; please try again." : problem.detail);
+  }
 }
 
 // Stripe.js confirms the PaymentIntent with the card in the page.

@@ -1,4 +1,6 @@
 // The estimated reach under the new-promotion form, asked again (debounced) whenever the form changes.
+import { api } from "../js/api.js";
+
 const WAIT_MS = 350;
 
 const form = document.querySelector("[data-reach-form]");
@@ -58,15 +60,13 @@ function query(form) {
 async function estimate(form, signal) {
   const params = query(form);
   if (params === null) return "Enter a budget and a duration to see the estimated reach.";
-  const response = await fetch(`${form.dataset.reachUrl}?${params}`, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-    signal,
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const first = data.detail || Object.values(data).flat()[0];
-    return String(first || "The estimate is not available right now.");
+  let data;
+  try {
+    data = (await api(`${form.dataset.reachUrl}?${params}`, { signal })) || {};
+  } catch (problem) {
+    if (problem.name === "AbortError") throw problem;
+    const unavailable = problem.code === "network" || problem.status >= 500;
+    return unavailable ? "The estimate is not available right now." : problem.detail;
   }
   const number = (value) => Number(value).toLocaleString();
   if (data.audience === 0) return "No adult viewers active in the last 28 days match this audience yet.";

@@ -1,5 +1,6 @@
 // The results section of a promotion's page: draws the daily chart, then keeps the figures, the
 // chart and the table current by polling the results API while the promotion runs.
+import { api } from "../js/api.js";
 import { drawDaily } from "../js/charts/daily.js";
 
 const POLL_MILLISECONDS = 20_000;
@@ -15,9 +16,7 @@ function setUp(section) {
   setInterval(async () => {
     if (document.visibilityState !== "visible") return;
     try {
-      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error(String(response.status));
-      const results = await response.json();
+      const results = await api(url);
       showFigures(section, results);
       showTable(section.querySelector("[data-results-days]"), results);
       chart.update(chartData(results));

@@ -1,6 +1,6 @@
 // What a tap on the current slide does: like, share, follow, "not interested", the report and "why" sheets,
 // expanding the caption, and pause/play anywhere else on the video.
-import { csrfToken } from "../csrf.js";
+import { api } from "../api.js";
 import { loginHref, role } from "./util.js";
 import { confirmShare } from "./share-confirm.js";
 import { paintFollow } from "./slides.js";
@@ -9,7 +9,7 @@ async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
     return true;
-  } catch (e) {
+  } catch {
     const area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -17,7 +17,7 @@ async function copyText(text) {
     document.body.append(area);
     area.select();
     let copied = false;
-    try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+    try { copied = document.execCommand("copy"); } catch { copied = false; }
     area.remove();
     return copied;
   }
@@ -80,30 +80,29 @@ export function attachActions({ track, config, follows, liked, pager, player, si
     const url = config.followUrlTemplate.replace("__HANDLE__", encodeURIComponent(handle));
     button.disabled = true;
     try {
-      const response = await fetch(url, {
-        method: state ? "DELETE" : "POST",
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      });
-      let body = {};
-      try { body = await response.json(); } catch (e) { /* 204 has no body */ }
-      if (response.status === 401) {
-        window.location.assign(loginHref(config.loginUrl));
-        return;
-      }
-      if (!response.ok && !(state && response.status === 404)) {
-        toast(body.detail || "Couldn't update the follow. Please try again.");
-        return;
+      let body = null;
+      try {
+        body = (await api(url, { method: state ? "DELETE" : "POST" })) || {};
+      } catch (error) {
+        if (error.code === "not_authenticated") {
+          window.location.assign(loginHref(config.loginUrl));
+          return;
+        }
+        // Unfollowing someone we no longer follow (another tab did it) is done all the same.
+        if (!(state && error.code === "not_found")) {
+          toast(error.code === "network" ? "Couldn't update the follow. Please try again." : error.detail);
+          return;
+        }
       }
       if (state) {
         paintFollowEverywhere(handle, null);
       } else {
-        const next = body.status === "pending" ? "pending" : "approved";
+        const next = body && body.status === "pending" ? "pending" : "approved";
         paintFollowEverywhere(handle, next);
         signals.record("follow", followView);
         if (next === "pending") toast("Follow request sent");
       }
-    } catch (e) {
+    } catch {
       toast("Couldn't update the follow. Please try again.");
     } finally {
       button.disabled = false;

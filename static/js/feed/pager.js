@@ -1,14 +1,14 @@
 // Where the viewer is in the feed: the list of videos, the current one and its neighbours in the DOM,
 // the track's position, and fetching the next page before the list runs out.
+import { api } from "../api.js";
+import { createFeedList, fetchPages } from "./feed-list.js";
 import { safeUrl, sameOriginUrl } from "./util.js";
-
-const PRELOAD_AHEAD = 3; // fetch the next page when this few videos are left
 
 // `onPage(page)` sees each page from the API first; true means the day's screen-time limit is reached:
 // the pager then stops fetching until `reopen()`.
 export function createPager({ root, stage, column, track, prevButton, nextButton, emptyBox, apiUrl, nextUrl, follows, slideMaker, player, toast, onPage }) {
-  const items = [];
-  const shownCount = new Map(); // video id -> how many times it is in the list
+  const list = createFeedList({ follows });
+  const items = list.items;
   const slides = new Map(); // key -> slide element
   let index = 0;
   let pageUrl = sameOriginUrl(nextUrl);
@@ -17,33 +17,11 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   let isLoading = false;
   let isStopped = false; // the day's limit is reached
 
-  // A video shows once, unless the server sends it again on purpose (For You, once everything has been
-  // seen, brings back the best matches seen longest ago); each showing gets a slide key of its own.
-  function addItems(list) {
-    let added = 0;
-    (Array.isArray(list) ? list : []).forEach(function (item) {
-      if (!item || !item.video || !item.video.id) return;
-      const shown = shownCount.get(item.video.id) || 0;
-      if (shown && !item.is_repeat) return;
-      shownCount.set(item.video.id, shown + 1);
-      item.slideKey = "v:" + item.video.id + (shown ? "#" + shown : "");
-      items.push(item);
-      const handle = item.creator && item.creator.handle ? item.creator.handle.toLowerCase() : "";
-      if (handle && !follows.has(handle)) {
-        const known = item.creator.follow_status || (item.creator.is_following ? "approved" : null);
-        follows.set(handle, known || (item.source === "following" ? "approved" : null));
-      }
-      added += 1;
-    });
-    return added;
-  }
+  const addItems = list.add;
+  const keyAt = list.keyAt;
 
   function slideCount() {
-    return items.length + (isDone && items.length ? 1 : 0);
-  }
-
-  function keyAt(position) {
-    return position < items.length ? items[position].slideKey : "end";
+    return list.slideCount(isDone);
   }
 
   // Starts a watch session of the video at the current position.
@@ -57,10 +35,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
 
   // Keeps only the current slide and its neighbours in the DOM.
   function render() {
-    const wanted = new Map();
-    for (let position = index - 1; position <= index + 1; position++) {
-      if (position >= 0 && position < slideCount()) wanted.set(keyAt(position), position);
-    }
+    const wanted = list.around(index, isDone);
     slides.forEach(function (slide, key) {
       if (!wanted.has(key)) {
         slideMaker.destroy(slide);
@@ -190,13 +165,13 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   }
 
   function loadMoreIfNear() {
-    if (items.length - 1 - index <= PRELOAD_AHEAD) loadMore();
+    if (list.isNearEnd(index)) loadMore();
   }
 
   async function loadMore() {
     if (isLoading || isDone || isStopped) return;
     // Page one is in the HTML; without a cursor for page two, ask for page one and skip what we have.
-    let url = pageUrl || (fetchedFromApi ? "" : safeUrl(apiUrl));
+    const url = pageUrl || (fetchedFromApi ? "" : safeUrl(apiUrl));
     if (!url) {
       finish();
       return;
@@ -205,21 +180,15 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
     root.dataset.loading = "true";
     let added = 0;
     try {
-      for (let round = 0; url && added === 0 && round < 3; round++) {
-        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        const page = await response.json();
-        if (onPage && onPage(page)) {
-          isStopped = true;
-          break;
-        }
+      const got = await fetchPages({ url, get: (pageAt) => api(pageAt), add: addItems, onPage, follow: sameOriginUrl });
+      added = got.added;
+      isStopped = got.stopped;
+      if (got.fetched) {
         fetchedFromApi = true;
-        added += addItems(page.results);
-        pageUrl = sameOriginUrl(page.next);
-        url = pageUrl;
+        pageUrl = got.next;
       }
       if (!pageUrl && !isStopped) isDone = true;
-    } catch (e) {
+    } catch {
       toast("Couldn't load more videos. Check your connection.");
     } finally {
       isLoading = false;
@@ -271,7 +240,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
       render();
       startCurrent();
     }
-    if (!items.length || items.length - 1 - index <= PRELOAD_AHEAD) loadMore();
+    if (!items.length || list.isNearEnd(index)) loadMore();
   }
 
   // Back from the back/forward cache with nothing playing: start where the viewer was.

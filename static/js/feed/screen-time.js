@@ -1,7 +1,7 @@
 // Screen time: the day's limit stops the player. The server counts what the signals report and decides;
 // this module counts down what is left locally, asks the server when it runs out, shows the limit's panel
 // and sends the passcode that gives 30 more minutes.
-import { csrfToken } from "../csrf.js";
+import { api } from "../api.js";
 import { role } from "./util.js";
 
 // `status` is the server's (GET /api/v1/screen-time), null for a viewer without a limit: then nothing
@@ -23,9 +23,8 @@ export function createScreenTime({ status, statusUrl, unlockUrl, dialog, beforeC
     checking = true;
     try {
       await beforeCheck();
-      const response = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.ok) apply(await response.json());
-    } catch (e) {
+      apply(await api(statusUrl));
+    } catch {
       /* offline: try again at the next second watched */
     } finally {
       checking = false;
@@ -71,26 +70,19 @@ export function createScreenTime({ status, statusUrl, unlockUrl, dialog, beforeC
     error.hidden = true;
     button.disabled = true;
     try {
-      const response = await fetch(unlockUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ passcode: passcode }),
-      });
-      let body = {};
-      try { body = await response.json(); } catch (e) { /* not JSON */ }
-      if (response.ok || response.status === 409) {
-        // 409: the limit was not reached after all (another tab, a parent's change): carry on.
+      const body = await api(unlockUrl, { method: "POST", body: { passcode: passcode } });
+      form.reset();
+      if (body && typeof body.remaining_seconds === "number") remaining = body.remaining_seconds;
+      unlock();
+    } catch (problem) {
+      if (problem.code === "conflict") {
+        // The limit was not reached after all (another tab, a parent's change): carry on.
         form.reset();
-        remaining = response.ok && typeof body.remaining_seconds === "number" ? body.remaining_seconds : remaining;
         unlock();
         return;
       }
-      const message = (body.passcode && body.passcode[0]) || body.detail;
-      error.textContent = message || "That didn't work (" + response.status + "). Please try again.";
-      error.hidden = false;
-    } catch (e) {
-      error.textContent = "We couldn't reach Joyreel. Check your connection and try again.";
+      // A wrong passcode, too many tries, no passcode set, or no connection: the answer says which.
+      error.textContent = problem.detail || "That didn't work. Please try again.";
       error.hidden = false;
     } finally {
       button.disabled = false;

@@ -1,5 +1,5 @@
 // The feed's sheets and dialogs: "why am I seeing this" and the report form.
-import { csrfToken } from "../csrf.js";
+import { api } from "../api.js";
 import { role } from "./util.js";
 
 // Clicking the backdrop of a modal closes it.
@@ -59,27 +59,16 @@ export function createSheets({ whySheet, reportDialog, reportUrlTemplate, player
     error.hidden = true;
     submit.disabled = true;
     try {
-      const response = await fetch(reportUrlTemplate.replace("__ID__", encodeURIComponent(reportedVideoId)), {
+      await api(reportUrlTemplate.replace("__ID__", encodeURIComponent(reportedVideoId)), {
         method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ reason: reason.value, detail: form.elements.detail.value.trim() }),
+        body: { reason: reason.value, detail: form.elements.detail.value.trim() },
       });
-      if (response.ok) {
-        form.hidden = true;
-        const done = role(reportDialog, "report-done");
-        done.hidden = false;
-        done.querySelector("button").focus();
-        return;
-      }
-      let body = {};
-      try { body = await response.json(); } catch (e) { /* not JSON */ }
-      error.textContent = response.status === 401
-        ? "Please log in again to report."
-        : body.detail || "We couldn't send the report (" + response.status + "). Please try again.";
-      error.hidden = false;
-    } catch (e) {
-      error.textContent = "We couldn't reach Joyreel. Check your connection and try again.";
+      form.hidden = true;
+      const done = role(reportDialog, "report-done");
+      done.hidden = false;
+      done.querySelector("button").focus();
+    } catch (problem) {
+      error.textContent = problem.code === "not_authenticated" ? "Please log in again to report." : problem.detail;
       error.hidden = false;
     } finally {
       submit.disabled = false;

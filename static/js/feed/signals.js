@@ -1,10 +1,9 @@
 // Watch signals: batched in memory, flushed every 5 s, at 20, and by beacon when the page is hidden.
-import { csrfToken } from "../csrf.js";
+import { api } from "../api.js";
+import { createSignalQueue } from "./signal-queue.js";
 import { round2 } from "./util.js";
 
 const FLUSH_EVERY = 5000;
-const FLUSH_AT = 20;
-const KEEP_AT_MOST = 500; // offline for long: keep the newest
 
 function uuid4() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -17,13 +16,12 @@ function uuid4() {
 }
 
 export function createSignals({ url }) {
-  const queue = [];
-  let flushing = false;
-  let enabled = Boolean(url);
+  const queue = createSignalQueue({ send: (batch) => api(url, { method: "POST", body: { events: batch } }) });
+  const enabled = () => Boolean(url) && queue.isEnabled();
 
   // `view` is a player View: its item, how far it got (or `watched` seconds), and its loops.
   function record(kind, view, watched) {
-    if (!enabled || !view) return;
+    if (!enabled() || !view) return;
     const duration = view.duration();
     let seconds = typeof watched === "number" ? watched : view.furthest;
     if (duration > 0) seconds = Math.min(seconds, duration);
@@ -38,48 +36,20 @@ export function createSignals({ url }) {
     };
     if (view.item.topic) event.topic = view.item.topic; // which topic feed, for the creator's traffic sources
     queue.push(event);
-    if (queue.length > KEEP_AT_MOST) queue.splice(0, queue.length - KEEP_AT_MOST);
-    if (queue.length >= FLUSH_AT) flush();
   }
 
-  async function flush() {
-    if (flushing || !queue.length || !enabled) return;
-    flushing = true;
-    const batch = queue.splice(0, FLUSH_AT);
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ events: batch }),
-      });
-      if (response.status === 401 || response.status === 403) {
-        enabled = false; // this viewer may not send signals: stop trying
-        queue.length = 0;
-      } else if (response.status >= 500 || response.status === 429) {
-        queue.unshift.apply(queue, batch); // event ids make the retry safe
-      }
-    } catch (e) {
-      queue.unshift.apply(queue, batch);
-    } finally {
-      flushing = false;
-    }
-    if (queue.length >= FLUSH_AT) flush();
+  function flush() {
+    return url ? queue.flush() : Promise.resolve();
   }
 
-  // sendBeacon cannot set X-CSRFToken; the server accepts it by session alone.
+  // sendBeacon cannot set X-CSRFToken; the server accepts it by session alone. Where the beacon is
+  // refused, a keepalive request outlives the page instead (no answer is read).
   function flushByBeacon() {
-    if (!enabled) return;
-    while (queue.length) {
-      const batch = queue.splice(0, FLUSH_AT);
+    if (!url) return;
+    for (const batch of queue.drain()) {
       const body = JSON.stringify({ events: batch });
       const sent = navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: "application/json" }));
-      if (!sent) {
-        fetch(url, {
-          method: "POST", keepalive: true, credentials: "same-origin", body: body,
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        }).catch(function () {});
-      }
+      if (!sent) api(url, { method: "POST", body: { events: batch }, keepalive: true }).catch(function () {});
     }
   }
 
