@@ -13,13 +13,16 @@ export WEB_PORT = $(PORT)
 JOYREEL_CHROMIUM ?= /usr/bin/chromium
 export JOYREEL_CHROMIUM
 
+# pytest-xdist worker processes for make test and test-fast (0 runs the tests in pytest's own process).
+TEST_WORKERS ?= auto
+
 # Front-end libraries come from npm (package.json + lock); only the files the pages load are copied
 # into static/vendor/ (gitignored), where the static files finders and collectstatic find them.
 NODE_STAMP := node_modules/.joyreel-installed
 VENDOR := static/vendor
 VENDOR_FILES := $(VENDOR)/uplot/uPlot.esm.js $(VENDOR)/uplot/uPlot.min.css
 
-.PHONY: install vendor system-packages run serve-prod test lint format clean
+.PHONY: install vendor system-packages run serve-prod test test-fast test-js lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,8 +75,18 @@ serve-prod: install
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/honcho --procfile Procfile.prod start
 
-test: system-packages install
-	$(PY) -m pytest
+test: system-packages install test-js
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The fast lane: every test that runs inside pytest's own processes (no browser, no server or worker
+# processes, no localstripe, no S3 server; tests/lanes.py), so it needs the Python venv and nothing else.
+test-fast: $(STAMP)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not processes and not stripe and not s3"
+
+# Our JavaScript's unit tests (the pure modules: paging, signal batching, upload chunking, api()), run by
+# Node's own test runner: no browser, no npm package.
+test-js:
+	node --test tests/js/
 
 lint: install
 	$(PY) -m ruff check .
