@@ -94,6 +94,7 @@ lint: install
 	$(PY) -m mypy .
 	@# -c keeps the project root first on sys.path, so `platform` is ours, not the stdlib module.
 	$(PY) -c "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+	npx --no-install eslint .
 
 format: install
 	$(PY) -m ruff check --fix .

@@ -3,7 +3,7 @@
 export function readJson(id) {
   const node = document.getElementById(id);
   if (!node) return null;
-  try { return JSON.parse(node.textContent); } catch (e) { return null; }
+  try { return JSON.parse(node.textContent); } catch { return null; }
 }
 
 // Only http(s) links from the data ever become an href or a src.
@@ -12,7 +12,7 @@ export function safeUrl(value) {
   try {
     const url = new URL(value, window.location.href);
     return url.protocol === "https:" || url.protocol === "http:" ? url.href : "";
-  } catch (e) { return ""; }
+  } catch { return ""; }
 }
 
 // Pagination links are followed only on this site.
@@ -27,11 +27,11 @@ export function loginHref(loginUrl) {
 }
 
 export function storageGet(storage, key) {
-  try { return window[storage].getItem(key); } catch (e) { return null; }
+  try { return window[storage].getItem(key); } catch { return null; }
 }
 
 export function storageSet(storage, key, value) {
-  try { window[storage].setItem(key, value); } catch (e) { /* private mode or full: not fatal */ }
+  try { window[storage].setItem(key, value); } catch { /* private mode or full: not fatal */ }
 }
 
 export function role(node, name) {
