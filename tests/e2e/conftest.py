@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
+import fcntl
 import os
 import subprocess
 from pathlib import Path
@@ -37,8 +38,13 @@ def pytest_runtest_teardown(item):
 @pytest.fixture(scope="session", autouse=True)
 def _front_end_libraries():
     """The npm libraries the pages load (static/vendor/, gitignored): `make test` copies them through
-    `make install`; a bare `pytest` gets the same from `make vendor`, which does nothing when current."""
-    subprocess.run(["make", "--silent", "vendor"], cwd=SCREENSHOTS.parents[1], check=True)
+    `make install`; a bare `pytest` gets the same from `make vendor`, which does nothing when current.
+    xdist workers take turns: two `npm ci` at once in one folder break each other."""
+    root = SCREENSHOTS.parents[1]
+    SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
+    with (SCREENSHOTS.parent / "vendor.lock").open("w") as lock:  # test-artifacts/ is gitignored
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["make", "--silent", "vendor"], cwd=root, check=True)
 
 
 @pytest.fixture(scope="session")

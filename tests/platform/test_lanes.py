@@ -8,6 +8,7 @@ import imageio_ffmpeg
 import pytest
 
 from tests import lanes
+from tests.workers import ROOT
 
 
 @pytest.fixture
@@ -78,5 +79,9 @@ def test_the_fixtures_that_start_processes_put_their_tests_in_a_lane(request):
     assert not lanes.in_a_lane(request.node)
 
 
-def test_the_fast_lane_deselects_every_lane():
+def test_make_test_fast_deselects_every_lane():
     assert lanes.FAST_LANE == "not browser and not processes and not stripe and not s3"
+    [line] = [line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("test-fast:")]
+    # It needs the Python packages only: no system package, no npm.
+    assert line == "test-fast: $(STAMP)"
+    assert f'-m "{lanes.FAST_LANE}"' in (ROOT / "Makefile").read_text()
