@@ -14,7 +14,7 @@ import pytest
 
 from devtools.bench.throwaway import free_port
 from platform.settings.base import s3_media_storage
-from tests.workers import wait_for
+from tests.waiting import eventually
 
 # S3 refuses parts under 5 MiB but the last; the test clips are smaller, so the server and the site
 # both take this lower minimum (moto reads it from S3_UPLOAD_PART_MIN_SIZE) and the rule stays enforced.
@@ -64,7 +64,7 @@ def s3_server(tmp_path_factory) -> Iterator[str]:
                 return False
             return True
 
-        wait_for(listens, timeout=30, what="moto's S3 server to listen")
+        eventually(listens, timeout=30, what="moto's S3 server to listen")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

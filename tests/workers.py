@@ -5,15 +5,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
 
 from devtools.bench.throwaway import RedisServer, free_port
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,15 +62,6 @@ def stop_worker(worker: subprocess.Popen[str], sig: int = signal.SIGTERM) -> str
         os.killpg(worker.pid, sig)
     output, _ = worker.communicate(timeout=60)
     return output
-
-
-def wait_for(predicate: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @contextmanager
@@ -125,7 +116,7 @@ def start_web(
         except OSError:
             return False
 
-    wait_for(answers, timeout=60, what=f"gunicorn on port {port}")
+    eventually(answers, timeout=60, what=f"gunicorn on port {port}")
     return server, url
 
 

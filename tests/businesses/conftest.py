@@ -3,13 +3,13 @@
 import secrets
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 from devtools.bench.throwaway import free_port
+from tests.waiting import eventually
 from tests.workers import ROOT, clean_environ
 
 # This session's own, as each installation has its own: nothing may pass by knowing a fixed one.
@@ -37,12 +37,16 @@ def localstripe() -> Iterator[str]:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while not _answers(f"{base}/js.stripe.com/v3/"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(f"localstripe did not start: {process.communicate()[0]}")
-        time.sleep(0.1)
+
+    def answers() -> bool:
+        assert process.poll() is None
+        return _answers(f"{base}/js.stripe.com/v3/")
+
+    try:
+        eventually(answers, timeout=30, what="localstripe to answer")
+    except AssertionError:
+        process.kill()
+        raise AssertionError(f"localstripe did not start: {process.communicate()[0]}") from None
     yield base
     process.terminate()
     process.communicate(timeout=30)

@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from devtools.demo.promotion import PROMOTED_CAPTION
 from platform.models import User
 from tests.businesses.conftest import _answers
 from tests.factories import CreatorFactory, published_video
+from tests.waiting import eventually
 from tests.workers import ROOT, clean_environ
 
 pytestmark = pytest.mark.django_db
@@ -118,11 +118,12 @@ def test_before_the_stripe_process_runs_the_seed_starts_localstripe_with_its_sta
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(300):
-            if _answers(f"{base}/js.stripe.com/v3/"):
-                break
+
+        def answers() -> bool:
             assert later.poll() is None
-            time.sleep(0.1)
+            return _answers(f"{base}/js.stripe.com/v3/")
+
+        eventually(answers, timeout=30, what="the stripe process to answer")
         intent = _stripe_intent(base, payment.intent_id)
     finally:
         later.terminate()

@@ -2,13 +2,13 @@
 
 import http.server
 import threading
-import time
 
 import pytest
 import requests
 import stripe
 
 from businesses import gateway
+from tests.waiting import eventually
 
 
 def _intent(**overrides):
@@ -101,10 +101,11 @@ def test_localstripe_signs_its_webhooks_the_way_the_gateway_verifies(stripe_loca
         gateway.webhook_endpoint_register_local(url=f"http://127.0.0.1:{inbox.server_port}/stripe/webhook")
         created = _intent()
         gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
-        deadline = time.monotonic() + 15
-        while not any(b'"payment_intent.succeeded"' in body for body, _ in _Inbox.received):
-            assert time.monotonic() < deadline, "localstripe sent no payment_intent.succeeded"
-            time.sleep(0.1)
+        eventually(
+            lambda: any(b'"payment_intent.succeeded"' in body for body, _ in _Inbox.received),
+            timeout=15,
+            what="localstripe's payment_intent.succeeded",
+        )
     finally:
         inbox.shutdown()
         inbox.server_close()

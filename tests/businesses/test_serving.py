@@ -2,7 +2,6 @@
 
 import datetime
 import threading
-import time
 import uuid
 
 import pytest
@@ -22,6 +21,7 @@ from platform.models import AuditEntry
 from platform.viewer import viewer_for_user
 from tests.businesses.helpers import business_with_video, established_adult
 from tests.factories import published_video
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db
 
@@ -465,10 +465,8 @@ def test_a_stale_snapshot_keeps_serving_while_a_background_thread_reloads_it(set
     assert provider.snapshot() is old  # fresh enough: no query
     old.loaded_at -= 10  # five seconds have passed
     assert provider.snapshot() is old  # the request goes on with what it has...
-    for _ in range(100):  # ...while the reload runs beside it
-        if provider.snapshot() is not old:
-            break
-        time.sleep(0.05)
+    # ...while the reload runs beside it
+    eventually(lambda: provider.snapshot() is not old, timeout=5, what="the reload beside the request")
     assert sorted(live.id for live in provider.snapshot().lives) == sorted([first.pk, second.pk])
     # What a running promotion cannot change is kept; what it spends is read again.
     assert old.lives[0] in provider.snapshot().lives
@@ -476,8 +474,5 @@ def test_a_stale_snapshot_keeps_serving_while_a_background_thread_reloads_it(set
     reloaded = provider.snapshot()
     reloaded.loaded_at -= 10
     provider.snapshot()
-    for _ in range(100):
-        if provider.snapshot() is not reloaded:
-            break
-        time.sleep(0.05)
+    eventually(lambda: provider.snapshot() is not reloaded, timeout=5, what="the second reload")
     assert provider.snapshot().spent[first.pk] == 7

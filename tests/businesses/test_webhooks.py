@@ -12,6 +12,7 @@ from businesses.models import Payment, Promotion, StripeEvent
 from businesses.services.payments import _payment_live
 from platform.models import AuditEntry
 from tests.businesses.helpers import business_with_video, intent_event, post_event, post_signed
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db
 
@@ -247,12 +248,11 @@ def test_create_pay_and_localstripes_own_webhook_send_the_promotion_to_review(
         pay = api_client.post(f"/api/v1/business/promotions/{created['public_id']}/pay").json()
         # What Stripe.js does in the page with the card: attach it and confirm.
         gateway.payment_intent_confirm(intent_id=pay["payment_intent"], payment_method="pm_card_visa")
-        promotion = Promotion.objects.get(public_id=created["public_id"])
-        deadline = time.monotonic() + 20
-        while promotion.state != "in_review":
-            assert time.monotonic() < deadline, f"no webhook moved the promotion (state {promotion.state})"
-            time.sleep(0.2)
-            promotion.refresh_from_db()
+        eventually(
+            lambda: Promotion.objects.get(public_id=created["public_id"]).state == "in_review",
+            timeout=20,
+            what="a webhook to move the promotion to review",
+        )
     finally:
         # Later tests' payments must not reach this session-wide live server.
         gateway.webhook_endpoint_register_local(url="http://127.0.0.1:9/stripe/webhook")

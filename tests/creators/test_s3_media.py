@@ -16,7 +16,8 @@ from tests.clips import Clips
 from tests.conftest import stored_files
 from tests.factories import CreatorFactory
 from tests.s3 import PART_MIN_BYTES, QUERYSTRING_EXPIRE, S3Media
-from tests.workers import start_worker, state_of, stop_worker, wait_for
+from tests.waiting import eventually
+from tests.workers import start_worker, state_of, stop_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,10 +72,10 @@ def test_upload_process_publish_and_play_all_on_s3(
 
     worker = start_worker(media_root=media_root, extra_env=s3_media.env)
     try:
-        wait_for(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
+        eventually(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
         video.refresh_from_db()
         services.video_publish(video=video, start=0.5, end=2.5)
-        wait_for(lambda: state_of(video.pk) == Video.State.PUBLISHED, timeout=120, what="publishing")
+        eventually(lambda: state_of(video.pk) == Video.State.PUBLISHED, timeout=120, what="publishing")
     finally:
         output = stop_worker(worker, signal.SIGTERM)
     video.refresh_from_db()

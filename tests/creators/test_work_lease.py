@@ -12,6 +12,7 @@ from creators.models import Video
 from creators.services._storage import work_dir
 from creators.services.processing import work_lease
 from tests.factories import VideoFactory
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +24,9 @@ def test_the_lease_is_refreshed_while_the_work_runs_and_no_longer_after(settings
         state=Video.State.PROCESSING, work_started_at=started, work_heartbeat_at=started
     )
     with work_lease(video_id=video.pk, started_at=started):
-        time.sleep(0.5)
+        eventually(
+            lambda: Video.objects.get(pk=video.pk).work_heartbeat_at != started, timeout=5, what="a heartbeat"
+        )
         video.refresh_from_db()
         during = video.work_heartbeat_at
         assert during is not None
@@ -33,7 +36,7 @@ def test_the_lease_is_refreshed_while_the_work_runs_and_no_longer_after(settings
         assert services.videos_recover_stuck(older_than=datetime.timedelta(seconds=60)) == 0
     video.refresh_from_db()
     last = video.work_heartbeat_at
-    time.sleep(0.3)
+    time.sleep(0.3)  # three heartbeat periods pass: that none beats is what is tested
     video.refresh_from_db()
     assert video.work_heartbeat_at == last  # the beat stopped with the work
     assert video.state == Video.State.PROCESSING
@@ -47,7 +50,7 @@ def test_a_run_that_lost_its_work_does_not_refresh_the_next_runs_lease(settings)
         state=Video.State.PROCESSING, work_started_at=new_run, work_heartbeat_at=new_run
     )
     with work_lease(video_id=video.pk, started_at=old_run):
-        time.sleep(0.4)
+        time.sleep(0.4)  # four heartbeat periods pass: that none lands on the new run is what is tested
     video.refresh_from_db()
     assert video.work_heartbeat_at == new_run
     assert video.is_stuck

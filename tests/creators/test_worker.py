@@ -1,8 +1,8 @@
 """A real Celery worker process killed in the middle of processing: nothing is lost and the next run finishes."""
 
 import datetime
+import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,24 @@ from creators.models import Video
 from devtools import testclips
 from platform.celery import app
 from tests.factories import CreatorFactory
-from tests.workers import start_worker, state_of, stop_worker, wait_for
+from tests.waiting import eventually
+from tests.workers import start_worker, state_of, stop_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
+
+
+def ffmpeg_in_group(group: int) -> bool:
+    """Whether an ffmpeg runs in a process group (the worker's: its pool child and what that starts)."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                state = (proc / "stat").read_text().rsplit(") ", 1)[1].split()
+                program = Path(os.readlink(proc / "exe")).name
+            except OSError:
+                continue  # gone, or not ours to read
+            if int(state[2]) == group and "ffmpeg" in program:
+                return True
+    return False
 
 
 def test_a_killed_worker_leaves_the_video_retryable_and_the_next_run_finishes_it(settings, tmp_path):
@@ -32,8 +47,10 @@ def test_a_killed_worker_leaves_the_video_retryable_and_the_next_run_finishes_it
 
     worker = start_worker(media_root=settings.MEDIA_ROOT)
     try:
-        wait_for(lambda: state_of(video.pk) == Video.State.PROCESSING, timeout=60, what="processing to start")
-        time.sleep(0.5)  # inside the ffmpeg transcode
+        eventually(
+            lambda: state_of(video.pk) == Video.State.PROCESSING, timeout=60, what="processing to start"
+        )
+        eventually(lambda: ffmpeg_in_group(worker.pid), timeout=60, what="the worker's ffmpeg to run")
     finally:
         first_output = stop_worker(worker, signal.SIGKILL)
     assert state_of(video.pk) == Video.State.PROCESSING, first_output
@@ -46,7 +63,7 @@ def test_a_killed_worker_leaves_the_video_retryable_and_the_next_run_finishes_it
     # ...and the next worker finishes it.
     worker = start_worker(media_root=settings.MEDIA_ROOT)
     try:
-        wait_for(
+        eventually(
             lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="the video to reach draft"
         )
     finally:

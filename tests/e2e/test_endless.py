@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.clips import Clips
-from tests.e2e.test_feed import with_rendition
-from tests.e2e.test_feed_player import DESKTOP, settled
+from tests.e2e.helpers import DESKTOP, settled, with_rendition
 from tests.factories import CreatorFactory, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)

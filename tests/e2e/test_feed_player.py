@@ -11,13 +11,11 @@ from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Viewp
 from feeds.models import Signal
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_feed import with_rendition
+from tests.e2e.helpers import DESKTOP, PHONE, settled, with_rendition
 from tests.factories import CreatorFactory, published_video
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -63,15 +61,6 @@ class Problems:
 
 def current_index(page: Page) -> int:
     return int(page.locator("#feed").get_attribute("data-current-index") or "-1")
-
-
-def settled(page: Page, index: int) -> None:
-    """Wait until the feed shows slide ``index`` and the track has stopped moving."""
-    expect(page.locator("#feed")).to_have_attribute("data-current-index", str(index))
-    page.wait_for_function(
-        "() => !document.querySelector('.feed-track').getAnimations().length"
-        " && !document.querySelector('.feed-column').getAnimations().length"
-    )
 
 
 def swipe(cdp: CDPSession, page: Page, *, distance: float, steps: int = 6, pause: float = 0.0) -> None:
@@ -175,7 +164,7 @@ def test_wheel_keys_and_buttons_each_move_one_video(live_server, browser: Browse
     time.sleep(0.3)  # the gesture is over once the wheel has been quiet
     page.mouse.wheel(0, -120)
     settled(page, 0)
-    time.sleep(0.3)
+    time.sleep(0.3)  # again a quiet wheel, so the next turn is a gesture of its own
     page.mouse.wheel(0, -120)  # nothing above the first video
     settled(page, 0)
 
@@ -239,10 +228,12 @@ def test_like_not_interested_why_and_report_from_the_rail(live_server, browser: 
     assert second != first
 
     page.goto(f"{live_server.url}/guidelines/")  # leaving sends what is queued
-    deadline = time.monotonic() + 15
-    kinds: set[str] = set()
-    while time.monotonic() < deadline and not {"impression", "like", "not_interested"} <= kinds:
-        kinds = set(Signal.objects.filter(video__public_id=first).values_list("kind", flat=True))
-        time.sleep(0.2)
-    assert {"impression", "like", "not_interested"} <= kinds
+    eventually(
+        lambda: (
+            {"impression", "like", "not_interested"}
+            <= set(Signal.objects.filter(video__public_id=first).values_list("kind", flat=True))
+        ),
+        timeout=15,
+        what="the impression, the like and the not-interested to arrive",
+    )
     context.close()

@@ -2,7 +2,6 @@
 the creator opens the decision from the notification's link and appeals, a second moderator reverses it,
 and the video plays again while the creator's decision page says it was reversed."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,9 @@ from feeds.models import Report
 from platform.models import Notification
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_feed import with_rendition
+from tests.e2e.helpers import with_rendition
 from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,13 +32,6 @@ def log_in(page: Page, base: str, email: str, next_url: str) -> None:
 def shot(page: Page, step: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"moderation_appeal--{step}.png"), full_page=True)
-
-
-def wait_for(condition, *, seconds: float = 20.0, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.2)
 
 
 def test_a_report_leads_to_a_removal_an_appeal_and_a_reversal(
@@ -120,8 +113,10 @@ def test_a_report_leads_to_a_removal_an_appeal_and_a_reversal(
     page.get_by_role("button", name="Reverse").click()
     expect(page.get_by_text("1 appeal(s) decided: reversed.")).to_be_visible()
     context.close()
-    wait_for(
-        lambda: Video.objects.get(pk=video.pk).moderation_state == "visible", what="the video is restored"
+    eventually(
+        lambda: Video.objects.get(pk=video.pk).moderation_state == "visible",
+        timeout=20,
+        what="the video to be restored",
     )
 
     # 5. The video plays again, and the creator's page says the decision was reversed.

@@ -1,7 +1,6 @@
 """Moderation labels in a real Chromium at phone width: the unverified banner in the player, "Share anyway?"
 before sharing such a video (and the share signal only after yes), and the admin's transparency page."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,9 @@ from creators.models import Decision
 from feeds.models import Report, Signal
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_feed import with_rendition
+from tests.e2e.helpers import with_rendition
 from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,11 +51,9 @@ def test_an_unverified_video_shows_its_banner_and_asks_before_sharing(
     expect(page.get_by_test_id("toast")).to_have_text("Link copied")
 
     page.goto(f"{live_server.url}/guidelines/")  # leaving sends what is queued
-    deadline = time.monotonic() + 15
-    shares = 0
-    while time.monotonic() < deadline and not shares:
-        shares = Signal.objects.filter(video=unverified, kind="share").count()
-        time.sleep(0.2)
+    shares = eventually(
+        lambda: Signal.objects.filter(video=unverified, kind="share").count(), timeout=15, what="the share"
+    )
     assert shares == 1  # the cancelled share sent nothing
     context.close()
 

@@ -2,7 +2,6 @@
 and an adult viewer's For You shows it, labelled, and charges it for the impression the player reports."""
 
 import re
-import time
 import uuid
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (
 from tests.businesses.helpers import business_with_video, established_adult
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_feed import with_rendition
-from tests.e2e.test_feed_player import settled
+from tests.e2e.helpers import settled, with_rendition
 from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,13 +33,6 @@ def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-
-
-def _wait_for(condition, *, seconds: float = 20.0, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.2)
 
 
 def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_impression(
@@ -131,9 +123,10 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     page.screenshot(path=str(SCREENSHOTS / "promotion-flow--sponsored-slide-375x812.png"))
 
     # 4. The player reports the sponsored impression (batched, flushed within seconds); it is charged once.
-    _wait_for(
+    eventually(
         lambda: Promotion.objects.get().impressions_charged == 1,
-        what="the sponsored impression was not charged",
+        timeout=20,
+        what="the sponsored impression to be charged",
     )
     context.close()
     assert Signal.objects.filter(video=promoted, source="sponsored", kind="impression").count() == 1

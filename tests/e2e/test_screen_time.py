@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from platform import age, screen_time
 from platform.models import ScreenTimeDay
 from tests.clips import Clips
-from tests.e2e.test_feed import with_rendition
+from tests.e2e.helpers import with_rendition
 from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,4 +1,4 @@
-"""Issue 9's young-users flow end to end, in two phones: a linked teen reaches the daily limit and the
+"""The young-users flow end to end, in two phones: a linked teen reaches the daily limit and the
 player stops; their parent raises the limit on the family page; the teen's feed plays again."""
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from platform import age, family
 from platform.models import ScreenTimeDay, User
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_feed import with_rendition
+from tests.e2e.helpers import with_rendition
 from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)

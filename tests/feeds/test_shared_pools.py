@@ -1,4 +1,4 @@
-"""Candidate pools shared in Redis (issue 12): the same candidates as the in-process catalog, kept current by
+"""Candidate pools shared in Redis: the same candidates as the in-process catalog, kept current by
 publishing, moderation and rollups without a rebuild, read by a second web process within seconds, and a
 database fallback while Redis is away."""
 
@@ -22,7 +22,8 @@ from feeds.pools.redis_pools import FEATURES, FRESH, TRENDING, RedisPools, hasht
 from feeds.services import pools_sync, signals_rollup
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
-from tests.workers import redis_server, start_web, stop_web, wait_for
+from tests.waiting import eventually
+from tests.workers import redis_server, start_web, stop_web
 
 
 @pytest.fixture(scope="module")
@@ -239,8 +240,11 @@ def test_with_redis_away_feeds_answer_from_the_database_and_readiness_names_the_
     assert client.get(reverse("readyz")).json()["feed_pools"] == "LookupError"  # not loaded yet
 
     pools_sync()  # the worker's beat task loads it
-    time.sleep(0.6)
-    assert client.get(reverse("readyz")).json()["feed_pools"] == "ok"
+    eventually(
+        lambda: client.get(reverse("readyz")).json()["feed_pools"] == "ok",
+        timeout=5,
+        what="the pools to be ok",
+    )
     assert len(api.get(reverse("api-feed-topic", args=["stem"])).json()["results"]) == 6
     assert feed_pools().view(ranking.Wants(topics={_topic("stem"): 400})).by_topic  # from Redis again
 
@@ -269,12 +273,12 @@ def test_a_video_made_visible_in_one_process_is_in_anothers_feed_within_five_sec
         assert str(new.public_id) not in _topic_ids(url)
 
         _moderate(new, Video.Moderation.VISIBLE)  # here
-        wait_for(
+        eventually(
             lambda: str(new.public_id) in _topic_ids(url), timeout=5, what="the other process to show it"
         )
 
         _moderate(new, Video.Moderation.REMOVED)
-        wait_for(lambda: str(new.public_id) not in _topic_ids(url), timeout=5, what="the other to drop it")
+        eventually(lambda: str(new.public_id) not in _topic_ids(url), timeout=5, what="the other to drop it")
     finally:
         stop_web(web)
 

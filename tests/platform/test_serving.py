@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from devtools.bench.throwaway import free_port
 from platform.logging import ContextFilter, logging_config
+from tests.waiting import eventually
 from tests.workers import ROOT, clean_environ, closed_port, database_url
 
 pytestmark = pytest.mark.django_db
@@ -222,16 +223,18 @@ def test_gunicorn_runs_the_site_with_the_project_config_and_json_access_log(tmp_
             [sys.executable, "-m", "gunicorn", "platform.wsgi"],
             cwd=ROOT, env=env, stdout=stdout, stderr=stderr, start_new_session=True,
         )  # fmt: skip
+
+    def readiness():
+        try:
+            return _get(f"http://127.0.0.1:{port}/readyz", {"X-Request-ID": "probe-1"})
+        except OSError:
+            assert server.poll() is None, err.read_text()
+            return None
+
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, headers, body = _get(f"http://127.0.0.1:{port}/readyz", {"X-Request-ID": "probe-1"})
-                break
-            except OSError:
-                assert server.poll() is None, err.read_text()
-                assert time.monotonic() < deadline, err.read_text()
-                time.sleep(0.2)
+        status, headers, body = eventually(
+            readiness, timeout=60, what=f"gunicorn on port {port} (log: {err})"
+        )
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -4,11 +4,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.waiting import eventually
 from tests.workers import ROOT, clean_environ
 
 pytestmark = pytest.mark.processes
@@ -44,18 +44,16 @@ def test_a_killed_worker_takes_its_ffmpeg_with_it():
     try:
         assert worker.stdout is not None
         pid = int(worker.stdout.readline())
-        deadline = time.monotonic() + 30
-        while not (ffmpeg := _children(pid)):
-            assert time.monotonic() < deadline, "ffmpeg did not start"
-            time.sleep(0.1)
-        time.sleep(0.5)  # past setpriv's exec: the child is ffmpeg itself now
-        assert "ffmpeg" in Path(f"/proc/{ffmpeg[0]}/cmdline").read_bytes().decode(errors="replace")
+        ffmpeg = eventually(lambda: _children(pid), timeout=30, what="ffmpeg to start")
+        # Past setpriv's exec: the child is ffmpeg itself now (setpriv's own command line names ffmpeg too).
+        eventually(
+            lambda: "ffmpeg" in Path(os.readlink(f"/proc/{ffmpeg[0]}/exe")).name, timeout=10, what="the exec"
+        )
         os.kill(pid, signal.SIGKILL)
         worker.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _alive(ffmpeg[0]):
-            assert time.monotonic() < deadline, "ffmpeg outlived the worker that started it"
-            time.sleep(0.1)
+        eventually(
+            lambda: not _alive(ffmpeg[0]), timeout=10, what="ffmpeg to die with the worker that started it"
+        )
     finally:
         if worker.poll() is None:
             worker.kill()

@@ -20,7 +20,8 @@ from devtools.bench.throwaway import free_port
 from platform.models import AuditEntry
 from tests.businesses.conftest import _answers, localstripe, stripe_local  # noqa: F401  (the payment fixtures)
 from tests.businesses.helpers import business_with_video, intent_event, post_event
-from tests.workers import ROOT, clean_environ, wait_for
+from tests.waiting import eventually
+from tests.workers import ROOT, clean_environ
 
 pytestmark = pytest.mark.django_db
 
@@ -204,14 +205,14 @@ def test_the_stripe_process_signs_with_the_installations_secret(tmp_path, settin
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _answers(f"{base}/js.stripe.com/v3/"), timeout=60, what="localstripe")
+        eventually(lambda: _answers(f"{base}/js.stripe.com/v3/"), timeout=60, what="localstripe")
         settings.STRIPE_IS_LOCAL, settings.STRIPE_API_BASE = True, base
         settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
         created = gateway.payment_intent_create(
             amount_cents=50_00, currency="eur", metadata={}, idempotency_key="installation"
         )
         gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
-        wait_for(
+        eventually(
             lambda: any(b'"payment_intent.succeeded"' in body for body, _ in _Inbox.received),
             timeout=30,
             what="localstripe's payment_intent.succeeded",

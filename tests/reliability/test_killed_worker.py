@@ -15,7 +15,8 @@ from creators.models import Video
 from devtools import testclips
 from platform.celery import app
 from tests.factories import CreatorFactory
-from tests.workers import start_worker, state_of, stop_worker, wait_for
+from tests.waiting import eventually
+from tests.workers import start_worker, state_of, stop_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -41,7 +42,7 @@ def test_a_video_whose_worker_was_killed_reaches_draft_within_two_minutes(settin
 
     worker = start_worker(media_root=settings.MEDIA_ROOT, extra_env=worker_env)
     try:
-        wait_for(
+        eventually(
             lambda: any(work_root.glob("process-*/preview.mp4")),
             timeout=60,
             what="ffmpeg to write the preview",
@@ -59,8 +60,10 @@ def test_a_video_whose_worker_was_killed_reaches_draft_within_two_minutes(settin
         extra_env=worker_env,
     )
     try:
-        wait_for(lambda: not any(work_root.iterdir()), timeout=30, what="the dead run's scratch folder to go")
-        wait_for(
+        eventually(
+            lambda: not any(work_root.iterdir()), timeout=30, what="the dead run's scratch folder to go"
+        )
+        eventually(
             lambda: state_of(video.pk) == Video.State.DRAFT,
             timeout=120 - (time.monotonic() - killed_at),
             what="the video to reach draft",

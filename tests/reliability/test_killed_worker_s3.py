@@ -14,7 +14,8 @@ from platform.celery import app
 from tests.conftest import stored_files
 from tests.factories import CreatorFactory
 from tests.s3 import S3Media
-from tests.workers import start_worker, state_of, stop_worker, wait_for
+from tests.waiting import eventually
+from tests.workers import start_worker, state_of, stop_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -33,10 +34,10 @@ def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media,
 
     worker = start_worker(media_root=media_root, extra_env=worker_env)
     try:
-        wait_for(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
+        eventually(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
         video.refresh_from_db()
         services.video_publish(video=video, start=0.0, end=19.0)
-        wait_for(
+        eventually(
             lambda: any(work_root.glob("render-*/rendition.mp4")),
             timeout=60,
             what="ffmpeg to write the rendition",
@@ -51,7 +52,7 @@ def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media,
     assert services.videos_recover_stuck(older_than=datetime.timedelta(0)) == 1
     worker = start_worker(media_root=media_root, extra_env=worker_env)
     try:
-        wait_for(lambda: state_of(video.pk) == Video.State.PUBLISHED, timeout=180, what="publishing")
+        eventually(lambda: state_of(video.pk) == Video.State.PUBLISHED, timeout=180, what="publishing")
     finally:
         second_output = stop_worker(worker, signal.SIGTERM)
     video.refresh_from_db()

@@ -16,7 +16,8 @@ from creators.models import CreatorProfile, Video
 from platform import age
 from platform.models import ScreenTimeDay, User
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago
-from tests.workers import start_web, stop_web, wait_for
+from tests.waiting import eventually
+from tests.workers import start_web, stop_web
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -103,7 +104,7 @@ def test_downloads_without_signals_reach_the_limit_from_the_bytes_served(web, me
         answers.append((response.status_code, len(response.content)))
         if response.status_code == 200:
             # The server counts a response when it closes it; the next request waits for nothing else.
-            wait_for(
+            eventually(
                 lambda: today(teen)[1] >= 6.0 * answers.count((200, 120_000)) - 0.01, timeout=10, what="count"
             )
     assert answers[:10] == [(200, 120_000)] * 10
@@ -129,7 +130,7 @@ def test_a_download_cancelled_early_counts_only_what_went_out(web, media_root):
     with browser.get(f"{web}/v/{video.public_id}/video", stream=True, timeout=10) as response:
         assert response.status_code == 200
         assert len(next(response.iter_content(64 * 1024))) > 0
-    wait_for(lambda: today(teen)[1] > 0, timeout=30, what="the cancelled download to be counted")
+    eventually(lambda: today(teen)[1] > 0, timeout=30, what="the cancelled download to be counted")
     served = today(teen)[1]
     assert 0 < served < 320.0  # less than half of the file counted
     assert not today(teen)[0]

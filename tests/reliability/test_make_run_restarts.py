@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.workers import ROOT, clean_environ, wait_for
+from tests.waiting import eventually
+from tests.workers import ROOT, clean_environ
 
 pytestmark = pytest.mark.processes
 
@@ -59,7 +60,13 @@ def supervise(procfile: Path, *, port: int) -> Iterator[tuple[subprocess.Popen[s
     process = subprocess.Popen(
         [sys.executable, "manage.py", "supervise", "--procfile", str(procfile)],
         cwd=ROOT,
-        env={**clean_environ(), "DJANGO_SETTINGS_MODULE": "platform.settings.test", "PORT": str(port)},
+        env={
+            **clean_environ(),
+            "DJANGO_SETTINGS_MODULE": "platform.settings.test",
+            "PORT": str(port),
+            # supervise writes supervisord's config and state under VAR_DIR: each run its own.
+            "JOYREEL_VAR_DIR": str(procfile.parent / "var"),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -99,7 +106,7 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_everything(tmp_path)
     stays_up = STAYS_UP.format(python=sys.executable)
     procfile.write_text(f"web: {stays_up}\nworker: {stays_up}\n")
     with supervise(procfile, port=6100) as (process, output):
-        wait_for(
+        eventually(
             lambda: (
                 all(output.printed(pid) for pid in output.spawned("web") + output.spawned("worker"))
                 and len(output.spawned("web") + output.spawned("worker")) == 2
@@ -116,16 +123,16 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_everything(tmp_path)
 
         os.kill(worker, signal.SIGKILL)
 
-        wait_for(
+        eventually(
             lambda: output.count("exited: worker (terminated by SIGKILL; not expected)") == 1,
             timeout=30,
             what="supervisord to say the worker died",
         )
-        wait_for(
+        eventually(
             lambda: len(output.spawned("worker")) == 2, timeout=30, what="the worker to be started again"
         )
         again = output.spawned("worker")[1]
-        wait_for(lambda: output.printed(again) is not None, timeout=60, what="the new worker to run")
+        eventually(lambda: output.printed(again) is not None, timeout=60, what="the new worker to run")
         assert again != worker
         assert is_running(again)
         assert output.spawned("web") == [web]  # the web process ran on, untouched
@@ -146,7 +153,7 @@ def test_a_process_that_keeps_crashing_is_given_up_on(tmp_path):
     stays_up = STAYS_UP.format(python=sys.executable)
     procfile.write_text(f'broken: {sys.executable} -c "raise SystemExit(3)"\nweb: {stays_up}\n')
     with supervise(procfile, port=6300) as (process, output):
-        wait_for(
+        eventually(
             lambda: (
                 output.count("gave up: broken entered FATAL state, too many start retries too quickly") == 1
             ),

@@ -1,4 +1,4 @@
-"""Redis stops while a production web server is under load (issue 12): feeds and signals keep answering
+"""Redis stops while a production web server is under load: feeds and signals keep answering
 200 from the database, /readyz turns red naming the parts that are down, and green once Redis is back
 and the pools are loaded again."""
 
@@ -17,7 +17,8 @@ from feeds.models import Signal
 from feeds.pools import feed_pools_reset
 from feeds.services import pools_sync
 from tests.factories import CreatorFactory, UserFactory, published_video
-from tests.workers import redis_server, start_web, stop_web, wait_for
+from tests.waiting import eventually
+from tests.workers import redis_server, start_web, stop_web
 
 
 def _call(
@@ -57,7 +58,7 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
             },
         )
         try:
-            wait_for(lambda: _ready(url) == 200, timeout=60, what="the web server to be ready")
+            eventually(lambda: _ready(url) == 200, timeout=60, what="the web server to be ready")
             statuses: list[tuple[str, int, str | None]] = []
             stop = threading.Event()
 
@@ -86,17 +87,17 @@ def test_with_redis_stopped_under_load_errors_stay_zero_and_readiness_goes_red_t
             for thread in threads:
                 thread.start()
             try:
-                time.sleep(2)
+                time.sleep(2)  # the load runs a while with Redis up: a duration, not a wait for something
                 before = len(statuses)
                 redis.stop()
-                wait_for(lambda: _ready(url) == 503, timeout=10, what="/readyz to turn red")
+                eventually(lambda: _ready(url) == 503, timeout=10, what="/readyz to turn red")
                 red = _readiness(url)
                 time.sleep(3)  # under load with Redis away
                 during = len(statuses) - before
                 redis.start()  # empty: no persistence
                 pools_sync()  # the worker's next beat loads the pools again
-                wait_for(lambda: _ready(url) == 200, timeout=15, what="/readyz to turn green")
-                time.sleep(1)
+                eventually(lambda: _ready(url) == 200, timeout=15, what="/readyz to turn green")
+                time.sleep(1)  # and a while after Redis is back
             finally:
                 stop.set()
                 for thread in threads:

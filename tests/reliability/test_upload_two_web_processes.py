@@ -18,7 +18,8 @@ from platform.celery import app
 from tests.clips import Clips
 from tests.factories import CreatorFactory
 from tests.s3 import PART_MIN_BYTES
-from tests.workers import start_web, start_worker, state_of, stop_web, stop_worker, wait_for
+from tests.waiting import eventually
+from tests.workers import start_web, start_worker, state_of, stop_web, stop_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -81,7 +82,8 @@ def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
         ).encode()
         + data[2 * CHUNK : 2 * CHUNK + CHUNK // 2]
     )
-    time.sleep(0.5)  # A is reading the body
+    # A is reading the body: nothing outside A shows a half-read chunk, so the test gives it this long.
+    time.sleep(0.5)
     stop_web(server_a, signal.SIGKILL)
     sock.close()
 
@@ -104,7 +106,7 @@ def test_chunks_on_two_web_processes_one_killed_mid_chunk_still_make_a_video(
 
     worker = start_worker(media_root=media_root, extra_env=extra_env)
     try:
-        wait_for(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
+        eventually(lambda: state_of(video.pk) == Video.State.DRAFT, timeout=120, what="processing")
     finally:
         output = stop_worker(worker, signal.SIGTERM)
     video.refresh_from_db()
