@@ -1,6 +1,5 @@
 """Admin for creators, videos and the topic review queue: what moderators run the site with."""
 
-import datetime
 from typing import Any
 
 from django.contrib import admin, messages
@@ -8,14 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from creators import services
-from creators.admin_decisions import admin_actor, decision_step
-from creators.forms import AppealDecisionForm, DecisionForm
-from creators.models import Appeal, CreatorProfile, Decision, Follow, Hashtag, Topic, Video, VideoTopic
-from creators.services.decisions import DEFAULT_SUSPENSION_DAYS
+from creators.forms import DecisionForm
+from creators.models import CreatorProfile, Decision, Follow, Hashtag, Topic, Video, VideoTopic
+from creators.trust.admin_decisions import admin_actor, decision_step
 from platform.admin_inlines import RecordInline
 from platform.models import User
 
@@ -247,168 +244,7 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
         messages.success(request, f"Rejected {queryset.count()}.")
 
 
-# --- decisions, appeals and account actions -------------------------------------------------------
-
-
-@admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin[Decision]):
-    """Every statement of reasons, read-only: decisions are taken only through the actions that call
-    ``decision_take`` (videos, reports, users) and reversed only through an appeal."""
-
-    list_display = [
-        "created_at",
-        "action",
-        "guideline",
-        "account",
-        "video",
-        "source",
-        "is_automated",
-        "reversed_at",
-    ]
-    list_filter = [
-        "action",
-        "source",
-        "guideline",
-        "is_automated",
-        ("reversed_at", admin.EmptyFieldListFilter),
-    ]
-    search_fields = ["account__email", "video__caption", "facts"]
-    list_select_related = ["account", "video", "video__owner"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
-        return False
-
-
-@admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin[Appeal]):
-    """The appeal queue, open appeals first (oldest first). A moderator may not decide the appeal of a
-    decision they took; ``appeal_decide`` refuses and the admin says so."""
-
-    list_display = ["created_at", "state", "decision", "appellant", "decided_by", "decided_at"]
-    list_filter = ["state", "decision__action"]
-    ordering = ["state", "created_at"]  # "open" sorts before "reversed" and "upheld"
-    list_select_related = ["decision", "appellant", "decided_by"]
-    search_fields = ["appellant__email", "statement"]
-    readonly_fields = [
-        "decision",
-        "appellant",
-        "statement",
-        "state",
-        "created_at",
-        "decided_by",
-        "decided_at",
-        "outcome_reason",
-    ]
-    actions = ["uphold", "reverse"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Appeal | None = None) -> bool:
-        return False
-
-    def _decide(
-        self, request: HttpRequest, queryset: QuerySet[Appeal], *, reverse_decision: bool
-    ) -> TemplateResponse | None:
-        verb = "Reverse" if reverse_decision else "Uphold"
-
-        def apply(data: dict[str, Any]) -> str:
-            for appeal in queryset:
-                services.appeal_decide(
-                    actor=admin_actor(request),
-                    appeal=appeal,
-                    reverse_decision=reverse_decision,
-                    reason=data["reason"],
-                )
-            outcome = "reversed" if reverse_decision else "upheld"
-            return f"{queryset.count()} appeal(s) decided: {outcome}. Each person was told why."
-
-        return decision_step(
-            self,
-            request,
-            queryset,
-            form=AppealDecisionForm(request.POST if "apply" in request.POST else None),
-            title=f"{verb} the decision",
-            intro="The person who appealed reads your reason.",
-            submit_label=verb,
-            apply=apply,
-        )
-
-    @admin.action(description="Uphold the decision (ask for the reason)", permissions=["change"])
-    def uphold(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> TemplateResponse | None:
-        return self._decide(request, queryset, reverse_decision=False)
-
-    @admin.action(description="Reverse the decision (ask for the reason)", permissions=["change"])
-    def reverse(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> TemplateResponse | None:
-        return self._decide(request, queryset, reverse_decision=True)
-
-
-# The User admin lives in ``platform`` (which may not import this app); account actions join it here.
-_PlatformUserAdmin = type(admin.site._registry[User])
-
-
-class ModeratedUserAdmin(_PlatformUserAdmin):  # type: ignore[valid-type,misc]
-    """The platform's User admin plus account actions: warning, strike, suspension (with days)."""
-
-    actions = [*(_PlatformUserAdmin.actions or []), "account_warn", "account_strike", "account_suspend"]
-
-    def _account_decide(
-        self, request: HttpRequest, queryset: QuerySet[User], action: str
-    ) -> TemplateResponse | None:
-        label = Action(action).label
-        is_suspension = action == Action.SUSPEND
-
-        def apply(data: dict[str, Any]) -> str:
-            ends_at = None
-            if is_suspension:
-                ends_at = timezone.now() + datetime.timedelta(days=data["days"] or DEFAULT_SUSPENSION_DAYS)
-            for account in queryset:
-                services.decision_take(
-                    actor=admin_actor(request),
-                    action=action,
-                    facts=data["facts"],
-                    guideline=data["guideline"],
-                    account=account,
-                    ends_at=ends_at,
-                )
-            return f"{queryset.count()} account(s): {label.lower()}. Each person was told why."
-
-        return decision_step(
-            self,
-            request,
-            queryset,
-            form=DecisionForm(
-                request.POST if "apply" in request.POST else None,
-                guideline_required=True,
-                ask_days=is_suspension,
-            ),
-            title=f"Decide: {label.lower()}",
-            intro="Each person receives a statement of reasons with what you write here, and can appeal.",
-            submit_label=label,
-            apply=apply,
-        )
-
-    @admin.action(description="Warn (statement of reasons)", permissions=["change"])
-    def account_warn(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
-        return self._account_decide(request, queryset, Action.WARNING)
-
-    @admin.action(description="Strike (3 in 90 days suspend posting for 7 days)", permissions=["change"])
-    def account_strike(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
-        return self._account_decide(request, queryset, Action.STRIKE)
-
-    @admin.action(description="Suspend the account (ask for days)", permissions=["change"])
-    def account_suspend(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
-        return self._account_decide(request, queryset, Action.SUSPEND)
-
-
-admin.site.unregister(User)
-admin.site.register(User, ModeratedUserAdmin)
-# The review queues (watched words, topic reviewers) live in their own module.
-from creators import admin_review  # noqa: E402, F401
+# Trust and safety (reports, decisions, appeals, account actions, watched words, review queues) has its own
+# admin modules; importing them here registers them when the admin autodiscovers this one.
+from creators.trust import admin as trust_admin  # noqa: E402, F401
+from creators.trust import admin_review  # noqa: E402, F401

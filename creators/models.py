@@ -1,4 +1,5 @@
-"""Creators' data: profiles, follows, the topic taxonomy, hashtags and videos with their media state."""
+"""Creators' data: profiles, follows, the topic taxonomy, hashtags, videos with their media state, and trust and
+safety (decisions, appeals, reports, watched words)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from platform import age
+from platform.guidelines import Guideline
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
 
@@ -330,13 +332,13 @@ class UploadSession(models.Model):
         return f"{self.filename} {self.received}/{self.size}"
 
 
-# --- moderation decisions and appeals ---------------------------------------------------------------
+# --- trust and safety: decisions, appeals, reports and watched words (services in ``creators.trust``) -----
 
 
 class Decision(models.Model):
     """One moderation decision about a person's video or account, and its statement of reasons (EU DSA
     Art. 17): what was decided, on which guideline, the facts, whether it was automated, and how to appeal.
-    Written only through ``creators.services.decisions``, each with an audit entry and a notification."""
+    Written only through ``creators.trust.decisions``, each with an audit entry and a notification."""
 
     class Action(models.TextChoices):
         REMOVE = "remove", "Removed"
@@ -410,6 +412,77 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal of decision {self.decision_id} ({self.state})"
+
+
+class Report(models.Model):
+    """A viewer's report of a video or of an account (its creator profile); one per reporter and target."""
+
+    Reason = Guideline
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    profile = models.ForeignKey(
+        CreatorProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    viewer_key = models.CharField(max_length=40)
+    reason = models.CharField(max_length=20, choices=Guideline.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "feeds_report"  # moved from feeds with its rows; the table keeps its name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "viewer_key"],
+                condition=models.Q(video__isnull=False),
+                name="report_once_per_viewer",
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "viewer_key"],
+                condition=models.Q(profile__isnull=False),
+                name="report_profile_once_per_viewer",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(video__isnull=False) & models.Q(profile__isnull=True))
+                | (models.Q(video__isnull=True) & models.Q(profile__isnull=False)),
+                name="report_one_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
+
+    def __str__(self) -> str:
+        target = f"video {self.video_id}" if self.video_id else f"profile {self.profile_id}"
+        return f"report {self.reason} on {target}"
+
+
+class WatchedWord(models.Model):
+    """A word or phrase that sends a caption or bio to the review queue instead of the feeds."""
+
+    phrase = models.CharField(max_length=100, unique=True, help_text="Matched as whole words, ignoring case.")
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is watched (staff only).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "platform_watchedword"  # moved from platform with its rows; the table keeps its name
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
 
 
 # --- review queues: the admin's views of what waits for a moderator or a topic reviewer -----------------

@@ -2,7 +2,8 @@
 
 from django.urls import path, re_path
 
-from creators import views, views_decisions
+from creators import views
+from creators.trust import views as trust_views
 
 app_name = "creators"
 
@@ -27,8 +28,8 @@ urlpatterns = [
     path("studio/videos/<uuid:public_id>/", views.studio_video, name="studio_video"),
     path("studio/videos/<uuid:public_id>/retry", views.studio_video_retry, name="studio_video_retry"),
     path("studio/videos/<uuid:public_id>/delete", views.studio_video_delete, name="studio_video_delete"),
-    path("decisions/", views_decisions.decision_list, name="decisions"),
-    path("decisions/<int:decision_id>/", views_decisions.decision_detail, name="decision"),
+    path("decisions/", trust_views.decision_list, name="decisions"),
+    path("decisions/<int:decision_id>/", trust_views.decision_detail, name="decision"),
     path(
         "studio/followers/<int:follow_id>/approve", views.studio_follow_approve, name="studio_follow_approve"
     ),

@@ -1,4 +1,7 @@
-"""Feeds' data: the raw signal log, viewers' interest profiles, per-video ranking stats, co-watch links, reports."""
+"""Feeds' data: the raw signal log, viewers' interest profiles, per-video ranking stats, co-watch links.
+
+Reports of videos and accounts live in ``creators`` (``creators.models.Report``), with the decisions they
+lead to."""
 
 from __future__ import annotations
 
@@ -6,8 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from creators.models import CreatorProfile, Decision, Topic, Video
-from platform.guidelines import Guideline
+from creators.models import CreatorProfile, Topic, Video
 
 
 class Source(models.TextChoices):
@@ -142,58 +144,6 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.last_signal_id}"
-
-
-class Report(models.Model):
-    """A viewer's report of a video or of an account (its creator profile); one per reporter and target."""
-
-    Reason = Guideline
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
-
-    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
-    profile = models.ForeignKey(
-        CreatorProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
-    )
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    viewer_key = models.CharField(max_length=40)
-    reason = models.CharField(max_length=20, choices=Guideline.choices)
-    detail = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    decision = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["video", "viewer_key"],
-                condition=models.Q(video__isnull=False),
-                name="report_once_per_viewer",
-            ),
-            models.UniqueConstraint(
-                fields=["profile", "viewer_key"],
-                condition=models.Q(profile__isnull=False),
-                name="report_profile_once_per_viewer",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(video__isnull=False) & models.Q(profile__isnull=True))
-                | (models.Q(video__isnull=True) & models.Q(profile__isnull=False)),
-                name="report_one_target",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
-
-    def __str__(self) -> str:
-        target = f"video {self.video_id}" if self.video_id else f"profile {self.profile_id}"
-        return f"report {self.reason} on {target}"
 
 
 # --- creator analytics: raw profile visits and the daily rollups the dashboard reads ---------------

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 
-from feeds.models import InterestProfile, ProfileVisit, Report, Signal
+from creators.models import Report
+from feeds.models import InterestProfile, ProfileVisit, Signal
 from platform.models import User
 from platform.personal_data import Content, json_bytes, json_lines
 

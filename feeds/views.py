@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from creators.models import CreatorProfile, Topic, Video
-from feeds import selectors, services
+from creators.trust.reports import report_create
+from feeds import selectors
 from feeds.api.serializers import feed_page_json
 from feeds.selectors import FeedPage
 from platform.regions import region_name
@@ -147,7 +148,7 @@ def profile_report(request: HttpRequest, handle: str) -> HttpResponse:
     with service_call(
         request, success=f"Thanks — a moderator will review @{handle}. We'll tell you what we decide."
     ):
-        services.report_create(
+        report_create(
             viewer=viewer_of(request),
             handle=handle,
             reason=request.POST.get("reason", ""),

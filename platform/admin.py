@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 
-from platform import age, services, watched_words
-from platform.models import AuditEntry, User, WatchedWord
+from platform import age, services
+from platform.models import AuditEntry, User
 
 
 class AgeBandFilter(admin.SimpleListFilter):
@@ -184,47 +184,3 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
-
-
-class WatchedWordForm(forms.ModelForm[WatchedWord]):
-    class Meta:
-        model = WatchedWord
-        fields = ["phrase", "note"]
-
-    def clean_phrase(self) -> str:
-        return watched_words.watched_phrase_clean(
-            phrase=self.cleaned_data["phrase"], word_id=self.instance.pk if self.instance else None
-        )
-
-
-@admin.register(WatchedWord)
-class WatchedWordAdmin(admin.ModelAdmin[WatchedWord]):
-    """Words and phrases that send a caption or bio to the review queue; every change is audited."""
-
-    form = WatchedWordForm
-    list_display = ["phrase", "note", "created_by", "created_at"]
-    search_fields = ["phrase", "note"]
-    list_select_related = ["created_by"]
-    actions = ["delete_audited"]
-
-    def save_model(self, request: HttpRequest, obj: WatchedWord, form: Any, change: bool) -> None:
-        actor = request.user
-        watched_words.watched_word_save(actor=actor if isinstance(actor, User) else None, word=obj)
-
-    def delete_model(self, request: HttpRequest, obj: WatchedWord) -> None:
-        actor = request.user
-        watched_words.watched_word_delete(actor=actor if isinstance(actor, User) else None, word=obj)
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # it would skip the audit entry and the cache
-        return actions
-
-    @admin.action(description="Delete selected watched words", permissions=["delete"])
-    def delete_audited(self, request: HttpRequest, queryset: QuerySet[WatchedWord]) -> None:
-        actor = request.user
-        count = 0
-        for word in queryset:
-            watched_words.watched_word_delete(actor=actor if isinstance(actor, User) else None, word=word)
-            count += 1
-        messages.success(request, f"Deleted {count} watched word(s).")

@@ -4,7 +4,8 @@ Django's FileResponse answers only whole files (its Range support is an open
 ticket), and browsers cannot seek a <video> without ``206 Partial Content``.
 On object storage we redirect to the storage's own (signed) URL instead.
 
-Also: a per-read timeout on the client's socket while a view reads a long request body.
+Also: a per-read timeout on the client's socket while a view reads a long request body, and the two helpers
+of a streamed CSV download.
 """
 
 import re
@@ -155,3 +156,17 @@ def body_read_timeout(request: HttpRequest, *, seconds: float) -> Iterator[_Time
         yield _TimedBody(request, client)
     finally:
         client.settimeout(previous)
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula (=, +, -, @ first) is quoted to stay text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class EchoBuffer:
+    """A file that hands back what is written, so csv.writer feeds a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value

@@ -263,23 +263,6 @@ class Mute(models.Model):
         return f"{self.muter_id} mutes {self.muted_id}"
 
 
-class WatchedWord(models.Model):
-    """A word or phrase that sends a caption or bio to the review queue instead of the feeds."""
-
-    phrase = models.CharField(max_length=100, unique=True, help_text="Matched as whole words, ignoring case.")
-    note = models.CharField(max_length=200, blank=True, help_text="Why it is watched (staff only).")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["phrase"]
-
-    def __str__(self) -> str:
-        return self.phrase
-
-
 class FamilyLink(models.Model):
     """A parent's link to a teen's account, made with a code the parent created and the teen entered."""
 

@@ -44,7 +44,7 @@ urlpatterns = [
     path("notifications/read", views.notifications_mark_all_read, name="notifications_mark_all_read"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Admin pages of the apps above (transparency figures), before the admin's own catch-all.
-    path("admin/", include("feeds.admin_urls")),
+    path("admin/", include("creators.trust.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,7 +2,8 @@
 
 from django.urls import path, re_path
 
-from creators.api import decisions, views
+from creators.api import views
+from creators.trust import api as decisions
 
 HANDLE = r"(?P<handle>[A-Za-z0-9_.]{1,30})"
 

@@ -5,20 +5,13 @@
 - ``resumable``: chunked upload sessions that end in ``video_upload``
 - ``publishing``: caption, topics, visibility, trim, and the request to publish
 - ``processing``: the media state machine's worker side (process, render, fail, retry, recover)
-- ``moderation``: staff review of curated topics and moderation of videos
-- ``decisions``: moderation decisions with their statement of reasons, and appeals
+
+Trust and safety (moderation, decisions and appeals, reports, watched words) lives in ``creators.trust``; its
+decision and moderation writes are re-exported here because the rest of the app and its callers reach every
+creators write through this module.
 """
 
 from creators.services._storage import work_dirs_clean
-from creators.services.decisions import (
-    appeal_create,
-    appeal_decide,
-    decision_take,
-    posting_check,
-    profile_review_clear,
-    strikes_active,
-)
-from creators.services.moderation import video_moderate, videotopic_review
 from creators.services.processing import (
     GAVE_UP,
     MAX_ATTEMPTS,
@@ -62,6 +55,15 @@ from creators.services.resumable import (
     upload_sessions_expire,
 )
 from creators.services.uploads import filename_for_display, video_delete, video_upload
+from creators.trust.decisions import (
+    appeal_create,
+    appeal_decide,
+    decision_take,
+    posting_check,
+    profile_review_clear,
+    strikes_active,
+)
+from creators.trust.moderation import video_moderate, videotopic_review
 
 __all__ = [
     "GAVE_UP",

@@ -14,11 +14,11 @@ from django.urls import reverse
 from creators import images
 from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
+from creators.trust.watched_words import watched_match
 from platform import blocking
 from platform.models import Block, Mute, User
 from platform.notifications import Kind, notify
 from platform.services import audit_record
-from platform.watched_words import watched_match
 
 RESERVED_HANDLES = frozenset(
     {

@@ -11,11 +11,11 @@ from django.db import transaction
 
 from creators import hooks
 from creators.models import Hashtag, Topic, Video, VideoTopic
-from creators.services.decisions import posting_check
 from creators.services.processing import enqueue_render
+from creators.trust.decisions import posting_check
+from creators.trust.watched_words import watched_match
 from platform import age
 from platform.services import audit_record
-from platform.watched_words import watched_match
 
 HASHTAG_RE = re.compile(r"#(\w{1,50})", re.UNICODE)
 MAX_HASHTAGS = 30

@@ -27,8 +27,8 @@ from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
 from creators.models import CreatorProfile, UploadSession, Video
-from creators.services.decisions import posting_check
 from creators.services.uploads import filename_for_display, video_upload
+from creators.trust.decisions import posting_check
 from platform.errors import Conflict, TooLarge
 
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from creators import hooks, media
 from creators.models import CreatorProfile, Video
 from creators.services._storage import files_delete
-from creators.services.decisions import posting_check
 from creators.services.processing import enqueue_process, probe_columns
+from creators.trust.decisions import posting_check
 
 
 def filename_for_display(name: str) -> str:

@@ -12,13 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators import services as creator_services
-from creators.models import CreatorProfile, Decision, Video
-from feeds import services
-from feeds.models import Report
+from creators.models import CreatorProfile, Decision, Report, Video, WatchedWord
+from creators.trust.reports import report_create, reports_decide
+from creators.trust.watched_words import watched_word_save
 from platform.guidelines import Guideline
-from platform.models import User, WatchedWord
+from platform.models import User
 from platform.viewer import viewer_for_user
-from platform.watched_words import watched_word_save
 
 MARKER = "(demo)"
 ADMIN_EMAIL = "admin@joyreel.localhost"
@@ -67,7 +66,7 @@ class DemoModeration:
                 for reporter, hours in zip(reporters, (20, 8), strict=True)
             ]
             # An account report: the profile insulted another creator, and its owner is warned.
-            profile_report = services.report_create(
+            profile_report = report_create(
                 viewer=viewer_for_user(reporters[1]), handle=account.handle, reason=Guideline.HARASSMENT
             )
             Report.objects.filter(pk=profile_report.pk).update(created_at=now - datetime.timedelta(hours=4))
@@ -107,7 +106,7 @@ class DemoModeration:
         self.stdout.write("Demo moderation history: 4 reports, 4 decisions (1 automated), 1 appeal reversed.")
 
     def _report(self, reporter: User, video: Video, reason: str, *, hours_ago: int) -> Report:
-        report = services.report_create(
+        report = report_create(
             viewer=viewer_for_user(reporter), video_public_id=video.public_id, reason=reason, detail=""
         )
         # Received some hours before the decision, so the median time to decision means something.
@@ -118,7 +117,7 @@ class DemoModeration:
 
     def _decide(self, reports: list[Report], decision: str, facts: str) -> None:
         admin = User.objects.get(email=ADMIN_EMAIL)
-        services.reports_decide(
+        reports_decide(
             actor=admin, report_ids=[report.pk for report in reports], decision=decision, note=facts
         )
 

@@ -11,7 +11,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from rest_framework import serializers
 
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
-from feeds.models import Report, Signal, Source
+from creators.models import Report
+from feeds.models import Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
 from feeds.services import SignalInput

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from creators.trust.reports import report_create
 from feeds import selectors, services
 from feeds.api import schema  # noqa: F401  (registers the OpenAPI extension)
 from feeds.api.serializers import (
@@ -172,7 +173,7 @@ class ReportView(APIView):
     def post(self, request: Request, public_id: str) -> Response:
         serializer = ReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.report_create(
+        report_create(
             viewer=viewer_of(request),
             video_public_id=uuid.UUID(str(public_id)),
             **serializer.validated_data,
@@ -193,7 +194,7 @@ class ReportCreateView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         handle = data["profile"]
-        services.report_create(
+        report_create(
             viewer=viewer_of(request),
             reason=data["reason"],
             detail=data["detail"],

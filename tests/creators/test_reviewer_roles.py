@@ -64,7 +64,7 @@ def test_a_reviewers_admin_lists_only_the_topic_review_queue(client, group):
         reverse("admin:creators_video_changelist"),
         reverse("admin:creators_videotopic_changelist"),
         reverse("admin:creators_reviewvideo_changelist"),
-        reverse("admin:platform_watchedword_changelist"),
+        reverse("admin:creators_watchedword_changelist"),
         reverse("admin-transparency"),
     ],
 )

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from creators import services
-from creators.models import CreatorProfile, Decision, Video
-from platform.models import AuditEntry, Notification, WatchedWord
-from platform.watched_words import watched_match, watched_word_delete, watched_word_save
+from creators.models import CreatorProfile, Decision, Video, WatchedWord
+from creators.trust.watched_words import watched_match, watched_word_delete, watched_word_save
+from platform.models import AuditEntry, Notification
 from tests.factories import CreatorFactory, UserFactory, published_video
 
 pytestmark = pytest.mark.django_db
@@ -71,18 +71,18 @@ def test_a_duplicate_or_empty_phrase_is_refused_and_nothing_is_written(staff, wo
 def test_the_admin_adds_edits_and_deletes_through_the_service(client, staff):
     client.force_login(staff)
     response = client.post(
-        reverse("admin:platform_watchedword_add"), {"phrase": "  fake   cure ", "note": "x"}
+        reverse("admin:creators_watchedword_add"), {"phrase": "  fake   cure ", "note": "x"}
     )
     assert response.status_code == 302
     word = WatchedWord.objects.get()
     assert (word.phrase, word.created_by) == ("fake cure", staff)
     assert watched_match(text="a FAKE cure") == "fake cure"
     client.post(
-        reverse("admin:platform_watchedword_change", args=[word.pk]), {"phrase": "false cure", "note": ""}
+        reverse("admin:creators_watchedword_change", args=[word.pk]), {"phrase": "false cure", "note": ""}
     )
     assert watched_match(text="a fake cure") is None
     assert watched_match(text="a false cure") == "false cure"
-    client.post(reverse("admin:platform_watchedword_delete", args=[word.pk]), {"post": "yes"})
+    client.post(reverse("admin:creators_watchedword_delete", args=[word.pk]), {"post": "yes"})
     assert WatchedWord.objects.count() == 0
     assert watched_match(text="a false cure") is None
     entries = AuditEntry.objects.order_by("pk")
@@ -95,7 +95,7 @@ def test_the_admin_adds_edits_and_deletes_through_the_service(client, staff):
 
 def test_the_admin_refuses_a_duplicate_and_writes_nothing(client, staff, words):
     client.force_login(staff)
-    response = client.post(reverse("admin:platform_watchedword_add"), {"phrase": "Miracle Cure", "note": ""})
+    response = client.post(reverse("admin:creators_watchedword_add"), {"phrase": "Miracle Cure", "note": ""})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"phrase": ["That phrase is already watched."]}
     assert WatchedWord.objects.count() == 3

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from creators.models import Appeal, Decision, Video
-from feeds.models import Report
+from creators.models import Appeal, Decision, Report, Video
 from platform.models import Notification
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
@@ -64,7 +63,7 @@ def test_a_report_leads_to_a_removal_an_appeal_and_a_reversal(
     # 2. A moderator removes it in the admin, saying what was found.
     context = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
     page = context.new_page()
-    log_in(page, base, first_moderator.email, "/admin/feeds/report/?status__exact=open")
+    log_in(page, base, first_moderator.email, "/admin/creators/report/?status__exact=open")
     page.locator("input[name=_selected_action]").first.check()
     page.get_by_role("combobox", name="Action").select_option(label="Remove the reported videos")
     page.get_by_role("button", name="Go").click()

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
 from creators import services as creator_services
-from creators.models import Decision
-from feeds.models import Report, Signal
+from creators.models import Decision, Report
+from feeds.models import Signal
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import with_rendition

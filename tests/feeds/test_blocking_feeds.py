@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from creators import services as creator_services
-from creators.models import CreatorProfile, Follow, Topic, Video
+from creators.models import CreatorProfile, Follow, Report, Topic, Video
 from feeds import selectors, services
-from feeds.models import Report
 from platform.models import User
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video

@@ -4,9 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from creators.models import Decision, Topic, Video, VideoTopic
-from feeds import services
-from feeds.models import Report
+from creators.models import Decision, Report, Topic, Video, VideoTopic
+from creators.trust.reports import reports_decide
 from platform.models import AuditEntry
 from tests.factories import UserFactory, published_video
 
@@ -29,7 +28,7 @@ def actions():
 def test_removing_reported_videos_decides_each_video_once_and_closes_every_report(moderator):
     first, second = published_video(), published_video()
     reports = [report(first, "spam"), report(first, "harassment"), report(second, "dangerous")]
-    decided = services.reports_decide(
+    decided = reports_decide(
         actor=moderator, report_ids=[item.pk for item in reports], decision="remove", note="A scam link."
     )
     assert len(decided) == 3
@@ -55,7 +54,7 @@ def test_removing_reported_videos_decides_each_video_once_and_closes_every_repor
 def test_dismissing_leaves_the_video_alone_and_audits_the_report(moderator):
     video = published_video()
     item = report(video)
-    services.reports_decide(actor=moderator, report_ids=[item.pk], decision="dismiss", note="Satire")
+    reports_decide(actor=moderator, report_ids=[item.pk], decision="dismiss", note="Satire")
     item.refresh_from_db()
     assert item.status == "dismissed"
     assert Video.objects.get(pk=video.pk).moderation_state == "visible"
@@ -65,8 +64,8 @@ def test_dismissing_leaves_the_video_alone_and_audits_the_report(moderator):
 
 def test_a_decided_report_is_not_decided_again(moderator):
     item = report(published_video())
-    services.reports_decide(actor=moderator, report_ids=[item.pk], decision="dismiss")
-    assert services.reports_decide(actor=moderator, report_ids=[item.pk], decision="remove", note="x") == []
+    reports_decide(actor=moderator, report_ids=[item.pk], decision="dismiss")
+    assert reports_decide(actor=moderator, report_ids=[item.pk], decision="remove", note="x") == []
     item.refresh_from_db()
     assert item.status == "dismissed"
     assert Video.objects.get().moderation_state == "visible"
@@ -76,7 +75,7 @@ def test_a_decided_report_is_not_decided_again(moderator):
 def test_an_unknown_decision_is_refused_and_nothing_is_written(moderator):
     item = report(published_video())
     with pytest.raises(ValidationError) as error:
-        services.reports_decide(actor=moderator, report_ids=[item.pk], decision="ban", note="x")
+        reports_decide(actor=moderator, report_ids=[item.pk], decision="ban", note="x")
     assert list(error.value.message_dict) == ["decision"]
     item.refresh_from_db()
     assert item.status == "open"
@@ -88,7 +87,7 @@ def test_the_report_admin_action_asks_for_the_facts_then_goes_through_the_servic
     video = published_video()
     item = report(video)
     client.force_login(moderator)
-    changelist = reverse("admin:feeds_report_changelist")
+    changelist = reverse("admin:creators_report_changelist")
     form = client.post(changelist, {"action": "limit_videos", "_selected_action": [item.pk]})
     assert form.status_code == 200
     assert "Decide the reports: not recommended" in form.content.decode()
@@ -108,7 +107,7 @@ def test_staff_without_the_change_permission_cannot_decide_reports(client):
     clerk = UserFactory.create(is_staff=True)
     client.force_login(clerk)
     response = client.post(
-        reverse("admin:feeds_report_changelist"), {"action": "dismiss", "_selected_action": [item.pk]}
+        reverse("admin:creators_report_changelist"), {"action": "dismiss", "_selected_action": [item.pk]}
     )
     assert response.status_code == 403
     item.refresh_from_db()
@@ -119,7 +118,7 @@ def test_staff_without_the_change_permission_cannot_decide_reports(client):
 def test_a_report_status_cannot_be_edited_by_hand(client, moderator):
     item = report(published_video())
     client.force_login(moderator)
-    client.post(reverse("admin:feeds_report_change", args=[item.pk]), {"status": "dismissed"})
+    client.post(reverse("admin:creators_report_change", args=[item.pk]), {"status": "dismissed"})
     item.refresh_from_db()
     assert item.status == "open"
     assert AuditEntry.objects.count() == 0

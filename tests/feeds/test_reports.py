@@ -5,9 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from creators.models import Decision, Video
-from feeds import services
-from feeds.models import Report
+from creators.models import Decision, Report, Video
+from creators.trust.reports import report_create, reports_decide
 from platform.models import AuditEntry, Notification
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
@@ -21,13 +20,13 @@ def moderator():
 
 
 def report_video(user, video, reason="spam"):
-    return services.report_create(
+    return report_create(
         viewer=viewer_for_user(user), video_public_id=video.public_id, reason=reason, detail=""
     )
 
 
 def report_account(user, profile, reason="harassment"):
-    return services.report_create(viewer=viewer_for_user(user), handle=profile.handle, reason=reason)
+    return report_create(viewer=viewer_for_user(user), handle=profile.handle, reason=reason)
 
 
 # --- making reports ---------------------------------------------------------------------------------
@@ -180,7 +179,7 @@ def test_a_removal_tells_every_reporter_once_and_the_creator_why(moderator):
     first, second = UserFactory.create(), UserFactory.create()
     report_video(first, video, "spam")
     report_video(second, video, "spam")
-    decided = services.reports_decide(
+    decided = reports_decide(
         actor=moderator,
         report_ids=Report.objects.values_list("pk", flat=True),
         decision="remove",
@@ -203,7 +202,7 @@ def test_a_dismissal_tells_the_reporters_and_not_the_creator(moderator):
     video = published_video()
     reporter = UserFactory.create()
     report = report_video(reporter, video)
-    services.reports_decide(actor=moderator, report_ids=[report.pk], decision="dismiss")
+    reports_decide(actor=moderator, report_ids=[report.pk], decision="dismiss")
     decision = Decision.objects.get()
     assert (decision.action, decision.appeal_until) == ("dismiss", None)
     assert Notification.objects.get().user_id == reporter.pk
@@ -214,7 +213,7 @@ def test_a_dismissal_tells_the_reporters_and_not_the_creator(moderator):
 def test_the_moderator_may_pick_the_guideline(moderator):
     video = published_video()
     report = report_video(UserFactory.create(), video, "spam")
-    services.reports_decide(
+    reports_decide(
         actor=moderator,
         report_ids=[report.pk],
         decision="label_unverified",
@@ -229,7 +228,7 @@ def test_the_moderator_may_pick_the_guideline(moderator):
 def test_facts_are_required_except_to_dismiss(moderator):
     report = report_video(UserFactory.create(), published_video())
     with pytest.raises(ValidationError) as error:
-        services.reports_decide(actor=moderator, report_ids=[report.pk], decision="age_restrict", note=" ")
+        reports_decide(actor=moderator, report_ids=[report.pk], decision="age_restrict", note=" ")
     assert error.value.message_dict == {"note": ["Say what was found: the person reads it."]}
     report.refresh_from_db()
     assert (report.status, report.decision_id) == ("open", None)
@@ -241,9 +240,7 @@ def test_account_reports_are_decided_with_account_actions(moderator, action):
     profile = CreatorFactory.create(handle="rude_one")
     reporter = UserFactory.create()
     report = report_account(reporter, profile)
-    services.reports_decide(
-        actor=moderator, report_ids=[report.pk], decision=action, note="Insults.", suspend_days=3
-    )
+    reports_decide(actor=moderator, report_ids=[report.pk], decision=action, note="Insults.", suspend_days=3)
     decision = Decision.objects.get()
     assert (decision.account_id, decision.video_id, decision.guideline) == (
         profile.user_id,
@@ -260,9 +257,7 @@ def test_a_video_decision_on_an_account_report_is_refused_with_nothing_written(m
     report = report_account(UserFactory.create(), CreatorFactory.create())
     video_report = report_video(UserFactory.create(), published_video())
     with pytest.raises(ValidationError, match="about a video, not an account"):
-        services.reports_decide(
-            actor=moderator, report_ids=[video_report.pk, report.pk], decision="remove", note="x"
-        )
+        reports_decide(actor=moderator, report_ids=[video_report.pk, report.pk], decision="remove", note="x")
     assert Decision.objects.count() == Notification.objects.count() == 0
     assert set(Report.objects.values_list("status", flat=True)) == {"open"}
     assert Video.objects.get().moderation_state == "visible"
@@ -273,7 +268,7 @@ def test_the_report_admin_suspends_a_reported_account_for_the_days_given(client,
     report = report_account(UserFactory.create(), profile)
     client.force_login(moderator)
     response = client.post(
-        reverse("admin:feeds_report_changelist"),
+        reverse("admin:creators_report_changelist"),
         {
             "action": "suspend_accounts",
             "_selected_action": [report.pk],
@@ -293,7 +288,7 @@ def test_the_report_admin_asks_again_without_facts_and_writes_nothing(client, mo
     report = report_video(UserFactory.create(), published_video())
     client.force_login(moderator)
     response = client.post(
-        reverse("admin:feeds_report_changelist"),
+        reverse("admin:creators_report_changelist"),
         {"action": "remove_videos", "_selected_action": [report.pk], "apply": "1", "facts": ""},
     )
     assert response.status_code == 200

@@ -155,7 +155,7 @@ def test_a_beacon_without_a_csrf_token_is_accepted_for_a_logged_in_session():
 
 
 def test_reports_are_stored_once_per_viewer(viewer_client):
-    from feeds.models import Report
+    from creators.models import Report
 
     video = published_video()
     url = reverse("api-report", args=[video.public_id])

@@ -9,9 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from creators import services as creator_services
-from creators.models import Appeal, Decision
-from feeds.models import Report
-from feeds.transparency import months_start, transparency_months, transparency_rows
+from creators.models import Appeal, Decision, Report
+from creators.trust.transparency import months_start, transparency_months, transparency_rows
 from platform.models import AuditEntry
 from tests.factories import CreatorFactory, UserFactory, published_video
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from creators.models import Appeal, CreatorProfile, Decision, Follow, Video
-from feeds.models import Report, Signal, VideoStats
+from creators.models import Appeal, CreatorProfile, Decision, Follow, Report, Video
+from feeds.models import Signal, VideoStats
 from platform.account_deletion import (
     GRACE_PERIOD,
     account_delete,
@@ -153,7 +153,7 @@ def test_after_14_days_nothing_of_the_person_is_left(
         "creators.CreatorProfile.user",
         "creators.Follow.follower",
         "creators.Decision.account",
-        "feeds.Report.reporter",
+        "creators.Report.reporter",
         "platform.Block.blocked",
     ):
         assert expected in before

@@ -8,8 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from creators import services
-from creators.models import Appeal
-from feeds.models import Report
+from creators.models import Appeal, Report
 from platform.models import User
 from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
 

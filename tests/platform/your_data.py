@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from creators import services as creator_services
-from creators.models import CreatorProfile, Video
-from feeds.models import InterestProfile, Report, Signal
+from creators.models import CreatorProfile, Report, Video
+from feeds.models import InterestProfile, Signal
 from platform.models import Block, ScreenTimeDay, User
 from platform.notifications import notify
 from tests.clips import Clips

@@ -7,8 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from creators.models import CreatorProfile
-from feeds.models import Report
+from creators.models import CreatorProfile, Report
 from platform.blocking import block_create
 from platform.models import User
 from tests.factories import CreatorFactory, UserFactory, published_video

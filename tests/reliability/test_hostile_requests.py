@@ -69,7 +69,7 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_sign_up_throttle(live_serve
 
 
 def test_a_forged_x_forwarded_for_does_not_reset_the_anonymous_report_throttle(live_server, settings):
-    from feeds.models import Report
+    from creators.models import Report
 
     # Three an hour here, so the test stays short (the throttle reads the rates at each request).
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]

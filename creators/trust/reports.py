@@ -1,5 +1,5 @@
 """Reports of videos and accounts, and their decision by moderators: one decision per reported target,
-taken through ``creators.services.decision_take``, each reporter told the outcome."""
+taken through ``creators.trust.decisions.decision_take``, each reporter told the outcome."""
 
 from __future__ import annotations
 
@@ -16,20 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from creators.models import Decision
+from creators.models import Decision, Report
 from creators.selectors import BlockState, profile_block_state, profile_get, videos_visible
-from creators.services import decision_take
-from feeds.models import (
-    Report,
-    Signal,
-)
+from creators.trust.decisions import decision_take
 from platform.errors import NotFound, RateLimited
 from platform.models import Notification, User
 from platform.notifications import notify
 from platform.services import audit_record
 from platform.viewer import Viewer
-
-Kind = Signal.Kind
 
 
 def _report_rate() -> tuple[int, int]:

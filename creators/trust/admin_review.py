@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from creators import services
-from creators.admin_decisions import decision_step
 from creators.forms import DecisionForm
 from creators.models import (
     CreatorProfile,
@@ -28,6 +27,7 @@ from creators.models import (
     Video,
     VideoTopic,
 )
+from creators.trust.admin_decisions import decision_step
 from platform.guidelines import Guideline
 from platform.models import User
 
@@ -133,7 +133,7 @@ class ReviewVideoAdmin(_QueueAdmin):
 
     @admin.display(description="matched")
     def watched_phrase(self, obj: Video) -> str:
-        from platform.watched_words import watched_match
+        from creators.trust.watched_words import watched_match
 
         return watched_match(text=obj.caption) or "—"
 
@@ -188,7 +188,7 @@ class ReviewProfileAdmin(_QueueAdmin):
 
     @admin.display(description="matched")
     def watched_phrase(self, obj: CreatorProfile) -> str:
-        from platform.watched_words import watched_match
+        from creators.trust.watched_words import watched_match
 
         return watched_match(text=obj.bio) or "—"
 

@@ -14,8 +14,7 @@ from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from creators.models import Appeal, Decision
-from feeds.models import Report
+from creators.models import Appeal, Decision, Report
 from platform.guidelines import Guideline
 
 DEFAULT_MONTHS = 12

@@ -14,7 +14,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from platform.models import User, WatchedWord
+from creators.models import WatchedWord
+from platform.models import User
 from platform.services import audit_record
 
 CACHE_KEY = "watched_words:phrases:v1"

@@ -1,8 +1,8 @@
-"""The admin pages that ``feeds`` adds under /admin/ (the site's URLs include this by name)."""
+"""The trust and safety pages under /admin/ (transparency figures); the site's URLs include this by name."""
 
 from django.urls import path
 
-from feeds import admin_transparency
+from creators.trust import admin_transparency
 
 urlpatterns = [
     path("transparency/", admin_transparency.transparency, name="admin-transparency"),

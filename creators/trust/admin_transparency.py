@@ -1,5 +1,5 @@
 """The admin's transparency page (/admin/transparency/) and its CSV: staff who may view decisions see the
-monthly figures that ``feeds.transparency`` reads."""
+monthly figures that ``creators.trust.transparency`` reads."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from feeds.analytics.exporting import _Echo, _inert
-from feeds.transparency import DEFAULT_MONTHS, transparency_months, transparency_rows
+from creators.trust.transparency import DEFAULT_MONTHS, transparency_months, transparency_rows
+from platform.http import EchoBuffer, spreadsheet_safe
 
 PERMISSION = "creators.view_decision"
 
@@ -44,10 +44,10 @@ def transparency(request: HttpRequest) -> HttpResponse:
 
 @_may_view
 def transparency_csv(request: HttpRequest) -> HttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
     lines = [writer.writerow(["month", "measure", "breakdown", "value"])]
     lines += [
-        writer.writerow([_inert(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
         for row in transparency_rows(transparency_months(months=DEFAULT_MONTHS))
     ]
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
