@@ -1,5 +1,6 @@
 """Settings for the test suite: the local defaults, with fast password hashing and no real mail."""
 
+import os
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,10 +45,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CELERY_BROKER_DIR = TEST_STATE_DIR / "broker"
 if CELERY_RESULT_BACKEND.startswith("file://"):
     CELERY_RESULT_BACKEND = f"file://{TEST_STATE_DIR / 'results'}"
-if XDIST_WORKER and CELERY_BROKER_URL.startswith("redis"):
+if XDIST_WORKER and CELERY_BROKER_URL.startswith("redis") and "JOYREEL_BROKER_OF_WORKER" not in os.environ:
     # On a shared Redis (CI) each xdist worker's queues live in a database of their own, or one
     # worker's Celery process would take another's tasks (whose rows are in another test database).
     CELERY_BROKER_URL = redis_database_for_worker(CELERY_BROKER_URL, worker=XDIST_WORKER)
+    # Celery reads CELERY_BROKER_URL from the environment before its settings; the processes a test
+    # starts inherit both variables and keep this URL rather than move it up again.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+    os.environ["JOYREEL_BROKER_OF_WORKER"] = XDIST_WORKER
 
 CELERY_BEAT_SCHEDULE_FILE = TEST_STATE_DIR / "beat-schedule"
 

@@ -85,3 +85,15 @@ def test_make_test_fast_deselects_every_lane():
     # It needs the Python packages only: no system package, no npm.
     assert line == "test-fast: $(STAMP)"
     assert f'-m "{lanes.FAST_LANE}"' in (ROOT / "Makefile").read_text()
+
+
+def test_each_xdist_worker_has_its_own_redis_database_for_celery():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from platform.settings.test import redis_database_for_worker
+
+    assert redis_database_for_worker("redis://127.0.0.1:6379/0", worker="gw0") == "redis://127.0.0.1:6379/0"
+    assert redis_database_for_worker("redis://127.0.0.1:6379/0", worker="gw1") == "redis://127.0.0.1:6379/1"
+    assert redis_database_for_worker("redis://:pw@redis:6379", worker="gw2") == "redis://:pw@redis:6379/2"
+    with pytest.raises(ImproperlyConfigured):
+        redis_database_for_worker("redis://127.0.0.1:6379/10", worker="gw6")
