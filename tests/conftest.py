@@ -88,6 +88,17 @@ def _fresh_feed_catalog():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_promotion_snapshot():
+    """Each test serves the promotions of its own data: the snapshot is kept per process, and one taken
+    in an earlier test names promotions a flush has since removed."""
+    from businesses.serving import slots
+
+    slots.forget()
+    yield
+    slots.forget()
+
+
+@pytest.fixture(autouse=True)
 def _taxonomy_in_transactional_tests(request):
     """Transactional tests flush the database, data migrations included: put the topic taxonomy back."""
     marker = request.node.get_closest_marker("django_db")
