@@ -7,10 +7,11 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def eventually(condition: Callable[[], T], *, timeout: float, what: str, interval: float = 0.05) -> T:
+def eventually(condition: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.05) -> T:
     """Call ``condition`` until it returns something truthy and return that, or fail once ``timeout``
     seconds have passed, naming ``what`` was awaited. An error the condition raises (a process that
-    died, a page that answered wrongly) fails the test at once, without waiting out the timeout."""
+    died, a page that answered wrongly) fails the test at once, without waiting out the timeout. What it
+    returns is never None, so a condition that answers "not yet" with None gives its found value's type."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()

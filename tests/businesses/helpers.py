@@ -1,9 +1,13 @@
 """Shared set-up of the promotion and webhook tests: a paying business, and signed Stripe events."""
 
 import datetime
+import http.server
 import json
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import stripe
@@ -80,3 +84,40 @@ def post_signed(client, payload: str, *, secret: str = WEBHOOK_SECRET, timestamp
 
 def post_event(client, event: dict[str, Any], **kwargs):
     return post_signed(client, json.dumps(event), **kwargs)
+
+
+class WebhookInbox:
+    """What a webhook endpoint on loopback received: each request's body and its Stripe-Signature."""
+
+    def __init__(self, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}/stripe/webhook"
+        self.received: list[tuple[bytes, str]] = []
+
+    def first(self, event_type: str) -> tuple[bytes, str] | None:
+        marker = f'"{event_type}"'.encode()
+        return next(((body, signature) for body, signature in self.received if marker in body), None)
+
+
+@contextmanager
+def webhook_inbox() -> Iterator[WebhookInbox]:
+    """A webhook endpoint on a free loopback port that keeps what it is sent, for as long as the block."""
+    inbox: WebhookInbox
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            inbox.received.append((body, self.headers["Stripe-Signature"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    inbox = WebhookInbox(server.server_port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield inbox
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,13 +1,11 @@
 """The Stripe gateway against a real localstripe process: payments, refunds, errors and signed webhooks."""
 
-import http.server
-import threading
-
 import pytest
 import requests
 import stripe
 
 from businesses import gateway
+from tests.businesses.helpers import webhook_inbox
 from tests.waiting import eventually
 
 
@@ -80,36 +78,16 @@ def test_the_real_stripe_js_is_used_with_real_keys(settings):
         gateway.webhook_endpoint_register_local(url="http://127.0.0.1:1/stripe/webhook")
 
 
-class _Inbox(http.server.BaseHTTPRequestHandler):
-    received: list[tuple[bytes, str]] = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append((body, self.headers["Stripe-Signature"]))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def test_localstripe_signs_its_webhooks_the_way_the_gateway_verifies(stripe_local):
-    inbox = http.server.HTTPServer(("127.0.0.1", 0), _Inbox)
-    threading.Thread(target=inbox.serve_forever, daemon=True).start()
-    _Inbox.received = []
-    try:
-        gateway.webhook_endpoint_register_local(url=f"http://127.0.0.1:{inbox.server_port}/stripe/webhook")
+    with webhook_inbox() as inbox:
+        gateway.webhook_endpoint_register_local(url=inbox.url)
         created = _intent()
         gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
-        eventually(
-            lambda: any(b'"payment_intent.succeeded"' in body for body, _ in _Inbox.received),
+        body, signature = eventually(
+            lambda: inbox.first("payment_intent.succeeded"),
             timeout=15,
             what="localstripe's payment_intent.succeeded",
         )
-    finally:
-        inbox.shutdown()
-        inbox.server_close()
-    body, signature = next((b, s) for b, s in _Inbox.received if b'"payment_intent.succeeded"' in b)
     event = gateway.webhook_event_verify(payload=body, signature_header=signature)
     assert event.type == "payment_intent.succeeded"
     assert event.id.startswith("evt_")

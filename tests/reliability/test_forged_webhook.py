@@ -1,12 +1,10 @@
 """Forged Stripe webhooks: signed with the secret that once shipped in the repository, or with the right
 secret for a PaymentIntent Stripe does not show as paid, they mark nothing paid and write nothing."""
 
-import http.server
 import os
 import stat
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from businesses.services.payments import _payment_live
 from devtools.bench.throwaway import free_port
 from platform.models import AuditEntry
 from tests.businesses.conftest import _answers, localstripe, stripe_local  # noqa: F401  (the payment fixtures)
-from tests.businesses.helpers import business_with_video, intent_event, post_event
+from tests.businesses.helpers import business_with_video, intent_event, post_event, webhook_inbox
 from tests.waiting import eventually
 from tests.workers import ROOT, clean_environ
 
@@ -173,56 +171,38 @@ def test_each_installation_makes_its_own_secret_once_and_keeps_it_private(tmp_pa
     assert not (tmp_path / "three" / "stripe-webhook-secret").exists()
 
 
-class _Inbox(http.server.BaseHTTPRequestHandler):
-    received: list[tuple[bytes, str]] = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append((body, self.headers["Stripe-Signature"]))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.processes
 @pytest.mark.stripe
 def test_the_stripe_process_signs_with_the_installations_secret(tmp_path, settings):
     """`make run`'s stripe line: localstripe, started with no secret in its environment, signs the events
     it sends the site with the secret the site's settings read from var/."""
     secret = _settings_secret(tmp_path)
-    inbox = http.server.HTTPServer(("127.0.0.1", 0), _Inbox)
-    threading.Thread(target=inbox.serve_forever, daemon=True).start()
-    _Inbox.received = []
     port = free_port()
     env = {key: value for key, value in clean_environ().items() if not key.startswith("STRIPE_")}
     env.update({"JOYREEL_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "platform.settings.local"})
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "localstripe", "--port", str(port), "--state-file", "",
-         "--webhook-url", f"http://127.0.0.1:{inbox.server_port}/stripe/webhook"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        eventually(lambda: _answers(f"{base}/js.stripe.com/v3/"), timeout=60, what="localstripe")
-        settings.STRIPE_IS_LOCAL, settings.STRIPE_API_BASE = True, base
-        settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
-        created = gateway.payment_intent_create(
-            amount_cents=50_00, currency="eur", metadata={}, idempotency_key="installation"
-        )
-        gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
-        eventually(
-            lambda: any(b'"payment_intent.succeeded"' in body for body, _ in _Inbox.received),
-            timeout=30,
-            what="localstripe's payment_intent.succeeded",
-        )
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        inbox.shutdown()
-        inbox.server_close()
-    body, signature = next((b, s) for b, s in _Inbox.received if b'"payment_intent.succeeded"' in b)
+    with webhook_inbox() as inbox:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "localstripe", "--port", str(port), "--state-file", "",
+             "--webhook-url", inbox.url],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            eventually(lambda: _answers(f"{base}/js.stripe.com/v3/"), timeout=60, what="localstripe")
+            settings.STRIPE_IS_LOCAL, settings.STRIPE_API_BASE = True, base
+            settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+            created = gateway.payment_intent_create(
+                amount_cents=50_00, currency="eur", metadata={}, idempotency_key="installation"
+            )
+            gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
+            body, signature = eventually(
+                lambda: inbox.first("payment_intent.succeeded"),
+                timeout=30,
+                what="localstripe's payment_intent.succeeded",
+            )
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
     settings.STRIPE_WEBHOOK_SECRET = secret
     assert (
         gateway.webhook_event_verify(payload=body, signature_header=signature).data_object["id"] == created.id
