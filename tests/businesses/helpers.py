@@ -93,9 +93,14 @@ class WebhookInbox:
         self.url = f"http://127.0.0.1:{port}/stripe/webhook"
         self.received: list[tuple[bytes, str]] = []
 
-    def first(self, event_type: str) -> tuple[bytes, str] | None:
-        marker = f'"{event_type}"'.encode()
-        return next(((body, signature) for body, signature in self.received if marker in body), None)
+    def first(self, event_type: str, *, about: str) -> tuple[bytes, str] | None:
+        """The first ``event_type`` event about the object ``about`` (an id): localstripe sends every
+        endpoint it knows the events of every object, other tests' late ones too."""
+        marker, subject = f'"{event_type}"'.encode(), f'"{about}"'.encode()
+        return next(
+            ((body, signature) for body, signature in self.received if marker in body and subject in body),
+            None,
+        )
 
 
 @contextmanager

@@ -84,7 +84,7 @@ def test_localstripe_signs_its_webhooks_the_way_the_gateway_verifies(stripe_loca
         created = _intent()
         gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
         body, signature = eventually(
-            lambda: inbox.first("payment_intent.succeeded"),
+            lambda: inbox.first("payment_intent.succeeded", about=created.id),
             timeout=15,
             what="localstripe's payment_intent.succeeded",
         )

@@ -196,7 +196,7 @@ def test_the_stripe_process_signs_with_the_installations_secret(tmp_path, settin
             )
             gateway.payment_intent_confirm(intent_id=created.id, payment_method="pm_card_visa")
             body, signature = eventually(
-                lambda: inbox.first("payment_intent.succeeded"),
+                lambda: inbox.first("payment_intent.succeeded", about=created.id),
                 timeout=30,
                 what="localstripe's payment_intent.succeeded",
             )
