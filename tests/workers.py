@@ -39,8 +39,8 @@ def start_worker(
     beat_schedule: Path | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
-    """A worker on ``queues``; with ``beat_schedule``, also running beat (as ``make run``'s worker does)
-    with the project's schedule, its state kept in that file."""
+    """A worker on ``queues``; with ``beat_schedule``, also running beat inside it with the project's
+    schedule, its state kept in that file (one process for a test; ``make run`` runs beat on its own)."""
     env = {
         **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "platform.settings.test",

@@ -3,7 +3,7 @@
 The money moves as it does on the site: a PaymentIntent made by the gateway, confirmed with a test card
 at localstripe, marked paid only by localstripe's signed ``payment_intent.succeeded`` event going
 through ``services.stripe_event_process``, then approved by the demo admin. ``make run`` seeds before
-honcho starts its ``stripe`` process, so when no localstripe answers this command runs one itself, on
+supervisord starts its ``stripe`` process, so when no localstripe answers this command runs one itself, on
 the configured port and with the same state file, and stops it when done: the ``stripe`` process then
 starts with the PaymentIntent already in its store. The web server is not up yet either, so the signed
 events come to a small inbox of this command on a free loopback port, registered with localstripe as an

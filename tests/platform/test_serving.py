@@ -268,7 +268,7 @@ def test_the_production_procfile_runs_gunicorn_both_queues_and_one_beat():
     assert commands["web"].endswith("-m gunicorn platform.wsgi")
     assert " -Q default " in commands["worker"]
     assert " -Q media " in commands["media"]
-    # One scheduler: no worker embeds beat (as the development Procfile's does).
+    # One scheduler: no worker embeds beat; beat is a process of its own, as in the development Procfile.
     assert [name for name, command in commands.items() if " beat " in command or "--beat" in command] == [
         "beat"
     ]
