@@ -7,7 +7,7 @@ from django import forms
 from django_countries import countries
 
 from businesses.models import BusinessProfile, Promotion
-from businesses.rules import AdultAgeBand
+from businesses.rules import AdultAgeBand, BudgetPer, budget_total_cents
 from creators.models import Topic, Video
 
 
@@ -34,8 +34,24 @@ class BusinessProfileForm(forms.Form):
     )
 
 
+GOAL_DESCRIPTIONS = {
+    Promotion.Goal.VIDEO_VIEWS: "Show the video to more people likely to watch it.",
+    Promotion.Goal.PROFILE_VISITS: "A button on the video takes viewers to your profile and your other videos.",
+    Promotion.Goal.WEBSITE_VISITS: "A button on the video takes viewers to your website.",
+}
+AUDIENCE_DESCRIPTIONS = {
+    Promotion.Audience.AUTOMATIC: "We choose adults likely to enjoy it, from what they watch.",
+    Promotion.Audience.CUSTOM: "You choose regions, interests and age groups (adults only).",
+}
+BUDGET_PER_DESCRIPTIONS = {
+    BudgetPer.TOTAL: "One amount for the whole promotion.",
+    BudgetPer.DAY: "An amount for each day: the total is it times the days.",
+}
+
+
 class PromotionForm(forms.Form):
-    """A promotion in the words of a small-business owner; the budget is typed in currency units."""
+    """A promotion in the words of a small-business owner; the budget is typed in currency units, as a
+    total or per day (the promotion keeps the total)."""
 
     video = forms.ChoiceField(label="Video to promote")
     goal = forms.ChoiceField(choices=Promotion.Goal.choices, widget=forms.RadioSelect, initial="video_views")
@@ -45,19 +61,24 @@ class PromotionForm(forms.Form):
     regions = forms.CharField(
         required=False,
         max_length=300,
-        label="Regions (custom audience)",
+        label="Regions",
         help_text="Region codes separated by commas, e.g. DE-BY, DE-BE. Empty: everywhere.",
     )
-    topics = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Interests (custom audience)"
-    )
+    topics = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Interests")
     age_bands = forms.MultipleChoiceField(
         required=False,
         choices=AdultAgeBand.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Age groups (custom audience, adults only)",
+        label="Age groups (adults only)",
     )
-    budget = forms.DecimalField(max_digits=9, decimal_places=2, label="Total budget")
+    budget_per = forms.ChoiceField(
+        choices=BudgetPer.choices,
+        widget=forms.RadioSelect,
+        initial=BudgetPer.TOTAL,
+        required=False,
+        label="Budget type",
+    )
+    budget = forms.DecimalField(max_digits=9, decimal_places=2, label="Budget")
     duration_days = forms.IntegerField(label="Duration in days", initial=7)
 
     def __init__(self, *args: Any, videos: Iterable[Video], currency: str, **kwargs: Any) -> None:
@@ -69,7 +90,20 @@ class PromotionForm(forms.Form):
             (str(video.public_id), video.caption[:60] or "Untitled video") for video in videos
         ]
         topics_field.choices = [(topic.slug, topic.name) for topic in Topic.objects.all()]
-        self.fields["budget"].label = f"Total budget ({currency.upper()})"
+        self.fields["budget"].label = f"Budget ({currency.upper()})"
+
+    def _options(self, name: str, descriptions: dict[Any, str]) -> list[tuple[Any, str]]:
+        return [(option, descriptions.get(option.data["value"], "")) for option in self[name]]
+
+    def goal_options(self) -> list[tuple[Any, str]]:
+        """Each goal's radio button with a sentence on what it buys."""
+        return self._options("goal", GOAL_DESCRIPTIONS)
+
+    def audience_options(self) -> list[tuple[Any, str]]:
+        return self._options("audience", AUDIENCE_DESCRIPTIONS)
+
+    def budget_per_options(self) -> list[tuple[Any, str]]:
+        return self._options("budget_per", BUDGET_PER_DESCRIPTIONS)
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -80,6 +114,10 @@ class PromotionForm(forms.Form):
             "topic_slugs": data["topics"],
             "age_bands": data["age_bands"],
             # Exact: two decimal places times 100 is a whole number of cents, never a float.
-            "budget_cents": int(data["budget"] * 100),
+            "budget_cents": budget_total_cents(
+                amount_cents=int(data["budget"] * 100),
+                per=data["budget_per"] or BudgetPer.TOTAL,
+                duration_days=data["duration_days"],
+            ),
             "duration_days": data["duration_days"],
         }

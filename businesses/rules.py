@@ -6,6 +6,9 @@ Services feed these with plain values; their tests need no database.
 from __future__ import annotations
 
 import datetime
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -119,6 +122,11 @@ def adult_band_years(band: str) -> tuple[int, int]:
     raise ValueError(f"Not an adult age band: {band!r}")
 
 
+def refund_due_cents(*, paid_cents: int, spent_cents: int, refunded_cents: int) -> int:
+    """What goes back to the business: what it paid and has not spent, less what was already refunded."""
+    return max(0, min(paid_cents - spent_cents, paid_cents - refunded_cents))
+
+
 def spend_for(*, impressions: int, cpm_cents: int) -> int:
     """What ``impressions`` cost at ``cpm_cents`` per 1,000, in whole cents rounded down (the business's
     favour); the same arithmetic as the charging UPDATE, so the two never disagree."""
@@ -161,13 +169,143 @@ def pacing_deficit(
     return deficit if deficit >= 0 else None
 
 
-def reach_range(
-    *, audience: int, budget_cents: int, cpm_cents: int, duration_days: int, frequency_cap: int
-) -> tuple[int, int]:
-    """People a promotion may reach: at least the impressions spread at the daily frequency cap, at most
-    one impression each, and never more than the matching audience."""  # fmt: skip
-    impressions = estimated_impressions(budget_cents=budget_cents, cpm_cents=cpm_cents)
-    per_person = max(1, frequency_cap * max(1, duration_days))
-    low = min(audience, -(-impressions // per_person))
-    high = min(audience, impressions)
-    return low, high
+# Activity is read over this many days of signals; a person active on ``a`` of them is expected to open
+# the app on ``a / ACTIVITY_DAYS`` of a promotion's days.
+ACTIVITY_DAYS = 28
+
+
+class BudgetPer(models.TextChoices):
+    """How the business typed its budget: for the whole promotion, or for each of its days."""
+
+    TOTAL = "total", "Total"
+    DAY = "day", "Per day"
+
+
+def budget_total_cents(*, amount_cents: int, per: str, duration_days: int) -> int:
+    """The promotion's total budget: a daily budget times the days, a total as it is."""
+    if per == BudgetPer.DAY:
+        return amount_cents * duration_days
+    return amount_cents
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryEstimate:
+    """What a budget can really buy from an audience, as serving delivers it.
+
+    Serving shows a promotion to one person at most ``frequency_cap`` times a day, and only on days
+    they open the app; charging takes only impressions within the budget; what is not spent is
+    refunded when the promotion ends."""
+
+    audience: int  # matching people active in the last ACTIVITY_DAYS days
+    bought: int  # impressions the budget pays for at the price
+    ceiling: int  # audience × cap × days: more can never be served
+    impressions_low: int  # about this many, if each person sees it once on each day they open the app
+    impressions_high: int  # …or up to the cap on each of those days
+    reach_low: int
+    reach_high: int
+    budget_cents: int
+    spendable_cents: int  # what ``impressions_high`` costs: the most this audience is expected to take
+    unspent_cents: int  # the rest of the budget, refunded at the end
+
+    @property
+    def is_budget_too_big(self) -> bool:
+        return self.unspent_cents > 0
+
+
+def delivery_estimate(
+    *,
+    activity: Mapping[int, int],
+    budget_cents: int,
+    cpm_cents: int,
+    duration_days: int,
+    frequency_cap: int,
+) -> DeliveryEstimate:
+    """Impressions and people a promotion may reach, from its audience's activity.
+
+    ``activity`` maps days active out of the last ``ACTIVITY_DAYS`` (1 to 28) to how many matching
+    people were active that often. A person active on ``a`` days is expected on ``D × a / 28`` of the
+    promotion's ``D`` days, sees it once to ``frequency_cap`` times on each, and is reached at all with
+    the chance of opening the app on at least one of them."""
+    days, cap = max(1, duration_days), max(1, frequency_cap)
+    bought = estimated_impressions(budget_cents=budget_cents, cpm_cents=cpm_cents)
+    groups = sorted(
+        ((min(ACTIVITY_DAYS, max(1, a)), people) for a, people in activity.items() if people > 0),
+        reverse=True,
+    )
+    audience = sum(people for _, people in groups)
+    expected_days = {a: days * a / ACTIVITY_DAYS for a, _ in groups}
+    once_a_day = sum(people * expected_days[a] for a, people in groups)
+    at_the_cap = cap * once_a_day
+    likely_people = sum(people * (1 - (1 - a / ACTIVITY_DAYS) ** days) for a, people in groups)
+    impressions_low = min(bought, int(once_a_day))
+    impressions_high = min(bought, int(at_the_cap))
+    reach_high = min(int(likely_people + 0.5), impressions_high)
+    # When the audience, not the budget, is the limit, everyone likely to open the app is reached.
+    # Else at least as many as would take the views seeing it once on every day they open the app.
+    fewest = _fewest_people(groups, expected_days, impressions=impressions_low)
+    reach_low = reach_high if bought >= once_a_day else min(reach_high, fewest)
+    spendable = min(budget_cents, spend_for(impressions=impressions_high, cpm_cents=cpm_cents))
+    # Within a cent of the budget is "all of it": the charging rounds each impression down.
+    unspent = budget_cents - spendable if impressions_high < bought else 0
+    return DeliveryEstimate(
+        audience=audience,
+        bought=bought,
+        ceiling=audience * cap * days,
+        impressions_low=impressions_low,
+        impressions_high=impressions_high,
+        reach_low=reach_low,
+        reach_high=reach_high,
+        budget_cents=budget_cents,
+        spendable_cents=spendable,
+        unspent_cents=unspent,
+    )
+
+
+def _fewest_people(
+    groups: Sequence[tuple[int, int]], expected_days: Mapping[int, float], *, impressions: int
+) -> int:
+    """The fewest people who would take ``impressions`` seeing it once on every day they are expected
+    (the most active first: the same regulars come back day after day)."""
+    people_so_far, left = 0, float(impressions)
+    for a, people in groups:  # most active first
+        each = expected_days[a]
+        if left <= people * each:
+            return people_so_far + math.ceil(left / each) if left > 0 else people_so_far
+        people_so_far += people
+        left -= people * each
+    return people_so_far
+
+
+def estimate_sentences(
+    *, estimate: DeliveryEstimate, duration_days: int, frequency_cap: int, currency: str
+) -> list[str]:
+    """The estimate in plain words: what to expect, and when the audience is too small for the budget,
+    what the budget really buys and what happens to the rest."""
+    number = "{:,}".format
+    days = f"{duration_days} day{'s' if duration_days != 1 else ''}"
+    if estimate.audience == 0:
+        return [
+            "No adult viewers active in the last 28 days match this audience yet, so it would spend nothing "
+            "(an unspent budget is refunded when the promotion ends)."
+        ]
+    people = f"{number(estimate.reach_low)}–{number(estimate.reach_high)}"
+    views = f"{number(estimate.impressions_low)}–{number(estimate.impressions_high)}"
+    if estimate.impressions_low == estimate.impressions_high:
+        views = f"about {number(estimate.impressions_high)}"
+    if estimate.reach_low == estimate.reach_high:
+        people = f"about {number(estimate.reach_high)}"
+    person = "person" if estimate.reach_high == 1 else "people"
+    sentences = [
+        f"Estimated reach: {people} {person}, {views} sponsored views in {days}.",
+        f"{number(estimate.audience)} matching adult{'s' if estimate.audience != 1 else ''} opened the app "
+        f"in the last 28 days; each sees a promotion at most {frequency_cap} times a day.",
+    ]
+    if estimate.is_budget_too_big:
+        sentences.append(
+            f"This audience is too small for the budget: it can take at most {number(estimate.impressions_high)} "
+            f"sponsored views in {days} ≈ {money_format(cents=estimate.spendable_cents, currency=currency)} "
+            f"of the {money_format(cents=estimate.budget_cents, currency=currency)}. The rest "
+            f"({money_format(cents=estimate.unspent_cents, currency=currency)}) would not be spent and is "
+            "refunded when the promotion ends. Choose a wider audience, more days or a smaller budget."
+        )
+    return sentences

@@ -11,19 +11,22 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from businesses import gateway
 from businesses.models import BusinessProfile, Payment, Promotion, PromotionDay, PromotionDelivery, Refund
 from businesses.rules import (
+    ACTIVITY_DAYS,
     NOTHING_YET,
+    BudgetPer,
     adult_band_years,
-    estimated_impressions,
+    budget_total_cents,
+    delivery_estimate,
+    estimate_sentences,
     money_amount,
     money_format,
-    reach_range,
     result_cost_cents,
     seconds_format,
     share_format,
@@ -32,7 +35,7 @@ from businesses.services.pricing import price_for
 from businesses.services.promotions import offer_clean
 from creators.hooks import ProfileBadge
 from creators.models import CreatorProfile, Video
-from feeds.models import InterestProfile
+from feeds.models import InterestProfile, Signal
 from platform import age, blocking
 from platform.models import User
 from platform.regions import region_name
@@ -80,6 +83,90 @@ def payment_live(*, promotion: Promotion) -> Payment | None:
 
 def refunds_of(*, promotion: Promotion) -> QuerySet[Refund]:
     return Refund.objects.filter(payment__promotion=promotion).order_by("created_at", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """One promotion on the dashboard, with what it cost: spend, charged impressions and refunds."""
+
+    promotion: Promotion
+    budget: str
+    spent_cents: int
+    spent: str
+    impressions: int
+    refunded_cents: int
+    refunded: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewTotal:
+    """The sums of one currency's promotions."""
+
+    currency: str
+    promotions: int
+    budget: str
+    spent: str
+    impressions: int
+    refunded: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    rows: list[OverviewRow]
+    totals: list[OverviewTotal]
+    # (state, its label, how many promotions are in it), in the order of the states, only those with any.
+    states: list[tuple[str, str, int]]
+
+
+def promotions_overview(*, business: BusinessProfile) -> Overview:
+    """The dashboard's list: every promotion with its spend, impressions and refunds (those sent or on
+    their way; a failed refund is not money back), the totals and how many are in each state; one query."""
+    refunds = (
+        Refund.objects.filter(payment__promotion=OuterRef("pk"))
+        .exclude(status=Refund.Status.FAILED)
+        .order_by()
+        .values("payment__promotion")
+        .annotate(total=Sum("amount_cents"))
+        .values("total")
+    )
+    promotions = list(
+        Promotion.objects.filter(business=business)
+        .select_related("video")
+        .annotate(refunded_cents=Coalesce(Subquery(refunds[:1]), 0))
+        .order_by("-created_at", "-id")
+    )
+    rows = [
+        OverviewRow(
+            promotion=promotion,
+            budget=money_format(cents=promotion.budget_cents, currency=promotion.currency),
+            spent_cents=promotion.spent_cents,
+            spent=money_format(cents=promotion.spent_cents, currency=promotion.currency),
+            impressions=promotion.impressions_charged,
+            refunded_cents=promotion.refunded_cents,
+            refunded=money_format(cents=promotion.refunded_cents, currency=promotion.currency),
+        )
+        for promotion in promotions
+    ]
+    totals = []
+    for currency in sorted({row.promotion.currency for row in rows}):
+        mine = [row for row in rows if row.promotion.currency == currency]
+        totals.append(
+            OverviewTotal(
+                currency=currency,
+                promotions=len(mine),
+                budget=money_format(cents=sum(row.promotion.budget_cents for row in mine), currency=currency),
+                spent=money_format(cents=sum(row.spent_cents for row in mine), currency=currency),
+                impressions=sum(row.impressions for row in mine),
+                refunded=money_format(cents=sum(row.refunded_cents for row in mine), currency=currency),
+            )
+        )
+    counts: dict[str, int] = {}
+    for promotion in promotions:
+        counts[promotion.state] = counts.get(promotion.state, 0) + 1
+    states = [
+        (state, str(label), counts[state]) for state, label in Promotion.State.choices if state in counts
+    ]
+    return Overview(rows=rows, totals=totals, states=states)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,19 +311,36 @@ def promotion_results(*, promotion: Promotion) -> Results:
 # --- Estimated reach, today's spend, and the business shown on its profile page -----------------------
 
 
-ACTIVE_VIEWER_DAYS = 28
+ACTIVE_VIEWER_DAYS = ACTIVITY_DAYS
+# Viewer keys per query of the signal log (below SQLite's limit on variables).
+_KEYS_PER_QUERY = 900
 
 
 @dataclass(frozen=True, slots=True)
 class ReachEstimate:
-    """How many people a promotion may reach: the matching adult audience, and the range the budget buys."""
+    """How many people and sponsored views a promotion may get: the matching adult audience, how often
+    those people open the app, the frequency cap and the days (``rules.delivery_estimate``)."""
 
     audience: int
     low: int
     high: int
+    # Impressions the budget pays for, and the range the audience can really take.
     impressions: int
+    impressions_low: int
+    impressions_high: int
+    ceiling: int
+    budget_cents: int
+    spendable_cents: int
+    unspent_cents: int
+    frequency_cap: int
+    duration_days: int
     cpm_cents: int
     currency: str
+    sentences: tuple[str, ...]
+
+    @property
+    def is_budget_too_big(self) -> bool:
+        return self.unspent_cents > 0
 
 
 def _band_lookup(bands: Sequence[str], *, on: datetime.date) -> Q:
@@ -251,14 +355,9 @@ def _band_lookup(bands: Sequence[str], *, on: datetime.date) -> Q:
     return query
 
 
-def reach_audience(
-    *, regions: Sequence[str], topic_ids: Sequence[int], age_bands: Sequence[str], now: datetime.datetime
-) -> int:
-    """Adult viewers active in the last 28 days who match the targeting (empty lists mean "any").
-
-    Adults only, by date of birth: minors and people of unknown age are never counted, whatever the bands.
-    Region and age band are filtered in SQL; topic interest (a weight above zero in the profile's JSON,
-    as serving reads it) in Python over the rows that matched."""
+def _audience_profiles(
+    *, regions: Sequence[str], age_bands: Sequence[str], now: datetime.datetime
+) -> QuerySet[InterestProfile]:
     today = timezone.localdate(now)
     profiles = InterestProfile.objects.filter(
         age.date_of_birth_lookup(band=age.AgeBand.ADULT, prefix="user__", on=today),
@@ -270,15 +369,57 @@ def reach_audience(
         profiles = profiles.filter(user__region__in=list(regions))
     if age_bands:
         profiles = profiles.filter(_band_lookup(age_bands, on=today))
+    return profiles
+
+
+def _audience_keys(
+    *, regions: Sequence[str], topic_ids: Sequence[int], age_bands: Sequence[str], now: datetime.datetime
+) -> list[str]:
+    """The viewer keys of the matching audience. Topic interest (a weight above zero in the profile's
+    JSON, as serving reads it) is checked in Python over the rows that matched in SQL."""
+    profiles = _audience_profiles(regions=regions, age_bands=age_bands, now=now)
     if not topic_ids:
-        return profiles.count()
+        return list(profiles.values_list("viewer_key", flat=True).iterator(chunk_size=2000))
     wanted = [str(topic_id) for topic_id in topic_ids]
-    matched = 0
-    for weights in profiles.values_list("weights", flat=True).iterator(chunk_size=2000):
+    keys = []
+    for key, weights in profiles.values_list("viewer_key", "weights").iterator(chunk_size=2000):
         topics = (weights or {}).get("t") or {}
         if any(float(topics.get(topic_id, 0.0)) > 0 for topic_id in wanted):
-            matched += 1
-    return matched
+            keys.append(key)
+    return keys
+
+
+def reach_audience(
+    *, regions: Sequence[str], topic_ids: Sequence[int], age_bands: Sequence[str], now: datetime.datetime
+) -> int:
+    """Adult viewers active in the last 28 days who match the targeting (empty lists mean "any").
+
+    Adults only, by date of birth: minors and people of unknown age are never counted, whatever the bands."""
+    return sum(reach_activity(regions=regions, topic_ids=topic_ids, age_bands=age_bands, now=now).values())
+
+
+def reach_activity(
+    *, regions: Sequence[str], topic_ids: Sequence[int], age_bands: Sequence[str], now: datetime.datetime
+) -> dict[int, int]:
+    """How often the matching audience opens the app: days with a signal out of the last 28 → people.
+
+    Someone whose profile moved in that time but whose signals are gone counts as active on one day."""
+    keys = _audience_keys(regions=regions, topic_ids=topic_ids, age_bands=age_bands, now=now)
+    since = now - datetime.timedelta(days=ACTIVITY_DAYS)
+    days_of: dict[str, int] = {}
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        days_of.update(
+            Signal.objects.filter(viewer_key__in=chunk, created_at__gte=since, created_at__lte=now)
+            .values("viewer_key")
+            .annotate(days=Count(TruncDate("created_at"), distinct=True))
+            .values_list("viewer_key", "days")
+        )
+    activity: dict[int, int] = {}
+    for key in keys:
+        active = min(ACTIVITY_DAYS, max(1, days_of.get(key, 0)))
+        activity[active] = activity.get(active, 0) + 1
+    return activity
 
 
 def reach_estimate(
@@ -289,39 +430,80 @@ def reach_estimate(
     age_bands: Sequence[str],
     budget_cents: int,
     duration_days: int,
+    budget_per: str = BudgetPer.TOTAL,
+    cpm_cents: int | None = None,
+    currency: str | None = None,
 ) -> ReachEstimate:
-    """The estimated reach of a promotion as the form describes it, at today's published price.
+    """The estimated reach of a promotion as the form describes it, at today's published price (or at
+    ``cpm_cents`` in ``currency``, a promotion's own). ``budget_cents`` is the amount as typed: per
+    day when ``budget_per`` says so.
 
     The input is checked with the same rules and words as making the promotion (``ValidationError``);
     an automatic audience ignores the targeting, as the promotion would."""
+    per_errors = {} if budget_per in BudgetPer.values else {"budget_per": "Choose a total or a daily budget."}
+    total_cents = (
+        budget_total_cents(amount_cents=budget_cents, per=budget_per, duration_days=duration_days)
+        if not per_errors and isinstance(budget_cents, int) and isinstance(duration_days, int)
+        else budget_cents
+    )
     codes, topics, bands, errors = offer_clean(
         audience=audience,
-        budget_cents=budget_cents,
+        budget_cents=total_cents,
         duration_days=duration_days,
         regions=regions,
         topic_slugs=topic_slugs,
         age_bands=age_bands,
     )
+    errors.update(per_errors)
     if errors:
         raise ValidationError(errors)
-    cpm_cents, currency = price_for(audience=audience)
-    people = reach_audience(
+    if cpm_cents is None or currency is None:
+        cpm_cents, currency = price_for(audience=audience)
+    activity = reach_activity(
         regions=codes, topic_ids=[topic.pk for topic in topics], age_bands=bands, now=timezone.now()
     )
-    low, high = reach_range(
-        audience=people,
-        budget_cents=budget_cents,
+    cap = settings.PROMOTION_FREQUENCY_CAP
+    estimate = delivery_estimate(
+        activity=activity,
+        budget_cents=total_cents,
         cpm_cents=cpm_cents,
         duration_days=duration_days,
-        frequency_cap=settings.PROMOTION_FREQUENCY_CAP,
+        frequency_cap=cap,
     )
     return ReachEstimate(
-        audience=people,
-        low=low,
-        high=high,
-        impressions=estimated_impressions(budget_cents=budget_cents, cpm_cents=cpm_cents),
+        audience=estimate.audience,
+        low=estimate.reach_low,
+        high=estimate.reach_high,
+        impressions=estimate.bought,
+        impressions_low=estimate.impressions_low,
+        impressions_high=estimate.impressions_high,
+        ceiling=estimate.ceiling,
+        budget_cents=total_cents,
+        spendable_cents=estimate.spendable_cents,
+        unspent_cents=estimate.unspent_cents,
+        frequency_cap=cap,
+        duration_days=duration_days,
         cpm_cents=cpm_cents,
         currency=currency,
+        sentences=tuple(
+            estimate_sentences(
+                estimate=estimate, duration_days=duration_days, frequency_cap=cap, currency=currency
+            )
+        ),
+    )
+
+
+def promotion_reach_estimate(*, promotion: Promotion) -> ReachEstimate:
+    """A promotion's own estimate: its targeting, budget, days and price, over today's audience."""
+    return reach_estimate(
+        audience=promotion.audience,
+        regions=promotion.regions,
+        topic_slugs=[topic.slug for topic in promotion.topics.all()],
+        age_bands=promotion.age_bands,
+        budget_cents=promotion.budget_cents,
+        duration_days=promotion.duration_days,
+        cpm_cents=promotion.cpm_cents,
+        currency=promotion.currency,
     )
 
 

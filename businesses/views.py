@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -61,6 +65,8 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
         }
     )
     form = BusinessProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    # Where to go once the profile exists: only ever the promotion form, with the video it was asked for.
+    next_url = promotion_new_url(request.GET.get("next", ""))
     if request.method == "POST" and creator is not None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -73,7 +79,7 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            return redirect("businesses:home")
+            return redirect(next_url or "businesses:home")
     country = form["country"].value() or ""
     return render(
         request,
@@ -81,12 +87,33 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
         {
             "creator": creator,
             "business": business,
-            "promotions": selectors.promotions_of(business=business) if business else [],
+            "overview": selectors.promotions_overview(business=business) if business else None,
             "form": form,
             "regions": regions_of(str(country)),
+            "next_url": next_url,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def promotion_new_url(candidate: str) -> str | None:
+    """``candidate`` if it is our own new-promotion form (with at most a video's public id), else None:
+    a ``next`` never leads anywhere else."""
+    form = reverse("businesses:promotion_new")
+    if not candidate or not url_has_allowed_host_and_scheme(candidate, allowed_hosts=None):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc or parts.path != form:
+        return None
+    video = _public_id(dict(parse_qsl(parts.query)).get("video", ""))
+    return f"{form}?{urlencode({'video': str(video)})}" if video else form
+
+
+def _public_id(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 @csrf_exempt
@@ -117,10 +144,22 @@ def _own_business(user: User) -> BusinessProfile:
 
 @business_user_required
 def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
-    business = _own_business(user)
+    """The promotion form; ``?video=<public id>`` chooses one of the business's promotable videos (any
+    other id is ignored). Without a business profile: make one first, then come back here."""
+    business = selectors.business_of(user=user)
+    if business is None:
+        back = promotion_new_url(request.get_full_path()) or reverse("businesses:promotion_new")
+        messages.info(
+            request, "Create your business profile first; then you choose how to promote the video."
+        )
+        return redirect(f"{reverse('businesses:home')}?{urlencode({'next': back})}")
     videos = list(selectors.videos_promotable(business=business))
     currency = settings.PROMOTION_CURRENCY
-    form = PromotionForm(request.POST if request.method == "POST" else None, videos=videos, currency=currency)
+    chosen = _public_id(request.GET.get("video", ""))
+    initial = {"video": str(chosen)} if any(video.public_id == chosen for video in videos) else {}
+    form = PromotionForm(
+        request.POST if request.method == "POST" else None, videos=videos, currency=currency, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         video = next(video for video in videos if str(video.public_id) == form.cleaned_data["video"])
         try:
@@ -134,7 +173,13 @@ def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "businesses/promotion_new.html",
-        {"business": business, "form": form, "videos": videos, "prices": prices},
+        {
+            "business": business,
+            "form": form,
+            "videos": videos,
+            "prices": prices,
+            "frequency_cap": settings.PROMOTION_FREQUENCY_CAP,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -160,9 +205,12 @@ def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpRe
             ],
             "budget": money_format(cents=promotion.budget_cents, currency=promotion.currency),
             "price": money_format(cents=promotion.cpm_cents, currency=promotion.currency),
+            "daily_budget": money_format(
+                cents=promotion.budget_cents // promotion.duration_days, currency=promotion.currency
+            ),
             "may_pay": may_pay,
-            "may_cancel": promotion.state
-            not in (Promotion.State.COMPLETED, Promotion.State.REJECTED, Promotion.State.CANCELLED),
+            "may_cancel": _may_cancel(promotion),
+            "estimate": _estimate_of(promotion),
             # Back from the card form: the bank's answer reaches us by webhook in a moment.
             "is_confirming": may_pay and request.GET.get("paid") == "1",
             "stripe_js_url": gateway.stripe_js_url(),
@@ -186,15 +234,54 @@ def receipts(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
-@require_POST
+def _may_cancel(promotion: Promotion) -> bool:
+    return promotion.state not in (
+        Promotion.State.COMPLETED,
+        Promotion.State.REJECTED,
+        Promotion.State.CANCELLED,
+    )
+
+
+def _estimate_of(promotion: Promotion) -> selectors.ReachEstimate | None:
+    """The promotion's estimate over today's audience while it has not finished; None once it has, or
+    if its terms no longer pass today's limits (the page then shows what it bought, not a guess)."""
+    if promotion.finished_at is not None or not _may_cancel(promotion):
+        return None
+    try:
+        return selectors.promotion_reach_estimate(promotion=promotion)
+    except ValidationError:
+        return None
+
+
 @business_user_required
 def promotion_cancel(request: HttpRequest, user: User, public_id: str) -> HttpResponse:
+    """GET asks "Cancel it?" and says what comes back; only a POST with ``confirm`` cancels. A POST
+    without it (an old page, a stray form) is sent to the question and changes nothing."""
     promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
     if promotion is None:
         raise Http404("No such promotion.")
-    with service_call(request, success="Promotion cancelled."):
-        services.promotion_cancel(promotion=promotion, actor=user)
-    return redirect("businesses:promotion", public_id=promotion.public_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        with service_call(request, success="Promotion cancelled."):
+            services.promotion_cancel(promotion=promotion, actor=user)
+        return redirect("businesses:promotion", public_id=promotion.public_id)
+    if request.method == "POST":
+        return redirect("businesses:promotion_cancel", public_id=promotion.public_id)
+    if not _may_cancel(promotion):
+        messages.info(request, "This promotion has already ended.")
+        return redirect("businesses:promotion", public_id=promotion.public_id)
+    preview = services.promotion_cancel_preview(promotion=promotion)
+    currency = promotion.currency
+    return render(
+        request,
+        "businesses/promotion_cancel.html",
+        {
+            "promotion": promotion,
+            "preview": preview,
+            "refund": money_format(cents=preview.refund_cents, currency=currency),
+            "paid": money_format(cents=preview.paid_cents, currency=currency),
+            "spent": money_format(cents=preview.spent_cents, currency=currency),
+        },
+    )
 
 
 def promotion_visit(request: HttpRequest, public_id: str) -> HttpResponse:

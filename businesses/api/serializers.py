@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from businesses.models import BusinessProfile, Promotion
-from businesses.rules import money_format
+from businesses.rules import BudgetPer, money_format
 
 
 class BusinessProfileInputSerializer(serializers.Serializer[Any]):
@@ -103,10 +103,15 @@ class ResultsOutputSerializer(serializers.Serializer[Any]):
         "with no watching of their own)."
     )
     reach = serializers.IntegerField(help_text="Distinct viewers with a reported impression.")
-    views = serializers.IntegerField(help_text="People who watched 2 s or more, once per day.")
-    watch_seconds = serializers.FloatField()
-    average_watch = serializers.CharField()
-    completions = serializers.IntegerField()
+    views = serializers.IntegerField(
+        help_text="People who watched 2 s or more (the whole clip, if shorter) of a charged impression, "
+        "once per person and day: never more than the impressions."
+    )
+    watch_seconds = serializers.FloatField(
+        help_text="Seconds watched in those views: the furthest point of the first play, at most the clip."
+    )
+    average_watch = serializers.CharField(help_text="watch_seconds / views: never longer than the clip.")
+    completions = serializers.IntegerField(help_text="Views watched to the end: never more than the views.")
     likes = serializers.IntegerField()
     follows = serializers.IntegerField()
     profile_visits = serializers.IntegerField()
@@ -167,7 +172,10 @@ class ReachEstimateQuerySerializer(serializers.Serializer[Any]):
     age_bands = serializers.ListField(
         child=serializers.CharField(max_length=10), required=False, default=list, max_length=10
     )
-    budget_cents = serializers.IntegerField(help_text="Total budget in minor units (cents).")
+    budget_cents = serializers.IntegerField(
+        help_text="The budget in minor units (cents): the total, or each day's with budget_per=day."
+    )
+    budget_per = serializers.ChoiceField(choices=BudgetPer.choices, default=BudgetPer.TOTAL)
     duration_days = serializers.IntegerField()
 
     def validate_regions(self, value: list[str]) -> list[str]:
@@ -175,13 +183,36 @@ class ReachEstimateQuerySerializer(serializers.Serializer[Any]):
 
 
 class ReachEstimateOutputSerializer(serializers.Serializer[Any]):
+    """What a budget can really buy from an audience: serving shows a promotion to a person at most
+    ``frequency_cap`` times a day and only on days they open the app; what is not spent is refunded."""
+
     audience = serializers.IntegerField(help_text="Adult viewers active in the last 28 days who match.")
-    low = serializers.IntegerField(help_text="People reached at least (every one seen up to the cap).")
-    high = serializers.IntegerField(help_text="People reached at most (one impression each).")
-    impressions = serializers.IntegerField(help_text="Sponsored impressions the budget buys.")
+    low = serializers.IntegerField(help_text="People reached at least.")
+    high = serializers.IntegerField(help_text="People reached at most.")
+    impressions = serializers.IntegerField(help_text="Sponsored impressions the budget pays for.")
+    impressions_low = serializers.IntegerField(
+        help_text="Sponsored impressions expected at least: once on each day each person opens the app."
+    )
+    impressions_high = serializers.IntegerField(
+        help_text="Sponsored impressions expected at most: up to the cap on each of those days."
+    )
+    ceiling = serializers.IntegerField(help_text="audience × frequency cap × days: never more than this.")
+    budget_cents = serializers.IntegerField(help_text="The total budget (a daily one times the days).")
+    budget = serializers.SerializerMethodField()
+    spendable_cents = serializers.IntegerField(help_text="What impressions_high costs.")
+    unspent_cents = serializers.IntegerField(
+        help_text="What the audience cannot take: never spent, refunded when the promotion ends."
+    )
+    is_budget_too_big = serializers.BooleanField()
+    frequency_cap = serializers.IntegerField(help_text="Times a day one person may be shown it.")
+    duration_days = serializers.IntegerField()
     cpm_cents = serializers.IntegerField()
     currency = serializers.CharField()
     cpm_display = serializers.SerializerMethodField()
+    sentences = serializers.ListField(child=serializers.CharField(), help_text="The estimate in words.")
 
     def get_cpm_display(self, obj: Any) -> str:
         return money_format(cents=obj.cpm_cents, currency=obj.currency)
+
+    def get_budget(self, obj: Any) -> str:
+        return money_format(cents=obj.budget_cents, currency=obj.currency)

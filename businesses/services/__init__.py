@@ -44,8 +44,10 @@ from businesses.services.results import (
     website_click,
 )
 from businesses.services.review import (
+    CancelPreview,
     promotion_approve,
     promotion_cancel,
+    promotion_cancel_preview,
     promotion_pause,
     promotion_reject,
     promotion_resume,
@@ -54,6 +56,7 @@ from businesses.services.review import (
 
 __all__ = [
     "ADULTS_ONLY",
+    "CancelPreview",
     "PaymentStart",
     "PublishedPrice",
     "business_profile_create",
@@ -65,6 +68,7 @@ __all__ = [
     "prices_published",
     "promotion_approve",
     "promotion_cancel",
+    "promotion_cancel_preview",
     "promotion_click",
     "promotion_create",
     "promotion_destination",

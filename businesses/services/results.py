@@ -3,7 +3,7 @@
 Impressions and spend are written per day when an impression is charged (``charging``). Views (2 s or
 more), watch time, completions, likes and follows come from the signals the player sent with the
 ``sponsored`` source, folded into ``PromotionDay`` from a watermark by a beat task, so the results
-page reads only the day rows.
+page reads only the day rows. ``watched_counts`` defines a view, a completion and watch time.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from businesses.models import BusinessProfile, Promotion, PromotionDay, PromotionDelivery
+from creators.models import Video
 from feeds.models import RollupState, Signal, Source
 
 VIEW_SECONDS = 2.0
@@ -61,14 +62,33 @@ def website_click(*, business: BusinessProfile) -> str:
     return business.website
 
 
+def clip_seconds(video: Video) -> float | None:
+    """How long the clip the player shows is: the rendition's length, else the trimmed length."""
+    return video.rendition_duration or video.trimmed_duration or None
+
+
+def watched_counts(*, watched: float, clip: float | None) -> tuple[int, int, float]:
+    """What one person's day with a promotion adds: (a view, a completion, watch seconds).
+
+    ``watched`` is the furthest point of the first loop, at most the clip's length. A view is 2 s or
+    more (the whole clip, if it is shorter); a completion is a view watched to the end; watch time is
+    counted for views only, so the average watch per view is never longer than the clip."""
+    threshold = VIEW_SECONDS if clip is None else min(VIEW_SECONDS, clip)
+    if watched < threshold:
+        return 0, 0, 0.0
+    return 1, int(clip is not None and watched >= clip), watched
+
+
 def promotion_results_rollup(*, batch: int = 100_000) -> int:
     """Fold sponsored signals past the watermark into their promotions' days; returns the signals read.
 
-    Counted per person and day, on the delivery row of the slot they were served: a view is a person
-    who watched 2 s or more of the first loop; watch time is the furthest point of the first loop plus
-    the loops after it. The watermark moves in the same transaction as the counters, so re-running
-    never counts twice; signals without a served slot behind them (not from a sponsored slot) are
-    left out, and so are those of invalid traffic (``charging``)."""
+    Counted per person and day, on the delivery row of the slot they were served and charged for (a
+    charged impression): the furthest point of the first loop, at most the clip's length, makes the
+    view, the completion and the watch time of ``watched_counts``; a completion or a replay means the
+    first loop was watched to the end. So completions <= views <= charged impressions, and the average
+    watch never passes the clip's length. The watermark moves in the same transaction as the counters,
+    so re-running never counts twice; signals without a charged slot behind them (not from a sponsored
+    slot, or invalid traffic: ``charging``) are left out."""
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
         rows = list(
@@ -88,10 +108,9 @@ def promotion_results_rollup(*, batch: int = 100_000) -> int:
                 promotion__video_id__in={row[2] for row in sponsored},
                 viewer_key__in={row[1] for row in sponsored},
                 day__in=days,
-            )
-            # Invalid traffic (an uncharged viewer's day) adds no views or likes to what was bought.
-            .exclude(impressions=0, invalid_impressions__gt=0)
-            .select_related("promotion")
+                # Only a charged impression bought anything: invalid traffic and unreported slots did not.
+                impressions__gt=0,
+            ).select_related("promotion__video")
         }
         furthest: dict[tuple[int, str, datetime.date], float] = {}
         totals: dict[tuple[int, datetime.date], dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -101,12 +120,15 @@ def promotion_results_rollup(*, batch: int = 100_000) -> int:
             if delivery is None:
                 continue
             counters = totals[(delivery.promotion_id, key[2])]
-            if kind in (Signal.Kind.PROGRESS, Signal.Kind.COMPLETE) and looped == 0:
-                furthest[key] = max(furthest.get(key, 0.0), watched)
-            if kind == Signal.Kind.COMPLETE:
-                counters["completions"] += 1
-                if looped > 0:
-                    counters["watch_seconds"] += watched
+            clip = clip_seconds(delivery.promotion.video)
+            if kind in (Signal.Kind.PROGRESS, Signal.Kind.COMPLETE):
+                if clip is None:  # a clip of unknown length: the first loop's points as reported
+                    reached = watched if looped == 0 else 0.0
+                elif kind == Signal.Kind.COMPLETE or looped > 0:
+                    reached = clip  # a completion, or a point of a later loop: the first loop ended
+                else:
+                    reached = min(watched, clip)
+                furthest[key] = max(furthest.get(key, 0.0), reached)
             elif kind == Signal.Kind.LIKE:
                 counters["likes"] += 1
             elif kind == Signal.Kind.UNLIKE:
@@ -118,10 +140,15 @@ def promotion_results_rollup(*, batch: int = 100_000) -> int:
             delivery = deliveries[key]
             if watched <= delivery.watched_seconds:
                 continue
+            clip = clip_seconds(delivery.promotion.video)
+            views_before, completions_before, seconds_before = watched_counts(
+                watched=delivery.watched_seconds, clip=clip
+            )
+            views_after, completions_after, seconds_after = watched_counts(watched=watched, clip=clip)
             counters = totals[(delivery.promotion_id, key[2])]
-            counters["watch_seconds"] += watched - delivery.watched_seconds
-            if delivery.watched_seconds < VIEW_SECONDS <= watched:
-                counters["views"] += 1
+            counters["views"] += views_after - views_before
+            counters["completions"] += completions_after - completions_before
+            counters["watch_seconds"] += seconds_after - seconds_before
             delivery.watched_seconds = watched
             changed.append(delivery)
         PromotionDelivery.objects.bulk_update(changed, ["watched_seconds"], batch_size=2000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from businesses import gateway
 from businesses.models import Payment, Promotion, Refund
+from businesses.rules import refund_due_cents
 from businesses.services.profiles import business_user_check
 from businesses.services.promotions import promotion_locked, promotion_move, video_promotable_problem
 from platform.errors import Conflict
@@ -79,8 +81,11 @@ def refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
     )
     if payment is None:
         return None
-    already = refunded_cents(payment)
-    amount = min(payment.amount_cents - promotion.spent_cents, payment.amount_cents - already)
+    amount = refund_due_cents(
+        paid_cents=payment.amount_cents,
+        spent_cents=promotion.spent_cents,
+        refunded_cents=refunded_cents(payment),
+    )
     if amount <= 0:
         return None
     number = payment.refunds.count() + 1
@@ -90,6 +95,43 @@ def refund_owed(*, promotion: Promotion, reason: str) -> Refund | None:
         currency=payment.currency,
         reason=reason,
         idempotency_key=f"payment-{payment.pk}-refund-{number}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPreview:
+    """What cancelling a promotion now would do with its money, as ``promotion_cancel`` would do it."""
+
+    refund_cents: int  # what ``refund_owed`` would refund at this moment
+    paid_cents: int
+    spent_cents: int
+    # A payment started and not finished: cancelling cancels it at Stripe.
+    is_payment_open: bool
+    # Still running: it may spend a little more before the business confirms.
+    is_running: bool
+
+
+def promotion_cancel_preview(*, promotion: Promotion) -> CancelPreview:
+    """The refund cancelling would send now, from the same numbers and rule as ``refund_owed``."""
+    payments = list(
+        promotion.payments.filter(status__in=[Payment.Status.SUCCEEDED, Payment.Status.REQUIRES_PAYMENT])
+    )
+    paid = next((payment for payment in payments if payment.status == Payment.Status.SUCCEEDED), None)
+    refund = (
+        refund_due_cents(
+            paid_cents=paid.amount_cents,
+            spent_cents=promotion.spent_cents,
+            refunded_cents=refunded_cents(paid),
+        )
+        if paid is not None
+        else 0
+    )
+    return CancelPreview(
+        refund_cents=refund,
+        paid_cents=paid.amount_cents if paid is not None else 0,
+        spent_cents=promotion.spent_cents,
+        is_payment_open=any(payment.status == Payment.Status.REQUIRES_PAYMENT for payment in payments),
+        is_running=promotion.state in (Promotion.State.ACTIVE, Promotion.State.PAUSED),
     )
 
 

@@ -1,7 +1,10 @@
 """A business cancels its promotion: unpaid, nothing is charged; paid, what it has not spent comes back."""
 
+import datetime
+
 import pytest
 import requests
+from django.utils import timezone
 
 from businesses import gateway, services
 from businesses.models import Payment, Promotion, Refund
@@ -127,14 +130,17 @@ def test_the_api_and_the_page_cancel_only_the_own_promotion(api_client, client, 
         {"detail": "This promotion has already ended.", "code": "conflict"},
     )
     client.force_login(mine.business.creator.user)
-    assert client.post(f"/business/promotions/{theirs.public_id}/cancel").status_code == 404
+    assert (
+        client.post(f"/business/promotions/{theirs.public_id}/cancel", {"confirm": "yes"}).status_code == 404
+    )
+    assert client.get(f"/business/promotions/{theirs.public_id}/cancel").status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == "draft"
     client.force_login(theirs.business.creator.user)
     page = client.get(f"/business/promotions/{theirs.public_id}/").content.decode()
     assert "Cancel the promotion" in page
     assert (
-        client.post(f"/business/promotions/{theirs.public_id}/cancel")["Location"]
+        client.post(f"/business/promotions/{theirs.public_id}/cancel", {"confirm": "yes"})["Location"]
         == f"/business/promotions/{theirs.public_id}/"
     )
     theirs.refresh_from_db()
@@ -153,6 +159,83 @@ def test_minors_cannot_cancel(api_client, client, stripe_local):
     api_client.force_authenticate(business.creator.user)
     assert api_client.post(f"/api/v1/business/promotions/{promotion.public_id}/cancel").status_code == 403
     client.force_login(business.creator.user)
-    assert client.post(f"/business/promotions/{promotion.public_id}/cancel").status_code == 403
+    assert (
+        client.post(f"/business/promotions/{promotion.public_id}/cancel", {"confirm": "yes"}).status_code
+        == 403
+    )
+    assert client.get(f"/business/promotions/{promotion.public_id}/cancel").status_code == 403
     promotion.refresh_from_db()
     assert promotion.state == "draft"
+
+
+# --- the confirmation step of the page ---------------------------------------------------------
+
+
+def _running_paid(*, spent_cents):
+    """A running promotion paid 50.00 EUR (the payment row as the webhook leaves it) that spent some."""
+    business, video = business_with_video()
+    promotion = Promotion.objects.create(
+        business=business, video=video, goal="video_views", budget_cents=50_00, currency="eur", duration_days=7,
+        cpm_cents=6_00, state="active", spent_cents=spent_cents, impressions_charged=spent_cents * 1000 // 600,
+        paid_at=timezone.now(), starts_at=timezone.now(), ends_at=timezone.now() + datetime.timedelta(days=7),
+    )  # fmt: skip
+    Payment.objects.create(
+        promotion=promotion, attempt=1, idempotency_key=f"pay-{promotion.pk}", intent_id=f"pi_{promotion.pk}",
+        amount_cents=50_00, currency="eur", status=Payment.Status.SUCCEEDED, succeeded_at=timezone.now(),
+    )  # fmt: skip
+    return promotion
+
+
+def test_a_post_without_the_confirmation_cancels_nothing(client):
+    promotion = _running_paid(spent_cents=12_34)
+    client.force_login(promotion.business.creator.user)
+    url = f"/business/promotions/{promotion.public_id}/cancel"
+    for data in ({}, {"confirm": ""}, {"confirm": "no"}):
+        response = client.post(url, data)
+        assert (response.status_code, response["Location"]) == (302, url)
+    promotion.refresh_from_db()
+    assert (promotion.state, promotion.finished_at) == ("active", None)
+    assert not Refund.objects.exists()
+    assert not AuditEntry.objects.filter(action="promotion.cancelled").exists()
+
+
+def test_the_confirmation_shows_the_refund_that_cancelling_then_sends(client):
+    promotion = _running_paid(spent_cents=12_34)
+    client.force_login(promotion.business.creator.user)
+    url = f"/business/promotions/{promotion.public_id}/cancel"
+    page = client.get(url).content.decode()
+    assert '<dd data-role="refund"><strong>37.66 EUR</strong></dd>' in page
+    assert "Cancel and refund 37.66 EUR" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert services.promotion_cancel_preview(promotion=promotion).refund_cents == 37_66
+    # Nothing happened by looking.
+    promotion.refresh_from_db()
+    assert promotion.state == "active"
+    assert not Refund.objects.exists()
+    # The promotion page asks first: a link to the question, no form that cancels.
+    detail = client.get(f"/business/promotions/{promotion.public_id}/").content.decode()
+    assert f'href="{url}"' in detail
+    assert f'action="{url}"' not in detail
+    assert client.post(url, {"confirm": "yes"})["Location"] == f"/business/promotions/{promotion.public_id}/"
+    promotion.refresh_from_db()
+    assert promotion.state == "cancelled"
+    refund = Refund.objects.get()
+    assert (refund.amount_cents, refund.reason) == (37_66, "cancelled")
+
+
+def test_an_unpaid_promotion_says_nothing_was_charged(client):
+    promotion = _draft()
+    client.force_login(promotion.business.creator.user)
+    page = client.get(f"/business/promotions/{promotion.public_id}/cancel").content.decode()
+    assert "Nothing has been charged" in page
+    assert "Cancel and refund" not in page
+    assert "Cancel the promotion</button>" in page
+    assert services.promotion_cancel_preview(promotion=promotion).refund_cents == 0
+
+
+def test_an_ended_promotion_has_no_question_to_ask(client):
+    promotion = _draft()
+    Promotion.objects.filter(pk=promotion.pk).update(state="completed")
+    client.force_login(promotion.business.creator.user)
+    response = client.get(f"/business/promotions/{promotion.public_id}/cancel")
+    assert response["Location"] == f"/business/promotions/{promotion.public_id}/"

@@ -206,14 +206,20 @@ def test_the_age_band_edges_follow_birthdays():
     assert _estimate().audience == 4
 
 
-def test_the_estimate_is_a_range_the_budget_buys_within_the_audience(audience, settings):
+def test_the_estimate_is_a_range_the_audience_can_take(audience, settings):
     settings.PROMOTION_CPM_CUSTOM_CENTS, settings.PROMOTION_FREQUENCY_CAP = 8_00, 3
     estimate = _estimate(budget_cents=10_00, duration_days=7)
-    # 1,250 impressions; at 3 a day for 7 days at least 60 people, at most one each: both capped at 4.
-    assert (estimate.audience, estimate.low, estimate.high, estimate.impressions) == (4, 4, 4, 1250)
+    # 1,250 impressions paid for; four people with no signals (active on one day of 28) take 1 of 7 days'
+    # worth: 4 × 7/28 = 1 view once a day, 3 at the cap, never the 1,250.
+    assert (estimate.audience, estimate.impressions, estimate.impressions_low, estimate.impressions_high) == (
+        4,
+        1250,
+        1,
+        3,
+    )
+    assert (estimate.low, estimate.high, estimate.ceiling) == (1, 1, 4 * 3 * 7)
+    assert (estimate.spendable_cents, estimate.unspent_cents, estimate.is_budget_too_big) == (2, 9_98, True)
     assert (estimate.cpm_cents, estimate.currency) == (800, "eur")
-    tiny = _estimate(budget_cents=10_00, duration_days=7, regions=["DE-BY"], topic_slugs=["food"])
-    assert (tiny.low, tiny.high) == (2, 2)
 
 
 def test_the_reach_api_answers_for_the_form(api_client, audience, settings):
@@ -225,15 +231,21 @@ def test_the_reach_api_answers_for_the_form(api_client, audience, settings):
         "&budget_cents=1000&duration_days=7"
     )
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    assert {
+        key: body[key]
+        for key in ("audience", "impressions", "ceiling", "cpm_cents", "currency", "cpm_display")
+    } == {
         "audience": 3,
-        "low": 3,
-        "high": 3,
         "impressions": 1250,
+        "ceiling": 3 * 3 * 7,
         "cpm_cents": 800,
         "currency": "eur",
         "cpm_display": "8.00 EUR",
     }
+    assert body["impressions_high"] <= body["ceiling"]
+    assert body["is_budget_too_big"] is True
+    assert body["sentences"][-1].startswith("This audience is too small for the budget")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from businesses import gateway, selectors, services
 from businesses.models import Payment, Promotion, PromotionDay, PromotionDelivery, Refund
+from creators.models import Video
 from feeds.models import Signal, Source
 from tests.businesses.helpers import business_with_video
 
@@ -30,7 +31,10 @@ def _running(business, video, *, goal="video_views", budget_cents=50_00, state="
 
 @pytest.fixture
 def promotion():
+    """A running promotion of a 10-second clip."""
     business, video = business_with_video()
+    Video.objects.filter(pk=video.pk).update(duration=10.0, trim_end=10.0)
+    video.refresh_from_db()
     return _running(business, video)
 
 
@@ -72,19 +76,38 @@ def test_a_view_is_counted_once_per_person_and_day_at_two_seconds(promotion):
     _signal(promotion, "u:2", Signal.Kind.PROGRESS, watched=1.9)
     assert services.promotion_results_rollup() == 5
     day = _day(promotion)
-    assert (day.views, day.watch_seconds) == (1, 3.5 + 1.9)
+    # Watch time is that of views: 1.9 s is not one, so it adds none (the average stays per view).
+    assert (day.views, day.watch_seconds, day.completions) == (1, 3.5, 0)
     assert PromotionDelivery.objects.get(viewer_key="u:1").watched_seconds == 3.5
 
 
-def test_watch_time_is_the_furthest_point_plus_later_loops(promotion):
+def test_watch_time_is_the_first_play_at_most_the_clip_and_a_completion_is_one_view(promotion):
     _served(promotion, "u:1")
     _signal(promotion, "u:1", Signal.Kind.PROGRESS, watched=4.0)
     _signal(promotion, "u:1", Signal.Kind.PROGRESS, watched=2.0)  # seeking back adds nothing
     _signal(promotion, "u:1", Signal.Kind.COMPLETE, watched=10.0)
-    _signal(promotion, "u:1", Signal.Kind.COMPLETE, watched=10.0, looped=1)  # a second loop, watched again
+    _signal(promotion, "u:1", Signal.Kind.COMPLETE, watched=10.0, looped=1)  # replays add nothing
+    _signal(promotion, "u:1", Signal.Kind.PROGRESS, watched=6.0, looped=2)
     services.promotion_results_rollup()
     day = _day(promotion)
-    assert (day.views, day.watch_seconds, day.completions) == (1, 20.0, 2)
+    assert (day.views, day.watch_seconds, day.completions) == (1, 10.0, 1)
+
+
+def test_a_point_past_the_clip_counts_as_the_clip(promotion):
+    """A signal stored before the clip was trimmed shorter: never more than the clip as it is."""
+    _served(promotion, "u:1")
+    _signal(promotion, "u:1", Signal.Kind.PROGRESS, watched=25.0)
+    services.promotion_results_rollup()
+    assert (_day(promotion).watch_seconds, _day(promotion).completions) == (10.0, 1)
+    assert PromotionDelivery.objects.get().watched_seconds == 10.0
+
+
+def test_a_slot_served_but_never_reported_buys_no_views(promotion):
+    _served(promotion, "u:1", impressions=0)
+    _signal(promotion, "u:1", Signal.Kind.PROGRESS, watched=5.0)
+    _signal(promotion, "u:1", Signal.Kind.LIKE)
+    services.promotion_results_rollup()
+    assert not PromotionDay.objects.exists()
 
 
 def test_likes_follows_and_completions_are_counted(promotion):

@@ -1,16 +1,21 @@
-// The estimated reach under the new-promotion form, asked again (debounced) whenever the form changes.
+// The new-promotion form: the estimated reach under it, asked again (debounced) whenever the form
+// changes, and the custom-audience fields shown only for a custom audience.
 import { api } from "../js/api.js";
+import { query } from "./reach-query.js";
 
 const WAIT_MS = 350;
+const PROMPT = "Enter a budget and a duration to see the estimated reach.";
 
 const form = document.querySelector("[data-reach-form]");
 if (form) setUp(form);
 
 function setUp(form) {
   const output = form.querySelector("[data-reach-estimate]");
+  const custom = form.querySelector("[data-custom-audience]");
   let timer = 0;
   let running = null;
   const refresh = () => {
+    if (custom) custom.hidden = new FormData(form).get("audience") !== "custom";
     window.clearTimeout(timer);
     timer = window.setTimeout(async () => {
       running?.abort();
@@ -18,7 +23,7 @@ function setUp(form) {
       try {
         show(output, await estimate(form, running.signal));
       } catch (problem) {
-        if (problem.name !== "AbortError") show(output, problem.message);
+        if (problem.name !== "AbortError") show(output, { lines: [problem.message] });
       }
     }, WAIT_MS);
   };
@@ -27,52 +32,34 @@ function setUp(form) {
   refresh();
 }
 
-function show(output, text) {
-  output.textContent = text;
+// `lines`: sentences to show, the first as the headline; `warning`: the last one is a warning.
+function show(output, { lines, warning = false }) {
+  const paragraphs = lines.map((line, index) => {
+    const paragraph = document.createElement("p");
+    paragraph.textContent = line;
+    if (index === 0 && lines.length > 1) paragraph.className = "estimate-headline";
+    if (warning && index === lines.length - 1) paragraph.className = "estimate-warning";
+    return paragraph;
+  });
+  output.replaceChildren(...paragraphs);
+  output.classList.toggle("is-warning", warning);
   output.hidden = false;
 }
 
-// "12.5" or "12.50" -> 1250, in exact integer cents (never through a float); null when not a price.
-export function cents(text) {
-  const match = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] || "0").padEnd(2, "0"));
-}
-
-function query(form) {
-  const data = new FormData(form);
-  const budget = cents(String(data.get("budget") || ""));
-  const days = String(data.get("duration_days") || "").trim();
-  if (budget === null || !/^\d{1,3}$/.test(days)) return null;
-  const params = new URLSearchParams({
-    audience: String(data.get("audience") || "automatic"),
-    budget_cents: String(budget),
-    duration_days: days,
-  });
-  for (const code of String(data.get("regions") || "").split(",")) {
-    if (code.trim()) params.append("regions", code.trim());
-  }
-  for (const slug of data.getAll("topics")) params.append("topics", String(slug));
-  for (const band of data.getAll("age_bands")) params.append("age_bands", String(band));
-  return params;
-}
-
 async function estimate(form, signal) {
-  const params = query(form);
-  if (params === null) return "Enter a budget and a duration to see the estimated reach.";
+  const params = query(new FormData(form));
+  if (params === null) return { lines: [PROMPT] };
   let data;
   try {
     data = (await api(`${form.dataset.reachUrl}?${params}`, { signal })) || {};
   } catch (problem) {
     if (problem.name === "AbortError") throw problem;
     const unavailable = problem.code === "network" || problem.status >= 500;
-    return unavailable ? "The estimate is not available right now." : problem.detail;
+    return { lines: [unavailable ? "The estimate is not available right now." : problem.detail] };
   }
-  const number = (value) => Number(value).toLocaleString();
-  if (data.audience === 0) return "No adult viewers active in the last 28 days match this audience yet.";
-  return (
-    `Estimated reach: ${number(data.low)}–${number(data.high)} people ` +
-    `(${number(data.impressions)} sponsored views at ${data.cpm_display} per 1,000; ` +
-    `${number(data.audience)} matching adults were active in the last 28 days).`
-  );
+  const lines = [...data.sentences];
+  if (params.get("budget_per") === "day") {
+    lines.splice(1, 0, `Total budget: ${data.budget} (${params.get("duration_days")} days).`);
+  }
+  return { lines, warning: Boolean(data.is_budget_too_big) };
 }
