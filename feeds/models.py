@@ -89,6 +89,11 @@ class InterestProfile(models.Model):
     favourites = models.JSONField(
         default=list, blank=True, help_text="Recently completed or liked video ids."
     )
+    not_for_me = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='When the viewer last said "not for me" to each creator (creator id: unix seconds).',
+    )
     signal_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -54,6 +54,7 @@ def feeds_export(user: User) -> Iterable[tuple[str, Content]]:
                 "hidden_video_ids": profile.hidden,
                 "favourite_video_ids": profile.favourites,
                 "recent_view_outcomes_by_video_id": profile.outcomes,
+                "not_for_me_creators_since": profile.not_for_me,
                 "signal_count": profile.signal_count,
                 "updated_at": profile.updated_at,
             }

@@ -25,6 +25,11 @@ from platform.viewer import Viewer
 CURSOR_SALT = "feeds.cursor"
 SPONSORED_INDEX = 4
 MAX_CURSOR_IDS = 400
+# A page ranks a few more videos than it shows: the last check (``_page_videos``) may drop some (a block,
+# restricted mode, a change since the catalog was built), and these take their places. When it drops more
+# (a blocked creator's videos ranked high), the next best candidates are checked too, a few rounds at most.
+PAGE_SPARE = 4
+TOP_UP_ROUNDS = 2
 
 
 @dataclass
@@ -147,9 +152,15 @@ def _assemble(
     served: list[int],
     viewer: Viewer,
     feed: str,
-    more: bool,
+    size: int,
+    ranked: Sequence[Scored],
+    runs_dry: bool,
     hidden: set[int],
 ) -> FeedPage:
+    """Check and render the first ``size`` videos of ``page`` that pass ``_page_videos`` (the rest wait
+    for the next page; if too few pass, the best of ``ranked`` not yet on it), with a sponsored slot where
+    the viewer may see one. ``ranked`` is every candidate, best first; a feed that ``runs_dry`` (not For
+    You) has a next page only while some of them are left."""
     slot = None
     if viewer.policy.may_see_promotions and viewer.is_authenticated:
         # "Not for me" on a sponsored video hides it, and so its promotion, from this viewer.
@@ -169,14 +180,35 @@ def _assemble(
     videos = _page_videos(ids, viewer=viewer)
     feed_pools().names_fill(catalog, ids)
     items: list[FeedItem] = []
-    for scored in page:
-        video = videos.get(scored.video_id)
-        if video is None:
-            continue
-        reasons = ranking.reasons(scored=scored, catalog=catalog, weights=rates, viewer_region=viewer_region)
-        items.append(
-            FeedItem(video=video, position=0, source=source, reasons=reasons, candidate=scored.source)
-        )
+    dropped: list[int] = []
+    checked = set(ids)
+    for round_ in range(TOP_UP_ROUNDS + 1):
+        if round_:
+            # Rare: the last check dropped more than the spares. One more query for the next best.
+            page = [scored for scored in ranked if scored.video_id not in checked][
+                : size - len(items) + PAGE_SPARE
+            ]
+            if not page:
+                break
+            more_ids = [scored.video_id for scored in page]
+            checked.update(more_ids)
+            videos.update(_page_videos(more_ids, viewer=viewer))
+            feed_pools().names_fill(catalog, more_ids)
+        for scored in page:
+            if len(items) == size:
+                break
+            video = videos.get(scored.video_id)
+            if video is None:
+                dropped.append(scored.video_id)
+                continue
+            reasons = ranking.reasons(
+                scored=scored, catalog=catalog, weights=rates, viewer_region=viewer_region
+            )
+            items.append(
+                FeedItem(video=video, position=0, source=source, reasons=reasons, candidate=scored.source)
+            )
+        if len(items) == size:
+            break
     if slot is not None and slot.video_id in videos:
         sponsored_item = FeedItem(
             video=videos[slot.video_id],
@@ -192,8 +224,11 @@ def _assemble(
         item.position = offset + index
     # What the last check dropped (restricted mode, a change since the catalog was built) counts as
     # served too: the next page moves past it, even when it emptied this page.
-    shown = {item.video.pk for item in items}
-    new_served = served + [item.video.pk for item in items] + [pk for pk in ids if pk not in shown]
+    new_served = served + [item.video.pk for item in items] + dropped
+    if slot is not None and slot.video_id not in videos:
+        new_served.append(slot.video_id)
+    taken = set(new_served)
+    more = not runs_dry or any(scored.video_id not in taken for scored in ranked)
     return FeedPage(
         items=items,
         next_cursor=_cursor_dump(new_served) if more and new_served != served else None,
@@ -211,6 +246,7 @@ def _history(viewer_key: str) -> ranking.History:
         seen=list(profile.seen),
         hidden=list(profile.hidden),
         favourites=list(profile.favourites[-10:]),
+        not_for_me={int(key): float(value) for key, value in (profile.not_for_me or {}).items()},
     )
 
 
@@ -245,15 +281,21 @@ def _ranked_page(
     ``sources`` turns the viewer's weights, favourites and the page's seed into the candidates' features
     (from the candidate store), candidate pools and boosts;
     ``explores`` adds the exploration share and never runs dry (For You): when the pools hold too
-    little that is new, the rest of the catalogue follows, then the best matches seen longest ago."""
+    little that is new, the rest of the catalogue follows, then the best matches seen longest ago.
+    Without it (a topic, a region) a page fills up from its one pool while that holds anything new.
+    Creators and topics the viewer said "not for me" to are left out from the next page on."""
     size = size or settings.FEED_PAGE_SIZE
     history = _history(viewer.key)
     weights, hidden = history.weights, set(history.hidden)
     served = _cursor_load(cursor)
+    now_ts = time.time()
+    creators, topics = ranking.not_for_me(history=history, now_ts=now_ts, feed_topic=feed_topic)
     filters = ranking.Filters(
         excluded=frozenset(set(history.seen) | hidden | set(served)),
         # Restricted mode hides mature videos before ranking (not only after), so its pages stay full.
         allow_mature=viewer.policy.may_see_mature_content and not viewer.is_restricted_mode,
+        creators=creators,
+        topics=topics,
     )
     rates = ranking.Affinity.of(weights)  # read once per page
     # Random but repeatable for one viewer, page and day (reproducible feeds and tests). For You also
@@ -261,7 +303,6 @@ def _ranked_page(
     seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
     page_seed = zlib.crc32(seed.encode()) if explores else None
     catalog, pools, boosts = sources(rates, history.favourites, seed)
-    now_ts = time.time()
     ranked = ranking.rank(
         catalog=catalog,
         sources=pools,
@@ -282,18 +323,23 @@ def _ranked_page(
             now_ts=now_ts,
             seed=page_seed,
         )
-        if len(ranked) + len(explore) < size:
+        if len(ranked) + len(explore) < size + PAGE_SPARE:
             ranked += _refill(
                 catalog=catalog,
                 history=history,
                 served=served,
                 taken={scored.video_id for scored in ranked + explore},
-                allow_mature=filters.allow_mature,
+                filters=filters,
                 size=size,
                 now_ts=now_ts,
             )
     page = ranking.diversify(
-        ranked=ranked, explore=explore, catalog=catalog, size=size, feed_topic=feed_topic
+        ranked=ranked,
+        explore=explore,
+        catalog=catalog,
+        size=size + PAGE_SPARE,
+        feed_topic=feed_topic,
+        fills=not explores,
     )
     return _assemble(
         page=page,
@@ -305,7 +351,9 @@ def _ranked_page(
         served=served,
         viewer=viewer,
         feed=feed,
-        more=explores or len(ranked) > len(page),
+        size=size,
+        ranked=ranked,
+        runs_dry=not explores,
         hidden=hidden,
     )
 
@@ -316,7 +364,7 @@ def _refill(
     history: ranking.History,
     served: list[int],
     taken: set[int],
-    allow_mature: bool,
+    filters: ranking.Filters,
     size: int,
     now_ts: float,
 ) -> list[ranking.Scored]:
@@ -331,7 +379,13 @@ def _refill(
     )
     if catalog.is_page_view and wider is not catalog:
         catalog.features.update(wider.features)
-    filters = ranking.Filters(excluded=frozenset(set(history.hidden) | taken), allow_mature=allow_mature)
+    # Only hidden videos (and "not for me" creators and topics) never come back.
+    filters = ranking.Filters(
+        excluded=frozenset(set(history.hidden) | taken),
+        allow_mature=filters.allow_mature,
+        creators=filters.creators,
+        topics=filters.topics,
+    )
     unseen, again = ranking.rewatch_order(catalog=catalog, recent=recent, filters=filters)
     more = ranking.rank(
         catalog=catalog, sources={"more": unseen}, weights=history.weights, filters=filters, now_ts=now_ts

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 HALF_LIFE_DAYS = 3.0
-SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP, OUTCOMES_KEEP = 500, 300, 30, 60
+SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP, OUTCOMES_KEEP, NOT_FOR_ME_KEEP = 500, 300, 30, 60, 100
+# "Not for me" keeps the video's creator out of the ranked feeds this long, from the very next page;
+# after that the learnt dislike still keeps them rare. Following the creator lifts it at once.
+NOT_FOR_ME_DAYS = 7.0
 # The short-term interest: every view that starts keeps this share of what came before (the last ~6 views).
 RECENT_KEEP = 0.85
 RECENT_HALF_LIFE_DAYS = 1 / 24  # and it halves every hour: a session's mood, not a lasting taste
@@ -205,13 +208,15 @@ class VideoFacts:
 @dataclass
 class History:
     """A viewer's learned state: interest weights, the videos seen, hidden and enjoyed (oldest first),
-    and the outcome credited so far to each recent view (so a view counts once, however many events)."""
+    the outcome credited so far to each recent view (so a view counts once, however many events), and
+    when they last said "not for me" to each creator (unix seconds, oldest first)."""
 
     weights: Weights
     seen: list[int]
     hidden: list[int]
     favourites: list[int]
     outcomes: dict[int, float] = field(default_factory=dict)
+    not_for_me: dict[int, float] = field(default_factory=dict)
 
     def trim(self) -> None:
         self.seen, self.hidden, self.favourites = (
@@ -219,8 +224,16 @@ class History:
             self.hidden[-HIDDEN_KEEP:],
             self.favourites[-FAVOURITES_KEEP:],
         )
-        if len(self.outcomes) > OUTCOMES_KEEP:  # dicts keep insertion order: the oldest views go first
+        # dicts keep insertion order: the oldest go first
+        if len(self.outcomes) > OUTCOMES_KEEP:
             self.outcomes = dict(list(self.outcomes.items())[-OUTCOMES_KEEP:])
+        if len(self.not_for_me) > NOT_FOR_ME_KEEP:
+            self.not_for_me = dict(list(self.not_for_me.items())[-NOT_FOR_ME_KEEP:])
+
+    def creators_not_for_me(self, *, now_ts: float) -> frozenset[int]:
+        """The creators whose videos the ranked feeds leave out now (``NOT_FOR_ME_DAYS``)."""
+        since = now_ts - NOT_FOR_ME_DAYS * 86400.0
+        return frozenset(creator for creator, at in self.not_for_me.items() if at >= since)
 
 
 def decay_factor(*, days: float) -> float:
@@ -249,14 +262,19 @@ def event_weight(*, event: Event, video: VideoFacts) -> float:
 
 
 def learn(
-    *, history: History, events: Iterable[tuple[Event, VideoFacts]], days_since_update: float
+    *,
+    history: History,
+    events: Iterable[tuple[Event, VideoFacts]],
+    days_since_update: float,
+    now_ts: float,
 ) -> History:
     """Decay the weights for the time that passed, then fold each event in (in place; returns ``history``).
 
     Watching teaches one outcome per view, whatever the number of progress events the player sent: the
     view's outcome rises to its furthest point, completion and loops, and only the rise is credited. An
     impression starts a view (so does any first event of a video without one); a view that starts also
-    steps the short-term interest on, which forgets older views at ``RECENT_KEEP`` per view."""
+    steps the short-term interest on, which forgets older views at ``RECENT_KEEP`` per view. "Not for me"
+    also notes the creator at ``now_ts``; a follow forgets that note."""
     weights = history.weights
     weights.decay(decay_factor(days=days_since_update))
     recent = weights.short_term()
@@ -291,8 +309,11 @@ def learn(
         if event.kind == "not_interested":
             hidden.append(video.pk)
             creator_extra, hashtag_extra = -2.0, -1.0
+            history.not_for_me.pop(video.creator_id, None)  # re-inserted: the newest last
+            history.not_for_me[video.creator_id] = now_ts
         if event.kind == "follow":
             creator_extra = 2.0
+            history.not_for_me.pop(video.creator_id, None)
         if event.kind in FAVOURITE_KINDS and video.pk not in favourites:
             favourites.append(video.pk)
         if enjoyed:
@@ -313,5 +334,7 @@ def merge(*, mine: History, theirs: History) -> History:
     mine.hidden += theirs.hidden
     mine.favourites += theirs.favourites
     mine.outcomes |= theirs.outcomes
+    for creator, at in theirs.not_for_me.items():
+        mine.not_for_me[creator] = max(at, mine.not_for_me.get(creator, at))
     mine.trim()
     return mine

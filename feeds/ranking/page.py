@@ -31,10 +31,14 @@ def diversify(
     size: int,
     explore_share: float = EXPLORE_SHARE,
     feed_topic: int | None = None,
+    fills: bool = False,
 ) -> list[Scored]:
     """Pick a page: at most 2 per creator, never 3 in a row from one topic, and >= explore_share exploration.
 
-    In a topic's own feed every video has that topic, so the run rule looks at their other topics."""
+    In a topic's own feed every video has that topic, so the run rule looks at their other topics.
+    A page that ``fills`` (a topic or region, where a few creators may make most of the videos) keeps to
+    those rules while it can, then takes the best of the rest, not twice in a row from one creator if it
+    can help it, rather than end short."""
     explore_slots = math.ceil(size * explore_share) if explore else 0
     explore_positions = {int((index + 1) * size / (explore_slots + 1)) for index in range(explore_slots)}
     page: list[Scored] = []
@@ -66,12 +70,34 @@ def diversify(
                 return True
         return False
 
+    def take_any() -> bool:
+        for pool in (main, extra):
+            pool[:] = [candidate for candidate in pool if candidate.video_id not in used]
+        rest = main or extra
+        if not rest:
+            return False
+        last = catalog.features[page[-1].video_id].creator_id if page else None
+        index = next(
+            (
+                at
+                for at, candidate in enumerate(rest)
+                if catalog.features[candidate.video_id].creator_id != last
+            ),
+            0,
+        )
+        candidate = rest.pop(index)
+        page.append(candidate)
+        used.add(candidate.video_id)
+        per_creator[catalog.features[candidate.video_id].creator_id] += 1
+        return True
+
     while len(page) < size and (main or extra):
         position = len(page)
         wants_explore = position in explore_positions
-        if not (take(extra) if wants_explore else take(main)) and not (
+        took = (take(extra) if wants_explore else take(main)) or (
             take(main) if wants_explore else take(extra)
-        ):
+        )
+        if not (took or (fills and take_any())):
             break
     return page
 

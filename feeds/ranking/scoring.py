@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feeds.ranking.features import Catalog, Features, Wants
-from feeds.ranking.learning import RATE_LIMIT, Weights, interest_rate
+from feeds.ranking.learning import RATE_LIMIT, History, Weights, interest_rate
 
 FRESHNESS_DAYS = 14.0
 # A hashtag says as much as a creator (specific tastes inside a broad topic); a topic says half as much.
@@ -25,6 +25,9 @@ TOP_CREATORS, PER_CREATOR = 5, 8
 TRENDING_POOL = 120
 EXPLORE_SAMPLE = 60
 COWATCH_BOOST = 0.3
+# A short-term interest this low in a topic only "not for me" can teach (leaving at once is -0.6 a view):
+# the viewer's session has turned against the topic, and the ranked feeds leave it out until it recovers.
+NOT_FOR_ME_RATE = -1.0
 
 
 @dataclass
@@ -36,16 +39,42 @@ class Scored:
 
 @dataclass(frozen=True)
 class Filters:
-    """What a viewer may not be shown: seen, hidden or already served, and mature content for minors."""
+    """What a viewer may not be shown: seen, hidden or already served, mature content for minors, and the
+    creators and topics they said "not for me" to (``not_for_me``)."""
 
     excluded: frozenset[int]
     allow_mature: bool
+    creators: frozenset[int] = frozenset()
+    topics: frozenset[int] = frozenset()
 
     def allows(self, catalog: Catalog, video_id: int) -> bool:
         item = catalog.features.get(video_id)
         return (
-            item is not None and video_id not in self.excluded and (self.allow_mature or not item.is_mature)
+            item is not None
+            and video_id not in self.excluded
+            and (self.allow_mature or not item.is_mature)
+            and item.creator_id not in self.creators
+            and self.topics.isdisjoint(item.topic_ids)
         )
+
+
+def not_for_me(
+    *, history: History, now_ts: float, feed_topic: int | None = None
+) -> tuple[frozenset[int], frozenset[int]]:
+    """The creators and topics the ranked feeds leave out for this viewer now: every creator they said
+    "not for me" to lately (``History.creators_not_for_me``), and the topics their short-term interest has
+    turned against (``NOT_FOR_ME_RATE``) — never the topic of the feed they chose."""
+    recent = history.weights.recent or Weights()
+    topics = frozenset(
+        topic
+        for topic, gain in recent.topics.items()
+        if topic != feed_topic
+        and interest_rate(
+            gain=0.0, views=0.0, recent_gain=gain, recent_views=recent.topic_views.get(topic, 0.0)
+        )
+        <= NOT_FOR_ME_RATE
+    )
+    return history.creators_not_for_me(now_ts=now_ts), topics
 
 
 @dataclass(frozen=True)
@@ -171,6 +200,7 @@ def rank(
     boosts = boosts or {}
     rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
     features, excluded, allow_mature = catalog.features, filters.excluded, filters.allow_mature
+    not_creators, not_topics = filters.creators, filters.topics
     # ``score`` inlined (the feed's hot loop; a test checks the two agree): names bound once, no calls
     # per candidate but the arithmetic.
     hashtags, creators, topics = rates.hashtags, rates.creators, rates.topics
@@ -181,6 +211,8 @@ def rank(
                 continue
             item = features.get(video_id)  # ``Filters.allows``, inlined
             if item is None or (item.is_mature and not allow_mature):
+                continue
+            if item.creator_id in not_creators or (not_topics and not not_topics.isdisjoint(item.topic_ids)):
                 continue
             tag = topic = None
             for key in item.hashtag_ids:

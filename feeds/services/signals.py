@@ -316,6 +316,7 @@ def _history_of(profile: InterestProfile) -> History:
         hidden=list(profile.hidden),
         favourites=list(profile.favourites),
         outcomes={int(key): float(value) for key, value in (profile.outcomes or {}).items()},
+        not_for_me={int(key): float(value) for key, value in (profile.not_for_me or {}).items()},
     )
 
 
@@ -323,6 +324,7 @@ def _history_store(profile: InterestProfile, history: History) -> None:
     profile.weights = history.weights.to_json()
     profile.seen, profile.hidden, profile.favourites = history.seen, history.hidden, history.favourites
     profile.outcomes = {str(key): round(value, 3) for key, value in history.outcomes.items()}
+    profile.not_for_me = {str(key): round(value) for key, value in history.not_for_me.items()}
 
 
 def profile_learn(
@@ -338,7 +340,10 @@ def profile_learn(
         except IntegrityError:  # created by a concurrent batch of the same viewer
             profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer.key)
     history = ranking.learn(
-        history=_history_of(profile), events=events, days_since_update=days_between(profile.updated_at, now)
+        history=_history_of(profile),
+        events=events,
+        days_since_update=days_between(profile.updated_at, now),
+        now_ts=now.timestamp(),
     )
     _history_store(profile, history)
     profile.signal_count = F("signal_count") + len(events)

@@ -178,7 +178,9 @@ def empty_history():
 
 
 def test_a_completion_teaches_topic_hashtag_and_creator_alike_and_makes_a_favourite():
-    history = learn(history=empty_history(), events=[(Watched("complete", 10.0), FACTS)], days_since_update=0)
+    history = learn(
+        history=empty_history(), events=[(Watched("complete", 10.0), FACTS)], days_since_update=0, now_ts=NOW
+    )
     weights = history.weights
     assert (weights.topics, weights.hashtags, weights.creators) == ({1: 1.0}, {5: 1.0}, {3: 1.0})
     assert (weights.topic_views, weights.hashtag_views, weights.creator_views) == (
@@ -195,7 +197,9 @@ def test_a_completion_teaches_topic_hashtag_and_creator_alike_and_makes_a_favour
 
 
 def test_not_interested_hides_the_video_and_sinks_its_creator_and_hashtags():
-    history = learn(history=empty_history(), events=[(Watched("not_interested"), FACTS)], days_since_update=0)
+    history = learn(
+        history=empty_history(), events=[(Watched("not_interested"), FACTS)], days_since_update=0, now_ts=NOW
+    )
     assert history.hidden == [7]
     assert history.weights.topics == {1: -3.0}
     assert history.weights.hashtags == {5: -4.0}
@@ -204,12 +208,18 @@ def test_not_interested_hides_the_video_and_sinks_its_creator_and_hashtags():
 
 
 def test_half_a_video_watched_teaches_a_little_and_leaving_early_teaches_dislike():
-    half = learn(history=empty_history(), events=[(Watched("progress", 5.0), FACTS)], days_since_update=0)
+    half = learn(
+        history=empty_history(), events=[(Watched("progress", 5.0), FACTS)], days_since_update=0, now_ts=NOW
+    )
     assert half.weights.topics == {1: pytest.approx(0.1)}
-    early = learn(history=empty_history(), events=[(Watched("progress", 2.0), FACTS)], days_since_update=0)
+    early = learn(
+        history=empty_history(), events=[(Watched("progress", 2.0), FACTS)], days_since_update=0, now_ts=NOW
+    )
     assert early.weights.topics[1] == pytest.approx(-0.32)
     assert early.seen == [7]
-    skipped = learn(history=empty_history(), events=[(Watched("skip", 1.0), FACTS)], days_since_update=0)
+    skipped = learn(
+        history=empty_history(), events=[(Watched("skip", 1.0), FACTS)], days_since_update=0, now_ts=NOW
+    )
     assert skipped.weights.topics == {1: -0.6}
 
 
@@ -240,12 +250,16 @@ def test_a_view_teaches_one_outcome_however_many_events_the_player_sent():
             *player_events(short_b, watched=9.0),
         ],
         days_since_update=0,
+        now_ts=NOW,
     )
     assert history.weights.topics[1] == pytest.approx(0.1)  # one half-watched view
     assert history.weights.topics[2] == pytest.approx(2.0)  # two completions outweigh it twenty times
     assert history.weights.topic_views == {1: 1.0, 2: 2.0}
     looped = learn(
-        history=empty_history(), events=player_events(short_a, watched=9.0, loops=2), days_since_update=0
+        history=empty_history(),
+        events=player_events(short_a, watched=9.0, loops=2),
+        days_since_update=0,
+        now_ts=NOW,
     )
     assert looped.weights.topics[2] == pytest.approx(1.6)  # a completion and two loops
     assert looped.weights.topic_views == {2: 1.0}
@@ -253,10 +267,10 @@ def test_a_view_teaches_one_outcome_however_many_events_the_player_sent():
 
 def test_a_view_split_over_batches_teaches_the_same_as_in_one():
     events = player_events(FACTS, watched=10.0, loops=1)
-    whole = learn(history=empty_history(), events=events, days_since_update=0)
+    whole = learn(history=empty_history(), events=events, days_since_update=0, now_ts=NOW)
     split = empty_history()
     for start in range(0, len(events), 2):
-        split = learn(history=split, events=events[start : start + 2], days_since_update=0)
+        split = learn(history=split, events=events[start : start + 2], days_since_update=0, now_ts=NOW)
     assert split.weights.topics == pytest.approx(whole.weights.topics)
     assert split.weights.topic_views == whole.weights.topic_views
     assert split.outcomes == whole.outcomes == {7: pytest.approx(1.3)}
@@ -270,6 +284,7 @@ def test_short_term_interest_follows_a_change_of_taste_within_a_session():
             history=history,
             events=player_events(dataclasses.replace(old, pk=pk), watched=10.0),
             days_since_update=0,
+            now_ts=NOW,
         )
     new = VideoFacts(pk=100, duration=10.0, creator_id=2, topic_ids=(2,), hashtag_ids=(6,))
     for pk in range(31, 35):  # then hashtag 5 is skipped four times and hashtag 6 enjoyed twice
@@ -280,12 +295,14 @@ def test_short_term_interest_follows_a_change_of_taste_within_a_session():
                 (Watched("skip", 1.0), dataclasses.replace(old, pk=pk)),
             ],
             days_since_update=0,
+            now_ts=NOW,
         )
     for pk in (101, 102):
         history = learn(
             history=history,
             events=player_events(dataclasses.replace(new, pk=pk), watched=10.0),
             days_since_update=0,
+            now_ts=NOW,
         )
     long_term_only = Affinity.of(dataclasses.replace(history.weights, recent=None))
     assert long_term_only.hashtags[5] > long_term_only.hashtags[6]  # thirty enjoyed views still say "5"
@@ -315,6 +332,7 @@ def test_a_liked_hashtag_inside_a_broad_topic_outranks_the_topics_other_videos()
             history=history,
             events=[(Watched("impression"), video), (Watched(kind, watched), video)],
             days_since_update=0,
+            now_ts=NOW,
         )
     assert score(item=physics, weights=history.weights, now_ts=NOW) > 3 * score(
         item=chemistry, weights=history.weights, now_ts=NOW
@@ -332,7 +350,7 @@ def test_hashtag_pools_come_from_the_viewers_best_hashtags():
 
 def test_weights_halve_every_half_life():
     history = History(weights=Weights(topics={1: 4.0}), seen=[], hidden=[], favourites=[])
-    learn(history=history, events=[], days_since_update=HALF_LIFE_DAYS * 2)
+    learn(history=history, events=[], days_since_update=HALF_LIFE_DAYS * 2, now_ts=NOW)
     assert history.weights.topics == {1: 1.0}
 
 
