@@ -60,7 +60,8 @@ export function attachActions({ track, config, follows, liked, pager, player, si
     signals.record("not_interested", player.current());
     player.end("not_interested");
     toast("We'll show fewer like this");
-    pager.removeCurrent(item);
+    // Sent now, not with the next batch: the next page must already leave this creator out.
+    pager.removeCurrent(item, { sent: signals.flushNow() });
   }
 
   function paintFollowEverywhere(handle, state) {

@@ -7,6 +7,11 @@ export const PAGE_ROUNDS = 3; // pages fetched in a row when each holds only vid
 export function createFeedList({ follows }) {
   const items = [];
   const shownCount = new Map(); // video id -> how many times it is in the list
+  const notForMe = new Set(); // creators (handle in lower case) the viewer said "not for me" to here
+
+  function creatorOf(item) {
+    return item.creator && item.creator.handle ? item.creator.handle.toLowerCase() : "";
+  }
 
   // A video shows once, unless the server sends it again on purpose (For You, once everything has been
   // seen, brings back the best matches seen longest ago); each showing gets a slide key of its own.
@@ -14,6 +19,7 @@ export function createFeedList({ follows }) {
     let added = 0;
     (Array.isArray(list) ? list : []).forEach(function (item) {
       if (!item || !item.video || !item.video.id) return;
+      if (notForMe.has(creatorOf(item))) return;
       const shown = shownCount.get(item.video.id) || 0;
       if (shown && !item.is_repeat) return;
       shownCount.set(item.video.id, shown + 1);
@@ -51,14 +57,33 @@ export function createFeedList({ follows }) {
     return items.length - 1 - index <= PRELOAD_AHEAD;
   }
 
-  return { items, add, slideCount, keyAt, around, isNearEnd };
+  // "Not for me": the creator's videos from `from` on (fetched, not yet shown) leave the list, and
+  // pages still to come bring none of theirs (one fetched before the server knew would). Returns how
+  // many left.
+  function dropCreator(handle, from) {
+    const creator = String(handle || "").toLowerCase();
+    if (!creator) return 0;
+    notForMe.add(creator);
+    let dropped = 0;
+    for (let position = items.length - 1; position >= Math.max(0, from); position--) {
+      if (creatorOf(items[position]) === creator) {
+        items.splice(position, 1);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
+  return { items, add, slideCount, keyAt, around, isNearEnd, dropCreator };
 }
 
 // Fetches pages from `url` until one adds a video, at most `rounds` of them. `get(url)` resolves to a
 // page ({results, next}); `onPage(page)` true stops at once (the screen-time limit); `follow(next)`
-// turns a page's `next` into a URL we may fetch ("" for none). Resolves with what was added, the next
+// turns a page's `next` into a URL we may fetch ("" for none); `ready`, when given, is awaited before
+// the first request (a "not for me" on its way to the server). Resolves with what was added, the next
 // page's URL, whether any page was taken and whether `onPage` stopped it.
-export async function fetchPages({ url, get, add, onPage, follow, rounds = PAGE_ROUNDS }) {
+export async function fetchPages({ url, get, add, onPage, follow, rounds = PAGE_ROUNDS, ready }) {
+  if (ready) await ready;
   let added = 0;
   let next = url;
   let fetched = false;
@@ -74,4 +99,12 @@ export async function fetchPages({ url, get, add, onPage, follow, rounds = PAGE_
     next = follow(page.next);
   }
   return { added, next, fetched, stopped };
+}
+
+// `promise` settled (either way) or `ms` passed, whichever comes first: never wait on the network for long.
+export function settledWithin(promise, ms) {
+  return Promise.race([
+    Promise.resolve(promise).catch(function () {}),
+    new Promise(function (resolve) { setTimeout(resolve, ms); }),
+  ]);
 }

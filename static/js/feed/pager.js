@@ -1,7 +1,7 @@
 // Where the viewer is in the feed: the list of videos, the current one and its neighbours in the DOM,
 // the track's position, and fetching the next page before the list runs out.
 import { api } from "../api.js";
-import { createFeedList, fetchPages } from "./feed-list.js";
+import { createFeedList, fetchPages, settledWithin } from "./feed-list.js";
 import { safeUrl, sameOriginUrl } from "./util.js";
 
 // `onPage(page)` sees each page from the API first; true means the day's screen-time limit is reached:
@@ -16,6 +16,9 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   let isDone = false;
   let isLoading = false;
   let isStopped = false; // the day's limit is reached
+  let signalSent = Promise.resolve(); // the last "not for me" on its way: the next page is asked after it
+
+  const NOT_FOR_ME_WAIT = 2000; // ms the next page waits for that signal at most
 
   const addItems = list.add;
   const keyAt = list.keyAt;
@@ -134,13 +137,19 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   }
 
   // Takes the current video out of the list ("not interested") and shows the next one in its place.
-  function removeCurrent(item) {
+  // With `sent` (the signal's send), the creator's videos not yet shown go too, and the next page is
+  // asked for only once the server knows.
+  function removeCurrent(item, { sent } = {}) {
     const key = item.slideKey;
     const slide = slides.get(key);
     items.splice(index, 1);
     if (slide) {
       slides.delete(key);
       slideMaker.destroy(slide);
+    }
+    if (sent) {
+      list.dropCreator(item.creator && item.creator.handle, index);
+      signalSent = settledWithin(sent, NOT_FOR_ME_WAIT);
     }
     if (!items.length) {
       // That was the last one we had: fetch more, or say the feed is empty.
@@ -180,7 +189,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
     root.dataset.loading = "true";
     let added = 0;
     try {
-      const got = await fetchPages({ url, get: (pageAt) => api(pageAt), add: addItems, onPage, follow: sameOriginUrl });
+      const got = await fetchPages({ url, get: (pageAt) => api(pageAt), add: addItems, onPage, follow: sameOriginUrl, ready: signalSent });
       added = got.added;
       isStopped = got.stopped;
       if (got.fetched) {

@@ -16,6 +16,7 @@ function isRetryable(error) {
 export function createSignalQueue({ send, flushAt = FLUSH_AT, keepAtMost = KEEP_AT_MOST }) {
   const queue = [];
   let flushing = false;
+  let current = Promise.resolve(); // the flush under way
   let enabled = true;
 
   function push(event) {
@@ -26,8 +27,13 @@ export function createSignalQueue({ send, flushAt = FLUSH_AT, keepAtMost = KEEP_
   }
 
   // One batch at a time; a full queue sends the next batch as soon as this one is answered.
-  async function flush() {
-    if (flushing || !queue.length || !enabled) return;
+  function flush() {
+    if (flushing || !queue.length || !enabled) return Promise.resolve();
+    current = sendNext();
+    return current;
+  }
+
+  async function sendNext() {
     flushing = true;
     const batch = queue.splice(0, flushAt);
     try {
@@ -45,6 +51,20 @@ export function createSignalQueue({ send, flushAt = FLUSH_AT, keepAtMost = KEEP_
     if (queue.length >= flushAt) await flush();
   }
 
+  // Everything queued so far, sent before this resolves: a "not for me" must reach the server before the
+  // next page is asked for. Resolves early when a batch fails (it stays queued for the next flush).
+  async function flushAll() {
+    while (enabled && queue.length) {
+      if (flushing) {
+        await current;
+        continue;
+      }
+      const before = queue.length;
+      await flush();
+      if (queue.length >= before) return;
+    }
+  }
+
   // Everything queued, in batches, for a last send as the page goes away.
   function drain() {
     const batches = [];
@@ -52,5 +72,5 @@ export function createSignalQueue({ send, flushAt = FLUSH_AT, keepAtMost = KEEP_
     return batches;
   }
 
-  return { push, flush, drain, size: () => queue.length, isEnabled: () => enabled };
+  return { push, flush, flushAll, drain, size: () => queue.length, isEnabled: () => enabled };
 }

@@ -42,6 +42,11 @@ export function createSignals({ url }) {
     return url ? queue.flush() : Promise.resolve();
   }
 
+  // Everything recorded so far, sent now (resolves once the server has it, or the send failed).
+  function flushNow() {
+    return url ? queue.flushAll() : Promise.resolve();
+  }
+
   // sendBeacon cannot set X-CSRFToken; the server accepts it by session alone. Where the beacon is
   // refused, a keepalive request outlives the page instead (no answer is read).
   function flushByBeacon() {
@@ -54,5 +59,5 @@ export function createSignals({ url }) {
   }
 
   window.setInterval(flush, FLUSH_EVERY);
-  return { record, flush, flushByBeacon };
+  return { record, flush, flushNow, flushByBeacon };
 }
