@@ -1,6 +1,10 @@
-"""The API schema's error shapes: one component for each, referenced by every operation's 4XX answer."""
+"""The API schema's post-processing: one component for each error shape, referenced by every operation's
+4XX answer, and every operation's area (its tag) in the docs."""
 
+import re
 from typing import Any
+
+from drf_spectacular.drainage import warn
 
 ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
     "ApiError": {
@@ -59,4 +63,45 @@ def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             responses.setdefault(
                 "4XX", {"description": "The request was refused: the error shape.", "content": _ERROR_CONTENT}
             )
+    return result
+
+
+# Each operation's area in the docs, by its path under /api/v1/: the first pattern that matches names it.
+# Tag names and descriptions are SPECTACULAR_SETTINGS["TAGS"]; a test holds the two together.
+OPERATION_AREAS: tuple[tuple[str, str], ...] = (
+    (r"auth/|me$|regions$", "Accounts"),
+    (r"feeds/|topics$", "Feeds"),
+    (r"signals$", "Signals"),
+    (r"reports$|videos/[^/]+/report$|decisions(/|$)", "Reports and appeals"),
+    (r"creators/|videos/", "Creators and videos"),
+    (r"studio/uploads(/|$)", "Uploads"),
+    (r"studio/analytics(/|$)", "Analytics"),
+    (r"studio/", "Studio"),
+    (r"business/promotions(/|$)", "Promotions"),
+    (r"business/", "Business"),
+    (r"blocks(/|$)|mutes(/|$)", "Blocks and mutes"),
+    (r"notifications(/|$)", "Notifications"),
+    (r"screen-time(/|$)|family(/|$)", "Family and screen time"),
+)
+_AREAS = [(re.compile(pattern), tag) for pattern, tag in OPERATION_AREAS]
+API_PREFIX = "/api/v1/"
+
+
+def area_of(path: str) -> str | None:
+    """The docs' area (tag) of an API path, or None when no rule names one."""
+    rest = path.removeprefix(API_PREFIX)
+    return next((tag for pattern, tag in _AREAS if pattern.match(rest)), None)
+
+
+def operation_tags(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: tags every operation with its area (``OPERATION_AREAS``)
+    instead of the path's first segment ("v1" for all of them). An operation no rule names keeps that
+    tag and is warned about, which fails ``spectacular --fail-on-warn`` and the schema's test."""
+    for path, operations in result.get("paths", {}).items():
+        tag = area_of(path)
+        if tag is None:
+            warn(f"No API docs area for {path}: add it to platform.api.schema.OPERATION_AREAS.")
+            continue
+        for operation in operations.values():
+            operation["tags"] = [tag]
     return result

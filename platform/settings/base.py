@@ -234,10 +234,48 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation's 4XX answer references the one error shape (platform/api/exception_handlers.py).
+    # Every operation's 4XX answer references the one error shape (platform/api/exception_handlers.py);
+    # every operation is tagged with its area, by path (platform.api.schema.OPERATION_AREAS).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "platform.api.schema.error_responses",
+        "platform.api.schema.operation_tags",
+    ],
+    # The docs' areas, in reading order.
+    "TAGS": [
+        {"name": "Accounts", "description": "Sign up, log in and out, your own account, and the regions."},
+        {
+            "name": "Feeds",
+            "description": "For You, Following, Local and the topic feeds, ranked per viewer and paged by "
+            "cursor; the topics.",
+        },
+        {
+            "name": "Signals",
+            "description": "What the player saw and did (impressions, watching, likes, shares, "
+            '"not for me"), in batches; the feeds learn from them at once.',
+        },
+        {"name": "Creators and videos", "description": "Creators' public profiles and videos, following."},
+        {
+            "name": "Studio",
+            "description": "A creator's own profile and videos: edit, publish, retry, delete.",
+        },
+        {"name": "Uploads", "description": "Resumable uploads in chunks, for the studio."},
+        {
+            "name": "Analytics",
+            "description": "A creator's analytics, read from daily rollups; the CSV export.",
+        },
+        {
+            "name": "Reports and appeals",
+            "description": "Reporting a video or an account; moderation decisions and appeals against them.",
+        },
+        {"name": "Business", "description": "A business's profile, prices, reach estimates and receipts."},
+        {
+            "name": "Promotions",
+            "description": "Promoting a video: draft, pay, pause, resume, cancel, and the results.",
+        },
+        {"name": "Blocks and mutes", "description": "Who the viewer blocked or muted."},
+        {"name": "Notifications", "description": "The notification centre and its unread count."},
+        {"name": "Family and screen time", "description": "The daily screen-time limit and unlocking it."},
     ],
 }
 
