@@ -1,5 +1,5 @@
-"""App configuration of `businesses`: registers the sponsored-slot provider, the video listener and the
-business shown on profile pages."""
+"""App configuration of `businesses`: registers the sponsored-slot provider, the video listener, the
+business shown on profile pages and the "Promote" links on a creator's own videos."""
 
 from django.apps import AppConfig
 
@@ -9,7 +9,7 @@ class BusinessesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from businesses import personal_data
+        from businesses import links, personal_data
         from businesses.selectors import profile_badge
         from businesses.serving import slots
         from businesses.tasks import video_changed_listener
@@ -20,6 +20,7 @@ class BusinessesConfig(AppConfig):
         sponsored.register_provider(slots)
         hooks.on_video_changed(video_changed_listener)
         hooks.provide_profile_badge(profile_badge)
+        hooks.provide_promote_links(links.promote_links)
         register_personal_data(
             app="businesses",
             exporter=personal_data.businesses_export,

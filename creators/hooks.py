@@ -95,3 +95,19 @@ def provide_profile_visited(listener: ProfileVisited) -> None:
 def profile_visited(creator: "CreatorProfile", request: "HttpRequest") -> None:
     if _profile_visited:
         _profile_visited[0](creator, request)
+
+
+# Where a creator may promote their own videos: ``businesses`` provides the promotion form's link for
+# each video it would accept from this owner (an adult; none for a minor). Callers pass only the
+# requester's own profile, with its ``user`` loaded, and ask once for a whole list.
+PromoteLinks = Callable[["CreatorProfile", Sequence["Video"]], dict[int, str]]
+_promote_links: list[PromoteLinks] = []
+
+
+def provide_promote_links(provider: PromoteLinks) -> None:
+    _promote_links[:] = [provider]
+
+
+def promote_links(owner: "CreatorProfile", videos: Sequence["Video"]) -> dict[int, str]:
+    """The "Promote" link per video id (videos that may not be promoted have none)."""
+    return _promote_links[0](owner, videos) if _promote_links and videos else {}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from creators.models import CreatorProfile, Decision, Follow, Video
+from creators import hooks
+from creators.models import CreatorProfile, Decision, Follow, Video, VideoTopic
 from platform import age, blocking
 from platform.models import Block, Mute, User
 from platform.screen_time import screen_time_guard
@@ -154,6 +156,41 @@ def profile_videos(*, profile: CreatorProfile, viewer: Viewer) -> QuerySet[Video
 
 def studio_videos(*, owner: CreatorProfile) -> QuerySet[Video]:
     return Video.objects.filter(owner=owner).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True, slots=True)
+class StudioRow:
+    """One video of the studio's list, with what the creator reads beside it."""
+
+    video: Video
+    views: int
+    # The curated topics (STEM, News) it was submitted to, each with its review state.
+    topic_reviews: list[VideoTopic]
+    promote_url: str | None
+
+
+def studio_rows(*, owner: CreatorProfile) -> list[StudioRow]:
+    """The studio's list: a fixed number of queries however many videos (views and "Promote" are one
+    call each for the whole list). ``owner.user`` must be loaded: its age decides "Promote"."""
+    reviews = (
+        VideoTopic.objects.filter(topic__is_curated=True).select_related("topic").order_by("topic__position")
+    )
+    videos = list(
+        studio_videos(owner=owner).prefetch_related(
+            Prefetch("video_topics", queryset=reviews, to_attr="curated")
+        )
+    )
+    views = hooks.view_counts([video.pk for video in videos])
+    promote = hooks.promote_links(owner, videos)
+    return [
+        StudioRow(
+            video=video,
+            views=views.get(video.pk, 0),
+            topic_reviews=video.curated,
+            promote_url=promote.get(video.pk),
+        )
+        for video in videos
+    ]
 
 
 def studio_video_get(*, owner: CreatorProfile, public_id: uuid.UUID | str) -> Video | None:

@@ -202,10 +202,10 @@ def _studio_video(creator: CreatorProfile, public_id: str) -> Video:
 
 @creator_required
 def studio(request: HttpRequest, creator: CreatorProfile) -> HttpResponse:
-    videos = selectors.studio_videos(owner=creator)
+    rows = selectors.studio_rows(owner=creator)
     requests = selectors.follow_requests(profile=creator)
     return render(
-        request, "creators/studio.html", {"creator": creator, "videos": videos, "follow_requests": requests}
+        request, "creators/studio.html", {"creator": creator, "rows": rows, "follow_requests": requests}
     )
 
 
@@ -311,7 +311,14 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
         status = 400
     else:
         status = 200
-    context = {"creator": creator, "video": video, "details": details, "trim": trim}
+    context = {
+        "creator": creator,
+        "video": video,
+        "details": details,
+        "trim": trim,
+        "topic_reviews": [link for link in video.video_topics.all() if link.topic.is_curated],
+        "promote_url": hooks.promote_links(creator, [video]).get(video.pk),
+    }
     return render(request, "creators/studio_video.html", context, status=status)
 
 

@@ -57,7 +57,7 @@ def _render(
         "tabs": tabs,
         "active": active,
         "topics": topics,
-        "items": feed_page_json(page) if page else [],
+        "items": feed_page_json(page, viewer=viewer_of(request)) if page else [],
         "signals_url": reverse("api-signals"),
         "report_url_template": "/api/v1/videos/__ID__/report",
         "follow_url_template": "/api/v1/creators/__HANDLE__/follow",

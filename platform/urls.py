@@ -11,6 +11,10 @@ admin.site.site_header = "Joyreel administration"
 admin.site.site_title = "Joyreel admin"
 admin.site.index_title = "Run the site"
 
+# Refusals and missing pages in the site's own look, with the reason the view gave.
+handler403 = "platform.views.errors.permission_denied"
+handler404 = "platform.views.errors.page_not_found"
+
 urlpatterns = [
     # The home page is the For You feed; the feeds app serves it (a URL string, not an import).
     path("", include("feeds.home_urls")),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import get_script_prefix, get_urlconf, reverse
 from rest_framework import serializers
 
+from creators import hooks
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
 from creators.models import Report
 from feeds.models import Signal, Source
@@ -17,6 +18,7 @@ from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
 from feeds.services import SignalInput
 from platform.api.serializers import ScreenTimeOutputSerializer
+from platform.viewer import Viewer
 
 
 class SponsorSerializer(serializers.Serializer[Any]):
@@ -37,6 +39,11 @@ class FeedItemSerializer(serializers.Serializer[FeedItem]):
     video = VideoOutputSerializer()
     creator = CreatorOutputSerializer(source="video.owner")
     sponsor = SponsorSerializer(allow_null=True)
+    promote_url = serializers.CharField(
+        allow_null=True,
+        default=None,
+        help_text="On the viewer's own videos a business may promote: its form.",
+    )
 
 
 class FeedPageSerializer(serializers.Serializer[Any]):
@@ -169,10 +176,17 @@ class ReportTargetInputSerializer(ReportInputSerializer):
     )
 
 
-def feed_page_json(page: FeedPage) -> list[dict[str, Any]]:
-    """A feed page's items as the API returns them (``FeedPageSerializer``'s ``results``)."""
+def feed_page_json(page: FeedPage, *, viewer: Viewer | None = None) -> list[dict[str, Any]]:
+    """A feed page's items as the API returns them (``FeedPageSerializer``'s ``results``) to ``viewer``."""
     urls = _item_urls(get_urlconf(), get_script_prefix())  # context-local reads: once a page, not an item
-    return [feed_item_json(item, page.catalog, urls) for item in page.items]
+    items = [feed_item_json(item, page.catalog, urls) for item in page.items]
+    # "Promote" on the viewer's own videos: one call for the page, none when none of them is theirs.
+    own = [item.video for item in page.items if viewer and item.video.owner.user_id == viewer.user_id]
+    if own:
+        links = hooks.promote_links(own[0].owner, own)
+        for item, data in zip(page.items, items, strict=True):
+            data["promote_url"] = links.get(item.video.pk)
+    return items
 
 
 VIDEO_SLOT = "00000000-0000-0000-0000-000000000000"
@@ -260,4 +274,5 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             if item.sponsor
             else None
         ),
+        "promote_url": None,
     }

@@ -57,7 +57,7 @@ def page_response(request: Request, page: FeedPage, *, screen: ScreenTimeStatus 
         {
             "next": next_url,
             "previous": None,
-            "results": feed_page_json(page),
+            "results": feed_page_json(page, viewer=viewer_of(request)),
             "screen_time": screen_time_json(screen),
         }
     )
@@ -134,7 +134,7 @@ class FollowingFeedView(APIView):
             paginator.paginate_queryset(selectors.following_queryset(viewer=viewer), request, view=self) or []
         )
         page = FeedPage(items=selectors.following_items(videos), next_cursor=None)
-        response = paginator.get_paginated_response(feed_page_json(page))
+        response = paginator.get_paginated_response(feed_page_json(page, viewer=viewer))
         response.data["screen_time"] = screen_time_json(screen)
         return response
 

@@ -221,8 +221,10 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
     assert len(ids) == len(set(ids))
     item = first["results"][0]
     assert set(item) == {
-        "position", "source", "topic", "is_sponsored", "is_repeat", "reasons", "video", "creator", "sponsor"
+        "position", "source", "topic", "is_sponsored", "is_repeat", "reasons", "video", "creator", "sponsor",
+        "promote_url",
     }  # fmt: skip
+    assert item["promote_url"] is None  # someone else's video
     assert "follower_count" in item["creator"]
     assert item["is_sponsored"] is False
     assert item["is_repeat"] is False

@@ -1,5 +1,5 @@
 // One slide per video, cloned from the page's <template> and filled with text only; the follow button's look.
-import { loginHref, role, safeUrl } from "./util.js";
+import { loginHref, role, safeUrl, sameOriginUrl } from "./util.js";
 
 export function paintFollow(button, state) {
   button.dataset.state = state || "none";
@@ -113,6 +113,14 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
         more.textContent = action;
         more.setAttribute("aria-label", action + ": " + (item.sponsor.name || "this sponsor") + " (opens a new tab)");
       }
+    }
+
+    // The viewer's own video that a business may promote: the promotion form with it chosen.
+    const promote = sameOriginUrl(item.promote_url);
+    if (promote) {
+      const link = role(slide, "promote");
+      link.href = promote;
+      link.hidden = false;
     }
 
     // A 13–15-year-old's video stays in the app: no link to copy, no "save video as".
