@@ -27,6 +27,7 @@ from businesses.models import (
 from businesses.rules import money_format
 from businesses.services.pricing import price_check
 from platform.admin_inlines import RecordInline
+from platform.admin_site import ModerationQueue, moderation_queue_register
 from platform.models import User
 
 
@@ -37,9 +38,11 @@ def _actor(request: HttpRequest) -> User:
 
 @admin.register(BusinessProfile)
 class BusinessProfileAdmin(admin.ModelAdmin[BusinessProfile]):
-    list_display = ["legal_name", "creator", "category", "country", "region", "is_verified", "created_at"]
-    list_filter = ["is_verified", "category", "country"]
-    search_fields = ["legal_name", "creator__handle", "creator__user__email", "website"]
+    list_display = ["legal_name", "creator", "category", "country", "is_verified", "created_at"]
+    # Country by code in the search: a filter listing every country would make the page thousands of px tall.
+    list_filter = ["is_verified", "category"]
+    search_fields = ["legal_name", "creator__handle", "creator__user__email", "website", "=country", "region"]
+    search_help_text = "Search by name, handle, email, website, region (DE-BY) or country code (DE)."
     list_select_related = ["creator"]
     raw_id_fields = ["creator"]
     # Verification changes only through the action, so that it is audited.
@@ -87,26 +90,24 @@ class PromotionDayInline(RecordInline, admin.TabularInline[PromotionDay, Promoti
 class PromotionAdmin(admin.ModelAdmin[Promotion]):
     """The review queue (filter by “In review”): approve, or reject with a reason, through the services."""
 
-    list_display = [
-        "public_id",
-        "business",
-        "video",
-        "state",
-        "budget_cents",
-        "spent_cents",
-        "impressions_charged",
-        "currency",
-        "ends_at",
-        "created_at",
-    ]
+    list_display = ["created_at", "business", "video", "state", "budget", "spent", "ends_at"]
     list_filter = ["state", "goal", "audience"]
     search_fields = ["public_id", "business__legal_name", "business__creator__handle"]
+    search_help_text = "Search by the promotion's id, the business's name or its handle."
     list_select_related = ["business", "video"]
     inlines = [PaymentInline, PromotionDayInline]
     action_form = PromotionActionForm
     # The changelist links to "Spend today" (``spend_today_view``).
     change_list_template = "admin/businesses/promotion/change_list.html"
     actions = ["approve", "reject"]
+
+    @admin.display(description="budget", ordering="budget_cents")
+    def budget(self, obj: Promotion) -> str:
+        return money_format(cents=obj.budget_cents, currency=obj.currency)
+
+    @admin.display(description="spent", ordering="spent_cents")
+    def spent(self, obj: Promotion) -> str:
+        return money_format(cents=obj.spent_cents, currency=obj.currency)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -202,7 +203,7 @@ def _stripe_link(path: str, stripe_id: str | None) -> str:
 class PaymentAdmin(admin.ModelAdmin[Payment]):
     """Read-only: payments are written by the payment services and Stripe's webhook."""
 
-    list_display = ["stripe", "promotion", "attempt", "amount_cents", "currency", "status", "created_at"]
+    list_display = ["stripe", "promotion", "amount", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["intent_id", "promotion__public_id"]
     list_select_related = ["promotion"]
@@ -211,6 +212,10 @@ class PaymentAdmin(admin.ModelAdmin[Payment]):
     @admin.display(description="Stripe PaymentIntent", ordering="intent_id")
     def stripe(self, obj: Payment) -> str:
         return _stripe_link("payments", obj.intent_id)
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj: Payment) -> str:
+        return money_format(cents=obj.amount_cents, currency=obj.currency)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -226,7 +231,7 @@ class PaymentAdmin(admin.ModelAdmin[Payment]):
 class RefundAdmin(admin.ModelAdmin[Refund]):
     """Read-only: filter by "Failed" to find refunds Stripe refused (the task logged why)."""
 
-    list_display = ["stripe", "payment", "amount_cents", "currency", "reason", "status", "created_at"]
+    list_display = ["stripe", "payment", "amount", "reason", "status", "created_at"]
     list_filter = ["status", "reason"]
     search_fields = ["stripe_id", "payment__intent_id", "payment__promotion__public_id"]
     list_select_related = ["payment"]
@@ -234,6 +239,10 @@ class RefundAdmin(admin.ModelAdmin[Refund]):
     @admin.display(description="Stripe refund", ordering="stripe_id")
     def stripe(self, obj: Refund) -> str:
         return _stripe_link("refunds", obj.stripe_id)
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj: Refund) -> str:
+        return money_format(cents=obj.amount_cents, currency=obj.currency)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -247,7 +256,7 @@ class RefundAdmin(admin.ModelAdmin[Refund]):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin[StripeEvent]):
-    list_display = ["event_id", "type", "object_id", "created", "received_at"]
+    list_display = ["event_id", "type", "object_id", "received_at"]
     list_filter = ["type"]
     search_fields = ["event_id", "object_id"]
 
@@ -303,3 +312,15 @@ class PromotionPriceAdmin(admin.ModelAdmin[PromotionPrice]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PromotionPrice]) -> None:
         for price in queryset:
             services.promotion_price_delete(price=price, actor=_actor(request))
+
+
+# Paid promotions wait in review from their payment until a moderator approves or rejects them.
+moderation_queue_register(
+    ModerationQueue(
+        title="Promotions to review",
+        model=Promotion,
+        query={"state__exact": Promotion.State.IN_REVIEW},
+        waiting_since="paid_at",
+        position=60,
+    )
+)

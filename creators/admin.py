@@ -2,11 +2,15 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from creators import services
@@ -14,6 +18,7 @@ from creators.forms import DecisionForm
 from creators.models import CreatorProfile, Decision, Follow, Hashtag, Topic, Video, VideoTopic
 from creators.trust.admin_decisions import admin_actor, decision_step
 from platform.admin_inlines import RecordInline
+from platform.http import stored_file_response
 from platform.models import User
 
 Action = Decision.Action
@@ -72,6 +77,33 @@ def _actor(request: HttpRequest) -> User:
     return request.user
 
 
+# The player's and the poster's content types, by the admin file view's ``kind``.
+ADMIN_FILES = {"poster": ("poster", "image/jpeg"), "video": ("rendition", "video/mp4")}
+
+# The media pipeline's bookkeeping: shown read-only, folded away, for answering "why is my video stuck".
+PIPELINE_FIELDS = (
+    "failed_step", "failure_reason", "attempts", "work_started_at", "work_heartbeat_at", "original_name",
+    "original_filename", "original_size", "duration", "width", "height", "rotation", "fps", "video_codec",
+    "pixel_format", "container", "has_audio", "audio_codec", "poster_name", "preview_name", "rendition_name",
+    "rendition_version", "rendition_duration", "trim_start", "trim_end", "pending_trim_start", "pending_trim_end",
+    "updated_at",
+)  # fmt: skip
+
+
+def admin_video_file_url(video: Video, kind: str) -> str:
+    """The admin's own door to a video's poster or rendition: staff who may view videos see every video's
+    files, removed and held ones too, which the viewers' file view rightly refuses them."""
+    return reverse("admin:creators_video_file", args=[video.pk, kind])
+
+
+def admin_thumbnail(video: Video) -> str:
+    if not video.poster.name:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" style="height:48px;border-radius:4px">', admin_video_file_url(video, "poster")
+    )
+
+
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin[Video]):
     list_display = [
@@ -79,26 +111,33 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "caption_short",
         "owner",
         "state",
-        "visibility",
-        "content_level",
         "moderation_state",
-        "duration",
+        "visibility",
         "created_at",
     ]
     list_filter = ["state", "moderation_state", "visibility", "content_level", "topics"]
     search_fields = ["caption", "owner__handle", "public_id"]
+    search_help_text = "Search by caption, the creator's handle or the video's id."
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
-    # The stored files by name only: a read-only file field links to MEDIA_URL, which serves nothing
-    # (the poster and rendition reach people through creators:video_file, which checks who may see them).
+    # Moderation changes only through the decision actions (audited, the creator told why); the stored files
+    # by name only: a read-only file field links to MEDIA_URL, which serves nothing.
     readonly_fields = [
-        "public_id", "state", "failed_step", "failure_reason", "attempts", "original_name", "original_filename",
-        "original_size", "duration", "width", "height", "rotation", "fps", "video_codec", "has_audio",
-        "poster_name", "preview_name", "rendition_name", "rendition_version", "rendition_duration", "trim_start",
-        "trim_end", "pending_trim_start", "pending_trim_end", "created_at", "published_at", "moderation_state",
-        "moderation_reason",
+        "player", "public_id", "state", "created_at", "published_at", "moderation_state", "moderation_reason",
+        "is_age_restricted", "is_unverified", *PIPELINE_FIELDS,
     ]  # fmt: skip
-    exclude = ["hashtags", "original", "poster", "preview", "rendition"]
+    fieldsets = [
+        (None, {"fields": ["player", "caption", "owner", "state", "visibility", "content_level"]}),
+        (
+            "Moderation",
+            {"fields": ["moderation_state", "moderation_reason", "is_age_restricted", "is_unverified"]},
+        ),
+        ("Dates", {"fields": ["public_id", "created_at", "published_at"]}),
+        (
+            "Processing (pipeline internals, read-only)",
+            {"classes": ["collapse"], "fields": list(PIPELINE_FIELDS)},
+        ),
+    ]
     inlines = [VideoTopicInline]
     date_hierarchy = "created_at"
     actions = [
@@ -110,14 +149,58 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "retry_failed",
     ]
 
+    def get_urls(self) -> list[URLPattern]:
+        # Before the model's own URLs, or "<object_id>/" would take the file's path.
+        files = path(
+            "<int:video_id>/file/<str:kind>",
+            self.admin_site.admin_view(self.file_view),
+            name="creators_video_file",
+        )
+        return [files, *super().get_urls()]
+
+    def file_view(self, request: HttpRequest, video_id: int, kind: str) -> HttpResponseBase:
+        """A video's poster or rendition for staff who may view videos, byte ranges and all."""
+        if kind not in ADMIN_FILES:
+            raise Http404("No such file.")
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        video = get_object_or_404(Video, pk=video_id)
+        field, content_type = ADMIN_FILES[kind]
+        file = getattr(video, field)
+        if not file.name:
+            raise Http404("No such file.")
+        response = stored_file_response(
+            request, storage=file.storage, name=file.name, content_type=content_type
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "caption":  # up to 2,200 characters: more than one line's worth
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description="")
     def thumbnail(self, obj: Video) -> str:
-        if not obj.poster.name:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" style="height:48px;border-radius:4px">',
-            reverse("creators:video_file", args=[obj.public_id, "poster"]),
-        )
+        return admin_thumbnail(obj)
+
+    @admin.display(description="video")
+    def player(self, obj: Video) -> str:
+        """The published rendition in a player, and the poster beside it, through ``file_view``."""
+        if obj.rendition.name:
+            media = format_html(
+                '<video controls preload="metadata" playsinline src="{}" data-testid="admin-player"></video>',
+                admin_video_file_url(obj, "video"),
+            )
+        else:
+            media = format_html("<p>No playable rendition yet ({}).</p>", obj.get_state_display())
+        poster = ""
+        if obj.poster.name:
+            poster = format_html(
+                '<img src="{}" alt="The poster" data-testid="admin-poster">',
+                admin_video_file_url(obj, "poster"),
+            )
+        return format_html('<div class="admin-player">{}{}</div>', media, poster)
 
     @admin.display(description="original")
     def original_name(self, obj: Video) -> str:

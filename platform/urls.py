@@ -7,10 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from platform import views
 
-admin.site.site_header = "Joyreel administration"
-admin.site.site_title = "Joyreel admin"
-admin.site.index_title = "Run the site"
-
 # Refusals and missing pages in the site's own look, with the reason the view gave.
 handler403 = "platform.views.errors.permission_denied"
 handler404 = "platform.views.errors.page_not_found"

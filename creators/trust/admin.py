@@ -15,9 +15,10 @@ from creators.forms import AppealDecisionForm, DecisionForm
 from creators.models import Appeal, Decision, Report, WatchedWord
 from creators.trust import decisions as services
 from creators.trust import watched_words
-from creators.trust.admin_decisions import admin_actor, decision_step
+from creators.trust.admin_decisions import admin_actor, decision_link, decision_step, decision_words
 from creators.trust.decisions import DEFAULT_SUSPENSION_DAYS
 from creators.trust.reports import reports_decide
+from platform.admin_site import ModerationQueue, moderation_queue_register
 from platform.models import User
 
 Action = Decision.Action
@@ -29,9 +30,10 @@ class ReportAdmin(admin.ModelAdmin[Report]):
     ``creators.trust.reports.reports_decide``: one decision per reported video or account, through
     ``decision_take``, and each reporter is told the outcome."""
 
-    list_display = ["created_at", "reason", "video", "profile", "reporter", "status", "decision"]
+    list_display = ["created_at", "reason", "reported", "reporter", "status", "outcome"]
     list_filter = ["status", "reason", ("video", admin.EmptyFieldListFilter)]
     search_fields = ["video__caption", "video__owner__handle", "profile__handle", "detail"]
+    search_help_text = "Search by caption, handle or the reporter's words."
     list_select_related = ["video", "video__owner", "profile", "reporter", "decision"]
     raw_id_fields = ["video", "profile", "reporter"]
     readonly_fields = [
@@ -56,6 +58,14 @@ class ReportAdmin(admin.ModelAdmin[Report]):
         "suspend_accounts",
         "dismiss",
     ]
+
+    @admin.display(description="reported")
+    def reported(self, obj: Report) -> str:
+        return f"video {obj.video}" if obj.video is not None else f"account {obj.profile}"
+
+    @admin.display(description="outcome", ordering="decided_at")
+    def outcome(self, obj: Report) -> str:
+        return decision_link(obj.decision)
 
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[Report], decision: str
@@ -147,16 +157,8 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
     """Every statement of reasons, read-only: decisions are taken only through the actions that call
     ``decision_take`` (videos, reports, users) and reversed only through an appeal."""
 
-    list_display = [
-        "created_at",
-        "action",
-        "guideline",
-        "account",
-        "video",
-        "source",
-        "is_automated",
-        "reversed_at",
-    ]
+    list_display = ["id", "created_at", "what", "account", "source", "reversed_at"]
+    list_display_links = ["id", "created_at"]
     list_filter = [
         "action",
         "source",
@@ -167,6 +169,10 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
     search_fields = ["account__email", "video__caption", "facts"]
     list_select_related = ["account", "video", "video__owner"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="decision", ordering="action")
+    def what(self, obj: Decision) -> str:
+        return decision_words(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -183,7 +189,7 @@ class AppealAdmin(admin.ModelAdmin[Appeal]):
     """The appeal queue, open appeals first (oldest first). A moderator may not decide the appeal of a
     decision they took; ``appeal_decide`` refuses and the admin says so."""
 
-    list_display = ["created_at", "state", "decision", "appellant", "decided_by", "decided_at"]
+    list_display = ["created_at", "state", "appealed", "appellant", "decided_by"]
     list_filter = ["state", "decision__action"]
     ordering = ["state", "created_at"]  # "open" sorts before "reversed" and "upheld"
     list_select_related = ["decision", "appellant", "decided_by"]
@@ -199,6 +205,10 @@ class AppealAdmin(admin.ModelAdmin[Appeal]):
         "outcome_reason",
     ]
     actions = ["uphold", "reverse"]
+
+    @admin.display(description="appeal against", ordering="decision__action")
+    def appealed(self, obj: Appeal) -> str:
+        return decision_link(obj.decision, prefix="appeal of ")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -240,6 +250,18 @@ class AppealAdmin(admin.ModelAdmin[Appeal]):
     @admin.action(description="Reverse the decision (ask for the reason)", permissions=["change"])
     def reverse(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> TemplateResponse | None:
         return self._decide(request, queryset, reverse_decision=True)
+
+
+moderation_queue_register(
+    ModerationQueue(
+        title="Open reports", model=Report, query={"status__exact": Report.Status.OPEN}, position=10
+    )
+)
+moderation_queue_register(
+    ModerationQueue(
+        title="Open appeals", model=Appeal, query={"state__exact": Appeal.State.OPEN}, position=20
+    )
+)
 
 
 # The User admin lives in ``platform`` (which may not import this app); account actions join it here.

@@ -1,5 +1,5 @@
 """The moderators' decision step in the admin: an action asks for the statement of reasons (guideline,
-facts, days) on an intermediate page, then calls the service; the admin itself decides nothing."""
+facts, days) on an intermediate page, then calls the service; the admin itself decides nothing. Also how the admin's lists name a decision."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
+from creators.models import Decision
+from platform.guidelines import Guideline
 from platform.models import User
 from platform.views import form_add_service_errors
 
@@ -64,3 +68,39 @@ def decision_step(
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "admin/moderation_decide.html", context)
+
+
+# What each action did, in the words a moderator would say it: the target is part of the action's meaning.
+_ACTION_WORDS = {
+    Decision.Action.REMOVE: "Video removed",
+    Decision.Action.LIMIT: "Video not recommended",
+    Decision.Action.AGE_RESTRICT: "Video age-restricted",
+    Decision.Action.LABEL_UNVERIFIED: "Video labelled unverified",
+    Decision.Action.DISMISS: "No action taken",
+    Decision.Action.REVIEW_CLEAR: "Reviewed, no problem found",
+    Decision.Action.WARNING: "Account warned",
+    Decision.Action.STRIKE: "Account given a strike",
+    Decision.Action.SUSPEND: "Account suspended",
+}
+
+
+def decision_words(decision: Decision) -> str:
+    """A decision in plain words: "Video removed (dangerous acts)"."""
+    words = _ACTION_WORDS.get(Decision.Action(decision.action), decision.get_action_display())
+    if decision.guideline in Guideline.values:
+        words += f" ({Guideline(decision.guideline).label.lower()})"
+    return words
+
+
+def decision_link(decision: Decision | None, *, prefix: str = "") -> str:
+    """``decision_words`` with a link to the decision's admin page: "Video removed (dangerous acts) — decision
+    #3"; ``prefix`` goes before the number ("appeal of decision")."""
+    if decision is None:
+        return "—"
+    return format_html(
+        '{} — <a href="{}">{}decision #{}</a>',
+        decision_words(decision),
+        reverse("admin:creators_decision_change", args=[decision.pk]),
+        prefix,
+        decision.pk,
+    )

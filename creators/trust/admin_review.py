@@ -5,12 +5,14 @@ facts and the guideline first, on a small intermediate page."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import CharField, Max, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,8 +30,9 @@ from creators.models import (
     VideoTopic,
 )
 from creators.trust.admin_decisions import decision_step
+from platform.admin_site import ModerationQueue, moderation_queue_register
 from platform.guidelines import Guideline
-from platform.models import User
+from platform.models import AuditEntry, User
 
 Action = Decision.Action
 
@@ -289,3 +292,43 @@ class TopicReviewAdmin(_QueueAdmin):
             decide=decide,
             guideline=Guideline.MISINFORMATION,
         )
+
+
+def _held_since(action: str) -> Callable[[QuerySet[Any]], datetime.datetime | None]:
+    """When the longest-held row was last held back: the audit entry the watched-word check wrote (``action``)."""
+
+    def oldest(rows: QuerySet[Any]) -> datetime.datetime | None:
+        # The audit log names its target by a string id: compare with the rows' ids as strings, in one query.
+        ids = rows.order_by().annotate(id_text=Cast("pk", CharField())).values("id_text")
+        held = (
+            AuditEntry.objects.filter(action=action, target_id__in=ids)
+            .values("target_id")
+            .annotate(held_at=Max("created_at"))
+        )
+        return min((row["held_at"] for row in held), default=None)
+
+    return oldest
+
+
+moderation_queue_register(
+    ModerationQueue(
+        title="Videos held by a watched word",
+        model=ReviewVideo,
+        waiting_since=_held_since("video.review"),
+        position=30,
+    )
+)
+moderation_queue_register(
+    ModerationQueue(
+        title="Bios held by a watched word",
+        model=ReviewProfile,
+        waiting_since=_held_since("profile.review"),
+        position=40,
+    )
+)
+# A curated topic waits from its video's publication (topics are chosen before a video is published).
+moderation_queue_register(
+    ModerationQueue(
+        title="Topic review (STEM, News)", model=TopicReview, waiting_since="video__published_at", position=50
+    )
+)

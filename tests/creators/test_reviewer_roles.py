@@ -53,7 +53,7 @@ def test_a_reviewers_admin_lists_only_the_topic_review_queue(client, group):
         (app["app_label"], [model["object_name"] for model in app["models"]])
         for app in response.context["app_list"]
     ]
-    assert listed == [("creators", ["TopicReview"])]
+    assert listed == [("videos-and-creators", ["TopicReview"])]
     assert 'data-testid="transparency-link"' not in response.content.decode()
 
 
