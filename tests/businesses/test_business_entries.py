@@ -152,3 +152,13 @@ def test_feed_page_asks_once_for_the_viewers_own_videos(django_assert_num_querie
     with django_assert_num_queries(0):
         anonymous = feed_page_json(FeedPage(items=items, next_cursor=None), viewer=None)
     assert {item["promote_url"] for item in anonymous} == {None}
+
+
+def test_the_headers_entry_leaves_a_pages_own_business_alone(client):
+    """The header's tag names its result ``business_nav``: the dashboard's own ``business`` still shows."""
+    business = BusinessFactory.create(legal_name="Rolls & Co GmbH")
+    client.force_login(business.creator.user)
+
+    content = client.get(reverse("businesses:home")).content.decode()
+
+    assert "Rolls &amp; Co GmbH" in content

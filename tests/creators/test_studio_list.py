@@ -125,3 +125,16 @@ def test_studio_list_queries_do_not_grow_with_the_videos(client):
     # session, user, creator, videos, their topic reviews, views, promotable ones, follow requests,
     # the bell's count, the header's business entry
     assert many == 10
+
+
+def test_studio_links_a_business_to_its_dashboard_only(client):
+    business = BusinessFactory.create()
+    client.force_login(business.creator.user)
+    content = client.get(reverse("creators:studio")).content.decode()
+    assert (
+        '<a class="button button-ghost" href="/business/" data-testid="studio-business">Business</a>'
+        in content
+    )
+
+    client.force_login(CreatorFactory.create().user)
+    assert 'data-testid="studio-business"' not in client.get(reverse("creators:studio")).content.decode()
