@@ -369,7 +369,8 @@ def _refill(
     now_ts: float,
 ) -> list[ranking.Scored]:
     """What For You shows once its pools are spent: unseen videos from anywhere, best first, then
-    the best matches weighted by how long ago they were seen. Only hidden ones never come back.
+    the best matches weighted by how long ago they were seen. Only hidden ones never come back (nor,
+    while that lasts, the creators and topics the viewer said "not for me" to).
 
     "Anywhere" is every video in this process's catalog; with shared pools, the trending pool at full
     size and the videos seen last (their features join the page's ``catalog``)."""
@@ -379,7 +380,6 @@ def _refill(
     )
     if catalog.is_page_view and wider is not catalog:
         catalog.features.update(wider.features)
-    # Only hidden videos (and "not for me" creators and topics) never come back.
     filters = ranking.Filters(
         excluded=frozenset(set(history.hidden) | taken),
         allow_mature=filters.allow_mature,
