@@ -19,6 +19,7 @@ from creators.trust.admin_decisions import admin_actor, decision_link, decision_
 from creators.trust.decisions import DEFAULT_SUSPENSION_DAYS
 from creators.trust.reports import reports_decide
 from platform.admin_site import ModerationQueue, moderation_queue_register
+from platform.guidelines import Guideline
 from platform.models import User
 
 Action = Decision.Action
@@ -152,6 +153,19 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 # --- decisions, appeals and account actions -------------------------------------------------------
 
 
+class GuidelineFilter(admin.SimpleListFilter):
+    """The guidelines by their names ("Dangerous acts"); a decision stores the bare code."""
+
+    title = "guideline"
+    parameter_name = "guideline__exact"  # the URL the plain field filter used, so old links still filter
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in Guideline.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Decision]) -> QuerySet[Decision] | None:
+        return queryset.filter(guideline=self.value()) if self.value() else None
+
+
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin[Decision]):
     """Every statement of reasons, read-only: decisions are taken only through the actions that call
@@ -162,7 +176,7 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
     list_filter = [
         "action",
         "source",
-        "guideline",
+        GuidelineFilter,
         "is_automated",
         ("reversed_at", admin.EmptyFieldListFilter),
     ]

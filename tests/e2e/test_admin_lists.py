@@ -49,7 +49,14 @@ def test_every_changelist_fits_a_laptop_screen(live_server, browser: Browser):
     WIDTHS.parent.mkdir(parents=True, exist_ok=True)
     WIDTHS.write_text(json.dumps(measured, indent=2, sort_keys=True))
     print(json.dumps(measured, indent=2, sort_keys=True))  # noqa: T201  (quoted from the test's output)
-    for name in ("platform.User", "creators.Video", "creators.Report", "creators.Appeal"):
+    for name in (
+        "platform.User",
+        "creators.Video",
+        "creators.Report",
+        "creators.Appeal",
+        "creators.Decision",
+        "businesses.Promotion",
+    ):
         label_url = dict(changelists())[name]
         page.goto(f"{live_server.url}{label_url}")
         page.screenshot(path=str(SCREENSHOTS / f"admin_lists--{name}.png"), full_page=True)

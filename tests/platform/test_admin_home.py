@@ -238,3 +238,12 @@ def test_the_reports_list_names_the_outcome_in_words(client, admin_user):
     html = client.get(reverse("admin:creators_report_changelist")).content.decode()
     link = reverse("admin:creators_decision_change", args=[taken.pk])
     assert f'Account warned (harassment or hate) — <a href="{link}">decision #{taken.pk}</a>' in html
+
+
+def test_decisions_filter_by_the_guidelines_name(client, admin_user):
+    dangerous = decision(guideline=Guideline.DANGEROUS)
+    decision(guideline=Guideline.SPAM)
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:creators_decision_changelist"), {"guideline__exact": "dangerous"})
+    assert [row.pk for row in response.context["cl"].result_list] == [dangerous.pk]
+    assert "Dangerous acts</a>" in response.content.decode()
