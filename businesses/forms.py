@@ -44,8 +44,8 @@ AUDIENCE_DESCRIPTIONS = {
     Promotion.Audience.CUSTOM: "You choose regions, interests and age groups (adults only).",
 }
 BUDGET_PER_DESCRIPTIONS = {
-    BudgetPer.TOTAL: "One amount for the whole promotion.",
-    BudgetPer.DAY: "An amount for each day: the total is it times the days.",
+    BudgetPer.TOTAL: "For the whole promotion.",
+    BudgetPer.DAY: "For each day; times the days is the total.",
 }
 
 
@@ -55,8 +55,11 @@ class PromotionForm(forms.Form):
 
     video = forms.ChoiceField(label="Video to promote")
     goal = forms.ChoiceField(choices=Promotion.Goal.choices, widget=forms.RadioSelect, initial="video_views")
+    # Short names: the sentence under each says what it means.
     audience = forms.ChoiceField(
-        choices=Promotion.Audience.choices, widget=forms.RadioSelect, initial=Promotion.Audience.AUTOMATIC
+        choices=[(Promotion.Audience.AUTOMATIC, "Automatic"), (Promotion.Audience.CUSTOM, "Custom")],
+        widget=forms.RadioSelect,
+        initial=Promotion.Audience.AUTOMATIC,
     )
     regions = forms.CharField(
         required=False,

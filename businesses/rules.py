@@ -295,8 +295,11 @@ def estimate_sentences(
     if estimate.reach_low == estimate.reach_high:
         people = f"about {number(estimate.reach_high)}"
     person = "person" if estimate.reach_high == 1 else "people"
+    headline = f"Estimated reach: {people} {person}, {views} sponsored views in {days}."
+    if estimate.reach_high == 0:
+        headline = f"Estimated reach: these people rarely open the app; likely nobody sees it in {days}."
     sentences = [
-        f"Estimated reach: {people} {person}, {views} sponsored views in {days}.",
+        headline,
         f"{number(estimate.audience)} matching adult{'s' if estimate.audience != 1 else ''} opened the app "
         f"in the last 28 days; each sees a promotion at most {frequency_cap} times a day.",
     ]

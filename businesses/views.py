@@ -243,9 +243,9 @@ def _may_cancel(promotion: Promotion) -> bool:
 
 
 def _estimate_of(promotion: Promotion) -> selectors.ReachEstimate | None:
-    """The promotion's estimate over today's audience while it has not finished; None once it has, or
-    if its terms no longer pass today's limits (the page then shows what it bought, not a guess)."""
-    if promotion.finished_at is not None or not _may_cancel(promotion):
+    """The promotion's estimate over today's audience until it starts; None from then (its results say
+    what it bought), when it ended unstarted, or if its terms no longer pass today's limits."""
+    if promotion.starts_at is not None or not _may_cancel(promotion):
         return None
     try:
         return selectors.promotion_reach_estimate(promotion=promotion)

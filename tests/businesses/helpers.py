@@ -38,6 +38,31 @@ def established_adult(*, years: int = 30, **fields: Any) -> User:
     return user
 
 
+def active_adult(
+    *, active_days: int, years: int = 30, region: str = "DE-BY", weights: dict[str, float] | None = None
+) -> str:
+    """An adult in the reach audience who opened the app on ``active_days`` of the last 28 (two signals on
+    each), and once more 40 days ago, which says nothing about now; their viewer key."""
+    from feeds.models import InterestProfile
+
+    now = timezone.now()
+    user = UserFactory.create(date_of_birth=born_years_ago(years), region=region)
+    key = f"u:{user.pk}"
+    InterestProfile.objects.create(viewer_key=key, user=user, weights={"t": weights or {}}, updated_at=now)
+    video = VideoFactory.create(state=Video.State.DRAFT, published_at=None)
+    moments = [
+        now - datetime.timedelta(days=day, hours=hour) for day in range(active_days) for hour in (1, 5)
+    ]
+    Signal.objects.bulk_create(
+        Signal(
+            viewer_key=key, event_id=uuid.uuid4(), video=video, kind=Signal.Kind.PROGRESS, source=Source.FOR_YOU,
+            watched_seconds=3.0, created_at=moment,
+        )
+        for moment in [*moments, now - datetime.timedelta(days=40)]
+    )  # fmt: skip
+    return key
+
+
 def business_with_video(*, years: int = 30) -> tuple[BusinessProfile, Video]:
     creator = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(years)))
     return BusinessFactory.create(creator=creator), VideoFactory.create(owner=creator)

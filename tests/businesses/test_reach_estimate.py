@@ -1,19 +1,13 @@
 """The reach estimate respects what serving really does: the frequency cap, the days, how often the
 audience opens the app, and the budget; it says plainly when the audience is too small for the budget."""
 
-import datetime
-import uuid
-
 import pytest
 from django.utils import timezone
 
 from businesses import selectors
 from businesses.models import Promotion
 from businesses.rules import budget_total_cents, delivery_estimate, estimate_sentences
-from creators.models import Video
-from feeds.models import InterestProfile, Signal, Source
-from tests.businesses.helpers import business_with_video
-from tests.factories import UserFactory, VideoFactory, born_years_ago
+from tests.businesses.helpers import active_adult, business_with_video
 
 REACH = "/api/v1/business/reach-estimate"
 
@@ -97,43 +91,20 @@ def test_a_daily_budget_is_times_the_days_and_a_total_stays_as_it_is():
 # --- from the database ----------------------------------------------------------------------------
 
 
-def _person(*, active_days: int, now: datetime.datetime, years: int = 30) -> str:
-    """An adult whose signals fall on ``active_days`` distinct days of the last 28 (two on each)."""
-    user = UserFactory.create(date_of_birth=born_years_ago(years), region="DE-BY")
-    key = f"u:{user.pk}"
-    InterestProfile.objects.create(viewer_key=key, user=user, weights={"t": {}}, updated_at=now)
-    video = VideoFactory.create(state=Video.State.DRAFT, published_at=None)
-    for day in range(active_days):
-        for hour in (1, 5):
-            Signal.objects.create(
-                viewer_key=key, event_id=uuid.uuid4(), video=video, kind=Signal.Kind.PROGRESS,
-                source=Source.FOR_YOU, watched_seconds=3.0,
-                created_at=now - datetime.timedelta(days=day, hours=hour),
-            )  # fmt: skip
-    # A signal older than 28 days says nothing about activity now.
-    Signal.objects.create(
-        viewer_key=key, event_id=uuid.uuid4(), video=video, kind=Signal.Kind.PROGRESS, source=Source.FOR_YOU,
-        created_at=now - datetime.timedelta(days=40),
-    )  # fmt: skip
-    return key
-
-
 @pytest.mark.django_db
 def test_activity_is_counted_in_days_with_signals_out_of_the_last_28():
-    now = timezone.now()
     for active in (28, 28, 7, 1):
-        _person(active_days=active, now=now)
-    _person(active_days=28, now=now, years=16)  # a minor: never in an audience
-    activity = selectors.reach_activity(regions=[], topic_ids=[], age_bands=[], now=now)
+        active_adult(active_days=active)
+    active_adult(active_days=28, years=16)  # a minor: never in an audience
+    activity = selectors.reach_activity(regions=[], topic_ids=[], age_bands=[], now=timezone.now())
     assert activity == {28: 2, 7: 1, 1: 1}
 
 
 @pytest.mark.django_db
 def test_the_api_estimates_a_daily_budget_and_says_the_audience_is_too_small(api_client, settings):
     settings.PROMOTION_CPM_CENTS, settings.PROMOTION_FREQUENCY_CAP = 6_00, 3
-    now = timezone.now()
     for _ in range(4):
-        _person(active_days=28, now=now)
+        active_adult(active_days=28)
     business, _ = business_with_video()
     api_client.force_authenticate(business.creator.user)
     daily = api_client.get(f"{REACH}?budget_cents=500&budget_per=day&duration_days=5").json()

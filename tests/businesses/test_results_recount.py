@@ -99,7 +99,7 @@ def _recount(promotion, served: dict[str, int]) -> dict[str, object]:
     for row in rows:
         if (row.viewer_key, timezone.localdate(row.created_at)) not in charged:
             continue
-        likes += {Signal.Kind.LIKE: 1, Signal.Kind.UNLIKE: -1}.get(row.kind, 0)
+        likes += {str(Signal.Kind.LIKE): 1, str(Signal.Kind.UNLIKE): -1}.get(row.kind, 0)
         follows += row.kind == Signal.Kind.FOLLOW
     viewed = [furthest[key] for key in charged if furthest.get(key, 0.0) >= 2.0]
     impressions = sum(charged.values())

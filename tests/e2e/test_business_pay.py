@@ -24,7 +24,7 @@ def test_business_promotes_a_video_and_pays_with_the_card_form(live_server, page
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Promote a video")).to_be_visible()
-        page.get_by_label("Total budget (EUR)").fill("25.00")
+        page.get_by_label("Budget (EUR)").fill("25.00")
         page.get_by_label("Duration in days").fill("5")
         page.get_by_role("button", name="Continue to payment").click()
         expect(page).to_have_url(re.compile(r"/business/promotions/[0-9a-f-]+/$"))
