@@ -460,3 +460,18 @@ def test_rank_scores_every_candidate_exactly_as_score_does():
                 jitter=jitter,
             )
             assert scored.score == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_page_that_fills_keeps_the_caps_while_it_can_then_takes_the_best_of_the_rest():
+    # A topic made by two creators: 20 videos of creator 1, 4 of creator 2, all in the feed's topic 1.
+    items = [features(i, creator=1 if i <= 20 else 2, topics=(1,)) for i in range(1, 25)]
+    catalog = catalog_of(*items)
+    ranked = [Scored(video_id=item.video_id, score=100 - item.video_id, source="topic") for item in items]
+    assert len(diversify(ranked=ranked, explore=[], catalog=catalog, size=12, feed_topic=1)) == 4
+    page = diversify(ranked=ranked, explore=[], catalog=catalog, size=12, feed_topic=1, fills=True)
+    creators = [catalog.features[s.video_id].creator_id for s in page]
+    assert len(page) == len({s.video_id for s in page}) == 12
+    assert creators[:4] == [1, 1, 2, 2]  # the caps first
+    # then the best of the rest, never one creator twice in a row while the other has videos left
+    assert creators[4:] == [1, 2, 1, 2, 1, 1, 1, 1]
+    assert [s.video_id for s in page if catalog.features[s.video_id].creator_id == 1] == list(range(1, 9))
