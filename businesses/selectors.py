@@ -19,6 +19,7 @@ from businesses import gateway
 from businesses.models import BusinessProfile, Payment, Promotion, PromotionDay, PromotionDelivery, Refund
 from businesses.rules import (
     ACTIVITY_DAYS,
+    CHARGEABLE_ACCOUNT_AGE,
     NOTHING_YET,
     BudgetPer,
     adult_band_years,
@@ -363,6 +364,8 @@ def _audience_profiles(
         age.date_of_birth_lookup(band=age.AgeBand.ADULT, prefix="user__", on=today),
         user__isnull=False,
         user__is_active=True,
+        # Charging never counts an account younger than this: it is no audience a budget can buy.
+        user__date_joined__lte=now - CHARGEABLE_ACCOUNT_AGE,
         updated_at__gte=now - datetime.timedelta(days=ACTIVE_VIEWER_DAYS),
     )
     if regions:
@@ -394,7 +397,8 @@ def reach_audience(
 ) -> int:
     """Adult viewers active in the last 28 days who match the targeting (empty lists mean "any").
 
-    Adults only, by date of birth: minors and people of unknown age are never counted, whatever the bands."""
+    Adults only, by date of birth: minors and people of unknown age are never counted, whatever the bands;
+    nor accounts too new to be charged for (``rules.CHARGEABLE_ACCOUNT_AGE``)."""
     return sum(reach_activity(regions=regions, topic_ids=topic_ids, age_bands=age_bands, now=now).values())
 
 

@@ -24,7 +24,7 @@ from businesses import gateway, selectors, services
 from businesses.api.serializers import ResultsOutputSerializer
 from businesses.forms import BusinessProfileForm, PromotionForm
 from businesses.models import BusinessProfile, Promotion
-from businesses.rules import money_format
+from businesses.rules import BudgetPer, money_format
 from creators.models import CreatorProfile
 from platform.models import User
 from platform.regions import regions_of
@@ -162,10 +162,19 @@ def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         video = next(video for video in videos if str(video.public_id) == form.cleaned_data["video"])
+        arguments = form.service_arguments()
+        is_daily = form.cleaned_data["budget_per"] == BudgetPer.DAY
         try:
-            promotion = services.promotion_create(business=business, video=video, **form.service_arguments())
+            promotion = services.promotion_create(business=business, video=video, **arguments)
         except ValidationError as error:
             form_add_service_errors(form, error, renames={"budget_cents": "budget", "topic_slugs": "topics"})
+            if "budget" in form.errors and is_daily:
+                # The limits are on the total: say what the daily amount came to.
+                form.add_error(
+                    "budget",
+                    f"A daily budget over {arguments['duration_days']} days is "
+                    f"{money_format(cents=arguments['budget_cents'], currency=currency)} in total.",
+                )
         else:
             return redirect("businesses:promotion", public_id=promotion.public_id)
     # The price table (or settings without a row), as the promotion will be priced when it is made.

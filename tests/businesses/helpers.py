@@ -46,7 +46,9 @@ def active_adult(
     from feeds.models import InterestProfile
 
     now = timezone.now()
-    user = UserFactory.create(date_of_birth=born_years_ago(years), region=region)
+    user = UserFactory.create(
+        date_of_birth=born_years_ago(years), region=region, date_joined=now - datetime.timedelta(days=30)
+    )
     key = f"u:{user.pk}"
     InterestProfile.objects.create(viewer_key=key, user=user, weights={"t": weights or {}}, updated_at=now)
     video = VideoFactory.create(state=Video.State.DRAFT, published_at=None)

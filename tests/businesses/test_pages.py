@@ -305,7 +305,7 @@ def test_a_daily_budget_is_saved_as_the_total(client, owner):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"budget": "1.00", "budget_per": "day", "duration_days": "5"}, "The budget must be between 10 and 10000 EUR."),
+        ({"budget": "1.00", "budget_per": "day", "duration_days": "5"}, "A daily budget over 5 days is 5.00 EUR in total."),
         ({"budget": "5.00", "budget_per": "week"}, "Select a valid choice. week is not one of the available choices."),
     ],
 )  # fmt: skip

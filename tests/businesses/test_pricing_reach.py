@@ -125,6 +125,7 @@ def test_the_prices_api_and_the_form_show_the_published_prices(api_client, setti
 
 
 def _viewer(*, years, region="DE-BY", days_ago=3, weights=None, **user_fields):
+    user_fields.setdefault("date_joined", timezone.now() - datetime.timedelta(days=2))
     user = UserFactory.create(
         date_of_birth=born_years_ago(years) if isinstance(years, int) else years, region=region, **user_fields
     )
@@ -151,6 +152,10 @@ def audience():
         "other_region": _viewer(years=30, region="DE-BE", weights=likes_food),
         "other_topic": _viewer(years=30, weights={str(food): -0.4, str(sports): 0.9}),
         "deactivated": _viewer(years=30, weights=likes_food, is_active=False),
+        # Joined an hour ago: charging would not count its impressions, so neither does the estimate.
+        "too_new": _viewer(
+            years=30, weights=likes_food, date_joined=timezone.now() - datetime.timedelta(hours=1)
+        ),
     }
     # Anonymous viewers (no user) are never counted.
     InterestProfile.objects.create(viewer_key="a:someone", weights={"t": likes_food})
