@@ -306,8 +306,9 @@ def test_export_of_an_earlier_range_has_only_its_days(client):
 def test_overview_page_reads_a_fixed_handful_of_queries(client, django_assert_max_num_queries):
     seeded = seeded_creator()
     client.force_login(seeded.creator.user)
-    # Session, user, creator, last day, overview (3), audience (2), top videos (2).
-    with django_assert_max_num_queries(11):
+    # Session, user, creator, last day, overview (3), audience (2), top videos (2), and the header's
+    # business entry (the creator profile joined to its business, once per request).
+    with django_assert_max_num_queries(12):
         response = client.get(OVERVIEW, {"range": "365"})
     assert response.status_code == 200
 
