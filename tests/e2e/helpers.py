@@ -6,6 +6,7 @@ from pathlib import Path
 from playwright.sync_api import Page, ViewportSize, expect
 
 from creators.models import Video
+from tests.factories import TEST_PASSWORD
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -30,3 +31,22 @@ def settled(page: Page, index: int) -> None:
         "() => !document.querySelector('.feed-track').getAnimations().length"
         " && !document.querySelector('.feed-column').getAnimations().length"
     )
+
+
+def log_in(page: Page, base: str, email: str, next_url: str = "/") -> None:
+    """Log in through the form as a person would (the factories' password), then on to ``next_url``."""
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def pay_with_test_card(page: Page, amount: str) -> None:
+    """Pay on a promotion's page with localstripe's mock card element (plain inputs named by their
+    placeholders) and Stripe's test card; ``amount`` as the button says it, e.g. "30.00 EUR"."""
+    page.get_by_placeholder("number").fill("4242424242424242")
+    page.get_by_placeholder("exp_month").fill("12")
+    page.get_by_placeholder("exp_year").fill("30")
+    page.get_by_placeholder("cvc").fill("123")
+    page.get_by_placeholder("postal_code").fill("80331")
+    page.get_by_role("button", name=f"Pay {amount}").click()

@@ -10,19 +10,12 @@ from playwright.sync_api import Page, expect
 from businesses.models import Payment, Promotion, PromotionDay, PromotionDelivery, Refund
 from creators.models import Video
 from tests.businesses.helpers import active_adult, business_with_video
-from tests.e2e.helpers import PHONE
-from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory
+from tests.e2e.helpers import PHONE, log_in
+from tests.factories import CreatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDE = {"width": 1280, "height": 800}
-
-
-def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _fits(page: Page) -> None:
@@ -36,7 +29,7 @@ def test_the_form_offers_choices_and_an_estimate_within_the_cap(live_server, pag
     business, video = business_with_video()
     Video.objects.filter(pk=video.pk).update(caption="Fresh bread every morning")
     page.set_viewport_size(WIDE)
-    _log_in(
+    log_in(
         page,
         live_server.url,
         business.creator.user.email,
@@ -123,9 +116,7 @@ def test_results_add_up_and_cancelling_asks_first_with_the_refund(live_server, p
     business, _ = business_with_video()
     promotion = _running_with_results(business)
     page.set_viewport_size(WIDE)
-    _log_in(
-        page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/"
-    )
+    log_in(page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/")
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
     figures = {name: page.locator(f"[data-figure={name}]").inner_text() for name in (
         "impressions", "views", "completions", "average_watch",
@@ -166,7 +157,7 @@ def test_the_dashboard_totals_fit_a_phone(live_server, page, screenshot):
         idempotency_key="r-e2e", status=Refund.Status.SUCCEEDED,
     )  # fmt: skip
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server.url, business.creator.user.email, "/business/")
+    log_in(page, live_server.url, business.creator.user.email, "/business/")
     totals = page.locator("[data-role=totals]")
     expect(totals.locator("[data-total=spent]")).to_have_text("59.24 EUR")
     expect(totals.locator("[data-total=impressions]")).to_have_text("9873")
@@ -186,7 +177,7 @@ def test_a_promote_link_without_a_business_makes_one_and_comes_back_to_the_video
     creator = CreatorFactory.create(user=user)
     video = Video.objects.create(owner=creator, caption="Our new menu", state="published", original="x.mp4")
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server.url, user.email, f"/business/promotions/new?video={video.public_id}")
+    log_in(page, live_server.url, user.email, f"/business/promotions/new?video={video.public_id}")
     expect(page.locator("[data-role=next]")).to_be_visible()
     page.get_by_label("Legal name").fill("Menu Makers GmbH")
     page.get_by_label("Category").select_option(label="Food & drink")

@@ -6,25 +6,18 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, expect
 
 from platform import notifications
 from platform.models import Notification
 from tests.businesses.factories import BusinessFactory
 from tests.clips import Clips
-from tests.e2e.helpers import DESKTOP, PHONE, with_rendition
-from tests.factories import TEST_PASSWORD, CreatorFactory, born_years_ago, published_video
+from tests.e2e.helpers import DESKTOP, PHONE, log_in, with_rendition
+from tests.factories import CreatorFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LONG_NAME = "Maximiliane Alexandra von Hohenzollern-Sigmaringen"
-
-
-def _log_in(page: Page, base: str, email: str, next_url: str = "/") -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _inside_the_viewport(locator: Locator, width: int, height: int) -> None:
@@ -44,7 +37,7 @@ def test_phone_header_fits_a_long_name_and_reaches_the_business(live_server, pag
     for index in range(12):
         notifications.notify(user=user, kind=Notification.Kind.ACCOUNT, title=f"News {index}")
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server.url, user.email, "/guidelines/")
+    log_in(page, live_server.url, user.email, "/guidelines/")
     expect(page.get_by_role("heading", name="Community guidelines")).to_be_visible()
 
     header = page.locator("header.topbar")
@@ -95,7 +88,7 @@ def test_business_goes_from_header_and_studio_to_its_promotion(live_server, page
     )
     draft = published_video(owner=business.creator, caption="Not for everyone", visibility="followers")
     page.set_viewport_size(DESKTOP)
-    _log_in(page, live_server.url, business.creator.user.email, "/guidelines/")
+    log_in(page, live_server.url, business.creator.user.email, "/guidelines/")
 
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Business").click()
@@ -129,7 +122,7 @@ def test_owner_promotes_from_the_player(live_server, page, screenshot, clips: Cl
         published_video(owner=creator, caption="My shop"), clips.portrait, Path(settings.MEDIA_ROOT)
     )
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server.url, creator.user.email, f"/v/{video.public_id}/")
+    log_in(page, live_server.url, creator.user.email, f"/v/{video.public_id}/")
 
     slide = page.locator(".feed-slide.is-current")
     promote = slide.get_by_test_id("promote-link")
@@ -159,7 +152,7 @@ def test_teen_sees_no_promote_and_is_told_why_the_dashboard_is_closed(live_serve
     teen = CreatorFactory.create(user__date_of_birth=born_years_ago(15), user__display_name="Tess")
     published_video(owner=teen, caption="Skate park")
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server.url, teen.user.email, "/studio/")
+    log_in(page, live_server.url, teen.user.email, "/studio/")
 
     expect(page.locator(".studio-row")).to_have_count(1)
     expect(page.get_by_role("link", name="Promote")).to_have_count(0)
@@ -182,7 +175,7 @@ def test_teen_sees_no_promote_and_is_told_why_the_dashboard_is_closed(live_serve
 def test_adult_creator_finds_the_business_offer_in_settings(live_server, page, screenshot):
     creator = CreatorFactory.create(user__display_name="Cara Creator")
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server.url, creator.user.email, "/accounts/settings/")
+    log_in(page, live_server.url, creator.user.email, "/accounts/settings/")
 
     offer = page.get_by_test_id("become-business")
     expect(offer).to_be_visible()

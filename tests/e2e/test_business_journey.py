@@ -20,8 +20,8 @@ from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (
 from tests.businesses.helpers import active_adult, business_with_video, established_adult
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import DESKTOP, PHONE, settled, with_rendition
-from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
+from tests.e2e.helpers import DESKTOP, PHONE, log_in, pay_with_test_card, settled, with_rendition
+from tests.factories import CreatorFactory, UserFactory, published_video
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,13 +30,6 @@ SPONSORED_INDEX = 4  # the fifth item of a For You page
 CAP = 3
 DAYS = 3
 CLIP_SECONDS = 3.0  # tests.clips' portrait clip
-
-
-def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _shot(page: Page, step: str) -> None:
@@ -119,7 +112,7 @@ def test_a_business_finds_promotes_pays_reads_results_and_cancels(
     # 1. From the header to the dashboard, then from the studio's Promote to the form, the video chosen.
     context = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
     page = context.new_page()
-    _log_in(page, live_server.url, business.creator.user.email, "/guidelines/")
+    log_in(page, live_server.url, business.creator.user.email, "/guidelines/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Business").click()
     expect(page).to_have_url(f"{live_server.url}/business/")
     expect(page.get_by_role("heading", name=business.legal_name)).to_be_visible()
@@ -150,12 +143,7 @@ def test_a_business_finds_promotes_pays_reads_results_and_cancels(
     try:
         page.get_by_role("button", name="Continue to payment").click()
         expect(page).to_have_url(re.compile(r"/business/promotions/[0-9a-f-]+/$"))
-        page.get_by_placeholder("number").fill("4242424242424242")
-        page.get_by_placeholder("exp_month").fill("12")
-        page.get_by_placeholder("exp_year").fill("30")
-        page.get_by_placeholder("cvc").fill("123")
-        page.get_by_placeholder("postal_code").fill("80331")
-        page.get_by_role("button", name="Pay 30.00 EUR").click()
+        pay_with_test_card(page, "30.00 EUR")
         expect(page.locator("[data-role=state]")).to_have_text("In review", timeout=30_000)
     finally:
         gateway.webhook_endpoint_register_local(url="http://127.0.0.1:9/stripe/webhook")
@@ -170,7 +158,7 @@ def test_a_business_finds_promotes_pays_reads_results_and_cancels(
     # 4. An adult viewer comes to the sponsored slot on a phone and watches it through.
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
-    _log_in(page, live_server.url, viewer.email, "/")
+    log_in(page, live_server.url, viewer.email, "/")
     expect(page.get_by_test_id("current-slide")).to_be_visible()
     settled(page, 0)
     for index in range(1, SPONSORED_INDEX + 1):
@@ -194,9 +182,7 @@ def test_a_business_finds_promotes_pays_reads_results_and_cancels(
     promotion.refresh_from_db()
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
-    _log_in(
-        page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/"
-    )
+    log_in(page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/")
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
     shown = _figures(page)
     recounted = _recount(promotion)

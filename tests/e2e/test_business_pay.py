@@ -9,6 +9,7 @@ from businesses import gateway
 from businesses.models import Payment, Promotion
 from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
 from tests.businesses.helpers import business_with_video
+from tests.e2e.helpers import pay_with_test_card
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,12 +33,7 @@ def test_business_promotes_a_video_and_pays_with_the_card_form(live_server, page
         # localstripe's mock card element: plain inputs named by their placeholders.
         expect(page.get_by_placeholder("number")).to_be_visible()
         screenshot("promotion-draft")
-        page.get_by_placeholder("number").fill("4242424242424242")
-        page.get_by_placeholder("exp_month").fill("12")
-        page.get_by_placeholder("exp_year").fill("30")
-        page.get_by_placeholder("cvc").fill("123")
-        page.get_by_placeholder("postal_code").fill("80331")
-        page.get_by_role("button", name="Pay 25.00 EUR").click()
+        pay_with_test_card(page, "25.00 EUR")
         # Back from the card form the page waits, reloading, until Stripe's webhook arrives.
         expect(page.locator("[data-role=state]")).to_have_text("In review", timeout=30_000)
         expect(page.get_by_text("Paid. Our team reviews the promotion before it runs.")).to_be_visible()

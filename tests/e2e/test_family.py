@@ -9,18 +9,12 @@ from playwright.sync_api import Page, expect
 
 from platform.models import FamilyLink, User
 from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import TEST_PASSWORD, UserFactory, born_years_ago
+from tests.e2e.helpers import log_in
+from tests.factories import UserFactory, born_years_ago
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _shot(page: Page, name: str) -> None:
@@ -39,7 +33,7 @@ def test_parent_links_a_teen_and_lowers_their_daily_limit(live_server, browser):
 
     parent_context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     parent_page = parent_context.new_page()
-    _log_in(parent_page, live_server.url, parent.email, "/accounts/settings/")
+    log_in(parent_page, live_server.url, parent.email, "/accounts/settings/")
     parent_page.get_by_test_id("family-link").click()
     expect(parent_page.get_by_role("heading", name="Link a teen's account")).to_be_visible()
     parent_page.get_by_role("button", name="Create a code").click()
@@ -51,7 +45,7 @@ def test_parent_links_a_teen_and_lowers_their_daily_limit(live_server, browser):
 
     teen_context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     teen_page = teen_context.new_page()
-    _log_in(teen_page, live_server.url, teen.email, "/family/")
+    log_in(teen_page, live_server.url, teen.email, "/family/")
     expect(teen_page.get_by_role("heading", name="Enter a code from your parent")).to_be_visible()
     teen_page.get_by_label("Code from your parent").fill("WRONG234")
     teen_page.get_by_role("button", name="Link to my parent").click()

@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from businesses import gateway
 from businesses.models import Payment, Promotion
@@ -18,21 +18,14 @@ from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (
 from tests.businesses.helpers import business_with_video, established_adult
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import settled, with_rendition
-from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, published_video
+from tests.e2e.helpers import log_in, pay_with_test_card, settled, with_rendition
+from tests.factories import CreatorFactory, UserFactory, published_video
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
 SPONSORED_INDEX = 4  # the fifth item of a For You page
-
-
-def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_impression(
@@ -70,18 +63,13 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
         # 1. The business drafts the promotion and pays with localstripe's card form.
         context = browser.new_context(viewport=PHONE, device_scale_factor=1)
         page = context.new_page()
-        _log_in(page, live_server.url, business.creator.user.email, "/business/promotions/new")
+        log_in(page, live_server.url, business.creator.user.email, "/business/promotions/new")
         expect(page.get_by_role("heading", name="Promote a video")).to_be_visible()
         page.get_by_label("Budget (EUR)").fill("30.00")
         page.get_by_label("Duration in days").fill("3")
         page.get_by_role("button", name="Continue to payment").click()
         expect(page).to_have_url(re.compile(r"/business/promotions/[0-9a-f-]+/$"))
-        page.get_by_placeholder("number").fill("4242424242424242")
-        page.get_by_placeholder("exp_month").fill("12")
-        page.get_by_placeholder("exp_year").fill("30")
-        page.get_by_placeholder("cvc").fill("123")
-        page.get_by_placeholder("postal_code").fill("80331")
-        page.get_by_role("button", name="Pay 30.00 EUR").click()
+        pay_with_test_card(page, "30.00 EUR")
         # Only localstripe's signed webhook moves it on.
         expect(page.locator("[data-role=state]")).to_have_text("In review", timeout=30_000)
         context.close()
@@ -94,7 +82,7 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     # 2. An admin approves it from the review queue.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
     page = context.new_page()
-    _log_in(page, live_server.url, reviewer.email, "/admin/businesses/promotion/?state__exact=in_review")
+    log_in(page, live_server.url, reviewer.email, "/admin/businesses/promotion/?state__exact=in_review")
     row = page.get_by_role("row").filter(has_text=business.legal_name)
     row.get_by_role("checkbox").check()
     page.get_by_role("combobox", name="Action").select_option(label="Approve (it starts running now)")
@@ -107,7 +95,7 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     # 3. An adult viewer opens For You on a phone and comes to the sponsored video, fifth on the page.
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
-    _log_in(page, live_server.url, viewer.email, "/")
+    log_in(page, live_server.url, viewer.email, "/")
     expect(page.get_by_test_id("current-slide")).to_be_visible()
     settled(page, 0)
     for index in range(1, SPONSORED_INDEX + 1):
@@ -138,9 +126,7 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     # 5. The business's results page shows the impression and what it cost.
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
-    _log_in(
-        page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/"
-    )
+    log_in(page, live_server.url, business.creator.user.email, f"/business/promotions/{promotion.public_id}/")
     expect(page.locator("[data-figure=impressions]")).to_have_text("1")
     expect(page.locator("[data-results-chart] canvas")).to_have_count(1)
     page.screenshot(path=str(SCREENSHOTS / "promotion-flow--results-375x812.png"), full_page=True)

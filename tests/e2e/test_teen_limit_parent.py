@@ -10,19 +10,12 @@ from platform import age, family
 from platform.models import ScreenTimeDay, User
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import with_rendition
-from tests.factories import TEST_PASSWORD, CreatorFactory, UserFactory, born_years_ago, published_video
+from tests.e2e.helpers import log_in, with_rendition
+from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-def _log_in(page: Page, base: str, email: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _shot(page: Page, name: str) -> None:
@@ -48,7 +41,7 @@ def test_a_teen_at_the_limit_watches_again_once_the_parent_raises_it(
 
     teen_context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     teen_page = teen_context.new_page()
-    _log_in(teen_page, live_server.url, teen.email, "/")
+    log_in(teen_page, live_server.url, teen.email, "/")
     limit = teen_page.get_by_test_id("screen-limit")
     expect(limit).to_be_visible()
     expect(limit.get_by_role("heading")).to_have_text("You've reached today's limit of 15 minutes")
@@ -57,7 +50,7 @@ def test_a_teen_at_the_limit_watches_again_once_the_parent_raises_it(
 
     parent_context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     parent_page = parent_context.new_page()
-    _log_in(parent_page, live_server.url, parent.email, "/family/")
+    log_in(parent_page, live_server.url, parent.email, "/family/")
     panel = parent_page.get_by_test_id("linked-teen")
     expect(panel.get_by_role("heading", name="Tia")).to_be_visible()
     # The parent sees how long, never what: today's 15 minutes are on the week's chart.
