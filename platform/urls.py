@@ -1,13 +1,15 @@
 """The site's URLs: pages, accounts, the admin, the API and its docs, and the health check."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from platform import views
+from platform.api.views import SchemaDocsView, SchemaView
+from platform.views.errors import api_json_errors, api_not_found
 
-# Refusals and missing pages in the site's own look, with the reason the view gave.
+# Refusals and missing pages in the site's own look, with the reason the view gave (under /api/, the
+# API's JSON error shape).
 handler403 = "platform.views.errors.permission_denied"
 handler404 = "platform.views.errors.page_not_found"
 
@@ -46,14 +48,20 @@ urlpatterns = [
     # Admin pages of the apps above (transparency figures), before the admin's own catch-all.
     path("admin/", include("creators.trust.admin_urls")),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # ReDoc fetched its logo from the internet; Swagger UI (from the sidecar) serves offline.
-    path("api/redoc/", RedirectView.as_view(pattern_name="api-docs"), name="api-redoc"),
+    path(
+        "api/redoc/",
+        api_json_errors(RedirectView.as_view(pattern_name="api-docs", http_method_names=["get", "head"])),
+        name="api-redoc",
+    ),
     path("api/v1/", include("platform.api.urls")),
     path("api/v1/", include("creators.api.urls")),
     path("api/v1/", include("feeds.api.urls")),
     path("api/v1/", include("businesses.api.urls")),
+    # Last under /api/: what no API route matched is the API's JSON 404, DEBUG on or off.
+    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api-not-found"),
     path("", include("creators.urls")),
     path("", include("feeds.urls")),
     path("", include("businesses.urls")),

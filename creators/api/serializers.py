@@ -130,6 +130,12 @@ class TrimInputSerializer(serializers.Serializer[Any]):
     end = serializers.FloatField(min_value=0)
 
 
+class UploadChunkQuerySerializer(serializers.Serializer[Any]):
+    offset = serializers.IntegerField(
+        min_value=0, help_text="Where this chunk starts: the session's `received` (409 with it otherwise)."
+    )
+
+
 class UploadStartInputSerializer(serializers.Serializer[Any]):
     filename = serializers.CharField(max_length=300)
     size = serializers.IntegerField(min_value=1)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -23,6 +23,7 @@ from creators.api.serializers import (
     StudioVideoOutputSerializer,
     TopicSerializer,
     TrimInputSerializer,
+    UploadChunkQuerySerializer,
     UploadInputSerializer,
     UploadSessionOutputSerializer,
     UploadStartInputSerializer,
@@ -32,6 +33,7 @@ from creators.api.serializers import (
 from creators.models import CreatorProfile, Topic, UploadSession, Video
 from platform import blocking
 from platform.api.parsers import JSONParser
+from platform.api.query import query_of
 from platform.errors import TooLarge
 from platform.http import body_read_timeout
 from platform.models import Block, Mute, User
@@ -350,16 +352,21 @@ class UploadChunkView(APIView):
 
     @extend_schema(
         request={"application/octet-stream": bytes},
-        parameters=[OpenApiParameter("offset", int, required=True)],
-        responses={200: UploadSessionOutputSerializer, 409: UploadSessionOutputSerializer},
+        parameters=[UploadChunkQuerySerializer],
+        responses={
+            200: UploadSessionOutputSerializer,
+            409: OpenApiResponse(
+                description='Not where the upload is: `{"detail", "code": "offset", "received"}`; resume there.'
+            ),
+        },
     )
     def put(self, request: Request, upload_id: str) -> Response:
         session = own_upload(request, upload_id)
+        offset = query_of(request, UploadChunkQuerySerializer)["offset"]
         try:
-            offset = int(request.query_params.get("offset", ""))
             length = int(request.headers.get("Content-Length", "0"))
         except ValueError as error:
-            raise DjangoValidationError("Give ?offset= and a Content-Length.") from error
+            raise DjangoValidationError("Give a Content-Length.") from error
         # Read the body from the WSGI stream in slices (a chunk is never held whole in memory), and
         # give up on a client that stops sending.
         with body_read_timeout(request._request, seconds=settings.UPLOAD_CHUNK_READ_TIMEOUT_SECONDS) as body:

@@ -19,10 +19,6 @@ from platform.guidelines import Guideline, guideline_anchor
 from platform.models import User
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
 class AppealOutputSerializer(serializers.ModelSerializer[Appeal]):
     class Meta:
         model = Appeal
@@ -98,7 +94,13 @@ class DecisionListView(generics.ListAPIView[Decision]):
 class DecisionDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: DecisionOutputSerializer, 404: ErrorSerializer})
+    # Errors carry no serializer here: the schema gives every 4xx the one error shape (platform.api.schema).
+    @extend_schema(
+        responses={
+            200: DecisionOutputSerializer,
+            404: OpenApiResponse(description="Not one of your decisions."),
+        }
+    )
     def get(self, request: Request, decision_id: int) -> Response:
         decision = selectors.decision_get(user=_user(request), decision_id=decision_id)
         if decision is None:
@@ -113,11 +115,9 @@ class DecisionAppealView(APIView):
         request=AppealInputSerializer,
         responses={
             201: DecisionOutputSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="The statement is empty."),
-            404: OpenApiResponse(ErrorSerializer, description="Not one of your decisions."),
-            409: OpenApiResponse(
-                ErrorSerializer, description="Appealed already, too late, or not appealable."
-            ),
+            400: OpenApiResponse(description="The statement is missing, empty or too long."),
+            404: OpenApiResponse(description="Not one of your decisions."),
+            409: OpenApiResponse(description="Appealed already, too late, or not appealable."),
         },
     )
     def post(self, request: Request, decision_id: int) -> Response:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,13 +20,30 @@ from creators.models import CreatorProfile, Video
 from feeds.analytics import rules, selectors
 from feeds.analytics.exporting import export_response
 from feeds.analytics.rules import DayRange
+from platform.api.query import query_of
 from platform.errors import NotFound
 
-RANGE_PARAMETERS = [
-    OpenApiParameter("range", str, required=False, description="Last 7, 28 (default), 60 or 365 days."),
-    OpenApiParameter("start", OpenApiTypes.DATE, required=False, description="A custom range's first day."),
-    OpenApiParameter("end", OpenApiTypes.DATE, required=False, description="A custom range's last day."),
-]
+DATE_FORMAT: dict[str, Any] = {"invalid": "Dates look like 2026-05-31."}
+
+
+class RangeQuerySerializer(serializers.Serializer[Any]):
+    """The period of every analytics route; that a custom range has both ends, in order, within the data
+    and at most 365 days long is ``rules.range_parse``'s, answered as ``{"detail", "code"}``."""
+
+    range = serializers.ChoiceField(
+        choices=[str(days) for days in rules.PRESET_DAYS],
+        required=False,
+        help_text="The last 7, 28 (default), 60 or 365 days.",
+        error_messages={
+            "invalid_choice": "Choose the last 7, 28, 60 or 365 days, or a start and an end date."
+        },
+    )
+    start = serializers.DateField(
+        required=False, help_text="A custom range's first day.", error_messages=DATE_FORMAT
+    )
+    end = serializers.DateField(
+        required=False, help_text="A custom range's last day.", error_messages=DATE_FORMAT
+    )
 
 
 def creator_of(request: Request) -> CreatorProfile:
@@ -38,11 +55,15 @@ def creator_of(request: Request) -> CreatorProfile:
 
 
 def period_of(request: Request) -> tuple[DayRange, Any]:
+    query = query_of(request, RangeQuerySerializer)
+    start, end = query.get("start"), query.get("end")
     last_day = selectors.analytics_last_day()
-    params = request.query_params
     try:
         period = rules.range_parse(
-            preset=params.get("range"), start=params.get("start"), end=params.get("end"), last_day=last_day
+            preset=query.get("range"),
+            start=start.isoformat() if start else None,
+            end=end.isoformat() if end else None,
+            last_day=last_day,
         )
     except rules.RangeProblem as problem:
         raise DjangoValidationError(str(problem)) from problem
@@ -78,7 +99,7 @@ class OverviewSerializer(serializers.Serializer[Any]):
 class StudioAnalyticsOverviewView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=OverviewSerializer)
+    @extend_schema(parameters=[RangeQuerySerializer], responses=OverviewSerializer)
     def get(self, request: Request) -> Response:
         creator = creator_of(request)
         period, last_day = period_of(request)
@@ -132,7 +153,7 @@ class VideoAnalyticsSerializer(serializers.Serializer[Any]):
 class StudioVideoAnalyticsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=VideoAnalyticsSerializer)
+    @extend_schema(parameters=[RangeQuerySerializer], responses=VideoAnalyticsSerializer)
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         creator = creator_of(request)
         video = Video.objects.filter(owner=creator, public_id=public_id).select_related("owner").first()
@@ -193,7 +214,7 @@ class AudienceSerializer(serializers.Serializer[Any]):
 class StudioAudienceView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=AudienceSerializer)
+    @extend_schema(parameters=[RangeQuerySerializer], responses=AudienceSerializer)
     def get(self, request: Request) -> Response:
         creator = creator_of(request)
         period, _ = period_of(request)
@@ -215,7 +236,7 @@ class StudioAudienceView(APIView):
 class StudioAnalyticsExportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(parameters=[RangeQuerySerializer], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         creator = creator_of(request)
         period, _ = period_of(request)

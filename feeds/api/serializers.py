@@ -17,8 +17,15 @@ from feeds.models import Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
 from feeds.services import SignalInput
+from platform.api.query import CursorQuerySerializer
 from platform.api.serializers import ScreenTimeOutputSerializer
 from platform.viewer import Viewer
+
+
+class LocalFeedQuerySerializer(CursorQuerySerializer):
+    region = serializers.CharField(
+        required=False, allow_blank=True, max_length=10, help_text="ISO 3166-2 code; defaults to yours."
+    )
 
 
 class SponsorSerializer(serializers.Serializer[Any]):

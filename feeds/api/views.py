@@ -6,10 +6,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +18,7 @@ from feeds import selectors, services
 from feeds.api import schema  # noqa: F401  (registers the OpenAPI extension)
 from feeds.api.serializers import (
     FeedPageSerializer,
+    LocalFeedQuerySerializer,
     ReportInputSerializer,
     ReportTargetInputSerializer,
     SignalBatchInputSerializer,
@@ -27,11 +27,11 @@ from feeds.api.serializers import (
     signal_batch_parse,
 )
 from feeds.selectors import FeedPage
+from platform.api.pagination import ValidatedCursorPagination
+from platform.api.query import CursorQuerySerializer, query_of
 from platform.api.throttling import SettingsScopedRateThrottle
 from platform.screen_time import ScreenTimeStatus
 from platform.viewer import viewer_of
-
-CURSOR = OpenApiParameter("cursor", str, required=False, description="From the previous page's `next`.")
 
 
 def screen_time_json(status: ScreenTimeStatus | None) -> dict[str, object] | None:
@@ -66,26 +66,28 @@ def page_response(request: Request, page: FeedPage, *, screen: ScreenTimeStatus 
 class ForYouFeedView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[CURSOR], responses=FeedPageSerializer)
+    @extend_schema(parameters=[CursorQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
+        query = query_of(request, CursorQuerySerializer)
         viewer = viewer_of(request)
         screen = selectors.feed_screen_time(viewer=viewer)
         if locked := locked_response(screen):
             return locked
-        page = selectors.feed_for_you(viewer=viewer, cursor=request.query_params.get("cursor"))
+        page = selectors.feed_for_you(viewer=viewer, cursor=query.get("cursor"))
         return page_response(request, page, screen=screen)
 
 
 class TopicFeedView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[CURSOR], responses=FeedPageSerializer)
+    @extend_schema(parameters=[CursorQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request, slug: str) -> Response:
+        query = query_of(request, CursorQuerySerializer)
         viewer = viewer_of(request)
         screen = selectors.feed_screen_time(viewer=viewer)
         if locked := locked_response(screen):
             return locked
-        page = selectors.feed_topic(viewer=viewer, slug=slug, cursor=request.query_params.get("cursor"))
+        page = selectors.feed_topic(viewer=viewer, slug=slug, cursor=query.get("cursor"))
         if page is None:
             raise Http404("No such topic.")
         return page_response(request, page, screen=screen)
@@ -94,28 +96,19 @@ class TopicFeedView(APIView):
 class LocalFeedView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(
-        parameters=[
-            CURSOR,
-            OpenApiParameter("region", str, required=False, description="ISO 3166-2 code; defaults to yours"),
-        ],
-        responses=FeedPageSerializer,
-    )
+    @extend_schema(parameters=[LocalFeedQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
+        query = query_of(request, LocalFeedQuerySerializer)
         viewer = viewer_of(request)
         screen = selectors.feed_screen_time(viewer=viewer)
         if locked := locked_response(screen):
             return locked
-        region = request.query_params.get("region") or viewer.region
-        page = selectors.feed_local(
-            viewer=viewer,
-            region=region[:10],
-            cursor=request.query_params.get("cursor"),
-        )
+        region = query.get("region") or viewer.region
+        page = selectors.feed_local(viewer=viewer, region=region[:10], cursor=query.get("cursor"))
         return page_response(request, page, screen=screen)
 
 
-class FollowingPagination(CursorPagination):
+class FollowingPagination(ValidatedCursorPagination):
     ordering = ("-published_at", "-id")
     page_size = settings.FEED_PAGE_SIZE
 
@@ -123,8 +116,9 @@ class FollowingPagination(CursorPagination):
 class FollowingFeedView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[CURSOR], responses=FeedPageSerializer)
+    @extend_schema(parameters=[CursorQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
+        query_of(request, CursorQuerySerializer)
         viewer = viewer_of(request)
         screen = selectors.feed_screen_time(viewer=viewer)
         if locked := locked_response(screen):

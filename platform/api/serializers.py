@@ -55,6 +55,12 @@ class TokenOutputSerializer(serializers.Serializer[Any]):
     user = UserOutputSerializer()
 
 
+class RegionQuerySerializer(serializers.Serializer[Any]):
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2, e.g. DE.", error_messages={"invalid": "Two letters."}
+    )
+
+
 class RegionOutputSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()

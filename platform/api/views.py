@@ -1,19 +1,25 @@
 """Account endpoints for API clients: sign up, log in and out, the current account, regions, screen time."""
 
+from typing import Any
+
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import permissions, status
 from rest_framework.authtoken.models import Token
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from platform import origin, screen_time, services
 from platform.account_deletion import account_deletion_cancel
+from platform.api.query import query_of
 from platform.api.serializers import (
     AccountUpdateInputSerializer,
     LogInInputSerializer,
     RegionOutputSerializer,
+    RegionQuerySerializer,
     ScreenTimeOutputSerializer,
     ScreenTimeUnlockInputSerializer,
     SignUpInputSerializer,
@@ -124,13 +130,10 @@ class MeView(APIView):
 class RegionListView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("country", str, required=True, description="ISO 3166-1 alpha-2")],
-        responses=RegionOutputSerializer(many=True),
-    )
+    @extend_schema(parameters=[RegionQuerySerializer], responses=RegionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        country = request.query_params.get("country", "")
-        return Response([{"code": code, "name": name} for code, name in regions_of(country[:2])])
+        country = query_of(request, RegionQuerySerializer)["country"]
+        return Response([{"code": code, "name": name} for code, name in regions_of(country)])
 
 
 class ScreenTimeView(APIView):
@@ -158,3 +161,22 @@ class ScreenTimeUnlockView(APIView):
             user=request.user, passcode=serializer.validated_data["passcode"]
         )
         return Response(status_.as_json())
+
+
+class _JsonErrorsMixin:
+    """The schema (YAML) and its docs page (HTML) answer their errors (405, 406) in the API's JSON shape
+    all the same, whatever renderer the request asked for."""
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Any:
+        if getattr(response, "exception", False):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+class SchemaView(_JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class SchemaDocsView(_JsonErrorsMixin, SpectacularSwaggerView):
+    pass

@@ -1,0 +1,167 @@
+"""Everything under /api/ answers the API's one error shape (``{"detail", "code"}``), 404 and 405
+included, with DEBUG on or off, whether a DRF view, a plain Django view or no view at all answered."""
+
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]  # drf-spectacular's own dependency; no stubs here
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import Client, RequestFactory
+from drf_spectacular.generators import SchemaGenerator
+
+from creators import services
+from creators.models import Appeal
+from platform.views.errors import page_not_found, permission_denied
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    generated: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
+    return generated
+
+
+def conforms(body: object, schema: dict[str, Any], name: str) -> bool:
+    """Whether ``body`` is valid against the generated schema's component ``name`` (refs resolved)."""
+    document = {"$ref": f"#/components/schemas/{name}", "components": schema["components"]}
+    return bool(jsonschema.Draft7Validator(document).is_valid(body))
+
+
+@pytest.fixture(params=[False, True], ids=["debug-off", "debug-on"])
+def debug(request, settings):
+    settings.DEBUG = request.param
+    return request.param
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nothing-here",
+        "/api/v1/videos/not-a-uuid",
+        "/api/v1/creators/no%20such%20handle",
+        "/api/v2/feeds/for-you",
+        "/api/",
+    ],
+)
+def test_an_unmatched_api_path_is_the_json_404(client, debug, schema, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == NOT_FOUND
+    assert conforms(response.json(), schema, "ApiError")
+    assert conforms(response.json(), schema, "ApiErrorResponse")
+
+
+def test_an_unmatched_api_path_is_the_json_404_for_every_method_and_without_a_csrf_token(debug):
+    client = Client(enforce_csrf_checks=True)
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)("/api/v1/nothing-here", data={}, content_type="application/json")
+        assert (method, response.status_code, response.json()) == (method, 404, NOT_FOUND)
+
+
+def test_a_read_of_an_api_route_without_its_slash_still_redirects_to_it(client, debug):
+    response = client.get("/api/v1/decisions?page_size=5")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/decisions/?page_size=5"
+    assert client.post("/api/v1/decisions").json() == NOT_FOUND
+
+
+def test_pages_outside_the_api_keep_the_html_404(client):
+    response = client.get("/no-such-page-at-all/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_drf_view_answers_405_in_the_error_shape(api_client, debug, schema):
+    response = api_client.delete("/api/v1/regions?country=DE")
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "DELETE" not allowed.', "code": "method_not_allowed"}
+    assert conforms(response.json(), schema, "ApiError")
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_the_schema_and_its_docs_answer_405_and_406_in_the_error_shape(client, path):
+    refused = client.post(path)
+    assert (refused.status_code, refused["Content-Type"]) == (405, "application/json")
+    assert refused.json() == {"detail": 'Method "POST" not allowed.', "code": "method_not_allowed"}
+    unacceptable = client.get(path, HTTP_ACCEPT="image/png")
+    assert (unacceptable.status_code, unacceptable.json()["code"]) == (406, "not_acceptable")
+    assert client.get(path).status_code == 200
+
+
+def test_a_plain_django_view_under_the_api_answers_405_in_the_error_shape(debug, schema):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/redoc/")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"detail": 'Method "POST" not allowed.', "code": "method_not_allowed"}
+    assert conforms(response.json(), schema, "ApiError")
+    assert client.get("/api/redoc/").status_code == 302
+
+
+def test_the_404_handler_answers_json_under_the_api_with_our_reason_only(schema):
+    request = RequestFactory().get("/api/v1/anything")
+    ours = page_not_found(request, Http404("No such video."))
+    assert (ours.status_code, ours["Content-Type"]) == (404, "application/json")
+    assert ours.content == b'{"detail": "No such video.", "code": "not_found"}'
+    djangos = page_not_found(request, Http404("No Video matches the given query."))
+    assert djangos.content == b'{"detail": "Not found.", "code": "not_found"}'
+
+
+def test_the_403_handler_answers_json_under_the_api():
+    request = RequestFactory().get("/api/v1/anything")
+    response = permission_denied(request, PermissionDenied("Adults only."))
+    assert (response.status_code, response["Content-Type"]) == (403, "application/json")
+    assert response.content == b'{"detail": "Adults only.", "code": "permission_denied"}'
+    plain = permission_denied(request, None)
+    assert plain.content == (
+        b'{"detail": "You do not have permission to perform this action.", "code": "permission_denied"}'
+    )
+
+
+# --- the appeal's 400 (it was documented as {"detail"} and answered field errors) ----------------------
+
+
+@pytest.fixture
+def warned():
+    moderator = UserFactory.create(is_staff=True, is_superuser=True)
+    person = UserFactory.create()
+    decision = services.decision_take(
+        actor=moderator, action="warning", facts="What we found.", guideline="spam", account=person
+    )
+    return person, decision
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({}, {"statement": ["This field is required."], "codes": {"statement": ["required"]}}),
+        (
+            {"statement": "x" * 2001},
+            {
+                "statement": ["Ensure this field has no more than 2000 characters."],
+                "codes": {"statement": ["max_length"]},
+            },
+        ),
+        ({"statement": "   "}, {"detail": "Tell us why the decision is wrong.", "code": "invalid"}),
+    ],
+    ids=["missing", "too-long", "blank"],
+)
+def test_every_400_of_the_appeal_matches_its_documented_schema(api_client, warned, schema, body, expected):
+    person, decision = warned
+    api_client.force_authenticate(person)
+    response = api_client.post(f"/api/v1/decisions/{decision.pk}/appeal", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == expected
+    documented = schema["paths"]["/api/v1/decisions/{decision_id}/appeal"]["post"]["responses"]["400"]
+    assert documented["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ApiErrorResponse"
+    }
+    assert conforms(response.json(), schema, "ApiErrorResponse")
+    assert Appeal.objects.count() == 0
