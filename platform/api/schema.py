@@ -1,10 +1,12 @@
-"""The API schema's post-processing: one component for each error shape, referenced by every operation's
-4XX answer, and every operation's area (its tag) in the docs."""
+"""The API schema's post-processing: one component for each error shape, every error status each operation
+can answer (each referencing that shape), and every operation's area (its tag) in the docs."""
 
 import re
 from typing import Any
 
 from drf_spectacular.drainage import warn
+from rest_framework import permissions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
     "ApiError": {
@@ -49,20 +51,116 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
 
 _ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiErrorResponse"}}}
 
+# What each error status means, for the operations that can answer it.
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The request was not valid: the field errors, or one detail.",
+    401: "Not logged in, or the token is not valid.",
+    402: "The card was declined.",
+    403: "Not allowed: the permission, the CSRF check for a session, or the screen-time lock.",
+    404: "No such thing, or not one the requester may see.",
+    409: "The thing is not in a state that allows this now.",
+    413: "The body, or a file in it, is too large.",
+    415: "The body's content type is not one this operation reads.",
+    429: "Too many requests: try again after Retry-After seconds.",
+    502: "The payment provider did not answer as it should.",
+}
 
-def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular post-processing hook: adds the error components and a ``4XX`` answer to every
-    operation; an operation's own documented 4xx answers without a body get the error shape as theirs."""
+# The statuses no rule below can know from the view alone: what the services behind an operation raise
+# (Conflict 409, RateLimited 429, UpstreamError 402/502, a ValidationError 400 on an operation with no
+# body or query parameters). Keyed by (method, path); a test holds every key to a real operation.
+SERVICE_STATUSES: dict[tuple[str, str], frozenset[int]] = {
+    ("POST", "/api/v1/auth/login"): frozenset({429}),  # failed log-in lockout
+    ("POST", "/api/v1/creators/{handle}/follow"): frozenset({400}),  # you can't follow yourself
+    ("POST", "/api/v1/blocks/{handle}"): frozenset({400}),
+    ("POST", "/api/v1/mutes/{handle}"): frozenset({400}),
+    ("POST", "/api/v1/business/profile"): frozenset({409}),
+    ("POST", "/api/v1/business/promotions/{public_id}/cancel"): frozenset({409}),
+    ("POST", "/api/v1/business/promotions/{public_id}/pause"): frozenset({409}),
+    ("POST", "/api/v1/business/promotions/{public_id}/resume"): frozenset({409}),
+    ("POST", "/api/v1/business/promotions/{public_id}/pay"): frozenset({402, 409, 502}),
+    ("POST", "/api/v1/business/promotions/{public_id}/pay/local-card"): frozenset({402, 409, 502}),
+    ("POST", "/api/v1/decisions/{decision_id}/appeal"): frozenset({409}),
+    ("POST", "/api/v1/screen-time/unlock"): frozenset({409, 429}),
+    ("POST", "/api/v1/studio/profile"): frozenset({409}),
+    # The studio needs a creator profile: 404 "Create a creator profile first." (creators.api.views.own_profile),
+    # and analytics 403 "Analytics are for creators" (feeds.api.analytics).
+    ("GET", "/api/v1/studio/profile"): frozenset({404}),
+    ("PUT", "/api/v1/studio/profile"): frozenset({404}),
+    ("GET", "/api/v1/studio/videos"): frozenset({404}),
+    ("POST", "/api/v1/studio/videos"): frozenset({404}),
+    ("POST", "/api/v1/studio/uploads"): frozenset({404, 409}),
+    ("GET", "/api/v1/studio/analytics/audience"): frozenset({403}),
+    ("GET", "/api/v1/studio/analytics/export"): frozenset({403}),
+    ("GET", "/api/v1/studio/analytics/overview"): frozenset({403}),
+    ("GET", "/api/v1/studio/analytics/videos/{public_id}"): frozenset({403}),
+    ("PUT", "/api/v1/studio/uploads/{upload_id}/chunk"): frozenset({409}),
+    ("POST", "/api/v1/studio/uploads/{upload_id}/complete"): frozenset({400, 409}),
+    ("POST", "/api/v1/studio/videos/{public_id}/publish"): frozenset({409}),
+    ("POST", "/api/v1/studio/videos/{public_id}/retry"): frozenset({400, 409}),
+    ("POST", "/api/v1/reports"): frozenset({404, 429}),  # the video or account reported is not there
+    ("POST", "/api/v1/videos/{public_id}/report"): frozenset({429}),
+}
+
+BUSINESS_PREFIX = "/api/v1/business/"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# Permissions that refuse only the anonymous, who are answered 401 (the token authenticator comes first).
+_ANONYMOUS_ONLY = (permissions.AllowAny, permissions.IsAuthenticatedOrReadOnly, permissions.IsAuthenticated)
+
+
+def error_statuses(*, method: str, path: str, operation: dict[str, Any], view: Any) -> set[int]:
+    """The error statuses an operation can answer, from what its view declares: 400 where it reads a
+    body or query parameters, 401 where a token is read, 403 where a permission can refuse a logged-in
+    requester or a session's CSRF check applies, 404 where the path names a thing, 413 and 415 where it
+    reads a body, 429 where a throttle applies; then what its services raise (``SERVICE_STATUSES``)."""
+    statuses: set[int] = set()
+    has_body = "requestBody" in operation
+    if has_body or any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+        statuses.add(400)
+    authenticators = [authenticator.__class__ for authenticator in view.get_authenticators()]
+    if any(issubclass(each, TokenAuthentication) for each in authenticators):
+        statuses.add(401)
+    session_csrf = any(
+        issubclass(each, SessionAuthentication) and each.enforce_csrf is SessionAuthentication.enforce_csrf
+        for each in authenticators
+    )
+    may_refuse = any(each not in _ANONYMOUS_ONLY for each in view.permission_classes)
+    if may_refuse or (method in _UNSAFE and session_csrf):
+        statuses.add(403)
+    # A path that names a thing; the business area answers 404 to an account without a business profile.
+    if "{" in path or path.startswith(BUSINESS_PREFIX):
+        statuses.add(404)
+    if has_body:
+        statuses.update({413, 415})
+    if view.get_throttles():
+        statuses.add(429)
+    statuses.update(SERVICE_STATUSES.get((method, path), ()))
+    return statuses
+
+
+def _views(generator: Any) -> dict[tuple[str, str], Any]:
+    """Each operation's view, as the generator built it, by (method, path)."""
+    return {(method.upper(), path): view for path, _, method, view in generator._get_paths_and_endpoints()}
+
+
+def error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: adds the error components, and to every operation each error
+    status it can answer (``error_statuses``), all with the error shape, which also replaces any other body
+    a view gave an error status (the exception handler answers every error). No ``4XX`` wildcard: a client
+    (and Schemathesis' status-code check) learns exactly which errors each operation gives."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
-    for path in result.get("paths", {}).values():
-        for operation in path.values():
+    views = _views(generator)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            view = views[(method.upper(), path)]
+            for status in sorted(
+                error_statuses(method=method.upper(), path=path, operation=operation, view=view)
+            ):
+                responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status]})
             for status, response in responses.items():
-                if str(status).startswith("4") and "content" not in response:
+                if str(status)[0] in "45":  # every error comes from the one exception handler
                     response["content"] = _ERROR_CONTENT
-            responses.setdefault(
-                "4XX", {"description": "The request was refused: the error shape.", "content": _ERROR_CONTENT}
-            )
+            operation["responses"] = dict(sorted(responses.items()))
     return result
 
 

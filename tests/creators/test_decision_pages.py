@@ -191,4 +191,4 @@ def test_the_api_schema_describes_the_decisions(api_client):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/decisions/" in schema["paths"]
     appeal = schema["paths"]["/api/v1/decisions/{decision_id}/appeal"]["post"]
-    assert set(appeal["responses"]) == {"201", "400", "404", "409", "4XX"}
+    assert set(appeal["responses"]) == {"201", "400", "401", "403", "404", "409", "413", "415"}

@@ -165,6 +165,9 @@ def test_the_schema_documents_the_error_shapes_and_every_operation_references_th
     operations = [operation for path in schema["paths"].values() for operation in path.values()]
     assert operations
     for operation in operations:
-        assert operation["responses"]["4XX"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/ApiErrorResponse"
-        }
+        errors = [response for status, response in operation["responses"].items() if status.startswith("4")]
+        assert errors
+        for response in errors:
+            assert response["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ApiErrorResponse"
+            }
