@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import serializers
 
 from businesses.models import BusinessProfile, Promotion
 from businesses.rules import BudgetPer, money_format
+from businesses.services.promotions import terms_errors
 
 
 class BusinessProfileInputSerializer(serializers.Serializer[Any]):
@@ -177,6 +179,35 @@ class ReachEstimateQuerySerializer(serializers.Serializer[Any]):
     )
     budget_per = serializers.ChoiceField(choices=BudgetPer.choices, default=BudgetPer.TOTAL)
     duration_days = serializers.IntegerField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The bounds any budget and duration must keep, so the schema states them (settings are read
+        here, not at import); the service still checks the total, in the same words."""
+        super().__init__(*args, **kwargs)
+        words = terms_errors(budget_cents=-1, duration_days=0)
+        most_days = settings.PROMOTION_MAX_DAYS
+        budget, duration = self.fields["budget_cents"], self.fields["duration_days"]
+        budget_words: dict[str, Any] = {
+            "min_value": words["budget_cents"],
+            "max_value": words["budget_cents"],
+        }
+        days_words: dict[str, Any] = {
+            "min_value": words["duration_days"],
+            "max_value": words["duration_days"],
+        }
+        self.fields["budget_cents"] = serializers.IntegerField(
+            # A daily budget over the longest run must still reach the smallest total.
+            min_value=-(-settings.PROMOTION_BUDGET_MIN_CENTS // most_days),
+            max_value=settings.PROMOTION_BUDGET_MAX_CENTS,
+            help_text=budget.help_text,
+            error_messages=budget_words,
+        )
+        self.fields["duration_days"] = serializers.IntegerField(
+            min_value=1,
+            max_value=most_days,
+            help_text=duration.help_text,
+            error_messages=days_words,
+        )
 
     def validate_regions(self, value: list[str]) -> list[str]:
         return [code.strip() for part in value for code in part.split(",") if code.strip()]

@@ -33,10 +33,15 @@ class CreatorOutputSerializer(serializers.ModelSerializer[CreatorProfile]):
 
 
 class CreatorInputSerializer(serializers.Serializer[Any]):
-    handle = serializers.CharField(max_length=31, required=False)
+    """A profile's fields as they may change; the handle never does."""
+
     display_name = serializers.CharField(max_length=50)
     bio = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     links = serializers.ListField(child=serializers.CharField(max_length=300), required=False, default=list)
+
+
+class CreatorCreateInputSerializer(CreatorInputSerializer):
+    handle = serializers.CharField(max_length=31)
 
 
 class VideoOutputSerializer(serializers.ModelSerializer[Video]):

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, parsers, permissions, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from creators import selectors, services
 from creators.api.serializers import (
     BlockOutputSerializer,
+    CreatorCreateInputSerializer,
     CreatorInputSerializer,
     CreatorOutputSerializer,
     MuteOutputSerializer,
@@ -197,14 +197,12 @@ class StudioProfileView(APIView):
     def get(self, request: Request) -> Response:
         return Response(CreatorOutputSerializer(own_profile(request)).data)
 
-    @extend_schema(request=CreatorInputSerializer, responses={201: CreatorOutputSerializer})
+    @extend_schema(request=CreatorCreateInputSerializer, responses={201: CreatorOutputSerializer})
     def post(self, request: Request) -> Response:
-        serializer = CreatorInputSerializer(data=request.data)
+        serializer = CreatorCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assert isinstance(request.user, User)
         data = serializer.validated_data
-        if not data.get("handle"):
-            raise ValidationError({"handle": ["This field is required."]})
         profile = services.creator_profile_create(user=request.user, **data)
         return Response(CreatorOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
 

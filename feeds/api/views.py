@@ -27,7 +27,7 @@ from feeds.api.serializers import (
     signal_batch_parse,
 )
 from feeds.selectors import FeedPage
-from platform.api.pagination import ValidatedCursorPagination
+from platform.api.pagination import OpaqueCursorPagination
 from platform.api.query import CursorQuerySerializer, query_of
 from platform.api.throttling import SettingsScopedRateThrottle
 from platform.screen_time import ScreenTimeStatus
@@ -108,7 +108,7 @@ class LocalFeedView(APIView):
         return page_response(request, page, screen=screen)
 
 
-class FollowingPagination(ValidatedCursorPagination):
+class FollowingPagination(OpaqueCursorPagination):
     ordering = ("-published_at", "-id")
     page_size = settings.FEED_PAGE_SIZE
 

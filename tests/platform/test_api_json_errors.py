@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from drf_spectacular.generators import SchemaGenerator
 
 from creators import services
-from creators.models import Appeal
+from creators.models import Appeal, CreatorProfile
 from platform.views.errors import page_not_found, permission_denied
 from tests.factories import UserFactory
 
@@ -165,3 +165,15 @@ def test_every_400_of_the_appeal_matches_its_documented_schema(api_client, warne
     }
     assert conforms(response.json(), schema, "ApiErrorResponse")
     assert Appeal.objects.count() == 0
+
+
+def test_a_creator_profile_needs_its_handle_as_the_schema_says(api_client, schema):
+    person = UserFactory.create()
+    api_client.force_authenticate(person)
+    response = api_client.post("/api/v1/studio/profile", {"display_name": "Ada"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"handle": ["This field is required."], "codes": {"handle": ["required"]}}
+    assert conforms(response.json(), schema, "ApiFieldErrors")
+    assert not CreatorProfile.objects.filter(user=person).exists()
+    body = schema["paths"]["/api/v1/studio/profile"]["post"]["requestBody"]["content"]["application/json"]
+    assert "handle" in schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]["required"]
