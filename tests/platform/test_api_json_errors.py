@@ -1,6 +1,10 @@
 """Everything under /api/ answers the API's one error shape (``{"detail", "code"}``), 404 and 405
 included, with DEBUG on or off, whether a DRF view, a plain Django view or no view at all answered."""
 
+import json
+import secrets
+import subprocess
+import sys
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]  # drf-spectacular's own dependency; no stubs here
@@ -14,6 +18,7 @@ from creators import services
 from creators.models import Appeal, CreatorProfile
 from platform.views.errors import page_not_found, permission_denied
 from tests.factories import UserFactory
+from tests.workers import ROOT, clean_environ
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +74,62 @@ def test_a_read_of_an_api_route_without_its_slash_still_redirects_to_it(client, 
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/decisions/?page_size=5"
     assert client.post("/api/v1/decisions").json() == NOT_FOUND
+
+
+# What each settings module answers, in a fresh interpreter: production (DEBUG off) needs its secrets.
+SETTINGS_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+client = Client()
+answers = {"debug": settings.DEBUG}
+for method, path in (("get", "/api/v1/nothing-here"), ("delete", "/api/v1/videos/not-a-uuid"), ("post", "/api/redoc/")):
+    response = getattr(client, method)(path, secure=True)
+    answers[path] = [response.status_code, response["Content-Type"], json.loads(response.content)]
+print(json.dumps(answers))
+"""
+
+
+@pytest.mark.processes
+@pytest.mark.parametrize(
+    ("module", "debug"),
+    [
+        ("platform.settings.local", "0"),
+        ("platform.settings.local", "1"),
+        ("platform.settings.production", "1"),
+    ],
+)
+def test_every_settings_module_answers_the_api_shape(tmp_path, module, debug):
+    env = {
+        **clean_environ(),
+        "PYTHONPATH": str(ROOT),  # the project's ``platform`` before the standard library's
+        "DJANGO_SETTINGS_MODULE": module,
+        "DJANGO_DEBUG": debug,
+        "JOYREEL_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "STRIPE_SECRET_KEY": "sk_test_probe",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_probe",
+        "STRIPE_WEBHOOK_SECRET": f"whsec_{secrets.token_hex(16)}",
+        "STRIPE_API_BASE": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    # production ignores DJANGO_DEBUG; local takes it
+    assert answers.pop("debug") is (module.endswith("local") and debug == "1")
+    assert answers == {
+        "/api/v1/nothing-here": [404, "application/json", NOT_FOUND],
+        "/api/v1/videos/not-a-uuid": [404, "application/json", NOT_FOUND],
+        "/api/redoc/": [
+            405,
+            "application/json",
+            {"detail": 'Method "POST" not allowed.', "code": "method_not_allowed"},
+        ],
+    }
 
 
 def test_pages_outside_the_api_keep_the_html_404(client):
