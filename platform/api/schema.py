@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.drainage import warn
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.settings import api_settings
 
 ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
     "ApiError": {
@@ -32,17 +33,26 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         "description": (
             "Errors about input fields (400, or 413 for a field too large): each field's messages under "
             "its name, as DRF answers, and `codes` with one code per message in the same order "
-            "(`required`, `max_length`, `invalid`, `too_large`, or the service's own such as `taken`)."
+            "(`required`, `max_length`, `invalid`, `too_large`, or the service's own such as `taken`). "
+            "A list's or a nested object's errors are an object by item index or field name, the same "
+            'way down (`{"links": {"0": ["Enter a valid URL."]}}`).'
         ),
         "properties": {
             "codes": {
                 "type": "object",
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/ApiFieldMessages"},
                 "example": {"email": ["taken"]},
             }
         },
         "required": ["codes"],
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "additionalProperties": {"$ref": "#/components/schemas/ApiFieldMessages"},
+    },
+    "ApiFieldMessages": {
+        "description": "One field's messages (or codes), or, for a list or a nested object, its items' by key.",
+        "anyOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ApiFieldMessages"}},
+        ],
     },
     "ApiErrorResponse": {
         "oneOf": [{"$ref": "#/components/schemas/ApiError"}, {"$ref": "#/components/schemas/ApiFieldErrors"}]
@@ -135,6 +145,41 @@ def error_statuses(*, method: str, path: str, operation: dict[str, Any], view: A
         statuses.add(429)
     statuses.update(SERVICE_STATUSES.get((method, path), ()))
     return statuses
+
+
+# DRF refuses a null character in any text field or query parameter (``ProhibitNullCharactersValidator``).
+NO_NULL_CHARACTER = "^[^\\u0000]*$"
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_null_characters(schema: dict[str, Any]) -> None:
+    """Give every plain text schema in ``schema`` (nested properties and items too) the no-null pattern."""
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+        schema["pattern"] = NO_NULL_CHARACTER
+    for each in schema.get("properties", {}).values():
+        _refuse_null_characters(each)
+    if isinstance(schema.get("items"), dict):
+        _refuse_null_characters(schema["items"])
+
+
+def request_inputs(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: what the API reads, as it reads it. A view on the default
+    parsers documents JSON only (its serializers nest lists and objects a form cannot carry; the forms DRF
+    would also parse are not the contract); text inputs say they refuse a null character."""
+    views = _views(generator)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            view = views[(method.upper(), path)]
+            content = operation.get("requestBody", {}).get("content", {})
+            if view.parser_classes == api_settings.DEFAULT_PARSER_CLASSES and "application/json" in content:
+                for form in _FORMS:
+                    content.pop(form, None)
+            for parameter in operation.get("parameters", []):
+                _refuse_null_characters(parameter.get("schema", {}))
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _refuse_null_characters(schema)
+    return result
 
 
 def _views(generator: Any) -> dict[tuple[str, str], Any]:

@@ -235,11 +235,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation's 4XX answer references the one error shape (platform/api/exception_handlers.py);
+    # Every operation documents each error status it can answer, with the one error shape
+    # (platform/api/exception_handlers.py), and reads JSON whose text refuses null characters;
     # every operation is tagged with its area, by path (platform.api.schema.OPERATION_AREAS).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "platform.api.schema.error_responses",
+        "platform.api.schema.request_inputs",
         "platform.api.schema.operation_tags",
     ],
     # The docs' areas, in reading order.

@@ -122,3 +122,13 @@ def test_follow_documents_the_refusal_to_follow_yourself():
     assert follow["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ApiErrorResponse"
     }
+
+
+def test_bodies_are_json_unless_a_view_reads_other_forms_and_text_refuses_null_characters():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    assert list(paths["/api/v1/signals"]["post"]["requestBody"]["content"]) == ["application/json"]
+    assert "multipart/form-data" in paths["/api/v1/studio/videos"]["post"]["requestBody"]["content"]
+    assert schema["components"]["schemas"]["LogInInputRequest"]["properties"]["password"]["pattern"] == (
+        "^[^\\u0000]*$"
+    )
