@@ -17,6 +17,7 @@ from platform import age
 from platform.guidelines import Guideline
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
+HANDLE_RULE = "3–30 letters, digits, underscores or dots; not starting or ending with a dot."
 
 
 def avatar_path(instance: CreatorProfile, filename: str) -> str:
@@ -57,12 +58,7 @@ class CreatorProfile(models.Model):
     )
     handle = models.CharField(
         max_length=30,
-        validators=[
-            RegexValidator(
-                HANDLE_PATTERN,
-                "3–30 letters, digits, underscores or dots; not starting or ending with a dot.",
-            )
-        ],
+        validators=[RegexValidator(HANDLE_PATTERN, HANDLE_RULE)],
     )
     display_name = models.CharField(max_length=50)
     bio = models.CharField(max_length=300, blank=True)

@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from creators.models import CreatorProfile, Topic, Video
+from creators.models import HANDLE_PATTERN, HANDLE_RULE, CreatorProfile, Topic, Video
 from platform.models import Block, Mute
 
 
@@ -41,7 +41,13 @@ class CreatorInputSerializer(serializers.Serializer[Any]):
 
 
 class CreatorCreateInputSerializer(CreatorInputSerializer):
-    handle = serializers.CharField(max_length=31)
+    # The profile's own rule, stated here so the schema carries it; an "@" before it is dropped.
+    handle = serializers.RegexField(
+        "^@?" + HANDLE_PATTERN.removeprefix("^"),
+        max_length=31,
+        help_text="3–30 letters, digits, underscores or dots, not starting or ending with a dot.",
+        error_messages={"invalid": HANDLE_RULE},
+    )
 
 
 class VideoOutputSerializer(serializers.ModelSerializer[Video]):

@@ -13,7 +13,7 @@ class SignUpInputSerializer(serializers.Serializer[Any]):
     display_name = serializers.CharField(max_length=50)
     date_of_birth = serializers.DateField()
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
-    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    country = CountryField(required=False, allow_blank=True, default="")  # type: ignore[no-untyped-call]
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     time_zone = serializers.CharField(max_length=64, required=False, default="UTC", help_text="IANA name")
 
@@ -24,7 +24,8 @@ class LogInInputSerializer(serializers.Serializer[Any]):
 
 
 class UserOutputSerializer(serializers.ModelSerializer[User]):
-    country = CountryField(country_dict=False)  # type: ignore[no-untyped-call]
+    # Blank until the person chooses one: the schema's enum includes "".
+    country = CountryField(country_dict=False, allow_blank=True)  # type: ignore[no-untyped-call]
     age_band = serializers.CharField(read_only=True)
 
     class Meta:
@@ -45,7 +46,7 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
 
 class AccountUpdateInputSerializer(serializers.Serializer[Any]):
     display_name = serializers.CharField(max_length=50)
-    country = serializers.CharField(max_length=2, allow_blank=True)
+    country = CountryField(allow_blank=True)  # type: ignore[no-untyped-call]
     region = serializers.CharField(max_length=100, allow_blank=True)
     is_private = serializers.BooleanField()
 

@@ -238,3 +238,47 @@ def test_a_creator_profile_needs_its_handle_as_the_schema_says(api_client, schem
     assert not CreatorProfile.objects.filter(user=person).exists()
     body = schema["paths"]["/api/v1/studio/profile"]["post"]["requestBody"]["content"]["application/json"]
     assert "handle" in schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]["required"]
+
+
+@pytest.mark.parametrize("handle", [".ada", "ab", "a" * 31, "ad a"])
+def test_a_handle_the_schema_forbids_is_refused_in_its_words(api_client, schema, handle):
+    person = UserFactory.create()
+    api_client.force_authenticate(person)
+    response = api_client.post(
+        "/api/v1/studio/profile", {"display_name": "Ada", "handle": handle}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["codes"]["handle"] in (["invalid"], ["max_length"])
+    assert not CreatorProfile.objects.filter(user=person).exists()
+    pattern = schema["components"]["schemas"]["CreatorCreateInputRequest"]["properties"]["handle"]["pattern"]
+    assert not jsonschema.Draft7Validator({"type": "string", "pattern": pattern, "maxLength": 31}).is_valid(
+        handle
+    )
+
+
+def test_a_handle_with_its_at_sign_is_taken(api_client):
+    person = UserFactory.create()
+    api_client.force_authenticate(person)
+    response = api_client.post(
+        "/api/v1/studio/profile", {"display_name": "Ada", "handle": "@ada.l"}, format="json"
+    )
+    assert response.status_code == 201
+    assert CreatorProfile.objects.get(user=person).handle == "ada.l"
+
+
+def test_an_account_country_must_be_a_country_and_may_be_blank(api_client, schema):
+    person = UserFactory.create(country="DE")
+    api_client.force_authenticate(person)
+    fields = {"display_name": "Ada", "region": "", "is_private": False}
+    refused = api_client.put("/api/v1/me", {**fields, "country": "XX"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "country": ['"XX" is not a valid choice.'],
+        "codes": {"country": ["invalid_choice"]},
+    }
+    person.refresh_from_db()
+    assert person.country == "DE"
+    cleared = api_client.put("/api/v1/me", {**fields, "country": ""}, format="json")
+    assert (cleared.status_code, cleared.json()["country"]) == (200, "")
+    document = {"$ref": "#/components/schemas/UserOutput", "components": schema["components"]}
+    assert jsonschema.Draft7Validator(document).is_valid(cleared.json())
