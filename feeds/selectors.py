@@ -25,9 +25,11 @@ from platform.viewer import Viewer
 CURSOR_SALT = "feeds.cursor"
 SPONSORED_INDEX = 4
 MAX_CURSOR_IDS = 400
-# A page ranks a few more videos than it shows: the last check (``_page_videos``) may drop some (a block,
-# restricted mode, a change since the catalog was built), and these take their places. When it drops more
-# (a blocked creator's videos ranked high), the next best candidates are checked too, a few rounds at most.
+# A topic or region page ranks a few more videos than it shows: the last check (``_page_videos``) may drop
+# some (a block, restricted mode, a change since the catalog was built), and these take their places. When
+# it drops more (a blocked creator's videos ranked high), the next best candidates are checked too, a few
+# rounds at most. For You ranks no spares: its drops are rare, and the rounds alone cover them without
+# making every page's query and refill larger (the core loop's cost, issue 27).
 PAGE_SPARE = 4
 TOP_UP_ROUNDS = 2
 
@@ -323,7 +325,7 @@ def _ranked_page(
             now_ts=now_ts,
             seed=page_seed,
         )
-        if len(ranked) + len(explore) < size + PAGE_SPARE:
+        if len(ranked) + len(explore) < size:
             ranked += _refill(
                 catalog=catalog,
                 history=history,
@@ -337,7 +339,7 @@ def _ranked_page(
         ranked=ranked,
         explore=explore,
         catalog=catalog,
-        size=size + PAGE_SPARE,
+        size=size if explores else size + PAGE_SPARE,
         feed_topic=feed_topic,
         fills=not explores,
     )
