@@ -61,7 +61,7 @@ urlpatterns = [
     path("api/v1/", include("feeds.api.urls")),
     path("api/v1/", include("businesses.api.urls")),
     # Last under /api/: what no API route matched is the API's JSON 404, DEBUG on or off.
-    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api-not-found"),
+    re_path(r"^api(?:/(?P<path>.*))?$", api_not_found, name="api-not-found"),
     path("", include("creators.urls")),
     path("", include("feeds.urls")),
     path("", include("businesses.urls")),

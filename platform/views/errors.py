@@ -34,7 +34,7 @@ def _reason(exception: Exception | None) -> str:
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path_info.startswith(API_PREFIX)
+    return request.path_info.startswith(API_PREFIX) or request.path_info == API_PREFIX.rstrip("/")
 
 
 def api_error(*, detail: str, code: str, status: int) -> JsonResponse:

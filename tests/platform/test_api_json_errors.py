@@ -51,6 +51,7 @@ def debug(request, settings):
         "/api/v1/creators/no%20such%20handle",
         "/api/v2/feeds/for-you",
         "/api/",
+        "/api",
     ],
 )
 def test_an_unmatched_api_path_is_the_json_404(client, debug, schema, path):
