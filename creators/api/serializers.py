@@ -2,10 +2,14 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import URLValidator
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creators.models import HANDLE_PATTERN, HANDLE_RULE, CreatorProfile, Topic, Video
+from creators.services.profiles import MAX_LINKS
 from platform.models import Block, Mute
 
 
@@ -32,12 +36,39 @@ class CreatorOutputSerializer(serializers.ModelSerializer[CreatorProfile]):
         return obj.get_absolute_url()
 
 
+@extend_schema_field({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 300})
+class WebAddressField(serializers.URLField):
+    """A profile link as ``profiles._links_clean`` takes it: an http(s) web address (DRF's URLField alone
+    also takes ftp), so that the schema, this check and the service agree."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(
+            URLValidator(schemes=["http", "https"], message="Enter an http(s) web address.")
+        )
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024,
+        "description": "The file's size in bytes. Above the upload limit the answer is a 413.",
+    }
+)
+class UploadSizeField(serializers.IntegerField):
+    """The size a resumable upload announces: at most ``VIDEO_MAX_UPLOAD_MB``, which the service checks
+    (a 413 ``too_large``, read from the settings at the time); the schema states the same bound."""
+
+
 class CreatorInputSerializer(serializers.Serializer[Any]):
     """A profile's fields as they may change; the handle never does."""
 
     display_name = serializers.CharField(max_length=50)
     bio = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    links = serializers.ListField(child=serializers.CharField(max_length=300), required=False, default=list)
+    links = serializers.ListField(
+        child=WebAddressField(max_length=300), max_length=MAX_LINKS, required=False, default=list
+    )
 
 
 class CreatorCreateInputSerializer(CreatorInputSerializer):
@@ -149,7 +180,7 @@ class UploadChunkQuerySerializer(serializers.Serializer[Any]):
 
 class UploadStartInputSerializer(serializers.Serializer[Any]):
     filename = serializers.CharField(max_length=300)
-    size = serializers.IntegerField(min_value=1)
+    size = UploadSizeField(min_value=1)
 
 
 class UploadSessionOutputSerializer(serializers.Serializer[Any]):

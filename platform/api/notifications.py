@@ -32,7 +32,8 @@ class NotificationOutputSerializer(serializers.ModelSerializer[Notification]):
 
 class MarkReadInputSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # A notification's id is a 64-bit integer (BigAutoField): larger ones are refused, not looked up.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         allow_empty=False,
         max_length=MARK_READ_MAX_IDS,
