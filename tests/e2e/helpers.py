@@ -1,12 +1,17 @@
 """What the browser tests share: playable videos, the two screen sizes and waiting for the feed to settle."""
 
 import shutil
+import uuid
 from pathlib import Path
 
 from playwright.sync_api import Page, ViewportSize, expect
 
 from creators.models import Video
-from tests.factories import TEST_PASSWORD
+from feeds import services as feed_services
+from feeds.models import Source
+from platform.models import User
+from platform.viewer import viewer_for_user
+from tests.factories import TEST_PASSWORD, CreatorFactory, published_video
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -50,3 +55,25 @@ def pay_with_test_card(page: Page, amount: str) -> None:
     page.get_by_placeholder("cvc").fill("123")
     page.get_by_placeholder("postal_code").fill("80331")
     page.get_by_role("button", name=f"Pay {amount}").click()
+
+
+def organic_videos(clip: Path, media_root: Path) -> None:
+    """Seven playable published videos, more than a page, each from its own creator and topic, so that
+    the diversity caps keep them apart."""
+    for index, topic in enumerate(("comedy", "music", "art", "travel", "sports", "animals", "dance")):
+        organic = published_video(owner=CreatorFactory.create(), topics=(topic,), caption=f"Clip {index}")
+        with_rendition(organic, clip, media_root)
+
+
+def seen_in_for_you(user: User, video: Video) -> None:
+    """Record that ``user`` was shown ``video`` in For You: organic For You leaves it out from then on (a
+    promoted video is never on a page twice), so the one way it comes back is the sponsored slot."""
+    feed_services.signals_record(
+        viewer=viewer_for_user(user),
+        items=[
+            feed_services.SignalInput(
+                event_id=uuid.uuid4(), video=video.public_id, kind="impression", source=Source.FOR_YOU,
+                watched_seconds=0.0, looped=0,
+            )
+        ],
+    )  # fmt: skip

@@ -4,7 +4,6 @@ localstripe, and once an adult viewer has watched the sponsored slot, reads resu
 here from the signal rows) and cancels, asked first what will be refunded."""
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,22 @@ from playwright.sync_api import Browser, Page, expect
 from businesses import gateway, services
 from businesses.models import Payment, Promotion, Refund
 from businesses.rules import refund_due_cents, spend_for
-from feeds import services as feed_services
 from feeds.models import Signal, Source
-from platform.viewer import viewer_for_user
 from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
 from tests.businesses.helpers import active_adult, business_with_video, established_adult
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import DESKTOP, PHONE, log_in, pay_with_test_card, settled, with_rendition
-from tests.factories import CreatorFactory, UserFactory, published_video
+from tests.e2e.helpers import (
+    DESKTOP,
+    PHONE,
+    log_in,
+    organic_videos,
+    pay_with_test_card,
+    seen_in_for_you,
+    settled,
+    with_rendition,
+)
+from tests.factories import UserFactory
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,23 +97,12 @@ def test_a_business_finds_promotes_pays_reads_results_and_cancels(
     with_rendition(promoted, clips.portrait, media_root)
     promoted.caption = "Fresh bread every morning"
     promoted.save(update_fields=["caption"])
-    for index, topic in enumerate(("comedy", "music", "art", "travel", "sports", "animals", "dance")):
-        organic = published_video(owner=CreatorFactory.create(), topics=(topic,), caption=f"Clip {index}")
-        with_rendition(organic, clips.portrait, media_root)
+    organic_videos(clips.portrait, media_root)
     # The audience the estimate reads: four adults who opened the app every day of the last 28.
     for _ in range(4):
         active_adult(active_days=28)
     viewer = established_adult(years=31)
-    # Seen organically before, so the one way the viewer meets it again is the sponsored slot.
-    feed_services.signals_record(
-        viewer=viewer_for_user(viewer),
-        items=[
-            feed_services.SignalInput(
-                event_id=uuid.uuid4(), video=promoted.public_id, kind="impression", source=Source.FOR_YOU,
-                watched_seconds=0.0, looped=0,
-            )
-        ],
-    )  # fmt: skip
+    seen_in_for_you(viewer, promoted)
 
     # 1. From the header to the dashboard, then from the studio's Promote to the form, the video chosen.
     context = browser.new_context(viewport=DESKTOP, device_scale_factor=1)

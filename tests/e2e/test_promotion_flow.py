@@ -2,7 +2,6 @@
 and an adult viewer's For You shows it, labelled, and charges it for the impression the player reports."""
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,20 @@ from playwright.sync_api import Browser, ViewportSize, expect
 from businesses import gateway
 from businesses.models import Payment, Promotion
 from businesses.rules import spend_for
-from feeds import services as feed_services
-from feeds.models import Signal, Source
-from platform.viewer import viewer_for_user
+from feeds.models import Signal
 from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
 from tests.businesses.helpers import business_with_video, established_adult
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import log_in, pay_with_test_card, settled, with_rendition
-from tests.factories import CreatorFactory, UserFactory, published_video
+from tests.e2e.helpers import (
+    log_in,
+    organic_videos,
+    pay_with_test_card,
+    seen_in_for_you,
+    settled,
+    with_rendition,
+)
+from tests.factories import UserFactory
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,23 +45,10 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     media_root = Path(settings.MEDIA_ROOT)
     business, promoted = business_with_video()
     with_rendition(promoted, clips.portrait, media_root)
-    # More than a page, each from its own creator and topic, so that the diversity caps keep them apart.
-    for index, topic in enumerate(("comedy", "music", "art", "travel", "sports", "animals", "dance")):
-        organic = published_video(owner=CreatorFactory.create(), topics=(topic,), caption=f"Clip {index}")
-        with_rendition(organic, clips.portrait, media_root)
+    organic_videos(clips.portrait, media_root)
     reviewer = UserFactory.create(is_staff=True, is_superuser=True)
     viewer = established_adult(years=31)  # charged for: not an account made a minute ago
-    # The viewer watched the business's video before: organic For You leaves it out (a promoted video is
-    # never on a page twice), so the one way it comes back is the sponsored slot.
-    feed_services.signals_record(
-        viewer=viewer_for_user(viewer),
-        items=[
-            feed_services.SignalInput(
-                event_id=uuid.uuid4(), video=promoted.public_id, kind="impression", source=Source.FOR_YOU,
-                watched_seconds=0.0, looped=0,
-            )
-        ],
-    )  # fmt: skip
+    seen_in_for_you(viewer, promoted)
     gateway.webhook_endpoint_register_local(url=f"{live_server.url}/stripe/webhook")
     try:
         # 1. The business drafts the promotion and pays with localstripe's card form.
