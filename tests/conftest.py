@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from tests import lanes
@@ -30,6 +31,22 @@ def pytest_runtest_makereport(item, call):
     report = yield
     lanes.fail_report_of_refused(item, report)
     return report
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the sessions still open on it ended before it is dropped.
+
+    The live server's request threads keep a client's keep-alive socket, and so their database
+    connection (CONN_MAX_AGE), after the test; PostgreSQL refuses to drop a database in use."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -23,14 +23,17 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
     (kept on request, for investigation).
     """
     test_settings = connection.settings_dict.setdefault("TEST", {})
+    # The process id keeps two runs at once (two test workers, say) out of each other's database.
+    unique = f"{name}_{os.getpid()}".replace("-", "_")
     if connection.vendor == "sqlite":
-        test_settings["NAME"] = str(settings.VAR_DIR / f"{name}.sqlite3")
+        test_settings["NAME"] = str(settings.VAR_DIR / f"{unique}.sqlite3")
         # A run killed midway leaves its WAL files; a new database beside them fails with "disk I/O error".
         for suffix in ("-wal", "-shm"):
-            (settings.VAR_DIR / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+            (settings.VAR_DIR / f"{unique}.sqlite3{suffix}").unlink(missing_ok=True)
     else:
         # Its own name: Django's default (test_<NAME>) is the one the test suite uses on the same server.
-        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_{name}".replace("-", "_")[:63]
+        prefix = connection.settings_dict["NAME"][: 62 - len(unique)]
+        test_settings["NAME"] = f"{prefix}_{unique}"
     original_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
