@@ -10,7 +10,7 @@ class BusinessesConfig(AppConfig):
 
     def ready(self) -> None:
         from businesses import links, personal_data
-        from businesses.selectors import profile_badge
+        from businesses.selectors import is_verified_business, profile_badge
         from businesses.serving import slots
         from businesses.tasks import video_changed_listener
         from creators import hooks
@@ -20,6 +20,7 @@ class BusinessesConfig(AppConfig):
         sponsored.register_provider(slots)
         hooks.on_video_changed(video_changed_listener)
         hooks.provide_profile_badge(profile_badge)
+        hooks.provide_link_permission(is_verified_business)
         hooks.provide_promote_links(links.promote_links)
         register_personal_data(
             app="businesses",

@@ -111,3 +111,32 @@ def provide_promote_links(provider: PromoteLinks) -> None:
 def promote_links(owner: "CreatorProfile", videos: Sequence["Video"]) -> dict[int, str]:
     """The "Promote" link per video id (videos that may not be promoted have none)."""
     return _promote_links[0](owner, videos) if _promote_links and videos else {}
+
+
+# Whether an account may put links in its comments beyond being a verified publisher: ``businesses``
+# answers for verified businesses.
+LinkPermission = Callable[[int], bool]
+_link_permissions: list[LinkPermission] = []
+
+
+def provide_link_permission(provider: LinkPermission) -> None:
+    if provider not in _link_permissions:
+        _link_permissions.append(provider)
+
+
+def may_post_links(user_id: int) -> bool:
+    return any(provider(user_id) for provider in _link_permissions)
+
+
+# Apps above ``creators`` hear of each new comment after commit (``feeds`` learns an interest signal).
+_comment_listeners: list[Callable[[int], None]] = []
+
+
+def on_comment_posted(listener: Callable[[int], None]) -> None:
+    if listener not in _comment_listeners:
+        _comment_listeners.append(listener)
+
+
+def comment_posted(comment_id: int) -> None:
+    for listener in _comment_listeners:
+        listener(comment_id)

@@ -1,5 +1,5 @@
 """Creators' data: profiles, follows, the topic taxonomy, hashtags, videos with their media state, and trust and
-safety (decisions, appeals, reports, watched words)."""
+safety (decisions, appeals, reports, watched words); comments are in ``creators.comments.models``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+# The conversation's models live beside their services; imported here they belong to this app.
+from creators.comments.models import Comment, CommentFilterWord, CommentLike, CommentPolicy  # noqa: F401
 from platform import age
 from platform.guidelines import Guideline
 
@@ -69,6 +71,13 @@ class CreatorProfile(models.Model):
     follower_count = models.PositiveIntegerField(default=0)
     # A watched word matched the bio: it is not shown, and the videos not recommended, until reviewed.
     is_under_review = models.BooleanField(default=False)
+    # Who may comment on this creator's videos; blank: the default for their age (``platform.age``).
+    comment_policy = models.CharField(
+        max_length=12,
+        choices=CommentPolicy.choices,
+        blank=True,
+        help_text="Blank: the default for their age.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -218,6 +227,14 @@ class Video(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Shown on the player's buttons; kept with ``F()`` by the comment services and the signal pipeline.
+    comment_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+    # Who may comment on this video; blank: as the creator's account says.
+    comment_policy = models.CharField(
+        max_length=12, choices=CommentPolicy.choices, blank=True, help_text="Blank: as the account says."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -251,6 +251,36 @@ def may_link_as_teen(band: AgeBand) -> bool:
     return band in (AgeBand.TEEN_13_15, AgeBand.TEEN_16_17)
 
 
+# --- comments: who may say something under whose videos ------------------------------------------------
+
+# Who may comment, from the most people to the fewest (``creators.comments.models.CommentPolicy``'s values).
+_COMMENT_OPENNESS = {"everyone": 2, "follow_backs": 1, "nobody": 0}
+# Their videos take comments only from people they follow back (the default) or from no one, and they
+# comment on an adult's video only when they follow that adult.
+_COMMENTS_AMONG_FRIENDS = frozenset({AgeBand.UNDER_13, AgeBand.TEEN_13_15})
+
+
+def comment_policy_in_force(*, band: AgeBand, account: str, video: str = "") -> str:
+    """Who may comment on a video: the video's own choice, else the account's, else the age's default,
+    never more open than the age allows (a 13–15 account's "everyone" is "follow_backs")."""
+    chosen = video or account
+    if band in _COMMENTS_AMONG_FRIENDS:
+        return chosen if chosen in ("follow_backs", "nobody") else "follow_backs"
+    return chosen if chosen in _COMMENT_OPENNESS else "everyone"
+
+
+def comment_policies_allowed(band: AgeBand) -> tuple[str, ...]:
+    """The choices an account of this age is offered for who may comment."""
+    if band in _COMMENTS_AMONG_FRIENDS:
+        return ("follow_backs", "nobody")
+    return tuple(_COMMENT_OPENNESS)
+
+
+def may_comment_on_unfollowed_adult(band: AgeBand) -> bool:
+    """Whether someone this age may comment on an adult's video without following that adult."""
+    return band not in _COMMENTS_AMONG_FRIENDS
+
+
 # --- quiet hours: no notification leaves the app at night for under-18s ------------------------------
 
 # Local (start, end) hours, end exclusive, wrapping past midnight.

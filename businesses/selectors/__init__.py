@@ -8,7 +8,12 @@ from here.
 - ``profiles``: the business on its profile page and its website link
 """
 
-from businesses.selectors.profiles import business_website_target, profile_badge, website_links_out
+from businesses.selectors.profiles import (
+    business_website_target,
+    is_verified_business,
+    profile_badge,
+    website_links_out,
+)
 from businesses.selectors.promotions import (
     Overview,
     OverviewRow,
@@ -49,6 +54,7 @@ __all__ = [
     "SpendToday",
     "business_of",
     "business_website_target",
+    "is_verified_business",
     "payment_live",
     "profile_badge",
     "promotion_of",

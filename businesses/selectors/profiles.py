@@ -35,6 +35,12 @@ def business_website_target(*, handle: str, viewer: User | None) -> BusinessProf
     return business
 
 
+def is_verified_business(user_id: int) -> bool:
+    """Whether the account is a verified business: it may put links in comments
+    (``creators.hooks.provide_link_permission``)."""
+    return BusinessProfile.objects.filter(creator__user_id=user_id, is_verified=True).exists()
+
+
 def profile_badge(creator: CreatorProfile) -> ProfileBadge | None:
     """What ``/@handle`` shows of a creator that is a business (``creators.hooks.provide_profile_badge``)."""
     business = (

@@ -53,7 +53,12 @@ def _phrases() -> tuple[str, ...]:
 
 def watched_match(*, text: str) -> str | None:
     """The watched phrase ``text`` contains (as staff wrote it), or None."""
-    phrases = _phrases()
+    return phrase_match(text=text, phrases=_phrases())
+
+
+def phrase_match(*, text: str, phrases: tuple[str, ...]) -> str | None:
+    """The phrase of ``phrases`` that ``text`` contains as whole words, ignoring case and accents (as it
+    was written), or None: the watched words' rule, for any list (a creator's own filter too)."""
     pattern = _pattern(phrases)
     if pattern is None or not text:
         return None

@@ -1,0 +1,218 @@
+"""Every read of a conversation, scoped to what the viewer may see: a video's comments (top or newest,
+pinned first), a comment's replies, one comment, who may comment where, and a creator's inbox.
+
+Blocks hide comments both ways and mutes one way, on every route; restricted mode hides comments a
+watched word matched; an author sees their own comments that wait for review ("pending")."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from creators.comments.models import Comment, CommentLike
+from creators.models import CreatorProfile, Follow, Video
+from creators.selectors import videos_visible
+from platform import age, blocking
+from platform.models import User
+from platform.viewer import Viewer
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+ORDERS = ("top", "newest")
+# An author sees these of their own comments, marked as waiting.
+_WAITING = (Comment.State.PENDING, Comment.State.HELD)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why someone may not comment on a video: a code for clients and a sentence for people."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentPage:
+    comments: list[Comment]
+    next_cursor: str | None
+
+
+def filter_phrases(*, creator: CreatorProfile) -> tuple[str, ...]:
+    return tuple(creator.comment_filter_words.values_list("phrase", flat=True))
+
+
+def _follows(*, follower_id: int, profile_id: int) -> bool:
+    return Follow.objects.filter(
+        follower_id=follower_id, creator_id=profile_id, status=Follow.Status.APPROVED
+    ).exists()
+
+
+def _is_follow_back(*, owner: CreatorProfile, person_id: int) -> bool:
+    """Whether the person follows the creator and the creator follows them back (both approved)."""
+    return (
+        Follow.objects.filter(follower_id=person_id, creator=owner, status=Follow.Status.APPROVED).exists()
+        and Follow.objects.filter(
+            follower_id=owner.user_id, creator__user_id=person_id, status=Follow.Status.APPROVED
+        ).exists()
+    )
+
+
+def policy_in_force(*, video: Video) -> str:
+    """Who may comment on ``video`` now (``CommentPolicy``'s value), with the owner's age applied."""
+    owner = video.owner
+    band = age.age_band(date_of_birth=owner.user.date_of_birth)
+    return age.comment_policy_in_force(band=band, account=owner.comment_policy, video=video.comment_policy)
+
+
+def comment_refusal(*, author: User | None, video: Video) -> Refusal | None:
+    """Why ``author`` may not comment on ``video`` (which they can see), or None when they may."""
+    if author is None:
+        return Refusal("login_required", "Log in to comment.")
+    if (
+        video.state != Video.State.PUBLISHED
+        or video.moderation_state == Video.Moderation.REMOVED
+        or video.visibility == Video.Visibility.PRIVATE
+    ):
+        return Refusal("comments_unavailable", "This video does not take comments.")
+    owner = video.owner
+    if owner.user_id == author.pk:
+        return None
+    policy = policy_in_force(video=video)
+    if policy == "nobody":
+        return Refusal("comments_off", "The creator turned comments off for this video.")
+    if policy == "follow_backs" and not _is_follow_back(owner=owner, person_id=author.pk):
+        return Refusal("comments_friends_only", "Only people this creator follows back can comment here.")
+    author_band = age.age_band(date_of_birth=author.date_of_birth)
+    owner_band = age.age_band(date_of_birth=owner.user.date_of_birth)
+    if (
+        owner_band == age.AgeBand.ADULT
+        and not age.may_comment_on_unfollowed_adult(author_band)
+        and not _follows(follower_id=author.pk, profile_id=owner.pk)
+    ):
+        return Refusal("comments_follow_first", "Follow this creator to comment on their videos.")
+    return None
+
+
+def _seen_by(queryset: QuerySet[Comment], *, viewer: Viewer) -> QuerySet[Comment]:
+    """Comments the viewer may read: visible ones (and their own waiting ones), without the accounts
+    hidden from them, without watched-word matches in restricted mode."""
+    viewer_id = viewer.user_id
+    shown = Q(state=Comment.State.VISIBLE)
+    if viewer_id is not None:
+        shown |= Q(author_id=viewer_id, state__in=_WAITING)
+        queryset = queryset.exclude(author_id__in=blocking.users_hidden_from(user_id=viewer_id))
+    queryset = queryset.filter(shown)
+    if viewer.is_restricted_mode:
+        queryset = queryset.filter(is_watched_match=False)
+    return queryset
+
+
+def _with_viewer(queryset: QuerySet[Comment], *, viewer: Viewer) -> QuerySet[Comment]:
+    queryset = queryset.select_related("author__creator_profile")
+    if viewer.user_id is None:
+        return queryset
+    return queryset.annotate(
+        is_liked=Exists(CommentLike.objects.filter(comment=OuterRef("pk"), user_id=viewer.user_id))
+    )
+
+
+def comment_get_visible(*, comment_id: int, viewer: Viewer) -> Comment | None:
+    """One comment the viewer may read, on a video they may see (its video loaded), or None."""
+    queryset = _seen_by(Comment.objects.filter(pk=comment_id), viewer=viewer).filter(
+        video__in=videos_visible(viewer=viewer)
+    )
+    return _with_viewer(queryset.select_related("video__owner__user"), viewer=viewer).first()
+
+
+def _cursor_parse(cursor: str | None) -> tuple[int, int] | None:
+    if not cursor:
+        return None
+    try:
+        first, second = (int(part) for part in cursor.split(".", 1))
+    except ValueError as error:
+        raise ValidationError(
+            "That page link is broken; start from the first page.", code="cursor_invalid"
+        ) from error
+    if first < 0 or second < 0:
+        raise ValidationError("That page link is broken; start from the first page.", code="cursor_invalid")
+    return first, second
+
+
+def _micros(moment: datetime.datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def comment_page(
+    *, video: Video, viewer: Viewer, order: str = "top", cursor: str | None = None, size: int = PAGE_SIZE
+) -> CommentPage:
+    """A page of ``video``'s top-level comments (the viewer can see the video), pinned first on the
+    first page. "top" orders by ``Comment.score``, "newest" by time; cursors are keyset positions."""
+    if order not in ORDERS:
+        raise ValidationError("Order comments by top or newest.", code="order_invalid")
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    position = _cursor_parse(cursor)
+    queryset = _seen_by(Comment.objects.filter(video=video, parent__isnull=True), viewer=viewer)
+    pinned: list[Comment] = []
+    if position is None:
+        pinned = list(_with_viewer(queryset.filter(is_pinned=True), viewer=viewer))
+    queryset = queryset.filter(is_pinned=False)
+    if order == "top":
+        queryset = queryset.order_by("-score", "-id")
+        if position is not None:
+            score, last_id = position
+            queryset = queryset.filter(Q(score__lt=score) | Q(score=score, id__lt=last_id))
+    else:
+        queryset = queryset.order_by("-created_at", "-id")
+        if position is not None:
+            micros, last_id = position
+            moment = datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
+            queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=last_id))
+    rows = list(_with_viewer(queryset, viewer=viewer)[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        first = last.score if order == "top" else _micros(last.created_at)
+        next_cursor = f"{first}.{last.pk}"
+    return CommentPage(comments=pinned + rows, next_cursor=next_cursor)
+
+
+def reply_page(
+    *, parent: Comment, viewer: Viewer, cursor: str | None = None, size: int = PAGE_SIZE
+) -> CommentPage:
+    """A page of a comment's replies, oldest first (a conversation reads down)."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    position = _cursor_parse(cursor)
+    queryset = _seen_by(Comment.objects.filter(parent=parent), viewer=viewer).order_by("created_at", "id")
+    if position is not None:
+        micros, last_id = position
+        moment = datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
+        queryset = queryset.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=last_id))
+    rows = list(_with_viewer(queryset, viewer=viewer)[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = f"{_micros(rows[-1].created_at)}.{rows[-1].pk}"
+    return CommentPage(comments=rows, next_cursor=next_cursor)
+
+
+def comments_inbox(*, profile: CreatorProfile, limit: int = 50) -> QuerySet[Comment]:
+    """What is new under the creator's videos: others' comments (visible or waiting for the creator's
+    approval), newest first, without the accounts the creator blocked or muted."""
+    return (
+        Comment.objects.filter(video__owner=profile, state__in=[Comment.State.VISIBLE, Comment.State.HELD])
+        .exclude(author_id=profile.user_id)
+        .exclude(author_id__in=blocking.users_hidden_from(user_id=profile.user_id))
+        .select_related("author__creator_profile", "video")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def author_name(comment: Comment) -> str:
+    """How a comment's author is shown: "@handle", their name, or "deleted account"."""
+    if comment.author is None:
+        return "deleted account"
+    return blocking.account_name(comment.author)

@@ -1,0 +1,325 @@
+"""Every write to a conversation: posting (with the age, policy, spam and filter rules), editing,
+deleting, liking, pinning, hiding and approving comments, and a creator's comment settings.
+
+Each refusal raises before anything is written: ``ValidationError`` (400) with a code a client reads,
+``RateLimited`` (429) or ``NotFound`` (404, also for what the person may not see). Counters move with
+``F()`` in the same transaction as the row that moves them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from creators import hooks
+from creators.comments import rules
+from creators.comments.models import Comment, CommentFilterWord, CommentLike, CommentPolicy
+from creators.comments.selectors import comment_refusal, filter_phrases
+from creators.models import CreatorProfile, Video
+from creators.trust.decisions import posting_check
+from creators.trust.watched_words import phrase_match, watched_match
+from platform import age, blocking
+from platform.errors import NotFound, RateLimited
+from platform.models import User
+
+# States whose comment counts on the video and its parent (a held or hidden comment is not seen).
+_COUNTED = frozenset({Comment.State.VISIBLE})
+
+
+def _rate_check(*, author: User, video: Video, text: str, now: datetime.datetime) -> None:
+    recent = Comment.objects.filter(author=author, created_at__gt=now - datetime.timedelta(days=1))
+    if recent.filter(created_at__gt=now - datetime.timedelta(minutes=1)).count() >= rules.PER_MINUTE:
+        raise RateLimited(
+            f"That is {rules.PER_MINUTE} comments in a minute: wait a moment before the next.",
+            retry_after_seconds=60,
+        )
+    if recent.count() >= rules.PER_DAY:
+        raise RateLimited(
+            f"That is {rules.PER_DAY} comments today, the most an account may post in a day.",
+            retry_after_seconds=60 * 60,
+        )
+    others = (
+        recent.filter(created_at__gt=now - rules.SAME_TEXT_WINDOW, text=text)
+        .exclude(video=video)
+        .values("video_id")
+        .distinct()
+        .count()
+    )
+    if others >= rules.SAME_TEXT_VIDEOS:
+        raise ValidationError(
+            f"You posted this same comment on {others} other videos in the last hour; write something "
+            "about this video instead.",
+            code="comment_repeated",
+        )
+
+
+def _state_for(*, author: User, video: Video, text: str) -> tuple[str, bool]:
+    """The new comment's state and whether a watched word matched."""
+    if watched_match(text=text) is not None:
+        return Comment.State.PENDING, True
+    if author.pk != video.owner.user_id and phrase_match(
+        text=text, phrases=filter_phrases(creator=video.owner)
+    ):
+        return Comment.State.HELD, False
+    return Comment.State.VISIBLE, False
+
+
+def _count(comment: Comment, *, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) a now-visible comment from its video's and parent's counts."""
+    Video.objects.filter(pk=comment.video_id).update(comment_count=Greatest(F("comment_count") + sign, 0))
+    if comment.parent_id is None:
+        return
+    by_creator = comment.author_id is not None and comment.author_id == comment.video.owner.user_id
+    points = rules.REPLY_POINTS + (rules.CREATOR_REPLY_POINTS if by_creator else 0)
+    changes = {
+        "reply_count": Greatest(F("reply_count") + sign, 0),
+        "score": Greatest(F("score") + sign * points, 0),
+    }
+    if by_creator:
+        changes["creator_reply_count"] = Greatest(F("creator_reply_count") + sign, 0)
+    Comment.objects.filter(pk=comment.parent_id).update(**changes)
+
+
+def comment_post(
+    *,
+    author: User,
+    video: Video,
+    text: object,
+    parent_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Comment:
+    """Post a comment (or a reply, with ``parent_id``) on a video the author can see. The caller found
+    ``video`` through ``creators.selectors.video_get_visible`` for this author."""
+    now = now or timezone.now()
+    clean = rules.text_clean(text)
+    posting_check(user=author, now=now)
+    if author.suspended_until is not None and author.suspended_until > now:
+        raise ValidationError("A suspended account cannot comment.", code="account_suspended")
+    if blocking.block_exists_between(user_id=author.pk, other_id=video.owner.user_id):
+        raise NotFound("No such video.")
+    parent = None
+    if parent_id is not None:
+        parent = (
+            Comment.objects.filter(pk=parent_id, video=video)
+            .filter(state=Comment.State.VISIBLE)
+            .select_related("author")
+            .first()
+        )
+        if parent is None or (
+            parent.author_id is not None
+            and blocking.block_exists_between(user_id=author.pk, other_id=parent.author_id)
+        ):
+            raise NotFound("No such comment.")
+        if parent.parent_id is not None:
+            raise ValidationError(
+                "Replies go one level deep: reply to the comment above it instead.",
+                code="comment_reply_depth",
+            )
+    refusal = comment_refusal(author=author, video=video)
+    if refusal is not None:
+        raise ValidationError(refusal.message, code=refusal.code)
+    if rules.has_link(clean) and not (author.is_verified_publisher or hooks.may_post_links(author.pk)):
+        raise ValidationError(
+            "Links are only for verified businesses and publishers: write the address out in words, or leave it.",
+            code="comment_links",
+        )
+    with transaction.atomic():
+        # One author's posts in turn, so that two at once cannot both pass the limits.
+        User.objects.select_for_update().filter(pk=author.pk).first()
+        _rate_check(author=author, video=video, text=clean, now=now)
+        state, is_watched = _state_for(author=author, video=video, text=clean)
+        comment = Comment.objects.create(
+            video=video,
+            author=author,
+            parent=parent,
+            text=clean,
+            state=state,
+            is_watched_match=is_watched,
+            created_at=now,
+        )
+        if state in _COUNTED:
+            _count(comment, sign=1)
+    transaction.on_commit(lambda: hooks.comment_posted(comment.pk))
+    return comment
+
+
+def comment_edit(
+    *, author: User, comment: Comment, text: object, now: datetime.datetime | None = None
+) -> Comment:
+    """The author rewrites their comment within ``rules.EDIT_WINDOW`` of posting it; it shows "edited".
+    The new text goes through the same filters: a watched word holds it again."""
+    now = now or timezone.now()
+    if comment.author_id != author.pk or comment.state == Comment.State.DELETED:
+        raise NotFound("No such comment.")
+    clean = rules.text_clean(text)
+    if now - comment.created_at > rules.EDIT_WINDOW:
+        raise ValidationError(
+            "A comment can be edited for 5 minutes after posting; you can still delete it.",
+            code="comment_edit_closed",
+        )
+    if comment.state not in (Comment.State.VISIBLE, Comment.State.PENDING, Comment.State.HELD):
+        raise ValidationError("This comment can no longer be edited.", code="comment_edit_closed")
+    if clean == comment.text:
+        return comment
+    if rules.has_link(clean) and not (author.is_verified_publisher or hooks.may_post_links(author.pk)):
+        raise ValidationError("Links are only for verified businesses and publishers.", code="comment_links")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().select_related("video__owner").get(pk=comment.pk)
+        state, is_watched = _state_for(author=author, video=locked.video, text=clean)
+        was_counted = locked.state in _COUNTED
+        locked.text, locked.edited_at = clean, now
+        locked.state, locked.is_watched_match = state, locked.is_watched_match or is_watched
+        locked.save(update_fields=["text", "edited_at", "state", "is_watched_match"])
+        if was_counted and state not in _COUNTED:
+            _count(locked, sign=-1)
+    return locked
+
+
+def _take_away(*, comment: Comment, state: str) -> Comment:
+    """Move a comment out of sight (deleted, hidden or removed), uncounting it once."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().select_related("video__owner").get(pk=comment.pk)
+        if locked.state == state:
+            return locked
+        was_counted = locked.state in _COUNTED
+        locked.state = state
+        fields = ["state"]
+        if state == Comment.State.DELETED:
+            # Nothing of a deleted comment remains readable; replies stay under "deleted comment".
+            locked.text, locked.is_pinned = "", False
+            fields += ["text", "is_pinned"]
+        locked.save(update_fields=fields)
+        if was_counted:
+            _count(locked, sign=-1)
+    return locked
+
+
+def comment_delete(*, actor: User, comment: Comment) -> Comment:
+    """The author deletes their own comment, or the video's creator deletes one under their video."""
+    is_author = comment.author_id == actor.pk
+    is_creator = comment.video.owner.user_id == actor.pk
+    if not (is_author or is_creator) or comment.state == Comment.State.DELETED:
+        raise NotFound("No such comment.")
+    return _take_away(comment=comment, state=Comment.State.DELETED)
+
+
+def comment_hide(*, creator: User, comment: Comment, hidden: bool = True) -> Comment:
+    """The video's creator hides a comment under their video (or shows it again)."""
+    if comment.video.owner.user_id != creator.pk or comment.state in (
+        Comment.State.DELETED,
+        Comment.State.REMOVED,
+        Comment.State.PENDING,
+    ):
+        raise NotFound("No such comment.")
+    if hidden:
+        return _take_away(comment=comment, state=Comment.State.HIDDEN)
+    if comment.state != Comment.State.HIDDEN:
+        return comment
+    return _bring_back(comment=comment)
+
+
+def _bring_back(*, comment: Comment) -> Comment:
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().select_related("video__owner").get(pk=comment.pk)
+        if locked.state in _COUNTED:
+            return locked
+        locked.state = Comment.State.VISIBLE
+        locked.save(update_fields=["state"])
+        _count(locked, sign=1)
+    return locked
+
+
+def comment_approve(*, creator: User, comment: Comment) -> Comment:
+    """The creator lets through a comment their own filter words held."""
+    if comment.video.owner.user_id != creator.pk or comment.state != Comment.State.HELD:
+        raise NotFound("No such comment.")
+    return _bring_back(comment=comment)
+
+
+def comment_moderate(*, comment: Comment, visible: bool) -> Comment:
+    """A moderator's decision on a comment (through ``creators.trust.decisions``): removed, or visible
+    again (a reversed decision, or a watched word's match found harmless)."""
+    if visible:
+        return _bring_back(comment=comment)
+    return _take_away(comment=comment, state=Comment.State.REMOVED)
+
+
+def comment_pin(*, creator: User, comment: Comment, pinned: bool = True) -> Comment:
+    """The creator pins one visible top-level comment under their video (unpinning any other)."""
+    if comment.video.owner.user_id != creator.pk or comment.state != Comment.State.VISIBLE:
+        raise NotFound("No such comment.")
+    if comment.parent_id is not None:
+        raise ValidationError("Only a comment, not a reply, can be pinned.", code="comment_pin_reply")
+    with transaction.atomic():
+        Comment.objects.filter(video_id=comment.video_id, is_pinned=True).exclude(pk=comment.pk).update(
+            is_pinned=False
+        )
+        Comment.objects.filter(pk=comment.pk).update(is_pinned=pinned)
+    comment.is_pinned = pinned
+    return comment
+
+
+def comment_like(*, user: User, comment: Comment, liked: bool = True) -> Comment:
+    """Like a visible comment once (or take the like back); its count and "top" score follow."""
+    if comment.state != Comment.State.VISIBLE or (
+        comment.author_id is not None
+        and blocking.block_exists_between(user_id=user.pk, other_id=comment.author_id)
+    ):
+        raise NotFound("No such comment.")
+    with transaction.atomic():
+        if liked:
+            _, created = CommentLike.objects.get_or_create(comment=comment, user=user)
+            change = 1 if created else 0
+        else:
+            change = -CommentLike.objects.filter(comment=comment, user=user).delete()[0]
+        if change:
+            Comment.objects.filter(pk=comment.pk).update(
+                like_count=Greatest(F("like_count") + change, 0),
+                score=Greatest(F("score") + change * rules.LIKE_POINTS, 0),
+            )
+    comment.refresh_from_db(fields=["like_count", "score"])
+    return comment
+
+
+def comment_policy_set(*, profile: CreatorProfile, policy: str, video: Video | None = None) -> str:
+    """Set who may comment on the account's videos (or on one ``video``, blank: as the account says);
+    returns what is in force. Choices the person's age does not allow are refused."""
+    band = age.age_band(date_of_birth=profile.user.date_of_birth)
+    allowed = age.comment_policies_allowed(band)
+    if policy and policy not in allowed:
+        if policy in CommentPolicy.values:
+            raise ValidationError(
+                "Under 16, comments come only from people you follow back, or no one.",
+                code="comment_policy_age",
+            )
+        raise ValidationError(
+            "Choose everyone, people you follow back or no one.", code="comment_policy_invalid"
+        )
+    if video is not None:
+        if video.owner_id != profile.pk:
+            raise NotFound("No such video.")
+        Video.objects.filter(pk=video.pk).update(comment_policy=policy)
+        video.comment_policy = policy
+        return age.comment_policy_in_force(band=band, account=profile.comment_policy, video=policy)
+    CreatorProfile.objects.filter(pk=profile.pk).update(comment_policy=policy)
+    profile.comment_policy = policy
+    return age.comment_policy_in_force(band=band, account=policy)
+
+
+def filter_word_add(*, profile: CreatorProfile, phrase: str) -> CommentFilterWord:
+    clean = " ".join(str(phrase).split())
+    if not clean or len(clean) > 100:
+        raise ValidationError("A filtered word is 1–100 characters.", code="filter_word_invalid")
+    if profile.comment_filter_words.count() >= 200:
+        raise ValidationError("You can filter at most 200 words.", code="filter_word_limit")
+    word, _ = CommentFilterWord.objects.get_or_create(creator=profile, phrase=clean.lower())
+    return word
+
+
+def filter_word_remove(*, profile: CreatorProfile, word_id: int) -> None:
+    if not CommentFilterWord.objects.filter(creator=profile, pk=word_id).delete()[0]:
+        raise NotFound("No such word.")
