@@ -61,6 +61,8 @@ run: install
 	$(PY) manage.py seed_demo_promotion
 	@# Reports, decisions (one automated), an appeal and a reversal, for the admin's transparency page.
 	$(PY) manage.py seed_demo_moderation
+	@# A conversation under @cleo's newest video: replies, likes, a pinned comment, one waiting for approval.
+	$(PY) manage.py seed_demo_comments
 	@# The Procfile's processes run under supervisord (manage.py supervise writes its config under var/).
 	@# The banner process prints the addresses and logins once the site answers. A process that dies
 	@# (the worker killed, the web server crashed) is started again, and supervisord's lines say so
