@@ -374,6 +374,10 @@ class Decision(models.Model):
     video = models.ForeignKey(
         Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
+    # A decision about one comment (``video`` is then empty: the comment says which video it is on).
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     guideline = models.CharField(max_length=20, blank=True)
     facts = models.TextField(max_length=2000, help_text="What was found and why it breaks the guideline.")
@@ -428,7 +432,8 @@ class Appeal(models.Model):
 
 
 class Report(models.Model):
-    """A viewer's report of a video or of an account (its creator profile); one per reporter and target."""
+    """A viewer's report of a video, of an account (its creator profile) or of a comment; one per reporter
+    and target."""
 
     Reason = Guideline
 
@@ -440,6 +445,9 @@ class Report(models.Model):
     video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     profile = models.ForeignKey(
         CreatorProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -467,16 +475,39 @@ class Report(models.Model):
                 condition=models.Q(profile__isnull=False),
                 name="report_profile_once_per_viewer",
             ),
+            models.UniqueConstraint(
+                fields=["comment", "viewer_key"],
+                condition=models.Q(comment__isnull=False),
+                name="report_comment_once_per_viewer",
+            ),
             models.CheckConstraint(
-                condition=(models.Q(video__isnull=False) & models.Q(profile__isnull=True))
-                | (models.Q(video__isnull=True) & models.Q(profile__isnull=False)),
+                condition=(
+                    models.Q(video__isnull=False)
+                    & models.Q(profile__isnull=True)
+                    & models.Q(comment__isnull=True)
+                )
+                | (
+                    models.Q(video__isnull=True)
+                    & models.Q(profile__isnull=False)
+                    & models.Q(comment__isnull=True)
+                )
+                | (
+                    models.Q(video__isnull=True)
+                    & models.Q(profile__isnull=True)
+                    & models.Q(comment__isnull=False)
+                ),
                 name="report_one_target",
             ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
 
     def __str__(self) -> str:
-        target = f"video {self.video_id}" if self.video_id else f"profile {self.profile_id}"
+        if self.comment_id:
+            target = f"comment {self.comment_id}"
+        elif self.video_id:
+            target = f"video {self.video_id}"
+        else:
+            target = f"profile {self.profile_id}"
         return f"report {self.reason} on {target}"
 
 
