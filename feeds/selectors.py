@@ -111,6 +111,8 @@ PAGE_FIELDS = (
     "owner__follower_count", "owner__avatar_large", "owner__user_id",
     "owner__user__is_private", "owner__user__date_of_birth",
     "is_unverified", "is_age_restricted", "owner__is_under_review",
+    # The player's action buttons: denormalised on the video, so the counts cost the page no query.
+    "comment_count", "like_count", "share_count",
 )  # fmt: skip
 
 

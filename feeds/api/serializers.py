@@ -51,6 +51,11 @@ class FeedItemSerializer(serializers.Serializer[FeedItem]):
         default=None,
         help_text="On the viewer's own videos a business may promote: its form.",
     )
+    comment_count = serializers.IntegerField(
+        source="video.comment_count", help_text="Visible comments and replies on the video."
+    )
+    like_count = serializers.IntegerField(source="video.like_count", help_text="Likes less unlikes.")
+    share_count = serializers.IntegerField(source="video.share_count")
 
 
 class FeedPageSerializer(serializers.Serializer[Any]):
@@ -282,4 +287,8 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             else None
         ),
         "promote_url": None,
+        # The action buttons' counts, denormalised on the video row the page already read.
+        "comment_count": video.comment_count,
+        "like_count": video.like_count,
+        "share_count": video.share_count,
     }

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from creators.models import Video, VideoTopic
@@ -181,6 +182,7 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
         stored = [(item, video) for item, video in fresh if item.event_id in inserted]
         result.duplicates += len(fresh) - len(stored)  # sent before: stored once, learned from once
         if stored:
+            _action_counts_add(stored)
             # A request without the visitor's key cookie gets a key of its own: learning for it would
             # write a profile row per request for a client that drops cookies (a bot), and teach nobody.
             if viewer.is_known:
@@ -197,6 +199,38 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
                 sponsored.provider().impressions_record(viewer=viewer, video_ids=paid, now=now)
     result.accepted = len(stored)
     return result
+
+
+# How each stored signal moves the video's counts on the player's buttons (``Video.like_count`` and
+# ``share_count``); ``comment_count`` is the comment services' to keep.
+ACTION_COUNTS: dict[str, tuple[str, int]] = {
+    Kind.LIKE: ("like_count", 1),
+    Kind.UNLIKE: ("like_count", -1),
+    Kind.SHARE: ("share_count", 1),
+}
+
+
+def _action_counts_add(stored: Sequence[tuple[SignalInput, VideoFacts]]) -> None:
+    """Add the stored likes, unlikes and shares to their videos' denormalised counts, with ``F()`` (no
+    lost updates) and never below zero, in the caller's transaction: a signal stored once counts once.
+    No query when the batch has none (most batches: impressions and progress); otherwise one UPDATE
+    per distinct change (typically one)."""
+    changes: dict[int, dict[str, int]] = defaultdict(lambda: {"like_count": 0, "share_count": 0})
+    for item, video in stored:
+        action = ACTION_COUNTS.get(item.kind)
+        if action is not None:
+            changes[video.pk][action[0]] += action[1]
+    by_change: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for video_id, change in changes.items():
+        if change["like_count"] or change["share_count"]:
+            by_change[(change["like_count"], change["share_count"])].append(video_id)
+    for (likes, shares), video_ids in by_change.items():
+        updates: dict[str, Any] = {}
+        if likes:
+            updates["like_count"] = Greatest(F("like_count") + likes, 0)
+        if shares:
+            updates["share_count"] = Greatest(F("share_count") + shares, 0)
+        Video.objects.filter(pk__in=video_ids).update(**updates)
 
 
 SCREEN_TIME_LOOKBACK = datetime.timedelta(minutes=30)  # a view's earlier events are at most this old

@@ -222,7 +222,7 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
     item = first["results"][0]
     assert set(item) == {
         "position", "source", "topic", "is_sponsored", "is_repeat", "reasons", "video", "creator", "sponsor",
-        "promote_url",
+        "promote_url", "comment_count", "like_count", "share_count",
     }  # fmt: skip
     assert item["promote_url"] is None  # someone else's video
     assert "follower_count" in item["creator"]
