@@ -557,3 +557,21 @@ class TopicReview(VideoTopic):
         proxy = True
         verbose_name = "topic review"
         verbose_name_plural = "topic review queue"
+
+
+class ReportedComment(Comment):
+    """A comment with open reports, as the moderators' queue lists it (one row per comment)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reported comment"
+        verbose_name_plural = "reports: comments"
+
+
+class ReviewComment(Comment):
+    """A comment a watched word held back (``Comment.State.PENDING``), as the review queue lists it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "comment under review"
+        verbose_name_plural = "review queue: comments"
