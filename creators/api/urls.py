@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from creators.api import views
+from creators.comments import api as comments
 from creators.trust import api as decisions
 
 HANDLE = r"(?P<handle>[A-Za-z0-9_.]{1,30})"
@@ -28,6 +29,32 @@ urlpatterns = [
     path(
         "studio/videos/<uuid:public_id>/retry", views.StudioVideoRetryView.as_view(), name="api-studio-retry"
     ),
+    path("videos/<uuid:public_id>/comments", comments.VideoCommentsView.as_view(), name="api-video-comments"),
+    path("comments/<int:comment_id>", comments.CommentDetailView.as_view(), name="api-comment"),
+    path(
+        "comments/<int:comment_id>/replies", comments.CommentRepliesView.as_view(), name="api-comment-replies"
+    ),
+    path("comments/<int:comment_id>/like", comments.CommentLikeView.as_view(), name="api-comment-like"),
+    path("comments/<int:comment_id>/pin", comments.CommentPinView.as_view(), name="api-comment-pin"),
+    path("comments/<int:comment_id>/hide", comments.CommentHideView.as_view(), name="api-comment-hide"),
+    path(
+        "comments/<int:comment_id>/approve", comments.CommentApproveView.as_view(), name="api-comment-approve"
+    ),
+    path(
+        "studio/comment-settings", comments.StudioCommentSettingsView.as_view(), name="api-comment-settings"
+    ),
+    path(
+        "studio/videos/<uuid:public_id>/comment-policy",
+        comments.StudioVideoCommentPolicyView.as_view(),
+        name="api-video-comment-policy",
+    ),
+    path("studio/comment-filter-words", comments.StudioFilterWordsView.as_view(), name="api-filter-words"),
+    path(
+        "studio/comment-filter-words/<int:word_id>",
+        comments.StudioFilterWordView.as_view(),
+        name="api-filter-word",
+    ),
+    path("studio/comments", comments.StudioCommentsInboxView.as_view(), name="api-comments-inbox"),
     path("decisions/", decisions.DecisionListView.as_view(), name="api-decisions"),
     path("decisions/<int:decision_id>", decisions.DecisionDetailView.as_view(), name="api-decision"),
     path(

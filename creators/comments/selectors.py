@@ -127,6 +127,18 @@ def comment_get_visible(*, comment_id: int, viewer: Viewer) -> Comment | None:
     return _with_viewer(queryset.select_related("video__owner__user"), viewer=viewer).first()
 
 
+def comment_get_for_creator(*, comment_id: int, creator_id: int) -> Comment | None:
+    """A comment under one of the creator's own videos, in any state they act on (held, hidden), not
+    one by an account hidden from them (blocked either way, or muted), with its video and owner loaded."""
+    return (
+        Comment.objects.filter(pk=comment_id, video__owner__user_id=creator_id)
+        .exclude(state__in=[Comment.State.DELETED, Comment.State.REMOVED])
+        .exclude(author_id__in=blocking.users_hidden_from(user_id=creator_id))
+        .select_related("video__owner__user", "author__creator_profile")
+        .first()
+    )
+
+
 def _cursor_parse(cursor: str | None) -> tuple[int, int] | None:
     if not cursor:
         return None
@@ -136,7 +148,8 @@ def _cursor_parse(cursor: str | None) -> tuple[int, int] | None:
         raise ValidationError(
             "That page link is broken; start from the first page.", code="cursor_invalid"
         ) from error
-    if first < 0 or second < 0:
+    # A position no page can name (and a time past the calendar's end) is as broken as an unreadable one.
+    if first < 0 or second < 0 or first >= 10**16 or second >= 2**63:
         raise ValidationError("That page link is broken; start from the first page.", code="cursor_invalid")
     return first, second
 

@@ -224,6 +224,8 @@ REST_FRAMEWORK = {
         "auth": env.str("API_AUTH_THROTTLE", default="20/min"),
         "signals": env.str("API_SIGNALS_THROTTLE", default="600/min"),
         "reports": env.str("API_REPORTS_THROTTLE", default="30/hour"),
+        # Comment writes (likes, pins, edits); posting has its own limits (10 a minute, 200 a day).
+        "comments": env.str("API_COMMENTS_THROTTLE", default="120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -244,6 +246,11 @@ SPECTACULAR_SETTINGS = {
         "platform.api.schema.request_inputs",
         "platform.api.schema.operation_tags",
     ],
+    # Choice sets shared by several fields get one name.
+    "ENUM_NAME_OVERRIDES": {
+        "CommentStateEnum": "creators.comments.serializers.COMMENT_STATES",
+        "CommentPolicyEnum": "creators.comments.models.CommentPolicy",
+    },
     # The docs' areas, in reading order.
     "TAGS": [
         {"name": "Accounts", "description": "Sign up, log in and out, your own account, and the regions."},
@@ -258,6 +265,11 @@ SPECTACULAR_SETTINGS = {
             '"not for me"), in batches; the feeds learn from them at once.',
         },
         {"name": "Creators and videos", "description": "Creators' public profiles and videos, following."},
+        {
+            "name": "Comments",
+            "description": "A video's comments and replies: post, edit, delete, like; the creator pins, "
+            "hides and approves.",
+        },
         {
             "name": "Studio",
             "description": "A creator's own profile and videos: edit, publish, retry, delete.",
