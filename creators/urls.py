@@ -1,6 +1,6 @@
 """URLs of creator pages and the studio."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from creators import views
 from creators.trust import views as trust_views
@@ -19,6 +19,8 @@ urlpatterns = [
         views.avatar_file,
         name="avatar",
     ),
+    # Before the media files' "v/<id>/<kind>": "comments" is a page, not a file.
+    path("", include("creators.comments.urls")),
     path("v/<uuid:public_id>/", views.video_watch, name="video"),
     path("v/<uuid:public_id>/<str:kind>", views.video_file, name="video_file"),
     path("studio/", views.studio, name="studio"),
