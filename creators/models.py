@@ -15,7 +15,7 @@ from django.utils import timezone
 
 # The conversation's models live beside their services; imported here they belong to this app.
 from creators.comments.models import Comment, CommentFilterWord, CommentLike, CommentPolicy  # noqa: F401
-from platform import age
+from platform import age, blocking
 from platform.guidelines import Guideline
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
@@ -567,6 +567,9 @@ class ReportedComment(Comment):
         verbose_name = "reported comment"
         verbose_name_plural = "reports: comments"
 
+    def __str__(self) -> str:
+        return comment_label(self)
+
 
 class ReviewComment(Comment):
     """A comment a watched word held back (``Comment.State.PENDING``), as the review queue lists it."""
@@ -575,3 +578,15 @@ class ReviewComment(Comment):
         proxy = True
         verbose_name = "comment under review"
         verbose_name_plural = "review queue: comments"
+
+    def __str__(self) -> str:
+        return comment_label(self)
+
+
+def comment_label(comment: Comment) -> str:
+    """A comment as a moderator's list names it: “its words…” by its author (plain text: escape it)."""
+    text = " ".join(comment.text.split())
+    if len(text) > 80:
+        text = text[:79] + "…"
+    author = blocking.account_name(comment.author) if comment.author else "a deleted account"
+    return f"“{text}” by {author}"

@@ -211,7 +211,7 @@ def follow_requests(*, profile: CreatorProfile) -> QuerySet[Follow]:
 
 def decisions_of(*, user: User) -> QuerySet[Decision]:
     """``user``'s own decisions, newest first, with what each page shows beside them."""
-    return Decision.objects.filter(account=user).select_related("video", "appeal")
+    return Decision.objects.filter(account=user).select_related("video", "comment__video", "appeal")
 
 
 def decision_get(*, user: User, decision_id: int) -> Decision | None:

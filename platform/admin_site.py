@@ -66,9 +66,11 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Trust and safety",
         [
             "creators.Report",
+            "creators.ReportedComment",
             "creators.Appeal",
             "creators.ReviewVideo",
             "creators.ReviewProfile",
+            "creators.ReviewComment",
             "creators.Decision",
             "creators.WatchedWord",
             "platform.AuditEntry",

@@ -62,6 +62,9 @@ urlpatterns = [
         decisions.DecisionAppealView.as_view(),
         name="api-decision-appeal",
     ),
+    path(
+        "comments/<int:comment_id>/report", decisions.CommentReportView.as_view(), name="api-comment-report"
+    ),
     path("studio/uploads", views.UploadStartView.as_view(), name="api-upload-start"),
     path("studio/uploads/<uuid:upload_id>", views.UploadSessionView.as_view(), name="api-upload"),
     path("studio/uploads/<uuid:upload_id>/chunk", views.UploadChunkView.as_view(), name="api-upload-chunk"),

@@ -28,18 +28,24 @@ Action = Decision.Action
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin[Report]):
     """The moderation queue. Each action asks for the statement of reasons, then calls
-    ``creators.trust.reports.reports_decide``: one decision per reported video or account, through
+    ``creators.trust.reports.reports_decide``: one decision per reported video, comment or account, through
     ``decision_take``, and each reporter is told the outcome."""
 
     list_display = ["created_at", "reason", "reported", "reporter", "status", "outcome"]
-    list_filter = ["status", "reason", ("video", admin.EmptyFieldListFilter)]
-    search_fields = ["video__caption", "video__owner__handle", "profile__handle", "detail"]
-    search_help_text = "Search by caption, handle or the reporter's words."
-    list_select_related = ["video", "video__owner", "profile", "reporter", "decision"]
-    raw_id_fields = ["video", "profile", "reporter"]
+    list_filter = [
+        "status",
+        "reason",
+        ("video", admin.EmptyFieldListFilter),
+        ("comment", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["video__caption", "video__owner__handle", "profile__handle", "comment__text", "detail"]
+    search_help_text = "Search by caption, handle, the comment's words or the reporter's words."
+    list_select_related = ["video", "video__owner", "profile", "comment", "reporter", "decision"]
+    raw_id_fields = ["video", "profile", "comment", "reporter"]
     readonly_fields = [
         "video",
         "profile",
+        "comment",
         "reporter",
         "viewer_key",
         "reason",
@@ -54,6 +60,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
         "limit_videos",
         "age_restrict_videos",
         "label_videos_unverified",
+        "remove_comments",
         "warn_accounts",
         "strike_accounts",
         "suspend_accounts",
@@ -62,6 +69,9 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     @admin.display(description="reported")
     def reported(self, obj: Report) -> str:
+        if obj.comment is not None:
+            text = " ".join(obj.comment.text.split())
+            return f"comment “{text[:59] + '…' if len(text) > 60 else text}”"
         return f"video {obj.video}" if obj.video is not None else f"account {obj.profile}"
 
     @admin.display(description="outcome", ordering="decided_at")
@@ -69,7 +79,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
         return decision_link(obj.decision)
 
     def _decide(
-        self, request: HttpRequest, queryset: QuerySet[Report], decision: str
+        self, request: HttpRequest, queryset: QuerySet[Report], decision: str, *, target: str | None = None
     ) -> TemplateResponse | None:
         label = Action(decision).label
         is_dismissal = decision == Action.DISMISS
@@ -83,8 +93,9 @@ class ReportAdmin(admin.ModelAdmin[Report]):
                 note=data["facts"],
                 guideline=data["guideline"],
                 suspend_days=data.get("days"),
+                target=target,
             )
-            targets = {(report.video_id, report.profile_id) for report in decided}
+            targets = {(report.video_id, report.profile_id, report.comment_id) for report in decided}
             message = f"{len(decided)} report(s) decided ({label.lower()}) on {len(targets)} target(s)."
             if skipped := len(report_ids) - len(decided):
                 message += f" {skipped} already decided, left as they were."
@@ -103,7 +114,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
             intro=(
                 "The reporters are told that nothing breaks the guidelines; the creator is told nothing."
                 if is_dismissal
-                else "The creator receives a statement of reasons with what you write here, and can appeal; "
+                else "The creator (the author, for a comment) receives a statement of reasons with what you write here, and can appeal; "
                 "the reporters are told the outcome."
             ),
             submit_label=label,
@@ -112,7 +123,11 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     @admin.action(description="Remove the reported videos", permissions=["change"])
     def remove_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
-        return self._decide(request, queryset, Action.REMOVE)
+        return self._decide(request, queryset, Action.REMOVE, target="video")
+
+    @admin.action(description="Remove the reported comments", permissions=["change"])
+    def remove_comments(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
+        return self._decide(request, queryset, Action.REMOVE, target="comment")
 
     @admin.action(description="Limit the reported videos (not recommended)", permissions=["change"])
     def limit_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
@@ -385,3 +400,6 @@ class WatchedWordAdmin(admin.ModelAdmin[WatchedWord]):
             watched_words.watched_word_delete(actor=actor if isinstance(actor, User) else None, word=word)
             count += 1
         messages.success(request, f"Deleted {count} watched word(s).")
+
+
+from creators.trust import admin_comments  # noqa: E402, F401  (the comment queues, beside the reports)

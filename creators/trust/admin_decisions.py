@@ -84,9 +84,17 @@ _ACTION_WORDS = {
 }
 
 
+_COMMENT_WORDS = {
+    Decision.Action.REMOVE: "Comment removed",
+    Decision.Action.REVIEW_CLEAR: "Comment reviewed, no problem found",
+}
+
+
 def decision_words(decision: Decision) -> str:
     """A decision in plain words: "Video removed (dangerous acts)"."""
     words = _ACTION_WORDS.get(Decision.Action(decision.action), decision.get_action_display())
+    if decision.comment_id is not None and decision.action in _COMMENT_WORDS:
+        words = _COMMENT_WORDS[Decision.Action(decision.action)]
     if decision.guideline in Guideline.values:
         words += f" ({Guideline(decision.guideline).label.lower()})"
     return words

@@ -61,6 +61,7 @@ def _decide_with_facts(
     title: str,
     decide: Callable[[Any, str, str], None],
     guideline: str | None = None,
+    intro: str = "The creator is told what you write here, in a statement of reasons, and can appeal.",
 ) -> TemplateResponse | None:
     """The moderators' decision step (the same page as the other moderation actions): ask for the guideline
     (fixed when ``guideline`` is given) and the facts, then ``decide(obj, guideline, facts)`` for each row,
@@ -84,7 +85,7 @@ def _decide_with_facts(
         queryset,
         form=form,
         title=title,
-        intro="The creator is told what you write here, in a statement of reasons, and can appeal.",
+        intro=intro,
         submit_label=title,
         apply=apply,
     )

@@ -1,4 +1,5 @@
-"""The decisions API: a person's own moderation decisions (statements of reasons) and their appeal."""
+"""The decisions API: a person's own moderation decisions (statements of reasons) and their appeal; and
+reporting a comment (videos and accounts are reported through the feeds' API, with the same throttle)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from creators import selectors, services
-from creators.models import Appeal, Decision
+from creators.models import Appeal, Decision, Report
+from creators.trust.reports import report_create
+from platform.api.throttling import SettingsScopedRateThrottle
 from platform.errors import NotFound
 from platform.guidelines import Guideline, guideline_anchor
 from platform.models import User
+from platform.viewer import viewer_of
 
 
 class AppealOutputSerializer(serializers.ModelSerializer[Appeal]):
@@ -30,11 +34,20 @@ class DecisionVideoSerializer(serializers.Serializer[Any]):
     caption = serializers.CharField()
 
 
+class DecisionCommentSerializer(serializers.Serializer[Any]):
+    """The comment a decision is about: its text (plain text: clients insert it as text) and its video."""
+
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    video = serializers.UUIDField(source="video.public_id")
+
+
 class DecisionOutputSerializer(serializers.ModelSerializer[Decision]):
     action_label = serializers.CharField(source="get_action_display")
     guideline_label = serializers.SerializerMethodField()
     guideline_url = serializers.SerializerMethodField()
     video = DecisionVideoSerializer(allow_null=True)
+    comment = DecisionCommentSerializer(allow_null=True)
     appeal = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url")
 
@@ -51,6 +64,7 @@ class DecisionOutputSerializer(serializers.ModelSerializer[Decision]):
             "source",
             "is_automated",
             "video",
+            "comment",
             "created_at",
             "ends_at",
             "appeal_until",
@@ -129,3 +143,37 @@ class DecisionAppealView(APIView):
         )
         decision = selectors.decision_get(user=user, decision_id=decision_id)
         return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class CommentReportInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    detail = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReportOutputSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class CommentReportView(APIView):
+    """Report a comment you can read: one report per reporter and comment (reporting again replaces the
+    reason and reopens it), throttled per reporter like reports of videos and accounts."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [SettingsScopedRateThrottle]
+    throttle_scope = "reports"
+
+    @extend_schema(
+        request=CommentReportInputSerializer,
+        responses={
+            201: ReportOutputSerializer,
+            400: OpenApiResponse(
+                description="No reason, a reason that is not a guideline, or your own comment."
+            ),
+            404: OpenApiResponse(description="No such comment, or not one you can read."),
+        },
+    )
+    def post(self, request: Request, comment_id: int) -> Response:
+        serializer = CommentReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report_create(viewer=viewer_of(request), comment_id=comment_id, **serializer.validated_data)
+        return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)

@@ -1,4 +1,4 @@
-"""Moderation decisions and appeals: every decision about a person's video or account is taken here, with a
+"""Moderation decisions and appeals: every decision about a person's video, comment or account is taken here, with a
 statement of reasons to that person (EU DSA Art. 17), an audit entry and a notification; an appeal (Art. 20)
 goes to a different moderator, and a reversal puts back exactly what the decision changed."""
 
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from creators import hooks
+from creators.comments.models import Comment
 from creators.models import Appeal, CreatorProfile, Decision, Video
 from platform.errors import Conflict, NotFound
 from platform.guidelines import Guideline
@@ -31,6 +32,8 @@ DEFAULT_SUSPENSION_DAYS = 30
 
 VIDEO_ACTIONS = {Action.REMOVE, Action.LIMIT, Action.AGE_RESTRICT, Action.LABEL_UNVERIFIED, Action.DISMISS}
 ACCOUNT_ACTIONS = {Action.WARNING, Action.STRIKE, Action.SUSPEND}
+# A comment is removed or let through ("review_clear": a watched word's match found harmless).
+COMMENT_ACTIONS = {Action.REMOVE, Action.DISMISS, Action.REVIEW_CLEAR}
 # Nothing was held against the person: no statement to send, nothing to appeal.
 NOT_APPEALABLE = {Action.DISMISS, Action.REVIEW_CLEAR}
 
@@ -60,6 +63,27 @@ def _video_effect(video: Video, action: str, facts: str) -> dict[str, Any]:
     return previous
 
 
+def _comment_effect(comment: Comment, action: str) -> dict[str, Any]:
+    """Apply a comment action to the locked ``comment`` (through ``creators.comments.services``, which keeps
+    the video's comment count); returns the state it replaced, for a reversal."""
+    from creators.comments import services as comment_services  # it imports ``posting_check`` from here
+
+    previous: dict[str, Any] = {}
+    if action == Action.REMOVE:
+        previous = {"state": comment.state}
+        comment_services.comment_moderate(comment=comment, visible=False)
+    elif action == Action.REVIEW_CLEAR:
+        previous = {"state": comment.state}
+        if comment.state == Comment.State.PENDING:
+            comment_services.comment_moderate(comment=comment, visible=True)
+    return previous
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def posting_check(*, user: User, now: datetime.datetime | None = None) -> None:
     """Refuse (Conflict, nothing written) to take a new video from a person whose posting is suspended."""
     until = user.posting_suspended_until
@@ -81,10 +105,14 @@ def strikes_active(*, account: User, at: datetime.datetime | None = None) -> int
 
 def _statement(decision: Decision) -> tuple[str, str]:
     """The notification's title and body: what was decided, on which guideline, and how to appeal."""
-    subject = "Your video" if decision.video_id else "Your account"
+    subject = "Your account"
+    if decision.comment_id or decision.video_id:
+        subject = "Your comment" if decision.comment_id else "Your video"
     title = f"{subject}: {decision.get_action_display().lower()}"
     guideline = Guideline(decision.guideline).label if decision.guideline in Guideline.values else ""
     lines = [f"Guideline: {guideline}." if guideline else "", decision.facts]
+    if decision.comment is not None:
+        lines.insert(0, f"Your comment “{_excerpt(decision.comment.text)}”.")
     if decision.ends_at:
         lines.append(f"Until {decision.ends_at:%d %B %Y, %H:%M} UTC.")
     lines.append(
@@ -103,11 +131,13 @@ def decision_take(
     guideline: str = "",
     video: Video | None = None,
     account: User | None = None,
+    comment: Comment | None = None,
     source: str = Decision.Source.STAFF,
     ends_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> Decision:
-    """Decide about a video (``video``) or an account (``account``); ``actor`` None means automated.
+    """Decide about a video (``video``), a comment (``comment``) or an account (``account``); ``actor`` None
+    means automated.
 
     Writes the decision (its statement of reasons), applies it, audits it and tells the person. Raises
     ValidationError, writing nothing, on an unknown action or guideline, a missing fact or a wrong target."""
@@ -119,8 +149,10 @@ def decision_take(
     facts = facts.strip()
     if not facts:
         raise ValidationError({"facts": "Say what was found: the person is told."})
-    if (video is None) == (account is None):
-        raise ValidationError("A decision is about one video or one account.")
+    if sum(target is not None for target in (video, account, comment)) != 1:
+        raise ValidationError("A decision is about one video, one comment or one account.")
+    if comment is not None and action not in COMMENT_ACTIONS:
+        raise ValidationError({"action": "A comment is removed, or let through."})
     if video is not None and action in ACCOUNT_ACTIONS:
         raise ValidationError({"action": "That decision is about an account, not a video."})
     if account is not None and action in VIDEO_ACTIONS:
@@ -130,7 +162,17 @@ def decision_take(
     with transaction.atomic():
         previous: dict[str, Any] = {}
         locked_video = None
-        if video is not None:
+        locked_comment = None
+        if comment is not None:
+            locked_comment = Comment.objects.select_for_update().get(pk=comment.pk)
+            if locked_comment.author_id is None or (
+                locked_comment.state == Comment.State.DELETED and action != Action.DISMISS
+            ):
+                raise ValidationError("The comment was deleted: there is nothing left to remove.")
+            person = User.objects.select_for_update().get(pk=locked_comment.author_id)
+            previous = _comment_effect(locked_comment, action)
+            locked_comment.refresh_from_db(fields=["state"])
+        elif video is not None:
             locked_video = Video.objects.select_for_update().select_related("owner").get(pk=video.pk)
             person = User.objects.select_for_update().get(pk=locked_video.owner.user_id)
             previous = _video_effect(locked_video, action, facts)
@@ -147,6 +189,7 @@ def decision_take(
         decision = Decision.objects.create(
             account=person,
             video=locked_video,
+            comment=locked_comment,
             action=action,
             guideline=guideline,
             facts=facts[:2000],
@@ -178,7 +221,8 @@ def decision_take(
                 "account": person.pk,
                 "guideline": guideline,
                 "source": source,
-            },
+            }
+            | ({"comment": decision.comment_id} if decision.comment_id else {}),
         )
         if action not in NOT_APPEALABLE:
             title, body = _statement(decision)
@@ -205,6 +249,18 @@ def _iso(value: datetime.datetime | None) -> str | None:
 def _restore(decision: Decision) -> None:
     """Put back what ``decision`` changed, where nothing since has changed it again."""
     previous = decision.previous or {}
+    if decision.comment_id is not None:
+        from creators.comments import services as comment_services  # it imports ``posting_check`` from here
+
+        comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
+        if "state" in previous and comment.state == Comment.State.REMOVED:
+            if previous["state"] in (Comment.State.VISIBLE, Comment.State.PENDING):
+                # Back in sight and counted on its video again; a moderator found nothing wrong with it.
+                comment_services.comment_moderate(comment=comment, visible=True)
+            else:  # hidden by the creator or held by their words: back as it was, counted by neither
+                comment.state = previous["state"]
+                comment.save(update_fields=["state"])
+        return
     if decision.video_id is not None:
         video = Video.objects.select_for_update().get(pk=decision.video_id)
         fields = []

@@ -1,4 +1,4 @@
-"""Reports of videos and accounts, and their decision by moderators: one decision per reported target,
+"""Reports of videos, comments and accounts, and their decision by moderators: one decision per reported target,
 taken through ``creators.trust.decisions.decision_take``, each reporter told the outcome."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from creators.comments.selectors import author_name, comment_get_visible
 from creators.models import Decision, Report
 from creators.selectors import BlockState, profile_block_state, profile_get, videos_visible
 from creators.trust.decisions import decision_take
@@ -57,11 +58,13 @@ def report_create(
     detail: str = "",
     video_public_id: uuid.UUID | None = None,
     handle: str | None = None,
+    comment_id: int | None = None,
 ) -> Report:
-    """Report a video (``video_public_id``) or an account (``handle``). One report per reporter and target:
-    reporting again replaces the reason and reopens it. Throttled per reporter (RateLimited)."""
-    if (video_public_id is None) == (handle is None):
-        raise ValidationError("Report one video or one account.")
+    """Report a video (``video_public_id``), a comment (``comment_id``) or an account (``handle``). One report
+    per reporter and target: reporting again replaces the reason and reopens it. Throttled per reporter
+    (RateLimited)."""
+    if sum(target is not None for target in (video_public_id, handle, comment_id)) != 1:
+        raise ValidationError("Report one video, one comment or one account.")
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
     _report_throttle(viewer=viewer)
@@ -73,6 +76,14 @@ def report_create(
         if video is None:
             raise NotFound("No such video.")
         target = {"video": video}
+    elif comment_id is not None:
+        # Only a comment the viewer can read, on a video they can see: across a block it does not exist.
+        comment = comment_get_visible(comment_id=comment_id, viewer=viewer)
+        if comment is None:
+            raise NotFound("No such comment.")
+        if viewer.user_id is not None and comment.author_id == viewer.user_id:
+            raise ValidationError("You can't report your own comment.")
+        target = {"comment": comment}
     else:
         profile = profile_get(handle=handle or "")
         if profile is None or profile_block_state(profile=profile, viewer=viewer) != BlockState.NONE:
@@ -104,7 +115,17 @@ VIDEO_REPORT_DECISIONS = (
     Action.DISMISS,
 )
 ACCOUNT_REPORT_DECISIONS = (Action.WARNING, Action.STRIKE, Action.SUSPEND, Action.DISMISS)
-REPORT_DECISIONS = tuple(dict.fromkeys((*VIDEO_REPORT_DECISIONS, *ACCOUNT_REPORT_DECISIONS)))
+COMMENT_REPORT_DECISIONS = (Action.REMOVE, Action.DISMISS)
+REPORT_DECISIONS = tuple(
+    dict.fromkeys((*VIDEO_REPORT_DECISIONS, *ACCOUNT_REPORT_DECISIONS, *COMMENT_REPORT_DECISIONS))
+)
+# Which decisions fit which reported target, and how a refusal names the target.
+TARGET_DECISIONS: dict[str, tuple[str, ...]] = {
+    "video": VIDEO_REPORT_DECISIONS,
+    "profile": ACCOUNT_REPORT_DECISIONS,
+    "comment": COMMENT_REPORT_DECISIONS,
+}
+_TARGET_NAMES = {"video": "a video", "profile": "an account", "comment": "a comment"}
 DISMISS_FACTS = "We reviewed the reports and found no breach of the community guidelines."
 
 # What a reporter is told about the outcome, after "We reviewed your report about …: ".
@@ -118,6 +139,17 @@ OUTCOMES: dict[str, str] = {
     Action.STRIKE: "the account received a strike.",
     Action.SUSPEND: "we suspended the account.",
 }
+COMMENT_OUTCOMES: dict[str, str] = {Action.REMOVE: "we removed the comment."}
+
+
+def _target_of(report: Report) -> tuple[str, int]:
+    """The kind of what ``report`` reports ("video", "comment", "profile") and its id."""
+    if report.comment_id is not None:
+        return "comment", report.comment_id
+    if report.video_id is not None:
+        return "video", report.video_id
+    assert report.profile_id is not None
+    return "profile", report.profile_id
 
 
 def _reported_guideline(reports: Sequence[Report]) -> str:
@@ -130,6 +162,11 @@ def _reported_guideline(reports: Sequence[Report]) -> str:
 
 
 def _report_subject(report: Report) -> str:
+    if report.comment is not None:
+        text = " ".join(report.comment.text.split())
+        if len(text) > 60:
+            text = text[:59] + "…"
+        return f"the comment “{text}” by {author_name(report.comment)}"
     if report.video is not None:
         caption = report.video.caption.strip() or "Untitled"
         if len(caption) > 60:
@@ -147,6 +184,7 @@ def reports_decide(
     note: str = "",
     guideline: str = "",
     suspend_days: int | None = None,
+    target: str | None = None,
     now: datetime.datetime | None = None,
 ) -> list[Report]:
     """Decide open reports, one decision per reported video or account, through ``decision_take`` (which
@@ -154,7 +192,8 @@ def reports_decide(
     reason; ``note`` is the facts the person reads (not needed to dismiss). Each report is closed with an
     audit entry, and each reporter is told the outcome; a dismissal tells the creator nothing. Reports
     already decided are left as they are; returns the reports this call decided. Refuses, writing nothing,
-    a decision that does not fit a selected target (removing an account, striking a video)."""
+    a decision that does not fit a selected target (removing an account, striking a video), or, with
+    ``target`` ("video", "comment", "profile"), a selected report on another kind of target."""
     now = now or timezone.now()
     note = note.strip()
     if decision not in REPORT_DECISIONS:
@@ -168,20 +207,24 @@ def reports_decide(
             # Lock the reports only: PostgreSQL cannot lock the nullable side of the outer joins.
             Report.objects.select_for_update(of=("self",))
             .filter(pk__in=list(report_ids), status=Report.Status.OPEN)
-            .select_related("video__owner", "profile__user", "reporter")
+            .select_related("video__owner", "profile__user", "comment__author", "reporter")
             .order_by("pk")
         )
         by_target: dict[tuple[str, int], list[Report]] = defaultdict(list)
         for report in reports:
-            if report.video_id is not None:
-                if decision not in VIDEO_REPORT_DECISIONS:
-                    raise ValidationError({"decision": "That decision is about an account, not a video."})
-                by_target[("video", report.video_id)].append(report)
-            else:
-                assert report.profile_id is not None
-                if decision not in ACCOUNT_REPORT_DECISIONS:
-                    raise ValidationError({"decision": "That decision is about a video, not an account."})
-                by_target[("profile", report.profile_id)].append(report)
+            kind, target_id = _target_of(report)
+            if target is not None and kind != target:
+                raise ValidationError(
+                    {
+                        "decision": f"That decision is about {_TARGET_NAMES[target]}, not {_TARGET_NAMES[kind]}."
+                    }
+                )
+            if decision not in TARGET_DECISIONS[kind]:
+                fits = "an account" if decision in ACCOUNT_REPORT_DECISIONS else "a video"
+                raise ValidationError(
+                    {"decision": f"That decision is about {fits}, not {_TARGET_NAMES[kind]}."}
+                )
+            by_target[(kind, target_id)].append(report)
         status = Report.Status.DISMISSED if decision == Action.DISMISS else Report.Status.RESOLVED
         ends_at = None
         if decision == Action.SUSPEND and suspend_days:
@@ -194,6 +237,7 @@ def reports_decide(
                 facts=note or DISMISS_FACTS,
                 guideline=guideline or _reported_guideline(target_reports),
                 video=first.video if kind == "video" else None,
+                comment=first.comment if kind == "comment" else None,
                 account=first.profile.user if kind == "profile" and first.profile else None,
                 source=Decision.Source.REPORT,
                 ends_at=ends_at,
@@ -214,15 +258,19 @@ def reports_decide(
                         "profile": report.profile_id,
                         "reason": report.reason,
                         "note": note,
-                    },
+                    }
+                    | ({"comment": report.comment_id} if report.comment_id else {}),
                 )
                 if report.reporter_id is not None and report.reporter_id not in told:
                     told.add(report.reporter_id)
                     assert report.reporter is not None
+                    outcome = OUTCOMES[decision]
+                    if kind == "comment":
+                        outcome = COMMENT_OUTCOMES.get(decision, outcome)
                     notify(
                         user=report.reporter,
                         kind=Notification.Kind.REPORT_OUTCOME,
                         title="We reviewed your report",
-                        body=f"We reviewed your report about {_report_subject(report)}: {OUTCOMES[decision]}",
+                        body=f"We reviewed your report about {_report_subject(report)}: {outcome}",
                     )
     return reports

@@ -1,4 +1,5 @@
-"""The transparency figures, per month: reports received, decisions by action and guideline, the automated
+"""The transparency figures, per month: reports received and decisions taken (on videos, comments and
+accounts), decisions by action and guideline, the automated
 share, the median time from report to decision, appeals and reversals. Read in five grouped queries,
 whatever the number of months or rows, for the staff's admin page and its CSV."""
 
@@ -10,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -26,6 +27,9 @@ class MonthFigures:
     reports_by_reason: Counter[str] = field(default_factory=Counter)
     reports_on_videos: int = 0
     reports_on_accounts: int = 0
+    reports_on_comments: int = 0
+    # What each decision was about: "video", "comment" or "account".
+    decisions_by_target: Counter[str] = field(default_factory=Counter)
     decisions_by_action: Counter[str] = field(default_factory=Counter)
     decisions_by_guideline: Counter[str] = field(default_factory=Counter)
     automated: int = 0
@@ -36,7 +40,19 @@ class MonthFigures:
 
     @property
     def reports(self) -> int:
-        return self.reports_on_videos + self.reports_on_accounts
+        return self.reports_on_videos + self.reports_on_accounts + self.reports_on_comments
+
+    @property
+    def decisions_on_videos(self) -> int:
+        return self.decisions_by_target["video"]
+
+    @property
+    def decisions_on_comments(self) -> int:
+        return self.decisions_by_target["comment"]
+
+    @property
+    def decisions_on_accounts(self) -> int:
+        return self.decisions_by_target["account"]
 
     @property
     def decisions(self) -> int:
@@ -98,6 +114,16 @@ def _by_month(queryset: QuerySet[Any], field_name: str, *fields: str) -> list[di
     )
 
 
+def _target() -> Case:
+    """What a report or decision is about: its comment, else its video, else the account."""
+    return Case(
+        When(comment__isnull=False, then=Value("comment")),
+        When(video__isnull=False, then=Value("video")),
+        default=Value("account"),
+        output_field=CharField(),
+    )
+
+
 def transparency_months(
     *, months: int = DEFAULT_MONTHS, now: datetime.datetime | None = None
 ) -> list[MonthFigures]:
@@ -111,21 +137,20 @@ def transparency_months(
         item.month = month
         return item
 
-    on_video = Case(
-        When(video__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField()
-    )
-    reports = Report.objects.filter(created_at__gte=since).annotate(on_video=on_video)
-    for row in _by_month(reports, "created_at", "reason", "on_video"):
+    reports = Report.objects.filter(created_at__gte=since).annotate(target=_target())
+    for row in _by_month(reports, "created_at", "reason", "target"):
         item = of(row["month"])
         item.reports_by_reason[row["reason"]] += row["count"]
-        if row["on_video"]:
+        if row["target"] == "video":
             item.reports_on_videos += row["count"]
+        elif row["target"] == "comment":
+            item.reports_on_comments += row["count"]
         else:
             item.reports_on_accounts += row["count"]
-    for row in _by_month(
-        Decision.objects.filter(created_at__gte=since), "created_at", "action", "guideline", "is_automated"
-    ):
+    decisions = Decision.objects.filter(created_at__gte=since).annotate(target=_target())
+    for row in _by_month(decisions, "created_at", "action", "guideline", "is_automated", "target"):
         item = of(row["month"])
+        item.decisions_by_target[row["target"]] += row["count"]
         item.decisions_by_action[row["action"]] += row["count"]
         item.decisions_by_guideline[row["guideline"]] += row["count"]
         if row["is_automated"]:
@@ -153,11 +178,15 @@ def transparency_rows(figures: list[MonthFigures]) -> list[tuple[str, str, str, 
         rows.append((month, "reports", "total", str(item.reports)))
         rows.append((month, "reports", "on videos", str(item.reports_on_videos)))
         rows.append((month, "reports", "on accounts", str(item.reports_on_accounts)))
+        rows.append((month, "reports", "on comments", str(item.reports_on_comments)))
         rows += [
             (month, "reports by reason", label, str(count))
             for label, count in item.reports_by_reason_labelled()
         ]
         rows.append((month, "decisions", "total", str(item.decisions)))
+        rows.append((month, "decisions", "on videos", str(item.decisions_on_videos)))
+        rows.append((month, "decisions", "on accounts", str(item.decisions_on_accounts)))
+        rows.append((month, "decisions", "on comments", str(item.decisions_on_comments)))
         rows += [
             (month, "decisions by action", label, str(count))
             for label, count in item.decisions_by_action_labelled()

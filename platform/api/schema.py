@@ -215,7 +215,7 @@ OPERATION_AREAS: tuple[tuple[str, str], ...] = (
     (r"auth/|me$|regions$", "Accounts"),
     (r"feeds/|topics$", "Feeds"),
     (r"signals$", "Signals"),
-    (r"reports$|videos/[^/]+/report$|decisions(/|$)", "Reports and appeals"),
+    (r"reports$|(videos|comments)/[^/]+/report$|decisions(/|$)", "Reports and appeals"),
     (r"videos/[^/]+/comments$|comments/", "Comments"),
     (r"creators/|videos/", "Creators and videos"),
     (r"studio/uploads(/|$)", "Uploads"),

@@ -36,6 +36,7 @@ STATUSES = {
     "POST /api/v1/business/promotions/{public_id}/resume": "200 401 403 404 409",
     "GET /api/v1/business/reach-estimate": "200 400 401 403 404",
     "GET /api/v1/business/receipts": "200 401 403 404",
+    "POST /api/v1/comments/{comment_id}/report": "201 400 401 403 404 413 415 429",
     "GET /api/v1/creators/{handle}": "200 401 404",
     "POST /api/v1/creators/{handle}/follow": "200 201 400 401 403 404",
     "DELETE /api/v1/creators/{handle}/follow": "204 401 403 404",

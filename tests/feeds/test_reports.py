@@ -81,7 +81,7 @@ def test_a_report_names_one_target_and_a_known_reason(api_client):
         format="json",
     )
     assert both.status_code == 400
-    assert both.json() == {"detail": "Report one video or one account.", "code": "invalid"}
+    assert both.json() == {"detail": "Report one video, one comment or one account.", "code": "invalid"}
     neither = api_client.post("/api/v1/reports", {"reason": "spam"}, format="json")
     assert neither.status_code == 400
     wrong = api_client.post(

@@ -117,10 +117,14 @@ def test_the_csv_rows_for_a_month(month):
         (key, "reports", "total", "4"),
         (key, "reports", "on videos", "3"),
         (key, "reports", "on accounts", "1"),
+        (key, "reports", "on comments", "0"),
         (key, "reports by reason", "Spam or scam", "2"),
         (key, "reports by reason", "False information", "1"),
         (key, "reports by reason", "Harassment or hate", "1"),
         (key, "decisions", "total", "4"),
+        (key, "decisions", "on videos", "3"),
+        (key, "decisions", "on accounts", "1"),
+        (key, "decisions", "on comments", "0"),
         (key, "decisions by action", "Not recommended", "2"),
         (key, "decisions by action", "Labelled: unverified claims", "1"),
         (key, "decisions by action", "Warning", "1"),
@@ -165,7 +169,7 @@ def test_the_csv_download(client, month):
     lines = response.content.decode().splitlines()
     assert lines[0] == "month,measure,breakdown,value"
     assert f"{month:%Y-%m},decisions,automated share,0.250" in lines
-    assert len(lines) == 18
+    assert len(lines) == 22
 
 
 def test_staff_without_the_permission_get_403_and_visitors_the_login(client):

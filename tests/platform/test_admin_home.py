@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from businesses.models import BusinessProfile, Promotion
-from creators.models import Appeal, Decision, Report, Video, VideoTopic
+from creators.models import Appeal, Comment, Decision, Report, Video, VideoTopic
 from platform.guidelines import Guideline
 from platform.models import AuditEntry
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, published_video
@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 QUEUES = [
     "Open reports",
+    "Reported comments",
     "Open appeals",
     "Videos held by a watched word",
+    "Comments held by a watched word",
     "Bios held by a watched word",
     "Topic review (STEM, News)",
     "Promotions to review",
@@ -97,6 +99,21 @@ def queues():
     rows["stem"] = [VideoTopic.objects.get(video=stem)]
     rows["promotions"] = [promotion(state=Promotion.State.IN_REVIEW, paid_hours=7)]
     promotion(state=Promotion.State.ACTIVE, paid_hours=70)
+    # A comment reported twice (4 and 1 hours ago), one whose report was decided, and one a watched word held.
+    reported, decided = (Comment.objects.create(video=VideoFactory.create(), text=text) for text in "ab")
+    for hours, target in ((4, reported), (1, reported), (40, decided)):
+        Report.objects.create(
+            comment=target,
+            viewer_key=f"a:{uuid.uuid4().hex[:12]}",
+            reason=Guideline.HARASSMENT,
+            status=Report.Status.RESOLVED if target is decided else Report.Status.OPEN,
+            created_at=ago(hours=hours),
+        )
+    rows["comments"] = [reported]
+    held_comment = Comment.objects.create(
+        video=VideoFactory.create(), text="miracle", state=Comment.State.PENDING, created_at=ago(hours=12)
+    )
+    rows["held_comments"] = [held_comment]
     return rows
 
 
@@ -111,15 +128,24 @@ def test_each_queue_counts_what_waits_and_since_when(client, queues, admin_user)
     states, html = shown(client)
     assert list(states) == QUEUES
     assert {title: state.count for title, state in states.items()} == {
-        "Open reports": 2,
+        "Open reports": 4,  # the videos' and the comment's
+        "Reported comments": 1,
         "Open appeals": 1,
         "Videos held by a watched word": 1,
+        "Comments held by a watched word": 1,
         "Bios held by a watched word": 1,
         "Topic review (STEM, News)": 2,
         "Promotions to review": 1,
     }
     oldest = {title: state.oldest for title, state in states.items()}
     assert oldest["Open reports"] == queues["reports"][0].created_at
+    assert (
+        oldest["Reported comments"]
+        == Report.objects.get(
+            comment=queues["comments"][0], status="open", created_at__lt=ago(hours=3)
+        ).created_at
+    )
+    assert oldest["Comments held by a watched word"] == queues["held_comments"][0].created_at
     assert oldest["Open appeals"] == Appeal.objects.get(pk=queues["appeals"][0].pk).created_at
     assert oldest["Videos held by a watched word"] == AuditEntry.objects.get(action="video.review").created_at
     assert oldest["Bios held by a watched word"] == AuditEntry.objects.get(action="profile.review").created_at
@@ -128,7 +154,16 @@ def test_each_queue_counts_what_waits_and_since_when(client, queues, admin_user)
     )
     assert oldest["Promotions to review"] == queues["promotions"][0].paid_at
     # The ages as a person reads them, in the row of their queue.
-    assert [round(state.waited.total_seconds() / 3600) for state in states.values()] == [5, 3, 9, 11, 8, 7]
+    assert [round(state.waited.total_seconds() / 3600) for state in states.values()] == [
+        5,
+        4,
+        3,
+        9,
+        12,
+        11,
+        8,
+        7,
+    ]
     assert "5\xa0hours" in html
     assert "11\xa0hours" in html
 
@@ -147,8 +182,9 @@ def test_each_link_opens_its_queue_filtered(client, queues, admin_user):
     expected = {
         "Open reports": (
             reverse("admin:creators_report_changelist") + "?status__exact=open",
-            queues["reports"],
+            queues["reports"] + list(Report.objects.filter(comment__isnull=False, status="open")),
         ),
+        "Reported comments": (reverse("admin:creators_reportedcomment_changelist"), queues["comments"]),
         "Open appeals": (
             reverse("admin:creators_appeal_changelist") + "?state__exact=open",
             queues["appeals"],
@@ -166,6 +202,9 @@ def test_each_link_opens_its_queue_filtered(client, queues, admin_user):
     assert states["Topic review (STEM, News)"].url == reverse("admin:creators_topicreview_changelist")
     assert client.get(states["Topic review (STEM, News)"].url).context["cl"].result_count == 2
     assert states["Videos held by a watched word"].url == reverse("admin:creators_reviewvideo_changelist")
+    assert states["Comments held by a watched word"].url == reverse("admin:creators_reviewcomment_changelist")
+    held = client.get(states["Comments held by a watched word"].url).context["cl"].result_list
+    assert [comment.pk for comment in held] == [queues["held_comments"][0].pk]
 
 
 def test_a_moderator_sees_only_the_queues_they_may_view(client, queues):
@@ -201,7 +240,7 @@ def test_the_home_reads_the_queues_in_a_fixed_number_of_queries(
     report(hours=1)
     VideoFactory.create(moderation_state=Video.Moderation.REVIEW)
     # Session and user, the admin log, and per queue one aggregate (and one more for the holds' audit entries).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(reverse("admin:index"))
 
 
@@ -209,7 +248,11 @@ def test_reports_and_appeals_sit_together_under_trust_and_safety_first(client, a
     client.force_login(admin_user)
     app_list = client.get(reverse("admin:index")).context["app_list"]
     assert app_list[0]["name"] == "Trust and safety"
-    assert [entry["object_name"] for entry in app_list[0]["models"]][:2] == ["Report", "Appeal"]
+    assert [entry["object_name"] for entry in app_list[0]["models"]][:3] == [
+        "Report",
+        "ReportedComment",
+        "Appeal",
+    ]
     # Every registered model is listed once, in some group.
     from django.contrib import admin
 
