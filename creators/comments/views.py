@@ -42,7 +42,7 @@ class CommentForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    policy = forms.ChoiceField(label="Who can comment on your videos", widget=forms.RadioSelect)
+    policy = forms.ChoiceField(label="Comments on my videos come from", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,12 +3,15 @@ other user text), who wrote it, and the per-video "who can comment" form in the 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from creators.comments import rules
 from creators.comments.models import Comment
@@ -30,6 +33,14 @@ def comment_text(text: str) -> SafeString:
     parts.append(conditional_escape((text or "")[last:]))
     # Every piece is already escaped (or built by format_html): joined as it is, never escaped twice.
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@register.filter
+def comment_age(moment: datetime.datetime) -> str:
+    """ "just now", "5 minutes ago", "2 days ago": how long ago a comment was written."""
+    if timezone.now() - moment < datetime.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
 
 
 @register.filter

@@ -3,6 +3,8 @@
 // This entry module only finds the page's parts and wires the feed's modules together.
 import { attachActions } from "./feed/actions.js";
 import { attachGestures } from "./feed/gestures.js";
+import { createComments } from "./feed/comments.js";
+import { paintCount } from "./feed/counts.js";
 import { createPager } from "./feed/pager.js";
 import { createPlayer } from "./feed/player.js";
 import { createScreenTime } from "./feed/screen-time.js";
@@ -74,7 +76,17 @@ function start(root) {
     follows, slideMaker, player, toast,
     onPage: function (page) { return screenTime.apply(page.screen_time); },
   });
-  attachActions({ track, config, follows, liked, pager, player, signals, sheets, toast });
+  const comments = createComments({
+    sheet: root.querySelector("dialog[data-role=comments-sheet]"),
+    reportDialog: root.querySelector("dialog[data-role=comment-report]"),
+    config, toast,
+    onCount: function (item, count) {
+      pager.forEachSlide(function (slide, slideItem) {
+        if (slideItem === item) paintCount(slide.querySelector("[data-role=comments]"), count);
+      });
+    },
+  });
+  attachActions({ track, config, follows, liked, pager, player, signals, sheets, comments, toast });
   attachGestures({ stage, column, prevButton, nextButton, pager, player, isBusy });
   if (topicBrowser) attachTopicBrowser(topicBrowser);
 

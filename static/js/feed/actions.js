@@ -2,6 +2,7 @@
 // expanding the caption, and pause/play anywhere else on the video.
 import { api } from "../api.js";
 import { loginHref, role } from "./util.js";
+import { countOf, paintCount } from "./counts.js";
 import { confirmShare } from "./share-confirm.js";
 import { paintFollow } from "./slides.js";
 
@@ -23,7 +24,7 @@ async function copyText(text) {
   }
 }
 
-export function attachActions({ track, config, follows, liked, pager, player, signals, sheets, toast }) {
+export function attachActions({ track, config, follows, liked, pager, player, signals, sheets, comments, toast }) {
   function currentItem() {
     const view = player.current();
     return view ? view.item : null;
@@ -38,6 +39,11 @@ export function attachActions({ track, config, follows, liked, pager, player, si
     else liked.delete(id);
     button.setAttribute("aria-pressed", nowLiked ? "true" : "false");
     signals.record(nowLiked ? "like" : "unlike", player.current());
+    const count = countOf(item, "like_count");
+    if (count != null) {
+      item.like_count = Math.max(0, count + (nowLiked ? 1 : -1));
+      paintCount(button, item.like_count);
+    }
   }
 
   async function share() {
@@ -48,6 +54,11 @@ export function attachActions({ track, config, follows, liked, pager, player, si
     const link = window.location.origin + "/v/" + item.video.id + "/";
     if (await copyText(link)) {
       signals.record("share", sharedView);
+      const shares = countOf(item, "share_count");
+      if (shares != null) {
+        item.share_count = shares + 1;
+        paintCount(track.querySelector(".feed-slide.is-current [data-role=share]"), item.share_count);
+      }
       toast("Link copied");
     } else {
       toast("Copy this link: " + link);
@@ -118,6 +129,7 @@ export function attachActions({ track, config, follows, liked, pager, player, si
       const action = button.dataset.role;
       if (action === "like") toggleLike(button);
       else if (action === "share") share();
+      else if (action === "comments") comments.open(currentItem(), button);
       else if (action === "not-interested") notInterested();
       else if (action === "report") sheets.openReport(currentItem());
       else if (action === "why") sheets.openWhy(currentItem());

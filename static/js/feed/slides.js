@@ -1,4 +1,5 @@
 // One slide per video, cloned from the page's <template> and filled with text only; the follow button's look.
+import { countOf, paintCount } from "./counts.js";
 import { loginHref, role, safeUrl, sameOriginUrl } from "./util.js";
 
 export function paintFollow(button, state) {
@@ -132,6 +133,10 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
 
     // Like state survives leaving and coming back
     role(slide, "like").setAttribute("aria-pressed", liked.has(video.id) ? "true" : "false");
+    // Counts as people read them (1.2K); a feed that does not send them shows the words instead.
+    paintCount(role(slide, "like"), countOf(item, "like_count"));
+    paintCount(role(slide, "comments"), countOf(item, "comment_count"));
+    paintCount(role(slide, "share"), countOf(item, "share_count"));
     return slide;
   }
 
