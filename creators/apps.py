@@ -17,3 +17,12 @@ class CreatorsConfig(AppConfig):
             eraser=personal_data.creators_erase,
             files=personal_data.FILES,
         )
+        # The conversation's part: registered after creators, so erased before the videos it is on.
+        from creators.comments import personal_data as comments_data
+
+        register_personal_data(
+            app="comments",
+            exporter=comments_data.comments_export,
+            eraser=comments_data.comments_erase,
+            files=comments_data.FILES,
+        )

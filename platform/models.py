@@ -196,6 +196,8 @@ class Notification(models.Model):
         REPORT_OUTCOME = "report_outcome", "Report outcome"
         PAIRING = "pairing", "Family pairing"
         ACCOUNT = "account", "Account"
+        # New comments on your video (one per video, counted), a reply to you, a mention of you.
+        COMMENT = "comment", "Comment"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

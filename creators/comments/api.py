@@ -243,9 +243,8 @@ class CommentDetailView(CommentWriteView):
         serializer = CommentEditInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = _comment(request, comment_id)
-        comment = services.comment_edit(
-            author=_user(request), comment=comment, text=serializer.validated_data["text"]
-        )
+        text = serializer.validated_data.get("text", comment.text)
+        comment = services.comment_edit(author=_user(request), comment=comment, text=text)
         return _one(request, comment)
 
     @extend_schema(responses={204: None, 404: OpenApiResponse(description="No such comment you may delete.")})

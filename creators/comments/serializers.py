@@ -72,6 +72,15 @@ class ReplyListQuerySerializer(CursorQuerySerializer):
     )
 
 
+class StrictCharField(serializers.CharField):
+    """Text that must come as a JSON string: DRF alone would take 5 as "5", which the schema refuses."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 @extend_schema_field(
     {
         "type": "string",
@@ -82,16 +91,11 @@ class ReplyListQuerySerializer(CursorQuerySerializer):
         ),
     }
 )
-class CommentTextField(serializers.CharField):
+class CommentTextField(StrictCharField):
     """A comment's text as given: the service trims it and applies every rule (empty, too long, links)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_blank=True, trim_whitespace=False, **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):  # DRF would take 5 as "5": the schema says a string
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
 
 
 class CommentInputSerializer(serializers.Serializer[Any]):
@@ -107,7 +111,8 @@ class CommentInputSerializer(serializers.Serializer[Any]):
 
 
 class CommentEditInputSerializer(serializers.Serializer[Any]):
-    text = CommentTextField()
+    # A PATCH without text changes nothing (and answers the comment, within the edit window).
+    text = CommentTextField(required=False)
 
 
 class CommentAuthorSerializer(serializers.Serializer[Any]):
@@ -270,7 +275,7 @@ class VideoCommentPolicyOutputSerializer(serializers.Serializer[Any]):
 
 
 class FilterWordInputSerializer(serializers.Serializer[Any]):
-    phrase = serializers.CharField(
+    phrase = StrictCharField(
         max_length=100, help_text="A word or phrase (matched as whole words, ignoring case)."
     )
 

@@ -8,6 +8,7 @@ Each refusal raises before anything is written: ``ValidationError`` (400) with a
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from creators import hooks
-from creators.comments import rules
+from creators.comments import notifications, rules
 from creators.comments.models import Comment, CommentFilterWord, CommentLike, CommentPolicy
 from creators.comments.selectors import comment_refusal, filter_phrases
 from creators.models import CreatorProfile, Video
@@ -144,6 +145,8 @@ def comment_post(
         if state in _COUNTED:
             _count(comment, sign=1)
     transaction.on_commit(lambda: hooks.comment_posted(comment.pk))
+    if state in _COUNTED:  # a comment waiting for review notifies no one until it is visible
+        transaction.on_commit(partial(notifications.comment_notify_after_commit, comment.pk))
     return comment
 
 
@@ -207,6 +210,23 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     return _take_away(comment=comment, state=Comment.State.DELETED)
 
 
+def comment_erase(*, comment: Comment) -> bool:
+    """Account deletion: take the author's comment away, its counts with it. One with replies by others
+    stays as a "deleted comment" (no text, no author) so that they still read as answers; any other is
+    deleted outright (its own author's replies first). True when the row is gone."""
+    if comment.parent_id is None:
+        own_replies = Comment.objects.filter(parent_id=comment.pk, author_id=comment.author_id)
+        for reply in own_replies.select_related("video__owner"):
+            comment_erase(comment=reply)
+    kept = comment.parent_id is None and Comment.objects.filter(parent_id=comment.pk).exists()
+    gone = _take_away(comment=comment, state=Comment.State.DELETED)
+    if kept:
+        Comment.objects.filter(pk=gone.pk).update(author=None)
+        return False
+    Comment.objects.filter(pk=gone.pk).delete()
+    return True
+
+
 def comment_hide(*, creator: User, comment: Comment, hidden: bool = True) -> Comment:
     """The video's creator hides a comment under their video (or shows it again)."""
     if comment.video.owner.user_id != creator.pk or comment.state in (
@@ -227,9 +247,12 @@ def _bring_back(*, comment: Comment) -> Comment:
         locked = Comment.objects.select_for_update().select_related("video__owner").get(pk=comment.pk)
         if locked.state in _COUNTED:
             return locked
+        was_waiting = locked.state in (Comment.State.PENDING, Comment.State.HELD)
         locked.state = Comment.State.VISIBLE
         locked.save(update_fields=["state"])
         _count(locked, sign=1)
+    if was_waiting:  # seen for the first time: now its creator, parent's author and mentions hear of it
+        transaction.on_commit(partial(notifications.comment_notify_after_commit, locked.pk))
     return locked
 
 

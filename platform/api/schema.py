@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from drf_spectacular.drainage import warn
+from drf_spectacular.settings import spectacular_settings
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.settings import api_settings
@@ -183,8 +184,14 @@ def request_inputs(result: dict[str, Any], generator: Any, **kwargs: Any) -> dic
 
 
 def _views(generator: Any) -> dict[tuple[str, str], Any]:
-    """Each operation's view, as the generator built it, by (method, path)."""
-    return {(method.upper(), path): view for path, _, method, view in generator._get_paths_and_endpoints()}
+    """Each operation's view, as the generator built it, by (method, path), with a request of that
+    method as the generator's own ``parse`` gives it (a view's throttles may differ by method)."""
+    views = {}
+    for path, _, method, view in generator._get_paths_and_endpoints():
+        if view.request is None:
+            view.request = spectacular_settings.GET_MOCK_REQUEST(method, path, view, None)
+        views[(method.upper(), path)] = view
+    return views
 
 
 def error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:

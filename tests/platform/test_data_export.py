@@ -64,6 +64,9 @@ def test_the_zip_holds_every_apps_files_and_the_originals_and_no_one_elses_data(
         "feeds/signals.jsonl",
         "feeds/interest_profile.json",
         "feeds/reports.json",
+        "comments/comments.jsonl",
+        "comments/comment-likes.json",
+        "comments/comment-filter-words.json",
         *originals,
     }
     assert archive.read(sorted(originals)[0]) == clips.portrait.read_bytes()
