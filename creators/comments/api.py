@@ -55,8 +55,7 @@ REFUSED = OpenApiResponse(
     description=(
         "Refused, nothing written: `comment_empty`, `comment_too_long`, `comment_invalid`, `comment_links`, "
         "`comment_reply_depth`, `comment_repeated`, `comments_off`, `comments_friends_only`, "
-        "`comments_follow_first`, `comments_unavailable`, `account_suspended`, `posting_suspended`, or a "
-        "field's error."
+        "`comments_follow_first`, `comments_unavailable`, `account_suspended`, or a field's error."
     )
 )
 TOO_MANY = OpenApiResponse(
@@ -172,6 +171,9 @@ class VideoCommentsView(CommentWriteView):
             400: REFUSED,
             403: SCREEN_TIME_LOCKED,
             404: OpenApiResponse(description="No such video (or parent comment), or not one you may see."),
+            409: OpenApiResponse(
+                description="`posting_suspended`: strikes suspended your posting for a while (see your decisions)."
+            ),
             429: TOO_MANY,
         },
     )

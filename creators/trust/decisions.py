@@ -91,7 +91,8 @@ def posting_check(*, user: User, now: datetime.datetime | None = None) -> None:
         raise Conflict(
             f"You cannot post until {until:%d %B %Y, %H:%M} UTC: your account had "
             f"{STRIKES_TO_SUSPEND_POSTING} strikes in {STRIKE_WINDOW_DAYS} days. "
-            "Your decisions page says why, and how to appeal."
+            "Your decisions page says why, and how to appeal.",
+            code="posting_suspended",
         )
 
 

@@ -100,7 +100,7 @@ STATUSES = {
     "GET /api/v1/topics": "200 401",
     "GET /api/v1/videos/{public_id}": "200 401 403 404",
     "GET /api/v1/videos/{public_id}/comments": "200 400 401 403 404",
-    "POST /api/v1/videos/{public_id}/comments": "201 400 401 403 404 413 415 429",
+    "POST /api/v1/videos/{public_id}/comments": "201 400 401 403 404 409 413 415 429",
     "POST /api/v1/videos/{public_id}/report": "201 400 401 403 404 413 415 429",
 }
 
