@@ -1,8 +1,11 @@
 """App configuration of `feeds`: hooks into the layers below it."""
 
+import logging
 from typing import Any
 
 from django.apps import AppConfig
+
+logger = logging.getLogger(__name__)
 
 
 class FeedsConfig(AppConfig):
@@ -21,6 +24,7 @@ class FeedsConfig(AppConfig):
         from platform.readiness import readiness_check_register
 
         hooks.on_video_changed(_video_changed)
+        hooks.on_comment_posted(_comment_posted)
         readiness_check_register("feed_pools", _feed_pools_ping, when=lambda: bool(settings.FEED_POOLS_URL))
         # Imported here, in one thread: two request threads importing redis at once can meet a
         # half-initialised module ("module 'redis' has no attribute 'Redis'", seen under load).
@@ -42,6 +46,17 @@ def _video_changed(video_id: int) -> None:
     from feeds.pools import feed_pools
 
     feed_pools().videos_changed([video_id])
+
+
+def _comment_posted(comment_id: int) -> None:
+    # After the comment's commit: a signal that fails to store must not turn a posted comment into an
+    # error for its author (signals are telemetry); it is logged instead.
+    from feeds.services import comment_signal_record
+
+    try:
+        comment_signal_record(comment_id=comment_id)
+    except Exception:
+        logger.exception("The interest signal of comment %s was not recorded.", comment_id)
 
 
 def _feed_pools_ping() -> None:

@@ -20,6 +20,8 @@ class Source(models.TextChoices):
     PROFILE = "profile", "Profile"
     LINK = "link", "Shared link"
     SPONSORED = "sponsored", "Sponsored"
+    # Written by the server only (not accepted from the player): a comment posted on the video.
+    COMMENTS = "comments", "Comments"
 
 
 class Signal(models.Model):
@@ -35,6 +37,9 @@ class Signal(models.Model):
         FOLLOW = "follow", "Follow"
         SKIP = "skip", "Skip"
         NOT_INTERESTED = "not_interested", "Not interested"
+        # Written by the server when the viewer posts a comment (``feeds.services.comment_signal_record``);
+        # the player cannot send it.
+        COMMENT = "comment", "Comment"
 
     viewer_key = models.CharField(max_length=40, help_text="u:<user id> or a:<anonymous id>")
     event_id = models.UUIDField(help_text="The client's id for the event; duplicates are dropped.")
@@ -183,6 +188,7 @@ class VideoDay(models.Model):
     early_skips = models.PositiveIntegerField(default=0, help_text="Views left within the first 2 seconds.")
     likes = models.IntegerField(default=0, help_text="Likes less unlikes.")
     shares = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0, help_text="Comments and replies posted by others.")
     follows = models.PositiveIntegerField(default=0, help_text="Follows from this video's page.")
     not_interested = models.PositiveIntegerField(default=0)
     sources = models.JSONField(
@@ -206,8 +212,9 @@ class VideoDay(models.Model):
                     "completions",
                     "likes",
                     "shares",
+                    "comments",
                 ],
-                name="video_day_creator_sums",
+                name="video_day_creator_totals",
             )
         ]
 
@@ -239,6 +246,7 @@ class CreatorDay(models.Model):
     early_skips = models.PositiveIntegerField(default=0)
     likes = models.IntegerField(default=0)
     shares = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0, help_text="Comments and replies posted by others.")
     not_interested = models.PositiveIntegerField(default=0)
     profile_views = models.PositiveIntegerField(default=0)
     follows_gained = models.PositiveIntegerField(default=0)

@@ -103,6 +103,8 @@ def _cursor_dump(served: list[int]) -> str:
     return signing.dumps(served[-MAX_CURSOR_IDS:], salt=CURSOR_SALT, compress=True)
 
 
+# The player's action buttons: denormalised on the video, so the counts cost the page no query.
+COUNT_FIELDS = ("comment_count", "like_count", "share_count")
 PAGE_FIELDS = (
     "id", "public_id", "state", "moderation_state", "caption", "visibility", "content_level", "duration", "width", "height",
     "is_age_restricted", "is_unverified",
@@ -111,8 +113,7 @@ PAGE_FIELDS = (
     "owner__follower_count", "owner__avatar_large", "owner__user_id",
     "owner__user__is_private", "owner__user__date_of_birth",
     "is_unverified", "is_age_restricted", "owner__is_under_review",
-    # The player's action buttons: denormalised on the video, so the counts cost the page no query.
-    "comment_count", "like_count", "share_count",
+    *COUNT_FIELDS,
 )  # fmt: skip
 
 

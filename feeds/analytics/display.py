@@ -78,6 +78,7 @@ _CARDS: tuple[tuple[str, str, Any, str], ...] = (
     ("completion_rate", "Completion rate", percent, "watched to the end"),
     ("likes", "Likes", count, ""),
     ("shares", "Shares", count, ""),
+    ("comments", "Comments", count, "and replies"),
     ("follows_gained", "Follows gained", count, ""),
     ("profile_views", "Profile views", count, ""),
     ("net_followers", "Net follower growth", signed, "gained minus lost"),
@@ -208,6 +209,7 @@ class VideoLine:
     completion: str
     likes: str
     shares: str
+    comments: str
 
 
 def video_rows(rows: Sequence[VideoRow]) -> list[VideoLine]:
@@ -221,6 +223,7 @@ def video_rows(rows: Sequence[VideoRow]) -> list[VideoLine]:
             completion=percent(row.completion_rate),
             likes=count(row.likes),
             shares=count(row.shares),
+            comments=count(row.comments),
         )
         for row in rows
     ]
@@ -244,6 +247,7 @@ class VideoView:
     not_interested: str
     likes: str
     shares: str
+    comments: str
     follows: str
     sources: list[SourceLine]
     ranking_words: list[str]
@@ -263,6 +267,7 @@ def video_view(numbers: VideoAnalytics) -> VideoView:
         not_interested=percent(numbers.not_interested_rate),
         likes=count(totals["likes"]),
         shares=count(totals["shares"]),
+        comments=count(totals["comments"]),
         follows=count(totals["follows"]),
         sources=[
             SourceLine(source.label, count(source.views), percent(source.share), round(100 * source.share))

@@ -44,6 +44,7 @@ _COUNTED_KINDS = {
     Kind.LIKE: "likes",
     Kind.UNLIKE: "unlikes",
     Kind.SHARE: "shares",
+    Kind.COMMENT: "comments",
     Kind.FOLLOW: "follows",
     Kind.NOT_INTERESTED: "not_interested",
 }
@@ -110,6 +111,7 @@ class _VideoTotals:
     early_skips: int = 0
     likes: int = 0
     shares: int = 0
+    comments: int = 0
     follows: int = 0
     not_interested: int = 0
     sources: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -303,15 +305,15 @@ def _day_replace(
     video_rows = [
         (
             video_id, totals.creator_id, day, totals.views, totals.watch_seconds, totals.completions,
-            totals.early_skips, totals.likes, totals.shares, totals.follows, totals.not_interested,
-            json.dumps(dict(totals.sources)), json.dumps(totals.reach),
+            totals.early_skips, totals.likes, totals.shares, totals.comments, totals.follows,
+            totals.not_interested, json.dumps(dict(totals.sources)), json.dumps(totals.reach),
         )
         for video_id, totals in videos.items()
     ]  # fmt: skip
     rows_insert(
         VideoDay,
         ["video_id", "creator_id", "day", "views", "watch_seconds", "completions", "early_skips", "likes",
-         "shares", "follows", "not_interested", "sources", "reach"],
+         "shares", "comments", "follows", "not_interested", "sources", "reach"],
         video_rows,
     )  # fmt: skip
     numbers = {key: rules.viewer_number(key) for _, key in audience}
@@ -471,6 +473,7 @@ def _creator_days(
             "early_skips",
             "likes",
             "shares",
+            "comments",
             "not_interested",
         ):
             row[name] += getattr(totals, name)
@@ -489,8 +492,8 @@ def _creator_days(
     ):
         sums[change["creator_id"]]["follows_gained"] += change["gained"]
         sums[change["creator_id"]]["follows_lost"] += change["lost"]
-    names = ["views", "watch_seconds", "completions", "early_skips", "likes", "shares", "not_interested",
-             "profile_views", "follows_gained", "follows_lost"]  # fmt: skip
+    names = ["views", "watch_seconds", "completions", "early_skips", "likes", "shares", "comments",
+             "not_interested", "profile_views", "follows_gained", "follows_lost"]  # fmt: skip
     rows = [
         (
             creator_id,

@@ -23,12 +23,12 @@ from platform.regions import region_name
 
 OVERVIEW_METRICS = (
     "views", "viewers", "watch_seconds", "average_watch_seconds", "completion_rate", "likes", "shares",
-    "follows_gained", "profile_views", "net_followers",
+    "comments", "follows_gained", "profile_views", "net_followers",
 )  # fmt: skip
-_DAY_SUMS = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "not_interested",
-             "profile_views", "follows_gained", "follows_lost")  # fmt: skip
-_VIDEO_SUMS = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "follows",
-               "not_interested")  # fmt: skip
+_DAY_SUMS = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "comments",
+             "not_interested", "profile_views", "follows_gained", "follows_lost")  # fmt: skip
+_VIDEO_SUMS = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "comments",
+               "follows", "not_interested")  # fmt: skip
 SOURCE_LABELS = dict(Source.choices)
 
 
@@ -62,7 +62,8 @@ class Overview:
     period: DayRange
     metrics: dict[str, Metric]
     days: list[datetime.date]
-    daily: dict[str, list[float]]  # views, watch_seconds, likes, follows_gained, follows_lost, followers
+    # views, viewers, watch_seconds, likes, shares, comments, follows_gained, follows_lost, followers
+    daily: dict[str, list[float]]
     followers_now: int
 
 
@@ -123,6 +124,7 @@ def analytics_overview(*, creator: CreatorProfile, period: DayRange, last_day: d
             "watch_seconds",
             "likes",
             "shares",
+            "comments",
             "follows_gained",
             "follows_lost",
         ):
@@ -138,6 +140,7 @@ def analytics_overview(*, creator: CreatorProfile, period: DayRange, last_day: d
         "completion_rate": (now_rate, before_rate),
         "likes": (now_totals["likes"], before_totals["likes"]),
         "shares": (now_totals["shares"], before_totals["shares"]),
+        "comments": (now_totals["comments"], before_totals["comments"]),
         "follows_gained": (now_totals["follows_gained"], before_totals["follows_gained"]),
         "profile_views": (now_totals["profile_views"], before_totals["profile_views"]),
         "net_followers": (
@@ -162,6 +165,7 @@ class VideoRow:
     completions: int
     likes: int
     shares: int
+    comments: int
 
     @property
     def average_watch_seconds(self) -> float:
@@ -183,6 +187,7 @@ def analytics_top_videos(*, creator: CreatorProfile, period: DayRange, limit: in
             completions_sum=Sum("completions"),
             likes_sum=Sum("likes"),
             shares_sum=Sum("shares"),
+            comments_sum=Sum("comments"),
         )
         .order_by("-views_sum", "video_id")[:limit]
     )
@@ -195,6 +200,7 @@ def analytics_top_videos(*, creator: CreatorProfile, period: DayRange, limit: in
             completions=row["completions_sum"],
             likes=row["likes_sum"],
             shares=row["shares_sum"],
+            comments=row["comments_sum"],
         )
         for row in totals
         if row["video_id"] in videos

@@ -126,6 +126,7 @@ class StudioAnalyticsOverviewView(APIView):
                         "completion_rate": row.completion_rate,
                         "likes": row.likes,
                         "shares": row.shares,
+                        "comments": row.comments,
                     }
                     for row in top
                 ],

@@ -25,13 +25,14 @@ RECENT_HALF_LIFE_DAYS = 1 / 24  # and it halves every hour: a session's mood, no
 KIND_WEIGHTS: dict[str, float] = {
     "complete": 1.0,
     "like": 1.5,
+    "comment": 1.5,  # writing a comment says as much as a like (issue 24)
     "unlike": -1.5,
     "share": 2.0,
     "follow": 1.0,
     "skip": -0.6,
     "not_interested": -3.0,
 }
-FAVOURITE_KINDS = frozenset({"complete", "like", "share"})
+FAVOURITE_KINDS = frozenset({"complete", "like", "comment", "share"})
 WATCH_KINDS = frozenset({"progress", "complete", "skip"})
 # A view's outcome is -0.6 when left at once and rises with the share watched: 0 at three sevenths, 0.1
 # at half, 0.8 just short of the end; a completion is 1, each loop after it (up to 3) adds 0.3. (Measured

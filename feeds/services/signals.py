@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from creators.comments.models import Comment
 from creators.models import Video, VideoTopic
 from creators.selectors import videos_visible
 from feeds import ranking, sponsored, watching
@@ -29,7 +30,7 @@ from feeds.ranking import History, VideoFacts, Weights
 from platform import age
 from platform.models import User
 from platform.screen_time import screen_time_add
-from platform.viewer import Viewer
+from platform.viewer import Viewer, viewer_for_user
 
 Kind = Signal.Kind
 
@@ -411,6 +412,27 @@ def profile_merge(*, anonymous_key: str, user: User) -> None:
                 Signal.objects.filter(viewer_key=anonymous_key).update(viewer_key=user_key)
         except IntegrityError:  # the same event ids were already sent as the user: keep theirs
             pass
+
+
+# A comment's signal has an event id made from the comment's: recorded twice, it is stored once.
+COMMENT_EVENTS = uuid.UUID("5b0c8a52-6f3e-4c1e-9a53-0d1c6a2f7e41")
+
+
+def comment_signal_record(*, comment_id: int) -> RecordResult:
+    """A posted comment is an interest signal of its author on the video (kind "comment", weighted
+    like a like in ``feeds.ranking``): stored in the signal log (so the analytics rollup counts it for
+    the creator) and learnt from like the player's signals. Called after the comment's commit
+    (``creators.hooks.on_comment_posted``); a comment whose author is gone teaches nobody."""
+    comment = Comment.objects.filter(pk=comment_id).select_related("author", "video").first()
+    if comment is None or comment.author is None:
+        return RecordResult()
+    item = SignalInput(
+        event_id=uuid.uuid5(COMMENT_EVENTS, str(comment.pk)),
+        video=comment.video.public_id,
+        kind=Kind.COMMENT,
+        source=Source.COMMENTS,
+    )
+    return signals_record(viewer=viewer_for_user(comment.author), items=[item])
 
 
 def profile_visit_record(*, creator_id: int, viewer: Viewer) -> None:

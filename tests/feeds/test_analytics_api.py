@@ -194,7 +194,7 @@ def test_the_export_is_the_daily_per_video_table_with_formulas_kept_as_text(api_
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["day", "video", "caption", "views", "watch_seconds", "completions", "early_skips",
-                       "likes", "shares", "follows", "not_interested"]  # fmt: skip
+                       "likes", "shares", "comments", "follows", "not_interested"]  # fmt: skip
     assert len(rows) == 1 + 3 * 2
     assert {row[2] for row in rows[1:]} == {"'=HYPERLINK(1)", "Cats"}
     assert sum(int(row[3]) for row in rows[1:]) == 36

@@ -70,6 +70,7 @@ def test_overview_shows_the_creators_numbers_against_the_period_before(client):
     assert _metric(content, "completion_rate") == "Completion rate 75% -25% watched to the end"
     assert _metric(content, "likes") == "Likes 2 no earlier data"
     assert _metric(content, "shares") == "Shares 1 no earlier data"
+    assert _metric(content, "comments") == "Comments 0 no earlier data and replies"
     assert _metric(content, "follows_gained") == "Follows gained 3 no earlier data"
     assert _metric(content, "profile_views") == "Profile views 2 no earlier data"
     assert _metric(content, "net_followers") == "Net follower growth +2 no earlier data gained minus lost"
@@ -81,8 +82,8 @@ def test_overview_shows_the_creators_numbers_against_the_period_before(client):
     # The videos of the range, most viewed first, each linking to its own page.
     rows = re.findall(r'<tr data-video-id="([^"]+)">(.*?)</tr>', content, re.S)
     assert [(video_id, _text(row)) for video_id, row in rows] == [
-        (str(seeded.bread.public_id), "Bread at dawn 17 8.3 s 71% 2 1"),
-        (str(seeded.knife.public_id), "Knife skills 3 20 s 100% 0 0"),
+        (str(seeded.bread.public_id), "Bread at dawn 17 8.3 s 71% 2 1 0"),
+        (str(seeded.knife.public_id), "Knife skills 3 20 s 100% 0 0 0"),
     ]
     assert f'href="{_video_url(seeded.bread)}"' in content
     assert f'href="{EXPORT}"' in content
@@ -275,13 +276,26 @@ def test_export_streams_the_daily_rows_of_the_range(client):
     bread, knife = str(seeded.bread.public_id), str(seeded.knife.public_id)
     assert rows[0] == [
         "day", "video", "caption", "views", "watch_seconds", "completions", "early_skips", "likes", "shares",
-        "follows", "not_interested",
+        "comments", "follows", "not_interested",
     ]  # fmt: skip
     expected = sorted(
         [
-            [day_before, bread, "Bread at dawn", "5", "21.0", "0", "1", "0", "0", "0", "0"],
-            [seeded.last.isoformat(), bread, "Bread at dawn", "12", "120.0", "12", "0", "2", "1", "0", "0"],
-            [seeded.last.isoformat(), knife, "Knife skills", "3", "60.0", "3", "0", "0", "0", "0", "0"],
+            [day_before, bread, "Bread at dawn", "5", "21.0", "0", "1", "0", "0", "0", "0", "0"],
+            [
+                seeded.last.isoformat(),
+                bread,
+                "Bread at dawn",
+                "12",
+                "120.0",
+                "12",
+                "0",
+                "2",
+                "1",
+                "0",
+                "0",
+                "0",
+            ],
+            [seeded.last.isoformat(), knife, "Knife skills", "3", "60.0", "3", "0", "0", "0", "0", "0", "0"],
         ],
         key=lambda row: (row[0], row[1] != bread),
     )
@@ -295,7 +309,20 @@ def test_export_of_an_earlier_range_has_only_its_days(client):
     response = client.get(EXPORT, {"start": earlier, "end": earlier})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1:] == [
-        [earlier, str(seeded.bread.public_id), "Bread at dawn", "5", "50.0", "5", "0", "0", "0", "0", "0"]
+        [
+            earlier,
+            str(seeded.bread.public_id),
+            "Bread at dawn",
+            "5",
+            "50.0",
+            "5",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+        ]
     ]
     assert (
         response["Content-Disposition"]
