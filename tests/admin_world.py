@@ -19,6 +19,7 @@ from businesses.models import (
 )
 from creators.models import (
     Appeal,
+    Comment,
     CreatorProfile,
     Decision,
     Follow,
@@ -134,6 +135,33 @@ def admin_world_create(
         )
     Report.objects.create(
         profile=creators[3], viewer_key="a:2f9c0a4e7d", reason=Guideline.HARASSMENT, created_at=_ago(hours=2)
+    )
+    # Comments: one reported twice (its words as long as a comment may be), one a watched word held.
+    rude = Comment.objects.create(
+        video=videos[0],
+        author=people[1],
+        text=(
+            "Honestly this is the most boring bread video I have ever seen, you should give up baking and "
+            "stop posting this <b>nonsense</b> for everyone " * 4
+        )[:500],
+        created_at=_ago(hours=9),
+    )
+    for index, reason in enumerate([Guideline.HARASSMENT, Guideline.SPAM]):
+        Report.objects.create(
+            comment=rude,
+            reporter=people[2 + index],
+            viewer_key=f"u:{people[2 + index].pk}",
+            reason=reason,
+            detail="Insulting the baker in every comment under her videos",
+            created_at=_ago(hours=4 + index),
+        )
+    Comment.objects.create(
+        video=videos[2],
+        author=people[0],
+        text="This miracle cure tea fixed my altitude sickness in a day, message me for the supplier",
+        state=Comment.State.PENDING,
+        is_watched_match=True,
+        created_at=_ago(hours=3),
     )
     decisions = [
         Decision.objects.create(

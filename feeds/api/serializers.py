@@ -17,6 +17,7 @@ from feeds.models import Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
 from feeds.services import SignalInput
+from platform.api.input import JsonInputSerializer
 from platform.api.query import CursorQuerySerializer
 from platform.api.serializers import ScreenTimeOutputSerializer
 from platform.viewer import Viewer
@@ -127,9 +128,10 @@ def signal_batch_parse(data: object) -> tuple[list[SignalInput], list[dict[str, 
         except ValueError:
             problems["video"] = ["Must be a valid UUID."]
         kind, source = raw.get("kind"), raw.get("source")
-        if kind not in KINDS:
+        # Not a string (a list, an object) is no choice either, and could not be looked up in a set.
+        if not isinstance(kind, str) or kind not in KINDS:
             problems["kind"] = [f"“{kind}” is not a valid choice."]
-        if source not in SOURCES:
+        if not isinstance(source, str) or source not in SOURCES:
             problems["source"] = [f"“{source}” is not a valid choice."]
         topic = raw.get("topic") or ""
         if not isinstance(topic, str) or len(topic) > 40:
@@ -174,7 +176,7 @@ class SignalBatchOutputSerializer(serializers.Serializer[Any]):
     errors = SignalErrorSerializer(many=True)  # type: ignore[assignment]
 
 
-class ReportInputSerializer(serializers.Serializer[Any]):
+class ReportInputSerializer(JsonInputSerializer):
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
     detail = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
