@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from creators.comments import services
 from creators.comments.models import Comment
-from creators.models import Follow, Video
+from creators.models import Follow, Report, Video
 from platform.blocking import block_create
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
@@ -96,6 +96,26 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     expect(reply_node).to_contain_text("What camera was this?")
     reply = Comment.objects.get(author=viewer, text="What camera was this?")
     assert reply.parent_id == welcome.pk
+
+    # Within 5 minutes the author edits it; it says "edited".
+    reply_node.get_by_role("button", name="Edit").click()
+    reply_node.get_by_role("textbox", name="Edit your comment").fill("What camera and lens was this?")
+    reply_node.get_by_role("button", name="Save").click()
+    expect(reply_node).to_contain_text("What camera and lens was this?")
+    expect(reply_node).to_contain_text("edited")
+    reply.refresh_from_db()
+    assert reply.text == "What camera and lens was this?"
+    assert reply.edited_at is not None
+
+    # Reporting someone's comment: the reasons of the guidelines, then thanks.
+    _comment(page, "Bo was here first").get_by_role("button", name="Report comment by @bo").click()
+    report = page.get_by_test_id("comment-report-dialog")
+    report.get_by_label("Spam or scam").check()
+    report.get_by_test_id("comment-report-submit").click()
+    expect(page.get_by_test_id("comment-report-done")).to_be_visible()
+    assert Report.objects.filter(comment__text="Bo was here first", reporter=viewer, reason="spam").exists()
+    page.get_by_test_id("comment-report-done").get_by_role("button", name="Done").click()
+    expect(report).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "phone-sheet")
 
@@ -147,6 +167,12 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     held.get_by_test_id("inbox-approve").click()
     expect(creator_page.get_by_text("Comment approved")).to_be_visible()
     assert Comment.objects.get(text="The ending is a big spoiler").state == Comment.State.VISIBLE
+
+    # Without JavaScript the same conversation is a page, with a plain form.
+    creator_page.goto(f"{base}/v/{video.public_id}/comments")
+    expect(creator_page.get_by_test_id("comments-list").get_by_test_id("comment")).to_have_count(4)
+    assert creator_page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(creator_page, "phone-page", full_page=True)
 
     # Desktop: the sheet is a side panel beside the video; the inbox and settings read well wide.
     creator_page.set_viewport_size(DESKTOP)
