@@ -8,9 +8,10 @@ from rest_framework import serializers
 from businesses.models import BusinessProfile, Promotion
 from businesses.rules import BudgetPer, money_format
 from businesses.services.promotions import terms_errors
+from platform.api.input import JsonInputSerializer
 
 
-class BusinessProfileInputSerializer(serializers.Serializer[Any]):
+class BusinessProfileInputSerializer(JsonInputSerializer):
     legal_name = serializers.CharField(max_length=120)
     category = serializers.ChoiceField(choices=BusinessProfile.Category.choices)
     country = serializers.CharField(max_length=2)
@@ -36,7 +37,7 @@ class BusinessProfileOutputSerializer(serializers.ModelSerializer[BusinessProfil
         ]
 
 
-class PromotionInputSerializer(serializers.Serializer[Any]):
+class PromotionInputSerializer(JsonInputSerializer):
     video = serializers.UUIDField(help_text="The public id of one of your published videos.")
     goal = serializers.CharField(max_length=20)
     audience = serializers.CharField(max_length=10, required=False, default=Promotion.Audience.AUTOMATIC)
@@ -80,7 +81,7 @@ class PaymentStartOutputSerializer(serializers.Serializer[Any]):
     stripe_js_url = serializers.CharField()
 
 
-class LocalCardInputSerializer(serializers.Serializer[Any]):
+class LocalCardInputSerializer(JsonInputSerializer):
     payment_method = serializers.CharField(max_length=255)
 
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from creators.models import HANDLE_PATTERN, HANDLE_RULE, CreatorProfile, Topic, Video
 from creators.services.profiles import MAX_LINKS
+from platform.api.input import JsonInputSerializer
 from platform.models import Block, Mute
 
 
@@ -61,7 +62,7 @@ class UploadSizeField(serializers.IntegerField):
     (a 413 ``too_large``, read from the settings at the time); the schema states the same bound."""
 
 
-class CreatorInputSerializer(serializers.Serializer[Any]):
+class CreatorInputSerializer(JsonInputSerializer):
     """A profile's fields as they may change; the handle never does."""
 
     display_name = serializers.CharField(max_length=50)
@@ -160,14 +161,14 @@ class UploadInputSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
 
 
-class VideoDetailsInputSerializer(serializers.Serializer[Any]):
+class VideoDetailsInputSerializer(JsonInputSerializer):
     caption = serializers.CharField(max_length=2200, allow_blank=True, required=False)
     topics = serializers.ListField(child=serializers.SlugField(), required=False)
     visibility = serializers.ChoiceField(choices=Video.Visibility.choices, required=False)
     content_level = serializers.ChoiceField(choices=Video.ContentLevel.choices, required=False)
 
 
-class TrimInputSerializer(serializers.Serializer[Any]):
+class TrimInputSerializer(JsonInputSerializer):
     start = serializers.FloatField(min_value=0)
     end = serializers.FloatField(min_value=0)
 
@@ -178,7 +179,7 @@ class UploadChunkQuerySerializer(serializers.Serializer[Any]):
     )
 
 
-class UploadStartInputSerializer(serializers.Serializer[Any]):
+class UploadStartInputSerializer(JsonInputSerializer):
     filename = serializers.CharField(max_length=300)
     size = UploadSizeField(min_value=1)
 

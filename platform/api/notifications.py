@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from platform import notifications
+from platform.api.input import JsonInputSerializer
 from platform.models import Notification, User
 
 MARK_READ_MAX_IDS = 500
@@ -30,7 +31,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer[Notification]):
         return notification.read_at is not None
 
 
-class MarkReadInputSerializer(serializers.Serializer[Any]):
+class MarkReadInputSerializer(JsonInputSerializer):
     ids = serializers.ListField(
         # A notification's id is a 64-bit integer (BigAutoField): larger ones are refused, not looked up.
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),

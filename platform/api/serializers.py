@@ -5,10 +5,11 @@ from typing import Any
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from platform.api.input import JsonInputSerializer
 from platform.models import User
 
 
-class SignUpInputSerializer(serializers.Serializer[Any]):
+class SignUpInputSerializer(JsonInputSerializer):
     email = serializers.EmailField(max_length=254)
     display_name = serializers.CharField(max_length=50)
     date_of_birth = serializers.DateField()
@@ -18,7 +19,7 @@ class SignUpInputSerializer(serializers.Serializer[Any]):
     time_zone = serializers.CharField(max_length=64, required=False, default="UTC", help_text="IANA name")
 
 
-class LogInInputSerializer(serializers.Serializer[Any]):
+class LogInInputSerializer(JsonInputSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(trim_whitespace=False, max_length=128)
 
@@ -44,7 +45,7 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
         read_only_fields = fields
 
 
-class AccountUpdateInputSerializer(serializers.Serializer[Any]):
+class AccountUpdateInputSerializer(JsonInputSerializer):
     display_name = serializers.CharField(max_length=50)
     country = CountryField(allow_blank=True)  # type: ignore[no-untyped-call]
     region = serializers.CharField(max_length=100, allow_blank=True)
@@ -80,5 +81,5 @@ class ScreenTimeOutputSerializer(serializers.Serializer[Any]):
     has_passcode = serializers.BooleanField()
 
 
-class ScreenTimeUnlockInputSerializer(serializers.Serializer[Any]):
+class ScreenTimeUnlockInputSerializer(JsonInputSerializer):
     passcode = serializers.CharField(max_length=32, trim_whitespace=True)

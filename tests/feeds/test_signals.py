@@ -219,6 +219,8 @@ EDGE_EVENTS = [
     {"kind": "teleport"},
     {"source": "sponsored"},
     {"source": "elsewhere"},
+    {"source": {}},
+    {"kind": ["like"]},
     {"event_id": "nope"},
     {"video": ""},
 ]
