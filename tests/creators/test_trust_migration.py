@@ -1,15 +1,18 @@
 """Migrations creators 0011, feeds 0008, platform 0005: reports and watched words move to ``creators`` with
 their rows, and the permissions on them keep working."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from creators.models import Report, WatchedWord
 from platform.models import User
-from tests.factories import CreatorFactory, UserFactory, VideoFactory
+from tests.factories import UserFactory
 
 BEFORE = [
     ("creators", "0010_upload_session_s3_parts"),
@@ -23,10 +26,20 @@ def test_reports_and_watched_words_keep_their_rows_and_permissions_when_they_mov
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
-    # The tables are the same before and after, so the people and videos can come from the factories.
+    # Accounts are the same before and after, so people come from the factory; creators and videos from the
+    # models of that time (later migrations add columns to their tables).
     reporter = UserFactory.create()
-    video = VideoFactory.create()
-    profile = CreatorFactory.create()
+    old_profile, old_video = old.get_model("creators", "CreatorProfile"), old.get_model("creators", "Video")
+    owner = old_profile.objects.create(user_id=UserFactory.create().pk, handle="owner", display_name="Owner")
+    video = old_video.objects.create(
+        owner_id=owner.pk,
+        caption="Reported",
+        public_id=uuid.uuid4(),
+        original="videos/reported/original.mp4",
+        state="published",
+        published_at=timezone.now(),
+    )
+    profile = old_profile.objects.create(user_id=UserFactory.create().pk, handle="reported", display_name="R")
     moderator = UserFactory.create(is_staff=True)
     old_report = old.get_model("feeds", "Report")
     old_report.objects.create(video_id=video.pk, reporter_id=reporter.pk, viewer_key="u:1", reason="spam")
