@@ -14,7 +14,6 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import empty
 
 # Each field class, and the JSON types its value must have (the first class a field is an instance of).
-# A choice is left to DRF, which refuses any value whose text is not one of the choices.
 JSON_TYPES: tuple[tuple[type[serializers.Field[Any, Any, Any, Any]], tuple[type, ...]], ...] = (
     (serializers.BooleanField, (bool,)),
     (serializers.CharField, (str,)),  # and its kinds: email, regex, slug, URL
@@ -41,6 +40,13 @@ def _value_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> A
     if isinstance(field, serializers.DictField) and isinstance(value, dict):
         errors = {key: _value_errors(field.child, each) for key, each in value.items()}
         return {key: each for key, each in errors.items() if each} or None
+    if isinstance(field, serializers.MultipleChoiceField):
+        return None
+    if isinstance(field, serializers.ChoiceField):  # text choices are text (a blank {} is no blank "")
+        if isinstance(value, str) or not all(isinstance(key, str) for key in field.choices):
+            return None
+        message = str(field.error_messages["invalid_choice"]).format(input=value)
+        return [ErrorDetail(message, code="invalid_choice")]
     for kind, types in JSON_TYPES:
         if isinstance(field, kind):
             is_number_for_text = isinstance(value, bool) and bool not in types

@@ -25,6 +25,7 @@ class Example(JsonInputSerializer):
     ratio = serializers.FloatField(required=False)
     video = serializers.UUIDField(required=False)
     kind = serializers.ChoiceField(choices=["a", "b"], required=False)
+    country = serializers.ChoiceField(choices=["DE"], allow_blank=True, required=False)
     tags = serializers.ListField(child=serializers.SlugField(), required=False)
     items = Item(many=True, required=False)
     note = serializers.CharField(required=False, allow_null=True)
@@ -41,6 +42,7 @@ class Example(JsonInputSerializer):
         ({"ratio": "0.5"}, {"ratio": ["A valid number is required."]}),
         ({"video": 1}, {"video": ["Must be a valid UUID."]}),
         ({"kind": {}}, {"kind": ['"{}" is not a valid choice.']}),
+        ({"country": {}}, {"country": ['"{}" is not a valid choice.']}),
         ({"tags": ["ok", 3]}, {"tags": {1: [serializers.SlugField().error_messages["invalid"]]}}),
         ({"items": [{"label": "x"}, {"label": 2}]}, {"items": {1: {"label": ["Not a valid string."]}}}),
     ],
@@ -82,16 +84,20 @@ def test_a_form_is_still_read_as_text():
     assert (serializer.validated_data["is_private"], serializer.validated_data["count"]) == (True, 3)
 
 
-def test_the_api_refuses_a_number_for_a_flag_and_writes_nothing(api_client):
-    person = UserFactory.create(display_name="Ada", is_private=True)
+@pytest.mark.parametrize(
+    ("change", "errors", "codes"),
+    [
+        ({"is_private": 0}, {"is_private": ["Must be a valid boolean."]}, {"is_private": ["invalid"]}),
+        ({"country": {}}, {"country": ['"{}" is not a valid choice.']}, {"country": ["invalid_choice"]}),
+    ],
+)
+def test_the_api_refuses_a_value_of_the_wrong_type_and_writes_nothing(api_client, change, errors, codes):
+    person = UserFactory.create(display_name="Ada", country="DE", is_private=True)
     api_client.force_authenticate(person)
-    fields = {"display_name": "Bea", "country": "", "region": "", "is_private": 0}
+    fields = {"display_name": "Bea", "country": "FR", "region": "", "is_private": False, **change}
     response = api_client.put("/api/v1/me", fields, format="json")
     assert response.status_code == 400
-    assert response.json() == {
-        "is_private": ["Must be a valid boolean."],
-        "codes": {"is_private": ["invalid"]},
-    }
+    assert response.json() == {**errors, "codes": codes}
     person.refresh_from_db()
-    assert (person.display_name, person.is_private) == ("Ada", True)
+    assert (person.display_name, person.country, person.is_private) == ("Ada", "DE", True)
     assert User.objects.count() == 1
