@@ -45,7 +45,7 @@ def url(comment, action: str = "") -> str:
     return f"/api/v1/comments/{comment.pk}" + (f"/{action}" if action else "")
 
 
-def state_of(comment) -> tuple:
+def state_of(comment) -> tuple[object, ...]:
     comment.refresh_from_db()
     return (comment.text, comment.state, comment.is_pinned, comment.like_count, comment.edited_at)
 
