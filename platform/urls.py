@@ -8,10 +8,11 @@ from platform import views
 from platform.api.views import SchemaDocsView, SchemaView
 from platform.views.errors import api_json_errors, api_not_found
 
-# Refusals and missing pages in the site's own look, with the reason the view gave (under /api/, the
-# API's JSON error shape).
+# Refusals, missing pages and unhandled errors in the site's own look, with the reason the view gave
+# (under /api/, the API's JSON error shape).
 handler403 = "platform.views.errors.permission_denied"
 handler404 = "platform.views.errors.page_not_found"
+handler500 = "platform.views.errors.server_error"
 
 urlpatterns = [
     # The home page is the For You feed; the feeds app serves it (a URL string, not an import).

@@ -19,7 +19,7 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
             "lock adds `screen_time`). Codes: the service's own (e.g. `offset`, `follow_policy`, "
             "`upload_sessions_open`), else the error's class: `invalid`, `too_large`, `conflict`, "
             "`not_found`, `rate_limited`, `screen_time_locked`, `payment_declined`, `upstream_error`, "
-            "`parse_error`; DRF's own: `not_authenticated`, `authentication_failed`, `permission_denied`, "
+            "`parse_error`, `server_error` (a 500: a bug of ours); DRF's own: `not_authenticated`, `authentication_failed`, `permission_denied`, "
             "`method_not_allowed`, `unsupported_media_type`, `not_acceptable`."
         ),
         "properties": {

@@ -1,6 +1,8 @@
-"""The site's 403 and 404 pages: the site's own look, with the reason the refusing code gave; under
+"""The site's 403, 404 and 500 pages: the site's own look, with the reason the refusing code gave; under
 ``/api/`` the API's one error shape instead (``{"detail", "code"}``, ``platform.api.exception_handlers``),
-whatever the settings (DEBUG's technical 404 page included) and whether or not a DRF view answered."""
+whatever the settings (DEBUG's technical 404 page included) and whether or not a DRF view answered. With
+DEBUG on, Django answers an unhandled error with its technical page before any handler: that is what a
+developer turns DEBUG on for."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -19,12 +21,14 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 
 from platform.errors import ERROR_CODES, NotFound
 
 API_PREFIX = "/api/"
 NOT_FOUND = "Not found."
+SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
 
 
 def _reason(exception: Exception | None) -> str:
@@ -63,6 +67,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if _is_api(request):
         return api_error(detail=reason or NOT_FOUND, code=ERROR_CODES[NotFound], status=404)
     return render(request, "404.html", {"reason": reason}, status=404)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unhandled error: the API's shape under ``/api/`` (code ``server_error``), else ``500.html``,
+    which stands alone: it is rendered without a request, so no context processor nor query runs while
+    something is already wrong."""
+    if _is_api(request):
+        return api_error(detail=SERVER_ERROR, code="server_error", status=500)
+    return defaults.server_error(request)
 
 
 @csrf_exempt  # it changes nothing; a CSRF refusal would answer an HTML 403 instead of the API's 404
