@@ -380,3 +380,23 @@ def test_the_inbox_lists_others_comments_on_my_videos_newest_first(video):
     assert answer["results"][0]["video"] == str(video.public_id)
     assert answer["results"][0]["video_caption"] == video.caption
     assert answer["results"][0]["is_video_creator"] is True
+
+
+# --- the API's write throttle -------------------------------------------------------------------------
+
+
+def test_comment_writes_are_throttled_and_reads_are_not(comment, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "comments": "2/min"},
+    }
+    fan = client_for(UserFactory.create())
+    assert fan.put(url(comment, "like")).status_code == 200
+    assert fan.delete(url(comment, "like")).status_code == 200
+    refused = fan.put(url(comment, "like"))
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    assert not CommentLike.objects.exists()
+    for _ in range(3):
+        assert fan.get(f"/api/v1/videos/{comment.video.public_id}/comments").status_code == 200
