@@ -55,7 +55,13 @@ class GatewayError(UpstreamError):
 
 
 class WebhookRejected(Exception):
-    """A webhook request that is not a genuine, fresh, well-formed Stripe event."""
+    """A webhook request that is not a genuine, fresh, well-formed Stripe event; ``code`` says which
+    (``bad_signature``, ``malformed_event``, ``payment_not_confirmed``), for the answer's body."""
+
+    def __init__(self, message: str, *, code: str = "malformed_event") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +220,9 @@ def webhook_event_verify(*, payload: bytes, signature_header: str) -> WebhookEve
             api_key=settings.STRIPE_SECRET_KEY,
         )
     except stripe.SignatureVerificationError as error:
-        raise WebhookRejected("The signature does not match, or the event is too old.") from error
+        raise WebhookRejected(
+            "The signature does not match, or the event is too old.", code="bad_signature"
+        ) from error
     except (ValueError, AttributeError, TypeError) as error:  # not UTF-8, not JSON, or not an object
         raise WebhookRejected("The event is not well-formed.") from error
     try:

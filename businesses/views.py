@@ -26,6 +26,7 @@ from businesses.forms import BusinessProfileForm, PromotionForm
 from businesses.models import BusinessProfile, Promotion
 from businesses.rules import BudgetPer, money_format
 from creators.models import CreatorProfile
+from platform.errors import error_code
 from platform.models import User
 from platform.regions import regions_of
 from platform.views import form_add_service_errors, service_call
@@ -120,17 +121,19 @@ def _public_id(value: str) -> uuid.UUID | None:
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
     """Stripe's events: verified on the raw body, each id applied once (a success only as Stripe's API
-    confirms it); anything else is a 400."""
+    confirms it); anything else is a 400. Errors are the API's shape, ``{"detail", "code"}``: the 400's
+    code says why (``WebhookRejected.code``), the 503's is ``upstream_error`` (Stripe's own code is logged,
+    never answered)."""
     try:
         event = gateway.webhook_event_verify(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
         is_new = services.stripe_event_process(event=event)
     except gateway.WebhookRejected as rejected:
-        return JsonResponse({"detail": str(rejected)}, status=400)
+        return JsonResponse({"detail": rejected.message, "code": rejected.code}, status=400)
     except gateway.GatewayError as error:
         # Stripe could not confirm the event just now: any non-2xx makes Stripe send it again later.
-        return JsonResponse({"detail": error.message, "code": error.code}, status=503)
+        return JsonResponse({"detail": error.message, "code": error_code(error)}, status=503)
     # 200 also for replays and types we ignore: Stripe stops retrying only on a 2xx.
     return JsonResponse({"received": True, "duplicate": not is_new})
 

@@ -188,7 +188,9 @@ def _intent_succeeded(event: gateway.WebhookEvent, at_stripe: gateway.Intent | N
         )  # fmt: skip
         # Rolls back the event's row and anything the lookup wrote: the refused event leaves no trace,
         # and a genuine one Stripe sends again later is processed then.
-        raise gateway.WebhookRejected("Stripe does not show this PaymentIntent as paid for this payment.")
+        raise gateway.WebhookRejected(
+            "Stripe does not show this PaymentIntent as paid for this payment.", code="payment_not_confirmed"
+        )
     payment.status = Payment.Status.SUCCEEDED
     payment.succeeded_at = timezone.now()
     payment.failure_reason = ""

@@ -69,7 +69,10 @@ def test_a_wrong_signature_is_refused_and_changes_nothing(client, awaiting):
     promotion, payment = awaiting
     response = post_event(client, _succeeded(payment), secret="whsec_someone_else")
     assert response.status_code == 400
-    assert response.json() == {"detail": "The signature does not match, or the event is too old."}
+    assert response.json() == {
+        "detail": "The signature does not match, or the event is too old.",
+        "code": "bad_signature",
+    }
     assert not StripeEvent.objects.exists()
     _nothing_changed(promotion)
 
@@ -80,6 +83,7 @@ def test_a_missing_signature_is_refused(client, awaiting):
         "/stripe/webhook", json.dumps(_succeeded(payment)), content_type="application/json"
     )
     assert response.status_code == 400
+    assert response.json()["code"] == "bad_signature"
     assert not StripeEvent.objects.exists()
     _nothing_changed(promotion)
 
@@ -88,6 +92,7 @@ def test_a_stale_event_is_refused_even_with_a_good_signature(client, awaiting):
     promotion, payment = awaiting
     response = post_event(client, _succeeded(payment), timestamp=int(time.time()) - 301)
     assert response.status_code == 400
+    assert response.json()["code"] == "bad_signature"
     assert not StripeEvent.objects.exists()
     _nothing_changed(promotion)
 
@@ -105,7 +110,7 @@ def test_a_malformed_event_is_refused_even_when_signed(client, awaiting, payload
     promotion, _ = awaiting
     response = post_signed(client, payload)
     assert response.status_code == 400
-    assert response.json() == {"detail": "The event is not well-formed."}
+    assert response.json() == {"detail": "The event is not well-formed.", "code": "malformed_event"}
     assert not StripeEvent.objects.exists()
     _nothing_changed(promotion)
 
@@ -168,7 +173,25 @@ def test_a_signed_success_stripe_does_not_show_is_refused_and_writes_nothing(cli
     promotion, payment = awaiting
     response = post_event(client, _succeeded(payment))
     assert response.status_code == 400
-    assert response.json() == {"detail": "Stripe does not show this PaymentIntent as paid for this payment."}
+    assert response.json() == {
+        "detail": "Stripe does not show this PaymentIntent as paid for this payment.",
+        "code": "payment_not_confirmed",
+    }
+    assert not StripeEvent.objects.exists()
+    _nothing_changed(promotion)
+
+
+def test_a_success_stripe_cannot_confirm_now_is_a_503_for_stripe_to_retry_and_writes_nothing(
+    client, paid, settings
+):
+    promotion, payment = paid
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # the discard port: nothing listens
+    response = post_event(client, _succeeded(payment))
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The payment service cannot be reached; please try again.",
+        "code": "upstream_error",
+    }
     assert not StripeEvent.objects.exists()
     _nothing_changed(promotion)
 
