@@ -146,6 +146,13 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     creator_page.evaluate("window.scrollTo(0, 0)")
     _shot(creator_page, "phone-settings", full_page=True)
 
+    # Each video has its own choice, on its page in the studio.
+    creator_page.goto(f"{base}/studio/videos/{video.public_id}/")
+    policy = creator_page.get_by_test_id("video-policy-form")
+    expect(policy.get_by_label("No one")).not_to_be_checked()
+    creator_page.locator("#comments").scroll_into_view_if_needed()
+    creator_page.locator("#comments").screenshot(path=str(SCREENSHOTS / "comments-journey--phone-video-policy.png"))
+
     # The viewer's comment with the word waits: they see it as pending, others not at all.
     services.comment_post(author=viewer, video=video, text="The ending is a big spoiler")
     viewer_context = _phone(browser)
