@@ -56,6 +56,11 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     # --- the viewer comments and replies, on a phone ---
     context = _phone(browser)
     page = context.new_page()
+    # Logged out, the sheet reads but asks to log in to comment.
+    _open_sheet(page, base, video)
+    expect(page.get_by_test_id("comment-refusal")).to_have_text("Log in to comment. Log in")
+    expect(page.get_by_test_id("comment-form")).to_be_hidden()
+    expect(_comment(page, "Bo was here first")).to_be_visible()
     log_in(page, base, viewer.email)
     expect(page.get_by_test_id("account-menu")).to_be_visible()
     _open_sheet(page, base, video)
@@ -119,6 +124,13 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "phone-sheet")
 
+    like = _comment(page, "Thanks for watching!").get_by_role("button", name="Like comment by @maker")
+    like.click()
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(like).to_have_text("♥ 1")
+    welcome.refresh_from_db()
+    assert welcome.like_count == 1
+
     # Escape closes the sheet and gives the focus back to the comments button.
     page.keyboard.press("Escape")
     expect(sheet).to_be_hidden()
@@ -151,7 +163,9 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     policy = creator_page.get_by_test_id("video-policy-form")
     expect(policy.get_by_label("No one")).not_to_be_checked()
     creator_page.locator("#comments").scroll_into_view_if_needed()
-    creator_page.locator("#comments").screenshot(path=str(SCREENSHOTS / "comments-journey--phone-video-policy.png"))
+    creator_page.locator("#comments").screenshot(
+        path=str(SCREENSHOTS / "comments-journey--phone-video-policy.png")
+    )
 
     # The viewer's comment with the word waits: they see it as pending, others not at all.
     services.comment_post(author=viewer, video=video, text="The ending is a big spoiler")
@@ -222,4 +236,5 @@ def test_comment_reply_pin_filter_refuse_and_block(live_server, browser, clips: 
     _open_sheet(blocked_page, base, video)
     expect(_comment(blocked_page, "Lovely light")).to_be_visible()
     expect(_comment(blocked_page, "Bo was here first")).to_have_count(0)
+    _shot(blocked_page, "phone-sheet-top")
     blocked_context.close()
