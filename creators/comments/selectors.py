@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -96,13 +98,15 @@ def comment_refusal(*, author: User | None, video: Video) -> Refusal | None:
     return None
 
 
-def _seen_by(queryset: QuerySet[Comment], *, viewer: Viewer) -> QuerySet[Comment]:
-    """Comments the viewer may read: visible ones (and their own waiting ones), without the accounts
-    hidden from them, without watched-word matches in restricted mode."""
+def _seen_by(queryset: QuerySet[Comment], *, viewer: Viewer, own_waiting: bool = True) -> QuerySet[Comment]:
+    """Comments the viewer may read: visible ones (and their own waiting ones, unless ``own_waiting`` is
+    off), without the accounts hidden from them, without watched-word matches in restricted mode."""
     viewer_id = viewer.user_id
     shown = Q(state=Comment.State.VISIBLE)
     if viewer_id is not None:
-        shown |= Q(author_id=viewer_id, state__in=_WAITING)
+        if own_waiting:
+            shown |= Q(author_id=viewer_id, state__in=_WAITING)
+        # Blocks and mutes hide comments whatever else is asked for.
         queryset = queryset.exclude(author_id__in=blocking.users_hidden_from(user_id=viewer_id))
     queryset = queryset.filter(shown)
     if viewer.is_restricted_mode:
@@ -167,23 +171,39 @@ def comment_page(
         raise ValidationError("Order comments by top or newest.", code="order_invalid")
     size = max(1, min(size, MAX_PAGE_SIZE))
     position = _cursor_parse(cursor)
-    queryset = _seen_by(Comment.objects.filter(video=video, parent__isnull=True), viewer=viewer)
-    pinned: list[Comment] = []
-    if position is None:
-        pinned = list(_with_viewer(queryset.filter(is_pinned=True), viewer=viewer))
-    queryset = queryset.filter(is_pinned=False)
-    if order == "top":
-        queryset = queryset.order_by("-score", "-id")
-        if position is not None:
-            score, last_id = position
-            queryset = queryset.filter(Q(score__lt=score) | Q(score=score, id__lt=last_id))
-    else:
-        queryset = queryset.order_by("-created_at", "-id")
-        if position is not None:
-            micros, last_id = position
-            moment = datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
+    top_level = Comment.objects.filter(video=video, parent__isnull=True)
+    queryset = _seen_by(top_level, viewer=viewer, own_waiting=False).filter(is_pinned=False)
+    queryset = queryset.order_by(*(("-score", "-id") if order == "top" else ("-created_at", "-id")))
+
+    def key(comment: Comment) -> tuple[int, int]:  # the cursor's position of a comment
+        return (comment.score if order == "top" else _micros(comment.created_at), comment.pk)
+
+    if position is not None:
+        first, last_id = position
+        if order == "top":
+            queryset = queryset.filter(Q(score__lt=first) | Q(score=first, id__lt=last_id))
+        else:
+            moment = datetime.datetime.fromtimestamp(first / 1_000_000, tz=datetime.UTC)
             queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=last_id))
+    # The pinned comment (first page) and the viewer's own waiting comments are found by id on their own
+    # indexes, then read and merged here: in the page's query (an OR on the state) no index would give
+    # the order, and a big video's every comment would be sorted for each page (benchmark_comments).
+    special = [Q(video=video, is_pinned=True)] if position is None else []
+    if viewer.user_id is not None:
+        special.append(Q(author_id=viewer.user_id, state__in=_WAITING))
+    ids = list(Comment.objects.filter(reduce(or_, special)).values_list("pk", flat=True)) if special else []
+    pinned: list[Comment] = []
+    waiting: list[Comment] = []
+    # No ids, no query (an empty IN).
+    for comment in _with_viewer(_seen_by(top_level.filter(pk__in=ids), viewer=viewer), viewer=viewer):
+        if comment.is_pinned:
+            if position is None:
+                pinned.append(comment)
+        elif comment.state in _WAITING and (position is None or key(comment) < position):
+            waiting.append(comment)
     rows = list(_with_viewer(queryset, viewer=viewer)[: size + 1])
+    if waiting:
+        rows = sorted(rows + waiting, key=key, reverse=True)[: size + 1]
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from creators import hooks
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
-from creators.models import Report
+from creators.models import Report, Video
 from feeds.models import Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
@@ -67,11 +67,16 @@ class FeedPageSerializer(serializers.Serializer[Any]):
     screen_time = ScreenTimeOutputSerializer(allow_null=True, required=False)
 
 
+# What the player may send: the server records a comment's signal itself when the comment is posted.
+CLIENT_KINDS = [(value, label) for value, label in Signal.Kind.choices if value != Signal.Kind.COMMENT]
+CLIENT_SOURCES = [(value, label) for value, label in Source.choices if value != Source.COMMENTS]
+
+
 class SignalInputSerializer(serializers.Serializer[Any]):
     event_id = serializers.UUIDField()
     video = serializers.UUIDField()
-    kind = serializers.ChoiceField(choices=Signal.Kind.choices)
-    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
+    kind = serializers.ChoiceField(choices=CLIENT_KINDS)
+    source = serializers.ChoiceField(choices=CLIENT_SOURCES)  # type: ignore[assignment]
     position = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
     watched_seconds = serializers.FloatField(min_value=0, max_value=3600, default=0.0)
     looped = serializers.IntegerField(min_value=0, max_value=1000, default=0)
@@ -86,8 +91,8 @@ class SignalBatchInputSerializer(serializers.Serializer[Any]):
     events = SignalInputSerializer(many=True, max_length=100)  # type: ignore[call-arg]  # ListSerializer takes it
 
 
-KINDS = frozenset(Signal.Kind.values)
-SOURCES = frozenset(Source.values)
+KINDS = frozenset(value for value, _ in CLIENT_KINDS)
+SOURCES = frozenset(value for value, _ in CLIENT_SOURCES)
 NUMBERS = ("position", "watched_seconds", "looped")
 
 
@@ -289,7 +294,14 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             else None
         ),
         "promote_url": None,
-        # The action buttons' counts, denormalised on the video row the page already read.
+        **action_counts(video),
+    }
+
+
+def action_counts(video: Video) -> dict[str, int]:
+    """The player's action buttons' counts, denormalised on the video row the page already read
+    (``feeds.selectors.COUNT_FIELDS``): no query of their own."""
+    return {
         "comment_count": video.comment_count,
         "like_count": video.like_count,
         "share_count": video.share_count,
