@@ -17,9 +17,9 @@ from businesses.models import (
     Refund,
     StripeEvent,
 )
+from creators.comments.models import Comment
 from creators.models import (
     Appeal,
-    Comment,
     CreatorProfile,
     Decision,
     Follow,

@@ -66,7 +66,7 @@ def nothing_written() -> None:
 def admin_action(client, model: str, action: str, pks: list[int], **form: str):
     """Run an admin action on ``pks``; with ``form``, answer its statement-of-reasons page too."""
     url = reverse(f"admin:creators_{model}_changelist")
-    data: dict = {"action": action, "_selected_action": [str(pk) for pk in pks], "index": "0"}
+    data: dict[str, object] = {"action": action, "_selected_action": [str(pk) for pk in pks], "index": "0"}
     if form:
         data |= {"apply": "1", **form}
     return client.post(url, data)
@@ -264,16 +264,18 @@ def test_an_anonymous_viewer_may_report_a_public_comment_once(world):
 
 def test_decisions_that_do_not_fit_a_comment_write_nothing(world):
     comment, moderator = world["comment"], world["moderator"]
-    refusals = [
-        {"action": "limit", "guideline": "spam", "facts": "x"},
-        {"action": "strike", "guideline": "spam", "facts": "x"},
-        {"action": "remove", "guideline": "", "facts": "Insults."},  # no guideline for what is held against
-        {"action": "remove", "guideline": "spam", "facts": "   "},  # no facts
-        {"action": "remove", "guideline": "nonsense", "facts": "x"},
+    refusals = [  # (action, guideline, facts)
+        ("limit", "spam", "x"),
+        ("strike", "spam", "x"),
+        ("remove", "", "Insults."),  # no guideline for what is held against the author
+        ("remove", "spam", "   "),  # no facts
+        ("remove", "nonsense", "x"),
     ]
-    for refusal in refusals:
+    for action, guideline, facts in refusals:
         with pytest.raises(ValidationError):
-            decisions.decision_take(actor=moderator, comment=comment, **refusal)
+            decisions.decision_take(
+                actor=moderator, comment=comment, action=action, guideline=guideline, facts=facts
+            )
     with pytest.raises(ValidationError):
         decisions.decision_take(
             actor=moderator,

@@ -31,7 +31,9 @@ def test_the_home_leads_to_the_queues_and_a_reported_video_plays(
     queues = page.get_by_test_id("moderation-queues")
     expect(queues.get_by_test_id("queue")).to_have_count(8)
     reports = queues.get_by_test_id("queue").filter(has_text="Open reports")
-    expect(reports.get_by_test_id("queue-count")).to_have_text("6")  # three videos, an account, a comment twice
+    expect(reports.get_by_test_id("queue-count")).to_have_text(
+        "6"
+    )  # three videos, an account, a comment twice
     expect(reports.get_by_test_id("queue-oldest")).to_have_text("7\xa0hours")
     # Trust and safety is the first group of models, with reports and appeals side by side.
     expect(page.locator("#content-main .module caption").nth(1)).to_have_text("Trust and safety")

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from businesses.models import BusinessProfile, Promotion
-from creators.models import Appeal, Comment, Decision, Report, Video, VideoTopic
+from creators.comments.models import Comment
+from creators.models import Appeal, Decision, Report, Video, VideoTopic
 from platform.guidelines import Guideline
 from platform.models import AuditEntry
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, published_video
