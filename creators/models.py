@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 # The conversation's models live beside their services; imported here they belong to this app.
-from creators.comments.models import Comment, CommentFilterWord, CommentLike, CommentPolicy  # noqa: F401
+from creators.comments.models import Comment as Comment
+from creators.comments.models import CommentFilterWord as CommentFilterWord
+from creators.comments.models import CommentLike as CommentLike
+from creators.comments.models import CommentPolicy
 from platform import age, blocking
 from platform.guidelines import Guideline
 
