@@ -106,7 +106,8 @@ def creators_export(user: User) -> Iterable[tuple[str, Content]]:
         ),
     )
     decisions = []
-    for decision in Decision.objects.filter(account=user).select_related("video").order_by("created_at"):
+    decided = Decision.objects.filter(account=user).select_related("video", "comment__video")
+    for decision in decided.order_by("created_at"):
         appeal = Appeal.objects.filter(decision=decision).first()
         decisions.append(
             {
@@ -116,6 +117,9 @@ def creators_export(user: User) -> Iterable[tuple[str, Content]]:
                 "source": decision.source,
                 "is_automated": decision.is_automated,
                 "video": str(decision.video.public_id) if decision.video else None,
+                "comment": None
+                if decision.comment is None
+                else {"text": decision.comment.text, "video": str(decision.comment.video.public_id)},
                 "created_at": decision.created_at,
                 "ends_at": decision.ends_at,
                 "appeal_until": decision.appeal_until,

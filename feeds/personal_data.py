@@ -72,6 +72,7 @@ def feeds_export(user: User) -> Iterable[tuple[str, Content]]:
                 {
                     "video": str(report.video.public_id) if report.video else None,
                     "profile": report.profile.handle if report.profile else None,
+                    "comment": report.comment_id,
                     "reason": report.reason,
                     "detail": report.detail,
                     "status": report.status,
@@ -89,7 +90,7 @@ def feeds_erase(user: User) -> None:
     Signal.objects.filter(viewer_key=key).delete()
     ProfileVisit.objects.filter(viewer_key=key).delete()
     InterestProfile.objects.filter(Q(viewer_key=key) | Q(user=user)).delete()
-    # A report is unique per (video or profile, viewer key): a key made from the report's own id keeps it so.
+    # A report is unique per (target, viewer key): a key made from the report's own id keeps it so.
     Report.objects.filter(Q(reporter=user) | Q(viewer_key=key)).update(
         reporter=None, viewer_key=Concat(Value("gone:"), Cast("pk", output_field=CharField()))
     )

@@ -195,7 +195,7 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
         "is_automated",
         ("reversed_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["account__email", "video__caption", "facts"]
+    search_fields = ["account__email", "video__caption", "comment__text", "facts"]
     list_select_related = ["account", "video", "video__owner"]
     date_hierarchy = "created_at"
 

@@ -443,3 +443,30 @@ def test_one_report_per_viewer_and_comment_is_a_database_rule(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Report.objects.create(comment=world["comment"], video=world["video"], viewer_key="u:2", reason="spam")
     assert Report.objects.count() == 1
+
+
+def test_your_data_names_the_comment_a_decision_or_a_report_is_about(world):
+    import json
+
+    from creators.personal_data import creators_export
+    from feeds.personal_data import feeds_export
+
+    Report.objects.create(
+        comment=world["comment"],
+        viewer_key=f"u:{world['reporter'].pk}",
+        reporter=world["reporter"],
+        reason="spam",
+    )
+    decisions.decision_take(
+        actor=world["moderator"], action="remove", guideline="spam", facts="Spam.", comment=world["comment"]
+    )
+
+    def read(files, name: str):
+        content = dict(files)[name]
+        assert isinstance(content, bytes)
+        return json.loads(content)
+
+    (decided,) = read(creators_export(world["author"]), "decisions.json")
+    assert decided["comment"] == {"text": world["comment"].text, "video": str(world["video"].public_id)}
+    (reported,) = read(feeds_export(world["reporter"]), "reports.json")
+    assert (reported["comment"], reported["video"], reported["profile"]) == (world["comment"].pk, None, None)
