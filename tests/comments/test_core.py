@@ -135,7 +135,7 @@ def test_top_order_and_newest_order_page_with_cursors():
     viewer = viewer_for_user(people[2])
     first = selectors.comment_page(video=video, viewer=viewer, order="top", size=2)
     assert [c.pk for c in first.comments] == [comments[1].pk, comments[3].pk]
-    assert first.comments[0].is_liked
+    assert first.comments[0].is_liked  # type: ignore[attr-defined]  # annotated by the selector
     second = selectors.comment_page(video=video, viewer=viewer, order="top", size=2, cursor=first.next_cursor)
     assert [c.pk for c in second.comments] == [comments[4].pk, comments[2].pk]
     newest = selectors.comment_page(video=video, viewer=viewer, order="newest", size=3)
