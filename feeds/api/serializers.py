@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import get_script_prefix, get_urlconf, reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creators import hooks
@@ -170,15 +171,32 @@ def signal_batch_parse(data: object) -> tuple[list[SignalInput], list[dict[str, 
     return items, errors
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": 'Why a well-formed event was refused ("Unknown video.").'},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "description": "Each field's messages, by field name.",
+                "example": {"kind": ["“teleport” is not a valid choice."]},
+            },
+        ]
+    }
+)
+class SignalErrorDetailField(serializers.JSONField):
+    """One refused event's reason: a sentence, or its fields' messages."""
+
+
 class SignalErrorSerializer(serializers.Serializer[Any]):
-    index = serializers.IntegerField()
-    detail = serializers.JSONField()
+    index = serializers.IntegerField(help_text="The refused event's index in the batch's `events`.")
+    detail = SignalErrorDetailField()
 
 
 class SignalBatchOutputSerializer(serializers.Serializer[Any]):
-    accepted = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
-    errors = SignalErrorSerializer(many=True)  # type: ignore[assignment]
+    accepted = serializers.IntegerField(help_text="Events stored now.")
+    duplicates = serializers.IntegerField(help_text="Events whose `event_id` was stored before: not again.")
+    errors = SignalErrorSerializer(many=True, help_text="Each refused event, by its index.")  # type: ignore[assignment]
 
 
 class ReportInputSerializer(JsonInputSerializer):

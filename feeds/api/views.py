@@ -150,7 +150,16 @@ class SignalBatchView(APIView):
     throttle_classes = [SettingsScopedRateThrottle]
     throttle_scope = "signals"
 
-    @extend_schema(request=SignalBatchInputSerializer, responses=SignalBatchOutputSerializer)
+    @extend_schema(
+        request=SignalBatchInputSerializer,
+        responses=SignalBatchOutputSerializer,
+        description=(
+            "The player's events, sent with navigator.sendBeacon, which cannot retry: the batch is read event "
+            "by event. The good ones are stored and the answer is 200 with how many; each bad one is in "
+            "`errors` by its index, so one bad event never loses the others. The batch itself is a 400 only "
+            'when it is not `{"events": [...]}` of objects, or has more of them than `maxItems`.'
+        ),
+    )
     def post(self, request: Request) -> Response:
         items, errors = signal_batch_parse(request.data)
         result = services.signals_record(viewer=viewer_of(request), items=items)
