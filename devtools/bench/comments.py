@@ -276,7 +276,8 @@ class CommentsBenchmark:
         for video, count in plan:
             if count <= 0:
                 continue
-            replies = int(count * REPLY_SHARE) if count >= 2 else 0
+            # A tenth replies, rounded at random so that small videos add up to a tenth too.
+            replies = min(count - 1, int(count * REPLY_SHARE + rng.random())) if count >= 2 else 0
             tops = count - replies
             span = 30 * 86400.0 if video is plan[0][0] else 60 * 86400.0
             starts = sorted(rng.random() * span for _ in range(tops))
