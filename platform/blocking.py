@@ -47,19 +47,28 @@ def mute_delete(*, muter: User, muted: User) -> None:
 
 def users_blocked_either_way(*, user_id: int) -> QuerySet[User, int]:
     """The ids of accounts ``user_id`` blocked or was blocked by, as a subquery (``owner__user_id__in=``)."""
-    return User.objects.filter(
-        Q(pk__in=Block.objects.filter(blocker_id=user_id).values("blocked_id"))
-        | Q(pk__in=Block.objects.filter(blocked_id=user_id).values("blocker_id"))
-    ).values_list("pk", flat=True)
+    # One IN over a UNION ALL, not an OR of three INs: PostgreSQL then looks the few ids up by primary key
+    # instead of scanning the whole user table for every query that excludes them (benchmark_comments).
+    either = (
+        Block.objects.filter(blocker_id=user_id)
+        .values_list("blocked_id", flat=True)
+        .union(Block.objects.filter(blocked_id=user_id).values_list("blocker_id", flat=True), all=True)
+    )
+    return User.objects.filter(pk__in=either).values_list("pk", flat=True)
 
 
 def users_hidden_from(*, user_id: int) -> QuerySet[User, int]:
     """The ids of accounts whose videos ``user_id``'s feeds never show: blocked either way, or muted."""
-    return User.objects.filter(
-        Q(pk__in=Block.objects.filter(blocker_id=user_id).values("blocked_id"))
-        | Q(pk__in=Block.objects.filter(blocked_id=user_id).values("blocker_id"))
-        | Q(pk__in=Mute.objects.filter(muter_id=user_id).values("muted_id"))
-    ).values_list("pk", flat=True)
+    hidden = (
+        Block.objects.filter(blocker_id=user_id)
+        .values_list("blocked_id", flat=True)
+        .union(
+            Block.objects.filter(blocked_id=user_id).values_list("blocker_id", flat=True),
+            Mute.objects.filter(muter_id=user_id).values_list("muted_id", flat=True),
+            all=True,
+        )
+    )
+    return User.objects.filter(pk__in=hidden).values_list("pk", flat=True)
 
 
 def block_exists_between(*, user_id: int, other_id: int) -> bool:
