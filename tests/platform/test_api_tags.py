@@ -18,6 +18,7 @@ AREAS = [
     "Feeds",
     "Signals",
     "Creators and videos",
+    "Comments",
     "Studio",
     "Uploads",
     "Analytics",
