@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from creators.comments import rules
 from creators.comments.models import MAX_LENGTH, Comment, CommentFilterWord, CommentPolicy
+from platform.api.input import JsonInputSerializer
 from platform.api.query import CursorQuerySerializer
 
 # Ids as the database keeps them (a 64-bit key): a larger number is a 400, not a lookup.
@@ -98,7 +99,7 @@ class CommentTextField(StrictCharField):
         super().__init__(allow_blank=True, trim_whitespace=False, **kwargs)
 
 
-class CommentInputSerializer(serializers.Serializer[Any]):
+class CommentInputSerializer(JsonInputSerializer):
     text = CommentTextField()
     parent_id = serializers.IntegerField(
         required=False,
@@ -110,7 +111,7 @@ class CommentInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class CommentEditInputSerializer(serializers.Serializer[Any]):
+class CommentEditInputSerializer(JsonInputSerializer):
     # A PATCH without text changes nothing (and answers the comment, within the edit window).
     text = CommentTextField(required=False)
 
@@ -249,7 +250,7 @@ class InboxOutputSerializer(serializers.Serializer[Any]):
     results = InboxCommentOutputSerializer(many=True)
 
 
-class CommentSettingsInputSerializer(serializers.Serializer[Any]):
+class CommentSettingsInputSerializer(JsonInputSerializer):
     policy = serializers.ChoiceField(
         choices=[("", "As default"), *CommentPolicy.choices],
         help_text="Who may comment on your videos; blank is your age's default. Under 16: follow_backs or nobody.",
@@ -262,7 +263,7 @@ class CommentSettingsOutputSerializer(serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.ChoiceField(choices=CommentPolicy.choices))
 
 
-class VideoCommentPolicyInputSerializer(serializers.Serializer[Any]):
+class VideoCommentPolicyInputSerializer(JsonInputSerializer):
     policy = serializers.ChoiceField(
         choices=[("", "As default"), *CommentPolicy.choices],
         help_text="Who may comment on this video; blank: as your account says.",
@@ -274,7 +275,7 @@ class VideoCommentPolicyOutputSerializer(serializers.Serializer[Any]):
     policy_in_force = serializers.ChoiceField(choices=CommentPolicy.choices)
 
 
-class FilterWordInputSerializer(serializers.Serializer[Any]):
+class FilterWordInputSerializer(JsonInputSerializer):
     phrase = StrictCharField(
         max_length=100, help_text="A word or phrase (matched as whole words, ignoring case)."
     )

@@ -197,7 +197,18 @@ def test_five_hundred_characters_are_fine(video, viewer):
     assert post(viewer, video, "y" * 500).status_code == 201
 
 
-@pytest.mark.parametrize("body", [{}, {"text": None}, {"text": 5}, {"text": "ok", "parent_id": "x"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"text": None},
+        {"text": 5},
+        {"text": "ok", "parent_id": "x"},
+        # A number as text is still not the whole number the schema states.
+        {"text": "ok", "parent_id": "1"},
+        {"text": "ok", "parent_id": True},
+    ],
+)
 def test_a_body_of_the_wrong_shape_is_a_400_with_field_codes(video, viewer, body):
     answer = client_for(viewer).post(comments_url(video), body, format="json")
     assert answer.status_code == 400
