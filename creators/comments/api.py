@@ -207,7 +207,10 @@ class CommentRepliesView(APIView):
     )
     def get(self, request: Request, comment_id: int) -> Response:
         query = query_of(request, ReplyListQuerySerializer)
-        parent = _comment(request, comment_id)
+        # A deleted comment's replies stay readable under its "deleted comment".
+        parent = selectors.comment_get_visible(comment_id=comment_id, viewer=viewer_of(request), placeholders=True)
+        if parent is None:
+            raise NotFound("No such comment.")
         page = selectors.reply_page(
             parent=parent,
             viewer=viewer_of(request),

@@ -24,6 +24,8 @@ from platform.viewer import Viewer
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 ORDERS = ("top", "newest")
+# A deleted comment that others replied to: it stays, without text or author, above its replies.
+_PLACEHOLDER = Q(state=Comment.State.DELETED, reply_count__gt=0)
 # An author sees these of their own comments, marked as waiting.
 _WAITING = (Comment.State.PENDING, Comment.State.HELD)
 
@@ -98,11 +100,16 @@ def comment_refusal(*, author: User | None, video: Video) -> Refusal | None:
     return None
 
 
-def _seen_by(queryset: QuerySet[Comment], *, viewer: Viewer, own_waiting: bool = True) -> QuerySet[Comment]:
+def _seen_by(
+    queryset: QuerySet[Comment], *, viewer: Viewer, own_waiting: bool = True, placeholders: bool = False
+) -> QuerySet[Comment]:
     """Comments the viewer may read: visible ones (and their own waiting ones, unless ``own_waiting`` is
-    off), without the accounts hidden from them, without watched-word matches in restricted mode."""
+    off), without the accounts hidden from them, without watched-word matches in restricted mode. With
+    ``placeholders``, deleted comments that still have replies too: shown as "deleted comment" above them."""
     viewer_id = viewer.user_id
     shown = Q(state=Comment.State.VISIBLE)
+    if placeholders:
+        shown |= _PLACEHOLDER
     if viewer_id is not None:
         if own_waiting:
             shown |= Q(author_id=viewer_id, state__in=_WAITING)
@@ -123,9 +130,12 @@ def _with_viewer(queryset: QuerySet[Comment], *, viewer: Viewer) -> QuerySet[Com
     )
 
 
-def comment_get_visible(*, comment_id: int, viewer: Viewer) -> Comment | None:
-    """One comment the viewer may read, on a video they may see (its video loaded), or None."""
-    queryset = _seen_by(Comment.objects.filter(pk=comment_id), viewer=viewer).filter(
+def comment_get_visible(*, comment_id: int, viewer: Viewer, placeholders: bool = False) -> Comment | None:
+    """One comment the viewer may read, on a video they may see (its video loaded), or None. With
+    ``placeholders``, a deleted comment whose replies stay (to list those replies; nothing acts on it)."""
+    queryset = _seen_by(
+        Comment.objects.filter(pk=comment_id), viewer=viewer, placeholders=placeholders
+    ).filter(
         video__in=videos_visible(viewer=viewer)
     )
     return _with_viewer(queryset.select_related("video__owner__user"), viewer=viewer).first()
@@ -188,18 +198,22 @@ def comment_page(
     # The pinned comment (first page) and the viewer's own waiting comments are found by id on their own
     # indexes, then read and merged here: in the page's query (an OR on the state) no index would give
     # the order, and a big video's every comment would be sorted for each page (benchmark_comments).
-    special = [Q(video=video, is_pinned=True)] if position is None else []
+    # Deleted comments whose replies stay are merged the same way, as "deleted comment" above them.
+    special = [Q(video=video, parent__isnull=True) & _PLACEHOLDER]
+    if position is None:
+        special.append(Q(video=video, is_pinned=True))
     if viewer.user_id is not None:
         special.append(Q(author_id=viewer.user_id, state__in=_WAITING))
-    ids = list(Comment.objects.filter(reduce(or_, special)).values_list("pk", flat=True)) if special else []
+    ids = list(Comment.objects.filter(reduce(or_, special)).values_list("pk", flat=True))
     pinned: list[Comment] = []
     waiting: list[Comment] = []
+    merged = _seen_by(top_level.filter(pk__in=ids), viewer=viewer, placeholders=True)
     # No ids, no query (an empty IN).
-    for comment in _with_viewer(_seen_by(top_level.filter(pk__in=ids), viewer=viewer), viewer=viewer):
+    for comment in _with_viewer(merged, viewer=viewer):
         if comment.is_pinned:
             if position is None:
                 pinned.append(comment)
-        elif comment.state in _WAITING and (position is None or key(comment) < position):
+        elif comment.state != Comment.State.VISIBLE and (position is None or key(comment) < position):
             waiting.append(comment)
     rows = list(_with_viewer(queryset, viewer=viewer)[: size + 1])
     if waiting:

@@ -149,3 +149,42 @@ def test_a_draft_video_takes_no_comments():
     with pytest.raises(ValidationError) as refused:
         services.comment_post(author=UserFactory.create(), video=video, text="hi")
     assert refused.value.code == "comments_unavailable"
+
+
+def test_a_deleted_comment_with_replies_stays_as_a_placeholder_above_them():
+    video = published_video(owner=CreatorFactory.create())
+    author, replier = UserFactory.create(), UserFactory.create()
+    answered = services.comment_post(author=author, video=video, text="question")
+    lonely = services.comment_post(author=author, video=video, text="nobody answered")
+    reply = services.comment_post(author=replier, video=video, text="answer", parent_id=answered.pk)
+    services.comment_delete(actor=author, comment=answered)
+    services.comment_delete(actor=author, comment=lonely)
+
+    viewer = viewer_for_user(UserFactory.create())
+    for order in ("top", "newest"):
+        page = selectors.comment_page(video=video, viewer=viewer, order=order)
+        assert [(c.pk, c.state, c.text) for c in page.comments] == [(answered.pk, "deleted", "")]
+    parent = selectors.comment_get_visible(comment_id=answered.pk, viewer=viewer, placeholders=True)
+    assert parent is not None
+    assert [c.pk for c in selectors.reply_page(parent=parent, viewer=viewer).comments] == [reply.pk]
+    # Nothing acts on the placeholder itself.
+    assert selectors.comment_get_visible(comment_id=answered.pk, viewer=viewer) is None
+    with pytest.raises(NotFound):
+        services.comment_post(author=replier, video=video, text="more", parent_id=answered.pk)
+    video.refresh_from_db()
+    assert video.comment_count == 1  # the reply
+
+
+def test_the_api_lists_a_deleted_comments_replies_under_deleted_comment(client):
+    video = published_video(owner=CreatorFactory.create())
+    author, replier = UserFactory.create(), UserFactory.create()
+    answered = services.comment_post(author=author, video=video, text="question")
+    services.comment_post(author=replier, video=video, text="answer", parent_id=answered.pk)
+    services.comment_delete(actor=author, comment=answered)
+
+    listed = client.get(f"/api/v1/videos/{video.public_id}/comments").json()["results"]
+    assert [(c["state"], c["text"], c["author"]["name"]) for c in listed] == [("deleted", "", "deleted account")]
+    replies = client.get(f"/api/v1/comments/{answered.pk}/replies").json()["results"]
+    assert [c["text"] for c in replies] == ["answer"]
+    page = client.get(f"/v/{video.public_id}/comments/{answered.pk}").content.decode()
+    assert "deleted comment" in page and "question" not in page and "answer" in page
