@@ -208,7 +208,9 @@ class CommentRepliesView(APIView):
     def get(self, request: Request, comment_id: int) -> Response:
         query = query_of(request, ReplyListQuerySerializer)
         # A deleted comment's replies stay readable under its "deleted comment".
-        parent = selectors.comment_get_visible(comment_id=comment_id, viewer=viewer_of(request), placeholders=True)
+        parent = selectors.comment_get_visible(
+            comment_id=comment_id, viewer=viewer_of(request), placeholders=True
+        )
         if parent is None:
             raise NotFound("No such comment.")
         page = selectors.reply_page(

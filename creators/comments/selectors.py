@@ -135,9 +135,7 @@ def comment_get_visible(*, comment_id: int, viewer: Viewer, placeholders: bool =
     ``placeholders``, a deleted comment whose replies stay (to list those replies; nothing acts on it)."""
     queryset = _seen_by(
         Comment.objects.filter(pk=comment_id), viewer=viewer, placeholders=placeholders
-    ).filter(
-        video__in=videos_visible(viewer=viewer)
-    )
+    ).filter(video__in=videos_visible(viewer=viewer))
     return _with_viewer(queryset.select_related("video__owner__user"), viewer=viewer).first()
 
 

@@ -136,7 +136,9 @@ def video_comments(request: HttpRequest, public_id: str) -> HttpResponse:
 def comment_thread(request: HttpRequest, public_id: str, comment_id: int) -> HttpResponse:
     """One comment with its replies and the form to reply to it."""
     video = _video(request, public_id)
-    parent = selectors.comment_get_visible(comment_id=comment_id, viewer=viewer_of(request), placeholders=True)
+    parent = selectors.comment_get_visible(
+        comment_id=comment_id, viewer=viewer_of(request), placeholders=True
+    )
     if parent is None or parent.video_id != video.pk or parent.parent_id is not None:
         raise Http404("No such comment.")
     form = CommentForm(request.POST or None)
