@@ -8,8 +8,20 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from django.conf import settings
 
-from creators import services
+from creators import hooks, services
+from creators.comments import notifications
 from creators.models import Video
+
+
+@shared_task(name="creators.tasks.comment_followup_task", soft_time_limit=30, time_limit=60)
+def comment_followup_task(*, comment_id: int, is_new: bool, notify: bool) -> None:
+    """What follows a comment, off the request that posted it: apps above hear of a new one (its
+    interest signal) and the people it concerns are told once it is visible. Not ``acks_late``: telling
+    people twice is worse than once too few, and the signal is idempotent anyway."""
+    if is_new:
+        hooks.comment_posted(comment_id)
+    if notify:
+        notifications.comment_notify_after_commit(comment_id)
 
 
 @shared_task(

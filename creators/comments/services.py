@@ -12,15 +12,16 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from creators import hooks
-from creators.comments import notifications, rules
+from creators.comments import rules
 from creators.comments.models import Comment, CommentFilterWord, CommentLike, CommentPolicy
 from creators.comments.selectors import comment_refusal, filter_phrases
 from creators.models import CreatorProfile, Video
+from creators.tasks import comment_followup_task
 from creators.trust.decisions import posting_check
 from creators.trust.watched_words import phrase_match, watched_match
 from platform import age, blocking
@@ -33,12 +34,15 @@ _COUNTED = frozenset({Comment.State.VISIBLE})
 
 def _rate_check(*, author: User, video: Video, text: str, now: datetime.datetime) -> None:
     recent = Comment.objects.filter(author=author, created_at__gt=now - datetime.timedelta(days=1))
-    if recent.filter(created_at__gt=now - datetime.timedelta(minutes=1)).count() >= rules.PER_MINUTE:
+    counts = recent.aggregate(
+        day=Count("pk"), minute=Count("pk", filter=Q(created_at__gt=now - datetime.timedelta(minutes=1)))
+    )
+    if counts["minute"] >= rules.PER_MINUTE:
         raise RateLimited(
             f"That is {rules.PER_MINUTE} comments in a minute: wait a moment before the next.",
             retry_after_seconds=60,
         )
-    if recent.count() >= rules.PER_DAY:
+    if counts["day"] >= rules.PER_DAY:
         raise RateLimited(
             f"That is {rules.PER_DAY} comments today, the most an account may post in a day.",
             retry_after_seconds=60 * 60,
@@ -83,6 +87,14 @@ def _count(comment: Comment, *, sign: int) -> None:
     if by_creator:
         changes["creator_reply_count"] = Greatest(F("creator_reply_count") + sign, 0)
     Comment.objects.filter(pk=comment.parent_id).update(**changes)
+
+
+def _follow_up(*, comment_id: int, is_new: bool, notify: bool) -> None:
+    """Queue, after commit, what follows a comment (``creators.tasks.comment_followup_task``): its signal
+    and notifications cost more than the post itself, so the worker does them."""
+    transaction.on_commit(
+        partial(comment_followup_task.delay, comment_id=comment_id, is_new=is_new, notify=notify)
+    )
 
 
 def comment_post(
@@ -144,9 +156,8 @@ def comment_post(
         )
         if state in _COUNTED:
             _count(comment, sign=1)
-    transaction.on_commit(lambda: hooks.comment_posted(comment.pk))
-    if state in _COUNTED:  # a comment waiting for review notifies no one until it is visible
-        transaction.on_commit(partial(notifications.comment_notify_after_commit, comment.pk))
+    # A comment waiting for review notifies no one until it is visible.
+    _follow_up(comment_id=comment.pk, is_new=True, notify=state in _COUNTED)
     return comment
 
 
@@ -252,7 +263,7 @@ def _bring_back(*, comment: Comment) -> Comment:
         locked.save(update_fields=["state"])
         _count(locked, sign=1)
     if was_waiting:  # seen for the first time: now its creator, parent's author and mentions hear of it
-        transaction.on_commit(partial(notifications.comment_notify_after_commit, locked.pk))
+        _follow_up(comment_id=locked.pk, is_new=False, notify=True)
     return locked
 
 

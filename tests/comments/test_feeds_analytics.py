@@ -14,7 +14,8 @@ from feeds.analytics import rollup, rules, selectors
 from feeds.models import CreatorDay, Signal, VideoDay
 from tests.factories import CreatorFactory, UserFactory, published_video
 
-pytestmark = pytest.mark.django_db
+# What follows a comment (its signal, its notifications) runs in the worker: here, eagerly after commit.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 class Conversation:

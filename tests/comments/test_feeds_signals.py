@@ -13,7 +13,8 @@ from feeds.models import InterestProfile, Signal
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
 
-pytestmark = pytest.mark.django_db
+# What follows a comment (its signal, its notifications) runs in the worker: here, eagerly after commit.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 def comment(author, video, text="So good", **fields):

@@ -18,7 +18,8 @@ from platform.models import Mute, Notification
 from platform.tasks import notifications_email_task
 from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
 
-pytestmark = pytest.mark.django_db
+# What follows a comment (its signal, its notifications) runs in the worker: here, eagerly after commit.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
