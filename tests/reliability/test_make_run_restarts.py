@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -53,6 +53,16 @@ class Output:
 
     def count(self, text: str) -> int:
         return sum(text in line for line in self.lines)
+
+    def wait_for(self, condition: Callable[[], object], *, timeout: float, what: str) -> None:
+        """``eventually``, failing with supervisord's last lines: what it saw is the only clue to a wait
+        that timed out on a loaded machine."""
+        try:
+            eventually(condition, timeout=timeout, what=what)
+        except AssertionError as error:
+            raise AssertionError(
+                f"{error}; supervisord's last lines:\n" + "\n".join(self.lines[-40:])
+            ) from None
 
 
 @contextmanager
@@ -106,7 +116,7 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_everything(tmp_path)
     stays_up = STAYS_UP.format(python=sys.executable)
     procfile.write_text(f"web: {stays_up}\nworker: {stays_up}\n")
     with supervise(procfile, port=6100) as (process, output):
-        eventually(
+        output.wait_for(
             lambda: (
                 all(output.printed(pid) for pid in output.spawned("web") + output.spawned("worker"))
                 and len(output.spawned("web") + output.spawned("worker")) == 2
@@ -123,16 +133,16 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_everything(tmp_path)
 
         os.kill(worker, signal.SIGKILL)
 
-        eventually(
+        output.wait_for(
             lambda: output.count("exited: worker (terminated by SIGKILL; not expected)") == 1,
             timeout=30,
             what="supervisord to say the worker died",
         )
-        eventually(
+        output.wait_for(
             lambda: len(output.spawned("worker")) == 2, timeout=30, what="the worker to be started again"
         )
         again = output.spawned("worker")[1]
-        eventually(lambda: output.printed(again) is not None, timeout=60, what="the new worker to run")
+        output.wait_for(lambda: output.printed(again) is not None, timeout=60, what="the new worker to run")
         assert again != worker
         assert is_running(again)
         assert output.spawned("web") == [web]  # the web process ran on, untouched
@@ -153,7 +163,7 @@ def test_a_process_that_keeps_crashing_is_given_up_on(tmp_path):
     stays_up = STAYS_UP.format(python=sys.executable)
     procfile.write_text(f'broken: {sys.executable} -c "raise SystemExit(3)"\nweb: {stays_up}\n')
     with supervise(procfile, port=6300) as (process, output):
-        eventually(
+        output.wait_for(
             lambda: (
                 output.count("gave up: broken entered FATAL state, too many start retries too quickly") == 1
             ),
