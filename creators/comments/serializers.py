@@ -36,41 +36,38 @@ COMMENT_STATES = [
 _EDITABLE = (Comment.State.VISIBLE, Comment.State.PENDING, Comment.State.HELD)
 
 
+def _cursor_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        CURSOR_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="From the previous page's `next`; one this API did not give is a 400.",
+        error_messages={"invalid": "That page link is broken; start from the first page."},
+    )
+
+
+def _page_size_field(what: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=f"How many {what} per page (1 to 50; 20 if not given).",
+    )
+
+
 class CommentListQuerySerializer(serializers.Serializer[Any]):
     order = serializers.ChoiceField(
         choices=["top", "newest"],
         default="top",
         help_text="`top` (likes, replies and the creator's replies) or `newest`; the pinned comment comes first.",
     )
-    cursor = serializers.RegexField(
-        CURSOR_PATTERN,
-        required=False,
-        allow_blank=True,
-        help_text="From the previous page's `next`; one this API did not give is a 400.",
-        error_messages={"invalid": "That page link is broken; start from the first page."},
-    )
-    page_size = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=50,
-        help_text="How many comments per page (1 to 50; 20 if not given).",
-    )
+    cursor = _cursor_field()
+    page_size = _page_size_field("comments")
 
 
 class ReplyListQuerySerializer(CursorQuerySerializer):
-    cursor = serializers.RegexField(
-        CURSOR_PATTERN,
-        required=False,
-        allow_blank=True,
-        help_text="From the previous page's `next`; one this API did not give is a 400.",
-        error_messages={"invalid": "That page link is broken; start from the first page."},
-    )
-    page_size = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=50,
-        help_text="How many replies per page (1 to 50; 20 if not given).",
-    )
+    cursor = _cursor_field()
+    page_size = _page_size_field("replies")
 
 
 class StrictCharField(serializers.CharField):
