@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import OutputWrapper
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -35,6 +35,8 @@ from feeds.catalog import build_catalog, catalog_get, catalog_reset
 from feeds.models import InterestProfile, Signal
 from platform.models import User
 
+# The timed ingestion batches are followed by this many more, whose queries are counted.
+INGEST_COUNTED_BATCHES = 20
 KINDS = ["impression"] * 50 + ["complete"] * 20 + ["skip"] * 20 + ["like"] * 7 + ["share"] * 3
 
 
@@ -221,7 +223,9 @@ class FeedBenchmark:
         )
 
         def batches() -> list[tuple[User, list[dict[str, Any]]]]:
-            """New event ids on every call: each store's run ingests as much as the other's."""
+            """New event ids on every call: each store's run ingests as much as the other's. The timed
+            batches, then ``INGEST_COUNTED_BATCHES`` more whose queries are counted."""
+            size = min(options["ingest_batch_size"], settings.SIGNAL_BATCH_MAX)
             return [
                 (
                     viewers[index % len(viewers)],
@@ -233,13 +237,14 @@ class FeedBenchmark:
                             "source": "for_you",
                             "watched_seconds": round(rng.uniform(0, 14), 2),
                         }
-                        for _ in range(settings.SIGNAL_BATCH_MAX)
+                        for _ in range(size)
                     ],
                 )
-                for index in range(options["ingest_batches"])
+                for index in range(options["ingest_batches"] + INGEST_COUNTED_BATCHES)
             ]
 
         profiler = cProfile.Profile() if options["profile"] else None
+        ingest_profiler = cProfile.Profile() if options["profile"] else None
         result: dict[str, Any] = {
             "benchmark": "feed",
             "database": connection.vendor,
@@ -251,15 +256,30 @@ class FeedBenchmark:
         for store in stores:
             if store == "memory":
                 result |= self._memory_run(
-                    viewers=viewers, batches=batches(), timings=timings, profiler=profiler
+                    viewers=viewers,
+                    batches=batches(),
+                    timings=timings,
+                    profiler=profiler,
+                    ingest_profiler=ingest_profiler,
                 )
             else:
                 result |= self._redis_run(
-                    viewers=viewers, batches=batches(), timings=timings, profiler=profiler
+                    viewers=viewers,
+                    batches=batches(),
+                    timings=timings,
+                    profiler=profiler,
+                    ingest_profiler=ingest_profiler,
                 )
         if profiler:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(
                 "joyreel|feeds|creators|platform|sql|json|serializ|redis", 60
+            )
+        if ingest_profiler:
+            self.stderr.write("--- ingestion (POST /api/v1/signals), by own time, then cumulative ---")
+            stats = pstats.Stats(ingest_profiler, stream=sys.stderr)
+            stats.sort_stats("tottime").print_stats(30)
+            stats.sort_stats("cumulative").print_stats(
+                "joyreel|feeds|creators|platform|businesses|sql|json|serializ|rest_framework", 40
             )
         if len(stores) == 2:
             result["redis_over_memory_p50"] = round(
@@ -271,14 +291,21 @@ class FeedBenchmark:
         return result | {key: round(value, 2) for key, value in timings.items()}
 
     def _memory_run(
-        self, *, viewers: list[User], batches: list[Any], timings: dict[str, float], profiler: Any
+        self,
+        *,
+        viewers: list[User],
+        batches: list[Any],
+        timings: dict[str, float],
+        profiler: Any,
+        ingest_profiler: Any,
     ) -> dict[str, Any]:
         """The embedded store: this process builds the whole catalog and holds it."""
         catalog_reset()
         began = time.perf_counter()
         catalog = catalog_get()
         timings["catalog_build_s"] = time.perf_counter() - began
-        loop = self._loops(viewers=viewers, batches=batches, profiler=profiler)
+        loop = self._loops(viewers=viewers, profiler=profiler)
+        loop |= self._ingest(batches=batches, profiler=ingest_profiler)
         catalog_videos = len(catalog.features)
         del catalog
         catalog_reset()
@@ -288,7 +315,13 @@ class FeedBenchmark:
         return {"catalog_videos": catalog_videos, **loop, "catalog_process_mb": round(held / 2**20, 1)}
 
     def _redis_run(
-        self, *, viewers: list[User], batches: list[Any], timings: dict[str, float], profiler: Any
+        self,
+        *,
+        viewers: list[User],
+        batches: list[Any],
+        timings: dict[str, float],
+        profiler: Any,
+        ingest_profiler: Any,
     ) -> dict[str, Any]:
         """The shared store: pools loaded into Redis once (by the worker's sync in a running site), each
         page reading only its candidates."""
@@ -298,7 +331,8 @@ class FeedBenchmark:
             began = time.perf_counter()
             loaded = store.load()
             timings["pools_load_s"] = time.perf_counter() - began
-            loop = self._loops(viewers=viewers, batches=batches, profiler=profiler)
+            loop = self._loops(viewers=viewers, profiler=profiler)
+            loop |= self._ingest(batches=batches, profiler=ingest_profiler)
             memory = store.client.info("memory")
             names = list(store.hashtag_names.items())
             return {
@@ -309,8 +343,8 @@ class FeedBenchmark:
                 "redis_process_mb": round(traced_bytes(lambda: dict(names)) / 2**20, 2),
             }
 
-    def _loops(self, *, viewers: list[User], batches: list[Any], profiler: Any) -> dict[str, Any]:
-        """For You pages by different viewers, the queries they cost, then ingestion batches."""
+    def _loops(self, *, viewers: list[User], profiler: Any) -> dict[str, Any]:
+        """For You pages by different viewers, and the queries they cost."""
         client = APIClient()
         client.force_authenticate(viewers[0])
         client.get("/api/v1/feeds/for-you")  # warm up the code paths
@@ -335,17 +369,6 @@ class FeedBenchmark:
                 client.get("/api/v1/feeds/for-you?page_check=1")
             queries.append(len(captured))
 
-        # Ingestion through POST /api/v1/signals, batches of 100 from different viewers.
-        accepted = 0
-        batch_times = []
-        began_all = time.perf_counter()
-        for viewer, events in batches:
-            client.force_authenticate(viewer)
-            began = time.perf_counter()
-            response = client.post("/api/v1/signals", {"events": events}, format="json")
-            batch_times.append(time.perf_counter() - began)
-            accepted += response.json()["accepted"]
-        total = time.perf_counter() - began_all
         return {
             "requests": len(latencies),
             "for_you_p50_ms": round(statistics.median(latencies), 2),
@@ -354,10 +377,95 @@ class FeedBenchmark:
             "queries_per_page_max": max(queries),
             "queries_per_page_median": statistics.median(queries),
             "items_per_page_min": min(sizes),
-            "ingest_signals_per_s": round(accepted / total) if total else 0,
+        }
+
+    def _ingest(self, *, batches: list[Any], profiler: Any) -> dict[str, Any]:
+        """Ingestion through POST /api/v1/signals, batches from different viewers; each batch's twin (the
+        same rows under new event ids) stored by one plain INSERT in a transaction of its own, timed in
+        turn with it: the baseline of what storing the rows alone costs on this machine now. Then the
+        queries of ``INGEST_COUNTED_BATCHES`` more batches, counted (capturing slows every query)."""
+        client = APIClient()
+        timed, counted = batches[:-INGEST_COUNTED_BATCHES], batches[-INGEST_COUNTED_BATCHES:]
+        videos = dict(Video.objects.values_list("public_id", "pk"))
+        accepted = 0
+        batch_times, raw_times = [], []
+        for viewer, events in timed:
+            client.force_authenticate(viewer)
+            if profiler:
+                profiler.enable()
+            began = time.perf_counter()
+            response = client.post("/api/v1/signals", {"events": events}, format="json")
+            batch_times.append(time.perf_counter() - began)
+            if profiler:
+                profiler.disable()
+            accepted += response.json()["accepted"]
+            began = time.perf_counter()
+            raw_insert(viewer_key=f"u:{viewer.pk}", events=events, videos=videos)
+            raw_times.append(time.perf_counter() - began)
+        queries = []
+        for viewer, events in counted:
+            client.force_authenticate(viewer)
+            with CaptureQueriesContext(connection) as captured:
+                client.post("/api/v1/signals", {"events": events}, format="json")
+            queries.append(len(captured))
+        total, raw_total = sum(batch_times), sum(raw_times)
+        rows = sum(len(events) for _, events in timed)
+        per_s = accepted / total if total else 0.0
+        raw_per_s = rows / raw_total if raw_total else 0.0
+        return {
+            "ingest_batch_size": len(timed[0][1]) if timed else 0,
+            "ingest_signals_per_s": round(per_s),
             "ingest_batch_p50_ms": round(statistics.median(batch_times) * 1000, 2) if batch_times else 0,
             "ingest_accepted": accepted,
+            "ingest_queries_per_batch_median": statistics.median(queries),
+            "ingest_queries_per_batch_max": max(queries),
+            "raw_insert_signals_per_s": round(raw_per_s),
+            "raw_insert_batch_p50_ms": round(statistics.median(raw_times) * 1000, 2) if raw_times else 0,
+            "ingest_over_raw_insert": round(per_s / raw_per_s, 3) if raw_per_s else 0,
         }
+
+
+def raw_insert(*, viewer_key: str, events: list[dict[str, Any]], videos: dict[uuid.UUID, int]) -> None:
+    """The baseline of ingestion: one batch's rows, under new event ids, stored by one multi-row INSERT
+    in a transaction of its own, with the durability the signal pipeline asks for (PostgreSQL's
+    asynchronous commit); no checks, no learning, no screen time, no charging."""
+    meta = Signal._meta
+    quote = connection.ops.quote_name
+    columns = (
+        "viewer_key",
+        "event_id",
+        "video_id",
+        "kind",
+        "source",
+        "position",
+        "watched_seconds",
+        "looped",
+        "created_at",
+    )
+    event_field, created_field = meta.get_field("event_id"), meta.get_field("created_at")
+    created = created_field.get_db_prep_value(timezone.now(), connection)
+    params: list[Any] = []
+    for event in events:
+        params += [
+            viewer_key,
+            event_field.get_db_prep_value(uuid.uuid4(), connection),
+            videos[uuid.UUID(event["video"])],
+            event["kind"],
+            event["source"],
+            0,
+            event["watched_seconds"],
+            0,
+            created,
+        ]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(events))}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(sql, params)
 
 
 def benchmark_feed(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:

@@ -18,9 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--viewers", type=int, default=10_000)
         parser.add_argument("--signals", type=int, default=1_000_000)
         parser.add_argument("--requests", type=int, default=1000)
-        parser.add_argument("--ingest-batches", type=int, default=300)
+        parser.add_argument("--ingest-batches", type=int, default=1000)
         parser.add_argument(
-            "--profile", action="store_true", help="print a cProfile of the timed loops to stderr"
+            "--ingest-batch-size",
+            type=int,
+            default=16,
+            help="events per ingestion batch (the player sends about this many; at most SIGNAL_BATCH_MAX)",
+        )
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="print a cProfile of the timed loops to stderr (For You pages, then ingestion)",
         )
         parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
         parser.add_argument(
