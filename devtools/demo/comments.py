@@ -1,6 +1,7 @@
 """Give the demo a conversation: comments, replies (one from the creator), likes, a pinned comment, an
-@mention and a comment waiting for the creator's approval under @cleo's and @kitchenkai's videos, all
-through the comment services. Idempotent: a second run finds @cleo's pinned comment and stops."""
+@mention, a comment waiting for the creator's approval and a rude one reported by two viewers, waiting in
+the moderators' queue, under @cleo's and @kitchenkai's videos, all through the comment and report
+services. Idempotent: a second run finds @cleo's pinned comment and stops."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from django.utils import timezone
 from creators.comments import services
 from creators.comments.models import Comment
 from creators.models import CreatorProfile, Video
+from creators.trust.reports import report_create
+from platform.guidelines import Guideline
 from platform.models import User
+from platform.viewer import viewer_for_user
 
 # (author's email or handle, text, reply to the line at this index or None)
 CONVERSATION: list[tuple[str, str, int | None]] = [
@@ -26,6 +30,13 @@ CONVERSATION: list[tuple[str, str, int | None]] = [
 ]
 FILTERED_WORD = "giveaway"
 HELD_TEXT = "Free giveaway, click my profile!"
+# A comment that insults the creator, reported by two viewers: the admin's "Reported comments" queue has work.
+REPORTED_AUTHOR = "fcsendling"
+REPORTED_TEXT = "Boring. Our under-9s film better than this, just give up."
+REPORTERS: list[tuple[str, str]] = [
+    ("viewer@joyreel.localhost", "Mocks the creator; says nothing about the video."),
+    ("lenabeats", ""),
+]
 
 
 def _person(key: str) -> User | None:
@@ -57,6 +68,11 @@ class DemoComments:
             return
         if Comment.objects.filter(video__owner=video.owner, is_pinned=True).exists():
             self.stdout.write("Demo comments exist.")
+            return
+        rude_author = _person(REPORTED_AUTHOR)
+        reporters = [(person, detail) for key, detail in REPORTERS if (person := _person(key)) is not None]
+        if rude_author is None or len(reporters) < len(REPORTERS):
+            self.stdout.write("No demo accounts for the reported comment; run seed_demo_videos first.")
             return
         # Spread over the last hours, each at its own time (the spam limits count per minute).
         start = timezone.now() - datetime.timedelta(hours=len(CONVERSATION) + 2)
@@ -90,9 +106,23 @@ class DemoComments:
         spammer = _person("business@joyreel.localhost")
         if spammer is not None:
             services.comment_post(author=spammer, video=video, text=HELD_TEXT)
+        rude = services.comment_post(
+            author=rude_author,
+            video=video,
+            text=REPORTED_TEXT,
+            now=timezone.now() - datetime.timedelta(hours=1),
+        )
+        for reporter, detail in reporters:
+            report_create(
+                viewer=viewer_for_user(reporter),
+                comment_id=rude.pk,
+                reason=Guideline.HARASSMENT,
+                detail=detail,
+            )
         self.stdout.write(
-            f"Demo comments: {len(posted)} under @{video.owner.handle}'s video (one pinned), one waiting for "
-            "approval, one under @kitchenkai's."
+            f"Demo comments: {len(posted) + 1} under @{video.owner.handle}'s video (one pinned, one reported "
+            f"by {len(reporters)} people and waiting for a moderator), one waiting for approval, one under "
+            "@kitchenkai's."
         )
 
 
