@@ -1,9 +1,10 @@
 """Writes of creator analytics: close each finished day into daily rollups, from a watermark.
 
 A day is rolled up once it has ended (and a short tail after it, so views that began just before
-midnight are whole), by reading that day's raw signals in id order and grouping them into views: an
-impression starts a view of a video by a viewer, and the progress, completion and skip events after it
-belong to it. Re-running a day replaces its rows with the same numbers. The dashboard reads only what
+midnight are whole). The database groups that day's raw signals into views, in id order (an impression
+starts a view of a video by a viewer, and the progress, completion and skip events after it belong to
+it), and counts the rest; Python only adds the views up per video and per viewer and writes the rows.
+Re-running a day replaces its rows with the same numbers. The dashboard reads only what
 this writes; raw signals are pruned later, the rollups are kept.
 """
 
@@ -20,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from creators.models import FollowChange, Video
+from creators.models import CreatorProfile, FollowChange, Video
 from feeds.analytics import rules
 from feeds.models import (
     AudienceDay,
@@ -39,7 +40,6 @@ from platform.models import User
 Kind = Signal.Kind
 STATE_NAME = "analytics"
 TAIL = datetime.timedelta(minutes=15)  # events of a view keep coming this long after its impression
-READ_CHUNK = 20_000
 _COUNTED_KINDS = {
     Kind.LIKE: "likes",
     Kind.UNLIKE: "unlikes",
@@ -60,49 +60,6 @@ def last_closed_day(now: datetime.datetime) -> datetime.date:
 
 
 @dataclass(slots=True)
-class _Owner:
-    creator_id: int
-    user_key: str
-    duration: float
-
-
-@dataclass(slots=True)
-class _View:
-    """One view being read: which loop it is in, the furthest point of that loop, what came before."""
-
-    owner: _Owner
-    is_counted: bool  # its impression was sent on the day being rolled up
-    source: str
-    hour: int
-    loop: int = 0
-    loop_furthest: float = 0.0
-    earlier_loops: float = 0.0
-    first_loop: float = -1.0
-    is_completed: bool = False
-    is_skipped: bool = False
-
-    def progress(self, watched: float, looped: int) -> None:
-        watched = min(watched, self.owner.duration)
-        if looped > self.loop:
-            if self.first_loop < 0:
-                self.first_loop = self.owner.duration  # the player loops only at the end
-            self.earlier_loops += self.loop_furthest
-            self.loop, self.loop_furthest = looped, watched
-        elif looped == self.loop and watched > self.loop_furthest:
-            self.loop_furthest = watched
-
-    @property
-    def watched(self) -> float:
-        return self.earlier_loops + self.loop_furthest
-
-    @property
-    def reached(self) -> float:
-        if self.is_completed or self.first_loop >= 0:
-            return self.owner.duration
-        return self.loop_furthest
-
-
-@dataclass(slots=True)
 class _VideoTotals:
     creator_id: int
     views: int = 0
@@ -118,6 +75,18 @@ class _VideoTotals:
     reach: list[int] = field(default_factory=lambda: [0] * (rules.REACH_STEPS + 1))
 
 
+@dataclass(slots=True)
+class _Known:
+    """What one call of the rollup looked up and keeps for its later days: staff's keys, viewers' numbers,
+    signed-in viewers' birthdays and places, and, per viewer looked up, the last day with each creator
+    (kept up to date with each day written, as the days of a call follow one another)."""
+
+    staff: set[str]
+    numbers: dict[str, int] = field(default_factory=dict)
+    people: dict[int, tuple[datetime.date | None, str, str] | None] = field(default_factory=dict)
+    last_days: dict[int, dict[int, datetime.date]] = field(default_factory=dict)
+
+
 DAYS_PER_TRANSACTION = 7  # catching up, a week per commit: fewer commits and one write of all-time reach
 
 
@@ -129,7 +98,9 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
     now = now or timezone.now()
     last = last_closed_day(now)
     done = 0
-    staff = _staff_keys()  # once a call, not once a day: finding them reads the whole user table
+    known = _Known(
+        staff=_staff_keys()
+    )  # once a call, not once a day: staff are found in the whole user table
     while done < max_days:
         with transaction.atomic():
             state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
@@ -142,7 +113,7 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
             reach: dict[int, _VideoTotals] = {}
             batch = 0
             while batch < DAYS_PER_TRANSACTION and done + batch < max_days and day <= last:
-                _rollup_day(day=day, staff=staff, reach=reach)
+                _rollup_day(day=day, known=known, reach=reach)
                 state.last_day = day
                 day += datetime.timedelta(days=1)
                 batch += 1
@@ -165,7 +136,7 @@ def _first_day() -> datetime.date | None:
 def analytics_rollup_day(*, day: datetime.date) -> None:
     """Replace ``day``'s rollup rows with the numbers its raw signals give (call inside a transaction)."""
     reach: dict[int, _VideoTotals] = {}
-    _rollup_day(day=day, staff=_staff_keys(), reach=reach)
+    _rollup_day(day=day, known=_Known(staff=_staff_keys()), reach=reach)
     _reach_add(day_videos=reach)
 
 
@@ -174,82 +145,38 @@ def _staff_keys() -> set[str]:
     return {f"u:{pk}" for pk in User.objects.filter(is_staff=True).values_list("pk", flat=True)}
 
 
-def _rollup_day(*, day: datetime.date, staff: set[str], reach: dict[int, _VideoTotals]) -> None:
+def _rollup_day(*, day: datetime.date, known: _Known, reach: dict[int, _VideoTotals]) -> None:
     """Roll ``day`` up; its views' reach is added to ``reach`` for the caller to write once."""
+    staff = known.staff
     start, end = _day_start(day), _day_start(day + datetime.timedelta(days=1))
-    owners: dict[int, _Owner] = {}
     videos: dict[int, _VideoTotals] = {}
-    open_views: dict[tuple[str, int], _View] = {}
     audience: dict[tuple[int, str], int] = {}  # (creator, viewer key) -> hour of the first view
-
-    def totals_of(video_id: int, owner: _Owner) -> _VideoTotals:
+    topic = Source.TOPIC.value
+    for (video_id, creator_id, viewer_key, source, topic_id, hour, watched, completed, skipped, top_loop,
+         first_furthest, duration) in _views_read(start=start, end=end, staff=staff):  # fmt: skip
         totals = videos.get(video_id)
         if totals is None:
-            totals = videos[video_id] = _VideoTotals(creator_id=owner.creator_id)
-        return totals
-
-    def close(view: _View, video_id: int) -> None:
-        totals = totals_of(video_id, view.owner)
+            totals = videos[video_id] = _VideoTotals(creator_id=creator_id)
         totals.views += 1
-        totals.watch_seconds += view.watched
-        totals.completions += view.is_completed
-        totals.early_skips += view.is_skipped
-        totals.sources[view.source] += 1
-        totals.reach[rules.reach_step(furthest=view.reached, duration=view.owner.duration)] += 1
-
-    # Plain strings in locals: the loop runs once per event, and an enum member is looked up each time.
-    impression, complete, skip, topic = (
-        Kind.IMPRESSION.value,
-        Kind.COMPLETE.value,
-        Kind.SKIP.value,
-        Source.TOPIC.value,
-    )
-    watching = frozenset((Kind.PROGRESS.value, complete, skip))
-    counted_kinds = {kind.value: name for kind, name in _COUNTED_KINDS.items()}
-    for rows in _signal_chunks(start=start, end=end):
-        _owners_load(owners, {row[1] for row in rows})
-        for viewer_key, video_id, kind, source, topic_id, watched, looped, zone, hour in rows:
-            owner = owners.get(video_id)
-            if owner is None or viewer_key == owner.user_key or viewer_key in staff:
-                continue
-            key = (viewer_key, video_id)
-            if kind == impression:
-                previous = open_views.pop(key, None)
-                if previous is not None and previous.is_counted:
-                    close(previous, video_id)
-                counted = zone == 1
-                open_views[key] = _View(
-                    owner=owner,
-                    is_counted=counted,
-                    source=f"topic:{topic_id}" if source == topic and topic_id else source,
-                    hour=hour,
-                )
-                if counted:
-                    audience_key = (owner.creator_id, viewer_key)
-                    audience[audience_key] = min(hour, audience.get(audience_key, hour))
-                continue
-            view = open_views.get(key)
-            if kind in watching:
-                if view is None:
-                    continue  # its impression came before the window: a view of an earlier day
-                view.progress(watched, looped)
-                if kind == complete:
-                    view.is_completed = True
-                    if view.first_loop < 0 and looped == 0:
-                        view.first_loop = owner.duration
-                elif kind == skip:
-                    view.is_skipped = True
-            elif zone == 1 and kind in counted_kinds:
-                totals = totals_of(video_id, owner)
-                name = counted_kinds[kind]
-                if name == "unlikes":
-                    totals.likes -= 1
-                else:
-                    setattr(totals, name, getattr(totals, name) + 1)
-    for (_, video_id), view in open_views.items():
-        if view.is_counted:
-            close(view, video_id)
-    _day_replace(day=day, videos=videos, audience=audience, staff=staff, start=start, end=end)
+        totals.watch_seconds += watched
+        totals.completions += completed
+        totals.early_skips += skipped
+        totals.sources[f"topic:{topic_id}" if source == topic and topic_id else source] += 1
+        # The player loops only at the end: a view that reached a second loop saw the whole first one.
+        reached = duration if completed or top_loop > 0 else first_furthest
+        totals.reach[rules.reach_step(furthest=reached, duration=duration)] += 1
+        audience_key = (creator_id, viewer_key)
+        audience[audience_key] = min(hour, audience.get(audience_key, hour))
+    for video_id, creator_id, kind, count in _counts_read(start=start, end=end, staff=staff):
+        totals = videos.get(video_id)
+        if totals is None:
+            totals = videos[video_id] = _VideoTotals(creator_id=creator_id)
+        if kind == Kind.UNLIKE:
+            totals.likes -= count
+        else:
+            name = _COUNTED_KINDS[Kind(kind)]
+            setattr(totals, name, getattr(totals, name) + count)
+    _day_replace(day=day, videos=videos, audience=audience, known=known, start=start, end=end)
     for video_id, totals in videos.items():
         if totals.views:
             pending = reach.get(video_id)
@@ -261,35 +188,115 @@ def _rollup_day(*, day: datetime.date, staff: set[str], reach: dict[int, _VideoT
                 pending.reach = rules.reach_add(pending.reach, totals.reach)
 
 
-def _signal_chunks(*, start: datetime.datetime, end: datetime.datetime) -> Iterable[list[tuple[Any, ...]]]:
-    """The window's signals in id order, a chunk at a time, each as (viewer, video, kind, source, topic,
-    watched, looped, zone, hour): zone 0 before the day, 1 in it, 2 in the tail after it."""
+# A view's number times this, plus a loop, orders (view, loop) pairs in one integer: looped is a small
+# positive integer, far below it.
+_LOOP_SPAN = 65536
+
+
+def _views_read(
+    *, start: datetime.datetime, end: datetime.datetime, staff: set[str]
+) -> list[tuple[Any, ...]]:
+    """The views whose impression was sent in [start, end), put together by the database, one row each:
+    (video, creator, viewer, source, topic, hour, watched seconds, completed, skipped, highest loop,
+    furthest point of the first loop, the video's length). Neither the creator's own views nor staff's.
+
+    Events are read from a window around the day (``TAIL`` on each side) in id order: an impression starts
+    a view of a video by a viewer, and the progress, completion and skip events after it, up to the next
+    impression of that video by that viewer, belong to it (events before any impression in the window
+    belong to a view of an earlier day). A view's watched time is the sum over its loops of the furthest
+    point of each (capped at the length); an event of a loop lower than one already reported is late and
+    adds nothing, though it still counts as a completion or a skip."""
     quote = connection.ops.quote_name
-    table = quote(Signal._meta.db_table)
+    signals, videos, creators = (
+        quote(Signal._meta.db_table),
+        quote(Video._meta.db_table),
+        quote(CreatorProfile._meta.db_table),
+    )
     prep = connection.ops.adapt_datetimefield_value
     if connection.vendor == "postgresql":
         hour = "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
     else:
         hour = "CAST(strftime('%%H', created_at) AS INTEGER)"
-    sql = (
-        "SELECT viewer_key, video_id, kind, source, topic_id, watched_seconds, looped, "  # noqa: S608
-        f"CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END, {hour} "
-        f"FROM {table} WHERE created_at >= %s AND created_at < %s ORDER BY id"
-    )
-    params = [prep(start), prep(end), prep(start - TAIL), prep(end + TAIL)]
+    impression = Kind.IMPRESSION.value
+    length = "COALESCE(NULLIF(v.rendition_duration, 0), NULLIF(v.duration, 0), 0.0)"
+    capped = f"CASE WHEN l.furthest < {length} THEN l.furthest ELSE {length} END"
+    staff_clause = f"AND l.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
+    over = "OVER (PARTITION BY viewer_key, video_id ORDER BY id ROWS UNBOUNDED PRECEDING)"
+    sql = f"""
+        WITH numbered AS (
+            SELECT id, viewer_key, video_id, kind, source, topic_id, watched_seconds, looped,
+                CASE WHEN kind = %s THEN (CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END)
+                END AS zone,
+                CASE WHEN kind = %s THEN {hour} END AS hour,
+                SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) {over} AS view_no
+            FROM {signals}
+            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s)
+        ), looped AS (
+            SELECT viewer_key, video_id, view_no, kind, source, topic_id, watched_seconds, zone, hour,
+                CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
+                view_no * {_LOOP_SPAN} + looped = MAX(
+                    view_no * {_LOOP_SPAN} + CASE WHEN kind = %s THEN 0 ELSE looped END
+                ) {over} AS is_current
+            FROM numbered
+        ), loops AS (
+            SELECT viewer_key, video_id, view_no, loop,
+                COALESCE(MAX(CASE WHEN is_current THEN watched_seconds END), 0.0) AS furthest,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped,
+                MAX(zone) AS zone, MAX(hour) AS hour, MAX(source) AS source, MAX(topic_id) AS topic_id
+            FROM looped
+            WHERE view_no > 0
+            GROUP BY viewer_key, video_id, view_no, loop
+        )
+        SELECT l.video_id, v.owner_id, l.viewer_key,
+            MAX(CASE WHEN l.loop < 0 THEN l.source END),
+            MAX(CASE WHEN l.loop < 0 THEN l.topic_id END),
+            MAX(CASE WHEN l.loop < 0 THEN l.hour END),
+            COALESCE(SUM(CASE WHEN l.loop >= 0 THEN {capped} END), 0.0),
+            MAX(l.completed), MAX(l.skipped), MAX(l.loop),
+            COALESCE(MAX(CASE WHEN l.loop = 0 THEN {capped} END), 0.0),
+            {length}
+        FROM loops l
+        JOIN {videos} v ON v.id = l.video_id
+        JOIN {creators} c ON c.id = v.owner_id
+        WHERE l.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
+        GROUP BY l.video_id, l.viewer_key, l.view_no, v.owner_id, v.rendition_duration, v.duration
+        HAVING MAX(CASE WHEN l.loop < 0 THEN l.zone END) = 1
+    """  # noqa: S608
+    watching = (Kind.PROGRESS.value, Kind.COMPLETE.value, Kind.SKIP.value)
+    params = [
+        impression, prep(start), prep(end), impression, impression,
+        prep(start - TAIL), prep(end + TAIL), impression, *watching,
+        impression, impression, Kind.COMPLETE.value, Kind.SKIP.value, *sorted(staff),
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(READ_CHUNK):
-            yield rows
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
-def _owners_load(owners: dict[int, _Owner], video_ids: set[int]) -> None:
-    missing = [video_id for video_id in video_ids if video_id not in owners]
-    for start in range(0, len(missing), 2000):
-        for pk, creator_id, user_id, rendition, duration in Video.objects.filter(
-            pk__in=missing[start : start + 2000]
-        ).values_list("pk", "owner_id", "owner__user_id", "rendition_duration", "duration"):
-            owners[pk] = _Owner(creator_id, f"u:{user_id}", float(rendition or duration or 0.0))
+def _counts_read(
+    *, start: datetime.datetime, end: datetime.datetime, staff: set[str]
+) -> list[tuple[int, int, str, int]]:
+    """(video, creator, kind, count) of the likes, unlikes, shares, comments, follows and "not interested"
+    sent in [start, end), neither by the video's creator nor by staff."""
+    quote = connection.ops.quote_name
+    prep = connection.ops.adapt_datetimefield_value
+    kinds = [kind.value for kind in _COUNTED_KINDS]
+    staff_clause = f"AND s.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
+    sql = f"""
+        SELECT s.video_id, v.owner_id, s.kind, COUNT(*)
+        FROM {quote(Signal._meta.db_table)} s
+        JOIN {quote(Video._meta.db_table)} v ON v.id = s.video_id
+        JOIN {quote(CreatorProfile._meta.db_table)} c ON c.id = v.owner_id
+        WHERE s.created_at >= %s AND s.created_at < %s AND s.kind IN ({", ".join(["%s"] * len(kinds))})
+            AND s.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
+        GROUP BY s.video_id, v.owner_id, s.kind
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prep(start), prep(end), *kinds, *sorted(staff)])
+        rows: list[tuple[int, int, str, int]] = cursor.fetchall()
+    return rows
 
 
 def _day_replace(
@@ -297,7 +304,7 @@ def _day_replace(
     day: datetime.date,
     videos: dict[int, _VideoTotals],
     audience: dict[tuple[int, str], int],
-    staff: set[str],
+    known: _Known,
     start: datetime.datetime,
     end: datetime.datetime,
 ) -> None:
@@ -316,14 +323,20 @@ def _day_replace(
          "shares", "comments", "follows", "not_interested", "sources", "reach"],
         video_rows,
     )  # fmt: skip
-    numbers = {key: rules.viewer_number(key) for _, key in audience}
-    previous = _previous_days(day=day, numbers=set(numbers.values()))
-    users = _users_of({key for _, key in audience}, on=day)
+    numbers = known.numbers
+    for _, key in audience:
+        if key not in numbers:
+            numbers[key] = rules.viewer_number(key)
+    last_days = _last_days(known=known, day=day, numbers={numbers[key] for _, key in audience})
+    users = _users_of({key for _, key in audience}, on=day, known=known)
     audience_rows = []
     weekday = day.weekday()
     viewers_of: dict[int, int] = defaultdict(int)
     for (creator_id, viewer_key), hour in audience.items():
         number = numbers[viewer_key]
+        creators_seen = last_days[number]
+        previous = creators_seen.get(creator_id)
+        creators_seen[creator_id] = day  # for the days after, in this call
         band, country, region = users.get(viewer_key, ("unknown", "", ""))
         if band == "":
             band = "unknown"
@@ -335,7 +348,7 @@ def _day_replace(
                 band,
                 country,
                 region,
-                previous.get((creator_id, number)),
+                previous,
                 weekday,
                 hour,
             )
@@ -346,7 +359,7 @@ def _day_replace(
         ["creator_id", "day", "viewer", "age_band", "country", "region", "prev_day", "weekday", "hour"],
         audience_rows,
     )
-    _creator_days(day=day, videos=videos, viewers_of=viewers_of, staff=staff, start=start, end=end)
+    _creator_days(day=day, videos=videos, viewers_of=viewers_of, staff=known.staff, start=start, end=end)
 
 
 def _day_delete(*, day: datetime.date) -> None:
@@ -419,38 +432,54 @@ def _reach_update(rows: list[tuple[int, str, int]]) -> None:
         )
 
 
-def _previous_days(*, day: datetime.date, numbers: set[int]) -> dict[tuple[int, int], datetime.date]:
-    """For the day's viewers, the last earlier day each watched each creator (pairs never seen before are
-    missing): the dashboard counts a viewer once per range at their first day in it, with no DISTINCT."""
-    found: dict[tuple[int, int], datetime.date] = {}
-    ordered = sorted(numbers)
+def _last_days(
+    *, known: _Known, day: datetime.date, numbers: set[int]
+) -> dict[int, dict[int, datetime.date]]:
+    """For the day's viewers, the last earlier day each watched each creator (creators never watched before
+    are missing): the dashboard counts a viewer once per range at their first day in it, with no DISTINCT.
+    Each viewer is looked up in the database once a call; the days written since are added as they are."""
+    last_days = known.last_days
+    missing = sorted(number for number in numbers if number not in last_days)
+    for number in missing:
+        last_days[number] = {}
     table = connection.ops.quote_name(AudienceDay._meta.db_table)
     before = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
-        for begin in range(0, len(ordered), 2000):
-            chunk = ordered[begin : begin + 2000]
+        for begin in range(0, len(missing), 2000):
+            chunk = missing[begin : begin + 2000]
             cursor.execute(
                 f"SELECT creator_id, viewer, MAX(day) FROM {table} "  # noqa: S608
                 f"WHERE viewer IN ({', '.join(['%s'] * len(chunk))}) AND day < %s GROUP BY creator_id, viewer",
                 [*chunk, before],
             )
             for creator_id, viewer, last in cursor.fetchall():
-                found[(creator_id, viewer)] = (
+                last_days[viewer][creator_id] = (
                     last if isinstance(last, datetime.date) else datetime.date.fromisoformat(last)
                 )
-    return found
+    return last_days
 
 
-def _users_of(viewer_keys: Iterable[str], *, on: datetime.date) -> dict[str, tuple[str, str, str]]:
+def _users_of(
+    viewer_keys: Iterable[str], *, on: datetime.date, known: _Known
+) -> dict[str, tuple[str, str, str]]:
     """Age band (on the day watched), country and region of the signed-in viewers among ``viewer_keys``."""
     ids = [int(key[2:]) for key in viewer_keys if key.startswith("u:") and key[2:].isdigit()]
-    found: dict[str, tuple[str, str, str]] = {}
-    for begin in range(0, len(ids), 2000):
-        for pk, born, country, region in User.objects.filter(pk__in=ids[begin : begin + 2000]).values_list(
+    people = known.people
+    missing = [pk for pk in ids if pk not in people]
+    for begin in range(0, len(missing), 2000):
+        chunk = missing[begin : begin + 2000]
+        people.update(dict.fromkeys(chunk))  # gone: not a signed-in viewer any more
+        for pk, born, country, region in User.objects.filter(pk__in=chunk).values_list(
             "pk", "date_of_birth", "country", "region"
         ):
+            people[pk] = (born, str(country or ""), region or "")
+    found: dict[str, tuple[str, str, str]] = {}
+    for pk in ids:
+        person = people[pk]
+        if person is not None:
+            born, country, region = person
             years = age.age_on(date_of_birth=born, on=on) if born else None
-            found[f"u:{pk}"] = (rules.audience_band(years), str(country or ""), region or "")
+            found[f"u:{pk}"] = (rules.audience_band(years), country, region)
     return found
 
 
@@ -477,14 +506,20 @@ def _creator_days(
             "not_interested",
         ):
             row[name] += getattr(totals, name)
-    visits = (
-        ProfileVisit.objects.filter(created_at__gte=start, created_at__lt=end)
-        .values_list("creator_id", "viewer_key", "creator__user_id")
-        .iterator(chunk_size=5000)
-    )
-    for creator_id, viewer_key, user_id in visits:
-        if viewer_key != f"u:{user_id}" and viewer_key not in staff:
-            sums[creator_id]["profile_views"] += 1
+    quote = connection.ops.quote_name
+    prep = connection.ops.adapt_datetimefield_value
+    staff_clause = f"AND p.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.creator_id, COUNT(*) FROM {quote(ProfileVisit._meta.db_table)} p
+            JOIN {quote(CreatorProfile._meta.db_table)} c ON c.id = p.creator_id
+            WHERE p.created_at >= %s AND p.created_at < %s
+                AND p.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
+            GROUP BY p.creator_id""",  # noqa: S608
+            [prep(start), prep(end), *sorted(staff)],
+        )
+        for creator_id, visits in cursor.fetchall():
+            sums[creator_id]["profile_views"] += visits
     for change in (
         FollowChange.objects.filter(created_at__gte=start, created_at__lt=end)
         .values("creator_id")
