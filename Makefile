@@ -47,8 +47,9 @@ vendor: $(VENDOR_FILES)
 install: $(STAMP) vendor
 
 # What the suite needs beyond Python: installed with apt-get as root, else the one command to run.
+# wrk is benchmark_http's read-only load generator (C, one thread), which its test runs.
 system-packages:
-	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm redis-server=redis-server
+	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm redis-server=redis-server wrk=wrk
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -7,20 +7,35 @@ shared cache and the shared feed pools (loaded before the run) when ``CACHE_URL`
 ``CELERY_BROKER_URL`` does, then drives it with Locust in headless mode
 (``devtools/bench/locustfile.py``: For You pages, signal batches, videos and profiles through the API).
 
-The baseline, in the same run and against the same processes: ``/healthz`` alone (a request that
-touches nothing), which says what the framework and the HTTP stack cost before any feed work. Locust and
-gunicorn share the machine's cores, so the figures are what this machine does with its own load
-generator on it. One JSON line: requests per second, p50/p99 per request kind, errors, and the largest
-resident memory of a web worker.
+Two phases against the same processes:
+
+- read-only, driven by ``wrk`` (Debian's package, installed as ``make test`` installs chromium): ``/healthz``
+  (a request that touches nothing: what the framework and the HTTP stack cost before any feed work), then
+  For You first pages of viewers in turn, with the same connections and threads. wrk is C on one thread, so
+  the site keeps the cores a Python load generator would take; ``for_you_over_healthz`` (pages/s over
+  health checks/s) is what a page costs in health checks.
+- mixed, driven by Locust: For You pages, signal batches, videos and profiles, with its own ``/healthz``
+  baseline. Locust and gunicorn share the machine's cores, so these figures are what the machine does with
+  a Python load generator on it.
+
+With ``--profile``, the web workers run the site under ``devtools.bench.profiled_wsgi``, and after the timed
+phases some For You pages are served one at a time with cProfile on: the top functions go to stderr and the
+page's and its JSON rendering's milliseconds into the report.
+
+One JSON line: requests per second, p50/p99 per request kind, errors, and the largest resident memory of a
+web worker.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
+import pstats
 import random
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,6 +62,36 @@ from platform.models import User
 ROOT = Path(settings.BASE_DIR)
 # A Locust phase that completed no request is run again, twice as long, up to this length.
 MAX_PHASE_SECONDS = 60
+FOR_YOU = "/api/v1/feeds/for-you"
+PROFILE_HEADER = "X-Bench-Profile"  # devtools.bench.profiled_wsgi profiles only requests that carry it
+# wrk's script: each request carries the next viewer's token (/healthz too, so both phases cost wrk the
+# same); at the end one line of figures in wrk's own units (microseconds), which its text report rounds.
+WRK_SCRIPT = """
+local tokens = {TOKENS}
+local path = "PATH"
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", path, {Authorization = "Token " .. tokens[counter % #tokens + 1]})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  print(table.concat({"WRK_FIGURES", summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(99), e.connect, e.read, e.write, e.status, e.timeout}, " "))
+end
+"""
+WRK_FIGURES = (
+    "requests",
+    "duration_us",
+    "bytes",
+    "p50_us",
+    "p99_us",
+    "connect",
+    "read",
+    "write",
+    "status",
+    "timeout",
+)
 
 
 def _milliseconds(cell: str) -> float:
@@ -105,6 +150,7 @@ class HttpBenchmark:
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 2:
             raise CommandError("Two or more workers: the point is more than one process.")
+        wrk = wrk_binary()  # before any seeding: a missing load generator stops the run at once
         with feeds_throwaway_database("benchmark-http") as database, tempfile.TemporaryDirectory() as work:
             began = time.perf_counter()
             FeedBenchmark(stdout=self.stdout, stderr=self.stderr).seed({**options}, random.Random(7))
@@ -112,13 +158,19 @@ class HttpBenchmark:
             seed_s = time.perf_counter() - began
             data_path = Path(work) / "viewers.json"
             data_path.write_text(json.dumps(data))
-            server, port, logs = self._serve(options, database, Path(work))
+            profile_dir = Path(work) / "profiles" if options["profile"] else None
+            server, port, logs = self._serve(options, database, Path(work), profile_dir=profile_dir)
             try:
                 rss = {"max": 0.0}
                 stop = threading.Event()
                 sampler = threading.Thread(target=self._sample_rss, args=(server.pid, rss, stop), daemon=True)
                 sampler.start()
                 host = f"http://127.0.0.1:{port}"
+                script = Path(work) / "viewers.lua"
+                read_only = {
+                    name: self._wrk(wrk, host, path, script, data["tokens"], options)
+                    for name, path in (("healthz", "/healthz"), ("for_you", FOR_YOU))
+                }
                 baseline = self._locust(
                     host,
                     Path(work),
@@ -133,6 +185,7 @@ class HttpBenchmark:
                 main["stored"] = {"signals": float(Signal.objects.count() - signals_before)}
                 stop.set()
                 sampler.join(timeout=2)
+                profile = self._profile(host, data["tokens"], options, profile_dir) if profile_dir else None
             finally:
                 server.send_signal(signal.SIGTERM)
                 try:
@@ -140,7 +193,10 @@ class HttpBenchmark:
                 except subprocess.TimeoutExpired:
                     server.kill()
                 logs.close()
-        self.stdout.write(json.dumps(self._report(options, baseline, main, rss["max"], seed_s)))
+        report = self._report(options, read_only, baseline, main, rss["max"], seed_s)
+        if profile is not None:
+            report["profile"] = profile
+        self.stdout.write(json.dumps(report))
 
     # --- set-up -------------------------------------------------------------------------------------
 
@@ -159,7 +215,7 @@ class HttpBenchmark:
         }
 
     def _serve(
-        self, options: dict[str, Any], database: str, work: Path
+        self, options: dict[str, Any], database: str, work: Path, *, profile_dir: Path | None
     ) -> tuple[subprocess.Popen[bytes], int, Any]:
         port = free_port()
         env = {
@@ -189,9 +245,14 @@ class HttpBenchmark:
             # What the worker's beat task does on an empty Redis: load every video once.
             with shared_pools(pools_url) as store:
                 store.load()
+        application = "platform.wsgi"
+        if profile_dir is not None:
+            profile_dir.mkdir()
+            env["BENCH_PROFILE_DIR"] = str(profile_dir)
+            application = "devtools.bench.profiled_wsgi:application"
         logs = (work / "gunicorn.log").open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "platform.wsgi", "--access-logfile", "/dev/null"],
+        server = subprocess.Popen(  # noqa: S603  (our own interpreter and module)
+            [sys.executable, "-m", "gunicorn", application, "--access-logfile", "/dev/null"],
             cwd=ROOT,
             env=env,
             stdout=logs,
@@ -227,6 +288,74 @@ class HttpBenchmark:
         while not stop.wait(0.5):
             for pid in _children(master):
                 rss["max"] = max(rss["max"], rss_mb(pid))
+
+    def _wrk(
+        self, wrk: str, host: str, path: str, script: Path, tokens: list[str], options: dict[str, Any]
+    ) -> dict[str, float]:
+        """One read-only phase: ``path`` requested by wrk over ``--connections`` kept-alive connections."""
+        script.write_text(
+            WRK_SCRIPT.replace("TOKENS", ", ".join(f'"{token}"' for token in tokens)).replace("PATH", path)
+        )
+        seconds = options["wrk_seconds"]
+        command = [
+            wrk, "--threads", str(options["wrk_threads"]), "--connections", str(options["connections"]),
+            "--duration", f"{seconds}s", "--timeout", "10s", "--script", str(script), host,
+        ]  # fmt: skip
+        result = subprocess.run(  # noqa: S603  (the wrk binary and our own arguments)
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        )
+        lines = [line for line in result.stdout.splitlines() if line.startswith("WRK_FIGURES ")]
+        if result.returncode != 0 or not lines:
+            raise CommandError(f"wrk failed on {path}: {(result.stderr or result.stdout)[-2000:]}")
+        figures = dict(zip(WRK_FIGURES, (float(value) for value in lines[-1].split()[1:]), strict=True))
+        errors = sum(figures[kind] for kind in ("connect", "read", "write", "status", "timeout"))
+        return {
+            "requests": figures["requests"],
+            "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+            "p50_ms": round(figures["p50_us"] / 1000, 2),
+            "p99_ms": round(figures["p99_us"] / 1000, 2),
+            "errors": errors,
+        }
+
+    def _profile(
+        self, host: str, tokens: list[str], options: dict[str, Any], directory: Path
+    ) -> dict[str, float]:
+        """For You pages served one at a time with cProfile on in the worker that serves each
+        (``devtools.bench.profiled_wsgi``): the top functions to stderr, the milliseconds into the report."""
+        pages: int = options["profile_pages"]
+        for number in range(pages):
+            request = urllib.request.Request(  # noqa: S310  (loopback, our own server)
+                f"{host}{FOR_YOU}",
+                headers={"Authorization": f"Token {tokens[number % len(tokens)]}", PROFILE_HEADER: "1"},
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  (loopback)
+                response.read()
+        files = sorted(str(path) for path in directory.glob("*.prof"))
+        if not files:
+            raise CommandError("The profiled workers wrote no profile.")
+        text = io.StringIO()
+        stats = pstats.Stats(*files, stream=text)
+        text.write(f"--- {pages} For You pages served with cProfile on, by internal time\n")
+        stats.sort_stats("tottime").print_stats(25)
+        text.write("--- the same pages, by cumulative time\n")
+        stats.sort_stats("cumulative").print_stats(40)
+        self.stderr.write(text.getvalue())
+
+        def cumulative_ms(file_end: str, function: str) -> float:
+            seconds = sum(
+                row[3]
+                for (filename, _line, name), row in stats.stats.items()  # type: ignore[attr-defined]
+                if filename.endswith(file_end) and name == function
+            )
+            return round(seconds * 1000 / pages, 2)
+
+        return {
+            "pages": pages,
+            "page_ms": cumulative_ms("django/core/handlers/wsgi.py", "__call__"),
+            "render_ms": cumulative_ms("rest_framework/response.py", "rendered_content"),
+            "serialize_ms": cumulative_ms("feeds/api/serializers.py", "feed_page_json"),
+            "feed_for_you_ms": cumulative_ms("feeds/selectors.py", "feed_for_you"),
+        }
 
     def _locust(
         self,
@@ -288,6 +417,7 @@ class HttpBenchmark:
     def _report(
         self,
         options: dict[str, Any],
+        read_only: dict[str, dict[str, float]],
         baseline: dict[str, dict[str, float]],
         main: dict[str, dict[str, float]],
         rss_max: float,
@@ -298,6 +428,7 @@ class HttpBenchmark:
 
         healthz_rps = of(baseline, "healthz", "rps")
         for_you_rps = of(main, "for_you", "rps")
+        read_only_healthz_rps = read_only["healthz"]["rps"]
         return {
             "benchmark": "http",
             "database": connection.vendor,
@@ -307,6 +438,20 @@ class HttpBenchmark:
             "web_workers": options["workers"],
             "users": options["users"],
             "seconds": options["seconds"],
+            # The read-only phase (wrk): the same connections for both paths, one after the other.
+            "connections": options["connections"],
+            "wrk_seconds": options["wrk_seconds"],
+            "wrk_healthz_rps": round(read_only_healthz_rps, 1),
+            "wrk_healthz_p50_ms": read_only["healthz"]["p50_ms"],
+            "wrk_healthz_p99_ms": read_only["healthz"]["p99_ms"],
+            "wrk_for_you_rps": round(read_only["for_you"]["rps"], 1),
+            "wrk_for_you_p50_ms": read_only["for_you"]["p50_ms"],
+            "wrk_for_you_p99_ms": read_only["for_you"]["p99_ms"],
+            "wrk_errors": int(read_only["healthz"]["errors"] + read_only["for_you"]["errors"]),
+            "for_you_over_healthz": round(read_only["for_you"]["rps"] / read_only_healthz_rps, 3)
+            if read_only_healthz_rps
+            else None,
+            # The mixed phase (Locust).
             "for_you_rps": round(for_you_rps, 1),
             "for_you_p50_ms": of(main, "for_you", "p50_ms"),
             "for_you_p99_ms": of(main, "for_you", "p99_ms"),
@@ -325,6 +470,30 @@ class HttpBenchmark:
             "web_rss_mb_max": round(rss_max, 1),
             "seed_s": round(seed_s, 1),
         }
+
+
+def wrk_binary() -> str:
+    """The wrk binary: ``$JOYREEL_WRK`` when set (nothing is installed for it), else ``wrk`` on the PATH,
+    installed from Debian's package by ``.ci/system-packages`` (as root; otherwise it names the command)."""
+    configured = os.environ.get("JOYREEL_WRK", "")
+    if configured:
+        if not (os.path.isfile(configured) and os.access(configured, os.X_OK)):
+            raise CommandError(f"JOYREEL_WRK names {configured}, which is not an executable wrk binary.")
+        return configured
+    installer = subprocess.run(  # noqa: S603  (our own script)
+        [str(ROOT / ".ci" / "system-packages"), "wrk=wrk"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    found = shutil.which("wrk")
+    if installer.returncode != 0 or found is None:
+        raise CommandError(
+            "The read-only phase needs wrk (Debian's package wrk), which is missing and was not installed:\n"
+            + (installer.stderr or installer.stdout)[-2000:]
+        )
+    return found
 
 
 def benchmark_http(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
