@@ -3,16 +3,16 @@ without touching the feed code), the viewer's screen time, and interest profiles
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models import F, Field
 from django.utils import timezone
 
 from creators.comments.models import Comment
@@ -55,20 +55,117 @@ class RecordResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VideoFacts]:
-    """The batch's videos that this viewer may see now, with what the profile update needs.
+# The facts query's columns: what learning and the checks need, and the owner's birthday (the share rule).
+FACT_COLUMNS = ("public_id", "pk", "rendition_duration", "duration", "owner_id", "owner__user__date_of_birth")
+FactRow = tuple[uuid.UUID, int, float | None, float | None, int, datetime.date | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Where a statement compiled for stand-ins takes the real viewer's id (``index`` -1) or the batch's
+    ``index``-th video id."""
+
+    index: int
+
+
+# Stand-ins no real row has: a user id below any key and video ids from a range no uuid4 falls in.
+_STAND_IN_USER_ID = -(2**52) + 7
+_STAND_IN_UUIDS = 0xF00D_0000_0000_0000_0000_0000_0000_0000
+_statements: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]] | None] = {}
+
+
+def _facts_statement(*, viewer: Viewer, count: int) -> tuple[str, tuple[Any, ...]] | None:
+    """``videos_visible``'s query for viewers like this one and ``count`` video ids, compiled once per
+    process (and day: the age bands' dates are parameters) with stand-in ids whose places it notes;
+    None when the stand-ins cannot be told apart from the query's own parameters (the ORM is asked then).
+
+    Building and compiling that query through the ORM costs several times what running it does, and a
+    player sends a batch every few seconds. The rule stays in ``videos_visible``: this only reuses its SQL.
+    The key holds everything ``videos_visible`` reads of a viewer besides its id."""
+    key = (
+        connection.vendor,
+        viewer.user_id is None,
+        viewer.policy,
+        viewer.is_restricted_mode,
+        age.today(),
+        count,
+    )
+    if key in _statements:
+        return _statements[key]
+    if len(_statements) > 1000:  # the days go by
+        _statements.clear()
+    stand_in_user = None if viewer.user is None else User(pk=_STAND_IN_USER_ID)
+    stand_in = dataclasses.replace(viewer, user=stand_in_user)
+    public_ids = [uuid.UUID(int=_STAND_IN_UUIDS + index) for index in range(count)]
+    queryset = (
+        videos_visible(viewer=stand_in).filter(public_id__in=public_ids).order_by().values_list(*FACT_COLUMNS)
+    )
+    sql, params = queryset.query.sql_with_params()
+    places = {
+        value: index for index, public_id in enumerate(public_ids) for value in (public_id, public_id.hex)
+    }
+    marked: list[Any] = []
+    for value in params:
+        if isinstance(value, int) and not isinstance(value, bool) and value == _STAND_IN_USER_ID:
+            marked.append(_Slot(-1))
+        elif isinstance(value, (uuid.UUID, str)) and value in places:
+            marked.append(_Slot(places[value]))
+        else:
+            marked.append(value)
+    found = sorted(slot.index for slot in marked if isinstance(slot, _Slot) and slot.index >= 0)
+    statement = (sql, tuple(marked)) if found == list(range(count)) else None
+    _statements[key] = statement
+    return statement
+
+
+def _visible_rows(*, viewer: Viewer, public_ids: set[uuid.UUID]) -> list[FactRow]:
+    """The rows of ``FACT_COLUMNS`` of the videos among ``public_ids`` that this viewer may see now."""
+    ordered = list(public_ids)
+    statement = _facts_statement(viewer=viewer, count=len(ordered)) if ordered else None
+    if statement is None:
+        return list(
+            videos_visible(viewer=viewer)
+            .filter(public_id__in=public_ids)
+            .order_by()
+            .values_list(*FACT_COLUMNS)
+        )
+    sql, marked = statement
+    native = connection.features.has_native_uuid_field
+    values = ordered if native else [public_id.hex for public_id in ordered]
+    params = [
+        (viewer.user_id if value.index < 0 else values[value.index]) if isinstance(value, _Slot) else value
+        for value in marked
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        (
+            public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(public_id),
+            pk,
+            rendition_duration,
+            duration,
+            owner_id,
+            datetime.date.fromisoformat(born) if isinstance(born, str) else born,
+        )
+        for public_id, pk, rendition_duration, duration, owner_id, born in rows
+    ]
+
+
+def _video_facts(
+    *, viewer: Viewer, public_ids: Iterable[uuid.UUID]
+) -> tuple[dict[uuid.UUID, VideoFacts], dict[uuid.UUID, datetime.date | None]]:
+    """The batch's videos that this viewer may see now, with what the profile update needs, and their
+    owners' birthdays (whether a share may leave the app).
 
     Who may see what is asked of the database in one query (a video made private or removed a moment
     ago is refused at once); topics, hashtags and length come from the catalog where it has them."""
     facts: dict[uuid.UUID, VideoFacts] = {}
-    rows = list(
-        videos_visible(viewer=viewer)
-        .filter(public_id__in=set(public_ids))
-        .values_list("public_id", "pk", "rendition_duration", "duration", "owner_id")
-    )
+    rows = _visible_rows(viewer=viewer, public_ids=set(public_ids))
+    owners_born = {row[0]: row[5] for row in rows}
     known = feed_pools().features_of(row[1] for row in rows)
     missing: list[int] = []
-    for public_id, pk, rendition_duration, duration, owner_id in rows:
+    for public_id, pk, rendition_duration, duration, owner_id, _ in rows:
         features = known.get(pk)
         if features is not None:
             facts[public_id] = VideoFacts(
@@ -94,7 +191,7 @@ def _video_facts(*, viewer: Viewer, public_ids: Iterable[uuid.UUID]) -> dict[uui
                 facts[public_id] = VideoFacts(
                     item.pk, item.duration, item.creator_id, tuple(topics[item.pk]), ()
                 )
-    return facts
+    return facts, owners_born
 
 
 def _validate(
@@ -126,20 +223,20 @@ def _validate(
 
 
 def _shares_refuse(
-    *, items: Sequence[SignalInput], facts: dict[uuid.UUID, VideoFacts]
+    *,
+    items: Sequence[SignalInput],
+    facts: dict[uuid.UUID, VideoFacts],
+    owners_born: dict[uuid.UUID, datetime.date | None],
 ) -> tuple[list[SignalInput], list[dict[str, Any]]]:
     """Take out shares of videos that must stay in the app (a 13–15-year-old's): the age rule decides.
     Only videos the viewer may see are asked about; the rest stay "Unknown video." as before."""
     share_ids = {item.video for item in items if item.kind == Kind.SHARE and item.video in facts}
     if not share_ids:
         return list(items), []
-    owners_born = Video.objects.filter(public_id__in=share_ids).values_list(
-        "public_id", "owner__user__date_of_birth"
-    )
     kept_in = {
         public_id
-        for public_id, born in owners_born
-        if not age.may_be_shared_outside_app(age.age_band(date_of_birth=born))
+        for public_id in share_ids
+        if not age.may_be_shared_outside_app(age.age_band(date_of_birth=owners_born.get(public_id)))
     }
     refused = [item for item in items if item.kind == Kind.SHARE and item.video in kept_in]
     errors = [
@@ -156,9 +253,9 @@ def signals_record(*, viewer: Viewer, items: Sequence[SignalInput]) -> RecordRes
     result = RecordResult()
     if not items:
         return result
-    facts = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
+    facts, owners_born = _video_facts(viewer=viewer, public_ids=[item.video for item in items])
     topic_ids = feed_pools().topic_ids()
-    items, refused_shares = _shares_refuse(items=items, facts=facts)
+    items, refused_shares = _shares_refuse(items=items, facts=facts, owners_born=owners_born)
     good, result.errors = _validate(items=items, facts=facts, topic_ids=topic_ids)
     result.errors += refused_shares
     if not good:
@@ -212,26 +309,39 @@ ACTION_COUNTS: dict[str, tuple[str, int]] = {
 
 
 def _action_counts_add(stored: Sequence[tuple[SignalInput, VideoFacts]]) -> None:
-    """Add the stored likes, unlikes and shares to their videos' denormalised counts, with ``F()`` (no
+    """Add the stored likes, unlikes and shares to their videos' denormalised counts in the database (no
     lost updates) and never below zero, in the caller's transaction: a signal stored once counts once.
-    No query when the batch has none (most batches: impressions and progress); otherwise one UPDATE
-    per distinct change (typically one)."""
+    No query when the batch has none (most of a player's batches: impressions and progress); otherwise
+    one UPDATE for all of them, each video's change in a CASE (hand-written: the ORM would need one
+    statement per distinct change, and compiles each for longer than the database runs it)."""
     changes: dict[int, dict[str, int]] = defaultdict(lambda: {"like_count": 0, "share_count": 0})
     for item, video in stored:
         action = ACTION_COUNTS.get(item.kind)
         if action is not None:
             changes[video.pk][action[0]] += action[1]
-    by_change: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for video_id, change in changes.items():
-        if change["like_count"] or change["share_count"]:
-            by_change[(change["like_count"], change["share_count"])].append(video_id)
-    for (likes, shares), video_ids in by_change.items():
-        updates: dict[str, Any] = {}
-        if likes:
-            updates["like_count"] = Greatest(F("like_count") + likes, 0)
-        if shares:
-            updates["share_count"] = Greatest(F("share_count") + shares, 0)
-        Video.objects.filter(pk__in=video_ids).update(**updates)
+    changes = {pk: change for pk, change in changes.items() if change["like_count"] or change["share_count"]}
+    if not changes:
+        return
+    quote = connection.ops.quote_name
+    table = quote(Video._meta.db_table)
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    assignments, params = [], []
+    for column in ("like_count", "share_count"):
+        moved = [(pk, change[column]) for pk, change in changes.items() if change[column]]
+        if not moved:
+            continue
+        cases = " ".join(["WHEN %s THEN %s"] * len(moved))
+        assignments.append(
+            f"{quote(column)} = {greatest}({quote(column)} + CASE {quote('id')} {cases} ELSE 0 END, 0)"
+        )
+        params += [value for pk_and_delta in moved for value in pk_and_delta]
+    ids = list(changes)
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608  (our own table and column names)
+        f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])
 
 
 SCREEN_TIME_LOOKBACK = datetime.timedelta(minutes=30)  # a view's earlier events are at most this old
@@ -241,25 +351,29 @@ def _screen_time_count(
     *, viewer: Viewer, user: User, stored: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
 ) -> None:
     """Add what the stored events watched to the viewer's screen time: one read of the views' recent
-    events (these included, so they sit in stored order) and one upsert, per batch.
+    events (these included, so they sit in stored order) and one upsert, per batch; the read is written
+    out, as the insert is, because compiling it through the ORM cost more than running it.
 
     Run after ``profile_learn`` has locked the viewer's profile, so a batch sent at the same moment
     finds this one's events committed and does not count them again. A view paused for longer than
     the look-back counts its next progress from the start of the loop (at most one short video)."""
-    video_ids = {video.pk for item, video in stored if item.kind in watching.WATCHING}
+    video_ids = sorted({video.pk for item, video in stored if item.kind in watching.WATCHING})
     if not video_ids:
         return
-    new_ids = {item.event_id for item, _ in stored}
-    rows = (
-        Signal.objects.filter(
-            viewer_key=viewer.key,
-            video_id__in=video_ids,
-            created_at__gte=now - SCREEN_TIME_LOOKBACK,
-            kind__in=[Kind.IMPRESSION, Kind.PROGRESS, Kind.COMPLETE, Kind.SKIP],
-        )
-        .order_by("pk")
-        .values_list("video_id", "kind", "watched_seconds", "looped", "event_id")
+    native = connection.features.has_native_uuid_field
+    new_ids = {item.event_id if native else item.event_id.hex for item, _ in stored}
+    quote = connection.ops.quote_name
+    created = Signal._meta.get_field("created_at").get_db_prep_value(now - SCREEN_TIME_LOOKBACK, connection)
+    sql = (
+        f"SELECT {quote('video_id')}, {quote('kind')}, {quote('watched_seconds')}, {quote('looped')}, "  # noqa: S608
+        f"{quote('event_id')} FROM {quote(Signal._meta.db_table)} "
+        f"WHERE {quote('viewer_key')} = %s AND {quote('video_id')} IN ({', '.join(['%s'] * len(video_ids))}) "
+        f"AND {quote('created_at')} >= %s AND {quote('kind')} IN (%s, %s, %s, %s) ORDER BY {quote('id')}"
     )
+    kinds = [Kind.IMPRESSION, Kind.PROGRESS, Kind.COMPLETE, Kind.SKIP]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [viewer.key, *video_ids, created, *kinds])
+        rows = cursor.fetchall()
     seconds = watching.watched_seconds_added(
         (video_id, kind, watched, looped, event_id in new_ids)
         for video_id, kind, watched, looped, event_id in rows
@@ -362,12 +476,52 @@ def _history_store(profile: InterestProfile, history: History) -> None:
     profile.not_for_me = {str(key): round(value) for key, value in history.not_for_me.items()}
 
 
+PROFILE_LEARNT = (
+    "weights",
+    "outcomes",
+    "seen",
+    "hidden",
+    "favourites",
+    "not_for_me",
+    "updated_at",
+    "user_id",
+)
+
+
+def _profile_locked(*, viewer_key: str) -> InterestProfile | None:
+    """The viewer's profile row, locked until the transaction ends (PostgreSQL; SQLite's one writer
+    holds the whole database), read by a written-out statement: the ORM's took longer to build."""
+    meta = InterestProfile._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(cast(str, field.column)) for field in meta.concrete_fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote('viewer_key')} = %s{lock}"  # noqa: S608
+    return next(iter(InterestProfile.objects.raw(sql, [viewer_key])), None)
+
+
+def _profile_learnt_save(profile: InterestProfile, *, events: int) -> None:
+    """Write what learning changed, and count the events in the database (``F()``), in one UPDATE."""
+    meta = InterestProfile._meta
+    quote = connection.ops.quote_name
+    fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in PROFILE_LEARNT]
+    assignments = ", ".join(f"{quote(cast(str, field.column))} = %s" for field in fields)
+    count = quote("signal_count")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments}, {count} = {count} + %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s"
+    )
+    params = [field.get_db_prep_save(getattr(profile, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, events, profile.pk])
+
+
 def profile_learn(
     *, viewer: Viewer, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
 ) -> InterestProfile:
-    """Fold events into the viewer's decayed interest weights and history (one locked row)."""
+    """Fold events into the viewer's decayed interest weights and history (one locked row: one read
+    and one write)."""
     user_id = viewer.user_id
-    profile = InterestProfile.objects.select_for_update().filter(viewer_key=viewer.key).first()
+    profile = _profile_locked(viewer_key=viewer.key)
     if profile is None:
         try:
             with transaction.atomic():
@@ -381,11 +535,11 @@ def profile_learn(
         now_ts=now.timestamp(),
     )
     _history_store(profile, history)
-    profile.signal_count = F("signal_count") + len(events)
     profile.updated_at = now
     if user_id and profile.user_id is None:
         profile.user_id = user_id
-    profile.save()
+    _profile_learnt_save(profile, events=len(events))
+    profile.signal_count = F("signal_count") + len(events)
     return profile
 
 

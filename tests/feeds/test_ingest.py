@@ -1,0 +1,128 @@
+"""Ingesting a player's batch of signals: a fixed, small number of statements whatever the batch holds,
+and the statements written out by hand answer exactly as the ORM's rules would."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from creators.models import CreatorProfile, Follow, Video
+from creators.selectors import videos_visible
+from feeds import services
+from feeds.models import InterestProfile, Signal
+from feeds.services.signals import FACT_COLUMNS, SignalInput, _visible_rows
+from platform.blocking import block_create
+from platform.models import ScreenTimeDay
+from platform.viewer import viewer_for_user
+from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
+
+pytestmark = pytest.mark.django_db
+
+
+def event(video, kind, **fields):
+    return SignalInput(event_id=uuid.uuid4(), video=video.public_id, kind=kind, source="for_you", **fields)
+
+
+def test_a_mixed_batch_costs_the_same_few_statements_as_a_plain_one():
+    viewer = viewer_for_user(UserFactory.create())
+    videos = [published_video(topics=("stem",)) for _ in range(4)]
+    services.signals_record(viewer=viewer, items=[event(videos[0], "impression")])  # the profile row exists
+    batch = [
+        event(video, kind, watched_seconds=2.0)
+        for video in videos
+        for kind in ("impression", "progress", "complete", "like", "share", "skip")
+    ]
+
+    with CaptureQueriesContext(connection) as captured:
+        result = services.signals_record(viewer=viewer, items=batch)
+
+    assert result.accepted == 24
+    statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    # The videos, the insert, the counts, the profile read and write, the screen time read and upsert,
+    # the last six in one transaction (a savepoint in the test's), where PostgreSQL first turns off its
+    # commit flush.
+    expected = ["SELECT", "INSERT", "UPDATE", "SELECT", "UPDATE", "SELECT", "INSERT"]
+    if connection.vendor == "postgresql":
+        expected = ["SELECT", "SET", *expected[1:]]
+    assert [statement for statement in statements if statement not in ("SAVEPOINT", "RELEASE")] == expected
+    assert (
+        list(Video.objects.filter(pk__in=[v.pk for v in videos]).values_list("like_count", "share_count"))
+        == [(1, 1)] * 4
+    )
+    assert InterestProfile.objects.get(viewer_key=viewer.key).signal_count == 25
+    assert ScreenTimeDay.objects.get(user=viewer.user).seconds == pytest.approx(8.0)
+
+
+def test_likes_unlikes_and_shares_of_several_videos_move_each_count_and_never_below_zero():
+    viewer = viewer_for_user(UserFactory.create())
+    liked, unliked, shared = (published_video() for _ in range(3))
+    Video.objects.filter(pk=liked.pk).update(like_count=5)
+    batch = [event(liked, "like"), event(unliked, "unlike"), event(shared, "share"), event(shared, "like")]
+
+    result = services.signals_record(viewer=viewer, items=batch)
+
+    assert result.accepted == 4
+    counts = dict(Video.objects.values_list("pk", "like_count"))
+    assert counts == {liked.pk: 6, unliked.pk: 0, shared.pk: 1}
+    assert Video.objects.get(pk=shared.pk).share_count == 1
+    assert Video.objects.get(pk=liked.pk).share_count == 0
+
+
+def test_a_batch_sent_twice_moves_counts_and_screen_time_once_and_writes_nothing_more():
+    viewer = viewer_for_user(UserFactory.create())
+    video = published_video()
+    batch = [event(video, "impression"), event(video, "progress", watched_seconds=2.5), event(video, "like")]
+    services.signals_record(viewer=viewer, items=batch)
+    profile_before = InterestProfile.objects.values().get(viewer_key=viewer.key)
+
+    again = services.signals_record(viewer=viewer, items=batch)
+
+    assert (again.accepted, again.duplicates) == (0, 3)
+    assert Signal.objects.count() == 3
+    assert Video.objects.get(pk=video.pk).like_count == 1
+    assert ScreenTimeDay.objects.get(user=viewer.user).seconds == pytest.approx(2.5)
+    assert InterestProfile.objects.values().get(viewer_key=viewer.key) == profile_before
+
+
+def _viewers_and_videos():
+    """Viewers of every shape the visibility rule tells apart, and videos each sees differently."""
+    adult = UserFactory.create()
+    minor = UserFactory.create(date_of_birth=born_years_ago(14))
+    restricted = UserFactory.create(is_restricted_mode=True)
+    blocker = UserFactory.create()
+    private_owner = CreatorFactory.create(user=UserFactory.create(is_private=True))
+    teen_owner = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(14)))
+    videos = [
+        published_video(),
+        published_video(content_level=Video.ContentLevel.MATURE),
+        published_video(is_age_restricted=True),
+        published_video(visibility=Video.Visibility.FOLLOWERS),
+        published_video(owner=private_owner),
+        published_video(owner=teen_owner),
+        published_video(owner=CreatorFactory.create(user=blocker)),
+        published_video(state=Video.State.PROCESSING),
+        published_video(moderation_state=Video.Moderation.REMOVED),
+        published_video(owner=CreatorProfile.objects.create(user=adult, handle="adult_own")),
+    ]
+    Follow.objects.create(follower=adult, creator=private_owner, status=Follow.Status.APPROVED)
+    Follow.objects.create(follower=minor, creator=videos[3].owner, status=Follow.Status.APPROVED)
+    block_create(blocker=blocker, blocked=adult)
+    viewers = [viewer_for_user(user) for user in (adult, minor, restricted, blocker)]
+    return [*viewers, viewer_for_user(None, key="a:" + "0" * 24)], videos
+
+
+def test_the_written_out_visibility_query_answers_as_videos_visible_for_every_kind_of_viewer():
+    viewers, videos = _viewers_and_videos()
+    public_ids = {video.public_id for video in videos}
+
+    for viewer in viewers:
+        for asked in (public_ids, {videos[0].public_id, videos[4].public_id}):
+            expected = set(
+                videos_visible(viewer=viewer)
+                .filter(public_id__in=asked)
+                .order_by()
+                .values_list(*FACT_COLUMNS)
+            )
+            assert set(_visible_rows(viewer=viewer, public_ids=asked)) == expected
+            assert set(_visible_rows(viewer=viewer, public_ids=asked)) == expected  # the compiled one again
