@@ -9,6 +9,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +30,7 @@ from feeds.api.serializers import (
 from feeds.selectors import FeedPage
 from platform.api.pagination import OpaqueCursorPagination
 from platform.api.query import CursorQuerySerializer, query_of
+from platform.api.renderers import OrjsonRenderer
 from platform.api.throttling import SettingsScopedRateThrottle
 from platform.screen_time import ScreenTimeStatus
 from platform.viewer import viewer_of
@@ -65,6 +67,7 @@ def page_response(request: Request, page: FeedPage, *, screen: ScreenTimeStatus 
 
 class ForYouFeedView(APIView):
     permission_classes = [permissions.AllowAny]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
 
     @extend_schema(parameters=[CursorQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
@@ -79,6 +82,7 @@ class ForYouFeedView(APIView):
 
 class TopicFeedView(APIView):
     permission_classes = [permissions.AllowAny]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
 
     @extend_schema(parameters=[CursorQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request, slug: str) -> Response:
@@ -95,6 +99,7 @@ class TopicFeedView(APIView):
 
 class LocalFeedView(APIView):
     permission_classes = [permissions.AllowAny]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
 
     @extend_schema(parameters=[LocalFeedQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
@@ -115,6 +120,7 @@ class FollowingPagination(OpaqueCursorPagination):
 
 class FollowingFeedView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
 
     @extend_schema(parameters=[CursorQuerySerializer], responses=FeedPageSerializer)
     def get(self, request: Request) -> Response:
