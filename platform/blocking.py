@@ -8,6 +8,7 @@ block belongs to ``creators`` (``creators.services.account_block``), which calls
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from platform.models import Block, Mute, User
@@ -57,9 +58,8 @@ def users_blocked_either_way(*, user_id: int) -> QuerySet[User, int]:
     return User.objects.filter(pk__in=either).values_list("pk", flat=True)
 
 
-def users_hidden_from(*, user_id: int) -> QuerySet[User, int]:
-    """The ids of accounts whose videos ``user_id``'s feeds never show: blocked either way, or muted."""
-    hidden = (
+def _hidden_union(user_id: int) -> QuerySet[Block, int]:
+    return (
         Block.objects.filter(blocker_id=user_id)
         .values_list("blocked_id", flat=True)
         .union(
@@ -68,7 +68,26 @@ def users_hidden_from(*, user_id: int) -> QuerySet[User, int]:
             all=True,
         )
     )
-    return User.objects.filter(pk__in=hidden).values_list("pk", flat=True)
+
+
+def users_hidden_from(*, user_id: int) -> QuerySet[User, int]:
+    """The ids of accounts whose videos ``user_id``'s feeds never show: blocked either way, or muted."""
+    return User.objects.filter(pk__in=_hidden_union(user_id)).values_list("pk", flat=True)
+
+
+def hidden_ids(*, user_id: int) -> list[int]:
+    """``users_hidden_from`` read now, in one query: for a request whose several queries leave them out.
+    Written out (the same union): on a page's path the ORM took longer to build it than the database to
+    answer it."""
+    blocks, mutes = (connection.ops.quote_name(model._meta.db_table) for model in (Block, Mute))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT blocked_id FROM {blocks} WHERE blocker_id = %s "  # noqa: S608 (table names only)
+            f"UNION ALL SELECT blocker_id FROM {blocks} WHERE blocked_id = %s "
+            f"UNION ALL SELECT muted_id FROM {mutes} WHERE muter_id = %s",
+            [user_id, user_id, user_id],
+        )
+        return sorted({row[0] for row in cursor.fetchall()})
 
 
 def block_exists_between(*, user_id: int, other_id: int) -> bool:

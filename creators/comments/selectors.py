@@ -98,12 +98,26 @@ def comment_refusal(*, author: User | None, video: Video) -> Refusal | None:
     return None
 
 
+def _hidden_ids(viewer: Viewer) -> list[int]:
+    """The accounts hidden from the viewer (blocked either way, or muted), read once for a page whose
+    queries all leave them out: most people hide no one, and then the queries have nothing to leave out."""
+    if viewer.user_id is None:
+        return []
+    return blocking.hidden_ids(user_id=viewer.user_id)
+
+
 def _seen_by(
-    queryset: QuerySet[Comment], *, viewer: Viewer, own_waiting: bool = True, placeholders: bool = False
+    queryset: QuerySet[Comment],
+    *,
+    viewer: Viewer,
+    own_waiting: bool = True,
+    placeholders: bool = False,
+    hidden: list[int] | None = None,
 ) -> QuerySet[Comment]:
     """Comments the viewer may read: visible ones (and their own waiting ones, unless ``own_waiting`` is
     off), without the accounts hidden from them, without watched-word matches in restricted mode. With
-    ``placeholders``, deleted comments that still have replies too: shown as "deleted comment" above them."""
+    ``placeholders``, deleted comments that still have replies too: shown as "deleted comment" above them.
+    ``hidden``: the hidden accounts' ids (``_hidden_ids``) if already read, else a subquery finds them."""
     viewer_id = viewer.user_id
     shown = Q(state=Comment.State.VISIBLE)
     if placeholders:
@@ -112,15 +126,31 @@ def _seen_by(
         if own_waiting:
             shown |= Q(author_id=viewer_id, state__in=_WAITING)
         # Blocks and mutes hide comments whatever else is asked for.
-        queryset = queryset.exclude(author_id__in=blocking.users_hidden_from(user_id=viewer_id))
+        if hidden is None:
+            queryset = queryset.exclude(author_id__in=blocking.users_hidden_from(user_id=viewer_id))
+        elif hidden:
+            queryset = queryset.exclude(author_id__in=hidden)
     queryset = queryset.filter(shown)
     if viewer.is_restricted_mode:
         queryset = queryset.filter(is_watched_match=False)
     return queryset
 
 
-def _with_viewer(queryset: QuerySet[Comment], *, viewer: Viewer) -> QuerySet[Comment]:
+# What a list of comments shows of their authors (``author_name``, the serializers' ``author``).
+_LIST_FIELDS = (
+    *(field.name for field in Comment._meta.concrete_fields),
+    "author__display_name",
+    "author__creator_profile__handle",
+    "author__creator_profile__display_name",
+)
+
+
+def _with_viewer(queryset: QuerySet[Comment], *, viewer: Viewer, light: bool = False) -> QuerySet[Comment]:
+    """With the authors (and their profiles) and the viewer's likes. ``light`` reads only what a list
+    shows of the authors: an account's other columns cost more to load than the whole comment."""
     queryset = queryset.select_related("author__creator_profile")
+    if light:
+        queryset = queryset.only(*_LIST_FIELDS)
     if viewer.user_id is None:
         return queryset
     return queryset.annotate(
@@ -168,6 +198,15 @@ def _micros(moment: datetime.datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+def _after(*, order: str, position: tuple[int, int]) -> Q:
+    """Comments after a cursor's position in ``order`` (both descending: lower keys come later)."""
+    first, last_id = position
+    if order == "top":
+        return Q(score__lt=first) | Q(score=first, id__lt=last_id)
+    moment = datetime.datetime.fromtimestamp(first / 1_000_000, tz=datetime.UTC)
+    return Q(created_at__lt=moment) | Q(created_at=moment, id__lt=last_id)
+
+
 def comment_page(
     *, video: Video, viewer: Viewer, order: str = "top", cursor: str | None = None, size: int = PAGE_SIZE
 ) -> CommentPage:
@@ -177,25 +216,35 @@ def comment_page(
         raise ValidationError("Order comments by top or newest.", code="order_invalid")
     size = max(1, min(size, MAX_PAGE_SIZE))
     position = _cursor_parse(cursor)
+    hidden = _hidden_ids(viewer)
     top_level = Comment.objects.filter(video=video, parent__isnull=True)
-    queryset = _seen_by(top_level, viewer=viewer, own_waiting=False).filter(is_pinned=False)
-    queryset = queryset.order_by(*(("-score", "-id") if order == "top" else ("-created_at", "-id")))
+    queryset = _seen_by(top_level, viewer=viewer, own_waiting=False, hidden=hidden).filter(is_pinned=False)
+    ordering = ("-score", "-id") if order == "top" else ("-created_at", "-id")
+    queryset = queryset.order_by(*ordering)
 
     def key(comment: Comment) -> tuple[int, int]:  # the cursor's position of a comment
         return (comment.score if order == "top" else _micros(comment.created_at), comment.pk)
 
     if position is not None:
-        first, last_id = position
-        if order == "top":
-            queryset = queryset.filter(Q(score__lt=first) | Q(score=first, id__lt=last_id))
-        else:
-            moment = datetime.datetime.fromtimestamp(first / 1_000_000, tz=datetime.UTC)
-            queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=last_id))
+        after = _after(order=order, position=position)
+        queryset = queryset.filter(after)
     # The pinned comment (first page) and the viewer's own waiting comments are found by id on their own
     # indexes, then read and merged here: in the page's query (an OR on the state) no index would give
     # the order, and a big video's every comment would be sorted for each page (benchmark_comments).
-    # Deleted comments whose replies stay are merged the same way, as "deleted comment" above them.
-    special = [Q(video=video, parent__isnull=True) & _PLACEHOLDER]
+    # Deleted comments whose replies stay are merged the same way, as "deleted comment" above them:
+    # only those of this page's stretch (after the cursor, at most a page of them), read in the page's
+    # order on the same index as the visible ones.
+    # (Without the accounts hidden from the viewer here too: a page of those would push a shown one out.)
+    deleted = _seen_by(
+        top_level.filter(state=Comment.State.DELETED),
+        viewer=viewer,
+        own_waiting=False,
+        placeholders=True,
+        hidden=hidden,
+    )
+    if position is not None:
+        deleted = deleted.filter(after)
+    special = [Q(pk__in=deleted.order_by(*ordering).values("pk")[: size + 1])]
     if position is None:
         special.append(Q(video=video, is_pinned=True))
     if viewer.user_id is not None:
@@ -205,14 +254,18 @@ def comment_page(
     arms = [
         Comment.objects.filter(condition).order_by().values_list("pk", flat=True) for condition in special
     ]
-    ids = list(arms[0].union(*arms[1:], all=True))
     pinned: list[Comment] = []
     waiting: list[Comment] = []
-    # Read by primary key only: with "parent IS NULL" in this query SQLite walked the replies' index over
-    # every top-level comment. The viewer's waiting replies and other videos' comments are skipped here.
-    merged = _seen_by(Comment.objects.filter(pk__in=ids), viewer=viewer, placeholders=True)
-    # No ids, no query (an empty IN).
-    for comment in _with_viewer(merged, viewer=viewer):
+    # The rows are read by primary key, in the same query (the union as its subquery): with
+    # "parent IS NULL" here SQLite walked the replies' index over every top-level comment. The viewer's
+    # waiting replies and other videos' comments are skipped below.
+    merged = _seen_by(
+        Comment.objects.filter(pk__in=arms[0].union(*arms[1:], all=True)),
+        viewer=viewer,
+        placeholders=True,
+        hidden=hidden,
+    )
+    for comment in _with_viewer(merged, viewer=viewer, light=True):
         if comment.parent_id is not None or comment.video_id != video.pk:
             continue
         if comment.is_pinned:
@@ -220,7 +273,7 @@ def comment_page(
                 pinned.append(comment)
         elif comment.state != Comment.State.VISIBLE and (position is None or key(comment) < position):
             waiting.append(comment)
-    rows = list(_with_viewer(queryset, viewer=viewer)[: size + 1])
+    rows = list(_with_viewer(queryset, viewer=viewer, light=True)[: size + 1])
     if waiting:
         rows = sorted(rows + waiting, key=key, reverse=True)[: size + 1]
     next_cursor = None
@@ -238,12 +291,14 @@ def reply_page(
     """A page of a comment's replies, oldest first (a conversation reads down)."""
     size = max(1, min(size, MAX_PAGE_SIZE))
     position = _cursor_parse(cursor)
-    queryset = _seen_by(Comment.objects.filter(parent=parent), viewer=viewer).order_by("created_at", "id")
+    queryset = _seen_by(
+        Comment.objects.filter(parent=parent), viewer=viewer, hidden=_hidden_ids(viewer)
+    ).order_by("created_at", "id")
     if position is not None:
         micros, last_id = position
         moment = datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
         queryset = queryset.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=last_id))
-    rows = list(_with_viewer(queryset, viewer=viewer)[: size + 1])
+    rows = list(_with_viewer(queryset, viewer=viewer, light=True)[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -439,8 +439,10 @@ def _queries_for_a_page(video, viewer, count: int) -> int:
 def test_the_list_takes_the_same_queries_for_five_and_twenty_five_comments(viewer):
     five = _queries_for_a_page(published_video(owner=CreatorFactory.create()), viewer, 5)
     twenty_five = _queries_for_a_page(published_video(owner=CreatorFactory.create()), viewer, 25)
-    # The video (with its owner), the ids of the pinned comment (and the viewer's own waiting ones), the
-    # page and those comments (each with its author, profile and the viewer's like joined in).
+    # The video (with its owner), the accounts hidden from the viewer (read once for the page's queries),
+    # the pinned comment (with the viewer's own waiting ones and the page's "deleted comment" placeholders,
+    # found by id in the same query) and the page, each comment with its author, profile and the viewer's
+    # like joined in.
     assert five == twenty_five == 4
 
 

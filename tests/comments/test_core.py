@@ -175,6 +175,45 @@ def test_a_deleted_comment_with_replies_stays_as_a_placeholder_above_them():
     assert video.comment_count == 1  # the reply
 
 
+def test_pages_walk_every_comment_and_placeholder_once_in_order():
+    """Placeholders are read a page's stretch at a time: walking the pages meets each once, in order,
+    and one by a blocked account neither shows nor pushes another off its page."""
+    video = published_video(owner=CreatorFactory.create())
+    viewer = UserFactory.create()
+    blocked = UserFactory.create()
+    block_create(blocker=viewer, blocked=blocked)
+    shown: list[int] = []
+    for number in range(14):
+        author = blocked if number == 5 else UserFactory.create()
+        comment = services.comment_post(author=author, video=video, text=f"comment {number}")
+        if number % 3 != 1:  # most are answered, then deleted: placeholders among the visible ones
+            services.comment_post(
+                author=UserFactory.create(), video=video, text="reply", parent_id=comment.pk
+            )
+            services.comment_delete(actor=author, comment=comment)
+        if author != blocked:
+            shown.append(comment.pk)
+    for order in ("top", "newest"):
+        expected = list(
+            Comment.objects.filter(pk__in=shown)
+            .order_by(*(("-score", "-id") if order == "top" else ("-created_at", "-id")))
+            .values_list("pk", flat=True)
+        )
+        walked: list[int] = []
+        cursor = None
+        for _ in range(10):
+            page = selectors.comment_page(
+                video=video, viewer=viewer_for_user(viewer), order=order, cursor=cursor, size=3
+            )
+            assert len(page.comments) == 3 or page.next_cursor is None
+            walked += [comment.pk for comment in page.comments]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert walked == expected, order
+        assert len(expected) == 13
+
+
 def test_the_api_lists_a_deleted_comments_replies_under_deleted_comment(client):
     video = published_video(owner=CreatorFactory.create())
     author, replier = UserFactory.create(), UserFactory.create()

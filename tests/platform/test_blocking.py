@@ -69,6 +69,9 @@ def test_hidden_users_are_blocked_either_way_and_muted_by_me_only():
     assert hidden_ids == {i_blocked.pk, blocked_me.pk, i_muted.pk}
     assert stranger.pk not in hidden_ids
     assert muted_me.pk not in hidden_ids
+    # Read at once, the same accounts (each once, though I both blocked and muted one of them).
+    blocking.mute_create(muter=me, muted=i_blocked)
+    assert blocking.hidden_ids(user_id=me.pk) == sorted(hidden_ids)
 
 
 def test_account_block_ends_follows_and_requests_both_ways_and_uncounts_them():
