@@ -84,7 +84,8 @@ class Weights:
         data = data or {}
 
         def ids(key: str) -> dict[int, float]:
-            return {int(name): float(value) for name, value in (data.get(key) or {}).items()}
+            stored = data.get(key) or {}
+            return dict(zip(map(int, stored), map(float, stored.values()), strict=True))
 
         recent = data.get("r")
         fields = {
@@ -99,11 +100,8 @@ class Weights:
         for (gains, views, gain_key, views_key), count in zip(PARTS, keep, strict=True):
             gain, seen = getattr(self, gains), getattr(self, views)
             # Keep what says most: the largest gains and the most viewed (a hashtag always skipped matters too).
-            ranked = sorted(
-                set(gain) | set(seen),
-                key=lambda key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0),
-                reverse=True,
-            )[:count]
+            says = {key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0) for key in set(gain) | set(seen)}
+            ranked = sorted(says, key=says.__getitem__, reverse=True)[:count]
             data[gain_key] = {
                 str(key): round(gain[key], 4) for key in ranked if abs(gain.get(key, 0.0)) >= 0.01
             }
@@ -113,10 +111,10 @@ class Weights:
         return data
 
     def decay(self, factor: float) -> None:
+        if factor == 1.0:
+            return
         for name in FIELDS:
-            weights = getattr(self, name)
-            for key in weights:
-                weights[key] *= factor
+            setattr(self, name, {key: value * factor for key, value in getattr(self, name).items()})
 
     def add(self, other: Weights) -> None:
         for name in FIELDS:
