@@ -188,91 +188,176 @@ def _rollup_day(*, day: datetime.date, known: _Known, reach: dict[int, _VideoTot
                 pending.reach = rules.reach_add(pending.reach, totals.reach)
 
 
-# A view's number times this, plus a loop, orders (view, loop) pairs in one integer: looped is a small
-# positive integer, far below it.
-_LOOP_SPAN = 65536
+_View = tuple[int, int, str, str, str | None, int, float, int, int, int, float, float]
 
 
-def _views_read(
-    *, start: datetime.datetime, end: datetime.datetime, staff: set[str]
-) -> list[tuple[Any, ...]]:
-    """The views whose impression was sent in [start, end), put together by the database, one row each:
-    (video, creator, viewer, source, topic, hour, watched seconds, completed, skipped, highest loop,
-    furthest point of the first loop, the video's length). Neither the creator's own views nor staff's.
+def _views_read(*, start: datetime.datetime, end: datetime.datetime, staff: set[str]) -> list[_View]:
+    """The views whose impression was sent in [start, end), one tuple each: (video, creator, viewer, source,
+    topic, hour, watched seconds, completed, skipped, highest loop, furthest point of the first loop, the
+    video's length). Neither the creator's own views nor staff's.
 
     Events are read from a window around the day (``TAIL`` on each side) in id order: an impression starts
     a view of a video by a viewer, and the progress, completion and skip events after it, up to the next
     impression of that video by that viewer, belong to it (events before any impression in the window
     belong to a view of an earlier day). A view's watched time is the sum over its loops of the furthest
     point of each (capped at the length); an event of a loop lower than one already reported is late and
-    adds nothing, though it still counts as a completion or a skip."""
+    adds nothing, though it still counts as a completion or a skip.
+
+    The database groups the window's events by video, viewer and loop. Nearly always a video and viewer
+    have one impression in the window, before all their other events, and each loop's events come before
+    the next loop's: then those rows are the view. The few pairs that are not so simple (watched twice,
+    events before the impression, a late event of an earlier loop) are read again event by event."""
     quote = connection.ops.quote_name
-    signals, videos, creators = (
-        quote(Signal._meta.db_table),
-        quote(Video._meta.db_table),
-        quote(CreatorProfile._meta.db_table),
-    )
     prep = connection.ops.adapt_datetimefield_value
+    impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
     if connection.vendor == "postgresql":
         hour = "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
     else:
         hour = "CAST(strftime('%%H', created_at) AS INTEGER)"
-    impression = Kind.IMPRESSION.value
     length = "COALESCE(NULLIF(v.rendition_duration, 0), NULLIF(v.duration, 0), 0.0)"
-    capped = f"CASE WHEN l.furthest < {length} THEN l.furthest ELSE {length} END"
-    staff_clause = f"AND l.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
-    over = "OVER (PARTITION BY viewer_key, video_id ORDER BY id ROWS UNBOUNDED PRECEDING)"
+    staff_clause = f"AND g.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
     sql = f"""
-        WITH numbered AS (
-            SELECT id, viewer_key, video_id, kind, source, topic_id, watched_seconds, looped,
-                CASE WHEN kind = %s THEN (CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END)
-                END AS zone,
-                CASE WHEN kind = %s THEN {hour} END AS hour,
-                SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) {over} AS view_no
-            FROM {signals}
-            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s)
-        ), looped AS (
-            SELECT viewer_key, video_id, view_no, kind, source, topic_id, watched_seconds, zone, hour,
-                CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
-                view_no * {_LOOP_SPAN} + looped = MAX(
-                    view_no * {_LOOP_SPAN} + CASE WHEN kind = %s THEN 0 ELSE looped END
-                ) {over} AS is_current
-            FROM numbered
-        ), loops AS (
-            SELECT viewer_key, video_id, view_no, loop,
-                COALESCE(MAX(CASE WHEN is_current THEN watched_seconds END), 0.0) AS furthest,
+        SELECT g.video_id, g.viewer_key, g.loop, g.events, g.first_id, g.last_id, g.furthest, g.completed,
+            g.skipped, g.zone, g.hour, g.source, g.topic_id, v.owner_id, {length}
+        FROM (
+            SELECT video_id, viewer_key, CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
+                COUNT(*) AS events, MIN(id) AS first_id, MAX(id) AS last_id, MAX(watched_seconds) AS furthest,
                 MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
                 MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped,
-                MAX(zone) AS zone, MAX(hour) AS hour, MAX(source) AS source, MAX(topic_id) AS topic_id
-            FROM looped
-            WHERE view_no > 0
-            GROUP BY viewer_key, video_id, view_no, loop
-        )
-        SELECT l.video_id, v.owner_id, l.viewer_key,
-            MAX(CASE WHEN l.loop < 0 THEN l.source END),
-            MAX(CASE WHEN l.loop < 0 THEN l.topic_id END),
-            MAX(CASE WHEN l.loop < 0 THEN l.hour END),
-            COALESCE(SUM(CASE WHEN l.loop >= 0 THEN {capped} END), 0.0),
-            MAX(l.completed), MAX(l.skipped), MAX(l.loop),
-            COALESCE(MAX(CASE WHEN l.loop = 0 THEN {capped} END), 0.0),
-            {length}
-        FROM loops l
-        JOIN {videos} v ON v.id = l.video_id
-        JOIN {creators} c ON c.id = v.owner_id
-        WHERE l.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
-        GROUP BY l.video_id, l.viewer_key, l.view_no, v.owner_id, v.rendition_duration, v.duration
-        HAVING MAX(CASE WHEN l.loop < 0 THEN l.zone END) = 1
+                MIN(CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END) AS zone,
+                MIN(CASE WHEN kind = %s THEN {hour} END) AS hour, MIN(source) AS source,
+                MIN(topic_id) AS topic_id
+            FROM {quote(Signal._meta.db_table)}
+            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s)
+            GROUP BY video_id, viewer_key, CASE WHEN kind = %s THEN -1 ELSE looped END
+        ) g
+        JOIN {quote(Video._meta.db_table)} v ON v.id = g.video_id
+        JOIN {quote(CreatorProfile._meta.db_table)} c ON c.id = v.owner_id
+        WHERE g.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
+        ORDER BY g.video_id, g.viewer_key, g.loop
     """  # noqa: S608
-    watching = (Kind.PROGRESS.value, Kind.COMPLETE.value, Kind.SKIP.value)
     params = [
-        impression, prep(start), prep(end), impression, impression,
-        prep(start - TAIL), prep(end + TAIL), impression, *watching,
-        impression, impression, Kind.COMPLETE.value, Kind.SKIP.value, *sorted(staff),
+        impression, complete, skip, prep(start), prep(end), impression, prep(start - TAIL), prep(end + TAIL),
+        impression, Kind.PROGRESS.value, complete, skip, impression, *sorted(staff),
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-    return rows
+        rows = cursor.fetchall()
+    views: list[_View] = []
+    tangled: dict[tuple[int, str], tuple[int, float]] = {}  # (video, viewer) -> (creator, length)
+    index, count = 0, len(rows)
+    while index < count:
+        first = rows[index]
+        video_id, viewer_key = first[0], first[1]
+        following = index + 1
+        while following < count and rows[following][0] == video_id and rows[following][1] == viewer_key:
+            following += 1
+        pair, index = rows[index:following], following
+        creator_id, duration = first[13], first[14]
+        if first[2] != -1:
+            continue  # no impression in the window: the events are of a view of an earlier day
+        if first[3] != 1 or (len(pair) > 1 and pair[1][4] < first[4]):
+            tangled[(video_id, viewer_key)] = (creator_id, duration)
+            continue
+        if first[9] != 1:
+            continue  # the impression was sent before or after the day: not one of its views
+        watched = first_furthest = 0.0
+        completed = skipped = 0
+        top_loop = -1
+        last_id = first[5]
+        for _, _, loop, _, first_id, loop_last_id, furthest, loop_completed, loop_skipped, *_ in pair[1:]:
+            if first_id < last_id:
+                break  # a late event of an earlier loop
+            last_id = loop_last_id
+            furthest = furthest if furthest < duration else duration
+            watched += furthest
+            if loop == 0:
+                first_furthest = furthest
+            completed |= loop_completed
+            skipped |= loop_skipped
+            top_loop = loop
+        else:
+            views.append((video_id, creator_id, viewer_key, first[11], first[12], first[10], watched,
+                          completed, skipped, top_loop, first_furthest, duration))  # fmt: skip
+            continue
+        tangled[(video_id, viewer_key)] = (creator_id, duration)
+    if tangled:
+        views += _tangled_views(start=start, end=end, pairs=tangled)
+    return views
+
+
+def _tangled_views(
+    *, start: datetime.datetime, end: datetime.datetime, pairs: dict[tuple[int, str], tuple[int, float]]
+) -> list[_View]:
+    """The views of ``pairs`` (video, viewer) whose impression was sent in [start, end), read event by event
+    in id order, as ``_views_read`` describes them."""
+    quote = connection.ops.quote_name
+    prep = connection.ops.adapt_datetimefield_value
+    impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
+    if connection.vendor == "postgresql":
+        hour = "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
+    else:
+        hour = "CAST(strftime('%%H', created_at) AS INTEGER)"
+    views: list[_View] = []
+    ordered = sorted(pairs)
+    for begin in range(0, len(ordered), 500):
+        chunk = ordered[begin : begin + 500]
+        videos = sorted({video_id for video_id, _ in chunk})
+        viewers = sorted({viewer_key for _, viewer_key in chunk})
+        sql = f"""
+            SELECT video_id, viewer_key, kind, source, topic_id, watched_seconds, looped,
+                CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END, {hour}
+            FROM {quote(Signal._meta.db_table)}
+            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s)
+                AND video_id IN ({", ".join(["%s"] * len(videos))})
+                AND viewer_key IN ({", ".join(["%s"] * len(viewers))})
+            ORDER BY id
+        """  # noqa: S608
+        params = [
+            prep(start), prep(end), prep(start - TAIL), prep(end + TAIL),
+            impression, Kind.PROGRESS.value, complete, skip, *videos, *viewers,
+        ]  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            events = cursor.fetchall()
+        # Per pair, the view being read: [counted, source, topic, hour, loop, loop's furthest, earlier loops'
+        # sum, first loop's furthest, completed, skipped, highest loop].
+        open_views: dict[tuple[int, str], list[Any]] = {}
+
+        def close(key: tuple[int, str], view: list[Any]) -> None:
+            if view[0]:
+                creator_id, duration = pairs[key]
+                first_furthest = view[5] if view[7] is None else view[7]  # None: still in the first loop
+                views.append((key[0], creator_id, key[1], view[1], view[2], view[3], view[6] + view[5],
+                              view[8], view[9], view[10], first_furthest, duration))  # fmt: skip
+
+        for video_id, viewer_key, kind, source, topic_id, watched, looped, zone, at_hour in events:
+            key = (video_id, viewer_key)
+            if key not in pairs:
+                continue
+            if kind == impression:
+                if key in open_views:
+                    close(key, open_views[key])
+                open_views[key] = [zone == 1, source, topic_id, at_hour, 0, 0.0, 0.0, None, 0, 0, -1]
+                continue
+            view = open_views.get(key)
+            if view is None:
+                continue  # its impression came before the window: a view of an earlier day
+            duration = pairs[key][1]
+            watched = watched if watched < duration else duration
+            if looped > view[4]:
+                if view[7] is None:
+                    view[7] = view[5]  # the first loop's furthest point, as it was left
+                view[6] += view[5]
+                view[4], view[5] = looped, watched
+            elif looped == view[4] and watched > view[5]:
+                view[5] = watched
+            view[10] = max(view[10], looped)
+            view[8] |= kind == complete
+            view[9] |= kind == skip
+        for key, view in open_views.items():
+            close(key, view)
+    return views
 
 
 def _counts_read(
