@@ -230,11 +230,21 @@ class CommentRepliesView(APIView):
 
 
 class CommentDetailView(CommentWriteView):
-    """The author edits their comment within 5 minutes (PATCH); the author or the video's creator deletes
-    it (DELETE)."""
+    """One comment as the requester sees it (GET: a notification's link opens the sheet at it); the author
+    edits it within 5 minutes (PATCH); the author or the video's creator deletes it (DELETE)."""
 
-    permission_classes = [permissions.IsAuthenticated]
-    http_method_names = ["patch", "delete", "options"]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "patch", "delete", "options"]
+
+    @extend_schema(
+        responses={
+            200: CommentOutputSerializer,
+            404: OpenApiResponse(description="No such comment, or not one you may see."),
+        }
+    )
+    def get(self, request: Request, comment_id: int) -> Response:
+        comment = _comment(request, comment_id)
+        return Response(CommentOutputSerializer(comment, context=_context(request)).data)
 
     @extend_schema(
         request=CommentEditInputSerializer,

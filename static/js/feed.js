@@ -127,6 +127,20 @@ function start(root) {
   screenTime.start(); // the day's limit was reached before this page: the panel, and nothing plays
   pager.begin(readJson("feed-items"));
   player.startProgressBar();
+  openLinkedComments(player, pager, comments);
+}
+
+// A notification's link (/v/<id>/?comment=<id>#comments) opens the video's comments, at that comment.
+function openLinkedComments(player, pager, comments) {
+  if (window.location.hash !== "#comments") return;
+  const view = player.current();
+  if (!view) return;
+  let button = null;
+  pager.forEachSlide(function (slide, slideItem) {
+    if (slideItem === view.item) button = slide.querySelector("[data-role=comments]");
+  });
+  const named = new URLSearchParams(window.location.search).get("comment") || "";
+  comments.open(view.item, button, { focusId: /^[0-9]{1,18}$/.test(named) ? named : null });
 }
 
 // The topics panel closes on Escape or a click outside it.

@@ -36,6 +36,7 @@ STATUSES = {
     "POST /api/v1/business/promotions/{public_id}/resume": "200 401 403 404 409",
     "GET /api/v1/business/reach-estimate": "200 400 401 403 404",
     "GET /api/v1/business/receipts": "200 401 403 404",
+    "GET /api/v1/comments/{comment_id}": "200 401 404",
     "PATCH /api/v1/comments/{comment_id}": "200 400 401 403 404 413 415 429",
     "DELETE /api/v1/comments/{comment_id}": "204 401 403 404 429",
     "POST /api/v1/comments/{comment_id}/approve": "200 401 403 404 429",

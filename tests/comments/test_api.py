@@ -450,3 +450,33 @@ def test_the_json_body_is_plain_json(video, viewer):
     post(viewer, video, "hello")
     raw = client_for(None).get(comments_url(video)).content
     assert json.loads(raw)["results"][0]["text"] == "hello"
+
+
+def test_one_comment_reads_as_its_viewer_may_see_it(video, viewer):
+    """GET /comments/<id> (a notification's link opens the sheet at it): the comment as the list shows it,
+    a 404 for what the requester may not see (a blocked account's, another's pending one, a deleted one)."""
+    author = UserFactory.create()
+    comment = services.comment_post(author=author, video=video, text="Lovely light")
+    reply = services.comment_post(author=viewer, video=video, text="Agreed", parent_id=comment.pk)
+    services.comment_like(user=viewer, comment=comment)
+    url = f"/api/v1/comments/{comment.pk}"
+
+    seen = client_for(viewer).get(url)
+    assert seen.status_code == 200
+    assert (seen.json()["text"], seen.json()["is_liked"], seen.json()["video"]) == (
+        "Lovely light",
+        True,
+        str(video.public_id),
+    )
+    assert client_for().get(f"/api/v1/comments/{reply.pk}").json()["parent_id"] == comment.pk
+
+    pending = services.comment_post(author=viewer, video=video, text="Buy followers cheap")
+    Comment.objects.filter(pk=pending.pk).update(state=Comment.State.PENDING)
+    assert client_for(viewer).get(f"/api/v1/comments/{pending.pk}").json()["state"] == "pending"
+    assert client_for(author).get(f"/api/v1/comments/{pending.pk}").status_code == 404
+
+    block_create(blocker=author, blocked=viewer)
+    assert client_for(viewer).get(url).status_code == 404
+    services.comment_delete(actor=author, comment=Comment.objects.get(pk=reply.pk).parent)
+    assert client_for().get(url).status_code == 404
+    assert client_for().get("/api/v1/comments/999999999").status_code == 404

@@ -29,6 +29,8 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
   let nextUrl = "";
   let loading = null; // the AbortController of the page being loaded
   let replyTo = null; // {id, name, node}
+  let focusId = null; // a notification's comment, shown first once the sheet has loaded
+  let linkedId = null; // that comment once shown: the pages below it leave it out
   const byId = new Map(); // comment id -> its JSON, as last painted
 
   function videoId() { return item ? item.video.id : ""; }
@@ -99,6 +101,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     if (reset) {
       list.replaceChildren();
       byId.clear();
+      linkedId = null;
       more.hidden = true;
     }
     setStatus("Loading comments…");
@@ -106,7 +109,9 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     try {
       const page = await api(url, { signal: controller.signal });
       if (loading !== controller) return;
-      (page.results || []).forEach(function (comment) { list.append(paint(comment)); });
+      (page.results || []).forEach(function (comment) {
+        if (comment.id !== linkedId) list.append(paint(comment));
+      });
       nextUrl = sameOriginUrl(page.next);
       more.hidden = !nextUrl;
       if (reset) {
@@ -114,6 +119,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
         showComposer(page);
       }
       setStatus(list.children.length ? "" : "No comments yet." + (page.can_comment === false ? "" : " Be the first."));
+      if (reset && focusId) showLinked(focusId);
     } catch (error) {
       if (error && error.name === "AbortError") return;
       setStatus(error.detail || "Couldn't load the comments. Please try again.");
@@ -121,6 +127,31 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       if (loading === controller) loading = null;
       more.disabled = false;
     }
+  }
+
+  // A notification's link (?comment=<id>#comments) names a comment or a reply: it is shown first, marked,
+  // as it now stands (gone or hidden from this viewer: nothing is shown and the sheet reads as usual).
+  async function showLinked(id) {
+    focusId = null;
+    let comment = null;
+    try {
+      comment = await api(commentUrl(id));
+    } catch {
+      return; // gone, or not one this viewer may see: the sheet reads as usual
+    }
+    if (!comment || comment.video !== videoId()) return;
+    const shown = list.querySelector('[data-comment-id="' + String(comment.id) + '"]');
+    if (shown) shown.remove();
+    const node = paint(comment);
+    node.classList.add("is-linked");
+    const label = document.createElement("p");
+    label.className = "comment-linked-label";
+    label.textContent = comment.parent_id ? "The reply you were sent to" : "The comment you were sent to";
+    node.prepend(label);
+    linkedId = comment.id;
+    list.prepend(node);
+    setStatus("");
+    node.scrollIntoView({ block: "nearest" });
   }
 
   function setOrder(next) {
@@ -132,10 +163,12 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     load({ reset: true });
   }
 
-  function open(nextItem, openerButton) {
+  function open(nextItem, openerButton, options = {}) {
     if (!nextItem) return;
     item = nextItem;
     opener = openerButton || null;
+    focusId = options.focusId || null;
+    linkedId = null;
     order = "top";
     orderButtons.forEach(function (button) {
       button.setAttribute("aria-pressed", button.dataset.order === "top" ? "true" : "false");
