@@ -260,7 +260,7 @@ def comment_page(
     # "parent IS NULL" here SQLite walked the replies' index over every top-level comment. The viewer's
     # waiting replies and other videos' comments are skipped below.
     merged = _seen_by(
-        Comment.objects.filter(pk__in=arms[0].union(*arms[1:], all=True)),
+        Comment.objects.filter(pk__in=arms[0].union(*arms[1:], all=True)).order_by(),
         viewer=viewer,
         placeholders=True,
         hidden=hidden,
