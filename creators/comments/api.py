@@ -158,7 +158,7 @@ class VideoCommentsView(CommentWriteView):
                 ),
                 "previous": None,
                 "results": CommentOutputSerializer(page.comments, many=True, context=context).data,
-                "comment_count": video.comment_count,
+                "comment_count": page.comment_count,
                 "can_comment": refusal is None,
                 "refusal": {"code": refusal.code, "detail": refusal.message} if refusal else None,
             }

@@ -40,6 +40,9 @@ class Refusal:
 class CommentPage:
     comments: list[Comment]
     next_cursor: str | None
+    # How many comments the viewer may see on the video (``comment_page`` only): its count, less those of
+    # the accounts hidden from them.
+    comment_count: int | None = None
 
 
 def filter_phrases(*, creator: CreatorProfile) -> tuple[str, ...]:
@@ -282,7 +285,12 @@ def comment_page(
         last = rows[-1]
         first = last.score if order == "top" else _micros(last.created_at)
         next_cursor = f"{first}.{last.pk}"
-    return CommentPage(comments=pinned + rows, next_cursor=next_cursor)
+    count = video.comment_count
+    if hidden:  # a query only for those who blocked or muted someone
+        count -= Comment.objects.filter(
+            video=video, state=Comment.State.VISIBLE, author_id__in=hidden
+        ).count()
+    return CommentPage(comments=pinned + rows, next_cursor=next_cursor, comment_count=max(count, 0))
 
 
 def reply_page(

@@ -234,7 +234,9 @@ class CommentListOutputSerializer(serializers.Serializer[Any]):
 
 
 class VideoCommentListOutputSerializer(CommentListOutputSerializer):
-    comment_count = serializers.IntegerField(help_text="Visible comments and replies on the video.")
+    comment_count = serializers.IntegerField(
+        help_text="Visible comments and replies on the video, less those of accounts you blocked or muted."
+    )
     can_comment = serializers.BooleanField(help_text="Whether the viewer may comment now.")
     refusal = RefusalSerializer(
         allow_null=True, help_text="Why the viewer may not comment (`code` for clients), or null."

@@ -126,6 +126,7 @@ def video_comments(request: HttpRequest, public_id: str) -> HttpResponse:
         page = selectors.comment_page(video=video, viewer=viewer_of(request), order=order)
     context = _context(request, video=video, form=form) | {
         "comments": page.comments,
+        "comment_count": page.comment_count,
         "next_cursor": page.next_cursor,
         "order": order,
         "is_first_page": not request.GET.get("cursor"),

@@ -480,3 +480,19 @@ def test_one_comment_reads_as_its_viewer_may_see_it(video, viewer):
     services.comment_delete(actor=author, comment=Comment.objects.get(pk=reply.pk).parent)
     assert client_for().get(url).status_code == 404
     assert client_for().get("/api/v1/comments/999999999").status_code == 404
+
+
+def test_the_count_leaves_out_the_accounts_the_viewer_hid(client, video, viewer):
+    """Someone who blocked a commenter sees as many comments counted as listed, on the API and the page."""
+    rude, kind = UserFactory.create(), UserFactory.create()
+    services.comment_post(author=rude, video=video, text="meh")
+    services.comment_post(author=rude, video=video, text="still meh")
+    services.comment_post(author=kind, video=video, text="lovely")
+    assert client_for(viewer).get(comments_url(video)).json()["comment_count"] == 3
+    block_create(blocker=viewer, blocked=rude)
+    listed = client_for(viewer).get(comments_url(video)).json()
+    assert (listed["comment_count"], len(listed["results"])) == (1, 1)
+    assert client_for().get(comments_url(video)).json()["comment_count"] == 3
+    client.force_login(viewer)
+    page = client.get(f"/v/{video.public_id}/comments").content.decode()
+    assert '<span class="muted comments-count">1</span>' in page

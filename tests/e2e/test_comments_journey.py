@@ -256,6 +256,11 @@ def test_comment_reply_pin_filter_refuse_block_remove_and_restore(
     _open_sheet(page, base, video)
     expect(_comment(page, "Lovely light")).to_be_visible()
     expect(_comment(page, "Bo was here first")).to_have_count(0)
+    # The sheet counts what she may see: the video's count less Bo's comments.
+    bos = Comment.objects.filter(video=video, author=other, state=Comment.State.VISIBLE).count()
+    assert bos >= 1
+    counted = Video.objects.get(pk=video.pk).comment_count - bos
+    expect(page.get_by_test_id("comments-title")).to_have_text(f"Comments · {counted}")
     page.locator(".comments-sheet-body").evaluate("(body) => body.scrollTo(0, body.scrollHeight)")
     shot("12-blocked-sheet-end")
     page.goto(f"{base}/v/{video.public_id}/comments")
