@@ -100,8 +100,11 @@ class Weights:
         for (gains, views, gain_key, views_key), count in zip(PARTS, keep, strict=True):
             gain, seen = getattr(self, gains), getattr(self, views)
             # Keep what says most: the largest gains and the most viewed (a hashtag always skipped matters too).
-            says = {key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0) for key in set(gain) | set(seen)}
-            ranked = sorted(says, key=says.__getitem__, reverse=True)[:count]
+            ranked = sorted(
+                set(gain) | set(seen),
+                key=lambda key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0),
+                reverse=True,
+            )[:count]
             data[gain_key] = {
                 str(key): round(gain[key], 4) for key in ranked if abs(gain.get(key, 0.0)) >= 0.01
             }
@@ -114,7 +117,9 @@ class Weights:
         if factor == 1.0:
             return
         for name in FIELDS:
-            setattr(self, name, {key: value * factor for key, value in getattr(self, name).items()})
+            weights = getattr(self, name)
+            for key in weights:
+                weights[key] *= factor
 
     def add(self, other: Weights) -> None:
         for name in FIELDS:
