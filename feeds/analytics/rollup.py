@@ -85,6 +85,17 @@ class _Known:
     numbers: dict[str, int] = field(default_factory=dict)
     people: dict[int, tuple[datetime.date | None, str, str] | None] = field(default_factory=dict)
     last_days: dict[int, dict[int, datetime.date]] = field(default_factory=dict)
+    texts: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+    def json_of(self, key: tuple[Any, ...], value: Any) -> str:
+        """``value`` as JSON text, remembered by ``key`` (its contents): most days of a video have one or
+        two views, so the same few histograms and sources are written again and again."""
+        text = self.texts.get(key)
+        if text is None:
+            if len(self.texts) >= 100_000:
+                self.texts.clear()
+            text = self.texts[key] = json.dumps(value)
+        return text
 
 
 DAYS_PER_TRANSACTION = 7  # catching up, a week per commit: fewer commits and one write of all-time reach
@@ -398,7 +409,8 @@ def _day_replace(
         (
             video_id, totals.creator_id, day, totals.views, totals.watch_seconds, totals.completions,
             totals.early_skips, totals.likes, totals.shares, totals.comments, totals.follows,
-            totals.not_interested, json.dumps(dict(totals.sources)), json.dumps(totals.reach),
+            totals.not_interested, known.json_of(tuple(totals.sources.items()), totals.sources),
+            known.json_of(tuple(totals.reach), totals.reach),
         )
         for video_id, totals in videos.items()
     ]  # fmt: skip

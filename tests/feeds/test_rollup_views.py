@@ -60,7 +60,9 @@ def test_a_late_event_of_an_earlier_loop_adds_no_watching_but_still_completes_th
     rollup.analytics_rollup(now=NOW)
     row = video_day(video.pk)
     assert (row.views, row.completions, row.early_skips) == (1, 1, 0)
-    assert row.watch_seconds == pytest.approx(3.0 + 4.0)  # each loop's furthest point; the late 10 s adds none
+    assert row.watch_seconds == pytest.approx(
+        3.0 + 4.0
+    )  # each loop's furthest point; the late 10 s adds none
     assert row.reach == [0] * 50 + [1]  # it looped, so the first loop was seen whole
 
 
@@ -187,9 +189,8 @@ def test_a_returning_viewer_names_their_last_day_with_the_creator_across_calls_a
 
 
 def test_a_days_queries_do_not_grow_with_its_events():
-    videos = VideoFactory.create_batch(3, duration=10.0, rendition_duration=10.0)
-
     def queries_for(viewers: int, day: datetime.date) -> int:
+        videos = VideoFactory.create_batch(3, duration=10.0, rendition_duration=10.0)  # new: reach is created
         rows = []
         for number in range(viewers):
             for video in videos:
