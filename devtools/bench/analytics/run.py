@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import cProfile
 import json
+import os
 import random
 import statistics
 import time
@@ -66,11 +67,14 @@ class AnalyticsBenchmark:
         profiler = cProfile.Profile() if options["profile"] else None
 
         self._note("analytics rollup")
+        load = os.getloadavg()[0]  # the box is shared: how busy it was when the rollup began
         if profiler:
             profiler.enable()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         rolled = rollup.analytics_rollup(now=world.now, max_days=10_000)
         rollup_seconds = time.perf_counter() - began
+        # This process's CPU: all of SQLite's work, only the client's share of PostgreSQL's.
+        rollup_cpu_seconds = time.process_time() - began_cpu
         if profiler:
             profiler.disable()
             profile_print(profiler, "analytics rollup")
@@ -122,6 +126,8 @@ class AnalyticsBenchmark:
             "rollup_days": rolled,
             "rollup_seconds": round(rollup_seconds, 2),
             "rollup_events_per_s": round(rollup_rate),
+            "rollup_process_cpu_seconds": round(rollup_cpu_seconds, 2),
+            "load_average_at_rollup": round(load, 2),
             "baseline_group_by_seconds": round(baseline_seconds, 2),
             "baseline_group_by_events_per_s": round(baseline_rate),
             "rollup_vs_group_by_ratio": round(rollup_rate / baseline_rate, 3),
