@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from creators import hooks
@@ -13,6 +16,7 @@ from creators.models import CreatorProfile, Decision, Follow, Video, VideoTopic
 from platform import age, blocking
 from platform.models import Block, Mute, User
 from platform.screen_time import screen_time_guard
+from platform.statements import STAND_IN_ID, STAND_IN_UUID, StatementCache
 from platform.viewer import Viewer
 
 State = Video.State
@@ -124,18 +128,62 @@ def video_is_adults_only(video: Video) -> bool:
     )
 
 
+# The columns of a video, its owner's profile and the owner's account, as ``select_related`` reads them.
+_VIDEO_ROW = (
+    (Video, "", tuple(field.attname for field in Video._meta.concrete_fields)),
+    (CreatorProfile, "owner__", tuple(field.attname for field in CreatorProfile._meta.concrete_fields)),
+    (User, "owner__user__", tuple(field.attname for field in User._meta.concrete_fields)),
+)
+
+
+def _visible_video_query(*, viewer: Viewer, public_id: uuid.UUID) -> QuerySet[Video, tuple[Any, ...]]:
+    columns = [prefix + name for _, prefix, names in _VIDEO_ROW for name in names]
+    return videos_visible(viewer=viewer).filter(public_id=public_id).order_by().values_list(*columns)
+
+
+def _video_of(row: list[Any]) -> Video:
+    """The video of one ``_visible_video_query`` row, with its owner and the owner's account loaded."""
+    (_, _, video_names), (_, _, profile_names), (_, _, user_names) = _VIDEO_ROW
+    ends = (len(video_names), len(video_names) + len(profile_names))
+    video = Video.from_db(DEFAULT_DB_ALIAS, list(video_names), row[: ends[0]])
+    profile = CreatorProfile.from_db(DEFAULT_DB_ALIAS, list(profile_names), row[ends[0] : ends[1]])
+    profile.user = User.from_db(DEFAULT_DB_ALIAS, list(user_names), row[ends[1] :])
+    video.owner = profile
+    return video
+
+
+_visible_video_statements = StatementCache()
+
+
 def video_get_visible(
     *, public_id: uuid.UUID | str, viewer: Viewer, despite_screen_time: bool = False
 ) -> Video | None:
-    """One video to watch, if this viewer may see it. At the day's screen-time limit someone else's
-    video raises ``ScreenTimeLocked`` (``despite_screen_time`` for its poster only: a still image plays
-    nothing); one's own videos are never locked."""
-    video = (
-        videos_visible(viewer=viewer)
-        .select_related("owner", "owner__user")
-        .filter(public_id=public_id)
-        .first()
+    """One video to watch, if this viewer may see it (``videos_visible``), with its owner and the
+    owner's account. At the day's screen-time limit someone else's video raises ``ScreenTimeLocked``
+    (``despite_screen_time`` for its poster only: a still image plays nothing); one's own videos are never
+    locked.
+
+    Every watch page, comment and file asks this, and building the query took longer than the
+    database's answer: its SQL is compiled once per kind of viewer and day (``platform.statements``)."""
+    try:
+        public_id = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    signed_in = viewer.user is not None
+    # Everything videos_visible reads of a viewer besides their id (the age bands' dates are parameters).
+    key = (signed_in, viewer.policy, viewer.is_restricted_mode, age.today())
+    stand_ins: dict[str, object] = {"public_id": STAND_IN_UUID}
+    if signed_in:
+        stand_ins["user_id"] = STAND_IN_ID
+    stand_in = dataclasses.replace(viewer, user=User(pk=STAND_IN_ID) if signed_in else None)
+    statement = _visible_video_statements.statement(
+        key, stand_ins, lambda: _visible_video_query(viewer=stand_in, public_id=STAND_IN_UUID)
     )
+    if statement is not None:
+        rows = statement.run({"public_id": public_id, "user_id": viewer.user_id})
+    else:
+        rows = [list(row) for row in _visible_video_query(viewer=viewer, public_id=public_id)]
+    video = _video_of(rows[0]) if rows else None
     if video is not None and not despite_screen_time and video.owner.user_id != viewer.user_id:
         screen_time_guard(user=viewer.user)
     return video
