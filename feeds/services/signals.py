@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import orjson
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field, JSONField
+from django.db.models import F, Field, JSONField, QuerySet
 from django.utils import timezone
 
 from creators.comments.models import Comment
@@ -31,6 +31,7 @@ from feeds.ranking import History, VideoFacts, Weights
 from platform import age
 from platform.models import User
 from platform.screen_time import screen_time_add
+from platform.statements import STAND_IN_ID, STAND_IN_UUID, StatementCache
 from platform.viewer import Viewer, viewer_for_user
 
 Kind = Signal.Kind
@@ -61,68 +62,36 @@ FACT_COLUMNS = ("public_id", "pk", "rendition_duration", "duration", "owner_id",
 FactRow = tuple[uuid.UUID, int, float | None, float | None, int, datetime.date | None]
 
 
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """Where a statement compiled for stand-ins takes the real viewer's id (``index`` -1) or the batch's
-    ``index``-th video id."""
-
-    index: int
-
-
-# Stand-ins no real row has: a user id below any key and video ids from a range no uuid4 falls in.
-_STAND_IN_USER_ID = -(2**52) + 7
-_STAND_IN_UUIDS = 0xF00D_0000_0000_0000_0000_0000_0000_0000
-_statements: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]] | None] = {}
-
-
-def _facts_statement(*, viewer: Viewer, count: int) -> tuple[str, tuple[Any, ...]] | None:
-    """``videos_visible``'s query for viewers like this one and ``count`` video ids, compiled once per
-    process (and day: the age bands' dates are parameters) with stand-in ids whose places it notes;
-    None when the stand-ins cannot be told apart from the query's own parameters (the ORM is asked then).
-
-    Building and compiling that query through the ORM costs several times what running it does, and a
-    player sends a batch every few seconds. The rule stays in ``videos_visible``: this only reuses its SQL.
-    The key holds everything ``videos_visible`` reads of a viewer besides its id."""
-    key = (
-        connection.vendor,
-        viewer.user_id is None,
-        viewer.policy,
-        viewer.is_restricted_mode,
-        age.today(),
-        count,
-    )
-    if key in _statements:
-        return _statements[key]
-    if len(_statements) > 1000:  # the days go by
-        _statements.clear()
-    stand_in_user = None if viewer.user is None else User(pk=_STAND_IN_USER_ID)
-    stand_in = dataclasses.replace(viewer, user=stand_in_user)
-    public_ids = [uuid.UUID(int=_STAND_IN_UUIDS + index) for index in range(count)]
-    queryset = (
-        videos_visible(viewer=stand_in).filter(public_id__in=public_ids).order_by().values_list(*FACT_COLUMNS)
-    )
-    sql, params = queryset.query.sql_with_params()
-    places = {
-        value: index for index, public_id in enumerate(public_ids) for value in (public_id, public_id.hex)
-    }
-    marked: list[Any] = []
-    for value in params:
-        if isinstance(value, int) and not isinstance(value, bool) and value == _STAND_IN_USER_ID:
-            marked.append(_Slot(-1))
-        elif isinstance(value, (uuid.UUID, str)) and value in places:
-            marked.append(_Slot(places[value]))
-        else:
-            marked.append(value)
-    found = sorted(slot.index for slot in marked if isinstance(slot, _Slot) and slot.index >= 0)
-    statement = (sql, tuple(marked)) if found == list(range(count)) else None
-    _statements[key] = statement
-    return statement
+_facts_statements = StatementCache(size=512)
 
 
 def _visible_rows(*, viewer: Viewer, public_ids: set[uuid.UUID]) -> list[FactRow]:
-    """The rows of ``FACT_COLUMNS`` of the videos among ``public_ids`` that this viewer may see now."""
+    """The rows of ``FACT_COLUMNS`` of the videos among ``public_ids`` that this viewer may see now.
+
+    ``videos_visible``'s query, compiled once per kind of viewer, day (the age bands' dates are in it) and
+    number of videos (``platform.statements``): building it through the ORM cost several times what
+    running it does, and a player sends a batch every few seconds. The rule stays in ``videos_visible``."""
     ordered = list(public_ids)
-    statement = _facts_statement(viewer=viewer, count=len(ordered)) if ordered else None
+    if not ordered:
+        return []
+    video_names = [f"video{index}" for index in range(len(ordered))]
+    stand_ins: dict[str, Any] = {
+        name: uuid.UUID(int=STAND_IN_UUID.int + index) for index, name in enumerate(video_names)
+    }
+    if viewer.user is not None:
+        stand_ins["user"] = STAND_IN_ID
+
+    def build() -> QuerySet[Video, tuple[Any, ...]]:
+        stand_in = dataclasses.replace(viewer, user=None if viewer.user is None else User(pk=STAND_IN_ID))
+        return (
+            videos_visible(viewer=stand_in)
+            .filter(public_id__in=[stand_ins[name] for name in video_names])
+            .order_by()
+            .values_list(*FACT_COLUMNS)
+        )
+
+    key = (viewer.user is None, viewer.policy, viewer.is_restricted_mode, age.today(), len(ordered))
+    statement = _facts_statements.statement(key, stand_ins, build)
     if statement is None:
         return list(
             videos_visible(viewer=viewer)
@@ -130,27 +99,10 @@ def _visible_rows(*, viewer: Viewer, public_ids: set[uuid.UUID]) -> list[FactRow
             .order_by()
             .values_list(*FACT_COLUMNS)
         )
-    sql, marked = statement
-    native = connection.features.has_native_uuid_field
-    values = ordered if native else [public_id.hex for public_id in ordered]
-    params = [
-        (viewer.user_id if value.index < 0 else values[value.index]) if isinstance(value, _Slot) else value
-        for value in marked
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [
-        (
-            public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(public_id),
-            pk,
-            rendition_duration,
-            duration,
-            owner_id,
-            datetime.date.fromisoformat(born) if isinstance(born, str) else born,
-        )
-        for public_id, pk, rendition_duration, duration, owner_id, born in rows
-    ]
+    values: dict[str, Any] = dict(zip(video_names, ordered, strict=True))
+    if viewer.user is not None:
+        values["user"] = viewer.user_id
+    return [cast(FactRow, tuple(row)) for row in statement.run(values)]
 
 
 def _video_facts(
