@@ -15,6 +15,7 @@ parameters, nothing is cached for that key and ``run`` answers None: the caller 
 
 from __future__ import annotations
 
+import datetime
 import threading
 import uuid
 from collections import OrderedDict
@@ -22,6 +23,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import QuerySet
 
@@ -32,11 +34,11 @@ STAND_IN_UUID = uuid.UUID(int=0xF00D_0000_0000_0000_0000_0000_0000_0001)
 
 @dataclass(frozen=True, slots=True)
 class _Slot:
-    """Where a compiled statement takes the named value (``as_hex``: a uuid as 32 hex digits, as SQLite
-    keeps them)."""
+    """Where a compiled statement takes the named value, and in which form: as given, a uuid as 32 hex
+    digits (``"hex"``, as SQLite keeps them), or a time as the database takes it (``"datetime"``)."""
 
     name: str
-    as_hex: bool = False
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +52,7 @@ class Statement:
     def run(self, values: Mapping[str, Any]) -> list[list[Any]]:
         """The rows, each column as the ORM would give it (``values_list``'s values)."""
         params = [
-            (values[param.name].hex if param.as_hex else values[param.name])
-            if isinstance(param, _Slot)
-            else param
-            for param in self.params
+            _adapt(param, values[param.name]) if isinstance(param, _Slot) else param for param in self.params
         ]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -67,15 +66,26 @@ class Statement:
         return rows
 
 
+def _adapt(slot: _Slot, value: Any) -> Any:
+    if slot.form == "hex":
+        return value.hex
+    if slot.form == "datetime":
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
 def _find(value: Any, stand_ins: Mapping[str, Any]) -> _Slot | None:
     for name, stand_in in stand_ins.items():
-        if isinstance(stand_in, uuid.UUID):
-            if isinstance(value, uuid.UUID) and value == stand_in:
-                return _Slot(name)
-            if isinstance(value, str) and value == stand_in.hex:
-                return _Slot(name, as_hex=True)
-        elif type(value) is type(stand_in) and value == stand_in:
+        if type(value) is type(stand_in) and value == stand_in:
             return _Slot(name)
+        if isinstance(stand_in, uuid.UUID) and isinstance(value, str) and value == stand_in.hex:
+            return _Slot(name, "hex")
+        if (
+            isinstance(stand_in, datetime.datetime)
+            and not isinstance(value, datetime.datetime)
+            and value == connection.ops.adapt_datetimefield_value(stand_in)
+        ):
+            return _Slot(name, "datetime")
     return None
 
 
@@ -83,7 +93,10 @@ def compile_statement(queryset: QuerySet[Any, Any], stand_ins: Mapping[str, Any]
     """``queryset``'s SQL with each of ``stand_ins`` (name -> stand-in value) turned into a slot; None when
     a stand-in is missing from the parameters (it was folded into the SQL, or never used)."""
     compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
-    sql, compiled = compiler.as_sql()
+    try:
+        sql, compiled = compiler.as_sql()
+    except (EmptyResultSet, FullResultSet):  # a stand-in the ORM reasoned about: not a statement to reuse
+        return None
     params = tuple(_find(value, stand_ins) or value for value in compiled)
     found = {param.name for param in params if isinstance(param, _Slot)}
     if found != set(stand_ins):

@@ -6,10 +6,13 @@ watched word matched; an author sees their own comments that wait for review ("p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from creators.comments.models import Comment, CommentLike
@@ -17,6 +20,7 @@ from creators.models import CreatorProfile, Follow, Video
 from creators.selectors import videos_visible
 from platform import age, blocking
 from platform.models import User
+from platform.statements import STAND_IN_ID, StatementCache
 from platform.viewer import Viewer
 
 PAGE_SIZE = 20
@@ -201,36 +205,39 @@ def _micros(moment: datetime.datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _after(*, order: str, position: tuple[int, int]) -> Q:
-    """Comments after a cursor's position in ``order`` (both descending: lower keys come later)."""
-    first, last_id = position
+def _after(*, order: str, first: int | datetime.datetime, last_id: int) -> Q:
+    """Comments after a cursor's position in ``order`` (both descending: lower keys come later); for
+    "newest", ``first`` is the position's time."""
     if order == "top":
         return Q(score__lt=first) | Q(score=first, id__lt=last_id)
-    moment = datetime.datetime.fromtimestamp(first / 1_000_000, tz=datetime.UTC)
-    return Q(created_at__lt=moment) | Q(created_at=moment, id__lt=last_id)
+    return Q(created_at__lt=first) | Q(created_at=first, id__lt=last_id)
 
 
-def comment_page(
-    *, video: Video, viewer: Viewer, order: str = "top", cursor: str | None = None, size: int = PAGE_SIZE
-) -> CommentPage:
-    """A page of ``video``'s top-level comments (the viewer can see the video), pinned first on the
-    first page. "top" orders by ``Comment.score``, "newest" by time; cursors are keyset positions."""
-    if order not in ORDERS:
-        raise ValidationError("Order comments by top or newest.", code="order_invalid")
-    size = max(1, min(size, MAX_PAGE_SIZE))
-    position = _cursor_parse(cursor)
-    hidden = _hidden_ids(viewer)
-    top_level = Comment.objects.filter(video=video, parent__isnull=True)
-    queryset = _seen_by(top_level, viewer=viewer, own_waiting=False, hidden=hidden).filter(is_pinned=False)
-    ordering = ("-score", "-id") if order == "top" else ("-created_at", "-id")
-    queryset = queryset.order_by(*ordering)
+@dataclass(frozen=True, slots=True)
+class _PageAsk:
+    """What a page's two queries are built from: the real values, or stand-ins (``_page_statement``)."""
 
-    def key(comment: Comment) -> tuple[int, int]:  # the cursor's position of a comment
-        return (comment.score if order == "top" else _micros(comment.created_at), comment.pk)
+    order: str
+    size: int
+    video_id: int
+    viewer: Viewer
+    hidden: tuple[int, ...]
+    first: int | datetime.datetime | None  # the cursor's score (top) or time (newest); None: first page
+    last_id: int | None
 
-    if position is not None:
-        after = _after(order=order, position=position)
-        queryset = queryset.filter(after)
+
+def _page_querysets(ask: _PageAsk) -> tuple[QuerySet[Comment], QuerySet[Comment]]:
+    """The page's special rows (the pinned comment, the viewer's own waiting ones, the stretch's "deleted
+    comment" placeholders) and its visible rows, each with authors and the viewer's likes."""
+    viewer, hidden = ask.viewer, list(ask.hidden)
+    ordering = ("-score", "-id") if ask.order == "top" else ("-created_at", "-id")
+    after = None
+    if ask.first is not None and ask.last_id is not None:
+        after = _after(order=ask.order, first=ask.first, last_id=ask.last_id)
+    top_level = Comment.objects.filter(video_id=ask.video_id, parent__isnull=True)
+    rows = _seen_by(top_level, viewer=viewer, own_waiting=False, hidden=hidden).filter(is_pinned=False)
+    if after is not None:
+        rows = rows.filter(after)
     # The pinned comment (first page) and the viewer's own waiting comments are found by id on their own
     # indexes, then read and merged here: in the page's query (an OR on the state) no index would give
     # the order, and a big video's every comment would be sorted for each page (benchmark_comments).
@@ -245,11 +252,11 @@ def comment_page(
         placeholders=True,
         hidden=hidden,
     )
-    if position is not None:
+    if after is not None:
         deleted = deleted.filter(after)
-    special = [Q(pk__in=deleted.order_by(*ordering).values("pk")[: size + 1])]
-    if position is None:
-        special.append(Q(video=video, is_pinned=True))
+    special = [Q(pk__in=deleted.order_by(*ordering).values("pk")[: ask.size + 1])]
+    if after is None:
+        special.append(Q(video_id=ask.video_id, is_pinned=True))
     if viewer.user_id is not None:
         special.append(Q(author_id=viewer.user_id, state__in=_WAITING))
     # One arm per kind, joined by UNION ALL: each arm reads its own index. As one WHERE with ORs,
@@ -257,18 +264,137 @@ def comment_page(
     arms = [
         Comment.objects.filter(condition).order_by().values_list("pk", flat=True) for condition in special
     ]
-    pinned: list[Comment] = []
-    waiting: list[Comment] = []
     # The rows are read by primary key, in the same query (the union as its subquery): with
     # "parent IS NULL" here SQLite walked the replies' index over every top-level comment. The viewer's
-    # waiting replies and other videos' comments are skipped below.
+    # waiting replies and other videos' comments are skipped by the caller.
     merged = _seen_by(
         Comment.objects.filter(pk__in=arms[0].union(*arms[1:], all=True)).order_by(),
         viewer=viewer,
         placeholders=True,
         hidden=hidden,
     )
-    for comment in _with_viewer(merged, viewer=viewer, light=True):
+    return (
+        _with_viewer(merged, viewer=viewer, light=True),
+        _with_viewer(rows.order_by(*ordering), viewer=viewer, light=True)[: ask.size + 1],
+    )
+
+
+# The columns a list reads (``_LIST_FIELDS``), as rows of values, and how they become comments again.
+_COMMENT_NAMES = tuple(field.attname for field in Comment._meta.concrete_fields)
+_AUTHOR_NAMES = ("id", "display_name")
+_PROFILE_NAMES = ("id", "user_id", "handle", "display_name")
+_ROW_COLUMNS = (
+    *_COMMENT_NAMES,
+    *(f"author__{name}" for name in _AUTHOR_NAMES),
+    *(f"author__creator_profile__{name}" for name in _PROFILE_NAMES),
+)
+_page_statements = StatementCache(size=512)
+# Stand-ins of a page's values, none of which a real row or cursor has. A score's stays within its
+# column's range: the ORM turns a comparison with a value no column can hold into "nothing matches".
+_STAND_IN_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+_STAND_IN_SCORE = 2_147_483_011
+
+
+def _as_rows(queryset: QuerySet[Comment], *, signed_in: bool) -> QuerySet[Comment, tuple[Any, ...]]:
+    return queryset.values_list(*_ROW_COLUMNS, *(("is_liked",) if signed_in else ()))
+
+
+def _comment_of(row: list[Any], *, signed_in: bool) -> Comment:
+    """A comment from one ``_as_rows`` row, as ``_with_viewer(light=True)`` loads it: the author (only
+    their name) and their profile (or the knowledge that there is none) cached on it."""
+    ends = (len(_COMMENT_NAMES), len(_COMMENT_NAMES) + len(_AUTHOR_NAMES))
+    comment = Comment.from_db(DEFAULT_DB_ALIAS, list(_COMMENT_NAMES), row[: ends[0]])
+    author_values = row[ends[0] : ends[1]]
+    profile_values = row[ends[1] : ends[1] + len(_PROFILE_NAMES)]
+    author = None
+    if author_values[0] is not None:
+        author = User.from_db(DEFAULT_DB_ALIAS, list(_AUTHOR_NAMES), author_values)
+        profile = None
+        if profile_values[0] is not None:
+            profile = CreatorProfile.from_db(DEFAULT_DB_ALIAS, list(_PROFILE_NAMES), profile_values)
+            CreatorProfile.user.field.set_cached_value(profile, author)
+        User.creator_profile.related.set_cached_value(author, profile)
+    Comment.author.field.set_cached_value(comment, author)
+    if signed_in:
+        comment.is_liked = bool(row[-1])  # type: ignore[attr-defined]
+    return comment
+
+
+def _page_read(ask: _PageAsk) -> tuple[list[Comment], list[Comment]]:
+    """The page's special rows and visible rows (``_page_querysets``), through their SQL compiled once
+    per kind of page: the ORM took longer to build these queries than the database to answer them."""
+    signed_in = ask.viewer.user_id is not None
+    on_cursor = ask.first is not None
+    key = (ask.order, ask.size, signed_in, ask.viewer.is_restricted_mode, len(ask.hidden), on_cursor)
+    stand_in = _PageAsk(
+        order=ask.order,
+        size=ask.size,
+        video_id=STAND_IN_ID,
+        viewer=dataclasses.replace(ask.viewer, user=User(pk=STAND_IN_ID + 1) if signed_in else None),
+        hidden=tuple(STAND_IN_ID + 10 + index for index in range(len(ask.hidden))),
+        first=(_STAND_IN_SCORE if ask.order == "top" else _STAND_IN_TIME) if on_cursor else None,
+        last_id=STAND_IN_ID + 3 if on_cursor else None,
+    )
+    names: dict[str, Any] = {
+        "video_id": stand_in.video_id,
+        **{f"hidden{index}": value for index, value in enumerate(stand_in.hidden)},
+    }
+    values: dict[str, Any] = {
+        "video_id": ask.video_id,
+        **{f"hidden{index}": value for index, value in enumerate(ask.hidden)},
+    }
+    if signed_in:
+        names["viewer_id"], values["viewer_id"] = STAND_IN_ID + 1, ask.viewer.user_id
+    if on_cursor:
+        names["first"], values["first"] = stand_in.first, ask.first
+        names["last_id"], values["last_id"] = stand_in.last_id, ask.last_id
+    read: list[list[Comment]] = []
+    for part in (0, 1):
+        statement = _page_statements.statement(
+            (part, *key),
+            names,
+            lambda part=part: _as_rows(_page_querysets(stand_in)[part], signed_in=signed_in),  # type: ignore[misc]
+        )
+        if statement is None:  # the ORM, as written
+            read.append(list(_page_querysets(ask)[part]))
+        else:
+            read.append([_comment_of(row, signed_in=signed_in) for row in statement.run(values)])
+    return read[0], read[1]
+
+
+def comment_page(
+    *, video: Video, viewer: Viewer, order: str = "top", cursor: str | None = None, size: int = PAGE_SIZE
+) -> CommentPage:
+    """A page of ``video``'s top-level comments (the viewer can see the video), pinned first on the
+    first page. "top" orders by ``Comment.score``, "newest" by time; cursors are keyset positions."""
+    if order not in ORDERS:
+        raise ValidationError("Order comments by top or newest.", code="order_invalid")
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    position = _cursor_parse(cursor)
+    hidden = _hidden_ids(viewer)
+
+    def key(comment: Comment) -> tuple[int, int]:  # the cursor's position of a comment
+        return (comment.score if order == "top" else _micros(comment.created_at), comment.pk)
+
+    first: int | datetime.datetime | None = None
+    if position is not None:
+        first = position[0]
+        if order == "newest":
+            first = datetime.datetime.fromtimestamp(position[0] / 1_000_000, tz=datetime.UTC)
+    special, rows = _page_read(
+        _PageAsk(
+            order=order,
+            size=size,
+            video_id=video.pk,
+            viewer=viewer,
+            hidden=tuple(hidden),
+            first=first,
+            last_id=position[1] if position is not None else None,
+        )
+    )
+    pinned: list[Comment] = []
+    waiting: list[Comment] = []
+    for comment in special:
         if comment.parent_id is not None or comment.video_id != video.pk:
             continue
         if comment.is_pinned:
@@ -276,7 +402,6 @@ def comment_page(
                 pinned.append(comment)
         elif comment.state != Comment.State.VISIBLE and (position is None or key(comment) < position):
             waiting.append(comment)
-    rows = list(_with_viewer(queryset, viewer=viewer, light=True)[: size + 1])
     if waiting:
         rows = sorted(rows + waiting, key=key, reverse=True)[: size + 1]
     next_cursor = None
