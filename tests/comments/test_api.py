@@ -477,7 +477,7 @@ def test_one_comment_reads_as_its_viewer_may_see_it(video, viewer):
 
     block_create(blocker=author, blocked=viewer)
     assert client_for(viewer).get(url).status_code == 404
-    services.comment_delete(actor=author, comment=Comment.objects.get(pk=reply.pk).parent)
+    services.comment_delete(actor=author, comment=comment)
     assert client_for().get(url).status_code == 404
     assert client_for().get("/api/v1/comments/999999999").status_code == 404
 

@@ -1,6 +1,8 @@
 """A comment page runs its two queries as SQL compiled once per kind of page (``platform.statements``):
 for every kind of viewer, order and cursor it must read exactly what the ORM's own queries read."""
 
+from typing import Any
+
 import pytest
 
 from creators.comments import selectors, services
@@ -56,9 +58,10 @@ def test_compiled_pages_read_what_the_orm_reads(monkeypatch):
     services.comment_like(user=named, comment=comments[2])
     services.comment_like(user=named, comment=comments[4])
     services.comment_pin(creator=owner.user, comment=comments[7])
-    answered = services.comment_post(author=UserFactory.create(), video=video, text="answered")
+    answerer = UserFactory.create()
+    answered = services.comment_post(author=answerer, video=video, text="answered")
     services.comment_post(author=named, video=video, text="a reply", parent_id=answered.pk)
-    services.comment_delete(actor=answered.author, comment=answered)  # a placeholder
+    services.comment_delete(actor=answerer, comment=answered)  # a placeholder
     mine = services.comment_post(author=viewer_user, video=video, text="mine, waiting")
     Comment.objects.filter(pk=mine.pk).update(state=Comment.State.PENDING)
     watched = services.comment_post(author=named, video=video, text="a watched word matched")
@@ -67,7 +70,7 @@ def test_compiled_pages_read_what_the_orm_reads(monkeypatch):
     mute_create(muter=viewer_user, muted=muted)
     viewers = [viewer_for_user(user) for user in (viewer_user, named, restricted)] + [viewer_for_user(None)]
 
-    compiled = {}
+    compiled: dict[tuple[str, str], list[Any]] = {}
     for round_ in range(2):  # compiled on the first walk, reused on the second
         for viewer in viewers:
             for order in ("top", "newest"):
