@@ -231,3 +231,16 @@ def test_the_api_lists_a_deleted_comments_replies_under_deleted_comment(client):
     assert "deleted comment" in page
     assert "question" not in page
     assert "answer" in page
+
+
+def test_the_spam_limits_read_through_their_compiled_statement():
+    """The limits' query is compiled once (``platform.statements``), not quietly left to the ORM: the
+    limit tests above then test that statement."""
+    from creators.comments.services import _STAND_INS, _rate_statements, _recent_counts
+
+    author = UserFactory.create()
+    video = published_video(owner=CreatorFactory.create())
+    services.comment_post(author=author, video=video, text="first")
+    statement = _rate_statements.statement("rate", _STAND_INS, lambda: _recent_counts(**_STAND_INS))
+    assert statement is not None
+    assert {param.name for param in statement.params if hasattr(param, "name")} == set(_STAND_INS)
