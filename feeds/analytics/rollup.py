@@ -221,10 +221,7 @@ def _views_read(*, start: datetime.datetime, end: datetime.datetime, staff: set[
     quote = connection.ops.quote_name
     prep = connection.ops.adapt_datetimefield_value
     impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
-    if connection.vendor == "postgresql":
-        hour = "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
-    else:
-        hour = "CAST(strftime('%%H', created_at) AS INTEGER)"
+    hour = _utc_hour_sql()
     length = "COALESCE(NULLIF(v.rendition_duration, 0), NULLIF(v.duration, 0), 0.0)"
     staff_clause = f"AND g.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
     sql = f"""
@@ -297,6 +294,13 @@ def _views_read(*, start: datetime.datetime, end: datetime.datetime, staff: set[
     return views
 
 
+def _utc_hour_sql() -> str:
+    """An event's hour of the day (UTC) in this database's SQL, as the views' queries read it."""
+    if connection.vendor == "postgresql":
+        return "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
+    return "CAST(strftime('%%H', created_at) AS INTEGER)"
+
+
 def _tangled_views(
     *, start: datetime.datetime, end: datetime.datetime, pairs: dict[tuple[int, str], tuple[int, float]]
 ) -> list[_View]:
@@ -305,10 +309,7 @@ def _tangled_views(
     quote = connection.ops.quote_name
     prep = connection.ops.adapt_datetimefield_value
     impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
-    if connection.vendor == "postgresql":
-        hour = "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
-    else:
-        hour = "CAST(strftime('%%H', created_at) AS INTEGER)"
+    hour = _utc_hour_sql()
     views: list[_View] = []
     ordered = sorted(pairs)
     for begin in range(0, len(ordered), 500):
