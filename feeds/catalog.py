@@ -18,6 +18,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -32,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 
 _lock = threading.Lock()
-_state: dict[str, object] = {"catalog": None, "stale": False, "building": False}
+# "resets" and "marks" count catalog_reset and catalog_mark_stale calls: a background build that began
+# before one of them must not install a forgotten catalog, nor call a changed one fresh.
+_state: dict[str, Any] = {"catalog": None, "stale": False, "building": False, "resets": 0, "marks": 0}
 
 
 def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Features]:
@@ -149,10 +152,13 @@ def build_catalog() -> Catalog:
 def _rebuild_in_background() -> None:
     from django.db import connection
 
+    resets, marks = _state["resets"], _state["marks"]
     try:
         catalog = build_catalog()
         with _lock:
-            _state["catalog"], _state["stale"] = catalog, False
+            if _state["resets"] == resets:  # not forgotten meanwhile (tests and benchmarks reset it)
+                # A change marked while this was being built may be missing from it: still stale.
+                _state["catalog"], _state["stale"] = catalog, _state["marks"] != marks
     except Exception:
         logger.exception("Feed catalog rebuild failed; serving the previous one.")
     finally:
@@ -166,9 +172,10 @@ def catalog_get() -> Catalog:
         _state["stale"] or time.monotonic() - catalog.built_at > settings.FEED_CATALOG_TTL_SECONDS
     )
     if not isinstance(catalog, Catalog) or (is_old and settings.FEED_CATALOG_SYNC_REFRESH):
+        marks = _state["marks"]
         catalog = build_catalog()
         with _lock:
-            _state["catalog"], _state["stale"] = catalog, False
+            _state["catalog"], _state["stale"] = catalog, _state["marks"] != marks
         return catalog
     if is_old and not _state["building"]:
         with _lock:
@@ -179,10 +186,13 @@ def catalog_get() -> Catalog:
 
 
 def catalog_mark_stale(video_id: int | None = None) -> None:
-    _state["stale"] = True
+    with _lock:
+        _state["stale"] = True
+        _state["marks"] += 1
 
 
 def catalog_reset() -> None:
     """Forget the catalog (tests and benchmarks)."""
     with _lock:
         _state["catalog"], _state["stale"] = None, False
+        _state["resets"] += 1
