@@ -6,12 +6,13 @@ import uuid
 
 import pytest
 
-from creators.models import CreatorProfile, Follow, Video
+from creators.models import Video
 from creators.selectors import _visible_video_statements, video_get_visible, videos_visible
 from platform.blocking import block_create
 from platform.statements import STAND_IN_ID, STAND_IN_UUID, StatementCache, compile_statement
 from platform.viewer import viewer_for_user
-from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
+from tests.factories import CreatorFactory, UserFactory, published_video
+from tests.visibility_world import visibility_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,44 +24,8 @@ def _fresh_statements():
     _visible_video_statements.clear()
 
 
-def _world():
-    """Viewers of every shape the visibility rule tells apart, and videos each sees differently."""
-    adult = UserFactory.create()
-    minor = UserFactory.create(date_of_birth=born_years_ago(14))
-    older_minor = UserFactory.create(date_of_birth=born_years_ago(16))
-    restricted = UserFactory.create(is_restricted_mode=True)
-    blocker = UserFactory.create()
-    private_owner = CreatorFactory.create(user=UserFactory.create(is_private=True))
-    teen_owner = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(14)))
-    videos = [
-        published_video(),
-        published_video(content_level=Video.ContentLevel.MATURE),
-        published_video(is_age_restricted=True),
-        published_video(is_unverified=True),
-        published_video(visibility=Video.Visibility.FOLLOWERS),
-        published_video(visibility=Video.Visibility.PRIVATE),
-        published_video(owner=private_owner),
-        published_video(owner=teen_owner),
-        published_video(owner=CreatorFactory.create(user=blocker)),
-        published_video(state=Video.State.PROCESSING),
-        published_video(moderation_state=Video.Moderation.REMOVED),
-        published_video(owner=CreatorProfile.objects.create(user=adult, handle="adult_own")),
-        published_video(
-            owner=CreatorProfile.objects.create(user=minor, handle="minor_own"),
-            visibility=Video.Visibility.PRIVATE,
-        ),
-    ]
-    Follow.objects.create(follower=adult, creator=private_owner, status=Follow.Status.APPROVED)
-    Follow.objects.create(follower=minor, creator=videos[4].owner, status=Follow.Status.APPROVED)
-    Follow.objects.create(follower=older_minor, creator=teen_owner, status=Follow.Status.PENDING)
-    block_create(blocker=blocker, blocked=adult)
-    users = (adult, minor, older_minor, restricted, blocker)
-    viewers = [viewer_for_user(user) for user in users]
-    return [*viewers, viewer_for_user(None, key="a:" + "0" * 24)], videos
-
-
 def test_each_viewer_gets_what_videos_visible_gives_them_first_time_and_after():
-    viewers, videos = _world()
+    viewers, videos = visibility_world()
     for round_ in range(2):  # compiled on the first round, reused on the second
         for viewer in viewers:
             allowed = set(videos_visible(viewer=viewer).values_list("pk", flat=True))

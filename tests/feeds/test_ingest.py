@@ -7,15 +7,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from creators.models import CreatorProfile, Follow, Video
+from creators.models import Video
 from creators.selectors import videos_visible
 from feeds import services
 from feeds.models import InterestProfile, Signal
 from feeds.services.signals import FACT_COLUMNS, SignalInput, _visible_rows
-from platform.blocking import block_create
 from platform.models import ScreenTimeDay
 from platform.viewer import viewer_for_user
-from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
+from tests.factories import UserFactory, published_video
+from tests.visibility_world import visibility_world
 
 pytestmark = pytest.mark.django_db
 
@@ -85,35 +85,8 @@ def test_a_batch_sent_twice_moves_counts_and_screen_time_once_and_writes_nothing
     assert InterestProfile.objects.values().get(viewer_key=viewer.key) == profile_before
 
 
-def _viewers_and_videos():
-    """Viewers of every shape the visibility rule tells apart, and videos each sees differently."""
-    adult = UserFactory.create()
-    minor = UserFactory.create(date_of_birth=born_years_ago(14))
-    restricted = UserFactory.create(is_restricted_mode=True)
-    blocker = UserFactory.create()
-    private_owner = CreatorFactory.create(user=UserFactory.create(is_private=True))
-    teen_owner = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(14)))
-    videos = [
-        published_video(),
-        published_video(content_level=Video.ContentLevel.MATURE),
-        published_video(is_age_restricted=True),
-        published_video(visibility=Video.Visibility.FOLLOWERS),
-        published_video(owner=private_owner),
-        published_video(owner=teen_owner),
-        published_video(owner=CreatorFactory.create(user=blocker)),
-        published_video(state=Video.State.PROCESSING),
-        published_video(moderation_state=Video.Moderation.REMOVED),
-        published_video(owner=CreatorProfile.objects.create(user=adult, handle="adult_own")),
-    ]
-    Follow.objects.create(follower=adult, creator=private_owner, status=Follow.Status.APPROVED)
-    Follow.objects.create(follower=minor, creator=videos[3].owner, status=Follow.Status.APPROVED)
-    block_create(blocker=blocker, blocked=adult)
-    viewers = [viewer_for_user(user) for user in (adult, minor, restricted, blocker)]
-    return [*viewers, viewer_for_user(None, key="a:" + "0" * 24)], videos
-
-
 def test_the_written_out_visibility_query_answers_as_videos_visible_for_every_kind_of_viewer():
-    viewers, videos = _viewers_and_videos()
+    viewers, videos = visibility_world()
     public_ids = {video.public_id for video in videos}
 
     for viewer in viewers:
