@@ -9,6 +9,7 @@ from creators import services as creator_services
 from creators.models import CreatorProfile, Follow, FollowChange
 from platform import blocking
 from platform.models import Block, Mute
+from platform.statements import STAND_IN_ID
 from tests.factories import CreatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +297,14 @@ def test_blocks_endpoints_are_in_the_schema(api_client):
         schema["paths"]
     )
     assert set(schema["paths"]["/api/v1/blocks/{handle}"]) >= {"post", "delete"}
+
+
+def test_hidden_ids_read_through_their_compiled_statement():
+    """The union is compiled once (``platform.statements``), not quietly left to the ORM."""
+    me = UserFactory.create()
+    assert blocking.hidden_ids(user_id=me.pk) == []
+    statement = blocking._hidden_statements.statement(
+        "hidden", {"user_id": STAND_IN_ID}, lambda: blocking._hidden_union(STAND_IN_ID)
+    )
+    assert statement is not None
+    assert [param.name for param in statement.params if hasattr(param, "name")] == ["user_id"] * 3
