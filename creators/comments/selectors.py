@@ -349,6 +349,7 @@ def _page_read(ask: _PageAsk) -> tuple[list[Comment], list[Comment]]:
         names["first"], values["first"] = stand_in.first, ask.first
         names["last_id"], values["last_id"] = stand_in.last_id, ask.last_id
     read: list[list[Comment]] = []
+    orm: tuple[QuerySet[Comment], QuerySet[Comment]] | None = None
     for part in (0, 1):
         statement = _page_statements.statement(
             (part, *key),
@@ -356,7 +357,8 @@ def _page_read(ask: _PageAsk) -> tuple[list[Comment], list[Comment]]:
             lambda part=part: _as_rows(_page_querysets(stand_in)[part], signed_in=signed_in),  # type: ignore[misc]
         )
         if statement is None:  # the ORM, as written
-            read.append(list(_page_querysets(ask)[part]))
+            orm = orm or _page_querysets(ask)
+            read.append(list(orm[part]))
         else:
             read.append([_comment_of(row, signed_in=signed_in) for row in statement.run(values)])
     return read[0], read[1]
