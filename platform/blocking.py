@@ -7,6 +7,8 @@ block belongs to ``creators`` (``creators.services.account_block``), which calls
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
@@ -90,11 +92,16 @@ def hidden_ids(*, user_id: int) -> list[int]:
     return sorted({row[0] for row in statement.run({"user_id": user_id})})
 
 
-def block_exists_between(*, user_id: int, other_id: int) -> bool:
-    """Whether either of the two blocked the other."""
+def blocks_between(*, user_id: Any, other_id: Any) -> QuerySet[Block]:
+    """The blocks either of the two made of the other (ids or ``OuterRef``s, for an ``Exists``)."""
     return Block.objects.filter(
         Q(blocker_id=user_id, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=user_id)
-    ).exists()
+    )
+
+
+def block_exists_between(*, user_id: int, other_id: int) -> bool:
+    """Whether either of the two blocked the other."""
+    return blocks_between(user_id=user_id, other_id=other_id).exists()
 
 
 def blocks_of(*, user: User) -> QuerySet[Block]:

@@ -12,8 +12,8 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Count, Exists, F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -105,12 +105,15 @@ def _rate_check(*, author: User, video: Video, text: str, now: datetime.datetime
         )
 
 
-def _state_for(*, author: User, video: Video, text: str) -> tuple[str, bool]:
-    """The new comment's state and whether a watched word matched."""
+def _state_for(*, author: User, video: Video, text: str, owner_filters: bool = True) -> tuple[str, bool]:
+    """The new comment's state and whether a watched word matched (``owner_filters``: False when the
+    caller knows the video's creator holds no words back, which saves reading them)."""
     if watched_match(text=text) is not None:
         return Comment.State.PENDING, True
-    if author.pk != video.owner.user_id and phrase_match(
-        text=text, phrases=filter_phrases(creator=video.owner)
+    if (
+        owner_filters
+        and author.pk != video.owner.user_id
+        and phrase_match(text=text, phrases=filter_phrases(creator=video.owner))
     ):
         return Comment.State.HELD, False
     return Comment.State.VISIBLE, False
@@ -140,6 +143,89 @@ def _follow_up(*, comment_id: int, is_new: bool, notify: bool) -> None:
     )
 
 
+# The author's creator-profile columns the answer shows (``CommentOutputSerializer.get_author``).
+_AUTHOR_PROFILE = ("id", "handle", "display_name")
+_lock_statements = StatementCache(size=2)
+_LOCK_STAND_INS: dict[str, Any] = {
+    "author_id": STAND_IN_ID,
+    "owner_user_id": STAND_IN_ID + 1,
+    "owner_id": STAND_IN_ID + 2,
+}
+
+
+def _author_lock_query(
+    *, author_id: int, owner_user_id: int, owner_id: int
+) -> QuerySet[User, tuple[Any, ...]]:
+    """The author's row, locked, with whether either of author and video owner blocked the other,
+    whether the owner holds words back, and the author's creator profile (one row)."""
+    return (
+        User.objects.select_for_update(of=("self",))
+        .filter(pk=author_id)
+        .annotate(
+            is_blocked=Exists(blocking.blocks_between(user_id=author_id, other_id=owner_user_id)),
+            owner_filters=Exists(CommentFilterWord.objects.filter(creator_id=owner_id)),
+        )
+        .order_by()
+        # "pk" names the row FOR UPDATE OF locks (the profile's outer join cannot be locked).
+        .values_list(
+            "pk", "is_blocked", "owner_filters", *(f"creator_profile__{name}" for name in _AUTHOR_PROFILE)
+        )
+    )
+
+
+def _author_lock(*, author: User, video: Video) -> tuple[bool, bool]:
+    """Lock the author's row for the rest of the transaction and answer (is a block between author and
+    owner, does the owner filter words). One read, its SQL compiled once: it also brings the author's
+    profile, which the answer names, so that takes no query of its own."""
+    values = {"author_id": author.pk, "owner_user_id": video.owner.user_id, "owner_id": video.owner_id}
+    statement = _lock_statements.statement(
+        "lock", _LOCK_STAND_INS, lambda: _author_lock_query(**_LOCK_STAND_INS)
+    )
+    rows = statement.run(values) if statement is not None else list(_author_lock_query(**values))
+    if not rows:
+        raise NotFound("No such account.")
+    _, is_blocked, owner_filters, profile_id, *profile_values = rows[0]
+    profile_of = CreatorProfile._meta.get_field("user").remote_field
+    if not profile_of.is_cached(author):
+        profile = None
+        if profile_id is not None:
+            known = {
+                "id": profile_id,
+                "user_id": author.pk,
+                **dict(zip(_AUTHOR_PROFILE[1:], profile_values, strict=True)),
+            }
+            # from_db takes the values in the model's column order.
+            names = [
+                field.attname for field in CreatorProfile._meta.concrete_fields if field.attname in known
+            ]
+            profile = CreatorProfile.from_db(DEFAULT_DB_ALIAS, names, [known[name] for name in names])
+        profile_of.set_cached_value(author, profile)
+    return bool(is_blocked), bool(owner_filters)
+
+
+def _parent_for(*, author: User, video: Video, parent_id: int | None) -> Comment | None:
+    """The visible top-level comment a reply answers (None for a comment); 404 for one the author may
+    not see, 400 for a reply to a reply."""
+    if parent_id is None:
+        return None
+    parent = (
+        Comment.objects.filter(pk=parent_id, video=video)
+        .filter(state=Comment.State.VISIBLE)
+        .select_related("author")
+        .first()
+    )
+    if parent is None or (
+        parent.author_id is not None
+        and blocking.block_exists_between(user_id=author.pk, other_id=parent.author_id)
+    ):
+        raise NotFound("No such comment.")
+    if parent.parent_id is not None:
+        raise ValidationError(
+            "Replies go one level deep: reply to the comment above it instead.", code="comment_reply_depth"
+        )
+    return parent
+
+
 def comment_post(
     *,
     author: User,
@@ -155,39 +241,23 @@ def comment_post(
     posting_check(user=author, now=now)
     if author.suspended_until is not None and author.suspended_until > now:
         raise ValidationError("A suspended account cannot comment.", code="account_suspended")
-    if blocking.block_exists_between(user_id=author.pk, other_id=video.owner.user_id):
-        raise NotFound("No such video.")
-    parent = None
-    if parent_id is not None:
-        parent = (
-            Comment.objects.filter(pk=parent_id, video=video)
-            .filter(state=Comment.State.VISIBLE)
-            .select_related("author")
-            .first()
-        )
-        if parent is None or (
-            parent.author_id is not None
-            and blocking.block_exists_between(user_id=author.pk, other_id=parent.author_id)
-        ):
-            raise NotFound("No such comment.")
-        if parent.parent_id is not None:
-            raise ValidationError(
-                "Replies go one level deep: reply to the comment above it instead.",
-                code="comment_reply_depth",
-            )
-    refusal = comment_refusal(author=author, video=video)
-    if refusal is not None:
-        raise ValidationError(refusal.message, code=refusal.code)
-    if rules.has_link(clean) and not (author.is_verified_publisher or hooks.may_post_links(author.pk)):
-        raise ValidationError(
-            "Links are only for verified businesses and publishers: write the address out in words, or leave it.",
-            code="comment_links",
-        )
     with transaction.atomic():
         # One author's posts in turn, so that two at once cannot both pass the limits.
-        User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True).first()
+        is_blocked, owner_filters = _author_lock(author=author, video=video)
+        if is_blocked:
+            raise NotFound("No such video.")
+        parent = _parent_for(author=author, video=video, parent_id=parent_id)
+        refusal = comment_refusal(author=author, video=video)
+        if refusal is not None:
+            raise ValidationError(refusal.message, code=refusal.code)
+        if rules.has_link(clean) and not (author.is_verified_publisher or hooks.may_post_links(author.pk)):
+            raise ValidationError(
+                "Links are only for verified businesses and publishers: write the address out in words, "
+                "or leave it.",
+                code="comment_links",
+            )
         _rate_check(author=author, video=video, text=clean, now=now)
-        state, is_watched = _state_for(author=author, video=video, text=clean)
+        state, is_watched = _state_for(author=author, video=video, text=clean, owner_filters=owner_filters)
         comment = Comment.objects.create(
             video=video,
             author=author,

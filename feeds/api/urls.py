@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from feeds.api import analytics, views
+from feeds.api import analytics, views, welcome
 
 urlpatterns = [
     path("feeds/for-you", views.ForYouFeedView.as_view(), name="api-feed-for-you"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("feeds/local", views.LocalFeedView.as_view(), name="api-feed-local"),
     path("feeds/topics/<slug:slug>", views.TopicFeedView.as_view(), name="api-feed-topic"),
     path("signals", views.SignalBatchView.as_view(), name="api-signals"),
+    path("me/interests", welcome.InterestsView.as_view(), name="api-me-interests"),
     path("reports", views.ReportCreateView.as_view(), name="api-reports"),
     path("videos/<uuid:public_id>/report", views.ReportView.as_view(), name="api-report"),
     path("studio/analytics/overview", analytics.StudioAnalyticsOverviewView.as_view(), name="api-analytics"),

@@ -13,8 +13,12 @@ from rest_framework.test import APIClient
 from creators.comments import rules, services
 from creators.comments.models import Comment
 from creators.models import Follow, Video
+from creators.selectors import video_get_visible
+from creators.trust.watched_words import watched_match
 from platform.blocking import block_create
+from platform.errors import NotFound
 from platform.models import Mute
+from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
@@ -496,3 +500,53 @@ def test_the_count_leaves_out_the_accounts_the_viewer_hid(client, video, viewer)
     client.force_login(viewer)
     page = client.get(f"/v/{video.public_id}/comments").content.decode()
     assert '<span class="muted comments-count">1</span>' in page
+
+
+def _selects(queries: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+
+
+def test_a_post_reads_the_video_the_author_lock_and_the_limits_and_nothing_else(video):
+    """The author's lock also answers whether a block stands between author and creator, whether the
+    creator holds words back, and the author's profile that the answer names."""
+    author = UserFactory.create()
+    profile = CreatorFactory.create(user=author, display_name="Ada Poster")
+    watched_match(text="warm")  # the site's watched words, read once and cached
+    with CaptureQueriesContext(connection) as queries:
+        answer = post(author, video, "hello there")
+    assert answer.status_code == 201
+    assert answer.json()["author"] == {"name": "Ada Poster", "handle": profile.handle}
+    selects = _selects(queries)
+    assert len(selects) == 3, selects  # the video, the author's lock, the spam limits
+    lock = next(sql for sql in selects if sql.startswith('SELECT "platform_user"."id"'))
+    assert '"platform_block"' in lock
+    assert '"creators_commentfilterword"' in lock
+    assert '"creators_creatorprofile"' in lock
+    if connection.features.has_select_for_update_of:
+        assert 'FOR UPDATE OF "platform_user"' in lock
+    assert Comment.objects.get().state == "visible"
+
+
+def test_a_post_reads_the_creators_words_only_when_they_hold_some_back(video):
+    services.filter_word_add(profile=video.owner, phrase="spoiler")
+    author = UserFactory.create()
+    watched_match(text="warm")
+    with CaptureQueriesContext(connection) as queries:
+        answer = post(author, video, "big SPOILER ahead")
+    assert answer.status_code == 201
+    assert answer.json()["author"] == {"name": author.display_name, "handle": None}
+    assert len(_selects(queries)) == 4  # and the creator's words
+    assert Comment.objects.get().state == "held"
+    video.refresh_from_db()
+    assert video.comment_count == 0
+
+
+def test_a_blocked_author_gets_a_404_from_the_lock_read_and_nothing_is_written(video):
+    author = UserFactory.create()
+    found = video_get_visible(public_id=video.public_id, viewer=viewer_for_user(author))
+    assert found is not None
+    # The creator blocks them after the video was looked up, before the post's lock.
+    block_create(blocker=video.owner.user, blocked=author)
+    with pytest.raises(NotFound):
+        services.comment_post(author=author, video=found, text="still here")
+    nothing_written(video)
