@@ -65,6 +65,7 @@ urlpatterns = [
     re_path(r"^api(?:/(?P<path>.*))?$", api_not_found, name="api-not-found"),
     path("", include("creators.urls")),
     path("", include("feeds.urls")),
+    path("", include("feeds.welcome.urls")),
     path("", include("businesses.urls")),
 ]
 

@@ -98,7 +98,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"Welcome to Joyreel, {user.display_name}! We sent you a link to confirm your email."
             )
-            return origin.browser_id_keep(request, redirect("home"))
+            # The optional "What do you enjoy?" step (feeds' page, reached by name: platform imports no feeds).
+            return origin.browser_id_keep(request, redirect("welcome-interests"))
     status = 400 if request.method == "POST" else 200
     # The browser id is set before the account is made, so that the next account from here shows it.
     return origin.browser_id_keep(

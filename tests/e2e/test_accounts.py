@@ -34,6 +34,7 @@ def test_adult_signs_up_logs_out_and_logs_in(live_server, page, screenshot):
     expect(page.get_by_role("navigation", name="Main").get_by_test_id("account-menu")).to_contain_text(
         "Robin Reel"
     )
+    page.get_by_role("link", name="Skip for now").click()  # the optional "What do you enjoy?" step
     expect(page.get_by_test_id("feed")).to_be_visible()
     screenshot("home-after-signup")
     user = User.objects.get(email="robin@example.com")

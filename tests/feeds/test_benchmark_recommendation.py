@@ -12,7 +12,7 @@ pytestmark = pytest.mark.processes
 
 CONFIGURED = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "MEDIA_ROOT", "UPLOAD_PARTS_DIR")
 TINY = ["--viewers", "6", "--videos", "150", "--creators", "20", "--watched", "60", "--seed", "1"]
-STRATEGIES = ("for_you", "loops", "popular", "following", "random")
+STRATEGIES = ("for_you", "for_you_picks", "oracle", "loops", "popular", "following", "random")
 
 
 def run(tmp_path, case):
@@ -52,12 +52,21 @@ def test_specific_tastes_are_measured_for_every_strategy_and_the_loops_formula_b
             "match_share_at_10",
             "match_share_at_50",
             "match_share_at_200",
+            "match_share_1_10",
+            "match_share_11_50",
             "match_share_over_200",
             "match_share_drift",
             "coverage",
         }
         assert shares["match_share_at_200"] is None  # 60 watched videos cannot say what happens at 200
-        for key in ("match_share_at_10", "match_share_at_50", "match_share_over_200", "match_share_drift"):
+        for key in (
+            "match_share_at_10",
+            "match_share_at_50",
+            "match_share_1_10",
+            "match_share_11_50",
+            "match_share_over_200",
+            "match_share_drift",
+        ):
             assert 0.0 <= shares[key] <= 1.0, (name, key)  # the drift window (videos 46–60) is measured
         assert 0.0 < shares["coverage"] <= 1.0
     # The formula learns something: it serves liked videos more often than chance does.
@@ -73,6 +82,21 @@ def test_specific_tastes_are_measured_for_every_strategy_and_the_loops_formula_b
     for ratio in ("for_you_over_loops_drift", "for_you_over_popular_at_50"):
         assert report[ratio] > 0
     assert report["for_you_over_loops_at_200"] is None
+    assert report["for_you_over_loops_1_200"] == round(
+        report["for_you"]["match_share_over_200"] / report["loops"]["match_share_over_200"], 2
+    )
+    # The first minute, without the interests step and with it (the viewers picked their true tastes).
+    for picks, name in (("without_picks", "for_you"), ("with_picks", "for_you_picks")):
+        assert report["match_share_1_10"][picks] == report[name]["match_share_1_10"]
+        assert report["match_share_11_50"][picks] == report[name]["match_share_11_50"]
+        assert report["for_you_over_oracle_1_200"][picks] == round(
+            report[name]["match_share_over_200"] / report["oracle"]["match_share_over_200"], 2
+        )
+        assert 0.0 < report["for_you_over_oracle_1_200"][picks] <= 1.0  # the oracle is the ceiling
+    # Knowing each viewer's tastes, the oracle serves liked videos nearly always while it has them; a
+    # viewer who said what they enjoy gets more of it in their first ten videos than one who did not.
+    assert report["oracle"]["match_share_1_10"] >= 0.9
+    assert report["match_share_1_10"]["with_picks"] > report["match_share_1_10"]["without_picks"]
     assert report["seconds"] >= 0
 
 

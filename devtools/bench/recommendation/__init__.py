@@ -15,9 +15,14 @@ with the player's own events (``devtools.synthetic.view_events``), and the signa
 statistics (a snapshot taken before any strategy runs, so no strategy profits from another's viewers) and
 never serve a video twice to one viewer.
 
+The specific case also runs For You a second time for the same viewers, each first picking their true
+hashtags and those hashtags' topics in the interests step (``api-me-interests``), after forgetting what the
+first run taught; and an oracle that knows each viewer's tastes, the ceiling.
+
 Match share is the fraction of served videos the viewer likes (by their taste when it was served), over a
 window of ``WINDOW`` videos ending at each checkpoint: the specific case reports ``match_share_at_N``,
-``over_200`` over the first 200 and ``drift`` over the last quarter of the run for the drifting half; the
+``1_10`` and ``11_50`` (a new viewer's first minute), ``over_200`` over the first 200 and ``drift`` over
+the last quarter of the run for the drifting half, and the first minute with and without picks; the
 topics case reports ``after_N`` with the share and the mean fraction watched, and coverage as the share of
 creators served. The world is built in ``world``, the strategies live in ``strategies``; this module runs
 them and scores what they served.
@@ -39,14 +44,25 @@ from django.db import connection
 from django.test import override_settings
 
 from devtools.bench.feed_setup import feeds_throwaway_database
-from devtools.bench.recommendation.strategies import Following, ForYou, Loops, Popular, RandomFeed, Strategy
+from devtools.bench.recommendation.strategies import (
+    Following,
+    ForYou,
+    ForYouWithPicks,
+    Loops,
+    Oracle,
+    Popular,
+    RandomFeed,
+    Strategy,
+)
 from devtools.bench.recommendation.world import World, world_build
 from feeds import services
 from feeds.catalog import catalog_get, catalog_reset
-from feeds.models import Signal
+from feeds.models import CoWatch, InterestProfile, Signal, VideoStats
 
 CHECKPOINTS = (10, 50, 200)
 WINDOW = 10
+# The first minute: a new viewer's first ten videos, and the forty after them.
+FIRST_WINDOWS = ((1, 10), (11, 50))
 TOPICS_DEFAULTS = {"videos": 3000, "creators": 300, "viewers": 150, "watched": 200, "seed": 11}
 SPECIFIC_DEFAULTS = {"videos": 3000, "creators": 300, "viewers": 100, "watched": 200, "seed": 1}
 
@@ -119,6 +135,10 @@ def scores(served: Served, world: World, watched: int) -> dict[str, float | None
             else []
         )
         result[f"match_share_at_{point}"] = _share(window)
+    for first, last in FIRST_WINDOWS:
+        result[f"match_share_{first}_{last}"] = _share(
+            [hit for hits in liked.values() for hit in hits[first - 1 : last]] if last <= watched else []
+        )
     result["match_share_over_200"] = _share([hit for hits in liked.values() for hit in hits[:200]])
     drifting = {taste.index for taste in world.tastes if taste.drift}
     result["match_share_drift"] = _share(
@@ -143,26 +163,45 @@ def _served(
     rollup_every = max(50, viewers * 5)  # the beat job's minute, in watched videos
     strategies: dict[str, Callable[[], Strategy]] = {
         "for_you": lambda: ForYou(world),
+        "for_you_picks": lambda: ForYouWithPicks(world),
+        "oracle": lambda: Oracle(world, random.Random(seed + 5)),
         "loops": lambda: Loops(world, random.Random(seed + 1)),
         "popular": lambda: Popular(world, random.Random(seed + 2)),
         "following": lambda: Following(world, random.Random(seed + 3)),
         "random": lambda: RandomFeed(world, random.Random(seed + 4)),
     }
     results: dict[str, Served] = {}
+    ran: list[Strategy] = []
     exploration = None
     for name in names:
         strategy = strategies[name]()
+        is_for_you = isinstance(strategy, ForYou)
+        if is_for_you and any(isinstance(earlier, ForYou) for earlier in ran):
+            _for_you_forget(world)
+        ran.append(strategy)
         results[name] = simulate(
             strategy=strategy,
             world=world,
             watched=watched,
             rollup_every=rollup_every,
-            rolls_up=name == "for_you",
+            rolls_up=is_for_you,
             on_rollup=services.signals_rollup,
         )
-        if isinstance(strategy, ForYou):
+        if type(strategy) is ForYou:
             exploration = round(strategy.explored / strategy.served, 3) if strategy.served else None
     return results, exploration
+
+
+def _for_you_forget(world: World) -> None:
+    """Before a second run of For You over the same viewers: what the first taught is forgotten (profiles,
+    co-watch links, the statistics its views added), so neither run profits from the other's viewers."""
+    services.signals_rollup()  # the last views of the first run, so the next rollup starts after them
+    InterestProfile.objects.all().delete()
+    CoWatch.objects.all().delete()
+    VideoStats.objects.all().delete()
+    VideoStats.objects.bulk_create(world.popularity.values())
+    catalog_reset()
+    catalog_get()
 
 
 def _simulation_settings() -> Any:
@@ -225,14 +264,15 @@ def specific_run(*, videos: int, creators: int, viewers: int, watched: int, seed
         world = world_build(videos=videos, creators=creators, viewers=viewers, rng=rng)
         served, exploration = _served(
             world,
-            ("for_you", "loops", "popular", "following", "random"),
+            ("for_you", "for_you_picks", "oracle", "loops", "popular", "following", "random"),
             watched=watched,
             viewers=viewers,
             seed=seed,
         )
         signals = Signal.objects.count()
     results = {name: scores(runs, world, watched) for name, runs in served.items()}
-    for_you, loops = results["for_you"], results["loops"]
+    for_you, loops, oracle = results["for_you"], results["loops"], results["oracle"]
+    picks = results["for_you_picks"]
     return {
         "benchmark": "recommendation",
         "case": "specific",
@@ -252,6 +292,20 @@ def specific_run(*, videos: int, creators: int, viewers: int, watched: int, seed
         "for_you_over_popular_at_50": _ratio(
             for_you["match_share_at_50"], results["popular"]["match_share_at_50"]
         ),
+        "for_you_over_loops_1_200": _ratio(for_you["match_share_over_200"], loops["match_share_over_200"]),
+        # The first minute, without the interests step and with it.
+        "for_you_over_oracle_1_200": {
+            "without_picks": _ratio(for_you["match_share_over_200"], oracle["match_share_over_200"]),
+            "with_picks": _ratio(picks["match_share_over_200"], oracle["match_share_over_200"]),
+        },
+        "match_share_1_10": {
+            "without_picks": for_you["match_share_1_10"],
+            "with_picks": picks["match_share_1_10"],
+        },
+        "match_share_11_50": {
+            "without_picks": for_you["match_share_11_50"],
+            "with_picks": picks["match_share_11_50"],
+        },
         "seconds": round(time.perf_counter() - started, 1),
     }
 

@@ -1,5 +1,6 @@
-"""What ``benchmark_recommendation`` compares: For You through the real API, and the
-baselines ranked in memory (random, most popular, following, Loops' published formula)."""
+"""What ``benchmark_recommendation`` compares: For You through the real API (with and without the
+interests step's picks), and the baselines ranked in memory (random, most popular, following, Loops'
+published formula, and an oracle that knows each viewer's tastes)."""
 
 from __future__ import annotations
 
@@ -40,14 +41,16 @@ class Strategy(Protocol):
 class ForYou:
     """The real thing: pages from ``api-feed-for-you``, signals to ``api-signals``, as a logged-in user."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, *, event_seed: int = 0) -> None:
         self.world = world
         self.by_public_id = {str(clip.public_id): clip.pk for clip in world.clips.values()}
         self.clients: dict[int, Client] = {}
         self.next_url: dict[int, str | None] = {}
         self.explored = 0
         self.served = 0
-        self.event_rng = random.Random(0)  # its own: the viewers' moods stay the same as for the baselines
+        # Its own: the viewers' moods stay the same as for the baselines (and a second run of the same
+        # viewers sends new event ids, not duplicates of the first's).
+        self.event_rng = random.Random(event_seed)
 
     def _client(self, taste: Taste) -> Client:
         if taste.index not in self.clients:
@@ -93,6 +96,26 @@ class ForYou:
                 raise RuntimeError(f"Signals answered {response.status_code}: {response.content[:300]!r}")
 
 
+class ForYouWithPicks(ForYou):
+    """For You for viewers who, before their first page, pick their true hashtags and those hashtags'
+    topics in the "What do you enjoy?" step (through ``api-me-interests``, the service the page uses)."""
+
+    def __init__(self, world: World, *, event_seed: int = 1) -> None:
+        super().__init__(world, event_seed=event_seed)
+        self.topic_of = {tag: clip.topic for clip in world.clips.values() for tag in clip.hashtags}
+
+    def page(self, taste: Taste) -> list[int]:
+        if taste.index not in self.clients:
+            hashtags = sorted(tag for tag in taste.liked_now if tag in self.topic_of)  # on some video
+            body = {"topics": sorted({self.topic_of[tag] for tag in hashtags}), "hashtags": hashtags}
+            response = self._client(taste).post(
+                reverse("api-me-interests"), body, content_type="application/json"
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"Interests answered {response.status_code}: {response.content[:300]!r}")
+        return super().page(taste)
+
+
 class Baseline:
     """What every in-memory baseline shares: the viewers' seen sets and the background popularity."""
 
@@ -136,6 +159,21 @@ class Following(Baseline):
             reverse=True,
         )
         ordered = list(dict.fromkeys([clip.pk for clip in followed] + self.by_popularity))
+        return self._unseen(taste, ordered, settings.FEED_PAGE_SIZE)
+
+
+class Oracle(Baseline):
+    """The ceiling: knows what each viewer likes now and serves the best made of those first, then the
+    most popular of the rest (no exploring, never a video twice)."""
+
+    def page(self, taste: Taste) -> list[int]:
+        seen = self.seen[taste.index]
+        liked = sorted(
+            (clip for clip in self.world.clips.values() if clip.pk not in seen and taste.likes(clip)),
+            key=lambda clip: clip.quality,
+            reverse=True,
+        )
+        ordered = list(dict.fromkeys([clip.pk for clip in liked] + self.by_popularity))
         return self._unseen(taste, ordered, settings.FEED_PAGE_SIZE)
 
 

@@ -1,0 +1,79 @@
+"""The "What do you enjoy?" page shown after sign-up: pick topics, then a few of their hashtags, or skip.
+
+Works without JavaScript: the first submit shows the picked topics' suggested hashtags, the second saves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from feeds.welcome import selectors, services
+from platform.viewer import viewer_of
+from platform.views import service_call
+
+
+class IdsField(forms.Field):
+    """A list of ids from repeated form fields (checkboxes of one name)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        values = value if isinstance(value, list) else []
+        if not all(isinstance(item, str) and item.isdigit() for item in values):
+            raise forms.ValidationError("Pick from the list.", code="invalid")
+        return [int(item) for item in values]
+
+
+class PicksForm(forms.Form):
+    """The page's two lists of ids; which ids exist and how many may be picked is the service's rule."""
+
+    topics = IdsField(required=False)
+    hashtags = IdsField(required=False)
+    step = forms.ChoiceField(choices=[("hashtags", "Next"), ("save", "Save")], required=False)
+
+
+@never_cache
+@login_required
+def interests(request: HttpRequest) -> HttpResponse:
+    form = PicksForm(request.POST or None)
+    picked: list[int] = []
+    step = "topics"
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        picked = form.cleaned_data["topics"]
+        if form.cleaned_data["step"] == "save":
+            with service_call(request, success="Thanks! Your For You starts with what you picked.") as call:
+                services.interests_pick(
+                    viewer=viewer_of(request), topic_ids=picked, hashtag_ids=form.cleaned_data["hashtags"]
+                )
+            if call.ok:
+                return redirect("home")
+            status = 400
+        elif len(picked) > services.MAX_TOPICS:
+            form.add_error("topics", f"Pick at most {services.MAX_TOPICS} topics.")
+            status = 400
+        else:
+            step = "hashtags"
+    elif request.method == "POST":
+        status = 400
+    topics = selectors.topics_all()
+    known = {topic.pk for topic in topics}
+    picked = [topic_id for topic_id in picked if topic_id in known]
+    suggested = selectors.hashtags_suggested(topic_ids=picked) if step == "hashtags" else []
+    names = {topic.pk: topic.name for topic in topics}
+    groups = [
+        {"topic": names[topic_id], "hashtags": [tag for tag in suggested if tag.topic_id == topic_id]}
+        for topic_id in picked
+    ]
+    context = {
+        "form": form,
+        "step": step,
+        "topics": topics,
+        "picked": set(picked),
+        "groups": [group for group in groups if group["hashtags"]],
+        "max_topics": services.MAX_TOPICS,
+    }
+    return render(request, "feeds/welcome_interests.html", context, status=status)
