@@ -4,7 +4,16 @@ queue lives in ``creators.trust.admin``)."""
 from django.contrib import admin
 from django.http import HttpRequest
 
-from feeds.models import CreatorDay, InterestProfile, RollupState, Signal, VideoStats
+from feeds.models import (
+    CreatorDay,
+    HashtagFollow,
+    HashtagStats,
+    InterestProfile,
+    RollupState,
+    Signal,
+    TrendingHashtag,
+    VideoStats,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -64,3 +73,28 @@ class RollupStateAdmin(ReadOnlyAdmin):
     """How far each rollup got: the signal id for ranking stats, the last closed day for analytics."""
 
     list_display = ["name", "last_signal_id", "last_day", "updated_at"]
+
+
+@admin.register(HashtagFollow)
+class HashtagFollowAdmin(ReadOnlyAdmin):
+    list_display = ["hashtag", "user", "created"]
+    list_select_related = ["hashtag", "user"]
+    search_fields = ["hashtag__name", "user__email"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a follow is also on the person's interest profile: only they end it
+
+
+@admin.register(HashtagStats)
+class HashtagStatsAdmin(ReadOnlyAdmin):
+    list_display = ["hashtag", "videos", "views", "computed_at"]
+    list_select_related = ["hashtag"]
+    search_fields = ["hashtag__name"]
+
+
+@admin.register(TrendingHashtag)
+class TrendingHashtagAdmin(ReadOnlyAdmin):
+    list_display = ["region", "rank", "hashtag", "score", "computed_at"]
+    list_filter = ["region"]
+    list_select_related = ["hashtag"]
+    ordering = ["region", "rank"]

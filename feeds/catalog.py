@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from creators.models import Hashtag, Topic, Video, VideoTopic
@@ -38,12 +39,11 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"catalog": None, "stale": False, "building": False, "resets": 0, "marks": 0}
 
 
-def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Features]:
-    """The ranking features of every video that may be recommended, or of those of ``video_ids`` that may.
-
-    One definition of "may be recommended" for both candidate stores (this process's catalog and the
-    shared pools in Redis): removed, limited, under-review, unverified and non-public videos are left out."""
-    videos = (
+def recommendable_videos() -> QuerySet[Video]:
+    """Every video that may be recommended: one definition for both candidate stores (this process's
+    catalog and the shared pools in Redis) and for what is counted about them (hashtag pages): removed,
+    limited, under-review, unverified and non-public videos are left out."""
+    return (
         Video.objects.filter(
             state=Video.State.PUBLISHED,
             moderation_state=Video.Moderation.VISIBLE,
@@ -53,6 +53,12 @@ def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Featur
         # Labelled unverified, or the creator's bio is under review: reachable by link, never recommended.
         .filter(is_unverified=False, owner__is_under_review=False)
     )
+
+
+def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Features]:
+    """The ranking features of every video that may be recommended (``recommendable_videos``), or of
+    those of ``video_ids`` that may."""
+    videos = recommendable_videos()
     topic_rows = VideoTopic.objects.filter(review_state=VideoTopic.Review.APPROVED)
     through = Video.hashtags.through
     tag_rows = through.objects.all()

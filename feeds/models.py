@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from creators.models import CreatorProfile, Topic, Video
+from creators.models import CreatorProfile, Hashtag, Topic, Video
 
 
 class Source(models.TextChoices):
@@ -20,6 +20,7 @@ class Source(models.TextChoices):
     PROFILE = "profile", "Profile"
     LINK = "link", "Shared link"
     SPONSORED = "sponsored", "Sponsored"
+    HASHTAG = "hashtag", "Hashtag page"
     # Written by the server only (not accepted from the player): a comment posted on the video.
     COMMENTS = "comments", "Comments"
 
@@ -99,6 +100,9 @@ class InterestProfile(models.Model):
         blank=True,
         help_text='When the viewer last said "not for me" to each creator (creator id: unix seconds).',
     )
+    # A copy of the viewer's HashtagFollow rows (hashtag ids, newest last), so For You reads them with the
+    # profile in its one query; written only by ``feeds.tags.services``.
+    followed_hashtags = models.JSONField(default=list, blank=True, help_text="Followed hashtag ids.")
     signal_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -291,3 +295,54 @@ class AudienceDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} of {self.creator_id} on {self.day}"
+
+
+# --- hashtag pages: follows, and what the rollup works out per hashtag ------------------------------
+
+
+class HashtagFollow(models.Model):
+    """A viewer follows a hashtag: its videos join their For You candidates."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "hashtag"], name="hashtag_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.hashtag_id}"
+
+
+class HashtagStats(models.Model):
+    """A hashtag's recommendable videos and their views, counted by the hashtag rollup (not per request)."""
+
+    hashtag = models.OneToOneField(Hashtag, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    videos = models.PositiveIntegerField(default=0)
+    views = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "hashtag stats"
+
+    def __str__(self) -> str:
+        return f"stats of {self.hashtag_id}"
+
+
+class TrendingHashtag(models.Model):
+    """The hashtags trending in one region ("" for everywhere), ranked by the hashtag rollup."""
+
+    region = models.CharField(max_length=10, blank=True)
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "rank"], name="trending_hashtag_rank_once"),
+            models.UniqueConstraint(fields=["region", "hashtag"], name="trending_hashtag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region or 'everywhere'} #{self.rank}: {self.hashtag_id}"

@@ -1,5 +1,6 @@
 """What ``feeds`` keeps about a person, for "download your data" and account deletion: the signals of
-their viewer key ``u:<id>``, their interest profile, their profile visits and the reports they made.
+their viewer key ``u:<id>``, their interest profile, their profile visits, the hashtags they follow and
+the reports they made.
 Registered in ``FeedsConfig.ready()``.
 
 On deletion their signals and profile visits are deleted, not re-keyed: a random key would still tie the
@@ -16,7 +17,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from creators.models import Report
-from feeds.models import InterestProfile, ProfileVisit, Signal
+from feeds.models import HashtagFollow, InterestProfile, ProfileVisit, Signal
 from platform.models import User
 from platform.personal_data import Content, json_bytes, json_lines
 
@@ -26,6 +27,7 @@ FILES = {
     "interest_profile.json": "What the For You feed has learned you like (topic, hashtag and creator "
     "weights by id) and the videos it recently showed you or you hid.",
     "reports.json": "The reports you made, their reason, what you wrote and what became of them.",
+    "hashtag_follows.json": "The hashtags you follow and when you followed each.",
 }
 
 
@@ -55,6 +57,7 @@ def feeds_export(user: User) -> Iterable[tuple[str, Content]]:
                 "favourite_video_ids": profile.favourites,
                 "recent_view_outcomes_by_video_id": profile.outcomes,
                 "not_for_me_creators_since": profile.not_for_me,
+                "followed_hashtag_ids": profile.followed_hashtags,
                 "signal_count": profile.signal_count,
                 "updated_at": profile.updated_at,
             }
@@ -83,12 +86,22 @@ def feeds_export(user: User) -> Iterable[tuple[str, Content]]:
             ]
         ),
     )
+    follows = (
+        HashtagFollow.objects.filter(user=user)
+        .order_by("created", "pk")
+        .values_list("hashtag__name", "created")
+    )
+    yield (
+        "hashtag_follows.json",
+        json_bytes([{"hashtag": name, "followed_at": created} for name, created in follows]),
+    )
 
 
 def feeds_erase(user: User) -> None:
     key = viewer_key_of(user)
     Signal.objects.filter(viewer_key=key).delete()
     ProfileVisit.objects.filter(viewer_key=key).delete()
+    HashtagFollow.objects.filter(user=user).delete()
     InterestProfile.objects.filter(Q(viewer_key=key) | Q(user=user)).delete()
     # A report is unique per (target, viewer key): a key made from the report's own id keeps it so.
     Report.objects.filter(Q(reporter=user) | Q(viewer_key=key)).update(

@@ -252,7 +252,24 @@ def _history(viewer_key: str) -> ranking.History:
         hidden=list(profile.hidden),
         favourites=list(profile.favourites[-10:]),
         not_for_me={int(key): float(value) for key, value in (profile.not_for_me or {}).items()},
+        followed_hashtags=tuple(int(tag_id) for tag_id in (profile.followed_hashtags or [])),
     )
+
+
+# For You draws on the hashtags a viewer follows as on those it learnt they like: the newest follows first.
+FOLLOWED_TAGS, PER_FOLLOWED_TAG = 10, 40
+
+
+def _followed_pool(catalog: Catalog, followed: Sequence[int]) -> list[int]:
+    """The best videos of the hashtags the viewer follows (a candidate source of For You). A page view
+    of the shared pools holds only what its ``Wants`` named: the followed hashtags' pools join it."""
+    wanted = dict.fromkeys(list(followed)[-FOLLOWED_TAGS:][::-1], PER_FOLLOWED_TAG)
+    pools = catalog
+    if catalog.is_page_view:
+        pools = feed_pools().view(ranking.Wants(hashtags=wanted))
+        if pools is not catalog:
+            catalog.features.update(pools.features)
+    return [video_id for tag_id in wanted for video_id in pools.by_hashtag.get(tag_id, [])[:PER_FOLLOWED_TAG]]
 
 
 def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
@@ -280,6 +297,7 @@ def _ranked_page(
     cursor: str | None,
     size: int | None,
     feed_topic: int | None = None,
+    shows_seen: bool = False,
 ) -> FeedPage:
     """One page of any ranked feed: fetch the viewer's history, let the model pick, assemble.
 
@@ -288,7 +306,9 @@ def _ranked_page(
     ``explores`` adds the exploration share and never runs dry (For You): when the pools hold too
     little that is new, the rest of the catalogue follows, then the best matches seen longest ago.
     Without it (a topic, a region) a page fills up from its one pool while that holds anything new.
-    Creators and topics the viewer said "not for me" to are left out from the next page on."""
+    Creators and topics the viewer said "not for me" to are left out from the next page on.
+    ``shows_seen`` (a hashtag's page lists all its videos) keeps what the viewer saw before among the
+    candidates; hidden ones and this listing's earlier pages stay out."""
     size = size or settings.FEED_PAGE_SIZE
     history = _history(viewer.key)
     weights, hidden = history.weights, set(history.hidden)
@@ -296,7 +316,7 @@ def _ranked_page(
     now_ts = time.time()
     creators, topics = ranking.not_for_me(history=history, now_ts=now_ts, feed_topic=feed_topic)
     filters = ranking.Filters(
-        excluded=frozenset(set(history.seen) | hidden | set(served)),
+        excluded=frozenset((set() if shows_seen else set(history.seen)) | hidden | set(served)),
         # Restricted mode hides mature videos before ranking (not only after), so its pages stay full.
         allow_mature=viewer.policy.may_see_mature_content and not viewer.is_restricted_mode,
         creators=creators,
@@ -308,6 +328,9 @@ def _ranked_page(
     seed = f"{viewer.key}:{len(served)}:{timezone.localdate().isoformat()}"
     page_seed = zlib.crc32(seed.encode()) if explores else None
     catalog, pools, boosts = sources(rates, history.favourites, seed)
+    if explores and history.followed_hashtags:
+        # First: a candidate is credited to the first source that has it ("From a hashtag you follow").
+        pools = {"followed": _followed_pool(catalog, history.followed_hashtags), **pools}
     ranked = ranking.rank(
         catalog=catalog,
         sources=pools,

@@ -1,10 +1,11 @@
 """Celery tasks of the feeds app: the periodic signal rollups (ranking stats, creators' daily analytics),
-pruning, and catching the shared candidate pools up."""
+pruning, hashtag counts and trending hashtags, and catching the shared candidate pools up."""
 
 from celery import shared_task
 
 from feeds import services
 from feeds.analytics import rollup
+from feeds.tags import services as tag_services
 
 
 @shared_task(name="feeds.tasks.signals_rollup_task", acks_late=True, soft_time_limit=240, time_limit=300)
@@ -25,3 +26,8 @@ def analytics_rollup_task() -> int:
 @shared_task(name="feeds.tasks.pools_sync_task", acks_late=True, soft_time_limit=240, time_limit=300)
 def pools_sync_task() -> int:
     return services.pools_sync()
+
+
+@shared_task(name="feeds.tasks.hashtags_rollup_task", acks_late=True, soft_time_limit=240, time_limit=300)
+def hashtags_rollup_task() -> int:
+    return tag_services.hashtags_rollup()

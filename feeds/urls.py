@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from feeds import views
 from feeds.analytics import views as analytics_views
+from feeds.tags import views as tag_views
 
 app_name = "feeds"
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("feed/following/", views.following, name="following"),
     path("feed/local/", views.local, name="local"),
     path("feed/topics/<slug:slug>/", views.topic, name="topic"),
+    path("tag/<str:name>", tag_views.tag, name="tag"),
+    path("tag/<str:name>/play", tag_views.tag_play, name="tag_play"),
+    path("tag/<str:name>/follow", tag_views.tag_follow, name="tag_follow"),
     path("studio/analytics/", analytics_views.overview, name="analytics"),
     path("studio/analytics/export.csv", analytics_views.export, name="analytics_export"),
     path("studio/videos/<uuid:public_id>/analytics/", analytics_views.video, name="analytics_video"),

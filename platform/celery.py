@@ -67,6 +67,8 @@ def _configure() -> None:
             # Creators' daily analytics: a day closes 15 minutes after it ends; checking every 5 minutes
             # makes yesterday's numbers appear by 00:20 UTC, and catches up a month a run after an outage.
             "roll-up-analytics": {"task": "feeds.tasks.analytics_rollup_task", "schedule": 5 * 60},
+            # Hashtag pages' video and view counts and the trending hashtags per region.
+            "roll-up-hashtags": {"task": "feeds.tasks.hashtags_rollup_task", "schedule": 5 * 60},
             "finish-promotions": {"task": "businesses.tasks.promotions_finish_due_task", "schedule": 60},
             "roll-up-promotions": {"task": "businesses.tasks.promotion_results_rollup_task", "schedule": 60},
             "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},

@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from feeds.api import analytics, views, welcome
+from feeds.api import analytics, tags, views, welcome
 
 urlpatterns = [
     path("feeds/for-you", views.ForYouFeedView.as_view(), name="api-feed-for-you"),
     path("feeds/following", views.FollowingFeedView.as_view(), name="api-feed-following"),
     path("feeds/local", views.LocalFeedView.as_view(), name="api-feed-local"),
     path("feeds/topics/<slug:slug>", views.TopicFeedView.as_view(), name="api-feed-topic"),
+    # Hashtags: "trending" first, so it is not taken for a hashtag's name.
+    path("tags/trending", tags.TrendingHashtagsView.as_view(), name="api-tags-trending"),
+    path("tags/<str:name>", tags.HashtagView.as_view(), name="api-tag"),
+    path("tags/<str:name>/videos", tags.HashtagVideosView.as_view(), name="api-tag-videos"),
+    path("tags/<str:name>/follow", tags.HashtagFollowView.as_view(), name="api-tag-follow"),
     path("signals", views.SignalBatchView.as_view(), name="api-signals"),
     path("me/interests", welcome.InterestsView.as_view(), name="api-me-interests"),
     path("reports", views.ReportCreateView.as_view(), name="api-reports"),

@@ -221,6 +221,7 @@ class History:
     favourites: list[int]
     outcomes: dict[int, float] = field(default_factory=dict)
     not_for_me: dict[int, float] = field(default_factory=dict)
+    followed_hashtags: tuple[int, ...] = ()  # hashtags the viewer follows (not learnt: read for the pools)
 
     def trim(self) -> None:
         self.seen, self.hidden, self.favourites = (

@@ -119,6 +119,8 @@ def reasons(
         said.append("You've seen everything new we picked for you, so here is one of your best matches again")
     if scored.source == "more":
         said.append("You've seen everything we picked for you, so here is more from across Joyreel")
+    if scored.source == "followed":
+        said.append("From a hashtag you follow")
     if scored.source == "cowatch":
         said.append("People who finished videos you enjoyed also finished this one")
     if value > REASON_MIN:

@@ -220,7 +220,7 @@ def error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> di
 # Tag names and descriptions are SPECTACULAR_SETTINGS["TAGS"]; a test holds the two together.
 OPERATION_AREAS: tuple[tuple[str, str], ...] = (
     (r"auth/|me$|regions$", "Accounts"),
-    (r"feeds/|topics$|me/interests$", "Feeds"),
+    (r"feeds/|topics$|me/interests$|tags(/|$)", "Feeds"),
     (r"signals$", "Signals"),
     (r"reports$|(videos|comments)/[^/]+/report$|decisions(/|$)", "Reports and appeals"),
     (r"videos/[^/]+/comments$|comments/", "Comments"),

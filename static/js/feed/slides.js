@@ -1,4 +1,5 @@
 // One slide per video, cloned from the page's <template> and filled with text only; the follow button's look.
+import { fillCaption, tagLink } from "./caption.js";
 import { countOf, paintCount } from "./counts.js";
 import { loginHref, role, safeUrl, sameOriginUrl } from "./util.js";
 
@@ -84,7 +85,7 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
 
     // Caption and hashtags, as text only
     const caption = role(slide, "caption");
-    caption.textContent = video.caption || "";
+    fillCaption(caption, video.caption || "");
     caption.hidden = !video.caption;
     // Hashtags the caption already shows are not repeated underneath it.
     const inCaption = new Set(((video.caption || "").match(/#[\p{L}\p{N}_]+/gu) || []).map(function (tag) {
@@ -94,9 +95,7 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
       .filter(function (tag) { return tag && !inCaption.has(tag.toLowerCase()); });
     const tags = role(slide, "hashtags");
     extraTags.forEach(function (tag) {
-      const span = document.createElement("span");
-      span.textContent = "#" + tag;
-      tags.append(span, " ");
+      tags.append(tagLink(tag), " ");
     });
     tags.hidden = !extraTags.length;
 
