@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from platform.api.authentication import token_seen
 from platform.errors import ScreenTimeLocked
 from platform.logging import request_id
 from platform.viewer import viewer_cookie_update
@@ -77,11 +78,13 @@ def _token_user_suspended_until(request: HttpRequest) -> datetime.datetime | Non
         return None
     from rest_framework.authtoken.models import Token  # an installed app's model: not at import time
 
-    return (
-        Token.objects.filter(key=words[1], user__is_active=True)
-        .values_list("user__suspended_until", flat=True)
-        .first()
-    )
+    # The whole token and user: the API's authentication takes them from here rather than read them again.
+    token = Token.objects.select_related("user").filter(key=words[1], user__is_active=True).first()
+    if token is None:
+        return None
+    token_seen(request, token)
+    until: datetime.datetime | None = token.user.suspended_until
+    return until
 
 
 # A proxy's or client's id is kept only if it is short and plain (no spaces, quotes or control

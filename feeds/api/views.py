@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from feeds.api.serializers import (
     signal_batch_parse,
 )
 from feeds.selectors import FeedPage
+from platform.api.authentication import TokenAuthentication
 from platform.api.pagination import OpaqueCursorPagination
 from platform.api.query import CursorQuerySerializer, query_of
 from platform.api.renderers import OrjsonRenderer
