@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from creators.models import Hashtag, Video
-from feeds.models import HashtagFollow
+from feeds.models import HashtagFollow, VideoStats
 from feeds.tags.services import hashtags_rollup
 from tests.clips import Clips, run_ffmpeg
-from tests.e2e.helpers import PHONE, log_in, with_rendition
+from tests.e2e.helpers import DESKTOP, PHONE, log_in, with_rendition
 from tests.factories import CreatorFactory, UserFactory, published_video
 from tests.waiting import eventually
 
@@ -36,7 +36,11 @@ def test_a_caption_hashtag_opens_its_page_and_the_viewer_follows_it(
         video_tagged(f"Beer garden number {index} #munich #summer", ["munich", "summer"], clips, media_root)
         for index in range(3)
     ]
-    video_tagged("Harbour at dawn #hamburg", ["hamburg"], clips, media_root)
+    harbour = video_tagged("Harbour at dawn #hamburg", ["hamburg"], clips, media_root)
+    for video, completions in ((harbour, 8.0), (others[0], 5.0), (first, 3.0)):
+        VideoStats.objects.create(
+            video=video, impressions=int(completions * 40), recent_completions=completions
+        )
     hashtags_rollup()
     viewer = UserFactory.create()
 
@@ -51,7 +55,7 @@ def test_a_caption_hashtag_opens_its_page_and_the_viewer_follows_it(
 
     expect(page).to_have_url(f"{live_server.url}/tag/munich")
     expect(page.get_by_test_id("tag-name")).to_have_text("#munich")
-    expect(page.get_by_test_id("tag-counts")).to_contain_text("4 videos")
+    expect(page.get_by_test_id("tag-counts")).to_have_text("4 videos · 320 views")
     tiles = page.get_by_test_id("tag-video")
     expect(tiles).to_have_count(4)
     hrefs = {tiles.nth(index).get_attribute("href") for index in range(4)}
@@ -85,3 +89,9 @@ def test_a_caption_hashtag_opens_its_page_and_the_viewer_follows_it(
         "data-video-id", page.url.rsplit("=", 1)[1]
     )
     screenshot("tag-player")
+
+    # On a desktop the related and trending hashtags sit beside the videos.
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/tag/munich")
+    expect(page.get_by_test_id("trending-tag")).to_have_text(["#hamburg", "#summer", "#bread"])
+    screenshot("tag-page-desktop")

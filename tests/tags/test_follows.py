@@ -133,7 +133,7 @@ def test_your_data_holds_your_follows_and_deleting_removes_them():
     services.hashtag_follow(user=person, name="munich")
     services.hashtag_follow(user=person, name="bread")
     services.hashtag_follow(user=other, name="bread")
-    files = dict(feeds_export(person))
+    files = {name: content for name, content in feeds_export(person) if isinstance(content, bytes)}
     follows = json.loads(files["hashtag_follows.json"])
     assert [entry["hashtag"] for entry in follows] == ["munich", "bread"]
     assert len(json.loads(files["interest_profile.json"])["followed_hashtag_ids"]) == 2

@@ -158,6 +158,7 @@ def test_related_hashtags_are_the_eight_most_often_together():
             tagged_video("munich", name)
     tagged_video("munich", "zz", moderation_state=Video.Moderation.REMOVED)
     hashtag = selectors.hashtag_get(name="munich")
+    assert hashtag is not None
     assert selectors.hashtags_related(hashtag=hashtag) == ["a1", "b2", "c3", "d4", "e5", "f6", "g7", "h8"]
 
 
