@@ -202,3 +202,31 @@ def test_videos_seen_before_stay_on_the_tag_page_and_hidden_ones_do_not():
         viewer=viewer, items=[signal(seen, "impression"), signal(hidden, "not_interested")]
     )
     assert set(page_ids(person)) == {seen.pk, other.pk}
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_a_page_of_a_hashtags_videos_costs_a_fixed_number_of_queries(
+    api_client, count, django_assert_num_queries
+):
+    for _ in range(count):
+        tagged_video("munich", "bread")
+    api_client.get("/api/v1/tags/munich/videos")  # builds the catalog
+    # the hashtag, the viewer's profile, the page's videos
+    with django_assert_num_queries(3):
+        assert api_client.get("/api/v1/tags/munich/videos").status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_the_tag_page_costs_a_fixed_number_of_queries(client, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(count):
+        tagged_video("munich", "bread")
+    client.force_login(UserFactory.create())
+    client.get("/tag/munich")  # builds the catalog
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/tag/munich").status_code == 200
+    # session, user; the hashtag, the profile, the page's videos, their views; the hashtag's counts, the
+    # follow; the nav's business link and unread count; trending here (none), then everywhere's
+    assert len(queries) == 12, [query["sql"][:90] for query in queries]
