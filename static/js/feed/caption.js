@@ -1,7 +1,7 @@
 // A caption's hashtags as links to their pages, built as DOM nodes: text goes in as text nodes, never HTML.
 
 // The pattern the server stores hashtags by (word characters after '#', at most 50).
-const HASHTAG = /#([\p{L}\p{M}\p{N}_]{1,50})/gu;
+const HASHTAG = /#([\p{L}\p{N}_]{1,50})/gu;
 
 export function tagHref(name) {
   return "/tag/" + encodeURIComponent(String(name).toLowerCase());
