@@ -140,3 +140,17 @@ def on_comment_posted(listener: Callable[[int], None]) -> None:
 def comment_posted(comment_id: int) -> None:
     for listener in _comment_listeners:
         listener(comment_id)
+
+
+# Apps above ``creators`` hear that a creator's name or handle changed, after commit (search reindexes it).
+_profile_listeners: list[Callable[[int], None]] = []
+
+
+def on_profile_changed(listener: Callable[[int], None]) -> None:
+    if listener not in _profile_listeners:
+        _profile_listeners.append(listener)
+
+
+def profile_changed(profile_id: int) -> None:
+    for listener in _profile_listeners:
+        listener(profile_id)

@@ -14,6 +14,7 @@ from feeds.models import (
     TrendingHashtag,
     VideoStats,
 )
+from feeds.search.models import SearchNotice
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -98,3 +99,12 @@ class TrendingHashtagAdmin(ReadOnlyAdmin):
     list_filter = ["region"]
     list_select_related = ["hashtag"]
     ordering = ["region", "rank"]
+
+
+@admin.register(SearchNotice)
+class SearchNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The banners shown above searches for watched topics (elections, health), with a trusted link."""
+
+    list_display = ["message", "terms", "link_url", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["terms", "message"]

@@ -25,6 +25,8 @@ class FeedsConfig(AppConfig):
 
         hooks.on_video_changed(_video_changed)
         hooks.on_comment_posted(_comment_posted)
+        hooks.on_video_changed(_search_video_changed)
+        hooks.on_profile_changed(_search_profile_changed)
         readiness_check_register("feed_pools", _feed_pools_ping, when=lambda: bool(settings.FEED_POOLS_URL))
         # Imported here, in one thread: two request threads importing redis at once can meet a
         # half-initialised module ("module 'redis' has no attribute 'Redis'", seen under load).
@@ -57,6 +59,26 @@ def _comment_posted(comment_id: int) -> None:
         comment_signal_record(comment_id=comment_id)
     except Exception:
         logger.exception("The interest signal of comment %s was not recorded.", comment_id)
+
+
+def _search_video_changed(video_id: int) -> None:
+    # After the change's commit, in the same request: search finds a published video at once. A failure
+    # is logged, not raised (the change itself is done); ``search_reindex`` repairs what it missed.
+    from feeds.search.indexing import video_index
+
+    try:
+        video_index(video_id=video_id)
+    except Exception:
+        logger.exception("Video %s was not reindexed for search.", video_id)
+
+
+def _search_profile_changed(profile_id: int) -> None:
+    from feeds.search.indexing import profile_index
+
+    try:
+        profile_index(profile_id=profile_id)
+    except Exception:
+        logger.exception("Creator %s was not reindexed for search.", profile_id)
 
 
 def _feed_pools_ping() -> None:

@@ -346,3 +346,7 @@ class TrendingHashtag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region or 'everywhere'} #{self.rank}: {self.hashtag_id}"
+
+
+# Search's tables are defined beside its code (feeds.search); imported here so Django registers them.
+from feeds.search.models import SearchNotice, SearchTerm, VideoDocument  # noqa: E402, F401

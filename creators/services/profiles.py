@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
-from creators import images
+from creators import hooks, images
 from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
 from creators.trust.watched_words import watched_match
@@ -94,6 +94,7 @@ def creator_profile_update(
     profile.full_clean(exclude=["user", "avatar_small", "avatar_large", "handle"])
     with transaction.atomic():
         profile.save(update_fields=["display_name", "bio", "links", "region"])
+        transaction.on_commit(lambda: hooks.profile_changed(profile.pk))
         if bio_changed:
             _watched_review(profile)
     return profile

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from feeds.api import analytics, tags, views, welcome
+from feeds.api import search as search_api
 
 urlpatterns = [
     path("feeds/for-you", views.ForYouFeedView.as_view(), name="api-feed-for-you"),
@@ -14,6 +15,10 @@ urlpatterns = [
     path("tags/<str:name>", tags.HashtagView.as_view(), name="api-tag"),
     path("tags/<str:name>/videos", tags.HashtagVideosView.as_view(), name="api-tag-videos"),
     path("tags/<str:name>/follow", tags.HashtagFollowView.as_view(), name="api-tag-follow"),
+    path("search/videos", search_api.SearchVideosView.as_view(), name="api-search-videos"),
+    path("search/creators", search_api.SearchCreatorsView.as_view(), name="api-search-creators"),
+    path("search/hashtags", search_api.SearchHashtagsView.as_view(), name="api-search-hashtags"),
+    path("search/suggest", search_api.SearchSuggestView.as_view(), name="api-search-suggest"),
     path("signals", views.SignalBatchView.as_view(), name="api-signals"),
     path("me/interests", welcome.InterestsView.as_view(), name="api-me-interests"),
     path("reports", views.ReportCreateView.as_view(), name="api-reports"),

@@ -221,6 +221,7 @@ def error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> di
 OPERATION_AREAS: tuple[tuple[str, str], ...] = (
     (r"auth/|me$|regions$", "Accounts"),
     (r"feeds/|topics$|me/interests$|tags(/|$)", "Feeds"),
+    (r"search/", "Search"),
     (r"signals$", "Signals"),
     (r"reports$|(videos|comments)/[^/]+/report$|decisions(/|$)", "Reports and appeals"),
     (r"videos/[^/]+/comments$|comments/", "Comments"),

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 AREAS = [
     "Accounts",
     "Feeds",
+    "Search",
     "Signals",
     "Creators and videos",
     "Comments",
@@ -65,6 +66,7 @@ def test_the_areas_are_the_documented_tags_in_reading_order_and_each_one_is_used
         ("/api/v1/mutes", "Blocks and mutes"),
         ("/api/v1/feeds/topics/{slug}", "Feeds"),
         ("/api/v1/topics", "Feeds"),
+        ("/api/v1/search/suggest", "Search"),
         ("/api/v1/signals", "Signals"),
         ("/api/v1/videos/{public_id}/report", "Reports and appeals"),
         ("/api/v1/decisions/", "Reports and appeals"),

@@ -1,0 +1,78 @@
+"""Search's data: one folded document per video, the terms (creators, hashtags, topics) that suggestions and
+the Creators and Hashtags tabs read, and the notices staff attach to watched search terms.
+
+Each engine indexes these tables its own way (``feeds.search.backends``): PostgreSQL with GIN indexes
+(full text and trigrams), SQLite with FTS5 tables that triggers keep in step. They are written only by
+``feeds.search.indexing``."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from creators.models import Video
+
+
+class VideoDocument(models.Model):
+    """The words a video is found by (``text.fold``-ed caption, hashtags, topics, creator name and handle)."""
+
+    video = models.OneToOneField(
+        Video, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    document = models.TextField()
+    # The folded hashtag names in ``document``: when they change, both old and new hashtags' counts do.
+    hashtags = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "feeds"
+
+    def __str__(self) -> str:
+        return f"search document of video {self.video_id}"
+
+
+class SearchTerm(models.Model):
+    """A creator, hashtag or topic as search finds it: by ``text`` (folded), shown as ``label``. A creator
+    has two: their handle and their name."""
+
+    class Kind(models.TextChoices):
+        CREATOR = "creator", "Creator"
+        HASHTAG = "hashtag", "Hashtag"
+        TOPIC = "topic", "Topic"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    text = models.CharField(max_length=200, db_index=True)  # prefixes: suggestions as one types
+    label = models.CharField(max_length=120)
+    # Published public videos behind it: orders suggestions (popular first) and is shown on the tabs.
+    video_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "feeds"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "text"], name="feeds_searchterm_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}"
+
+
+class SearchNotice(models.Model):
+    """An information banner shown above the results of searches for watched topics (elections, health),
+    with a link to a source staff trust."""
+
+    terms = models.TextField(
+        help_text="One term a line; a search containing every word of one of them shows the notice. "
+        "Accents and case are ignored."
+    )
+    message = models.CharField(max_length=300)
+    link_url = models.URLField(help_text="A trusted source, opened from the banner.")
+    link_label = models.CharField(max_length=80, default="Learn more")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "feeds"
+
+    def __str__(self) -> str:
+        return self.message[:60]

@@ -1,0 +1,97 @@
+"""How search reads text: folding (case, accents, German umlauts spelt out), words, trigrams, and the one
+check of what a person typed. Pure: the index and the query go through the same functions, so they agree."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 8
+# A word this similar to a word of the document (trigrams in common / trigrams in either) is a typo of it.
+TYPO_SIMILARITY = 0.5
+
+# "ue", "oe", "ae" are how German is typed without umlauts: "muenchen" and "münchen" both fold to
+# "munchen". Applied to every word, index and query alike, so an English "blue" still finds "blue".
+_SPELT_UMLAUTS = re.compile(r"(?<=[a-z])([aou])e")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ł": "l", "þ": "th"})
+
+
+class QueryError(ValidationError):
+    """What a person typed can't be searched for: a 400 ``{"detail", "code"}`` from the API, the message
+    under the search box on the page."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, code=code)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, umlauts spelt out or not alike, everything but letters and digits a
+    space: the form both the index and the queries are in."""
+    text = text.casefold().translate(_SPECIAL)
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    text = _NOT_WORD.sub(" ", text)
+    return " ".join(_SPELT_UMLAUTS.sub(r"\1", word) for word in text.split())
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, each once, in order."""
+    return list(dict.fromkeys(fold(text).split()))
+
+
+def trigrams(word: str) -> set[str]:
+    """pg_trgm's trigrams of one word: padded with two spaces before and one after."""
+    padded = f"  {word} "
+    return {padded[index : index + 3] for index in range(len(padded) - 2)}
+
+
+def similarity(word: str, other: str) -> float:
+    """Trigrams in common over trigrams in either (pg_trgm's ``similarity``)."""
+    mine, theirs = trigrams(word), trigrams(other)
+    return len(mine & theirs) / len(mine | theirs)
+
+
+def word_similarity(word: str, document_words: list[str] | set[str]) -> float:
+    """How well ``word`` matches the document: 1 for the word itself or a word it begins, else the best
+    trigram similarity to any of its words."""
+    best = 0.0
+    for other in document_words:
+        if other.startswith(word):
+            return 1.0
+        best = max(best, similarity(word, other))
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A checked search: the text as typed (controls removed) and its folded words (none: nothing to find)."""
+
+    text: str
+    words: tuple[str, ...]
+
+    @property
+    def folded(self) -> str:
+        return " ".join(self.words)
+
+
+def query_parse(raw: str | None) -> Query:
+    """Check what was typed. Control characters (NUL included) are dropped; empty, one character or more
+    than MAX_QUERY_LENGTH raise ``QueryError``. Operators of either engine's syntax (quotes, ``*``, ``NEAR``,
+    ``OR``, brackets, ``-``) are only punctuation or words here: folding keeps letters and digits, and the
+    engines receive each word quoted."""
+    text = "".join(
+        " " if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} else char for char in (raw or "")
+    )
+    text = " ".join(text.split())
+    if not text:
+        raise QueryError("Type something to search for.", code="query_required")
+    if len(text) < MIN_QUERY_LENGTH:
+        raise QueryError(f"Type at least {MIN_QUERY_LENGTH} characters.", code="query_too_short")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"Search for at most {MAX_QUERY_LENGTH} characters.", code="query_too_long")
+    return Query(text=text, words=tuple(words(text)[:MAX_WORDS]))
