@@ -64,6 +64,7 @@ def test_the_zip_holds_every_apps_files_and_the_originals_and_no_one_elses_data(
         "feeds/signals.jsonl",
         "feeds/interest_profile.json",
         "feeds/reports.json",
+        "feeds/hashtag_follows.json",
         "comments/comments.jsonl",
         "comments/comment-likes.json",
         "comments/comment-filter-words.json",
@@ -87,6 +88,7 @@ def test_the_zip_holds_every_apps_files_and_the_originals_and_no_one_elses_data(
         ("complete", str(people.other_video.public_id)),
         ("like", str(people.other_video.public_id)),
     ]
+    assert json.loads(archive.read("feeds/hashtag_follows.json")) == []  # they follow no hashtag
     reports = json.loads(archive.read("feeds/reports.json"))
     assert [(r["reason"], r["detail"]) for r in reports] == [("spam", "Looks like spam to me")]
     follows = json.loads(archive.read("creators/follows.json"))
