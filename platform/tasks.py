@@ -6,9 +6,10 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 
-@shared_task(name="platform.tasks.ping_task", acks_late=True)
+@shared_task(name="platform.tasks.ping_task", acks_late=True, ignore_result=False)
 def ping_task() -> str:
-    """Answer ``pong``; used by health checks and by the test that starts a real worker."""
+    """Answer ``pong``; used by health checks and by the test that starts a real worker (the one task
+    whose result is kept: ``CELERY_TASK_IGNORE_RESULT``)."""
     return "pong"
 
 

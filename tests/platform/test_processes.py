@@ -68,6 +68,24 @@ def test_a_real_worker_process_runs_a_task(tmp_path):
     assert "Traceback" not in output
 
 
+def test_only_the_ping_asks_the_result_backend_to_follow_its_result(monkeypatch):
+    """A result kept costs a subscription on Redis at every send and a write in the worker; no caller
+    but the health ping reads one."""
+    from creators.tasks import comment_followup_task
+    from platform.celery import app
+    from platform.tasks import ping_task
+
+    followed: list[str] = []
+    monkeypatch.setattr(app.backend, "on_task_call", lambda producer, task_id: followed.append(task_id))
+    queue = f"test-{uuid.uuid4().hex[:8]}"  # nobody consumes it
+    followup = comment_followup_task.apply_async(
+        kwargs={"comment_id": -1, "is_new": True, "notify": False}, queue=queue
+    )
+    ping = ping_task.apply_async(queue=queue)
+    assert followed == [ping.id]
+    assert followup.id != ping.id
+
+
 # What production settings need of Stripe to start: test values, and an API base nobody answers on.
 STRIPE_TEST_ENVIRON = {
     "STRIPE_SECRET_KEY": "sk_test_deploy_check",
