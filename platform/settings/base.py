@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Search's PostgreSQL lookups (trigram similarity); nothing of it runs on SQLite.
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -231,6 +233,8 @@ REST_FRAMEWORK = {
         "reports": env.str("API_REPORTS_THROTTLE", default="30/hour"),
         # Comment writes (likes, pins, edits); posting has its own limits (10 a minute, 200 a day).
         "comments": env.str("API_COMMENTS_THROTTLE", default="120/min"),
+        # Search and its suggestions as one types (a request per pause in typing).
+        "search": env.str("API_SEARCH_THROTTLE", default="120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -263,6 +267,11 @@ SPECTACULAR_SETTINGS = {
             "name": "Feeds",
             "description": "For You, Following, Local and the topic feeds, ranked per viewer and paged by "
             "cursor; the topics.",
+        },
+        {
+            "name": "Search",
+            "description": "Videos, creators and hashtags by words (typos and accents forgiven), ranked "
+            "for the viewer; suggestions as one types.",
         },
         {
             "name": "Signals",
