@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -15,8 +16,10 @@ from creators.models import Hashtag, Video
 from feeds.catalog import recommendable_videos
 from feeds.models import HashtagFollow, HashtagStats, InterestProfile, TrendingHashtag
 from feeds.tags.selectors import hashtag_get
+from feeds.welcome.services import interests_pick
 from platform.errors import NotFound
 from platform.models import User
+from platform.viewer import viewer_for_user
 
 TRENDING_KEEP = 20  # per region
 # A follow is read by For You from the profile row; at most this many (the newest) are kept there.
@@ -54,8 +57,18 @@ def hashtag_follow(*, user: User, name: str) -> HashtagFollow:
     with transaction.atomic():
         follow, created = HashtagFollow.objects.get_or_create(user=user, hashtag=hashtag)
         if created:
+            _interest_seed(user=user, hashtag=hashtag)
             _profile_follows_store(user=user)
     return follow
+
+
+def _interest_seed(*, user: User, hashtag: Hashtag) -> None:
+    """A follow is also light interest evidence, as a pick at sign-up is (``feeds.welcome``): it decays,
+    and watching soon says more. A hashtag no video the feeds may show carries teaches nothing."""
+    try:
+        interests_pick(viewer=viewer_for_user(user), topic_ids=(), hashtag_ids=(hashtag.pk,))
+    except ValidationError:
+        return
 
 
 def hashtag_unfollow(*, user: User, name: str) -> None:

@@ -138,3 +138,21 @@ def test_your_data_holds_your_follows_and_deleting_removes_them():
     assert len(json.loads(files["interest_profile.json"])["followed_hashtag_ids"]) == 2
     feeds_erase(person)
     assert list(HashtagFollow.objects.values_list("user_id", flat=True)) == [other.pk]
+
+
+def test_a_follow_is_light_interest_evidence_unless_the_feeds_show_none_of_its_videos():
+    from feeds.ranking import Weights
+    from feeds.welcome.seeding import SEED_GAIN
+
+    tagged_video("knitting")
+    tagged_video("adultsonly", content_level="mature")
+    person = UserFactory.create()
+    services.hashtag_follow(user=person, name="knitting")
+    services.hashtag_follow(user=person, name="adultsonly")
+    weights = Weights.from_json(InterestProfile.objects.get(viewer_key=f"u:{person.pk}").weights)
+    knitting, adults = (
+        HashtagFollow.objects.get(hashtag__name=name).hashtag_id for name in ("knitting", "adultsonly")
+    )
+    assert weights.hashtags == {knitting: SEED_GAIN}
+    assert adults not in weights.hashtag_views
+    assert HashtagFollow.objects.count() == 2  # followed all the same
