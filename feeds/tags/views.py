@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,7 +38,8 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     viewer = viewer_of(request)
     screen = feed_selectors.feed_screen_time(viewer=viewer)
     locked = screen is not None and screen.is_locked
-    page = None if locked else selectors.feed_hashtag(viewer=viewer, hashtag=hashtag)
+    cursor = request.GET.get("cursor") or None  # "More videos": the next page of the same ranking
+    page = None if locked else selectors.feed_hashtag(viewer=viewer, hashtag=hashtag, cursor=cursor)
     videos = [item.video for item in page.items] if page else []
     views = feed_selectors.view_counts([video.pk for video in videos])
     return render(
@@ -48,6 +50,7 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
             "cards": [{"video": video, "views": views.get(video.pk, 0)} for video in videos],
             "is_locked": locked,
             "play_url": reverse("feeds:tag_play", args=[hashtag.name]),
+            "more_url": f"?{urlencode({'cursor': page.next_cursor})}" if page and page.next_cursor else "",
         },
     )
 

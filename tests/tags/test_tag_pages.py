@@ -230,3 +230,16 @@ def test_the_tag_page_costs_a_fixed_number_of_queries(client, count):
     # session, user; the hashtag, the profile, the page's videos, their views; the hashtag's counts, the
     # follow; the nav's business link and unread count; trending here (none), then everywhere's
     assert len(queries) == 12, [query["sql"][:90] for query in queries]
+
+
+def test_the_tag_page_shows_more_videos_page_by_page(client, settings):
+    tagged = {str(tagged_video("munich").public_id) for _ in range(settings.FEED_PAGE_SIZE + 5)}
+    first = client.get("/tag/munich")
+    more = first.context["more_url"]
+    assert more.startswith("?cursor=")
+    second = client.get(f"/tag/munich{more}")
+    shown = [str(card["video"].public_id) for page in (first, second) for card in page.context["cards"]]
+    assert len(shown) == len(tagged)
+    assert set(shown) == tagged
+    assert second.context["more_url"] == ""
+    assert client.get("/tag/munich?cursor=forged").status_code == 200  # a bad cursor is the first page
