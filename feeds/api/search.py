@@ -1,5 +1,6 @@
 """Search API: videos, creators and hashtags matching a query, and suggestions as one types. Throttled per
-client (``search`` rate); a query that can't be searched is a 400 ``{"detail", "code"}``."""
+client (``search`` rate). ``q`` is 2 to 100 characters (else a 400 in the field-error shape); one that holds
+nothing searchable once cleaned (spaces, control characters, only punctuation) finds nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from feeds.search import selectors
 from feeds.search.selectors import ResultPage
 from feeds.search.services import search_interest_record
-from feeds.search.text import MAX_QUERY_LENGTH, query_parse
+from feeds.search.text import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, query_clean
 from platform.api.query import query_of
 from platform.api.renderers import OrjsonRenderer
 from platform.api.throttling import SettingsScopedRateThrottle
@@ -27,10 +28,11 @@ MAX_OFFSET = 1000
 
 class SearchQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(
-        allow_blank=True,
+        min_length=MIN_QUERY_LENGTH,
+        max_length=MAX_QUERY_LENGTH,
         trim_whitespace=False,
-        help_text=f"What to search for: 2 to {MAX_QUERY_LENGTH} characters. Accents, case and small typos are "
-        "forgiven; quotes, `*` and other operators are read as plain text.",
+        help_text="What to search for. Accents, case and small typos are forgiven; quotes, `*` and other "
+        "operators are read as plain text, control characters are dropped.",
     )
     cursor = serializers.IntegerField(
         required=False, min_value=0, max_value=MAX_OFFSET, help_text="From the previous page's `next`."
@@ -39,9 +41,10 @@ class SearchQuerySerializer(serializers.Serializer[Any]):
 
 class SuggestQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(
-        allow_blank=True,
+        min_length=MIN_QUERY_LENGTH,
+        max_length=MAX_QUERY_LENGTH,
         trim_whitespace=False,
-        help_text="What has been typed so far (2 characters or more).",
+        help_text="What has been typed so far.",
     )
 
 
@@ -138,7 +141,7 @@ class SearchVideosView(_SearchView):
     @extend_schema(parameters=[SearchQuerySerializer], responses=VideoPageSerializer)
     def get(self, request: Request) -> Response:
         params = query_of(request, SearchQuerySerializer)
-        query, viewer, offset = query_parse(params["q"]), viewer_of(request), params.get("cursor", 0)
+        query, viewer, offset = query_clean(params["q"]), viewer_of(request), params.get("cursor", 0)
         page = selectors.videos_search(viewer=viewer, query=query, offset=offset)
         if offset == 0:
             search_interest_record(viewer=viewer, query=query)
@@ -149,7 +152,7 @@ class SearchCreatorsView(_SearchView):
     @extend_schema(parameters=[SearchQuerySerializer], responses=CreatorPageSerializer)
     def get(self, request: Request) -> Response:
         params = query_of(request, SearchQuerySerializer)
-        query = query_parse(params["q"])
+        query = query_clean(params["q"])
         page = selectors.creators_search(
             viewer=viewer_of(request), query=query, offset=params.get("cursor", 0)
         )
@@ -160,7 +163,7 @@ class SearchHashtagsView(_SearchView):
     @extend_schema(parameters=[SearchQuerySerializer], responses=HashtagPageSerializer)
     def get(self, request: Request) -> Response:
         params = query_of(request, SearchQuerySerializer)
-        query = query_parse(params["q"])
+        query = query_clean(params["q"])
         page = selectors.hashtags_search(query=query, offset=params.get("cursor", 0))
         return self.respond(request, page, SearchHashtagSerializer, selectors.notices_for(query=query))
 
@@ -173,6 +176,6 @@ class SearchSuggestView(_SearchView):
     )
     def get(self, request: Request) -> Response:
         params = query_of(request, SuggestQuerySerializer)
-        query = query_parse(params["q"])
+        query = query_clean(params["q"])
         found = selectors.suggestions(viewer=viewer_of(request), query=query)
         return Response({"results": SuggestionSerializer(found, many=True).data})

@@ -23,8 +23,7 @@ _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "
 
 
 class QueryError(ValidationError):
-    """What a person typed can't be searched for: a 400 ``{"detail", "code"}`` from the API, the message
-    under the search box on the page."""
+    """What a person typed can't be searched for: the page says so under its box (a 400)."""
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message, code=code)
@@ -79,19 +78,26 @@ class Query:
         return " ".join(self.words)
 
 
-def query_parse(raw: str | None) -> Query:
-    """Check what was typed. Control characters (NUL included) are dropped; empty, one character or more
-    than MAX_QUERY_LENGTH raise ``QueryError``. Operators of either engine's syntax (quotes, ``*``, ``NEAR``,
-    ``OR``, brackets, ``-``) are only punctuation or words here: folding keeps letters and digits, and the
-    engines receive each word quoted."""
+def query_clean(raw: str | None) -> Query:
+    """What was typed, as search reads it: control characters (NUL included) dropped, spaces collapsed,
+    at most MAX_WORDS folded words (none: nothing to find). Operators of either engine's syntax (quotes,
+    ``*``, ``NEAR``, ``OR``, brackets, ``-``) are only punctuation or words here: folding keeps letters and
+    digits, and the engines receive each word quoted."""
     text = "".join(
         " " if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} else char for char in (raw or "")
     )
-    text = " ".join(text.split())
+    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    return Query(text=text, words=tuple(words(text)[:MAX_WORDS]))
+
+
+def query_parse(raw: str | None) -> Query:
+    """``query_clean``, refusing what can't be searched for: empty (once cleaned), one character, or more
+    than MAX_QUERY_LENGTH raise ``QueryError``."""
+    text = " ".join("".join(char for char in (raw or "") if unicodedata.category(char) != "Cc").split())
     if not text:
         raise QueryError("Type something to search for.", code="query_required")
     if len(text) < MIN_QUERY_LENGTH:
         raise QueryError(f"Type at least {MIN_QUERY_LENGTH} characters.", code="query_too_short")
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"Search for at most {MAX_QUERY_LENGTH} characters.", code="query_too_long")
-    return Query(text=text, words=tuple(words(text)[:MAX_WORDS]))
+    return query_clean(text)
