@@ -32,6 +32,10 @@ MAX_CURSOR_IDS = 400
 # making every page's query and refill larger (the core loop's cost, issue 27).
 PAGE_SPARE = 4
 TOP_UP_ROUNDS = 2
+# A new viewer's For You comes in shorter pages while it knows little of them: each page is ranked after the
+# signals of the one before reached the short-term interest, so the second page already reflects the first
+# (benchmark_recommendation's match_share_11_50).
+FIRST_PAGES_SIZE, FIRST_PAGES_UNTIL = 10, 50
 
 
 @dataclass
@@ -241,6 +245,13 @@ def _assemble(
     )
 
 
+def _page_size(*, explores: bool, known: int) -> int:
+    """How many videos a page holds: For You's first ``FIRST_PAGES_UNTIL`` videos come in short pages."""
+    if explores and known < FIRST_PAGES_UNTIL:
+        return min(FIRST_PAGES_SIZE, settings.FEED_PAGE_SIZE)
+    return settings.FEED_PAGE_SIZE
+
+
 def _history(viewer_key: str) -> ranking.History:
     """The viewer's interest weights and the videos they saw, hid and enjoyed (oldest first)."""
     profile = profile_get(viewer_key=viewer_key)
@@ -309,10 +320,10 @@ def _ranked_page(
     Creators and topics the viewer said "not for me" to are left out from the next page on.
     ``shows_seen`` (a hashtag's page lists all its videos) keeps what the viewer saw before among the
     candidates; hidden ones and this listing's earlier pages stay out."""
-    size = size or settings.FEED_PAGE_SIZE
     history = _history(viewer.key)
     weights, hidden = history.weights, set(history.hidden)
     served = _cursor_load(cursor)
+    size = size or _page_size(explores=explores, known=len(history.seen) + len(served))
     now_ts = time.time()
     creators, topics = ranking.not_for_me(history=history, now_ts=now_ts, feed_topic=feed_topic)
     filters = ranking.Filters(

@@ -129,7 +129,7 @@ def test_the_for_you_page_still_costs_three_queries_with_the_counts():
     with CaptureQueriesContext(connection) as queries:
         page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=key))
         items = feed_page_json(page)
-    assert len(items) == 20
+    assert len(items) == selectors.FIRST_PAGES_SIZE  # a new viewer's pages are short
     assert all(isinstance(item["comment_count"], int) for item in items)
     # the profile, the co-watch neighbours, the page's videos (with their counts): as without them
     assert len(queries) == 3, [query["sql"][:80] for query in queries]

@@ -206,7 +206,7 @@ def test_for_you_page_costs_a_fixed_number_of_queries(django_assert_max_num_quer
     )
     with CaptureQueriesContext(connection) as queries:
         page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=f"u:{viewer.pk}"))
-    assert len(page.items) == 20
+    assert len(page.items) == selectors.FIRST_PAGES_SIZE  # a new viewer's pages are short
     # the profile, the co-watch neighbours, the page's videos (topics and hashtags come from the catalog)
     assert len(queries) == 3, [query["sql"][:80] for query in queries]
 
@@ -217,7 +217,7 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
     first = api_client.get(reverse("api-feed-for-you")).json()
     second = api_client.get(first["next"]).json()
     ids = [item["video"]["id"] for item in first["results"] + second["results"]]
-    assert len(first["results"]) == 20
+    assert len(first["results"]) == selectors.FIRST_PAGES_SIZE  # a new viewer's pages are short
     assert len(ids) == len(set(ids))
     item = first["results"][0]
     assert set(item) == {
@@ -228,7 +228,8 @@ def test_for_you_api_pages_with_a_cursor_and_never_repeats(api_client):
     assert "follower_count" in item["creator"]
     assert item["is_sponsored"] is False
     assert item["is_repeat"] is False
-    assert [entry["position"] for entry in second["results"]][:2] == [20, 21]
+    size = selectors.FIRST_PAGES_SIZE
+    assert [entry["position"] for entry in second["results"]][:2] == [size, size + 1]
 
 
 def test_anonymous_profile_carries_over_when_the_viewer_signs_up(client):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from feeds import ranking
+from feeds import ranking, selectors
 from feeds.models import InterestProfile
 from feeds.ranking import History, VideoFacts, Weights
 from tests.factories import CreatorFactory, UserFactory, published_video
@@ -65,7 +65,7 @@ def handles(page: dict[str, Any]) -> list[str]:
 def test_the_next_page_has_no_video_of_a_creator_just_said_not_for_me(world):
     client = viewer_client()
     page = client.get(reverse("api-feed-for-you")).json()
-    assert len(page["results"]) == 20
+    assert len(page["results"]) == selectors.FIRST_PAGES_SIZE  # a new viewer's pages are short
     said: list[str] = []
     # Five times over: "not for me" on a video of the page, then every later page leaves its creator out.
     for _ in range(5):
@@ -92,7 +92,7 @@ def test_a_page_fetched_before_and_one_after_differ_only_by_the_creator(world):
     not_for_me(client, next(item for item in first["results"] if item["creator"]["handle"] == target))
     after = client.get(first["next"]).json()
     assert target not in handles(after)
-    assert len(after["results"]) == len(before["results"]) == 20
+    assert len(after["results"]) == len(before["results"]) == selectors.FIRST_PAGES_SIZE
 
 
 def test_an_anonymous_visitors_not_for_me_holds_too(world, client):
