@@ -61,6 +61,7 @@ STATUSES = {
     "GET /api/v1/feeds/topics/{slug}": "200 400 401 404",
     "GET /api/v1/me": "200 401",
     "PUT /api/v1/me": "200 400 401 403 413 415",
+    "POST /api/v1/me/interests": "200 400 401 403 413 415",
     "GET /api/v1/mutes": "200 400 401",
     "POST /api/v1/mutes/{handle}": "201 400 401 403 404",
     "DELETE /api/v1/mutes/{handle}": "204 401 403 404",
