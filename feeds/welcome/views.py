@@ -40,18 +40,19 @@ class PicksForm(forms.Form):
 def interests(request: HttpRequest) -> HttpResponse:
     form = PicksForm(request.POST or None)
     picked: list[int] = []
+    picked_hashtags: list[int] = []
     step = "topics"
     status = 200
     if request.method == "POST" and form.is_valid():
-        picked = form.cleaned_data["topics"]
+        picked, picked_hashtags = form.cleaned_data["topics"], form.cleaned_data["hashtags"]
         if form.cleaned_data["step"] == "save":
             with service_call(request, success="Thanks! Your For You starts with what you picked.") as call:
                 services.interests_pick(
-                    viewer=viewer_of(request), topic_ids=picked, hashtag_ids=form.cleaned_data["hashtags"]
+                    viewer=viewer_of(request), topic_ids=picked, hashtag_ids=picked_hashtags
                 )
             if call.ok:
                 return redirect("home")
-            status = 400
+            status, step = 400, "hashtags"  # the picks stay on screen beside the message saying what is wrong
         elif len(picked) > services.MAX_TOPICS:
             form.add_error("topics", f"Pick at most {services.MAX_TOPICS} topics.")
             status = 400
@@ -73,6 +74,7 @@ def interests(request: HttpRequest) -> HttpResponse:
         "step": step,
         "topics": topics,
         "picked": set(picked),
+        "picked_hashtags": set(picked_hashtags),
         "groups": [group for group in groups if group["hashtags"]],
         "max_topics": services.MAX_TOPICS,
     }

@@ -94,3 +94,19 @@ def test_picking_the_same_again_changes_nothing(client, world):
 
     assert again.json() == {"topics": [world.stem.pk], "hashtags": [world.physics.pk]}
     assert InterestProfile.objects.get().weights == first
+
+
+def test_a_refused_save_keeps_the_picks_on_screen(client, world):
+    client.force_login(UserFactory.create())
+
+    response = client.post(
+        reverse("welcome-interests"),
+        {"topics": [world.stem.pk], "hashtags": [world.physics.pk, world.spicy.pk], "step": "save"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"Unknown hashtag: {world.spicy.pk}." in html
+    assert f'name="topics" value="{world.stem.pk}" checked' in html
+    assert f'name="hashtags" value="{world.physics.pk}" checked' in html
+    assert not InterestProfile.objects.exists()
