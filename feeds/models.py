@@ -349,4 +349,4 @@ class TrendingHashtag(models.Model):
 
 
 # Search's tables are defined beside its code (feeds.search); imported here so Django registers them.
-from feeds.search.models import SearchNotice, SearchTerm, VideoDocument  # noqa: E402, F401
+from feeds.search.models import SearchNotice, SearchTerm, SearchWord, VideoDocument  # noqa: E402, F401

@@ -15,11 +15,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
-from feeds.search.models import SearchTerm, VideoDocument
+from feeds.search.models import SearchTerm, SearchWord, VideoDocument
 from feeds.search.text import fold
 
 logger = logging.getLogger(__name__)
 Kind = SearchTerm.Kind
+# Shorter words have too few trigrams for a typo to be told from another word.
+MIN_TYPO_WORD = 4
 
 # The videos a term counts and suggestions are ordered by: public ones anyone may find.
 COUNTED = {
@@ -89,6 +91,10 @@ def _documents_write(videos: list[Video]) -> set[str]:
     # Delete and insert, not an upsert: SQLite's triggers then replace the FTS5 rows in two plain steps.
     VideoDocument.objects.filter(video_id__in=[row.video_id for row in rows]).delete()
     VideoDocument.objects.bulk_create(rows, batch_size=500)
+    vocabulary = {word for row in rows for word in row.document.split() if MIN_TYPO_WORD <= len(word) <= 64}
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(vocabulary)], batch_size=1000, ignore_conflicts=True
+    )
     return touched
 
 
@@ -181,6 +187,7 @@ def reindex_all(*, batch: int = 2000) -> int:
     with transaction.atomic():
         VideoDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
+        SearchWord.objects.all().delete()
         ids = list(
             Video.objects.filter(state=Video.State.PUBLISHED)
             .exclude(moderation_state=Video.Moderation.REMOVED)

@@ -31,6 +31,19 @@ class VideoDocument(models.Model):
         return f"search document of video {self.video_id}"
 
 
+class SearchWord(models.Model):
+    """Every word the documents hold, once: PostgreSQL corrects a query's typos against these (a small
+    table with a trigram index) and then searches the documents by the corrected words."""
+
+    word = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        app_label = "feeds"
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class SearchTerm(models.Model):
     """A creator, hashtag or topic as search finds it: by ``text`` (folded), shown as ``label``. A creator
     has two: their handle and their name."""

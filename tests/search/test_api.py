@@ -171,7 +171,25 @@ def test_a_results_page_costs_the_same_queries_however_many_videos(api_client, i
             assert api_client.get(reverse("api-search-videos"), {"q": word}).status_code == 200
         return len(queries)
 
-    indexed(*[published_video(caption=f"Few {index} #few") for index in range(2)])
-    indexed(*[published_video(caption=f"Many {index} #many") for index in range(15)])
-    cost("few")  # the first request warms what is read once per process (the throttle's cache, topics)
-    assert cost("few") == cost("many")
+    indexed(*[published_video(caption=f"Apple {index} #apple") for index in range(2)])
+    indexed(*[published_video(caption=f"Mango {index} #mango") for index in range(15)])
+    cost("apple")  # the first request warms what is read once per process (the throttle's cache, topics)
+    assert cost("apple") == cost("mango")
+
+
+def test_at_the_days_screen_time_limit_search_serves_no_videos(api_client, client, bakery):
+    from platform import age
+    from platform.models import ScreenTimeDay
+    from tests.factories import born_years_ago
+
+    teen = UserFactory.create(date_of_birth=born_years_ago(14), daily_limit_minutes=10)
+    ScreenTimeDay.objects.create(user=teen, day=age.screen_time_day(user=teen), seconds=600)
+    api_client.force_authenticate(teen)
+    response = api_client.get(reverse("api-search-videos"), {"q": "brezn"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "screen_time_locked"
+    client.force_login(teen)
+    page = client.get(reverse("search"), {"q": "brezn"})
+    assert bakery.get_absolute_url() not in page.content.decode()
+    # Creators and hashtags list no videos: still answered.
+    assert api_client.get(reverse("api-search-creators"), {"q": "huber"}).status_code == 200
