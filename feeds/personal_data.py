@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 
-from creators.models import Report
+from creators.models import CreatorProfile, Report
 from feeds.models import HashtagFollow, InterestProfile, ProfileVisit, Signal
+from feeds.search.models import SearchTerm
 from platform.models import User
 from platform.personal_data import Content, json_bytes, json_lines
 
@@ -103,6 +104,10 @@ def feeds_erase(user: User) -> None:
     ProfileVisit.objects.filter(viewer_key=key).delete()
     HashtagFollow.objects.filter(user=user).delete()
     InterestProfile.objects.filter(Q(viewer_key=key) | Q(user=user)).delete()
+    # Search's copy of their creator name and handle (their videos' search documents go with the videos).
+    SearchTerm.objects.filter(
+        kind=SearchTerm.Kind.CREATOR, object_id__in=CreatorProfile.objects.filter(user=user).values("pk")
+    ).delete()
     # A report is unique per (target, viewer key): a key made from the report's own id keeps it so.
     Report.objects.filter(Q(reporter=user) | Q(viewer_key=key)).update(
         reporter=None, viewer_key=Concat(Value("gone:"), Cast("pk", output_field=CharField()))

@@ -141,3 +141,25 @@ def test_search_reindex_rebuilds_everything():
     assert set(VideoDocument.objects.values_list("video_id", flat=True)) == {video.pk for video in videos}
     assert draft.pk not in found("reindexed")
     assert set(found("reindexed")) == {video.pk for video in videos}
+
+
+def test_deleting_an_account_leaves_nothing_of_it_in_search(django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from platform.account_deletion import GRACE_PERIOD, account_delete
+
+    creator = CreatorFactory.create(handle="leaving_soon", display_name="Lea Leaving")
+    video = published_video(owner=creator, caption="placeholder")
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(video, "Goodbye sunset")
+    assert SearchTerm.objects.filter(kind="creator", object_id=creator.pk).count() == 2
+    user = creator.user
+    user.deletion_requested_at = timezone.now() - GRACE_PERIOD - datetime.timedelta(minutes=1)
+    user.save(update_fields=["deletion_requested_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert account_delete(user_id=user.pk)
+    assert not SearchTerm.objects.filter(kind="creator").exists()
+    assert not VideoDocument.objects.exists()
+    assert found("goodbye") == []
