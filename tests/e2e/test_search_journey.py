@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from creators.models import Hashtag, Video
 from creators.services.publishing import hashtags_parse
 from feeds.search.indexing import video_index
-from tests.e2e.helpers import PHONE, log_in
+from tests.e2e.helpers import DESKTOP, PHONE, log_in
 from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,3 +96,11 @@ def test_search_from_the_header_on_a_phone(live_server, page, screenshot):
     page.get_by_test_id("search-tab").filter(has_text="Videos").click()
     page.get_by_test_id("search-video").filter(has_text="Warm Brezn").click()
     expect(page).to_have_url(f"{live_server.url}{pretzel.get_absolute_url()}")
+
+    page.set_viewport_size(DESKTOP)  # the same box on a desktop, suggestions under it
+    page.goto(f"{live_server.url}/search?q=brez")
+    box = page.get_by_test_id("header-search")
+    box.click()
+    box.press_sequentially("brez", delay=30)
+    expect(page.get_by_test_id("search-suggestions")).to_be_visible()
+    screenshot("desktop")
