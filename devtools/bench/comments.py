@@ -405,7 +405,7 @@ class CommentsBenchmark:
     def for_you(self) -> dict[str, Any]:
         """For You pages through the API by different viewers, with the counts and without them in turn
         (the same viewers, interleaved, so both runs see the same machine)."""
-        runs = self.options["runs"]
+        runs = self.options.get("for_you_pairs") or self.options["runs"]
         catalog_reset()
         catalog_get()
         client = APIClient()

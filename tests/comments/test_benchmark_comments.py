@@ -15,7 +15,7 @@ from creators.comments.models import Comment
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
 
-TINY = ["--videos", "40", "--comments", "600", "--viewers", "4", "--runs", "5"]
+TINY = ["--videos", "40", "--comments", "600", "--viewers", "4", "--runs", "5", "--for-you-pairs", "6"]
 TIMED = ("p50_ms", "p99_ms", "max_ms", "runs")
 
 
@@ -60,6 +60,7 @@ def test_benchmark_comments_prints_one_json_line_of_sane_figures():
     for_you = report["for_you"]
     assert set(TIMED) <= set(for_you["with_counts"])
     assert set(TIMED) <= set(for_you["without_counts"])
+    assert for_you["with_counts"]["runs"] == for_you["without_counts"]["runs"] == 6  # --for-you-pairs
     assert for_you["queries_per_page"] == for_you["queries_per_page_min"] == 3
     assert for_you["p99_ratio"] > 0
     assert for_you["p99_over_ms"] == pytest.approx(
