@@ -162,7 +162,7 @@ _VIDEOS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     "beasbakery": (
         ("Our sourdough at 5 am #bakery", ("food", "business", "local")),
-        ("Shaping a Bavarian pretzel #baking", ("food", "local")),
+        ("Shaping a Bavarian pretzel, our Brezn #baking #brezn", ("food", "local")),
         ("Plum cake season is here #cake", ("food",)),
         ("Meet our newest baker #smallbusiness", ("business", "local")),
         ("Why we proof for 18 hours #bread", ("food", "stem")),

@@ -85,3 +85,20 @@ def test_every_page_has_the_search_box(client):
     body = client.get(reverse("home")).content.decode()
     assert 'data-testid="header-search"' in body
     assert 'action="/search"' in body
+
+
+def test_the_demo_bakerys_pretzel_video_is_found_by_brezn(client, indexed):
+    """``make run``'s bakery has a pretzel video that a search for "brezn" (and "pretzel") finds."""
+    from devtools.demo.world import VIDEOS
+
+    (caption,) = [
+        video.caption for video in VIDEOS if video.handle == "beasbakery" and "pretzel" in video.caption
+    ]
+    bakery = CreatorFactory.create(handle="beasbakery", display_name="Bea's Bakery")
+    pretzel = published_video(owner=bakery, caption=caption)
+    other = published_video(caption="Sourdough at dawn #bread")
+    indexed(pretzel, other)
+    for words in ("brezn", "Brezn", "pretzel"):
+        body = client.get(reverse("search"), {"q": words}).content.decode()
+        assert pretzel.get_absolute_url() in body, words
+        assert other.get_absolute_url() not in body
