@@ -63,9 +63,13 @@ def test_benchmark_comments_prints_one_json_line_of_sane_figures():
     assert for_you["with_counts"]["runs"] == for_you["without_counts"]["runs"] == 6  # --for-you-pairs
     assert for_you["queries_per_page"] == for_you["queries_per_page_min"] == 3
     assert for_you["p99_ratio"] > 0
-    assert for_you["p99_over_ms"] == pytest.approx(
+    assert for_you["p99_over_ms_all_pairs"] == pytest.approx(
         for_you["with_counts"]["p99_ms"] - for_you["without_counts"]["p99_ms"], abs=0.01
     )
+    # 6 pairs in 3 blocks of 2: the difference quoted is the median block's.
+    assert for_you["blocks"] == 3
+    assert len(for_you["p99_over_ms_by_block"]) == 3
+    assert for_you["p99_over_ms"] == sorted(for_you["p99_over_ms_by_block"])[1]
     # The seeded rows lived in the throwaway database, which is gone: the test's own is untouched.
     assert not Comment.objects.exists()
 
