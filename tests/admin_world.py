@@ -30,7 +30,17 @@ from creators.models import (
     VideoTopic,
     WatchedWord,
 )
-from feeds.models import CreatorDay, InterestProfile, RollupState, Signal, VideoStats
+from feeds.models import (
+    CreatorDay,
+    HashtagFollow,
+    HashtagStats,
+    InterestProfile,
+    RollupState,
+    Signal,
+    TrendingHashtag,
+    VideoStats,
+)
+from feeds.search.models import SearchNotice
 from platform.guidelines import Guideline
 from platform.models import AuditEntry, User
 from tests.factories import CreatorFactory, UserFactory, VideoFactory
@@ -228,6 +238,17 @@ def admin_world_create(
     for creator in creators:
         CreatorDay.objects.create(creator=creator, day=timezone.localdate(), views=1234, viewers=987)
     RollupState.objects.get_or_create(name="video_stats_and_creator_analytics")
+    # Discovery: hashtag follows, the hashtag rollup's counts and trending lists, a search notice.
+    for person in people:
+        HashtagFollow.objects.create(user=person, hashtag=hashtags[0])
+    for rank, hashtag in enumerate(hashtags, start=1):
+        HashtagStats.objects.create(hashtag=hashtag, videos=4, views=1200 * rank)
+        TrendingHashtag.objects.create(region="DE-BY", hashtag=hashtag, rank=rank, score=10.0 / rank)
+    SearchNotice.objects.create(
+        terms="election\nvoting",
+        message="Find out how, when and where to vote from your official election office.",
+        link_url="https://www.bundeswahlleiterin.de/",
+    )
 
     businesses = [
         BusinessProfile.objects.create(
