@@ -1,5 +1,7 @@
 """Fixtures shared by every test: factories, a clean media folder and a fast cache; the lanes' markers."""
 
+import copy
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -127,3 +129,14 @@ def _taxonomy_in_transactional_tests(request):
 
     request.getfixturevalue("transactional_db")
     importlib.import_module("creators.migrations.0002_seed_topics").seed(apps, None)
+
+
+@pytest.fixture
+def _test_database_settings_kept(settings, tmp_path):
+    """For benchmark tests: the benchmark points the connection's TEST settings at its throwaway database
+    (``devtools/bench/throwaway.py``); put them back. Its SQLite file goes to a folder of this test's own,
+    never beside a developer's running benchmark."""
+    settings.VAR_DIR = tmp_path
+    kept = copy.deepcopy(connection.settings_dict.get("TEST", {}))
+    yield
+    connection.settings_dict["TEST"] = kept

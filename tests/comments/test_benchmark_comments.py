@@ -2,7 +2,6 @@
 sane (no timing assertions). And what it made the first page's query keep: the viewer's own waiting
 comments merged in order into pages read on the big video's index."""
 
-import copy
 import io
 import json
 
@@ -17,15 +16,6 @@ from tests.factories import CreatorFactory, UserFactory, published_video
 
 TINY = ["--videos", "40", "--comments", "600", "--viewers", "4", "--runs", "5", "--for-you-pairs", "6"]
 TIMED = ("p50_ms", "p99_ms", "max_ms", "runs")
-
-
-@pytest.fixture
-def _test_database_settings_kept(settings, tmp_path):
-    """The benchmark points the connection's TEST settings at its throwaway database; put them back."""
-    settings.VAR_DIR = tmp_path
-    kept = copy.deepcopy(connection.settings_dict.get("TEST", {}))
-    yield
-    connection.settings_dict["TEST"] = kept
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,6 @@
 """benchmark_analytics at a tiny size: it runs, prints its figures, and the dashboard's numbers agree with a
 recount of the raw signals and the views it generated."""
 
-import copy
 import io
 import json
 
@@ -22,16 +21,6 @@ FIGURES = (
     "audience_28_p99_ms", "queries_per_dashboard_max", "raw_overview_p50_ms", "dashboard_speedup_vs_raw",
     "recount_mismatches", "database",
 )  # fmt: skip
-
-
-@pytest.fixture
-def _test_database_settings_kept(settings, tmp_path):
-    """The benchmark points the connection's TEST settings at its throwaway database; put them back. Its
-    SQLite file goes to a folder of this test's own, never beside a developer's running benchmark."""
-    settings.VAR_DIR = tmp_path
-    kept = copy.deepcopy(connection.settings_dict.get("TEST", {}))
-    yield
-    connection.settings_dict["TEST"] = kept
 
 
 @pytest.mark.usefixtures("_test_database_settings_kept")

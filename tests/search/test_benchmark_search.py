@@ -1,7 +1,6 @@
 """benchmark_search at a tiny size: it runs, prints one JSON line with every figure, the figures are sane
 (no timing assertions), and it wrote nothing into the test's own database."""
 
-import copy
 import io
 import json
 
@@ -21,15 +20,6 @@ KEYS = (
     "icontains_recall_at_10", "ndcg_over_icontains", "search_p99_over_goal", "suggest_p99_over_goal",
     "publish_to_found_ms",
 )  # fmt: skip
-
-
-@pytest.fixture
-def _test_database_settings_kept(settings, tmp_path):
-    """The benchmark points the connection's TEST settings at its throwaway database; put them back."""
-    settings.VAR_DIR = tmp_path
-    kept = copy.deepcopy(connection.settings_dict.get("TEST", {}))
-    yield
-    connection.settings_dict["TEST"] = kept
 
 
 @pytest.mark.django_db(transaction=True)
