@@ -18,17 +18,28 @@ pytestmark = pytest.mark.django_db
 TOPICS = ("comedy", "food", "music", "art", "travel", "dance")
 
 
-@pytest.fixture
-def world() -> dict[str, str]:
-    """Fourteen creators with six videos each (in a few topics each), more than a handful of pages: the
-    public id of every video -> its creator's handle."""
+def make_world(creators: int, videos_each: int) -> dict[str, str]:
+    """Creators with videos in a few topics each: the public id of every video -> its creator's handle."""
     owners: dict[str, str] = {}
-    for number in range(14):
+    for number in range(creators):
         creator = CreatorFactory.create()
-        for index in range(6):
+        for index in range(videos_each):
             video = published_video(owner=creator, topics=(TOPICS[(number + index) % len(TOPICS)],))
             owners[str(video.public_id)] = creator.handle
     return owners
+
+
+@pytest.fixture
+def world() -> dict[str, str]:
+    """Fourteen creators with six videos each, more than a handful of pages."""
+    return make_world(14, 6)
+
+
+@pytest.fixture
+def few_creators() -> dict[str, str]:
+    """Seven creators with twelve videos each. A page of ten holds at most two videos a creator, so it
+    shows at least five of the seven, and any two pages share at least three creators."""
+    return make_world(7, 12)
 
 
 def viewer_client() -> APIClient:
@@ -81,13 +92,13 @@ def test_the_next_page_has_no_video_of_a_creator_just_said_not_for_me(world):
     assert len(profile.not_for_me) == 5
 
 
-def test_a_page_fetched_before_and_one_after_differ_only_by_the_creator(world):
+def test_a_page_fetched_before_and_one_after_differ_only_by_the_creator(few_creators):
     """The same cursor asked for before and after the signal: the creator's videos go, the page stays full."""
     client = viewer_client()
     first = client.get(reverse("api-feed-for-you")).json()
     before = client.get(first["next"]).json()
-    # A creator on both pages (14 creators, at most two videos each a page: several are): "not for me"
-    # is said to one of their videos on the first page, as the viewer would, before the second comes.
+    # A creator on both pages (seven creators, at most two videos each a page: at least three are): "not
+    # for me" is said to one of their videos on the first page, as the viewer would, before the second comes.
     target = next(handle for handle in handles(before) if handle in handles(first))
     not_for_me(client, next(item for item in first["results"] if item["creator"]["handle"] == target))
     after = client.get(first["next"]).json()
