@@ -22,7 +22,8 @@ TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # into static/vendor/ (gitignored), where the static files finders and collectstatic find them.
 NODE_STAMP := node_modules/.joyreel-installed
 VENDOR := static/vendor
-VENDOR_FILES := $(VENDOR)/uplot/uPlot.esm.js $(VENDOR)/uplot/uPlot.min.css
+VENDOR_FILES := $(VENDOR)/uplot/uPlot.esm.js $(VENDOR)/uplot/uPlot.min.css $(VENDOR)/hls.js/hls.min.mjs \
+	$(VENDOR)/axe-core/axe.min.js
 
 .PHONY: install vendor system-packages run serve-prod test test-fast test-js lint format clean
 
@@ -41,6 +42,16 @@ $(NODE_STAMP): package-lock.json
 $(VENDOR)/uplot/%: $(NODE_STAMP)
 	mkdir -p $(@D)
 	cp node_modules/uplot/dist/$* $@
+
+# hls.js plays the HLS ladder where the browser has Media Source Extensions but no native HLS.
+$(VENDOR)/hls.js/%: $(NODE_STAMP)
+	mkdir -p $(@D)
+	cp node_modules/hls.js/dist/$* $@
+
+# axe-core is for the browser tests' accessibility checks; no page loads it.
+$(VENDOR)/axe-core/%: $(NODE_STAMP)
+	mkdir -p $(@D)
+	cp node_modules/axe-core/$* $@
 
 vendor: $(VENDOR_FILES)
 
