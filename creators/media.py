@@ -409,6 +409,265 @@ def encode_range(
     _run_to_file(argv=argv, destination=destination, timeout=timeout)
 
 
+# --- the adaptive-streaming ladder -------------------------------------------------------
+
+# Short sides of the HLS ladder; a source never gets a rung above its own size.
+LADDER_SHORT_SIDES: tuple[int, ...] = (360, 540, 720, 1080)
+# Peak video bitrate per rung (kbit/s): CRF keeps easy scenes small, the cap keeps every rung's
+# bandwidth predictable enough for the player to choose between them.
+LADDER_MAX_KBPS: dict[int, int] = {360: 900, 540: 1600, 720: 3000, 1080: 5500}
+LADDER_SEGMENT_SECONDS = 2.0
+# The publish encode's settings; every rung gets them, with its own bitrate cap.
+LADDER_VIDEO_ARGS = PUBLISH_VIDEO_ARGS
+LADDER_MASTER = "master.m3u8"
+LADDER_MEDIA_PLAYLIST = "index.m3u8"
+_LADDER_SEGMENT_PATTERN = re.compile(r"^seg\d{5}\.m4s$")
+_LADDER_INIT_PATTERN = re.compile(r"^init(?:_\d+)?\.mp4$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rung:
+    """One rendition of the ladder: its folder name (`v<short side>`) and exact size."""
+
+    short_side: int
+    width: int
+    height: int
+
+    @property
+    def folder(self) -> str:
+        return f"v{self.short_side}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ladder:
+    """A finished ladder on disk: `folder/master.m3u8`, and per rung `folder/v<side>/index.m3u8`, its
+    init segment and its media segments."""
+
+    folder: Path
+    rungs: tuple[Rung, ...]
+
+    @property
+    def top(self) -> Rung:
+        return self.rungs[-1]
+
+    def files(self) -> list[Path]:
+        """Every file of the ladder, the master playlist last (so a copy made in this order is never
+        announced before its parts are there)."""
+        parts = [path for rung in self.rungs for path in sorted((self.folder / rung.folder).iterdir())]
+        return [*parts, self.folder / LADDER_MASTER]
+
+
+def ladder_rungs(*, probe: ProbeResult) -> tuple[Rung, ...]:
+    """The rungs for a source, smallest first: every ladder size up to the source's short side (a
+    source smaller than the lowest rung gets one rung at its own size)."""
+    short = min(probe.width, probe.height)
+    sides = [side for side in LADDER_SHORT_SIDES if side <= short] or [short]
+    rungs = []
+    for side in sides:
+        width, height = _fit_short_side(width=probe.width, height=probe.height, limit=side)
+        rungs.append(Rung(short_side=side, width=width, height=height))
+    return tuple(rungs)
+
+
+def ladder_command(
+    *,
+    source: Path,
+    destination: Path,
+    probe: ProbeResult,
+    start: float,
+    end: float,
+) -> list[str]:
+    """The argv `encode_ladder` runs: the source decoded once, trimmed, split to every rung, encoded
+    to H.264/AAC and cut by the HLS muxer into ~2 s fMP4 segments whose keyframes line up across rungs."""
+    _check_range(probe=probe, start=start, end=end)
+    if "%" in str(destination.resolve()):
+        raise ValueError("the ladder folder's path must not contain %")  # the muxer's name pattern
+    container = sniff_container(path=source)
+    rungs = ladder_rungs(probe=probe)
+    length = _seconds(value=end - start)
+    count = len(rungs)
+    video_labels = "".join(f"[s{index}]" for index in range(count))
+    graph = [f"[0:V:0]trim=end={length},split={count}{video_labels}"]
+    graph += [f"[s{index}]scale={rung.width}:{rung.height}[v{index}]" for index, rung in enumerate(rungs)]
+    if probe.has_audio:
+        audio_labels = "".join(f"[a{index}]" for index in range(count))
+        graph.append(f"[0:a:0]atrim=end={length},asplit={count}{audio_labels}")
+    gop = _gop(fps=probe.fps, seconds=LADDER_SEGMENT_SECONDS)
+    argv = [
+        *_input_args(
+            path=source,
+            container=container,
+            max_pixels=_decoder_cap(probe=probe),
+            seek_seconds=start,
+            autorotate=True,
+        ),
+        # As in `publish_command`: the trim filters cut, `-t` only says when to stop reading.
+        "-t",
+        _seconds(value=end - start + 1 / _usable_fps(fps=probe.fps)),
+        "-filter_complex",
+        ";".join(graph),
+    ]
+    streams = []
+    for index, rung in enumerate(rungs):
+        kbps = LADDER_MAX_KBPS.get(rung.short_side, LADDER_MAX_KBPS[LADDER_SHORT_SIDES[-1]])
+        argv += ["-map", f"[v{index}]"]
+        argv += [
+            f"-maxrate:v:{index}",
+            f"{kbps}k",
+            f"-bufsize:v:{index}",
+            f"{2 * kbps}k",
+        ]
+        stream = f"v:{index}"
+        if probe.has_audio:
+            argv += ["-map", f"[a{index}]"]
+            stream += f",a:{index}"
+        streams.append(f"{stream},name:{rung.short_side}")
+    audio_args = [*PUBLISH_AUDIO_ARGS] if probe.has_audio else ["-an"]
+    argv += [
+        *_STRIP_METADATA_ARGS,
+        *LADDER_VIDEO_ARGS,
+        # Keyframes at the same instants in every rung, and nowhere else: a player switching rungs
+        # lands on a segment that starts with a keyframe.
+        "-g",
+        str(gop),
+        "-keyint_min",
+        str(gop),
+        "-sc_threshold",
+        "0",
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{LADDER_SEGMENT_SECONDS:g})",
+        *audio_args,
+        "-sn",
+        "-dn",
+        "-threads",
+        "0",
+        "-f",
+        "hls",
+        "-hls_time",
+        f"{LADDER_SEGMENT_SECONDS:g}",
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_type",
+        "fmp4",
+        "-hls_flags",
+        "independent_segments",
+        "-hls_fmp4_init_filename",
+        "init.mp4",
+        "-hls_segment_filename",
+        _file_url(path=destination / "v%v" / "seg%05d.m4s"),
+        "-master_pl_name",
+        LADDER_MASTER,
+        "-var_stream_map",
+        " ".join(streams),
+        _file_url(path=destination / "v%v" / LADDER_MEDIA_PLAYLIST),
+    ]
+    return argv
+
+
+def encode_ladder(
+    *,
+    source: Path,
+    destination: Path,
+    probe: ProbeResult,
+    start: float,
+    end: float,
+    timeout: float = 1800,
+) -> Ladder:
+    """Encode `start`–`end` seconds of the source into the HLS ladder in the new folder `destination`.
+
+    The run writes into a sibling scratch folder that is renamed to `destination` only once ffmpeg
+    succeeded and every playlist is complete and names only files that exist; on any failure nothing
+    is left at `destination`."""
+    _check_distinct(source=source, destination=destination)
+    if destination.exists():
+        raise ValueError("destination must not exist yet")
+    rungs = ladder_rungs(probe=probe)
+    scratch = destination.with_name(f".{destination.name}.partial")
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for rung in rungs:
+            (scratch / rung.folder).mkdir(parents=True)
+        argv = ladder_command(source=source, destination=scratch, probe=probe, start=start, end=end)
+        result = _run(argv=argv, timeout=timeout)
+        if result.returncode != 0:
+            raise MediaError(
+                "The video could not be processed.",
+                detail=_tail(result.stderr.decode("utf-8", errors="replace")),
+            )
+        _check_ladder(folder=scratch, rungs=rungs)
+        scratch.rename(destination)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return Ladder(folder=destination, rungs=rungs)
+
+
+def ladder_to_mp4(*, ladder: Ladder, destination: Path, timeout: float = 600) -> None:
+    """Write the top rung as one progressive MP4 (the fallback for players without HLS, the download
+    and the admin's player) by copying its streams: no second encode."""
+    folder = ladder.folder / ladder.top.folder
+    joined = destination.with_name(f".{destination.name}.fragmented.mp4")
+    try:
+        # An init segment followed by its media segments is one valid fragmented MP4.
+        with joined.open("wb") as output:
+            for name in media_playlist_files(text=(folder / LADDER_MEDIA_PLAYLIST).read_text()):
+                output.write((folder / name).read_bytes())
+        argv = [
+            *_input_args(
+                path=joined, container=sniff_container(path=joined), max_pixels=_decoder_cap_for(ladder.top)
+            ),
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            _file_url(path=destination),
+        ]
+        _run_to_file(argv=argv, destination=destination, timeout=timeout)
+    finally:
+        joined.unlink(missing_ok=True)
+
+
+def media_playlist_files(*, text: str) -> list[str]:
+    """The files a media playlist of ours names, init segment first; anything else is refused."""
+    names: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#EXT-X-MAP:"):
+            match = re.search(r'URI="([^"]+)"', line)
+            if match is None or not _LADDER_INIT_PATTERN.match(match.group(1)):
+                raise MediaError("The streaming playlist is damaged.", detail=line)
+            names.insert(0, match.group(1))
+        elif line and not line.startswith("#"):
+            if not _LADDER_SEGMENT_PATTERN.match(line):
+                raise MediaError("The streaming playlist is damaged.", detail=line)
+            names.append(line)
+    return names
+
+
+def _check_ladder(*, folder: Path, rungs: Sequence[Rung]) -> None:
+    """Every rung's playlist is complete and names only files ffmpeg wrote, none empty."""
+    master = folder / LADDER_MASTER
+    if not master.is_file() or master.read_text().count("#EXT-X-STREAM-INF") != len(rungs):
+        raise MediaError("The video could not be processed.", detail="incomplete master playlist")
+    for rung in rungs:
+        playlist = folder / rung.folder / LADDER_MEDIA_PLAYLIST
+        text = playlist.read_text() if playlist.is_file() else ""
+        names = media_playlist_files(text=text)
+        if "#EXT-X-ENDLIST" not in text or len(names) < 2:
+            raise MediaError("The video could not be processed.", detail=f"incomplete playlist {rung.folder}")
+        for name in names:
+            part = folder / rung.folder / name
+            if not part.is_file() or part.stat().st_size == 0:
+                raise MediaError("The video could not be processed.", detail=f"missing {rung.folder}/{name}")
+
+
+def _decoder_cap_for(rung: Rung) -> int:
+    return (rung.width + 2 * _DECODER_ALIGNMENT) * (rung.height + 2 * _DECODER_ALIGNMENT)
+
+
 # --- the door for tools beside the pipeline (test clips, benchmarks, demo data) ----------
 
 

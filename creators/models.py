@@ -223,6 +223,9 @@ class Video(models.Model):
     rendition = models.FileField(upload_to=video_path, blank=True, max_length=200)
     rendition_duration = models.FloatField(null=True, blank=True)
     rendition_version = models.PositiveIntegerField(default=0)
+    # The HLS ladder of the same rendition: its master playlist, beside a folder per rung. Blank for
+    # videos published before the ladder existed; players then get the single MP4.
+    stream = models.FileField(upload_to=video_path, blank=True, max_length=200)
     # A re-trim of a published video: rendered beside the live rendition, then swapped in.
     pending_trim_start = models.FloatField(null=True, blank=True)
     pending_trim_end = models.FloatField(null=True, blank=True)

@@ -33,7 +33,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from creators import hooks, media
+from creators import hooks, media, streaming
 from creators.models import Video
 from creators.services._storage import files_delete, local_path, store, work_dir
 
@@ -138,7 +138,8 @@ def video_fail(*, video_id: int, step: Video.Step, reason: str) -> None:
 
 
 def video_render(*, video_id: int) -> None:
-    """Encode the chosen range once into a new rendition and swap it in."""
+    """Encode the chosen range once into a new rendition (the HLS ladder and its top rung as one MP4)
+    and swap it in."""
     with transaction.atomic():
         video = Video.objects.select_for_update().filter(pk=video_id).first()
         if video is None:
@@ -164,8 +165,13 @@ def video_render(*, video_id: int) -> None:
             info = stored_probe(video) or media.probe(
                 path=source, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
+            # One run renders the whole ladder; the single MP4 (the fallback for players without HLS,
+            # the download, the admin's player) is its top rung copied, not a second encode.
+            ladder = media.encode_ladder(
+                source=source, destination=workdir / "ladder", probe=info, start=start, end=end
+            )
             output = workdir / "rendition.mp4"
-            media.encode_range(source=source, destination=output, probe=info, start=start, end=end)
+            media.ladder_to_mp4(ladder=ladder, destination=output)
             result = media.probe(
                 path=output, max_seconds=settings.VIDEO_MAX_SECONDS + 1, max_pixels=settings.VIDEO_MAX_PIXELS
             )
@@ -175,7 +181,15 @@ def video_render(*, video_id: int) -> None:
                     reason="The encoded video came out with the wrong length.",
                     detail=f"wanted {end - start:.3f}s, got {result.duration:.3f}s",
                 )
-            name = store(video, "rendition", output, f"rendition-{version}-{uuid.uuid4().hex[:6]}.mp4")
+            token = uuid.uuid4().hex[:6]
+            name = store(video, "rendition", output, f"rendition-{version}-{token}.mp4")
+            try:
+                stream_name = streaming.ladder_store(
+                    video=video, ladder=ladder, folder_name=f"stream-{version}-{token}"
+                )
+            except BaseException:
+                files_delete(video.rendition.storage, [name])
+                raise
     except media.MediaError as error:
         video_fail(video_id=video_id, step=step, reason=error.reason)
         return
@@ -187,11 +201,14 @@ def video_render(*, video_id: int) -> None:
             video.state == State.PUBLISHED
             and (video.pending_trim_start, video.pending_trim_end) == (start, end)
         )
+        storage = video.rendition.storage
         if not still_wanted:
-            transaction.on_commit(lambda: files_delete(video.rendition.storage, [name]))
+            transaction.on_commit(lambda: files_delete(storage, [name]))
+            transaction.on_commit(partial(streaming.ladder_delete, storage=storage, master_name=stream_name))
             return
-        old = video.rendition.name
+        old, old_stream = video.rendition.name, video.stream.name
         video.rendition.name = name
+        video.stream.name = stream_name
         video.rendition_version = version
         video.rendition_duration = result.duration
         video.trim_start, video.trim_end = start, end
@@ -204,7 +221,9 @@ def video_render(*, video_id: int) -> None:
         video.save()
         transaction.on_commit(partial(hooks.video_changed, video.pk))
         if old:
-            transaction.on_commit(lambda: files_delete(video.rendition.storage, [old]))
+            transaction.on_commit(lambda: files_delete(storage, [old]))
+        if old_stream:
+            transaction.on_commit(partial(streaming.ladder_delete, storage=storage, master_name=old_stream))
 
 
 def video_retry(*, video: Video) -> Video:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from creators import hooks, media
+from creators import hooks, media, streaming
 from creators.models import CreatorProfile, Video
 from creators.services._storage import files_delete
 from creators.services.processing import enqueue_process, probe_columns
@@ -81,8 +81,10 @@ def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video
 def video_delete(*, video: Video) -> None:
     storage = video.original.storage
     names = [video.original.name, video.poster.name, video.preview.name, video.rendition.name]
+    stream_name = video.stream.name
     video_id = video.pk
     with transaction.atomic():
         Video.objects.filter(pk=video_id).delete()
         transaction.on_commit(partial(hooks.video_changed, video_id))
         transaction.on_commit(lambda: files_delete(storage, names))
+        transaction.on_commit(partial(streaming.ladder_delete, storage=storage, master_name=stream_name))
