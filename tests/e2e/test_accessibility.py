@@ -1,0 +1,318 @@
+"""axe-core on every page type at a phone's and a desktop's width: no serious or critical WCAG 2.1 AA
+violation anywhere, and the count of the lesser ones printed per page (run with -s to read them)."""
+
+import datetime
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from businesses import services as business_services
+from businesses.models import Promotion, PromotionDay, PromotionDelivery
+from creators.models import CreatorProfile, Hashtag, Video
+from creators.services.publishing import hashtags_parse
+from feeds.search.indexing import video_index
+from platform.notifications import notify
+from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
+from tests.businesses.helpers import active_adult, business_with_video
+from tests.clips import Clips
+from tests.e2e.axe import axe_check
+from tests.e2e.helpers import DESKTOP, PHONE, log_in, organic_videos, with_rendition
+from tests.factories import CreatorFactory, UserFactory, VideoFactory, born_years_ago, published_video
+from tests.feeds.analytics_seed import seeded_creator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class World:
+    """What a page type needs before the browser opens it: who is signed in (None: nobody) and where to go,
+    plus a step to take on the page before checking it (filling a form so its estimate shows, say)."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self.request = request
+        self.media_root = Path(settings.MEDIA_ROOT)
+        self.email: str | None = None
+        self.path = "/"
+        self.prepare: Callable[[Page], None] = lambda page: None
+
+    def clips(self) -> Clips:
+        clips: Clips = self.request.getfixturevalue("clips")
+        return clips
+
+    def viewer(self) -> str:
+        return UserFactory.create(email="viola@example.com", display_name="Viola").email
+
+    def feed_videos(self) -> Video:
+        organic_videos(self.clips().portrait, self.media_root)
+        video = published_video(
+            owner=CreatorFactory.create(handle="baeckerei_huber", display_name="Bäckerei Huber"),
+            topics=("stem",), caption="Why dough rises #brezn #munich",
+        )  # fmt: skip
+        return with_rendition(video, self.clips().portrait, self.media_root)
+
+
+def indexed_video(*, caption: str, owner: CreatorProfile | None = None) -> Video:
+    """A published video that search and its hashtags' pages find."""
+    video = published_video(caption=caption, owner=owner or CreatorFactory.create())
+    names = hashtags_parse(video.caption)
+    Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
+    video.hashtags.set(Hashtag.objects.filter(name__in=names))
+    video_index(video_id=video.pk)
+    return video
+
+
+def _for_you(world: World) -> None:
+    world.feed_videos()
+    world.email = world.viewer()
+    world.prepare = lambda page: expect(page.get_by_test_id("current-slide")).to_be_visible()
+
+
+def _topic_feed(world: World) -> None:
+    _for_you(world)
+    world.path = "/feed/topics/stem/"
+
+
+def _video(world: World) -> None:
+    video = world.feed_videos()
+    world.email = world.viewer()
+    world.path = f"/v/{video.public_id}/"
+
+
+def _profile(world: World) -> None:
+    world.feed_videos()
+    world.email = world.viewer()
+    world.path = "/@baeckerei_huber/"
+
+
+def _search(world: World) -> None:
+    creator = CreatorFactory.create(handle="baeckerei_huber", display_name="Bäckerei Huber")
+    indexed_video(owner=creator, caption="Warm Brezn from the oven #brezn")
+    indexed_video(caption="Which Brezn is best? #brezn")
+    world.email = world.viewer()
+    world.path = "/search?q=brezn"
+
+
+def _tag(world: World) -> None:
+    indexed_video(caption="Warm Brezn from the oven #brezn")
+    indexed_video(caption="Brezn and beer #brezn #munich")
+    world.email = world.viewer()
+    world.path = "/tag/brezn"
+
+
+def _creator(world: World) -> CreatorProfile:
+    creator = CreatorFactory.create(handle="cleo", display_name="Cleo")
+    world.email = creator.user.email
+    return creator
+
+
+def _studio(world: World) -> None:
+    creator = _creator(world)
+    VideoFactory.create(owner=creator, caption="Sourdough at dawn")
+    VideoFactory.create(owner=creator, caption="", state=Video.State.DRAFT, published_at=None)
+    world.path = "/studio/"
+
+
+def _upload(world: World) -> None:
+    _creator(world)
+    world.path = "/studio/upload/"
+
+
+def _trim_editor(world: World) -> None:
+    creator = _creator(world)
+    video = VideoFactory.create(owner=creator, caption="", state=Video.State.DRAFT, published_at=None)
+    name = f"videos/{video.public_id.hex}/preview.mp4"
+    (world.media_root / name).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(world.clips().portrait, world.media_root / name)
+    Video.objects.filter(pk=video.pk).update(preview=name)
+    world.path = f"/studio/videos/{video.public_id}/"
+    world.prepare = lambda page: expect(page.locator("[data-role=handle-end]")).to_be_visible()
+
+
+def _analytics(world: World) -> None:
+    seeded = seeded_creator()
+    world.email = seeded.creator.user.email
+    world.path = "/studio/analytics/"
+    world.prepare = lambda page: expect(page.locator("[data-chart=activity] canvas")).to_have_count(1)
+
+
+def _analytics_video(world: World) -> None:
+    seeded = seeded_creator()
+    world.email = seeded.creator.user.email
+    world.path = f"/studio/videos/{seeded.bread.public_id}/analytics/"
+
+
+def _business_home(world: World) -> None:
+    business, _video = business_with_video()
+    world.email = business.creator.user.email
+    world.path = "/business/"
+
+
+def _promotion_setup(world: World) -> None:
+    business, video = business_with_video()
+    world.email = business.creator.user.email
+    world.path = f"/business/promotions/new?video={video.public_id}"
+
+
+def _promotion_estimate(world: World) -> None:
+    for _ in range(3):
+        active_adult(active_days=28)
+    _promotion_setup(world)
+
+    def fill(page: Page) -> None:
+        page.get_by_label("Budget (EUR)").fill("40.00")
+        page.get_by_label("Duration in days").fill("5")
+        expect(page.locator("[data-reach-estimate]")).to_contain_text("Estimated reach")
+
+    world.prepare = fill
+
+
+def _payment(world: World) -> None:
+    world.request.getfixturevalue("stripe_local")
+    business, video = business_with_video()
+    promotion = business_services.promotion_create(
+        business=business, video=video, goal="video_views", budget_cents=30_00, duration_days=5
+    )
+    business_services.promotion_pay_start(promotion=promotion)
+    world.email = business.creator.user.email
+    world.path = f"/business/promotions/{promotion.public_id}/"
+    world.prepare = lambda page: expect(page.get_by_placeholder("number")).to_be_visible()
+
+
+def _results(world: World) -> None:
+    business, video = business_with_video()
+    now = timezone.now()
+    promotion = Promotion.objects.create(
+        business=business, video=video, goal="website_visits", budget_cents=80_00, currency="EUR",
+        duration_days=7, cpm_cents=2_00, state="active", paid_at=now - datetime.timedelta(days=4),
+        starts_at=now - datetime.timedelta(days=3), ends_at=now + datetime.timedelta(days=4),
+    )  # fmt: skip
+    today = timezone.localdate()
+    for back, impressions in ((3, 820), (2, 1240), (1, 960), (0, 410)):
+        day = today - datetime.timedelta(days=back)
+        PromotionDay.objects.create(
+            promotion=promotion, day=day, impressions=impressions, spent_cents=impressions * 2,
+            views=impressions // 3, watch_seconds=impressions * 1.9, completions=impressions // 12,
+            website_clicks=impressions // 60,
+        )  # fmt: skip
+        PromotionDelivery.objects.create(
+            promotion=promotion, viewer_key=f"u:{back}", day=day, served=1, impressions=1
+        )
+    world.email = business.creator.user.email
+    world.path = f"/business/promotions/{promotion.public_id}/"
+    world.prepare = lambda page: expect(page.locator("[data-results-chart] canvas")).to_have_count(1)
+
+
+def _settings(world: World) -> None:
+    world.email = world.viewer()
+    world.path = "/accounts/settings/"
+
+
+def _family(world: World) -> None:
+    world.email = UserFactory.create(email="pat@example.com", display_name="Pat", eligible_parent=True).email
+    world.path = "/family/"
+
+
+def _family_teen(world: World) -> None:
+    world.email = UserFactory.create(
+        email="tia@example.com", display_name="Tia", date_of_birth=born_years_ago(14)
+    ).email
+    world.path = "/family/"
+
+
+def _notifications(world: World) -> None:
+    user = UserFactory.create(email="nora@example.com", display_name="Nora")
+    notify(user=user, kind="account", title="Your email address is confirmed", body="Thanks.", url="/")
+    notify(user=user, kind="comment", title="2 new comments on “Sourdough”", url="/studio/")
+    world.email = user.email
+    world.path = "/notifications/"
+
+
+def _signup(world: World) -> None:
+    world.path = "/accounts/signup/"
+
+
+def _signup_errors(world: World) -> None:
+    world.path = "/accounts/signup/"
+
+    def refuse(page: Page) -> None:
+        page.get_by_role("button", name="Sign up").click()
+        # Each error is tied to its field: the field names it as its description, and says it is invalid.
+        email = page.get_by_label("Email")
+        expect(email).to_have_attribute("aria-invalid", "true")
+        expect(email).to_have_accessible_description("This field is required.")
+
+    world.prepare = refuse
+
+
+def _login(world: World) -> None:
+    world.path = "/accounts/login/"
+
+
+def _welcome(world: World) -> None:
+    world.email = world.viewer()
+    world.path = "/welcome/interests"
+
+
+def _your_data(world: World) -> None:
+    world.email = world.viewer()
+    world.path = "/accounts/delete/"
+
+
+PAGES: dict[str, Callable[[World], None]] = {
+    "for-you": _for_you,
+    "topic-feed": _topic_feed,
+    "video": _video,
+    "profile": _profile,
+    "search": _search,
+    "tag": _tag,
+    "studio": _studio,
+    "upload": _upload,
+    "trim-editor": _trim_editor,
+    "analytics": _analytics,
+    "analytics-video": _analytics_video,
+    "business-home": _business_home,
+    "promotion-setup": _promotion_setup,
+    "promotion-estimate": _promotion_estimate,
+    "payment": _payment,
+    "results": _results,
+    "settings": _settings,
+    "family-parent": _family,
+    "family-teen": _family_teen,
+    "notifications": _notifications,
+    "signup": _signup,
+    "signup-errors": _signup_errors,
+    "login": _login,
+    "welcome-interests": _welcome,
+    "your-data": _your_data,
+}
+
+
+@pytest.mark.parametrize("page_type", PAGES)
+def test_no_serious_or_critical_violations(live_server, page, screenshot, request, page_type):
+    world = World(request)
+    PAGES[page_type](world)
+    if world.email is not None:
+        log_in(page, live_server.url, world.email, world.path)
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}{world.path}")
+    failures = []
+    for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        world.prepare(page)
+        page.wait_for_load_state("networkidle")
+        result = axe_check(page)
+        counts = result.counts()
+        print(  # noqa: T201 - the per-page counts the closing note lists, shown with -s or on failure
+            f"\naxe {page_type:<20} {name:<8} critical={counts['critical']} serious={counts['serious']}"
+            f" moderate={counts['moderate']} minor={counts['minor']}"
+            f" best-practice={sum(result.best_practice_counts().values())}"
+            f" {' '.join(sorted({violation['id'] for violation in result.best_practice}))}"
+        )
+        screenshot(name)
+        if result.of_impact("critical", "serious"):
+            failures.append(f"{name}:\n{result.describe('critical', 'serious')}")
+    assert not failures, "\n".join(failures)
