@@ -534,6 +534,10 @@ def ladder_command(
         str(gop),
         "-sc_threshold",
         "0",
+        # The HLS muxer would otherwise get constant-rate output, which pads the start with a copy of
+        # the first frame whenever the cut falls between two frames.
+        "-fps_mode",
+        "passthrough",
         "-force_key_frames",
         f"expr:gte(t,n_forced*{LADDER_SEGMENT_SECONDS:g})",
         *audio_args,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("creators.comments.urls")),
     path("v/<uuid:public_id>/", views.video_watch, name="video"),
     path("v/<uuid:public_id>/<str:kind>", views.video_file, name="video_file"),
+    path("v/<uuid:public_id>/stream/<int:version>/<path:name>", views.video_stream, name="video_stream"),
     path("studio/", views.studio, name="studio"),
     path("studio/status.json", views.studio_status, name="studio_status"),
     path("studio/upload/", views.studio_upload, name="studio_upload"),

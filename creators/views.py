@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from creators import hooks, selectors, services
+from creators import hooks, selectors, services, streaming
 from creators.forms import AvatarForm, CreatorProfileForm, TrimForm, UploadForm, VideoDetailsForm
 from creators.models import CreatorProfile, Video
 from platform.guidelines import Guideline
@@ -148,16 +148,7 @@ def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseB
     field = {"poster": "poster", "video": "rendition", "preview": "preview"}.get(kind)
     if field is None:
         raise Http404("No such file.")
-    video = None
-    if request.user.is_authenticated:
-        own_profile = CreatorProfile.objects.filter(user_id=request.user.pk).first()
-        if own_profile is not None:
-            video = selectors.studio_video_get(owner=own_profile, public_id=public_id)
-    is_own = video is not None
-    if video is None and kind != "preview":
-        video = selectors.video_get_visible(
-            public_id=public_id, viewer=viewer_of(request), despite_screen_time=kind == "poster"
-        )
+    video, is_own = _video_for_file(request, public_id=public_id, kind=kind)
     if video is None or not getattr(video, field).name:
         raise Http404("No such file.")
     file = getattr(video, field)
@@ -171,6 +162,68 @@ def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseB
         )
     response = stored_file_response(
         request, storage=file.storage, name=file.name, content_type=content_type, on_sent=meter
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _video_for_file(request: HttpRequest, *, public_id: str, kind: str) -> tuple[Video | None, bool]:
+    """The video whose file ``kind`` is asked for, if the requester may have it, and whether it is
+    their own: every file of one's own videos; the poster, the rendition and its stream to whoever may
+    see the video (the rendition and stream not at the screen-time limit)."""
+    video = None
+    if request.user.is_authenticated:
+        own_profile = CreatorProfile.objects.filter(user_id=request.user.pk).first()
+        if own_profile is not None:
+            video = selectors.studio_video_get(owner=own_profile, public_id=public_id)
+    is_own = video is not None
+    if video is None and kind != "preview":
+        video = selectors.video_get_visible(
+            public_id=public_id, viewer=viewer_of(request), despite_screen_time=kind == "poster"
+        )
+    return video, is_own
+
+
+@require_GET
+def video_stream(request: HttpRequest, public_id: str, version: int, name: str) -> HttpResponseBase:
+    """The HLS ladder of the published rendition, to exactly whom ``video_file`` gives the MP4.
+
+    The version in the path makes every URL of a ladder unique to it, so everything may be cached; a
+    re-trimmed video's old URLs answer 404. Segments are counted as screen time like the MP4's bytes: on
+    disk per segment as sent (the same segment of another rung shares its count); on object storage,
+    whose segments the site never sees, the whole rendition when a rung's playlist is handed out."""
+    video, is_own = _video_for_file(request, public_id=public_id, kind="video")
+    part = streaming.stream_part(video=video, relative=name) if video is not None else None
+    if video is None or part is None or version != video.rendition_version:
+        raise Http404("No such file.")
+    storage = video.stream.storage
+    file_key = f"{video.pk}:stream-{video.rendition_version}"
+    user = viewer_of(request).user
+    if part.is_playlist:
+        if part.is_media_playlist and not is_own and streaming.is_on_object_storage(storage):
+            duration = video.rendition_duration or video.trimmed_duration
+            meter = screen_time_meter(user=user, file_key=file_key, duration_seconds=duration)
+            if meter is not None:
+                meter(1, 1)
+        try:
+            text = streaming.playlist_for_viewer(storage=storage, part=part)
+        except FileNotFoundError as error:
+            raise Http404("No such file.") from error
+        response: HttpResponseBase = HttpResponse(text, content_type=part.content_type)
+        # Presigned URLs expire; the playlist naming them must not outlive them in a cache.
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+    if not storage.exists(part.storage_name):
+        raise Http404("No such file.")
+    meter = None
+    if not is_own and part.is_segment:
+        meter = screen_time_meter(
+            user=user,
+            file_key=f"{file_key}:{name.rsplit('/', 1)[-1]}",
+            duration_seconds=streaming.segment_seconds(storage=storage, part=part),
+        )
+    response = stored_file_response(
+        request, storage=storage, name=part.storage_name, content_type=part.content_type, on_sent=meter
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -89,6 +89,9 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
     topics = serializers.SerializerMethodField()
     poster_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
+    stream_url = serializers.SerializerMethodField(
+        help_text="The HLS master playlist (an adaptive ladder); null for videos that only have video_url."
+    )
     duration = serializers.SerializerMethodField(help_text="Seconds; the trimmed length once published.")
     is_shareable = serializers.BooleanField(
         read_only=True,
@@ -112,6 +115,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
             "published_at",
             "poster_url",
             "video_url",
+            "stream_url",
             "is_shareable",
         ]
 
@@ -131,6 +135,11 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
         if not obj.rendition.name:
             return None
         return reverse("creators:video_file", args=[obj.public_id, "video"]) + f"?v={obj.rendition_version}"
+
+    def get_stream_url(self, obj: Video) -> str | None:
+        if not obj.stream.name:
+            return None
+        return reverse("creators:video_stream", args=[obj.public_id, obj.rendition_version, "master.m3u8"])
 
 
 class StudioVideoOutputSerializer(VideoOutputSerializer):

@@ -234,6 +234,7 @@ HANDLE_SLOT = "HANDLE_SLOT"
 class _ItemUrls:
     poster: str
     video: str
+    stream: str
     avatar: str
     profile: str
 
@@ -246,6 +247,7 @@ def _item_urls(urlconf: str | None, prefix: str) -> _ItemUrls:
     return _ItemUrls(
         poster=reverse("creators:video_file", args=[VIDEO_SLOT, "poster"]),
         video=reverse("creators:video_file", args=[VIDEO_SLOT, "video"]),
+        stream=reverse("creators:video_stream", args=[VIDEO_SLOT, 0, "master.m3u8"]),
         avatar=reverse("creators:avatar", args=[HANDLE_SLOT, "large"]),
         profile=reverse("creators:profile", args=[HANDLE_SLOT]),
     )
@@ -290,6 +292,12 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             "poster_url": urls.poster.replace(VIDEO_SLOT, public_id) if video.poster.name else None,
             "video_url": f"{urls.video.replace(VIDEO_SLOT, public_id)}?v={video.rendition_version}"
             if video.rendition.name
+            else None,
+            # The HLS ladder; None for videos published before it (they play the MP4).
+            "stream_url": urls.stream.replace(VIDEO_SLOT, public_id).replace(
+                "/0/master.m3u8", f"/{video.rendition_version}/master.m3u8"
+            )
+            if video.stream.name
             else None,
             "is_shareable": video.is_shareable,
         },
