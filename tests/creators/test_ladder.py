@@ -67,7 +67,9 @@ def test_ladder_renders_every_rung_up_to_the_source_in_one_run(tmp_path: Path, t
         source=tall_clip, destination=tmp_path / "ladder", probe=info, start=0.5, end=2.0
     )
     assert [(rung.width, rung.height) for rung in ladder.rungs] == [(360, 640), (540, 960)]
-    command = media.ladder_command(source=tall_clip, destination=tmp_path / "x", probe=info, start=0.5, end=2.0)
+    command = media.ladder_command(
+        source=tall_clip, destination=tmp_path / "x", probe=info, start=0.5, end=2.0
+    )
     assert command.count("-i") == 1  # one input, decoded once, split to both rungs
     assert "split=2[s0][s1]" in command[command.index("-filter_complex") + 1]
     variants = master_variants((ladder.folder / media.LADDER_MASTER).read_text())
@@ -75,7 +77,8 @@ def test_ladder_renders_every_rung_up_to_the_source_in_one_run(tmp_path: Path, t
     assert [variant["URI"] for variant in variants] == ["v360/index.m3u8", "v540/index.m3u8"]
     for variant in variants:
         codecs = variant["CODECS"].strip('"').split(",")
-        assert codecs[0].startswith("avc1.64") and codecs[1] == "mp4a.40.2"
+        assert codecs[0].startswith("avc1.64")
+        assert codecs[1] == "mp4a.40.2"
         assert int(variant["BANDWIDTH"]) > 0
     assert int(variants[0]["BANDWIDTH"]) < int(variants[1]["BANDWIDTH"])
     # Frame-accurate in every rung: [0.5, 2.0) at 30 fps is 45 frames, and 1.5 s of sound.
@@ -94,7 +97,8 @@ def test_ladder_segments_last_two_seconds_and_keyframes_line_up_across_rungs(tmp
     durations, keyframes = [], []
     for rung in ladder.rungs:
         playlist = (ladder.folder / rung.folder / media.LADDER_MEDIA_PLAYLIST).read_text()
-        assert "#EXT-X-ENDLIST" in playlist and "#EXT-X-TARGETDURATION:2" in playlist
+        assert "#EXT-X-ENDLIST" in playlist
+        assert "#EXT-X-TARGETDURATION:2" in playlist
         durations.append([float(value) for value in re.findall(r"#EXTINF:([0-9.]+)", playlist)])
         keyframes.append(keyframe_times(rung_as_file(ladder, rung, tmp_path)))
     assert durations == [[2.0, 1.0], [2.0, 1.0]]
@@ -232,7 +236,13 @@ def test_published_video_streams_its_ladder_to_a_viewer(
     folder = f"videos/{video.public_id.hex}/"
     assert sorted(name for name in stored_files(media_root) if "/stream-" in name) == sorted(
         f"{folder}{Path(video.stream.name).parent.name}/{part}"
-        for part in ["master.m3u8", "v320/index.m3u8", "v320/init.mp4", "v320/seg00000.m4s", "v320/seg00001.m4s"]
+        for part in [
+            "master.m3u8",
+            "v320/index.m3u8",
+            "v320/init.mp4",
+            "v320/seg00000.m4s",
+            "v320/seg00001.m4s",
+        ]
     )
 
 
@@ -295,7 +305,7 @@ def test_on_s3_media_playlists_name_presigned_segment_urls(
     creator = CreatorFactory.create()
     video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
     folder = Path(video.stream.name).parent.as_posix()
-    assert f"{folder}/master.m3u8" in s3_media.keys()
+    assert f"{folder}/master.m3u8" in s3_media.keys()  # noqa: SIM118 (a bucket listing, not a dict)
     master = client.get(stream_url(video)).content.decode()
     assert [variant["URI"] for variant in master_variants(master)] == ["v320/index.m3u8"]
     playlist = client.get(stream_url(video, "v320/index.m3u8")).content.decode()
@@ -305,9 +315,11 @@ def test_on_s3_media_playlists_name_presigned_segment_urls(
     assert len(urls) == 3
     for url in urls:
         assert url.startswith(f"{s3_media.endpoint}/{s3_media.bucket}/{folder}/v320/")
-        assert "X-Amz-Signature=" in url and "X-Amz-Expires=" in url
+        assert "X-Amz-Signature=" in url
+        assert "X-Amz-Expires=" in url
         answer = requests.get(url, timeout=10)
-        assert answer.status_code == 200 and len(answer.content) > 0
+        assert answer.status_code == 200
+        assert len(answer.content) > 0
         # The bucket stays private: the same object without the signature is refused.
         assert requests.get(url.split("?")[0], timeout=10).status_code == 403
     # Someone who may not see the video gets no playlist, so no presigned URL either.
