@@ -1,4 +1,5 @@
 // Playback of the current video: one watch session per visit to a slide, pause and sound, holds, the progress bar.
+import { attachStream } from "./stream.js";
 import { role, storageGet, storageSet } from "./util.js";
 
 const PROGRESS_EVERY = 3; // seconds of playback between progress signals
@@ -198,6 +199,7 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime }) 
 
   // Ties a slide's <video> to the current session and to the slide's paused/waiting/broken looks.
   function watchVideo(el, slide) {
+    if (el.dataset.stream) attachStream(el, { streamUrl: el.dataset.stream, fileUrl: el.dataset.file });
     el.addEventListener("timeupdate", function () {
       if (view && view.el === el) view.tick();
     });

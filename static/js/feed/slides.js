@@ -45,7 +45,11 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
     const poster = safeUrl(video.poster_url);
     if (poster) el.poster = poster;
     const source = safeUrl(video.video_url);
-    if (source) el.src = source;
+    const stream = safeUrl(video.stream_url);
+    // With a ladder the player attaches the stream (stream.js); the MP4 stays its fallback.
+    if (source) el.dataset.file = source;
+    if (stream) el.dataset.stream = stream;
+    else if (source) el.src = source;
     role(slide, "video-box").prepend(el);
     watchVideo(el, slide);
 

@@ -1,0 +1,72 @@
+// Where a feed <video> gets its picture from: the HLS ladder (the browser's own HLS, else hls.js over
+// Media Source Extensions) or, for videos without a ladder or browsers with neither, the single MP4.
+
+export const HLS_TYPE = "application/vnd.apple.mpegurl";
+const HLS_MODULE = "../../vendor/hls.js/hls.min.mjs";
+// Before a video is watched it buffers one ~2 s segment; once it plays, as much as hls.js likes.
+const PRELOAD_SECONDS = 2;
+const PLAYING_SECONDS = 30;
+
+// "native" (Safari, iOS), "hls.js" (Chromium, Firefox) or "file" (no ladder, or no way to play one).
+export function streamEngine(el, streamUrl, Hls) {
+  if (!streamUrl) return "file";
+  if (el.canPlayType && el.canPlayType(HLS_TYPE)) return "native";
+  if (Hls && Hls.isSupported()) return "hls.js";
+  return "file";
+}
+
+// hls.js settings for a feed slide: start at the rung that fits the player (not above it), from the
+// measured bandwidth, and fetch nothing past the first segment until the video plays.
+export function hlsConfig() {
+  return {
+    capLevelToPlayerSize: true,
+    startLevel: -1, // chosen from the bandwidth estimate, within the cap above
+    maxBufferLength: PRELOAD_SECONDS,
+    maxMaxBufferLength: PRELOAD_SECONDS,
+    backBufferLength: 10,
+  };
+}
+
+let hlsModule = null;
+function loadHls() {
+  if (!hlsModule) hlsModule = import(HLS_MODULE).then((module) => module.default).catch(() => null);
+  return hlsModule;
+}
+
+// Give `el` its source; `fileUrl` is the MP4, `streamUrl` the master playlist (either may be empty).
+// `Hls` is for tests; the page loads hls.js itself, only when the browser needs it.
+export async function attachStream(el, { streamUrl, fileUrl, Hls } = {}) {
+  const native = streamUrl && el.canPlayType && el.canPlayType(HLS_TYPE);
+  const library = streamUrl && !native ? Hls || (await loadHls()) : null;
+  const engine = streamEngine(el, streamUrl, library);
+  el.dataset.engine = engine;
+  if (engine === "native") {
+    el.src = streamUrl;
+    return null;
+  }
+  if (engine === "file") {
+    if (fileUrl) el.src = fileUrl;
+    return null;
+  }
+  const hls = new library(hlsConfig());
+  let fellBack = false;
+  hls.on(library.Events.ERROR, function (_event, data) {
+    if (!data || !data.fatal || fellBack) return;
+    // A ladder that cannot be played (refused, gone): the MP4 still can.
+    fellBack = true;
+    hls.destroy();
+    el.dataset.engine = "file";
+    if (fileUrl) el.src = fileUrl;
+  });
+  el.addEventListener("play", function () {
+    hls.config.maxBufferLength = PLAYING_SECONDS;
+    hls.config.maxMaxBufferLength = 2 * PLAYING_SECONDS;
+  });
+  // The slide drops its media by emptying the element: stop hls.js with it.
+  el.addEventListener("emptied", function () {
+    if (!fellBack && !el.getAttribute("src")) hls.destroy();
+  });
+  hls.loadSource(streamUrl);
+  hls.attachMedia(el);
+  return hls;
+}
