@@ -7,11 +7,13 @@ const HLS_MODULE = "../../vendor/hls.js/hls.min.mjs";
 const PRELOAD_SECONDS = 2;
 const PLAYING_SECONDS = 30;
 
-// "native" (Safari, iOS), "hls.js" (Chromium, Firefox) or "file" (no ladder, or no way to play one).
+// "hls.js" where Media Source Extensions exist (it fits the rung to the player and buffers only what we
+// ask), "native" elsewhere (iOS), "file" without a ladder or any way to play one. Chromium plays HLS
+// natively too now, but without the cap or the preload limit, so hls.js comes first.
 export function streamEngine(el, streamUrl, Hls) {
   if (!streamUrl) return "file";
-  if (el.canPlayType && el.canPlayType(HLS_TYPE)) return "native";
   if (Hls && Hls.isSupported()) return "hls.js";
+  if (el.canPlayType && el.canPlayType(HLS_TYPE)) return "native";
   return "file";
 }
 
@@ -36,8 +38,7 @@ function loadHls() {
 // Give `el` its source; `fileUrl` is the MP4, `streamUrl` the master playlist (either may be empty).
 // `Hls` is for tests; the page loads hls.js itself, only when the browser needs it.
 export async function attachStream(el, { streamUrl, fileUrl, Hls } = {}) {
-  const native = streamUrl && el.canPlayType && el.canPlayType(HLS_TYPE);
-  const library = streamUrl && !native ? Hls || (await loadHls()) : null;
+  const library = streamUrl ? Hls || (await loadHls()) : null;
   const engine = streamEngine(el, streamUrl, library);
   el.dataset.engine = engine;
   if (engine === "native") {

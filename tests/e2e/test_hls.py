@@ -1,0 +1,56 @@
+"""The feed plays the HLS ladder in a real Chromium at phone size: hls.js fetches the master playlist, a
+rung's playlist and its segments from the site, and the video plays."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from creators import media, streaming
+from creators.models import Video
+from devtools import testclips
+from tests.e2e.helpers import PHONE, with_rendition
+from tests.factories import CreatorFactory, published_video
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def streamed_video(tmp_path: Path, settings) -> Video:
+    """A published video with a real two-rung ladder (360 and 540 px) and its MP4 fallback."""
+    clip = tmp_path / "tall.mp4"
+    testclips.make_test_clip(destination=clip, seconds=4, width=540, height=960)
+    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
+    ladder = media.encode_ladder(source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=4)
+    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Streamed")
+    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
+    video.refresh_from_db()
+    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
+    Video.objects.filter(pk=video.pk).update(stream=master, rendition_duration=4.0)
+    return video
+
+
+def test_feed_at_phone_size_plays_the_ladder_through_hls(
+    live_server, browser: Browser, streamed_video, screenshot
+):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_server.url)
+    expect(page.get_by_test_id("current-slide")).to_be_visible()
+    page.wait_for_function("document.querySelector('[data-testid=current-video]').currentTime > 1.0")
+    video = page.get_by_test_id("current-video")
+    assert video.get_attribute("data-engine") == "hls.js"
+    assert video.evaluate("el => el.src").startswith("blob:")  # Media Source Extensions, not the MP4
+    prefix = f"/v/{streamed_video.public_id}/stream/{streamed_video.rendition_version}/"
+    streamed = [url.split(prefix, 1)[1] for url in requested if prefix in url]
+    assert streamed[0] == "master.m3u8"
+    assert any(name.endswith("/index.m3u8") for name in streamed)
+    assert any(name.endswith(".m4s") for name in streamed)
+    assert not any("/video?" in url for url in requested)  # the MP4 fallback was never fetched
+    # 390 px wide: the player is capped to the rung that fits, never the whole 540 px one first.
+    first_segment = next(name for name in streamed if name.endswith(".m4s"))
+    assert first_segment.startswith("v360/")
+    screenshot("playing")
+    context.close()
