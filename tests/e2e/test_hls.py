@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, expect
 from creators import media, streaming
 from creators.models import Video
 from devtools import testclips
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import PHONE, with_rendition
 from tests.factories import CreatorFactory, published_video
 
@@ -30,9 +31,7 @@ def streamed_video(tmp_path: Path, settings) -> Video:
     return video
 
 
-def test_feed_at_phone_size_plays_the_ladder_through_hls(
-    live_server, browser: Browser, streamed_video, screenshot
-):
+def test_feed_at_phone_size_plays_the_ladder_through_hls(live_server, browser: Browser, streamed_video):
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
     page = context.new_page()
     requested: list[str] = []
@@ -52,5 +51,6 @@ def test_feed_at_phone_size_plays_the_ladder_through_hls(
     # 390 px wide: the player is capped to the rung that fits, never the whole 540 px one first.
     first_segment = next(name for name in streamed if name.endswith(".m4s"))
     assert first_segment.startswith("v360/")
-    screenshot("playing")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "feed-hls--390px.png"))
     context.close()
