@@ -4,6 +4,9 @@
 import { attachActions } from "./feed/actions.js";
 import { attachGestures } from "./feed/gestures.js";
 import { createComments } from "./feed/comments.js";
+import { trapDialogFocus } from "./feed/dialog-focus.js";
+import { attachKeys } from "./feed/keys.js";
+import { withoutAutoplay } from "./feed/motion.js";
 import { paintCount } from "./feed/counts.js";
 import { createPager } from "./feed/pager.js";
 import { createPlayer } from "./feed/player.js";
@@ -73,7 +76,8 @@ function start(root) {
     emptyBox: part("empty"),
     apiUrl: config.apiUrl,
     nextUrl: data.nextUrl,
-    follows, slideMaker, player, toast,
+    follows, slideMaker, toast,
+    player: withoutAutoplay(player),
     onPage: function (page) { return screenTime.apply(page.screen_time); },
   });
   const comments = createComments({
@@ -87,7 +91,9 @@ function start(root) {
     },
   });
   attachActions({ track, config, follows, liked, pager, player, signals, sheets, comments, toast });
-  attachGestures({ stage, column, prevButton, nextButton, pager, player, isBusy });
+  attachGestures({ stage, column, prevButton, nextButton, pager, isBusy });
+  attachKeys({ stage, pager, player, isBusy });
+  trapDialogFocus();
   if (topicBrowser) attachTopicBrowser(topicBrowser);
 
   // Leaving and coming back: hidden tabs pause and send what is queued; a closing page ends the view.

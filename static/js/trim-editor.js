@@ -36,6 +36,8 @@
     playhead.style.left = (player.currentTime / duration) * 100 + "%";
     handleStart.setAttribute("aria-valuenow", start().toFixed(3));
     handleEnd.setAttribute("aria-valuenow", end().toFixed(3));
+    handleStart.setAttribute("aria-valuetext", start().toFixed(2) + " seconds");
+    handleEnd.setAttribute("aria-valuetext", end().toFixed(2) + " seconds");
     lengthOut.textContent = (end() - start()).toFixed(2);
   }
 

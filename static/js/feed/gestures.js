@@ -1,11 +1,11 @@
-// The viewer's ways through the feed: a swipe, a wheel or trackpad gesture, a key or a step button
-// moves one video; Space pauses, M toggles the sound.
+// The viewer's ways through the feed by pointer: a swipe, a wheel or trackpad gesture or a step button
+// moves one video (keys.js has the keyboard's ways).
 // Hand-written on purpose: Swiper 14 moved the same way on these gestures in Chromium, but
 // keeping only three <video> slides in the DOM needs its Virtual module driving our slides, and the
 // parts we would load weigh ~26 KB gzipped against ~4.5 KB for this module and pager.js together.
 
-// `isBusy()` is true while a dialog is open: it then owns touches, the wheel and keys.
-export function attachGestures({ stage, column, prevButton, nextButton, pager, player, isBusy }) {
+// `isBusy()` is true while a dialog is open: it then owns touches and the wheel.
+export function attachGestures({ stage, column, prevButton, nextButton, pager, isBusy }) {
   prevButton.addEventListener("click", function () { pager.step(-1); });
   nextButton.addEventListener("click", function () { pager.step(1); });
 
@@ -67,31 +67,4 @@ export function attachGestures({ stage, column, prevButton, nextButton, pager, p
       pager.step(wheelTotal > 0 ? 1 : -1);
     }
   }, { passive: false });
-
-  document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (stage.hidden || isBusy()) return;
-    const target = event.target;
-    if (target.closest && target.closest("input, textarea, select, [contenteditable=true], details[open]")) return;
-    const onControl = target.closest && target.closest("button, a, summary");
-    switch (event.key) {
-      case "ArrowDown": case "PageDown": case "j": case "J":
-        event.preventDefault();
-        pager.step(1);
-        break;
-      case "ArrowUp": case "PageUp": case "k": case "K":
-        event.preventDefault();
-        pager.step(-1);
-        break;
-      case " ":
-        if (onControl) return; // space presses the focused button
-        event.preventDefault();
-        player.togglePause();
-        break;
-      case "m": case "M":
-        player.toggleSound();
-        break;
-      default:
-    }
-  });
 }
