@@ -316,3 +316,21 @@ def test_no_serious_or_critical_violations(live_server, page, screenshot, reques
         if result.of_impact("critical", "serious"):
             failures.append(f"{name}:\n{result.describe('critical', 'serious')}")
     assert not failures, "\n".join(failures)
+
+
+def test_reduced_motion_starts_no_video_and_moves_without_animation(live_server, page, clips: Clips):
+    organic_videos(clips.portrait, Path(settings.MEDIA_ROOT))
+    page.emulate_media(reduced_motion="reduce")
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url)
+    video = page.get_by_test_id("current-video")
+    # Loaded and ready, yet paused on its poster until the viewer plays it.
+    page.wait_for_function("() => document.querySelector('[data-testid=current-video]').readyState >= 2")
+    expect(video).to_have_js_property("paused", True)
+    assert page.evaluate("getComputedStyle(document.querySelector('.feed-track')).transitionDuration") == "0s"
+    page.keyboard.press("Space")
+    expect(video).to_have_js_property("paused", False)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#feed")).to_have_attribute("data-current-index", "1")
+    page.wait_for_function("() => document.querySelector('[data-testid=current-video]').readyState >= 2")
+    expect(page.get_by_test_id("current-video")).to_have_js_property("paused", True)

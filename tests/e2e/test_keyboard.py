@@ -9,10 +9,19 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from creators.models import Video
+from creators.models import CreatorProfile, Video
+from platform import age, screen_time
+from platform.models import ScreenTimeDay
 from tests.clips import Clips
-from tests.e2e.helpers import PHONE, organic_videos, settled
-from tests.factories import TEST_PASSWORD, CreatorFactory, VideoFactory
+from tests.e2e.helpers import PHONE, log_in, organic_videos, settled, with_rendition
+from tests.factories import (
+    TEST_PASSWORD,
+    CreatorFactory,
+    UserFactory,
+    VideoFactory,
+    born_years_ago,
+    published_video,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +41,7 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 6
     raise AssertionError(f"{limit} presses of Tab never reached {selector}")
 
 
-def _draft_with_preview(creator, clip: Path) -> Video:
+def _draft_with_preview(creator: CreatorProfile, clip: Path) -> Video:
     video = VideoFactory.create(owner=creator, caption="", state=Video.State.DRAFT, published_at=None)
     name = f"videos/{video.public_id.hex}/preview.mp4"
     target = Path(settings.MEDIA_ROOT) / name
@@ -136,3 +145,30 @@ def test_a_keyboard_user_logs_in_watches_comments_uploads_and_trims(
     page.keyboard.press("Shift+ArrowRight")
     expect(end).to_have_value("2.967")
     screenshot("trim-focus")
+
+
+def test_the_screen_time_panel_stays_through_escape_and_keeps_focus(live_server, page, clips: Clips):
+    video = published_video(owner=CreatorFactory.create(), topics=("food",))
+    with_rendition(video, clips.portrait, Path(settings.MEDIA_ROOT))
+    teen = UserFactory.create(date_of_birth=born_years_ago(15))
+    screen_time.screen_time_passcode_set(user=teen, passcode="2468", actor=teen)
+    ScreenTimeDay.objects.create(user=teen, day=age.screen_time_day(user=teen), seconds=3600)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, teen.email)
+
+    limit = page.get_by_test_id("screen-limit")
+    expect(limit).to_be_visible()
+    expect(limit.get_by_label("Passcode")).to_be_focused()
+    for _ in range(3):  # Chromium closes a dialog on a second Escape unless the page keeps it
+        page.keyboard.press("Escape")
+        expect(limit).to_be_visible()
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            "document.querySelector('[data-testid=screen-limit]').contains(document.activeElement)"
+        )
+    # The passcode typed and sent with the keyboard lets the teen go on.
+    tab_to(page, "#feed-limit-passcode")
+    page.keyboard.type("2468")
+    page.keyboard.press("Enter")
+    expect(limit).to_be_hidden()
