@@ -106,6 +106,7 @@
     if (event.target.closest("input, textarea, select")) return;
     const key = { ",": "step-back", ".": "step-forward", "[": "set-start", "]": "set-end", " ": "play-range" }[event.key];
     if (!key || event.target.closest(".trim-handle")) return;
+    if (key === "play-range" && event.target.closest("button, a, summary, video")) return; // Space presses the focused control
     event.preventDefault();
     actions[key]();
   });
