@@ -326,3 +326,30 @@ def test_on_s3_media_playlists_name_presigned_segment_urls(
     Video.objects.filter(pk=video.pk).update(visibility=Video.Visibility.PRIVATE)
     client.force_login(UserFactory.create())
     assert client.get(stream_url(video, "v320/index.m3u8")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_teens_segments_count_as_served_screen_time_by_their_own_length(
+    client, creator, clips: Clips, eager_tasks, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from platform import age
+    from platform.models import ScreenTimeDay
+    from tests.factories import born_years_ago
+
+    cache.clear()
+    video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
+    teen = UserFactory.create(date_of_birth=born_years_ago(14))
+    client.force_login(teen)
+
+    def served() -> float:
+        row = ScreenTimeDay.objects.filter(user=teen, day=age.screen_time_day(user=teen)).first()
+        return row.served_seconds if row else 0.0
+
+    for part in ["master.m3u8", "v320/index.m3u8", "v320/init.mp4"]:
+        assert client.get(stream_url(video, part)).status_code == 200
+    assert served() == 0.0  # playlists and the init segment play nothing
+    response = client.get(stream_url(video, "v320/seg00001.m4s"))
+    b"".join(response.streaming_content)  # the test client closes the response after the last chunk
+    assert served() == pytest.approx(1.0, abs=0.01)  # the second segment of a 3 s video lasts 1 s
