@@ -1,10 +1,12 @@
 """Admin for creators, videos and the topic review queue: what moderators run the site with."""
 
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -13,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from creators import services
+from creators import hooks, services
 from creators.forms import DecisionForm
 from creators.models import CreatorProfile, Decision, Follow, Hashtag, Topic, Video, VideoTopic
 from creators.trust.admin_decisions import admin_actor, decision_step
@@ -148,6 +150,13 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "mark_visible",
         "retry_failed",
     ]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # A caption, visibility, rating or topic edited here reaches the feeds and search as the creator's
+        # own edit does (``video_update_details``): through ``video_changed``, once the video and its
+        # topics (the inline, saved last) are committed.
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(partial(hooks.video_changed, form.instance.pk))
 
     def get_urls(self) -> list[URLPattern]:
         # Before the model's own URLs, or "<object_id>/" would take the file's path.

@@ -15,9 +15,11 @@ class FeedsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
 
         from creators import hooks
         from feeds import personal_data
+        from feeds.search.backends import search_connection_setup
         from feeds.selectors import view_counts
         from feeds.views import watch
         from platform.personal_data import register_personal_data
@@ -36,6 +38,7 @@ class FeedsConfig(AppConfig):
         hooks.provide_watch_page(watch)
         hooks.provide_profile_visited(_count_profile_visit)
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
+        connection_created.connect(search_connection_setup, dispatch_uid="feeds.search_connection_setup")
         register_personal_data(
             app="feeds",
             exporter=personal_data.feeds_export,

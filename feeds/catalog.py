@@ -191,6 +191,15 @@ def catalog_get() -> Catalog:
     return catalog
 
 
+def catalog_fresh() -> Catalog | None:
+    """The catalog this process holds if it is current (built within the TTL, no change marked since),
+    else None; never builds one (search ranks a few hundred videos: it reads their features instead)."""
+    catalog = _state["catalog"]
+    if not isinstance(catalog, Catalog) or _state["stale"]:
+        return None
+    return catalog if time.monotonic() - catalog.built_at <= settings.FEED_CATALOG_TTL_SECONDS else None
+
+
 def catalog_mark_stale(video_id: int | None = None) -> None:
     with _lock:
         _state["stale"] = True

@@ -2,8 +2,10 @@
 video changes (published, edited, moderated, deleted) or its creator's name does, after that change's
 commit (``creators.hooks``). ``search_reindex`` rebuilds everything.
 
-Only removed and unpublished videos are left out of the index; who may see the rest is decided when a
-search runs (``feeds.search.selectors``), so a changed rule or a new block needs no reindexing."""
+Only removed and unpublished videos are left out of the index. Beside its words, a row holds two flags
+read from the video itself (``listed``, ``adults_only``) that let a search pass over most ineligible rows
+without a join; who may see a video is still decided when a search runs (``feeds.search.selectors``), so
+a changed rule, an account made private or a new block needs no reindexing."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
+from creators.selectors import video_is_adults_only
 from feeds.search.models import SearchTerm, SearchWord, VideoDocument
 from feeds.search.text import fold
 
@@ -37,6 +40,16 @@ def _counted(prefix: str) -> Q:
 
 def _is_indexed(video: Video) -> bool:
     return video.state == Video.State.PUBLISHED and video.moderation_state != Video.Moderation.REMOVED
+
+
+def is_listed(video: Video) -> bool:
+    """The video's own part of ``recommendable_videos`` (the owner's part is checked at search time)."""
+    return (
+        video.state == Video.State.PUBLISHED
+        and video.moderation_state == Video.Moderation.VISIBLE
+        and video.visibility == Video.Visibility.PUBLIC
+        and not video.is_unverified
+    )
 
 
 def _videos_with_words(video_ids: Iterable[int] | None = None, *, owner_id: int | None = None) -> list[Video]:
@@ -86,7 +99,14 @@ def _documents_write(videos: list[Video]) -> set[str]:
         names = sorted(tag.name for tag in video.hashtags.all())
         touched.update(names)
         rows.append(
-            VideoDocument(video=video, document=document_of(video), hashtags=" ".join(names), updated_at=now)
+            VideoDocument(
+                video=video,
+                document=document_of(video),
+                hashtags=" ".join(names),
+                listed=is_listed(video),
+                adults_only=video_is_adults_only(video),
+                updated_at=now,
+            )
         )
     # Delete and insert, not an upsert: SQLite's triggers then replace the FTS5 rows in two plain steps.
     VideoDocument.objects.filter(video_id__in=[row.video_id for row in rows]).delete()

@@ -22,6 +22,12 @@ class VideoDocument(models.Model):
     document = models.TextField()
     # The folded hashtag names in ``document``: when they change, both old and new hashtags' counts do.
     hashtags = models.TextField(blank=True)
+    # What the indexer read of the video itself when it wrote the row. ``listed``: published, visible, public
+    # and not labelled unverified (the video's part of ``recommendable_videos``); ``adults_only``: rated
+    # mature or age-restricted. A search looks only at listed rows, without the adults-only ones for those
+    # who may not see them, then checks its best matches against the whole rule (``search_eligible``).
+    listed = models.BooleanField(default=False)
+    adults_only = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

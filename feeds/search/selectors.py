@@ -3,6 +3,7 @@ shows. Every video result is one the feeds could show this viewer (``search_elig
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,15 +16,17 @@ from django.urls import NoReverseMatch, reverse
 from creators.models import CreatorProfile, Video
 from creators.selectors import creator_is_restricted_q, follows_approved, videos_visible
 from feeds import ranking
-from feeds.catalog import features_load, recommendable_videos
+from feeds.catalog import catalog_fresh, features_load, recommendable_videos
 from feeds.ranking import Features, Weights
-from feeds.search.backends import MAX_MATCHES, search_backend
+from feeds.search import text
+from feeds.search.backends import CANDIDATES, MAX_MATCHES, search_backend
 from feeds.search.models import SearchNotice, SearchTerm
 from feeds.search.text import Query, words
 from feeds.selectors import profile_get
-from platform import blocking
-from platform.models import Mute
+from platform import age, blocking
+from platform.models import Mute, User
 from platform.screen_time import screen_time_guard
+from platform.statements import STAND_IN_ID, StatementCache
 from platform.viewer import Viewer
 
 PAGE_SIZE = 20
@@ -31,6 +34,8 @@ SUGGESTIONS = 8
 # Text relevance counts this many times over in the order: the viewer's interest reorders close matches,
 # it does not lift a poor match above a good one.
 TEXT_POWER = 2.0
+# How many of the best text matches one query checks against the whole eligibility rule.
+ELIGIBILITY_CHUNK = MAX_MATCHES + MAX_MATCHES // 2
 
 Item = TypeVar("Item")
 
@@ -79,6 +84,42 @@ def search_eligible(*, viewer: Viewer) -> QuerySet[Video]:
     return queryset
 
 
+_eligible_statements = StatementCache(size=16)
+# One stand-in id per place in a chunk; a shorter chunk fills the rest with an id no row has.
+_CHUNK_STAND_INS = {f"video_{index}": STAND_IN_ID - 1 - index for index in range(ELIGIBILITY_CHUNK)}
+_NO_VIDEO = -1
+
+
+def eligible_among(*, viewer: Viewer, video_ids: list[int]) -> set[int]:
+    """Which of ``video_ids`` (at most ``ELIGIBILITY_CHUNK``) ``search_eligible`` lets this viewer see. Its
+    SQL is compiled once per kind of viewer and day (``platform.statements``): building the query took
+    longer than the database's answer."""
+    signed_in = viewer.user is not None
+    key = (signed_in, viewer.policy, viewer.is_restricted_mode, age.today())
+    stand_ins: dict[str, int] = dict(_CHUNK_STAND_INS)
+    if signed_in:
+        stand_ins["user_id"] = STAND_IN_ID
+    stand_in = dataclasses.replace(viewer, user=User(pk=STAND_IN_ID) if signed_in else None)
+    statement = _eligible_statements.statement(
+        key,
+        stand_ins,
+        lambda: (
+            search_eligible(viewer=stand_in)
+            .filter(pk__in=list(_CHUNK_STAND_INS.values()))
+            .order_by()
+            .values_list("pk", flat=True)
+        ),
+    )
+    if statement is None or len(video_ids) > ELIGIBILITY_CHUNK:
+        return set(search_eligible(viewer=viewer).filter(pk__in=video_ids).values_list("pk", flat=True))
+    values: dict[str, int | None] = {
+        name: video_ids[index] if index < len(video_ids) else _NO_VIDEO
+        for index, name in enumerate(_CHUNK_STAND_INS)
+    }
+    values["user_id"] = viewer.user_id
+    return {row[0] for row in statement.run(values)}
+
+
 def _neutral(video_id: int, now_ts: float) -> Features:
     """A video the ranking features do not cover yet (published this second): ranked as new."""
     return Features(
@@ -102,13 +143,48 @@ def _neutral(video_id: int, now_ts: float) -> Features:
     )
 
 
+def videos_matching(*, viewer: Viewer, query: Query) -> list[tuple[int, float]]:
+    """The best text matches this viewer may see (at most ``MAX_MATCHES``), with their text relevance.
+
+    The engine gives the newest ``CANDIDATES`` listed documents having every word (typos corrected); they
+    are scored for text relevance (``text.document_score``: the word itself above a word it begins, above
+    a typo), and the best are checked against the whole rule (``search_eligible``) in one query, the next
+    best only if that leaves too few."""
+    backend = search_backend()
+    fixes = backend.corrections(query.words)
+    adults = viewer.policy.may_see_mature_content and not viewer.is_restricted_mode
+    candidates = backend.video_candidates(words=query.words, fixes=fixes, adults=adults, limit=CANDIDATES)
+    scored = sorted(
+        ((text.document_score(query.words, fixes, document), video_id) for video_id, document in candidates),
+        reverse=True,
+    )
+    found: list[tuple[int, float]] = []
+    for start in range(0, len(scored), ELIGIBILITY_CHUNK):
+        chunk = scored[start : start + ELIGIBILITY_CHUNK]
+        allowed = eligible_among(viewer=viewer, video_ids=[video_id for _, video_id in chunk])
+        found.extend((video_id, score) for score, video_id in chunk if video_id in allowed)
+        if len(found) >= MAX_MATCHES:
+            break
+    return found[:MAX_MATCHES]
+
+
+def _features(video_ids: list[int]) -> dict[int, Features]:
+    """Ranking features from this process's feed catalog when it is current, else from the database."""
+    catalog = catalog_fresh()
+    if catalog is None:
+        return features_load(video_ids=video_ids)
+    features = {video_id: item for video_id in video_ids if (item := catalog.features.get(video_id))}
+    missing = [video_id for video_id in video_ids if video_id not in features]
+    return features | (features_load(video_ids=missing) if missing else {})
+
+
 def videos_ranked(*, viewer: Viewer, matches: list[tuple[int, float]]) -> list[int]:
     """Text relevance × the video's quality and freshness × the viewer's interest in its topics, hashtags
     and creator (``ranking.score``, the feeds' own score); followers are not an input."""
     if not matches:
         return []
     now_ts = time.time()
-    features = features_load(video_ids=[video_id for video_id, _ in matches])
+    features = _features([video_id for video_id, _ in matches])
     profile = profile_get(viewer_key=viewer.key)
     affinity = ranking.Affinity.of(Weights.from_json(profile.weights if profile else None))
     best = max(score for _, score in matches) or 1.0
@@ -134,10 +210,9 @@ def videos_search(
     screen_time_guard(user=viewer.user)
     if not query.words:
         return ResultPage(items=[], next_offset=None)
-    matches = search_backend().videos(
-        words=query.words, eligible=search_eligible(viewer=viewer), limit=MAX_MATCHES
+    ids, next_offset = _page(
+        videos_ranked(viewer=viewer, matches=videos_matching(viewer=viewer, query=query)), offset, size
     )
-    ids, next_offset = _page(videos_ranked(viewer=viewer, matches=matches), offset, size)
     videos = Video.objects.filter(pk__in=ids).select_related("owner__user").in_bulk()
     return ResultPage(items=[videos[pk] for pk in ids if pk in videos], next_offset=next_offset)
 

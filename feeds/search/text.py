@@ -8,12 +8,21 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from rapidfuzz.distance import DamerauLevenshtein
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 # A word this similar to a word of the document (trigrams in common / trigrams in either) is a typo of it.
 TYPO_SIMILARITY = 0.5
+# Shorter words have too few letters for a typo to be told from another word.
+MIN_TYPO_WORD = 4
+# Or this few edits away (Damerau-Levenshtein: a letter added, dropped or changed, or two swapped): one in
+# a word of up to 7 letters, two in a longer one. "sunest" is a typo of "sunset" though only 3 of their
+# 11 trigrams are shared.
+TYPO_EDITS = ((8, 2), (MIN_TYPO_WORD, 1))
+# How well a document's word answers a query word: the word itself, a word it begins (being typed), a typo.
+EXACT, PREFIX, TYPO = 1.0, 0.8, 0.6
 
 # "ue", "oe", "ae" are how German is typed without umlauts: "muenchen" and "münchen" both fold to
 # "munchen". Applied to every word, index and query alike, so an English "blue" still finds "blue".
@@ -64,6 +73,42 @@ def word_similarity(word: str, document_words: list[str] | set[str]) -> float:
             return 1.0
         best = max(best, similarity(word, other))
     return best
+
+
+def typo_distance(word: str, other: str) -> float | None:
+    """How far ``other`` is from ``word`` if it is what ``word`` was meant to be (smaller is nearer), else
+    None: within ``TYPO_EDITS`` edits, or as similar as ``TYPO_SIMILARITY``."""
+    if other == word or len(word) < MIN_TYPO_WORD:
+        return None
+    edits = next(allowed for length, allowed in TYPO_EDITS if len(word) >= length)
+    distance = DamerauLevenshtein.distance(word, other, score_cutoff=edits)
+    if distance <= edits:
+        return float(distance)
+    trigram_similarity = similarity(word, other)
+    return edits + 1 - trigram_similarity if trigram_similarity >= TYPO_SIMILARITY else None
+
+
+def typo_fixes(word: str, candidates: list[str], *, limit: int) -> list[str]:
+    """The ``limit`` nearest of ``candidates`` (vocabulary words sharing trigrams with ``word``) that are
+    typos of it, nearest first."""
+    near = [(distance, other) for other in candidates if (distance := typo_distance(word, other)) is not None]
+    return [other for _, other in sorted(near)[:limit]]
+
+
+def document_score(words: tuple[str, ...], fixes: dict[str, list[str]], document: str) -> float:
+    """How well a folded document answers the query, 0 to 1: each word scores ``EXACT`` if the document
+    has it, ``PREFIX`` if it has a word it begins, ``TYPO`` if it has one of its fixes; the mean."""
+    document_words = document.split()
+    present = set(document_words)
+    total = 0.0
+    for word in words:
+        if word in present:
+            total += EXACT
+        elif any(other.startswith(word) for other in document_words):
+            total += PREFIX
+        elif any(fix in present for fix in fixes.get(word, ())):
+            total += TYPO
+    return total / len(words) if words else 0.0
 
 
 @dataclass(frozen=True, slots=True)

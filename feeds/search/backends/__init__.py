@@ -7,21 +7,30 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
 
-from creators.models import Video
 from feeds.search.models import SearchTerm
 
 # How many of the best text matches one search ranks for the viewer (its pages read from these).
 MAX_MATCHES = 200
+# How many of the newest matching documents one search scores for text relevance.
+CANDIDATES = 500
+# Vocabulary words tried per misspelt word, and how many similar ones are read to find them.
+CORRECTIONS = 5
+NEAR_WORDS = 60
 
 
 class SearchBackend(Protocol):
-    def videos(
-        self, *, words: tuple[str, ...], eligible: QuerySet[Video], limit: int
-    ) -> list[tuple[int, float]]:
-        """Ids of the ``eligible`` videos whose document has every word (itself, a word it begins, or a
-        typo of it), with a text relevance (higher is better), best first."""
+    def corrections(self, words: tuple[str, ...]) -> dict[str, list[str]]:
+        """For each query word that is neither a known word nor the beginning of one, the vocabulary words it
+        may be a typo of (``text.typo_fixes``), nearest first."""
+        ...
+
+    def video_candidates(
+        self, *, words: tuple[str, ...], fixes: dict[str, list[str]], adults: bool, limit: int
+    ) -> list[tuple[int, str]]:
+        """The newest ``limit`` listed documents having every word (itself, a word it begins, or one of its
+        ``fixes``), without adults-only ones unless ``adults``: (video id, document)."""
         ...
 
     def terms(self, *, kind: str, words: tuple[str, ...], limit: int) -> list[tuple[SearchTerm, float]]:
@@ -31,6 +40,14 @@ class SearchBackend(Protocol):
     def suggest(self, *, prefix: str, limit: int) -> list[SearchTerm]:
         """Terms that begin with ``prefix`` (folded), those behind the most videos first."""
         ...
+
+
+def search_connection_setup(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """Each new database connection's settings for search (``connection_created``)."""
+    if connection.vendor == "postgresql":
+        from feeds.search.backends.postgres import connection_setup
+
+        connection_setup(connection)
 
 
 def search_backend() -> SearchBackend:

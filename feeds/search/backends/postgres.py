@@ -1,87 +1,136 @@
 """PostgreSQL: full text search over the folded documents (``simple`` configuration: the words are already
-folded, German and English alike), GIN-indexed (migration ``0012_search``). A typo is corrected first,
+folded, German and English alike) over each document's stored vector (``search_vector``, a generated column
+with a GIN index, migration ``0014_search_listed``). A typo is corrected first,
 against the vocabulary of every indexed word (``SearchWord``, a trigram index, migration
-``0013_search_words``): "fotball" searches ``fotball:* | football``. Every query stays on the full text
-index; eligibility is in the same query.
+``0013_search_words``): "fotball" searches ``fotball:* | football``.
 
-Relevance (``ts_rank``) is worked out for the newest ``CANDIDATES`` matches only: on a common word, ranking
-every match recomputed hundreds of thousands of document vectors."""
+The newest matching documents are read a slice of ids at a time, newest slice first (one statement:
+``UNION ALL`` stops at the limit). A common word's matches fill the limit in the first slice, so the
+executor visits a few thousand rows instead of every one of its hundreds of thousands of matches; a rare
+word's few matches are cheap to read in any slice."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+import time
 from functools import reduce
-from operator import add, or_
+from operator import add
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramStrictWordSimilarity
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.contrib.postgres.search import TrigramStrictWordSimilarity
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Case, Q, Value, When
 
-from creators.models import Video
 from feeds.search import text
-from feeds.search.models import SearchTerm, SearchWord, VideoDocument
+from feeds.search.backends import CORRECTIONS, NEAR_WORDS
+from feeds.search.models import SearchTerm
 
 CONFIG = "simple"
-CANDIDATES = 1000
-CORRECTIONS = 5  # vocabulary words tried per misspelt word
-MIN_TYPO_WORD = 4
+# The vocabulary words read as possible corrections are those this similar (pg_trgm's ``%``): below its
+# default 0.3, since a swapped pair of letters in a short word leaves few trigrams in common.
+NEAR_SIMILARITY = 0.2
+# The id slices, newest first, as multiples of the limit: with 500 candidates, the newest 2,000 ids,
+# then those down to 20,000 and 200,000 below the newest, then the rest.
+SLICES = (4, 40, 400)
+# The highest document id is read at most this often (a newer document still falls in the first slice).
+MAX_ID_SECONDS = 30.0
+_max_id: dict[str, tuple[float, int]] = {}
+
+_CANDIDATE_SLICE = (
+    "(SELECT video_id, document FROM feeds_videodocument WHERE {bounds} AND listed{adults} "
+    "AND search_vector @@ to_tsquery('simple'::regconfig, %s) ORDER BY video_id DESC LIMIT %s)"
+)
 
 
 def _similarity(words: tuple[str, ...], field: str) -> Any:
     return reduce(add, (TrigramStrictWordSimilarity(word, field) for word in words))
 
 
-def corrections(words: tuple[str, ...]) -> dict[str, list[str]]:
-    """For each query word long enough to hold a typo, the vocabulary words as similar to it as
-    ``text.TYPO_SIMILARITY`` (one query, on the vocabulary's trigram index)."""
-    long_words = [word for word in words if len(word) >= MIN_TYPO_WORD]
-    if not long_words:
-        return {}
-    near = SearchWord.objects.filter(reduce(or_, (Q(word__trigram_similar=word) for word in long_words)))
-    found: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for candidate in near.values_list("word", flat=True)[: CORRECTIONS * 20 * len(long_words)]:
-        for word in long_words:
-            similarity = text.similarity(word, candidate)
-            if candidate != word and similarity >= text.TYPO_SIMILARITY:
-                found[word].append((similarity, candidate))
-    return {
-        word: [item for _, item in sorted(pairs, reverse=True)[:CORRECTIONS]] for word, pairs in found.items()
-    }
+def _newest_id() -> int:
+    now = time.monotonic()
+    cached = _max_id.get(connection.alias)
+    if cached is not None and now - cached[0] < MAX_ID_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(video_id), 0) FROM feeds_videodocument")
+        newest = int(cursor.fetchone()[0])
+    _max_id[connection.alias] = (now, newest)
+    return newest
 
 
-def search_query(words: tuple[str, ...]) -> SearchQuery:
-    """Every word (itself, a word it begins, or a correction of it); folded words hold only letters and
+def connection_setup(wrapper: BaseDatabaseWrapper) -> None:
+    """pg_trgm's ``%`` threshold for this connection (only the corrections use ``%``). Set when the
+    connection opens, outside any transaction, so a rolled-back transaction cannot undo it; before
+    pg_trgm is loaded it waits as a placeholder, which the extension takes up."""
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(NEAR_SIMILARITY)])
+
+
+def tsquery(words: tuple[str, ...], fixes: dict[str, list[str]]) -> str:
+    """Every word (itself, a word it begins, or one of its fixes). Folded words hold only letters and
     digits, and each is quoted, so nothing in them is tsquery syntax."""
-    fixes = corrections(words)
-    parts = [
+    return " & ".join(
         "(" + " | ".join([f"'{word}':*", *(f"'{fix}'" for fix in fixes.get(word, []))]) + ")"
         for word in words
-    ]
-    return SearchQuery(" & ".join(parts), search_type="raw", config=CONFIG)
+    )
 
 
 class PostgresBackend:
-    def videos(
-        self, *, words: tuple[str, ...], eligible: QuerySet[Video], limit: int
-    ) -> list[tuple[int, float]]:
-        query = search_query(words)
-        # A semi-join from the documents' side: the planner starts from the full text index (a filter on
-        # the joined vector was applied after an outer join, row by row).
-        matching = (
-            VideoDocument.objects.annotate(search_vector=SearchVector("document", config=CONFIG))
-            .filter(search_vector=query)
-            .values("video_id")
-        )
-        ids = list(eligible.filter(pk__in=matching).order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
-        if not ids:
-            return []
-        ranked = (
-            VideoDocument.objects.filter(video_id__in=ids)
-            .annotate(text_score=SearchRank(SearchVector("document", config=CONFIG), query))
-            .order_by("-text_score", "-video_id")
-            .values_list("video_id", "text_score")[:limit]
-        )
-        return [(video_id, float(score)) for video_id, score in ranked]
+    def corrections(self, words: tuple[str, ...]) -> dict[str, list[str]]:
+        long_words = [word for word in words if len(word) >= text.MIN_TYPO_WORD]
+        if not long_words:
+            return {}
+        # Per word: whether the vocabulary has it or a word it begins (then it is taken as meant), and its
+        # nearest words by trigrams (``%``: as similar as ``NEAR_SIMILARITY``, see ``connection_setup``).
+        parts: list[str] = []
+        params: list[int | str] = []
+        for index, word in enumerate(long_words):
+            parts.append(
+                "(SELECT %s, word, 0 FROM feeds_searchword WHERE word LIKE %s ORDER BY word LIMIT 1)"
+            )
+            parts.append(
+                "(SELECT %s, word, 1 FROM feeds_searchword WHERE word %% %s "
+                "ORDER BY word <-> %s, word LIMIT %s)"
+            )
+            params += [index, word + "%", index, word, word, NEAR_WORDS]
+        known: set[int] = set()
+        near: dict[int, list[str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for index, word, is_near in cursor.fetchall():
+                if is_near:
+                    near.setdefault(index, []).append(word)
+                else:
+                    known.add(index)
+        fixes = {
+            word: text.typo_fixes(word, near.get(index, []), limit=CORRECTIONS)
+            for index, word in enumerate(long_words)
+            if index not in known
+        }
+        return {word: found for word, found in fixes.items() if found}
+
+    def video_candidates(
+        self, *, words: tuple[str, ...], fixes: dict[str, list[str]], adults: bool, limit: int
+    ) -> list[tuple[int, str]]:
+        query = tsquery(words, fixes)
+        newest = _newest_id()
+        cuts = [newest - size * limit for size in SLICES]
+        ranges: list[tuple[str, list[int]]] = [("video_id > %s", [cuts[0]])]
+        ranges += [
+            ("video_id > %s AND video_id <= %s", [low, high]) for high, low in itertools.pairwise(cuts)
+        ]
+        ranges.append(("video_id <= %s", [cuts[-1]]))
+        adults_clause = "" if adults else " AND NOT adults_only"
+        parts: list[str] = []
+        params: list[int | str] = []
+        for bounds, values in ranges:
+            parts.append(_CANDIDATE_SLICE.format(bounds=bounds, adults=adults_clause))
+            params += [*values, query, limit]
+        sql = "SELECT video_id, document FROM (" + " UNION ALL ".join(parts) + ") AS found LIMIT %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return [(int(video_id), document) for video_id, document in cursor.fetchall()]
 
     def terms(self, *, kind: str, words: tuple[str, ...], limit: int) -> list[tuple[SearchTerm, float]]:
         queryset = SearchTerm.objects.filter(kind=kind)

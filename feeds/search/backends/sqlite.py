@@ -1,15 +1,15 @@
-"""SQLite: FTS5. Words and prefixes from a ``unicode61 remove_diacritics 2`` table, typos from a
-``trigram`` table: a word's trigrams are looked up together (any of them), the best candidates by bm25 are
-then checked word by word (``text.word_similarity``). Triggers keep both tables in step with
-``VideoDocument`` and ``SearchTerm`` (migration ``0012_search``)."""
+"""SQLite: FTS5. Documents by words and prefixes from a ``unicode61 remove_diacritics 2`` table, newest
+first (FTS5 hands its rows over in rowid order, so a common word stops at the limit); typos are corrected
+first against the vocabulary (``SearchWord``) through its ``trigram`` table, as PostgreSQL does. Creators'
+and hashtags' terms have a words and a trigram table of their own. Triggers keep every FTS5 table in step
+(migrations ``0012_search`` and ``0014_search_listed``)."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import QuerySet
 
-from creators.models import Video
 from feeds.search import text
+from feeds.search.backends import CORRECTIONS, NEAR_WORDS
 from feeds.search.models import SearchTerm
 
 # How many candidates of one word the trigram table gives up for checking.
@@ -17,9 +17,32 @@ TYPO_CANDIDATES = 500
 WORD_CANDIDATES = 5000
 
 
+_CANDIDATES_SQL = (
+    "SELECT document.video_id, document.document FROM feeds_videodocument_fts_words AS words "
+    "JOIN feeds_videodocument AS document ON document.video_id = words.rowid "
+    "WHERE words.feeds_videodocument_fts_words MATCH %s AND document.listed "
+    "ORDER BY words.rowid DESC LIMIT %s"
+)
+_CANDIDATES_SQL_GENERAL = _CANDIDATES_SQL.replace(
+    "document.listed ", "document.listed AND NOT document.adults_only "
+)
+
+
 def _quoted(token: str) -> str:
     # FTS5 reads a double-quoted string as one token, operators (NEAR, OR, *) included, as plain text.
     return '"' + token.replace('"', '""') + '"'
+
+
+def _grams(word: str) -> list[str]:
+    return sorted({word[index : index + 3] for index in range(len(word) - 2)})
+
+
+def match_expression(words: tuple[str, ...], fixes: dict[str, list[str]]) -> str:
+    """Every word: itself or a word it begins, or one of its fixes."""
+    return " AND ".join(
+        "(" + " OR ".join([f"{_quoted(word)} *", *(_quoted(fix) for fix in fixes.get(word, []))]) + ")"
+        for word in words
+    )
 
 
 def _word_matches(table: str, column: str, word: str) -> dict[int, float]:
@@ -33,7 +56,7 @@ def _word_matches(table: str, column: str, word: str) -> dict[int, float]:
             [f"{_quoted(word)} *", WORD_CANDIDATES],
         )
         matches.update((rowid, 1.0) for (rowid,) in cursor.fetchall())
-        grams = sorted({word[index : index + 3] for index in range(len(word) - 2)})
+        grams = _grams(word)
         if not grams:
             return matches
         trigram_table = quote(table + "_trigrams")
@@ -67,22 +90,38 @@ def _all_words(table: str, column: str, words: tuple[str, ...]) -> dict[int, flo
 
 
 class SqliteBackend:
-    def videos(
-        self, *, words: tuple[str, ...], eligible: QuerySet[Video], limit: int
-    ) -> list[tuple[int, float]]:
-        scores = _all_words("feeds_videodocument_fts", "document", words)
-        if not scores:
-            return []
-        ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))
-        found: list[tuple[int, float]] = []
-        # Eligibility in chunks, best first, until ``limit`` are found (SQLite binds at most ~32k values).
-        for start in range(0, len(ranked), 1000):
-            chunk = ranked[start : start + 1000]
-            allowed = set(eligible.filter(pk__in=chunk).values_list("pk", flat=True))
-            found.extend((pk, scores[pk]) for pk in chunk if pk in allowed)
-            if len(found) >= limit:
-                break
-        return found[:limit]
+    def corrections(self, words: tuple[str, ...]) -> dict[str, list[str]]:
+        fixes: dict[str, list[str]] = {}
+        with connection.cursor() as cursor:
+            for word in words:
+                if len(word) < text.MIN_TYPO_WORD:
+                    continue
+                # A known word, or the beginning of one, is taken as meant (a range on the unique index).
+                cursor.execute(
+                    "SELECT 1 FROM feeds_searchword WHERE word >= %s AND word < %s LIMIT 1",
+                    [word, word + "\U0010ffff"],
+                )
+                if cursor.fetchone():
+                    continue
+                cursor.execute(
+                    "SELECT word FROM feeds_searchword_fts_trigrams WHERE feeds_searchword_fts_trigrams "
+                    "MATCH %s ORDER BY rank LIMIT %s",
+                    [" OR ".join(_quoted(gram) for gram in _grams(word)), NEAR_WORDS],
+                )
+                found = text.typo_fixes(word, [near for (near,) in cursor.fetchall()], limit=CORRECTIONS)
+                if found:
+                    fixes[word] = found
+        return fixes
+
+    def video_candidates(
+        self, *, words: tuple[str, ...], fixes: dict[str, list[str]], adults: bool, limit: int
+    ) -> list[tuple[int, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CANDIDATES_SQL if adults else _CANDIDATES_SQL_GENERAL,
+                [match_expression(words, fixes), limit],
+            )
+            return [(int(video_id), document) for video_id, document in cursor.fetchall()]
 
     def terms(self, *, kind: str, words: tuple[str, ...], limit: int) -> list[tuple[SearchTerm, float]]:
         scores = _all_words("feeds_searchterm_fts", "text", words)
