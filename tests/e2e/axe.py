@@ -21,6 +21,8 @@ class AxeResult:
 
     violations: list[dict[str, Any]] = field(default_factory=list)
     best_practice: list[dict[str, Any]] = field(default_factory=list)
+    # Nodes axe could not decide (text over an image or a video, say): for a person to look at.
+    to_review: int = 0
 
     def of_impact(self, *impacts: str) -> list[dict[str, Any]]:
         return [violation for violation in self.violations if violation.get("impact") in impacts]
@@ -55,17 +57,23 @@ def axe_check(page: Page) -> AxeResult:
     """Run axe on the page as it is now (injected once per document)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
+    found = page.evaluate(
         """async (tags) => {
-            const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-            return result.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help, tags: v.tags,
-                nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary })),
-            }));
+            const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations", "incomplete"] });
+            return {
+                violations: result.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help, tags: v.tags,
+                    nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary })),
+                })),
+                toReview: result.incomplete.reduce((total, v) => total + v.nodes.length, 0),
+            };
         }""",
         [*WCAG_AA, BEST_PRACTICE],
     )
+    violations = found["violations"]
     wcag = [violation for violation in violations if set(violation["tags"]) & set(WCAG_AA)]
     return AxeResult(
-        violations=wcag, best_practice=[violation for violation in violations if violation not in wcag]
+        violations=wcag,
+        best_practice=[violation for violation in violations if violation not in wcag],
+        to_review=found["toReview"],
     )

@@ -2,6 +2,7 @@
 violation anywhere, and the count of the lesser ones printed per page (run with -s to read them)."""
 
 import datetime
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -69,6 +70,23 @@ def _for_you(world: World) -> None:
     world.feed_videos()
     world.email = world.viewer()
     world.prepare = lambda page: expect(page.get_by_test_id("current-slide")).to_be_visible()
+
+
+def _feed_dialog(world: World, button: str, dialog: str) -> None:
+    """For You with one of the current video's sheets or dialogs open (axe skips what is hidden)."""
+    _for_you(world)
+
+    def open_it(page: Page) -> None:
+        if page.get_by_test_id(dialog).is_visible():
+            return
+        expect(page.get_by_test_id("current-slide")).to_be_visible()
+        page.get_by_test_id("current-slide").get_by_test_id(button).click()
+        expect(page.get_by_test_id(dialog)).to_be_visible()
+        page.wait_for_function(
+            "() => !document.getAnimations().some((a) => a.playState === 'running' && a.effect.target.closest('dialog'))"
+        )
+
+    world.prepare = open_it
 
 
 def _topic_feed(world: World) -> None:
@@ -231,6 +249,47 @@ def _notifications(world: World) -> None:
     world.path = "/notifications/"
 
 
+def _comments_page(world: World) -> None:
+    video = published_video(owner=CreatorFactory.create(handle="cleo"), caption="Sourdough at dawn")
+    world.email = world.viewer()
+    world.path = f"/v/{video.public_id}/comments"
+
+
+def _comment_refused(world: World) -> None:
+    _comments_page(world)
+
+    def refuse(page: Page) -> None:
+        if page.get_by_test_id("comment-error").is_visible():
+            return
+        page.get_by_role("button", name="Post").click()
+        expect(page.get_by_test_id("comment-error")).to_be_visible()
+        expect(page.locator("#id_text")).to_have_attribute(
+            "aria-describedby", re.compile(r"\bid_text_error\b")
+        )
+
+    world.prepare = refuse
+
+
+def _screen_time(world: World) -> None:
+    world.email = UserFactory.create(date_of_birth=born_years_ago(14), daily_limit_minutes=60).email
+    world.path = "/accounts/screen-time/"
+
+
+def _studio_profile(world: World) -> None:
+    _creator(world)
+    world.path = "/studio/profile/"
+
+
+def _receipts(world: World) -> None:
+    business, _video = business_with_video()
+    world.email = business.creator.user.email
+    world.path = "/business/receipts"
+
+
+def _guidelines(world: World) -> None:
+    world.path = "/guidelines/"
+
+
 def _signup(world: World) -> None:
     world.path = "/accounts/signup/"
 
@@ -264,6 +323,9 @@ def _your_data(world: World) -> None:
 
 PAGES: dict[str, Callable[[World], None]] = {
     "for-you": _for_you,
+    "feed-comments-sheet": lambda world: _feed_dialog(world, "comments-button", "comments-sheet"),
+    "feed-why-sheet": lambda world: _feed_dialog(world, "why-button", "why-sheet"),
+    "feed-report-dialog": lambda world: _feed_dialog(world, "report-button", "report-dialog"),
     "topic-feed": _topic_feed,
     "video": _video,
     "profile": _profile,
@@ -283,6 +345,12 @@ PAGES: dict[str, Callable[[World], None]] = {
     "family-parent": _family,
     "family-teen": _family_teen,
     "notifications": _notifications,
+    "comments-page": _comments_page,
+    "comment-refused": _comment_refused,
+    "screen-time": _screen_time,
+    "studio-profile": _studio_profile,
+    "receipts": _receipts,
+    "guidelines": _guidelines,
     "signup": _signup,
     "signup-errors": _signup_errors,
     "login": _login,
@@ -309,7 +377,7 @@ def test_no_serious_or_critical_violations(live_server, page, screenshot, reques
         print(  # noqa: T201 - the per-page counts the closing note lists, shown with -s or on failure
             f"\naxe {page_type:<20} {name:<8} critical={counts['critical']} serious={counts['serious']}"
             f" moderate={counts['moderate']} minor={counts['minor']}"
-            f" best-practice={sum(result.best_practice_counts().values())}"
+            f" best-practice={sum(result.best_practice_counts().values())} to-review={result.to_review}"
             f" {' '.join(sorted({violation['id'] for violation in result.best_practice}))}"
         )
         screenshot(name)
@@ -334,3 +402,16 @@ def test_reduced_motion_starts_no_video_and_moves_without_animation(live_server,
     expect(page.locator("#feed")).to_have_attribute("data-current-index", "1")
     page.wait_for_function("() => document.querySelector('[data-testid=current-video]').readyState >= 2")
     expect(page.get_by_test_id("current-video")).to_have_js_property("paused", True)
+
+
+def test_the_check_finds_what_it_should(page):
+    """The helper itself: a page with an unnamed button and an image without alt text fails it."""
+    page.set_content(
+        '<html lang="en"><head><title>T</title></head><body><main><h1>T</h1><button></button><img src="x.png"></main></body></html>'
+    )
+    result = axe_check(page)
+    assert {violation["id"] for violation in result.of_impact("critical", "serious")} == {
+        "button-name",
+        "image-alt",
+    }
+    assert result.counts()["critical"] == 2
