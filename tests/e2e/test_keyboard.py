@@ -137,6 +137,23 @@ def test_a_keyboard_user_logs_in_watches_comments_uploads_and_trims(
     tab_to(page, "input[type=file]")
     screenshot("upload-focus")
 
+    # The account menu opens with Enter, closes with Escape (focus back on its button) and when Tab
+    # leaves it.
+    menu = page.get_by_test_id("account-menu-panel")
+    tab_to(page, "[data-testid=account-menu]", backwards=True)
+    page.keyboard.press("Enter")
+    expect(menu).to_be_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('[data-account-menu]').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    assert page.evaluate("document.activeElement.dataset.testid") == "account-menu"
+    page.keyboard.press("Enter")
+    expect(menu).to_be_visible()
+    tab_to(page, "[data-account-menu] form button")
+    page.keyboard.press("Tab")
+    expect(menu).to_be_hidden()
+
     # The trim editor: an arrow key moves the end handle a frame, Shift and an arrow a second.
     page.goto(f"{live_server.url}/studio/videos/{draft.public_id}/")
     tab_to(page, "[data-role=handle-end]")
