@@ -126,6 +126,9 @@ def test_the_eligibility_statement_agrees_with_the_orm(indexed):
     assert selectors.eligible_among(viewer=viewer_for_user(teen), video_ids=ids) == {
         video.pk for video in videos
     }
+    # Each kind of viewer's statement was compiled (none fell back to building the query every time).
+    statements = list(selectors._eligible_statements._statements.values())
+    assert statements and all(statement is not None for statement in statements)
 
 
 def test_the_vocabulary_is_searchable_for_corrections(indexed):
