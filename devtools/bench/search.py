@@ -343,11 +343,15 @@ class SearchBenchmark:
 
         scores: dict[str, dict[str, list[float]]] = {}
         times: dict[str, list[float]] = {"ours": [], "icontains": []}
+        runs = {
+            "ours": self.options["runs"],
+            "icontains": self.options["baseline_runs"] or self.options["runs"],
+        }
         for name, run in (("ours", ours), ("icontains", icontains)):
             run(queries[0].text)  # warm
             for labelled in queries:
                 found: list[int] = []
-                for _ in range(max(1, self.options["runs"] // max(1, len(queries)))):
+                for _ in range(max(1, runs[name] // max(1, len(queries)))):
                     began = time.perf_counter()
                     found = run(labelled.text)
                     times[name].append((time.perf_counter() - began) * 1000)

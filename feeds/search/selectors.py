@@ -158,11 +158,14 @@ def videos_matching(*, viewer: Viewer, query: Query) -> list[tuple[int, float]]:
     a typo), and the best are checked against the whole rule (``search_eligible``) in one query, the next
     best only if that leaves too few."""
     backend = search_backend()
-    fixes = backend.corrections(query.words)
+    reading = backend.corrections(query.words)
     adults = viewer.policy.may_see_mature_content and not viewer.is_restricted_mode
-    candidates = backend.video_candidates(words=query.words, fixes=fixes, adults=adults, limit=CANDIDATES)
+    candidates = backend.video_candidates(words=query.words, reading=reading, adults=adults, limit=CANDIDATES)
     scored = sorted(
-        ((text.document_score(query.words, fixes, document), video_id) for video_id, document in candidates),
+        (
+            (text.document_score(query.words, reading, document), video_id)
+            for video_id, document in candidates
+        ),
         reverse=True,
     )
     found: list[tuple[int, float]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from rapidfuzz.distance import DamerauLevenshtein
@@ -21,6 +21,8 @@ MIN_TYPO_WORD = 4
 # a word of up to 7 letters, two in a longer one. "sunest" is a typo of "sunset" though only 3 of their
 # 11 trigrams are shared.
 TYPO_EDITS = ((8, 2), (MIN_TYPO_WORD, 1))
+# Known words tried per misspelt word, nearest first.
+CORRECTIONS = 5
 # How well a document's word answers a query word: the word itself, a word it begins (being typed), a typo.
 EXACT, PREFIX, TYPO = 1.0, 0.8, 0.6
 
@@ -95,7 +97,37 @@ def typo_fixes(word: str, candidates: list[str], *, limit: int) -> list[str]:
     return [other for _, other in sorted(near)[:limit]]
 
 
-def document_score(words: tuple[str, ...], fixes: dict[str, list[str]], document: str) -> float:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a query's words are matched. Each matches itself; those in ``prefixes`` (not a word of the index
+    but the beginning of one: still being typed) also the words they begin; those in ``fixes`` (neither)
+    also the words they may be typos of. A word of the index, or one shorter than ``MIN_TYPO_WORD``,
+    matches only itself: expanding "the" to every word it begins cost a common word's search most of
+    its time."""
+
+    prefixes: frozenset[str] = frozenset()
+    fixes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def reading_of(words: tuple[str, ...], *, first_known: dict[str, str], near: dict[str, list[str]]) -> Reading:
+    """The ``Reading`` of ``words`` from the vocabulary: ``first_known`` maps a word to the first known word
+    it begins (itself when known), ``near`` to its nearest known words by trigrams."""
+    prefixes: set[str] = set()
+    fixes: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) < MIN_TYPO_WORD:
+            continue
+        first = first_known.get(word)
+        if first == word:
+            continue
+        if first is not None:
+            prefixes.add(word)
+        elif found := typo_fixes(word, near.get(word, []), limit=CORRECTIONS):
+            fixes[word] = found
+    return Reading(prefixes=frozenset(prefixes), fixes=fixes)
+
+
+def document_score(words: tuple[str, ...], reading: Reading, document: str) -> float:
     """How well a folded document answers the query, 0 to 1: each word scores ``EXACT`` if the document
     has it, ``PREFIX`` if it has a word it begins, ``TYPO`` if it has one of its fixes; the mean."""
     document_words = document.split()
@@ -104,9 +136,9 @@ def document_score(words: tuple[str, ...], fixes: dict[str, list[str]], document
     for word in words:
         if word in present:
             total += EXACT
-        elif any(other.startswith(word) for other in document_words):
+        elif word in reading.prefixes and any(other.startswith(word) for other in document_words):
             total += PREFIX
-        elif any(fix in present for fix in fixes.get(word, ())):
+        elif any(fix in present for fix in reading.fixes.get(word, ())):
             total += TYPO
     return total / len(words) if words else 0.0
 

@@ -10,7 +10,7 @@ from creators.models import Video
 from feeds.search import selectors, text
 from feeds.search.backends import search_backend
 from feeds.search.models import SearchWord, VideoDocument
-from feeds.search.text import query_parse
+from feeds.search.text import Reading, query_parse
 from platform.models import User
 from platform.viewer import viewer_for_user
 from tests.factories import UserFactory, born_years_ago, published_video
@@ -47,28 +47,38 @@ def test_three_edits_or_a_different_short_word_is_not_a_typo():
 
 
 def test_a_known_word_is_taken_as_meant(indexed):
-    """ "bread" is a word of the index: it is not widened to "break" or "broad", which are one edit away."""
+    """ "bread" is a word of the index: it is not widened to "break" or "broad", which are one edit away,
+    nor to "breadcrumbs", which it begins."""
     bread = published_video(caption="Fresh bread")
-    indexed(bread, published_video(caption="Coffee break"), published_video(caption="A broad river"))
-    assert found("bread") == [bread.pk]
-    assert search_backend().corrections(("bread",)) == {}
-    # A word being typed, the beginning of a known one, is not corrected either.
-    assert search_backend().corrections(("brea",)) == {}
-
-
-def test_the_word_itself_ranks_above_a_word_it_begins_and_a_typo(indexed):
-    typo = published_video(caption="Bakery brezl")  # a typo of "brezn"
-    longer = published_video(caption="Bakery breznsalz")  # begins with "brezn"
-    exact = published_video(caption="Bakery brezn")
-    indexed(typo, longer, exact)
-    # The newest first among equals (freshness): the exact match is the oldest here, and first.
-    Video.objects.filter(pk=exact.pk).update(published_at=typo.published_at)
-    assert found("brezn")[0] == exact.pk
-    assert set(found("brezn")) == {exact.pk, longer.pk}
-    assert text.document_score(("brezn",), {}, "bakery brezn") > text.document_score(
-        ("brezn",), {}, "bakery breznsalz"
+    indexed(
+        bread,
+        published_video(caption="Coffee break"),
+        published_video(caption="A broad river"),
+        published_video(caption="Breadcrumbs for the ducks"),
     )
-    assert text.document_score(("brezn",), {"brezn": ["brezl"]}, "bakery brezl") == text.TYPO
+    assert found("bread") == [bread.pk]
+    assert search_backend().corrections(("bread",)) == Reading()
+
+
+def test_a_word_being_typed_matches_the_words_it_begins(indexed):
+    exact = published_video(caption="Bakery brezn")
+    longer = published_video(caption="Bakery breznsalz")
+    indexed(exact, longer)
+    assert search_backend().corrections(("brez",)) == Reading(prefixes=frozenset({"brez"}))
+    assert set(found("brez")) == {exact.pk, longer.pk}
+    assert found("brezn") == [exact.pk]
+    # Short words match only themselves: "the" does not search every word it begins.
+    assert search_backend().corrections(("bak", "the")) == Reading()
+
+
+def test_the_word_itself_scores_above_a_word_it_begins_and_a_typo():
+    reading = Reading(prefixes=frozenset({"brez"}), fixes={"sunest": ["sunset"]})
+    assert text.document_score(("brez", "sunest"), reading, "brez sunest") == text.EXACT
+    assert text.document_score(("brez", "sunest"), reading, "brezn sunest") == (text.PREFIX + text.EXACT) / 2
+    assert text.document_score(("brez", "sunest"), reading, "brez sunset") == (text.EXACT + text.TYPO) / 2
+    assert text.EXACT > text.PREFIX > text.TYPO
+    # Only a prefix of the reading is credited for the words it begins.
+    assert text.document_score(("bread",), Reading(), "breadcrumbs") == 0.0
 
 
 def test_the_index_keeps_each_videos_own_flags(indexed):
@@ -81,9 +91,11 @@ def test_the_index_keeps_each_videos_own_flags(indexed):
     assert flags == {general.pk: True, mature.pk: True, private.pk: False}
     assert adults == {general.pk: False, mature.pk: True, private.pk: False}
     backend = search_backend()
-    everyone = {pk for pk, _ in backend.video_candidates(words=("alpine",), fixes={}, adults=True, limit=10)}
+    everyone = {
+        pk for pk, _ in backend.video_candidates(words=("alpine",), reading=Reading(), adults=True, limit=10)
+    }
     general_only = {
-        pk for pk, _ in backend.video_candidates(words=("alpine",), fixes={}, adults=False, limit=10)
+        pk for pk, _ in backend.video_candidates(words=("alpine",), reading=Reading(), adults=False, limit=10)
     }
     assert everyone == {general.pk, mature.pk}
     assert general_only == {general.pk}
@@ -103,7 +115,7 @@ def test_a_stale_flag_never_shows_what_the_rule_hides(indexed):
 def test_the_newest_candidates_come_first_from_every_slice(indexed):
     videos = [published_video(caption=f"Daily sketch number {index}") for index in range(12)]
     indexed(*videos)
-    candidates = search_backend().video_candidates(words=("sketch",), fixes={}, adults=True, limit=5)
+    candidates = search_backend().video_candidates(words=("sketch",), reading=Reading(), adults=True, limit=5)
     assert [pk for pk, _ in candidates] == sorted((video.pk for video in videos), reverse=True)[:5]
     assert all(document.startswith("daily sketch") for _, document in candidates)
 
@@ -128,20 +140,21 @@ def test_the_eligibility_statement_agrees_with_the_orm(indexed):
     }
     # Each kind of viewer's statement was compiled (none fell back to building the query every time).
     statements = list(selectors._eligible_statements._statements.values())
-    assert statements and all(statement is not None for statement in statements)
+    assert statements
+    assert all(statement is not None for statement in statements)
 
 
 def test_the_vocabulary_is_searchable_for_corrections(indexed):
     indexed(published_video(caption="Kingfisher diving"))
     assert SearchWord.objects.filter(word="kingfisher").exists()
-    assert search_backend().corrections(("kingfsher",)) == {"kingfsher": ["kingfisher"]}
+    assert search_backend().corrections(("kingfsher",)).fixes == {"kingfsher": ["kingfisher"]}
     if connection.vendor == "sqlite":
         # Its trigram table follows the vocabulary (the documents have none of their own any more).
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE name = 'feeds_videodocument_fts_trigrams'")
             assert cursor.fetchall() == []
         SearchWord.objects.filter(word="kingfisher").delete()
-        assert search_backend().corrections(("kingfsher",)) == {}
+        assert search_backend().corrections(("kingfsher",)) == Reading()
 
 
 def admin_post_data(response) -> dict[str, object]:

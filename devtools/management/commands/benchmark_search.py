@@ -19,6 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--creators", type=int, default=0, help="default: one per 50 videos")
         parser.add_argument("--runs", type=int, default=300, help="timed requests of search and of suggest")
         parser.add_argument(
+            "--baseline-runs",
+            type=int,
+            default=0,
+            help="timed runs of the icontains baseline (default: --runs; each labelled query once at least: "
+            "at a million videos one takes seconds)",
+        )
+        parser.add_argument(
             "--queries", type=int, default=50, help="labelled queries generated from the seed"
         )
         parser.add_argument("--seed", type=int, default=25, help="the seeded data's and the queries' RNG")

@@ -10,27 +10,26 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from feeds.search.models import SearchTerm
+from feeds.search.text import Reading
 
 # How many of the best text matches one search ranks for the viewer (its pages read from these).
 MAX_MATCHES = 200
 # How many of the newest matching documents one search scores for text relevance.
 CANDIDATES = 500
-# Vocabulary words tried per misspelt word, and how many similar ones are read to find them.
-CORRECTIONS = 5
+# How many vocabulary words similar to a misspelt one are read to find its corrections.
 NEAR_WORDS = 60
 
 
 class SearchBackend(Protocol):
-    def corrections(self, words: tuple[str, ...]) -> dict[str, list[str]]:
-        """For each query word that is neither a known word nor the beginning of one, the vocabulary words it
-        may be a typo of (``text.typo_fixes``), nearest first."""
+    def corrections(self, words: tuple[str, ...]) -> Reading:
+        """How each query word is matched (``text.reading_of``), from the vocabulary (``SearchWord``)."""
         ...
 
     def video_candidates(
-        self, *, words: tuple[str, ...], fixes: dict[str, list[str]], adults: bool, limit: int
+        self, *, words: tuple[str, ...], reading: Reading, adults: bool, limit: int
     ) -> list[tuple[int, str]]:
-        """The newest ``limit`` listed documents having every word (itself, a word it begins, or one of its
-        ``fixes``), without adults-only ones unless ``adults``: (video id, document)."""
+        """The newest ``limit`` listed documents having every word (as ``reading`` says), without
+        adults-only ones unless ``adults``: (video id, document)."""
         ...
 
     def terms(self, *, kind: str, words: tuple[str, ...], limit: int) -> list[tuple[SearchTerm, float]]:

@@ -23,7 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, Q, Value, When
 
 from feeds.search import text
-from feeds.search.backends import CORRECTIONS, NEAR_WORDS
+from feeds.search.backends import NEAR_WORDS
 from feeds.search.models import SearchTerm
 
 CONFIG = "simple"
@@ -67,22 +67,29 @@ def connection_setup(wrapper: BaseDatabaseWrapper) -> None:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(NEAR_SIMILARITY)])
 
 
-def tsquery(words: tuple[str, ...], fixes: dict[str, list[str]]) -> str:
-    """Every word (itself, a word it begins, or one of its fixes). Folded words hold only letters and
-    digits, and each is quoted, so nothing in them is tsquery syntax."""
+def tsquery(words: tuple[str, ...], reading: text.Reading) -> str:
+    """Every word (itself, a word it begins if it is a prefix, or one of its fixes). Folded words hold
+    only letters and digits, and each is quoted, so nothing in them is tsquery syntax."""
     return " & ".join(
-        "(" + " | ".join([f"'{word}':*", *(f"'{fix}'" for fix in fixes.get(word, []))]) + ")"
+        "("
+        + " | ".join(
+            [
+                f"'{word}':*" if word in reading.prefixes else f"'{word}'",
+                *(f"'{fix}'" for fix in reading.fixes.get(word, [])),
+            ]
+        )
+        + ")"
         for word in words
     )
 
 
 class PostgresBackend:
-    def corrections(self, words: tuple[str, ...]) -> dict[str, list[str]]:
+    def corrections(self, words: tuple[str, ...]) -> text.Reading:
         long_words = [word for word in words if len(word) >= text.MIN_TYPO_WORD]
         if not long_words:
-            return {}
-        # Per word: whether the vocabulary has it or a word it begins (then it is taken as meant), and its
-        # nearest words by trigrams (``%``: as similar as ``NEAR_SIMILARITY``, see ``connection_setup``).
+            return text.Reading()
+        # Per word: the first known word it begins (itself when known), and its nearest words by trigrams
+        # (``%``: as similar as ``NEAR_SIMILARITY``, see ``connection_setup``). One statement.
         parts: list[str] = []
         params: list[int | str] = []
         for index, word in enumerate(long_words):
@@ -94,26 +101,21 @@ class PostgresBackend:
                 "ORDER BY word <-> %s, word LIMIT %s)"
             )
             params += [index, word + "%", index, word, word, NEAR_WORDS]
-        known: set[int] = set()
-        near: dict[int, list[str]] = {}
+        first_known: dict[str, str] = {}
+        near: dict[str, list[str]] = {}
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            for index, word, is_near in cursor.fetchall():
+            for index, found, is_near in cursor.fetchall():
                 if is_near:
-                    near.setdefault(index, []).append(word)
+                    near.setdefault(long_words[index], []).append(found)
                 else:
-                    known.add(index)
-        fixes = {
-            word: text.typo_fixes(word, near.get(index, []), limit=CORRECTIONS)
-            for index, word in enumerate(long_words)
-            if index not in known
-        }
-        return {word: found for word, found in fixes.items() if found}
+                    first_known[long_words[index]] = found
+        return text.reading_of(words, first_known=first_known, near=near)
 
     def video_candidates(
-        self, *, words: tuple[str, ...], fixes: dict[str, list[str]], adults: bool, limit: int
+        self, *, words: tuple[str, ...], reading: text.Reading, adults: bool, limit: int
     ) -> list[tuple[int, str]]:
-        query = tsquery(words, fixes)
+        query = tsquery(words, reading)
         newest = _newest_id()
         cuts = [newest - size * limit for size in SLICES]
         ranges: list[tuple[str, list[int]]] = [("video_id > %s", [cuts[0]])]

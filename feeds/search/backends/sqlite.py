@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import connection
 
 from feeds.search import text
-from feeds.search.backends import CORRECTIONS, NEAR_WORDS
+from feeds.search.backends import NEAR_WORDS
 from feeds.search.models import SearchTerm
 
 # How many candidates of one word the trigram table gives up for checking.
@@ -37,10 +37,17 @@ def _grams(word: str) -> list[str]:
     return sorted({word[index : index + 3] for index in range(len(word) - 2)})
 
 
-def match_expression(words: tuple[str, ...], fixes: dict[str, list[str]]) -> str:
-    """Every word: itself or a word it begins, or one of its fixes."""
+def match_expression(words: tuple[str, ...], reading: text.Reading) -> str:
+    """Every word: itself, a word it begins if it is a prefix, or one of its fixes."""
     return " AND ".join(
-        "(" + " OR ".join([f"{_quoted(word)} *", *(_quoted(fix) for fix in fixes.get(word, []))]) + ")"
+        "("
+        + " OR ".join(
+            [
+                f"{_quoted(word)} *" if word in reading.prefixes else _quoted(word),
+                *(_quoted(fix) for fix in reading.fixes.get(word, [])),
+            ]
+        )
+        + ")"
         for word in words
     )
 
@@ -90,36 +97,36 @@ def _all_words(table: str, column: str, words: tuple[str, ...]) -> dict[int, flo
 
 
 class SqliteBackend:
-    def corrections(self, words: tuple[str, ...]) -> dict[str, list[str]]:
-        fixes: dict[str, list[str]] = {}
+    def corrections(self, words: tuple[str, ...]) -> text.Reading:
+        first_known: dict[str, str] = {}
+        near: dict[str, list[str]] = {}
         with connection.cursor() as cursor:
             for word in words:
                 if len(word) < text.MIN_TYPO_WORD:
                     continue
-                # A known word, or the beginning of one, is taken as meant (a range on the unique index).
+                # The first known word it begins, itself when known (a range on the unique index).
                 cursor.execute(
-                    "SELECT 1 FROM feeds_searchword WHERE word >= %s AND word < %s LIMIT 1",
+                    "SELECT word FROM feeds_searchword WHERE word >= %s AND word < %s ORDER BY word LIMIT 1",
                     [word, word + "\U0010ffff"],
                 )
-                if cursor.fetchone():
+                if row := cursor.fetchone():
+                    first_known[word] = row[0]
                     continue
                 cursor.execute(
                     "SELECT word FROM feeds_searchword_fts_trigrams WHERE feeds_searchword_fts_trigrams "
                     "MATCH %s ORDER BY rank LIMIT %s",
                     [" OR ".join(_quoted(gram) for gram in _grams(word)), NEAR_WORDS],
                 )
-                found = text.typo_fixes(word, [near for (near,) in cursor.fetchall()], limit=CORRECTIONS)
-                if found:
-                    fixes[word] = found
-        return fixes
+                near[word] = [found for (found,) in cursor.fetchall()]
+        return text.reading_of(words, first_known=first_known, near=near)
 
     def video_candidates(
-        self, *, words: tuple[str, ...], fixes: dict[str, list[str]], adults: bool, limit: int
+        self, *, words: tuple[str, ...], reading: text.Reading, adults: bool, limit: int
     ) -> list[tuple[int, str]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 _CANDIDATES_SQL if adults else _CANDIDATES_SQL_GENERAL,
-                [match_expression(words, fixes), limit],
+                [match_expression(words, reading), limit],
             )
             return [(int(video_id), document) for video_id, document in cursor.fetchall()]
 
