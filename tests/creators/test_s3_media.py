@@ -82,7 +82,12 @@ def test_upload_process_publish_and_play_all_on_s3(
     assert video.failure_reason == "", output
     names = [str(getattr(video, field).name) for field in ("original", "poster", "preview", "rendition")]
     assert all(name.startswith(folder) for name in names)
-    assert s3_media.keys() == sorted(names)
+    # And the HLS ladder, in its own folder beside them.
+    stream_folder = str(video.stream.name).rsplit("/", 1)[0] + "/"
+    assert stream_folder.startswith(folder)
+    ladder = [key for key in s3_media.keys() if key.startswith(stream_folder)]  # noqa: SIM118
+    assert f"{stream_folder}master.m3u8" in ladder
+    assert s3_media.keys() == sorted(names + ladder)
     assert stored_files(media_root) == []  # nothing on this machine's media folder
 
     played = creator_client.get(reverse("creators:video_file", args=[video.public_id, "video"]))

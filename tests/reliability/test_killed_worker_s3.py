@@ -38,9 +38,9 @@ def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media,
         video.refresh_from_db()
         services.video_publish(video=video, start=0.0, end=19.0)
         eventually(
-            lambda: any(work_root.glob("render-*/rendition.mp4")),
+            lambda: any(work_root.glob("render-*/.ladder.partial/v*/seg*.m4s")),
             timeout=60,
-            what="ffmpeg to write the rendition",
+            what="ffmpeg to write the ladder",
         )
     finally:
         first_output = stop_worker(worker, signal.SIGKILL)  # the whole process group: pool child and ffmpeg
@@ -59,7 +59,10 @@ def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media,
     assert video.failure_reason == "", second_output
     rendition = str(video.rendition.name)
     assert rendition.startswith(f"videos/{video.public_id.hex}/rendition-1-")
-    assert s3_media.keys() == sorted([*before, rendition])
+    stream_folder = str(video.stream.name).rsplit("/", 1)[0] + "/"
+    ladder = [key for key in s3_media.keys() if key.startswith(stream_folder)]  # noqa: SIM118
+    assert f"{stream_folder}master.m3u8" in ladder
+    assert s3_media.keys() == sorted([*before, rendition, *ladder])
     assert s3_media.read(str(video.original.name)) == clip.read_bytes()
     played = tmp_path / "rendition.mp4"
     played.write_bytes(s3_media.read(rendition))
