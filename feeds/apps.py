@@ -16,8 +16,10 @@ class FeedsConfig(AppConfig):
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import pre_delete
 
         from creators import hooks
+        from creators.models import Video
         from feeds import personal_data
         from feeds.search.backends import search_connection_setup
         from feeds.selectors import view_counts
@@ -39,6 +41,7 @@ class FeedsConfig(AppConfig):
         hooks.provide_profile_visited(_count_profile_visit)
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
         connection_created.connect(search_connection_setup, dispatch_uid="feeds.search_connection_setup")
+        pre_delete.connect(_search_video_deleting, sender=Video, dispatch_uid="feeds.search_video_deleting")
         register_personal_data(
             app="feeds",
             exporter=personal_data.feeds_export,
@@ -73,6 +76,15 @@ def _search_video_changed(video_id: int) -> None:
         video_index(video_id=video_id)
     except Exception:
         logger.exception("Video %s was not reindexed for search.", video_id)
+
+
+def _search_video_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from feeds.search.indexing import video_deleting
+
+    try:
+        video_deleting(video=instance)
+    except Exception:
+        logger.exception("Video %s's search terms will not be recounted.", instance.pk)
 
 
 def _search_profile_changed(profile_id: int) -> None:

@@ -10,7 +10,9 @@ a changed rule, an account made private or a new block needs no reindexing."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -187,12 +189,49 @@ def video_index(*, video_id: int) -> None:
         touched = _documents_write(videos)
         if not videos:
             # Deleted: its document went with it (the cascade; on SQLite the triggers then empty its FTS5
-            # rows). Which terms counted it is gone too: their counts catch up at their next change.
+            # rows); its terms were counted again after the commit (``video_deleting``).
             return
         video = videos[0]
         hashtag_terms_refresh(touched)
         creator_terms_refresh([video.owner_id])
         topic_terms_refresh(VideoTopic.objects.filter(video_id=video_id).values_list("topic_id", flat=True))
+
+
+_deleted = threading.local()
+
+
+def _pending_deletes() -> dict[str, set[Any]]:
+    if not hasattr(_deleted, "terms"):
+        _deleted.terms = {"hashtags": set(), "creators": set(), "topics": set()}
+    pending: dict[str, set[Any]] = _deleted.terms
+    return pending
+
+
+def video_deleting(*, video: Video) -> None:
+    """Before a video's row goes (``pre_delete``): note the hashtags, creator and topics its search terms
+    counted it in (once it is gone nothing says which), to count them again after the commit."""
+    pending = _pending_deletes()
+    hashtags = VideoDocument.objects.filter(video_id=video.pk).values_list("hashtags", flat=True).first()
+    pending["hashtags"].update((hashtags or "").split())
+    pending["creators"].add(video.owner_id)
+    pending["topics"].update(VideoTopic.objects.filter(video_id=video.pk).values_list("topic_id", flat=True))
+    transaction.on_commit(terms_after_deletes)
+
+
+def terms_after_deletes() -> None:
+    """Count again the terms of the videos deleted by the transaction that just committed (one call does
+    all of them; the others find nothing left). A rolled-back deletion's notes are counted with the next:
+    a recount is right whenever it runs."""
+    pending = _pending_deletes()
+    hashtags, creators, topics = (set(pending[key]) for key in ("hashtags", "creators", "topics"))
+    for values in pending.values():
+        values.clear()
+    if not (hashtags or creators or topics):
+        return
+    with transaction.atomic():
+        hashtag_terms_refresh(hashtags)
+        creator_terms_refresh(creators)
+        topic_terms_refresh(topics)
 
 
 def profile_index(*, profile_id: int) -> None:

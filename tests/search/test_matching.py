@@ -3,17 +3,17 @@ meant, the word itself above a word it begins, the flags the index keeps beside 
 check of the whole eligibility rule on what the flags let through."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from creators.models import Video
 from feeds.search import selectors, text
 from feeds.search.backends import search_backend
-from feeds.search.models import SearchWord, VideoDocument
+from feeds.search.models import SearchTerm, SearchWord, VideoDocument
 from feeds.search.text import Reading, query_parse
 from platform.models import User
 from platform.viewer import viewer_for_user
-from tests.factories import UserFactory, born_years_ago, published_video
+from tests.factories import CreatorFactory, UserFactory, born_years_ago, published_video
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +186,44 @@ def test_an_admins_edit_of_a_caption_reaches_search(
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     assert found("lantern") == [video.pk]
     assert found("old") == []
+
+
+def test_deleting_a_video_counts_its_hashtags_creator_and_topics_again(
+    indexed, django_capture_on_commit_callbacks
+):
+    creator = CreatorFactory.create()
+    kept = published_video(owner=creator, caption="Summit #alps", topics=("sports",))
+    gone = published_video(owner=creator, caption="Ridge #alps #glacier", topics=("sports",))
+    indexed(kept, gone)
+
+    def counts() -> dict[tuple[str, str], int]:
+        return {
+            (kind, label): count
+            for kind, label, count in SearchTerm.objects.values_list("kind", "label", "video_count")
+        }
+
+    assert counts()[("hashtag", "alps")] == 2
+    assert counts()[("hashtag", "glacier")] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        gone.delete()
+    after = counts()
+    assert after[("hashtag", "alps")] == 1
+    assert ("hashtag", "glacier") not in after  # no public video left behind it
+    assert after[("creator", creator.display_name)] == 1
+    assert after[("topic", "Sports")] == 1
+
+
+def test_a_rolled_back_deletion_changes_no_count(indexed, django_capture_on_commit_callbacks):
+    video = published_video(caption="Harbour #boats")
+    indexed(video)
+    video_id = video.pk
+
+    def delete_then_change_mind() -> None:
+        with transaction.atomic():
+            Video.objects.get(pk=video_id).delete()
+            raise RuntimeError("changed my mind")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        delete_then_change_mind()
+    assert SearchTerm.objects.get(kind="hashtag", label="boats").video_count == 1
+    assert found("harbour") == [video_id]
