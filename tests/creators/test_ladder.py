@@ -19,7 +19,7 @@ from tests.s3 import S3Media
 
 
 @pytest.fixture(scope="module")
-def tall_clip(tmp_path_factory) -> Path:
+def tall_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """540x960, 3 s at 30 fps with sound: two rungs (360 and 540), two segments each."""
     path = tmp_path_factory.mktemp("ladder") / "tall.mp4"
     testclips.make_test_clip(destination=path, seconds=3, width=540, height=960)
@@ -159,7 +159,7 @@ def test_failed_ladder_leaves_the_video_failed_and_retriable_with_nothing_stored
         services.video_retry(video=video)
     video.refresh_from_db()
     assert video.state == Video.State.PUBLISHED
-    assert video.stream.name.endswith("/master.m3u8")
+    assert str(video.stream.name).endswith("/master.m3u8")
 
 
 def test_storing_a_ladder_that_fails_half_way_deletes_what_it_stored(
@@ -235,7 +235,7 @@ def test_published_video_streams_its_ladder_to_a_viewer(
     assert mp4.status_code == 206
     folder = f"videos/{video.public_id.hex}/"
     assert sorted(name for name in stored_files(media_root) if "/stream-" in name) == sorted(
-        f"{folder}{Path(video.stream.name).parent.name}/{part}"
+        f"{folder}{Path(str(video.stream.name)).parent.name}/{part}"
         for part in [
             "master.m3u8",
             "v320/index.m3u8",
@@ -271,7 +271,7 @@ def test_retrim_replaces_the_ladder_and_deletes_the_old_one(
     client, creator, clips: Clips, eager_tasks, django_capture_on_commit_callbacks, media_root
 ):
     video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
-    old_master = video.stream.name
+    old_master = str(video.stream.name)
     with django_capture_on_commit_callbacks(execute=True):
         services.video_publish(video=video, start=1, end=2)
     video.refresh_from_db()
@@ -304,7 +304,7 @@ def test_on_s3_media_playlists_name_presigned_segment_urls(
 ):
     creator = CreatorFactory.create()
     video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
-    folder = Path(video.stream.name).parent.as_posix()
+    folder = Path(str(video.stream.name)).parent.as_posix()
     assert f"{folder}/master.m3u8" in s3_media.keys()  # noqa: SIM118 (a bucket listing, not a dict)
     master = client.get(stream_url(video)).content.decode()
     assert [variant["URI"] for variant in master_variants(master)] == ["v320/index.m3u8"]
