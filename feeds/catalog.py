@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from creators.models import Hashtag, Topic, Video, VideoTopic
@@ -39,20 +39,28 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"catalog": None, "stale": False, "building": False, "resets": 0, "marks": 0}
 
 
-def recommendable_videos() -> QuerySet[Video]:
+def recommendable_q(prefix: str = "") -> Q:
     """Every video that may be recommended: one definition for both candidate stores (this process's
-    catalog and the shared pools in Redis) and for what is counted about them (hashtag pages): removed,
-    limited, under-review, unverified and non-public videos are left out."""
-    return (
-        Video.objects.filter(
-            state=Video.State.PUBLISHED,
-            moderation_state=Video.Moderation.VISIBLE,
-            visibility=Video.Visibility.PUBLIC,
-        )
-        .exclude(creator_is_restricted_q("owner__"))
-        # Labelled unverified, or the creator's bio is under review: reachable by link, never recommended.
-        .filter(is_unverified=False, owner__is_under_review=False)
-    )
+    catalog and the shared pools in Redis), for what is counted about them (hashtag pages) and for what
+    search may show: removed, limited, under-review, unverified and non-public videos are left out, and
+    those of restricted creators (private, 13-15) or of creators whose bio is under review. ``prefix``
+    reaches the video through a relation ("video__")."""
+    return Q(
+        **{
+            f"{prefix}state": Video.State.PUBLISHED,
+            f"{prefix}moderation_state": Video.Moderation.VISIBLE,
+            f"{prefix}visibility": Video.Visibility.PUBLIC,
+            # Labelled unverified, or the creator's bio is under review: reachable by link, never
+            # recommended.
+            f"{prefix}is_unverified": False,
+            f"{prefix}owner__is_under_review": False,
+        }
+    ) & ~creator_is_restricted_q(f"{prefix}owner__")
+
+
+def recommendable_videos() -> QuerySet[Video]:
+    """The videos ``recommendable_q`` lets through."""
+    return Video.objects.filter(recommendable_q())
 
 
 def features_load(*, video_ids: Iterable[int] | None = None) -> dict[int, Features]:

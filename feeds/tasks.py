@@ -31,3 +31,10 @@ def pools_sync_task() -> int:
 @shared_task(name="feeds.tasks.hashtags_rollup_task", acks_late=True, soft_time_limit=240, time_limit=300)
 def hashtags_rollup_task() -> int:
     return tag_services.hashtags_rollup()
+
+
+@shared_task(name="feeds.tasks.search_statistics_task", acks_late=True, soft_time_limit=240, time_limit=300)
+def search_statistics_task() -> None:
+    from feeds.search.indexing import planner_statistics
+
+    planner_statistics()

@@ -69,6 +69,9 @@ def _configure() -> None:
             "roll-up-analytics": {"task": "feeds.tasks.analytics_rollup_task", "schedule": 5 * 60},
             # Hashtag pages' video and view counts and the trending hashtags per region.
             "roll-up-hashtags": {"task": "feeds.tasks.hashtags_rollup_task", "schedule": 5 * 60},
+            # SQLite: the planner's statistics of what search's eligibility check reads (a no-op on
+            # PostgreSQL, whose autovacuum keeps them).
+            "search-statistics": {"task": "feeds.tasks.search_statistics_task", "schedule": 60 * 60 * 6},
             "finish-promotions": {"task": "businesses.tasks.promotions_finish_due_task", "schedule": 60},
             "roll-up-promotions": {"task": "businesses.tasks.promotion_results_rollup_task", "schedule": 60},
             "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},

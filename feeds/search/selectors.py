@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from creators.models import CreatorProfile, Video
 from creators.selectors import creator_is_restricted_q, follows_approved, videos_visible
 from feeds import ranking
-from feeds.catalog import catalog_fresh, features_load, recommendable_videos
+from feeds.catalog import catalog_fresh, features_load, recommendable_q
 from feeds.ranking import Features, Weights
 from feeds.search import text
 from feeds.search.backends import CANDIDATES, MAX_MATCHES, search_backend
@@ -79,7 +79,9 @@ def search_eligible(*, viewer: Viewer) -> QuerySet[Video]:
     visibility, privacy, age rating, restricted mode, blocks) that the feeds would also recommend
     (``recommendable_videos``: not limited, under review or labelled unverified), from accounts the viewer
     has not muted. Others stay reachable by their link."""
-    queryset = videos_visible(viewer=viewer).filter(pk__in=recommendable_videos().values("pk"))
+    # The same row's conditions, not a subquery of every recommendable video: SQLite listed all of them
+    # before looking at the few a search asks about.
+    queryset = videos_visible(viewer=viewer).filter(recommendable_q())
     if viewer.user_id is not None:
         queryset = queryset.exclude(
             owner__user_id__in=Mute.objects.filter(muter_id=viewer.user_id).values("muted_id")
