@@ -13,7 +13,7 @@ from typing import Any
 import stripe
 from django.utils import timezone
 
-from businesses.models import BusinessProfile
+from businesses.models import BusinessProfile, Promotion, PromotionDay, PromotionDelivery
 from creators.models import Video
 from feeds.models import Signal, Source
 from platform.models import User
@@ -68,6 +68,32 @@ def active_adult(
 def business_with_video(*, years: int = 30) -> tuple[BusinessProfile, Video]:
     creator = CreatorFactory.create(user=UserFactory.create(date_of_birth=born_years_ago(years)))
     return BusinessFactory.create(creator=creator), VideoFactory.create(owner=creator)
+
+
+def running_promotion() -> tuple[BusinessProfile, Promotion]:
+    """A paid promotion four days into its week, with a day of results for each of those days and a few
+    viewers reached each day: what its results page draws."""
+    business, video = business_with_video()
+    now = timezone.now()
+    promotion = Promotion.objects.create(
+        business=business, video=video, goal="website_visits", budget_cents=80_00, currency="EUR",
+        duration_days=7, cpm_cents=2_00, state="active", paid_at=now - datetime.timedelta(days=4),
+        starts_at=now - datetime.timedelta(days=3), ends_at=now + datetime.timedelta(days=4),
+    )  # fmt: skip
+    today = timezone.localdate()
+    for back, impressions in ((3, 820), (2, 1240), (1, 960), (0, 410)):
+        day = today - datetime.timedelta(days=back)
+        PromotionDay.objects.create(
+            promotion=promotion, day=day, impressions=impressions, spent_cents=impressions * 2,
+            views=impressions // 3, watch_seconds=impressions * 1.9, completions=impressions // 12,
+            likes=impressions // 40, follows=impressions // 150, profile_visits=impressions // 90,
+            website_clicks=impressions // 60,
+        )  # fmt: skip
+        for person in range(5 + back):
+            PromotionDelivery.objects.create(
+                promotion=promotion, viewer_key=f"u:{person}", day=day, served=1, impressions=1
+            )
+    return business, promotion
 
 
 def intent_event(

@@ -1,7 +1,6 @@
 """axe-core on every page type at a phone's and a desktop's width: no serious or critical WCAG 2.1 AA
 violation anywhere, and the count of the lesser ones printed per page (run with -s to read them)."""
 
-import datetime
 import re
 import shutil
 from collections.abc import Callable
@@ -9,17 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from businesses import services as business_services
-from businesses.models import Promotion, PromotionDay, PromotionDelivery
 from creators.models import CreatorProfile, Hashtag, Video
 from creators.services.publishing import hashtags_parse
 from feeds.search.indexing import video_index
 from platform.notifications import notify
 from tests.businesses.conftest import localstripe, stripe_local  # noqa: F401  (the payment fixtures)
-from tests.businesses.helpers import active_adult, business_with_video
+from tests.businesses.helpers import active_adult, business_with_video, running_promotion
 from tests.clips import Clips
 from tests.e2e.axe import axe_check
 from tests.e2e.helpers import DESKTOP, PHONE, log_in, organic_videos, with_rendition
@@ -201,24 +198,7 @@ def _payment(world: World) -> None:
 
 
 def _results(world: World) -> None:
-    business, video = business_with_video()
-    now = timezone.now()
-    promotion = Promotion.objects.create(
-        business=business, video=video, goal="website_visits", budget_cents=80_00, currency="EUR",
-        duration_days=7, cpm_cents=2_00, state="active", paid_at=now - datetime.timedelta(days=4),
-        starts_at=now - datetime.timedelta(days=3), ends_at=now + datetime.timedelta(days=4),
-    )  # fmt: skip
-    today = timezone.localdate()
-    for back, impressions in ((3, 820), (2, 1240), (1, 960), (0, 410)):
-        day = today - datetime.timedelta(days=back)
-        PromotionDay.objects.create(
-            promotion=promotion, day=day, impressions=impressions, spent_cents=impressions * 2,
-            views=impressions // 3, watch_seconds=impressions * 1.9, completions=impressions // 12,
-            website_clicks=impressions // 60,
-        )  # fmt: skip
-        PromotionDelivery.objects.create(
-            promotion=promotion, viewer_key=f"u:{back}", day=day, served=1, impressions=1
-        )
+    business, promotion = running_promotion()
     world.email = business.creator.user.email
     world.path = f"/business/promotions/{promotion.public_id}/"
     world.prepare = lambda page: expect(page.locator("[data-results-chart] canvas")).to_have_count(1)
