@@ -199,13 +199,18 @@ def catalog_get() -> Catalog:
     return catalog
 
 
-def catalog_fresh() -> Catalog | None:
-    """The catalog this process holds if it is current (built within the TTL, no change marked since),
-    else None; never builds one (search ranks a few hundred videos: it reads their features instead)."""
+def catalog_recent(*, max_age_seconds: float) -> Catalog | None:
+    """The catalog this process holds if it was built within ``max_age_seconds``, else None; never builds
+    one. Search ranks a few hundred videos by their features: the feeds keep this catalog current, and
+    counts a few minutes old order them as well. Where the feeds refresh it on every request (the tests'
+    ``FEED_CATALOG_SYNC_REFRESH``), an old or marked one is not used."""
     catalog = _state["catalog"]
-    if not isinstance(catalog, Catalog) or _state["stale"]:
+    if not isinstance(catalog, Catalog):
         return None
-    return catalog if time.monotonic() - catalog.built_at <= settings.FEED_CATALOG_TTL_SECONDS else None
+    age = time.monotonic() - catalog.built_at
+    if settings.FEED_CATALOG_SYNC_REFRESH and (_state["stale"] or age > settings.FEED_CATALOG_TTL_SECONDS):
+        return None
+    return catalog if age <= max_age_seconds else None
 
 
 def catalog_mark_stale(video_id: int | None = None) -> None:

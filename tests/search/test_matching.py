@@ -4,9 +4,11 @@ check of the whole eligibility rule on what the flags let through."""
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from creators.models import Video
+from feeds.catalog import catalog_get, catalog_mark_stale, catalog_recent, catalog_reset
 from feeds.search import selectors, text
 from feeds.search.backends import search_backend
 from feeds.search.indexing import STATISTICS_TABLES
@@ -250,3 +252,25 @@ def test_sqlite_keeps_statistics_of_what_the_eligibility_check_reads(indexed):
         analysed = {row[0] for row in cursor.fetchall()}
     assert set(STATISTICS_TABLES) <= analysed
     assert not [table for table in analysed if table.startswith("creators_comment")]
+
+
+def test_ranking_reads_the_features_of_a_recent_feed_catalog(indexed, settings):
+    videos = [published_video(caption=f"Orchard walk {index}") for index in range(3)]
+    indexed(*videos)
+    viewer = viewer_for_user(UserFactory.create())
+    query = query_parse("orchard")
+    catalog_reset()
+    with CaptureQueriesContext(connection) as cold:
+        first = selectors.videos_search(viewer=viewer, query=query).items
+    catalog_get()
+    with CaptureQueriesContext(connection) as warm:
+        again = selectors.videos_search(viewer=viewer, query=query).items
+    assert again == first
+    assert len(cold) - len(warm) == 4  # features_load's reads: videos, topics, hashtags, stats
+    # A catalog marked stale is not used where the feeds rebuild it on the spot (the tests' setting)...
+    catalog_mark_stale()
+    assert catalog_recent(max_age_seconds=600) is None
+    # ...and is, within the age search allows, where they rebuild it in the background.
+    settings.FEED_CATALOG_SYNC_REFRESH = False
+    assert catalog_recent(max_age_seconds=600) is not None
+    assert catalog_recent(max_age_seconds=0) is None
