@@ -19,10 +19,11 @@ from tests.workers import ROOT, clean_environ
 pytestmark = pytest.mark.processes
 
 # A process that prints its pid, its $PORT and a shell-expanded default, and stays up, as the web server
-# and the worker do.
+# and the worker do. The line goes out in one write(2): ``print`` of several values (unbuffered, as
+# supervisord's children run) writes them one by one, and two programs' pieces then interleave.
 STAYS_UP = (
-    "{python} -c \"import os, signal; print('pid', os.getpid(), 'port', os.environ['PORT'], "
-    "'greeting', '${{GREETING:-100%}}', flush=True); signal.pause()\""
+    "{python} -c \"import os, signal; os.write(1, f'pid {{os.getpid()}} port {{os.environ[\\\"PORT\\\"]}} "
+    "greeting ${{GREETING:-100%}}\\n'.encode()); signal.pause()\""
 )
 
 
