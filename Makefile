@@ -25,7 +25,11 @@ VENDOR := static/vendor
 VENDOR_FILES := $(VENDOR)/uplot/uPlot.esm.js $(VENDOR)/uplot/uPlot.min.css $(VENDOR)/hls.js/hls.min.mjs \
 	$(VENDOR)/axe-core/axe.min.js
 
-.PHONY: install vendor system-packages run serve-prod test test-fast test-js lint format clean
+# Translations: each locale/<lang>/LC_MESSAGES/*.po compiled into its .mo by Babel's compiler (pure Python:
+# no GNU gettext needed to install or run). `make messages` re-extracts the strings (that needs xgettext).
+LOCALE_MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+.PHONY: install vendor translations messages system-packages run serve-prod test test-fast test-js lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,12 +59,26 @@ $(VENDOR)/axe-core/%: $(NODE_STAMP)
 
 vendor: $(VENDOR_FILES)
 
-install: $(STAMP) vendor
+locale/%.mo: locale/%.po $(STAMP)
+	$(VENV)/bin/pybabel --quiet compile --statistics -i $< -o $@
+
+translations: $(LOCALE_MO)
+
+# Re-extract every marked string into the German catalogues (keeping their translations), for the
+# templates and Python (django) and our JavaScript (djangojs). flock: one extraction at a time.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=var \
+	--ignore=test-artifacts --ignore=tests --ignore=devtools --ignore=docs
+messages: $(STAMP)
+	flock locale/.messages.lock $(PY) manage.py makemessages --locale=de --no-obsolete --no-location $(MESSAGES_IGNORE)
+	flock locale/.messages.lock $(PY) manage.py makemessages --locale=de --domain=djangojs --no-obsolete \
+		--no-location $(MESSAGES_IGNORE) --ignore=staticfiles
+
+install: $(STAMP) vendor translations
 
 # What the suite needs beyond Python: installed with apt-get as root, else the one command to run.
 # wrk is benchmark_http's read-only load generator (C, one thread), which its test runs.
 system-packages:
-	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm redis-server=redis-server wrk=wrk
+	@.ci/system-packages "$(JOYREEL_CHROMIUM)=chromium" npm=npm redis-server=redis-server wrk=wrk xgettext=gettext
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -96,7 +114,7 @@ test: system-packages install test-js
 
 # The fast lane: every test that runs inside pytest's own processes (no browser, no server or worker
 # processes, no localstripe, no S3 server; tests/lanes.py), so it needs the Python venv and nothing else.
-test-fast: $(STAMP)
+test-fast: $(STAMP) translations
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not processes and not stripe and not s3"
 
 # Our JavaScript's unit tests (the pure modules: paging, signal batching, upload chunking, api()), run by
@@ -117,4 +135,4 @@ format: install
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache node_modules $(VENDOR)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache node_modules $(VENDOR) $(LOCALE_MO)

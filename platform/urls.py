@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from platform import views
 from platform.api.views import SchemaDocsView, SchemaView
@@ -19,6 +20,9 @@ urlpatterns = [
     path("", include("feeds.home_urls")),
     path("guidelines/", views.guidelines, name="guidelines"),
     path("healthz", views.healthz, name="healthz"),
+    # Our JavaScript's strings in the request's language (locale/*/LC_MESSAGES/djangojs.po): base.html
+    # loads it before the modules, which read it through static/js/i18n.js.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
