@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # intcomma and friends: numbers in the page's language (4,166 / 4.166).
+    "django.contrib.humanize",
     # Search's PostgreSQL lookups (trigram similarity); nothing of it runs on SQLite.
     "django.contrib.postgres",
     "rest_framework",
