@@ -565,12 +565,12 @@ def ladder_command(
         "-hls_fmp4_init_filename",
         "init.mp4",
         "-hls_segment_filename",
-        _file_url(path=destination / "v%v" / "seg%05d.m4s"),
+        _muxer_path(path=destination / "v%v" / "seg%05d.m4s"),
         "-master_pl_name",
         LADDER_MASTER,
         "-var_stream_map",
         " ".join(streams),
-        _file_url(path=destination / "v%v" / LADDER_MEDIA_PLAYLIST),
+        _muxer_path(path=destination / "v%v" / LADDER_MEDIA_PLAYLIST),
     ]
     return argv
 
@@ -772,6 +772,16 @@ def _ffmpeg() -> str:
 def _file_url(*, path: Path) -> str:
     # `file:` makes ffmpeg read the rest literally, so no name can be taken for another protocol.
     return f"file:{path.resolve()}"
+
+
+def _muxer_path(*, path: Path) -> str:
+    """An output name for muxers that create its folders themselves (hls): they would mkdir a
+    `file:/…` name literally, relative to the worker's working directory. An absolute path is just as
+    safe: ffmpeg finds a protocol only in a name starting with letters and a colon, never at `/`."""
+    resolved = str(path.resolve())
+    if not resolved.startswith("/"):
+        raise ValueError("muxer output paths must be absolute")
+    return resolved
 
 
 def _input_args(

@@ -353,3 +353,17 @@ def test_a_teens_segments_count_as_served_screen_time_by_their_own_length(
     response = client.get(stream_url(video, "v320/seg00001.m4s"))
     b"".join(response.streaming_content)  # the test client closes the response after the last chunk
     assert served() == pytest.approx(1.0, abs=0.01)  # the second segment of a 3 s video lasts 1 s
+
+
+@pytest.mark.django_db
+def test_publishing_leaves_nothing_in_the_workers_working_directory(
+    tmp_path: Path, monkeypatch, creator, clips: Clips, eager_tasks, django_capture_on_commit_callbacks
+):
+    # The hls muxer makes its output folders from the names it is given: a `file:/…` name became a
+    # folder called "file:" under whatever directory the worker was started in.
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
+    assert video.stream.name
+    assert list(cwd.iterdir()) == []
