@@ -3,8 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 from platform import age, family
 from platform.models import User
@@ -24,13 +27,18 @@ class DateOfBirthInput(forms.DateInput):
 
 
 class PlaceFieldsMixin(forms.Form):
-    country = forms.TypedChoiceField(choices=_country_choices, required=False)
+    country = forms.TypedChoiceField(label=_("Country"), choices=_country_choices, required=False)
     region = forms.CharField(
+        label=_("Region"),
         required=False,
         max_length=100,
-        help_text="Optional: your state, province or region, for the Local feed.",
+        help_text=_("Optional: your state, province or region, for the Local feed."),
         widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off"}),
     )
+
+
+def _language_choices() -> list[tuple[str, StrOrPromise]]:
+    return [("", _("The browser's language")), *settings.LANGUAGES]
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -53,17 +61,19 @@ class BrowserTimeZoneField(forms.CharField):
 
 
 class SignUpForm(PlaceFieldsMixin, forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    display_name = forms.CharField(max_length=50, widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
-    date_of_birth = forms.DateField(widget=DateOfBirthInput(), label="Date of birth")
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "nickname"})
+    )
+    date_of_birth = forms.DateField(widget=DateOfBirthInput(), label=_("Date of birth"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters; not a common or all-numeric password.",
+        help_text=_("At least 10 characters; not a common or all-numeric password."),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -81,26 +91,35 @@ class SignUpForm(PlaceFieldsMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return cleaned
 
 
 class AccountSettingsForm(PlaceFieldsMixin, forms.Form):
-    display_name = forms.CharField(max_length=50)
+    display_name = forms.CharField(label=_("Display name"), max_length=50)
     is_private = forms.BooleanField(
         required=False,
-        label="Private account",
-        help_text="Only followers you approve see your profile and videos.",
+        label=_("Private account"),
+        help_text=_("Only followers you approve see your profile and videos."),
     )
     time_zone = forms.ChoiceField(
+        label=_("Time zone"),
         choices=_time_zone_choices,
         required=False,  # left out, it stays as it is
-        help_text="Quiet hours and screen-time days follow your local time.",
+        help_text=_("Quiet hours and screen-time days follow your local time."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=_language_choices,
+        required=False,
+        help_text=_("Pages, emails and notifications come in this language."),
     )
     wants_email_notifications = forms.BooleanField(
         required=False,
-        label="Email me my notifications",
-        help_text="One email with what is new (never in an under-18's quiet hours); they always show in the app.",
+        label=_("Email me my notifications"),
+        help_text=_(
+            "One email with what is new (never in an under-18's quiet hours); they always show in the app."
+        ),
     )
     field_order = [
         "display_name",
@@ -108,6 +127,7 @@ class AccountSettingsForm(PlaceFieldsMixin, forms.Form):
         "region",
         "is_private",
         "time_zone",
+        "language",
         "wants_email_notifications",
     ]
 
@@ -117,7 +137,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
 
 
@@ -126,27 +146,29 @@ class ScreenTimeSettingsForm(forms.Form):
 
     daily_limit_minutes = forms.IntegerField(
         required=False,
-        label="Daily limit (minutes)",
+        label=_("Daily limit (minutes)"),
         widget=forms.NumberInput(
             attrs={"inputmode": "numeric", "min": 1, "max": age.SCREEN_TIME_LIMIT_MAX_MINUTES}
         ),
     )
     is_restricted_mode = forms.BooleanField(
         required=False,
-        label="Restricted mode",
-        help_text="Hides videos labelled mature or unverified and videos under review.",
+        label=_("Restricted mode"),
+        help_text=_("Hides videos labelled mature or unverified and videos under review."),
     )
     passcode = forms.CharField(
         required=False,
-        label="New passcode",
+        label=_("New passcode"),
         strip=True,
         max_length=8,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
-        help_text="4 to 8 digits. It gives 30 more minutes when the day's limit is reached. Leave empty to keep it.",
+        help_text=_(
+            "4 to 8 digits. It gives 30 more minutes when the day's limit is reached. Leave empty to keep it."
+        ),
     )
     passcode2 = forms.CharField(
         required=False,
-        label="New passcode again",
+        label=_("New passcode again"),
         strip=True,
         max_length=8,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
@@ -155,12 +177,13 @@ class ScreenTimeSettingsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("passcode") != cleaned.get("passcode2"):
-            self.add_error("passcode2", "The two passcodes differ.")
+            self.add_error("passcode2", _("The two passcodes differ."))
         return cleaned
 
 
 class ScreenTimeUnlockForm(forms.Form):
     passcode = forms.CharField(
+        label=_("Passcode"),
         max_length=32,
         strip=True,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -172,12 +195,12 @@ class ScreenTimeUnlockForm(forms.Form):
 
 class PairingCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from your parent",
+        label=_("Code from your parent"),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
-        help_text="Eight letters and digits; it works once, for 10 minutes.",
+        help_text=_("Eight letters and digits; it works once, for 10 minutes."),
     )
 
 
@@ -189,39 +212,41 @@ class PairingConfirmForm(forms.Form):
 
 class FamilyTeenSettingsForm(forms.Form):
     daily_limit_minutes = forms.IntegerField(
-        label="Daily screen-time limit (minutes)",
+        label=_("Daily screen-time limit (minutes)"),
         min_value=family.DAILY_LIMIT_MIN_MINUTES,
         max_value=family.DAILY_LIMIT_MAX_MINUTES,
     )
     is_restricted_mode = forms.BooleanField(
-        label="Restricted mode", required=False, help_text="Hides mature and unverified videos."
+        label=_("Restricted mode"), required=False, help_text=_("Hides mature and unverified videos.")
     )
-    follow_policy = forms.ChoiceField(label="Who may follow them", choices=User.FollowPolicy.choices)
+    follow_policy = forms.ChoiceField(label=_("Who may follow them"), choices=User.FollowPolicy.choices)
     is_private = forms.BooleanField(
-        label="Private account",
+        label=_("Private account"),
         required=False,
-        help_text="Only followers they approve see their profile and videos (always so under 16).",
+        help_text=_("Only followers they approve see their profile and videos (always so under 16)."),
     )
 
 
 class FamilyPasscodeForm(forms.Form):
     passcode = forms.CharField(
-        label="Passcode that lifts the limit for a day",
+        label=_("Passcode that lifts the limit for a day"),
         min_length=4,
         max_length=8,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
-        help_text="Four to eight digits. Keep it to yourself; your teen asks you when they need more time.",
+        help_text=_(
+            "Four to eight digits. Keep it to yourself; your teen asks you when they need more time."
+        ),
     )
 
 
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label="I understand that my account, my videos and my data will be deleted after 14 days.",
+        label=_("I understand that my account, my videos and my data will be deleted after 14 days."),
         required=True,
-        error_messages={"required": "Tick the box to confirm."},
+        error_messages={"required": _("Tick the box to confirm.")},
     )

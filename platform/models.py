@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from platform import age
@@ -42,86 +43,120 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", max_length=254, unique=True)
-    display_name = models.CharField(max_length=50)
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    display_name = models.CharField(_("display name"), max_length=50)
     date_of_birth = models.DateField(
+        _("date of birth"),
         null=True,
         blank=True,
-        help_text="Asked at sign-up; staff accounts made on the command line may have none.",
+        help_text=_("Asked at sign-up; staff accounts made on the command line may have none."),
     )
-    country = CountryField(blank=True)
+    country = CountryField(_("country"), blank=True)
     region = models.CharField(
+        _("region"),
         max_length=10,
         blank=True,
-        help_text="ISO 3166-2 subdivision code, e.g. DE-BY; used by the Local feed.",
+        help_text=_("ISO 3166-2 subdivision code, e.g. DE-BY; used by the Local feed."),
     )
     is_private = models.BooleanField(
+        _("private account"),
         default=False,
-        help_text="Only approved followers see a private account's profile and videos.",
+        help_text=_("Only approved followers see a private account's profile and videos."),
     )
     is_verified_publisher = models.BooleanField(
-        "verified news publisher",
+        _("verified news publisher"),
         default=False,
-        help_text="Verified publishers' videos may appear in the News feed.",
+        help_text=_("Verified publishers' videos may appear in the News feed."),
     )
-    is_staff = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     # Trust and safety. The age rules that read these are in ``platform.age``.
     time_zone = models.CharField(
-        max_length=64, default="UTC", help_text="IANA name; quiet hours and screen-time days follow it."
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        help_text=_("IANA name; quiet hours and screen-time days follow it."),
     )
     is_restricted_mode = models.BooleanField(
-        "restricted mode",
+        _("restricted mode"),
         default=False,
-        help_text="Hides videos labelled mature or unverified and videos under review.",
+        help_text=_("Hides videos labelled mature or unverified and videos under review."),
     )
     daily_limit_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Daily screen-time limit; empty means the age band's default."
+        _("daily limit (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Daily screen-time limit; empty means the age band's default."),
     )
     screen_time_passcode = models.CharField(
-        max_length=128, blank=True, help_text="Hashed; lifts the day's limit when entered."
+        _("screen-time passcode"),
+        max_length=128,
+        blank=True,
+        help_text=_("Hashed; lifts the day's limit when entered."),
     )
 
     class FollowPolicy(models.TextChoices):
-        APPROVED = "approved", "People I approve"
-        NOBODY = "nobody", "Nobody"
-        EVERYONE = "everyone", "Everyone"
+        APPROVED = "approved", _("People I approve")
+        NOBODY = "nobody", _("Nobody")
+        EVERYONE = "everyone", _("Everyone")
 
     follow_policy = models.CharField(
+        _("who may follow"),
         max_length=10,
         choices=FollowPolicy.choices,
         default=FollowPolicy.EVERYONE,
-        help_text="Who may follow; a private account still approves each request.",
+        help_text=_("Who may follow; a private account still approves each request."),
     )
-    wants_email_notifications = models.BooleanField(default=False)
+    wants_email_notifications = models.BooleanField(_("email notifications"), default=False)
+    # One of settings.LANGUAGES; empty follows the browser (the cookie, else Accept-Language). Pages,
+    # emails and notifications to this person are in it (platform.middleware.AccountLanguageMiddleware,
+    # platform.notifications.in_language_of).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language the browser asks for."),
+    )
     posting_suspended_until = models.DateTimeField(
+        _("posting suspended until"),
         null=True,
         blank=True,
-        help_text="Set by three strikes in 90 days: no uploads or publishing until then.",
+        help_text=_("Set by three strikes in 90 days: no uploads or publishing until then."),
     )
     suspended_until = models.DateTimeField(
+        _("suspended until"),
         null=True,
         blank=True,
-        help_text="A suspended account can log in, read its notifications and appeal, and nothing else.",
+        help_text=_("A suspended account can log in, read its notifications and appeal, and nothing else."),
     )
     deletion_requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="The account is deleted 14 days after this unless its owner logs in."
+        _("deletion requested at"),
+        null=True,
+        blank=True,
+        help_text=_("The account is deleted 14 days after this unless its owner logs in."),
     )
     email_confirmed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the owner opened the confirmation link sent to this address."
+        _("email confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner opened the confirmation link sent to this address."),
     )
     time_zone_changed_at = models.DateTimeField(
-        null=True, blank=True, help_text="A minor's time zone changes at most once a day."
+        _("time zone changed at"),
+        null=True,
+        blank=True,
+        help_text=_("A minor's time zone changes at most once a day."),
     )
     # The zone before the last change: the screen-time day in force then runs to its end in that zone
     # (``platform.age.screen_time_day``), so a change never reopens or cuts short a day.
-    time_zone_before = models.CharField(max_length=64, blank=True)
+    time_zone_before = models.CharField(_("time zone before"), max_length=64, blank=True)
     # Where and in which browser the account was made, so that a teen cannot pair with an account they
     # made themself (``platform.family``). The browser is a random id in a long-lived cookie, hashed.
-    signup_address = models.GenericIPAddressField(null=True, blank=True)
-    signup_browser = models.CharField(max_length=64, blank=True)
+    signup_address = models.GenericIPAddressField(_("sign-up address"), null=True, blank=True)
+    signup_browser = models.CharField(_("sign-up browser"), max_length=64, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -130,6 +165,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["display_name"]
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 # With this, the plain unique index is also case-insensitive.
@@ -163,17 +200,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 class AuditEntry(models.Model):
     """One money or moderation action, kept forever; written only through ``audit_record``."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    action = models.CharField(max_length=64, db_index=True)
-    target_type = models.CharField(max_length=64)
-    target_id = models.CharField(max_length=64)
-    detail = models.JSONField(default=dict, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64)
+    target_id = models.CharField(_("target id"), max_length=64)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
 
@@ -190,21 +233,23 @@ class Notification(models.Model):
     hours (``deliver_after``)."""
 
     class Kind(models.TextChoices):
-        FOLLOW_REQUEST = "follow_request", "Follow request"
-        DECISION = "decision", "Moderation decision"
-        APPEAL = "appeal", "Appeal outcome"
-        REPORT_OUTCOME = "report_outcome", "Report outcome"
-        PAIRING = "pairing", "Family pairing"
-        ACCOUNT = "account", "Account"
+        FOLLOW_REQUEST = "follow_request", _("Follow request")
+        DECISION = "decision", _("Moderation decision")
+        APPEAL = "appeal", _("Appeal outcome")
+        REPORT_OUTCOME = "report_outcome", _("Report outcome")
+        PAIRING = "pairing", _("Family pairing")
+        ACCOUNT = "account", _("Account")
         # New comments on your video (one per video, counted), a reply to you, a mention of you.
-        COMMENT = "comment", "Comment"
+        COMMENT = "comment", _("Comment")
+        # A video of someone you follow went live (also a scheduled one, at its time).
+        NEW_VIDEO = "new_video", _("New video")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=150)
     body = models.TextField(max_length=2000, blank=True)
     url = models.CharField(
-        max_length=300, blank=True, help_text="A path on this site that the notification opens."
+        max_length=300, blank=True, help_text=_("A path on this site that the notification opens.")
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -328,10 +373,10 @@ class DataExport(models.Model):
     """A ZIP of everything about one account, built by a Celery task; its link expires."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
     token = models.CharField(max_length=64, unique=True)

@@ -7,8 +7,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from platform import age, email_confirmation
+from platform import age, email_confirmation, languages
 from platform.models import AuditEntry, User, email_normalize
 from platform.regions import region_resolve
 
@@ -34,10 +35,10 @@ def _place_clean(*, country: str, region: str) -> tuple[str, str]:
     if not region.strip():
         return country, ""
     if not country:
-        raise ValidationError({"region": "Choose a country before a region."})
+        raise ValidationError({"region": _("Choose a country before a region.")})
     code = region_resolve(country_code=country, value=region)
     if code is None:
-        raise ValidationError({"region": "That is not a region of the chosen country."})
+        raise ValidationError({"region": _("That is not a region of the chosen country.")})
     return country, code
 
 
@@ -52,6 +53,7 @@ def user_sign_up(
     time_zone: str = "UTC",
     signup_address: str | None = None,
     signup_browser: str = "",
+    language: str = "",
 ) -> User:
     """Create an account, applying the age policy, and email it a link to confirm the address; raises
     ValidationError and writes nothing on bad input.
@@ -64,16 +66,16 @@ def user_sign_up(
     policy = age.policy_for(date_of_birth=date_of_birth)
     if not policy.may_sign_up:
         raise AgeRefused(
-            {"date_of_birth": "Sorry, you are not old enough to use Joyreel."}, code="age_refused"
+            {"date_of_birth": _("Sorry, you are not old enough to use Joyreel.")}, code="age_refused"
         )
     email = email_normalize(email)
     validate_email(email)
     display_name = display_name.strip()
     if not display_name:
-        raise ValidationError({"display_name": "Please choose a display name."})
+        raise ValidationError({"display_name": _("Please choose a display name.")})
     country, region = _place_clean(country=country, region=region)
     if time_zone not in age.time_zone_names():
-        raise ValidationError({"time_zone": "That is not a time zone we know."})
+        raise ValidationError({"time_zone": _("That is not a time zone we know.")})
     user = User(
         email=email,
         display_name=display_name,
@@ -85,6 +87,7 @@ def user_sign_up(
         time_zone=time_zone,
         signup_address=signup_address,
         signup_browser=signup_browser,
+        language=language if language in languages.language_codes() else "",
     )
     try:
         validate_password(password, user=user)
@@ -92,13 +95,13 @@ def user_sign_up(
         raise ValidationError({"password": error.messages}) from error
     user.set_password(password)
     if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "An account with this email already exists."}, code="taken")
+        raise ValidationError({"email": _("An account with this email already exists.")}, code="taken")
     try:
         with transaction.atomic():
             user.save()
             email_confirmation.email_confirmation_send(user=user)
     except IntegrityError as error:  # a concurrent sign-up with the same address won the race
-        raise ValidationError({"email": "An account with this email already exists."}) from error
+        raise ValidationError({"email": _("An account with this email already exists.")}) from error
     return user
 
 
@@ -107,7 +110,7 @@ def user_update_settings(
 ) -> User:
     display_name = display_name.strip()
     if not display_name:
-        raise ValidationError({"display_name": "Please choose a display name."})
+        raise ValidationError({"display_name": _("Please choose a display name.")})
     country, region = _place_clean(country=country, region=region)
     with transaction.atomic():
         if is_private != user.is_private:
@@ -119,6 +122,17 @@ def user_update_settings(
         user.country = country
         user.region = region
         user.save(update_fields=["display_name", "country", "region"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language ``user`` reads the site, emails and notifications in: one of ``settings.LANGUAGES``,
+    or empty to follow the browser. Anything else is a ValidationError and writes nothing."""
+    if language and language not in languages.language_codes():
+        raise ValidationError({"language": _("Choose a language from the list.")}, code="invalid_choice")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 
@@ -149,12 +163,14 @@ def user_date_of_birth_correct(
     date would lift no protection and remove none either, so it is refused too; every correction is
     audited with the old and new dates and the evidence."""
     if not actor.is_staff:
-        raise PermissionDenied("Only support staff can correct a date of birth.")
+        raise PermissionDenied(_("Only support staff can correct a date of birth."))
     evidence = evidence.strip()
     if not evidence:
-        raise ValidationError({"evidence": "Say what evidence shows the right date of birth."})
+        raise ValidationError({"evidence": _("Say what evidence shows the right date of birth.")})
     if len(evidence) > EVIDENCE_MAX_LENGTH:
-        raise ValidationError({"evidence": f"At most {EVIDENCE_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {"evidence": _("At most %(count)d characters.") % {"count": EVIDENCE_MAX_LENGTH}}
+        )
     problem = age.date_of_birth_problem(date_of_birth=date_of_birth)
     if problem:
         raise ValidationError({"date_of_birth": problem})
@@ -164,7 +180,9 @@ def user_date_of_birth_correct(
         if old is not None and date_of_birth >= old:
             raise ValidationError(
                 {
-                    "date_of_birth": "A date of birth can only be corrected to an earlier date (older than stated)."
+                    "date_of_birth": _(
+                        "A date of birth can only be corrected to an earlier date (older than stated)."
+                    )
                 }
             )
         locked.date_of_birth = date_of_birth

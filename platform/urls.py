@@ -23,6 +23,8 @@ urlpatterns = [
     # Our JavaScript's strings in the request's language (locale/*/LC_MESSAGES/djangojs.po): base.html
     # loads it before the modules, which read it through static/js/i18n.js.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The footer's language switcher (the cookie; for an account, also the account's language).
+    path("i18n/language/", views.language_set, name="set_language"),
     path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in person's saved language wins over the cookie and the browser's.
+    "platform.languages.AccountLanguageMiddleware",
     # After authentication: an anonymous visitor's key cookie is set or, once logged in, dropped.
     "platform.middleware.ViewerCookieMiddleware",
     "platform.middleware.SuspensionMiddleware",
@@ -153,6 +155,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en"
 # The languages the site is translated into (locale/<code>/LC_MESSAGES); each name in its own language.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# English dates as "6 December 2026" (platform/formats/en); German uses Django's ("6. Dezember 2026").
+FORMAT_MODULE_PATH = ["platform.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -33,6 +33,7 @@ from platform.views.inbox import (
     notifications_mark_all_read,
     notifications_page,
 )
+from platform.views.language import language_set
 from platform.views.pages import (
     AGE_GATE_COOKIE,
     AGE_GATE_SALT,
@@ -72,6 +73,7 @@ __all__ = [
     "form_add_service_errors",
     "guidelines",
     "healthz",
+    "language_set",
     "login_locked_out",
     "mute_remove",
     "notification_open",

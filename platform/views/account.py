@@ -12,8 +12,9 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from platform import (
     blocking,
     email_confirmation,
     family,
+    languages,
     notifications,
     screen_time,
     services,
@@ -47,6 +49,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "region": user.region,
         "is_private": user.is_private,
         "time_zone": user.time_zone,
+        "language": user.language,
         "wants_email_notifications": user.wants_email_notifications,
     }
     form = AccountSettingsForm(request.POST or None, initial=initial)
@@ -54,15 +57,23 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         delivery = {name: data.pop(name) for name in ("time_zone", "wants_email_notifications")}
         delivery["time_zone"] = delivery["time_zone"] or user.time_zone
+        language = data.pop("language")
         try:
             with transaction.atomic():
                 services.user_update_settings(user=user, **data)
                 notifications.notification_settings_update(user=user, **delivery)
+                services.user_language_set(user=user, language=language)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, "Your settings are saved.")
-            return redirect("account_settings")
+            # The page after this one, and the success message, in the language just chosen.
+            active = language or translation.get_language_from_request(request)
+            translation.activate(active)
+            messages.success(request, _("Your settings are saved."))
+            response = redirect("account_settings")
+            if language:
+                languages.language_cookie_set(response, language)
+            return response
     status = 400 if request.method == "POST" else 200
     return _settings_render(request, user=user, form=form, status=status)
 
@@ -81,6 +92,7 @@ def _settings_render(
             "country": user.country.code or "",
             "region": user.region,
             "is_private": user.is_private,
+            "language": user.language,
         }
     )
     screen_time_form = screen_time_form or _screen_time_form(
@@ -146,7 +158,7 @@ def account_screen_time_settings(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, "Your screen-time settings are saved.")
+            messages.success(request, _("Your screen-time settings are saved."))
             return redirect(f"{reverse('account_settings')}#screen-time")
     return _settings_render(request, user=user, screen_time_form=form, status=400)
 
@@ -163,7 +175,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "registration/email_confirm.html", {"error": " ".join(error.messages)}, status=400
         )
-    messages.success(request, "Your email address is confirmed. Thank you!")
+    messages.success(request, _("Your email address is confirmed. Thank you!"))
     return redirect(f"{reverse('account_settings')}#email" if request.user.is_authenticated else "login")
 
 
@@ -179,7 +191,7 @@ def email_confirmation_resend(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if user.email_confirmed_at is None:
-            messages.success(request, f"We sent a new link to {user.email}.")
+            messages.success(request, _("We sent a new link to %(email)s.") % {"email": user.email})
     return redirect(f"{reverse('account_settings')}#email")
 
 
@@ -222,7 +234,7 @@ def screen_time_unlock(request: HttpRequest) -> HttpResponse:
         with service_call(request, success="30 more minutes for today."):
             screen_time.screen_time_unlock(user=user, passcode=form.cleaned_data["passcode"])
     else:
-        messages.error(request, "Enter the passcode.")
+        messages.error(request, _("Enter the passcode."))
     return redirect(next_url)
 
 
@@ -235,7 +247,9 @@ def block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
     block = blocking.blocks_of(user=user).filter(pk=block_id).first()
     if block is not None:
         blocking.block_delete(blocker=user, blocked=block.blocked)
-        messages.success(request, f"You unblocked {blocking.account_name(block.blocked)}.")
+        messages.success(
+            request, _("You unblocked %(name)s.") % {"name": blocking.account_name(block.blocked)}
+        )
     return redirect(f"{reverse('account_settings')}#blocked-and-muted")
 
 
@@ -248,5 +262,5 @@ def mute_remove(request: HttpRequest, mute_id: int) -> HttpResponse:
     mute = blocking.mutes_of(user=user).filter(pk=mute_id).first()
     if mute is not None:
         blocking.mute_delete(muter=user, muted=mute.muted)
-        messages.success(request, f"You unmuted {blocking.account_name(mute.muted)}.")
+        messages.success(request, _("You unmuted %(name)s.") % {"name": blocking.account_name(mute.muted)})
     return redirect(f"{reverse('account_settings')}#blocked-and-muted")

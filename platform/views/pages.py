@@ -18,6 +18,8 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -88,6 +90,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 time_zone=data["time_zone"],
                 signup_address=origin.client_address(request),
                 signup_browser=origin.browser_hash(origin.browser_id(request)),
+                # The language the page was shown in: what they read the sign-up in, they can read.
+                language=translation.get_language() or "",
             )
         except services.AgeRefused:
             return signup_block(render(request, "registration/signup_refused.html", status=403))
@@ -96,7 +100,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
-                request, f"Welcome to Joyreel, {user.display_name}! We sent you a link to confirm your email."
+                request,
+                _("Welcome to Joyreel, %(name)s! We sent you a link to confirm your email.")
+                % {"name": user.display_name},
             )
             # The optional "What do you enjoy?" step (feeds' page, reached by name: platform imports no feeds).
             return origin.browser_id_keep(request, redirect("welcome-interests"))
@@ -113,7 +119,7 @@ def login_locked_out(
     """django-axes' lockout response: JSON for API clients, a page for people."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": "Too many failed log-ins. Try again later.", "code": "rate_limited"}, status=429
+            {"detail": _("Too many failed log-ins. Try again later."), "code": "rate_limited"}, status=429
         )
     return render(request, "registration/locked_out.html", status=429)
 
@@ -155,7 +161,7 @@ class LoginView(auth_views.LoginView):
         response = origin.browser_id_keep(self.request, super().form_valid(form))
         user = form.get_user()
         if isinstance(user, User) and account_deletion.account_deletion_cancel(user=user):
-            messages.success(self.request, "Welcome back. Your account will not be deleted.")
+            messages.success(self.request, _("Welcome back. Your account will not be deleted."))
         return response
 
 
