@@ -18,8 +18,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from platform.languages import in_language_of, language_of
 from platform.models import User
 from platform.notifications import Kind, notify
 from platform.personal_data import ErasureDeferred, registered, sessions_delete
@@ -43,7 +46,7 @@ def account_deletion_request(*, user: User, password: str) -> User:
     from rest_framework.authtoken.models import Token
 
     if not password or not user.check_password(password):
-        raise ValidationError({"password": "That is not your password."}, code="wrong_password")
+        raise ValidationError({"password": _("That is not your password.")}, code="wrong_password")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.deletion_requested_at is not None:
@@ -54,30 +57,40 @@ def account_deletion_request(*, user: User, password: str) -> User:
         Token.objects.filter(user=locked).delete()
         audit_record(actor=locked, action="account.deletion_request", target=locked)
         due = locked.deletion_requested_at + GRACE_PERIOD
-        notify(
-            user=locked,
-            kind=Kind.ACCOUNT,
-            title="Your account will be deleted",
-            body=f"On {due:%d %B %Y}. Log in before then to keep it.",
-            url=reverse("account_settings"),
-        )
-        user_id, address = locked.pk, locked.email
+        with in_language_of(locked):
+            notify(
+                user=locked,
+                kind=Kind.ACCOUNT,
+                title=_("Your account will be deleted"),
+                body=_("On %(date)s. Log in before then to keep it.")
+                % {"date": date_format(due, "DATE_FORMAT")},
+                url=reverse("account_settings"),
+            )
+        user_id, address, language = locked.pk, locked.email, language_of(locked)
         transaction.on_commit(lambda: sessions_delete(user_id=user_id))
-        transaction.on_commit(lambda: _deletion_mail(address=address, due=due))
+        transaction.on_commit(lambda: _deletion_mail(address=address, due=due, language=language))
     user.deletion_requested_at = locked.deletion_requested_at
     user.password = locked.password
     return locked
 
 
-def _deletion_mail(*, address: str, due: datetime.datetime) -> None:
+def _deletion_mail(*, address: str, due: datetime.datetime, language: str) -> None:
     # Sent whatever the email preference: it is about the account itself, and the last chance to keep it.
+    with translation.override(language):
+        subject = _("Your Joyreel account will be deleted")
+        message = (
+            _(
+                "You asked us to delete your Joyreel account. It will be deleted, with your videos and "
+                "everything else we keep about you, on %(date)s."
+            )
+            % {"date": date_format(due, "DATE_FORMAT")}
+            + "\n\n"
+            + _("Changed your mind? Log in before then and it will not be deleted.")
+            + "\n"
+        )
     send_mail(
-        subject="Your Joyreel account will be deleted",
-        message=(
-            "You asked us to delete your Joyreel account. It will be deleted, with your videos and "
-            f"everything else we keep about you, on {due:%d %B %Y}.\n\n"
-            "Changed your mind? Log in before then and it will not be deleted.\n"
-        ),
+        subject=subject,
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[address],
         fail_silently=True,
@@ -93,7 +106,8 @@ def account_deletion_cancel(*, user: User) -> bool:
         locked.deletion_requested_at = None
         locked.save(update_fields=["deletion_requested_at"])
         audit_record(actor=locked, action="account.deletion_cancel", target=locked)
-        notify(user=locked, kind=Kind.ACCOUNT, title="Your account will not be deleted")
+        with in_language_of(locked):
+            notify(user=locked, kind=Kind.ACCOUNT, title=_("Your account will not be deleted"))
     user.deletion_requested_at = None
     return True
 

@@ -13,13 +13,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from platform import age, services
 from platform.models import AuditEntry, User
 
 
 class AgeBandFilter(admin.SimpleListFilter):
-    title = "age band"
+    title = gettext_lazy("age band")
     parameter_name = "age_band"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -34,13 +36,15 @@ class AgeBandFilter(admin.SimpleListFilter):
 
 class DateOfBirthCorrectionForm(forms.Form):
     date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Only an earlier date than the one stated (the person is older) is accepted.",
+        help_text=gettext_lazy("Only an earlier date than the one stated (the person is older) is accepted."),
     )
     evidence = forms.CharField(
+        label=gettext_lazy("Evidence"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=services.EVIDENCE_MAX_LENGTH,
-        help_text="What shows the right date (e.g. the ID document checked, ticket number).",
+        help_text=gettext_lazy("What shows the right date (e.g. the ID document checked, ticket number)."),
     )
 
 
@@ -66,19 +70,22 @@ class UserAdmin(DjangoUserAdmin[User]):
     # thousands of pixels tall.
     list_filter = [AgeBandFilter, "is_verified_publisher", "is_private", "is_staff", "is_active"]
     search_fields = ["email", "display_name", "region", "=country"]
-    search_help_text = "Search by email, name, region (DE-BY) or country code (DE)."
+    search_help_text = gettext_lazy("Search by email, name, region (DE-BY) or country code (DE).")
     date_hierarchy = "date_joined"
     # Nobody edits a date of birth here: support corrects it through "Correct date of birth" (audited).
     readonly_fields = ["last_login", "date_joined", "age_band_label", "date_of_birth"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name", "date_of_birth", "age_band_label", "country", "region")}),
-        ("Trust", {"fields": ("is_private", "is_verified_publisher")}),
         (
-            "Permissions",
+            gettext_lazy("Profile"),
+            {"fields": ("display_name", "date_of_birth", "age_band_label", "country", "region")},
+        ),
+        (gettext_lazy("Trust"), {"fields": ("is_private", "is_verified_publisher", "language")}),
+        (
+            gettext_lazy("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -92,39 +99,40 @@ class UserAdmin(DjangoUserAdmin[User]):
     actions = ["verify_publishers", "unverify_publishers"]
     actions += ["correct_date_of_birth"]
 
-    @admin.display(description="age band")
+    @admin.display(description=gettext_lazy("age band"))
     def age_band_label(self, obj: User) -> str:
         return str(obj.age_band.label)
 
-    @admin.display(description="standing")
+    @admin.display(description=gettext_lazy("standing"))
     def standing(self, obj: User) -> str:
         """What sets this account apart, in words, in one column instead of a column of ticks for each."""
         now = timezone.now()
         words = []
         if not obj.is_active:
-            words.append("deactivated")
+            words.append(_("deactivated"))
         if obj.suspended_until and obj.suspended_until > now:
-            words.append(f"suspended until {date_format(timezone.localtime(obj.suspended_until), 'j M Y')}")
+            until = date_format(timezone.localtime(obj.suspended_until), "SHORT_DATE_FORMAT")
+            words.append(_("suspended until %(date)s") % {"date": until})
         if obj.posting_suspended_until and obj.posting_suspended_until > now:
-            until = date_format(timezone.localtime(obj.posting_suspended_until), "j M Y")
-            words.append(f"may not post until {until}")
+            until = date_format(timezone.localtime(obj.posting_suspended_until), "SHORT_DATE_FORMAT")
+            words.append(_("may not post until %(date)s") % {"date": until})
         if obj.deletion_requested_at:
-            words.append("deletion requested")
+            words.append(_("deletion requested"))
         if obj.is_superuser:
-            words.append("superuser")
+            words.append(_("superuser"))
         elif obj.is_staff:
-            words.append("staff")
+            words.append(_("staff"))
         if obj.is_verified_publisher:
-            words.append("verified publisher")
+            words.append(_("verified publisher"))
         if obj.is_private:
-            words.append("private")
+            words.append(_("private"))
         return ", ".join(words).capitalize() or "—"
 
-    @admin.action(description="Verify as news publisher", permissions=["change"])
+    @admin.action(description=gettext_lazy("Verify as news publisher"), permissions=["change"])
     def verify_publishers(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._set_publisher(request, queryset, is_verified=True)
 
-    @admin.action(description="Remove news publisher verification", permissions=["change"])
+    @admin.action(description=gettext_lazy("Remove news publisher verification"), permissions=["change"])
     def unverify_publishers(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._set_publisher(request, queryset, is_verified=False)
 
@@ -133,14 +141,19 @@ class UserAdmin(DjangoUserAdmin[User]):
         assert isinstance(actor, User)
         for user in queryset:
             services.user_set_verified_publisher(actor=actor, user=user, is_verified=is_verified)
-        messages.success(request, f"Updated {queryset.count()} account(s).")
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("Updated %(count)d account.", "Updated %(count)d accounts.", count) % {"count": count},
+        )
 
     @admin.action(
-        description="Correct date of birth (to an earlier date, with evidence)", permissions=["change"]
+        description=gettext_lazy("Correct date of birth (to an earlier date, with evidence)"),
+        permissions=["change"],
     )
     def correct_date_of_birth(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         if queryset.count() != 1:
-            messages.error(request, "Choose exactly one account to correct.")
+            messages.error(request, _("Choose exactly one account to correct."))
             return None
         user = queryset.get()
         return HttpResponseRedirect(reverse("admin:platform_user_date_of_birth", args=[user.pk]))
@@ -169,11 +182,13 @@ class UserAdmin(DjangoUserAdmin[User]):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, f"The date of birth of {user.email} is corrected.")
+                messages.success(
+                    request, _("The date of birth of %(email)s is corrected.") % {"email": user.email}
+                )
                 return HttpResponseRedirect(reverse("admin:platform_user_change", args=[user.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Correct the date of birth of {user.email}",
+            "title": _("Correct the date of birth of %(email)s") % {"email": user.email},
             "subject": user,
             "form": form,
             "opts": self.model._meta,

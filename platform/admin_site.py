@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,11 +60,12 @@ def moderation_queue_register(queue: ModerationQueue) -> None:
         _QUEUES.append(queue)
 
 
-# The home page's groups, in order: (heading, model labels). Models not named here keep their app's group,
+# The home page's groups, in order: (heading, model labels); a heading is translated when shown and its
+# English words make the group's CSS class. Models not named here keep their app's group,
 # after these, so a newly registered model is never hidden.
 SECTIONS: list[tuple[str, list[str]]] = [
     (
-        "Trust and safety",
+        gettext_noop("Trust and safety"),
         [
             "creators.Report",
             "creators.ReportedComment",
@@ -77,7 +79,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Videos and creators",
+        gettext_noop("Videos and creators"),
         [
             "creators.Video",
             "creators.TopicReview",
@@ -88,9 +90,9 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "creators.Follow",
         ],
     ),
-    ("Accounts", ["platform.User", "auth.Group", "authtoken.TokenProxy"]),
+    (gettext_noop("Accounts"), ["platform.User", "auth.Group", "authtoken.TokenProxy"]),
     (
-        "Businesses and promotions",
+        gettext_noop("Businesses and promotions"),
         [
             "businesses.Promotion",
             "businesses.BusinessProfile",
@@ -101,7 +103,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Feeds and analytics",
+        gettext_noop("Feeds and analytics"),
         [
             "feeds.Signal",
             "feeds.InterestProfile",
@@ -110,14 +112,14 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "feeds.RollupState",
         ],
     ),
-    ("Sign-in security", ["axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog"]),
+    (gettext_noop("Sign-in security"), ["axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog"]),
 ]
 
 
 class JoyreelAdminSite(admin.AdminSite):
-    site_header = "Joyreel administration"
-    site_title = "Joyreel admin"
-    index_title = "Moderation home"
+    site_header = gettext_lazy("Joyreel administration")
+    site_title = gettext_lazy("Joyreel admin")
+    index_title = gettext_lazy("Moderation home")
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
         apps = super().get_app_list(request, app_label)
@@ -133,7 +135,7 @@ class JoyreelAdminSite(admin.AdminSite):
                 slug = heading.lower().replace(" ", "-")
                 grouped.append(
                     {
-                        "name": heading,
+                        "name": gettext(heading),
                         "app_label": slug,
                         "app_url": "",
                         "has_module_perms": True,

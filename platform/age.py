@@ -13,16 +13,19 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 OLDEST_PLAUSIBLE_AGE = 120
 
 
 class AgeBand(models.TextChoices):
-    UNDER_13 = "under_13", "Under 13"
+    UNDER_13 = "under_13", gettext_lazy("Under 13")
     TEEN_13_15 = "13_15", "13–15"
     TEEN_16_17 = "16_17", "16–17"
     ADULT = "adult", "18+"
-    UNKNOWN = "unknown", "Unknown"
+    UNKNOWN = "unknown", gettext_lazy("Unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +103,11 @@ def date_of_birth_problem(*, date_of_birth: datetime.date, on: datetime.date | N
     """Why a typed date of birth cannot be real, or None when it can."""
     on = on or today()
     if date_of_birth > on:
-        return "The date of birth is in the future."
+        return _("The date of birth is in the future.")
     if age_on(date_of_birth=date_of_birth, on=on) > OLDEST_PLAUSIBLE_AGE:
-        return f"Please check the year: that would make you older than {OLDEST_PLAUSIBLE_AGE}."
+        return _("Please check the year: that would make you older than %(age)d.") % {
+            "age": OLDEST_PLAUSIBLE_AGE
+        }
     return None
 
 
@@ -182,14 +187,24 @@ def parent_account_refusal(
     least ``PARENT_ACCOUNT_MIN_AGE`` old. None when it can."""
     if email_confirmed_at is None:
         return ParentRefusal(
-            "Confirm your email address first: open the link we sent you (you can send it again from "
-            "your account settings).",
+            _(
+                "Confirm your email address first: open the link we sent you (you can send it again from "
+                "your account settings)."
+            ),
             None,
         )
     eligible_from = date_joined + PARENT_ACCOUNT_MIN_AGE
     if now < eligible_from:
         days = PARENT_ACCOUNT_MIN_AGE.days
-        return ParentRefusal(f"A parent's account must be at least {days} days old.", eligible_from)
+        return ParentRefusal(
+            ngettext(
+                "A parent's account must be at least %(count)d day old.",
+                "A parent's account must be at least %(count)d days old.",
+                days,
+            )
+            % {"count": days},
+            eligible_from,
+        )
     return None
 
 
@@ -218,12 +233,20 @@ def parent_made_beside_teen(
 _FOLLOW_OPENNESS = {"nobody": 0, "approved": 1, "everyone": 2}
 
 _PARENT_DECIDES = {
-    "daily_limit_minutes": "Your linked parent sets your daily limit: you can lower it, only they can "
-    "raise it. Ask them for more time.",
-    "is_restricted_mode": "Your linked parent decides about restricted mode: only they can turn it off.",
-    "follow_policy": "Your linked parent decides who may follow you: you can only make it stricter.",
-    "is_private": "Your linked parent decides who may follow you: only they can make your account public.",
-    "passcode": "Your linked parent keeps the passcode: only they can set or change it.",
+    "daily_limit_minutes": gettext_lazy(
+        "Your linked parent sets your daily limit: you can lower it, only they can raise it. Ask them for "
+        "more time."
+    ),
+    "is_restricted_mode": gettext_lazy(
+        "Your linked parent decides about restricted mode: only they can turn it off."
+    ),
+    "follow_policy": gettext_lazy(
+        "Your linked parent decides who may follow you: you can only make it stricter."
+    ),
+    "is_private": gettext_lazy(
+        "Your linked parent decides who may follow you: only they can make your account public."
+    ),
+    "passcode": gettext_lazy("Your linked parent keeps the passcode: only they can set or change it."),
 }
 
 
@@ -243,7 +266,7 @@ def linked_teen_change_problem(*, setting: str, old: Any, new: Any) -> str | Non
         is_looser = True
     else:
         raise ValueError(f"No rule for a teen changing {setting!r}.")
-    return _PARENT_DECIDES[setting] if is_looser else None
+    return str(_PARENT_DECIDES[setting]) if is_looser else None
 
 
 def may_link_as_teen(band: AgeBand) -> bool:
@@ -351,10 +374,12 @@ def screen_time_limit_problem(*, user: Any, minutes: int | None, is_parent: bool
     if minutes is None:
         return None
     if not 1 <= minutes <= SCREEN_TIME_LIMIT_MAX_MINUTES:
-        return f"Choose between 1 and {SCREEN_TIME_LIMIT_MAX_MINUTES} minutes."
+        return _("Choose between 1 and %(most)d minutes.") % {"most": SCREEN_TIME_LIMIT_MAX_MINUTES}
     default = policy_for_user(user).daily_screen_time_limit_minutes
     if default is not None and not is_parent and minutes > default:
-        return f"Under 18, the daily limit can be at most {default} minutes. A linked parent can raise it."
+        return _(
+            "Under 18, the daily limit can be at most %(most)d minutes. A linked parent can raise it."
+        ) % {"most": default}
     return None
 
 
@@ -433,10 +458,10 @@ def time_zone_change_problem(*, user: Any, now: datetime.datetime | None = None)
     if next_at is None or (now or timezone.now()) >= next_at:
         return None
     local = next_at.astimezone(user_zone(user))
-    return (
+    return _(
         "Under 18, your time zone can change once a day, so that your screen-time day stays one day. "
-        f"You can change it again from {local:%d %B %Y, %H:%M} ({user_zone(user).key})."
-    )
+        "You can change it again from %(when)s (%(zone)s)."
+    ) % {"when": date_format(local, "DATETIME_FORMAT"), "zone": user_zone(user).key}
 
 
 # Restricted mode hides these; the values are ``creators.models.Video``'s choices (this lower layer

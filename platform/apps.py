@@ -1,12 +1,13 @@
 """App configuration of the core app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlatformConfig(AppConfig):
     name = "platform"
     label = "platform"
-    verbose_name = "Joyreel platform"
+    verbose_name = _("Joyreel platform")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from platform.models import Block, Mute, User
 from platform.statements import STAND_IN_ID, StatementCache
@@ -21,9 +22,9 @@ from platform.statements import STAND_IN_ID, StatementCache
 def block_create(*, blocker: User, blocked: User) -> Block:
     """Block ``blocked`` for ``blocker``; blocking twice returns the existing block."""
     if blocker.pk == blocked.pk:
-        raise ValidationError("You can't block yourself.")
+        raise ValidationError(_("You can't block yourself."))
     # get_or_create re-reads the row when a concurrent request wrote the same block a moment ago.
-    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    block, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     return block
 
 
@@ -35,8 +36,8 @@ def block_delete(*, blocker: User, blocked: User) -> None:
 def mute_create(*, muter: User, muted: User) -> Mute:
     """Mute ``muted`` for ``muter``; muting twice returns the existing mute."""
     if muter.pk == muted.pk:
-        raise ValidationError("You can't mute yourself.")
-    mute, _ = Mute.objects.get_or_create(muter=muter, muted=muted)
+        raise ValidationError(_("You can't mute yourself."))
+    mute, _created = Mute.objects.get_or_create(muter=muter, muted=muted)
     return mute
 
 

@@ -20,8 +20,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from platform.errors import RateLimited
+from platform.languages import in_language_of
 from platform.models import User
 
 logger = logging.getLogger(__name__)
@@ -31,7 +34,9 @@ EMAIL_CONFIRMATION_MAX_AGE = datetime.timedelta(days=3)
 # Links sent per account and hour, the sign-up's included: enough for a lost email, too few to spam.
 EMAIL_CONFIRMATION_SENDS = 3
 EMAIL_CONFIRMATION_WINDOW_SECONDS = 60 * 60
-LINK_REFUSED = "This link doesn't work: it is too old or not one of ours. Send a new one from your settings."
+LINK_REFUSED = gettext_lazy(
+    "This link doesn't work: it is too old or not one of ours. Send a new one from your settings."
+)
 
 
 def email_confirmation_token(*, user: User) -> str:
@@ -65,8 +70,10 @@ def email_confirmation_send(*, user: User) -> None:
         sends = 1
     if sends > EMAIL_CONFIRMATION_SENDS:
         raise RateLimited(
-            "We sent you several links in the last hour. Look for them in your email (and its spam "
-            "folder), or try again in an hour.",
+            _(
+                "We sent you several links in the last hour. Look for them in your email (and its spam "
+                "folder), or try again in an hour."
+            ),
             retry_after_seconds=EMAIL_CONFIRMATION_WINDOW_SECONDS,
         )
     context = {
@@ -74,12 +81,13 @@ def email_confirmation_send(*, user: User) -> None:
         "url": email_confirmation_url(user=user),
         "days": EMAIL_CONFIRMATION_MAX_AGE.days,
     }
-    message = EmailMultiAlternatives(
-        subject="Confirm your email address for Joyreel",
-        body=render_to_string("registration/email_confirm_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
+    with in_language_of(user):
+        message = EmailMultiAlternatives(
+            subject=_("Confirm your email address for Joyreel"),
+            body=render_to_string("registration/email_confirm_email.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
 
     def send() -> None:
         try:

@@ -14,6 +14,7 @@ the English message, so messages may be reworded and translated freely.
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     from platform.screen_time import ScreenTimeStatus
@@ -36,7 +37,8 @@ class Conflict(ValidationError):
 class NotFound(Exception):
     """The thing does not exist, or the requester may not see it; both look the same (HTTP 404)."""
 
-    def __init__(self, message: str = "Not found.") -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message if message is not None else gettext("Not found.")
         super().__init__(message)
         self.message = message
 

@@ -22,9 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from platform import age
 from platform.errors import NotFound, RateLimited
+from platform.languages import in_language_of
 from platform.models import AuditEntry, FamilyLink, PairingCode, User
 from platform.notifications import Kind, notify
 from platform.screen_time import (
@@ -42,7 +46,9 @@ PAIRING_CODE_LIFETIME = datetime.timedelta(minutes=10)
 PAIRING_TRIES = 5
 PAIRING_TRIES_WINDOW = datetime.timedelta(minutes=15)
 # One message for a wrong, expired or used code: a guesser learns nothing about which it was.
-PAIRING_REFUSED = "That code doesn't work. Codes work once and for 10 minutes: ask your parent for a new one."
+PAIRING_REFUSED = gettext_lazy(
+    "That code doesn't work. Codes work once and for 10 minutes: ask your parent for a new one."
+)
 PAIRING_TRY = "family.pairing_try"
 # One message whichever rule the parent's account fails: the teen is not told how to get round it.
 PARENT_REFUSED = (
@@ -94,7 +100,7 @@ def _code_hash(code: str) -> str:
 def pairing_code_create(*, parent: User, now: datetime.datetime | None = None) -> IssuedCode:
     """A new one-time code for ``parent`` (adults only); their older unused codes stop working."""
     if not age.may_link_as_parent(parent.age_band):
-        raise ValidationError("Only adults can link a teen's account to theirs.", code="not_adult")
+        raise ValidationError(_("Only adults can link a teen's account to theirs."), code="not_adult")
     now = now or timezone.now()
     refusal = age.parent_account_refusal(
         date_joined=parent.date_joined, email_confirmed_at=parent.email_confirmed_at, now=now
@@ -103,9 +109,11 @@ def pairing_code_create(*, parent: User, now: datetime.datetime | None = None) -
         when = ""
         if refusal.eligible_from is not None:
             local = refusal.eligible_from.astimezone(age.user_zone(parent))
-            when = f" You can create a code from {local:%d %B %Y at %H:%M}."
-        raise ValidationError(refusal.reason + when, code="parent_not_eligible")
-    code = "".join(secrets.choice(PAIRING_CODE_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
+            when = " " + _("You can create a code from %(when)s.") % {
+                "when": date_format(local, "DATETIME_FORMAT")
+            }
+        raise ValidationError(str(refusal.reason) + when, code="parent_not_eligible")
+    code = "".join(secrets.choice(PAIRING_CODE_ALPHABET) for _position in range(PAIRING_CODE_LENGTH))
     expires_at = now + PAIRING_CODE_LIFETIME
     with transaction.atomic():
         voided = PairingCode.objects.filter(parent=parent, used_at__isnull=True, expires_at__gt=now).update(
@@ -129,7 +137,9 @@ def pairing_preview(
     ``PAIRING_TRIES_WINDOW`` even the right code is refused, so a code cannot be guessed. A code whose
     parent may not be a parent (``PARENT_REFUSED``) is refused here already."""
     if not age.may_link_as_teen(teen.age_band):
-        raise ValidationError("Only teens (13 to 17) can link their account to a parent's.", code="not_teen")
+        raise ValidationError(
+            _("Only teens (13 to 17) can link their account to a parent's."), code="not_teen"
+        )
     origin = origin or RequestOrigin()
     now = now or timezone.now()
     pairing: PairingCode | None = None
@@ -138,7 +148,7 @@ def pairing_preview(
         # The teen's row is the lock: their tries are counted one at a time.
         User.objects.select_for_update().get(pk=teen.pk)
         if FamilyLink.objects.filter(teen=teen).exists():
-            raise ValidationError("Your account is already linked to a parent.", code="already_linked")
+            raise ValidationError(_("Your account is already linked to a parent."), code="already_linked")
         tries = AuditEntry.objects.filter(
             action=PAIRING_TRY,
             target_type=teen._meta.label_lower,
@@ -157,7 +167,7 @@ def pairing_preview(
     # Raised after the block, so that the try it recorded stays counted.
     if is_limited:
         raise RateLimited(
-            "Too many tries. Wait 15 minutes, then ask your parent for a new code.",
+            _("Too many tries. Wait 15 minutes, then ask your parent for a new code."),
             retry_after_seconds=int(PAIRING_TRIES_WINDOW.total_seconds()),
         )
     if pairing is None or pairing.parent_id == teen.pk:
@@ -193,7 +203,9 @@ def pairing_link(
     """The second step: ``teen`` confirms the link ``pairing_preview`` showed them (``token``). The code is
     used now, if it still works and its parent still may be one; the parent is told."""
     if not age.may_link_as_teen(teen.age_band):
-        raise ValidationError("Only teens (13 to 17) can link their account to a parent's.", code="not_teen")
+        raise ValidationError(
+            _("Only teens (13 to 17) can link their account to a parent's."), code="not_teen"
+        )
     origin = origin or RequestOrigin()
     now = now or timezone.now()
     try:
@@ -205,7 +217,7 @@ def pairing_link(
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=teen.pk)
         if FamilyLink.objects.filter(teen=teen).exists():
-            raise ValidationError("Your account is already linked to a parent.", code="already_linked")
+            raise ValidationError(_("Your account is already linked to a parent."), code="already_linked")
         pairing = (
             PairingCode.objects.select_for_update()
             .select_related("parent")
@@ -231,14 +243,17 @@ def pairing_link(
             target=teen,
             detail={"parent": parent.pk, "passcode_cleared": had_passcode},
         )
-        notify(
-            user=parent,
-            kind=Kind.PAIRING,
-            title=f"{teen.display_name} linked their account to yours",
-            body="You can now set their daily screen-time limit, restricted mode, who may follow them and "
-            "the passcode that gives them more time, and see how long they watch each day.",
-            url=reverse("family"),
-        )
+        with in_language_of(parent):
+            notify(
+                user=parent,
+                kind=Kind.PAIRING,
+                title=_("%(name)s linked their account to yours") % {"name": teen.display_name},
+                body=_(
+                    "You can now set their daily screen-time limit, restricted mode, who may follow them and "
+                    "the passcode that gives them more time, and see how long they watch each day."
+                ),
+                url=reverse("family"),
+            )
     return link
 
 
@@ -249,36 +264,38 @@ def pairing_unlink(*, user: User, teen: User) -> None:
             FamilyLink.objects.select_for_update().select_related("parent", "teen").filter(teen=teen).first()
         )
         if link is None or user.pk not in (link.teen_id, link.parent_id):
-            raise NotFound("No such family link.")
+            raise NotFound(_("No such family link."))
         parent = link.parent
         link.delete()
         audit_record(actor=user, action="family.unlink", target=teen, detail={"parent": parent.pk})
         if user.pk == teen.pk:
-            notify(
-                user=parent,
-                kind=Kind.PAIRING,
-                title=f"{teen.display_name} unlinked their account from yours",
-                body="You can no longer change their settings or see their screen time.",
-                url=reverse("family"),
-            )
+            with in_language_of(parent):
+                notify(
+                    user=parent,
+                    kind=Kind.PAIRING,
+                    title=_("%(name)s unlinked their account from yours") % {"name": teen.display_name},
+                    body=_("You can no longer change their settings or see their screen time."),
+                    url=reverse("family"),
+                )
         else:
-            notify(
-                user=link.teen,
-                kind=Kind.PAIRING,
-                title=f"{parent.display_name} unlinked your account from theirs",
-                body="Your settings stay as they are; you can change them yourself now.",
-                url=reverse("family"),
-            )
+            with in_language_of(link.teen):
+                notify(
+                    user=link.teen,
+                    kind=Kind.PAIRING,
+                    title=_("%(name)s unlinked your account from theirs") % {"name": parent.display_name},
+                    body=_("Your settings stay as they are; you can change them yourself now."),
+                    url=reverse("family"),
+                )
 
 
 def _linked_teen(*, parent: User, teen: User) -> User:
     """The teen, locked, when ``parent`` is their linked parent; anyone else gets NotFound. A teen who
     has turned 18 is nobody's to control any more."""
     if not FamilyLink.objects.filter(parent=parent, teen=teen).exists():
-        raise NotFound("No such teen.")
+        raise NotFound(_("No such teen."))
     locked = User.objects.select_for_update().get(pk=teen.pk)
     if not age.may_link_as_teen(locked.age_band):
-        raise NotFound("No such teen.")
+        raise NotFound(_("No such teen."))
     return locked
 
 
@@ -296,12 +313,12 @@ def family_teen_settings_set(
     if not DAILY_LIMIT_MIN_MINUTES <= daily_limit_minutes <= DAILY_LIMIT_MAX_MINUTES:
         raise ValidationError(
             {
-                "daily_limit_minutes": f"Choose between {DAILY_LIMIT_MIN_MINUTES} and "
-                f"{DAILY_LIMIT_MAX_MINUTES} minutes."
+                "daily_limit_minutes": _("Choose between %(least)d and %(most)d minutes.")
+                % {"least": DAILY_LIMIT_MIN_MINUTES, "most": DAILY_LIMIT_MAX_MINUTES}
             }
         )
     if follow_policy not in User.FollowPolicy.values:
-        raise ValidationError({"follow_policy": "Choose who may follow them."})
+        raise ValidationError({"follow_policy": _("Choose who may follow them.")})
     changes: dict[str, object] = {
         "daily_limit_minutes": daily_limit_minutes,
         "is_restricted_mode": is_restricted_mode,
@@ -329,7 +346,7 @@ def family_teen_passcode_set(*, parent: User, teen: User, passcode: str) -> None
 def family_teen_screen_time(*, parent: User, teen: User) -> list[ScreenTimeDayTotal]:
     """Minutes watched on each of the teen's last seven days (their calendar), oldest first; never what."""
     if not FamilyLink.objects.filter(parent=parent, teen=teen).exists():
-        raise NotFound("No such teen.")
+        raise NotFound(_("No such teen."))
     return screen_time_week(user=teen, today=age.screen_time_day(user=teen))
 
 

@@ -2,16 +2,17 @@
 reasons and the transparency figures."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Guideline(models.TextChoices):
-    SPAM = "spam", "Spam or scam"
-    MISINFORMATION = "misinformation", "False information"
-    HARASSMENT = "harassment", "Harassment or hate"
-    DANGEROUS = "dangerous", "Dangerous acts"
-    SEXUAL = "sexual", "Sexual content"
-    MINOR_SAFETY = "minor_safety", "Child safety"
-    OTHER = "other", "Something else"
+    SPAM = "spam", _("Spam or scam")
+    MISINFORMATION = "misinformation", _("False information")
+    HARASSMENT = "harassment", _("Harassment or hate")
+    DANGEROUS = "dangerous", _("Dangerous acts")
+    SEXUAL = "sexual", _("Sexual content")
+    MINOR_SAFETY = "minor_safety", _("Child safety")
+    OTHER = "other", _("Something else")
 
 
 def guideline_anchor(guideline: str) -> str:

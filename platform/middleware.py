@@ -18,6 +18,8 @@ from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from platform.api.authentication import token_seen
 from platform.errors import ScreenTimeLocked
@@ -54,10 +56,9 @@ class SuspensionMiddleware:
             until = _token_user_suspended_until(request)
         if until is None or until <= timezone.now() or _is_allowed(request.path_info):
             return self.get_response(request)
-        message = (
-            f"Your account is suspended until {until:%d %B %Y, %H:%M} UTC. "
-            "You can read the decision and appeal it."
-        )
+        message = _(
+            "Your account is suspended until %(when)s UTC. You can read the decision and appeal it."
+        ) % {"when": date_format(until, "DATETIME_FORMAT")}
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message, "code": "account_suspended"}, status=403)
         html = render_to_string("platform/suspended.html", {"until": until}, request=request)

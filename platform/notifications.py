@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +16,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from platform import age
 from platform.errors import NotFound
+from platform.languages import in_language_of
 from platform.models import Notification, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Kind = Notification.Kind
 
@@ -41,14 +48,21 @@ def url_is_local_path(url: str) -> bool:
     return url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False)
 
 
-def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+def notify(
+    *, user: User, kind: str, title: StrOrPromise, body: StrOrPromise = "", url: str = ""
+) -> Notification:
     """Write one notification to ``user``'s centre. It shows in the app (and counts in the badge) at once;
     email, for people who opted in, waits until ``deliver_after``: the end of their quiet hours.
 
-    ``url`` must be a path on this site (``reverse(...)``); anything else is a programming error."""
+    ``url`` must be a path on this site (``reverse(...)``); anything else is a programming error.
+
+    The texts are stored in ``user``'s language: build them inside ``with in_language_of(user):`` (a
+    ``gettext_lazy`` text without placeholders may also be passed as it is; it is rendered here)."""
     if url and not url_is_local_path(url):
         raise ValueError(f"A notification links only to a path on this site, not {url!r}.")
     now = timezone.now()
+    with in_language_of(user):
+        title, body = str(title), str(body)
     return Notification.objects.create(
         user=user,
         kind=kind,
@@ -89,7 +103,7 @@ def notification_open(*, user: User, notification_id: int) -> str:
     Another person's notification is ``NotFound``, exactly like one that does not exist."""
     notification = Notification.objects.filter(user=user, pk=notification_id).first()
     if notification is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     if notification.read_at is None:
         notifications_mark_read(user=user, ids=[notification.pk])
     if notification.url and url_is_local_path(notification.url):
@@ -110,7 +124,7 @@ def notification_settings_update(
     A change of zone records the zone before it and when, which keep the screen-time day that was in
     force until it ends (``age.screen_time_day``)."""
     if time_zone not in age.time_zone_names():
-        raise ValidationError({"time_zone": "Choose a time zone from the list."})
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
     now = now or timezone.now()
     with transaction.atomic():
         # Locked: two changes at once must not both pass the once-a-day rule.
@@ -131,34 +145,37 @@ def notification_settings_update(
 # --- family: each side hears of the other's changes -----------------------------------------------------
 
 _SETTING_NAMES = {
-    "daily_limit_minutes": "daily limit",
-    "is_restricted_mode": "restricted mode",
-    "follow_policy": "who may follow",
-    "is_private": "private account",
-    "passcode": "passcode",
+    "daily_limit_minutes": gettext_lazy("daily limit"),
+    "is_restricted_mode": gettext_lazy("restricted mode"),
+    "follow_policy": gettext_lazy("who may follow"),
+    "is_private": gettext_lazy("private account"),
+    "passcode": gettext_lazy("passcode"),
 }
 
 
 def family_settings_changed_notify(*, actor: User, teen: User, parent: User, settings: list[str]) -> None:
     """Tell the other side of a family link that ``actor`` (the teen or their parent) changed the teen's
     ``settings``: neither finds out only by noticing."""
-    names = ", ".join(_SETTING_NAMES.get(name, name) for name in settings)
-    if actor.pk == parent.pk:
-        notify(
-            user=teen,
-            kind=Kind.PAIRING,
-            title=f"{parent.display_name} changed your settings",
-            body=f"Changed: {names}. See them in your account settings.",
-            url=reverse("account_settings") + "#screen-time",
-        )
-    else:
-        notify(
-            user=parent,
-            kind=Kind.PAIRING,
-            title=f"{teen.display_name} made their settings stricter",
-            body=f"Changed: {names}. See their settings on your family page.",
-            url=reverse("family"),
-        )
+    recipient = teen if actor.pk == parent.pk else parent
+    with in_language_of(recipient):
+        names = ", ".join(str(_SETTING_NAMES.get(name, name)) for name in settings)
+        if actor.pk == parent.pk:
+            notify(
+                user=teen,
+                kind=Kind.PAIRING,
+                title=_("%(name)s changed your settings") % {"name": parent.display_name},
+                body=_("Changed: %(settings)s. See them in your account settings.") % {"settings": names},
+                url=reverse("account_settings") + "#screen-time",
+            )
+        else:
+            notify(
+                user=parent,
+                kind=Kind.PAIRING,
+                title=_("%(name)s made their settings stricter") % {"name": teen.display_name},
+                body=_("Changed: %(settings)s. See their settings on your family page.")
+                % {"settings": names},
+                url=reverse("family"),
+            )
 
 
 # --- email ---------------------------------------------------------------------------------------------
@@ -202,18 +219,18 @@ def _email_message(*, user: User, notifications: list[Notification]) -> EmailMul
         "centre_url": site + reverse("notifications"),
     }
     count = len(notifications)
-    subject = (
-        "You have a new notification on Joyreel"
-        if count == 1
-        else f"You have {count} new notifications on Joyreel"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("platform/email/notifications.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("platform/email/notifications.html", context), "text/html")
+    with in_language_of(user):
+        subject = ngettext(
+            "You have a new notification on Joyreel", "You have %(count)d new notifications on Joyreel", count
+        ) % {"count": count}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("platform/email/notifications.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        html = render_to_string("platform/email/notifications.html", context)
+    message.attach_alternative(html, "text/html")
     return message
 
 

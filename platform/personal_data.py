@@ -27,7 +27,10 @@ from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from platform.languages import in_language_of
 from platform.models import AuditEntry, DataExport, User
 from platform.notifications import Kind, notify
 
@@ -204,13 +207,15 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         export.ready_at = timezone.now()
         export.expires_at = export.ready_at + EXPORT_LIFETIME
         export.save(update_fields=["file", "size", "state", "ready_at", "expires_at"])
-        notify(
-            user=export.user,
-            kind=Kind.ACCOUNT,
-            title="Your data is ready to download",
-            body=f"The link works until {export.expires_at:%d %B %Y, %H:%M} UTC.",
-            url=reverse("account_settings") + "#your-data",
-        )
+        with in_language_of(export.user):
+            until = date_format(export.expires_at, "DATETIME_FORMAT")
+            notify(
+                user=export.user,
+                kind=Kind.ACCOUNT,
+                title=_("Your data is ready to download"),
+                body=_("The link works until %(when)s UTC.") % {"when": until},
+                url=reverse("account_settings") + "#your-data",
+            )
     return export
 
 

@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from platform import age, notifications
 from platform.errors import Conflict, NotFound, RateLimited, ScreenTimeLocked
@@ -253,8 +255,14 @@ def screen_time_guard(*, user: User | AnonymousUser | None) -> None:
     if status.is_locked:
         limit = status.limit_minutes
         raise ScreenTimeLocked(
-            f"You've reached today's limit of {limit} minute{'' if limit == 1 else 's'}. "
-            "Enter the passcode for more time, or come back tomorrow.",
+            ngettext(
+                "You've reached today's limit of %(count)d minute. "
+                "Enter the passcode for more time, or come back tomorrow.",
+                "You've reached today's limit of %(count)d minutes. "
+                "Enter the passcode for more time, or come back tomorrow.",
+                limit or 0,
+            )
+            % {"count": limit},
             status=status,
         )
 
@@ -327,9 +335,12 @@ def _setting_problems(
         shortest, longest = PASSCODE_LENGTHS
         passcode = str(changes["passcode"])
         if not (passcode.isascii() and passcode.isdigit() and shortest <= len(passcode) <= longest):
-            problems["passcode"] = f"Use {shortest} to {longest} digits."
+            problems["passcode"] = _("Use %(least)d to %(most)d digits.") % {
+                "least": shortest,
+                "most": longest,
+            }
     if "follow_policy" in changes and changes["follow_policy"] not in User.FollowPolicy.values:
-        problems["follow_policy"] = "Choose who may follow."
+        problems["follow_policy"] = _("Choose who may follow.")
     if parent is None or is_parent:
         return problems
     for setting, new in changes.items():
@@ -421,7 +432,7 @@ def screen_time_settings_update(
 # --- the passcode at the limit --------------------------------------------------------------------------
 
 
-_NO_PASSCODE = "No passcode is set, so there is no more watching today."
+_NO_PASSCODE = gettext_lazy("No passcode is set, so there is no more watching today.")
 
 
 def _failures_key(user: User) -> str:
@@ -438,7 +449,7 @@ def screen_time_unlock(*, user: User, passcode: str, at: datetime.datetime | Non
     key = _failures_key(user)
     if int(cache.get(key, 0)) >= UNLOCK_TRIES:
         raise RateLimited(
-            "Too many wrong passcodes. Try again in 15 minutes.", retry_after_seconds=UNLOCK_WINDOW_SECONDS
+            _("Too many wrong passcodes. Try again in 15 minutes."), retry_after_seconds=UNLOCK_WINDOW_SECONDS
         )
     if not user.screen_time_passcode:
         raise ValidationError({"passcode": _NO_PASSCODE})
@@ -449,10 +460,10 @@ def screen_time_unlock(*, user: User, passcode: str, at: datetime.datetime | Non
             cache.incr(key)
         except ValueError:  # expired between the two calls
             cache.set(key, 1, timeout=UNLOCK_WINDOW_SECONDS)
-        raise ValidationError({"passcode": "That passcode is not right."})
+        raise ValidationError({"passcode": _("That passcode is not right.")})
     status = screen_time_status(user=user, at=at)
     if not status.is_locked:
-        raise Conflict("Today's limit is not reached yet.")
+        raise Conflict(_("Today's limit is not reached yet."))
     ScreenTimeDay.objects.filter(user=user, day=status.day).update(
         extra_minutes=F("extra_minutes") + age.SCREEN_TIME_UNLOCK_MINUTES
     )

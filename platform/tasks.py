@@ -4,6 +4,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.translation import gettext
 
 
 @shared_task(name="platform.tasks.ping_task", acks_late=True, ignore_result=False)
@@ -30,7 +31,9 @@ def data_export_build_task(*, export_id: int) -> None:
     try:
         personal_data.data_export_build(export_id=export_id)
     except SoftTimeLimitExceeded:
-        personal_data.data_export_fail(export_id=export_id, reason="Preparing your data took too long.")
+        personal_data.data_export_fail(
+            export_id=export_id, reason=gettext("Preparing your data took too long.")
+        )
 
 
 @shared_task(name="platform.tasks.data_exports_expire_task", acks_late=True)

@@ -1,7 +1,7 @@
 """The API's one error boundary: domain errors from services become one error shape and one status.
 
 Every error the API returns is a JSON object that extends DRF's own convention with machine-readable codes
-(clients branch on ``code``/``codes``, never on the English text):
+(clients branch on ``code``/``codes``, never on the text, which is in the request's language):
 
 - ``{"detail": "<one sentence for a person>", "code": "<code>"}`` when the error is not about one input
   field;
@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -100,12 +101,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(body, status=_status_for(exc))
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            {"detail": "The request body is too large.", "code": ERROR_CODES[TooLarge]},
+            {"detail": _("The request body is too large."), "code": ERROR_CODES[TooLarge]},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, SuspiciousOperation):  # too many fields, a bad multipart boundary, ...
         return Response(
-            {"detail": "The request could not be read.", "code": "parse_error"},
+            {"detail": _("The request could not be read."), "code": "parse_error"},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, UpstreamError):

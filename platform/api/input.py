@@ -9,6 +9,7 @@ or a query string carries only text, so its values are left to DRF's coercion, a
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import empty
@@ -24,7 +25,9 @@ JSON_TYPES: tuple[tuple[type[serializers.Field[Any, Any, Any, Any]], tuple[type,
 
 
 def _invalid(field: serializers.Field[Any, Any, Any, Any]) -> list[ErrorDetail]:
-    return [ErrorDetail(str(field.error_messages.get("invalid", "Not a valid value.")), code="invalid")]
+    return [
+        ErrorDetail(str(field.error_messages.get("invalid", gettext("Not a valid value."))), code="invalid")
+    ]
 
 
 def _value_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> Any:

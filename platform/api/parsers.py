@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, parsers, status
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "too_large"  # the same code as every other "too large"
 
 
@@ -40,17 +42,19 @@ class JSONParser(parsers.JSONParser):
         except ValueError:
             declared = 0
         if declared > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
+            raise PayloadTooLarge(_("The request body is larger than %(size)d KB.") % {"size": limit // 1024})
         raw = stream.read(limit + 1)
         if len(raw) > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
+            raise PayloadTooLarge(_("The request body is larger than %(size)d KB.") % {"size": limit // 1024})
         try:
             text = codecs.decode(raw, encoding)
             return json.loads(text, parse_constant=self._refuse_constant)
         except RecursionError as error:
-            raise exceptions.ParseError("The JSON is nested too deeply.") from error
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from error
         except ValueError as error:
-            raise exceptions.ParseError(f"The body is not valid JSON: {error}") from error
+            raise exceptions.ParseError(
+                _("The body is not valid JSON: %(error)s") % {"error": error}
+            ) from error
 
     @staticmethod
     def _refuse_constant(name: str) -> Any:

@@ -3,6 +3,7 @@ it in the schema (``@extend_schema(parameters=[TheQuerySerializer])``), so the t
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -17,7 +18,7 @@ def query_of(request: Request, serializer_class: type[serializers.Serializer[Any
     as not given, which the schema (an integer, a date) does not allow."""
     serializer = serializer_class(data=request.query_params)
     blank = {
-        name: [serializers.ErrorDetail("This field may not be blank.", code="blank")]
+        name: [serializers.ErrorDetail(gettext("This field may not be blank."), code="blank")]
         for name, field in serializer.fields.items()
         if request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)
     }

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -59,7 +60,9 @@ class TokenOutputSerializer(serializers.Serializer[Any]):
 
 class RegionQuerySerializer(serializers.Serializer[Any]):
     country = serializers.RegexField(
-        r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2, e.g. DE.", error_messages={"invalid": "Two letters."}
+        r"^[A-Za-z]{2}$",
+        help_text="ISO 3166-1 alpha-2, e.g. DE.",
+        error_messages={"invalid": gettext_lazy("Two letters.")},
     )
 
 

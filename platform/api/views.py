@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import permissions, status
@@ -42,7 +43,10 @@ class SignUpView(APIView):
     def post(self, request: Request) -> Response:
         if signup_is_blocked(request._request):
             return Response(
-                {"detail": "Sign-up is not available from this device right now.", "code": "signup_blocked"},
+                {
+                    "detail": _("Sign-up is not available from this device right now."),
+                    "code": "signup_blocked",
+                },
                 status=status.HTTP_403_FORBIDDEN,
             )
         serializer = SignUpInputSerializer(data=request.data)
@@ -56,12 +60,12 @@ class SignUpView(APIView):
         except services.AgeRefused:
             # Not an error to map: the refusal also marks the device (a cookie on this response).
             response = Response(
-                {"detail": "Sorry, you are not old enough to use Joyreel.", "code": "age_refused"},
+                {"detail": _("Sorry, you are not old enough to use Joyreel."), "code": "age_refused"},
                 status=status.HTTP_403_FORBIDDEN,
             )
             signup_block(response)
             return response
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return origin.browser_id_keep(
             request._request,
             Response(
@@ -86,16 +90,16 @@ class LogInView(APIView):
             password=serializer.validated_data["password"],
         )
         if getattr(http_request, "axes_locked_out", False):
-            raise RateLimited("Too many failed log-ins. Try again later.")
+            raise RateLimited(_("Too many failed log-ins. Try again later."))
         if user is None:
             # One message whether or not the email exists.
             return Response(
-                {"detail": "The email or password is not right.", "code": "login_refused"},
+                {"detail": _("The email or password is not right."), "code": "login_refused"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         # Logging in within the 14 days keeps an account whose deletion was requested, as on the site.
         account_deletion_cancel(user=user)
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "user": UserOutputSerializer(user).data})
 
 

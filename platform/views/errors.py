@@ -21,20 +21,22 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 
 from platform.errors import ERROR_CODES, NotFound
 
 API_PREFIX = "/api/"
-NOT_FOUND = "Not found."
-SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
+NOT_FOUND = gettext_lazy("Not found.")
+SERVER_ERROR = gettext_lazy("Something went wrong on our side. Please try again in a moment.")
 
 
 def _reason(exception: Exception | None) -> str:
     """The sentence an exception was raised with, when it is one (``Http404("No such video.")``)."""
     message = exception.args[0] if exception is not None and exception.args else ""
-    return message.strip() if isinstance(message, str) else ""
+    return str(message).strip() if isinstance(message, str | Promise) else ""
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -52,7 +54,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     the person refused; the template escapes them."""
     reason = _reason(exception) if isinstance(exception, PermissionDenied) else ""
     if _is_api(request):
-        detail = reason or "You do not have permission to perform this action."
+        detail = reason or gettext("You do not have permission to perform this action.")
         return api_error(detail=detail, code="permission_denied", status=403)
     return render(request, "403.html", {"reason": reason}, status=403)
 
@@ -65,7 +67,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     is_ours = type(exception) is Http404 and not _reason(exception).endswith("matches the given query.")
     reason = _reason(exception) if is_ours else ""
     if _is_api(request):
-        return api_error(detail=reason or NOT_FOUND, code=ERROR_CODES[NotFound], status=404)
+        return api_error(detail=reason or str(NOT_FOUND), code=ERROR_CODES[NotFound], status=404)
     return render(request, "404.html", {"reason": reason}, status=404)
 
 
@@ -75,7 +77,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     which stands alone: it is rendered without a request, so no context processor nor query runs while
     something is already wrong."""
     if _is_api(request):
-        return api_error(detail=SERVER_ERROR, code="server_error", status=500)
+        return api_error(detail=str(SERVER_ERROR), code="server_error", status=500)
     return defaults.server_error(request)
 
 
@@ -91,7 +93,7 @@ def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
             match = None
         if match is not None and match.func is not api_not_found:
             return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
-    return api_error(detail=NOT_FOUND, code=ERROR_CODES[NotFound], status=404)
+    return api_error(detail=str(NOT_FOUND), code=ERROR_CODES[NotFound], status=404)
 
 
 def api_json_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

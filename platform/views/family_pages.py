@@ -11,6 +11,7 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -125,7 +126,7 @@ def family_link_confirm(request: HttpRequest) -> HttpResponse:
             ).parent
         except ValidationError as error:
             return _family_render(request, user, status=400, error=" ".join(error.messages))
-        messages.success(request, f"Your account is linked to {parent.display_name}.")
+        messages.success(request, _("Your account is linked to %(name)s.") % {"name": parent.display_name})
         return redirect("family")
     return _family_render(request, user, status=400, error=family.PAIRING_REFUSED)
 
@@ -136,12 +137,12 @@ def family_unlink(request: HttpRequest, teen_id: int) -> HttpResponse:
     user = _request_user(request)
     teen = User.objects.filter(pk=teen_id).first()
     if teen is None:
-        raise Http404("No such family link.")
+        raise Http404(_("No such family link."))
     try:
         family.pairing_unlink(user=user, teen=teen)
     except NotFound as error:
         raise Http404(error.message) from error
-    messages.success(request, "The accounts are no longer linked.")
+    messages.success(request, _("The accounts are no longer linked."))
     return redirect("family")
 
 
@@ -149,7 +150,7 @@ def _linked_teen_or_404(request: HttpRequest, teen_id: int) -> tuple[User, User]
     parent = _request_user(request)
     teen = User.objects.filter(pk=teen_id, family_link__parent=parent).first()
     if teen is None:
-        raise Http404("No such teen.")
+        raise Http404(_("No such teen."))
     return parent, teen
 
 
@@ -166,7 +167,7 @@ def family_teen_settings(request: HttpRequest, teen_id: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, f"{teen.display_name}'s settings are saved.")
+            messages.success(request, _("%(name)s's settings are saved.") % {"name": teen.display_name})
             return redirect("family")
     return _family_render(request, parent, status=400, bound_forms={teen.pk: {"settings": form}})
 
@@ -184,6 +185,6 @@ def family_teen_passcode(request: HttpRequest, teen_id: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, f"{teen.display_name}'s passcode is set.")
+            messages.success(request, _("%(name)s's passcode is set.") % {"name": teen.display_name})
             return redirect("family")
     return _family_render(request, parent, status=400, bound_forms={teen.pk: {"passcode": form}})

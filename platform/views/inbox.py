@@ -10,6 +10,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -54,5 +55,5 @@ def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if notifications.notifications_mark_read(user=user):
-        messages.success(request, "All caught up.")
+        messages.success(request, _("All caught up."))
     return redirect("notifications")

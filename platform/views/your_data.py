@@ -12,6 +12,8 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +34,7 @@ def data_export_start(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     personal_data.data_export_request(user=user)
-    messages.success(request, "We are preparing your data. We will notify you when it is ready.")
+    messages.success(request, _("We are preparing your data. We will notify you when it is ready."))
     return redirect(reverse("account_settings") + "#your-data")
 
 
@@ -44,7 +46,7 @@ def data_export_download(request: HttpRequest, token: str) -> FileResponse:
     assert isinstance(user, User)
     export = personal_data.data_export_for_download(user=user, token=token)
     if export is None:
-        raise Http404("No such download, or its link has expired.")
+        raise Http404(_("No such download, or its link has expired."))
     filename = f"joyreel-data-{export.ready_at:%Y-%m-%d}.zip" if export.ready_at else "joyreel-data.zip"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
 
@@ -63,10 +65,12 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             form_add_service_errors(form, error)
         else:
             due = account_deletion.deletion_due_at(user=user)
+            assert due is not None  # just requested
             logout(request)
             messages.success(
                 request,
-                f"Your account will be deleted on {due:%d %B %Y}. Log in before then to keep it.",
+                _("Your account will be deleted on %(date)s. Log in before then to keep it.")
+                % {"date": date_format(due, "DATE_FORMAT")},
             )
             return redirect("home")
     status = 400 if request.method == "POST" else 200
