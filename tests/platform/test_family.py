@@ -362,7 +362,7 @@ def test_family_page_for_a_teen_links_with_a_code_and_lists_what_the_parent_can_
     token = preview.context["confirm_form"].initial["token"]
     response = client.post(reverse("family_link_confirm"), {"token": token}, follow=True)
     html = response.content.decode()
-    assert "Linked to <strong>Pat &lt;b&gt;</strong>" in html
+    assert 'Linked to <strong translate="no">Pat &lt;b&gt;</strong>' in html
     assert "What you watch, like, share or search for" in html
     assert FamilyLink.objects.get(teen=child).parent == parent
 

@@ -82,8 +82,9 @@ def test_the_fixtures_that_start_processes_put_their_tests_in_a_lane(request):
 def test_make_test_fast_deselects_every_lane():
     assert lanes.FAST_LANE == "not browser and not processes and not stripe and not s3"
     [line] = [line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("test-fast:")]
-    # It needs the Python packages only: no system package, no npm.
-    assert line == "test-fast: $(STAMP)"
+    # It needs the Python packages only: no system package, no npm (Babel, a Python package, compiles the
+    # translations).
+    assert line == "test-fast: $(STAMP) translations"
     assert f'-m "{lanes.FAST_LANE}"' in (ROOT / "Makefile").read_text()
 
 
