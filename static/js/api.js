@@ -1,6 +1,7 @@
 // The one door to the site's JSON API: headers, the CSRF token, JSON in and out, and errors as ApiError
-// with the server's machine-readable code. Callers branch on `error.code`, never on the English text.
+// with the server's machine-readable code. Callers branch on `error.code`, never on the (translated) text.
 import { csrfToken } from "./csrf.js";
+import { gettext, interpolate } from "./i18n.js";
 
 // Codes for answers that carry none (a proxy's 502 page, a dropped connection): the same words the
 // API uses for the same meaning.
@@ -36,7 +37,11 @@ function codeForStatus(status) {
 // Reads the API's error shape: {"detail", "code", ...context} or {"<field>": [messages], "codes": {...}}.
 export function errorFrom(status, body, fallbackDetail = "") {
   const data = body && typeof body === "object" && !Array.isArray(body) ? body : {};
-  const fallback = fallbackDetail || "Something went wrong (" + (status || "no connection") + "). Please try again.";
+  const fallback =
+    fallbackDetail ||
+    interpolate(gettext("Something went wrong (%(status)s). Please try again."), {
+      status: status || gettext("no connection"),
+    });
   if (typeof data.detail === "string") {
     const code = typeof data.code === "string" && data.code ? data.code : codeForStatus(status);
     return new ApiError({ status, code, detail: data.detail, body: data });
@@ -83,7 +88,7 @@ export async function api(url, { method = "GET", body, signal, keepalive = false
     });
   } catch (problem) {
     if (problem && problem.name === "AbortError") throw problem;
-    throw new ApiError({ status: 0, code: "network", detail: "We couldn't reach Joyreel. Check your connection and try again." });
+    throw new ApiError({ status: 0, code: "network", detail: gettext("We couldn't reach Joyreel. Check your connection and try again.") });
   }
   const data = await readBody(response);
   if (!response.ok) throw errorFrom(response.status, data);
