@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from creators import hooks, services
 from creators.forms import DecisionForm
-from creators.models import CreatorProfile, Decision, Follow, Hashtag, Topic, Video, VideoTopic
+from creators.models import CaptionTrack, CreatorProfile, Decision, Follow, Hashtag, Topic, Video, VideoTopic
 from creators.trust.admin_decisions import admin_actor, decision_step
 from platform.admin_inlines import RecordInline
 from platform.http import stored_file_response
@@ -72,6 +73,30 @@ class VideoTopicInline(RecordInline, admin.TabularInline[VideoTopic, Video]):
 
     model = VideoTopic
     fields = ["topic", "review_state", "reviewed_by", "reviewed_at"]
+
+
+class CaptionTrackInline(RecordInline, admin.TabularInline[CaptionTrack, Video]):
+    """The video's captions as we serve them (read-only: the creator uploads and deletes them)."""
+
+    model = CaptionTrack
+    fields = ["language", "cue_count", "updated_at", "captions_text"]
+
+    @admin.display(description=gettext_lazy("captions"))
+    def captions_text(self, track: CaptionTrack) -> str:
+        try:
+            with track.file.storage.open(str(track.file.name), "rb") as handle:
+                text = handle.read(CAPTIONS_SHOWN + 1).decode("utf-8", errors="replace")
+        except (FileNotFoundError, OSError):
+            return "(file missing)"
+        if len(text) > CAPTIONS_SHOWN:
+            text = text[:CAPTIONS_SHOWN] + "…"
+        return format_html(
+            '<pre style="max-height:16rem;overflow:auto;white-space:pre-wrap" translate="no">{}</pre>', text
+        )
+
+
+# How much of a caption file the video's page shows a moderator (a long file is cut, marked with "…").
+CAPTIONS_SHOWN = 4000
 
 
 def _actor(request: HttpRequest) -> User:
@@ -140,7 +165,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
             {"classes": ["collapse"], "fields": list(PIPELINE_FIELDS)},
         ),
     ]
-    inlines = [VideoTopicInline]
+    inlines = [VideoTopicInline, CaptionTrackInline]
     date_hierarchy = "created_at"
     actions = [
         "decide_remove",

@@ -3,7 +3,9 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from creators import captions
 from creators.models import Topic, Video
 from platform.guidelines import Guideline
 
@@ -29,6 +31,15 @@ class CreatorProfileForm(forms.Form):
 
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class CaptionUploadForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=list(captions.LANGUAGES.items()))
+    file = forms.FileField(
+        label=_("Caption file"),
+        help_text=_("WebVTT (.vtt) or SubRip (.srt), up to 256 KB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,.srt,text/vtt"}),
+    )
 
 
 class AvatarForm(forms.Form):

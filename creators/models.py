@@ -226,6 +226,11 @@ class Video(models.Model):
     # The HLS ladder of the same rendition: its master playlist, beside a folder per rung. Blank for
     # videos published before the ladder existed; players then get the single MP4.
     stream = models.FileField(upload_to=video_path, blank=True, max_length=200)
+    # The languages of its caption tracks (``CaptionTrack``), kept by the caption services so that a feed
+    # page lists them for the MP4's <track> elements without one more query.
+    caption_languages = models.JSONField(default=list, blank=True)
+    # The moment of the original its cover (the poster) shows, chosen in the studio; None: the automatic one.
+    poster_seconds = models.FloatField(null=True, blank=True)
     # A re-trim of a published video: rendered beside the live rendition, then swapped in.
     pending_trim_start = models.FloatField(null=True, blank=True)
     pending_trim_end = models.FloatField(null=True, blank=True)
@@ -301,6 +306,27 @@ class Video(models.Model):
     def is_shareable(self) -> bool:
         """Whether the video may leave the app (a copied link, a share elsewhere); the age rule decides."""
         return age.may_be_shared_outside_app(self.owner.user.age_band)
+
+
+class CaptionTrack(models.Model):
+    """A video's captions in one language, as we re-wrote them (WebVTT, never the uploaded file); one
+    per language, written by ``creators.services.captions``."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="caption_tracks")
+    language = models.CharField(max_length=8)
+    file = models.FileField(upload_to=video_path, max_length=200)
+    cue_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["video", "language"], name="caption_track_once_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id}:{self.language}"
 
 
 class VideoTopic(models.Model):

@@ -1,5 +1,5 @@
 """What ``creators`` keeps about a person, for "download your data" and account deletion: their creator
-profile and avatar, every video (original file and metadata), follows both ways, and the moderation
+profile and avatar, every video (original file, captions and metadata), follows both ways, and the moderation
 decisions about them with their appeals. Registered in ``CreatorsConfig.ready()``."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from creators.models import Appeal, CreatorProfile, Decision, Follow, UploadSession, Video
+from creators.models import Appeal, CaptionTrack, CreatorProfile, Decision, Follow, UploadSession, Video
 from creators.services._storage import files_delete
 from creators.services.profiles import follow_delete
 from creators.services.resumable import upload_session_cancel
@@ -22,6 +22,8 @@ FILES = {
     "videos.json": "Every video you uploaded: caption, hashtags, topics, visibility, content level, "
     "moderation state, processing state, trim, size and dates.",
     "videos/<id>/": "The original file of each video, exactly as you uploaded it.",
+    "videos/<id>/captions-<language>.vtt": "Each video's captions, one file per language, as we serve them "
+    "(WebVTT).",
     "follows.json": "The accounts you follow (and requests waiting), and the people who follow you.",
     "decisions.json": "Moderation decisions about your account or videos, with their statement of reasons, "
     "and your appeals.",
@@ -48,6 +50,8 @@ def _video_row(video: Video) -> dict[str, Any]:
         "height": video.height,
         "trim_start": video.trim_start,
         "trim_end": video.trim_end,
+        "captions": list(video.caption_languages),
+        "cover_seconds": video.poster_seconds,
         "created_at": video.created_at,
         "published_at": video.published_at,
     }
@@ -84,6 +88,8 @@ def creators_export(user: User) -> Iterable[tuple[str, Content]]:
             if video.original.name:
                 suffix = PurePosixPath(video.original.name).suffix or ".mp4"
                 yield f"videos/{video.public_id}/original{suffix}", video.original
+        for track in CaptionTrack.objects.filter(video__owner=profile).select_related("video"):
+            yield f"videos/{track.video.public_id}/captions-{track.language}.vtt", track.file
     following = Follow.objects.filter(follower=user).select_related("creator").order_by("created_at")
     followers = (
         Follow.objects.filter(creator__user=user).select_related("follower").order_by("created_at")

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from creators import hooks
-from creators.models import CreatorProfile, Decision, Follow, Video, VideoTopic
+from creators.models import CaptionTrack, CreatorProfile, Decision, Follow, Video, VideoTopic
 from platform import age, blocking
 from platform.models import Block, Mute, User
 from platform.screen_time import screen_time_guard
@@ -265,3 +265,12 @@ def decisions_of(*, user: User) -> QuerySet[Decision]:
 def decision_get(*, user: User, decision_id: int) -> Decision | None:
     """One of ``user``'s own decisions; someone else's looks missing."""
     return decisions_of(user=user).filter(pk=decision_id).first()
+
+
+def caption_tracks(*, video: Video) -> QuerySet[CaptionTrack]:
+    """The video's caption tracks, by language (the caller has already checked who may see the video)."""
+    return CaptionTrack.objects.filter(video=video).order_by("language")
+
+
+def caption_track_get(*, video: Video, language: str) -> CaptionTrack | None:
+    return CaptionTrack.objects.filter(video=video, language=language).first()

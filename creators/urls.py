@@ -24,6 +24,11 @@ urlpatterns = [
     path("v/<uuid:public_id>/", views.video_watch, name="video"),
     path("v/<uuid:public_id>/<str:kind>", views.video_file, name="video_file"),
     path("v/<uuid:public_id>/stream/<int:version>/<path:name>", views.video_stream, name="video_stream"),
+    re_path(
+        r"^v/(?P<public_id>[0-9a-f-]{36})/captions/(?P<language>[a-z]{2,3})\.(?P<extension>vtt|m3u8)$",
+        views.video_captions,
+        name="video_captions",
+    ),
     path("studio/", views.studio, name="studio"),
     path("studio/status.json", views.studio_status, name="studio_status"),
     path("studio/upload/", views.studio_upload, name="studio_upload"),
@@ -31,6 +36,14 @@ urlpatterns = [
     path("studio/videos/<uuid:public_id>/", views.studio_video, name="studio_video"),
     path("studio/videos/<uuid:public_id>/retry", views.studio_video_retry, name="studio_video_retry"),
     path("studio/videos/<uuid:public_id>/delete", views.studio_video_delete, name="studio_video_delete"),
+    path(
+        "studio/videos/<uuid:public_id>/captions", views.studio_video_captions, name="studio_video_captions"
+    ),
+    path(
+        "studio/videos/<uuid:public_id>/captions/<slug:language>/delete",
+        views.studio_video_caption_delete,
+        name="studio_video_caption_delete",
+    ),
     path("decisions/", trust_views.decision_list, name="decisions"),
     path("decisions/<int:decision_id>/", trust_views.decision_detail, name="decision"),
     path(

@@ -13,10 +13,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from creators import hooks, selectors, services, streaming
-from creators.forms import AvatarForm, CreatorProfileForm, TrimForm, UploadForm, VideoDetailsForm
+from creators import captions, hooks, selectors, services, streaming
+from creators.forms import (
+    AvatarForm,
+    CaptionUploadForm,
+    CreatorProfileForm,
+    TrimForm,
+    UploadForm,
+    VideoDetailsForm,
+)
 from creators.models import CreatorProfile, Video
 from platform.guidelines import Guideline
 from platform.http import stored_file_response
@@ -209,6 +218,8 @@ def video_stream(request: HttpRequest, public_id: str, version: int, name: str) 
             text = streaming.playlist_for_viewer(storage=storage, part=part)
         except FileNotFoundError as error:
             raise Http404("No such file.") from error
+        if part.relative == "master.m3u8":
+            text = captions.master_with_subtitles(text, tracks=_hls_subtitles(video))
         response: HttpResponseBase = HttpResponse(text, content_type=part.content_type)
         # Presigned URLs expire; the playlist naming them must not outlive them in a cache.
         response["Cache-Control"] = "private, max-age=300"
@@ -226,6 +237,50 @@ def video_stream(request: HttpRequest, public_id: str, version: int, name: str) 
         request, storage=storage, name=part.storage_name, content_type=part.content_type, on_sent=meter
     )
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _hls_subtitles(video: Video) -> list[captions.HlsSubtitles]:
+    """The caption tracks as the master playlist lists them. Added as it is served, not written into the
+    stored master: captions come and go without re-rendering the ladder, and the master is the site's."""
+    return [
+        captions.HlsSubtitles(
+            language=language,
+            name=captions.LANGUAGES.get(language, language),
+            uri=reverse("creators:video_captions", args=[video.public_id, language, "m3u8"]),
+        )
+        for language in video.caption_languages
+    ]
+
+
+@require_GET
+def video_captions(request: HttpRequest, public_id: str, language: str, extension: str) -> HttpResponse:
+    """A caption track, to exactly whom ``video_file`` gives the video: the WebVTT we wrote (``.vtt``),
+    or for the HLS master its one-segment subtitle playlist (``.m3u8``). Always sent by the site, also
+    with media on S3, so that a <track> needs no CORS and the check cannot be skipped."""
+    video, _is_own = _video_for_file(request, public_id=public_id, kind="video")
+    if video is None or language not in video.caption_languages:
+        raise Http404("No such file.")
+    if extension == "m3u8":
+        vtt = reverse("creators:video_captions", args=[video.public_id, language, "vtt"])
+        seconds = video.rendition_duration or video.trimmed_duration or 0.0
+        response = HttpResponse(
+            captions.subtitle_playlist(vtt_uri=vtt, seconds=seconds),
+            content_type="application/vnd.apple.mpegurl",
+        )
+    else:
+        track = selectors.caption_track_get(video=video, language=language)
+        if track is None:
+            raise Http404("No such file.")
+        try:
+            with track.file.storage.open(str(track.file.name), "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError as error:
+            raise Http404("No such file.") from error
+        response = HttpResponse(data, content_type="text/vtt; charset=utf-8")
+        response["X-Content-Type-Options"] = "nosniff"
+    # Replacing a track keeps its URL: caches ask again each time.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -371,8 +426,53 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
         "trim": trim,
         "topic_reviews": [link for link in video.video_topics.all() if link.topic.is_curated],
         "promote_url": hooks.promote_links(creator, [video]).get(video.pk),
+        "caption_tracks": [
+            {"track": track, "name": captions.LANGUAGES.get(track.language, track.language)}
+            for track in selectors.caption_tracks(video=video)
+        ],
+        "caption_form": CaptionUploadForm(prefix="captions"),
     }
     return render(request, "creators/studio_video.html", context, status=status)
+
+
+@creator_required
+@require_POST
+def studio_video_captions(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
+    """Upload a caption file for one language (replacing that language's). A refused file is named with
+    its line in an error message at the top of the edit page (where messages show), and nothing is stored."""
+    video = _studio_video(creator, public_id)
+    form = CaptionUploadForm(request.POST, request.FILES, prefix="captions")
+    target = reverse("creators:studio_video", args=[video.public_id])
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, _("The caption file is too large."))
+        return redirect(target)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(target)
+    upload = form.cleaned_data["file"]
+    if upload.size > captions.MAX_BYTES:
+        messages.error(request, _("The file is larger than %(kb)d KB.") % {"kb": captions.MAX_BYTES // 1024})
+        return redirect(target)
+    language = form.cleaned_data["language"]
+    name = captions.LANGUAGES[language]
+    with service_call(request, success=_("Captions saved: %(language)s.") % {"language": name}) as call:
+        services.caption_track_set(video=video, language=language, data=upload.read())
+    return redirect(target + "#captions" if call.ok else target)
+
+
+@creator_required
+@require_POST
+def studio_video_caption_delete(
+    request: HttpRequest, creator: CreatorProfile, public_id: str, language: str
+) -> HttpResponse:
+    video = _studio_video(creator, public_id)
+    if not services.caption_track_delete(video=video, language=language):
+        raise Http404("No such captions.")
+    name = captions.LANGUAGES.get(language, language)
+    messages.success(request, _("Captions deleted: %(language)s.") % {"language": name})
+    return redirect(reverse("creators:studio_video", args=[video.public_id]) + "#captions")
 
 
 @creator_required

@@ -113,6 +113,7 @@ PAGE_FIELDS = (
     "id", "public_id", "state", "moderation_state", "caption", "visibility", "content_level", "duration", "width", "height",
     "is_age_restricted", "is_unverified",
     "published_at", "poster", "rendition", "rendition_version", "rendition_duration", "stream",
+    "caption_languages",
     "owner__id", "owner__handle", "owner__display_name", "owner__bio", "owner__links",
     "owner__follower_count", "owner__avatar_large", "owner__user_id",
     "owner__user__is_private", "owner__user__date_of_birth",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from creators.captions import LANGUAGES as CAPTION_LANGUAGES
 from creators.models import HANDLE_PATTERN, HANDLE_RULE, CreatorProfile, Topic, Video
 from creators.services.profiles import MAX_LINKS
 from platform.api.input import JsonInputSerializer
@@ -82,6 +83,12 @@ class CreatorCreateInputSerializer(CreatorInputSerializer):
     )
 
 
+class CaptionTrackOutputSerializer(serializers.Serializer[Any]):
+    language = serializers.CharField(help_text="Its language code (en, de, …).")
+    name = serializers.CharField(help_text="The language's name in that language, for a menu.")
+    url = serializers.CharField(help_text="The WebVTT file, served to whoever may see the video.")
+
+
 class VideoOutputSerializer(serializers.ModelSerializer[Video]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     creator = serializers.CharField(source="owner.handle", read_only=True)
@@ -93,6 +100,9 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
         help_text="The HLS master playlist (an adaptive ladder); null for videos that only have video_url."
     )
     duration = serializers.SerializerMethodField(help_text="Seconds; the trimmed length once published.")
+    captions = serializers.SerializerMethodField(
+        help_text="Its caption tracks, one per language (the HLS master lists them too)."
+    )
     is_shareable = serializers.BooleanField(
         read_only=True,
         help_text="False for a 13–15-year-old's video: no link to copy, no share outside the app.",
@@ -117,6 +127,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
             "video_url",
             "stream_url",
             "is_shareable",
+            "captions",
         ]
 
     def get_duration(self, obj: Video) -> float | None:
@@ -135,6 +146,17 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
         if not obj.rendition.name:
             return None
         return reverse("creators:video_file", args=[obj.public_id, "video"]) + f"?v={obj.rendition_version}"
+
+    @extend_schema_field(CaptionTrackOutputSerializer(many=True))
+    def get_captions(self, obj: Video) -> list[dict[str, str]]:
+        return [
+            {
+                "language": language,
+                "name": CAPTION_LANGUAGES.get(language, language),
+                "url": reverse("creators:video_captions", args=[obj.public_id, language, "vtt"]),
+            }
+            for language in obj.caption_languages
+        ]
 
     def get_stream_url(self, obj: Video) -> str | None:
         if not obj.stream.name:

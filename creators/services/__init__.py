@@ -4,6 +4,7 @@
 - ``uploads``: a video's upload (checked by content) and its deletion
 - ``resumable``: chunked upload sessions that end in ``video_upload``
 - ``publishing``: caption, topics, visibility, trim, and the request to publish
+- ``captions``: a video's caption tracks (parsed, re-written as WebVTT, one per language)
 - ``processing``: the media state machine's worker side (process, render, fail, retry, recover)
 
 Trust and safety (moderation, decisions and appeals, reports, watched words) lives in ``creators.trust``; its
@@ -12,6 +13,7 @@ creators write through this module.
 """
 
 from creators.services._storage import work_dirs_clean
+from creators.services.captions import caption_track_delete, caption_track_set
 from creators.services.processing import (
     GAVE_UP,
     MAX_ATTEMPTS,
@@ -80,6 +82,8 @@ __all__ = [
     "account_unmute",
     "appeal_create",
     "appeal_decide",
+    "caption_track_delete",
+    "caption_track_set",
     "creator_avatar_set",
     "creator_profile_create",
     "creator_profile_update",

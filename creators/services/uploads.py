@@ -17,6 +17,7 @@ from django.db import transaction
 from creators import hooks, media, streaming
 from creators.models import CreatorProfile, Video
 from creators.services._storage import files_delete
+from creators.services.captions import caption_file_names
 from creators.services.processing import enqueue_process, probe_columns
 from creators.trust.decisions import posting_check
 
@@ -81,6 +82,7 @@ def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video
 def video_delete(*, video: Video) -> None:
     storage = video.original.storage
     names = [video.original.name, video.poster.name, video.preview.name, video.rendition.name]
+    names += caption_file_names(video=video)
     stream_name = video.stream.name
     video_id = video.pk
     with transaction.atomic():

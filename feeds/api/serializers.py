@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from creators import hooks
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
+from creators.captions import LANGUAGES as CAPTION_LANGUAGES
 from creators.models import Report, Video
 from feeds.models import Signal, Source
 from feeds.ranking import Catalog
@@ -228,6 +229,7 @@ def feed_page_json(page: FeedPage, *, viewer: Viewer | None = None) -> list[dict
 
 VIDEO_SLOT = "00000000-0000-0000-0000-000000000000"
 HANDLE_SLOT = "HANDLE_SLOT"
+CAPTIONS_SLOT = "xx"
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ class _ItemUrls:
     poster: str
     video: str
     stream: str
+    captions: str
     avatar: str
     profile: str
 
@@ -248,6 +251,7 @@ def _item_urls(urlconf: str | None, prefix: str) -> _ItemUrls:
         poster=reverse("creators:video_file", args=[VIDEO_SLOT, "poster"]),
         video=reverse("creators:video_file", args=[VIDEO_SLOT, "video"]),
         stream=reverse("creators:video_stream", args=[VIDEO_SLOT, 0, "master.m3u8"]),
+        captions=reverse("creators:video_captions", args=[VIDEO_SLOT, CAPTIONS_SLOT, "vtt"]),
         avatar=reverse("creators:avatar", args=[HANDLE_SLOT, "large"]),
         profile=reverse("creators:profile", args=[HANDLE_SLOT]),
     )
@@ -300,6 +304,17 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             if video.stream.name
             else None,
             "is_shareable": video.is_shareable,
+            # For the MP4's <track> elements; a ladder lists the same captions in its master playlist.
+            "captions": [
+                {
+                    "language": language,
+                    "name": CAPTION_LANGUAGES.get(language, language),
+                    "url": urls.captions.replace(VIDEO_SLOT, public_id).replace(
+                        f"/{CAPTIONS_SLOT}.vtt", f"/{language}.vtt"
+                    ),
+                }
+                for language in video.caption_languages
+            ],
         },
         "creator": {
             "handle": owner.handle,

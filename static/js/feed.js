@@ -3,6 +3,7 @@
 // This entry module only finds the page's parts and wires the feed's modules together.
 import { attachActions } from "./feed/actions.js";
 import { attachGestures } from "./feed/gestures.js";
+import { createCaptions } from "./feed/captions.js";
 import { createComments } from "./feed/comments.js";
 import { trapDialogFocus } from "./feed/dialog-focus.js";
 import { attachKeys } from "./feed/keys.js";
@@ -14,6 +15,7 @@ import { createScreenTime } from "./feed/screen-time.js";
 import { createSheets } from "./feed/sheets.js";
 import { createSignals } from "./feed/signals.js";
 import { createSlides } from "./feed/slides.js";
+import { soundStorage } from "./feed/sound.js";
 import { createToast, openDialog, readJson } from "./feed/util.js";
 
 function start(root) {
@@ -56,7 +58,8 @@ function start(root) {
       pager.reopen();
     },
   });
-  player = createPlayer({ soundButton: part("sound"), announceBox: part("announce"), signals, screenTime });
+  const captions = createCaptions({ button: part("captions"), box: part("captions-box"), storage: soundStorage() });
+  player = createPlayer({ soundButton: part("sound"), announceBox: part("announce"), signals, screenTime, captions });
   const sheets = createSheets({
     whySheet: root.querySelector("dialog[data-role=why]"),
     reportDialog: root.querySelector("dialog[data-role=report]"),
@@ -92,7 +95,7 @@ function start(root) {
   });
   attachActions({ track, config, follows, liked, pager, player, signals, sheets, comments, toast });
   attachGestures({ stage, column, prevButton, nextButton, pager, isBusy });
-  attachKeys({ stage, pager, player, isBusy });
+  attachKeys({ stage, pager, player, captions, isBusy });
   trapDialogFocus();
   if (topicBrowser) attachTopicBrowser(topicBrowser);
 

@@ -1,8 +1,8 @@
 // The feed without a mouse: arrow keys, PageUp/PageDown (and J/K) move one video, Space pauses, M
-// toggles the sound. Keys typed into a field, or pressed while a dialog is open, are left alone.
+// toggles the sound, C the captions. Keys typed into a field, or pressed while a dialog is open, are left alone.
 
 // `isBusy()` is true while a dialog is open: it then owns the keys.
-export function attachKeys({ stage, pager, player, isBusy }) {
+export function attachKeys({ stage, pager, player, captions, isBusy }) {
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (stage.hidden || isBusy()) return;
@@ -25,6 +25,9 @@ export function attachKeys({ stage, pager, player, isBusy }) {
         break;
       case "m": case "M":
         player.toggleSound();
+        break;
+      case "c": case "C":
+        if (captions) captions.toggle();
         break;
       default:
     }

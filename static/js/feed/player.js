@@ -1,6 +1,7 @@
 // Playback of the current video: one watch session per visit to a slide, pause and sound, holds, the progress bar.
+import { rememberSound, soundStorage, soundWanted } from "./sound.js";
 import { attachStream } from "./stream.js";
-import { role, storageGet, storageSet } from "./util.js";
+import { role } from "./util.js";
 
 const PROGRESS_EVERY = 3; // seconds of playback between progress signals
 const SKIP_BELOW = 2; // leaving before this many seconds of watching is a skip
@@ -74,9 +75,11 @@ export class View {
   }
 }
 
-export function createPlayer({ soundButton, announceBox, signals, screenTime }) {
+// `captions` (optional) follows the current video for the CC button.
+export function createPlayer({ soundButton, announceBox, signals, screenTime, captions }) {
   let view = null;
-  let soundOn = storageGet("sessionStorage", "joyreel:sound") === "on";
+  // Muted until the person first turns the sound on; from then on for every video and visit.
+  let soundOn = soundWanted(soundStorage());
   let soundBlocked = false; // the browser wants a tap on this visit before it plays sound
   const holds = new Set(); // reasons the current video is paused besides the viewer's tap
 
@@ -84,6 +87,7 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime }) 
     view = item && slide ? new View(item, slide, { record: signals.record, onPlayed: screenTime.add }) : null;
     if (!view) return;
     signals.record("impression", view, 0);
+    if (captions) captions.attach(item, view.el);
     if (view.el) {
       if (view.el.currentTime > 0) view.el.currentTime = 0; // coming back starts from the top
       play();
@@ -174,7 +178,7 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime }) 
   function setSound(on) {
     soundOn = on;
     soundBlocked = false;
-    storageSet("sessionStorage", "joyreel:sound", on ? "on" : "off");
+    rememberSound(soundStorage(), on);
     paintSound();
     if (view && view.el) {
       view.el.muted = !on;

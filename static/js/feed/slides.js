@@ -1,5 +1,6 @@
 // One slide per video, cloned from the page's <template> and filled with text only; the follow button's look.
 import { fillCaption, tagLink } from "./caption.js";
+import { addCaptionTracks } from "./captions.js";
 import { countOf, paintCount } from "./counts.js";
 import { loginHref, role, safeUrl, sameOriginUrl } from "./util.js";
 
@@ -50,6 +51,7 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
     if (source) el.dataset.file = source;
     if (stream) el.dataset.stream = stream;
     else if (source) el.src = source;
+    if (!stream) addCaptionTracks(el, video.captions, safeUrl); // a ladder lists them in its master
     role(slide, "video-box").prepend(el);
     watchVideo(el, slide);
 

@@ -26,6 +26,7 @@ export function hlsConfig() {
     maxBufferLength: PRELOAD_SECONDS,
     maxMaxBufferLength: PRELOAD_SECONDS,
     backBufferLength: 10,
+    subtitleDisplay: false, // captions.js draws the cues itself (the track stays "hidden")
   };
 }
 
