@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creators.models import Video, VideoTopic
 from creators.selectors import creator_is_restricted, profile_videos, video_is_adults_only, videos_visible
@@ -224,7 +225,7 @@ def _assemble(
             video=videos[slot.video_id],
             position=0,
             source=Source.SPONSORED,
-            reasons=[f"Paid for by {slot.sponsor_name}. {slot.why}"],
+            reasons=[_("Paid for by %(sponsor)s. %(why)s") % {"sponsor": slot.sponsor_name, "why": slot.why}],
             sponsor=slot,
         )
         # Fifth on the page (positions 4–6 are the sponsored slot's place; never first).
@@ -518,7 +519,7 @@ def following_items(videos: Iterable[Video]) -> list[FeedItem]:
             video=video,
             position=index,
             source=Source.FOLLOWING,
-            reasons=[f"From @{video.owner.handle}, whom you follow"],
+            reasons=[_("From @%(handle)s, whom you follow") % {"handle": video.owner.handle}],
         )
         for index, video in enumerate(videos)
     ]
@@ -532,9 +533,9 @@ def watch_items(*, video: Video, viewer: Viewer, from_profile: bool, more: int =
         position=0,
         source=Source.PROFILE if from_profile else Source.LINK,
         reasons=[
-            f"You opened it from @{video.owner.handle}'s profile"
+            _("You opened it from @%(handle)s's profile") % {"handle": video.owner.handle}
             if from_profile
-            else "You opened a link to it"
+            else _("You opened a link to it")
         ],
     )
     videos = [video]
@@ -548,7 +549,10 @@ def watch_items(*, video: Video, viewer: Viewer, from_profile: bool, more: int =
     )
     rest = [
         FeedItem(
-            video=other, position=index, source=Source.PROFILE, reasons=[f"More from @{other.owner.handle}"]
+            video=other,
+            position=index,
+            source=Source.PROFILE,
+            reasons=[_("More from @%(handle)s") % {"handle": other.owner.handle}],
         )
         for index, other in enumerate(videos[1:], start=1)
     ]

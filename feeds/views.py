@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from creators.models import CreatorProfile, Topic, Video
@@ -19,12 +21,12 @@ from platform.viewer import viewer_of
 from platform.views import service_call
 
 TABS = [
-    ("for-you", "For You", "/", "/api/v1/feeds/for-you"),
-    ("following", "Following", "/feed/following/", "/api/v1/feeds/following"),
-    ("stem", "STEM", "/feed/topics/stem/", "/api/v1/feeds/topics/stem"),
-    ("local", "Local", "/feed/local/", "/api/v1/feeds/local"),
-    ("sports", "Sports", "/feed/topics/sports/", "/api/v1/feeds/topics/sports"),
-    ("news", "News", "/feed/topics/news/", "/api/v1/feeds/topics/news"),
+    ("for-you", gettext_lazy("For You"), "/", "/api/v1/feeds/for-you"),
+    ("following", gettext_lazy("Following"), "/feed/following/", "/api/v1/feeds/following"),
+    ("stem", gettext_lazy("STEM"), "/feed/topics/stem/", "/api/v1/feeds/topics/stem"),
+    ("local", gettext_lazy("Local"), "/feed/local/", "/api/v1/feeds/local"),
+    ("sports", gettext_lazy("Sports"), "/feed/topics/sports/", "/api/v1/feeds/topics/sports"),
+    ("news", gettext_lazy("News"), "/feed/topics/news/", "/api/v1/feeds/topics/news"),
 ]
 
 
@@ -91,7 +93,7 @@ def watch(request: HttpRequest, video: Video) -> HttpResponse:
     items = selectors.watch_items(video=video, viewer=viewer_of(request), from_profile=from_profile)
     active = {
         "key": "video",
-        "label": video.caption or f"A video by @{video.owner.handle}",
+        "label": video.caption or _("A video by @%(handle)s") % {"handle": video.owner.handle},
         "url": request.path,
         "api_url": reverse("api-feed-for-you"),
         "is_active": True,
@@ -110,7 +112,7 @@ def following(request: HttpRequest) -> HttpResponse:
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.feed_topic(viewer=viewer_of(request), slug=slug)
     if page is None:
-        raise Http404("No such topic.")
+        raise Http404(_("No such topic."))
     if slug in {key for key, *_ in TABS}:
         return _render(request, active_key=slug, page=page)
     name = Topic.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
@@ -131,7 +133,7 @@ def local(request: HttpRequest) -> HttpResponse:
     region = picked or viewer.region
     page = selectors.feed_local(viewer=viewer, region=region)
     tab = next(tab for tab in TABS if tab[0] == "local")
-    active = {"key": "local", "label": "Local", "url": tab[2], "api_url": tab[3], "is_active": True}
+    active = {"key": "local", "label": _("Local"), "url": tab[2], "api_url": tab[3], "is_active": True}
     if picked:
         active["api_url"] = f"{tab[3]}?{urlencode({'region': picked})}"
     choices = [
@@ -146,7 +148,9 @@ def local(request: HttpRequest) -> HttpResponse:
 def profile_report(request: HttpRequest, handle: str) -> HttpResponse:
     """The profile page's "Report account" form (no JavaScript): one report per reporter and account."""
     with service_call(
-        request, success=f"Thanks — a moderator will review @{handle}. We'll tell you what we decide."
+        request,
+        success=_("Thanks — a moderator will review @%(handle)s. We'll tell you what we decide.")
+        % {"handle": handle},
     ):
         report_create(
             viewer=viewer_of(request),

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -119,9 +120,9 @@ def signal_batch_parse(data: object) -> tuple[list[SignalInput], list[dict[str, 
     gets its own error, against its index in the batch, and the good ones carry their index on."""
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
-        raise ValidationError('Send {"events": [...]}.')
+        raise ValidationError(_('Send {"events": [...]}.'))
     if len(events) > settings.SIGNAL_BATCH_MAX:
-        raise ValidationError(f"At most {settings.SIGNAL_BATCH_MAX} events per batch.")
+        raise ValidationError(_("At most %(count)s events per batch.") % {"count": settings.SIGNAL_BATCH_MAX})
     items: list[SignalInput] = []
     errors: list[dict[str, Any]] = []
     for index, raw in enumerate(events):

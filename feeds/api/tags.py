@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -71,7 +72,7 @@ class TrendingOutputSerializer(serializers.Serializer[Any]):
 def _hashtag(name: str) -> Hashtag:
     hashtag = selectors.hashtag_get(name=name)
     if hashtag is None:
-        raise Http404("No such hashtag.")
+        raise Http404(_("No such hashtag."))
     return hashtag
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.authentication import SessionAuthentication
@@ -94,7 +95,7 @@ class TopicFeedView(APIView):
             return locked
         page = selectors.feed_topic(viewer=viewer, slug=slug, cursor=query.get("cursor"))
         if page is None:
-            raise Http404("No such topic.")
+            raise Http404(_("No such topic."))
         return page_response(request, page, screen=screen)
 
 
@@ -188,7 +189,7 @@ class ReportView(APIView):
             video_public_id=uuid.UUID(str(public_id)),
             **serializer.validated_data,
         )
-        return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)
+        return Response({"detail": _("Thanks — a moderator will review it.")}, status=status.HTTP_201_CREATED)
 
 
 class ReportCreateView(APIView):
@@ -211,4 +212,4 @@ class ReportCreateView(APIView):
             video_public_id=data["video"],
             handle=handle.lstrip("@") if handle else None,
         )
-        return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)
+        return Response({"detail": _("Thanks — a moderator will review it.")}, status=status.HTTP_201_CREATED)

@@ -6,6 +6,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from feeds.ranking.features import Catalog, Features
 from feeds.ranking.learning import Weights
 from feeds.ranking.scoring import Affinity, Scored, affinity
@@ -111,31 +113,33 @@ def reasons(
     value, strongest, best_topic = affinity(item=item, weights=weights)
 
     def topic_name(topic_id: int) -> str:
-        return catalog.topic_names.get(topic_id, "these")
+        return catalog.topic_names.get(topic_id, "")
 
     if scored.source == "explore":
-        said.append("A new creator or video we are trying out with a few viewers")
+        said.append(_("A new creator or video we are trying out with a few viewers"))
     if scored.source == "again":
-        said.append("You've seen everything new we picked for you, so here is one of your best matches again")
+        said.append(
+            _("You've seen everything new we picked for you, so here is one of your best matches again")
+        )
     if scored.source == "more":
-        said.append("You've seen everything we picked for you, so here is more from across Joyreel")
+        said.append(_("You've seen everything we picked for you, so here is more from across Joyreel"))
     if scored.source == "followed":
-        said.append("From a hashtag you follow")
+        said.append(_("From a hashtag you follow"))
     if scored.source == "cowatch":
-        said.append("People who finished videos you enjoyed also finished this one")
+        said.append(_("People who finished videos you enjoyed also finished this one"))
     if value > REASON_MIN:
         if strongest == "topic" and best_topic:
-            said.append(f"You watched {topic_name(best_topic)} videos to the end")
+            said.append(_("You watched %(topic)s videos to the end") % {"topic": topic_name(best_topic)})
         elif strongest == "creator":
-            said.append("You enjoy this creator's videos")
+            said.append(_("You enjoy this creator's videos"))
         elif strongest == "hashtag":
-            said.append("It shares hashtags with videos you liked")
+            said.append(_("It shares hashtags with videos you liked"))
     if scored.source == "trending":
-        said.append("Popular right now: many viewers watch it to the end")
+        said.append(_("Popular right now: many viewers watch it to the end"))
     if viewer_region and item.region == viewer_region:
-        said.append("Popular in your region" if scored.source != "local" else "From your region")
+        said.append(_("Popular in your region") if scored.source != "local" else _("From your region"))
     if scored.source == "topic" and item.topic_ids:
-        said.append(f"In the {topic_name(item.topic_ids[0])} feed")
+        said.append(_("In the %(topic)s feed") % {"topic": topic_name(item.topic_ids[0])})
     if not said:
-        said.append("A well-watched video we think you may like")
+        said.append(_("A well-watched video we think you may like"))
     return said

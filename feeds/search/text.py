@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rapidfuzz.distance import DamerauLevenshtein
 
 MIN_QUERY_LENGTH = 2
@@ -172,9 +174,17 @@ def query_parse(raw: str | None) -> Query:
     than MAX_QUERY_LENGTH raise ``QueryError``."""
     text = " ".join("".join(char for char in (raw or "") if unicodedata.category(char) != "Cc").split())
     if not text:
-        raise QueryError("Type something to search for.", code="query_required")
+        raise QueryError(_("Type something to search for."), code="query_required")
     if len(text) < MIN_QUERY_LENGTH:
-        raise QueryError(f"Type at least {MIN_QUERY_LENGTH} characters.", code="query_too_short")
+        raise QueryError(
+            ngettext(
+                "Type at least %(count)s character.", "Type at least %(count)s characters.", MIN_QUERY_LENGTH
+            )
+            % {"count": MIN_QUERY_LENGTH},
+            code="query_too_short",
+        )
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"Search for at most {MAX_QUERY_LENGTH} characters.", code="query_too_long")
+        raise QueryError(
+            _("Search for at most %(count)s characters.") % {"count": MAX_QUERY_LENGTH}, code="query_too_long"
+        )
     return query_clean(text)

@@ -9,13 +9,18 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from feeds.search import selectors
 from feeds.search.services import search_interest_record
 from feeds.search.text import QueryError, query_parse
 from platform.viewer import viewer_of
 
-TABS = (("videos", "Videos"), ("creators", "Creators"), ("hashtags", "Hashtags"))
+TABS = (
+    ("videos", gettext_lazy("Videos")),
+    ("creators", gettext_lazy("Creators")),
+    ("hashtags", gettext_lazy("Hashtags")),
+)
 MAX_OFFSET = 1000
 
 

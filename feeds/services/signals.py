@@ -15,6 +15,7 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, JSONField, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from creators.comments.models import Comment
 from creators.models import Video, VideoTopic
@@ -157,18 +158,18 @@ def _validate(
         index = item.index
         video = facts.get(item.video)
         if video is None:
-            errors.append({"index": index, "detail": "Unknown video."})
+            errors.append({"index": index, "detail": gettext("Unknown video.")})
             continue
         if item.topic and (item.source != Source.TOPIC or item.topic not in topic_ids):
-            errors.append({"index": index, "detail": "Unknown topic feed."})
+            errors.append({"index": index, "detail": gettext("Unknown topic feed.")})
             continue
         if item.watched_seconds > video.duration + 0.5:
-            errors.append({"index": index, "detail": "Watched longer than the video is."})
+            errors.append({"index": index, "detail": gettext("Watched longer than the video is.")})
             continue
         if item.kind in (Kind.PROGRESS, Kind.COMPLETE):
             key = (item.video, item.looped)
             if item.watched_seconds + 1e-6 < furthest.get(key, 0.0):
-                errors.append({"index": index, "detail": "Watch progress went backwards."})
+                errors.append({"index": index, "detail": gettext("Watch progress went backwards.")})
                 continue
             furthest[key] = item.watched_seconds
         good.append((index, item, video))
@@ -193,7 +194,8 @@ def _shares_refuse(
     }
     refused = [item for item in items if item.kind == Kind.SHARE and item.video in kept_in]
     errors = [
-        {"index": item.index, "detail": "This video can't be shared outside Joyreel."} for item in refused
+        {"index": item.index, "detail": gettext("This video can't be shared outside Joyreel.")}
+        for item in refused
     ]
     return [item for item in items if not (item.kind == Kind.SHARE and item.video in kept_in)], errors
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from creators.models import Hashtag
 from feeds import ranking
@@ -83,7 +84,7 @@ def feed_hashtag(
     )
     for item in page.items:
         if item.source == Source.HASHTAG:
-            item.reasons.insert(0, f"Tagged #{hashtag.name}")
+            item.reasons.insert(0, _("Tagged #%(name)s") % {"name": hashtag.name})
     return page
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creators.models import Hashtag, Video
 from feeds.catalog import recommendable_videos
@@ -29,7 +30,7 @@ PROFILE_FOLLOWS_KEEP = 50
 def _hashtag_of(name: str) -> Hashtag:
     hashtag = hashtag_get(name=name)
     if hashtag is None:
-        raise NotFound("No such hashtag.")
+        raise NotFound(_("No such hashtag."))
     return hashtag
 
 

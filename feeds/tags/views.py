@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creators.models import Hashtag
@@ -24,7 +25,7 @@ from platform.views import service_call
 def _hashtag_or_404(name: str) -> Hashtag:
     hashtag = selectors.hashtag_get(name=name)
     if hashtag is None:
-        raise Http404("No such hashtag.")
+        raise Http404(_("No such hashtag."))
     return hashtag
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creators.models import Topic
 from feeds import ranking
@@ -33,18 +34,26 @@ def _checked(*, topic_ids: Sequence[int], hashtag_ids: Sequence[int]) -> Picks:
     topics, hashtags = tuple(dict.fromkeys(topic_ids)), tuple(dict.fromkeys(hashtag_ids))
     errors: dict[str, list[ValidationError]] = {}
     if len(topics) > MAX_TOPICS:
-        errors["topics"] = [ValidationError(f"Pick at most {MAX_TOPICS} topics.", code="too_many")]
+        errors["topics"] = [
+            ValidationError(_("Pick at most %(count)s topics.") % {"count": MAX_TOPICS}, code="too_many")
+        ]
     elif unknown := set(topics) - set(Topic.objects.filter(pk__in=topics).values_list("pk", flat=True)):
         errors["topics"] = [
-            ValidationError(f"Unknown topic: {', '.join(map(str, sorted(unknown)))}.", code="unknown_topic")
+            ValidationError(
+                _("Unknown topic: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))},
+                code="unknown_topic",
+            )
         ]
     if len(hashtags) > MAX_HASHTAGS:
-        errors["hashtags"] = [ValidationError(f"Pick at most {MAX_HASHTAGS} hashtags.", code="too_many")]
+        errors["hashtags"] = [
+            ValidationError(_("Pick at most %(count)s hashtags.") % {"count": MAX_HASHTAGS}, code="too_many")
+        ]
     elif unknown := set(hashtags) - hashtags_pickable(hashtags):
         # A hashtag no video the feeds may show carries (or only mature ones do) is never seeded.
         errors["hashtags"] = [
             ValidationError(
-                f"Unknown hashtag: {', '.join(map(str, sorted(unknown)))}.", code="unknown_hashtag"
+                _("Unknown hashtag: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))},
+                code="unknown_hashtag",
             )
         ]
     if errors:
@@ -64,7 +73,7 @@ def interests_pick(
     The profile is decayed to now first (as learning does), so a seed is never aged by time that passed
     before it; only the weights and their clock are written. Picking nothing writes nothing."""
     if viewer.user is None:
-        raise ValidationError("Sign in to choose what you enjoy.", code="not_authenticated")
+        raise ValidationError(_("Sign in to choose what you enjoy."), code="not_authenticated")
     picks = _checked(topic_ids=topic_ids, hashtag_ids=hashtag_ids)
     if not picks.topic_ids and not picks.hashtag_ids:
         return picks

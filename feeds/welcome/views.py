@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from feeds.welcome import selectors, services
@@ -23,7 +25,7 @@ class IdsField(forms.Field):
     def to_python(self, value: object) -> list[int]:
         values = value if isinstance(value, list) else []
         if not all(isinstance(item, str) and item.isdigit() for item in values):
-            raise forms.ValidationError("Pick from the list.", code="invalid")
+            raise forms.ValidationError(_("Pick from the list."), code="invalid")
         return [int(item) for item in values]
 
 
@@ -32,7 +34,9 @@ class PicksForm(forms.Form):
 
     topics = IdsField(required=False)
     hashtags = IdsField(required=False)
-    step = forms.ChoiceField(choices=[("hashtags", "Next"), ("save", "Save")], required=False)
+    step = forms.ChoiceField(
+        choices=[("hashtags", gettext_lazy("Next")), ("save", gettext_lazy("Save"))], required=False
+    )
 
 
 @never_cache
@@ -46,7 +50,9 @@ def interests(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         picked, picked_hashtags = form.cleaned_data["topics"], form.cleaned_data["hashtags"]
         if form.cleaned_data["step"] == "save":
-            with service_call(request, success="Thanks! Your For You starts with what you picked.") as call:
+            with service_call(
+                request, success=_("Thanks! Your For You starts with what you picked.")
+            ) as call:
                 services.interests_pick(
                     viewer=viewer_of(request), topic_ids=picked, hashtag_ids=picked_hashtags
                 )
@@ -54,7 +60,7 @@ def interests(request: HttpRequest) -> HttpResponse:
                 return redirect("home")
             status, step = 400, "hashtags"  # the picks stay on screen beside the message saying what is wrong
         elif len(picked) > services.MAX_TOPICS:
-            form.add_error("topics", f"Pick at most {services.MAX_TOPICS} topics.")
+            form.add_error("topics", _("Pick at most %(count)s topics.") % {"count": services.MAX_TOPICS})
             status = 400
         else:
             step = "hashtags"

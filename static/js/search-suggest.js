@@ -1,12 +1,14 @@
 // The header's search box works as a plain form (Enter opens /search); this adds suggestions as one types:
 // hashtags, creators and topics that begin with the text, from /api/v1/search/suggest, each a link.
+import { gettext } from "./i18n.js";
+
 const form = document.querySelector("[data-search-box]");
 
 if (form) {
   const input = form.querySelector("input[name=q]");
   const list = form.querySelector("[role=listbox]");
   const url = input.dataset.suggestUrl;
-  const kinds = { hashtag: "Hashtag", creator: "Creator", topic: "Topic" };
+  const kinds = { hashtag: gettext("Hashtag"), creator: gettext("Creator"), topic: gettext("Topic") };
   let timer = 0;
   let asked = "";
   let controller = null;

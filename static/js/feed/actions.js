@@ -1,5 +1,6 @@
 // What a tap on the current slide does: like, share, follow, "not interested", the report and "why" sheets,
 // expanding the caption, and pause/play anywhere else on the video.
+import { gettext, interpolate } from "../i18n.js";
 import { api } from "../api.js";
 import { loginHref, role } from "./util.js";
 import { countOf, paintCount } from "./counts.js";
@@ -59,9 +60,9 @@ export function attachActions({ track, config, follows, liked, pager, player, si
         item.share_count = shares + 1;
         paintCount(track.querySelector(".feed-slide.is-current [data-role=share]"), item.share_count);
       }
-      toast("Link copied");
+      toast(gettext("Link copied"));
     } else {
-      toast("Copy this link: " + link);
+      toast(interpolate(gettext("Copy this link: %(link)s"), { link }));
     }
   }
 
@@ -70,7 +71,7 @@ export function attachActions({ track, config, follows, liked, pager, player, si
     if (!item) return;
     signals.record("not_interested", player.current());
     player.end("not_interested");
-    toast("We'll show fewer like this");
+    toast(gettext("We'll show fewer like this"));
     // Sent now, not with the next batch: the next page must already leave this creator out.
     pager.removeCurrent(item, { sent: signals.flushNow() });
   }
@@ -102,7 +103,7 @@ export function attachActions({ track, config, follows, liked, pager, player, si
         }
         // Unfollowing someone we no longer follow (another tab did it) is done all the same.
         if (!(state && error.code === "not_found")) {
-          toast(error.code === "network" ? "Couldn't update the follow. Please try again." : error.detail);
+          toast(error.code === "network" ? gettext("Couldn't update the follow. Please try again.") : error.detail);
           return;
         }
       }
@@ -112,10 +113,10 @@ export function attachActions({ track, config, follows, liked, pager, player, si
         const next = body && body.status === "pending" ? "pending" : "approved";
         paintFollowEverywhere(handle, next);
         signals.record("follow", followView);
-        if (next === "pending") toast("Follow request sent");
+        if (next === "pending") toast(gettext("Follow request sent"));
       }
     } catch {
-      toast("Couldn't update the follow. Please try again.");
+      toast(gettext("Couldn't update the follow. Please try again."));
     } finally {
       button.disabled = false;
     }

@@ -1,5 +1,6 @@
 // Counts as people read them on the action buttons: the twin of the server's `compact_count` filter
 // (999 → "999", 1234 → "1.2K", 15300 → "15K", 2500000 → "2.5M").
+import { formatNumber } from "../i18n.js";
 
 // Python's format() rounds a tie to the even digit; toFixed rounds it up. Match the server.
 function fixed(value, digits) {
@@ -48,5 +49,5 @@ export function paintCount(button, count) {
     label.hidden = false;
   }
   button.dataset.count = String(count);
-  button.setAttribute("aria-label", button.dataset.baseLabel + ", " + count);
+  button.setAttribute("aria-label", button.dataset.baseLabel + ", " + formatNumber(count));
 }

@@ -1,5 +1,6 @@
 // Where the viewer is in the feed: the list of videos, the current one and its neighbours in the DOM,
 // the track's position, and fetching the next page before the list runs out.
+import { gettext } from "../i18n.js";
 import { api } from "../api.js";
 import { createFeedList, fetchPages, settledWithin } from "./feed-list.js";
 import { safeUrl, sameOriginUrl } from "./util.js";
@@ -101,7 +102,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
   function step(delta) {
     const target = index + delta;
     if (target >= slideCount()) {
-      if (isLoading) toast("Loading more videos…");
+      if (isLoading) toast(gettext("Loading more videos…"));
       else if (!isDone) loadMore();
       bump(delta);
       return;
@@ -198,7 +199,7 @@ export function createPager({ root, stage, column, track, prevButton, nextButton
       }
       if (!pageUrl && !isStopped) isDone = true;
     } catch {
-      toast("Couldn't load more videos. Check your connection.");
+      toast(gettext("Couldn't load more videos. Check your connection."));
     } finally {
       isLoading = false;
       root.dataset.loading = "false";

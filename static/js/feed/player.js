@@ -1,4 +1,5 @@
 // Playback of the current video: one watch session per visit to a slide, pause and sound, holds, the progress bar.
+import { gettext, interpolate } from "../i18n.js";
 import { rememberSound, soundStorage, soundWanted } from "./sound.js";
 import { attachStream } from "./stream.js";
 import { role } from "./util.js";
@@ -109,9 +110,9 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime, ca
 
   function announce(item) {
     const parts = [];
-    if (item.is_sponsored) parts.push("Sponsored.");
-    parts.push(item.video.caption ? item.video.caption : "Untitled video");
-    parts.push("by @" + item.creator.handle);
+    if (item.is_sponsored) parts.push(gettext("Sponsored."));
+    parts.push(item.video.caption ? item.video.caption : gettext("Untitled video"));
+    parts.push(interpolate(gettext("by @%(handle)s"), { handle: item.creator.handle }));
     announceBox.textContent = parts.join(" ");
   }
 
@@ -171,7 +172,7 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime, ca
   function paintSound() {
     const audible = isAudible();
     soundButton.setAttribute("aria-pressed", audible ? "true" : "false");
-    soundButton.setAttribute("aria-label", audible ? "Mute" : "Turn sound on");
+    soundButton.setAttribute("aria-label", audible ? gettext("Mute") : gettext("Turn sound on"));
     soundButton.classList.toggle("is-on", audible);
   }
 

@@ -1,6 +1,7 @@
 // Screen time: the day's limit stops the player. The server counts what the signals report and decides;
 // this module counts down what is left locally, asks the server when it runs out, shows the limit's panel
 // and sends the passcode that gives 30 more minutes.
+import { formatNumber, gettext, interpolate, ngettext } from "../i18n.js";
 import { api } from "../api.js";
 import { role } from "./util.js";
 
@@ -51,7 +52,7 @@ export function createScreenTime({ status, statusUrl, unlockUrl, dialog, beforeC
     }
     if (next && next.limit_minutes) {
       role(dialog, "limit-title").textContent =
-        "You've reached today's limit of " + next.limit_minutes + (next.limit_minutes === 1 ? " minute" : " minutes");
+        interpolate(ngettext("You've reached today's limit of %(count)s minute", "You've reached today's limit of %(count)s minutes", next.limit_minutes), { count: formatNumber(next.limit_minutes) });
     }
     // Rendered open (a plain panel without JavaScript); reopened as a modal so it owns the page.
     if (dialog.open && !dialog.matches(":modal")) dialog.close();
@@ -82,7 +83,7 @@ export function createScreenTime({ status, statusUrl, unlockUrl, dialog, beforeC
         return;
       }
       // A wrong passcode, too many tries, no passcode set, or no connection: the answer says which.
-      error.textContent = problem.detail || "That didn't work. Please try again.";
+      error.textContent = problem.detail || gettext("That didn't work. Please try again.");
       error.hidden = false;
     } finally {
       button.disabled = false;

@@ -1,4 +1,5 @@
 // The feed's sheets and dialogs: "why am I seeing this" and the report form.
+import { gettext, interpolate } from "../i18n.js";
 import { api } from "../api.js";
 import { role } from "./util.js";
 
@@ -26,8 +27,9 @@ export function createSheets({ whySheet, reportDialog, reportUrlTemplate, player
     role(whySheet, "why-none").hidden = Boolean((item.reasons || []).length);
     const sponsor = role(whySheet, "why-sponsor");
     if (item.is_sponsored) {
-      const name = item.sponsor && item.sponsor.name ? item.sponsor.name : "a business";
-      sponsor.textContent = "This is a paid promotion from " + name + ".";
+      sponsor.textContent = item.sponsor && item.sponsor.name
+        ? interpolate(gettext("This is a paid promotion from %(name)s."), { name: item.sponsor.name })
+        : gettext("This is a paid promotion from a business.");
       sponsor.hidden = false;
     } else {
       sponsor.hidden = true;
@@ -68,7 +70,7 @@ export function createSheets({ whySheet, reportDialog, reportUrlTemplate, player
       done.hidden = false;
       done.querySelector("button").focus();
     } catch (problem) {
-      error.textContent = problem.code === "not_authenticated" ? "Please log in again to report." : problem.detail;
+      error.textContent = problem.code === "not_authenticated" ? gettext("Please log in again to report.") : problem.detail;
       error.hidden = false;
     } finally {
       submit.disabled = false;

@@ -1,4 +1,5 @@
 // One slide per video, cloned from the page's <template> and filled with text only; the follow button's look.
+import { gettext, interpolate } from "../i18n.js";
 import { fillCaption, tagLink } from "./caption.js";
 import { addCaptionTracks } from "./captions.js";
 import { countOf, paintCount } from "./counts.js";
@@ -6,11 +7,12 @@ import { loginHref, role, safeUrl, sameOriginUrl } from "./util.js";
 
 export function paintFollow(button, state) {
   button.dataset.state = state || "none";
-  button.textContent = state === "approved" ? "Following" : state === "pending" ? "Requested" : "Follow";
+  button.textContent = state === "approved" ? gettext("Following") : state === "pending" ? gettext("Requested") : gettext("Follow");
   button.setAttribute("aria-pressed", state ? "true" : "false");
   button.classList.toggle("is-following", Boolean(state));
   const handle = button.closest(".feed-slide").querySelector("[data-role=handle]").textContent;
-  button.setAttribute("aria-label", (state === "approved" ? "Unfollow " : state === "pending" ? "Cancel follow request to " : "Follow ") + handle);
+  const label = state === "approved" ? gettext("Unfollow %(handle)s") : state === "pending" ? gettext("Cancel follow request to %(handle)s") : gettext("Follow %(handle)s");
+  button.setAttribute("aria-label", interpolate(label, { handle }));
 }
 
 // `follows` (handle -> state) and `liked` (video ids) paint a slide as the viewer left it;
@@ -41,7 +43,7 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
     el.loop = true;
     el.preload = "metadata";
     el.disableRemotePlayback = true;
-    el.setAttribute("aria-label", "Video by @" + creator.handle);
+    el.setAttribute("aria-label", interpolate(gettext("Video by @%(handle)s"), { handle: creator.handle }));
     el.dataset.testid = "feed-video";
     const poster = safeUrl(video.poster_url);
     if (poster) el.poster = poster;
@@ -82,7 +84,7 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
         const login = role(slide, "follow-login");
         login.href = loginHref(config.loginUrl);
         login.hidden = false;
-        login.setAttribute("aria-label", "Log in to follow @" + creator.handle);
+        login.setAttribute("aria-label", interpolate(gettext("Log in to follow @%(handle)s"), { handle: creator.handle }));
       }
     }
 
@@ -115,9 +117,11 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
         const more = role(slide, "learn-more");
         more.href = click;
         more.hidden = false;
-        const action = item.sponsor.call_to_action || "Learn more";
+        const action = item.sponsor.call_to_action || gettext("Learn more");
         more.textContent = action;
-        more.setAttribute("aria-label", action + ": " + (item.sponsor.name || "this sponsor") + " (opens a new tab)");
+        more.setAttribute("aria-label", item.sponsor.name
+          ? interpolate(gettext("%(action)s: %(name)s (opens a new tab)"), { action, name: item.sponsor.name })
+          : interpolate(gettext("%(action)s (opens a new tab)"), { action }));
       }
     }
 
