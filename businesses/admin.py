@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from businesses import gateway, selectors, services
 from businesses.models import (
@@ -42,7 +44,9 @@ class BusinessProfileAdmin(admin.ModelAdmin[BusinessProfile]):
     # Country by code in the search: a filter listing every country would make the page thousands of px tall.
     list_filter = ["is_verified", "category"]
     search_fields = ["legal_name", "creator__handle", "creator__user__email", "website", "=country", "region"]
-    search_help_text = "Search by name, handle, email, website, region (DE-BY) or country code (DE)."
+    search_help_text = gettext_lazy(
+        "Search by name, handle, email, website, region (DE-BY) or country code (DE)."
+    )
     list_select_related = ["creator"]
     raw_id_fields = ["creator"]
     # Verification changes only through the action, so that it is audited.
@@ -50,13 +54,17 @@ class BusinessProfileAdmin(admin.ModelAdmin[BusinessProfile]):
     actions = ["verify"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    @admin.action(description="Verify the selected businesses", permissions=["change"])
+    @admin.action(description=gettext_lazy("Verify the selected businesses"), permissions=["change"])
     def verify(self, request: HttpRequest, queryset: QuerySet[BusinessProfile]) -> None:
         count = 0
         for business in queryset.filter(is_verified=False):
             services.business_profile_verify(business=business, actor=_actor(request))
             count += 1
-        messages.success(request, f"{count} business(es) verified.")
+        messages.success(
+            request,
+            ngettext("%(count)s business verified.", "%(count)s businesses verified.", count)
+            % {"count": count},
+        )
 
 
 class PaymentInline(RecordInline, admin.TabularInline[Payment, Promotion]):
@@ -68,7 +76,8 @@ class PromotionActionForm(ActionForm):
     reason = forms.CharField(
         required=False,
         max_length=300,
-        help_text="For “Reject”: shown to the business; it is refunded in full.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("For “Reject”: shown to the business; it is refunded in full."),
     )
 
 
@@ -83,7 +92,7 @@ class PromotionDayInline(RecordInline, admin.TabularInline[PromotionDay, Promoti
         "day", "impressions", "spent_cents", "views", "watch_seconds", "completions", "likes", "follows",
         "profile_visits", "website_clicks",
     ]  # fmt: skip
-    verbose_name_plural = "Results per day"
+    verbose_name_plural = gettext_lazy("Results per day")
 
 
 @admin.register(Promotion)
@@ -93,7 +102,7 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
     list_display = ["created_at", "business", "video", "state", "budget", "spent", "ends_at"]
     list_filter = ["state", "goal", "audience"]
     search_fields = ["public_id", "business__legal_name", "business__creator__handle"]
-    search_help_text = "Search by the promotion's id, the business's name or its handle."
+    search_help_text = gettext_lazy("Search by the promotion's id, the business's name or its handle.")
     list_select_related = ["business", "video"]
     inlines = [PaymentInline, PromotionDayInline]
     action_form = PromotionActionForm
@@ -101,11 +110,11 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
     change_list_template = "admin/businesses/promotion/change_list.html"
     actions = ["approve", "reject"]
 
-    @admin.display(description="budget", ordering="budget_cents")
+    @admin.display(description=gettext_lazy("budget"), ordering="budget_cents")
     def budget(self, obj: Promotion) -> str:
         return money_format(cents=obj.budget_cents, currency=obj.currency)
 
-    @admin.display(description="spent", ordering="spent_cents")
+    @admin.display(description=gettext_lazy("spent"), ordering="spent_cents")
     def spent(self, obj: Promotion) -> str:
         return money_format(cents=obj.spent_cents, currency=obj.currency)
 
@@ -148,7 +157,7 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Spend today ({summary.day.isoformat()})",
+            "title": _("Spend today (%(day)s)") % {"day": summary.day.isoformat()},
             "rows": rows,
             "totals": totals,
         }
@@ -158,7 +167,7 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
         # The actions need the "change" permission; the form itself changes nothing.
         return [field.name for field in Promotion._meta.fields] + ["topics"]
 
-    @admin.action(description="Approve (it starts running now)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Approve (it starts running now)"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Promotion]) -> None:
         done = 0
         for promotion in queryset:
@@ -167,9 +176,15 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
                 done += 1
             except ValidationError as error:
                 messages.error(request, f"{promotion.public_id}: {' '.join(error.messages)}")
-        messages.success(request, f"{done} promotion(s) approved.")
+        messages.success(
+            request,
+            ngettext("%(count)s promotion approved.", "%(count)s promotions approved.", done)
+            % {"count": done},
+        )
 
-    @admin.action(description="Reject with the reason above (refunds in full)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Reject with the reason above (refunds in full)"), permissions=["change"]
+    )
     def reject(self, request: HttpRequest, queryset: QuerySet[Promotion]) -> None:
         done = 0
         for promotion in queryset:
@@ -180,7 +195,11 @@ class PromotionAdmin(admin.ModelAdmin[Promotion]):
                 done += 1
             except ValidationError as error:
                 messages.error(request, f"{promotion.public_id}: {' '.join(error.messages)}")
-        messages.success(request, f"{done} promotion(s) rejected.")
+        messages.success(
+            request,
+            ngettext("%(count)s promotion rejected.", "%(count)s promotions rejected.", done)
+            % {"count": done},
+        )
 
 
 def _stripe_link(path: str, stripe_id: str | None) -> str:
@@ -209,11 +228,11 @@ class PaymentAdmin(admin.ModelAdmin[Payment]):
     list_select_related = ["promotion"]
     inlines = [RefundInline]
 
-    @admin.display(description="Stripe PaymentIntent", ordering="intent_id")
+    @admin.display(description=gettext_lazy("Stripe PaymentIntent"), ordering="intent_id")
     def stripe(self, obj: Payment) -> str:
         return _stripe_link("payments", obj.intent_id)
 
-    @admin.display(description="amount", ordering="amount_cents")
+    @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
     def amount(self, obj: Payment) -> str:
         return money_format(cents=obj.amount_cents, currency=obj.currency)
 
@@ -236,11 +255,11 @@ class RefundAdmin(admin.ModelAdmin[Refund]):
     search_fields = ["stripe_id", "payment__intent_id", "payment__promotion__public_id"]
     list_select_related = ["payment"]
 
-    @admin.display(description="Stripe refund", ordering="stripe_id")
+    @admin.display(description=gettext_lazy("Stripe refund"), ordering="stripe_id")
     def stripe(self, obj: Refund) -> str:
         return _stripe_link("refunds", obj.stripe_id)
 
-    @admin.display(description="amount", ordering="amount_cents")
+    @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
     def amount(self, obj: Refund) -> str:
         return money_format(cents=obj.amount_cents, currency=obj.currency)
 
@@ -289,7 +308,7 @@ class PromotionPriceAdmin(admin.ModelAdmin[PromotionPrice]):
     form = PromotionPriceForm
     list_display = ["audience", "price", "updated_at"]
 
-    @admin.display(description="Price per 1,000 sponsored impressions", ordering="cpm_cents")
+    @admin.display(description=gettext_lazy("Price per 1,000 sponsored impressions"), ordering="cpm_cents")
     def price(self, obj: PromotionPrice) -> str:
         return money_format(cents=obj.cpm_cents, currency=obj.currency)
 

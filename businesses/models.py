@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
 from businesses.rules import AdultAgeBand, PromotionState, estimated_impressions
@@ -17,34 +18,48 @@ class BusinessProfile(models.Model):
     """A creator profile that is also a business: who pays for promotions, and where it is."""
 
     class Category(models.TextChoices):
-        FOOD_AND_DRINK = "food_and_drink", "Food & drink"
-        RETAIL = "retail", "Retail"
-        SERVICES = "services", "Services"
-        EVENTS = "events", "Events"
-        HEALTH_AND_BEAUTY = "health_and_beauty", "Health & beauty"
-        ARTS_AND_CULTURE = "arts_and_culture", "Arts & culture"
-        EDUCATION = "education", "Education"
-        TRAVEL_AND_HOSPITALITY = "travel_and_hospitality", "Travel & hospitality"
-        OTHER = "other", "Other"
+        FOOD_AND_DRINK = "food_and_drink", gettext_lazy("Food & drink")
+        RETAIL = "retail", gettext_lazy("Retail")
+        SERVICES = "services", gettext_lazy("Services")
+        EVENTS = "events", gettext_lazy("Events")
+        HEALTH_AND_BEAUTY = "health_and_beauty", gettext_lazy("Health & beauty")
+        ARTS_AND_CULTURE = "arts_and_culture", gettext_lazy("Arts & culture")
+        EDUCATION = "education", gettext_lazy("Education")
+        TRAVEL_AND_HOSPITALITY = "travel_and_hospitality", gettext_lazy("Travel & hospitality")
+        OTHER = "other", gettext_lazy("Other")
 
-    creator = models.OneToOneField(CreatorProfile, on_delete=models.CASCADE, related_name="business")
-    legal_name = models.CharField(max_length=120)
-    category = models.CharField(max_length=30, choices=Category.choices)
-    country = CountryField()
-    # ISO 3166-2 subdivision code of ``country`` (e.g. "DE-BY"), as users' regions are stored.
-    region = models.CharField(max_length=10)
-    website = models.URLField(max_length=300, blank=True)
-    # Clicks on "Visit website" on the profile page (a sponsored slot's clicks count on its promotion's day).
-    website_clicks = models.PositiveIntegerField(default=0)
-    is_verified = models.BooleanField(default=False)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    creator = models.OneToOneField(
+        CreatorProfile,
+        on_delete=models.CASCADE,
+        related_name="business",
+        verbose_name=gettext_lazy("creator"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    legal_name = models.CharField(max_length=120, verbose_name=gettext_lazy("legal name"))
+    category = models.CharField(
+        max_length=30, choices=Category.choices, verbose_name=gettext_lazy("category")
+    )
+    country = CountryField(verbose_name=gettext_lazy("country"))
+    # ISO 3166-2 subdivision code of ``country`` (e.g. "DE-BY"), as users' regions are stored.
+    region = models.CharField(max_length=10, verbose_name=gettext_lazy("region"))
+    website = models.URLField(max_length=300, blank=True, verbose_name=gettext_lazy("website"))
+    # Clicks on "Visit website" on the profile page (a sponsored slot's clicks count on its promotion's day).
+    website_clicks = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("website clicks"))
+    is_verified = models.BooleanField(default=False, verbose_name=gettext_lazy("verified"))
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("verified at"))
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("verified by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("business profile")
+        verbose_name_plural = gettext_lazy("business profiles")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_verified=False) | models.Q(verified_at__isnull=False),
@@ -68,48 +83,73 @@ class Promotion(models.Model):
     """A business paying for one of its videos to fill sponsored slots; its state moves only by services."""
 
     class Goal(models.TextChoices):
-        VIDEO_VIEWS = "video_views", "More video views"
-        PROFILE_VISITS = "profile_visits", "More profile visits"
-        WEBSITE_VISITS = "website_visits", "More website visits"
+        VIDEO_VIEWS = "video_views", gettext_lazy("More video views")
+        PROFILE_VISITS = "profile_visits", gettext_lazy("More profile visits")
+        WEBSITE_VISITS = "website_visits", gettext_lazy("More website visits")
 
     class Audience(models.TextChoices):
-        AUTOMATIC = "automatic", "Automatic (adults likely to enjoy it)"
-        CUSTOM = "custom", "Custom"
+        AUTOMATIC = "automatic", gettext_lazy("Automatic (adults likely to enjoy it)")
+        CUSTOM = "custom", gettext_lazy("Custom")
 
     State = PromotionState
     AgeBand = AdultAgeBand
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    business = models.ForeignKey(BusinessProfile, on_delete=models.PROTECT, related_name="promotions")
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=gettext_lazy("public ID")
+    )
+    business = models.ForeignKey(
+        BusinessProfile,
+        on_delete=models.PROTECT,
+        related_name="promotions",
+        verbose_name=gettext_lazy("business"),
+    )
     # PROTECT: a paid promotion's record outlives its video (payments and refunds point at it).
-    video = models.ForeignKey(Video, on_delete=models.PROTECT, related_name="+")
-    goal = models.CharField(max_length=20, choices=Goal.choices)
-    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.AUTOMATIC)
+    video = models.ForeignKey(
+        Video, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("video")
+    )
+    goal = models.CharField(max_length=20, choices=Goal.choices, verbose_name=gettext_lazy("goal"))
+    audience = models.CharField(
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.AUTOMATIC,
+        verbose_name=gettext_lazy("audience"),
+    )
     # Custom audience only; empty lists mean "any". ISO 3166-2 codes and AdultAgeBand values.
-    regions = models.JSONField(default=list, blank=True)
-    age_bands = models.JSONField(default=list, blank=True)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
-    budget_cents = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    duration_days = models.PositiveSmallIntegerField()
+    regions = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("regions"))
+    age_bands = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("age bands"))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=gettext_lazy("topics"))
+    budget_cents = models.PositiveIntegerField(verbose_name=gettext_lazy("budget (cents)"))
+    currency = models.CharField(max_length=3, verbose_name=gettext_lazy("currency"))
+    duration_days = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("duration days"))
     # The published price per 1,000 sponsored impressions when the promotion was made: it never changes.
-    cpm_cents = models.PositiveIntegerField()
+    cpm_cents = models.PositiveIntegerField(verbose_name=gettext_lazy("price per 1,000 (cents)"))
     # Charged sponsored impressions; spent_cents = impressions_charged × cpm_cents // 1000, written in the
     # same conditional UPDATE (``services.charging``), so the business pays whole cents, rounded down.
-    impressions_charged = models.PositiveBigIntegerField(default=0)
-    spent_cents = models.PositiveIntegerField(default=0)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
-    state_reason = models.CharField(max_length=300, blank=True, help_text="Shown to the business.")
-    paid_at = models.DateTimeField(null=True, blank=True)
+    impressions_charged = models.PositiveBigIntegerField(
+        default=0, verbose_name=gettext_lazy("impressions charged")
+    )
+    spent_cents = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("spent (cents)"))
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, verbose_name=gettext_lazy("state")
+    )
+    state_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("Shown to the business."),
+        verbose_name=gettext_lazy("state reason"),
+    )
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("paid at"))
     # Set when staff approve it: it runs from then for ``duration_days``.
-    starts_at = models.DateTimeField(null=True, blank=True)
-    ends_at = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("starts at"))
+    ends_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("ends at"))
     # When it stopped serving for good (completed, cancelled or stopped by moderation).
-    finished_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("finished at"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("promotion")
+        verbose_name_plural = gettext_lazy("promotions")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["business", "-created_at"], name="promotion_business_created"),
@@ -149,24 +189,37 @@ class Payment(models.Model):
     """One attempt to pay a promotion's budget: one Stripe PaymentIntent, made with one idempotency key."""
 
     class Status(models.TextChoices):
-        REQUIRES_PAYMENT = "requires_payment", "Waiting for the card"
-        SUCCEEDED = "succeeded", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        REQUIRES_PAYMENT = "requires_payment", gettext_lazy("Waiting for the card")
+        SUCCEEDED = "succeeded", gettext_lazy("Paid")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
-    promotion = models.ForeignKey(Promotion, on_delete=models.PROTECT, related_name="payments")
-    attempt = models.PositiveSmallIntegerField()
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    promotion = models.ForeignKey(
+        Promotion, on_delete=models.PROTECT, related_name="payments", verbose_name=gettext_lazy("promotion")
+    )
+    attempt = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("attempt"))
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=gettext_lazy("idempotency key")
+    )
     # Set once Stripe has made the PaymentIntent; empty only between our row and Stripe's answer.
-    intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    amount_cents = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUIRES_PAYMENT)
-    failure_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
+    intent_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True, verbose_name=gettext_lazy("PaymentIntent ID")
+    )
+    amount_cents = models.PositiveIntegerField(verbose_name=gettext_lazy("amount (cents)"))
+    currency = models.CharField(max_length=3, verbose_name=gettext_lazy("currency"))
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUIRES_PAYMENT,
+        verbose_name=gettext_lazy("status"),
+    )
+    failure_reason = models.CharField(max_length=300, blank=True, verbose_name=gettext_lazy("failure reason"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
+    succeeded_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("succeeded at"))
 
     class Meta:
+        verbose_name = gettext_lazy("payment")
+        verbose_name_plural = gettext_lazy("payments")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["promotion", "attempt"], name="payment_attempt_unique"),
@@ -187,29 +240,39 @@ class Refund(models.Model):
     """Money going back to the business: a row first, then one Stripe Refund made with its idempotency key."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being refunded"
-        SUCCEEDED = "succeeded", "Refunded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Being refunded")
+        SUCCEEDED = "succeeded", gettext_lazy("Refunded")
+        FAILED = "failed", gettext_lazy("Failed")
 
     class Reason(models.TextChoices):
-        REJECTED = "rejected", "Promotion rejected"
-        CANCELLED = "cancelled", "Promotion cancelled"
-        UNSPENT = "unspent", "Unspent budget"
-        IN_STRIPE = "in_stripe", "Refunded in Stripe"
+        REJECTED = "rejected", gettext_lazy("Promotion rejected")
+        CANCELLED = "cancelled", gettext_lazy("Promotion cancelled")
+        UNSPENT = "unspent", gettext_lazy("Unspent budget")
+        IN_STRIPE = "in_stripe", gettext_lazy("Refunded in Stripe")
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount_cents = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    stripe_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    failure_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=gettext_lazy("payment")
+    )
+    amount_cents = models.PositiveIntegerField(verbose_name=gettext_lazy("amount (cents)"))
+    currency = models.CharField(max_length=3, verbose_name=gettext_lazy("currency"))
+    reason = models.CharField(max_length=20, choices=Reason.choices, verbose_name=gettext_lazy("reason"))
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=gettext_lazy("idempotency key")
+    )
+    stripe_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True, verbose_name=gettext_lazy("Stripe ID")
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, verbose_name=gettext_lazy("status")
+    )
+    failure_reason = models.CharField(max_length=300, blank=True, verbose_name=gettext_lazy("failure reason"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
+    succeeded_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("succeeded at"))
 
     class Meta:
+        verbose_name = gettext_lazy("refund")
+        verbose_name_plural = gettext_lazy("refunds")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="refund_amount_positive"),
@@ -222,13 +285,19 @@ class Refund(models.Model):
 class StripeEvent(models.Model):
     """A Stripe webhook event, written in the same transaction as its effect: each id takes effect once."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=255, blank=True, db_index=True)
-    created = models.DateTimeField(help_text="When Stripe made the event.")
-    received_at = models.DateTimeField(default=timezone.now)
+    event_id = models.CharField(max_length=255, unique=True, verbose_name=gettext_lazy("event ID"))
+    type = models.CharField(max_length=100, verbose_name=gettext_lazy("type"))
+    object_id = models.CharField(
+        max_length=255, blank=True, db_index=True, verbose_name=gettext_lazy("object ID")
+    )
+    created = models.DateTimeField(
+        help_text=gettext_lazy("When Stripe made the event."), verbose_name=gettext_lazy("created")
+    )
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("received at"))
 
     class Meta:
+        verbose_name = gettext_lazy("Stripe event")
+        verbose_name_plural = gettext_lazy("Stripe events")
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
@@ -239,12 +308,19 @@ class PromotionPrice(models.Model):
     """The published price per 1,000 sponsored impressions for one kind of audience; staff edit it in the
     admin. Without a row the price comes from settings. A promotion keeps the price it was made at."""
 
-    audience = models.CharField(max_length=10, choices=Promotion.Audience.choices, unique=True)
-    cpm_cents = models.PositiveIntegerField(help_text="Minor units (cents) per 1,000 sponsored impressions.")
-    currency = models.CharField(max_length=3)
-    updated_at = models.DateTimeField(auto_now=True)
+    audience = models.CharField(
+        max_length=10, choices=Promotion.Audience.choices, unique=True, verbose_name=gettext_lazy("audience")
+    )
+    cpm_cents = models.PositiveIntegerField(
+        help_text=gettext_lazy("Minor units (cents) per 1,000 sponsored impressions."),
+        verbose_name=gettext_lazy("price per 1,000 (cents)"),
+    )
+    currency = models.CharField(max_length=3, verbose_name=gettext_lazy("currency"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("promotion price")
+        verbose_name_plural = gettext_lazy("promotion prices")
         ordering = ["audience"]
         constraints = [models.CheckConstraint(condition=models.Q(cpm_cents__gt=0), name="price_cpm_positive")]
 
@@ -258,16 +334,22 @@ class PromotionDelivery(models.Model):
     impressions of an account that may not be charged for (``charging``: too new, or no watching of
     its own) are ``invalid_impressions``, never charged; together they too stay within ``served``."""
 
-    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="deliveries")
-    viewer_key = models.CharField(max_length=40)
-    day = models.DateField()
-    served = models.PositiveSmallIntegerField(default=0)
-    impressions = models.PositiveSmallIntegerField(default=0)
-    invalid_impressions = models.PositiveSmallIntegerField(default=0, db_default=0)  # raw inserts omit it
+    promotion = models.ForeignKey(
+        Promotion, on_delete=models.CASCADE, related_name="deliveries", verbose_name=gettext_lazy("promotion")
+    )
+    viewer_key = models.CharField(max_length=40, verbose_name=gettext_lazy("viewer key"))
+    day = models.DateField(verbose_name=gettext_lazy("day"))
+    served = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("served"))
+    impressions = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("impressions"))
+    invalid_impressions = models.PositiveSmallIntegerField(
+        default=0, db_default=0, verbose_name=gettext_lazy("invalid impressions")
+    )  # raw inserts omit it
     # Furthest point watched in a first loop that day, from the results rollup: a view is 2 s or more.
-    watched_seconds = models.FloatField(default=0.0)
+    watched_seconds = models.FloatField(default=0.0, verbose_name=gettext_lazy("watched seconds"))
 
     class Meta:
+        verbose_name = gettext_lazy("promotion delivery")
+        verbose_name_plural = gettext_lazy("promotion deliveries")
         constraints = [
             models.UniqueConstraint(fields=["promotion", "viewer_key", "day"], name="delivery_once_a_day"),
             models.CheckConstraint(
@@ -287,21 +369,31 @@ class PromotionDay(models.Model):
     """A promotion's results for one UTC day. Impressions and spend are written when an impression is
     charged; the engagement counters by the results rollup from the sponsored signals; clicks when made."""
 
-    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="days")
-    day = models.DateField()
-    impressions = models.PositiveIntegerField(default=0)
-    spent_cents = models.PositiveIntegerField(default=0)
+    promotion = models.ForeignKey(
+        Promotion, on_delete=models.CASCADE, related_name="days", verbose_name=gettext_lazy("promotion")
+    )
+    day = models.DateField(verbose_name=gettext_lazy("day"))
+    impressions = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("impressions"))
+    spent_cents = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("spent (cents)"))
     # Reported impressions that were not charged: invalid traffic (see ``PromotionDelivery``).
-    invalid_impressions = models.PositiveIntegerField(default=0, db_default=0)  # raw inserts omit it
-    views = models.PositiveIntegerField(default=0, help_text="Watched for at least 2 seconds.")
-    watch_seconds = models.FloatField(default=0.0)
-    completions = models.PositiveIntegerField(default=0)
-    likes = models.PositiveIntegerField(default=0)
-    follows = models.PositiveIntegerField(default=0)
-    profile_visits = models.PositiveIntegerField(default=0)
-    website_clicks = models.PositiveIntegerField(default=0)
+    invalid_impressions = models.PositiveIntegerField(
+        default=0, db_default=0, verbose_name=gettext_lazy("invalid impressions")
+    )  # raw inserts omit it
+    views = models.PositiveIntegerField(
+        default=0,
+        help_text=gettext_lazy("Watched for at least 2 seconds."),
+        verbose_name=gettext_lazy("views"),
+    )
+    watch_seconds = models.FloatField(default=0.0, verbose_name=gettext_lazy("watch seconds"))
+    completions = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("completions"))
+    likes = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("likes"))
+    follows = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("follows"))
+    profile_visits = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("profile visits"))
+    website_clicks = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("website clicks"))
 
     class Meta:
+        verbose_name = gettext_lazy("promotion day")
+        verbose_name_plural = gettext_lazy("promotion days")
         ordering = ["day"]
         constraints = [models.UniqueConstraint(fields=["promotion", "day"], name="promotion_day_once")]
 

@@ -11,17 +11,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 
 class PromotionState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-    IN_REVIEW = "in_review", "In review"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    REJECTED = "rejected", "Rejected"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", gettext_lazy("Draft")
+    AWAITING_PAYMENT = "awaiting_payment", gettext_lazy("Awaiting payment")
+    IN_REVIEW = "in_review", gettext_lazy("In review")
+    ACTIVE = "active", gettext_lazy("Active")
+    PAUSED = "paused", gettext_lazy("Paused")
+    COMPLETED = "completed", gettext_lazy("Completed")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 _S = PromotionState
@@ -64,10 +67,16 @@ def money_format(*, cents: int, currency: str) -> str:
 
 
 def money_amount(*, cents: int) -> str:
-    """ "1,012.50": the number of ``money_format`` alone, for a column headed with its currency."""
+    """ "1,012.50" ("1.012,50" in German): the number of ``money_format`` alone, for a column headed with
+    its currency; exact, from integer minor units, in the active language's separators."""
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d}"
+    return sign + number_format(f"{whole}.{part:02d}", decimal_pos=2, force_grouping=True)
+
+
+def number_local(value: int) -> str:
+    """A whole number as the active language writes it: 4,166 in English, 4.166 in German."""
+    return number_format(value, force_grouping=True)
 
 
 # What a ratio with nothing to divide by reads as on the results page.
@@ -85,14 +94,14 @@ def share_format(*, part: int, whole: int) -> str:
     """ "2.5%": ``part`` of ``whole`` to one decimal, or "—" when ``whole`` is zero."""
     if whole <= 0:
         return NOTHING_YET
-    return f"{100 * part / whole:.1f}%"
+    return number_format(f"{100 * part / whole:.1f}", decimal_pos=1) + "%"
 
 
 def seconds_format(*, seconds: float, per: int) -> str:
     """ "4.2 s": ``seconds`` shared out ``per`` (e.g. watch time per view), or "—" when ``per`` is zero."""
     if per <= 0:
         return NOTHING_YET
-    return f"{seconds / per:.1f} s"
+    return number_format(f"{seconds / per:.1f}", decimal_pos=1) + " s"
 
 
 # Adult age bands by completed years: (band, first year, first year of the next band).
@@ -177,8 +186,8 @@ ACTIVITY_DAYS = 28
 class BudgetPer(models.TextChoices):
     """How the business typed its budget: for the whole promotion, or for each of its days."""
 
-    TOTAL = "total", "Total"
-    DAY = "day", "Per day"
+    TOTAL = "total", gettext_lazy("Total")
+    DAY = "day", gettext_lazy("Per day")
 
 
 def budget_total_cents(*, amount_cents: int, per: str, duration_days: int) -> int:
@@ -281,34 +290,54 @@ def estimate_sentences(
 ) -> list[str]:
     """The estimate in plain words: what to expect, and when the audience is too small for the budget,
     what the budget really buys and what happens to the rest."""
-    number = "{:,}".format
-    days = f"{duration_days} day{'s' if duration_days != 1 else ''}"
+    number = number_local
+    days = ngettext("%(count)s day", "%(count)s days", duration_days) % {"count": number(duration_days)}
     if estimate.audience == 0:
         return [
-            "No adult viewers active in the last 28 days match this audience yet, so it would spend nothing "
-            "(an unspent budget is refunded when the promotion ends)."
+            _(
+                "No adult viewers active in the last 28 days match this audience yet, so it would spend nothing "
+                "(an unspent budget is refunded when the promotion ends)."
+            )
         ]
     people = f"{number(estimate.reach_low)}–{number(estimate.reach_high)}"
     views = f"{number(estimate.impressions_low)}–{number(estimate.impressions_high)}"
     if estimate.impressions_low == estimate.impressions_high:
-        views = f"about {number(estimate.impressions_high)}"
+        views = _("about %(count)s") % {"count": number(estimate.impressions_high)}
     if estimate.reach_low == estimate.reach_high:
-        people = f"about {number(estimate.reach_high)}"
-    person = "person" if estimate.reach_high == 1 else "people"
-    headline = f"Estimated reach: {people} {person}, {views} sponsored views in {days}."
+        people = _("about %(count)s") % {"count": number(estimate.reach_high)}
+    headline = ngettext(
+        "Estimated reach: %(people)s person, %(views)s sponsored views in %(days)s.",
+        "Estimated reach: %(people)s people, %(views)s sponsored views in %(days)s.",
+        estimate.reach_high,
+    ) % {"people": people, "views": views, "days": days}
     if estimate.reach_high == 0:
-        headline = f"Estimated reach: these people rarely open the app; likely nobody sees it in {days}."
+        headline = _(
+            "Estimated reach: these people rarely open the app; likely nobody sees it in %(days)s."
+        ) % {"days": days}
     sentences = [
         headline,
-        f"{number(estimate.audience)} matching adult{'s' if estimate.audience != 1 else ''} opened the app "
-        f"in the last 28 days; each sees a promotion at most {frequency_cap} times a day.",
+        ngettext(
+            "%(count)s matching adult opened the app in the last 28 days; "
+            "each sees a promotion at most %(cap)s times a day.",
+            "%(count)s matching adults opened the app in the last 28 days; "
+            "each sees a promotion at most %(cap)s times a day.",
+            estimate.audience,
+        )
+        % {"count": number(estimate.audience), "cap": number(frequency_cap)},
     ]
     if estimate.is_budget_too_big:
         sentences.append(
-            f"This audience is too small for the budget: it can take at most {number(estimate.impressions_high)} "
-            f"sponsored views in {days} ≈ {money_format(cents=estimate.spendable_cents, currency=currency)} "
-            f"of the {money_format(cents=estimate.budget_cents, currency=currency)}. The rest "
-            f"({money_format(cents=estimate.unspent_cents, currency=currency)}) would not be spent and is "
-            "refunded when the promotion ends. Choose a wider audience, more days or a smaller budget."
+            _(
+                "This audience is too small for the budget: it can take at most %(views)s sponsored views in "
+                "%(days)s ≈ %(spendable)s of the %(budget)s. The rest (%(unspent)s) would not be spent and is "
+                "refunded when the promotion ends. Choose a wider audience, more days or a smaller budget."
+            )
+            % {
+                "views": number(estimate.impressions_high),
+                "days": days,
+                "spendable": money_format(cents=estimate.spendable_cents, currency=currency),
+                "budget": money_format(cents=estimate.budget_cents, currency=currency),
+                "unspent": money_format(cents=estimate.unspent_cents, currency=currency),
+            }
         )
     return sentences

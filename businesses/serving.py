@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from businesses import rules
 from businesses.models import Promotion, PromotionDelivery
@@ -41,9 +43,9 @@ CANDIDATES = 3
 ORDER_SECONDS = 0.2
 
 CALL_TO_ACTION = {
-    Promotion.Goal.WEBSITE_VISITS: "Visit website",
-    Promotion.Goal.PROFILE_VISITS: "Visit profile",
-    Promotion.Goal.VIDEO_VIEWS: "See more videos",
+    Promotion.Goal.WEBSITE_VISITS: gettext_noop("Visit website"),
+    Promotion.Goal.PROFILE_VISITS: gettext_noop("Visit profile"),
+    Promotion.Goal.VIDEO_VIEWS: gettext_noop("See more videos"),
 }
 
 
@@ -55,9 +57,9 @@ class Live:
     video_id: int
     owner_user_id: int
     sponsor_name: str
-    call_to_action: str
+    call_to_action: str  # English (``gettext_noop``): translated when the slot is served
     click_url: str
-    why: str
+    why: Audience
     regions: frozenset[str]
     bands: frozenset[str]
     topic_ids: frozenset[int]
@@ -149,20 +151,41 @@ def _lives(*, ids: list[int]) -> dict[int, Live]:
     return lives
 
 
-def _why(promotion: Promotion) -> str:
-    """The audience the business chose, as the viewer reads it in "Why this?"."""
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """The audience the business chose (region codes, age band labels, topic names); words only when
+    served, in the viewer's language (``why_text``)."""
+
+    regions: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+def _why(promotion: Promotion) -> Audience:
+    labels = dict(rules.AdultAgeBand.choices)
+    return Audience(
+        regions=tuple(promotion.regions),
+        bands=tuple(str(labels[band]) for band in promotion.age_bands),
+        topics=tuple(topic.name for topic in promotion.topics.all()),
+    )
+
+
+def why_text(audience: Audience) -> str:
+    """The audience as the viewer reads it in "Why this?"."""
     chosen = []
-    if promotion.regions:
-        chosen.append("in " + ", ".join(region_name(code) for code in promotion.regions))
-    if promotion.age_bands:
-        labels = dict(rules.AdultAgeBand.choices)
-        chosen.append("aged " + ", ".join(str(labels[band]) for band in promotion.age_bands))
-    topics = [topic.name for topic in promotion.topics.all()]
-    if topics:
-        chosen.append("who watch " + ", ".join(topics))
+    if audience.regions:
+        chosen.append(
+            _("in %(regions)s") % {"regions": ", ".join(region_name(code) for code in audience.regions)}
+        )
+    if audience.bands:
+        chosen.append(_("aged %(bands)s") % {"bands": ", ".join(audience.bands)})
+    if audience.topics:
+        chosen.append(_("who watch %(topics)s") % {"topics": ", ".join(audience.topics)})
     if not chosen:
-        return "Shown to adults likely to enjoy it, from what they watch; never to anyone under 18."
-    return "The business chose adults " + " and ".join(chosen) + "; never anyone under 18."
+        return _("Shown to adults likely to enjoy it, from what they watch; never to anyone under 18.")
+    return _("The business chose adults %(audience)s; never anyone under 18.") % {
+        "audience": _(" and ").join(chosen)
+    }
 
 
 def _served_record(*, promotion_id: int, viewer_key: str, day: datetime.date, cap: int) -> bool:
@@ -321,8 +344,8 @@ class PromotionSlots:
                     sponsor_name=live.sponsor_name,
                     click_url=live.click_url,
                     promotion_id=live.id,
-                    call_to_action=live.call_to_action,
-                    why=live.why,
+                    call_to_action=_(live.call_to_action),
+                    why=why_text(live.why),
                 )
         return None
 

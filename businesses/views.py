@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -73,10 +74,10 @@ def business_home(request: HttpRequest, user: User) -> HttpResponse:
         try:
             if business is None:
                 services.business_profile_create(user=user, **data)
-                messages.success(request, "Your business profile is ready.")
+                messages.success(request, _("Your business profile is ready."))
             else:
                 services.business_profile_update(business=business, **data)
-                messages.success(request, "Business profile saved.")
+                messages.success(request, _("Business profile saved."))
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -141,7 +142,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
 def _own_business(user: User) -> BusinessProfile:
     business = selectors.business_of(user=user)
     if business is None:
-        raise Http404("Create a business profile first.")
+        raise Http404(_("Create a business profile first."))
     return business
 
 
@@ -153,7 +154,7 @@ def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
     if business is None:
         back = promotion_new_url(request.get_full_path()) or reverse("businesses:promotion_new")
         messages.info(
-            request, "Create your business profile first; then you choose how to promote the video."
+            request, _("Create your business profile first; then you choose how to promote the video.")
         )
         return redirect(f"{reverse('businesses:home')}?{urlencode({'next': back})}")
     videos = list(selectors.videos_promotable(business=business))
@@ -200,7 +201,7 @@ def promotion_new(request: HttpRequest, user: User) -> HttpResponse:
 def promotion_detail(request: HttpRequest, user: User, public_id: str) -> HttpResponse:
     promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
     if promotion is None:
-        raise Http404("No such promotion.")
+        raise Http404(_("No such promotion."))
     payment = selectors.payment_live(promotion=promotion)
     # Results from the moment it was approved to run (a promotion cancelled before that has none).
     results = selectors.promotion_results(promotion=promotion) if promotion.starts_at else None
@@ -271,15 +272,15 @@ def promotion_cancel(request: HttpRequest, user: User, public_id: str) -> HttpRe
     without it (an old page, a stray form) is sent to the question and changes nothing."""
     promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
     if promotion is None:
-        raise Http404("No such promotion.")
+        raise Http404(_("No such promotion."))
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        with service_call(request, success="Promotion cancelled."):
+        with service_call(request, success=_("Promotion cancelled.")):
             services.promotion_cancel(promotion=promotion, actor=user)
         return redirect("businesses:promotion", public_id=promotion.public_id)
     if request.method == "POST":
         return redirect("businesses:promotion_cancel", public_id=promotion.public_id)
     if not _may_cancel(promotion):
-        messages.info(request, "This promotion has already ended.")
+        messages.info(request, _("This promotion has already ended."))
         return redirect("businesses:promotion", public_id=promotion.public_id)
     preview = services.promotion_cancel_preview(promotion=promotion)
     currency = promotion.currency
@@ -302,7 +303,7 @@ def promotion_visit(request: HttpRequest, public_id: str) -> HttpResponse:
     Anyone may follow it (it is a link in the feed); counted once per visitor's session and day."""
     promotion = Promotion.objects.select_related("business__creator").filter(public_id=public_id).first()
     if promotion is None or promotion.starts_at is None:
-        raise Http404("No such promotion.")
+        raise Http404(_("No such promotion."))
     if not _first_today(request, session_key=VISITS_SESSION_KEY, subject=str(public_id)):
         return redirect(services.promotion_destination(promotion=promotion))
     return redirect(services.promotion_click(promotion=promotion))
@@ -327,10 +328,10 @@ def promotion_hold(request: HttpRequest, user: User, public_id: str, action: str
     """Pause or resume a running promotion from its page."""
     promotion = selectors.promotion_of(business=_own_business(user), public_id=public_id)
     if promotion is None or action not in ("pause", "resume"):
-        raise Http404("No such promotion.")
+        raise Http404(_("No such promotion."))
     move = services.promotion_pause if action == "pause" else services.promotion_resume
     with service_call(
-        request, success="Promotion paused." if action == "pause" else "Promotion running again."
+        request, success=_("Promotion paused.") if action == "pause" else _("Promotion running again.")
     ):
         move(promotion=promotion, actor=user)
     return redirect("businesses:promotion", public_id=promotion.public_id)
@@ -345,7 +346,7 @@ def business_website(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
     business = selectors.business_website_target(handle=handle, viewer=viewer)
     if business is None:
-        raise Http404("This account has no website.")
+        raise Http404(_("This account has no website."))
     if not _first_today(request, session_key=WEBSITE_VISITS_SESSION_KEY, subject=str(business.pk)):
         return redirect(business.website)
     return redirect(services.website_click(business=business))

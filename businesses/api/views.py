@@ -5,6 +5,7 @@ import uuid
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -36,7 +37,7 @@ def own_business(request: Request) -> BusinessProfile:
     assert isinstance(request.user, User)
     business = selectors.business_of(user=request.user)
     if business is None:
-        raise Http404("Create a business profile first.")
+        raise Http404(_("Create a business profile first."))
     return business
 
 
@@ -89,7 +90,7 @@ class PromotionListView(generics.ListAPIView[Promotion]):
         fields = dict(data.validated_data)
         video = Video.objects.filter(public_id=fields.pop("video")).first()
         if video is None:
-            raise DjangoValidationError({"video": NOT_ELIGIBLE})
+            raise DjangoValidationError({"video": _(NOT_ELIGIBLE)})
         promotion = services.promotion_create(
             business=business, video=video, topic_slugs=fields.pop("topics"), **fields
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from businesses.models import Promotion, PromotionDay, PromotionDelivery
 from businesses.rules import (
@@ -68,9 +69,9 @@ class Results:
 
 
 _RESULT_OF_GOAL = {
-    Promotion.Goal.VIDEO_VIEWS: ("video view", "views"),
-    Promotion.Goal.PROFILE_VISITS: ("profile visit", "profile_visits"),
-    Promotion.Goal.WEBSITE_VISITS: ("website click", "website_clicks"),
+    Promotion.Goal.VIDEO_VIEWS: (gettext_lazy("video view"), "views"),
+    Promotion.Goal.PROFILE_VISITS: (gettext_lazy("profile visit"), "profile_visits"),
+    Promotion.Goal.WEBSITE_VISITS: (gettext_lazy("website click"), "website_clicks"),
 }
 _DAY_COUNTERS = (
     "impressions", "invalid_impressions", "spent_cents", "views", "watch_seconds", "completions", "likes", "follows",
@@ -148,7 +149,7 @@ def promotion_results(*, promotion: Promotion) -> Results:
         budget=money_format(cents=promotion.budget_cents, currency=currency),
         remaining_cents=remaining_cents,
         remaining=money_format(cents=remaining_cents, currency=currency),
-        result_name=result_name,
+        result_name=str(result_name),
         results=results,
         cost_per_result_cents=cost_cents,
         cost_per_result=NOTHING_YET

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from businesses import gateway
 from businesses.models import Payment, Promotion, Refund, StripeEvent
@@ -49,7 +50,7 @@ def _payment_live(*, promotion: Promotion) -> Payment:
         promotion = promotion_locked(promotion=promotion)
         business_user_check(user=promotion.business.creator.user)
         if promotion.state not in (Promotion.State.DRAFT, Promotion.State.AWAITING_PAYMENT):
-            raise Conflict("This promotion is already paid, or no longer waits for payment.")
+            raise Conflict(_("This promotion is already paid, or no longer waits for payment."))
         problem = video_promotable_problem(
             video=promotion.video, business=promotion.business, promotion=promotion
         )
@@ -60,7 +61,7 @@ def _payment_live(*, promotion: Promotion) -> Payment:
                 with transaction.atomic():
                     promotion_move(promotion=promotion, to=Promotion.State.AWAITING_PAYMENT)
             except IntegrityError as error:  # another promotion of the video went live meanwhile
-                raise ValidationError({"video": ALREADY_PROMOTED}) from error
+                raise ValidationError({"video": _(ALREADY_PROMOTED)}) from error
         live = promotion.payments.filter(status=Payment.Status.REQUIRES_PAYMENT).first()
         if live is not None:
             return live
@@ -346,10 +347,10 @@ def promotion_pay_confirm_local(*, promotion: Promotion, payment_method: str) ->
         raise NotFound()
     business_user_check(user=promotion.business.creator.user)
     if not payment_method.startswith(("card_", "pm_")):
-        raise ValidationError({"payment_method": "That is not a card from the payment form."})
+        raise ValidationError({"payment_method": _("That is not a card from the payment form.")})
     payment = promotion.payments.filter(
         status=Payment.Status.REQUIRES_PAYMENT, intent_id__isnull=False
     ).first()
     if payment is None or payment.intent_id is None:
-        raise Conflict("Start the payment first.")
+        raise Conflict(_("Start the payment first."))
     return gateway.payment_intent_confirm(intent_id=payment.intent_id, payment_method=payment_method).status

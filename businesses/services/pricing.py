@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from businesses.models import Promotion, PromotionPrice
 from businesses.rules import money_format
@@ -68,13 +69,13 @@ def price_check(*, audience: str, cpm_cents: int, currency: str) -> None:
     (budgets, their limits and payments are all in ``PROMOTION_CURRENCY``)."""
     errors: dict[str, str] = {}
     if audience not in Promotion.Audience.values:
-        errors["audience"] = "Choose an automatic or a custom audience."
+        errors["audience"] = _("Choose an automatic or a custom audience.")
     if not isinstance(cpm_cents, int) or isinstance(cpm_cents, bool) or cpm_cents <= 0:
-        errors["cpm_cents"] = "The price is a positive whole number of cents."
+        errors["cpm_cents"] = _("The price is a positive whole number of cents.")
     if currency.lower() != settings.PROMOTION_CURRENCY.lower():
-        errors["currency"] = (
-            f"Prices are in {settings.PROMOTION_CURRENCY.upper()}, the currency budgets are paid in."
-        )
+        errors["currency"] = _("Prices are in %(currency)s, the currency budgets are paid in.") % {
+            "currency": settings.PROMOTION_CURRENCY.upper()
+        }
     if errors:
         raise ValidationError(errors)
 

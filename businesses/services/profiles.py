@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from businesses.models import BusinessProfile
@@ -16,13 +18,13 @@ from platform.models import User
 from platform.regions import region_resolve
 from platform.services import audit_record
 
-ADULTS_ONLY = "Business accounts and promotions are for adults (18+)."
+ADULTS_ONLY = gettext_noop("Business accounts and promotions are for adults (18+).")
 
 
 def business_user_check(*, user: User) -> None:
     """Refuse anyone the age policy does not let buy promotions (minors, unknown age)."""
     if not age.policy_for_user(user).may_buy_promotions:
-        raise PermissionDenied(ADULTS_ONLY)
+        raise PermissionDenied(_(ADULTS_ONLY))
 
 
 def _fields_clean(
@@ -31,31 +33,31 @@ def _fields_clean(
     errors: dict[str, str] = {}
     legal_name = legal_name.strip()
     if not legal_name:
-        errors["legal_name"] = "Enter the business's legal name."
+        errors["legal_name"] = _("Enter the business's legal name.")
     elif len(legal_name) > 120:
-        errors["legal_name"] = "At most 120 characters."
+        errors["legal_name"] = _("At most 120 characters.")
     if category not in BusinessProfile.Category.values:
-        errors["category"] = "Choose one of the categories."
+        errors["category"] = _("Choose one of the categories.")
     country = country.strip().upper()
     region_code: str | None = ""
     if country not in countries:
-        errors["country"] = "Choose the country the business is in."
+        errors["country"] = _("Choose the country the business is in.")
     else:
         region_code = region_resolve(country_code=country, value=region)
         if not region_code:
             errors["region"] = (
-                "That is not a region of the chosen country."
+                _("That is not a region of the chosen country.")
                 if region.strip()
-                else "Enter the region the business is in."
+                else _("Enter the region the business is in.")
             )
     website = website.strip()
     if website:
         try:
             URLValidator(schemes=["http", "https"])(website)
         except ValidationError:
-            errors["website"] = "Enter a web address starting with https:// or http://."
+            errors["website"] = _("Enter a web address starting with https:// or http://.")
         if len(website) > 300:
-            errors["website"] = "At most 300 characters."
+            errors["website"] = _("At most 300 characters.")
     if errors:
         raise ValidationError(errors)
     return {
@@ -74,9 +76,11 @@ def business_profile_create(
     business_user_check(user=user)
     creator = CreatorProfile.objects.filter(user=user).first()
     if creator is None:
-        raise ValidationError("Set up your creator profile in the studio first; the business builds on it.")
+        raise ValidationError(
+            _("Set up your creator profile in the studio first; the business builds on it.")
+        )
     if BusinessProfile.objects.filter(creator=creator).exists():
-        raise Conflict("This account already has a business profile.")
+        raise Conflict(_("This account already has a business profile."))
     fields = _fields_clean(
         legal_name=legal_name, category=category, country=country, region=region, website=website
     )
@@ -84,7 +88,7 @@ def business_profile_create(
         with transaction.atomic():
             return BusinessProfile.objects.create(creator=creator, **fields)
     except IntegrityError as error:  # a concurrent create won the one-to-one
-        raise Conflict("This account already has a business profile.") from error
+        raise Conflict(_("This account already has a business profile.")) from error
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from typing import Any, TypeGuard
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from businesses.models import LIVE_STATES, BusinessProfile, Promotion
 from businesses.rules import AdultAgeBand, may_move
@@ -21,12 +23,14 @@ from platform.services import audit_record
 
 MAX_TARGET_REGIONS = 20
 MAX_TARGET_TOPICS = 10
-NOT_ELIGIBLE = (
+NOT_ELIGIBLE = gettext_noop(
     "Choose one of your own published videos that everyone may see and that is suitable for all ages."
 )
 
 
-ALREADY_PROMOTED = "This video already has a promotion running or waiting; cancel it or wait until it ends."
+ALREADY_PROMOTED = gettext_noop(
+    "This video already has a promotion running or waiting; cancel it or wait until it ends."
+)
 
 
 def video_promotable_problem(
@@ -40,12 +44,12 @@ def video_promotable_problem(
         or video.content_level != Video.ContentLevel.GENERAL
         or video.moderation_state != Video.Moderation.VISIBLE
     ):
-        return NOT_ELIGIBLE
+        return _(NOT_ELIGIBLE)
     others = Promotion.objects.filter(video=video, state__in=LIVE_STATES)
     if promotion is not None:
         others = others.exclude(pk=promotion.pk)
     if others.exists():
-        return ALREADY_PROMOTED
+        return _(ALREADY_PROMOTED)
     return None
 
 
@@ -58,13 +62,17 @@ def terms_errors(*, budget_cents: object, duration_days: object) -> dict[str, st
     errors: dict[str, str] = {}
     low, high = settings.PROMOTION_BUDGET_MIN_CENTS, settings.PROMOTION_BUDGET_MAX_CENTS
     if not _whole_number(budget_cents):
-        errors["budget_cents"] = "The budget is a whole number of cents."
+        errors["budget_cents"] = _("The budget is a whole number of cents.")
     elif not low <= budget_cents <= high:
-        errors["budget_cents"] = (
-            f"The budget must be between {low // 100} and {high // 100} {settings.PROMOTION_CURRENCY.upper()}."
-        )
+        errors["budget_cents"] = _("The budget must be between %(low)s and %(high)s %(currency)s.") % {
+            "low": low // 100,
+            "high": high // 100,
+            "currency": settings.PROMOTION_CURRENCY.upper(),
+        }
     if not _whole_number(duration_days) or not 1 <= duration_days <= settings.PROMOTION_MAX_DAYS:
-        errors["duration_days"] = f"A promotion runs from 1 to {settings.PROMOTION_MAX_DAYS} days."
+        errors["duration_days"] = _("A promotion runs from 1 to %(count)s days.") % {
+            "count": settings.PROMOTION_MAX_DAYS
+        }
     return errors
 
 
@@ -75,18 +83,18 @@ def targeting_clean(
     bands = list(dict.fromkeys(age_bands))
     # Checked whatever the audience: asking for a minors' band is refused, never silently dropped.
     if any(band not in AdultAgeBand.values for band in bands):
-        errors["age_bands"] = "Promotions reach adults only: choose from 18–24, 25–34, 35–54 and 55+."
+        errors["age_bands"] = _("Promotions reach adults only: choose from 18–24, 25–34, 35–54 and 55+.")
     codes = list(dict.fromkeys(code.strip().upper() for code in regions))
     if len(codes) > MAX_TARGET_REGIONS:
-        errors["regions"] = f"At most {MAX_TARGET_REGIONS} regions."
+        errors["regions"] = _("At most %(count)s regions.") % {"count": MAX_TARGET_REGIONS}
     elif any(code not in dict(regions_of(code.split("-")[0])) for code in codes):
-        errors["regions"] = "Use ISO 3166-2 region codes, such as DE-BY."
+        errors["regions"] = _("Use ISO 3166-2 region codes, such as DE-BY.")
     slugs = list(dict.fromkeys(topic_slugs))
     topics = list(Topic.objects.filter(slug__in=slugs))
     if len(slugs) > MAX_TARGET_TOPICS:
-        errors["topics"] = f"At most {MAX_TARGET_TOPICS} topics."
+        errors["topics"] = _("At most %(count)s topics.") % {"count": MAX_TARGET_TOPICS}
     elif len(topics) != len(slugs):
-        errors["topics"] = "Choose topics from the list."
+        errors["topics"] = _("Choose topics from the list.")
     if audience == Promotion.Audience.AUTOMATIC:
         return [], [], [], errors
     return codes, topics, bands, errors
@@ -106,7 +114,7 @@ def offer_clean(
     reach use the same check."""
     errors = terms_errors(budget_cents=budget_cents, duration_days=duration_days)
     if audience not in Promotion.Audience.values:
-        errors["audience"] = "Choose an automatic or a custom audience."
+        errors["audience"] = _("Choose an automatic or a custom audience.")
     codes, topics, bands, targeting_errors = targeting_clean(
         audience=audience, regions=regions, topic_slugs=topic_slugs, age_bands=age_bands
     )
@@ -134,7 +142,7 @@ def promotion_create(
     if problem:
         errors["video"] = problem
     if goal not in Promotion.Goal.values:
-        errors["goal"] = "Choose a goal."
+        errors["goal"] = _("Choose a goal.")
     codes, topics, bands, offer_errors = offer_clean(
         audience=audience,
         budget_cents=budget_cents,

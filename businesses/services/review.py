@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from businesses import gateway
 from businesses.models import Payment, Promotion, Refund
@@ -33,12 +34,14 @@ def promotion_approve(*, promotion: Promotion, actor: User) -> Promotion:
     """A reviewer lets a paid promotion run, from now for its number of days."""
     promotion = promotion_locked(promotion=promotion)
     if promotion.state != Promotion.State.IN_REVIEW:
-        raise Conflict("Only a paid promotion in review can be approved.")
+        raise Conflict(_("Only a paid promotion in review can be approved."))
     problem = video_promotable_problem(
         video=promotion.video, business=promotion.business, promotion=promotion
     )
     if problem:
-        raise ValidationError("Its video can no longer be promoted; reject it so the business is refunded.")
+        raise ValidationError(
+            _("Its video can no longer be promoted; reject it so the business is refunded.")
+        )
     promotion.starts_at = timezone.now()
     promotion.ends_at = promotion.starts_at + datetime.timedelta(days=promotion.duration_days)
     promotion.save(update_fields=["starts_at", "ends_at", "updated_at"])
@@ -50,13 +53,13 @@ def promotion_reject(*, promotion: Promotion, actor: User | None, reason: str) -
     """A reviewer turns a paid promotion down; the business sees the reason and gets everything back."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Tell the business why, in a sentence it can act on."})
+        raise ValidationError({"reason": _("Tell the business why, in a sentence it can act on.")})
     if len(reason) > 300:
-        raise ValidationError({"reason": "At most 300 characters."})
+        raise ValidationError({"reason": _("At most 300 characters.")})
     with transaction.atomic():
         promotion = promotion_locked(promotion=promotion)
         if promotion.state != Promotion.State.IN_REVIEW:
-            raise Conflict("Only a paid promotion in review can be rejected.")
+            raise Conflict(_("Only a paid promotion in review can be rejected."))
         promotion_move(promotion=promotion, to=Promotion.State.REJECTED, reason=reason, actor=actor)
         refund = refund_owed(promotion=promotion, reason=Refund.Reason.REJECTED)
     if refund is not None:
@@ -205,7 +208,7 @@ def promotion_cancel(
         if actor is not None:
             business_user_check(user=promotion.business.creator.user)
         if promotion.state not in _CANCELLABLE:
-            raise Conflict("This promotion has already ended.")
+            raise Conflict(_("This promotion has already ended."))
         if promotion.state in (Promotion.State.ACTIVE, Promotion.State.PAUSED):
             promotion.finished_at = timezone.now()
             promotion.save(update_fields=["finished_at", "updated_at"])
@@ -260,7 +263,7 @@ def promotion_pause(*, promotion: Promotion, actor: User) -> Promotion:
         promotion = promotion_locked(promotion=promotion)
         business_user_check(user=promotion.business.creator.user)
         if promotion.state != Promotion.State.ACTIVE:
-            raise Conflict("Only a running promotion can be paused.")
+            raise Conflict(_("Only a running promotion can be paused."))
         promotion_move(
             promotion=promotion, to=Promotion.State.PAUSED, reason="Paused by the business.", actor=actor
         )
@@ -274,9 +277,9 @@ def promotion_resume(*, promotion: Promotion, actor: User) -> Promotion:
         promotion = promotion_locked(promotion=promotion)
         business_user_check(user=promotion.business.creator.user)
         if promotion.state != Promotion.State.PAUSED:
-            raise Conflict("Only a paused promotion can be resumed.")
+            raise Conflict(_("Only a paused promotion can be resumed."))
         if promotion.ends_at is not None and promotion.ends_at <= timezone.now():
-            raise Conflict("Its days are over; it completes in a moment.")
+            raise Conflict(_("Its days are over; it completes in a moment."))
         problem = video_promotable_problem(
             video=promotion.video, business=promotion.business, promotion=promotion
         )

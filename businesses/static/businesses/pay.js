@@ -1,5 +1,6 @@
 // Pays a promotion's budget with Stripe.js's card form; only Stripe's webhook then marks it paid.
 import { api } from "../js/api.js";
+import { gettext } from "../js/i18n.js";
 
 const form = document.querySelector("[data-pay-form]");
 if (form && window.Stripe) setUp(form);
@@ -35,20 +36,20 @@ async function post(url, body) {
   try {
     return (await api(url, { method: "POST", body })) || {};
   } catch (problem) {
-    throw new Error(problem.code === "network" || !problem.detail ? "The payment did not go through; please try again." : problem.detail);
+    throw new Error(problem.code === "network" || !problem.detail ? gettext("The payment did not go through; please try again.") : problem.detail);
   }
 }
 
 // Stripe.js confirms the PaymentIntent with the card in the page.
 async function payWithStripe(stripe, card, clientSecret) {
   const result = await stripe.confirmCardPayment(clientSecret, { payment_method: { card } });
-  if (result.error) throw new Error(result.error.message || "The card was declined.");
+  if (result.error) throw new Error(result.error.message || gettext("The card was declined."));
 }
 
 // localstripe's mock Stripe.js cannot confirm a PaymentIntent with a card: it tokenises the card,
 // and the site attaches that card to the PaymentIntent and confirms it.
 async function payWithLocalstripe(stripe, card, form) {
   const result = await stripe.createToken(card);
-  if (result.error) throw new Error(result.error.message || "The card was declined.");
+  if (result.error) throw new Error(result.error.message || gettext("The card was declined."));
   await post(form.dataset.localCardUrl, { payment_method: result.token.card.id });
 }

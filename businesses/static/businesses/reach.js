@@ -1,10 +1,11 @@
 // The new-promotion form: the estimated reach under it, asked again (debounced) whenever the form
 // changes, and the custom-audience fields shown only for a custom audience.
 import { api } from "../js/api.js";
+import { formatNumber, gettext, interpolate, ngettext } from "../js/i18n.js";
 import { query } from "./reach-query.js";
 
 const WAIT_MS = 350;
-const PROMPT = "Enter a budget and a duration to see the estimated reach.";
+const prompt = () => gettext("Enter a budget and a duration to see the estimated reach.");
 
 const form = document.querySelector("[data-reach-form]");
 if (form) setUp(form);
@@ -48,18 +49,20 @@ function show(output, { lines, warning = false }) {
 
 async function estimate(form, signal) {
   const params = query(new FormData(form));
-  if (params === null) return { lines: [PROMPT] };
+  if (params === null) return { lines: [prompt()] };
   let data;
   try {
     data = (await api(`${form.dataset.reachUrl}?${params}`, { signal })) || {};
   } catch (problem) {
     if (problem.name === "AbortError") throw problem;
     const unavailable = problem.code === "network" || problem.status >= 500;
-    return { lines: [unavailable ? "The estimate is not available right now." : problem.detail] };
+    return { lines: [unavailable ? gettext("The estimate is not available right now.") : problem.detail] };
   }
   const lines = [...data.sentences];
   if (params.get("budget_per") === "day") {
-    lines.splice(1, 0, `Total budget: ${data.budget} (${params.get("duration_days")} days).`);
+    const days = Number(params.get("duration_days"));
+    const total = ngettext("Total budget: %(budget)s (%(days)s day).", "Total budget: %(budget)s (%(days)s days).", days);
+    lines.splice(1, 0, interpolate(total, { budget: data.budget, days: formatNumber(days) }));
   }
   return { lines, warning: Boolean(data.is_budget_too_big) };
 }

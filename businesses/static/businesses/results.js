@@ -2,6 +2,7 @@
 // chart and the table current by polling the results API while the promotion runs.
 import { api } from "../js/api.js";
 import { drawDaily } from "../js/charts/daily.js";
+import { formatNumber, gettext, interpolate, language } from "../js/i18n.js";
 
 const POLL_MILLISECONDS = 20_000;
 const section = document.querySelector("[data-results]");
@@ -20,22 +21,23 @@ function setUp(section) {
       showFigures(section, results);
       showTable(section.querySelector("[data-results-days]"), results);
       chart.update(chartData(results));
-      status.textContent = `Updated ${new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+      const time = new Date().toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
+      status.textContent = interpolate(gettext("Updated %(time)s"), { time });
     } catch {
-      status.textContent = "Could not update just now; trying again shortly.";
+      status.textContent = gettext("Could not update just now; trying again shortly.");
     }
   }, POLL_MILLISECONDS);
 }
 
 function chartData(results) {
-  const money = new Intl.NumberFormat(undefined, { style: "currency", currency: results.currency });
+  const money = new Intl.NumberFormat(language(), { style: "currency", currency: results.currency });
   return {
-    caption: "Impressions and spend by day",
+    caption: gettext("Impressions and spend by day"),
     days: results.days.map((day) => day.day),
     series: [
-      { label: "Impressions", bars: true, values: results.days.map((day) => day.impressions) },
+      { label: gettext("Impressions"), bars: true, values: results.days.map((day) => day.impressions) },
       {
-        label: "Spend",
+        label: gettext("Spend"),
         axis: "right",
         values: results.days.map((day) => day.spent_cents / 100),
         format: (value) => (value == null ? "—" : money.format(value)),
@@ -47,7 +49,7 @@ function chartData(results) {
 function showFigures(section, results) {
   for (const element of section.querySelectorAll("[data-figure]")) {
     const value = results[element.dataset.figure];
-    if (value !== undefined) element.textContent = String(value);
+    if (value !== undefined) element.textContent = typeof value === "number" ? formatNumber(value) : String(value);
   }
 }
 
@@ -56,12 +58,12 @@ function showTable(body, results) {
     const row = document.createElement("tr");
     const dayCell = document.createElement("th");
     dayCell.scope = "row";
-    dayCell.textContent = new Date(`${day.day}T00:00:00Z`).toLocaleDateString([], {
+    dayCell.textContent = new Date(`${day.day}T00:00:00Z`).toLocaleDateString(language(), {
       day: "numeric", month: "short", timeZone: "UTC",
     });
     row.append(dayCell);
     for (const value of [day.impressions, day.reach, day.views, day.clicks]) {
-      row.insertCell().textContent = String(value);
+      row.insertCell().textContent = formatNumber(value);
     }
     row.insertCell().textContent = day.spent_amount;
     return row;
