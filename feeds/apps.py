@@ -20,7 +20,7 @@ class FeedsConfig(AppConfig):
 
         from creators import hooks
         from creators.models import Video
-        from feeds import personal_data
+        from feeds import hidden_creators, personal_data
         from feeds.search.backends import search_connection_setup
         from feeds.selectors import view_counts
         from feeds.views import watch
@@ -39,6 +39,7 @@ class FeedsConfig(AppConfig):
         hooks.provide_view_counts(view_counts)
         hooks.provide_watch_page(watch)
         hooks.provide_profile_visited(_count_profile_visit)
+        hidden_creators.connect()
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
         connection_created.connect(search_connection_setup, dispatch_uid="feeds.search_connection_setup")
         pre_delete.connect(_search_video_deleting, sender=Video, dispatch_uid="feeds.search_video_deleting")

@@ -103,6 +103,11 @@ class InterestProfile(models.Model):
     # A copy of the viewer's HashtagFollow rows (hashtag ids, newest last), so For You reads them with the
     # profile in its one query; written only by ``feeds.tags.services``.
     followed_hashtags = models.JSONField(default=list, blank=True, help_text="Followed hashtag ids.")
+    # A copy of the creators this viewer's feeds never show (blocked either way, or muted: creator profile
+    # ids), so ranking leaves them out in the profile's one query; written only by ``feeds.hidden_creators``.
+    hidden_creators = models.JSONField(
+        default=list, blank=True, help_text="Creators blocked either way or muted (creator profile ids)."
+    )
     signal_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 

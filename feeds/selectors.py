@@ -266,6 +266,7 @@ def _history(viewer_key: str) -> ranking.History:
         favourites=list(profile.favourites[-10:]),
         not_for_me={int(key): float(value) for key, value in (profile.not_for_me or {}).items()},
         followed_hashtags=tuple(int(tag_id) for tag_id in (profile.followed_hashtags or [])),
+        hidden_creators=frozenset(int(creator_id) for creator_id in (profile.hidden_creators or [])),
     )
 
 
@@ -328,6 +329,9 @@ def _ranked_page(
     size = size or _page_size(explores=explores, known=len(history.seen) + len(served))
     now_ts = time.time()
     creators, topics = ranking.not_for_me(history=history, now_ts=now_ts, feed_topic=feed_topic)
+    # Blocked either way or muted: left out before ranking, so they never take a place the last check
+    # (``_page_videos``, which still filters them) would have to refill.
+    creators |= history.hidden_creators
     filters = ranking.Filters(
         excluded=frozenset((set() if shows_seen else set(history.seen)) | hidden | set(served)),
         # Restricted mode hides mature videos before ranking (not only after), so its pages stay full.

@@ -222,6 +222,7 @@ class History:
     outcomes: dict[int, float] = field(default_factory=dict)
     not_for_me: dict[int, float] = field(default_factory=dict)
     followed_hashtags: tuple[int, ...] = ()  # hashtags the viewer follows (not learnt: read for the pools)
+    hidden_creators: frozenset[int] = frozenset()  # blocked either way or muted (not learnt: a copy)
 
     def trim(self) -> None:
         self.seen, self.hidden, self.favourites = (
