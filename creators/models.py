@@ -142,6 +142,8 @@ class Video(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHING = "publishing", "Publishing"
         PUBLISHED = "published", "Published"
+        # Rendered and waiting for its publish time (``scheduled_at``); as hidden as a draft until then.
+        SCHEDULED = "scheduled", "Scheduled"
         FAILED = "failed", "Failed"
 
     class Step(models.TextChoices):
@@ -238,6 +240,8 @@ class Video(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the creator asked it to go live; set while it is publishing or scheduled, cleared once live.
+    scheduled_at = models.DateTimeField(null=True, blank=True)
     # Shown on the player's buttons; kept with ``F()`` by the comment services and the signal pipeline.
     comment_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
@@ -252,12 +256,18 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="video_owner_created"),
             models.Index(fields=["state", "-published_at"], name="video_state_published"),
+            # The beat job's look-up of what is due.
+            models.Index(fields=["state", "scheduled_at"], name="video_state_scheduled"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(trim_start__gte=0), name="video_trim_start_positive"),
             models.CheckConstraint(
                 condition=models.Q(trim_end__isnull=True) | models.Q(trim_end__gt=models.F("trim_start")),
                 name="video_trim_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="scheduled") | models.Q(scheduled_at__isnull=False),
+                name="video_scheduled_has_time",
             ),
         ]
         # Topic reviewers (STEM, News) may label what they review; the reviewer groups hold this permission.

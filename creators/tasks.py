@@ -50,6 +50,22 @@ def video_render_task(*, video_id: int) -> None:
             )
 
 
+@shared_task(name="creators.tasks.videos_publish_due_task", acks_late=True, soft_time_limit=50, time_limit=60)
+def videos_publish_due_task() -> int:
+    return len(services.videos_publish_due())
+
+
+@shared_task(
+    name="creators.tasks.video_followers_notify_task",
+    acks_late=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def video_followers_notify_task(*, video_id: int) -> int:
+    # Idempotent: a redelivery tells only the followers not told yet.
+    return services.video_followers_notify(video_id=video_id)
+
+
 @shared_task(name="creators.tasks.videos_recover_stuck_task", acks_late=True)
 def videos_recover_stuck_task() -> int:
     services.upload_sessions_expire()  # abandoned resumable uploads

@@ -35,6 +35,9 @@ urlpatterns = [
     path("studio/profile/", views.studio_profile, name="studio_profile"),
     path("studio/videos/<uuid:public_id>/", views.studio_video, name="studio_video"),
     path("studio/videos/<uuid:public_id>/retry", views.studio_video_retry, name="studio_video_retry"),
+    path(
+        "studio/videos/<uuid:public_id>/schedule", views.studio_video_schedule, name="studio_video_schedule"
+    ),
     path("studio/videos/<uuid:public_id>/delete", views.studio_video_delete, name="studio_video_delete"),
     path(
         "studio/videos/<uuid:public_id>/captions", views.studio_video_captions, name="studio_video_captions"

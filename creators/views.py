@@ -14,10 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from creators import captions, hooks, selectors, services, streaming
+from creators import captions, hooks, scheduling, selectors, services, streaming
 from creators.forms import (
     AvatarForm,
     CaptionUploadForm,
@@ -390,11 +391,18 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
     }
     details = VideoDetailsForm(request.POST or None, initial=initial)
     trim = TrimForm(request.POST or None, initial=trim_initial)
+    schedule = scheduling.schedule_form(creator=creator, data=request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        if details.is_valid() and trim.is_valid():
+        # Only a draft's first publish may be scheduled; a scheduled video moves its time on its own form.
+        may_schedule = action == "publish" and video.state == State.DRAFT
+        if details.is_valid() and trim.is_valid() and (not may_schedule or schedule.is_valid()):
             data = details.cleaned_data
+            publish_at = schedule.chosen_time() if may_schedule else None
             try:
+                if publish_at is not None:
+                    # Checked before anything is saved, so a refused time leaves the draft as it was.
+                    services.publish_time_validate(publish_at=publish_at, now=timezone.now())
                 services.video_update_details(
                     video=video,
                     caption=data["caption"],
@@ -404,17 +412,24 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
                 )
                 start, end = trim.cleaned_data["start"], trim.cleaned_data["end"]
                 if action == "publish" or video.state == State.PUBLISHED:
-                    services.video_publish(video=video, start=start, end=end)
+                    services.video_publish(video=video, start=start, end=end, publish_at=publish_at)
                 elif video.state == State.DRAFT:
                     services.video_trim_set(video=video, start=start, end=end)
             except ValidationError as error:
-                form_add_service_errors(details, error)
+                if hasattr(error, "error_dict") and "publish_at" in error.error_dict:
+                    schedule.add_error("publish_at", error.error_dict["publish_at"])
+                else:
+                    form_add_service_errors(details, error)
                 if hasattr(error, "error_dict") and "trim" in error.error_dict:
                     trim.add_error(None, error.error_dict["trim"])
             else:
-                messages.success(
-                    request, "Publishing — this takes a moment." if action == "publish" else "Saved."
-                )
+                if publish_at is not None:
+                    when = scheduling.time_label(publish_at, creator=creator)
+                    messages.success(request, _("Scheduled for %(when)s.") % {"when": when})
+                else:
+                    messages.success(
+                        request, "Publishing — this takes a moment." if action == "publish" else "Saved."
+                    )
                 return redirect("creators:studio_video", public_id=video.public_id)
         status = 400
     else:
@@ -431,8 +446,34 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
             for track in selectors.caption_tracks(video=video)
         ],
         "caption_form": CaptionUploadForm(prefix="captions"),
+        "schedule": schedule,
+        **scheduling.schedule_labels(video=video, creator=creator),
+        "time_zone": schedule.zone.key,
     }
     return render(request, "creators/studio_video.html", context, status=status)
+
+
+@creator_required
+@require_POST
+def studio_video_schedule(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
+    """Move a scheduled video's time, or cancel the schedule (the video becomes a draft again)."""
+    video = _studio_video(creator, public_id)
+    target = reverse("creators:studio_video", args=[video.public_id])
+    if request.POST.get("action") == "cancel":
+        with service_call(request, success=_("Schedule cancelled: the video is a draft again.")):
+            services.video_schedule_cancel(video=video)
+        return redirect(target)
+    form = scheduling.schedule_form(creator=creator, data={**request.POST.dict(), "schedule-when": "later"})
+    publish_at = form.chosen_time() if form.is_valid() else None
+    if publish_at is None:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(target)
+    when = scheduling.time_label(publish_at, creator=creator)
+    with service_call(request, success=_("Now scheduled for %(when)s.") % {"when": when}):
+        services.video_schedule_change(video=video, publish_at=publish_at)
+    return redirect(target)
 
 
 @creator_required

@@ -77,6 +77,8 @@ def _configure() -> None:
             "prune-signals": {"task": "feeds.tasks.signals_prune_task", "schedule": 60 * 60 * 24},
             "expire-data-exports": {"task": "platform.tasks.data_exports_expire_task", "schedule": 60 * 60},
             "delete-accounts-due": {"task": "platform.tasks.accounts_delete_due_task", "schedule": 60 * 60},
+            # Scheduled videos go live within a minute of their time.
+            "publish-scheduled-videos": {"task": "creators.tasks.videos_publish_due_task", "schedule": 60},
             "recover-stuck-videos": {
                 "task": "creators.tasks.videos_recover_stuck_task",
                 # Half the work lease (VIDEO_WORK_LEASE_SECONDS): dead work is re-queued soon after it expires.

@@ -1,6 +1,6 @@
 """The video's media state machine on the worker side: process, render, fail, retry and recover.
 
-    uploaded -> processing -> draft -> publishing -> published
+    uploaded -> processing -> draft -> publishing -> published (or scheduled, then published)
     (any working state) -> failed -> (retry) back to the step that failed
 
 Every state change is in this package (``video_upload`` creates ``uploaded``, ``video_publish``
@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from creators import hooks, media, streaming
 from creators.models import Video
+from creators.services import scheduling
 from creators.services._storage import files_delete, local_path, store, work_dir
 
 logger = logging.getLogger(__name__)
@@ -214,12 +215,18 @@ def video_render(*, video_id: int) -> None:
         video.trim_start, video.trim_end = start, end
         video.pending_trim_start = video.pending_trim_end = None
         if video.state == State.PUBLISHING:
-            video.state = State.PUBLISHED
-            video.published_at = timezone.now()
+            now = timezone.now()
+            if video.scheduled_at is not None and video.scheduled_at > now:
+                video.state = State.SCHEDULED  # rendered; ``videos_publish_due`` makes it live at its time
+                transaction.on_commit(partial(hooks.video_changed, video.pk))
+            else:
+                # Publish now, or late: a render that ended after the chosen time publishes at once.
+                scheduling.video_go_live(video=video, at=now)
+        else:
+            transaction.on_commit(partial(hooks.video_changed, video.pk))
         video.failed_step = video.failure_reason = ""
         video.work_started_at = video.work_heartbeat_at = None
         video.save()
-        transaction.on_commit(partial(hooks.video_changed, video.pk))
         if old:
             transaction.on_commit(lambda: files_delete(storage, [old]))
         if old_stream:

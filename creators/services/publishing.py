@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+
 
 from creators import hooks
 from creators.models import Hashtag, Topic, Video, VideoTopic
 from creators.services.processing import enqueue_render
+from creators.services.scheduling import publish_time_validate
 from creators.trust.decisions import posting_check
 from creators.trust.watched_words import watched_match
 from platform import age
@@ -109,16 +113,23 @@ def trim_validate(*, video: Video, start: float, end: float) -> tuple[float, flo
     return start, min(end, video.duration)
 
 
-def video_publish(*, video: Video, start: float, end: float) -> Video:
-    """Publish the chosen range (first time), or re-trim a published video without taking it down."""
+def video_publish(
+    *, video: Video, start: float, end: float, publish_at: datetime.datetime | None = None
+) -> Video:
+    """Publish the chosen range (first time), or re-trim a published video without taking it down.
+
+    With ``publish_at`` a draft is rendered now and goes live at that time (``creators.services.scheduling``)."""
     start, end = trim_validate(video=video, start=start, end=end)
+    if publish_at is not None:
+        publish_at = publish_time_validate(publish_at=publish_at, now=timezone.now())
     with transaction.atomic():
         locked = Video.objects.select_for_update().select_related("owner__user").get(pk=video.pk)
         if locked.state == State.DRAFT:
             posting_check(user=locked.owner.user)
             locked.state, locked.trim_start, locked.trim_end = State.PUBLISHING, start, end
+            locked.scheduled_at = publish_at
             locked.failed_step = locked.failure_reason = ""
-        elif locked.state == State.PUBLISHED:
+        elif locked.state == State.PUBLISHED and publish_at is None:
             if (start, end) == (locked.trim_start, locked.trim_end) and locked.pending_trim_end is None:
                 return locked
             locked.pending_trim_start, locked.pending_trim_end = start, end

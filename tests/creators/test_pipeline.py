@@ -11,6 +11,7 @@ from PIL import Image
 
 from creators import hooks, media, services
 from creators.models import Video
+from creators.services import scheduling
 from creators.tasks import video_process_task
 from devtools import testclips
 from tests.clips import Clips
@@ -29,8 +30,10 @@ def creator(client):
 
 
 def enqueued(callbacks) -> list[object]:
-    """The on-commit callbacks that queue work (not the notices to the feeds' catalog)."""
-    return [callback for callback in callbacks if getattr(callback, "func", None) is not hooks.video_changed]
+    """The on-commit callbacks that queue media work (not the notices to the feeds' catalog, nor the
+    follow-up of going live: the catalog and the followers' notifications)."""
+    notices = (hooks.video_changed, scheduling.video_went_live)
+    return [callback for callback in callbacks if getattr(callback, "func", None) not in notices]
 
 
 def upload(client, path: Path, name: str | None = None, content_type: str = "video/mp4"):
