@@ -38,6 +38,7 @@ from creators.comments import rules
 from creators.comments.models import Comment
 from creators.comments.selectors import comment_page
 from creators.models import CreatorProfile, Topic, Video, VideoTopic
+from devtools.bench.feed import latency_ms as _ms
 from devtools.bench.feed import learned_weights, percentile
 from devtools.bench.feed_setup import bench_video, feeds_throwaway_database, unthrottled
 from feeds import selectors as feed_selectors
@@ -64,15 +65,6 @@ FOR_YOU_BLOCKS = 5  # For You's with/without pairs are compared block by block (
 STATES = (
     [Comment.State.VISIBLE] * 196 + [Comment.State.PENDING, Comment.State.HELD, Comment.State.HIDDEN, Comment.State.DELETED]
 )  # fmt: skip
-
-
-def _ms(values: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(statistics.median(values), 3),
-        "p99_ms": round(percentile(values, 0.99), 3),
-        "max_ms": round(max(values), 3),
-        "runs": len(values),
-    }
 
 
 def _timed(run: Callable[[], object], runs: int) -> list[float]:

@@ -57,6 +57,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def latency_ms(values: list[float]) -> dict[str, float]:
+    """Timings in milliseconds as the benchmarks print them: median, 99th percentile, worst, and how many."""
+    return {
+        "p50_ms": round(statistics.median(values), 3),
+        "p99_ms": round(percentile(values, 0.99), 3),
+        "max_ms": round(max(values), 3),
+        "runs": len(values),
+    }
+
+
 def learned_weights(
     rng: random.Random, *, topics: list[int], hashtags: list[int], creators: list[int]
 ) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from rest_framework.test import APIClient
 
 from creators import hooks
 from creators.models import CreatorProfile, Hashtag, Topic, Video, VideoTopic
-from devtools.bench.feed import percentile
+from devtools.bench.feed import latency_ms as _ms
 from devtools.bench.feed_setup import bench_video, feeds_throwaway_database, unthrottled
 from feeds.catalog import catalog_get, catalog_reset
 from feeds.search.indexing import reindex_all
@@ -98,15 +98,6 @@ PLAIN_SPELLINGS = {
     "gämse": ["gamse", "gaemse"],
     "erklärung": ["erklarung", "erklaerung"],
 }
-
-
-def _ms(values: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(statistics.median(values), 3),
-        "p99_ms": round(percentile(values, 0.99), 3),
-        "max_ms": round(max(values), 3),
-        "runs": len(values),
-    }
 
 
 @dataclass(frozen=True, slots=True)
