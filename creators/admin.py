@@ -50,7 +50,7 @@ class CreatorProfileAdmin(admin.ModelAdmin[CreatorProfile]):
     exclude = ["avatar_small", "avatar_large"]
     readonly_fields = ["avatar", "follower_count", "created_at"]
 
-    @admin.display(description="avatar")
+    @admin.display(description=gettext_lazy("avatar"))
     def avatar(self, obj: CreatorProfile) -> str:
         if not obj.avatar_large.name:
             return "—"
@@ -144,7 +144,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     ]
     list_filter = ["state", "moderation_state", "visibility", "content_level", "topics"]
     search_fields = ["caption", "owner__handle", "public_id"]
-    search_help_text = "Search by caption, the creator's handle or the video's id."
+    search_help_text = gettext_lazy("Search by caption, the creator's handle or the video's id.")
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
     # Moderation changes only through the decision actions (audited, the creator told why); the stored files
@@ -218,7 +218,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     def thumbnail(self, obj: Video) -> str:
         return admin_thumbnail(obj)
 
-    @admin.display(description="video")
+    @admin.display(description=gettext_lazy("video"))
     def player(self, obj: Video) -> str:
         """The published rendition in a player, and the poster beside it, through ``file_view``."""
         if obj.rendition.name:
@@ -236,23 +236,23 @@ class VideoAdmin(admin.ModelAdmin[Video]):
             )
         return format_html('<div class="admin-player">{}{}</div>', media, poster)
 
-    @admin.display(description="original")
+    @admin.display(description=gettext_lazy("original"))
     def original_name(self, obj: Video) -> str:
         return obj.original.name or "—"
 
-    @admin.display(description="poster")
+    @admin.display(description=gettext_lazy("poster"))
     def poster_name(self, obj: Video) -> str:
         return obj.poster.name or "—"
 
-    @admin.display(description="preview")
+    @admin.display(description=gettext_lazy("preview"))
     def preview_name(self, obj: Video) -> str:
         return obj.preview.name or "—"
 
-    @admin.display(description="rendition")
+    @admin.display(description=gettext_lazy("rendition"))
     def rendition_name(self, obj: Video) -> str:
         return obj.rendition.name or "—"
 
-    @admin.display(description="caption")
+    @admin.display(description=gettext_lazy("caption"))
     def caption_short(self, obj: Video) -> str:
         return obj.caption[:60] or obj.original_filename
 
@@ -285,36 +285,48 @@ class VideoAdmin(admin.ModelAdmin[Video]):
             queryset,
             form=DecisionForm(request.POST if "apply" in request.POST else None, guideline_required=True),
             title=f"Decide: {label.lower()}",
-            intro="Each creator receives a statement of reasons with what you write here, and can appeal.",
+            intro=gettext_lazy(
+                "Each creator receives a statement of reasons with what you write here, and can appeal."
+            ),
             submit_label=label,
             apply=apply,
         )
 
-    @admin.action(description="Remove (hide everywhere), with a statement of reasons", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Remove (hide everywhere), with a statement of reasons"),
+        permissions=["change"],
+    )
     def decide_remove(self, request: HttpRequest, queryset: QuerySet[Video]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.REMOVE)
 
-    @admin.action(description="Limit (not recommended), with a statement of reasons", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Limit (not recommended), with a statement of reasons"),
+        permissions=["change"],
+    )
     def decide_limit(self, request: HttpRequest, queryset: QuerySet[Video]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.LIMIT)
 
     @admin.action(
-        description="Age-restrict (adults only), with a statement of reasons", permissions=["change"]
+        description=gettext_lazy("Age-restrict (adults only), with a statement of reasons"),
+        permissions=["change"],
     )
     def decide_age_restrict(self, request: HttpRequest, queryset: QuerySet[Video]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.AGE_RESTRICT)
 
-    @admin.action(description="Label unverified claims, with a statement of reasons", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Label unverified claims, with a statement of reasons"),
+        permissions=["change"],
+    )
     def decide_label_unverified(
         self, request: HttpRequest, queryset: QuerySet[Video]
     ) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.LABEL_UNVERIFIED)
 
-    @admin.action(description="Make visible again", permissions=["change"])
+    @admin.action(description=gettext_lazy("Make visible again"), permissions=["change"])
     def mark_visible(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         self._moderate(request, queryset, Video.Moderation.VISIBLE)
 
-    @admin.action(description="Retry failed processing", permissions=["change"])
+    @admin.action(description=gettext_lazy("Retry failed processing"), permissions=["change"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         count = 0
         for video in queryset.filter(state=Video.State.FAILED):
@@ -348,13 +360,13 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
         # reject it instead. Creators change their own topics in the studio.
         return False
 
-    @admin.action(description="Approve for the topic feed", permissions=["change"])
+    @admin.action(description=gettext_lazy("Approve for the topic feed"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[VideoTopic]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=True)
         messages.success(request, f"Approved {queryset.count()}.")
 
-    @admin.action(description="Reject", permissions=["change"])
+    @admin.action(description=gettext_lazy("Reject"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[VideoTopic]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)

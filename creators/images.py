@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Final
 
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 AVATAR_SIZES: Final = (96, 320)
@@ -31,8 +32,8 @@ _ACCEPTED_FORMATS: Final = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF"})
 # what its decoders raise on broken or truncated data.
 _MALFORMED: Final = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
 _BACKGROUND: Final = (255, 255, 255)
-_UNSUPPORTED_REASON: Final = "The file is not a JPEG, PNG, WebP or GIF image."
-_DAMAGED_REASON: Final = "The image is damaged or incomplete."
+_UNSUPPORTED_REASON: Final = gettext_noop("The file is not a JPEG, PNG, WebP or GIF image.")
+_DAMAGED_REASON: Final = gettext_noop("The image is damaged or incomplete.")
 
 
 class ImageRejected(Exception):
@@ -59,7 +60,7 @@ def avatar_process(
     if len(raw) > max_bytes:
         raise ImageRejected(f"The file is larger than {_describe_bytes(count=max_bytes)}.")
     if not raw:
-        raise ImageRejected("The file is empty.")
+        raise ImageRejected(gettext_noop("The file is empty."))
 
     largest = max(AVATAR_SIZES)
     with _refusing_bad_images(max_pixels=max_pixels):

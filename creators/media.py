@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
+from django.utils.translation import gettext_noop
 from moviepy.video.io.ffmpeg_reader import FFmpegInfosParser
 from PIL import Image
 
@@ -137,14 +138,14 @@ def sniff_container(*, path: Path) -> str:
     """Return "mov" (ISO-BMFF) or "matroska" (EBML) from the magic bytes, or refuse the file."""
     if not path.is_file():
         # Not only missing files: a FIFO or device would block or never end.
-        raise MediaError("The upload could not be found.")
+        raise MediaError(gettext_noop("The upload could not be found."))
     with path.open("rb") as handle:
         head = handle.read(16)
     if not head:
-        raise MediaError("The file is empty.")
+        raise MediaError(gettext_noop("The file is empty."))
     if len(head) >= 12 and head[4:8] == b"ftyp":
         if head[8:12] in _IMAGE_BRANDS:
-            raise MediaError("This file is a picture, not a video.")
+            raise MediaError(gettext_noop("This file is a picture, not a video."))
         return "mov"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "matroska"
@@ -201,11 +202,11 @@ def probe(*, path: Path, max_seconds: float, max_pixels: int, timeout: float = 3
     packets = _last_int(pattern=_FRAME_PATTERN, text=demux_text)
     demuxed_seconds = _last_time(text=demux_text)
     if not packets or demuxed_seconds is None:
-        raise MediaError("The video contains no frames.", detail=_tail(demux_text))
+        raise MediaError(gettext_noop("The video contains no frames."), detail=_tail(demux_text))
 
     duration = declared_duration if declared_duration is not None else demuxed_seconds
     if duration <= 0:
-        raise MediaError("The video has no length.", detail=_tail(header_text))
+        raise MediaError(gettext_noop("The video has no length."), detail=_tail(header_text))
     tolerance = _TRUNCATION_TOLERANCE_SECONDS + _TRUNCATION_TOLERANCE_RATIO * duration
     if demuxed_seconds < duration - tolerance:
         raise MediaError(_DAMAGED, detail=_tail(demux_text))
@@ -278,14 +279,16 @@ def make_poster(
             frame = result.stdout
             break
     if not frame:
-        raise MediaError("No picture could be taken from the video.", detail=detail)
+        raise MediaError(gettext_noop("No picture could be taken from the video."), detail=detail)
 
     try:
         with Image.open(BytesIO(frame), formats=["PPM"]) as image:
             image.convert("RGB").save(destination, format="JPEG", quality=POSTER_JPEG_QUALITY)
     except (OSError, ValueError) as error:
         destination.unlink(missing_ok=True)
-        raise MediaError("No picture could be taken from the video.", detail=str(error)) from error
+        raise MediaError(
+            gettext_noop("No picture could be taken from the video."), detail=str(error)
+        ) from error
 
 
 def make_preview(*, source: Path, destination: Path, probe: ProbeResult, timeout: float = 600) -> None:
@@ -649,11 +652,11 @@ def media_playlist_files(*, text: str) -> list[str]:
         if line.startswith("#EXT-X-MAP:"):
             match = re.search(r'URI="([^"]+)"', line)
             if match is None or not _LADDER_INIT_PATTERN.match(match.group(1)):
-                raise MediaError("The streaming playlist is damaged.", detail=line)
+                raise MediaError(gettext_noop("The streaming playlist is damaged."), detail=line)
             names.insert(0, match.group(1))
         elif line and not line.startswith("#"):
             if not _LADDER_SEGMENT_PATTERN.match(line):
-                raise MediaError("The streaming playlist is damaged.", detail=line)
+                raise MediaError(gettext_noop("The streaming playlist is damaged."), detail=line)
             names.append(line)
     return names
 
@@ -662,17 +665,23 @@ def _check_ladder(*, folder: Path, rungs: Sequence[Rung]) -> None:
     """Every rung's playlist is complete and names only files ffmpeg wrote, none empty."""
     master = folder / LADDER_MASTER
     if not master.is_file() or master.read_text().count("#EXT-X-STREAM-INF") != len(rungs):
-        raise MediaError("The video could not be processed.", detail="incomplete master playlist")
+        raise MediaError(
+            gettext_noop("The video could not be processed."), detail="incomplete master playlist"
+        )
     for rung in rungs:
         playlist = folder / rung.folder / LADDER_MEDIA_PLAYLIST
         text = playlist.read_text() if playlist.is_file() else ""
         names = media_playlist_files(text=text)
         if "#EXT-X-ENDLIST" not in text or len(names) < 2:
-            raise MediaError("The video could not be processed.", detail=f"incomplete playlist {rung.folder}")
+            raise MediaError(
+                gettext_noop("The video could not be processed."), detail=f"incomplete playlist {rung.folder}"
+            )
         for name in names:
             part = folder / rung.folder / name
             if not part.is_file() or part.stat().st_size == 0:
-                raise MediaError("The video could not be processed.", detail=f"missing {rung.folder}/{name}")
+                raise MediaError(
+                    gettext_noop("The video could not be processed."), detail=f"missing {rung.folder}/{name}"
+                )
 
 
 def _decoder_cap_for(rung: Rung) -> int:
@@ -716,7 +725,7 @@ def ffmpeg_write(
         argv += ["-f", "lavfi", "-i", graph]
     for image in png_images:
         if image.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
-            raise MediaError("Not a PNG image.")
+            raise MediaError(gettext_noop("Not a PNG image."))
         argv += ["-protocol_whitelist", "file", "-f", "png_pipe", "-i", _file_url(path=image)]
     _run_to_file(
         argv=[*argv, *output_args, _file_url(path=destination)], destination=destination, timeout=timeout
@@ -735,7 +744,7 @@ _PIXEL_FORMAT_PATTERN = re.compile(r"Video: [^,]*, ([0-9a-z_]+)")
 _AUDIO_CODEC_PATTERN = re.compile(r"Audio: (\w+)")
 _STREAM_NUMBER_PATTERN = re.compile(r"^\s*Stream #0:(\d+)")
 _INT_MAX = 2**31 - 1
-_DAMAGED = "The file is incomplete or damaged (the upload may have been cut short)."
+_DAMAGED = gettext_noop("The file is incomplete or damaged (the upload may have been cut short).")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -759,7 +768,7 @@ class _Deadline:
     def remaining(self) -> float:
         remaining = self._ends_at - time.monotonic()
         if remaining <= 0:
-            raise MediaError("Processing the video took too long and was stopped.")
+            raise MediaError(gettext_noop("Processing the video took too long and was stopped."))
         return remaining
 
 
@@ -857,7 +866,7 @@ def _parse_header(*, text: str) -> _Header:
         lowered = text.lower()
         if "moov atom not found" in lowered:
             raise MediaError(_DAMAGED, detail=_tail(text))
-        raise MediaError("The video could not be read. It may be damaged.", detail=_tail(text))
+        raise MediaError(gettext_noop("The video could not be read. It may be damaged."), detail=_tail(text))
     block = [lines[start]]
     for line in lines[start + 1 :]:
         # The dump is indented; "Stream mapping:", "Output #0" and log lines are not.
@@ -871,7 +880,7 @@ def _parse_header(*, text: str) -> _Header:
         # "Duration: N/A" (browser-recorded WebM); the demux pass measures the length instead.
         parsed = _parse_dump(dump=dump, check_duration=False)
     if parsed is None:
-        raise MediaError("The video could not be read. It may be damaged.", detail=_tail(text))
+        raise MediaError(gettext_noop("The video could not be read. It may be damaged."), detail=_tail(text))
     result, has_duration = parsed
 
     raw_lines: dict[int, str] = {}
@@ -902,7 +911,7 @@ def _parse_header(*, text: str) -> _Header:
     )
     duration = float(result["duration"]) if has_duration else None
     if video is None:
-        raise MediaError("This file has no video, only sound.", detail=_tail(text))
+        raise MediaError(gettext_noop("This file has no video, only sound."), detail=_tail(text))
 
     size = video.get("size")
     pixel_match = _PIXEL_FORMAT_PATTERN.search(raw_lines.get(video["stream_number"], ""))
@@ -913,13 +922,15 @@ def _parse_header(*, text: str) -> _Header:
         )
     fps = video.get("fps")
     if not isinstance(fps, int | float) or not math.isfinite(fps) or fps <= 0:
-        raise MediaError("The video's frame rate could not be read.", detail=_tail(text))
+        raise MediaError(gettext_noop("The video's frame rate could not be read."), detail=_tail(text))
     rotation = _rotation(metadata=video.get("metadata", {}))
     if rotation is None:
-        raise MediaError("The video is rotated by an angle that is not supported.", detail=_tail(text))
+        raise MediaError(
+            gettext_noop("The video is rotated by an angle that is not supported."), detail=_tail(text)
+        )
     coded_width, coded_height = int(size[0]), int(size[1])
     if coded_width <= 0 or coded_height <= 0:
-        raise MediaError("The video has no picture size.", detail=_tail(text))
+        raise MediaError(gettext_noop("The video has no picture size."), detail=_tail(text))
     width, height = (coded_height, coded_width) if rotation in (90, 270) else (coded_width, coded_height)
     return _Header(
         duration=duration,
@@ -966,11 +977,11 @@ def _rotation(*, metadata: dict[str, Any]) -> int | None:
 def _refusal_for(*, head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"#EXTM3U"):
-        return "This file is a playlist (M3U8), not a video. Upload the video file itself."
+        return gettext_noop("This file is a playlist (M3U8), not a video. Upload the video file itself.")
     if text.startswith(b"ffconcat") or text.startswith(b"file "):
-        return "This file is a list of other files, not a video. Upload the video file itself."
+        return gettext_noop("This file is a list of other files, not a video. Upload the video file itself.")
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
-        return "This file is a picture, not a video."
+        return gettext_noop("This file is a picture, not a video.")
     return "This file type is not supported. Upload an MP4, MOV, WebM or MKV video."
 
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # The conversation's models live beside their services; imported here they belong to this app.
 from creators.comments.models import Comment as Comment
@@ -22,7 +24,7 @@ from platform import age, blocking
 from platform.guidelines import Guideline
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])$"
-HANDLE_RULE = "3–30 letters, digits, underscores or dots; not starting or ending with a dot."
+HANDLE_RULE = _("3–30 letters, digits, underscores or dots; not starting or ending with a dot.")
 
 
 def avatar_path(instance: CreatorProfile, filename: str) -> str:
@@ -39,7 +41,7 @@ class Topic(models.Model):
     name = models.CharField(max_length=60)
     description = models.CharField(max_length=200, blank=True)
     is_curated = models.BooleanField(
-        default=False, help_text="Videos join a curated topic (STEM, News) only after a reviewer approves."
+        default=False, help_text=_("Videos join a curated topic (STEM, News) only after a reviewer approves.")
     )
     position = models.PositiveSmallIntegerField(default=100)
 
@@ -47,7 +49,8 @@ class Topic(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        # The seeded topics' names are in the catalogue (``creators.topic_names``); others stay as written.
+        return gettext(self.name)
 
 
 class Hashtag(models.Model):
@@ -79,7 +82,7 @@ class CreatorProfile(models.Model):
         max_length=12,
         choices=CommentPolicy.choices,
         blank=True,
-        help_text="Blank: the default for their age.",
+        help_text=_("Blank: the default for their age."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -88,7 +91,7 @@ class CreatorProfile(models.Model):
             models.UniqueConstraint(
                 Lower("handle"),
                 name="creator_handle_unique_ci",
-                violation_error_message="That handle is taken.",
+                violation_error_message=_("That handle is taken."),
             )
         ]
 
@@ -101,8 +104,8 @@ class CreatorProfile(models.Model):
 
 class Follow(models.Model):
     class Status(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Waiting for approval")
 
     follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
     creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="followers")
@@ -149,26 +152,26 @@ class Video(models.Model):
     class Step(models.TextChoices):
         """The media work a video can fail in; ``working_step`` says which one is running."""
 
-        PROCESSING = "processing", "Processing"
-        PUBLISHING = "publishing", "Publishing"
+        PROCESSING = "processing", _("Processing")
+        PUBLISHING = "publishing", _("Publishing")
         # A new trim of a published video: its failure leaves the live rendition published.
-        RETRIM = "retrim", "Re-trim"
+        RETRIM = "retrim", _("Re-trim")
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Everyone"
-        FOLLOWERS = "followers", "Followers"
-        PRIVATE = "private", "Only me"
+        PUBLIC = "public", _("Everyone")
+        FOLLOWERS = "followers", _("Followers")
+        PRIVATE = "private", _("Only me")
 
     class ContentLevel(models.TextChoices):
-        GENERAL = "general", "General"
-        MATURE = "mature", "Mature (18+)"
+        GENERAL = "general", _("General")
+        MATURE = "mature", _("Mature (18+)")
 
     class Moderation(models.TextChoices):
-        VISIBLE = "visible", "Visible"
-        LIMITED = "limited", "Limited"
-        REMOVED = "removed", "Removed"
+        VISIBLE = "visible", _("Visible")
+        LIMITED = "limited", _("Limited")
+        REMOVED = "removed", _("Removed")
         # A watched word matched its caption: reachable by link, in no feed, until a moderator decides.
-        REVIEW = "review", "Under review"
+        REVIEW = "review", _("Under review")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="videos")
@@ -183,18 +186,20 @@ class Video(models.Model):
     moderation_reason = models.CharField(max_length=300, blank=True)
     # Set by moderation decisions only; the creator's own content level is kept apart so a reversal restores it.
     is_age_restricted = models.BooleanField(
-        "age-restricted", default=False, help_text="Adults only, by a moderation decision."
+        _("age-restricted"), default=False, help_text=_("Adults only, by a moderation decision.")
     )
     is_unverified = models.BooleanField(
-        "unverified claims",
+        _("unverified claims"),
         default=False,
-        help_text="Labelled as containing claims that could not be verified: out of For You and topic feeds.",
+        help_text=_(
+            "Labelled as containing claims that could not be verified: out of For You and topic feeds."
+        ),
     )
 
     # The media state machine; every transition is in creators.services (processing, publishing, uploads).
     state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
     failed_step = models.CharField(
-        max_length=12, choices=Step.choices, blank=True, help_text="The step of media work that failed."
+        max_length=12, choices=Step.choices, blank=True, help_text=_("The step of media work that failed.")
     )
     failure_reason = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -203,7 +208,7 @@ class Video(models.Model):
     work_heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     original = models.FileField(upload_to=video_path, max_length=200)
-    original_filename = models.CharField(max_length=120, blank=True, help_text="As the uploader named it.")
+    original_filename = models.CharField(max_length=120, blank=True, help_text=_("As the uploader named it."))
     original_size = models.PositiveBigIntegerField(default=0)
 
     # One column per field of creators.media.ProbeResult (PROBE_FIELDS), filled by the services.
@@ -248,7 +253,7 @@ class Video(models.Model):
     share_count = models.PositiveIntegerField(default=0)
     # Who may comment on this video; blank: as the creator's account says.
     comment_policy = models.CharField(
-        max_length=12, choices=CommentPolicy.choices, blank=True, help_text="Blank: as the account says."
+        max_length=12, choices=CommentPolicy.choices, blank=True, help_text=_("Blank: as the account says.")
     )
 
     class Meta:
@@ -341,9 +346,9 @@ class CaptionTrack(models.Model):
 
 class VideoTopic(models.Model):
     class Review(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        PENDING = "pending", "Waiting for review"
-        REJECTED = "rejected", "Rejected"
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Waiting for review")
+        REJECTED = "rejected", _("Rejected")
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="video_topics")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="video_topics")
@@ -396,21 +401,21 @@ class Decision(models.Model):
     Written only through ``creators.trust.decisions``, each with an audit entry and a notification."""
 
     class Action(models.TextChoices):
-        REMOVE = "remove", "Removed"
-        LIMIT = "limit", "Not recommended"
-        AGE_RESTRICT = "age_restrict", "Age-restricted (adults only)"
-        LABEL_UNVERIFIED = "label_unverified", "Labelled: unverified claims"
-        DISMISS = "dismiss", "No action"
-        REVIEW_CLEAR = "review_clear", "Reviewed: no problem"
-        WARNING = "warning", "Warning"
-        STRIKE = "strike", "Strike"
-        SUSPEND = "suspend", "Account suspended"
+        REMOVE = "remove", _("Removed")
+        LIMIT = "limit", _("Not recommended")
+        AGE_RESTRICT = "age_restrict", _("Age-restricted (adults only)")
+        LABEL_UNVERIFIED = "label_unverified", _("Labelled: unverified claims")
+        DISMISS = "dismiss", _("No action")
+        REVIEW_CLEAR = "review_clear", _("Reviewed: no problem")
+        WARNING = "warning", _("Warning")
+        STRIKE = "strike", _("Strike")
+        SUSPEND = "suspend", _("Account suspended")
 
     class Source(models.TextChoices):
-        REPORT = "report", "A report"
-        STAFF = "staff", "Our own review"
-        WATCHED_WORDS = "watched_words", "Automated word check"
-        REVIEWER = "reviewer", "Topic reviewer"
+        REPORT = "report", _("A report")
+        STAFF = "staff", _("Our own review")
+        WATCHED_WORDS = "watched_words", _("Automated word check")
+        REVIEWER = "reviewer", _("Topic reviewer")
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions")
     video = models.ForeignKey(
@@ -422,15 +427,17 @@ class Decision(models.Model):
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     guideline = models.CharField(max_length=20, blank=True)
-    facts = models.TextField(max_length=2000, help_text="What was found and why it breaks the guideline.")
+    facts = models.TextField(max_length=2000, help_text=_("What was found and why it breaks the guideline."))
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
     is_automated = models.BooleanField(default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="When a time-limited restriction ends.")
-    appeal_until = models.DateTimeField(null=True, blank=True, help_text="Empty: nothing to appeal.")
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When a time-limited restriction ends.")
+    )
+    appeal_until = models.DateTimeField(null=True, blank=True, help_text=_("Empty: nothing to appeal."))
     reversed_at = models.DateTimeField(null=True, blank=True)
     # What the decision replaced, so that a reversal puts it back exactly.
     previous = models.JSONField(default=dict, blank=True)
@@ -450,9 +457,9 @@ class Appeal(models.Model):
     """A person's appeal against one decision (EU DSA Art. 20), decided by a different moderator."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Waiting for a moderator"
-        UPHELD = "upheld", "Decision upheld"
-        REVERSED = "reversed", "Decision reversed"
+        OPEN = "open", _("Waiting for a moderator")
+        UPHELD = "upheld", _("Decision upheld")
+        REVERSED = "reversed", _("Decision reversed")
 
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appeal")
     appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
@@ -480,9 +487,9 @@ class Report(models.Model):
     Reason = Guideline
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     profile = models.ForeignKey(
@@ -556,8 +563,10 @@ class Report(models.Model):
 class WatchedWord(models.Model):
     """A word or phrase that sends a caption or bio to the review queue instead of the feeds."""
 
-    phrase = models.CharField(max_length=100, unique=True, help_text="Matched as whole words, ignoring case.")
-    note = models.CharField(max_length=200, blank=True, help_text="Why it is watched (staff only).")
+    phrase = models.CharField(
+        max_length=100, unique=True, help_text=_("Matched as whole words, ignoring case.")
+    )
+    note = models.CharField(max_length=200, blank=True, help_text=_("Why it is watched (staff only)."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -579,8 +588,8 @@ class ReviewVideo(Video):
 
     class Meta:
         proxy = True
-        verbose_name = "video under review"
-        verbose_name_plural = "review queue: videos"
+        verbose_name = _("video under review")
+        verbose_name_plural = _("review queue: videos")
 
 
 class ReviewProfile(CreatorProfile):
@@ -588,8 +597,8 @@ class ReviewProfile(CreatorProfile):
 
     class Meta:
         proxy = True
-        verbose_name = "bio under review"
-        verbose_name_plural = "review queue: bios"
+        verbose_name = _("bio under review")
+        verbose_name_plural = _("review queue: bios")
 
 
 class TopicReview(VideoTopic):
@@ -597,8 +606,8 @@ class TopicReview(VideoTopic):
 
     class Meta:
         proxy = True
-        verbose_name = "topic review"
-        verbose_name_plural = "topic review queue"
+        verbose_name = _("topic review")
+        verbose_name_plural = _("topic review queue")
 
 
 class ReportedComment(Comment):
@@ -606,8 +615,8 @@ class ReportedComment(Comment):
 
     class Meta:
         proxy = True
-        verbose_name = "reported comment"
-        verbose_name_plural = "reports: comments"
+        verbose_name = _("reported comment")
+        verbose_name_plural = _("reports: comments")
 
     def __str__(self) -> str:
         return comment_label(self)
@@ -618,8 +627,8 @@ class ReviewComment(Comment):
 
     class Meta:
         proxy = True
-        verbose_name = "comment under review"
-        verbose_name_plural = "review queue: comments"
+        verbose_name = _("comment under review")
+        verbose_name_plural = _("review queue: comments")
 
     def __str__(self) -> str:
         return comment_label(self)
@@ -630,5 +639,5 @@ def comment_label(comment: Comment) -> str:
     text = " ".join(comment.text.split())
     if len(text) > 80:
         text = text[:79] + "…"
-    author = blocking.account_name(comment.author) if comment.author else "a deleted account"
-    return f"“{text}” by {author}"
+    author = blocking.account_name(comment.author) if comment.author else _("a deleted account")
+    return _("“%(text)s” by %(author)s") % {"text": text, "author": author}

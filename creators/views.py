@@ -90,7 +90,7 @@ def block(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
     if request.method != "POST" and creator.user_id != user.pk:  # one's own: the service says no
         return render(request, "creators/profile_block_confirm.html", {"creator": creator})
-    with service_call(request, success=f"You blocked @{creator.handle}."):
+    with service_call(request, success=_("You blocked @%(handle)s.") % {"handle": creator.handle}):
         services.account_block(blocker=user, blocked=creator.user)
     return redirect(creator.get_absolute_url())
 
@@ -100,7 +100,7 @@ def block(request: HttpRequest, handle: str) -> HttpResponse:
 def unblock(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
     services.account_unblock(blocker=user, blocked=creator.user)
-    messages.success(request, f"You unblocked @{creator.handle}.")
+    messages.success(request, _("You unblocked @%(handle)s.") % {"handle": creator.handle})
     return redirect(creator.get_absolute_url())
 
 
@@ -109,7 +109,9 @@ def unblock(request: HttpRequest, handle: str) -> HttpResponse:
 def mute(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
     with service_call(
-        request, success=f"You muted @{creator.handle}: their videos no longer show in your feeds."
+        request,
+        success=_("You muted @%(handle)s: their videos no longer show in your feeds.")
+        % {"handle": creator.handle},
     ):
         services.account_mute(muter=user, muted=creator.user)
     return redirect(creator.get_absolute_url())
@@ -120,7 +122,7 @@ def mute(request: HttpRequest, handle: str) -> HttpResponse:
 def unmute(request: HttpRequest, handle: str) -> HttpResponse:
     user, creator = _other_account(request, handle)
     services.account_unmute(muter=user, muted=creator.user)
-    messages.success(request, f"You unmuted @{creator.handle}.")
+    messages.success(request, _("You unmuted @%(handle)s.") % {"handle": creator.handle})
     return redirect(creator.get_absolute_url())
 
 
@@ -340,7 +342,8 @@ def studio_status(request: HttpRequest, creator: CreatorProfile) -> JsonResponse
                     "label": video.get_state_display(),
                     "is_working": video.is_working,
                     "is_stuck": video.is_stuck,
-                    "failure_reason": video.failure_reason,
+                    # Stored in English; the reasons we wrote are in the catalogue (gettext_noop in media).
+                    "failure_reason": _(video.failure_reason) if video.failure_reason else "",
                 }
                 for video in videos
             ]
@@ -355,14 +358,17 @@ def studio_upload(request: HttpRequest, creator: CreatorProfile) -> HttpResponse
         if getattr(request, "upload_too_large", False):
             form.is_valid()  # the file field is empty after a stopped upload: say why instead
             form.errors.clear()
-            form.add_error(None, f"The file is too large: the limit is {settings.VIDEO_MAX_UPLOAD_MB} MB.")
+            form.add_error(
+                None,
+                _("The file is too large: the limit is %(mb)s MB.") % {"mb": settings.VIDEO_MAX_UPLOAD_MB},
+            )
         elif form.is_valid():
             try:
                 video = services.video_upload(owner=creator, upload=form.cleaned_data["file"])
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:
-                messages.success(request, "Uploaded. We're preparing your video.")
+                messages.success(request, _("Uploaded. We're preparing your video."))
                 return redirect("creators:studio_video", public_id=video.public_id)
         return render(request, "creators/studio_upload.html", _upload_context(form), status=400)
     return render(request, "creators/studio_upload.html", _upload_context(form))
@@ -428,7 +434,8 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
                     messages.success(request, _("Scheduled for %(when)s.") % {"when": when})
                 else:
                     messages.success(
-                        request, "Publishing — this takes a moment." if action == "publish" else "Saved."
+                        request,
+                        _("Publishing — this takes a moment.") if action == "publish" else _("Saved."),
                     )
                 return redirect("creators:studio_video", public_id=video.public_id)
         status = 400
@@ -520,7 +527,7 @@ def studio_video_caption_delete(
 @require_POST
 def studio_video_retry(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
     video = _studio_video(creator, public_id)
-    with service_call(request, success="Trying again."):
+    with service_call(request, success=_("Trying again.")):
         services.video_retry(video=video)
     if request.POST.get("next") == "edit":
         return redirect("creators:studio_video", public_id=video.public_id)
@@ -532,7 +539,7 @@ def studio_video_retry(request: HttpRequest, creator: CreatorProfile, public_id:
 def studio_video_delete(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
     video = _studio_video(creator, public_id)
     services.video_delete(video=video)
-    messages.success(request, "The video and its files are deleted.")
+    messages.success(request, _("The video and its files are deleted."))
     return redirect("creators:studio")
 
 
@@ -581,7 +588,9 @@ def studio_profile(request: HttpRequest) -> HttpResponse:
                     bio=data["bio"],
                     links=data["links"],
                 )
-                messages.success(request, f"Welcome to the studio, @{creator.handle}!")
+                messages.success(
+                    request, _("Welcome to the studio, @%(handle)s!") % {"handle": creator.handle}
+                )
                 return redirect("creators:studio")
             services.creator_profile_update(
                 profile=creator,
@@ -593,7 +602,7 @@ def studio_profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, _("Profile saved."))
             return redirect("creators:studio_profile")
     if (
         request.method == "POST"
@@ -606,7 +615,7 @@ def studio_profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(avatar_form, error)
         else:
-            messages.success(request, "Avatar saved.")
+            messages.success(request, _("Avatar saved."))
             return redirect("creators:studio_profile")
     status = 400 if request.method == "POST" else 200
     return render(

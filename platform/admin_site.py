@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -20,6 +20,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,7 +35,7 @@ class ModerationQueue:
     when a row waits, or is a function that finds the oldest such moment among the rows; None shows no age.
     """
 
-    title: str
+    title: StrOrPromise
     model: type[Model]
     query: Mapping[str, str] = field(default_factory=dict)
     waiting_since: str | Callable[[QuerySet[Any]], datetime.datetime | None] | None = "created_at"
@@ -41,7 +44,7 @@ class ModerationQueue:
 
 @dataclass(frozen=True, kw_only=True)
 class QueueState:
-    title: str
+    title: StrOrPromise
     count: int
     oldest: datetime.datetime | None
     url: str

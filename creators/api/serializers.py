@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,7 +47,7 @@ class WebAddressField(serializers.URLField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators.append(
-            URLValidator(schemes=["http", "https"], message="Enter an http(s) web address.")
+            URLValidator(schemes=["http", "https"], message=gettext_lazy("Enter an http(s) web address."))
         )
 
 

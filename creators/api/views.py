@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.request import Request
@@ -47,7 +48,7 @@ SCREEN_TIME_LOCKED = OpenApiResponse(
 def own_profile(request: Request) -> CreatorProfile:
     profile = CreatorProfile.objects.filter(user_id=request.user.pk or 0).select_related("user").first()
     if profile is None:
-        raise Http404("Create a creator profile first.")
+        raise Http404(gettext("Create a creator profile first."))
     return profile
 
 
@@ -237,7 +238,7 @@ class StudioVideoListView(generics.ListAPIView[Video]):
         profile = own_profile(request)
         data = request.data  # parse first: the upload handler flags a stopped upload while parsing
         if getattr(request._request, "upload_too_large", False):
-            raise TooLarge("The file is too large.")
+            raise TooLarge(gettext("The file is too large."))
         serializer = UploadInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         video = services.video_upload(owner=profile, upload=serializer.validated_data["file"])
@@ -364,7 +365,7 @@ class UploadChunkView(APIView):
         try:
             length = int(request.headers.get("Content-Length", "0"))
         except ValueError as error:
-            raise DjangoValidationError("Give a Content-Length.") from error
+            raise DjangoValidationError(gettext("Give a Content-Length.")) from error
         # Read the body from the WSGI stream in slices (a chunk is never held whole in memory), and
         # give up on a client that stops sending.
         with body_read_timeout(request._request, seconds=settings.UPLOAD_CHUNK_READ_TIMEOUT_SECONDS) as body:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -89,7 +90,7 @@ def _comment(request: Request, comment_id: int) -> Comment:
     """A comment the requester may read, on a video they may see (404 otherwise)."""
     comment = selectors.comment_get_visible(comment_id=comment_id, viewer=viewer_of(request))
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     return comment
 
 
@@ -97,7 +98,7 @@ def _creators_comment(request: Request, comment_id: int) -> Comment:
     """A comment under one of the requester's own videos, in any state they act on (404 otherwise)."""
     comment = selectors.comment_get_for_creator(comment_id=comment_id, creator_id=_user(request).pk)
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     return comment
 
 
@@ -126,7 +127,7 @@ class VideoCommentsView(CommentWriteView):
     def _video(self, request: Request, public_id: str) -> Video:
         video = video_selectors.video_get_visible(public_id=public_id, viewer=viewer_of(request))
         if video is None:
-            raise NotFound("No such video.")
+            raise NotFound(gettext("No such video."))
         return video
 
     @extend_schema(
@@ -212,7 +213,7 @@ class CommentRepliesView(APIView):
             comment_id=comment_id, viewer=viewer_of(request), placeholders=True
         )
         if parent is None:
-            raise NotFound("No such comment.")
+            raise NotFound(gettext("No such comment."))
         page = selectors.reply_page(
             parent=parent,
             viewer=viewer_of(request),
@@ -429,7 +430,7 @@ class StudioVideoCommentPolicyView(CommentWriteView):
         profile = own_profile(request)
         video = video_selectors.studio_video_get(owner=profile, public_id=public_id)
         if video is None:
-            raise NotFound("No such video.")
+            raise NotFound(gettext("No such video."))
         policy = serializer.validated_data["policy"]
         in_force = services.comment_policy_set(profile=profile, policy=policy, video=video)
         return Response({"policy": policy, "policy_in_force": in_force})

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 MAX_LENGTH = 500
 
@@ -15,9 +16,9 @@ class CommentPolicy(models.TextChoices):
     """Who may comment on a creator's videos (``platform.age.comment_policy_in_force`` applies the age
     rules on top). A blank choice is "the default for my age"; on a video, "as my account says"."""
 
-    EVERYONE = "everyone", "Everyone"
-    FOLLOW_BACKS = "follow_backs", "People I follow back"
-    NOBODY = "nobody", "No one"
+    EVERYONE = "everyone", _("Everyone")
+    FOLLOW_BACKS = "follow_backs", _("People I follow back")
+    NOBODY = "nobody", _("No one")
 
 
 class Comment(models.Model):
@@ -25,15 +26,15 @@ class Comment(models.Model):
     ``creators.comments.services``; counters move with ``F()`` there."""
 
     class State(models.TextChoices):
-        VISIBLE = "visible", "Visible"
+        VISIBLE = "visible", _("Visible")
         # A watched word matched: a moderator decides; the author sees it as "pending".
-        PENDING = "pending", "Waiting for review"
+        PENDING = "pending", _("Waiting for review")
         # A word on the creator's own filter list matched: the creator approves or deletes it.
-        HELD = "held", "Waiting for the creator's approval"
-        HIDDEN = "hidden", "Hidden by the creator"
-        REMOVED = "removed", "Removed by a moderator"
+        HELD = "held", _("Waiting for the creator's approval")
+        HIDDEN = "hidden", _("Hidden by the creator")
+        REMOVED = "removed", _("Removed by a moderator")
         # The author (or their account's deletion) took it away; replies stay under "deleted comment".
-        DELETED = "deleted", "Deleted"
+        DELETED = "deleted", _("Deleted")
 
     video = models.ForeignKey("creators.Video", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
@@ -106,7 +107,7 @@ class CommentFilterWord(models.Model):
     creator = models.ForeignKey(
         "creators.CreatorProfile", on_delete=models.CASCADE, related_name="comment_filter_words"
     )
-    phrase = models.CharField(max_length=100, help_text="Matched as whole words, ignoring case.")
+    phrase = models.CharField(max_length=100, help_text=_("Matched as whole words, ignoring case."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from creators.comments import rules
 from creators.comments.models import Comment
@@ -25,6 +26,7 @@ from creators.comments.selectors import author_name
 from creators.models import CreatorProfile, Video
 from creators.selectors import videos_visible
 from platform import blocking
+from platform.languages import in_language_of
 from platform.models import Notification, User
 from platform.notifications import notify
 from platform.viewer import viewer_for_user
@@ -32,8 +34,8 @@ from platform.viewer import viewer_for_user
 logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
-# The batched notification's title starts with its count.
-_COUNT = re.compile(r"^(\d+) new comment")
+# The batched notification's title starts with its count (in every language).
+_COUNT = re.compile(r"^(\d+) ")
 CAPTION_SHOWN = 60
 TEXT_SHOWN = 200
 
@@ -51,10 +53,10 @@ def comment_url(comment: Comment) -> str:
 def _caption(video: Video) -> str:
     caption = " ".join(video.caption.split())
     if not caption:
-        return "your video"
+        return gettext("your video")
     if len(caption) > CAPTION_SHOWN:
         caption = caption[: CAPTION_SHOWN - 1].rstrip() + "…"
-    return f"“{caption}”"
+    return gettext("“%(caption)s”") % {"caption": caption}
 
 
 def _excerpt(text: str) -> str:
@@ -96,15 +98,18 @@ def _new_comments_notify(*, creator: User, video: Video) -> Notification:
             .first()
         )
         if unread is None:
-            return notify(
-                user=creator,
-                kind=Kind.COMMENT,
-                title=f"1 new comment on {_caption(video)}",
-                url=url,
-            )
+            with in_language_of(creator):
+                title = ngettext(
+                    "%(count)d new comment on %(video)s", "%(count)d new comments on %(video)s", 1
+                ) % {"count": 1, "video": _caption(video)}
+            return notify(user=creator, kind=Kind.COMMENT, title=title, url=url)
         counted = _COUNT.match(unread.title)
         count = (int(counted.group(1)) if counted else 1) + 1
-        unread.title = f"{count} new comments on {_caption(video)}"[:150]
+        with in_language_of(creator):
+            title = ngettext(
+                "%(count)d new comment on %(video)s", "%(count)d new comments on %(video)s", count
+            ) % {"count": count, "video": _caption(video)}
+        unread.title = title[:150]
         unread.created_at = timezone.now()
         unread.save(update_fields=["title", "created_at"])
         return unread
@@ -124,24 +129,26 @@ def comment_notify(comment_id: int) -> list[int]:
     told: set[int] = {author.pk}
     parent_author = comment.parent.author if comment.parent is not None else None
     if parent_author is not None and _may_hear(person=parent_author, author=author, video=video):
-        notify(
-            user=parent_author,
-            kind=Kind.COMMENT,
-            title=f"{name} replied to your comment",
-            body=_excerpt(comment.text),
-            url=comment_url(comment),
-        )
+        with in_language_of(parent_author):
+            notify(
+                user=parent_author,
+                kind=Kind.COMMENT,
+                title=gettext("%(name)s replied to your comment") % {"name": name},
+                body=_excerpt(comment.text),
+                url=comment_url(comment),
+            )
         told.add(parent_author.pk)
     for person in _mentioned(comment.text):
         if person.pk in told or not _may_hear(person=person, author=author, video=video):
             continue
-        notify(
-            user=person,
-            kind=Kind.COMMENT,
-            title=f"{name} mentioned you",
-            body=_excerpt(comment.text),
-            url=comment_url(comment),
-        )
+        with in_language_of(person):
+            notify(
+                user=person,
+                kind=Kind.COMMENT,
+                title=gettext("%(name)s mentioned you") % {"name": name},
+                body=_excerpt(comment.text),
+                url=comment_url(comment),
+            )
         told.add(person.pk)
     creator = video.owner.user
     if creator.pk not in told and _may_hear(person=creator, author=author, video=video):

@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from creators.comments.models import MAX_LENGTH
 
@@ -42,21 +43,26 @@ def text_clean(text: object) -> str:
     """A comment's text as it is stored: trimmed, at most 500 characters, with no control characters.
     HTML is kept as typed and escaped wherever it is shown. Raises ``ValidationError`` (nothing stored)."""
     if not isinstance(text, str):
-        raise ValidationError("A comment is text.", code="comment_invalid")
+        raise ValidationError(gettext("A comment is text."), code="comment_invalid")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValidationError("The comment is not valid text (UTF-8).", code="comment_invalid") from error
+        raise ValidationError(
+            gettext("The comment is not valid text (UTF-8)."), code="comment_invalid"
+        ) from error
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
-        raise ValidationError("Write something first: the comment is empty.", code="comment_empty")
+        raise ValidationError(gettext("Write something first: the comment is empty."), code="comment_empty")
     if len(text) > MAX_LENGTH:
         raise ValidationError(
-            f"A comment is at most {MAX_LENGTH} characters; this one has {len(text)}.",
+            gettext("A comment is at most %(limit)s characters; this one has %(count)s.")
+            % {"limit": MAX_LENGTH, "count": len(text)},
             code="comment_too_long",
         )
     if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES and char not in "\n\t" for char in text):
-        raise ValidationError("The comment holds characters that cannot be shown.", code="comment_invalid")
+        raise ValidationError(
+            gettext("The comment holds characters that cannot be shown."), code="comment_invalid"
+        )
     return text
 
 

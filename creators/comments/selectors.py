@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from creators.comments.models import Comment, CommentLike
 from creators.models import CreatorProfile, Follow, Video
@@ -79,21 +80,23 @@ def policy_in_force(*, video: Video) -> str:
 def comment_refusal(*, author: User | None, video: Video) -> Refusal | None:
     """Why ``author`` may not comment on ``video`` (which they can see), or None when they may."""
     if author is None:
-        return Refusal("login_required", "Log in to comment.")
+        return Refusal("login_required", gettext("Log in to comment."))
     if (
         video.state != Video.State.PUBLISHED
         or video.moderation_state == Video.Moderation.REMOVED
         or video.visibility == Video.Visibility.PRIVATE
     ):
-        return Refusal("comments_unavailable", "This video does not take comments.")
+        return Refusal("comments_unavailable", gettext("This video does not take comments."))
     owner = video.owner
     if owner.user_id == author.pk:
         return None
     policy = policy_in_force(video=video)
     if policy == "nobody":
-        return Refusal("comments_off", "The creator turned comments off for this video.")
+        return Refusal("comments_off", gettext("The creator turned comments off for this video."))
     if policy == "follow_backs" and not _is_follow_back(owner=owner, person_id=author.pk):
-        return Refusal("comments_friends_only", "Only people this creator follows back can comment here.")
+        return Refusal(
+            "comments_friends_only", gettext("Only people this creator follows back can comment here.")
+        )
     author_band = age.age_band(date_of_birth=author.date_of_birth)
     owner_band = age.age_band(date_of_birth=owner.user.date_of_birth)
     if (
@@ -101,7 +104,7 @@ def comment_refusal(*, author: User | None, video: Video) -> Refusal | None:
         and not age.may_comment_on_unfollowed_adult(author_band)
         and not _follows(follower_id=author.pk, profile_id=owner.pk)
     ):
-        return Refusal("comments_follow_first", "Follow this creator to comment on their videos.")
+        return Refusal("comments_follow_first", gettext("Follow this creator to comment on their videos."))
     return None
 
 
@@ -193,11 +196,13 @@ def _cursor_parse(cursor: str | None) -> tuple[int, int] | None:
         first, second = (int(part) for part in cursor.split(".", 1))
     except ValueError as error:
         raise ValidationError(
-            "That page link is broken; start from the first page.", code="cursor_invalid"
+            gettext("That page link is broken; start from the first page."), code="cursor_invalid"
         ) from error
     # A position no page can name (and a time past the calendar's end) is as broken as an unreadable one.
     if first < 0 or second < 0 or first >= 10**16 or second >= 2**63:
-        raise ValidationError("That page link is broken; start from the first page.", code="cursor_invalid")
+        raise ValidationError(
+            gettext("That page link is broken; start from the first page."), code="cursor_invalid"
+        )
     return first, second
 
 
@@ -370,7 +375,7 @@ def comment_page(
     """A page of ``video``'s top-level comments (the viewer can see the video), pinned first on the
     first page. "top" orders by ``Comment.score``, "newest" by time; cursors are keyset positions."""
     if order not in ORDERS:
-        raise ValidationError("Order comments by top or newest.", code="order_invalid")
+        raise ValidationError(gettext("Order comments by top or newest."), code="order_invalid")
     size = max(1, min(size, MAX_PAGE_SIZE))
     position = _cursor_parse(cursor)
     hidden = _hidden_ids(viewer)

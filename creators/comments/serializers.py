@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -42,7 +43,7 @@ def _cursor_field() -> serializers.RegexField:
         required=False,
         allow_blank=True,
         help_text="From the previous page's `next`; one this API did not give is a 400.",
-        error_messages={"invalid": "That page link is broken; start from the first page."},
+        error_messages={"invalid": gettext_lazy("That page link is broken; start from the first page.")},
     )
 
 
@@ -251,26 +252,26 @@ class InboxOutputSerializer(serializers.Serializer[Any]):
 
 class CommentSettingsInputSerializer(JsonInputSerializer):
     policy = serializers.ChoiceField(
-        choices=[("", "As default"), *CommentPolicy.choices],
+        choices=[("", gettext_lazy("As default")), *CommentPolicy.choices],
         help_text="Who may comment on your videos; blank is your age's default. Under 16: follow_backs or nobody.",
     )
 
 
 class CommentSettingsOutputSerializer(serializers.Serializer[Any]):
-    policy = serializers.ChoiceField(choices=[("", "As default"), *CommentPolicy.choices])
+    policy = serializers.ChoiceField(choices=[("", gettext_lazy("As default")), *CommentPolicy.choices])
     policy_in_force = serializers.ChoiceField(choices=CommentPolicy.choices)
     choices = serializers.ListField(child=serializers.ChoiceField(choices=CommentPolicy.choices))
 
 
 class VideoCommentPolicyInputSerializer(JsonInputSerializer):
     policy = serializers.ChoiceField(
-        choices=[("", "As default"), *CommentPolicy.choices],
+        choices=[("", gettext_lazy("As default")), *CommentPolicy.choices],
         help_text="Who may comment on this video; blank: as your account says.",
     )
 
 
 class VideoCommentPolicyOutputSerializer(serializers.Serializer[Any]):
-    policy = serializers.ChoiceField(choices=[("", "As default"), *CommentPolicy.choices])
+    policy = serializers.ChoiceField(choices=[("", gettext_lazy("As default")), *CommentPolicy.choices])
     policy_in_force = serializers.ChoiceField(choices=CommentPolicy.choices)
 
 

@@ -16,6 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Exists, F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from creators import hooks
 from creators.comments import rules
@@ -88,19 +89,27 @@ def _rate_check(*, author: User, video: Video, text: str, now: datetime.datetime
     counts = {"day": day, "minute": minute, "others": others}
     if counts["minute"] >= rules.PER_MINUTE:
         raise RateLimited(
-            f"That is {rules.PER_MINUTE} comments in a minute: wait a moment before the next.",
+            gettext("That is %(count)s comments in a minute: wait a moment before the next.")
+            % {"count": rules.PER_MINUTE},
             retry_after_seconds=60,
         )
     if counts["day"] >= rules.PER_DAY:
         raise RateLimited(
-            f"That is {rules.PER_DAY} comments today, the most an account may post in a day.",
+            gettext("That is %(count)s comments today, the most an account may post in a day.")
+            % {"count": rules.PER_DAY},
             retry_after_seconds=60 * 60,
         )
     others = counts["others"]
     if others >= rules.SAME_TEXT_VIDEOS:
         raise ValidationError(
-            f"You posted this same comment on {others} other videos in the last hour; write something "
-            "about this video instead.",
+            ngettext(
+                "You posted this same comment on %(count)s other video in the last hour; write something "
+                "about this video instead.",
+                "You posted this same comment on %(count)s other videos in the last hour; write something "
+                "about this video instead.",
+                others,
+            )
+            % {"count": others},
             code="comment_repeated",
         )
 
@@ -183,7 +192,7 @@ def _author_lock(*, author: User, video: Video) -> tuple[bool, bool]:
     )
     rows = statement.run(values) if statement is not None else list(_author_lock_query(**values))
     if not rows:
-        raise NotFound("No such account.")
+        raise NotFound(gettext("No such account."))
     _, is_blocked, owner_filters, profile_id, *profile_values = rows[0]
     profile_of = CreatorProfile._meta.get_field("user").remote_field
     if not profile_of.is_cached(author):
@@ -218,10 +227,11 @@ def _parent_for(*, author: User, video: Video, parent_id: int | None) -> Comment
         parent.author_id is not None
         and blocking.block_exists_between(user_id=author.pk, other_id=parent.author_id)
     ):
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     if parent.parent_id is not None:
         raise ValidationError(
-            "Replies go one level deep: reply to the comment above it instead.", code="comment_reply_depth"
+            gettext("Replies go one level deep: reply to the comment above it instead."),
+            code="comment_reply_depth",
         )
     return parent
 
@@ -240,20 +250,22 @@ def comment_post(
     clean = rules.text_clean(text)
     posting_check(user=author, now=now)
     if author.suspended_until is not None and author.suspended_until > now:
-        raise ValidationError("A suspended account cannot comment.", code="account_suspended")
+        raise ValidationError(gettext("A suspended account cannot comment."), code="account_suspended")
     with transaction.atomic():
         # One author's posts in turn, so that two at once cannot both pass the limits.
         is_blocked, owner_filters = _author_lock(author=author, video=video)
         if is_blocked:
-            raise NotFound("No such video.")
+            raise NotFound(gettext("No such video."))
         parent = _parent_for(author=author, video=video, parent_id=parent_id)
         refusal = comment_refusal(author=author, video=video)
         if refusal is not None:
             raise ValidationError(refusal.message, code=refusal.code)
         if rules.has_link(clean) and not (author.is_verified_publisher or hooks.may_post_links(author.pk)):
             raise ValidationError(
-                "Links are only for verified businesses and publishers: write the address out in words, "
-                "or leave it.",
+                gettext(
+                    "Links are only for verified businesses and publishers: write the address out in words, "
+                    "or leave it."
+                ),
                 code="comment_links",
             )
         _rate_check(author=author, video=video, text=clean, now=now)
@@ -281,19 +293,21 @@ def comment_edit(
     The new text goes through the same filters: a watched word holds it again."""
     now = now or timezone.now()
     if comment.author_id != author.pk or comment.state == Comment.State.DELETED:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     clean = rules.text_clean(text)
     if now - comment.created_at > rules.EDIT_WINDOW:
         raise ValidationError(
-            "A comment can be edited for 5 minutes after posting; you can still delete it.",
+            gettext("A comment can be edited for 5 minutes after posting; you can still delete it."),
             code="comment_edit_closed",
         )
     if comment.state not in (Comment.State.VISIBLE, Comment.State.PENDING, Comment.State.HELD):
-        raise ValidationError("This comment can no longer be edited.", code="comment_edit_closed")
+        raise ValidationError(gettext("This comment can no longer be edited."), code="comment_edit_closed")
     if clean == comment.text:
         return comment
     if rules.has_link(clean) and not (author.is_verified_publisher or hooks.may_post_links(author.pk)):
-        raise ValidationError("Links are only for verified businesses and publishers.", code="comment_links")
+        raise ValidationError(
+            gettext("Links are only for verified businesses and publishers."), code="comment_links"
+        )
     with transaction.atomic():
         locked = Comment.objects.select_for_update().select_related("video__owner").get(pk=comment.pk)
         state, is_watched = _state_for(author=author, video=locked.video, text=clean)
@@ -330,7 +344,7 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     is_author = comment.author_id == actor.pk
     is_creator = comment.video.owner.user_id == actor.pk
     if not (is_author or is_creator) or comment.state == Comment.State.DELETED:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     return _take_away(comment=comment, state=Comment.State.DELETED)
 
 
@@ -358,7 +372,7 @@ def comment_hide(*, creator: User, comment: Comment, hidden: bool = True) -> Com
         Comment.State.REMOVED,
         Comment.State.PENDING,
     ):
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     if hidden:
         return _take_away(comment=comment, state=Comment.State.HIDDEN)
     if comment.state != Comment.State.HIDDEN:
@@ -383,7 +397,7 @@ def _bring_back(*, comment: Comment) -> Comment:
 def comment_approve(*, creator: User, comment: Comment) -> Comment:
     """The creator lets through a comment their own filter words held."""
     if comment.video.owner.user_id != creator.pk or comment.state != Comment.State.HELD:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     return _bring_back(comment=comment)
 
 
@@ -398,9 +412,11 @@ def comment_moderate(*, comment: Comment, visible: bool) -> Comment:
 def comment_pin(*, creator: User, comment: Comment, pinned: bool = True) -> Comment:
     """The creator pins one visible top-level comment under their video (unpinning any other)."""
     if comment.video.owner.user_id != creator.pk or comment.state != Comment.State.VISIBLE:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     if comment.parent_id is not None:
-        raise ValidationError("Only a comment, not a reply, can be pinned.", code="comment_pin_reply")
+        raise ValidationError(
+            gettext("Only a comment, not a reply, can be pinned."), code="comment_pin_reply"
+        )
     with transaction.atomic():
         Comment.objects.filter(video_id=comment.video_id, is_pinned=True).exclude(pk=comment.pk).update(
             is_pinned=False
@@ -416,7 +432,7 @@ def comment_like(*, user: User, comment: Comment, liked: bool = True) -> Comment
         comment.author_id is not None
         and blocking.block_exists_between(user_id=user.pk, other_id=comment.author_id)
     ):
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     with transaction.atomic():
         if liked:
             _, created = CommentLike.objects.get_or_create(comment=comment, user=user)
@@ -440,15 +456,15 @@ def comment_policy_set(*, profile: CreatorProfile, policy: str, video: Video | N
     if policy and policy not in allowed:
         if policy in CommentPolicy.values:
             raise ValidationError(
-                "Under 16, comments come only from people you follow back, or no one.",
+                gettext("Under 16, comments come only from people you follow back, or no one."),
                 code="comment_policy_age",
             )
         raise ValidationError(
-            "Choose everyone, people you follow back or no one.", code="comment_policy_invalid"
+            gettext("Choose everyone, people you follow back or no one."), code="comment_policy_invalid"
         )
     if video is not None:
         if video.owner_id != profile.pk:
-            raise NotFound("No such video.")
+            raise NotFound(gettext("No such video."))
         Video.objects.filter(pk=video.pk).update(comment_policy=policy)
         video.comment_policy = policy
         return age.comment_policy_in_force(band=band, account=profile.comment_policy, video=policy)
@@ -460,13 +476,13 @@ def comment_policy_set(*, profile: CreatorProfile, policy: str, video: Video | N
 def filter_word_add(*, profile: CreatorProfile, phrase: str) -> CommentFilterWord:
     clean = " ".join(str(phrase).split())
     if not clean or len(clean) > 100:
-        raise ValidationError("A filtered word is 1–100 characters.", code="filter_word_invalid")
+        raise ValidationError(gettext("A filtered word is 1–100 characters."), code="filter_word_invalid")
     if profile.comment_filter_words.count() >= 200:
-        raise ValidationError("You can filter at most 200 words.", code="filter_word_limit")
+        raise ValidationError(gettext("You can filter at most 200 words."), code="filter_word_limit")
     word, _ = CommentFilterWord.objects.get_or_create(creator=profile, phrase=clean.lower())
     return word
 
 
 def filter_word_remove(*, profile: CreatorProfile, word_id: int) -> None:
     if not CommentFilterWord.objects.filter(creator=profile, pk=word_id).delete()[0]:
-        raise NotFound("No such word.")
+        raise NotFound(gettext("No such word."))

@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from creators import selectors as video_selectors
@@ -34,7 +36,7 @@ from platform.views import service_call
 class CommentForm(forms.Form):
     # The service says what is wrong with the text (empty, too long, links...): the form only carries it.
     text = forms.CharField(
-        label="Add a comment",
+        label=gettext_lazy("Add a comment"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_LENGTH, "data-testid": "comment-text"}),
@@ -42,7 +44,9 @@ class CommentForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    policy = forms.ChoiceField(label="Comments on my videos come from", widget=forms.RadioSelect)
+    policy = forms.ChoiceField(
+        label=gettext_lazy("Comments on my videos come from"), widget=forms.RadioSelect
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +56,7 @@ class PolicyForm(forms.Form):
 
 
 class FilterWordForm(forms.Form):
-    phrase = forms.CharField(label="Add a word or phrase", max_length=100)
+    phrase = forms.CharField(label=gettext_lazy("Add a word or phrase"), max_length=100)
 
 
 def _video(request: HttpRequest, public_id: str) -> Video:
@@ -70,7 +74,7 @@ def _post(request: HttpRequest, *, video: Video, form: CommentForm, parent_id: i
     """Post the form's comment; on a refusal the form carries the reason and keeps the text."""
     author = _user(request)
     if author is None:
-        form.add_error("text", "Log in to comment.")
+        form.add_error("text", _("Log in to comment."))
         return None
     text = request.POST.get("text", "")
     try:
@@ -86,9 +90,13 @@ def _post(request: HttpRequest, *, video: Video, form: CommentForm, parent_id: i
 
 def _posted_message(request: HttpRequest, comment: Comment) -> None:
     if comment.state == Comment.State.VISIBLE:
-        messages.success(request, "Your reply is posted." if comment.parent_id else "Your comment is posted.")
+        messages.success(
+            request, _("Your reply is posted.") if comment.parent_id else _("Your comment is posted.")
+        )
     else:
-        messages.info(request, "Your comment is waiting for review: others will see it once it is approved.")
+        messages.info(
+            request, _("Your comment is waiting for review: others will see it once it is approved.")
+        )
 
 
 def _context(request: HttpRequest, *, video: Video, form: CommentForm) -> dict[str, Any]:
@@ -207,12 +215,12 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     comment = _comment_for(user, request, comment_id)
     fallback = reverse("creators:video_comments", args=[comment.video.public_id])
     done = {
-        "delete": "Comment deleted.",
-        "hide": "Comment hidden: only its author sees it now.",
-        "unhide": "Comment shown again.",
-        "pin": "Comment pinned.",
-        "unpin": "Comment unpinned.",
-        "approve": "Comment approved: everyone can see it now.",
+        "delete": _("Comment deleted."),
+        "hide": _("Comment hidden: only its author sees it now."),
+        "unhide": _("Comment shown again."),
+        "pin": _("Comment pinned."),
+        "unpin": _("Comment unpinned."),
+        "approve": _("Comment approved: everyone can see it now."),
     }
     with service_call(request, success=done.get(action, "")):
         if action in ("like", "unlike"):
@@ -235,13 +243,13 @@ def _policy_choices(profile: CreatorProfile, *, default_label: str) -> list[tupl
     band = age.age_band(date_of_birth=profile.user.date_of_birth)
     allowed = age.comment_policies_allowed(band)
     labels = dict(CommentPolicy.choices)
-    return [("", default_label)] + [(value, labels[value]) for value in allowed]
+    return [("", default_label)] + [(value, str(labels[value])) for value in allowed]
 
 
 def _policy_default_label(profile: CreatorProfile) -> str:
     band = age.age_band(date_of_birth=profile.user.date_of_birth)
     default = age.comment_policy_in_force(band=band, account="")
-    return f"The default for my account ({dict(CommentPolicy.choices)[default]})"
+    return _("The default for my account (%(policy)s)") % {"policy": dict(CommentPolicy.choices)[default]}
 
 
 @creator_required
@@ -270,14 +278,14 @@ def studio_comment_settings(request: HttpRequest, creator: CreatorProfile) -> Ht
     status = 200
     if is_policy:
         if policy_form.is_valid():
-            with service_call(request, success="Saved: who can comment.", form=policy_form) as call:
+            with service_call(request, success=_("Saved: who can comment."), form=policy_form) as call:
                 services.comment_policy_set(profile=creator, policy=policy_form.cleaned_data["policy"])
             if call.ok:
                 return redirect("creators:studio_comment_settings")
         status = 400
     elif is_word:
         if word_form.is_valid():
-            with service_call(request, success="Word added.", form=word_form) as call:
+            with service_call(request, success=_("Word added."), form=word_form) as call:
                 services.filter_word_add(profile=creator, phrase=word_form.cleaned_data["phrase"])
             if call.ok:
                 return redirect(reverse("creators:studio_comment_settings") + "#filtered-words")
@@ -299,7 +307,7 @@ def studio_comment_settings(request: HttpRequest, creator: CreatorProfile) -> Ht
 @creator_required
 @require_POST
 def studio_filter_word_delete(request: HttpRequest, creator: CreatorProfile, word_id: int) -> HttpResponse:
-    with service_call(request, success="Word removed."):
+    with service_call(request, success=_("Word removed.")):
         services.filter_word_remove(profile=creator, word_id=word_id)
     return redirect(reverse("creators:studio_comment_settings") + "#filtered-words")
 
@@ -313,7 +321,7 @@ def studio_video_comment_policy(
     if video is None:
         raise Http404("No such video.")
     policy = request.POST.get("policy", "")
-    with service_call(request, success="Saved: who can comment on this video."):
+    with service_call(request, success=_("Saved: who can comment on this video.")):
         services.comment_policy_set(profile=creator, policy=policy, video=video)
     return redirect(reverse("creators:studio_video", args=[video.public_id]) + "#comments")
 
@@ -325,4 +333,4 @@ def video_policy_choices(video: Video) -> list[tuple[str, str]]:
     account = dict(CommentPolicy.choices)[
         age.comment_policy_in_force(band=band, account=profile.comment_policy)
     ]
-    return _policy_choices(profile, default_label=f"As my account says ({account})")
+    return _policy_choices(profile, default_label=_("As my account says (%(policy)s)") % {"policy": account})

@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from creators import hooks, media, streaming
 from creators.models import Video
@@ -41,7 +42,7 @@ from creators.services._storage import files_delete, local_path, store, work_dir
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-GAVE_UP = "Processing stopped several times. Please retry, or upload the video again."
+GAVE_UP = gettext_noop("Processing stopped several times. Please retry, or upload the video again.")
 State = Video.State
 Step = Video.Step
 
@@ -179,7 +180,7 @@ def video_render(*, video_id: int) -> None:
             frame = 1 / (info.fps or 30)
             if abs(result.duration - (end - start)) > max(2 * frame, 0.1):
                 raise media.MediaError(
-                    reason="The encoded video came out with the wrong length.",
+                    reason=gettext_noop("The encoded video came out with the wrong length."),
                     detail=f"wanted {end - start:.3f}s, got {result.duration:.3f}s",
                 )
             token = uuid.uuid4().hex[:6]
@@ -248,7 +249,7 @@ def video_retry(*, video: Video) -> Video:
         elif locked.is_stuck:
             enqueue = _release_work(locked)
         else:
-            raise ValidationError("Only a failed or stuck video can be retried.")
+            raise ValidationError(gettext("Only a failed or stuck video can be retried."))
         locked.attempts = 0
         locked.save()
         transaction.on_commit(lambda: enqueue(locked.pk))

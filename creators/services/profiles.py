@@ -10,12 +10,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from creators import hooks, images
 from creators.models import CreatorProfile, Follow, FollowChange
 from creators.services._storage import files_delete
 from creators.trust.watched_words import watched_match
 from platform import blocking
+from platform.languages import in_language_of
 from platform.models import Block, Mute, User
 from platform.notifications import Kind, notify
 from platform.services import audit_record
@@ -35,7 +37,7 @@ def _links_clean(links: Iterable[str]) -> list[str]:
 
     cleaned = [link.strip() for link in links if link and link.strip()]
     if len(cleaned) > MAX_LINKS:
-        raise ValidationError({"links": f"At most {MAX_LINKS} links."})
+        raise ValidationError({"links": gettext("At most %(count)s links.") % {"count": MAX_LINKS}})
     validate = URLValidator(schemes=["http", "https"])
     for link in cleaned:
         try:
@@ -48,7 +50,7 @@ def _links_clean(links: Iterable[str]) -> list[str]:
 def _handle_clean(handle: str) -> str:
     handle = handle.strip().lstrip("@")
     if handle.casefold() in RESERVED_HANDLES:
-        raise ValidationError({"handle": "That handle is reserved."})
+        raise ValidationError({"handle": gettext("That handle is reserved.")})
     return handle
 
 
@@ -70,16 +72,16 @@ def creator_profile_create(
         region=region or user.region,
     )
     if CreatorProfile.objects.filter(handle__iexact=profile.handle).exists():
-        raise ValidationError({"handle": "That handle is taken."})
+        raise ValidationError({"handle": gettext("That handle is taken.")})
     profile.full_clean(exclude=["user", "avatar_small", "avatar_large"])
     if CreatorProfile.objects.filter(user=user).exists():
-        raise ValidationError("You already have a creator profile.")
+        raise ValidationError(gettext("You already have a creator profile."))
     try:
         with transaction.atomic():
             profile.save()
             _watched_review(profile)
     except IntegrityError as error:
-        raise ValidationError({"handle": "That handle is taken."}) from error
+        raise ValidationError({"handle": gettext("That handle is taken.")}) from error
     return profile
 
 
@@ -114,7 +116,7 @@ def creator_avatar_set(*, profile: CreatorProfile, data: IO[bytes]) -> CreatorPr
     try:
         sizes = images.avatar_process(data=data)
     except images.ImageRejected as error:
-        raise ValidationError({"avatar": error.reason}) from error
+        raise ValidationError({"avatar": gettext(error.reason)}) from error
     small_size, large_size = images.AVATAR_SIZES
     old = [profile.avatar_small.name, profile.avatar_large.name]
     profile.avatar_small.save(f"{small_size}.jpg", ContentFile(sizes[small_size]), save=False)
@@ -126,13 +128,13 @@ def creator_avatar_set(*, profile: CreatorProfile, data: IO[bytes]) -> CreatorPr
 
 def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
     if creator.user_id == follower.pk:
-        raise ValidationError("You can't follow yourself.")
+        raise ValidationError(gettext("You can't follow yourself."))
     if blocking.block_exists_between(user_id=follower.pk, other_id=creator.user_id):
-        raise ValidationError("You can't follow this account.")
+        raise ValidationError(gettext("You can't follow this account."))
     status = Follow.Status.PENDING if creator.user.is_private else Follow.Status.APPROVED
     # Who may follow (a parent may set it for a linked teen): nobody, or only people approved one by one.
     if creator.user.follow_policy == User.FollowPolicy.NOBODY:
-        raise ValidationError("This account doesn't take new followers.", code="follow_policy")
+        raise ValidationError(gettext("This account doesn't take new followers."), code="follow_policy")
     if creator.user.follow_policy == User.FollowPolicy.APPROVED:
         status = Follow.Status.PENDING
     with transaction.atomic():
@@ -143,7 +145,8 @@ def follow_create(*, follower: User, creator: CreatorProfile) -> Follow:
             CreatorProfile.objects.filter(pk=creator.pk).update(follower_count=F("follower_count") + 1)
             FollowChange.objects.create(creator=creator, delta=1)
         if created and status == Follow.Status.PENDING:
-            title = f"{follower.display_name} asked to follow you"
+            with in_language_of(creator.user):
+                title = gettext("%(name)s asked to follow you") % {"name": follower.display_name}
             url = reverse("creators:studio") + "#follow-requests"
             notify(user=creator.user, kind=Kind.FOLLOW_REQUEST, title=title, url=url)
     return follow

@@ -10,7 +10,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-
+from django.utils.translation import gettext
 
 from creators import hooks
 from creators.models import Hashtag, Topic, Video, VideoTopic
@@ -57,21 +57,23 @@ def video_update_details(
     content_level: str,
 ) -> Video:
     if visibility not in Video.Visibility.values:
-        raise ValidationError({"visibility": "Choose who can see the video."})
+        raise ValidationError({"visibility": gettext("Choose who can see the video.")})
     if content_level not in Video.ContentLevel.values:
-        raise ValidationError({"content_level": "Choose a content level."})
+        raise ValidationError({"content_level": gettext("Choose a content level.")})
     if (
         content_level == Video.ContentLevel.MATURE
         and not age.policy_for_user(video.owner.user).may_see_mature_content
     ):
-        raise ValidationError({"content_level": "Only adults can post mature content."})
+        raise ValidationError({"content_level": gettext("Only adults can post mature content.")})
     slugs = set(topic_slugs)
     topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=slugs)}
     if unknown := slugs - topics.keys():
-        raise ValidationError({"topics": f"Unknown topic: {', '.join(sorted(unknown))}."})
+        raise ValidationError(
+            {"topics": gettext("Unknown topic: %(topics)s.") % {"topics": ", ".join(sorted(unknown))}}
+        )
     caption = caption.strip()
     if len(caption) > 2200:
-        raise ValidationError({"caption": "The caption is longer than 2,200 characters."})
+        raise ValidationError({"caption": gettext("The caption is longer than 2,200 characters.")})
     with transaction.atomic():
         transaction.on_commit(partial(hooks.video_changed, video.pk))
         caption_changed = caption != video.caption
@@ -102,14 +104,24 @@ def video_update_details(
 
 def trim_validate(*, video: Video, start: float, end: float) -> tuple[float, float]:
     if video.duration is None:
-        raise ValidationError("The video is still being processed.")
+        raise ValidationError(gettext("The video is still being processed."))
     start, end = round(float(start), 3), round(float(end), 3)
     if not (0 <= start < video.duration) or not (0 < end <= video.duration + 0.001):
-        raise ValidationError({"trim": f"The range must lie within the video (0–{video.duration:.2f} s)."})
+        raise ValidationError(
+            {
+                "trim": gettext("The range must lie within the video (0–%(seconds)s s).")
+                % {"seconds": f"{video.duration:.2f}"}
+            }
+        )
     if end <= start:
-        raise ValidationError({"trim": "The end must come after the start."})
+        raise ValidationError({"trim": gettext("The end must come after the start.")})
     if end - start < MIN_TRIM_SECONDS:
-        raise ValidationError({"trim": f"The trimmed video must be at least {MIN_TRIM_SECONDS:g} s long."})
+        raise ValidationError(
+            {
+                "trim": gettext("The trimmed video must be at least %(seconds)s s long.")
+                % {"seconds": f"{MIN_TRIM_SECONDS:g}"}
+            }
+        )
     return start, min(end, video.duration)
 
 
@@ -136,7 +148,8 @@ def video_publish(
             locked.failed_step = locked.failure_reason = ""
         else:
             raise ValidationError(
-                f"A video that is {locked.get_state_display().lower()} can't be published now."
+                gettext("A video that is %(state)s can't be published now.")
+                % {"state": locked.get_state_display().lower()}
             )
         locked.save()
         if locked.state == State.PUBLISHING:

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from storages.backends.s3 import S3Storage
 
 from creators.models import CreatorProfile, UploadSession, Video
@@ -43,7 +44,9 @@ class UploadOffsetMismatch(Conflict):
 
     def __init__(self, received: int) -> None:
         super().__init__(
-            f"Expected the chunk at byte {received}.", code="offset", context={"received": received}
+            gettext("Expected the chunk at byte %(received)s.") % {"received": received},
+            code="offset",
+            context={"received": received},
         )
         self.received = received
 
@@ -67,7 +70,9 @@ def _s3_storage_required() -> Any:
     """The S3 media storage an S3 session's parts went to; refused if media has moved off S3 since."""
     s3 = _s3_storage()
     if s3 is None:
-        raise ValidationError("This upload was started on object storage, which is not configured now.")
+        raise ValidationError(
+            gettext("This upload was started on object storage, which is not configured now.")
+        )
     return s3
 
 
@@ -97,14 +102,21 @@ def _upload_sessions_check(*, owner: CreatorProfile, size: int) -> None:
     opened = _upload_sessions_open(owner=owner).aggregate(count=Count("pk"), declared=Sum("size"))
     if opened["count"] >= settings.UPLOAD_SESSIONS_MAX_OPEN:
         raise UploadSessionsLimit(
-            f"You have {opened['count']} uploads in progress; finish or cancel one before starting another.",
+            ngettext(
+                "You have %(count)s upload in progress; finish or cancel it before starting another.",
+                "You have %(count)s uploads in progress; finish or cancel one before starting another.",
+                opened["count"],
+            )
+            % {"count": opened["count"]},
             context={"code": "upload_sessions_open", "open": opened["count"]},
         )
     max_bytes = settings.UPLOAD_SESSIONS_MAX_MB * 1024 * 1024
     if (opened["declared"] or 0) + size > max_bytes:
         raise UploadSessionsLimit(
-            f"Your uploads in progress may add up to {settings.UPLOAD_SESSIONS_MAX_MB} MB; finish or cancel "
-            "one before starting this one.",
+            gettext(
+                "Your uploads in progress may add up to %(mb)s MB; finish or cancel one before starting this one."
+            )
+            % {"mb": settings.UPLOAD_SESSIONS_MAX_MB},
             context={"code": "upload_sessions_bytes", "open": opened["count"]},
         )
 
@@ -113,9 +125,11 @@ def upload_session_start(*, owner: CreatorProfile, filename: str, size: int) -> 
     posting_check(user=owner.user)
     max_bytes = settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024
     if size <= 0:
-        raise ValidationError({"size": "The file is empty."})
+        raise ValidationError({"size": gettext("The file is empty.")})
     if size > max_bytes:
-        raise TooLarge({"size": f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB."})
+        raise TooLarge(
+            {"size": gettext("The file is larger than %(mb)s MB.") % {"mb": settings.VIDEO_MAX_UPLOAD_MB}}
+        )
     session = UploadSession(owner=owner, filename=filename_for_display(filename), size=size)
     s3 = _s3_storage()
     # The creator's row is locked from the count to the insert: two starts at once cannot both fit.
@@ -154,14 +168,17 @@ def upload_session_append(
     """
     if length <= 0 or length > settings.UPLOAD_CHUNK_MAX_BYTES:
         raise ValidationError(
-            {"chunk": f"A chunk must be 1 byte to {settings.UPLOAD_CHUNK_MAX_BYTES} bytes."}
+            {
+                "chunk": gettext("A chunk must be 1 byte to %(max)s bytes.")
+                % {"max": settings.UPLOAD_CHUNK_MAX_BYTES}
+            }
         )
     current = UploadSession.objects.get(pk=session.pk)
     _check_chunk(session=current, offset=offset, length=length)
     with _incoming(current) as incoming:
         written = _receive(stream=stream, destination=incoming, length=length)
         if written != length:
-            raise ValidationError({"chunk": "The chunk was shorter than its declared length."})
+            raise ValidationError({"chunk": gettext("The chunk was shorter than its declared length.")})
         with transaction.atomic():
             locked = UploadSession.objects.select_for_update().get(pk=session.pk)
             _check_chunk(session=locked, offset=offset, length=length)
@@ -215,11 +232,14 @@ def _check_chunk(*, session: UploadSession, offset: int, length: int) -> None:
     if offset != session.received:
         raise UploadOffsetMismatch(session.received)
     if session.received + length > session.size:
-        raise ValidationError({"chunk": "The chunk goes past the declared size."})
+        raise ValidationError({"chunk": gettext("The chunk goes past the declared size.")})
     if session.s3_upload_id and length < settings.UPLOAD_PART_MIN_BYTES and offset + length < session.size:
         # S3 would refuse to assemble a short part that is not the last; say so now, not at the end.
         raise ValidationError(
-            {"chunk": f"Every chunk but the last must be at least {settings.UPLOAD_PART_MIN_BYTES} bytes."}
+            {
+                "chunk": gettext("Every chunk but the last must be at least %(min)s bytes.")
+                % {"min": settings.UPLOAD_PART_MIN_BYTES}
+            }
         )
 
 
@@ -231,7 +251,9 @@ def _receive(*, stream: Readable, destination: Path, length: int) -> int:
             try:
                 data = stream.read(min(1024 * 1024, length - written))
             except OSError as error:  # the client stopped sending (a read timed out) or went away
-                raise ValidationError("The chunk stopped arriving; resume from the last offset.") from error
+                raise ValidationError(
+                    gettext("The chunk stopped arriving; resume from the last offset.")
+                ) from error
             if not data:
                 break
             handle.write(data)
@@ -260,7 +282,10 @@ def upload_session_finish(*, session: UploadSession) -> Video:
     session.refresh_from_db()
     if session.received != session.size:
         raise ValidationError(
-            {"file": f"The upload is not complete ({session.received} of {session.size} bytes)."}
+            {
+                "file": gettext("The upload is not complete (%(received)s of %(size)s bytes).")
+                % {"received": session.received, "size": session.size}
+            }
         )
     with _assembled(session) as part:
         upload = _AssembledUpload(path=part, name=session.filename, size=session.size)

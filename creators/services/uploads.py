@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from creators import hooks, media, streaming
 from creators.models import CreatorProfile, Video
@@ -48,9 +49,11 @@ def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video
     posting_check(user=owner.user)
     max_bytes = settings.VIDEO_MAX_UPLOAD_MB * 1024 * 1024
     if not upload.size:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": gettext("The file is empty.")})
     if upload.size > max_bytes:
-        raise ValidationError({"file": f"The file is larger than {settings.VIDEO_MAX_UPLOAD_MB} MB."})
+        raise ValidationError(
+            {"file": gettext("The file is larger than %(mb)s MB.") % {"mb": settings.VIDEO_MAX_UPLOAD_MB}}
+        )
     with _upload_on_disk(upload) as path:
         try:
             container = media.sniff_container(path=path)
@@ -58,7 +61,7 @@ def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video
                 path=path, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
         except media.MediaError as error:
-            raise ValidationError({"file": error.reason}) from error
+            raise ValidationError({"file": gettext(error.reason)}) from error
         video = Video(
             owner=owner,
             original_filename=filename_for_display(upload.name or ""),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 
 from creators.comments import rules
 from creators.comments.models import Comment
@@ -35,12 +35,35 @@ def comment_text(text: str) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
+def _ago(seconds: int) -> str:
+    # Whole phrases per unit, not timesince() + " ago": German says "vor 2 Tagen" (dative), not "2 Tage".
+    day = 24 * 60 * 60
+    if seconds >= 365 * day:
+        count = seconds // (365 * day)
+        return ngettext("%(count)s year ago", "%(count)s years ago", count) % {"count": count}
+    if seconds >= 30 * day:
+        count = seconds // (30 * day)
+        return ngettext("%(count)s month ago", "%(count)s months ago", count) % {"count": count}
+    if seconds >= 7 * day:
+        count = seconds // (7 * day)
+        return ngettext("%(count)s week ago", "%(count)s weeks ago", count) % {"count": count}
+    if seconds >= day:
+        count = seconds // day
+        return ngettext("%(count)s day ago", "%(count)s days ago", count) % {"count": count}
+    if seconds >= 60 * 60:
+        count = seconds // (60 * 60)
+        return ngettext("%(count)s hour ago", "%(count)s hours ago", count) % {"count": count}
+    count = seconds // 60
+    return ngettext("%(count)s minute ago", "%(count)s minutes ago", count) % {"count": count}
+
+
 @register.filter
 def comment_age(moment: datetime.datetime) -> str:
     """ "just now", "5 minutes ago", "2 days ago": how long ago a comment was written."""
-    if timezone.now() - moment < datetime.timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment, depth=1)} ago"
+    elapsed = timezone.now() - moment
+    if elapsed < datetime.timedelta(minutes=1):
+        return gettext("just now")
+    return _ago(int(elapsed.total_seconds()))
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from creators.forms import AppealDecisionForm, DecisionForm
 from creators.models import Appeal, Decision, Report, WatchedWord
@@ -39,7 +40,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
         ("comment", admin.EmptyFieldListFilter),
     ]
     search_fields = ["video__caption", "video__owner__handle", "profile__handle", "comment__text", "detail"]
-    search_help_text = "Search by caption, handle, the comment's words or the reporter's words."
+    search_help_text = gettext_lazy("Search by caption, handle, the comment's words or the reporter's words.")
     list_select_related = ["video", "video__owner", "profile", "comment", "reporter", "decision"]
     raw_id_fields = ["video", "profile", "comment", "reporter"]
     readonly_fields = [
@@ -67,14 +68,14 @@ class ReportAdmin(admin.ModelAdmin[Report]):
         "dismiss",
     ]
 
-    @admin.display(description="reported")
+    @admin.display(description=gettext_lazy("reported"))
     def reported(self, obj: Report) -> str:
         if obj.comment is not None:
             text = " ".join(obj.comment.text.split())
             return f"comment “{text[:59] + '…' if len(text) > 60 else text}”"
         return f"video {obj.video}" if obj.video is not None else f"account {obj.profile}"
 
-    @admin.display(description="outcome", ordering="decided_at")
+    @admin.display(description=gettext_lazy("outcome"), ordering="decided_at")
     def outcome(self, obj: Report) -> str:
         return decision_link(obj.decision)
 
@@ -121,43 +122,49 @@ class ReportAdmin(admin.ModelAdmin[Report]):
             apply=apply,
         )
 
-    @admin.action(description="Remove the reported videos", permissions=["change"])
+    @admin.action(description=gettext_lazy("Remove the reported videos"), permissions=["change"])
     def remove_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.REMOVE, target="video")
 
-    @admin.action(description="Remove the reported comments", permissions=["change"])
+    @admin.action(description=gettext_lazy("Remove the reported comments"), permissions=["change"])
     def remove_comments(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.REMOVE, target="comment")
 
-    @admin.action(description="Limit the reported videos (not recommended)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Limit the reported videos (not recommended)"), permissions=["change"]
+    )
     def limit_videos(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.LIMIT)
 
-    @admin.action(description="Age-restrict the reported videos (adults only)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Age-restrict the reported videos (adults only)"), permissions=["change"]
+    )
     def age_restrict_videos(
         self, request: HttpRequest, queryset: QuerySet[Report]
     ) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.AGE_RESTRICT)
 
-    @admin.action(description="Label the reported videos: unverified claims", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Label the reported videos: unverified claims"), permissions=["change"]
+    )
     def label_videos_unverified(
         self, request: HttpRequest, queryset: QuerySet[Report]
     ) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.LABEL_UNVERIFIED)
 
-    @admin.action(description="Warn the reported accounts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Warn the reported accounts"), permissions=["change"])
     def warn_accounts(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.WARNING)
 
-    @admin.action(description="Strike the reported accounts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Strike the reported accounts"), permissions=["change"])
     def strike_accounts(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.STRIKE)
 
-    @admin.action(description="Suspend the reported accounts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Suspend the reported accounts"), permissions=["change"])
     def suspend_accounts(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.SUSPEND)
 
-    @admin.action(description="Dismiss the reports (no breach)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Dismiss the reports (no breach)"), permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Report]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.DISMISS)
 
@@ -171,7 +178,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 class GuidelineFilter(admin.SimpleListFilter):
     """The guidelines by their names ("Dangerous acts"); a decision stores the bare code."""
 
-    title = "guideline"
+    title = gettext_lazy("guideline")
     parameter_name = "guideline__exact"  # the URL the plain field filter used, so old links still filter
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -199,7 +206,7 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
     list_select_related = ["account", "video", "video__owner"]
     date_hierarchy = "created_at"
 
-    @admin.display(description="decision", ordering="action")
+    @admin.display(description=gettext_lazy("decision"), ordering="action")
     def what(self, obj: Decision) -> str:
         return decision_words(obj)
 
@@ -235,7 +242,7 @@ class AppealAdmin(admin.ModelAdmin[Appeal]):
     ]
     actions = ["uphold", "reverse"]
 
-    @admin.display(description="appeal against", ordering="decision__action")
+    @admin.display(description=gettext_lazy("appeal against"), ordering="decision__action")
     def appealed(self, obj: Appeal) -> str:
         return decision_link(obj.decision, prefix="appeal of ")
 
@@ -267,28 +274,38 @@ class AppealAdmin(admin.ModelAdmin[Appeal]):
             queryset,
             form=AppealDecisionForm(request.POST if "apply" in request.POST else None),
             title=f"{verb} the decision",
-            intro="The person who appealed reads your reason.",
+            intro=gettext_lazy("The person who appealed reads your reason."),
             submit_label=verb,
             apply=apply,
         )
 
-    @admin.action(description="Uphold the decision (ask for the reason)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Uphold the decision (ask for the reason)"), permissions=["change"]
+    )
     def uphold(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> TemplateResponse | None:
         return self._decide(request, queryset, reverse_decision=False)
 
-    @admin.action(description="Reverse the decision (ask for the reason)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Reverse the decision (ask for the reason)"), permissions=["change"]
+    )
     def reverse(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> TemplateResponse | None:
         return self._decide(request, queryset, reverse_decision=True)
 
 
 moderation_queue_register(
     ModerationQueue(
-        title="Open reports", model=Report, query={"status__exact": Report.Status.OPEN}, position=10
+        title=gettext_lazy("Open reports"),
+        model=Report,
+        query={"status__exact": Report.Status.OPEN},
+        position=10,
     )
 )
 moderation_queue_register(
     ModerationQueue(
-        title="Open appeals", model=Appeal, query={"state__exact": Appeal.State.OPEN}, position=20
+        title=gettext_lazy("Open appeals"),
+        model=Appeal,
+        query={"state__exact": Appeal.State.OPEN},
+        position=20,
     )
 )
 
@@ -333,20 +350,24 @@ class ModeratedUserAdmin(_PlatformUserAdmin):  # type: ignore[valid-type,misc]
                 ask_days=is_suspension,
             ),
             title=f"Decide: {label.lower()}",
-            intro="Each person receives a statement of reasons with what you write here, and can appeal.",
+            intro=gettext_lazy(
+                "Each person receives a statement of reasons with what you write here, and can appeal."
+            ),
             submit_label=label,
             apply=apply,
         )
 
-    @admin.action(description="Warn (statement of reasons)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Warn (statement of reasons)"), permissions=["change"])
     def account_warn(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
         return self._account_decide(request, queryset, Action.WARNING)
 
-    @admin.action(description="Strike (3 in 90 days suspend posting for 7 days)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Strike (3 in 90 days suspend posting for 7 days)"), permissions=["change"]
+    )
     def account_strike(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
         return self._account_decide(request, queryset, Action.STRIKE)
 
-    @admin.action(description="Suspend the account (ask for days)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Suspend the account (ask for days)"), permissions=["change"])
     def account_suspend(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
         return self._account_decide(request, queryset, Action.SUSPEND)
 
@@ -392,7 +413,7 @@ class WatchedWordAdmin(admin.ModelAdmin[WatchedWord]):
         actions.pop("delete_selected", None)  # it would skip the audit entry and the cache
         return actions
 
-    @admin.action(description="Delete selected watched words", permissions=["delete"])
+    @admin.action(description=gettext_lazy("Delete selected watched words"), permissions=["delete"])
     def delete_audited(self, request: HttpRequest, queryset: QuerySet[WatchedWord]) -> None:
         actor = request.user
         count = 0

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from creators.comments.models import Comment
 from creators.comments.selectors import author_name
@@ -40,16 +41,16 @@ class _CommentQueueAdmin(_QueueAdmin):
 
     list_select_related = ["video__owner", "author__creator_profile"]
     search_fields = ["text", "video__caption", "video__owner__handle", "author__creator_profile__handle"]
-    search_help_text = "Search by the comment's words, the video's caption or a handle."
+    search_help_text = gettext_lazy("Search by the comment's words, the video's caption or a handle.")
     fields = ["text", "state", "written_by", "on_video", "reply_to", "created_at", "edited_at"]
     readonly_fields = ["written_by", "on_video", "reply_to"]
 
-    @admin.display(description="comment", ordering="text")
+    @admin.display(description=gettext_lazy("comment"), ordering="text")
     def words(self, obj: Comment) -> str:
         text = " ".join(obj.text.split())
         return text if len(text) <= 140 else text[:139] + "…"
 
-    @admin.display(description="author")
+    @admin.display(description=gettext_lazy("author"))
     def written_by(self, obj: Comment) -> str:
         if obj.author is None:
             return author_name(obj)
@@ -59,7 +60,7 @@ class _CommentQueueAdmin(_QueueAdmin):
             author_name(obj),
         )
 
-    @admin.display(description="under the video")
+    @admin.display(description=gettext_lazy("under the video"))
     def on_video(self, obj: Comment) -> str:
         caption = obj.video.caption.strip() or "Untitled video"
         if len(caption) > 60:
@@ -71,7 +72,7 @@ class _CommentQueueAdmin(_QueueAdmin):
             obj.video.owner.handle,
         )
 
-    @admin.display(description="reply to")
+    @admin.display(description=gettext_lazy("reply to"))
     def reply_to(self, obj: Comment) -> str:
         if obj.parent is None:
             return "—"
@@ -107,21 +108,21 @@ class ReportedCommentAdmin(_CommentQueueAdmin):
         )
         return queryset.order_by(*self.get_ordering(request))
 
-    @admin.display(description="reports", ordering="open_reports")
+    @admin.display(description=gettext_lazy("reports"), ordering="open_reports")
     def report_count(self, obj: Any) -> int:
         return int(obj.open_reports or 0)
 
-    @admin.display(description="reasons")
+    @admin.display(description=gettext_lazy("reasons"))
     def reasons(self, obj: Comment) -> str:
         labels = dict(Guideline.choices)
         found = Report.objects.filter(comment=obj, status=OPEN).values_list("reason", flat=True)
         return ", ".join(sorted({str(labels.get(reason, reason)) for reason in found}))
 
-    @admin.display(description="first reported", ordering="first_reported")
+    @admin.display(description=gettext_lazy("first reported"), ordering="first_reported")
     def first_reported(self, obj: Any) -> datetime.datetime | None:
         return obj.first_reported  # type: ignore[no-any-return]
 
-    @admin.display(description="reports")
+    @admin.display(description=gettext_lazy("reports"))
     def report_list(self, obj: Comment) -> str:
         rows = Report.objects.filter(comment=obj).select_related("reporter").order_by("created_at")
         return format_html(
@@ -175,7 +176,8 @@ class ReportedCommentAdmin(_CommentQueueAdmin):
             form=DecisionForm(
                 request.POST if "apply" in request.POST else None, facts_required=not is_dismissal
             ),
-            title="Decide the reported comments: " + ("remove" if not is_dismissal else "no breach"),
+            title=gettext_lazy("Decide the reported comments: ")
+            + ("remove" if not is_dismissal else "no breach"),
             intro=(
                 "The reporters are told that nothing breaks the guidelines; the author is told nothing."
                 if is_dismissal
@@ -186,11 +188,13 @@ class ReportedCommentAdmin(_CommentQueueAdmin):
             apply=apply,
         )
 
-    @admin.action(description="Remove the comments (ask for the reasons)…", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Remove the comments (ask for the reasons)…"), permissions=["change"]
+    )
     def remove(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.REMOVE)
 
-    @admin.action(description="Dismiss the reports (no breach)…", permissions=["change"])
+    @admin.action(description=gettext_lazy("Dismiss the reports (no breach)…"), permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.DISMISS)
 
@@ -208,11 +212,11 @@ class ReviewCommentAdmin(_CommentQueueAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).filter(state=Comment.State.PENDING)
 
-    @admin.display(description="matched")
+    @admin.display(description=gettext_lazy("matched"))
     def watched_phrase(self, obj: Comment) -> str:
         return watched_match(text=obj.text) or "—"
 
-    @admin.action(description="Looks fine (show the comments)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Looks fine (show the comments)"), permissions=["change"])
     def looks_fine(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = 0
         for comment in queryset:
@@ -226,7 +230,9 @@ class ReviewCommentAdmin(_CommentQueueAdmin):
             count += 1
         self.message_user(request, f"{count} comment(s) let through.", messages.SUCCESS)
 
-    @admin.action(description="Remove the comments (ask for the reasons)…", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Remove the comments (ask for the reasons)…"), permissions=["change"]
+    )
     def remove(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         def decide(comment: Comment, guideline: str, facts: str) -> None:
             decision_take(
@@ -242,21 +248,23 @@ class ReviewCommentAdmin(_CommentQueueAdmin):
             self,
             request,
             queryset,
-            title="Remove",
+            title=gettext_lazy("Remove"),
             decide=decide,
-            intro="The author is told what you write here, in a statement of reasons, and can appeal.",
+            intro=gettext_lazy(
+                "The author is told what you write here, in a statement of reasons, and can appeal."
+            ),
         )
 
 
 moderation_queue_register(
     ModerationQueue(
         # Waiting since its oldest open report (the queue's annotation): one aggregate, like the other queues.
-        title="Reported comments",
+        title=gettext_lazy("Reported comments"),
         model=ReportedComment,
         waiting_since="first_reported",
         position=15,
     )
 )
 moderation_queue_register(
-    ModerationQueue(title="Comments held by a watched word", model=ReviewComment, position=35)
+    ModerationQueue(title=gettext_lazy("Comments held by a watched word"), model=ReviewComment, position=35)
 )

@@ -4,7 +4,7 @@ facts, days) on an intermediate page, then calls the service; the admin itself d
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,6 +22,9 @@ from platform.guidelines import Guideline
 from platform.models import User
 from platform.views import form_add_service_errors
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 M = TypeVar("M", bound=Model)
 
 
@@ -36,9 +39,9 @@ def decision_step(
     queryset: QuerySet[M],
     *,
     form: forms.Form,
-    title: str,
-    intro: str,
-    submit_label: str,
+    title: StrOrPromise,
+    intro: StrOrPromise,
+    submit_label: StrOrPromise,
     apply: Callable[[dict[str, Any]], str],
 ) -> TemplateResponse | None:
     """Show ``form`` for the selected rows; once submitted and valid, run ``apply`` (all or nothing) with

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from creators import services
 from creators.forms import DecisionForm
@@ -33,6 +34,9 @@ from creators.trust.admin_decisions import decision_step
 from platform.admin_site import ModerationQueue, moderation_queue_register
 from platform.guidelines import Guideline
 from platform.models import AuditEntry, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Action = Decision.Action
 
@@ -58,10 +62,10 @@ def _decide_with_facts(
     request: HttpRequest,
     queryset: QuerySet[Any],
     *,
-    title: str,
+    title: StrOrPromise,
     decide: Callable[[Any, str, str], None],
     guideline: str | None = None,
-    intro: str = "The creator is told what you write here, in a statement of reasons, and can appeal.",
+    intro: StrOrPromise = "The creator is told what you write here, in a statement of reasons, and can appeal.",
 ) -> TemplateResponse | None:
     """The moderators' decision step (the same page as the other moderation actions): ask for the guideline
     (fixed when ``guideline`` is given) and the facts, then ``decide(obj, guideline, facts)`` for each row,
@@ -135,13 +139,13 @@ class ReviewVideoAdmin(_QueueAdmin):
     def thumbnail(self, obj: Video) -> str:
         return _thumbnail(obj)
 
-    @admin.display(description="matched")
+    @admin.display(description=gettext_lazy("matched"))
     def watched_phrase(self, obj: Video) -> str:
         from creators.trust.watched_words import watched_match
 
         return watched_match(text=obj.caption) or "—"
 
-    @admin.action(description="Looks fine (back to the feeds)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Looks fine (back to the feeds)"), permissions=["change"])
     def looks_fine(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = 0
         for video in queryset:
@@ -155,16 +159,16 @@ class ReviewVideoAdmin(_QueueAdmin):
             count += 1
         self.message_user(request, f"{count} video(s) cleared.", messages.SUCCESS)
 
-    @admin.action(description="Remove…", permissions=["change"])
+    @admin.action(description=gettext_lazy("Remove…"), permissions=["change"])
     def remove(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.REMOVE, "Remove")
 
-    @admin.action(description="Limit (not recommended)…", permissions=["change"])
+    @admin.action(description=gettext_lazy("Limit (not recommended)…"), permissions=["change"])
     def limit(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         return self._decide(request, queryset, Action.LIMIT, "Limit")
 
     def _decide(
-        self, request: HttpRequest, queryset: QuerySet[Any], action: str, title: str
+        self, request: HttpRequest, queryset: QuerySet[Any], action: str, title: StrOrPromise
     ) -> TemplateResponse | None:
         def decide(video: Video, guideline: str, facts: str) -> None:
             services.decision_take(
@@ -190,13 +194,13 @@ class ReviewProfileAdmin(_QueueAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).filter(is_under_review=True)
 
-    @admin.display(description="matched")
+    @admin.display(description=gettext_lazy("matched"))
     def watched_phrase(self, obj: CreatorProfile) -> str:
         from creators.trust.watched_words import watched_match
 
         return watched_match(text=obj.bio) or "—"
 
-    @admin.action(description="Looks fine (show the bio)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Looks fine (show the bio)"), permissions=["change"])
     def looks_fine(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = 0
         for profile in queryset:
@@ -204,7 +208,9 @@ class ReviewProfileAdmin(_QueueAdmin):
             count += 1
         self.message_user(request, f"{count} bio(s) cleared.", messages.SUCCESS)
 
-    @admin.action(description="Warn the creator (the bio stays hidden)…", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Warn the creator (the bio stays hidden)…"), permissions=["change"]
+    )
     def warn(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         def decide(profile: CreatorProfile, guideline: str, facts: str) -> None:
             services.decision_take(
@@ -216,7 +222,9 @@ class ReviewProfileAdmin(_QueueAdmin):
                 source=Decision.Source.WATCHED_WORDS,
             )
 
-        return _decide_with_facts(self, request, queryset.select_related("user"), title="Warn", decide=decide)
+        return _decide_with_facts(
+            self, request, queryset.select_related("user"), title=gettext_lazy("Warn"), decide=decide
+        )
 
 
 @admin.register(TopicReview)
@@ -245,35 +253,35 @@ class TopicReviewAdmin(_QueueAdmin):
     def thumbnail(self, obj: VideoTopic) -> str:
         return _thumbnail(obj.video)
 
-    @admin.display(description="caption")
+    @admin.display(description=gettext_lazy("caption"))
     def caption(self, obj: VideoTopic) -> str:
         return obj.video.caption[:80]
 
-    @admin.display(description="creator")
+    @admin.display(description=gettext_lazy("creator"))
     def creator(self, obj: VideoTopic) -> str:
         return f"@{obj.video.owner.handle}"
 
-    @admin.display(description="verified publisher", boolean=True)
+    @admin.display(description=gettext_lazy("verified publisher"), boolean=True)
     def is_verified_publisher(self, obj: VideoTopic) -> bool:
         return bool(obj.video.owner.user.is_verified_publisher)
 
-    @admin.display(description="labelled unverified", boolean=True)
+    @admin.display(description=gettext_lazy("labelled unverified"), boolean=True)
     def is_unverified(self, obj: VideoTopic) -> bool:
         return obj.video.is_unverified
 
-    @admin.action(description="Approve for the topic feed", permissions=["change"])
+    @admin.action(description=gettext_lazy("Approve for the topic feed"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=True)
         self.message_user(request, f"Approved {queryset.count()}.", messages.SUCCESS)
 
-    @admin.action(description="Reject", permissions=["change"])
+    @admin.action(description=gettext_lazy("Reject"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)
         self.message_user(request, f"Rejected {queryset.count()}.", messages.SUCCESS)
 
-    @admin.action(description="Label: unverified claims…", permissions=["label_unverified"])
+    @admin.action(description=gettext_lazy("Label: unverified claims…"), permissions=["label_unverified"])
     def label_unverified(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
         def decide(video_topic: VideoTopic, guideline: str, facts: str) -> None:
             services.decision_take(
@@ -289,7 +297,7 @@ class TopicReviewAdmin(_QueueAdmin):
             self,
             request,
             queryset,
-            title="Label: unverified claims",
+            title=gettext_lazy("Label: unverified claims"),
             decide=decide,
             guideline=Guideline.MISINFORMATION,
         )
@@ -313,7 +321,7 @@ def _held_since(action: str) -> Callable[[QuerySet[Any]], datetime.datetime | No
 
 moderation_queue_register(
     ModerationQueue(
-        title="Videos held by a watched word",
+        title=gettext_lazy("Videos held by a watched word"),
         model=ReviewVideo,
         waiting_since=_held_since("video.review"),
         position=30,
@@ -321,7 +329,7 @@ moderation_queue_register(
 )
 moderation_queue_register(
     ModerationQueue(
-        title="Bios held by a watched word",
+        title=gettext_lazy("Bios held by a watched word"),
         model=ReviewProfile,
         waiting_since=_held_since("profile.review"),
         position=40,
@@ -330,6 +338,9 @@ moderation_queue_register(
 # A curated topic waits from its video's publication (topics are chosen before a video is published).
 moderation_queue_register(
     ModerationQueue(
-        title="Topic review (STEM, News)", model=TopicReview, waiting_since="video__published_at", position=50
+        title=gettext_lazy("Topic review (STEM, News)"),
+        model=TopicReview,
+        waiting_since="video__published_at",
+        position=50,
     )
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
@@ -74,7 +75,7 @@ class DecisionOutputSerializer(serializers.ModelSerializer[Decision]):
         ]
 
     def get_guideline_label(self, obj: Decision) -> str:
-        return Guideline(obj.guideline).label if obj.guideline in Guideline.values else ""
+        return str(Guideline(obj.guideline).label) if obj.guideline in Guideline.values else ""
 
     def get_guideline_url(self, obj: Decision) -> str | None:
         return reverse("guidelines") + guideline_anchor(obj.guideline) if obj.guideline else None
@@ -118,7 +119,7 @@ class DecisionDetailView(APIView):
     def get(self, request: Request, decision_id: int) -> Response:
         decision = selectors.decision_get(user=_user(request), decision_id=decision_id)
         if decision is None:
-            raise NotFound("No such decision.")
+            raise NotFound(gettext("No such decision."))
         return Response(DecisionOutputSerializer(decision).data)
 
 
@@ -176,4 +177,6 @@ class CommentReportView(APIView):
         serializer = CommentReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report_create(viewer=viewer_of(request), comment_id=comment_id, **serializer.validated_data)
-        return Response({"detail": "Thanks — a moderator will review it."}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"detail": gettext("Thanks — a moderator will review it.")}, status=status.HTTP_201_CREATED
+        )

@@ -12,12 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, pgettext
 
 from creators import hooks
 from creators.comments.models import Comment
 from creators.models import Appeal, CreatorProfile, Decision, Video
 from platform.errors import Conflict, NotFound
 from platform.guidelines import Guideline
+from platform.languages import in_language_of
 from platform.models import User
 from platform.notifications import Kind, notify
 from platform.services import audit_record
@@ -89,9 +92,11 @@ def posting_check(*, user: User, now: datetime.datetime | None = None) -> None:
     until = user.posting_suspended_until
     if until is not None and until > (now or timezone.now()):
         raise Conflict(
-            f"You cannot post until {until:%d %B %Y, %H:%M} UTC: your account had "
-            f"{STRIKES_TO_SUSPEND_POSTING} strikes in {STRIKE_WINDOW_DAYS} days. "
-            "Your decisions page says why, and how to appeal.",
+            gettext(
+                "You cannot post until %(until)s UTC: your account had %(strikes)s strikes in %(days)s days. "
+                "Your decisions page says why, and how to appeal."
+            )
+            % {"until": _moment(until), "strikes": STRIKES_TO_SUSPEND_POSTING, "days": STRIKE_WINDOW_DAYS},
             code="posting_suspended",
         )
 
@@ -104,24 +109,42 @@ def strikes_active(*, account: User, at: datetime.datetime | None = None) -> int
     ).count()
 
 
+def _moment(value: datetime.datetime) -> str:
+    """A UTC moment as the decision page shows it, in the active language ("6. Dezember 2026, 14:05")."""
+    return date_format(value, pgettext("date and time format", "j F Y, H:i"))
+
+
 def _statement(decision: Decision) -> tuple[str, str]:
-    """The notification's title and body: what was decided, on which guideline, and how to appeal."""
-    subject = "Your account"
-    if decision.comment_id or decision.video_id:
-        subject = "Your comment" if decision.comment_id else "Your video"
-    title = f"{subject}: {decision.get_action_display().lower()}"
-    guideline = Guideline(decision.guideline).label if decision.guideline in Guideline.values else ""
-    lines = [f"Guideline: {guideline}." if guideline else "", decision.facts]
-    if decision.comment is not None:
-        lines.insert(0, f"Your comment “{_excerpt(decision.comment.text)}”.")
-    if decision.ends_at:
-        lines.append(f"Until {decision.ends_at:%d %B %Y, %H:%M} UTC.")
-    lines.append(
-        "This decision was automated." if decision.is_automated else "A moderator took this decision."
-    )
-    if decision.appeal_until:
-        lines.append(f"You can appeal until {decision.appeal_until:%d %B %Y}.")
-    return title, " ".join(line for line in lines if line)
+    """The notification's title and body, in the person's language: what was decided, on which guideline,
+    and how to appeal."""
+    with in_language_of(decision.account):
+        action = str(decision.get_action_display())
+        if get_language().startswith("en"):
+            action = action.lower()  # "Your video: removed"; German keeps its nouns capitalised
+        if decision.comment_id:
+            title = gettext("Your comment: %(action)s") % {"action": action}
+        elif decision.video_id:
+            title = gettext("Your video: %(action)s") % {"action": action}
+        else:
+            title = gettext("Your account: %(action)s") % {"action": action}
+        guideline = Guideline(decision.guideline).label if decision.guideline in Guideline.values else ""
+        lines = [
+            gettext("Guideline: %(guideline)s.") % {"guideline": guideline} if guideline else "",
+            decision.facts,
+        ]
+        if decision.comment is not None:
+            lines.insert(0, gettext("Your comment “%(text)s”.") % {"text": _excerpt(decision.comment.text)})
+        if decision.ends_at:
+            lines.append(gettext("Until %(moment)s UTC.") % {"moment": _moment(decision.ends_at)})
+        lines.append(
+            gettext("This decision was automated.")
+            if decision.is_automated
+            else gettext("A moderator took this decision.")
+        )
+        if decision.appeal_until:
+            day = date_format(decision.appeal_until, pgettext("date format", "j F Y"))
+            lines.append(gettext("You can appeal until %(day)s.") % {"day": day})
+        return title, " ".join(str(line) for line in lines if line)
 
 
 def decision_take(
@@ -144,22 +167,22 @@ def decision_take(
     ValidationError, writing nothing, on an unknown action or guideline, a missing fact or a wrong target."""
     now = now or timezone.now()
     if action not in Action.values:
-        raise ValidationError({"action": "Unknown decision."})
+        raise ValidationError({"action": gettext("Unknown decision.")})
     if guideline and guideline not in Guideline.values:
-        raise ValidationError({"guideline": "Unknown guideline."})
+        raise ValidationError({"guideline": gettext("Unknown guideline.")})
     facts = facts.strip()
     if not facts:
-        raise ValidationError({"facts": "Say what was found: the person is told."})
+        raise ValidationError({"facts": gettext("Say what was found: the person is told.")})
     if sum(target is not None for target in (video, account, comment)) != 1:
         raise ValidationError("A decision is about one video, one comment or one account.")
     if comment is not None and action not in COMMENT_ACTIONS:
         raise ValidationError({"action": "A comment is removed, or let through."})
     if video is not None and action in ACCOUNT_ACTIONS:
-        raise ValidationError({"action": "That decision is about an account, not a video."})
+        raise ValidationError({"action": gettext("That decision is about an account, not a video.")})
     if account is not None and action in VIDEO_ACTIONS:
-        raise ValidationError({"action": "That decision is about a video, not an account."})
+        raise ValidationError({"action": gettext("That decision is about a video, not an account.")})
     if action not in NOT_APPEALABLE and not guideline:
-        raise ValidationError({"guideline": "Name the guideline the decision rests on."})
+        raise ValidationError({"guideline": gettext("Name the guideline the decision rests on.")})
     with transaction.atomic():
         previous: dict[str, Any] = {}
         locked_video = None
@@ -169,7 +192,7 @@ def decision_take(
             if locked_comment.author_id is None or (
                 locked_comment.state == Comment.State.DELETED and action != Action.DISMISS
             ):
-                raise ValidationError("The comment was deleted: there is nothing left to remove.")
+                raise ValidationError(gettext("The comment was deleted: there is nothing left to remove."))
             person = User.objects.select_for_update().get(pk=locked_comment.author_id)
             previous = _comment_effect(locked_comment, action)
             locked_comment.refresh_from_db(fields=["state"])
@@ -294,19 +317,21 @@ def appeal_create(
     statement = statement.strip()
     decision = Decision.objects.filter(pk=decision_id, account=appellant).first()
     if decision is None:
-        raise NotFound("No such decision.")
+        raise NotFound(gettext("No such decision."))
     if decision.appeal_until is None:
-        raise Conflict("There is nothing to appeal in this decision.")
+        raise Conflict(gettext("There is nothing to appeal in this decision."))
     if now > decision.appeal_until:
-        raise Conflict(f"The {APPEAL_DAYS} days to appeal this decision have passed.")
+        raise Conflict(
+            gettext("The %(days)s days to appeal this decision have passed.") % {"days": APPEAL_DAYS}
+        )
     if Appeal.objects.filter(decision=decision).exists():
-        raise Conflict("You have already appealed this decision.")
+        raise Conflict(gettext("You have already appealed this decision."))
     if not statement:
-        raise ValidationError("Tell us why the decision is wrong.")
+        raise ValidationError(gettext("Tell us why the decision is wrong."))
     with transaction.atomic():
         Decision.objects.select_for_update().get(pk=decision.pk)
         if Appeal.objects.filter(decision=decision).exists():
-            raise Conflict("You have already appealed this decision.")
+            raise Conflict(gettext("You have already appealed this decision."))
         appeal = Appeal.objects.create(
             decision=decision, appellant=appellant, statement=statement[:2000], created_at=now
         )
@@ -321,16 +346,16 @@ def appeal_decide(
     now = now or timezone.now()
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"outcome_reason": "Say why: the person is told."})
+        raise ValidationError({"outcome_reason": gettext("Say why: the person is told.")})
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
         decision = locked.decision
         if locked.state != Appeal.State.OPEN:
-            raise Conflict("This appeal is already decided.")
+            raise Conflict(gettext("This appeal is already decided."))
         if decision.decided_by_id is not None and decision.decided_by_id == actor.pk:
             raise PermissionDenied("A different moderator must decide the appeal of your own decision.")
         if locked.appellant_id == actor.pk:
-            raise PermissionDenied("Nobody decides their own appeal.")
+            raise PermissionDenied(gettext("Nobody decides their own appeal."))
         if reverse_decision:
             locked.state = Appeal.State.REVERSED
             _restore(decision)
@@ -346,11 +371,16 @@ def appeal_decide(
             target=locked,
             detail={"decision": decision.pk, "reason": reason[:300]},
         )
-        outcome = "reversed" if reverse_decision else "upheld"
+        with in_language_of(locked.appellant):
+            title = (
+                gettext("Your appeal: the decision was reversed")
+                if reverse_decision
+                else gettext("Your appeal: the decision was upheld")
+            )
         notify(
             user=locked.appellant,
             kind=Kind.APPEAL,
-            title=f"Your appeal: the decision was {outcome}",
+            title=title,
             body=reason[:2000],
             url=reverse("creators:decision", args=[decision.pk]),
         )

@@ -7,6 +7,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from creators import hooks
 from creators.models import Video, VideoTopic
@@ -34,7 +35,7 @@ def videotopic_review(*, actor: User, video_topic: VideoTopic, approve: bool) ->
 
 def video_moderate(*, actor: User, video: Video, state: str, reason: str) -> Video:
     if state not in Video.Moderation.values:
-        raise ValidationError({"moderation_state": "Unknown moderation state."})
+        raise ValidationError({"moderation_state": gettext("Unknown moderation state.")})
     with transaction.atomic():
         locked = Video.objects.select_for_update().get(pk=video.pk)
         before = locked.moderation_state

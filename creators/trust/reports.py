@@ -8,23 +8,28 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from creators.comments.selectors import author_name, comment_get_visible
 from creators.models import Decision, Report
 from creators.selectors import BlockState, profile_block_state, profile_get, videos_visible
 from creators.trust.decisions import decision_take
 from platform.errors import NotFound, RateLimited
+from platform.languages import in_language_of
 from platform.models import Notification, User
 from platform.notifications import notify
 from platform.services import audit_record
 from platform.viewer import Viewer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _report_rate() -> tuple[int, int]:
@@ -46,7 +51,7 @@ def _report_throttle(*, viewer: Viewer) -> None:
         count = 1
     if count > limit:
         raise RateLimited(
-            "You have sent a lot of reports in a short time. Please try again later.",
+            gettext("You have sent a lot of reports in a short time. Please try again later."),
             retry_after_seconds=int((slot + 1) * window - time.time()) + 1,
         )
 
@@ -64,9 +69,9 @@ def report_create(
     per reporter and target: reporting again replaces the reason and reopens it. Throttled per reporter
     (RateLimited)."""
     if sum(target is not None for target in (video_public_id, handle, comment_id)) != 1:
-        raise ValidationError("Report one video, one comment or one account.")
+        raise ValidationError(gettext("Report one video, one comment or one account."))
     if reason not in Report.Reason.values:
-        raise ValidationError({"reason": "Choose a reason."})
+        raise ValidationError({"reason": gettext("Choose a reason.")})
     _report_throttle(viewer=viewer)
     target: dict[str, Any]
     if video_public_id is not None:
@@ -74,22 +79,22 @@ def report_create(
         # not exist for them (a blocked account mass-reporting its blocker would learn what is there).
         video = videos_visible(viewer=viewer).filter(public_id=video_public_id).first()
         if video is None:
-            raise NotFound("No such video.")
+            raise NotFound(gettext("No such video."))
         target = {"video": video}
     elif comment_id is not None:
         # Only a comment the viewer can read, on a video they can see: across a block it does not exist.
         comment = comment_get_visible(comment_id=comment_id, viewer=viewer)
         if comment is None:
-            raise NotFound("No such comment.")
+            raise NotFound(gettext("No such comment."))
         if viewer.user_id is not None and comment.author_id == viewer.user_id:
-            raise ValidationError("You can't report your own comment.")
+            raise ValidationError(gettext("You can't report your own comment."))
         target = {"comment": comment}
     else:
         profile = profile_get(handle=handle or "")
         if profile is None or profile_block_state(profile=profile, viewer=viewer) != BlockState.NONE:
-            raise NotFound("No such account.")
+            raise NotFound(gettext("No such account."))
         if viewer.user_id is not None and profile.user_id == viewer.user_id:
-            raise ValidationError("You can't report your own account.")
+            raise ValidationError(gettext("You can't report your own account."))
         target = {"profile": profile}
     report, _ = Report.objects.update_or_create(
         **target,
@@ -129,17 +134,19 @@ _TARGET_NAMES = {"video": "a video", "profile": "an account", "comment": "a comm
 DISMISS_FACTS = "We reviewed the reports and found no breach of the community guidelines."
 
 # What a reporter is told about the outcome, after "We reviewed your report about …: ".
-OUTCOMES: dict[str, str] = {
-    Action.REMOVE: "we removed the video.",
-    Action.LIMIT: "the video stays up but is no longer recommended.",
-    Action.AGE_RESTRICT: "the video is now shown to adults only.",
-    Action.LABEL_UNVERIFIED: "the video now carries a label saying its claims could not be verified.",
-    Action.DISMISS: "we found no breach of our community guidelines, so we took no action.",
-    Action.WARNING: "we warned the account.",
-    Action.STRIKE: "the account received a strike.",
-    Action.SUSPEND: "we suspended the account.",
+OUTCOMES: dict[str, StrOrPromise] = {
+    Action.REMOVE: gettext_lazy("we removed the video."),
+    Action.LIMIT: gettext_lazy("the video stays up but is no longer recommended."),
+    Action.AGE_RESTRICT: gettext_lazy("the video is now shown to adults only."),
+    Action.LABEL_UNVERIFIED: gettext_lazy(
+        "the video now carries a label saying its claims could not be verified."
+    ),
+    Action.DISMISS: gettext_lazy("we found no breach of our community guidelines, so we took no action."),
+    Action.WARNING: gettext_lazy("we warned the account."),
+    Action.STRIKE: gettext_lazy("the account received a strike."),
+    Action.SUSPEND: gettext_lazy("we suspended the account."),
 }
-COMMENT_OUTCOMES: dict[str, str] = {Action.REMOVE: "we removed the comment."}
+COMMENT_OUTCOMES: dict[str, StrOrPromise] = {Action.REMOVE: gettext_lazy("we removed the comment.")}
 
 
 def _target_of(report: Report) -> tuple[str, int]:
@@ -166,14 +173,20 @@ def _report_subject(report: Report) -> str:
         text = " ".join(report.comment.text.split())
         if len(text) > 60:
             text = text[:59] + "…"
-        return f"the comment “{text}” by {author_name(report.comment)}"
+        return gettext("the comment “%(text)s” by %(author)s") % {
+            "text": text,
+            "author": author_name(report.comment),
+        }
     if report.video is not None:
-        caption = report.video.caption.strip() or "Untitled"
+        caption = report.video.caption.strip() or gettext("Untitled")
         if len(caption) > 60:
             caption = caption[:59] + "…"
-        return f"the video “{caption}” by @{report.video.owner.handle}"
+        return gettext("the video “%(caption)s” by @%(handle)s") % {
+            "caption": caption,
+            "handle": report.video.owner.handle,
+        }
     assert report.profile is not None
-    return f"the account @{report.profile.handle}"
+    return gettext("the account @%(handle)s") % {"handle": report.profile.handle}
 
 
 def reports_decide(
@@ -199,9 +212,9 @@ def reports_decide(
     if decision not in REPORT_DECISIONS:
         raise ValidationError({"decision": "Choose a decision: " + ", ".join(REPORT_DECISIONS) + "."})
     if decision != Action.DISMISS and not note:
-        raise ValidationError({"note": "Say what was found: the person reads it."})
+        raise ValidationError({"note": gettext("Say what was found: the person reads it.")})
     if guideline and guideline not in Report.Reason.values:
-        raise ValidationError({"guideline": "Unknown guideline."})
+        raise ValidationError({"guideline": gettext("Unknown guideline.")})
     with transaction.atomic():
         reports = list(
             # Lock the reports only: PostgreSQL cannot lock the nullable side of the outer joins.
@@ -267,10 +280,15 @@ def reports_decide(
                     outcome = OUTCOMES[decision]
                     if kind == "comment":
                         outcome = COMMENT_OUTCOMES.get(decision, outcome)
+                    with in_language_of(report.reporter):
+                        body = gettext("We reviewed your report about %(subject)s: %(outcome)s") % {
+                            "subject": _report_subject(report),
+                            "outcome": outcome,
+                        }
                     notify(
                         user=report.reporter,
                         kind=Notification.Kind.REPORT_OUTCOME,
-                        title="We reviewed your report",
-                        body=f"We reviewed your report about {_report_subject(report)}: {outcome}",
+                        title=gettext_lazy("We reviewed your report"),
+                        body=body,
                     )
     return reports

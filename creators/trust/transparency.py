@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from creators.models import Appeal, Decision, Report
 from platform.guidelines import Guideline
@@ -80,11 +82,11 @@ class MonthFigures:
         return _labelled(self.decisions_by_action, dict(Decision.Action.choices))
 
     def decisions_by_guideline_labelled(self) -> list[tuple[str, int]]:
-        labels = {**dict(Guideline.choices), "": "No guideline"}
+        labels: dict[str, object] = {**dict(Guideline.choices), "": gettext_lazy("No guideline")}
         return _labelled(self.decisions_by_guideline, labels)
 
 
-def _labelled(counts: Counter[str], labels: dict[str, str]) -> list[tuple[str, int]]:
+def _labelled(counts: Counter[str], labels: Mapping[str, object]) -> list[tuple[str, int]]:
     """Largest first, ties alphabetically: the same figures always read the same."""
     rows = [(str(labels.get(key, key)), count) for key, count in counts.items()]
     return sorted(rows, key=lambda row: (-row[1], row[0]))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creators import selectors, services
 from creators.forms import AppealForm
@@ -47,7 +48,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             form_add_service_errors(form, error)
         else:
             messages.success(
-                request, "Thanks: your appeal is with a different moderator. We'll tell you the outcome."
+                request, _("Thanks: your appeal is with a different moderator. We'll tell you the outcome.")
             )
             return redirect(decision.get_absolute_url())
     appeal: Appeal | None = getattr(decision, "appeal", None)
@@ -68,4 +69,4 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 def _guideline_label(decision: Decision) -> str:
-    return Guideline(decision.guideline).label if decision.guideline in Guideline.values else ""
+    return str(Guideline(decision.guideline).label) if decision.guideline in Guideline.values else ""

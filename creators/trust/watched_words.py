@@ -13,6 +13,7 @@ import unicodedata
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from creators.models import WatchedWord
 from platform.models import User
@@ -78,10 +79,10 @@ def watched_phrase_clean(*, phrase: str, word_id: int | None = None) -> str:
     """The phrase as it is stored (single spaces); ValidationError when empty or already watched."""
     phrase = " ".join(phrase.split())
     if not _fold(phrase) or not re.search(r"\w", _fold(phrase)):
-        raise ValidationError("Type a word or phrase.", code="empty")
+        raise ValidationError(gettext("Type a word or phrase."), code="empty")
     others = WatchedWord.objects.exclude(pk=word_id) if word_id is not None else WatchedWord.objects.all()
     if any(_fold(other) == _fold(phrase) for other in others.values_list("phrase", flat=True)):
-        raise ValidationError("That phrase is already watched.", code="duplicate")
+        raise ValidationError(gettext("That phrase is already watched."), code="duplicate")
     return phrase
 
 
