@@ -2,6 +2,7 @@
 // Every form here still works without this script.
 import { api, errorFrom } from "./api.js";
 import { csrfToken } from "./csrf.js";
+import { gettext } from "./i18n.js";
 import { sendChunks } from "./upload.js";
 
 // --- resumable upload with a progress bar ---------------------------------------
@@ -40,7 +41,7 @@ if (uploadForm) {
   function show(done, total) {
     const percent = total ? Math.floor((done / total) * 100) : 0;
     bar.value = percent;
-    text.textContent = percent < 100 ? percent + "%" : "Checking the video…";
+    text.textContent = percent < 100 ? percent + "%" : gettext("Checking the video…");
   }
 
   function fail(message) {
@@ -56,7 +57,7 @@ if (uploadForm) {
     try {
       session = await call(API, "POST", { filename: file.name, size: file.size });
     } catch (error) {
-      return fail(error.detail || "The upload failed. Please try again.");
+      return fail(error.detail || gettext("The upload failed. Please try again."));
     }
     const url = API + "/" + session.id;
     try {
@@ -66,12 +67,12 @@ if (uploadForm) {
         sendChunk: (start, end) => putChunk(url + "/chunk?offset=" + start, file.slice(start, end), (loaded) => show(start + loaded, file.size)),
         askReceived: () => call(url, "GET"),
         wait: (milliseconds) => new Promise((resume) => window.setTimeout(resume, milliseconds)),
-        onRetry: () => { text.textContent = "Connection lost — resuming…"; },
+        onRetry: () => { text.textContent = gettext("Connection lost — resuming…"); },
       });
     } catch (error) {
       // A session given up on is cancelled at once: open ones count against the creator's few until they expire.
       await call(url, "DELETE").catch(() => {}); // offline: it expires on its own
-      return fail(error.detail || "The upload failed. Please try again.");
+      return fail(error.detail || gettext("The upload failed. Please try again."));
     }
     show(file.size, file.size);
     try {
@@ -80,9 +81,9 @@ if (uploadForm) {
         window.location.assign(done.edit_url);
         return;
       }
-      fail("The upload failed. Please try again.");
+      fail(gettext("The upload failed. Please try again."));
     } catch (error) {
-      fail(error.detail || "The upload failed. Please try again.");
+      fail(error.detail || gettext("The upload failed. Please try again."));
     }
   }
 
@@ -94,7 +95,7 @@ if (uploadForm) {
     progress.hidden = false;
     button.disabled = true;
     show(0, 1);
-    upload(input.files[0]).catch(function () { fail("The upload failed. Please try again."); });
+    upload(input.files[0]).catch(function () { fail(gettext("The upload failed. Please try again.")); });
   });
   // Until this module has run, the form still works: it posts the whole file in one request.
   uploadForm.dataset.enhanced = "true";

@@ -2,6 +2,10 @@
 // The start/end number fields are the source of truth that the form submits.
 (function () {
   "use strict";
+  // A classic script, so not the module i18n.js: Django's catalogue (/jsi18n/) directly, English without it.
+  const gettext = (text) => (window.django ? window.django.gettext(text) : text);
+  const interpolate = (format, values) => format.replace(/%\((\w+)\)s/g, (match, name) => (name in values ? values[name] : match));
+  const seconds = (value) => value.toLocaleString(document.documentElement.lang || "en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const player = document.querySelector("[data-role=player]");
   const trim = document.querySelector("[data-role=trim]");
   if (!player || !trim) return;
@@ -36,9 +40,9 @@
     playhead.style.left = (player.currentTime / duration) * 100 + "%";
     handleStart.setAttribute("aria-valuenow", start().toFixed(3));
     handleEnd.setAttribute("aria-valuenow", end().toFixed(3));
-    handleStart.setAttribute("aria-valuetext", start().toFixed(2) + " seconds");
-    handleEnd.setAttribute("aria-valuetext", end().toFixed(2) + " seconds");
-    lengthOut.textContent = (end() - start()).toFixed(2);
+    handleStart.setAttribute("aria-valuetext", interpolate(gettext("%(seconds)s seconds"), { seconds: seconds(start()) }));
+    handleEnd.setAttribute("aria-valuetext", interpolate(gettext("%(seconds)s seconds"), { seconds: seconds(end()) }));
+    lengthOut.textContent = seconds(end() - start());
   }
 
   function setStart(value) {

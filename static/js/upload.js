@@ -1,6 +1,7 @@
 // Sending a file to a resumable upload session in chunks, without the DOM: resumes from what the server
 // has after an offset conflict or a dropped connection, and gives up after too many failures in a row.
 import { ApiError } from "./api.js";
+import { gettext } from "./i18n.js";
 
 export const MAX_FAILURES = 6;
 
@@ -40,7 +41,7 @@ export async function sendChunks({ size, chunkSize, sendChunk, askReceived, wait
         throw new ApiError({
           status: error.status,
           code: "gave_up",
-          detail: "The connection keeps dropping. Please try again in a moment.",
+          detail: gettext("The connection keeps dropping. Please try again in a moment."),
         });
       }
     }
@@ -57,7 +58,7 @@ export async function sendChunks({ size, chunkSize, sendChunk, askReceived, wait
 
 function checked(received, size) {
   if (typeof received !== "number" || received < 0 || received > size) {
-    throw new ApiError({ status: 0, code: "bad_answer", detail: "The upload failed. Please try again." });
+    throw new ApiError({ status: 0, code: "bad_answer", detail: gettext("The upload failed. Please try again.") });
   }
   return received;
 }

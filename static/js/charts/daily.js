@@ -2,12 +2,14 @@
 // visually hidden table of the same numbers for screen readers (the canvas itself is hidden from them).
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { fillTable } from "./table.js";
+import { formatNumber, gettext, language } from "../i18n.js";
 
 const HEIGHT = 220;
 const COLOURS = ["#f472b6", "#38bdf8", "#86efac", "#facc15"];
 const DAY_SECONDS = 86_400;
 const WHOLE_STEPS = [1, 2, 5].flatMap((step) => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000].map((power) => step * power)).sort((a, b) => a - b);
-const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+// The page's language, not the browser's: a German page says "6. Dez.", an English one "Dec 6".
+const DAY_FORMAT = new Intl.DateTimeFormat(language(), { day: "numeric", month: "short", timeZone: "UTC" });
 
 /**
  * drawDaily(container, { caption, days: ["2025-05-01", ...], series: [{ label, values, format?, axis?, bars? }] })
@@ -65,7 +67,7 @@ function columns(data) {
 }
 
 function plain(value) {
-  return value == null ? "—" : String(value);
+  return value == null ? "—" : formatNumber(value);
 }
 
 function options(data, plotWidth) {
@@ -129,8 +131,8 @@ function options(data, plotWidth) {
 
 function tableOf(data) {
   return {
-    caption: data.caption || "By day",
-    columns: ["Day", ...data.series.map((series) => series.label)],
+    caption: data.caption || gettext("By day"),
+    columns: [gettext("Day"), ...data.series.map((series) => series.label)],
     rows: data.days.map((day, row) => [
       DAY_FORMAT.format(new Date(dayToSeconds(day) * 1000)),
       ...data.series.map((series) => (series.format || plain)(series.values[row])),

@@ -3,10 +3,13 @@
 // 10 % for screen readers (the canvas itself is hidden from them).
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { fillTable } from "./table.js";
+import { gettext, language } from "../i18n.js";
 
 const HEIGHT = 240;
 const COLOURS = ["#f472b6", "#94a3b8"];
 const TABLE_EVERY = 10; // % of the length between rows of the hidden table
+// "50%" in English, "50 %" in German.
+const PERCENT = new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 0 });
 
 /**
  * drawRetention(container, { caption, steps: [0, 2, ..., 100], series: [{ label, values: [1, 0.97, ...] }] })
@@ -39,7 +42,7 @@ function width(container) {
 }
 
 function share(value) {
-  return value == null ? "—" : `${Math.round(value * 100)}%`;
+  return value == null ? "—" : PERCENT.format(Math.round(value * 100) / 100);
 }
 
 function options(data, plotWidth) {
@@ -49,13 +52,13 @@ function options(data, plotWidth) {
     height: HEIGHT,
     scales: { x: { time: false, range: [0, 100] }, y: { range: [0, 1] } },
     axes: [
-      { ...axisStyle, space: 48, incrs: [10, 20, 25, 50], values: (u, ticks) => ticks.map((tick) => `${tick}%`) },
+      { ...axisStyle, space: 48, incrs: [10, 20, 25, 50], values: (u, ticks) => ticks.map((tick) => PERCENT.format(tick / 100)) },
       { ...axisStyle, size: 48, incrs: [0.1, 0.2, 0.25, 0.5], values: (u, ticks) => ticks.map(share) },
     ],
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     series: [
-      { label: "Into the video", value: (u, step) => (step == null ? "" : `${step}%`) },
+      { label: gettext("Into the video"), value: (u, step) => (step == null ? "" : PERCENT.format(step / 100)) },
       ...data.series.map((series, index) => {
         const colour = COLOURS[index % COLOURS.length];
         return {
@@ -74,11 +77,11 @@ function options(data, plotWidth) {
 
 function tableOf(data) {
   return {
-    caption: data.caption || "Retention",
-    columns: ["Into the video", ...data.series.map((series) => series.label)],
+    caption: data.caption || gettext("Retention"),
+    columns: [gettext("Into the video"), ...data.series.map((series) => series.label)],
     rows: data.steps
       .map((step, index) => [step, index])
       .filter(([step]) => step % TABLE_EVERY === 0)
-      .map(([step, index]) => [`${step}%`, ...data.series.map((series) => share(series.values[index]))]),
+      .map(([step, index]) => [PERCENT.format(step / 100), ...data.series.map((series) => share(series.values[index]))]),
   };
 }

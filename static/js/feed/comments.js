@@ -4,6 +4,7 @@
 // Escape closes it and focus stays inside until it does.
 import { api } from "../api.js";
 import { buildComment, likeLabel } from "./comments-view.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 import { loginHref, role, sameOriginUrl } from "./util.js";
 
 const MAX_LENGTH = 500;
@@ -42,7 +43,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
   }
 
   function setCount(count) {
-    title.textContent = "Comments" + (typeof count === "number" ? " · " + count : "");
+    title.textContent = gettext("Comments") + (typeof count === "number" ? " · " + count : "");
     if (item && typeof count === "number") {
       item.comment_count = count;
       onCount(item, count);
@@ -79,11 +80,11 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     refusalBox.hidden = canComment;
     refusalBox.replaceChildren();
     if (!canComment) {
-      refusalBox.append((refusal && refusal.detail) || "Comments are closed here.");
+      refusalBox.append((refusal && refusal.detail) || gettext("Comments are closed here."));
       if (refusal && refusal.code === "login_required") {
         const link = document.createElement("a");
         link.href = loginHref(config.loginUrl);
-        link.textContent = "Log in";
+        link.textContent = gettext("Log in");
         refusalBox.append(" ", link);
       }
     }
@@ -104,7 +105,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       linkedId = null;
       more.hidden = true;
     }
-    setStatus("Loading comments…");
+    setStatus(gettext("Loading comments…"));
     more.disabled = true;
     try {
       const page = await api(url, { signal: controller.signal });
@@ -118,11 +119,11 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
         setCount(page.comment_count);
         showComposer(page);
       }
-      setStatus(list.children.length ? "" : "No comments yet." + (page.can_comment === false ? "" : " Be the first."));
+      setStatus(list.children.length ? "" : gettext("No comments yet.") + (page.can_comment === false ? "" : " " + gettext("Be the first.")));
       if (reset && focusId) showLinked(focusId);
     } catch (error) {
       if (error && error.name === "AbortError") return;
-      setStatus(error.detail || "Couldn't load the comments. Please try again.");
+      setStatus(error.detail || gettext("Couldn't load the comments. Please try again."));
     } finally {
       if (loading === controller) loading = null;
       more.disabled = false;
@@ -146,7 +147,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     node.classList.add("is-linked");
     const label = document.createElement("p");
     label.className = "comment-linked-label";
-    label.textContent = comment.parent_id ? "The reply you were sent to" : "The comment you were sent to";
+    label.textContent = comment.parent_id ? gettext("The reply you were sent to") : gettext("The comment you were sent to");
     node.prepend(label);
     linkedId = comment.id;
     list.prepend(node);
@@ -191,18 +192,18 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
   }
 
   function startReply(node, comment) {
-    const author = comment.author && comment.author.handle ? "@" + comment.author.handle : (comment.author && comment.author.name) || "this comment";
+    const author = comment.author && comment.author.handle ? "@" + comment.author.handle : (comment.author && comment.author.name) || gettext("this comment");
     replyTo = { id: comment.id, node };
-    role(sheet, "replying-to").textContent = "Replying to " + author;
+    role(sheet, "replying-to").textContent = interpolate(gettext("Replying to %(author)s"), { author });
     replying.hidden = false;
-    textBox.setAttribute("aria-label", "Reply to " + author);
+    textBox.setAttribute("aria-label", interpolate(gettext("Reply to %(author)s"), { author }));
     if (!form.hidden) textBox.focus();
   }
 
   function cancelReply() {
     replyTo = null;
     replying.hidden = true;
-    textBox.setAttribute("aria-label", "Add a comment");
+    textBox.setAttribute("aria-label", gettext("Add a comment"));
   }
 
   async function submit(event) {
@@ -231,13 +232,13 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       cancelReply();
       node.scrollIntoView({ block: "nearest" });
       if (comment.state === "visible") changeCount(1);
-      else toast("Your comment is waiting for review");
+      else toast(gettext("Your comment is waiting for review"));
     } catch (error) {
       // The text stays in the box: the person fixes it and sends again.
       if (error.code === "not_authenticated") {
-        composerError.textContent = "Log in to comment.";
+        composerError.textContent = gettext("Log in to comment.");
       } else {
-        composerError.textContent = error.detail || "Couldn't post the comment. Please try again.";
+        composerError.textContent = error.detail || gettext("Couldn't post the comment. Please try again.");
       }
       composerError.hidden = false;
       textBox.focus();
@@ -262,13 +263,13 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       const next = sameOriginUrl(page.next);
       if (next) {
         button.dataset.next = next;
-        button.textContent = "More replies";
+        button.textContent = gettext("More replies");
       } else {
         button.dataset.done = "1";
         button.remove();
       }
     } catch (error) {
-      toast(error.detail || "Couldn't load the replies.");
+      toast(error.detail || gettext("Couldn't load the replies."));
     } finally {
       button.disabled = false;
     }
@@ -281,7 +282,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     editor.className = "comments-edit";
     const area = document.createElement("textarea");
     area.value = comment.text;
-    area.setAttribute("aria-label", "Edit your comment");
+    area.setAttribute("aria-label", gettext("Edit your comment"));
     const error = document.createElement("p");
     error.className = "feed-error";
     error.setAttribute("role", "alert");
@@ -291,11 +292,11 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     const save = document.createElement("button");
     save.type = "submit";
     save.className = "button button-small";
-    save.textContent = "Save";
+    save.textContent = gettext("Save");
     const cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "button button-ghost button-small";
-    cancel.textContent = "Cancel";
+    cancel.textContent = gettext("Cancel");
     buttons.append(save, cancel);
     editor.append(area, error, buttons);
     text.hidden = true;
@@ -312,7 +313,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
         const updated = await api(commentUrl(comment.id), { method: "PATCH", body: { text: area.value }, csrfScope: form });
         repaint(node, updated);
       } catch (problem) {
-        error.textContent = problem.detail || "Couldn't save the change.";
+        error.textContent = problem.detail || gettext("Couldn't save the change.");
         error.hidden = false;
       } finally {
         save.disabled = false;
@@ -333,9 +334,9 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       button.setAttribute("aria-pressed", updated.is_liked ? "true" : "false");
       button.textContent = likeLabel(updated);
       const author = button.getAttribute("aria-label").replace(/,.*$/, "");
-      button.setAttribute("aria-label", author + ", " + updated.like_count + " like" + (updated.like_count === 1 ? "" : "s"));
+      button.setAttribute("aria-label", author + ", " + interpolate(ngettext("%(count)s like", "%(count)s likes", updated.like_count), { count: updated.like_count }));
     } catch (error) {
-      toast(error.detail || "Couldn't like the comment.");
+      toast(error.detail || gettext("Couldn't like the comment."));
     } finally {
       button.disabled = false;
     }
@@ -345,11 +346,11 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     if (button.dataset.confirm !== "1") {
       // A second tap deletes: nothing is lost to a stray tap.
       button.dataset.confirm = "1";
-      button.textContent = "Tap again to delete";
+      button.textContent = gettext("Tap again to delete");
       window.setTimeout(function () {
         if (button.isConnected) {
           button.dataset.confirm = "";
-          button.textContent = "Delete";
+          button.textContent = gettext("Delete");
         }
       }, 4000);
       return;
@@ -364,10 +365,10 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
         node.remove();
       }
       if (comment.state === "visible") changeCount(-1);
-      toast("Comment deleted");
+      toast(gettext("Comment deleted"));
     } catch (error) {
       button.disabled = false;
-      toast(error.detail || "Couldn't delete the comment.");
+      toast(error.detail || gettext("Couldn't delete the comment."));
     }
   }
 
@@ -379,15 +380,15 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       const updated = await api(commentUrl(comment.id, path), { method: isOn ? "PUT" : "DELETE", csrfScope: form });
       if (path === "/pin") {
         load({ reset: true }); // the pinned comment leads the first page
-        toast(isOn ? "Comment pinned" : "Comment unpinned");
+        toast(isOn ? gettext("Comment pinned") : gettext("Comment unpinned"));
       } else {
         repaint(node, updated);
         changeCount(isOn ? -1 : 1);
-        toast(isOn ? "Comment hidden" : "Comment shown again");
+        toast(isOn ? gettext("Comment hidden") : gettext("Comment shown again"));
       }
     } catch (error) {
       button.disabled = false;
-      toast(error.detail || "Couldn't change the comment.");
+      toast(error.detail || gettext("Couldn't change the comment."));
     }
   }
 
@@ -411,7 +412,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
     const reason = reportForm.querySelector("input[name=reason]:checked");
     const error = role(reportDialog, "comment-report-error");
     if (!reason || reportedId == null) {
-      error.textContent = "Choose what is wrong with the comment.";
+      error.textContent = gettext("Choose what is wrong with the comment.");
       error.hidden = false;
       return;
     }
@@ -429,7 +430,7 @@ export function createComments({ sheet, reportDialog, config, toast, onCount }) 
       done.hidden = false;
       done.querySelector("button").focus();
     } catch (problem) {
-      error.textContent = problem.code === "not_authenticated" ? "Please log in again to report." : problem.detail;
+      error.textContent = problem.code === "not_authenticated" ? gettext("Please log in again to report.") : problem.detail;
       error.hidden = false;
     } finally {
       send.disabled = false;
