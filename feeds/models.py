@@ -8,48 +8,58 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from creators.models import CreatorProfile, Hashtag, Topic, Video
 
 
 class Source(models.TextChoices):
-    FOR_YOU = "for_you", "For You"
-    FOLLOWING = "following", "Following"
-    TOPIC = "topic", "Topic"
-    LOCAL = "local", "Local"
-    PROFILE = "profile", "Profile"
-    LINK = "link", "Shared link"
-    SPONSORED = "sponsored", "Sponsored"
-    HASHTAG = "hashtag", "Hashtag page"
+    FOR_YOU = "for_you", gettext_lazy("For You")
+    FOLLOWING = "following", gettext_lazy("Following")
+    TOPIC = "topic", gettext_lazy("Topic")
+    LOCAL = "local", gettext_lazy("Local")
+    PROFILE = "profile", gettext_lazy("Profile")
+    LINK = "link", gettext_lazy("Shared link")
+    SPONSORED = "sponsored", gettext_lazy("Sponsored")
+    HASHTAG = "hashtag", gettext_lazy("Hashtag page")
     # Written by the server only (not accepted from the player): a comment posted on the video.
-    COMMENTS = "comments", "Comments"
+    COMMENTS = "comments", gettext_lazy("Comments")
 
 
 class Signal(models.Model):
     """One interaction, as the player reported it. Written only through ``feeds.services.signals_record``."""
 
     class Kind(models.TextChoices):
-        IMPRESSION = "impression", "Impression"
-        PROGRESS = "progress", "Watch progress"
-        COMPLETE = "complete", "Completion"
-        LIKE = "like", "Like"
-        UNLIKE = "unlike", "Unlike"
-        SHARE = "share", "Share"
-        FOLLOW = "follow", "Follow"
-        SKIP = "skip", "Skip"
-        NOT_INTERESTED = "not_interested", "Not interested"
+        IMPRESSION = "impression", gettext_lazy("Impression")
+        PROGRESS = "progress", gettext_lazy("Watch progress")
+        COMPLETE = "complete", gettext_lazy("Completion")
+        LIKE = "like", gettext_lazy("Like")
+        UNLIKE = "unlike", gettext_lazy("Unlike")
+        SHARE = "share", gettext_lazy("Share")
+        FOLLOW = "follow", gettext_lazy("Follow")
+        SKIP = "skip", gettext_lazy("Skip")
+        NOT_INTERESTED = "not_interested", gettext_lazy("Not interested")
         # Written by the server when the viewer posts a comment (``feeds.services.comment_signal_record``);
         # the player cannot send it.
-        COMMENT = "comment", "Comment"
+        COMMENT = "comment", gettext_lazy("Comment")
 
-    viewer_key = models.CharField(max_length=40, help_text="u:<user id> or a:<anonymous id>")
-    event_id = models.UUIDField(help_text="The client's id for the event; duplicates are dropped.")
-    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+", db_index=False)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    source = models.CharField(max_length=12, choices=Source.choices)
-    position = models.PositiveIntegerField(default=0)
-    watched_seconds = models.FloatField(default=0.0)
-    looped = models.PositiveSmallIntegerField(default=0)
+    viewer_key = models.CharField(
+        max_length=40,
+        help_text=gettext_lazy("u:<user id> or a:<anonymous id>"),
+        verbose_name=gettext_lazy("viewer key"),
+    )
+    event_id = models.UUIDField(
+        help_text=gettext_lazy("The client's id for the event; duplicates are dropped."),
+        verbose_name=gettext_lazy("event ID"),
+    )
+    video = models.ForeignKey(
+        Video, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=gettext_lazy("video")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
+    source = models.CharField(max_length=12, choices=Source.choices, verbose_name=gettext_lazy("source"))
+    position = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("position"))
+    watched_seconds = models.FloatField(default=0.0, verbose_name=gettext_lazy("watched seconds"))
+    looped = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("looped"))
     # Which topic feed the video was watched in (source "topic"), for creators' traffic sources.
     topic = models.ForeignKey(
         Topic,
@@ -59,10 +69,13 @@ class Signal(models.Model):
         db_constraint=False,
         db_index=False,
         related_name="+",
+        verbose_name=gettext_lazy("topic"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("signal")
+        verbose_name_plural = gettext_lazy("signals")
         constraints = [models.UniqueConstraint(fields=["viewer_key", "event_id"], name="signal_event_once")]
         # Few indexes on purpose: every one costs every insert. Rollups walk the primary
         # key from a watermark; pruning walks created_at; the unique (viewer_key, event_id)
@@ -76,40 +89,69 @@ class Signal(models.Model):
 class InterestProfile(models.Model):
     """A viewer's decayed interests and recent history, kept in one row so ranking reads it in one query."""
 
-    viewer_key = models.CharField(max_length=40, unique=True)
+    viewer_key = models.CharField(max_length=40, unique=True, verbose_name=gettext_lazy("viewer key"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="interest_profile",
+        verbose_name=gettext_lazy("user"),
     )
     # Per topic ("t"), hashtag ("h") and creator ("c") the outcomes of the views that had it, and how
     # many views had it ("tv", "hv", "cv"), decayed with time; "r" is the same for the last few views.
-    weights = models.JSONField(default=dict, blank=True)
+    weights = models.JSONField(default=dict, blank=True, verbose_name=gettext_lazy("weights"))
     outcomes = models.JSONField(
-        default=dict, blank=True, help_text="The outcome credited so far to each recent view, by video id."
+        default=dict,
+        blank=True,
+        help_text=gettext_lazy("The outcome credited so far to each recent view, by video id."),
+        verbose_name=gettext_lazy("outcomes"),
     )
-    seen = models.JSONField(default=list, blank=True, help_text="Recently shown video ids, newest last.")
-    hidden = models.JSONField(default=list, blank=True, help_text="Videos marked not interested.")
+    seen = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Recently shown video ids, newest last."),
+        verbose_name=gettext_lazy("seen"),
+    )
+    hidden = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Videos marked not interested."),
+        verbose_name=gettext_lazy("hidden"),
+    )
     favourites = models.JSONField(
-        default=list, blank=True, help_text="Recently completed or liked video ids."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Recently completed or liked video ids."),
+        verbose_name=gettext_lazy("favourites"),
     )
     not_for_me = models.JSONField(
         default=dict,
         blank=True,
-        help_text='When the viewer last said "not for me" to each creator (creator id: unix seconds).',
+        help_text=gettext_lazy(
+            'When the viewer last said "not for me" to each creator (creator id: unix seconds).'
+        ),
+        verbose_name=gettext_lazy("not for me"),
     )
     # A copy of the viewer's HashtagFollow rows (hashtag ids, newest last), so For You reads them with the
     # profile in its one query; written only by ``feeds.tags.services``.
-    followed_hashtags = models.JSONField(default=list, blank=True, help_text="Followed hashtag ids.")
+    followed_hashtags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Followed hashtag ids."),
+        verbose_name=gettext_lazy("followed hashtags"),
+    )
     # A copy of the creators this viewer's feeds never show (blocked either way, or muted: creator profile
     # ids), so ranking leaves them out in the profile's one query; written only by ``feeds.hidden_creators``.
     hidden_creators = models.JSONField(
         default=list, blank=True, help_text="Creators blocked either way or muted (creator profile ids)."
     )
-    signal_count = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(default=timezone.now)
+    signal_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("signal count"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("updated at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("interest profile")
+        verbose_name_plural = gettext_lazy("interest profiles")
 
     def __str__(self) -> str:
         return self.viewer_key
@@ -118,21 +160,32 @@ class InterestProfile(models.Model):
 class VideoStats(models.Model):
     """Per-video totals rolled up from signals; the ranking's popularity and quality inputs."""
 
-    video = models.OneToOneField(Video, on_delete=models.CASCADE, primary_key=True, related_name="stats")
-    impressions = models.PositiveIntegerField(default=0)
-    completions = models.PositiveIntegerField(default=0)
-    likes = models.IntegerField(default=0)
-    shares = models.PositiveIntegerField(default=0)
-    skips = models.PositiveIntegerField(default=0)
-    not_interested = models.PositiveIntegerField(default=0)
-    watch_seconds = models.FloatField(default=0.0)
-    recent_completions = models.FloatField(default=0.0, help_text="Completions, decayed by age (trending).")
-    updated_at = models.DateTimeField(default=timezone.now)
+    video = models.OneToOneField(
+        Video,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stats",
+        verbose_name=gettext_lazy("video"),
+    )
+    impressions = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("impressions"))
+    completions = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("completions"))
+    likes = models.IntegerField(default=0, verbose_name=gettext_lazy("likes"))
+    shares = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("shares"))
+    skips = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("skips"))
+    not_interested = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("not interested"))
+    watch_seconds = models.FloatField(default=0.0, verbose_name=gettext_lazy("watch seconds"))
+    recent_completions = models.FloatField(
+        default=0.0,
+        help_text=gettext_lazy("Completions, decayed by age (trending)."),
+        verbose_name=gettext_lazy("recent completions"),
+    )
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("updated at"))
 
     COUNTERS = ("impressions", "completions", "likes", "shares", "skips", "not_interested")
 
     class Meta:
-        verbose_name_plural = "video stats"
+        verbose_name = gettext_lazy("video stats")
+        verbose_name_plural = gettext_lazy("video stats")
 
     def __str__(self) -> str:
         return f"stats of {self.video_id}"
@@ -156,10 +209,14 @@ class CoWatch(models.Model):
 class RollupState(models.Model):
     """Where the signal rollup got to (one row per job): the last signal read, or the last day closed."""
 
-    name = models.CharField(max_length=40, unique=True)
-    last_signal_id = models.BigIntegerField(default=0)
-    last_day = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    name = models.CharField(max_length=40, unique=True, verbose_name=gettext_lazy("name"))
+    last_signal_id = models.BigIntegerField(default=0, verbose_name=gettext_lazy("last signal id"))
+    last_day = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("last day"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("updated at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("rollup state")
+        verbose_name_plural = gettext_lazy("rollup states")
 
     def __str__(self) -> str:
         return f"{self.name}@{self.last_signal_id}"
@@ -193,18 +250,28 @@ class VideoDay(models.Model):
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
     watch_seconds = models.FloatField(default=0.0)
-    completions = models.PositiveIntegerField(default=0, help_text="Views watched to the end at least once.")
-    early_skips = models.PositiveIntegerField(default=0, help_text="Views left within the first 2 seconds.")
-    likes = models.IntegerField(default=0, help_text="Likes less unlikes.")
+    completions = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Views watched to the end at least once.")
+    )
+    early_skips = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Views left within the first 2 seconds.")
+    )
+    likes = models.IntegerField(default=0, help_text=gettext_lazy("Likes less unlikes."))
     shares = models.PositiveIntegerField(default=0)
-    comments = models.PositiveIntegerField(default=0, help_text="Comments and replies posted by others.")
-    follows = models.PositiveIntegerField(default=0, help_text="Follows from this video's page.")
+    comments = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Comments and replies posted by others.")
+    )
+    follows = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Follows from this video's page.")
+    )
     not_interested = models.PositiveIntegerField(default=0)
     sources = models.JSONField(
-        default=dict, blank=True, help_text='Views by source ("topic:<id>" per topic).'
+        default=dict, blank=True, help_text=gettext_lazy('Views by source ("topic:<id>" per topic).')
     )
     reach = models.JSONField(
-        default=list, blank=True, help_text="Views by how far the first loop got, in 2% steps (51 counts)."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Views by how far the first loop got, in 2% steps (51 counts)."),
     )
 
     class Meta:
@@ -228,7 +295,7 @@ class VideoDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.video_id} on {self.day}"
+        return f"{self.video_id} · {self.day}"
 
 
 class VideoReach(models.Model):
@@ -246,26 +313,40 @@ class VideoReach(models.Model):
 class CreatorDay(models.Model):
     """One creator's day over all their videos, with profile visits and follower changes."""
 
-    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+", db_index=False)
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-    viewers = models.PositiveIntegerField(default=0, help_text="Distinct viewers that day.")
-    watch_seconds = models.FloatField(default=0.0)
-    completions = models.PositiveIntegerField(default=0)
-    early_skips = models.PositiveIntegerField(default=0)
-    likes = models.IntegerField(default=0)
-    shares = models.PositiveIntegerField(default=0)
-    comments = models.PositiveIntegerField(default=0, help_text="Comments and replies posted by others.")
-    not_interested = models.PositiveIntegerField(default=0)
-    profile_views = models.PositiveIntegerField(default=0)
-    follows_gained = models.PositiveIntegerField(default=0)
-    follows_lost = models.PositiveIntegerField(default=0)
+    creator = models.ForeignKey(
+        CreatorProfile,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=gettext_lazy("creator"),
+    )
+    day = models.DateField(verbose_name=gettext_lazy("day"))
+    views = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("views"))
+    viewers = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Distinct viewers that day."), verbose_name=gettext_lazy("viewers")
+    )
+    watch_seconds = models.FloatField(default=0.0, verbose_name=gettext_lazy("watch seconds"))
+    completions = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("completions"))
+    early_skips = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("early skips"))
+    likes = models.IntegerField(default=0, verbose_name=gettext_lazy("likes"))
+    shares = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("shares"))
+    comments = models.PositiveIntegerField(
+        default=0,
+        help_text=gettext_lazy("Comments and replies posted by others."),
+        verbose_name=gettext_lazy("comments"),
+    )
+    not_interested = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("not interested"))
+    profile_views = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("profile views"))
+    follows_gained = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("follows gained"))
+    follows_lost = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("follows lost"))
 
     class Meta:
+        verbose_name = gettext_lazy("creator day")
+        verbose_name_plural = gettext_lazy("creator days")
         constraints = [models.UniqueConstraint(fields=["creator", "day"], name="creator_day_once")]
 
     def __str__(self) -> str:
-        return f"{self.creator_id} on {self.day}"
+        return f"{self.creator_id} · {self.day}"
 
 
 class AudienceDay(models.Model):
@@ -281,10 +362,10 @@ class AudienceDay(models.Model):
     prev_day = models.DateField(
         null=True,
         blank=True,
-        help_text="The viewer's last earlier day with this creator; empty: their first.",
+        help_text=gettext_lazy("The viewer's last earlier day with this creator; empty: their first."),
     )
-    weekday = models.PositiveSmallIntegerField(help_text="Monday is 0.")
-    hour = models.PositiveSmallIntegerField(help_text="Hour (UTC) of the day's first view.")
+    weekday = models.PositiveSmallIntegerField(help_text=gettext_lazy("Monday is 0."))
+    hour = models.PositiveSmallIntegerField(help_text=gettext_lazy("Hour (UTC) of the day's first view."))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["creator", "day", "viewer"], name="audience_day_once")]
@@ -308,11 +389,20 @@ class AudienceDay(models.Model):
 class HashtagFollow(models.Model):
     """A viewer follows a hashtag: its videos join their For You candidates."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("user"),
+    )
+    hashtag = models.ForeignKey(
+        Hashtag, on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("hashtag")
+    )
+    created = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created"))
 
     class Meta:
+        verbose_name = gettext_lazy("hashtag follow")
+        verbose_name_plural = gettext_lazy("hashtag follows")
         constraints = [models.UniqueConstraint(fields=["user", "hashtag"], name="hashtag_follow_once")]
 
     def __str__(self) -> str:
@@ -322,13 +412,20 @@ class HashtagFollow(models.Model):
 class HashtagStats(models.Model):
     """A hashtag's recommendable videos and their views, counted by the hashtag rollup (not per request)."""
 
-    hashtag = models.OneToOneField(Hashtag, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    videos = models.PositiveIntegerField(default=0)
-    views = models.PositiveBigIntegerField(default=0)
-    computed_at = models.DateTimeField(default=timezone.now)
+    hashtag = models.OneToOneField(
+        Hashtag,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=gettext_lazy("hashtag"),
+    )
+    videos = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("videos"))
+    views = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("views"))
+    computed_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("computed at"))
 
     class Meta:
-        verbose_name_plural = "hashtag stats"
+        verbose_name = gettext_lazy("hashtag stats")
+        verbose_name_plural = gettext_lazy("hashtag stats")
 
     def __str__(self) -> str:
         return f"stats of {self.hashtag_id}"
@@ -337,13 +434,17 @@ class HashtagStats(models.Model):
 class TrendingHashtag(models.Model):
     """The hashtags trending in one region ("" for everywhere), ranked by the hashtag rollup."""
 
-    region = models.CharField(max_length=10, blank=True)
-    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
-    score = models.FloatField()
-    computed_at = models.DateTimeField(default=timezone.now)
+    region = models.CharField(max_length=10, blank=True, verbose_name=gettext_lazy("region"))
+    hashtag = models.ForeignKey(
+        Hashtag, on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("hashtag")
+    )
+    rank = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("rank"))
+    score = models.FloatField(verbose_name=gettext_lazy("score"))
+    computed_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("computed at"))
 
     class Meta:
+        verbose_name = gettext_lazy("trending hashtag")
+        verbose_name_plural = gettext_lazy("trending hashtags")
         constraints = [
             models.UniqueConstraint(fields=["region", "rank"], name="trending_hashtag_rank_once"),
             models.UniqueConstraint(fields=["region", "hashtag"], name="trending_hashtag_once"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from creators.models import Video
 
@@ -55,9 +56,9 @@ class SearchTerm(models.Model):
     has two: their handle and their name."""
 
     class Kind(models.TextChoices):
-        CREATOR = "creator", "Creator"
-        HASHTAG = "hashtag", "Hashtag"
-        TOPIC = "topic", "Topic"
+        CREATOR = "creator", gettext_lazy("Creator")
+        HASHTAG = "hashtag", gettext_lazy("Hashtag")
+        TOPIC = "topic", gettext_lazy("Topic")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
@@ -81,16 +82,26 @@ class SearchNotice(models.Model):
     with a link to a source staff trust."""
 
     terms = models.TextField(
-        help_text="One term a line; a search containing every word of one of them shows the notice. "
-        "Accents and case are ignored."
+        help_text=gettext_lazy(
+            "One term a line; a search containing every word of one of them shows the notice. "
+            "Accents and case are ignored."
+        ),
+        verbose_name=gettext_lazy("terms"),
     )
-    message = models.CharField(max_length=300)
-    link_url = models.URLField(help_text="A trusted source, opened from the banner.")
-    link_label = models.CharField(max_length=80, default="Learn more")
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    message = models.CharField(max_length=300, verbose_name=gettext_lazy("message"))
+    link_url = models.URLField(
+        help_text=gettext_lazy("A trusted source, opened from the banner."),
+        verbose_name=gettext_lazy("link url"),
+    )
+    link_label = models.CharField(
+        max_length=80, default="Learn more", verbose_name=gettext_lazy("link label")
+    )
+    is_active = models.BooleanField(default=True, verbose_name=gettext_lazy("active"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("search notice")
+        verbose_name_plural = gettext_lazy("search notices")
         app_label = "feeds"
 
     def __str__(self) -> str:
