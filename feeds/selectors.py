@@ -212,9 +212,12 @@ def _assemble(
             if video is None:
                 dropped.append(scored.video_id)
                 continue
-            reasons = ranking.reasons(
-                scored=scored, catalog=catalog, weights=rates, viewer_region=viewer_region
-            )
+            reasons = [
+                _(text) % values if values else _(text)
+                for text, values in ranking.reasons(
+                    scored=scored, catalog=catalog, weights=rates, viewer_region=viewer_region
+                )
+            ]
             items.append(
                 FeedItem(video=video, position=0, source=source, reasons=reasons, candidate=scored.source)
             )

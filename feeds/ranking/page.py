@@ -6,8 +6,6 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from django.utils.translation import gettext as _
-
 from feeds.ranking.features import Catalog, Features
 from feeds.ranking.learning import Weights
 from feeds.ranking.scoring import Affinity, Scored, affinity
@@ -104,42 +102,70 @@ def diversify(
     return page
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a reason for ``make messages`` (xgettext knows the name); the caller translates it."""
+    return text
+
+
+# A reason in English with its placeholders' values: put into the viewer's words by the selector.
+Reason = tuple[str, dict[str, str]]
+
+
 def reasons(
     *, scored: Scored, catalog: Catalog, weights: Weights | Affinity, viewer_region: str
-) -> list[str]:
+) -> list[Reason]:
     """ "Why am I seeing this": the candidate source and the strongest part of the viewer's interest."""
     item = catalog.features[scored.video_id]
-    said: list[str] = []
+    said: list[Reason] = []
     value, strongest, best_topic = affinity(item=item, weights=weights)
 
     def topic_name(topic_id: int) -> str:
         return catalog.topic_names.get(topic_id, "")
 
     if scored.source == "explore":
-        said.append(_("A new creator or video we are trying out with a few viewers"))
+        said.append((gettext_noop("A new creator or video we are trying out with a few viewers"), {}))
     if scored.source == "again":
         said.append(
-            _("You've seen everything new we picked for you, so here is one of your best matches again")
+            (
+                gettext_noop(
+                    "You've seen everything new we picked for you, so here is one of your best matches again"
+                ),
+                {},
+            )
         )
     if scored.source == "more":
-        said.append(_("You've seen everything we picked for you, so here is more from across Joyreel"))
+        said.append(
+            (
+                gettext_noop("You've seen everything we picked for you, so here is more from across Joyreel"),
+                {},
+            )
+        )
     if scored.source == "followed":
-        said.append(_("From a hashtag you follow"))
+        said.append((gettext_noop("From a hashtag you follow"), {}))
     if scored.source == "cowatch":
-        said.append(_("People who finished videos you enjoyed also finished this one"))
+        said.append((gettext_noop("People who finished videos you enjoyed also finished this one"), {}))
     if value > REASON_MIN:
         if strongest == "topic" and best_topic:
-            said.append(_("You watched %(topic)s videos to the end") % {"topic": topic_name(best_topic)})
+            said.append(
+                (gettext_noop("You watched %(topic)s videos to the end"), {"topic": topic_name(best_topic)})
+            )
         elif strongest == "creator":
-            said.append(_("You enjoy this creator's videos"))
+            said.append((gettext_noop("You enjoy this creator's videos"), {}))
         elif strongest == "hashtag":
-            said.append(_("It shares hashtags with videos you liked"))
+            said.append((gettext_noop("It shares hashtags with videos you liked"), {}))
     if scored.source == "trending":
-        said.append(_("Popular right now: many viewers watch it to the end"))
+        said.append((gettext_noop("Popular right now: many viewers watch it to the end"), {}))
     if viewer_region and item.region == viewer_region:
-        said.append(_("Popular in your region") if scored.source != "local" else _("From your region"))
+        said.append(
+            (
+                gettext_noop("Popular in your region")
+                if scored.source != "local"
+                else gettext_noop("From your region"),
+                {},
+            )
+        )
     if scored.source == "topic" and item.topic_ids:
-        said.append(_("In the %(topic)s feed") % {"topic": topic_name(item.topic_ids[0])})
+        said.append((gettext_noop("In the %(topic)s feed"), {"topic": topic_name(item.topic_ids[0])}))
     if not said:
-        said.append(_("A well-watched video we think you may like"))
+        said.append((gettext_noop("A well-watched video we think you may like"), {}))
     return said
