@@ -5,6 +5,9 @@ import { drawDaily } from "../js/charts/daily.js";
 import { formatNumber, gettext, interpolate, language } from "../js/i18n.js";
 
 const POLL_MILLISECONDS = 20_000;
+// As the server writes a figure (businesses/templatetags/business_numbers.py): German groups thousands
+// (4.166), English keeps the bare figure (4166).
+const figure = (value) => (language().startsWith("en") ? String(value) : formatNumber(value));
 const section = document.querySelector("[data-results]");
 if (section) setUp(section);
 
@@ -49,7 +52,7 @@ function chartData(results) {
 function showFigures(section, results) {
   for (const element of section.querySelectorAll("[data-figure]")) {
     const value = results[element.dataset.figure];
-    if (value !== undefined) element.textContent = typeof value === "number" ? formatNumber(value) : String(value);
+    if (value !== undefined) element.textContent = typeof value === "number" ? figure(value) : String(value);
   }
 }
 
@@ -63,7 +66,7 @@ function showTable(body, results) {
     });
     row.append(dayCell);
     for (const value of [day.impressions, day.reach, day.views, day.clicks]) {
-      row.insertCell().textContent = formatNumber(value);
+      row.insertCell().textContent = figure(value);
     }
     row.insertCell().textContent = day.spent_amount;
     return row;
