@@ -73,7 +73,6 @@ ENGLISH_ONLY = frozenset(
         "until",
         "again",
         "already",
-        "also",
     ]
 )
 # English labels that stand alone on buttons and links.
@@ -137,8 +136,16 @@ VOID_TAGS = {
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
+# Names German writes the English way (a country in django-countries' German list).
+PROPER_NAMES = frozenset(["Isle of Man"])
+
+
 def is_english(text: str) -> bool:
-    words = [word.lower().rstrip("'’") for word in WORD.findall(text)]
+    if text in PROPER_NAMES:
+        return False
+    # Codes in capitals (DE-BY, UTC) are not words of any language.
+    found = [word for word in WORD.findall(text) if not (word.isupper() and len(word) <= 3)]
+    words = [word.lower().rstrip("'’") for word in found]
     if any(word in ENGLISH_ONLY for word in words):
         return True
     return len(words) <= 2 and bool(words) and all(word in ENGLISH_LABELS for word in words)
