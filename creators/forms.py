@@ -47,6 +47,10 @@ class CaptionUploadForm(forms.Form):
     )
 
 
+class CoverForm(forms.Form):
+    seconds = forms.FloatField(label=_("Frame at (s)"), required=False)
+
+
 class AvatarForm(forms.Form):
     avatar = forms.FileField(
         help_text="A JPEG, PNG, WebP or GIF up to 5 MB; we crop it to a square.",

@@ -235,15 +235,18 @@ def make_poster(
     probe: ProbeResult,
     at_seconds: float = 1.0,
     timeout: float = 60,
+    is_chosen: bool = False,
 ) -> None:
-    """Write an upright JPEG of the frame near `at_seconds` (never past the middle), at most 720 px long."""
+    """Write an upright JPEG of the frame near `at_seconds` (never past the middle, unless `is_chosen`: a
+    creator's chosen cover may be any frame up to the last), at most 720 px long."""
     _check_distinct(source=source, destination=destination)
     container = sniff_container(path=source)
     width, height = _fit_long_side(width=probe.width, height=probe.height, limit=POSTER_MAX_LONG_SIDE)
     deadline = _Deadline(seconds=timeout)
     # Header durations are rounded and some files end early: if the chosen instant yields
     # no frame, the first frame will do.
-    moments = [max(0.0, min(at_seconds, probe.duration / 2)), 0.0]
+    latest = max(0.0, probe.duration - 1 / (probe.fps or 30)) if is_chosen else probe.duration / 2
+    moments = [max(0.0, min(at_seconds, latest)), 0.0]
     frame = b""
     detail = ""
     for moment in dict.fromkeys(moments):

@@ -238,6 +238,8 @@ class Video(models.Model):
     caption_languages = models.JSONField(default=list, blank=True)
     # The moment of the original its cover (the poster) shows, chosen in the studio; None: the automatic one.
     poster_seconds = models.FloatField(null=True, blank=True)
+    # A new cover was asked for and a worker is making it (the old poster stays until it is stored).
+    is_cover_pending = models.BooleanField(_("is cover pending"), default=False)
     # A re-trim of a published video: rendered beside the live rendition, then swapped in.
     pending_trim_start = models.FloatField(null=True, blank=True)
     pending_trim_end = models.FloatField(null=True, blank=True)

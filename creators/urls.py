@@ -42,6 +42,7 @@ urlpatterns = [
     path(
         "studio/videos/<uuid:public_id>/captions", views.studio_video_captions, name="studio_video_captions"
     ),
+    path("studio/videos/<uuid:public_id>/cover", views.studio_video_cover, name="studio_video_cover"),
     path(
         "studio/videos/<uuid:public_id>/captions/<slug:language>/delete",
         views.studio_video_caption_delete,

@@ -22,6 +22,7 @@ from creators import captions, hooks, scheduling, selectors, services, streaming
 from creators.forms import (
     AvatarForm,
     CaptionUploadForm,
+    CoverForm,
     CreatorProfileForm,
     TrimForm,
     UploadForm,
@@ -145,7 +146,22 @@ def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
     page = hooks.watch_page()
     if page is not None:
         return page(request, video)
-    return render(request, "creators/watch.html", {"video": video})
+    # The fallback page plays the ladder like the feed (stream.js), the MP4 with <track>s otherwise.
+    stream_url = (
+        reverse("creators:video_stream", args=[video.public_id, video.rendition_version, "master.m3u8"])
+        if video.stream.name
+        else ""
+    )
+    tracks = [
+        {
+            "language": language,
+            "name": captions.LANGUAGES.get(language, language),
+            "url": reverse("creators:video_captions", args=[video.public_id, language, "vtt"]),
+        }
+        for language in video.caption_languages
+    ]
+    context = {"video": video, "stream_url": stream_url, "caption_tracks": tracks}
+    return render(request, "creators/watch.html", context)
 
 
 @require_GET
@@ -508,6 +524,25 @@ def studio_video_captions(request: HttpRequest, creator: CreatorProfile, public_
     with service_call(request, success=_("Captions saved: %(language)s.") % {"language": name}) as call:
         services.caption_track_set(video=video, language=language, data=upload.read())
     return redirect(target + "#captions" if call.ok else target)
+
+
+@creator_required
+@require_POST
+def studio_video_cover(request: HttpRequest, creator: CreatorProfile, public_id: str) -> HttpResponse:
+    """Choose the cover's frame (``seconds``) or go back to the automatic one (``action=automatic``);
+    a worker makes it, and the edit page shows it is on its way until it is stored."""
+    video = _studio_video(creator, public_id)
+    form = CoverForm(request.POST)
+    target = reverse("creators:studio_video", args=[video.public_id]) + "#cover"
+    automatic = request.POST.get("action") == "automatic"
+    seconds = form.cleaned_data["seconds"] if form.is_valid() else None
+    if not automatic and seconds is None:
+        messages.error(request, _("Choose a frame for the cover."))
+        return redirect(target)
+    success = _("Making the automatic cover…") if automatic else _("Making the new cover…")
+    with service_call(request, success=success):
+        services.video_cover_choose(video=video, seconds=None if automatic else seconds)
+    return redirect(target)
 
 
 @creator_required

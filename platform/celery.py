@@ -46,6 +46,7 @@ def _configure() -> None:
         task_routes={
             "creators.tasks.video_process_task": {"queue": "media"},
             "creators.tasks.video_render_task": {"queue": "media"},
+            "creators.tasks.video_cover_task": {"queue": "media"},
         },
         # Tasks are written to be idempotent, so a worker that dies mid-task
         # leaves the message to be redelivered instead of lost.

@@ -5,6 +5,7 @@
 - ``resumable``: chunked upload sessions that end in ``video_upload``
 - ``publishing``: caption, topics, visibility, trim, and the request to publish
 - ``captions``: a video's caption tracks (parsed, re-written as WebVTT, one per language)
+- ``cover``: the poster frame a creator chooses, made by a worker
 - ``processing``: the media state machine's worker side (process, render, fail, retry, recover)
 
 Trust and safety (moderation, decisions and appeals, reports, watched words) lives in ``creators.trust``; its
@@ -14,6 +15,7 @@ creators write through this module.
 
 from creators.services._storage import work_dirs_clean
 from creators.services.captions import caption_track_delete, caption_track_set
+from creators.services.cover import video_cover_choose, video_cover_make
 from creators.services.processing import (
     GAVE_UP,
     MAX_ATTEMPTS,
@@ -46,15 +48,6 @@ from creators.services.publishing import (
     video_trim_set,
     video_update_details,
 )
-from creators.services.scheduling import (
-    SCHEDULE_MAX_AHEAD,
-    SCHEDULE_MIN_LEAD,
-    publish_time_validate,
-    video_followers_notify,
-    video_schedule_cancel,
-    video_schedule_change,
-    videos_publish_due,
-)
 from creators.services.resumable import (
     Readable,
     UploadOffsetMismatch,
@@ -64,6 +57,15 @@ from creators.services.resumable import (
     upload_session_finish,
     upload_session_start,
     upload_sessions_expire,
+)
+from creators.services.scheduling import (
+    SCHEDULE_MAX_AHEAD,
+    SCHEDULE_MIN_LEAD,
+    publish_time_validate,
+    video_followers_notify,
+    video_schedule_cancel,
+    video_schedule_change,
+    videos_publish_due,
 )
 from creators.services.uploads import filename_for_display, video_delete, video_upload
 from creators.trust.decisions import (
@@ -115,6 +117,8 @@ __all__ = [
     "upload_session_finish",
     "upload_session_start",
     "upload_sessions_expire",
+    "video_cover_choose",
+    "video_cover_make",
     "video_delete",
     "video_fail",
     "video_followers_notify",
