@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 # The conversation's models live beside their services; imported here they belong to this app.
@@ -37,15 +37,19 @@ def video_path(instance: Video, filename: str) -> str:
 
 
 class Topic(models.Model):
-    slug = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=60)
-    description = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("description"), max_length=200, blank=True)
     is_curated = models.BooleanField(
-        default=False, help_text=_("Videos join a curated topic (STEM, News) only after a reviewer approves.")
+        _("is curated"),
+        default=False,
+        help_text=_("Videos join a curated topic (STEM, News) only after a reviewer approves."),
     )
-    position = models.PositiveSmallIntegerField(default=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
@@ -54,7 +58,11 @@ class Topic(models.Model):
 
 
 class Hashtag(models.Model):
-    name = models.CharField(max_length=50, unique=True)  # stored lower-case, without '#'
+    name = models.CharField(_("name"), max_length=50, unique=True)  # stored lower-case, without '#'
+
+    class Meta:
+        verbose_name = _("hashtag")
+        verbose_name_plural = _("hashtags")
 
     def __str__(self) -> str:
         return f"#{self.name}"
@@ -62,31 +70,38 @@ class Hashtag(models.Model):
 
 class CreatorProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="creator_profile",
     )
     handle = models.CharField(
+        _("handle"),
         max_length=30,
         validators=[RegexValidator(HANDLE_PATTERN, HANDLE_RULE)],
     )
-    display_name = models.CharField(max_length=50)
-    bio = models.CharField(max_length=300, blank=True)
-    links = models.JSONField(default=list, blank=True)
-    region = models.CharField(max_length=10, blank=True)
-    avatar_small = models.FileField(upload_to=avatar_path, blank=True)
-    avatar_large = models.FileField(upload_to=avatar_path, blank=True)
-    follower_count = models.PositiveIntegerField(default=0)
+    display_name = models.CharField(_("display name"), max_length=50)
+    bio = models.CharField(_("bio"), max_length=300, blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    region = models.CharField(_("region"), max_length=10, blank=True)
+    avatar_small = models.FileField(_("avatar small"), upload_to=avatar_path, blank=True)
+    avatar_large = models.FileField(_("avatar large"), upload_to=avatar_path, blank=True)
+    follower_count = models.PositiveIntegerField(_("follower count"), default=0)
     # A watched word matched the bio: it is not shown, and the videos not recommended, until reviewed.
-    is_under_review = models.BooleanField(default=False)
+    is_under_review = models.BooleanField(_("is under review"), default=False)
     # Who may comment on this creator's videos; blank: the default for their age (``platform.age``).
     comment_policy = models.CharField(
+        _("comment policy"),
         max_length=12,
         choices=CommentPolicy.choices,
         blank=True,
         help_text=_("Blank: the default for their age."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("creator profile")
+        verbose_name_plural = _("creator profiles")
         constraints = [
             models.UniqueConstraint(
                 Lower("handle"),
@@ -107,12 +122,18 @@ class Follow(models.Model):
         APPROVED = "approved", _("Approved")
         PENDING = "pending", _("Waiting for approval")
 
-    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
-    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="followers")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
-    created_at = models.DateTimeField(default=timezone.now)
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("follower"), on_delete=models.CASCADE, related_name="follows"
+    )
+    creator = models.ForeignKey(
+        CreatorProfile, verbose_name=_("creator"), on_delete=models.CASCADE, related_name="followers"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPROVED)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [models.UniqueConstraint(fields=["follower", "creator"], name="follow_once")]
         indexes = [models.Index(fields=["creator", "status"], name="follow_creator_status")]
 
@@ -124,11 +145,15 @@ class FollowChange(models.Model):
     """One follower gained (+1) or lost (-1), written by the follow services: analytics reads the log, since
     an unfollow deletes its ``Follow`` row."""
 
-    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="+")
-    delta = models.SmallIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
+    creator = models.ForeignKey(
+        CreatorProfile, verbose_name=_("creator"), on_delete=models.CASCADE, related_name="+"
+    )
+    delta = models.SmallIntegerField(_("delta"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("follow change")
+        verbose_name_plural = _("follow changes")
         constraints = [
             models.CheckConstraint(condition=models.Q(delta__in=[1, -1]), name="follow_change_one")
         ]
@@ -140,14 +165,14 @@ class FollowChange(models.Model):
 
 class Video(models.Model):
     class State(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded"
-        PROCESSING = "processing", "Processing"
-        DRAFT = "draft", "Draft"
-        PUBLISHING = "publishing", "Publishing"
-        PUBLISHED = "published", "Published"
+        UPLOADED = "uploaded", _("Uploaded")
+        PROCESSING = "processing", _("Processing")
+        DRAFT = "draft", _("Draft")
+        PUBLISHING = "publishing", _("Publishing")
+        PUBLISHED = "published", _("Published")
         # Rendered and waiting for its publish time (``scheduled_at``); as hidden as a draft until then.
-        SCHEDULED = "scheduled", "Scheduled"
-        FAILED = "failed", "Failed"
+        SCHEDULED = "scheduled", _("Scheduled")
+        FAILED = "failed", _("Failed")
 
     class Step(models.TextChoices):
         """The media work a video can fail in; ``working_step`` says which one is running."""
@@ -173,17 +198,25 @@ class Video(models.Model):
         # A watched word matched its caption: reachable by link, in no feed, until a moderator decides.
         REVIEW = "review", _("Under review")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    owner = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="videos")
-    caption = models.CharField(max_length=2200, blank=True)
-    hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="videos")
-    topics = models.ManyToManyField(Topic, through="VideoTopic", blank=True, related_name="videos")
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
-    content_level = models.CharField(
-        max_length=10, choices=ContentLevel.choices, default=ContentLevel.GENERAL
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        CreatorProfile, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="videos"
     )
-    moderation_state = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE)
-    moderation_reason = models.CharField(max_length=300, blank=True)
+    caption = models.CharField(_("caption"), max_length=2200, blank=True)
+    hashtags = models.ManyToManyField(Hashtag, verbose_name=_("hashtags"), blank=True, related_name="videos")
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), through="VideoTopic", blank=True, related_name="videos"
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    content_level = models.CharField(
+        _("content level"), max_length=10, choices=ContentLevel.choices, default=ContentLevel.GENERAL
+    )
+    moderation_state = models.CharField(
+        _("moderation state"), max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE
+    )
+    moderation_reason = models.CharField(_("moderation reason"), max_length=300, blank=True)
     # Set by moderation decisions only; the creator's own content level is kept apart so a reversal restores it.
     is_age_restricted = models.BooleanField(
         _("age-restricted"), default=False, help_text=_("Adults only, by a moderation decision.")
@@ -197,68 +230,80 @@ class Video(models.Model):
     )
 
     # The media state machine; every transition is in creators.services (processing, publishing, uploads).
-    state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.UPLOADED)
     failed_step = models.CharField(
-        max_length=12, choices=Step.choices, blank=True, help_text=_("The step of media work that failed.")
+        _("failed step"),
+        max_length=12,
+        choices=Step.choices,
+        blank=True,
+        help_text=_("The step of media work that failed."),
     )
-    failure_reason = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    work_started_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    work_started_at = models.DateTimeField(_("work started at"), null=True, blank=True)
     # The running step's lease: refreshed while its worker lives, so a stale one means the work died.
-    work_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    work_heartbeat_at = models.DateTimeField(_("work heartbeat at"), null=True, blank=True)
 
-    original = models.FileField(upload_to=video_path, max_length=200)
-    original_filename = models.CharField(max_length=120, blank=True, help_text=_("As the uploader named it."))
-    original_size = models.PositiveBigIntegerField(default=0)
+    original = models.FileField(_("original"), upload_to=video_path, max_length=200)
+    original_filename = models.CharField(
+        _("original filename"), max_length=120, blank=True, help_text=_("As the uploader named it.")
+    )
+    original_size = models.PositiveBigIntegerField(_("original size"), default=0)
 
     # One column per field of creators.media.ProbeResult (PROBE_FIELDS), filled by the services.
-    duration = models.FloatField(null=True, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    rotation = models.PositiveSmallIntegerField(default=0)
-    fps = models.FloatField(null=True, blank=True)
-    video_codec = models.CharField(max_length=20, blank=True)
-    pixel_format = models.CharField(max_length=20, blank=True)
-    container = models.CharField(max_length=10, blank=True)
-    has_audio = models.BooleanField(default=False)
-    audio_codec = models.CharField(max_length=20, blank=True)
+    duration = models.FloatField(_("duration"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    rotation = models.PositiveSmallIntegerField(_("rotation"), default=0)
+    fps = models.FloatField(_("fps"), null=True, blank=True)
+    video_codec = models.CharField(_("video codec"), max_length=20, blank=True)
+    pixel_format = models.CharField(_("pixel format"), max_length=20, blank=True)
+    container = models.CharField(_("container"), max_length=10, blank=True)
+    has_audio = models.BooleanField(_("has audio"), default=False)
+    audio_codec = models.CharField(_("audio codec"), max_length=20, blank=True)
 
-    poster = models.FileField(upload_to=video_path, blank=True, max_length=200)
-    preview = models.FileField(upload_to=video_path, blank=True, max_length=200)
-    trim_start = models.FloatField(default=0.0)
-    trim_end = models.FloatField(null=True, blank=True)
-    rendition = models.FileField(upload_to=video_path, blank=True, max_length=200)
-    rendition_duration = models.FloatField(null=True, blank=True)
-    rendition_version = models.PositiveIntegerField(default=0)
+    poster = models.FileField(_("poster"), upload_to=video_path, blank=True, max_length=200)
+    preview = models.FileField(_("preview"), upload_to=video_path, blank=True, max_length=200)
+    trim_start = models.FloatField(_("trim start"), default=0.0)
+    trim_end = models.FloatField(_("trim end"), null=True, blank=True)
+    rendition = models.FileField(_("rendition"), upload_to=video_path, blank=True, max_length=200)
+    rendition_duration = models.FloatField(_("rendition duration"), null=True, blank=True)
+    rendition_version = models.PositiveIntegerField(_("rendition version"), default=0)
     # The HLS ladder of the same rendition: its master playlist, beside a folder per rung. Blank for
     # videos published before the ladder existed; players then get the single MP4.
-    stream = models.FileField(upload_to=video_path, blank=True, max_length=200)
+    stream = models.FileField(_("stream"), upload_to=video_path, blank=True, max_length=200)
     # The languages of its caption tracks (``CaptionTrack``), kept by the caption services so that a feed
     # page lists them for the MP4's <track> elements without one more query.
-    caption_languages = models.JSONField(default=list, blank=True)
+    caption_languages = models.JSONField(_("caption languages"), default=list, blank=True)
     # The moment of the original its cover (the poster) shows, chosen in the studio; None: the automatic one.
-    poster_seconds = models.FloatField(null=True, blank=True)
+    poster_seconds = models.FloatField(_("poster seconds"), null=True, blank=True)
     # A new cover was asked for and a worker is making it (the old poster stays until it is stored).
     is_cover_pending = models.BooleanField(_("is cover pending"), default=False)
     # A re-trim of a published video: rendered beside the live rendition, then swapped in.
-    pending_trim_start = models.FloatField(null=True, blank=True)
-    pending_trim_end = models.FloatField(null=True, blank=True)
+    pending_trim_start = models.FloatField(_("pending trim start"), null=True, blank=True)
+    pending_trim_end = models.FloatField(_("pending trim end"), null=True, blank=True)
 
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # When the creator asked it to go live; set while it is publishing or scheduled, cleared once live.
-    scheduled_at = models.DateTimeField(null=True, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     # Shown on the player's buttons; kept with ``F()`` by the comment services and the signal pipeline.
-    comment_count = models.PositiveIntegerField(default=0)
-    like_count = models.PositiveIntegerField(default=0)
-    share_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(_("comment count"), default=0)
+    like_count = models.PositiveIntegerField(_("like count"), default=0)
+    share_count = models.PositiveIntegerField(_("share count"), default=0)
     # Who may comment on this video; blank: as the creator's account says.
     comment_policy = models.CharField(
-        max_length=12, choices=CommentPolicy.choices, blank=True, help_text=_("Blank: as the account says.")
+        _("comment policy"),
+        max_length=12,
+        choices=CommentPolicy.choices,
+        blank=True,
+        help_text=_("Blank: as the account says."),
     )
 
     class Meta:
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="video_owner_created"),
@@ -278,7 +323,10 @@ class Video(models.Model):
             ),
         ]
         # Topic reviewers (STEM, News) may label what they review; the reviewer groups hold this permission.
-        permissions = [("label_unverified", "Can label a video as containing unverified claims")]
+        # gettext_noop: stored in English, shown translated (platform.admin.permission_label).
+        permissions = [
+            ("label_unverified", gettext_noop("Can label a video as containing unverified claims"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.caption[:40] or self.public_id}"
@@ -329,14 +377,18 @@ class CaptionTrack(models.Model):
     """A video's captions in one language, as we re-wrote them (WebVTT, never the uploaded file); one
     per language, written by ``creators.services.captions``."""
 
-    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="caption_tracks")
-    language = models.CharField(max_length=8)
-    file = models.FileField(upload_to=video_path, max_length=200)
-    cue_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    video = models.ForeignKey(
+        Video, verbose_name=_("video"), on_delete=models.CASCADE, related_name="caption_tracks"
+    )
+    language = models.CharField(_("language"), max_length=8)
+    file = models.FileField(_("file"), upload_to=video_path, max_length=200)
+    cue_count = models.PositiveIntegerField(_("cue count"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("caption track")
+        verbose_name_plural = _("caption tracks")
         ordering = ["language"]
         constraints = [
             models.UniqueConstraint(fields=["video", "language"], name="caption_track_once_per_language")
@@ -352,15 +404,28 @@ class VideoTopic(models.Model):
         PENDING = "pending", _("Waiting for review")
         REJECTED = "rejected", _("Rejected")
 
-    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="video_topics")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="video_topics")
-    review_state = models.CharField(max_length=10, choices=Review.choices, default=Review.APPROVED)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    video = models.ForeignKey(
+        Video, verbose_name=_("video"), on_delete=models.CASCADE, related_name="video_topics"
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="video_topics"
+    )
+    review_state = models.CharField(
+        _("review state"), max_length=10, choices=Review.choices, default=Review.APPROVED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("video topic")
+        verbose_name_plural = _("video topics")
         constraints = [models.UniqueConstraint(fields=["video", "topic"], name="video_topic_once")]
         indexes = [models.Index(fields=["topic", "review_state"], name="videotopic_topic_review")]
 
@@ -371,19 +436,23 @@ class VideoTopic(models.Model):
 class UploadSession(models.Model):
     """A resumable upload in progress: chunks are appended at ``received`` until ``size`` is reached."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="upload_sessions")
-    filename = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    received = models.PositiveBigIntegerField(default=0)
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        CreatorProfile, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="upload_sessions"
+    )
+    filename = models.CharField(_("filename"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    received = models.PositiveBigIntegerField(_("received"), default=0)
     # With media on S3 the chunks are the parts of one S3 multipart upload: its id, and each stored
     # part's {"PartNumber", "ETag"} in order, as CompleteMultipartUpload wants them.
-    s3_upload_id = models.CharField(max_length=1024, blank=True)
-    s3_parts = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    s3_upload_id = models.CharField(_("s3 upload id"), max_length=1024, blank=True)
+    s3_parts = models.JSONField(_("s3 parts"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("upload session")
+        verbose_name_plural = _("upload sessions")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(received__lte=models.F("size")), name="upload_not_past_size"
@@ -419,32 +488,58 @@ class Decision(models.Model):
         WATCHED_WORDS = "watched_words", _("Automated word check")
         REVIEWER = "reviewer", _("Topic reviewer")
 
-    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
     video = models.ForeignKey(
-        Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+        Video,
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
     )
     # A decision about one comment (``video`` is then empty: the comment says which video it is on).
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
     )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    guideline = models.CharField(max_length=20, blank=True)
-    facts = models.TextField(max_length=2000, help_text=_("What was found and why it breaks the guideline."))
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
-    is_automated = models.BooleanField(default=False)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    guideline = models.CharField(_("guideline"), max_length=20, blank=True)
+    facts = models.TextField(
+        _("facts"), max_length=2000, help_text=_("What was found and why it breaks the guideline.")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.STAFF)
+    is_automated = models.BooleanField(_("is automated"), default=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     ends_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When a time-limited restriction ends.")
+        _("ends at"), null=True, blank=True, help_text=_("When a time-limited restriction ends.")
     )
-    appeal_until = models.DateTimeField(null=True, blank=True, help_text=_("Empty: nothing to appeal."))
-    reversed_at = models.DateTimeField(null=True, blank=True)
+    appeal_until = models.DateTimeField(
+        _("appeal until"), null=True, blank=True, help_text=_("Empty: nothing to appeal.")
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
     # What the decision replaced, so that a reversal puts it back exactly.
-    previous = models.JSONField(default=dict, blank=True)
+    previous = models.JSONField(_("previous"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["account", "action", "-created_at"], name="decision_account_action")]
 
@@ -463,18 +558,32 @@ class Appeal(models.Model):
         UPHELD = "upheld", _("Decision upheld")
         REVERSED = "reversed", _("Decision reversed")
 
-    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appeal")
-    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
-    statement = models.TextField(max_length=2000)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="appeal"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    outcome_reason = models.TextField(max_length=2000, blank=True)
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appellant"),
+        on_delete=models.CASCADE,
+        related_name="appeals",
+    )
+    statement = models.TextField(_("statement"), max_length=2000)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    outcome_reason = models.TextField(_("outcome reason"), max_length=2000, blank=True)
 
     class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["state", "created_at"], name="appeal_queue")]
 
@@ -493,27 +602,56 @@ class Report(models.Model):
         RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
 
-    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    video = models.ForeignKey(
+        Video,
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
     profile = models.ForeignKey(
-        CreatorProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        CreatorProfile,
+        verbose_name=_("profile"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    viewer_key = models.CharField(max_length=40)
-    reason = models.CharField(max_length=20, choices=Guideline.choices)
-    detail = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
+    viewer_key = models.CharField(_("viewer key"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=20, choices=Guideline.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     decision = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+        Decision,
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         db_table = "feeds_report"  # moved from feeds with its rows; the table keeps its name
         constraints = [
             models.UniqueConstraint(
@@ -566,15 +704,24 @@ class WatchedWord(models.Model):
     """A word or phrase that sends a caption or bio to the review queue instead of the feeds."""
 
     phrase = models.CharField(
-        max_length=100, unique=True, help_text=_("Matched as whole words, ignoring case.")
+        _("phrase"), max_length=100, unique=True, help_text=_("Matched as whole words, ignoring case.")
     )
-    note = models.CharField(max_length=200, blank=True, help_text=_("Why it is watched (staff only)."))
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("Why it is watched (staff only).")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("watched word")
+        verbose_name_plural = _("watched words")
         db_table = "platform_watchedword"  # moved from platform with its rows; the table keeps its name
         ordering = ["phrase"]
 

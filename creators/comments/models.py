@@ -36,27 +36,41 @@ class Comment(models.Model):
         # The author (or their account's deletion) took it away; replies stay under "deleted comment".
         DELETED = "deleted", _("Deleted")
 
-    video = models.ForeignKey("creators.Video", on_delete=models.CASCADE, related_name="comments")
+    video = models.ForeignKey(
+        "creators.Video", verbose_name=_("video"), on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
     )
-    text = models.CharField(max_length=MAX_LENGTH)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
+    text = models.CharField(_("text"), max_length=MAX_LENGTH)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.VISIBLE)
     # A watched word matched (even once a moderator let it through): restricted mode never shows it.
-    is_watched_match = models.BooleanField(default=False)
-    is_pinned = models.BooleanField(default=False)
-    like_count = models.PositiveIntegerField(default=0)
-    reply_count = models.PositiveIntegerField(default=0)
-    creator_reply_count = models.PositiveIntegerField(default=0)
+    is_watched_match = models.BooleanField(_("is watched match"), default=False)
+    is_pinned = models.BooleanField(_("is pinned"), default=False)
+    like_count = models.PositiveIntegerField(_("like count"), default=0)
+    reply_count = models.PositiveIntegerField(_("reply count"), default=0)
+    creator_reply_count = models.PositiveIntegerField(_("creator reply count"), default=0)
     # "Top" order: likes, replies and the creator's replies (``rules.top_score``), kept with ``F()``.
-    score = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveIntegerField(_("score"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -89,11 +103,20 @@ class Comment(models.Model):
 
 
 class CommentLike(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes")
-    created_at = models.DateTimeField(default=timezone.now)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="likes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="comment_likes",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("comment like")
+        verbose_name_plural = _("comment likes")
         constraints = [models.UniqueConstraint(fields=["comment", "user"], name="comment_like_once")]
 
     def __str__(self) -> str:
@@ -105,12 +128,19 @@ class CommentFilterWord(models.Model):
     approval (``Comment.State.HELD``)."""
 
     creator = models.ForeignKey(
-        "creators.CreatorProfile", on_delete=models.CASCADE, related_name="comment_filter_words"
+        "creators.CreatorProfile",
+        verbose_name=_("creator"),
+        on_delete=models.CASCADE,
+        related_name="comment_filter_words",
     )
-    phrase = models.CharField(max_length=100, help_text=_("Matched as whole words, ignoring case."))
-    created_at = models.DateTimeField(default=timezone.now)
+    phrase = models.CharField(
+        _("phrase"), max_length=100, help_text=_("Matched as whole words, ignoring case.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("comment filter word")
+        verbose_name_plural = _("comment filter words")
         ordering = ["phrase"]
         constraints = [models.UniqueConstraint(fields=["creator", "phrase"], name="comment_filter_word_once")]
 
