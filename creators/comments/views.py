@@ -151,7 +151,7 @@ def comment_thread(request: HttpRequest, public_id: str, comment_id: int) -> Htt
     if parent is None or parent.video_id != video.pk or parent.parent_id is not None:
         raise Http404("No such comment.")
     form = CommentForm(request.POST or None)
-    form.fields["text"].label = "Reply"
+    form.fields["text"].label = _("Reply")
     status = 200
     if request.method == "POST":
         comment = _post(request, video=video, form=form, parent_id=parent.pk)
