@@ -87,7 +87,7 @@ class CaptionTrackInline(RecordInline, admin.TabularInline[CaptionTrack, Video])
             with track.file.storage.open(str(track.file.name), "rb") as handle:
                 text = handle.read(CAPTIONS_SHOWN + 1).decode("utf-8", errors="replace")
         except (FileNotFoundError, OSError):
-            return "(file missing)"
+            return str(gettext_lazy("(file missing)"))
         if len(text) > CAPTIONS_SHOWN:
             text = text[:CAPTIONS_SHOWN] + "…"
         return format_html(
