@@ -336,7 +336,7 @@ class PromotionPriceAdmin(admin.ModelAdmin[PromotionPrice]):
 # Paid promotions wait in review from their payment until a moderator approves or rejects them.
 moderation_queue_register(
     ModerationQueue(
-        title="Promotions to review",
+        title=gettext_lazy("Promotions to review"),
         model=Promotion,
         query={"state__exact": Promotion.State.IN_REVIEW},
         waiting_since="paid_at",

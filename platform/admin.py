@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, ReadOnlyPasswordHashField, UserChangeForm
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -54,10 +55,51 @@ class JoyreelUserCreationForm(AdminUserCreationForm[User]):
         fields = ("email", "display_name")
 
 
+# Django stores permission names in English when it creates them; these say the four standard ones in the
+# page's language (others through the catalogue, when their app marked the name with gettext_noop).
+_PERMISSION_ACTIONS = {
+    "add": gettext_lazy("Can add %(name)s"),
+    "change": gettext_lazy("Can change %(name)s"),
+    "delete": gettext_lazy("Can delete %(name)s"),
+    "view": gettext_lazy("Can view %(name)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "app | model | what it allows", in the request's language."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    action = _PERMISSION_ACTIONS.get(permission.codename.split("_", 1)[0])
+    opts = model._meta
+    if (
+        action is not None
+        and permission.codename == f"{permission.codename.split('_', 1)[0]}_{opts.model_name}"
+    ):
+        allows = str(action) % {"name": opts.verbose_name}
+    else:
+        allows = _(permission.name)
+    return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {allows}"
+
+
 class JoyreelUserChangeForm(UserChangeForm[User]):
+    # Django's own help text here has no German translation yet.
+    password = ReadOnlyPasswordHashField(
+        label=gettext_lazy("Password"),
+        help_text=gettext_lazy(
+            "Raw passwords are not stored, so there is no way to see the user’s password."
+        ),
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        permissions = self.fields.get("user_permissions")
+        if isinstance(permissions, forms.ModelMultipleChoiceField):
+            permissions.label_from_instance = permission_label  # type: ignore[method-assign]
 
 
 @admin.register(User)

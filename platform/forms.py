@@ -105,6 +105,8 @@ class AccountSettingsForm(PlaceFieldsMixin, forms.Form):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=_time_zone_choices,
+        # Place names of the IANA database, the same in every language.
+        widget=forms.Select(attrs={"translate": "no"}),
         required=False,  # left out, it stays as it is
         help_text=_("Quiet hours and screen-time days follow your local time."),
     )
