@@ -116,8 +116,8 @@ class PromotionForm(forms.Form):
         topics_field.choices = [(topic.slug, topic.name) for topic in Topic.objects.all()]
         self.fields["budget"].label = _("Budget (%(currency)s)") % {"currency": currency.upper()}
 
-    def _options(self, name: str, descriptions: dict[Any, str]) -> list[tuple[Any, str]]:
-        return [(option, descriptions.get(option.data["value"], "")) for option in self[name]]
+    def _options(self, name: str, descriptions: dict[Any, Any]) -> list[tuple[Any, str]]:
+        return [(option, str(descriptions.get(option.data["value"], ""))) for option in self[name]]
 
     def goal_options(self) -> list[tuple[Any, str]]:
         """Each goal's radio button with a sentence on what it buys."""

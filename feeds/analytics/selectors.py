@@ -264,7 +264,7 @@ def analytics_video(*, video: Video, period: DayRange, site_watch_through: float
             label=(
                 f"Topic: {topic_names.get(int(key.split(':', 1)[1]), 'removed topic')}"
                 if key.startswith("topic:")
-                else SOURCE_LABELS.get(key, key)
+                else str(SOURCE_LABELS.get(key, key))
             ),
             views=count,
             share=count / views if views else 0.0,

@@ -17,12 +17,12 @@ from tests.german import english_on_page
 
 pytestmark = pytest.mark.django_db
 
-GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+GERMAN = {"Accept-Language": "de"}
 PROMOTIONS = "/api/v1/business/promotions"
 
 
 def _german(client: Client, url: str, status: int = 200, **data: object) -> str:
-    response = client.post(url, data, **GERMAN) if data else client.get(url, **GERMAN)
+    response = client.post(url, data, headers=GERMAN) if data else client.get(url, headers=GERMAN)
     assert response.status_code == status, url
     html = response.content.decode()
     assert 'lang="de"' in html.split("<head")[0]
@@ -157,7 +157,7 @@ def test_an_api_refusal_is_german_with_its_code_unchanged(api_client):
     business, video = business_with_video()
     api_client.force_authenticate(business.creator.user)
     body = {"video": str(video.public_id), "goal": "video_views", "budget_cents": 50_00, "duration_days": 999}
-    response = api_client.post(PROMOTIONS, body, format="json", **GERMAN)
+    response = api_client.post(PROMOTIONS, body, format="json", headers=GERMAN)
     assert response.status_code == 400
     assert response.json()["duration_days"] == ["Eine Werbung läuft 1 bis 60 Tage."]
     assert response.json()["codes"]["duration_days"] == ["invalid"]
@@ -167,7 +167,7 @@ def test_an_api_refusal_is_german_with_its_code_unchanged(api_client):
 def test_a_minor_is_refused_in_german_with_the_same_code(api_client):
     minor = UserFactory.create(date_of_birth=born_years_ago(15))
     api_client.force_authenticate(minor)
-    response = api_client.get(PROMOTIONS, **GERMAN)
+    response = api_client.get(PROMOTIONS, headers=GERMAN)
     assert response.status_code == 403
     assert response.json() == {
         "detail": "Unternehmenskonten und Werbung sind nur für Erwachsene (18+).",

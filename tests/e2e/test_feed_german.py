@@ -38,10 +38,11 @@ def test_the_feed_at_390_px_in_german(live_server, browser: Browser, clips: Clip
             "aria-label", "Melde dich an, um @baeckerei_huber zu folgen"
         )
         expect(page.locator("[data-role=announce]")).to_contain_text("von @baeckerei_huber")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "test_the_feed_at_390_px_in_german--player.png"))
         # A toast from the script: "not for me" says so in German.
         slide.get_by_test_id("not-interested-button").click()
         expect(page.get_by_test_id("toast")).to_have_text("Wir zeigen dir weniger Videos wie dieses")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "test_the_feed_at_390_px_in_german--feed.png"))
+        page.screenshot(path=str(SCREENSHOTS / "test_the_feed_at_390_px_in_german--toast.png"))
     finally:
         context.close()

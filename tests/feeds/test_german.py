@@ -4,7 +4,7 @@
 import pytest
 from django.test import Client
 
-from creators.models import Hashtag
+from creators.models import Hashtag, Video
 from feeds import sponsored
 from feeds.models import CreatorDay, HashtagStats
 from feeds.search.models import SearchNotice
@@ -16,11 +16,11 @@ from tests.german import english_on_page
 
 pytestmark = pytest.mark.django_db
 
-GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+GERMAN = {"Accept-Language": "de"}
 
 
 def _german(client: Client, url: str, status: int = 200) -> str:
-    response = client.get(url, **GERMAN)
+    response = client.get(url, headers=GERMAN)
     assert response.status_code == status, url
     html = response.content.decode()
     assert 'lang="de"' in html.split("<head")[0]
@@ -28,7 +28,7 @@ def _german(client: Client, url: str, status: int = 200) -> str:
     return html
 
 
-def _videos() -> list:
+def _videos() -> list[Video]:
     creator = CreatorFactory.create(handle="baeckerei_huber", display_name="Bäckerei Huber")
     return [
         published_video(owner=creator, topics=("food",), caption=f"Frische Brezn Nummer {index} #brezn")

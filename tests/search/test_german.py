@@ -9,7 +9,7 @@ from tests.german import english_on_page
 
 pytestmark = pytest.mark.django_db
 
-GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+GERMAN = {"Accept-Language": "de"}
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def world(indexed):
 
 
 def _german(client, status=200, **query):
-    response = client.get(reverse("search"), query, **GERMAN)
+    response = client.get(reverse("search"), query, headers=GERMAN)
     assert response.status_code == status
     html = response.content.decode()
     assert english_on_page(html) == [], english_on_page(html)

@@ -10,7 +10,7 @@ from tests.welcome.world import world_build
 
 pytestmark = pytest.mark.django_db
 
-GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+GERMAN = {"Accept-Language": "de"}
 URL = "/welcome/interests"
 
 
@@ -24,10 +24,10 @@ def _german(response, status=200):
 def test_the_topics_and_the_hashtags_steps_are_german(client):
     world = world_build(per_topic=2)
     client.force_login(UserFactory.create())
-    html = _german(client.get(URL, **GERMAN))
+    html = _german(client.get(URL, headers=GERMAN))
     assert "Was gefällt dir?" in html
     assert "(bis zu 8)" in html
-    html = _german(client.post(URL, {"topics": [world.stem.pk], "step": "hashtags"}, **GERMAN))
+    html = _german(client.post(URL, {"topics": [world.stem.pk], "step": "hashtags"}, headers=GERMAN))
     assert "Los geht’s" in html
 
 
@@ -37,6 +37,6 @@ def test_too_many_topics_are_refused_in_german_and_nothing_is_written(client):
 
     client.force_login(UserFactory.create())
     ids = list(Topic.objects.values_list("pk", flat=True))
-    html = _german(client.post(URL, {"topics": ids, "step": "hashtags"}, **GERMAN), status=400)
+    html = _german(client.post(URL, {"topics": ids, "step": "hashtags"}, headers=GERMAN), status=400)
     assert "Wähle höchstens 8 Themen." in html
     assert not InterestProfile.objects.exists()
