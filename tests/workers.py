@@ -5,31 +5,19 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connection
-
-from devtools.bench.throwaway import RedisServer, free_port
-from tests.waiting import eventually
+from devtools.bench.throwaway import (
+    RedisServer,
+    clean_environ,
+    database_url,
+    start_site,
+    stop_site,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def database_url() -> str:
-    """The URL of the test database as this process sees it (the worker must open the same one)."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
-def clean_environ() -> dict[str, str]:
-    """This process's environment without the e2e tests' async-unsafe switch (a deploy check refuses it)."""
-    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def start_worker(
@@ -89,42 +77,14 @@ def start_web(
     *, media_root: Path, log: Path, extra_env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn (one worker unless ``extra_env`` says otherwise) with the test settings, against this process's
-    test database, on a free loopback port; returns it and its URL once /healthz answers 200. Its output goes
-    to ``log`` (a pipe nobody reads would fill and stall it), and the test fails with that log if it exits."""
-    port = free_port()
-    env = {
-        **clean_environ(),
-        "DJANGO_SETTINGS_MODULE": "platform.settings.test",
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(media_root),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        **(extra_env or {}),
-    }
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "platform.wsgi"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        assert server.poll() is None, log.read_text()
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310  (loopback)
-                return bool(response.status == 200)
-        except OSError:
-            return False
-
-    eventually(answers, timeout=60, what=f"gunicorn on port {port}")
-    return server, url
+    test database, on a free loopback port (``devtools.bench.throwaway.start_site``, which the benchmarks
+    use too); returns it and its URL once /healthz answers 200. Its output goes to ``log``."""
+    return start_site(
+        settings_module="platform.settings.test", media_root=media_root, log=log, extra_env=extra_env
+    )
 
 
-def stop_web(server: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    """Stop a ``start_web`` gunicorn: the whole process group, master and workers."""
-    if server.poll() is None:
-        os.killpg(server.pid, sig)
-    server.wait(timeout=60)
+stop_web = stop_site
 
 
 def state_of(video_id: int) -> str:

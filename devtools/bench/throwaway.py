@@ -3,9 +3,12 @@ reading a process's memory."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,6 +68,69 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def database_url() -> str:
+    """The URL of the database this process is connected to (a throwaway or a test database), for the
+    processes it starts, which must open the same one."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
+    return f"postgres://{params['USER']}{password}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment without the browser tests' async-unsafe switch (a deploy check refuses it)."""
+    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def start_site(
+    *, settings_module: str, media_root: Path, log: Path, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn (one worker unless ``extra_env`` says otherwise) with ``settings_module``, against this
+    process's database, on a free loopback port; returns it and its URL once /healthz answers 200. Its
+    output goes to ``log`` (a pipe nobody reads would fill and stall it); if it exits, or does not answer
+    within 60 s, RuntimeError carries the end of that log. ``stop_site`` stops it."""
+    port = free_port()
+    env = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media_root),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        **(extra_env or {}),
+    }
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "platform.wsgi"],
+            cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn on port {port} exited: {log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310  (loopback)
+                if response.status == 200:
+                    return server, url
+        except OSError:
+            pass
+        if time.monotonic() >= deadline:
+            stop_site(server)
+            raise RuntimeError(
+                f"gunicorn on port {port} did not answer within 60 s: {log.read_text()[-3000:]}"
+            )
+        time.sleep(0.05)
+
+
+def stop_site(server: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Stop a ``start_site`` gunicorn: the whole process group, master and workers."""
+    if server.poll() is None:
+        os.killpg(server.pid, sig)
+    server.wait(timeout=60)
 
 
 class RedisServer:

@@ -62,7 +62,19 @@ test("with them hls.js plays it, capped to the player, one segment ahead until i
   assert.equal(hls.config.capLevelToPlayerSize, true);
   assert.equal(hls.config.maxBufferLength, 2);
   el.fire("play");
-  assert.equal(hls.config.maxBufferLength, 30);
+  assert.equal(hls.config.maxBufferLength, 8);
+});
+
+test("no test download before the first frame; the next video starts from the bandwidth measured", async () => {
+  assert.equal(hlsConfig().testBandwidth, false);
+  assert.equal("abrEwmaDefaultEstimate" in hlsConfig(), false); // hls.js's own guess for the first
+  const { Hls, made } = fakeHls();
+  Hls.Events.FRAG_LOADED = "hlsFragLoaded";
+  await attachStream(fakeVideo(), { streamUrl: "/a.m3u8", fileUrl: "/a.mp4", Hls });
+  made[0].bandwidthEstimate = 1_400_000;
+  made[0].handlers.hlsFragLoaded("hlsFragLoaded", {});
+  await attachStream(fakeVideo(), { streamUrl: "/b.m3u8", fileUrl: "/b.mp4", Hls });
+  assert.equal(made[1].config.abrEwmaDefaultEstimate, 1_400_000);
 });
 
 test("a ladder hls.js cannot play falls back to the MP4", async () => {

@@ -3,9 +3,13 @@
 
 export const HLS_TYPE = "application/vnd.apple.mpegurl";
 const HLS_MODULE = "../../vendor/hls.js/hls.min.mjs";
-// Before a video is watched it buffers one ~2 s segment; once it plays, as much as hls.js likes.
+// Before a video is watched it buffers one ~2 s segment; once it plays, a few segments ahead: enough to
+// ride out a slow segment, and no more, since a feed's viewer often swipes on within seconds and every
+// second buffered past that is bytes for nothing (docs/benchmarks.md, benchmark_playback).
 const PRELOAD_SECONDS = 2;
-const PLAYING_SECONDS = 30;
+const PLAYING_SECONDS = 8;
+// The bandwidth (bit/s) the last video measured: the next one starts from it instead of hls.js's guess.
+let measuredBandwidth = 0;
 
 // "hls.js" where Media Source Extensions exist (it fits the rung to the player and buffers only what we
 // ask), "native" elsewhere (iOS), "file" without a ladder or any way to play one. Chromium plays HLS
@@ -18,15 +22,19 @@ export function streamEngine(el, streamUrl, Hls) {
 }
 
 // hls.js settings for a feed slide: start at the rung that fits the player (not above it), from the
-// measured bandwidth, and fetch nothing past the first segment until the video plays.
-export function hlsConfig() {
+// bandwidth the previous video measured (`estimate`, bit/s; hls.js's default for a session's first), and
+// fetch nothing past the first segment until the video plays.
+export function hlsConfig(estimate = 0) {
   return {
     capLevelToPlayerSize: true,
     startLevel: -1, // chosen from the bandwidth estimate, within the cap above
+    // No test download: hls.js would fetch a lowest-rung segment only to time it, then throw it away and
+    // fetch the chosen rung's: a round trip and ~100 KB more before the first frame on a slow network.
+    testBandwidth: false,
+    ...(estimate > 0 ? { abrEwmaDefaultEstimate: estimate } : {}),
     maxBufferLength: PRELOAD_SECONDS,
     maxMaxBufferLength: PRELOAD_SECONDS,
     backBufferLength: 10,
-    subtitleDisplay: false, // captions.js draws the cues itself (the track stays "hidden")
   };
 }
 
@@ -50,8 +58,13 @@ export async function attachStream(el, { streamUrl, fileUrl, Hls } = {}) {
     if (fileUrl) el.src = fileUrl;
     return null;
   }
-  const hls = new library(hlsConfig());
+  const hls = new library(hlsConfig(measuredBandwidth));
   let fellBack = false;
+  if (library.Events.FRAG_LOADED) {
+    hls.on(library.Events.FRAG_LOADED, function () {
+      if (hls.bandwidthEstimate > 0) measuredBandwidth = hls.bandwidthEstimate;
+    });
+  }
   hls.on(library.Events.ERROR, function (_event, data) {
     if (!data || !data.fatal || fellBack) return;
     // A ladder that cannot be played (refused, gone): the MP4 still can.

@@ -1,0 +1,106 @@
+"""The feed adapts the ladder's rung to the network, in a real Chromium at phone size, throttled through
+the DevTools protocol: the page loads on Fast 3G and the player starts on the lowest rung; while the
+network is slower than any rung it stays there; once the throttle is lifted it asks for the higher rung. No timing is asserted: only which files were asked for."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from creators import media, streaming
+from creators.models import Video
+from devtools import testclips
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.helpers import PHONE, with_rendition
+from tests.factories import CreatorFactory, published_video
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECONDS = 16  # eight 2 s segments per rung: room to switch after the throttle is lifted
+# Chrome DevTools' "Fast 3G" (as benchmark_playback measures on), in bytes per second.
+FAST_3G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1_600_000 / 8,
+    "uploadThroughput": 750_000 / 8,
+}
+# Slower than the lowest rung's bitrate (about 400 kbit/s here): nothing tempts the player upwards.
+HARD_THROTTLE = {**FAST_3G, "downloadThroughput": 250_000 / 8}
+NO_THROTTLE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+
+
+@pytest.fixture
+def streamed_video(tmp_path: Path, settings) -> Video:
+    """A published video with a real two-rung ladder (360 and 540 px) and its MP4 fallback."""
+    clip = tmp_path / "tall.mp4"
+    testclips.make_test_clip(destination=clip, seconds=SECONDS, width=540, height=960)
+    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
+    ladder = media.encode_ladder(
+        source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=SECONDS
+    )
+    assert [rung.folder for rung in ladder.rungs] == ["v360", "v540"]
+    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Adaptive")
+    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
+    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
+    Video.objects.filter(pk=video.pk).update(stream=master, rendition_duration=SECONDS, duration=SECONDS)
+    video.refresh_from_db()
+    return video
+
+
+def test_throttled_feed_starts_on_the_lowest_rung_and_switches_up_once_the_network_allows(
+    live_server, browser: Browser, streamed_video
+):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", FAST_3G)
+    prefix = f"/v/{streamed_video.public_id}/stream/{streamed_video.rendition_version}/"
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    def streamed() -> list[str]:
+        return [url.split(prefix, 1)[1] for url in requested if prefix in url]
+
+    def segments() -> list[str]:
+        return [name for name in streamed() if name.endswith(".m4s")]
+
+    page.goto(live_server.url)
+    expect(page.get_by_test_id("current-slide")).to_be_visible()
+
+    def first_segment_requested() -> bool:
+        page.wait_for_timeout(20)  # lets Playwright deliver the page's request events
+        return bool(segments())
+
+    # The page and hls.js load on Fast 3G; from the first segment on, the network is slower than any rung.
+    eventually(first_segment_requested, timeout=60, what="the first segment on Fast 3G")
+    cdp.send("Network.emulateNetworkConditions", HARD_THROTTLE)
+
+    def two_segments_requested() -> bool:
+        page.wait_for_timeout(100)
+        return len(segments()) >= 2
+
+    eventually(two_segments_requested, timeout=60, what="two segments on the throttled network")
+    throttled = segments()
+    assert streamed()[0] == "master.m3u8"
+    assert all(name.startswith("v360/") for name in throttled), throttled
+
+    cdp.send("Network.emulateNetworkConditions", NO_THROTTLE)
+
+    def higher_rung_requested() -> bool:
+        page.wait_for_timeout(100)
+        return any(name.startswith("v540/") for name in segments())
+
+    eventually(higher_rung_requested, timeout=60, what="a 540 px segment once the throttle was lifted")
+    assert "v540/index.m3u8" in streamed()
+    assert len({name.split("/", 1)[0] for name in segments()}) == 2
+    assert not any(
+        "/video?" in url or url.endswith("/video") for url in requested
+    )  # the MP4 fallback was never fetched
+    video = page.get_by_test_id("current-video")
+    assert video.get_attribute("data-engine") == "hls.js"
+    page.wait_for_function("document.querySelector('[data-testid=current-video]').currentTime > 1.0")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "feed-hls-throttled--390px.png"))
+    context.close()
