@@ -40,6 +40,7 @@ from typing import Any
 import requests
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from platform.errors import UpstreamError
 
@@ -129,13 +130,15 @@ def _intent(intent: stripe.PaymentIntent) -> Intent:
 def _failed(error: stripe.StripeError) -> GatewayError:
     if isinstance(error, stripe.CardError):
         return GatewayError(
-            error.user_message or "The card was declined.", code=error.code or "card_error", is_declined=True
+            error.user_message or _("The card was declined."),
+            code=error.code or "card_error",
+            is_declined=True,
         )
     if isinstance(error, stripe.APIConnectionError):
-        return GatewayError("The payment service cannot be reached; please try again.", code="unreachable")
+        return GatewayError(_("The payment service cannot be reached; please try again."), code="unreachable")
     # Stripe names a missing object ``resource_missing``; localstripe answers a bare 404.
     missing = "resource_missing" if error.http_status == 404 else "stripe_error"
-    return GatewayError("The payment service refused the request.", code=error.code or missing)
+    return GatewayError(_("The payment service refused the request."), code=error.code or missing)
 
 
 def payment_intent_create(

@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from businesses.models import BusinessProfile, Payment, Promotion, PromotionDelivery, Refund
 from businesses.services.review import promotion_cancel
@@ -122,7 +123,7 @@ def businesses_erase(user: User) -> None:
     if business is None:
         return
     for promotion in Promotion.objects.filter(business=business, state__in=_LIVE):
-        promotion_cancel(promotion=promotion, actor=None, reason="The account was deleted.")
+        promotion_cancel(promotion=promotion, actor=None, reason=gettext_noop("The account was deleted."))
     payments = Payment.objects.filter(promotion__business=business)
     if Refund.objects.filter(payment__in=payments, status=Refund.Status.PENDING).exists():
         raise ErasureDeferred("a refund is still on its way to the business")

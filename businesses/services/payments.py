@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from businesses import gateway
 from businesses.models import Payment, Promotion, Refund, StripeEvent
@@ -243,7 +244,7 @@ def _intent_canceled(event: gateway.WebhookEvent) -> None:
     payment.save(update_fields=["status", "updated_at"])
 
 
-REFUNDED_IN_STRIPE = "Cancelled: the payment was refunded in full in Stripe."
+REFUNDED_IN_STRIPE = gettext_noop("Cancelled: the payment was refunded in full in Stripe.")
 
 
 def _charge_refunded(event: gateway.WebhookEvent) -> None:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from businesses import gateway
 from businesses.models import Payment, Promotion, Refund
@@ -199,7 +200,7 @@ _CANCELLABLE = (
 
 
 def promotion_cancel(
-    *, promotion: Promotion, actor: User | None, reason: str = "Cancelled by the business."
+    *, promotion: Promotion, actor: User | None, reason: str = gettext_noop("Cancelled by the business.")
 ) -> Promotion:
     """The business stops its promotion (or the platform does, with ``actor`` None and a reason): an
     unpaid one's PaymentIntent is cancelled, a paid one is refunded what it has not spent."""
@@ -265,7 +266,10 @@ def promotion_pause(*, promotion: Promotion, actor: User) -> Promotion:
         if promotion.state != Promotion.State.ACTIVE:
             raise Conflict(_("Only a running promotion can be paused."))
         promotion_move(
-            promotion=promotion, to=Promotion.State.PAUSED, reason="Paused by the business.", actor=actor
+            promotion=promotion,
+            to=Promotion.State.PAUSED,
+            reason=gettext_noop("Paused by the business."),
+            actor=actor,
         )
     transaction.on_commit(_slots_forget)
     return promotion
