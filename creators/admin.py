@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from creators import hooks, services
 from creators.forms import DecisionForm
@@ -227,12 +227,16 @@ class VideoAdmin(admin.ModelAdmin[Video]):
                 admin_video_file_url(obj, "video"),
             )
         else:
-            media = format_html("<p>No playable rendition yet ({}).</p>", obj.get_state_display())
+            media = format_html(
+                "<p>{}</p>",
+                gettext("No playable rendition yet (%(state)s).") % {"state": obj.get_state_display()},
+            )
         poster = ""
         if obj.poster.name:
             poster = format_html(
-                '<img src="{}" alt="The poster" data-testid="admin-poster">',
+                '<img src="{}" alt="{}" data-testid="admin-poster">',
                 admin_video_file_url(obj, "poster"),
+                gettext("The poster"),
             )
         return format_html('<div class="admin-player">{}{}</div>', media, poster)
 
@@ -260,7 +264,10 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         reason = request.POST.get("reason", "") or f"Set to {state} by a moderator."
         for video in queryset:
             services.video_moderate(actor=_actor(request), video=video, state=state, reason=reason)
-        messages.success(request, f"{queryset.count()} video(s) now {state}.")
+        messages.success(
+            request,
+            gettext("%(count)s video(s) now %(state)s.") % {"count": queryset.count(), "state": state},
+        )
 
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[Video], action: str
@@ -277,14 +284,17 @@ class VideoAdmin(admin.ModelAdmin[Video]):
                     guideline=data["guideline"],
                     video=video,
                 )
-            return f"{queryset.count()} video(s): {label.lower()}. Each creator was told why."
+            return gettext("%(count)s video(s): %(decision)s. Each creator was told why.") % {
+                "count": queryset.count(),
+                "decision": str(label).lower(),
+            }
 
         return decision_step(
             self,
             request,
             queryset,
             form=DecisionForm(request.POST if "apply" in request.POST else None, guideline_required=True),
-            title=f"Decide: {label.lower()}",
+            title=gettext("Decide: %(decision)s") % {"decision": str(label).lower()},
             intro=gettext_lazy(
                 "Each creator receives a statement of reasons with what you write here, and can appeal."
             ),
@@ -332,7 +342,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         for video in queryset.filter(state=Video.State.FAILED):
             services.video_retry(video=video)
             count += 1
-        messages.success(request, f"Retrying {count} video(s).")
+        messages.success(request, gettext("Retrying %(count)s video(s).") % {"count": count})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # videos arrive through the upload pipeline only
@@ -364,13 +374,13 @@ class VideoTopicAdmin(admin.ModelAdmin[VideoTopic]):
     def approve(self, request: HttpRequest, queryset: QuerySet[VideoTopic]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=True)
-        messages.success(request, f"Approved {queryset.count()}.")
+        messages.success(request, gettext("Approved %(count)s.") % {"count": queryset.count()})
 
     @admin.action(description=gettext_lazy("Reject"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[VideoTopic]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)
-        messages.success(request, f"Rejected {queryset.count()}.")
+        messages.success(request, gettext("Rejected %(count)s.") % {"count": queryset.count()})
 
 
 # Trust and safety (reports, decisions, appeals, account actions, watched words, review queues) has its own

@@ -62,6 +62,11 @@ PREVIEW_MAX_SHORT_SIDE = 540
 # The trim editor scrubs the preview; a keyframe every second keeps seeking snappy.
 PREVIEW_KEYFRAME_SECONDS = 1.0
 
+# The trim editor's strip of thumbnails: one JPEG row of square tiles, spread evenly over the video.
+FILMSTRIP_FRAMES = 16
+FILMSTRIP_TILE_PIXELS = 80
+FILMSTRIP_JPEG_QSCALE = 5
+
 POSTER_MAX_LONG_SIDE = 720
 POSTER_JPEG_QUALITY = 85
 
@@ -294,15 +299,54 @@ def make_poster(
         ) from error
 
 
-def make_preview(*, source: Path, destination: Path, probe: ProbeResult, timeout: float = 600) -> None:
-    """Write a browser-playable MP4 for the trim editor, copying the streams when they already play."""
+def make_preview(
+    *,
+    source: Path,
+    destination: Path,
+    probe: ProbeResult,
+    filmstrip: Path | None = None,
+    timeout: float = 600,
+) -> None:
+    """Write a browser-playable MP4 for the trim editor, copying the streams when they already play, and
+    with `filmstrip` the editor's strip of thumbnails (see `preview_command`) from the same run.
+
+    A filmstrip that came out empty is removed, not an error: the editor then shows its ruler only."""
+    argv = preview_command(source=source, destination=destination, probe=probe, filmstrip=filmstrip)
+    try:
+        _run_to_file(argv=argv, destination=destination, timeout=timeout)
+    except MediaError:
+        if filmstrip is not None:
+            filmstrip.unlink(missing_ok=True)
+        raise
+    if filmstrip is not None and filmstrip.is_file() and not _is_filmstrip(filmstrip):
+        filmstrip.unlink()
+
+
+def preview_command(
+    *, source: Path, destination: Path, probe: ProbeResult, filmstrip: Path | None = None
+) -> list[str]:
+    """The argv `make_preview` runs: one input, read once, written to the preview and (with `filmstrip`)
+    to a one-row JPEG sprite of `FILMSTRIP_FRAMES` square tiles spread evenly over the video.
+
+    ffmpeg decodes an input stream once for all the outputs that use it: when the preview is encoded the
+    sprite reuses its decoded frames; when the preview is a stream copy (nothing decoded before), only
+    the keyframes are decoded for the sprite (`-skip_frame nokey`), a small part of the stream."""
     _check_distinct(source=source, destination=destination)
     container = sniff_container(path=source)
     audio_map = ["-map", "0:a:0"] if probe.has_audio else []
+    sprite: list[str] = []
+    if filmstrip is not None:
+        _check_distinct(source=source, destination=filmstrip)
+        if filmstrip.resolve() == destination.resolve():
+            raise ValueError("the filmstrip and the preview must be different files")
+        sprite = _filmstrip_output(path=filmstrip, probe=probe)
     if probe.is_browser_playable:
         # The display matrix travels with the copied stream and browsers honour it.
+        keyframes_only = ["-skip_frame:v", "nokey"] if filmstrip is not None else []
         argv = [
-            *_input_args(path=source, container=container, max_pixels=_decoder_cap(probe=probe)),
+            *_input_args(
+                path=source, container=container, max_pixels=_decoder_cap(probe=probe), extra=keyframes_only
+            ),
             "-map",
             "0:V:0",
             *audio_map,
@@ -343,7 +387,49 @@ def make_preview(*, source: Path, destination: Path, probe: ProbeResult, timeout
             "mp4",
             _file_url(path=destination),
         ]
-    _run_to_file(argv=argv, destination=destination, timeout=timeout)
+    return [*argv, *sprite]
+
+
+def _filmstrip_output(*, path: Path, probe: ProbeResult) -> list[str]:
+    """Output arguments for the filmstrip: a frame every duration/N seconds, centre-cropped to a square
+    tile, the N tiles in one row, written once as a JPEG."""
+    rate = FILMSTRIP_FRAMES / max(probe.duration, 0.1)
+    tile = FILMSTRIP_TILE_PIXELS
+    graph = (
+        # The last frame held past the end, so that the final tiles are filled however few frames the
+        # source has (with keyframes only, a few): the sprite always has every tile.
+        f"tpad=stop_mode=clone:stop_duration={_seconds(value=max(probe.duration, 1.0))},"
+        f"fps={rate:.6f}:round=down,"
+        f"scale={tile}:{tile}:force_original_aspect_ratio=increase,crop={tile}:{tile},setsar=1,"
+        f"tile={FILMSTRIP_FRAMES}x1"
+    )
+    return [
+        "-map",
+        "0:V:0",
+        "-an",
+        "-sn",
+        "-dn",
+        *_STRIP_METADATA_ARGS,
+        "-vf",
+        graph,
+        "-frames:v",
+        "1",
+        "-c:v",
+        "mjpeg",
+        "-q:v",
+        str(FILMSTRIP_JPEG_QSCALE),
+        "-f",
+        "mjpeg",
+        _file_url(path=path),
+    ]
+
+
+def _is_filmstrip(path: Path) -> bool:
+    try:
+        with Image.open(path, formats=["JPEG"]) as image:
+            return image.size == (FILMSTRIP_FRAMES * FILMSTRIP_TILE_PIXELS, FILMSTRIP_TILE_PIXELS)
+    except (OSError, ValueError):
+        return False
 
 
 def publish_command(

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from creators.forms import AppealDecisionForm, DecisionForm
 from creators.models import Appeal, Decision, Report, WatchedWord
@@ -72,8 +72,10 @@ class ReportAdmin(admin.ModelAdmin[Report]):
     def reported(self, obj: Report) -> str:
         if obj.comment is not None:
             text = " ".join(obj.comment.text.split())
-            return f"comment “{text[:59] + '…' if len(text) > 60 else text}”"
-        return f"video {obj.video}" if obj.video is not None else f"account {obj.profile}"
+            return gettext("comment “%(text)s”") % {"text": text[:59] + "…" if len(text) > 60 else text}
+        if obj.video is not None:
+            return gettext("video %(video)s") % {"video": obj.video}
+        return gettext("account %(profile)s") % {"profile": obj.profile}
 
     @admin.display(description=gettext_lazy("outcome"), ordering="decided_at")
     def outcome(self, obj: Report) -> str:
@@ -97,9 +99,13 @@ class ReportAdmin(admin.ModelAdmin[Report]):
                 target=target,
             )
             targets = {(report.video_id, report.profile_id, report.comment_id) for report in decided}
-            message = f"{len(decided)} report(s) decided ({label.lower()}) on {len(targets)} target(s)."
+            message = gettext("%(count)s report(s) decided (%(decision)s) on %(targets)s target(s).") % {
+                "count": len(decided),
+                "decision": str(label).lower(),
+                "targets": len(targets),
+            }
             if skipped := len(report_ids) - len(decided):
-                message += f" {skipped} already decided, left as they were."
+                message += " " + gettext("%(count)s already decided, left as they were.") % {"count": skipped}
             return message
 
         return decision_step(
@@ -111,7 +117,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
                 facts_required=not is_dismissal,
                 ask_days=decision == Action.SUSPEND,
             ),
-            title=f"Decide the reports: {label.lower()}",
+            title=gettext("Decide the reports: %(decision)s") % {"decision": str(label).lower()},
             intro=(
                 "The reporters are told that nothing breaks the guidelines; the creator is told nothing."
                 if is_dismissal
@@ -265,8 +271,11 @@ class AppealAdmin(admin.ModelAdmin[Appeal]):
                     reverse_decision=reverse_decision,
                     reason=data["reason"],
                 )
-            outcome = "reversed" if reverse_decision else "upheld"
-            return f"{queryset.count()} appeal(s) decided: {outcome}. Each person was told why."
+            if reverse_decision:
+                text = gettext("%(count)s appeal(s) decided: reversed. Each person was told why.")
+            else:
+                text = gettext("%(count)s appeal(s) decided: upheld. Each person was told why.")
+            return text % {"count": queryset.count()}
 
         return decision_step(
             self,
@@ -338,7 +347,10 @@ class ModeratedUserAdmin(_PlatformUserAdmin):  # type: ignore[valid-type,misc]
                     account=account,
                     ends_at=ends_at,
                 )
-            return f"{queryset.count()} account(s): {label.lower()}. Each person was told why."
+            return gettext("%(count)s account(s): %(decision)s. Each person was told why.") % {
+                "count": queryset.count(),
+                "decision": str(label).lower(),
+            }
 
         return decision_step(
             self,
@@ -349,7 +361,7 @@ class ModeratedUserAdmin(_PlatformUserAdmin):  # type: ignore[valid-type,misc]
                 guideline_required=True,
                 ask_days=is_suspension,
             ),
-            title=f"Decide: {label.lower()}",
+            title=gettext("Decide: %(decision)s") % {"decision": str(label).lower()},
             intro=gettext_lazy(
                 "Each person receives a statement of reasons with what you write here, and can appeal."
             ),
@@ -420,7 +432,7 @@ class WatchedWordAdmin(admin.ModelAdmin[WatchedWord]):
         for word in queryset:
             watched_words.watched_word_delete(actor=actor if isinstance(actor, User) else None, word=word)
             count += 1
-        messages.success(request, f"Deleted {count} watched word(s).")
+        messages.success(request, gettext("Deleted %(count)s watched word(s).") % {"count": count})
 
 
 from creators.trust import admin_comments  # noqa: E402, F401  (the comment queues, beside the reports)

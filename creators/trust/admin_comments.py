@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from creators.comments.models import Comment
 from creators.comments.selectors import author_name
@@ -62,7 +62,7 @@ class _CommentQueueAdmin(_QueueAdmin):
 
     @admin.display(description=gettext_lazy("under the video"))
     def on_video(self, obj: Comment) -> str:
-        caption = obj.video.caption.strip() or "Untitled video"
+        caption = obj.video.caption.strip() or gettext("Untitled video")
         if len(caption) > 60:
             caption = caption[:59] + "…"
         return format_html(
@@ -163,11 +163,15 @@ class ReportedCommentAdmin(_CommentQueueAdmin):
                 target="comment",
             )
             comments = {report.comment_id for report in decided}
-            outcome = "removed" if decision == Action.REMOVE else "left up"
-            return (
-                f"{len(comments)} comment(s) {outcome}; {len(decided)} report(s) decided. "
-                "Each reporter was told the outcome."
-            )
+            if decision == Action.REMOVE:
+                text = gettext(
+                    "%(comments)s comment(s) removed; %(reports)s report(s) decided. Each reporter was told the outcome."
+                )
+            else:
+                text = gettext(
+                    "%(comments)s comment(s) left up; %(reports)s report(s) decided. Each reporter was told the outcome."
+                )
+            return text % {"comments": len(comments), "reports": len(decided)}
 
         return decision_step(
             self,
@@ -228,7 +232,9 @@ class ReviewCommentAdmin(_CommentQueueAdmin):
                 source=Decision.Source.WATCHED_WORDS,
             )
             count += 1
-        self.message_user(request, f"{count} comment(s) let through.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)s comment(s) let through.") % {"count": count}, messages.SUCCESS
+        )
 
     @admin.action(
         description=gettext_lazy("Remove the comments (ask for the reasons)…"), permissions=["change"]

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from creators.models import Decision
 from platform.guidelines import Guideline
@@ -52,7 +53,7 @@ def decision_step(
             with transaction.atomic():
                 message = apply(form.cleaned_data)
         except PermissionDenied as error:
-            model_admin.message_user(request, str(error) or "Not allowed.", messages.ERROR)
+            model_admin.message_user(request, str(error) or gettext("Not allowed."), messages.ERROR)
             return None
         except ValidationError as error:
             form_add_service_errors(form, error, renames={"note": "facts", "outcome_reason": "reason"})
@@ -75,31 +76,31 @@ def decision_step(
 
 # What each action did, in the words a moderator would say it: the target is part of the action's meaning.
 _ACTION_WORDS = {
-    Decision.Action.REMOVE: "Video removed",
-    Decision.Action.LIMIT: "Video not recommended",
-    Decision.Action.AGE_RESTRICT: "Video age-restricted",
-    Decision.Action.LABEL_UNVERIFIED: "Video labelled unverified",
-    Decision.Action.DISMISS: "No action taken",
-    Decision.Action.REVIEW_CLEAR: "Reviewed, no problem found",
-    Decision.Action.WARNING: "Account warned",
-    Decision.Action.STRIKE: "Account given a strike",
-    Decision.Action.SUSPEND: "Account suspended",
+    Decision.Action.REMOVE: gettext_lazy("Video removed"),
+    Decision.Action.LIMIT: gettext_lazy("Video not recommended"),
+    Decision.Action.AGE_RESTRICT: gettext_lazy("Video age-restricted"),
+    Decision.Action.LABEL_UNVERIFIED: gettext_lazy("Video labelled unverified"),
+    Decision.Action.DISMISS: gettext_lazy("No action taken"),
+    Decision.Action.REVIEW_CLEAR: gettext_lazy("Reviewed, no problem found"),
+    Decision.Action.WARNING: gettext_lazy("Account warned"),
+    Decision.Action.STRIKE: gettext_lazy("Account given a strike"),
+    Decision.Action.SUSPEND: gettext_lazy("Account suspended"),
 }
 
 
 _COMMENT_WORDS = {
-    Decision.Action.REMOVE: "Comment removed",
-    Decision.Action.REVIEW_CLEAR: "Comment reviewed, no problem found",
+    Decision.Action.REMOVE: gettext_lazy("Comment removed"),
+    Decision.Action.REVIEW_CLEAR: gettext_lazy("Comment reviewed, no problem found"),
 }
 
 
 def decision_words(decision: Decision) -> str:
     """A decision in plain words: "Video removed (dangerous acts)"."""
-    words = _ACTION_WORDS.get(Decision.Action(decision.action), decision.get_action_display())
+    words = str(_ACTION_WORDS.get(Decision.Action(decision.action), decision.get_action_display()))
     if decision.comment_id is not None and decision.action in _COMMENT_WORDS:
-        words = _COMMENT_WORDS[Decision.Action(decision.action)]
+        words = str(_COMMENT_WORDS[Decision.Action(decision.action)])
     if decision.guideline in Guideline.values:
-        words += f" ({Guideline(decision.guideline).label.lower()})"
+        words += f" ({str(Guideline(decision.guideline).label).lower()})"
     return words
 
 

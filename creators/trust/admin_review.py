@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from creators import services
 from creators.forms import DecisionForm
@@ -81,7 +81,10 @@ def _decide_with_facts(
         rows = list(queryset)
         for row in rows:
             decide(row, data["guideline"], data["facts"])
-        return f"{title}: {len(rows)} decided. Each person was told why."
+        return gettext("%(title)s: %(count)s decided. Each person was told why.") % {
+            "title": title,
+            "count": len(rows),
+        }
 
     return decision_step(
         modeladmin,
@@ -157,7 +160,9 @@ class ReviewVideoAdmin(_QueueAdmin):
                 source=Decision.Source.WATCHED_WORDS,
             )
             count += 1
-        self.message_user(request, f"{count} video(s) cleared.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)s video(s) cleared.") % {"count": count}, messages.SUCCESS
+        )
 
     @admin.action(description=gettext_lazy("Remove…"), permissions=["change"])
     def remove(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
@@ -206,7 +211,7 @@ class ReviewProfileAdmin(_QueueAdmin):
         for profile in queryset:
             services.profile_review_clear(actor=_actor(request), profile=profile)
             count += 1
-        self.message_user(request, f"{count} bio(s) cleared.", messages.SUCCESS)
+        self.message_user(request, gettext("%(count)s bio(s) cleared.") % {"count": count}, messages.SUCCESS)
 
     @admin.action(
         description=gettext_lazy("Warn the creator (the bio stays hidden)…"), permissions=["change"]
@@ -273,13 +278,17 @@ class TopicReviewAdmin(_QueueAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=True)
-        self.message_user(request, f"Approved {queryset.count()}.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("Approved %(count)s.") % {"count": queryset.count()}, messages.SUCCESS
+        )
 
     @admin.action(description=gettext_lazy("Reject"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for video_topic in queryset:
             services.videotopic_review(actor=_actor(request), video_topic=video_topic, approve=False)
-        self.message_user(request, f"Rejected {queryset.count()}.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("Rejected %(count)s.") % {"count": queryset.count()}, messages.SUCCESS
+        )
 
     @admin.action(description=gettext_lazy("Label: unverified claims…"), permissions=["label_unverified"])
     def label_unverified(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
