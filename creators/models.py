@@ -264,6 +264,9 @@ class Video(models.Model):
 
     poster = models.FileField(_("poster"), upload_to=video_path, blank=True, max_length=200)
     preview = models.FileField(_("preview"), upload_to=video_path, blank=True, max_length=200)
+    # The trim editor's strip of thumbnails (``media.FILMSTRIP_FRAMES`` square tiles in one JPEG row), made
+    # with the preview; blank for videos processed before it existed (the editor shows its ruler only).
+    filmstrip = models.FileField(_("filmstrip"), upload_to=video_path, blank=True, max_length=200)
     trim_start = models.FloatField(_("trim start"), default=0.0)
     trim_end = models.FloatField(_("trim end"), null=True, blank=True)
     rendition = models.FileField(_("rendition"), upload_to=video_path, blank=True, max_length=200)

@@ -173,14 +173,16 @@ def video_file(request: HttpRequest, public_id: str, kind: str) -> HttpResponseB
     studio, notifications, decisions) whole. What is sent of a rendition to someone with a limit counts
     as served seconds. One's own files (the studio's preview and rendition) are neither locked nor
     counted: they are the creator's own work, which they already hold."""
-    field = {"poster": "poster", "video": "rendition", "preview": "preview"}.get(kind)
+    field = {"poster": "poster", "video": "rendition", "preview": "preview", "filmstrip": "filmstrip"}.get(
+        kind
+    )
     if field is None:
         raise Http404("No such file.")
     video, is_own = _video_for_file(request, public_id=public_id, kind=kind)
     if video is None or not getattr(video, field).name:
         raise Http404("No such file.")
     file = getattr(video, field)
-    content_type = "image/jpeg" if kind == "poster" else "video/mp4"
+    content_type = "image/jpeg" if kind in ("poster", "filmstrip") else "video/mp4"
     meter = None
     if not is_own and kind == "video":  # a preview is served to its owner only
         meter = screen_time_meter(
@@ -205,7 +207,7 @@ def _video_for_file(request: HttpRequest, *, public_id: str, kind: str) -> tuple
         if own_profile is not None:
             video = selectors.studio_video_get(owner=own_profile, public_id=public_id)
     is_own = video is not None
-    if video is None and kind != "preview":
+    if video is None and kind not in ("preview", "filmstrip"):  # the studio's own files
         video = selectors.video_get_visible(
             public_id=public_id, viewer=viewer_of(request), despite_screen_time=kind == "poster"
         )

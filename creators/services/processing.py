@@ -98,22 +98,31 @@ def video_process(*, video_id: int) -> None:
                 path=source, max_seconds=settings.VIDEO_MAX_SECONDS, max_pixels=settings.VIDEO_MAX_PIXELS
             )
             poster_path, preview_path = workdir / "poster.jpg", workdir / "preview.mp4"
+            filmstrip_path = workdir / "filmstrip.jpg"
             media.make_poster(source=source, destination=poster_path, probe=info)
-            media.make_preview(source=source, destination=preview_path, probe=info)
+            # The filmstrip is one more output of the preview's run, which reads the source once.
+            media.make_preview(source=source, destination=preview_path, probe=info, filmstrip=filmstrip_path)
             poster_name = store(video, "poster", poster_path, f"poster-{token}.jpg")
             preview_name = store(video, "preview", preview_path, f"preview-{token}.mp4")
+            filmstrip_name = (
+                store(video, "filmstrip", filmstrip_path, f"filmstrip-{token}.jpg")
+                if filmstrip_path.is_file()
+                else ""
+            )
     except media.MediaError as error:
         video_fail(video_id=video_id, step=Step.PROCESSING, reason=error.reason)
         return
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video_id)
         if video.state != State.PROCESSING:  # deleted work or a newer run finished first
-            transaction.on_commit(lambda: files_delete(video.poster.storage, [poster_name, preview_name]))
+            made = [poster_name, preview_name, filmstrip_name]
+            transaction.on_commit(lambda: files_delete(video.poster.storage, made))
             return
-        old = [video.poster.name, video.preview.name]
+        old = [video.poster.name, video.preview.name, video.filmstrip.name]
         for key, value in probe_columns(info).items():
             setattr(video, key, value)
         video.poster.name, video.preview.name = poster_name, preview_name
+        video.filmstrip.name = filmstrip_name
         if video.trim_end is None or video.trim_end > info.duration:
             video.trim_start, video.trim_end = 0.0, info.duration
         video.state, video.failed_step, video.failure_reason = State.DRAFT, "", ""

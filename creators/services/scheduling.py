@@ -155,7 +155,7 @@ def video_followers_notify(*, video_id: int) -> int:
         ):
             continue
         with in_language_of(follower):
-            title = gettext("%(name)s posted a new video") % {"name": video.owner.user.display_name}
+            title = gettext("%(name)s posted a new video") % {"name": video.owner.display_name}
         notify(
             user=follower, kind=Notification.Kind.NEW_VIDEO, title=title, body=video.caption[:200], url=url
         )

@@ -85,6 +85,7 @@ def video_upload(*, owner: CreatorProfile, upload: UploadedFile[bytes]) -> Video
 def video_delete(*, video: Video) -> None:
     storage = video.original.storage
     names = [video.original.name, video.poster.name, video.preview.name, video.rendition.name]
+    names += [video.filmstrip.name] if video.filmstrip.name else []
     names += caption_file_names(video=video)
     stream_name = video.stream.name
     video_id = video.pk

@@ -110,7 +110,7 @@ def test_scheduled_video_is_nowhere_until_the_job_publishes_it_at_its_time(
         _everywhere(client, video, follower=follower), True
     )
     notification = Notification.objects.get(user=follower, kind=Notification.Kind.NEW_VIDEO)
-    assert notification.title == f"{creator.user.display_name} posted a new video"
+    assert notification.title == f"{creator.display_name} posted a new video"
     assert notification.body == CAPTION
     # A second run (or a redelivered task) publishes and tells nobody again.
     with django_capture_on_commit_callbacks(execute=True):
