@@ -1,5 +1,6 @@
 """axe-core on every page type at a phone's and a desktop's width: no serious or critical WCAG 2.1 AA
-violation anywhere, and the count of the lesser ones printed per page (run with -s to read them)."""
+violation anywhere, and the count of the lesser ones printed per page (run with -s to read them); the pages
+in ``GERMAN_PAGES`` are checked in German too."""
 
 import re
 import shutil
@@ -36,6 +37,8 @@ class World:
         self.email: str | None = None
         self.path = "/"
         self.prepare: Callable[[Page], None] = lambda page: None
+        # The language the page is checked in: a step that reads the page's words reads them in it.
+        self.language = "en"
 
     def clips(self) -> Clips:
         clips: Clips = self.request.getfixturevalue("clips")
@@ -277,12 +280,16 @@ def _signup(world: World) -> None:
 def _signup_errors(world: World) -> None:
     world.path = "/accounts/signup/"
 
+    german = world.language == "de"
+
     def refuse(page: Page) -> None:
-        page.get_by_role("button", name="Sign up").click()
+        page.get_by_role("button", name="Registrieren" if german else "Sign up").click()
         # Each error is tied to its field: the field names it as its description, and says it is invalid.
-        email = page.get_by_label("Email")
+        email = page.get_by_label("E-Mail" if german else "Email", exact=True)
         expect(email).to_have_attribute("aria-invalid", "true")
-        expect(email).to_have_accessible_description("This field is required.")
+        expect(email).to_have_accessible_description(
+            "Dieses Feld ist zwingend erforderlich." if german else "This field is required."
+        )
 
     world.prepare = refuse
 
@@ -339,14 +346,45 @@ PAGES: dict[str, Callable[[World], None]] = {
 }
 
 
+# The page types checked in German as well: those whose every string is translated. A page type joins by
+# its name once its app's strings are.
+GERMAN_PAGES: list[str] = [
+    "settings",
+    "family-parent",
+    "family-teen",
+    "notifications",
+    "screen-time",
+    "guidelines",
+    "signup",
+    "signup-errors",
+    "login",
+    "your-data",
+]
+
+
 @pytest.mark.parametrize("page_type", PAGES)
 def test_no_serious_or_critical_violations(live_server, page, screenshot, request, page_type):
+    _check(live_server, page, screenshot, request, page_type, language="en")
+
+
+@pytest.mark.parametrize("page_type", GERMAN_PAGES)
+def test_no_serious_or_critical_violations_in_german(live_server, page, screenshot, request, page_type):
+    _check(live_server, page, screenshot, request, page_type, language="de")
+
+
+def _check(live_server, page: Page, screenshot, request, page_type: str, *, language: str) -> None:
     world = World(request)
+    world.language = language
     PAGES[page_type](world)
     if world.email is not None:
         log_in(page, live_server.url, world.email, world.path)
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    # The footer switcher's cookie, set after logging in (the log-in helper reads the English form).
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
     page.goto(f"{live_server.url}{world.path}")
+    expect(page.locator("html")).to_have_attribute("lang", language)
     failures = []
     for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
@@ -355,7 +393,7 @@ def test_no_serious_or_critical_violations(live_server, page, screenshot, reques
         result = axe_check(page)
         counts = result.counts()
         print(  # noqa: T201 - the per-page counts the closing note lists, shown with -s or on failure
-            f"\naxe {page_type:<20} {name:<8} critical={counts['critical']} serious={counts['serious']}"
+            f"\naxe {page_type:<20} {language} {name:<8} critical={counts['critical']} serious={counts['serious']}"
             f" moderate={counts['moderate']} minor={counts['minor']}"
             f" best-practice={sum(result.best_practice_counts().values())} to-review={result.to_review}"
             f" {' '.join(sorted({violation['id'] for violation in result.best_practice}))}"
