@@ -156,12 +156,12 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     fieldsets = [
         (None, {"fields": ["player", "caption", "owner", "state", "visibility", "content_level"]}),
         (
-            "Moderation",
+            gettext_lazy("Moderation"),
             {"fields": ["moderation_state", "moderation_reason", "is_age_restricted", "is_unverified"]},
         ),
-        ("Dates", {"fields": ["public_id", "created_at", "published_at"]}),
+        (gettext_lazy("Dates"), {"fields": ["public_id", "created_at", "published_at"]}),
         (
-            "Processing (pipeline internals, read-only)",
+            gettext_lazy("Processing (pipeline internals, read-only)"),
             {"classes": ["collapse"], "fields": list(PIPELINE_FIELDS)},
         ),
     ]
