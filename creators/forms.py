@@ -53,7 +53,8 @@ class CoverForm(forms.Form):
 
 class AvatarForm(forms.Form):
     avatar = forms.FileField(
-        help_text="A JPEG, PNG, WebP or GIF up to 5 MB; we crop it to a square.",
+        label=_("Avatar"),
+        help_text=_("A JPEG, PNG, WebP or GIF up to 5 MB; we crop it to a square."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
 
