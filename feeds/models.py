@@ -188,7 +188,7 @@ class VideoStats(models.Model):
         verbose_name_plural = gettext_lazy("video stats")
 
     def __str__(self) -> str:
-        return f"stats of {self.video_id}"
+        return f"{self.video_id} ({self._meta.verbose_name})"
 
 
 class CoWatch(models.Model):
@@ -428,7 +428,7 @@ class HashtagStats(models.Model):
         verbose_name_plural = gettext_lazy("hashtag stats")
 
     def __str__(self) -> str:
-        return f"stats of {self.hashtag_id}"
+        return f"{self.hashtag_id} ({self._meta.verbose_name})"
 
 
 class TrendingHashtag(models.Model):

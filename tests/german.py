@@ -133,7 +133,8 @@ VOID_TAGS = {
     "track",
     "wbr",
 }
-WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# A run of letters glued to digits is an id or a code (a UUID's "be7a"), not a word.
+WORD = re.compile(r"(?<![0-9A-Za-z'’])[A-Za-z][A-Za-z'’]*(?![A-Za-z'’]*[0-9])")
 
 
 # Names German writes the English way (a country in django-countries' German list).

@@ -113,7 +113,7 @@ def test_a_paused_promotion_says_its_end_as_a_german_date(client):
     assert "Werbung fortsetzen" in html
 
 
-def test_the_cancel_page_and_the_receipts_are_german(client):
+def test_the_cancel_page_and_the_receipts_are_german(client, stripe_local):
     business, video = business_with_video()
     promotion = _draft(business, video)
     Promotion.objects.filter(pk=promotion.pk).update(state="in_review", paid_at=timezone.now())
