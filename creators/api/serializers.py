@@ -182,6 +182,7 @@ class StudioVideoOutputSerializer(VideoOutputSerializer):
             "pending_trim_end",
             "rendition_duration",
             "created_at",
+            "scheduled_at",
             "preview_url",
         ]
 
@@ -203,6 +204,12 @@ class VideoDetailsInputSerializer(JsonInputSerializer):
 class TrimInputSerializer(JsonInputSerializer):
     start = serializers.FloatField(min_value=0)
     end = serializers.FloatField(min_value=0)
+    publish_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Publish a draft at this time (ISO 8601 with its offset), 5 minutes to 30 days ahead; "
+        "omitted: now. The video renders at once and stays hidden (state `scheduled`) until then.",
+    )
 
 
 class UploadChunkQuerySerializer(serializers.Serializer[Any]):

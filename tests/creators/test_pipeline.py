@@ -67,7 +67,7 @@ def test_upload_processes_to_a_draft_with_poster_and_preview(
     assert "<h1>Untitled draft</h1>" in editor
     assert "Uploaded from My holiday.MOV" in editor
     assert video.caption == ""
-    assert len(stored_files(media_root)) == 3
+    assert len(stored_files(media_root)) == 4  # original, poster, preview, filmstrip
 
 
 def test_rotated_phone_video_comes_out_upright(
@@ -306,7 +306,7 @@ def test_deleting_a_video_removes_its_files(
     client, creator, clips: Clips, eager_tasks, django_capture_on_commit_callbacks, media_root
 ):
     video = _draft(creator, clips.landscape, eager_tasks, django_capture_on_commit_callbacks)
-    assert len(stored_files(media_root)) == 3
+    assert len(stored_files(media_root)) == 4  # original, poster, preview, filmstrip
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("creators:studio_video_delete", args=[video.public_id]))
     assert response.status_code == 302

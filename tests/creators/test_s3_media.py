@@ -80,7 +80,8 @@ def test_upload_process_publish_and_play_all_on_s3(
         output = stop_worker(worker, signal.SIGTERM)
     video.refresh_from_db()
     assert video.failure_reason == "", output
-    names = [str(getattr(video, field).name) for field in ("original", "poster", "preview", "rendition")]
+    fields = ("original", "poster", "preview", "filmstrip", "rendition")
+    names = [str(getattr(video, field).name) for field in fields]
     assert all(name.startswith(folder) for name in names)
     # And the HLS ladder, in its own folder beside them.
     stream_folder = str(video.stream.name).rsplit("/", 1)[0] + "/"

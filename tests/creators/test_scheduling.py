@@ -292,3 +292,22 @@ def test_a_render_that_ends_after_the_time_publishes_at_once(
 def test_the_beat_job_runs_every_minute():
     entry = app.conf.beat_schedule["publish-scheduled-videos"]
     assert (entry["task"], entry["schedule"]) == ("creators.tasks.videos_publish_due_task", 60)
+
+
+def test_the_api_schedules_a_draft_and_refuses_a_bad_time_writing_nothing(api_client, creator):
+    video = VideoFactory.create(owner=creator, state=State.DRAFT, published_at=None)
+    api_client.force_authenticate(creator.user)
+    url = reverse("api-studio-publish", args=[video.public_id])
+    before = Video.objects.filter(pk=video.pk).values().get()
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    response = api_client.post(url, {"start": 0, "end": 3, "publish_at": soon.isoformat()}, format="json")
+    assert response.status_code == 400
+    assert response.json()["publish_at"] == ["Choose a time at least 5 minutes from now."]
+    assert Video.objects.filter(pk=video.pk).values().get() == before
+
+    at = (timezone.now() + datetime.timedelta(days=3)).astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    response = api_client.post(url, {"start": 0, "end": 3, "publish_at": at.isoformat()}, format="json")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["state"] == "publishing"
+    assert datetime.datetime.fromisoformat(body["scheduled_at"]) == at.replace(microsecond=0)
