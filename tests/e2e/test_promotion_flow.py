@@ -78,7 +78,7 @@ def test_a_paid_and_approved_promotion_reaches_an_adult_viewer_and_charges_its_i
     row.get_by_role("checkbox").check()
     page.get_by_role("combobox", name="Action").select_option(label="Approve (it starts running now)")
     page.get_by_role("button", name="Go").click()
-    expect(page.get_by_text("1 promotion(s) approved.")).to_be_visible()
+    expect(page.get_by_text("1 promotion approved.")).to_be_visible()
     context.close()
     promotion.refresh_from_db()
     assert promotion.state == "active"
