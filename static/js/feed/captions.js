@@ -111,6 +111,7 @@ export function createCaptions({ button, box, storage }) {
     apply();
   }
 
+  // The button shows only for a video with captions; the C key likewise does nothing without any.
   function toggle() {
     on = !on;
     rememberCaptions(storage, on);
