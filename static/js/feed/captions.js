@@ -113,6 +113,7 @@ export function createCaptions({ button, box, storage }) {
 
   // The button shows only for a video with captions; the C key likewise does nothing without any.
   function toggle() {
+    if (!hasCaptions) return;
     on = !on;
     rememberCaptions(storage, on);
     paint();
