@@ -35,6 +35,7 @@ export function hlsConfig(estimate = 0) {
     maxBufferLength: PRELOAD_SECONDS,
     maxMaxBufferLength: PRELOAD_SECONDS,
     backBufferLength: 10,
+    subtitleDisplay: false, // captions.js draws the cues itself (the track stays "hidden")
   };
 }
 
