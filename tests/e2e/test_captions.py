@@ -132,6 +132,10 @@ def test_the_ladder_brings_its_captions_through_the_master_playlist(
     )
     page.get_by_role("button", name="Captions").click()
     expect(page.get_by_test_id("captions-box")).to_have_text(CUE_TEXT)
+    # Drawn once, by the caption box: the browser's own rendering of the track stays off.
+    modes = video.evaluate("el => [...el.textTracks].map(t => t.mode)")
+    assert "hidden" in modes
+    assert "showing" not in modes
     captions = f"/v/{streamed_video.public_id}/captions/"
     assert any(url.endswith(captions + "en.m3u8") for url in requested)
     assert any(url.endswith(captions + "en.vtt") for url in requested)
