@@ -427,7 +427,7 @@ def _filmstrip_output(*, path: Path, probe: ProbeResult) -> list[str]:
 def _is_filmstrip(path: Path) -> bool:
     try:
         with Image.open(path, formats=["JPEG"]) as image:
-            return image.size == (FILMSTRIP_FRAMES * FILMSTRIP_TILE_PIXELS, FILMSTRIP_TILE_PIXELS)
+            return bool(image.size == (FILMSTRIP_FRAMES * FILMSTRIP_TILE_PIXELS, FILMSTRIP_TILE_PIXELS))
     except (OSError, ValueError):
         return False
 

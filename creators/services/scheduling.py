@@ -78,9 +78,13 @@ def video_schedule_cancel(*, video: Video) -> Video:
         locked = Video.objects.select_for_update().get(pk=video.pk)
         if not _is_waiting(locked):
             raise ValidationError(gettext("This video is not scheduled."), code="not_scheduled")
-        # A render still running for it finds the video no longer publishing and discards its result.
+        # A render still running for it finds the video no longer publishing and discards its result;
+        # its lease is let go here, so the draft never looks like stuck work.
         locked.state, locked.scheduled_at = State.DRAFT, None
-        locked.save(update_fields=["state", "scheduled_at", "updated_at"])
+        locked.work_started_at = locked.work_heartbeat_at = None
+        locked.save(
+            update_fields=["state", "scheduled_at", "work_started_at", "work_heartbeat_at", "updated_at"]
+        )
     return locked
 
 

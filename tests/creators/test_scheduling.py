@@ -311,3 +311,19 @@ def test_the_api_schedules_a_draft_and_refuses_a_bad_time_writing_nothing(api_cl
     body = response.json()
     assert body["state"] == "publishing"
     assert datetime.datetime.fromisoformat(body["scheduled_at"]) == at.replace(microsecond=0)
+
+
+def test_cancelling_while_it_renders_leaves_a_plain_draft(creator):
+    at = timezone.now() + datetime.timedelta(hours=1)
+    video = VideoFactory.create(
+        owner=creator,
+        state=State.PUBLISHING,
+        scheduled_at=at,
+        published_at=None,
+        work_started_at=timezone.now(),
+        work_heartbeat_at=timezone.now(),
+    )
+    services.video_schedule_cancel(video=video)
+    video.refresh_from_db()
+    assert (video.state, video.scheduled_at, video.work_started_at) == (State.DRAFT, None, None)
+    assert not video.is_stuck
