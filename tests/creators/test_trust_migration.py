@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from creators.models import Report, WatchedWord
 from platform.models import User
-from tests.factories import UserFactory
+from tests.factories import born_years_ago
 
 BEFORE = [
     ("creators", "0010_upload_session_s3_parts"),
@@ -26,11 +26,21 @@ def test_reports_and_watched_words_keep_their_rows_and_permissions_when_they_mov
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
-    # Accounts are the same before and after, so people come from the factory; creators and videos from the
-    # models of that time (later migrations add columns to their tables).
-    reporter = UserFactory.create()
+    # Everyone and everything from the models of that time: later migrations add columns to their tables
+    # (an account's language, a video's captions), which the tables of then do not have.
+    old_user = old.get_model("platform", "User")
+    people = iter(range(1, 100))
+
+    def person(**fields):
+        number = next(people)
+        return old_user.objects.create(
+            email=f"person{number}@example.com", display_name=f"Person {number}", password="!",
+            date_of_birth=born_years_ago(30), **fields,
+        )  # fmt: skip
+
+    reporter = person()
     old_profile, old_video = old.get_model("creators", "CreatorProfile"), old.get_model("creators", "Video")
-    owner = old_profile.objects.create(user_id=UserFactory.create().pk, handle="owner", display_name="Owner")
+    owner = old_profile.objects.create(user_id=person().pk, handle="owner", display_name="Owner")
     video = old_video.objects.create(
         owner_id=owner.pk,
         caption="Reported",
@@ -39,8 +49,8 @@ def test_reports_and_watched_words_keep_their_rows_and_permissions_when_they_mov
         state="published",
         published_at=timezone.now(),
     )
-    profile = old_profile.objects.create(user_id=UserFactory.create().pk, handle="reported", display_name="R")
-    moderator = UserFactory.create(is_staff=True)
+    profile = old_profile.objects.create(user_id=person().pk, handle="reported", display_name="R")
+    moderator = person(is_staff=True)
     old_report = old.get_model("feeds", "Report")
     old_report.objects.create(video_id=video.pk, reporter_id=reporter.pk, viewer_key="u:1", reason="spam")
     old_report.objects.create(profile_id=profile.pk, viewer_key="a:2", reason="harassment", detail="Rude.")
