@@ -99,7 +99,7 @@ class JoyreelUserChangeForm(UserChangeForm[User]):
         super().__init__(*args, **kwargs)
         permissions = self.fields.get("user_permissions")
         if isinstance(permissions, forms.ModelMultipleChoiceField):
-            permissions.label_from_instance = permission_label  # type: ignore[method-assign]
+            permissions.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
 
 
 @admin.register(User)
