@@ -50,7 +50,9 @@ def video_render_task(*, video_id: int) -> None:
             )
 
 
-@shared_task(name="creators.tasks.video_cover_task", acks_late=True, soft_time_limit=5 * 60, time_limit=6 * 60)
+@shared_task(
+    name="creators.tasks.video_cover_task", acks_late=True, soft_time_limit=5 * 60, time_limit=6 * 60
+)
 def video_cover_task(*, video_id: int) -> None:
     services.video_cover_make(video_id=video_id)
 

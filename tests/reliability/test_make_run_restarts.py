@@ -22,7 +22,7 @@ pytestmark = pytest.mark.processes
 # and the worker do. The line goes out in one write(2): ``print`` of several values (unbuffered, as
 # supervisord's children run) writes them one by one, and two programs' pieces then interleave.
 STAYS_UP = (
-    "{python} -c \"import os, signal; os.write(1, f'pid {{os.getpid()}} port {{os.environ[\\\"PORT\\\"]}} "
+    '{python} -c "import os, signal; os.write(1, f\'pid {{os.getpid()}} port {{os.environ[\\"PORT\\"]}} '
     "greeting ${{GREETING:-100%}}\\n'.encode()); signal.pause()\""
 )
 
