@@ -9,13 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from devtools.bench.throwaway import (
-    RedisServer,
-    clean_environ,
-    database_url,
-    start_site,
-    stop_site,
-)
+# clean_environ and database_url are the tests' too (re-exported: the explicit "as" says so to mypy).
+from devtools.bench.throwaway import RedisServer, start_site, stop_site
+from devtools.bench.throwaway import clean_environ as clean_environ
+from devtools.bench.throwaway import database_url as database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 

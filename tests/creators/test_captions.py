@@ -199,7 +199,9 @@ def test_the_owner_uploads_srt_and_viewers_get_the_rewritten_webvtt(
     assert messages_of(response) == ["Captions saved: English."]
     track = CaptionTrack.objects.get(video=video)
     assert (track.language, track.cue_count) == ("en", 2)
-    assert re.fullmatch(rf"videos/{video.public_id.hex}/captions-en-[0-9a-f]{{12}}\.vtt", track.file.name)
+    assert re.fullmatch(
+        rf"videos/{video.public_id.hex}/captions-en-[0-9a-f]{{12}}\.vtt", str(track.file.name)
+    )
     video.refresh_from_db()
     assert video.caption_languages == ["en"]
     client.logout()  # anyone may see a public video: so its captions
@@ -370,7 +372,7 @@ def test_the_master_playlist_lists_the_captions_and_feeds_list_them_for_the_mp4(
     assert playlist.content.decode().splitlines() == [
         "#EXTM3U",
         "#EXT-X-VERSION:3",
-        f"#EXT-X-TARGETDURATION:{math.ceil(video.rendition_duration)}",
+        f"#EXT-X-TARGETDURATION:{math.ceil(video.rendition_duration or 0)}",
         "#EXT-X-MEDIA-SEQUENCE:0",
         "#EXT-X-PLAYLIST-TYPE:VOD",
         f"#EXTINF:{video.rendition_duration:.3f},",
@@ -396,7 +398,7 @@ def test_on_s3_captions_are_stored_in_the_bucket_and_served_by_the_site(
     with django_capture_on_commit_callbacks(execute=True):
         track = services.caption_track_set(video=video, language="en", data=SRT)
     assert s3_media.keys() == [track.file.name]
-    assert s3_media.read(track.file.name) == EXPECTED_VTT
+    assert s3_media.read(str(track.file.name)) == EXPECTED_VTT
     served = client.get(vtt_url(video))
     assert served.status_code == 200  # the bytes themselves: a <track> needs no CORS, nothing is presigned
     assert served.content == EXPECTED_VTT

@@ -127,7 +127,7 @@ def test_a_wrong_code_is_refused_and_links_nothing():
     family.pairing_code_create(parent=parent)
     with pytest.raises(ValidationError) as refused:
         link_with(teen=child, code="ABCDEFGH")
-    assert refused.value.messages == [family.PAIRING_REFUSED]
+    assert refused.value.messages == [str(family.PAIRING_REFUSED)]
     assert FamilyLink.objects.count() == 0
     assert PairingCode.objects.get(parent=parent).used_at is None
     assert Notification.objects.count() == 0
@@ -139,7 +139,7 @@ def test_an_expired_code_is_refused_with_the_same_message():
     issued = family.pairing_code_create(parent=parent, now=made)
     with pytest.raises(ValidationError) as refused:
         link_with(teen=child, code=issued.code)
-    assert refused.value.messages == [family.PAIRING_REFUSED]
+    assert refused.value.messages == [str(family.PAIRING_REFUSED)]
     assert FamilyLink.objects.count() == 0
 
 
@@ -155,7 +155,7 @@ def test_a_used_code_is_refused_with_the_same_message():
     link_with(teen=first, code=issued.code)
     with pytest.raises(ValidationError) as refused:
         link_with(teen=second, code=issued.code)
-    assert refused.value.messages == [family.PAIRING_REFUSED]
+    assert refused.value.messages == [str(family.PAIRING_REFUSED)]
     assert list(FamilyLink.objects.values_list("teen", flat=True)) == [first.pk]
 
 

@@ -4,6 +4,7 @@ the saved language winning on every request, and emails, notifications and API e
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,6 +165,7 @@ def test_a_german_parent_is_notified_and_mailed_in_german_of_an_english_teens_ch
     assert message.subject == "Du hast eine neue Benachrichtigung auf Joyreel"
     assert message.body.startswith("Hallo Pat,\n\n- Tia hat die eigenen Einstellungen strenger gemacht")
     assert "Du bekommst diese E-Mails, weil du sie angefordert hast." in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     assert '<html lang="de">' in str(message.alternatives[0][0])
 
 

@@ -23,12 +23,12 @@ def _read(path: Path) -> Catalog:
         return read_po(source, abort_invalid=True)
 
 
-def _msgid(message_id: str | tuple[str, ...]) -> str:
+def _msgid(message_id: str | tuple[str, ...] | list[str]) -> str:
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
-def _is_translated(string: str | tuple[str, ...] | None) -> bool:
-    return all(string) if isinstance(string, tuple) else bool(string)
+def _is_translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    return all(string) if isinstance(string, tuple | list) else bool(string)
 
 
 def _name(path: Path) -> str:
