@@ -3,6 +3,7 @@
 import copy
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
@@ -94,6 +95,16 @@ def stored_files(root) -> list[str]:
         if root.exists()
         else []
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """Every test starts in the default language: one that rendered German (a request with
+    Accept-Language: de activates it for the thread) leaves nothing behind for the next on this worker."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
