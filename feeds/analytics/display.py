@@ -10,49 +10,75 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from feeds.analytics import rules
 from feeds.analytics.selectors import Audience, Cell, Overview, VideoAnalytics, VideoRow
 
-FEWER = "fewer than 10"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FEWER = gettext_lazy("fewer than 10")
+WEEKDAYS = (
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+)
 HEAT_LEVELS = 5  # intensity classes heat-1 .. heat-5; heat-0 is a hidden cell
 TOP_PLACES = 10
 
 
+def _number(value: float, decimals: int | None = None) -> str:
+    """``value`` in the active language's digits: 4,166 and 7.4 in English, 4.166 and 7,4 in German."""
+    # Rounded first: number_format cuts extra decimals off rather than rounding them.
+    shown = value if decimals is None else round(value, decimals)
+    return number_format(shown, decimals, force_grouping=True)
+
+
 def count(value: float) -> str:
-    return f"{round(value):,}"
+    return _number(round(value))
 
 
 def seconds(value: float) -> str:
     """A watch time: "7.4 s", "3 min 20 s", "2 h 5 min"."""
     if value < 10:
-        return f"{value:.1f} s"
+        return _("%(seconds)s s") % {"seconds": _number(value, 1)}
     whole = round(value)
     if whole < 60:
-        return f"{whole} s"
+        return _("%(seconds)s s") % {"seconds": whole}
     minutes, rest = divmod(whole, 60)
     if minutes < 60:
-        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+        if rest:
+            return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": rest}
+        return _("%(minutes)s min") % {"minutes": minutes}
     hours, minutes = divmod(minutes, 60)
-    return f"{hours:,} h {minutes} min" if minutes else f"{hours:,} h"
+    if minutes:
+        return _("%(hours)s h %(minutes)s min") % {"hours": _number(hours), "minutes": minutes}
+    return _("%(hours)s h") % {"hours": _number(hours)}
 
 
 def percent(share: float) -> str:
-    return f"{share:.0%}"
+    """A share as a percentage: "12%" in English, "12 %" in German."""
+    return _("%(percent)s%%") % {"percent": _number(round(share * 100))}
 
 
 def signed(value: float) -> str:
-    return f"{round(value):+,}" if round(value) else "0"
+    whole = round(value)
+    if not whole:
+        return "0"
+    return ("+" if whole > 0 else "-") + _number(abs(whole))
 
 
 def change_words(change: float | None) -> tuple[str, str]:
     """The change against the period before, and its direction (for the arrow's colour)."""
     if change is None:
-        return "no earlier data", "none"
+        return _("no earlier data"), "none"
     if round(change * 100) == 0:
-        return "no change", "flat"
-    return f"{change:+.0%}", "up" if change > 0 else "down"
+        return _("no change"), "flat"
+    return ("+" if change > 0 else "-") + percent(abs(change)), "up" if change > 0 else "down"
 
 
 def range_query(query: Mapping[str, str]) -> str:
@@ -70,18 +96,18 @@ class Card:
     note: str = ""
 
 
-_CARDS: tuple[tuple[str, str, Any, str], ...] = (
-    ("views", "Views", count, ""),
-    ("viewers", "Unique viewers", count, ""),
-    ("watch_seconds", "Watch time", seconds, "in total"),
-    ("average_watch_seconds", "Average watch time", seconds, "per view"),
-    ("completion_rate", "Completion rate", percent, "watched to the end"),
-    ("likes", "Likes", count, ""),
-    ("shares", "Shares", count, ""),
-    ("comments", "Comments", count, "and replies"),
-    ("follows_gained", "Follows gained", count, ""),
-    ("profile_views", "Profile views", count, ""),
-    ("net_followers", "Net follower growth", signed, "gained minus lost"),
+_CARDS: tuple[tuple[str, Any, Any, Any], ...] = (
+    ("views", gettext_lazy("Views"), count, ""),
+    ("viewers", gettext_lazy("Unique viewers"), count, ""),
+    ("watch_seconds", gettext_lazy("Watch time"), seconds, gettext_lazy("in total")),
+    ("average_watch_seconds", gettext_lazy("Average watch time"), seconds, gettext_lazy("per view")),
+    ("completion_rate", gettext_lazy("Completion rate"), percent, gettext_lazy("watched to the end")),
+    ("likes", gettext_lazy("Likes"), count, ""),
+    ("shares", gettext_lazy("Shares"), count, ""),
+    ("comments", gettext_lazy("Comments"), count, gettext_lazy("and replies")),
+    ("follows_gained", gettext_lazy("Follows gained"), count, ""),
+    ("profile_views", gettext_lazy("Profile views"), count, ""),
+    ("net_followers", gettext_lazy("Net follower growth"), signed, gettext_lazy("gained minus lost")),
 )
 
 
@@ -90,7 +116,7 @@ def overview_cards(overview: Overview) -> list[Card]:
     for key, label, shown, note in _CARDS:
         metric = overview.metrics[key]
         words, trend = change_words(metric.change)
-        cards.append(Card(key, label, shown(metric.value), words, trend, note))
+        cards.append(Card(key, str(label), shown(metric.value), words, trend, str(note)))
     return cards
 
 
@@ -104,25 +130,25 @@ def overview_charts(overview: Overview) -> dict[str, Any]:
     daily = overview.daily
     return {
         "activity": {
-            "caption": "Views and unique viewers by day",
+            "caption": _("Views and unique viewers by day"),
             "days": days,
             "series": [
-                {"label": "Views", "values": daily["views"], "bars": True, "whole": True},
-                {"label": "Unique viewers", "values": daily["viewers"]},
+                {"label": _("Views"), "values": daily["views"], "bars": True, "whole": True},
+                {"label": _("Unique viewers"), "values": daily["viewers"]},
             ],
         },
         "followers": {
-            "caption": "Followers at the end of each day",
+            "caption": _("Followers at the end of each day"),
             "days": days,
-            "series": [{"label": "Followers", "values": daily["followers"], "whole": True}],
+            "series": [{"label": _("Followers"), "values": daily["followers"], "whole": True}],
         },
         "follows": {
-            "caption": "Followers gained and lost by day",
+            "caption": _("Followers gained and lost by day"),
             "days": days,
             "series": [
-                {"label": "Gained", "values": daily["follows_gained"], "bars": True, "whole": True},
+                {"label": _("Gained"), "values": daily["follows_gained"], "bars": True, "whole": True},
                 # Drawn below the axis; the page's script shows them without the sign.
-                {"label": "Lost", "values": [-value for value in daily["follows_lost"]], "bars": True,
+                {"label": _("Lost"), "values": [-value for value in daily["follows_lost"]], "bars": True,
                  "negative": True},
             ],
         },
@@ -174,7 +200,7 @@ def audience_view(audience: Audience) -> AudienceView:
     peak = max((value for row in audience.heatmap for value in row if value is not None), default=0)
     heat_rows = [
         (
-            WEEKDAYS[weekday],
+            str(WEEKDAYS[weekday]),
             [
                 HeatCell(
                     hour,
@@ -274,9 +300,12 @@ def video_view(numbers: VideoAnalytics) -> VideoView:
             for source in numbers.sources
         ],
         ranking_words=numbers.ranking_words,
-        ranking_watch_through=percent(numbers.ranking_watch_through)
-        + (" with replays" if numbers.ranking_watch_through > 1 else ""),
-        ranking_quality=f"{numbers.ranking_quality:.2f}",
+        ranking_watch_through=(
+            _("%(percent)s with replays") % {"percent": percent(numbers.ranking_watch_through)}
+            if numbers.ranking_watch_through > 1
+            else percent(numbers.ranking_watch_through)
+        ),
+        ranking_quality=_number(numbers.ranking_quality, 2),
         median_videos=numbers.median_videos,
     )
 
@@ -285,17 +314,17 @@ def video_charts(numbers: VideoAnalytics) -> dict[str, Any]:
     """The video page's daily chart and its retention curve (``static/js/charts/retention.js``)."""
     retention = []
     if numbers.retention:
-        retention.append({"label": "This video", "values": numbers.retention})
+        retention.append({"label": _("This video"), "values": numbers.retention})
     if numbers.creator_median_retention:
-        retention.append({"label": "Your median video", "values": numbers.creator_median_retention})
+        retention.append({"label": _("Your median video"), "values": numbers.creator_median_retention})
     return {
         "views": {
-            "caption": "Views by day",
+            "caption": _("Views by day"),
             "days": _days(numbers.days),
-            "series": [{"label": "Views", "values": numbers.daily_views, "bars": True, "whole": True}],
+            "series": [{"label": _("Views"), "values": numbers.daily_views, "bars": True, "whole": True}],
         },
         "retention": {
-            "caption": "Share of views still watching, by how far into the video",
+            "caption": _("Share of views still watching, by how far into the video"),
             "steps": [round(100 * step / rules.REACH_STEPS) for step in range(rules.REACH_STEPS + 1)],
             "series": retention,
         },

@@ -9,6 +9,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 REACH_STEPS = 50  # retention is measured at each 2% of a video's length
 MIN_CELL_VIEWERS = 10  # a breakdown cell with fewer distinct viewers is not shown
 MAX_RANGE_DAYS = 365
@@ -23,8 +27,8 @@ BAND_LABELS = {
     "25-34": "25–34",
     "35-44": "35–44",
     "45-54": "45–54",
-    "55+": "55 and over",
-    "unknown": "Not known",
+    "55+": gettext_lazy("55 and over"),
+    "unknown": gettext_lazy("Not known"),
 }
 _BAND_AFTER = ((18, "13-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"))
 
@@ -142,25 +146,30 @@ def range_parse(
     day rolled up) or a custom start and end (both dates, at most 365 days, not after ``last_day``)."""
     if start or end:
         if not (start and end):
-            raise RangeProblem("Give both a start and an end date.")
+            raise RangeProblem(_("Give both a start and an end date."))
         try:
             first, last = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
         except ValueError as error:
-            raise RangeProblem("Dates look like 2026-05-31.") from error
+            raise RangeProblem(_("Dates look like 2026-05-31.")) from error
         if first > last:
-            raise RangeProblem("The start date is after the end date.")
+            raise RangeProblem(_("The start date is after the end date."))
         if last > last_day:
-            raise RangeProblem(f"Numbers go up to {last_day:%-d %B %Y}; pick an end date no later.")
+            raise RangeProblem(
+                _("Numbers go up to %(day)s; pick an end date no later.")
+                % {"day": date_format(last_day, "DATE_FORMAT")}
+            )
         if first < EARLIEST_DAY:
-            raise RangeProblem(f"Numbers start in {EARLIEST_DAY.year}; pick a later start date.")
+            raise RangeProblem(
+                _("Numbers start in %(year)s; pick a later start date.") % {"year": EARLIEST_DAY.year}
+            )
         chosen = DayRange(first, last)
         if chosen.days > MAX_RANGE_DAYS:
-            raise RangeProblem(f"A range can be at most {MAX_RANGE_DAYS} days long.")
+            raise RangeProblem(_("A range can be at most %(days)s days long.") % {"days": MAX_RANGE_DAYS})
         return chosen
     days = 28
     if preset:
         if not preset.isdigit() or int(preset) not in PRESET_DAYS:
-            raise RangeProblem("Choose the last 7, 28, 60 or 365 days, or a start and an end date.")
+            raise RangeProblem(_("Choose the last 7, 28, 60 or 365 days, or a start and an end date."))
         days = int(preset)
     return DayRange(last_day - datetime.timedelta(days=days - 1), last_day)
 
@@ -174,30 +183,39 @@ def judgement_words(
     """What the ranking thinks of a video, as sentences a creator can act on. ``watch_through`` and
     ``quality`` are the ranking's own numbers (``feeds.ranking.features``)."""
     if watch_through > 1:  # the ranking counts every loop watched to the end
-        expects = "The feed expects viewers to watch it to the end more than once, counting replays. "
+        expects = _("The feed expects viewers to watch it to the end more than once, counting replays.")
     else:
-        expects = (
-            f"The feed expects about {watch_through:.0%} of viewers to watch to the end (replays count). "
+        expects = _(
+            "The feed expects about %(percent)s%% of viewers to watch to the end (replays count)."
+        ) % {"percent": number_format(round(watch_through * 100))}
+    if impressions < 30:
+        start = _(
+            "It starts every video at one in three and moves toward what viewers really do as views come in,"
+            " so with few views this is mostly the starting guess."
         )
-    words = [
-        expects
-        + "It starts every video at one in three and moves toward what viewers really do as views come in"
-        + (", so with few views this is mostly the starting guess." if impressions < 30 else "."),
-    ]
-    if watch_through >= site_watch_through * 1.15:
-        words.append("That is better than most videos on Joyreel, so the feed shows it more.")
-    elif watch_through <= site_watch_through * 0.85:
-        words.append("That is below most videos on Joyreel. A stronger first two seconds usually helps most.")
     else:
-        words.append("That is about as good as most videos on Joyreel.")
+        start = _(
+            "It starts every video at one in three and moves toward what viewers really do as views come in."
+        )
+    words = [f"{expects} {start}"]
+    if watch_through >= site_watch_through * 1.15:
+        words.append(_("That is better than most videos on Joyreel, so the feed shows it more."))
+    elif watch_through <= site_watch_through * 0.85:
+        words.append(
+            _("That is below most videos on Joyreel. A stronger first two seconds usually helps most.")
+        )
+    else:
+        words.append(_("That is about as good as most videos on Joyreel."))
+    score = {"quality": number_format(round(quality, 2), 2)}
     if quality >= 1.1:
-        words.append(f"Likes and shares lift it (quality score {quality:.2f}; 1.00 is neutral).")
+        words.append(_("Likes and shares lift it (quality score %(quality)s; 1.00 is neutral).") % score)
     elif quality <= 0.9:
         words.append(
-            f"Skips and “not interested” hold it back (quality score {quality:.2f}; 1.00 is neutral)."
+            _("Skips and “not interested” hold it back (quality score %(quality)s; 1.00 is neutral).") % score
         )
     else:
         words.append(
-            f"Likes, shares, skips and “not interested” about balance out (quality score {quality:.2f})."
+            _("Likes, shares, skips and “not interested” about balance out (quality score %(quality)s).")
+            % score
         )
     return words

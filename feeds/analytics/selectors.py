@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
 from creators.models import CreatorProfile, FollowChange, Topic, Video
@@ -262,7 +263,8 @@ def analytics_video(*, video: Video, period: DayRange, site_watch_through: float
         SourceShare(
             key=key,
             label=(
-                f"Topic: {topic_names.get(int(key.split(':', 1)[1]), 'removed topic')}"
+                _("Topic: %(topic)s")
+                % {"topic": topic_names.get(int(key.split(":", 1)[1]), _("removed topic"))}
                 if key.startswith("topic:")
                 else str(SOURCE_LABELS.get(key, key))
             ),
@@ -373,11 +375,13 @@ def analytics_audience(*, creator: CreatorProfile, period: DayRange) -> Audience
         period=period,
         viewers=whole["viewers"],
         age_bands=[
-            Cell(band, rules.BAND_LABELS[band], band_cells[band], band in band_withheld)
+            Cell(band, str(rules.BAND_LABELS[band]), band_cells[band], band in band_withheld)
             for band in rules.AUDIENCE_BANDS
         ],
         countries=_ordered(
-            Cell(code, country_names.name(code) if code else "Not known", viewers, code in country_withheld)
+            Cell(
+                code, country_names.name(code) if code else _("Not known"), viewers, code in country_withheld
+            )
             for code, viewers in country_cells.items()
         ),
         regions=_ordered(
@@ -387,8 +391,8 @@ def analytics_audience(*, creator: CreatorProfile, period: DayRange) -> Audience
         new_viewers=split["new"],
         returning_viewers=split["returning"],
         new_and_returning=[
-            Cell("new", "New viewers", split["new"], "new" in split_withheld),
-            Cell("returning", "Returning viewers", split["returning"], "returning" in split_withheld),
+            Cell("new", _("New viewers"), split["new"], "new" in split_withheld),
+            Cell("returning", _("Returning viewers"), split["returning"], "returning" in split_withheld),
         ],
         heatmap=heatmap,
     )
