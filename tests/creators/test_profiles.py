@@ -248,7 +248,7 @@ def test_the_profile_grid_shows_posters_with_duration_and_views_and_links_to_eac
     assert f'href="/v/{video.public_id}/?from=profile"' in html
     assert '<span class="video-card-duration">1:14</span>' in html
     assert "</svg>15K</span>" in html
-    assert 'aria-label="15300 views"' in html
+    assert 'aria-label="15,300 views"' in html  # grouped in the page's language
     assert f'href="/v/{quiet.public_id}/?from=profile"' in html
     assert 'aria-label="0 views"' in html
     assert "&lt;b&gt;10&lt;/b&gt;" in html

@@ -107,7 +107,7 @@ def test_a_new_or_unconfirmed_parent_account_is_told_why_and_when_and_gets_no_co
     assert response.status_code == 403
     html = response.content.decode()
     assert "A parent&#x27;s account must be at least 7 days old." in html
-    eligible_from = (fresh.date_joined + datetime.timedelta(days=7)).strftime("%d %B %Y at %H:%M")
+    eligible_from = (fresh.date_joined + datetime.timedelta(days=7)).strftime("%-d %B %Y, %H:%M")
     assert f"You can create a code from {eligible_from}." in html
     unconfirmed = UserFactory.create(
         date_of_birth=born_years_ago(40), date_joined=timezone.now() - datetime.timedelta(days=30)

@@ -28,7 +28,7 @@ def test_an_unverified_business_shows_its_website_as_text_and_the_route_is_not_f
     assert f'href="/@{handle}/website"' not in page
     assert (
         '<p class="muted" data-testid="website-text">Website (not verified): '
-        "https://login-joyreel.example/verify?next=account</p>"
+        '<span translate="no">https://login-joyreel.example/verify?next=account</span></p>'
     ) in page
     assert f'href="{PHISHING}' not in page
     response = client.get(f"/@{handle}/website")

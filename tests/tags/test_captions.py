@@ -50,7 +50,7 @@ def test_the_plain_watch_page_links_the_captions_hashtags(rf):
     request.user = AnonymousUser()
     body = render_to_string("creators/watch.html", {"video": video}, request=request)
     assert (
-        '<p class="caption" data-testid="caption">Pretzels <a class="hashtag" href="/tag/munich">#munich</a> '
+        '<p class="caption" data-testid="caption" translate="no">Pretzels <a class="hashtag" href="/tag/munich">#munich</a> '
         "&lt;b&gt;&quot;bold&quot;&lt;/b&gt;</p>"
     ) in body
 

@@ -32,7 +32,7 @@ def test_the_tag_page_lists_the_hashtags_videos_with_counts_and_a_follow_button(
     response = client.get("/tag/munich")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'data-testid="tag-name">#munich<' in body
+    assert 'data-testid="tag-name" translate="no">#munich<' in body
     assert "3 videos" in body
     assert "1.2K views" in body
     assert body.count('data-testid="tag-video"') == 3
