@@ -2,10 +2,11 @@
 the DevTools protocol: the page loads on Fast 3G and the player starts on the lowest rung; while the
 network is slower than any rung it stays there; once the throttle is lifted it asks for the higher rung. No timing is asserted: only which files were asked for."""
 
+import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 
 from creators import media, streaming
 from creators.models import Video
@@ -66,16 +67,32 @@ def test_throttled_feed_starts_on_the_lowest_rung_and_switches_up_once_the_netwo
     def segments() -> list[str]:
         return [name for name in streamed() if name.endswith(".m4s")]
 
+    # The page and hls.js load on Fast 3G; from the first segment on, the network is slower than any rung.
+    # The first segment's request is held until the slower network is on: polling for it instead let a
+    # loaded machine download it on Fast 3G first, and hls.js then rightly chose the 540 rung (CI saw it).
+    # (The DevTools call cannot be made from inside the route handler: it waits on the same dispatcher.)
+    held: list[Route] = []
+    released: list[bool] = []
+
+    def hold_until_throttled(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r".*/stream/.*\.m4s$"), hold_until_throttled)
     page.goto(live_server.url)
     expect(page.get_by_test_id("current-slide")).to_be_visible()
 
-    def first_segment_requested() -> bool:
+    def first_segment_held() -> bool:
         page.wait_for_timeout(20)  # lets Playwright deliver the page's request events
-        return bool(segments())
+        return bool(held)
 
-    # The page and hls.js load on Fast 3G; from the first segment on, the network is slower than any rung.
-    eventually(first_segment_requested, timeout=60, what="the first segment on Fast 3G")
+    eventually(first_segment_held, timeout=60, what="the first segment's request")
     cdp.send("Network.emulateNetworkConditions", HARD_THROTTLE)
+    released.append(True)
+    for route in held:
+        route.continue_()
 
     def two_segments_requested() -> bool:
         page.wait_for_timeout(100)

@@ -46,7 +46,9 @@ def test_a_render_killed_on_s3_is_finished_by_the_next_worker(s3_media: S3Media,
         first_output = stop_worker(worker, signal.SIGKILL)  # the whole process group: pool child and ffmpeg
     assert state_of(video.pk) == Video.State.PUBLISHING, first_output
     video.refresh_from_db()
-    before = sorted([str(video.original.name), str(video.poster.name), str(video.preview.name)])
+    before = sorted(
+        [str(video.original.name), str(video.poster.name), str(video.preview.name), str(video.filmstrip.name)]
+    )
     assert s3_media.keys() == before  # nothing of the half-made rendition
 
     assert services.videos_recover_stuck(older_than=datetime.timedelta(0)) == 1
