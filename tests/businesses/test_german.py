@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from businesses import services
 from businesses.models import BusinessProfile, Payment, Promotion, Refund
@@ -18,14 +18,6 @@ from tests.german import english_on_page
 pytestmark = pytest.mark.django_db
 
 GERMAN = {"Accept-Language": "de"}
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_default_language():
-    """A request in German leaves German active in this thread; later tests that call gettext outside a
-    request (the rules' own tests) must see the default language again."""
-    yield
-    translation.deactivate()
 
 
 PROMOTIONS = "/api/v1/business/promotions"

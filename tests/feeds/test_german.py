@@ -3,7 +3,6 @@
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from creators.models import Hashtag, Video
 from feeds import sponsored
@@ -18,14 +17,6 @@ from tests.german import english_on_page
 pytestmark = pytest.mark.django_db
 
 GERMAN = {"Accept-Language": "de"}
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_default_language():
-    """A request in German leaves German active in this thread; later tests that call gettext outside a
-    request (the rules' own tests) must see the default language again."""
-    yield
-    translation.deactivate()
 
 
 def _german(client: Client, url: str, status: int = 200) -> str:

@@ -3,7 +3,6 @@ nothing left in English (``tests.german``); the search's words echoed back stay 
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import CreatorFactory, published_video
 from tests.german import english_on_page
@@ -11,14 +10,6 @@ from tests.german import english_on_page
 pytestmark = pytest.mark.django_db
 
 GERMAN = {"Accept-Language": "de"}
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_default_language():
-    """A request in German leaves German active in this thread; later tests that call gettext outside a
-    request (the rules' own tests) must see the default language again."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

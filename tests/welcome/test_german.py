@@ -2,7 +2,6 @@
 English (``tests.german``); nothing is written when the picks are refused."""
 
 import pytest
-from django.utils import translation
 
 from feeds.models import InterestProfile
 from tests.factories import UserFactory
@@ -12,14 +11,6 @@ from tests.welcome.world import world_build
 pytestmark = pytest.mark.django_db
 
 GERMAN = {"Accept-Language": "de"}
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_default_language():
-    """A request in German leaves German active in this thread; later tests that call gettext outside a
-    request (the rules' own tests) must see the default language again."""
-    yield
-    translation.deactivate()
 
 
 URL = "/welcome/interests"
