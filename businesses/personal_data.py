@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from businesses.models import BusinessProfile, Payment, Promotion, PromotionDelivery, Refund
 from businesses.services.review import promotion_cancel
@@ -28,9 +28,13 @@ from platform.personal_data import Content, ErasureDeferred, audit_entries_scrub
 LATE_EVENT_WINDOW = datetime.timedelta(days=3)
 
 FILES = {
-    "business.json": "Your business profile: legal name, category, place, website and verification.",
-    "promotions.json": "Every promotion you made: goal, audience, budget, price, state, spend, dates, "
-    "daily results, and its payments and refunds (amounts, states and dates; no card details).",
+    "business.json": gettext_lazy(
+        "Your business profile: legal name, category, place, website and verification."
+    ),
+    "promotions.json": gettext_lazy(
+        "Every promotion you made: goal, audience, budget, price, state, spend, dates, "
+        "daily results, and its payments and refunds (amounts, states and dates; no card details)."
+    ),
 }
 
 _LIVE = (

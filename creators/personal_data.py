@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from creators.models import Appeal, CaptionTrack, CreatorProfile, Decision, Follow, UploadSession, Video
 from creators.services._storage import files_delete
 from creators.services.profiles import follow_delete
@@ -17,16 +19,25 @@ from platform.models import User
 from platform.personal_data import Content, audit_entries_scrub, json_bytes
 
 FILES = {
-    "profile.json": "Your creator profile: handle, display name, bio, links, region, follower count.",
-    "avatar-small.jpg, avatar-large.jpg": "Your profile picture, as stored.",
-    "videos.json": "Every video you uploaded: caption, hashtags, topics, visibility, content level, "
-    "moderation state, processing state, trim, size and dates.",
-    "videos/<id>/": "The original file of each video, exactly as you uploaded it.",
-    "videos/<id>/captions-<language>.vtt": "Each video's captions, one file per language, as we serve them "
-    "(WebVTT).",
-    "follows.json": "The accounts you follow (and requests waiting), and the people who follow you.",
-    "decisions.json": "Moderation decisions about your account or videos, with their statement of reasons, "
-    "and your appeals.",
+    "profile.json": gettext_lazy(
+        "Your creator profile: handle, display name, bio, links, region, follower count."
+    ),
+    "avatar-small.jpg, avatar-large.jpg": gettext_lazy("Your profile picture, as stored."),
+    "videos.json": gettext_lazy(
+        "Every video you uploaded: caption, hashtags, topics, visibility, content level, "
+        "moderation state, processing state, trim, size and dates."
+    ),
+    "videos/<id>/": gettext_lazy("The original file of each video, exactly as you uploaded it."),
+    "videos/<id>/captions-<language>.vtt": gettext_lazy(
+        "Each video's captions, one file per language, as we serve them (WebVTT)."
+    ),
+    "follows.json": gettext_lazy(
+        "The accounts you follow (and requests waiting), and the people who follow you."
+    ),
+    "decisions.json": gettext_lazy(
+        "Moderation decisions about your account or videos, with their statement of reasons, "
+        "and your appeals."
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy
 
 from creators.models import CreatorProfile, Report
 from feeds.models import HashtagFollow, InterestProfile, ProfileVisit, Signal
@@ -23,12 +24,18 @@ from platform.models import User
 from platform.personal_data import Content, json_bytes, json_lines
 
 FILES = {
-    "signals.jsonl": "Everything the player reported while you were logged in, one event a line: what you "
-    'watched, for how long, likes, shares, skips and "not interested", with the video\'s id and the feed.',
-    "interest_profile.json": "What the For You feed has learned you like (topic, hashtag and creator "
-    "weights by id) and the videos it recently showed you or you hid.",
-    "reports.json": "The reports you made, their reason, what you wrote and what became of them.",
-    "hashtag_follows.json": "The hashtags you follow and when you followed each.",
+    "signals.jsonl": gettext_lazy(
+        "Everything the player reported while you were logged in, one event a line: what you "
+        'watched, for how long, likes, shares, skips and "not interested", with the video\'s id and the feed.'
+    ),
+    "interest_profile.json": gettext_lazy(
+        "What the For You feed has learned you like (topic, hashtag and creator "
+        "weights by id) and the videos it recently showed you or you hid."
+    ),
+    "reports.json": gettext_lazy(
+        "The reports you made, their reason, what you wrote and what became of them."
+    ),
+    "hashtag_follows.json": gettext_lazy("The hashtags you follow and when you followed each."),
 }
 
 

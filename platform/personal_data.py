@@ -16,6 +16,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from platform.languages import in_language_of
 from platform.models import AuditEntry, DataExport, User
@@ -56,13 +59,15 @@ class PersonalData:
     exporter: Exporter
     eraser: Eraser
     # What each file (or folder, ending in "/") of the app's part of the ZIP holds, for README.txt.
-    files: Mapping[str, str]
+    files: Mapping[str, StrOrPromise]
 
 
 _registry: dict[str, PersonalData] = {}
 
 
-def register_personal_data(*, app: str, exporter: Exporter, eraser: Eraser, files: Mapping[str, str]) -> None:
+def register_personal_data(
+    *, app: str, exporter: Exporter, eraser: Eraser, files: Mapping[str, StrOrPromise]
+) -> None:
     """Called once per app from its ``AppConfig.ready()``; registering again replaces the entry."""
     _registry[app] = PersonalData(app=app, exporter=exporter, eraser=eraser, files=dict(files))
 
@@ -105,28 +110,36 @@ def audit_entries_scrub(*, model: type[Model], ids: Iterable[object]) -> int:
 
 # --- the export ---------------------------------------------------------------------------------------------
 
-README_HEAD = """Your data from Joyreel
-======================
+README_WIDTH = 100
 
-This archive holds what Joyreel keeps about your account, made on {made} (UTC).
-Each folder belongs to one part of the site; JSON files are UTF-8, times are UTC (ISO 8601),
-and a ".jsonl" file holds one JSON object a line. Other people's data is not included:
-where a file mentions another account it shows only what you could see on the site.
-Payment card details are never stored by Joyreel, so they are not here.
 
-"""
+def _paragraph(text: str, indent: int = 0) -> str:
+    # Not at hyphens: "E-Mail" and "screen-time" stay whole.
+    margin = " " * indent
+    return textwrap.fill(
+        text, README_WIDTH, initial_indent=margin, subsequent_indent=margin, break_on_hyphens=False
+    )
 
 
 def readme_text(*, made: datetime.datetime, missing: Iterable[str] = ()) -> str:
-    lines = [README_HEAD.format(made=made.strftime("%Y-%m-%d %H:%M"))]
+    """The archive's README.txt in the active language: what each file holds, and what could not be read."""
+    title = _("Your data from Joyreel")
+    introduction = _(
+        "This archive holds what Joyreel keeps about your account, made on %(made)s (UTC). Each folder "
+        'belongs to one part of the site; JSON files are UTF-8, times are UTC (ISO 8601), and a ".jsonl" '
+        "file holds one JSON object a line. Other people's data is not included: where a file mentions "
+        "another account it shows only what you could see on the site. Payment card details are never "
+        "stored by Joyreel, so they are not here."
+    ) % {"made": made.strftime("%Y-%m-%d %H:%M")}
+    lines = [f"{title}\n", f"{'=' * len(title)}\n\n", _paragraph(introduction), "\n\n"]
     for part in registered():
         lines.append(f"{part.app}/\n")
         for path, description in part.files.items():
-            lines.append(f"  {part.app}/{path}\n      {description}\n")
+            lines.append(f"  {part.app}/{path}\n{_paragraph(str(description), indent=6)}\n")
         lines.append("\n")
     missing = list(missing)
     if missing:
-        lines.append("These files could not be read when the archive was made and are left out:\n")
+        lines.append(_("These files could not be read when the archive was made and are left out:") + "\n")
         lines.extend(f"  {path}\n" for path in missing)
     return "".join(lines)
 
@@ -161,9 +174,9 @@ def zip_build(*, user: User, destination: Any, made: datetime.datetime) -> None:
                     # A stored file that vanished (deleted meanwhile): say so instead of failing the export.
                     logger.warning("Export of user %s: %s is missing", user.pk, full_path)
                     missing.append(full_path)
-        _entry_write(
-            archive, path="README.txt", content=readme_text(made=made, missing=missing).encode(), made=made
-        )
+        with in_language_of(user):
+            readme = readme_text(made=made, missing=missing)
+        _entry_write(archive, path="README.txt", content=readme.encode(), made=made)
 
 
 def data_export_request(*, user: User) -> DataExport:
@@ -262,16 +275,23 @@ def data_exports_delete(*, user: User) -> None:
 # --- the core app's own part ------------------------------------------------------------------------------
 
 PLATFORM_FILES = {
-    "account.json": "Your account: email and when you confirmed it, display name, date of birth, country "
-    "and region, time zone and its last change, privacy and screen-time settings, the address you signed "
-    "up from (and a hashed id of that browser), and any suspension or deletion request.",
-    "notifications.json": "Every notification in your notification centre, read or not.",
-    "blocks_and_mutes.json": "The accounts you blocked or muted (by account id) and when.",
-    "family.json": "Your family pairing: whether you are the parent or the teen, and since when.",
-    "screen_time.json": "Minutes watched per day of your calendar (as the player reported them and as "
-    "counted from the video the server sent), and extra minutes granted.",
-    "account_history.json": "Actions recorded about your account in our audit log (what and when; "
-    "staff notes are not included).",
+    "account.json": gettext_lazy(
+        "Your account: email and when you confirmed it, display name, date of birth, country "
+        "and region, time zone and its last change, privacy and screen-time settings, the address you signed "
+        "up from (and a hashed id of that browser), and any suspension or deletion request."
+    ),
+    "notifications.json": gettext_lazy("Every notification in your notification centre, read or not."),
+    "blocks_and_mutes.json": gettext_lazy("The accounts you blocked or muted (by account id) and when."),
+    "family.json": gettext_lazy(
+        "Your family pairing: whether you are the parent or the teen, and since when."
+    ),
+    "screen_time.json": gettext_lazy(
+        "Minutes watched per day of your calendar (as the player reported them and as "
+        "counted from the video the server sent), and extra minutes granted."
+    ),
+    "account_history.json": gettext_lazy(
+        "Actions recorded about your account in our audit log (what and when; staff notes are not included)."
+    ),
 }
 
 _ACCOUNT_FIELDS = (

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext_lazy
 
 from creators.comments import rules, services
 from creators.comments.models import Comment, CommentFilterWord, CommentLike
@@ -23,11 +24,13 @@ from platform.models import User
 from platform.personal_data import Content, json_bytes, json_lines
 
 FILES = {
-    "comments.jsonl": "Every comment and reply you wrote, one a line: the video, the comment it replies to, "
-    "the text, when you wrote and edited it, its state (visible, waiting for review, hidden by the "
-    "creator, removed by a moderator) and its likes and replies.",
-    "comment-likes.json": "The comments you liked: which comment, on which video, and when.",
-    "comment-filter-words.json": "The words you filter from comments under your videos.",
+    "comments.jsonl": gettext_lazy(
+        "Every comment and reply you wrote, one a line: the video, the comment it replies to, "
+        "the text, when you wrote and edited it, its state (visible, waiting for review, hidden by the "
+        "creator, removed by a moderator) and its likes and replies."
+    ),
+    "comment-likes.json": gettext_lazy("The comments you liked: which comment, on which video, and when."),
+    "comment-filter-words.json": gettext_lazy("The words you filter from comments under your videos."),
 }
 
 

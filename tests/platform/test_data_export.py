@@ -4,6 +4,7 @@ one export is prepared at a time; the link is the owner's only and expires."""
 import datetime
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -15,6 +16,7 @@ from platform.models import DataExport, Notification
 from platform.tasks import data_export_build_task, data_exports_expire_task
 from tests.conftest import stored_files
 from tests.factories import UserFactory
+from tests.german import is_english
 from tests.platform.your_data import world
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +245,21 @@ def test_a_stored_file_that_is_gone_is_named_in_the_readme_and_the_export_still_
         f"could not be read when the archive was made and are left out:\n  {path}"
         in archive.read("README.txt").decode()
     )
+
+
+def _readme_texts(readme: str) -> list[str]:
+    """The README's sentences: every line but the file names ("creators/", "  creators/videos.json")."""
+    return [line for line in readme.splitlines() if line.strip() and not re.fullmatch(r"(  )?\w+/.*", line)]
+
+
+def test_the_readme_is_written_in_the_accounts_language(django_capture_on_commit_callbacks):
+    german = UserFactory.create(language="de")
+    readme = _archive(_ready_export(german, django_capture_on_commit_callbacks)).read("README.txt").decode()
+
+    assert readme.startswith("Deine Daten von Joyreel\n=======================\n\nDieses Archiv enthält")
+    assert "  creators/videos.json\n      Jedes Video, das du hochgeladen hast:" in readme
+    assert [text for text in _readme_texts(readme) if is_english(text)] == []
+    english = UserFactory.create(language="en")
+    readme = _archive(_ready_export(english, django_capture_on_commit_callbacks)).read("README.txt").decode()
+    assert readme.startswith("Your data from Joyreel\n======================\n\nThis archive holds")
+    assert "  creators/videos.json\n      Every video you uploaded:" in readme
