@@ -1,12 +1,14 @@
 """The site's URLs: pages, accounts, the admin, the API and its docs, and the health check."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from platform import views
 from platform.api.views import SchemaDocsView, SchemaView
+from platform.forms import AccountLanguagePasswordResetForm
 from platform.views.errors import api_json_errors, api_not_found
 
 # Refusals, missing pages and unhandled errors in the site's own look, with the reason the view gave
@@ -51,6 +53,12 @@ urlpatterns = [
     path("notifications/", views.notifications_page, name="notifications"),
     path("notifications/<int:notification_id>/open", views.notification_open, name="notification_open"),
     path("notifications/read", views.notifications_mark_all_read, name="notifications_mark_all_read"),
+    # Django's, with the email in the account's language (before the include, which has the same URL).
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=AccountLanguagePasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # Admin pages of the apps above (transparency figures), before the admin's own catch-all.
     path("admin/", include("creators.trust.admin_urls")),

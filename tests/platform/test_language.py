@@ -202,3 +202,26 @@ def test_drfs_own_refusal_is_german_too_with_the_same_code(api_client):
     assert english.json()["code"] == german.json()["code"]
     assert german.json()["detail"] != english.json()["detail"]
     assert german.json()["detail"].startswith("Anmeldedaten fehlen")
+
+
+@pytest.mark.parametrize(
+    ("saved", "asked_in", "subject", "greeting"),
+    [
+        ("de", "en", "Setz dein Joyreel-Passwort zurück", "Hallo Ada,"),
+        ("en", "de", "Reset your Joyreel password", "Hi Ada,"),
+        ("", "de", "Reset your Joyreel password", "Hi Ada,"),  # no choice saved: the site's default
+    ],
+)
+def test_the_password_reset_email_speaks_the_accounts_language_not_the_requests(
+    client, saved, asked_in, subject, greeting
+):
+    UserFactory.create(email="ada@example.com", display_name="Ada", language=saved)
+    response = client.post(
+        reverse("password_reset"), {"email": "ada@example.com"}, HTTP_ACCEPT_LANGUAGE=asked_in
+    )
+    assert (response.status_code, response.url) == (302, reverse("password_reset_done"))
+    [message] = mail.outbox
+    assert (message.subject, message.body.splitlines()[0]) == (subject, greeting)
+    # The page that answers is the asker's: it is their browser.
+    done = client.get(response.url, HTTP_ACCEPT_LANGUAGE=asked_in)
+    assert f'<html lang="{asked_in}">' in done.content.decode()
