@@ -2,10 +2,12 @@
 business shown on profile pages and the "Promote" links on a creator's own videos."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class BusinessesConfig(AppConfig):
     name = "businesses"
+    verbose_name = gettext_lazy("Businesses")  # the admin's breadcrumbs and headings name the app by this
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

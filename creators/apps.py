@@ -1,10 +1,12 @@
 """App configuration of `creators`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CreatorsConfig(AppConfig):
     name = "creators"
+    verbose_name = gettext_lazy("Creators")  # the admin's breadcrumbs and headings name the app by this
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

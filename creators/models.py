@@ -547,7 +547,18 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["account", "action", "-created_at"], name="decision_account_action")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.guideline or 'no guideline'}) for {self.account_id}"
+        if self.guideline:
+            return gettext("%(action)s (%(guideline)s) for account %(id)s") % {
+                "action": self.get_action_display(),
+                "guideline": Guideline(self.guideline).label
+                if self.guideline in Guideline.values
+                else self.guideline,
+                "id": self.account_id,
+            }
+        return gettext("%(action)s (no guideline) for account %(id)s") % {
+            "action": self.get_action_display(),
+            "id": self.account_id,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("creators:decision", args=[self.pk])
@@ -591,7 +602,10 @@ class Appeal(models.Model):
         indexes = [models.Index(fields=["state", "created_at"], name="appeal_queue")]
 
     def __str__(self) -> str:
-        return f"appeal of decision {self.decision_id} ({self.state})"
+        return gettext("Appeal of decision %(id)s (%(state)s)") % {
+            "id": self.decision_id,
+            "state": self.get_state_display(),
+        }
 
 
 class Report(models.Model):
@@ -694,13 +708,16 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
 
     def __str__(self) -> str:
+        # The admin's lists and moderation pages name a report by this, in the moderator's language.
+        reason = self.get_reason_display()
         if self.comment_id:
-            target = f"comment {self.comment_id}"
-        elif self.video_id:
-            target = f"video {self.video_id}"
-        else:
-            target = f"profile {self.profile_id}"
-        return f"report {self.reason} on {target}"
+            return gettext("Report (%(reason)s) of comment %(id)s") % {
+                "reason": reason,
+                "id": self.comment_id,
+            }
+        if self.video_id:
+            return gettext("Report (%(reason)s) of video %(id)s") % {"reason": reason, "id": self.video_id}
+        return gettext("Report (%(reason)s) of profile %(id)s") % {"reason": reason, "id": self.profile_id}
 
 
 class WatchedWord(models.Model):

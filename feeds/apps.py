@@ -4,12 +4,14 @@ import logging
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
 
 class FeedsConfig(AppConfig):
     name = "feeds"
+    verbose_name = gettext_lazy("Feeds")  # the admin's breadcrumbs and headings name the app by this
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

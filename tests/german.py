@@ -114,6 +114,9 @@ ENGLISH_LABELS = frozenset(
         "analytics",
         "notifications",
         "guidelines",
+        # The admin's app names (breadcrumbs, headings) when an app's verbose_name is not translated.
+        "businesses",
+        "creators",
     ]
 )
 LABEL_ATTRIBUTES = ("aria-label", "placeholder", "title", "alt")

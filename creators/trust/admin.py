@@ -119,10 +119,14 @@ class ReportAdmin(admin.ModelAdmin[Report]):
             ),
             title=gettext("Decide the reports: %(decision)s") % {"decision": str(label).lower()},
             intro=(
-                "The reporters are told that nothing breaks the guidelines; the creator is told nothing."
+                gettext(
+                    "The reporters are told that nothing breaks the guidelines; the creator is told nothing."
+                )
                 if is_dismissal
-                else "The creator (the author, for a comment) receives a statement of reasons with what you write here, and can appeal; "
-                "the reporters are told the outcome."
+                else gettext(
+                    "The creator (the author, for a comment) receives a statement of reasons with what you write "
+                    "here, and can appeal; the reporters are told the outcome."
+                )
             ),
             submit_label=label,
             apply=apply,

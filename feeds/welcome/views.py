@@ -70,7 +70,7 @@ def interests(request: HttpRequest) -> HttpResponse:
     known = {topic.pk for topic in topics}
     picked = [topic_id for topic_id in picked if topic_id in known]
     suggested = selectors.hashtags_suggested(topic_ids=picked) if step == "hashtags" else []
-    names = {topic.pk: topic.name for topic in topics}
+    names = {topic.pk: str(topic) for topic in topics}  # a seeded topic's name in the page's language
     groups = [
         {"topic": names[topic_id], "hashtags": [tag for tag in suggested if tag.topic_id == topic_id]}
         for topic_id in picked

@@ -6,7 +6,8 @@ const form = document.querySelector("[data-pay-form]");
 if (form && window.Stripe) setUp(form);
 
 function setUp(form) {
-  const stripe = window.Stripe(form.dataset.publishableKey);
+  // Stripe's card form and its messages in the page's language (Stripe would guess from the browser's).
+  const stripe = window.Stripe(form.dataset.publishableKey, { locale: document.documentElement.lang || "auto" });
   const card = stripe.elements().create("card");
   card.mount(form.querySelector("[data-card]"));
   const message = form.querySelector("[data-pay-message]");

@@ -129,7 +129,7 @@ export function buildComment(comment, viewer) {
   if (comment.is_video_creator && comment.author && !isOwn(comment, viewer) && (visible || comment.state === "hidden")) {
     actions.append(button(comment.state === "hidden" ? "unhide" : "hide", comment.state === "hidden" ? gettext("Show") : gettext("Hide")));
   }
-  if (comment.can_delete) actions.append(button("delete", "Delete", { className: "danger" }));
+  if (comment.can_delete) actions.append(button("delete", gettext("Delete"), { className: "danger" }));
   if (viewer.isAuthenticated && visible && !isOwn(comment, viewer)) {
     actions.append(button("report", gettext("Report"), { name: interpolate(gettext("Report comment by %(author)s"), { author }) }));
   }
