@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from creators.forms import AppealDecisionForm, DecisionForm
 from creators.models import Appeal, Decision, Report, WatchedWord
@@ -99,11 +99,15 @@ class ReportAdmin(admin.ModelAdmin[Report]):
                 target=target,
             )
             targets = {(report.video_id, report.profile_id, report.comment_id) for report in decided}
-            message = gettext("%(count)s report(s) decided (%(decision)s) on %(targets)s target(s).") % {
-                "count": len(decided),
-                "decision": str(label).lower(),
-                "targets": len(targets),
+            decided_count = ngettext(
+                "%(count)s report decided (%(decision)s)",
+                "%(count)s reports decided (%(decision)s)",
+                len(decided),
+            ) % {"count": len(decided), "decision": str(label).lower()}
+            on_targets = ngettext("on %(targets)s target.", "on %(targets)s targets.", len(targets)) % {
+                "targets": len(targets)
             }
+            message = f"{decided_count} {on_targets}"
             if skipped := len(report_ids) - len(decided):
                 message += " " + gettext("%(count)s already decided, left as they were.") % {"count": skipped}
             return message

@@ -70,7 +70,7 @@ def test_a_report_leads_to_a_removal_an_appeal_and_a_reversal(
     expect(page.get_by_role("heading", name="Decide the reports: removed")).to_be_visible()
     page.get_by_label("Facts").fill("The caption links to a shop that never delivers.")
     page.get_by_role("button", name="Removed").click()
-    expect(page.get_by_text("1 report(s) decided (removed) on 1 target(s).")).to_be_visible()
+    expect(page.get_by_text("1 report decided (removed) on 1 target.")).to_be_visible()
     context.close()
     video.refresh_from_db()
     assert video.moderation_state == "removed"

@@ -97,7 +97,7 @@ def test_the_report_admin_action_asks_for_the_facts_then_goes_through_the_servic
         {"action": "limit_videos", "_selected_action": [item.pk], "apply": "1", "facts": "Clickbait."},
         follow=True,
     )
-    assert "1 report(s) decided (not recommended) on 1 target(s)." in response.content.decode()
+    assert "1 report decided (not recommended) on 1 target." in response.content.decode()
     assert Video.objects.get().moderation_state == "limited"
     assert actions() == ["decision.limit", "report.resolved"]
 

@@ -278,7 +278,7 @@ def test_the_report_admin_suspends_a_reported_account_for_the_days_given(client,
         },
         follow=True,
     )
-    assert "1 report(s) decided (account suspended) on 1 target(s)." in response.content.decode()
+    assert "1 report decided (account suspended) on 1 target." in response.content.decode()
     decision = Decision.objects.get()
     assert decision.ends_at is not None
     assert (decision.ends_at - decision.created_at).days == 3
