@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from businesses import gateway
@@ -161,6 +162,18 @@ def walk_as_the_tester(page: Page, walk: Walk, base: str, clips: Clips) -> None:
     page.get_by_test_id("report-done").get_by_role("button", name="Fertig").click()
     expect(dialog).to_be_hidden()
 
+    # The sign-up's email, in the language the page was shown in; its link confirms the address.
+    [confirmation] = mail.outbox
+    assert confirmation.subject == "Bestätige deine E-Mail-Adresse für Joyreel"
+    assert str(confirmation.body).startswith("Hallo Lena Brenner,")
+    link = re.search(r"https?://\S+?(/accounts/confirm-email/\S+/)", str(confirmation.body))
+    assert link is not None, confirmation.body
+    page.goto(f"{base}{link.group(1)}")  # the site's address in the mail is the configured one
+    walk.check("confirm-email")
+    page.get_by_role("button", name="Meine E-Mail-Adresse bestätigen").click()
+    expect(page.get_by_text("Deine E-Mail-Adresse ist bestätigt. Danke!")).to_be_visible()
+    walk.check("settings-email-confirmed")
+
     # Becoming a creator: the header's Studio asks for a handle first.
     page.get_by_role("navigation", name="Hauptmenü").get_by_role("link", name="Studio").click()
     expect(page.get_by_role("heading", name="Werde Creator")).to_be_visible()
@@ -264,6 +277,8 @@ def walk_as_the_tester(page: Page, walk: Walk, base: str, clips: Clips) -> None:
     row.get_by_role("link").first.click()
     expect(page.locator("#content h1, #content h2").first).to_be_visible()
     walk.check("admin-promotion")
+    paid_at = page.locator(".field-paid_at .readonly").inner_text()
+    assert re.fullmatch(rf"\d{{1,2}}\. ({'|'.join(GERMAN_MONTHS)}) \d{{4}} \d{{2}}:\d{{2}}", paid_at), paid_at
     page.go_back()
     row.get_by_role("checkbox").check()
     page.get_by_role("combobox", name="Aktion").select_option(label="Freigeben (sie startet sofort)")
@@ -282,5 +297,5 @@ def walk_as_the_tester(page: Page, walk: Walk, base: str, clips: Clips) -> None:
     page.get_by_label("Richtlinie").select_option(label="Spam oder Betrug")
     page.get_by_label("Fakten").fill("Das Video wirbt für einen Betrug.")
     page.get_by_role("button", name="Entfernt").click()
-    expect(page.locator(".messagelist")).to_contain_text("entschieden")
+    expect(page.locator(".messagelist")).to_contain_text("1 Meldung entschieden (entfernt) zu 1 Ziel.")
     walk.check("admin-reports-decided")
