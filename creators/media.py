@@ -509,6 +509,10 @@ LADDER_SHORT_SIDES: tuple[int, ...] = (360, 540, 720, 1080)
 # bandwidth predictable enough for the player to choose between them.
 LADDER_MAX_KBPS: dict[int, int] = {360: 900, 540: 1600, 720: 3000, 1080: 5500}
 LADDER_SEGMENT_SECONDS = 2.0
+# Each segment is cut into fragments (moof+mdat) of about half a second, CMAF's "chunks": the player
+# reads a segment as it arrives (hls.js `progressive`) and shows the first frame once the first
+# fragment is in, not the whole segment (docs/media.md, benchmark_playback).
+LADDER_FRAGMENT_SECONDS = 0.5
 # The publish encode's settings; every rung has its own bitrate cap.
 LADDER_VIDEO_ARGS = PUBLISH_VIDEO_ARGS
 # The rungs below the top search motion more cheaply (diamond search, the quickest subpixel pass): they
@@ -556,11 +560,27 @@ class Ladder:
         return [*parts, self.folder / LADDER_MASTER]
 
 
+def ladder_short_sides(*, width: int, height: int) -> list[int]:
+    """The rungs' short sides for a picture of this size (either orientation), smallest first: every
+    ladder size up to its short side, or one at its own size when it is smaller than the lowest."""
+    short = min(width, height)
+    return [side for side in LADDER_SHORT_SIDES if side <= short] or [short]
+
+
+def ladder_start_files(*, width: int, height: int) -> tuple[str, str, str]:
+    """The files of a ladder a player starting on its lowest rung fetches first, relative to the master
+    playlist: that rung's playlist, init segment and first segment, named as `encode_ladder`'s muxer
+    names them."""
+    sides = ladder_short_sides(width=width, height=height)
+    folder = f"v{sides[0]}"
+    init = "init.mp4" if len(sides) == 1 else "init_0.mp4"  # the muxer numbers them only when several
+    return (f"{folder}/{LADDER_MEDIA_PLAYLIST}", f"{folder}/{init}", f"{folder}/seg00000.m4s")
+
+
 def ladder_rungs(*, probe: ProbeResult) -> tuple[Rung, ...]:
     """The rungs for a source, smallest first: every ladder size up to the source's short side (a
     source smaller than the lowest rung gets one rung at its own size)."""
-    short = min(probe.width, probe.height)
-    sides = [side for side in LADDER_SHORT_SIDES if side <= short] or [short]
+    sides = ladder_short_sides(width=probe.width, height=probe.height)
     rungs = []
     for side in sides:
         width, height = _fit_short_side(width=probe.width, height=probe.height, limit=side)
@@ -654,12 +674,12 @@ def ladder_command(
         "fmp4",
         "-hls_flags",
         "independent_segments",
+        "-hls_segment_options",
+        f"frag_duration={round(LADDER_FRAGMENT_SECONDS * 1_000_000)}",
         "-hls_fmp4_init_filename",
         "init.mp4",
         "-hls_segment_filename",
         _muxer_path(path=destination / "v%v" / "seg%05d.m4s"),
-        "-master_pl_name",
-        LADDER_MASTER,
         "-var_stream_map",
         " ".join(streams),
         _muxer_path(path=destination / "v%v" / LADDER_MEDIA_PLAYLIST),
@@ -697,6 +717,9 @@ def encode_ladder(
                 "The video could not be processed.",
                 detail=_tail(result.stderr.decode("utf-8", errors="replace")),
             )
+        for rung in rungs:
+            _fragments_out_of_init(folder=scratch / rung.folder)
+        _write_master(folder=scratch, rungs=rungs, audio=probe.has_audio)
         _check_ladder(folder=scratch, rungs=rungs)
         scratch.rename(destination)
     except BaseException:
@@ -750,6 +773,103 @@ def media_playlist_files(*, text: str) -> list[str]:
     return names
 
 
+def mp4_boxes(*, data: bytes) -> list[tuple[str, int, int]]:
+    """The top-level boxes of an MP4 file's bytes: (type, start, end) each; a damaged file is refused."""
+    boxes = []
+    start = 0
+    while start < len(data):
+        if len(data) - start < 8:
+            raise MediaError(gettext_noop("The video could not be processed."), detail="truncated box")
+        size = int.from_bytes(data[start : start + 4], "big")
+        kind = data[start + 4 : start + 8].decode("latin-1")
+        header = 8
+        if size == 1:  # a 64-bit size follows the type
+            size = int.from_bytes(data[start + 8 : start + 16], "big")
+            header = 16
+        elif size == 0:  # the box runs to the end of the file
+            size = len(data) - start
+        if size < header or start + size > len(data):
+            raise MediaError(gettext_noop("The video could not be processed."), detail=f"bad {kind!r} box")
+        boxes.append((kind, start, start + size))
+        start += size
+    return boxes
+
+
+def _fragments_out_of_init(*, folder: Path) -> None:
+    """Move the fragments the HLS muxer leaves in a rung's init segment into its first media segment.
+
+    With fragments shorter than a segment, ffmpeg's muxer writes every fragment made before the first
+    segment's cut into the init segment, after the `moov`, and leaves the first segment with only its
+    `styp`. Players need the init segment to hold the track headers only: the boxes after `moov` go to
+    the start of the first segment, after its `styp`, unchanged (each fragment's offsets are relative
+    to its own `moof`, and each `sidx` to itself)."""
+    names = media_playlist_files(text=(folder / LADDER_MEDIA_PLAYLIST).read_text())
+    init, first = folder / names[0], folder / names[1]
+    data = init.read_bytes()
+    boxes = mp4_boxes(data=data)
+    moov_end = next((end for kind, _start, end in boxes if kind == "moov"), None)
+    if moov_end is None:
+        raise MediaError(gettext_noop("The video could not be processed."), detail=f"no moov in {init.name}")
+    if moov_end == len(data):
+        return
+    segment = first.read_bytes()
+    head = mp4_boxes(data=segment)[:1]
+    if not head or head[0][0] != "styp":
+        raise MediaError(gettext_noop("The video could not be processed."), detail=f"no styp in {first.name}")
+    styp_end = head[0][2]
+    moved = first.with_name(f".{first.name}.moved")
+    moved.write_bytes(segment[:styp_end] + data[moov_end:] + segment[styp_end:])
+    moved.replace(first)
+    trimmed = init.with_name(f".{init.name}.trimmed")
+    trimmed.write_bytes(data[:moov_end])
+    trimmed.replace(init)
+
+
+def _write_master(*, folder: Path, rungs: Sequence[Rung], audio: bool) -> None:
+    """Write the master playlist from what the rungs hold, measured as ffmpeg's muxer measures it: peak
+    `BANDWIDTH` from the largest segment per second (a last segment under 0.5 s left out, as too short
+    to say), `AVERAGE-BANDWIDTH` over all, `CODECS` from the init segment's H.264 profile and level.
+
+    ffmpeg's own master cannot be used with fragments shorter than a segment: its muxer then loses the
+    segments' sizes and writes no variant at all."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7"]
+    for rung in rungs:
+        playlist = folder / rung.folder / LADDER_MEDIA_PLAYLIST
+        text = playlist.read_text()
+        names = media_playlist_files(text=text)
+        durations = [float(value) for value in re.findall(r"^#EXTINF:([0-9.]+),", text, flags=re.MULTILINE)]
+        sizes = [(folder / rung.folder / name).stat().st_size for name in names[1:]]
+        if len(durations) != len(sizes) or not sum(durations):
+            raise MediaError(
+                gettext_noop("The video could not be processed."), detail=f"incomplete playlist {rung.folder}"
+            )
+        peaks = [
+            8 * size / duration for size, duration in zip(sizes, durations, strict=True) if duration > 0.5
+        ]
+        average = 8 * sum(sizes) / sum(durations)
+        peak = max([*peaks, average])
+        codecs = [_avc1_codec(init=(folder / rung.folder / names[0]).read_bytes())]
+        if audio:
+            codecs.append("mp4a.40.2")  # AAC-LC, what PUBLISH_AUDIO_ARGS encodes
+        lines += [
+            f"#EXT-X-STREAM-INF:BANDWIDTH={round(peak)},AVERAGE-BANDWIDTH={round(average)},"
+            f'RESOLUTION={rung.width}x{rung.height},CODECS="{",".join(codecs)}"',
+            f"{rung.folder}/{LADDER_MEDIA_PLAYLIST}",
+        ]
+    (folder / LADDER_MASTER).write_text("\n".join(lines) + "\n")
+
+
+def _avc1_codec(*, init: bytes) -> str:
+    """The RFC 6381 name of an init segment's H.264 track (`avc1.64001f`): profile, constraint flags
+    and level, the three bytes after the `avcC` box's version."""
+    at = init.find(b"avcC")
+    if at < 0 or len(init) < at + 8:
+        raise MediaError(
+            gettext_noop("The video could not be processed."), detail="no avcC in the init segment"
+        )
+    return "avc1." + init[at + 5 : at + 8].hex()
+
+
 def _check_ladder(*, folder: Path, rungs: Sequence[Rung]) -> None:
     """Every rung's playlist is complete and names only files ffmpeg wrote, none empty."""
     master = folder / LADDER_MASTER
@@ -771,6 +891,19 @@ def _check_ladder(*, folder: Path, rungs: Sequence[Rung]) -> None:
                 raise MediaError(
                     gettext_noop("The video could not be processed."), detail=f"missing {rung.folder}/{name}"
                 )
+        # The init segment holds the track headers, every media segment at least one fragment.
+        init_kinds = {
+            kind for kind, _start, _end in mp4_boxes(data=(folder / rung.folder / names[0]).read_bytes())
+        }
+        segment_kinds = [
+            {kind for kind, _start, _end in mp4_boxes(data=(folder / rung.folder / name).read_bytes())}
+            for name in names[1:]
+        ]
+        if "moof" in init_kinds or any("moof" not in kinds for kinds in segment_kinds):
+            raise MediaError(
+                gettext_noop("The video could not be processed."),
+                detail=f"misplaced fragments in {rung.folder}",
+            )
 
 
 def _decoder_cap_for(rung: Rung) -> int:

@@ -65,6 +65,17 @@ def stream_part(*, video: Video, relative: str) -> StreamPart | None:
     return StreamPart(relative=relative, storage_name=f"{folder}/{relative}")
 
 
+def start_names(*, video: Any) -> tuple[str, ...]:
+    """What a player starting a video on its lowest rung fetches first, relative to the master playlist
+    (`media.ladder_start_files`): the page hands these to the player so that it fetches them at once,
+    beside the master playlist, instead of one after another. On object storage only the playlist: the
+    presigned URLs of its segments are made when it is served, so no page can know them beforehand."""
+    if not video.stream.name or not video.width or not video.height:
+        return ()
+    names = media.ladder_start_files(width=video.width, height=video.height)
+    return names[:1] if is_on_object_storage(video.stream.storage) else names
+
+
 def is_on_object_storage(storage: Any) -> bool:
     """Whether the storage's files have no local path (S3): then viewers fetch them by presigned URL."""
     try:

@@ -160,7 +160,16 @@ def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
         }
         for language in video.caption_languages
     ]
-    context = {"video": video, "stream_url": stream_url, "caption_tracks": tracks}
+    stream_start = [
+        reverse("creators:video_stream", args=[video.public_id, video.rendition_version, name])
+        for name in streaming.start_names(video=video)
+    ]
+    context = {
+        "video": video,
+        "stream_url": stream_url,
+        "stream_start": stream_start,
+        "caption_tracks": tracks,
+    }
     return render(request, "creators/watch.html", context)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from creators import streaming
 from creators.captions import LANGUAGES as CAPTION_LANGUAGES
 from creators.models import HANDLE_PATTERN, HANDLE_RULE, CreatorProfile, Topic, Video
 from creators.services.profiles import MAX_LINKS
@@ -100,6 +101,10 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
     stream_url = serializers.SerializerMethodField(
         help_text="The HLS master playlist (an adaptive ladder); null for videos that only have video_url."
     )
+    stream_start = serializers.SerializerMethodField(
+        help_text="The ladder's files a player starting on its lowest rung fetches first (that rung's playlist, "
+        "and on the site's own storage its init and first segment), to fetch them beside stream_url at once."
+    )
     duration = serializers.SerializerMethodField(help_text="Seconds; the trimmed length once published.")
     captions = serializers.SerializerMethodField(
         help_text="Its caption tracks, one per language (the HLS master lists them too)."
@@ -127,6 +132,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
             "poster_url",
             "video_url",
             "stream_url",
+            "stream_start",
             "is_shareable",
             "captions",
         ]
@@ -163,6 +169,12 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
         if not obj.stream.name:
             return None
         return reverse("creators:video_stream", args=[obj.public_id, obj.rendition_version, "master.m3u8"])
+
+    def get_stream_start(self, obj: Video) -> list[str]:
+        return [
+            reverse("creators:video_stream", args=[obj.public_id, obj.rendition_version, name])
+            for name in streaming.start_names(video=obj)
+        ]
 
 
 class StudioVideoOutputSerializer(VideoOutputSerializer):

@@ -82,7 +82,7 @@ FIRST_FRAME_TIMEOUT_S = 60.0
 # Put in the page (a blank one of the site's origin): a <video> filling the viewport, as a feed slide's
 # does, and what the run measures on it in window.__bench.
 START_JS = """
-async ({kind, streamUrl, fileUrl, player}) => {
+async ({kind, streamUrl, fileUrl, startUrls, player}) => {
   document.body.innerHTML = "";
   document.body.style.margin = "0";
   const el = document.createElement("video");
@@ -102,7 +102,7 @@ async ({kind, streamUrl, fileUrl, player}) => {
   if (kind === "mp4") {
     el.src = fileUrl;
   } else {
-    const hls = await module.attachStream(el, {streamUrl, fileUrl});
+    const hls = await module.attachStream(el, {streamUrl, fileUrl, startUrls});
     if (hls) {
       const top = () => hls.levels.length - 1;
       hls.on("hlsLevelSwitched", (_event, data) => {
@@ -315,8 +315,17 @@ class PlaybackBenchmark:
             },
         )
         file_url = reverse("creators:video_file", kwargs={"public_id": video.public_id, "kind": "video"})
-        urls = {
+        # What the feed hands the player beside the master playlist (its item's stream_start).
+        start_urls = [
+            reverse(
+                "creators:video_stream",
+                kwargs={"public_id": video.public_id, "version": video.rendition_version, "name": name},
+            )
+            for name in streaming.start_names(video=video)
+        ]
+        urls: dict[str, Any] = {
             "streamUrl": stream_url,
+            "startUrls": start_urls,
             "fileUrl": file_url,
             "player": PLAYER_MODULE,
             "hlsModule": HLS_MODULE,
@@ -349,7 +358,7 @@ class PlaybackBenchmark:
         browser: Any,
         base: str,
         kind: str,
-        urls: dict[str, str],
+        urls: dict[str, Any],
         *,
         watch: float,
         throttled: bool,
@@ -361,6 +370,9 @@ class PlaybackBenchmark:
         try:
             page = context.new_page()
             page.goto(f"{base}/healthz")  # a blank page of the site's origin, loaded before any throttling
+            # The cookies a viewer has by the time the feed plays a video (the feed page sets them): the
+            # responses vary on them, so the first video's requests must not be the ones that set them.
+            context.request.get(f"{base}/")
             cdp = context.new_cdp_session(page)
             network = NetworkLog()
             cdp.on("Network.requestWillBeSent", network.on_request)

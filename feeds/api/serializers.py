@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from creators import hooks
+from creators import hooks, streaming
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
 from creators.captions import LANGUAGES as CAPTION_LANGUAGES
 from creators.models import Report, Video
@@ -304,6 +304,12 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             )
             if video.stream.name
             else None,
+            "stream_start": [
+                urls.stream.replace(VIDEO_SLOT, public_id).replace(
+                    "/0/master.m3u8", f"/{video.rendition_version}/{name}"
+                )
+                for name in streaming.start_names(video=video)
+            ],
             "is_shareable": video.is_shareable,
             # For the MP4's <track> elements; a ladder lists the same captions in its master playlist.
             "captions": [

@@ -4,7 +4,8 @@ import { attachStream } from "./feed/stream.js";
 
 const el = document.querySelector("[data-watch-player]");
 if (el && el.dataset.stream) {
-  attachStream(el, { streamUrl: el.dataset.stream, fileUrl: el.dataset.file }).then(function (hls) {
+  const startUrls = (el.dataset.streamStart || "").split(" ").filter(Boolean);
+  attachStream(el, { streamUrl: el.dataset.stream, fileUrl: el.dataset.file, startUrls }).then(function (hls) {
     // The page's own controls have a captions menu: let hls.js show what it picks there.
     if (hls) hls.subtitleDisplay = true;
   });

@@ -81,6 +81,25 @@ def test_ladder_renders_every_rung_up_to_the_source_in_one_run(tmp_path: Path, t
         assert codecs[1] == "mp4a.40.2"
         assert int(variant["BANDWIDTH"]) > 0
     assert int(variants[0]["BANDWIDTH"]) < int(variants[1]["BANDWIDTH"])
+    assert all(int(variant["BANDWIDTH"]) >= int(variant["AVERAGE-BANDWIDTH"]) > 0 for variant in variants)
+    # Segments are cut into ~0.5 s fragments, for a player to show the first before the rest arrives;
+    # the init segments hold the track headers only (the muxer leaves the first fragments in them).
+    for rung in ladder.rungs:
+        names = media.media_playlist_files(
+            text=(ladder.folder / rung.folder / media.LADDER_MEDIA_PLAYLIST).read_text()
+        )
+        init = [
+            kind for kind, _, _ in media.mp4_boxes(data=(ladder.folder / rung.folder / names[0]).read_bytes())
+        ]
+        assert init == ["ftyp", "moov"]
+        first = [
+            kind for kind, _, _ in media.mp4_boxes(data=(ladder.folder / rung.folder / names[1]).read_bytes())
+        ]
+        assert first[0] == "styp"
+        assert first.count("moof") == first.count("mdat") >= 3  # 1.5 s in ~0.5 s fragments
+    # What the page tells the player to fetch first is there.
+    for name in media.ladder_start_files(width=info.width, height=info.height):
+        assert (ladder.folder / name).stat().st_size > 0, name
     # Frame-accurate in every rung: [0.5, 2.0) at 30 fps is 45 frames, and 1.5 s of sound.
     for rung in ladder.rungs:
         joined = rung_as_file(ladder, rung, tmp_path)
@@ -293,9 +312,17 @@ def test_feed_items_carry_the_stream_url_beside_the_mp4(
 
     data = VideoOutputSerializer(video).data
     assert data["stream_url"] == stream_url(video)
+    # The lowest rung's first files, for the player to fetch beside the master (one rung: no number).
+    start = [stream_url(video, name) for name in ["v320/index.m3u8", "v320/init.mp4", "v320/seg00000.m4s"]]
+    assert data["stream_start"] == start
+    assert [client.get(url).status_code for url in start] == [200, 200, 200]
+    client.force_login(UserFactory.create())
+    feed = client.get(reverse("api-feed-for-you")).json()
+    assert [item["video"]["stream_start"] for item in feed["results"]] == [start]
     Video.objects.filter(pk=video.pk).update(stream="")
     video.refresh_from_db()
     assert VideoOutputSerializer(video).data["stream_url"] is None
+    assert VideoOutputSerializer(video).data["stream_start"] == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -313,6 +340,10 @@ def test_on_s3_media_playlists_name_presigned_segment_urls(
     assert init is not None
     urls = [init.group(1), *(line for line in playlist.splitlines() if line and not line.startswith("#"))]
     assert len(urls) == 3
+    # A page can know the playlist's URL ahead, not the presigned ones it names.
+    from creators.api.serializers import VideoOutputSerializer
+
+    assert VideoOutputSerializer(video).data["stream_start"] == [stream_url(video, "v320/index.m3u8")]
     for url in urls:
         assert url.startswith(f"{s3_media.endpoint}/{s3_media.bucket}/{folder}/v320/")
         assert "X-Amz-Signature=" in url

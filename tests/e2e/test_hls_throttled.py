@@ -18,7 +18,9 @@ from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SECONDS = 16  # eight 2 s segments per rung: room to switch after the throttle is lifted
+SECONDS = 24  # twelve 2 s segments per rung: room to switch after the throttle is lifted (hls.js weighs
+# its bandwidth samples by their download time, so the slow ones of the throttled start outweigh many
+# quick ones: it takes several segments on the open network before it trusts it)
 # Chrome DevTools' "Fast 3G" (as benchmark_playback measures on), in bytes per second.
 FAST_3G = {
     "offline": False,
@@ -44,7 +46,9 @@ def streamed_video(tmp_path: Path, settings) -> Video:
     video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Adaptive")
     with_rendition(video, clip, Path(settings.MEDIA_ROOT))
     master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
-    Video.objects.filter(pk=video.pk).update(stream=master, rendition_duration=SECONDS, duration=SECONDS)
+    Video.objects.filter(pk=video.pk).update(
+        stream=master, rendition_duration=SECONDS, duration=SECONDS, width=info.width, height=info.height
+    )
     video.refresh_from_db()
     return video
 
@@ -94,13 +98,15 @@ def test_throttled_feed_starts_on_the_lowest_rung_and_switches_up_once_the_netwo
     for route in held:
         route.continue_()
 
+    # Two different segments: the page's early fetch of the first and hls.js's own ask for it are one.
+    # (Routing turns Chromium's HTTP cache off, so here both reach the site.)
     def two_segments_requested() -> bool:
         page.wait_for_timeout(100)
-        return len(segments()) >= 2
+        return len(set(segments())) >= 2
 
     eventually(two_segments_requested, timeout=60, what="two segments on the throttled network")
     throttled = segments()
-    assert streamed()[0] == "master.m3u8"
+    assert "master.m3u8" in streamed()
     assert all(name.startswith("v360/") for name in throttled), throttled
 
     cdp.send("Network.emulateNetworkConditions", NO_THROTTLE)

@@ -204,7 +204,10 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime, ca
 
   // Ties a slide's <video> to the current session and to the slide's paused/waiting/broken looks.
   function watchVideo(el, slide) {
-    if (el.dataset.stream) attachStream(el, { streamUrl: el.dataset.stream, fileUrl: el.dataset.file });
+    if (el.dataset.stream) {
+      const startUrls = (el.dataset.streamStart || "").split(" ").filter(Boolean);
+      attachStream(el, { streamUrl: el.dataset.stream, fileUrl: el.dataset.file, startUrls });
+    }
     el.addEventListener("timeupdate", function () {
       if (view && view.el === el) view.tick();
     });

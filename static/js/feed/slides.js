@@ -52,6 +52,8 @@ export function createSlides({ slideTemplate, endTemplate, config, follows, like
     // With a ladder the player attaches the stream (stream.js); the MP4 stays its fallback.
     if (source) el.dataset.file = source;
     if (stream) el.dataset.stream = stream;
+    const start = (video.stream_start || []).map(safeUrl).filter(Boolean);
+    if (stream && start.length) el.dataset.streamStart = start.join(" ");
     else if (source) el.src = source;
     if (!stream) addCaptionTracks(el, video.captions, safeUrl); // a ladder lists them in its master
     role(slide, "video-box").prepend(el);

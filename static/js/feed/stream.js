@@ -21,16 +21,44 @@ export function streamEngine(el, streamUrl, Hls) {
   return "file";
 }
 
+// hls.js reads a segment as it arrives (`progressive`) but hands it on only in pieces of 128 KB (its
+// fragment loader's MIN_CHUNK_SIZE): more than a whole 2 s segment of our lower rungs, so the player
+// would still wait for all of it. This loader hands on every 16 KB, and the first ~0.5 s fragment of a
+// segment (creators/media.py LADDER_FRAGMENT_SECONDS) reaches the player as soon as it is in.
+const PROGRESS_BYTES = 16 * 1024;
+export function smallChunkLoader(FetchLoader) {
+  return class SmallChunkLoader extends FetchLoader {
+    load(context, config, callbacks) {
+      const progressive = Number.isFinite(config.highWaterMark); // not the init segment
+      super.load(context, progressive ? { ...config, highWaterMark: PROGRESS_BYTES } : config, callbacks);
+      // A segment `warmStart` fetched comes from the HTTP cache in no time: measured from this request
+      // alone, the network would seem endless and hls.js would jump to the top rung. Its download is
+      // timed from the early fetch instead: from its start, or for as long as it took once it is done.
+      const early = warmTimes.get(absolute(context.url));
+      if (early && this.stats) {
+        warmTimes.delete(absolute(context.url));
+        this.stats.loading.start = early.end ? performance.now() - (early.end - early.start) : early.start;
+      }
+    }
+  };
+}
+
 // hls.js settings for a feed slide: start at the rung that fits the player (not above it), from the
 // bandwidth the previous video measured (`estimate`, bit/s; hls.js's default for a session's first), and
-// fetch nothing past the first segment until the video plays.
-export function hlsConfig(estimate = 0) {
+// fetch nothing past the first segment until the video plays. `FetchLoader` is hls.js's, when it has one.
+export function hlsConfig(estimate = 0, FetchLoader = null) {
   return {
     capLevelToPlayerSize: true,
-    startLevel: -1, // chosen from the bandwidth estimate, within the cap above
+    // From the bandwidth the last video measured, within the cap above; with nothing measured yet, the
+    // lowest rung: its first segment is the smallest, and the one `warmStart` fetched early.
+    startLevel: estimate > 0 ? -1 : 0,
     // No test download: hls.js would fetch a lowest-rung segment only to time it, then throw it away and
     // fetch the chosen rung's: a round trip and ~100 KB more before the first frame on a slow network.
     testBandwidth: false,
+    // Read each segment as it arrives (fetch) and hand every finished fragment to the player: the first
+    // frame shows once the first ~0.5 s fragment is in, not the whole 2 s segment (creators/media.py).
+    progressive: true,
+    ...(FetchLoader ? { fLoader: smallChunkLoader(FetchLoader) } : {}),
     ...(estimate > 0 ? { abrEwmaDefaultEstimate: estimate } : {}),
     maxBufferLength: PRELOAD_SECONDS,
     maxMaxBufferLength: PRELOAD_SECONDS,
@@ -40,14 +68,50 @@ export function hlsConfig(estimate = 0) {
 }
 
 let hlsModule = null;
+let fetchLoader = null;
 function loadHls() {
-  if (!hlsModule) hlsModule = import(HLS_MODULE).then((module) => module.default).catch(() => null);
+  if (!hlsModule) {
+    hlsModule = import(HLS_MODULE)
+      .then((module) => {
+        fetchLoader = module.FetchLoader || null;
+        return module.default;
+      })
+      .catch(() => null);
+  }
   return hlsModule;
 }
 
-// Give `el` its source; `fileUrl` is the MP4, `streamUrl` the master playlist (either may be empty).
-// `Hls` is for tests; the page loads hls.js itself, only when the browser needs it.
-export async function attachStream(el, { streamUrl, fileUrl, Hls } = {}) {
+// Before a first frame hls.js asks for the master playlist, then the rung's playlist, then its init and
+// first segment: one round trip after another. For the page's first video, which hls.js starts on the
+// lowest rung (nothing measured yet), the page knows those files (`startUrls`, the feed's stream_start):
+// they are fetched at once, beside the master playlist and hls.js itself, and hls.js then finds them in
+// the HTTP cache (the site sends them cacheable) or joins their download. Later videos start from the
+// bandwidth measured, on a rung the page cannot know, and the feed preloads them anyway.
+let warmed = false;
+const warmTimes = new Map(); // absolute URL -> {start, end} of its early fetch (performance.now())
+function absolute(url) {
+  return new URL(url, globalThis.location ? globalThis.location.href : "http://localhost/").href;
+}
+function warmStart(startUrls) {
+  if (warmed || !startUrls || !startUrls.length || !("MediaSource" in globalThis) || measuredBandwidth > 0) return;
+  warmed = true;
+  for (const url of startUrls) {
+    const times = { start: performance.now(), end: 0 };
+    warmTimes.set(absolute(url), times);
+    fetch(url, { credentials: "same-origin" })
+      .then((response) => response.arrayBuffer())
+      .then(() => {
+        times.end = performance.now();
+      })
+      .catch(() => warmTimes.delete(absolute(url)));
+  }
+}
+
+// Give `el` its source; `fileUrl` is the MP4, `streamUrl` the master playlist (either may be empty),
+// `startUrls` the lowest rung's first files. `Hls` is for tests; the page loads hls.js itself, only when
+// the browser needs it.
+export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls } = {}) {
+  if (streamUrl && !Hls) warmStart(startUrls);
   const library = streamUrl ? Hls || (await loadHls()) : null;
   const engine = streamEngine(el, streamUrl, library);
   el.dataset.engine = engine;
@@ -59,7 +123,7 @@ export async function attachStream(el, { streamUrl, fileUrl, Hls } = {}) {
     if (fileUrl) el.src = fileUrl;
     return null;
   }
-  const hls = new library(hlsConfig(measuredBandwidth));
+  const hls = new library(hlsConfig(measuredBandwidth, Hls ? null : fetchLoader));
   let fellBack = false;
   if (library.Events.FRAG_LOADED) {
     hls.on(library.Events.FRAG_LOADED, function () {
@@ -75,8 +139,10 @@ export async function attachStream(el, { streamUrl, fileUrl, Hls } = {}) {
     if (fileUrl) el.src = fileUrl;
   });
   el.addEventListener("play", function () {
+    // Both: hls.js buffers up to maxMaxBufferLength whenever the rung's bitrate is small next to its
+    // byte budget (always, for our rungs), so maxBufferLength alone would let it run 16 s ahead.
     hls.config.maxBufferLength = PLAYING_SECONDS;
-    hls.config.maxMaxBufferLength = 2 * PLAYING_SECONDS;
+    hls.config.maxMaxBufferLength = PLAYING_SECONDS;
   });
   // The slide drops its media by emptying the element: stop hls.js with it.
   el.addEventListener("emptied", function () {
