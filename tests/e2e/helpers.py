@@ -1,10 +1,11 @@
 """What the browser tests share: playable videos, the two screen sizes and waiting for the feed to settle."""
 
+import re
 import shutil
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, Route, ViewportSize, expect
 
 from creators.models import Video
 from feeds import services as feed_services
@@ -77,3 +78,27 @@ def seen_in_for_you(user: User, video: Video) -> None:
             )
         ],
     )  # fmt: skip
+
+
+class RequestGate:
+    """Holds a page's requests whose URL matches ``pattern`` until ``open()``; after that they pass at once.
+
+    The throttled HLS tests hold the first segment until the slower network is on: polling for its request
+    instead let a loaded machine download it on the faster one first. (The DevTools call that changes the
+    network cannot be made from inside a route handler: it waits on the same dispatcher.)"""
+
+    def __init__(self, page: Page, pattern: re.Pattern[str]) -> None:
+        self.held: list[Route] = []
+        self.opened = False
+        page.route(pattern, self._route)
+
+    def _route(self, route: Route) -> None:
+        if self.opened:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def open(self) -> None:
+        self.opened = True
+        for route in self.held:
+            route.continue_()

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from creators import scheduling, services
 from creators.models import CaptionTrack, Video
 from devtools import testclips
 from platform.models import Notification
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, log_in
+from tests.e2e.helpers import PHONE, RequestGate, log_in
 from tests.factories import CreatorFactory, UserFactory
 from tests.waiting import eventually
 
@@ -277,16 +277,7 @@ def watch_throttled(context: BrowserContext, page: Page, url: str) -> tuple[list
             requested.append(url)
 
     page.on("request", lambda request: seen(request.url))
-    held: list[Route] = []
-    released: list[bool] = []
-
-    def hold_until_throttled(route: Route) -> None:
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route(SEGMENT, hold_until_throttled)
+    gate = RequestGate(page, SEGMENT)
     page.goto(url)
     expect(page.get_by_test_id("current-slide")).to_be_visible()
 
@@ -297,13 +288,11 @@ def watch_throttled(context: BrowserContext, page: Page, url: str) -> tuple[list
         page.wait_for_timeout(20)  # lets Playwright deliver the page's request events
         # The page may ask for the lowest rung's first files before hls.js has even loaded: wait for
         # the player's master playlist too.
-        return bool(held) and any(link.endswith("/master.m3u8") for link in requested)
+        return bool(gate.held) and any(link.endswith("/master.m3u8") for link in requested)
 
     eventually(first_segment_held, timeout=60, what="the master playlist and the first segment's request")
     cdp.send("Network.emulateNetworkConditions", HARD_THROTTLE)
-    released.append(True)
-    for route in held:
-        route.continue_()
+    gate.open()
     before_lift = list(requested)
     cdp.send("Network.emulateNetworkConditions", NO_THROTTLE)
 

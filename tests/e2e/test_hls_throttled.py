@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Route, expect
+from playwright.sync_api import Browser, expect
 
 from creators import media, streaming
 from creators.models import Video
 from devtools import testclips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, with_rendition
+from tests.e2e.helpers import PHONE, RequestGate, with_rendition
 from tests.factories import CreatorFactory, published_video
 from tests.waiting import eventually
 
@@ -72,31 +72,19 @@ def test_throttled_feed_starts_on_the_lowest_rung_and_switches_up_once_the_netwo
         return [name for name in streamed() if name.endswith(".m4s")]
 
     # The page and hls.js load on Fast 3G; from the first segment on, the network is slower than any rung.
-    # The first segment's request is held until the slower network is on: polling for it instead let a
-    # loaded machine download it on Fast 3G first, and hls.js then rightly chose the 540 rung (CI saw it).
-    # (The DevTools call cannot be made from inside the route handler: it waits on the same dispatcher.)
-    held: list[Route] = []
-    released: list[bool] = []
-
-    def hold_until_throttled(route: Route) -> None:
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route(re.compile(r".*/stream/.*\.m4s$"), hold_until_throttled)
+    # The first segment's request is held until the slower network is on (CI once saw a loaded machine
+    # download it on Fast 3G first, and hls.js then rightly chose the 540 rung).
+    gate = RequestGate(page, re.compile(r".*/stream/.*\.m4s$"))
     page.goto(live_server.url)
     expect(page.get_by_test_id("current-slide")).to_be_visible()
 
     def first_segment_held() -> bool:
         page.wait_for_timeout(20)  # lets Playwright deliver the page's request events
-        return bool(held)
+        return bool(gate.held)
 
     eventually(first_segment_held, timeout=60, what="the first segment's request")
     cdp.send("Network.emulateNetworkConditions", HARD_THROTTLE)
-    released.append(True)
-    for route in held:
-        route.continue_()
+    gate.open()
 
     # Two different segments: the page's early fetch of the first and hls.js's own ask for it are one.
     # (Routing turns Chromium's HTTP cache off, so here both reach the site.)
