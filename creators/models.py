@@ -36,6 +36,12 @@ def video_path(instance: Video, filename: str) -> str:
     return f"videos/{instance.public_id.hex}/{filename}"
 
 
+def poster_version(name: str) -> str:
+    """The query that versions a poster's URL: its stored file's name ("poster-1a2b3c4d.jpg"), which
+    changes with every new cover."""
+    return "?v=" + name.rsplit("/", 1)[-1].removesuffix(".jpg")
+
+
 class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -336,6 +342,17 @@ class Video(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("creators:video", args=[self.public_id])
+
+    @property
+    def poster_url(self) -> str:
+        """The poster's URL ("" without one), versioned by its stored name: every new cover is stored
+        under a new server-made name, so it gets a new URL and no browser keeps showing the old one from
+        its cache (the file is sent cacheable for an hour)."""
+        if not self.poster.name:
+            return ""
+        return reverse("creators:video_file", args=[self.public_id, "poster"]) + poster_version(
+            self.poster.name
+        )
 
     @property
     def is_working(self) -> bool:

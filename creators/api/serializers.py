@@ -147,7 +147,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
         return [video_topic.topic.slug for video_topic in obj.video_topics.all()]
 
     def get_poster_url(self, obj: Video) -> str | None:
-        return reverse("creators:video_file", args=[obj.public_id, "poster"]) if obj.poster.name else None
+        return obj.poster_url or None
 
     def get_video_url(self, obj: Video) -> str | None:
         if not obj.rendition.name:

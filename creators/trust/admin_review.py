@@ -15,7 +15,6 @@ from django.db.models import CharField, Max, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
@@ -103,7 +102,7 @@ def _thumbnail(video: Video) -> str:
         return "—"
     return format_html(
         '<img src="{}" alt="" style="height:48px;border-radius:4px">',
-        reverse("creators:video_file", args=[video.public_id, "poster"]),
+        video.poster_url,
     )
 
 

@@ -57,9 +57,8 @@ class SearchVideoSerializer(serializers.Serializer[Any]):
     published_at = serializers.DateTimeField()
 
     def get_poster_url(self, video: Any) -> str | None:
-        from django.urls import reverse
 
-        return reverse("creators:video_file", args=[video.public_id, "poster"]) if video.poster else None
+        return video.poster_url or None
 
     def get_creator(self, video: Any) -> dict[str, str]:
         return {"handle": video.owner.handle, "display_name": video.owner.display_name}

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from creators import hooks, streaming
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
 from creators.captions import LANGUAGES as CAPTION_LANGUAGES
-from creators.models import Report, Video
+from creators.models import Report, Video, poster_version
 from feeds.models import Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
@@ -294,7 +294,9 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> 
             "published_at": video.published_at.isoformat().replace("+00:00", "Z")
             if video.published_at
             else None,
-            "poster_url": urls.poster.replace(VIDEO_SLOT, public_id) if video.poster.name else None,
+            "poster_url": urls.poster.replace(VIDEO_SLOT, public_id) + poster_version(video.poster.name)
+            if video.poster.name
+            else None,
             "video_url": f"{urls.video.replace(VIDEO_SLOT, public_id)}?v={video.rendition_version}"
             if video.rendition.name
             else None,

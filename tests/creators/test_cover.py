@@ -183,3 +183,23 @@ def test_a_newer_choice_wins_over_a_run_that_finishes_late(
     draft.refresh_from_db()
     assert draft.is_cover_pending is False
     assert near(poster_colour(draft), RED)
+
+
+def test_a_new_cover_gets_a_new_url_so_no_browser_cache_shows_the_old_one(
+    client, draft: Video, django_capture_on_commit_callbacks
+):
+    from creators.api.serializers import VideoOutputSerializer
+
+    before = VideoOutputSerializer(draft).data["poster_url"]
+    assert before == draft.poster_url
+    assert before.startswith(reverse("creators:video_file", args=[draft.public_id, "poster"]) + "?v=")
+    choose(client, draft, django_capture_on_commit_callbacks, seconds="2.5", action="choose")
+    after = VideoOutputSerializer(draft).data["poster_url"]
+    assert after != before
+    page = client.get(reverse("creators:studio_video", args=[draft.public_id])).content.decode()
+    assert f'src="{after}"' in page
+    assert before not in page
+    response = client.get(after)
+    assert response.status_code == 200
+    picture = Image.open(io.BytesIO(b"".join(response.streaming_content))).convert("RGB").resize((1, 1))
+    assert near(picture.getpixel((0, 0)), BLUE)  # type: ignore[arg-type]
