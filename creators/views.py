@@ -270,6 +270,14 @@ def video_stream(request: HttpRequest, public_id: str, version: int, name: str) 
     return response
 
 
+def _caption_language_default(request: HttpRequest, tracks: list[Any]) -> str:
+    """The captions form's first choice: the language the page is shown in, unless the video has captions
+    in it already; then the first language it has none in."""
+    taken = {track.language for track in tracks}
+    preferred = [getattr(request, "LANGUAGE_CODE", ""), *captions.LANGUAGES]
+    return next((code for code in preferred if code in captions.LANGUAGES and code not in taken), "en")
+
+
 def _hls_subtitles(video: Video) -> list[captions.HlsSubtitles]:
     """The caption tracks as the master playlist lists them. Added as it is served, not written into the
     stored master: captions come and go without re-rendering the ladder, and the master is the site's."""
@@ -468,6 +476,7 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
         status = 400
     else:
         status = 200
+    tracks = list(selectors.caption_tracks(video=video))
     context = {
         "creator": creator,
         "video": video,
@@ -477,9 +486,11 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
         "promote_url": hooks.promote_links(creator, [video]).get(video.pk),
         "caption_tracks": [
             {"track": track, "name": captions.LANGUAGES.get(track.language, track.language)}
-            for track in selectors.caption_tracks(video=video)
+            for track in tracks
         ],
-        "caption_form": CaptionUploadForm(prefix="captions"),
+        "caption_form": CaptionUploadForm(
+            prefix="captions", initial={"language": _caption_language_default(request, tracks)}
+        ),
         "schedule": schedule,
         **scheduling.schedule_labels(video=video, creator=creator),
         "time_zone": schedule.zone.key,

@@ -466,3 +466,25 @@ def test_the_admin_shows_a_videos_captions_inline(client, django_capture_on_comm
     assert "Caption tracks" in html
     assert "Hello there &amp;amp; welcome" in html  # the served file's text, escaped once more
     assert "caption_tracks-0-language" not in html  # read-only: no form field
+
+
+@pytest.mark.django_db
+def test_the_form_offers_the_pages_language_first_then_one_the_video_has_no_captions_in(
+    client, owner, media_root, django_capture_on_commit_callbacks
+):
+    video = published_video(owner=owner, duration=3.0)
+    studio = reverse("creators:studio_video", args=[video.public_id])
+
+    def chosen(**headers: str) -> list[str]:
+        page = client.get(studio, **headers).content.decode()
+        select = re.search(r'<select name="captions-language".*?</select>', page, flags=re.DOTALL)
+        assert select is not None
+        return re.findall(r'<option value="([a-z]+)"[^>]*selected', select.group(0))
+
+    assert chosen() == ["en"]
+    assert chosen(HTTP_ACCEPT_LANGUAGE="de") == ["de"]  # a German creator captions in German first
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("creators:studio_video_captions", args=[video.public_id]), caption_upload("de", SRT)
+        )
+    assert chosen(HTTP_ACCEPT_LANGUAGE="de") == ["en"]  # German is done: the next language
