@@ -52,8 +52,15 @@ def active_adult(
     key = f"u:{user.pk}"
     InterestProfile.objects.create(viewer_key=key, user=user, weights={"t": weights or {}}, updated_at=now)
     video = VideoFactory.create(state=Video.State.DRAFT, published_at=None)
+    # Two moments on each of the last ``active_days`` calendar days (the days are counted by date), in
+    # the part of the day that has passed today: "an hour ago" and "five hours ago" fell on two dates
+    # when the test ran soon after midnight.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    elapsed = now - midnight
     moments = [
-        now - datetime.timedelta(days=day, hours=hour) for day in range(active_days) for hour in (1, 5)
+        midnight - datetime.timedelta(days=day) + elapsed * share
+        for day in range(active_days)
+        for share in (0.25, 0.75)
     ]
     Signal.objects.bulk_create(
         Signal(
