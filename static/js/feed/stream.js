@@ -31,13 +31,14 @@ export function smallChunkLoader(FetchLoader) {
     load(context, config, callbacks) {
       const progressive = Number.isFinite(config.highWaterMark); // not the init segment
       super.load(context, progressive ? { ...config, highWaterMark: PROGRESS_BYTES } : config, callbacks);
-      // A segment `warmStart` fetched comes from the HTTP cache in no time: measured from this request
-      // alone, the network would seem endless and hls.js would jump to the top rung. Its download is
-      // timed from the early fetch instead: from its start, or for as long as it took once it is done.
+      // A segment `warmStart` fetched already comes from the HTTP cache in no time: measured from this
+      // request alone, the network would seem endless and hls.js would jump to the top rung. It is timed
+      // as long as the early fetch took. (One still under way is joined, or fetched again where the cache
+      // is off: either way this request's own time is a fair measure.)
       const early = warmTimes.get(absolute(context.url));
-      if (early && this.stats) {
+      if (early && early.end && this.stats) {
         warmTimes.delete(absolute(context.url));
-        this.stats.loading.start = early.end ? performance.now() - (early.end - early.start) : early.start;
+        this.stats.loading.start = performance.now() - (early.end - early.start);
       }
     }
   };
