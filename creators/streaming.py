@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files import File
+from django.urls import reverse
 
 from creators import media
 from creators.models import Video
@@ -74,6 +75,14 @@ def start_names(*, video: Any) -> tuple[str, ...]:
         return ()
     names = media.ladder_start_files(width=video.width, height=video.height)
     return names[:1] if is_on_object_storage(video.stream.storage) else names
+
+
+def start_urls(*, video: Any) -> list[str]:
+    """The site's URLs of `start_names`: what a page hands the player as `stream_start`."""
+    return [
+        reverse("creators:video_stream", args=[video.public_id, video.rendition_version, name])
+        for name in start_names(video=video)
+    ]
 
 
 def is_on_object_storage(storage: Any) -> bool:

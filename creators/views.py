@@ -160,14 +160,10 @@ def video_watch(request: HttpRequest, public_id: str) -> HttpResponse:
         }
         for language in video.caption_languages
     ]
-    stream_start = [
-        reverse("creators:video_stream", args=[video.public_id, video.rendition_version, name])
-        for name in streaming.start_names(video=video)
-    ]
     context = {
         "video": video,
         "stream_url": stream_url,
-        "stream_start": stream_start,
+        "stream_start": streaming.start_urls(video=video),
         "caption_tracks": tracks,
     }
     return render(request, "creators/watch.html", context)

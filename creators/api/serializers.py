@@ -171,10 +171,7 @@ class VideoOutputSerializer(serializers.ModelSerializer[Video]):
         return reverse("creators:video_stream", args=[obj.public_id, obj.rendition_version, "master.m3u8"])
 
     def get_stream_start(self, obj: Video) -> list[str]:
-        return [
-            reverse("creators:video_stream", args=[obj.public_id, obj.rendition_version, name])
-            for name in streaming.start_names(video=obj)
-        ]
+        return streaming.start_urls(video=obj)
 
 
 class StudioVideoOutputSerializer(VideoOutputSerializer):

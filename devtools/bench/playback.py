@@ -316,13 +316,7 @@ class PlaybackBenchmark:
         )
         file_url = reverse("creators:video_file", kwargs={"public_id": video.public_id, "kind": "video"})
         # What the feed hands the player beside the master playlist (its item's stream_start).
-        start_urls = [
-            reverse(
-                "creators:video_stream",
-                kwargs={"public_id": video.public_id, "version": video.rendition_version, "name": name},
-            )
-            for name in streaming.start_names(video=video)
-        ]
+        start_urls = streaming.start_urls(video=video)
         urls: dict[str, Any] = {
             "streamUrl": stream_url,
             "startUrls": start_urls,
