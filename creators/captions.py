@@ -213,6 +213,18 @@ def _check_cues(cues: list[tuple[Cue, int]], *, max_seconds: float | None) -> No
         previous = cue
 
 
+def retimed(cues: list[Cue], *, shift: float, seconds: float) -> list[Cue]:
+    """The cues on a new timeline: moved by ``shift`` seconds (a trim that starts 2 s later moves every
+    cue 2 s earlier: ``shift=-2``) and cut to a video of ``seconds``. A cue left wholly outside is dropped;
+    one that straddles an end is shortened to it."""
+    moved = []
+    for cue in cues:
+        start, end = max(0.0, cue.start + shift), min(seconds, cue.end + shift)
+        if end - start >= 0.001:
+            moved.append(Cue(start=round(start, 3), end=round(end, 3), text=cue.text))
+    return moved
+
+
 def _timestamp(seconds: float) -> str:
     millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)

@@ -22,7 +22,8 @@ def caption_track_set(*, video: Video, language: str, data: bytes) -> CaptionTra
     if language not in captions.LANGUAGES:
         raise ValidationError({"language": _("Choose a language from the list.")})
     try:
-        cues = captions.parse(data, max_seconds=video.duration)
+        # Timed to the video as viewers see it: the trimmed range, from 0.
+        cues = captions.parse(data, max_seconds=video.trimmed_duration)
     except captions.CaptionError as error:
         raise ValidationError({"file": str(error)}) from error
     storage = CaptionTrack._meta.get_field("file").storage
@@ -62,6 +63,37 @@ def caption_track_delete(*, video: Video, language: str) -> bool:
         transaction.on_commit(partial(hooks.video_changed, locked.pk))
     video.caption_languages = locked.caption_languages
     return True
+
+
+def captions_retime(*, video: Video, old_start: float, start: float, end: float) -> None:
+    """Keep the video's captions on the moments they were written for when its trim changes from one
+    starting at ``old_start`` to ``start``–``end``: each track is moved and cut to the new range and
+    stored again (a track left with no caption is deleted). Call it inside the transaction that holds
+    the video's row locked and saves the new trim; old files go after the commit."""
+    tracks = list(CaptionTrack.objects.filter(video=video))
+    if not tracks:
+        return
+    storage = CaptionTrack._meta.get_field("file").storage
+    written: list[str] = []
+    try:
+        for track in tracks:
+            with track.file.open("rb") as handle:
+                cues = captions.parse(handle.read())
+            moved = captions.retimed(cues, shift=old_start - start, seconds=end - start)
+            old_name = track.file.name
+            if moved:
+                wanted = f"videos/{video.public_id.hex}/captions-{track.language}-{secrets.token_hex(6)}.vtt"
+                track.file.name = str(storage.save(wanted, ContentFile(captions.serialise(moved))))
+                written.append(track.file.name)
+                track.cue_count = len(moved)
+                track.save(update_fields=["file", "cue_count", "updated_at"])
+            else:
+                track.delete()
+            transaction.on_commit(partial(files_delete, storage, [old_name]))
+    except Exception:
+        files_delete(storage, written)
+        raise
+    _languages_refresh(video)
 
 
 def caption_file_names(*, video: Video) -> list[str]:

@@ -38,6 +38,7 @@ from creators import hooks, media, streaming
 from creators.models import Video
 from creators.services import scheduling
 from creators.services._storage import files_delete, local_path, store, work_dir
+from creators.services.captions import captions_retime
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +219,8 @@ def video_render(*, video_id: int) -> None:
             transaction.on_commit(partial(streaming.ladder_delete, storage=storage, master_name=stream_name))
             return
         old, old_stream = video.rendition.name, video.stream.name
+        if video.trim_start != start or video.trim_end != end:  # a re-trim: the captions move with it
+            captions_retime(video=video, old_start=video.trim_start, start=start, end=end)
         video.rendition.name = name
         video.stream.name = stream_name
         video.rendition_version = version

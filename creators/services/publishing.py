@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from creators import hooks
 from creators.models import Hashtag, Topic, Video, VideoTopic
+from creators.services.captions import captions_retime
 from creators.services.processing import enqueue_render
 from creators.services.scheduling import publish_time_validate
 from creators.trust.decisions import posting_check
@@ -138,6 +139,8 @@ def video_publish(
         locked = Video.objects.select_for_update().select_related("owner__user").get(pk=video.pk)
         if locked.state == State.DRAFT:
             posting_check(user=locked.owner.user)
+            if (locked.trim_start, locked.trim_end) != (start, end):
+                captions_retime(video=locked, old_start=locked.trim_start, start=start, end=end)
             locked.state, locked.trim_start, locked.trim_end = State.PUBLISHING, start, end
             locked.scheduled_at = publish_at
             locked.failed_step = locked.failure_reason = ""
@@ -165,6 +168,8 @@ def video_trim_set(*, video: Video, start: float, end: float) -> Video:
         locked = Video.objects.select_for_update().get(pk=video.pk)
         if locked.state != State.DRAFT:
             return locked
+        if (locked.trim_start, locked.trim_end) != (start, end):
+            captions_retime(video=locked, old_start=locked.trim_start, start=start, end=end)
         locked.trim_start, locked.trim_end = start, end
         locked.save(update_fields=["trim_start", "trim_end", "updated_at"])
     return locked

@@ -488,3 +488,94 @@ def test_the_form_offers_the_pages_language_first_then_one_the_video_has_no_capt
             reverse("creators:studio_video_captions", args=[video.public_id]), caption_upload("de", SRT)
         )
     assert chosen(HTTP_ACCEPT_LANGUAGE="de") == ["en"]  # German is done: the next language
+
+
+# --- a trim moves the captions with the video ----------------------------------------------------
+
+
+def test_retimed_moves_cuts_and_drops_cues():
+    cues = captions.parse(SRT)  # 0.5–1.25 and 1.5–2.9
+    assert captions.retimed(cues, shift=-1.0, seconds=1.5) == [
+        captions.Cue(start=0.0, end=0.25, text="Hello there & welcome"),
+        captions.Cue(start=0.5, end=1.5, text="Second line\nof two"),
+    ]
+    assert captions.retimed(cues, shift=0.0, seconds=1.0) == [
+        captions.Cue(start=0.5, end=1.0, text="Hello there & welcome")
+    ]
+    assert captions.retimed(cues, shift=2.0, seconds=10.0)[0] == captions.Cue(
+        start=2.5, end=3.25, text="Hello there & welcome"
+    )
+    assert captions.retimed(cues, shift=-3.0, seconds=5.0) == []
+
+
+@pytest.mark.django_db
+def test_captions_must_fit_the_trimmed_video_not_the_original(
+    client, owner, media_root, django_capture_on_commit_callbacks
+):
+    video = published_video(owner=owner, duration=10.0, trim_start=1.0, trim_end=2.2)  # 1.2 s as seen
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("creators:studio_video_captions", args=[video.public_id]), caption_upload("en", SRT)
+        )
+    (said,) = messages_of(response)
+    assert said == "line 6: the cue starts at 1.500 s, after the video ends (1.200 s)."
+    assert not CaptionTrack.objects.exists()
+    assert caption_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_changing_a_drafts_trim_moves_its_captions_and_drops_a_language_left_empty(
+    media_root, django_capture_on_commit_callbacks
+):
+    video = published_video(
+        owner=CreatorFactory.create(), state=Video.State.DRAFT, duration=10.0, trim_end=10.0
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.caption_track_set(video=video, language="en", data=SRT)
+        services.caption_track_set(
+            video=video, language="de", data=b"WEBVTT\n\n00:08.000 --> 00:09.000\nEnde\n"
+        )
+    before = caption_files(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_trim_set(video=video, start=1.0, end=5.0)
+    video.refresh_from_db()
+    assert video.caption_languages == ["en"]  # German had one caption, at 8 s: now outside the video
+    track = CaptionTrack.objects.get(video=video)
+    assert track.cue_count == 2
+    assert track.file.read() == (
+        b"WEBVTT\n\n00:00:00.000 --> 00:00:00.250\nHello there &amp; welcome\n"
+        b"\n00:00:00.500 --> 00:00:01.900\nSecond line\nof two\n"
+    )
+    (now,) = caption_files(media_root)
+    assert now not in before  # stored again under a new name; the old files are gone
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_trim_set(video=video, start=1.0, end=5.0)  # the same range: nothing to move
+    assert caption_files(media_root) == [now]
+
+
+@pytest.mark.django_db
+def test_a_retrim_moves_the_captions_when_the_new_rendition_goes_live(
+    client, clips: Clips, eager_tasks, media_root, django_capture_on_commit_callbacks
+):
+    creator = CreatorFactory.create()
+    upload = SimpleUploadedFile("clip.mp4", clips.landscape.read_bytes(), content_type="video/mp4")
+    with django_capture_on_commit_callbacks(execute=True):
+        video = services.video_upload(owner=creator, upload=upload)
+    video.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_publish(video=video, start=0, end=3)
+        services.caption_track_set(video=video, language="en", data=SRT)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        services.video_publish(video=video, start=1, end=2.5)
+    # Until the new rendition is live, viewers see the old range, and the captions stay as written.
+    assert client.get(vtt_url(video)).content == EXPECTED_VTT
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in pending:
+            callback()
+    video.refresh_from_db()
+    assert (video.trim_start, video.trim_end) == (1.0, 2.5)
+    assert client.get(vtt_url(video)).content == (
+        b"WEBVTT\n\n00:00:00.000 --> 00:00:00.250\nHello there &amp; welcome\n"
+        b"\n00:00:00.500 --> 00:00:01.500\nSecond line\nof two\n"
+    )
+    assert len(caption_files(media_root)) == 1
