@@ -422,9 +422,12 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
         "visibility": video.visibility,
         "content_level": video.content_level,
     }
+    trim_start = video.pending_trim_start if video.pending_trim_end is not None else video.trim_start
+    trim_end = video.pending_trim_end or video.trim_end or video.duration
+    # To the millisecond, as the editor writes them ("15.000", not "15.0" from the stored float).
     trim_initial = {
-        "start": video.pending_trim_start if video.pending_trim_end is not None else video.trim_start,
-        "end": video.pending_trim_end or video.trim_end or video.duration,
+        name: f"{value:.3f}" if value is not None else None
+        for name, value in (("start", trim_start), ("end", trim_end))
     }
     details = VideoDetailsForm(request.POST or None, initial=initial)
     trim = TrimForm(request.POST or None, initial=trim_initial)

@@ -16,7 +16,7 @@ from creators.tasks import video_process_task
 from devtools import testclips
 from tests.clips import Clips
 from tests.conftest import stored_files
-from tests.factories import CreatorFactory, UserFactory
+from tests.factories import CreatorFactory, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 State = Video.State
@@ -510,3 +510,10 @@ def test_studio_requires_a_creator_profile_first(client):
     )
     assert created.status_code == 302
     assert client.get(reverse("creators:studio")).status_code == 200
+
+
+def test_the_editor_shows_the_trim_to_the_millisecond(client, creator):
+    video = VideoFactory.create(owner=creator, duration=16.0, trim_start=1.5, trim_end=15.0)
+    page = client.get(reverse("creators:studio_video", args=[video.public_id])).content.decode()
+    assert 'name="start" value="1.500"' in page
+    assert 'name="end" value="15.000"' in page
