@@ -267,6 +267,85 @@ def event_weight(*, event: Event, video: VideoFacts) -> float:
     return 0.0 if event.kind in WATCH_KINDS else KIND_WEIGHTS.get(event.kind, 0.0)
 
 
+class _Deferred:
+    """One ``Weights`` whose decay is kept as a factor until the batch ends (``real = stored * scale``):
+    the short-term interest decays once per view that starts, and a decay is then one multiplication,
+    not a pass over every entry. Reads scale up, writes scale down; ``settle`` applies the factor."""
+
+    __slots__ = ("scale", "weights")
+
+    # Below this the factor is applied at once, so that writes never divide by a vanishing number.
+    FLOOR = 1e-12
+
+    def __init__(self, weights: Weights) -> None:
+        self.weights = weights
+        self.scale = 1.0
+
+    def decay(self, factor: float) -> None:
+        self.scale *= factor
+        if self.scale < self.FLOOR:
+            self.settle()
+
+    def settle(self) -> None:
+        if self.scale != 1.0:
+            self.weights.decay(self.scale)
+            self.scale = 1.0
+
+    def get(self, name: str, key: int) -> float:
+        values: dict[int, float] = getattr(self.weights, name)
+        return values.get(key, 0.0) * self.scale
+
+    def count_view(self, video: VideoFacts) -> None:
+        weights, step = self.weights, 1.0 / self.scale
+        for key, views in (
+            *((topic, weights.topic_views) for topic in video.topic_ids),
+            *((tag, weights.hashtag_views) for tag in video.hashtag_ids),
+            (video.creator_id, weights.creator_views),
+        ):
+            views[key] = views.get(key, 0.0) + step
+
+    def credit(
+        self,
+        video: VideoFacts,
+        delta: float,
+        *,
+        creator_extra: float = 0.0,
+        hashtag_extra: float = 0.0,
+        shares: tuple[dict[int, float], float] | None = None,
+    ) -> None:
+        """``Weights.credit`` in stored units."""
+        weights, unit = self.weights, 1.0 / self.scale
+        tag_shares, creator_share = shares or ({}, 1.0)
+        for topic in video.topic_ids:
+            weights.topics[topic] = weights.topics.get(topic, 0.0) + delta * unit
+        for tag in video.hashtag_ids:
+            weights.hashtags[tag] = (
+                weights.hashtags.get(tag, 0.0) + (tag_shares.get(tag, 1.0) * delta + hashtag_extra) * unit
+            )
+        weights.creators[video.creator_id] = (
+            weights.creators.get(video.creator_id, 0.0) + (creator_share * delta + creator_extra) * unit
+        )
+
+
+def _explains(long: _Deferred, recent: _Deferred, video: VideoFacts) -> tuple[dict[int, float], float]:
+    """``Weights.explains`` read through pending decays."""
+
+    def rate(gains: str, key: int) -> float:
+        views = gains[:-1] + "_views"
+        return interest_rate(
+            gain=long.get(gains, key),
+            views=long.get(views, key),
+            recent_gain=recent.get(gains, key),
+            recent_views=recent.get(views, key),
+        )
+
+    parts = [("hashtags", tag) for tag in video.hashtag_ids] + [("creators", video.creator_id)]
+    strength = [math.exp(EXPLAIN * rate(kind, key)) for kind, key in parts]
+    total = sum(strength)
+    shares = [min(1.0, len(parts) * value / total) for value in strength]
+    return dict(zip(video.hashtag_ids, shares, strict=False)), shares[-1]
+
+
 def learn(
     *,
     history: History,
@@ -280,10 +359,13 @@ def learn(
     view's outcome rises to its furthest point, completion and loops, and only the rise is credited. An
     impression starts a view (so does any first event of a video without one); a view that starts also
     steps the short-term interest on, which forgets older views at ``RECENT_KEEP`` per view. "Not for me"
-    also notes the creator at ``now_ts``; a follow forgets that note."""
-    weights = history.weights
+    also notes the creator at ``now_ts``; a follow forgets that note.
+
+    The decays are kept as factors while the events are folded in and applied once at the end
+    (``_Deferred``): the same numbers up to float rounding, for one pass over the weights, not one per view."""
+    weights = _Deferred(history.weights)
     weights.decay(decay_factor(days=days_since_update))
-    recent = weights.short_term()
+    recent = _Deferred(history.weights.short_term())
     recent.decay(decay_factor(days=days_since_update / RECENT_HALF_LIFE_DAYS * HALF_LIFE_DAYS))
     seen, hidden, favourites, outcomes = history.seen, history.hidden, history.favourites, history.outcomes
     for event, video in events:
@@ -323,12 +405,14 @@ def learn(
         if event.kind in FAVOURITE_KINDS and video.pk not in favourites:
             favourites.append(video.pk)
         if enjoyed:
-            shares = weights.explains(video)
+            shares = _explains(weights, recent, video)
             for target in (weights, recent):
                 target.credit(video, enjoyed, shares=shares)
         if against or creator_extra or hashtag_extra:
             for target in (weights, recent):
                 target.credit(video, against, creator_extra=creator_extra, hashtag_extra=hashtag_extra)
+    weights.settle()
+    recent.settle()
     history.trim()
     return history
 
