@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,7 +14,7 @@ from typing import Any, cast
 
 import orjson
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field, JSONField, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -431,92 +432,134 @@ def _history_store(profile: InterestProfile, history: History) -> None:
     profile.not_for_me = {str(key): round(value) for key, value in history.not_for_me.items()}
 
 
-PROFILE_LEARNT = ("weights", "outcomes", "seen", "hidden", "favourites", "not_for_me", "updated_at", "user")
+# What a batch reads of the viewer's profile to learn from it, and writes back (with the event count).
+PROFILE_READ = (
+    "id",
+    "user_id",
+    "updated_at",
+    "weights",
+    "outcomes",
+    "seen",
+    "hidden",
+    "favourites",
+    "not_for_me",
+)
+PROFILE_LEARNT = ("weights", "outcomes", "seen", "hidden", "favourites", "not_for_me", "updated_at")
 
 
-def _profile_locked(*, viewer_key: str) -> InterestProfile | None:
-    """The viewer's profile row, locked until the transaction ends (PostgreSQL; SQLite's one writer
-    holds the whole database), read by a written-out statement (the ORM's took longer to build than
-    to run) and its JSON decoded by orjson: the weights are the largest thing a batch reads."""
+@dataclass
+class _LearntProfile:
+    """The part of a viewer's profile row that learning reads and writes, as plain values."""
+
+    pk: int
+    user_id: int | None
+    updated_at: datetime.datetime
+    history: History
+
+
+@functools.cache
+def _profile_statements(vendor: str) -> tuple[str, str, list[Any]]:
+    """The locked read and the write of ``_LearntProfile``, written out once per database engine (the ORM
+    took longer to build them than the database takes to run them), and the converters of the read's
+    ``updated_at``."""
     meta = InterestProfile._meta
-    fields = meta.concrete_fields
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
+    table = quote(meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote('viewer_key')} = %s{lock}"  # noqa: S608
+    columns = ", ".join(quote(column) for column in PROFILE_READ)
+    read = f"SELECT {columns} FROM {table} WHERE {quote('viewer_key')} = %s{lock}"  # noqa: S608
+    json_cast = "::jsonb" if vendor == "postgresql" else ""
+    assignments = ", ".join(
+        f"{quote(name)} = %s{'' if name == 'updated_at' else json_cast}" for name in PROFILE_LEARNT
+    )
+    user, count = quote("user_id"), quote("signal_count")
+    write = (
+        f"UPDATE {table} SET {assignments}, {user} = COALESCE({user}, %s), {count} = {count} + %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s"
+    )
+    updated = meta.get_field("updated_at")
+    column = updated.get_col(meta.db_table)
+    converters = [*connection.ops.get_db_converters(column), *updated.get_db_converters(connection)]
+    return read, write, [(converter, column) for converter in converters]
+
+
+def _json(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _profile_locked(*, viewer_key: str) -> _LearntProfile | None:
+    """What learning needs of the viewer's profile row, locked until the transaction ends (PostgreSQL;
+    SQLite's one writer holds the whole database); its JSON decoded by orjson: the weights are the
+    largest thing a batch reads."""
+    read, _, converters = _profile_statements(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [viewer_key])
+        cursor.execute(read, [viewer_key])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = []
-    for model_field, value in zip(fields, row, strict=True):
-        if isinstance(model_field, JSONField):
-            value = orjson.loads(value) if isinstance(value, str | bytes) else value
-        else:
-            column = model_field.get_col(meta.db_table)
-            converters = [
-                *connection.ops.get_db_converters(column),
-                *model_field.get_db_converters(connection),
-            ]
-            for converter in converters:
-                value = converter(value, column, connection)
-        values.append(value)
-    return InterestProfile.from_db(connection.alias, [model_field.attname for model_field in fields], values)
+    pk, user_id, updated_at, weights, outcomes, seen, hidden, favourites, not_for_me = row
+    for converter, column in converters:
+        updated_at = converter(updated_at, column, connection)
+    outcomes, not_for_me = _json(outcomes) or {}, _json(not_for_me) or {}
+    history = History(
+        weights=Weights.from_json(_json(weights)),
+        seen=_json(seen),
+        hidden=_json(hidden),
+        favourites=_json(favourites),
+        outcomes=dict(zip(map(int, outcomes), map(float, outcomes.values()), strict=True)),
+        not_for_me=dict(zip(map(int, not_for_me), map(float, not_for_me.values()), strict=True)),
+    )
+    return _LearntProfile(pk=pk, user_id=user_id, updated_at=updated_at, history=history)
 
 
-def _profile_learnt_save(profile: InterestProfile, *, events: int) -> None:
-    """Write what learning changed, and count the events in the database (``F()``), in one UPDATE; the
-    JSON encoded by orjson."""
-    meta = InterestProfile._meta
-    quote = connection.ops.quote_name
-    fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in PROFILE_LEARNT]
-    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    assignments = ", ".join(
-        f"{quote(cast(str, model_field.column))} = %s{json_cast if isinstance(model_field, JSONField) else ''}"
-        for model_field in fields
+def _profile_learnt_save(
+    profile: _LearntProfile, *, user_id: int | None, now: datetime.datetime, events: int
+) -> None:
+    """Write what learning changed, the account if the profile had none, and count the events in the
+    database (``signal_count + n``), in one UPDATE; the JSON encoded by orjson (as ``_history_store``
+    shapes it)."""
+    _, write, _ = _profile_statements(connection.vendor)
+    history = profile.history
+    values = (
+        history.weights.to_json(),
+        {str(key): round(value, 3) for key, value in history.outcomes.items()},
+        history.seen,
+        history.hidden,
+        history.favourites,
+        {str(key): round(value) for key, value in history.not_for_me.items()},
     )
-    count = quote("signal_count")
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments}, {count} = {count} + %s "  # noqa: S608
-        f"WHERE {quote('id')} = %s"
-    )
-    params = [
-        orjson.dumps(getattr(profile, model_field.attname)).decode()
-        if isinstance(model_field, JSONField)
-        else model_field.get_db_prep_save(getattr(profile, model_field.attname), connection)
-        for model_field in fields
-    ]
+    updated = InterestProfile._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    params = [*(orjson.dumps(value).decode() for value in values), updated, user_id, events, profile.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, events, profile.pk])
+        cursor.execute(write, params)
 
 
 def profile_learn(
     *, viewer: Viewer, events: Sequence[tuple[SignalInput, VideoFacts]], now: datetime.datetime
-) -> InterestProfile:
+) -> None:
     """Fold events into the viewer's decayed interest weights and history (one locked row: one read
     and one write)."""
-    user_id = viewer.user_id
     profile = _profile_locked(viewer_key=viewer.key)
     if profile is None:
         try:
             with transaction.atomic():
-                profile = InterestProfile.objects.create(viewer_key=viewer.key, user_id=user_id)
+                created = InterestProfile.objects.create(viewer_key=viewer.key, user_id=viewer.user_id)
+            profile = _LearntProfile(
+                pk=created.pk,
+                user_id=created.user_id,
+                updated_at=created.updated_at,
+                history=History(weights=Weights(), seen=[], hidden=[], favourites=[]),
+            )
         except IntegrityError:  # created by a concurrent batch of the same viewer
-            profile = InterestProfile.objects.select_for_update().get(viewer_key=viewer.key)
-    history = ranking.learn(
-        history=_history_of(profile),
+            profile = _profile_locked(viewer_key=viewer.key)
+            assert profile is not None
+    ranking.learn(
+        history=profile.history,
         events=events,
         days_since_update=days_between(profile.updated_at, now),
         now_ts=now.timestamp(),
     )
-    _history_store(profile, history)
-    profile.updated_at = now
-    if user_id and profile.user_id is None:
-        profile.user_id = user_id
-    _profile_learnt_save(profile, events=len(events))
-    profile.signal_count = F("signal_count") + len(events)
-    return profile
+    _profile_learnt_save(profile, user_id=viewer.user_id or None, now=now, events=len(events))
 
 
 def profile_merge(*, anonymous_key: str, user: User) -> None:
