@@ -451,7 +451,7 @@ def studio_video(request: HttpRequest, creator: CreatorProfile, public_id: str) 
                     content_level=data["content_level"],
                 )
                 start, end = trim.cleaned_data["start"], trim.cleaned_data["end"]
-                if action == "publish" or video.state == State.PUBLISHED:
+                if action == "publish" or video.state in (State.PUBLISHED, State.SCHEDULED):
                     services.video_publish(video=video, start=start, end=end, publish_at=publish_at)
                 elif video.state == State.DRAFT:
                     services.video_trim_set(video=video, start=start, end=end)

@@ -129,7 +129,8 @@ def trim_validate(*, video: Video, start: float, end: float) -> tuple[float, flo
 def video_publish(
     *, video: Video, start: float, end: float, publish_at: datetime.datetime | None = None
 ) -> Video:
-    """Publish the chosen range (first time), or re-trim a published video without taking it down.
+    """Publish the chosen range (first time), or re-trim a published video without taking it down, or a
+    scheduled one before its time.
 
     With ``publish_at`` a draft is rendered now and goes live at that time (``creators.services.scheduling``)."""
     start, end = trim_validate(video=video, start=start, end=end)
@@ -137,7 +138,8 @@ def video_publish(
         publish_at = publish_time_validate(publish_at=publish_at, now=timezone.now())
     with transaction.atomic():
         locked = Video.objects.select_for_update().select_related("owner__user").get(pk=video.pk)
-        if locked.state == State.DRAFT:
+        first_publish = locked.state == State.DRAFT
+        if first_publish:
             posting_check(user=locked.owner.user)
             if (locked.trim_start, locked.trim_end) != (start, end):
                 captions_retime(video=locked, old_start=locked.trim_start, start=start, end=end)
@@ -149,13 +151,22 @@ def video_publish(
                 return locked
             locked.pending_trim_start, locked.pending_trim_end = start, end
             locked.failed_step = locked.failure_reason = ""
+        elif locked.state == State.SCHEDULED and publish_at is None:
+            # Not live yet, so nothing to keep showing: render the new range again; it goes live at the
+            # chosen time as before (``video_render`` puts it back in ``scheduled``, or publishes it at
+            # once if the render ends after that time).
+            if (start, end) == (locked.trim_start, locked.trim_end):
+                return locked
+            captions_retime(video=locked, old_start=locked.trim_start, start=start, end=end)
+            locked.state, locked.trim_start, locked.trim_end = State.PUBLISHING, start, end
+            locked.failed_step = locked.failure_reason = ""
         else:
             raise ValidationError(
                 gettext("A video that is %(state)s can't be published now.")
                 % {"state": locked.get_state_display().lower()}
             )
         locked.save()
-        if locked.state == State.PUBLISHING:
+        if first_publish:
             _watched_review(locked)  # the list may have grown since the caption was written
         transaction.on_commit(lambda: enqueue_render(locked.pk))
     return locked

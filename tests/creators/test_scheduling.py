@@ -327,3 +327,43 @@ def test_cancelling_while_it_renders_leaves_a_plain_draft(creator):
     video.refresh_from_db()
     assert (video.state, video.scheduled_at, video.work_started_at) == (State.DRAFT, None, None)
     assert not video.is_stuck
+
+
+def test_a_scheduled_videos_new_trim_is_rendered_and_still_waits_for_its_time(
+    client, creator, follower, clips: Clips, eager_tasks, django_capture_on_commit_callbacks
+):
+    video = _draft(creator, clips.portrait, django_capture_on_commit_callbacks)
+    at = (timezone.now() + datetime.timedelta(minutes=30)).replace(microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_publish(video=video, start=0, end=3, publish_at=at)
+    video.refresh_from_db()
+    assert (video.state, video.rendition_version) == (State.SCHEDULED, 1)
+    first = video.rendition.name
+    client.force_login(creator.user)
+    form = {
+        "caption": CAPTION,
+        "visibility": "public",
+        "content_level": "general",
+        "start": "1.000",
+        "end": "2.500",
+        "action": "save",
+    }
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        response = client.post(reverse("creators:studio_video", args=[video.public_id]), form)
+    assert response.status_code == 302
+    video.refresh_from_db()
+    # Rendering the new range: still hidden, still for the same time.
+    assert (video.state, video.trim_start, video.trim_end, video.scheduled_at) == (
+        State.PUBLISHING,
+        1.0,
+        2.5,
+        at,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in pending:
+            callback()
+    video.refresh_from_db()
+    assert (video.state, video.scheduled_at, video.published_at) == (State.SCHEDULED, at, None)
+    assert (video.rendition_version, video.rendition_duration) == (2, pytest.approx(1.5, abs=0.05))
+    assert video.rendition.name != first
+    assert not any(_everywhere(client, video, follower=follower).values())
