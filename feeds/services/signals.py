@@ -67,6 +67,19 @@ FactRow = tuple[uuid.UUID, int, float | None, float | None, int, datetime.date |
 _facts_statements = StatementCache(size=512)
 
 
+@functools.cache
+def _stand_ins(count: int, *, user: bool) -> tuple[list[str], dict[str, Any]]:
+    """The names of ``count`` videos' places in the visibility query, and their stand-ins (made once per
+    size: they are the same every time; read only)."""
+    video_names = [f"video{index}" for index in range(count)]
+    stand_ins: dict[str, Any] = {
+        name: uuid.UUID(int=STAND_IN_UUID.int + index) for index, name in enumerate(video_names)
+    }
+    if user:
+        stand_ins["user"] = STAND_IN_ID
+    return video_names, stand_ins
+
+
 def _visible_rows(*, viewer: Viewer, public_ids: set[uuid.UUID]) -> list[FactRow]:
     """The rows of ``FACT_COLUMNS`` of the videos among ``public_ids`` that this viewer may see now.
 
@@ -76,12 +89,7 @@ def _visible_rows(*, viewer: Viewer, public_ids: set[uuid.UUID]) -> list[FactRow
     ordered = list(public_ids)
     if not ordered:
         return []
-    video_names = [f"video{index}" for index in range(len(ordered))]
-    stand_ins: dict[str, Any] = {
-        name: uuid.UUID(int=STAND_IN_UUID.int + index) for index, name in enumerate(video_names)
-    }
-    if viewer.user is not None:
-        stand_ins["user"] = STAND_IN_ID
+    video_names, stand_ins = _stand_ins(len(ordered), user=viewer.user is not None)
 
     def build() -> QuerySet[Video, tuple[Any, ...]]:
         stand_in = dataclasses.replace(viewer, user=None if viewer.user is None else User(pk=STAND_IN_ID))
@@ -405,9 +413,11 @@ def _signals_insert(
             ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {
-            value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()
-        }
+        returned = cursor.fetchall()
+    if connection.features.has_native_uuid_field:
+        return {value for (value,) in returned}
+    by_hex = {item.event_id.hex: item.event_id for item, _ in events}  # SQLite answers the stored text
+    return {by_hex[value] for (value,) in returned}
 
 
 def days_between(since: datetime.datetime, now: datetime.datetime) -> float:
