@@ -43,6 +43,17 @@ FEATURES_MAX_AGE_SECONDS = 600.0
 # How many of the best text matches one query checks against the whole eligibility rule.
 ELIGIBILITY_CHUNK = MAX_MATCHES + MAX_MATCHES // 2
 
+# What a video result shows (the search page's card and the API's item), and no more: loading every
+# column of twenty videos with their creators and accounts was a third of a search's time.
+RESULT_FIELDS = (
+    "public_id",
+    "caption",
+    "poster",
+    "published_at",
+    "owner__handle",
+    "owner__display_name",
+)
+
 Item = TypeVar("Item")
 
 
@@ -229,7 +240,7 @@ def videos_search(
     ids, next_offset = _page(
         videos_ranked(viewer=viewer, matches=videos_matching(viewer=viewer, query=query)), offset, size
     )
-    videos = Video.objects.filter(pk__in=ids).select_related("owner__user").in_bulk()
+    videos = Video.objects.filter(pk__in=ids).select_related("owner").only(*RESULT_FIELDS).in_bulk()
     return ResultPage(items=[videos[pk] for pk in ids if pk in videos], next_offset=next_offset)
 
 

@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from creators.models import Video
+from feeds.api.search import SearchVideoSerializer, search_video_items
 from feeds.models import InterestProfile
 from feeds.search.models import SearchNotice
 from tests.factories import CreatorFactory, UserFactory, published_video
@@ -31,6 +33,16 @@ def test_videos_answer_with_the_video_its_creator_and_a_link(api_client, bakery)
     assert item["creator"] == {"handle": "baeckerei_huber", "display_name": "Bäckerei Huber"}
     assert item["url"] == bakery.get_absolute_url()
     assert item["caption"] == bakery.caption
+
+
+def test_a_video_item_is_what_its_documented_serializer_writes(api_client, bakery):
+    no_poster = published_video(caption="Brezn without a cover", poster="", published_at=None)
+    bakery.poster.name = f"videos/{bakery.public_id.hex}/poster-1a2b3c4d.jpg"
+    bakery.save(update_fields=["poster"])
+    videos = list(Video.objects.filter(pk__in=[bakery.pk, no_poster.pk]).order_by("pk"))
+    assert search_video_items(videos) == SearchVideoSerializer(videos, many=True).data
+    assert search_video_items(videos)[0]["poster_url"].endswith("?v=poster-1a2b3c4d")
+    assert search_video_items(videos)[1]["poster_url"] is None
 
 
 def test_videos_page_with_a_cursor(api_client, indexed):
