@@ -40,7 +40,7 @@ def test_a_video_item_is_what_its_documented_serializer_writes(api_client, baker
     bakery.poster.name = f"videos/{bakery.public_id.hex}/poster-1a2b3c4d.jpg"
     bakery.save(update_fields=["poster"])
     videos = list(Video.objects.filter(pk__in=[bakery.pk, no_poster.pk]).order_by("pk"))
-    assert search_video_items(videos) == SearchVideoSerializer(videos, many=True).data
+    assert search_video_items(videos) == list(SearchVideoSerializer(videos, many=True).data)
     assert search_video_items(videos)[0]["poster_url"].endswith("?v=poster-1a2b3c4d")
     assert search_video_items(videos)[1]["poster_url"] is None
 
