@@ -284,8 +284,7 @@ def _followed_pool(catalog: Catalog, followed: Sequence[int]) -> list[int]:
     pools = catalog
     if catalog.is_page_view:
         pools = feed_pools().view(ranking.Wants(hashtags=wanted))
-        if pools is not catalog:
-            catalog.features.update(pools.features)
+        catalog.absorb(pools)
     return [video_id for tag_id in wanted for video_id in pools.by_hashtag.get(tag_id, [])[:PER_FOLLOWED_TAG]]
 
 
@@ -426,8 +425,8 @@ def _refill(
     wider = feed_pools().view(
         ranking.Wants(trending=settings.FEED_POOL_SIZE, ids=tuple(recent[-MAX_CURSOR_IDS:]))
     )
-    if catalog.is_page_view and wider is not catalog:
-        catalog.features.update(wider.features)
+    if catalog.is_page_view:
+        catalog.absorb(wider)
     filters = ranking.Filters(
         excluded=frozenset(set(history.hidden) | taken),
         allow_mature=filters.allow_mature,

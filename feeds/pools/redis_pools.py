@@ -33,9 +33,10 @@ from django.utils import timezone
 from creators.models import Hashtag, Topic, Video
 from feeds.catalog import features_load
 from feeds.models import VideoStats
-from feeds.pools.codec import features_decode, features_encode
+from feeds.pools.codec import features_decode, features_encode, features_table
 from feeds.pools.memory import MemoryPools
-from feeds.ranking import Catalog, Features, Wants
+from feeds.ranking import Catalog, Features, PackedFeatures, Wants
+from feeds.ranking.features import WEEK_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -227,20 +228,21 @@ class RedisPools:
             # An empty Redis (restarted without persistence): the worker's sync loads it within a minute.
             self._failed(LookupError("the pools are not loaded"), doing="reading a page's candidates")
             return self.fallback.view(wants)
-        features: dict[int, Features] = {}
-        for blob in result[count]:
-            if blob:
-                item = features_decode(blob)
-                features[item.video_id] = item
+        # Read as columns for the scorer; a video's ``Features`` only once something asks for them.
+        blobs = [blob for blob in result[count] if blob]
+        table = features_table(blobs)
+        features = PackedFeatures(dict(zip(table.video_ids.tolist(), blobs, strict=True)), features_decode)
         now_ts = time.time()
         max_impressions = settings.FEED_EXPLORE_MAX_IMPRESSIONS
         for (target, pool_id), members in zip(pools, result[:count], strict=True):
             found = [video_id for video_id in map(int, filter(None, members)) if video_id in features]
-            if target is fresh:
+            if target is fresh:  # ``Features.is_fresh``, from the columns
+                rows = table.rows
                 found = [
                     video_id
                     for video_id in found
-                    if features[video_id].is_fresh(now_ts=now_ts, max_impressions=max_impressions)
+                    if table.impressions[rows[video_id]] < max_impressions
+                    or table.published_ts[rows[video_id]] > now_ts - WEEK_SECONDS
                 ]
             if isinstance(target, list):
                 target.extend(found)
@@ -261,6 +263,7 @@ class RedisPools:
             hashtag_names=self.hashtag_names,
             by_hashtag=by_hashtag,
             is_page_view=True,
+            table=table,
         )
 
     def _topics_parse(self, flat: list[bytes]) -> tuple[dict[str, int], dict[int, str], dict[int, str]]:

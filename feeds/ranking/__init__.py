@@ -5,7 +5,7 @@ Selectors fetch (profile, catalog, co-watch neighbours, page videos), this packa
 decides, serializers render. Its tests need no database.
 """
 
-from feeds.ranking.features import Catalog, Features, Wants, catalog_index
+from feeds.ranking.features import Catalog, Features, FeatureTable, PackedFeatures, Wants, catalog_index
 from feeds.ranking.learning import (
     KIND_WEIGHTS,
     Event,
@@ -39,9 +39,11 @@ __all__ = [
     "Affinity",
     "Catalog",
     "Event",
+    "FeatureTable",
     "Features",
     "Filters",
     "History",
+    "PackedFeatures",
     "Scored",
     "VideoFacts",
     "Wants",

@@ -3,13 +3,21 @@
 Pure data and arithmetic, no ORM: ``feeds.catalog`` fills these from the
 database; everything in ``feeds.ranking`` reads them. Follower counts are not a
 feature: the catalog does not even carry them.
+
+The scorer reads a catalog's features as columns (``FeatureTable``, NumPy arrays, one row per video):
+a page scores its ~600 candidates in a few array operations, and builds ``Features`` objects only for
+the few dozen videos the page rules and the page itself look at.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 WEEK_SECONDS = 7 * 86400
 
@@ -80,12 +88,152 @@ class Features:
         return self.impressions < max_impressions or self.published_ts > now_ts - WEEK_SECONDS
 
 
+# Pads the rows of a table's topic and hashtag columns: no id is negative.
+NO_ID = -1
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureTable:
+    """The features the scorer reads, as columns: one row per video (``rows`` maps a video id to its row).
+
+    ``topic_ids`` and ``hashtag_ids`` are matrices as wide as the row with the most, padded with ``NO_ID``.
+    ``watch_value`` is ``Features.watch_value`` (completion rate × quality)."""
+
+    video_ids: np.ndarray
+    creator_ids: np.ndarray
+    published_ts: np.ndarray
+    impressions: np.ndarray
+    watch_value: np.ndarray
+    is_mature: np.ndarray
+    topic_ids: np.ndarray
+    hashtag_ids: np.ndarray
+    rows: dict[int, int]
+
+    @classmethod
+    def of(cls, features: Iterable[Features]) -> FeatureTable:
+        items = list(features)
+        return cls.from_columns(
+            video_ids=np.fromiter((item.video_id for item in items), np.int64, len(items)),
+            creator_ids=np.fromiter((item.creator_id for item in items), np.int64, len(items)),
+            published_ts=np.fromiter((item.published_ts for item in items), np.float64, len(items)),
+            impressions=np.fromiter((item.impressions for item in items), np.int64, len(items)),
+            watch_value=np.fromiter((item.watch_value for item in items), np.float64, len(items)),
+            is_mature=np.fromiter((item.is_mature for item in items), np.bool_, len(items)),
+            topic_ids=_padded([item.topic_ids for item in items]),
+            hashtag_ids=_padded([item.hashtag_ids for item in items]),
+        )
+
+    @classmethod
+    def from_columns(cls, **columns: np.ndarray) -> FeatureTable:
+        video_ids = columns["video_ids"]
+        return cls(**columns, rows={video_id: row for row, video_id in enumerate(video_ids.tolist())})
+
+    def with_rows_of(self, other: FeatureTable) -> FeatureTable:
+        """This table and the rows of ``other`` whose videos it does not have yet."""
+        new = np.fromiter(
+            (row for video_id, row in other.rows.items() if video_id not in self.rows), np.int64
+        )
+        if not len(new):
+            return self
+
+        def joined(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+            if mine.ndim == 1:
+                return np.concatenate((mine, theirs[new]))
+            width = max(mine.shape[1], theirs.shape[1])
+            return np.concatenate((_widened(mine, width), _widened(theirs[new], width)))
+
+        return FeatureTable.from_columns(
+            **{name: joined(getattr(self, name), getattr(other, name)) for name in TABLE_COLUMNS}
+        )
+
+
+TABLE_COLUMNS = (
+    "video_ids",
+    "creator_ids",
+    "published_ts",
+    "impressions",
+    "watch_value",
+    "is_mature",
+    "topic_ids",
+    "hashtag_ids",
+)
+
+
+def _padded(rows: list[tuple[int, ...]]) -> np.ndarray:
+    width = max(map(len, rows), default=0)
+    matrix = np.full((len(rows), width), NO_ID, dtype=np.int64)
+    for index, ids in enumerate(rows):
+        matrix[index, : len(ids)] = ids
+    return matrix
+
+
+def _widened(matrix: np.ndarray, width: int) -> np.ndarray:
+    if matrix.shape[1] == width:
+        return matrix
+    return np.pad(matrix, ((0, 0), (0, width - matrix.shape[1])), constant_values=NO_ID)
+
+
+def watch_values(
+    *,
+    impressions: np.ndarray,
+    completions: np.ndarray,
+    likes: np.ndarray,
+    shares: np.ndarray,
+    skips: np.ndarray,
+    not_interested: np.ndarray,
+) -> np.ndarray:
+    """``Features.watch_value`` of many videos at once: ``watch_through`` × ``quality_of``, the same
+    arithmetic in the same order (so the same floats)."""
+    completion_rate = (completions + 2.0) / (impressions + 6.0)
+    engagement = (likes + 2.0 * shares + 1.0) / (impressions + 20.0)
+    negative = (skips + 3.0 * not_interested) / (impressions + 20.0)
+    return completion_rate * np.maximum(0.05, 1.0 + 4.0 * engagement - 1.5 * negative)
+
+
+class PackedFeatures(Mapping[int, "Features"]):
+    """Features kept packed (``packed``: video id → what ``decode`` turns into ``Features``), each decoded
+    the first time it is read: a page reads a few dozen of the hundreds it ranks."""
+
+    def __init__(self, packed: dict[int, Any], decode: Callable[[Any], Features]) -> None:
+        self.packed, self.decode = packed, decode
+        self.decoded: dict[int, Features] = {}
+
+    def __getitem__(self, video_id: int) -> Features:
+        item = self.decoded.get(video_id)
+        if item is None:
+            item = self.decoded[video_id] = self.decode(self.packed[video_id])
+        return item
+
+    def __contains__(self, video_id: object) -> bool:
+        return video_id in self.packed
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def absorb(self, other: Mapping[int, Features]) -> None:
+        """Take in the videos of ``other`` this does not hold yet."""
+        if isinstance(other, PackedFeatures):
+            for video_id, packed in other.packed.items():
+                self.packed.setdefault(video_id, packed)
+            return
+        for video_id, item in other.items():
+            if video_id not in self.packed:
+                self.packed[video_id] = item
+                self.decoded[video_id] = item
+
+
 @dataclass
 class Catalog:
-    """Every video that may appear in For You and topic feeds, indexed the ways candidates are drawn."""
+    """Every video that may appear in For You and topic feeds, indexed the ways candidates are drawn.
+
+    ``features`` is a dict of them (this process's catalog) or ``PackedFeatures`` (a page's view of the
+    shared pools); ``table`` their columns for the scorer, built on first use where not given."""
 
     built_at: float
-    features: dict[int, Features]
+    features: Mapping[int, Features]
     by_topic: dict[int, list[int]]
     by_creator: dict[int, list[int]]
     by_region: dict[str, list[int]]
@@ -99,6 +247,27 @@ class Catalog:
     by_hashtag: dict[int, list[int]] = field(default_factory=dict)
     # Read for one page only (from shared pools): its features may be added to; a shared catalog's never.
     is_page_view: bool = False
+    table: FeatureTable | None = None
+
+    def columns(self) -> FeatureTable:
+        """The features as the scorer reads them (built here the first time for a catalog made without)."""
+        if self.table is None:
+            self.table = FeatureTable.of(self.features.values())
+        return self.table
+
+    def absorb(self, other: Catalog) -> None:
+        """A page view takes in the features of another view of the same pools (a second read)."""
+        if other is self:
+            return
+        if isinstance(self.features, PackedFeatures):
+            self.features.absorb(other.features)
+        elif isinstance(self.features, dict):
+            for video_id, item in other.features.items():
+                self.features.setdefault(video_id, item)
+        else:
+            raise TypeError("a catalog whose features are read-only takes in no others")
+        if self.table is not None:
+            self.table = self.table.with_rows_of(other.columns())
 
 
 @dataclass(frozen=True)
@@ -164,6 +333,7 @@ def catalog_index(
     return Catalog(
         built_at=built_at,
         features=features,
+        table=FeatureTable.of(features.values()),
         by_topic=by_topic,
         by_creator=by_creator,
         by_region=by_region,

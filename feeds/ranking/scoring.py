@@ -11,7 +11,9 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from feeds.ranking.features import Catalog, Features, Wants
+import numpy as np
+
+from feeds.ranking.features import Catalog, Features, FeatureTable, Wants
 from feeds.ranking.learning import RATE_LIMIT, History, Weights, interest_rate
 
 FRESHNESS_DAYS = 14.0
@@ -30,7 +32,7 @@ COWATCH_BOOST = 0.3
 NOT_FOR_ME_RATE = -1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     video_id: int
     score: float
@@ -56,6 +58,32 @@ class Filters:
             and item.creator_id not in self.creators
             and self.topics.isdisjoint(item.topic_ids)
         )
+
+    def allowed_rows(self, table: FeatureTable, rows: np.ndarray) -> np.ndarray:
+        """Which of a table's ``rows`` (not yet checked against ``excluded``) the rest allows: ``allows``
+        for many videos at once, as a mask."""
+        allowed = np.ones(len(rows), dtype=np.bool_)
+        if not self.allow_mature:
+            allowed &= ~table.is_mature[rows]
+        if self.creators:
+            allowed &= ~np.isin(table.creator_ids[rows], list(self.creators))
+        if self.topics and table.topic_ids.shape[1]:
+            allowed &= ~np.isin(table.topic_ids[rows], list(self.topics)).any(axis=1)
+        return allowed
+
+    def allowed(self, catalog: Catalog, video_ids: Iterable[int]) -> list[int]:
+        """Those of ``video_ids`` that ``allows``, in their order."""
+        table = catalog.columns()
+        row_of, excluded = table.rows, self.excluded
+        kept = [
+            (video_id, row)
+            for video_id in video_ids
+            if video_id not in excluded and (row := row_of.get(video_id)) is not None
+        ]
+        if not kept:
+            return []
+        mask = self.allowed_rows(table, np.fromiter((row for _, row in kept), np.int64, len(kept)))
+        return [video_id for (video_id, _), allowed in zip(kept, mask.tolist(), strict=True) if allowed]
 
 
 def not_for_me(
@@ -183,6 +211,22 @@ def score(
     )
 
 
+def _best_rates(rates: dict[int, float], keys: np.ndarray) -> np.ndarray:
+    """Per row of ``keys`` (a matrix padded with ``NO_ID``, or one key a row), the highest of the rates
+    its keys have: ``_best`` (or ``rates.get(key, 0.0)``) for many videos at once; 0 where none has one."""
+    if keys.ndim == 1:
+        keys = keys[:, None]
+    if not rates or not keys.shape[1]:
+        return np.zeros(len(keys))
+    known = np.fromiter(rates.keys(), np.int64, len(rates))
+    values = np.fromiter(rates.values(), np.float64, len(rates))
+    order = np.argsort(known)
+    known, values = known[order], values[order]
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    best = np.where(known[at] == keys, values[at], -np.inf).max(axis=1)
+    return np.where(best == -np.inf, 0.0, best)
+
+
 def rank(
     *,
     catalog: Catalog,
@@ -195,51 +239,56 @@ def rank(
 ) -> list[Scored]:
     """Score every allowed candidate once (credited to the first source that found it), best first.
 
-    With a ``seed``, each score carries that page's ``guess`` at the video's watch-through."""
-    best: dict[int, Scored] = {}
-    boosts = boosts or {}
+    With a ``seed``, each score carries that page's ``guess`` at the video's watch-through. ``score`` for
+    every candidate at once, as arrays over the catalog's ``FeatureTable`` (the feed's hot loop)."""
     rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
-    features, excluded, allow_mature = catalog.features, filters.excluded, filters.allow_mature
-    not_creators, not_topics = filters.creators, filters.topics
-    # ``score`` inlined (the feed's hot loop; a test checks the two agree): names bound once, no calls
-    # per candidate but the arithmetic.
-    hashtags, creators, topics = rates.hashtags, rates.creators, rates.topics
-    exp, sqrt, limit = math.exp, math.sqrt, RATE_LIMIT
+    table = catalog.columns()
+    row_of, excluded = table.rows, filters.excluded
+    video_ids: list[int] = []
+    found_by: list[str] = []
+    rows: list[int] = []
+    taken: set[int] = set()
     for source, ids in sources.items():
         for video_id in ids:
-            if video_id in best or video_id in excluded:
+            if video_id in taken or video_id in excluded:
                 continue
-            item = features.get(video_id)  # ``Filters.allows``, inlined
-            if item is None or (item.is_mature and not allow_mature):
-                continue
-            if item.creator_id in not_creators or (not_topics and not not_topics.isdisjoint(item.topic_ids)):
-                continue
-            tag = topic = None
-            for key in item.hashtag_ids:
-                rate = hashtags.get(key)
-                if rate is not None and (tag is None or rate > tag):
-                    tag = rate
-            for key in item.topic_ids:
-                rate = topics.get(key)
-                if rate is not None and (topic is None or rate > topic):
-                    topic = rate
-            lift = (
-                HASHTAG_PART * (tag or 0.0)
-                + CREATOR_PART * creators.get(item.creator_id, 0.0)
-                + TOPIC_PART * (topic or 0.0)
-            )
-            lift = -limit if lift < -limit else limit if lift > limit else lift
-            if seed is not None:
-                lift_jitter = SHARPNESS * lift + (
-                    hash((seed, video_id)) % 2001 / 1000.0 - 1.0
-                ) * UNCERTAINTY / sqrt(item.impressions + 6.0)
-            else:
-                lift_jitter = SHARPNESS * lift
-            age_days = (now_ts - item.published_ts) / 86400.0
-            freshness = 0.6 + 0.4 * exp(-(age_days if age_days > 0 else 0.0) / FRESHNESS_DAYS)
-            value = item.watch_value * freshness * exp(lift_jitter) * (1.0 + boosts.get(video_id, 0.0))
-            best[video_id] = Scored(video_id=video_id, score=value, source=source)
-    return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
+            taken.add(video_id)
+            row = row_of.get(video_id)
+            if row is not None:
+                video_ids.append(video_id)
+                found_by.append(source)
+                rows.append(row)
+    if not rows:
+        return []
+    at = np.array(rows, dtype=np.int64)
+    allowed = filters.allowed_rows(table, at)
+    if not allowed.all():
+        kept = np.flatnonzero(allowed).tolist()
+        video_ids = [video_ids[index] for index in kept]
+        found_by = [found_by[index] for index in kept]
+        at = at[allowed]
+        if not len(at):
+            return []
+    lift = (
+        HASHTAG_PART * _best_rates(rates.hashtags, table.hashtag_ids[at])
+        + CREATOR_PART * _best_rates(rates.creators, table.creator_ids[at])
+        + TOPIC_PART * _best_rates(rates.topics, table.topic_ids[at])
+    )
+    exponent = SHARPNESS * np.clip(lift, -RATE_LIMIT, RATE_LIMIT)
+    if seed is not None:  # ``guess``
+        spread = np.fromiter((hash((seed, video_id)) % 2001 for video_id in video_ids), np.float64, len(at))
+        exponent = exponent + (spread / 1000.0 - 1.0) * UNCERTAINTY / np.sqrt(table.impressions[at] + 6.0)
+    age_days = (now_ts - table.published_ts[at]) / 86400.0
+    freshness = 0.6 + 0.4 * np.exp(-np.maximum(age_days, 0.0) / FRESHNESS_DAYS)
+    values = table.watch_value[at] * freshness * np.exp(exponent)
+    if boosts:
+        values = values * (
+            1.0 + np.fromiter((boosts.get(video_id, 0.0) for video_id in video_ids), np.float64)
+        )
+    # Best first; equal scores keep the order they were found in (as a stable sort in reverse does).
+    order = np.argsort(-values, kind="stable").tolist()
+    scores = values.tolist()
+    return [Scored(video_id=video_ids[index], score=scores[index], source=found_by[index]) for index in order]
 
 
 def for_you_wants(*, weights: Affinity, cowatch: list[tuple[int, float]], seed: str) -> Wants:
@@ -294,16 +343,10 @@ def rewatch_order(
     last_seen: dict[int, int] = {}
     for position, video_id in enumerate(recent):
         last_seen[video_id] = position
-    unseen = [
-        video_id
-        for video_id in catalog.features
-        if video_id not in last_seen and filters.allows(catalog, video_id)
-    ]
-    again = [
-        video_id
-        for video_id in sorted(last_seen, key=last_seen.__getitem__)
-        if filters.allows(catalog, video_id)
-    ]
+    unseen = filters.allowed(
+        catalog, (video_id for video_id in catalog.features if video_id not in last_seen)
+    )
+    again = filters.allowed(catalog, sorted(last_seen, key=last_seen.__getitem__))
     return unseen, again
 
 
@@ -317,8 +360,4 @@ def staleness_boosts(again: Sequence[int]) -> dict[int, float]:
 def explore_sample(*, catalog: Catalog, filters: Filters, seed: str) -> list[int]:
     """Fresh and under-exposed videos to try out, random but repeatable for one seed."""
     rng = random.Random(seed)  # noqa: S311  (not security: reproducible feeds and tests)
-    return [
-        video_id
-        for video_id in rng.sample(catalog.fresh, min(EXPLORE_SAMPLE, len(catalog.fresh)))
-        if filters.allows(catalog, video_id)
-    ]
+    return filters.allowed(catalog, rng.sample(catalog.fresh, min(EXPLORE_SAMPLE, len(catalog.fresh))))
