@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +26,7 @@ from feeds.pools import feed_pools
 from feeds.ranking import Catalog, Scored, Weights
 from platform import age, blocking
 from platform.screen_time import ScreenTimeStatus, screen_time_status
+from platform.statements import STAND_IN_ID, Statement, compile_statement
 from platform.viewer import Viewer
 
 CURSOR_SALT = "feeds.cursor"
@@ -123,18 +129,94 @@ PAGE_FIELDS = (
 )  # fmt: skip
 
 
-def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
-    """The page's videos in one query, re-checked now against everything that can change in a moment:
-    moderation and its labels, the video's visibility and age rating, the creator going private. The catalog may be a
-    minute old; these changes reach the very next page.
-
-    Their topics and hashtags come from the catalog, not from two more queries."""
+def _page_query(*, ids: Any, user_id: int | None) -> QuerySet[Video]:
+    """The page's videos (``ids``: a list, or a subquery yielding them) with their creators' accounts,
+    leaving out the creators ``user_id`` blocked, was blocked by or muted (a subquery in this same query:
+    the page's query count is fixed)."""
     # Only the primary key in SQL: with the state filters there too, planners pick the
     # (state, published_at) index and scan every published video (benchmark_feed).
     videos = Video.objects.filter(pk__in=ids).select_related("owner__user").only(*PAGE_FIELDS)
-    # Blocked either way or muted: a subquery in this same query (the page's query count is fixed).
-    if viewer.user_id is not None:
-        videos = videos.exclude(owner__user_id__in=blocking.users_hidden_from(user_id=viewer.user_id))
+    if user_id is not None:
+        videos = videos.exclude(owner__user_id__in=blocking.users_hidden_from(user_id=user_id))
+    return videos
+
+
+def _ids_param(video_ids: list[int]) -> list[int] | str:
+    """The ids as one parameter: an array for PostgreSQL, JSON text for SQLite's ``json_each``."""
+    return video_ids if connection.vendor == "postgresql" else json.dumps(video_ids)
+
+
+def _ids_subquery(param: list[int] | str) -> RawSQL:
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (param,))
+    return RawSQL("SELECT value FROM json_each(%s)", (param,))
+
+
+@dataclass(frozen=True)
+class _PageStatement:
+    """``_page_query`` compiled once, and how its rows become ``Video`` objects with their owner and
+    account (what Django's model iterable does with a query's rows)."""
+
+    statement: Statement
+    init_list: list[str]
+    fields: slice
+    populators: list[Any]
+
+    def videos(self, values: dict[str, Any]) -> list[Video]:
+        videos = []
+        for row in self.statement.run(values):
+            video = Video.from_db(DEFAULT_DB_ALIAS, self.init_list, row[self.fields])
+            for populator in self.populators:
+                populator.populate(row, video)
+            videos.append(video)
+        return videos
+
+
+_page_statements: dict[tuple[str, bool], _PageStatement | None] = {}
+
+
+def _page_statement(*, signed_in: bool) -> _PageStatement | None:
+    """The page's query for a signed-in viewer or not, its SQL compiled once per database (building it
+    with the ORM took longer than the database's answer: benchmark_feed), the ids one parameter."""
+    key = (connection.vendor, signed_in)
+    if key not in _page_statements:
+        stand_ins: dict[str, Any] = {"video_ids": _ids_param([STAND_IN_ID - 1])}
+        if signed_in:
+            stand_ins["user_id"] = STAND_IN_ID
+        queryset = _page_query(
+            ids=_ids_subquery(stand_ins["video_ids"]), user_id=STAND_IN_ID if signed_in else None
+        )
+        statement = compile_statement(queryset, stand_ins)
+        page = None
+        if statement is not None:
+            compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+            compiler.as_sql()  # fills the compiler's select and klass_info, as compile_statement's
+            select, klass_info = compiler.select, compiler.klass_info
+            assert klass_info is not None
+            first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            page = _PageStatement(
+                statement=statement,
+                init_list=[column[0].target.attname for column in select[first:last]],
+                fields=slice(first, last),
+                populators=get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),
+            )
+        _page_statements[key] = page
+    return _page_statements[key]
+
+
+def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
+    """The page's videos in one query, re-checked now against everything that can change in a moment:
+    moderation and its labels, the video's visibility and age rating, the creator going private, a block
+    or mute. The catalog may be a minute old; these changes reach the very next page.
+
+    Their topics and hashtags come from the catalog, not from two more queries."""
+    if not ids:
+        return {}
+    page = _page_statement(signed_in=viewer.user_id is not None)
+    if page is not None:
+        videos: Iterable[Video] = page.videos({"video_ids": _ids_param(ids), "user_id": viewer.user_id})
+    else:
+        videos = _page_query(ids=ids, user_id=viewer.user_id)
     allow_mature = viewer.policy.may_see_mature_content
     restricted = viewer.is_restricted_mode
     return {
