@@ -40,11 +40,11 @@ def test_a_mixed_batch_costs_the_same_few_statements_as_a_plain_one():
     assert result.accepted == 24
     statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
     # The videos, the insert, the counts, the profile read and write, the screen time read and upsert,
-    # the last six in one transaction (a savepoint in the test's), where PostgreSQL first turns off its
-    # commit flush.
+    # the last six in one transaction (a savepoint in the test's); on PostgreSQL the insert also turns
+    # off the commit's flush (a WITH before its INSERT), no statement of its own.
     expected = ["SELECT", "INSERT", "UPDATE", "SELECT", "UPDATE", "SELECT", "INSERT"]
     if connection.vendor == "postgresql":
-        expected = ["SELECT", "SET", *expected[1:]]
+        expected = ["SELECT", "WITH", *expected[2:]]
     assert [statement for statement in statements if statement not in ("SAVEPOINT", "RELEASE")] == expected
     assert (
         list(Video.objects.filter(pk__in=[v.pk for v in videos]).values_list("like_count", "share_count"))
@@ -99,3 +99,19 @@ def test_the_written_out_visibility_query_answers_as_videos_visible_for_every_ki
             )
             assert set(_visible_rows(viewer=viewer, public_ids=asked)) == expected
             assert set(_visible_rows(viewer=viewer, public_ids=asked)) == expected  # the compiled one again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous commit is PostgreSQL's")
+def test_a_batch_does_not_wait_for_its_commit_to_reach_the_disk_on_postgresql():
+    viewer = viewer_for_user(UserFactory.create())
+    video = published_video()
+    with connection.cursor() as cursor:  # whatever the server's default (the test server's is off)
+        cursor.execute("SET LOCAL synchronous_commit TO on")
+
+    services.signals_record(viewer=viewer, items=[event(video, "impression")])
+
+    # Still inside the test's transaction: the setting holds until it ends, as it did for the batch's.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
+    assert Signal.objects.count() == 1
