@@ -1,24 +1,25 @@
 """Writes of creator analytics: close each finished day into daily rollups, from a watermark.
 
 A day is rolled up once it has ended (and a short tail after it, so views that began just before
-midnight are whole). The database groups that day's raw signals into views, in id order (an impression
-starts a view of a video by a viewer, and the progress, completion and skip events after it belong to
-it), and counts the rest; Python only adds the views up per video and per viewer and writes the rows.
-Re-running a day replaces its rows with the same numbers. The dashboard reads only what
-this writes; raw signals are pruned later, the rollups are kept.
+midnight are whole). The database does the work in a few set-based statements per batch of days: window
+functions put each day's raw signals together into views, in id order (an impression starts a view of a
+video by a viewer, and the progress, completion and skip events after it belong to it), grouped selects
+add them up per video, viewer and creator, and ``INSERT … SELECT`` writes the rows. Python only numbers
+the viewers it has not met before (a hash the databases cannot compute). Re-running a day replaces its
+rows with the same numbers. The dashboard reads only what this writes; raw signals are pruned later, the
+rollups are kept.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Min, Model
 from django.utils import timezone
 
 from creators.models import CreatorProfile, FollowChange, Video
@@ -33,8 +34,6 @@ from feeds.models import (
     VideoDay,
     VideoReach,
 )
-from platform import age
-from platform.bulk import rows_insert
 from platform.models import User
 
 Kind = Signal.Kind
@@ -48,6 +47,11 @@ _COUNTED_KINDS = {
     Kind.FOLLOW: "follows",
     Kind.NOT_INTERESTED: "not_interested",
 }
+# Work tables of one batch, in the connection's temporary schema (gone with the session if not dropped).
+_VIEWS = "analytics_rollup_views"
+_VIDEO_DAYS = "analytics_rollup_video_days"
+_REACH = "analytics_rollup_reach"
+_NUMBERS = "analytics_rollup_numbers"  # viewer key -> viewer number (and user id): never changes
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -59,46 +63,7 @@ def last_closed_day(now: datetime.datetime) -> datetime.date:
     return (now - TAIL).astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
 
 
-@dataclass(slots=True)
-class _VideoTotals:
-    creator_id: int
-    views: int = 0
-    watch_seconds: float = 0.0
-    completions: int = 0
-    early_skips: int = 0
-    likes: int = 0
-    shares: int = 0
-    comments: int = 0
-    follows: int = 0
-    not_interested: int = 0
-    sources: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    reach: list[int] = field(default_factory=lambda: [0] * (rules.REACH_STEPS + 1))
-
-
-@dataclass(slots=True)
-class _Known:
-    """What one call of the rollup looked up and keeps for its later days: staff's keys, viewers' numbers,
-    signed-in viewers' birthdays and places, and, per viewer looked up, the last day with each creator
-    (kept up to date with each day written, as the days of a call follow one another)."""
-
-    staff: set[str]
-    numbers: dict[str, int] = field(default_factory=dict)
-    people: dict[int, tuple[datetime.date | None, str, str] | None] = field(default_factory=dict)
-    last_days: dict[int, dict[int, datetime.date]] = field(default_factory=dict)
-    texts: dict[tuple[Any, ...], str] = field(default_factory=dict)
-
-    def json_of(self, key: tuple[Any, ...], value: Any) -> str:
-        """``value`` as JSON text, remembered by ``key`` (its contents): most days of a video have one or
-        two views, so the same few histograms and sources are written again and again."""
-        text = self.texts.get(key)
-        if text is None:
-            if len(self.texts) >= 100_000:
-                self.texts.clear()
-            text = self.texts[key] = json.dumps(value)
-        return text
-
-
-DAYS_PER_TRANSACTION = 7  # catching up, a week per commit: fewer commits and one write of all-time reach
+DAYS_PER_TRANSACTION = 7  # catching up, a week per commit and per statement: fewer commits and scans
 
 
 def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31) -> int:
@@ -109,29 +74,24 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
     now = now or timezone.now()
     last = last_closed_day(now)
     done = 0
-    known = _Known(
-        staff=_staff_keys()
-    )  # once a call, not once a day: staff are found in the whole user table
-    while done < max_days:
-        with transaction.atomic():
-            state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
-            day = state.last_day + datetime.timedelta(days=1) if state.last_day else _first_day()
-            if day is None or day > last:
-                if day is None:  # nothing recorded yet: start from the days to come
-                    state.last_day = last
-                    state.save(update_fields=["last_day"])
-                return done
-            reach: dict[int, _VideoTotals] = {}
-            batch = 0
-            while batch < DAYS_PER_TRANSACTION and done + batch < max_days and day <= last:
-                _rollup_day(day=day, known=known, reach=reach)
-                state.last_day = day
-                day += datetime.timedelta(days=1)
-                batch += 1
-            _reach_add(day_videos=reach)
-            state.updated_at = now
-            state.save(update_fields=["last_day", "updated_at"])
-        done += batch
+    staff = _staff_keys()  # once a call, not once a day: staff are found in the whole user table
+    with _numbers_table():
+        while done < max_days:
+            with transaction.atomic():
+                state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
+                day = state.last_day + datetime.timedelta(days=1) if state.last_day else _first_day()
+                if day is None or day > last:
+                    if day is None:  # nothing recorded yet: start from the days to come
+                        state.last_day = last
+                        state.save(update_fields=["last_day"])
+                    return done
+                batch = min(DAYS_PER_TRANSACTION, max_days - done, (last - day).days + 1)
+                final = day + datetime.timedelta(days=batch - 1)
+                _rollup_days(first=day, last=final, staff=staff)
+                state.last_day = final
+                state.updated_at = now
+                state.save(update_fields=["last_day", "updated_at"])
+            done += batch
     return done
 
 
@@ -146,9 +106,8 @@ def _first_day() -> datetime.date | None:
 
 def analytics_rollup_day(*, day: datetime.date) -> None:
     """Replace ``day``'s rollup rows with the numbers its raw signals give (call inside a transaction)."""
-    reach: dict[int, _VideoTotals] = {}
-    _rollup_day(day=day, known=_Known(staff=_staff_keys()), reach=reach)
-    _reach_add(day_videos=reach)
+    with _numbers_table():
+        _rollup_days(first=day, last=day, staff=_staff_keys())
 
 
 def _staff_keys() -> set[str]:
@@ -156,332 +115,424 @@ def _staff_keys() -> set[str]:
     return {f"u:{pk}" for pk in User.objects.filter(is_staff=True).values_list("pk", flat=True)}
 
 
-def _rollup_day(*, day: datetime.date, known: _Known, reach: dict[int, _VideoTotals]) -> None:
-    """Roll ``day`` up; its views' reach is added to ``reach`` for the caller to write once."""
-    staff = known.staff
-    start, end = _day_start(day), _day_start(day + datetime.timedelta(days=1))
-    videos: dict[int, _VideoTotals] = {}
-    audience: dict[tuple[int, str], int] = {}  # (creator, viewer key) -> hour of the first view
-    topic = Source.TOPIC.value
-    for (video_id, creator_id, viewer_key, source, topic_id, hour, watched, completed, skipped, top_loop,
-         first_furthest, duration) in _views_read(start=start, end=end, staff=staff):  # fmt: skip
-        totals = videos.get(video_id)
-        if totals is None:
-            totals = videos[video_id] = _VideoTotals(creator_id=creator_id)
-        totals.views += 1
-        totals.watch_seconds += watched
-        totals.completions += completed
-        totals.early_skips += skipped
-        totals.sources[f"topic:{topic_id}" if source == topic and topic_id else source] += 1
-        # The player loops only at the end: a view that reached a second loop saw the whole first one.
-        reached = duration if completed or top_loop > 0 else first_furthest
-        totals.reach[rules.reach_step(furthest=reached, duration=duration)] += 1
-        audience_key = (creator_id, viewer_key)
-        audience[audience_key] = min(hour, audience.get(audience_key, hour))
-    for video_id, creator_id, kind, count in _counts_read(start=start, end=end, staff=staff):
-        totals = videos.get(video_id)
-        if totals is None:
-            totals = videos[video_id] = _VideoTotals(creator_id=creator_id)
-        if kind == Kind.UNLIKE:
-            totals.likes -= count
-        else:
-            name = _COUNTED_KINDS[Kind(kind)]
-            setattr(totals, name, getattr(totals, name) + count)
-    _day_replace(day=day, videos=videos, audience=audience, known=known, start=start, end=end)
-    for video_id, totals in videos.items():
-        if totals.views:
-            pending = reach.get(video_id)
-            if pending is None:
-                reach[video_id] = _VideoTotals(creator_id=totals.creator_id, views=totals.views,
-                                               reach=list(totals.reach))  # fmt: skip
-            else:
-                pending.views += totals.views
-                pending.reach = rules.reach_add(pending.reach, totals.reach)
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-_View = tuple[int, int, str, str, str | None, int, float, int, int, int, float, float]
-
-
-def _views_read(*, start: datetime.datetime, end: datetime.datetime, staff: set[str]) -> list[_View]:
-    """The views whose impression was sent in [start, end), one tuple each: (video, creator, viewer, source,
-    topic, hour, watched seconds, completed, skipped, highest loop, furthest point of the first loop, the
-    video's length). Neither the creator's own views nor staff's.
-
-    Events are read from a window around the day (``TAIL`` on each side) in id order: an impression starts
-    a view of a video by a viewer, and the progress, completion and skip events after it, up to the next
-    impression of that video by that viewer, belong to it (events before any impression in the window
-    belong to a view of an earlier day). A view's watched time is the sum over its loops of the furthest
-    point of each (capped at the length); an event of a loop lower than one already reported is late and
-    adds nothing, though it still counts as a completion or a skip.
-
-    The database groups the window's events by video, viewer and loop. Nearly always a video and viewer
-    have one impression in the window, before all their other events, and each loop's events come before
-    the next loop's: then those rows are the view. The few pairs that are not so simple (watched twice,
-    events before the impression, a late event of an earlier loop) are read again event by event."""
-    quote = connection.ops.quote_name
-    prep = connection.ops.adapt_datetimefield_value
-    impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
-    hour = _utc_hour_sql()
-    staff_clause = f"AND g.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
-    sql = f"""
-        SELECT g.video_id, g.viewer_key, g.loop, g.events, g.first_id, g.last_id, g.furthest, g.completed,
-            g.skipped, g.zone, g.hour, g.source, g.topic_id
-        FROM (
-            SELECT video_id, viewer_key, CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
-                COUNT(*) AS events, MIN(id) AS first_id, MAX(id) AS last_id, MAX(watched_seconds) AS furthest,
-                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
-                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped,
-                MIN(CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END) AS zone,
-                MIN(CASE WHEN kind = %s THEN {hour} END) AS hour, MIN(source) AS source,
-                MIN(topic_id) AS topic_id
-            FROM {quote(Signal._meta.db_table)}
-            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s)
-            GROUP BY video_id, viewer_key, CASE WHEN kind = %s THEN -1 ELSE looped END
-        ) g
-        WHERE TRUE {staff_clause}
-        ORDER BY g.video_id, g.viewer_key, g.loop
-    """  # noqa: S608
-    params = [
-        impression, complete, skip, prep(start), prep(end), impression, prep(start - TAIL), prep(end + TAIL),
-        impression, Kind.PROGRESS.value, complete, skip, impression, *sorted(staff),
-    ]  # fmt: skip
+def _rollup_days(*, first: datetime.date, last: datetime.date, staff: set[str]) -> None:
+    """Replace the rows of the days ``first`` to ``last`` (a week at most) and add their views' reach to
+    the videos' all-time rows."""
+    # A day that has rows of any kind has CreatorDay rows (every creator with a view, a like, a visit or a
+    # follow change that day gets one), the smallest of the tables. None of them is indexed by day alone,
+    # so one look there spares the usual first run scans of the large ones.
+    for day in sorted(
+        set(CreatorDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+    ):
+        _day_delete(day=day)
+    start, end = _day_start(first), _day_start(last + datetime.timedelta(days=1))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    facts = _video_facts({row[0] for row in rows})
-    views: list[_View] = []
-    tangled: dict[tuple[int, str], tuple[int, float]] = {}  # (video, viewer) -> (creator, length)
-    index, count = 0, len(rows)
-    while index < count:
-        first = rows[index]
-        video_id, viewer_key = first[0], first[1]
-        following = index + 1
-        while following < count and rows[following][0] == video_id and rows[following][1] == viewer_key:
-            following += 1
-        pair, index = rows[index:following], following
-        fact = facts.get(video_id)
-        if fact is None or viewer_key == fact[1]:
-            continue  # a deleted video, or its creator watching their own
-        creator_id, _, duration = fact
-        if first[2] != -1:
-            continue  # no impression in the window: the events are of a view of an earlier day
-        if first[3] != 1 or (len(pair) > 1 and pair[1][4] < first[4]):
-            tangled[(video_id, viewer_key)] = (creator_id, duration)
-            continue
-        if first[9] != 1:
-            continue  # the impression was sent before or after the day: not one of its views
-        watched = first_furthest = 0.0
-        completed = skipped = 0
-        top_loop = -1
-        last_id = first[5]
-        for _, _, loop, _, first_id, loop_last_id, furthest, loop_completed, loop_skipped, *_ in pair[1:]:
-            if first_id < last_id:
-                break  # a late event of an earlier loop
-            last_id = loop_last_id
-            furthest = furthest if furthest < duration else duration
-            watched += furthest
-            if loop == 0:
-                first_furthest = furthest
-            completed |= loop_completed
-            skipped |= loop_skipped
-            top_loop = loop
-        else:
-            views.append((video_id, creator_id, viewer_key, first[11], first[12], first[10], watched,
-                          completed, skipped, top_loop, first_furthest, duration))  # fmt: skip
-            continue
-        tangled[(video_id, viewer_key)] = (creator_id, duration)
-    if tangled:
-        views += _tangled_views(start=start, end=end, pairs=tangled)
-    return views
-
-
-def _video_facts(video_ids: set[int]) -> dict[int, tuple[int, str, float]]:
-    """video -> (creator, the creator's viewer key, length) for a day's viewed videos, looked up by key in
-    chunks. Joined into the views' query instead, PostgreSQL hashed the whole video table for every day."""
-    facts: dict[int, tuple[int, str, float]] = {}
-    ordered = sorted(video_ids)
-    for begin in range(0, len(ordered), 2000):
-        rows = Video.objects.filter(pk__in=ordered[begin : begin + 2000]).values_list(
-            "pk", "owner_id", "owner__user_id", "rendition_duration", "duration"
+        for name in (_VIEWS, _VIDEO_DAYS):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        sql, params = _views_sql(start=start, end=end, staff=staff)
+        cursor.execute(f"CREATE TEMPORARY TABLE {_VIEWS} AS {sql}", params)
+        sql, params = _video_days_sql(start=start, end=end, staff=staff)
+        cursor.execute(f"CREATE TEMPORARY TABLE {_VIDEO_DAYS} AS {sql}", params)
+        cursor.execute(
+            f"INSERT INTO {_table(VideoDay)} (video_id, creator_id, day, views, watch_seconds, completions, "  # noqa: S608
+            "early_skips, likes, shares, comments, follows, not_interested, sources, reach) "
+            "SELECT video_id, creator_id, day, views, watch_seconds, completions, early_skips, likes, shares, "
+            f"comments, follows, not_interested, sources, reach FROM {_VIDEO_DAYS}"
         )
-        for video_id, creator_id, user_id, rendition_duration, duration in rows:
-            facts[video_id] = (creator_id, f"u:{user_id}", float(rendition_duration or duration or 0.0))
-    return facts
+        _numbers_add(cursor)
+        sql, params = _audience_sql(first=first)
+        cursor.execute(sql, params)
+        sql, params = _creator_days_sql(start=start, end=end, staff=staff)
+        cursor.execute(sql, params)
+        _reach_add(cursor)
+        for name in (_VIEWS, _VIDEO_DAYS):
+            cursor.execute(f"DROP TABLE {name}")
 
 
-def _utc_hour_sql() -> str:
-    """An event's hour of the day (UTC) in this database's SQL, as the views' queries read it."""
-    if connection.vendor == "postgresql":
-        return "EXTRACT(HOUR FROM created_at AT TIME ZONE 'UTC')::int"
-    return "CAST(strftime('%%H', created_at) AS INTEGER)"
+def _zeros_sql() -> str:
+    """An empty reach histogram as a JSON value of this database."""
+    zeros = "[" + ", ".join(["0"] * (rules.REACH_STEPS + 1)) + "]"
+    return f"CAST('{zeros}' AS jsonb)" if _is_postgresql() else f"'{zeros}'"
 
 
-def _tangled_views(
-    *, start: datetime.datetime, end: datetime.datetime, pairs: dict[tuple[int, str], tuple[int, float]]
-) -> list[_View]:
-    """The views of ``pairs`` (video, viewer) whose impression was sent in [start, end), read event by event
-    in id order, as ``_views_read`` describes them."""
+def _empty_object_sql() -> str:
+    return "CAST('{}' AS jsonb)" if _is_postgresql() else "'{}'"
+
+
+def _step_counts() -> list[str]:
+    """The views of a group at each reach step, one SQL expression each."""
+    return [f"SUM(CASE WHEN step = {n} THEN 1 ELSE 0 END)" for n in range(rules.REACH_STEPS + 1)]
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _day_of(column: str) -> str:
+    """The UTC day of a timestamp column, as a date on PostgreSQL and as SQLite stores dates (text)."""
+    if _is_postgresql():
+        return f"CAST({column} AT TIME ZONE 'UTC' AS date)"
+    return f"substr({column}, 1, 10)"
+
+
+def _utc_hour_sql(column: str) -> str:
+    """An event's hour of the day (UTC) in this database's SQL."""
+    if _is_postgresql():
+        return f"CAST(EXTRACT(HOUR FROM {column} AT TIME ZONE 'UTC') AS integer)"
+    return f"CAST(strftime('%%H', {column}) AS INTEGER)"
+
+
+def _day_bound(day: str, *, later: bool) -> str:
+    """The edge of a day's reading window, ``TAIL`` before the day (or after it, ``later``), comparable
+    with the signal log's ``created_at``."""
+    minutes = int(TAIL.total_seconds() // 60)
+    if _is_postgresql():
+        shift = f"interval '1 day {minutes} minutes'" if later else f"interval '-{minutes} minutes'"
+        return f"(CAST({day} AS timestamp) + {shift}) AT TIME ZONE 'UTC'"
+    shift = f"'+1 day', '+{minutes} minutes'" if later else f"'-{minutes} minutes'"
+    return f"datetime({day}, {shift})"
+
+
+def _staff_clause(column: str, staff: set[str]) -> tuple[str, list[str]]:
+    if not staff:
+        return "", []
+    return f"AND {column} NOT IN ({', '.join(['%s'] * len(staff))})", sorted(staff)
+
+
+def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[str]) -> tuple[str, list[Any]]:
+    """The views whose impression was sent in [start, end), one row each: (day, video, creator, viewer, source
+    as counted, hour, watched seconds, completed, skipped, reach step). Neither the creator's own views nor
+    staff's, nor those of deleted videos.
+
+    A day's views are read from a window around it (``TAIL`` on each side) in id order: an impression
+    starts a view of a video by a viewer, and the progress, completion and skip events after it, up to the
+    next impression of that video by that viewer, belong to it (events before any impression belong to a
+    view of an earlier day). A view's watched time is the sum over its loops of the furthest point of each
+    (capped at the length); an event of a loop lower than one already reported is late and adds nothing,
+    though it still counts as a completion or a skip. The player loops only at the end: a view that reached
+    a second loop, or completed, saw the whole first one; otherwise its reach is its first loop's furthest
+    point. One statement reads all the days of [start, end): each view keeps only the events inside its
+    own day's window."""
     quote = connection.ops.quote_name
     prep = connection.ops.adapt_datetimefield_value
     impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
-    hour = _utc_hour_sql()
-    views: list[_View] = []
-    ordered = sorted(pairs)
-    for begin in range(0, len(ordered), 500):
-        chunk = ordered[begin : begin + 500]
-        videos = sorted({video_id for video_id, _ in chunk})
-        viewers = sorted({viewer_key for _, viewer_key in chunk})
-        sql = f"""
-            SELECT video_id, viewer_key, kind, source, topic_id, watched_seconds, looped,
-                CASE WHEN created_at < %s THEN 0 WHEN created_at < %s THEN 1 ELSE 2 END, {hour}
+    staff_clause, staff_params = _staff_clause("viewer_key", staff)
+    postgresql = _is_postgresql()
+    least, greatest = ("LEAST", "GREATEST") if postgresql else ("min", "max")
+    share = f"{least}(1.0, {greatest}(0.0, reached / duration)) * {rules.REACH_STEPS} + 1e-9"
+    # Truncation, as Python's int(): PostgreSQL's cast to integer rounds.
+    step = f"CAST(FLOOR({share}) AS integer)" if postgresql else f"CAST({share} AS INTEGER)"
+    # A loop's furthest point, capped at the length (the cap commutes with the maximum: applied per view).
+    capped = f"{least}(furthest, duration)"
+    day = _day_of("opened_at")
+    # Grouping needs only equality: PostgreSQL sorts viewer keys much faster byte by byte than by locale.
+    viewer = 'viewer_key COLLATE "C"' if postgresql else "viewer_key"
+    viewer_out = 'viewer_key COLLATE "default"' if postgresql else "viewer_key"
+    sql = f"""
+        WITH e AS (
+            SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, looped, created_at,
+                SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) OVER (
+                    PARTITION BY video_id, {viewer} ORDER BY id ROWS UNBOUNDED PRECEDING
+                ) AS view_no
             FROM {quote(Signal._meta.db_table)}
-            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s)
-                AND video_id IN ({", ".join(["%s"] * len(videos))})
-                AND viewer_key IN ({", ".join(["%s"] * len(viewers))})
-            ORDER BY id
-        """  # noqa: S608
-        params = [
-            prep(start), prep(end), prep(start - TAIL), prep(end + TAIL),
-            impression, Kind.PROGRESS.value, complete, skip, *videos, *viewers,
-        ]  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            events = cursor.fetchall()
-        # Per pair, the view being read: [counted, source, topic, hour, loop, loop's furthest, earlier loops'
-        # sum, first loop's furthest, completed, skipped, highest loop].
-        open_views: dict[tuple[int, str], list[Any]] = {}
+            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s) {staff_clause}
+        ), p AS (
+            SELECT video_id, viewer_key, view_no, kind, watched_seconds, created_at,
+                CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
+                FIRST_VALUE(created_at) OVER view_events AS opened_at,
+                FIRST_VALUE(source) OVER view_events AS source,
+                FIRST_VALUE(topic_id) OVER view_events AS topic_id,
+                COALESCE(MAX(CASE WHEN kind = %s THEN 0 ELSE looped END) OVER (
+                    view_events ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ), 0) AS loop_before
+            FROM e
+            WHERE view_no > 0
+            WINDOW view_events AS (PARTITION BY video_id, {viewer}, view_no ORDER BY id)
+        ), loops AS (
+            SELECT video_id, {viewer} AS viewer_key, view_no, opened_at, source, topic_id, loop,
+                MAX(CASE WHEN loop >= loop_before THEN watched_seconds END) AS furthest,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped
+            FROM p
+            WHERE opened_at >= %s AND opened_at < %s
+                AND created_at >= {_day_bound(day, later=False)} AND created_at < {_day_bound(day, later=True)}
+            GROUP BY video_id, {viewer}, view_no, opened_at, source, topic_id, loop
+        ), w AS (
+            SELECT l.video_id, l.viewer_key, l.opened_at, l.source, l.topic_id, video.owner_id AS creator_id,
+                COALESCE(NULLIF(video.rendition_duration, 0), NULLIF(video.duration, 0), 0.0) AS duration,
+                SUM(CASE WHEN l.loop >= 0 THEN {capped} END) AS watched,
+                MAX(l.completed) AS completed, MAX(l.skipped) AS skipped, MAX(l.loop) AS top_loop,
+                MAX(CASE WHEN l.loop = 0 THEN {capped} END) AS first_furthest
+            FROM loops l
+            JOIN {_table(Video)} video ON video.id = l.video_id
+            JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
+            WHERE l.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
+            GROUP BY l.video_id, l.viewer_key, l.view_no, l.opened_at, l.source, l.topic_id, video.owner_id,
+                video.rendition_duration, video.duration
+        ), r AS (
+            SELECT w.*, CASE WHEN completed = 1 OR top_loop > 0 THEN duration
+                ELSE COALESCE(first_furthest, 0.0) END AS reached
+            FROM w
+        )
+        SELECT {day} AS day, video_id, creator_id, {viewer_out} AS viewer_key,
+            CASE WHEN source = %s AND topic_id IS NOT NULL THEN 'topic:' || CAST(topic_id AS TEXT)
+                ELSE source END AS source_key,
+            {_utc_hour_sql("opened_at")} AS hour, COALESCE(watched, 0.0) AS watched, completed, skipped,
+            CASE WHEN duration <= 0 THEN 0 ELSE {least}({rules.REACH_STEPS}, {step}) END AS step
+        FROM r
+    """  # noqa: S608
+    params: list[Any] = [
+        impression, prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
+        *staff_params, impression, impression, complete, skip, prep(start), prep(end), Source.TOPIC.value,
+    ]  # fmt: skip
+    return sql, params
 
-        def close(key: tuple[int, str], view: list[Any]) -> None:
-            if view[0]:
-                creator_id, duration = pairs[key]
-                first_furthest = view[5] if view[7] is None else view[7]  # None: still in the first loop
-                views.append((key[0], creator_id, key[1], view[1], view[2], view[3], view[6] + view[5],
-                              view[8], view[9], view[10], first_furthest, duration))  # fmt: skip
 
-        for video_id, viewer_key, kind, source, topic_id, watched, looped, zone, at_hour in events:
-            key = (video_id, viewer_key)
-            if key not in pairs:
-                continue
-            if kind == impression:
-                if key in open_views:
-                    close(key, open_views[key])
-                open_views[key] = [zone == 1, source, topic_id, at_hour, 0, 0.0, 0.0, None, 0, 0, -1]
-                continue
-            view = open_views.get(key)
-            if view is None:
-                continue  # its impression came before the window: a view of an earlier day
-            duration = pairs[key][1]
-            watched = watched if watched < duration else duration
-            if looped > view[4]:
-                if view[7] is None:
-                    view[7] = view[5]  # the first loop's furthest point, as it was left
-                view[6] += view[5]
-                view[4], view[5] = looped, watched
-            elif looped == view[4] and watched > view[5]:
-                view[5] = watched
-            view[10] = max(view[10], looped)
-            view[8] |= kind == complete
-            view[9] |= kind == skip
-        for key, view in open_views.items():
-            close(key, view)
-    return views
-
-
-def _counts_read(
+def _video_days_sql(
     *, start: datetime.datetime, end: datetime.datetime, staff: set[str]
-) -> list[tuple[int, int, str, int]]:
-    """(video, creator, kind, count) of the likes, unlikes, shares, comments, follows and "not interested"
-    sent in [start, end), neither by the video's creator nor by staff."""
+) -> tuple[str, list[Any]]:
+    """One row per video and day with views or counted events: the views added up (their sources and reach
+    as JSON text), and the likes (less unlikes), shares, comments, follows and "not interested" sent that
+    day, neither by the video's creator nor by staff."""
     quote = connection.ops.quote_name
     prep = connection.ops.adapt_datetimefield_value
     kinds = [kind.value for kind in _COUNTED_KINDS]
-    staff_clause = f"AND s.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
-    sql = f"""
-        SELECT s.video_id, v.owner_id, s.kind, COUNT(*)
-        FROM {quote(Signal._meta.db_table)} s
-        JOIN {quote(Video._meta.db_table)} v ON v.id = s.video_id
-        JOIN {quote(CreatorProfile._meta.db_table)} c ON c.id = v.owner_id
-        WHERE s.created_at >= %s AND s.created_at < %s AND s.kind IN ({", ".join(["%s"] * len(kinds))})
-            AND s.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
-        GROUP BY s.video_id, v.owner_id, s.kind
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [prep(start), prep(end), *kinds, *sorted(staff)])
-        rows: list[tuple[int, int, str, int]] = cursor.fetchall()
-    return rows
-
-
-def _day_replace(
-    *,
-    day: datetime.date,
-    videos: dict[int, _VideoTotals],
-    audience: dict[tuple[int, str], int],
-    known: _Known,
-    start: datetime.datetime,
-    end: datetime.datetime,
-) -> None:
-    _day_delete(day=day)
-    video_rows = [
-        (
-            video_id, totals.creator_id, day, totals.views, totals.watch_seconds, totals.completions,
-            totals.early_skips, totals.likes, totals.shares, totals.comments, totals.follows,
-            totals.not_interested, known.json_of(tuple(totals.sources.items()), totals.sources),
-            known.json_of(tuple(totals.reach), totals.reach),
-        )
-        for video_id, totals in videos.items()
-    ]  # fmt: skip
-    rows_insert(
-        VideoDay,
-        ["video_id", "creator_id", "day", "views", "watch_seconds", "completions", "early_skips", "likes",
-         "shares", "comments", "follows", "not_interested", "sources", "reach"],
-        video_rows,
-    )  # fmt: skip
-    numbers = known.numbers
-    for _, key in audience:
-        if key not in numbers:
-            numbers[key] = rules.viewer_number(key)
-    last_days = _last_days(known=known, day=day, numbers={numbers[key] for _, key in audience})
-    users = _users_of({key for _, key in audience}, on=day, known=known)
-    audience_rows = []
-    weekday = day.weekday()
-    viewers_of: dict[int, int] = defaultdict(int)
-    for (creator_id, viewer_key), hour in audience.items():
-        number = numbers[viewer_key]
-        creators_seen = last_days[number]
-        previous = creators_seen.get(creator_id)
-        creators_seen[creator_id] = day  # for the days after, in this call
-        band, country, region = users.get(viewer_key, ("unknown", "", ""))
-        if band == "":
-            band = "unknown"
-        audience_rows.append(
-            (
-                creator_id,
-                day,
-                number,
-                band,
-                country,
-                region,
-                previous,
-                weekday,
-                hour,
-            )
-        )
-        viewers_of[creator_id] += 1
-    rows_insert(
-        AudienceDay,
-        ["creator_id", "day", "viewer", "age_band", "country", "region", "prev_day", "weekday", "hour"],
-        audience_rows,
+    staff_clause, staff_params = _staff_clause("s.viewer_key", staff)
+    zeros = _zeros_sql()
+    if _is_postgresql():
+        sources = "jsonb_object_agg(source_key, n)"
+        # A day's views of a video nearly always reached one step: one number set in the constant zeros, not
+        # 51 numbers converted (the bulk of the cost of building the histogram).
+        one_step = f"jsonb_set({zeros}, ARRAY[CAST(MIN(step) AS TEXT)], to_jsonb(COUNT(*)))"
+        every_step = f"jsonb_build_array({', '.join(_step_counts())})"
+    else:
+        sources = "json_group_object(source_key, n)"
+        one_step = f"json_set({zeros}, '$[' || MIN(step) || ']', COUNT(*))"
+        every_step = "'[' || " + " || ',' || ".join(_step_counts()) + " || ']'"
+    counted = ", ".join(
+        f"SUM(CASE WHEN s.kind = %s THEN 1 ELSE 0 END) AS {name}" for name in _COUNTED_KINDS.values()
     )
-    _creator_days(day=day, videos=videos, viewers_of=viewers_of, staff=known.staff, start=start, end=end)
+    sql = f"""
+        WITH viewed AS (
+            SELECT video_id, creator_id, day, COUNT(*) AS views, SUM(watched) AS watch_seconds,
+                SUM(completed) AS completions, SUM(skipped) AS early_skips,
+                CASE WHEN MIN(step) = MAX(step) THEN {one_step} ELSE {every_step} END AS reach
+            FROM {_VIEWS}
+            GROUP BY video_id, creator_id, day
+        ), by_source AS (
+            SELECT video_id, day, source_key, COUNT(*) AS n FROM {_VIEWS} GROUP BY video_id, day, source_key
+        ), sourced AS (
+            SELECT video_id, day, {sources} AS sources FROM by_source GROUP BY video_id, day
+        ), counted AS (
+            SELECT s.video_id, video.owner_id AS creator_id, {_day_of("s.created_at")} AS day,
+                {counted}
+            FROM {quote(Signal._meta.db_table)} s
+            JOIN {_table(Video)} video ON video.id = s.video_id
+            JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
+            WHERE s.created_at >= %s AND s.created_at < %s AND s.kind IN ({", ".join(["%s"] * len(kinds))})
+                AND s.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT) {staff_clause}
+            GROUP BY s.video_id, video.owner_id, {_day_of("s.created_at")}
+        ), together AS (
+            SELECT video_id, creator_id, day, views, watch_seconds, completions, early_skips,
+                0 AS likes, 0 AS shares, 0 AS comments, 0 AS follows, 0 AS not_interested
+            FROM viewed
+            UNION ALL
+            SELECT video_id, creator_id, day, 0, 0.0, 0, 0, likes - unlikes, shares, comments, follows,
+                not_interested
+            FROM counted
+        ), summed AS (
+            SELECT video_id, creator_id, day, SUM(views) AS views, SUM(watch_seconds) AS watch_seconds,
+                SUM(completions) AS completions, SUM(early_skips) AS early_skips, SUM(likes) AS likes,
+                SUM(shares) AS shares, SUM(comments) AS comments, SUM(follows) AS follows,
+                SUM(not_interested) AS not_interested
+            FROM together
+            GROUP BY video_id, creator_id, day
+        )
+        SELECT t.*, COALESCE(sourced.sources, {_empty_object_sql()}) AS sources, COALESCE(viewed.reach, {zeros}) AS reach
+        FROM summed t
+        LEFT JOIN viewed ON viewed.video_id = t.video_id AND viewed.day = t.day
+        LEFT JOIN sourced ON sourced.video_id = t.video_id AND sourced.day = t.day
+    """  # noqa: S608
+    params: list[Any] = [*kinds, prep(start), prep(end), *kinds, *staff_params]
+    return sql, params
+
+
+@contextmanager
+def _numbers_table() -> Iterator[None]:
+    """The viewers' numbers met in one call, kept in a temporary table for the batches' statements to join
+    (a viewer's number and user id never change: a table left over in the session stays right)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NUMBERS} "
+            "(viewer_key varchar(40) PRIMARY KEY, viewer bigint NOT NULL, user_id bigint NULL)"
+        )
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {_NUMBERS}")
+
+
+def _numbers_add(cursor: CursorWrapper) -> None:
+    """Number the batch's viewers not met before in this call (``rules.viewer_number``: a hash for anonymous
+    keys, which neither database computes)."""
+    cursor.execute(
+        f"SELECT DISTINCT viewer_key FROM {_VIEWS} v "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM {_NUMBERS} n WHERE n.viewer_key = v.viewer_key)"
+    )
+    rows = []
+    for (key,) in cursor.fetchall():
+        user_id = int(key[2:]) if key.startswith("u:") and key[2:].isdigit() else None
+        rows.append((key, rules.viewer_number(key), user_id))
+    if not rows:
+        return
+    if _is_postgresql():
+        with cursor.cursor.copy(f"COPY {_NUMBERS} (viewer_key, viewer, user_id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(f"INSERT INTO {_NUMBERS} (viewer_key, viewer, user_id) VALUES (%s, %s, %s)", rows)  # noqa: S608
+
+
+def _band_sql(years: str) -> str:
+    """``rules.audience_band`` of an age in years (NULL: not known) as a CASE expression, its bands read off
+    the rule itself."""
+    cases, band = [], rules.audience_band(0)
+    for age in range(1, 131):
+        if rules.audience_band(age) != band:
+            cases.append(f"WHEN {years} < {age} THEN '{band}'")
+            band = rules.audience_band(age)
+    return f"CASE WHEN {years} IS NULL THEN '{rules.audience_band(None)}' {' '.join(cases)} ELSE '{band}' END"
+
+
+def _audience_sql(*, first: datetime.date) -> tuple[str, list[Any]]:
+    """One AudienceDay row per creator, viewer and day of the batch's views: the viewer's number, age band on
+    that day, country and region (signed-in viewers still registered; others are "unknown"), the last
+    earlier day with the creator (the dashboard counts a viewer once per range at their first day in it,
+    with no DISTINCT), the weekday and the hour of the day's first view."""
+    if _is_postgresql():
+        years = (
+            "CAST(EXTRACT(YEAR FROM a.day) - EXTRACT(YEAR FROM u.date_of_birth) AS integer) - CASE WHEN "
+            "to_char(a.day, 'MM-DD') >= to_char(u.date_of_birth, 'MM-DD') THEN 0 ELSE 1 END"
+        )
+        weekday = "CAST(EXTRACT(ISODOW FROM a.day) AS integer) - 1"
+    else:
+        years = (
+            "CAST(substr(a.day, 1, 4) AS INTEGER) - CAST(substr(u.date_of_birth, 1, 4) AS INTEGER) - CASE WHEN "
+            "substr(a.day, 6, 5) >= substr(u.date_of_birth, 6, 5) THEN 0 ELSE 1 END"
+        )
+        weekday = "(CAST(strftime('%%w', a.day) AS INTEGER) + 6) %% 7"
+    audience = _table(AudienceDay)
+    sql = f"""
+        INSERT INTO {audience} (creator_id, day, viewer, age_band, country, region, prev_day, weekday, hour)
+        SELECT a.creator_id, a.day, n.viewer, {_band_sql(f"CASE WHEN u.date_of_birth IS NOT NULL THEN {years} END")},
+            COALESCE(u.country, ''), COALESCE(u.region, ''),
+            COALESCE(
+                LAG(a.day) OVER (PARTITION BY a.creator_id, n.viewer ORDER BY a.day),
+                (SELECT MAX(earlier.day) FROM {audience} earlier
+                 WHERE earlier.viewer = n.viewer AND earlier.creator_id = a.creator_id AND earlier.day < %s)
+            ),
+            {weekday}, a.hour
+        FROM (
+            SELECT creator_id, viewer_key, day, MIN(hour) AS hour FROM {_VIEWS} GROUP BY creator_id, viewer_key, day
+        ) a
+        JOIN {_NUMBERS} n ON n.viewer_key = a.viewer_key
+        LEFT JOIN {_table(User)} u ON u.id = n.user_id
+    """  # noqa: S608
+    return sql, [connection.ops.adapt_datefield_value(first)]
+
+
+def _creator_days_sql(
+    *, start: datetime.datetime, end: datetime.datetime, staff: set[str]
+) -> tuple[str, list[Any]]:
+    """One CreatorDay row per creator and day with a view, a counted event, a profile visit (not their own,
+    not staff's) or a follow change: the videos' days added up, the distinct viewers, visits and follows."""
+    prep = connection.ops.adapt_datetimefield_value
+    staff_clause, staff_params = _staff_clause("p.viewer_key", staff)
+    sums = ("views", "watch_seconds", "completions", "early_skips", "likes", "shares", "comments",
+            "not_interested")  # fmt: skip
+    rest = ("viewers", "profile_views", "follows_gained", "follows_lost")
+    names = (*sums, *rest)
+
+    def part(values: dict[str, str]) -> str:
+        return ", ".join(
+            f"{values.get(name, '0.0' if name == 'watch_seconds' else '0')} AS {name}" for name in names
+        )
+
+    sql = f"""
+        INSERT INTO {_table(CreatorDay)} (creator_id, day, {", ".join(names)})
+        SELECT creator_id, day, {", ".join(f"SUM({name})" for name in names)}
+        FROM (
+            SELECT creator_id, day, {part({name: f"SUM({name})" for name in sums})}
+            FROM {_VIDEO_DAYS} GROUP BY creator_id, day
+            UNION ALL
+            SELECT creator_id, day, {part({"viewers": "COUNT(DISTINCT viewer_key)"})}
+            FROM {_VIEWS} GROUP BY creator_id, day
+            UNION ALL
+            SELECT p.creator_id, {_day_of("p.created_at")}, {part({"profile_views": "COUNT(*)"})}
+            FROM {_table(ProfileVisit)} p
+            JOIN {_table(CreatorProfile)} c ON c.id = p.creator_id
+            WHERE p.created_at >= %s AND p.created_at < %s
+                AND p.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
+            GROUP BY p.creator_id, {_day_of("p.created_at")}
+            UNION ALL
+            SELECT f.creator_id, {_day_of("f.created_at")}, {
+        part(
+            {
+                "follows_gained": "SUM(CASE WHEN f.delta = 1 THEN 1 ELSE 0 END)",
+                "follows_lost": "SUM(CASE WHEN f.delta = -1 THEN 1 ELSE 0 END)",
+            }
+        )
+    }
+            FROM {_table(FollowChange)} f
+            WHERE f.created_at >= %s AND f.created_at < %s
+            GROUP BY f.creator_id, {_day_of("f.created_at")}
+        ) together
+        GROUP BY creator_id, day
+    """  # noqa: S608
+    return sql, [prep(start), prep(end), *staff_params, prep(start), prep(end)]
+
+
+def _reach_add(cursor: CursorWrapper) -> None:
+    """Add the batch's views and reach histograms to the videos' all-time rows. A histogram is changed one
+    step at a time (rebuilding 51 numbers costs far more than setting one): each pass adds, for every video,
+    its next step with views, so as many passes as the most steps one video reached in the batch."""
+    reach = _table(VideoReach)
+    cursor.execute(f"DROP TABLE IF EXISTS {_REACH}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_REACH} AS SELECT video_id, creator_id, step, COUNT(*) AS views, "  # noqa: S608
+        f"ROW_NUMBER() OVER (PARTITION BY video_id ORDER BY step) AS pass FROM {_VIEWS} GROUP BY video_id, creator_id, step"
+    )
+    cursor.execute(
+        f"INSERT INTO {reach} (video_id, creator_id, views, reach) "  # noqa: S608
+        f"SELECT video_id, creator_id, 0, {_zeros_sql()} FROM {_REACH} WHERE pass = 1 "
+        "ON CONFLICT (video_id) DO NOTHING"
+    )
+    cursor.execute(f"SELECT MAX(pass) FROM {_REACH}")  # noqa: S608
+    passes = cursor.fetchone()[0] or 0
+    if _is_postgresql():
+        added = (
+            f"jsonb_set({reach}.reach, ARRAY[CAST(x.step AS TEXT)], "
+            f"to_jsonb(CAST({reach}.reach ->> x.step AS integer) + x.views))"
+        )
+    else:
+        added = f"json_set({reach}.reach, '$[' || x.step || ']', json_extract({reach}.reach, '$[' || x.step || ']') + x.views)"
+    for number in range(1, passes + 1):
+        cursor.execute(
+            f"UPDATE {reach} SET views = {reach}.views + x.views, reach = {added} "  # noqa: S608
+            f"FROM {_REACH} x WHERE x.pass = %s AND {reach}.video_id = x.video_id",
+            [number],
+        )
+    cursor.execute(f"DROP TABLE {_REACH}")
 
 
 def _day_delete(*, day: datetime.date) -> None:
-    """Undo an earlier run of ``day`` (normally there is none): its rows, and its share of all-time reach."""
-    # A day that has rows of any kind has CreatorDay rows (every creator with a view, a like, a visit or a
-    # follow change that day gets one), the smallest of the tables. None of them is indexed by day alone,
-    # so one look there spares the usual first run four scans of the large ones.
-    if not CreatorDay.objects.filter(day=day).exists():
-        return
+    """Undo an earlier run of ``day``: its rows, and its share of all-time reach."""
     earlier = list(
         VideoDay.objects.filter(day=day).exclude(views=0).values_list("video_id", "views", "reach")
     )
@@ -497,161 +548,6 @@ def _day_delete(*, day: datetime.date) -> None:
     VideoDay.objects.filter(day=day).delete()
     AudienceDay.objects.filter(day=day).delete()
     CreatorDay.objects.filter(day=day).delete()
-
-
-def _reach_add(*, day_videos: dict[int, _VideoTotals]) -> None:
-    """Add views and reach histograms to the videos' all-time rows (read and written without model
-    instances: a week of a busy site touches tens of thousands of videos)."""
-    ids = sorted(day_videos)
-    table = connection.ops.quote_name(VideoReach._meta.db_table)
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-    for begin in range(0, len(ids), 1000):
-        chunk = ids[begin : begin + 1000]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT video_id, views, reach FROM {table} WHERE video_id IN ({', '.join(['%s'] * len(chunk))})"  # noqa: S608
-                + lock,
-                chunk,
-            )
-            existing = {
-                video_id: (views, reach if isinstance(reach, list) else json.loads(reach))
-                for video_id, views, reach in cursor.fetchall()
-            }
-        changed: list[tuple[int, str, int]] = []
-        created: list[tuple[Any, ...]] = []
-        for video_id in chunk:
-            totals = day_videos[video_id]
-            row = existing.get(video_id)
-            if row is None:
-                created.append((video_id, totals.creator_id, totals.views, json.dumps(totals.reach)))
-            else:
-                reach = rules.reach_add(row[1], totals.reach)
-                changed.append((row[0] + totals.views, json.dumps(reach), video_id))
-        rows_insert(VideoReach, ["video_id", "creator_id", "views", "reach"], created)
-        _reach_update(changed)
-
-
-def _reach_update(rows: list[tuple[int, str, int]]) -> None:
-    """(views, reach as JSON, video) rows written back in one prepared statement: ``bulk_update``'s CASE
-    expression for a thousand rows cost more to build than the rest of the day's rollup."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {quote(VideoReach._meta.db_table)} SET views = %s, reach = %s{cast} WHERE video_id = %s",  # noqa: S608
-            rows,
-        )
-
-
-def _last_days(
-    *, known: _Known, day: datetime.date, numbers: set[int]
-) -> dict[int, dict[int, datetime.date]]:
-    """For the day's viewers, the last earlier day each watched each creator (creators never watched before
-    are missing): the dashboard counts a viewer once per range at their first day in it, with no DISTINCT.
-    Each viewer is looked up in the database once a call; the days written since are added as they are."""
-    last_days = known.last_days
-    missing = sorted(number for number in numbers if number not in last_days)
-    for number in missing:
-        last_days[number] = {}
-    table = connection.ops.quote_name(AudienceDay._meta.db_table)
-    before = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
-        for begin in range(0, len(missing), 2000):
-            chunk = missing[begin : begin + 2000]
-            cursor.execute(
-                f"SELECT creator_id, viewer, MAX(day) FROM {table} "  # noqa: S608
-                f"WHERE viewer IN ({', '.join(['%s'] * len(chunk))}) AND day < %s GROUP BY creator_id, viewer",
-                [*chunk, before],
-            )
-            for creator_id, viewer, last in cursor.fetchall():
-                last_days[viewer][creator_id] = (
-                    last if isinstance(last, datetime.date) else datetime.date.fromisoformat(last)
-                )
-    return last_days
-
-
-def _users_of(
-    viewer_keys: Iterable[str], *, on: datetime.date, known: _Known
-) -> dict[str, tuple[str, str, str]]:
-    """Age band (on the day watched), country and region of the signed-in viewers among ``viewer_keys``."""
-    ids = [int(key[2:]) for key in viewer_keys if key.startswith("u:") and key[2:].isdigit()]
-    people = known.people
-    missing = [pk for pk in ids if pk not in people]
-    for begin in range(0, len(missing), 2000):
-        chunk = missing[begin : begin + 2000]
-        people.update(dict.fromkeys(chunk))  # gone: not a signed-in viewer any more
-        for pk, born, country, region in User.objects.filter(pk__in=chunk).values_list(
-            "pk", "date_of_birth", "country", "region"
-        ):
-            people[pk] = (born, str(country or ""), region or "")
-    found: dict[str, tuple[str, str, str]] = {}
-    for pk in ids:
-        person = people[pk]
-        if person is not None:
-            born, country, region = person
-            years = age.age_on(date_of_birth=born, on=on) if born else None
-            found[f"u:{pk}"] = (rules.audience_band(years), country, region)
-    return found
-
-
-def _creator_days(
-    *,
-    day: datetime.date,
-    videos: dict[int, _VideoTotals],
-    viewers_of: dict[int, int],
-    staff: set[str],
-    start: datetime.datetime,
-    end: datetime.datetime,
-) -> None:
-    sums: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for totals in videos.values():
-        row = sums[totals.creator_id]
-        for name in (
-            "views",
-            "watch_seconds",
-            "completions",
-            "early_skips",
-            "likes",
-            "shares",
-            "comments",
-            "not_interested",
-        ):
-            row[name] += getattr(totals, name)
-    quote = connection.ops.quote_name
-    prep = connection.ops.adapt_datetimefield_value
-    staff_clause = f"AND p.viewer_key NOT IN ({', '.join(['%s'] * len(staff))})" if staff else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT p.creator_id, COUNT(*) FROM {quote(ProfileVisit._meta.db_table)} p
-            JOIN {quote(CreatorProfile._meta.db_table)} c ON c.id = p.creator_id
-            WHERE p.created_at >= %s AND p.created_at < %s
-                AND p.viewer_key <> 'u:' || CAST(c.user_id AS TEXT) {staff_clause}
-            GROUP BY p.creator_id""",  # noqa: S608
-            [prep(start), prep(end), *sorted(staff)],
-        )
-        for creator_id, visits in cursor.fetchall():
-            sums[creator_id]["profile_views"] += visits
-    for change in (
-        FollowChange.objects.filter(created_at__gte=start, created_at__lt=end)
-        .values("creator_id")
-        .annotate(gained=Count("pk", filter=Q(delta=1)), lost=Count("pk", filter=Q(delta=-1)))
-    ):
-        sums[change["creator_id"]]["follows_gained"] += change["gained"]
-        sums[change["creator_id"]]["follows_lost"] += change["lost"]
-    names = ["views", "watch_seconds", "completions", "early_skips", "likes", "shares", "comments",
-             "not_interested", "profile_views", "follows_gained", "follows_lost"]  # fmt: skip
-    rows = [
-        (
-            creator_id,
-            day,
-            viewers_of.get(creator_id, 0),
-            *(row.get(name, 0) if name == "watch_seconds" else int(row.get(name, 0)) for name in names),
-        )
-        for creator_id, row in sums.items()
-    ]
-    rows_insert(CreatorDay, ["creator_id", "day", "viewers", *names], rows)
 
 
 def analytics_prune_before() -> datetime.datetime | None:

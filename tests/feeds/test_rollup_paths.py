@@ -1,71 +1,173 @@
-"""The analytics rollup reads most views from one GROUP BY and the tangled few event by event: both readings
-give the same views, so which one a view takes never changes a number."""
+"""The analytics rollup reads views in the database, with window functions, several days in one statement:
+it gives the same views as reading the events one by one in id order, day by day, as the player sent them,
+so how the statement is put together never changes a number."""
 
 import datetime
 import random
 import uuid
+from typing import Any
 
 import pytest
+from django.db import connection
 
 from devtools import synthetic
-from feeds.analytics import rollup
+from feeds.analytics import rollup, rules
+from feeds.models import Signal
 from tests.factories import VideoFactory
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 17)
+TAIL = rollup.TAIL
 
 
-def test_the_grouped_reading_and_the_event_by_event_reading_give_the_same_views():
-    rng = random.Random(5)
+def day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def views_in_sql(*, first: datetime.date, last: datetime.date, staff: set[str]) -> list[tuple[Any, ...]]:
+    sql, params = rollup._views_sql(
+        start=day_start(first), end=day_start(last + datetime.timedelta(days=1)), staff=staff
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [comparable(*row) for row in cursor.fetchall()]
+
+
+def comparable(
+    day, video_id, creator_id, viewer_key, source_key, hour, watched, completed, skipped, step
+) -> tuple[Any, ...]:
+    day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+    return (day, video_id, creator_id, viewer_key, source_key, hour, round(watched, 6), completed, skipped,
+            step)  # fmt: skip
+
+
+def views_one_by_one(
+    *, day: datetime.date, facts: dict[int, tuple[int, str, float]], staff: set[str]
+) -> list[tuple[Any, ...]]:
+    """The day's views read event by event, in id order, from a window of ``TAIL`` around the day (what the
+    rollup did before it read views in SQL): an impression opens a view of a video by a viewer; its
+    progress, completion and skip events follow until the next impression of the pair."""
+    start, end = day_start(day), day_start(day + datetime.timedelta(days=1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT video_id, viewer_key, kind, source, topic_id, watched_seconds, looped, created_at "  # noqa: S608
+            f"FROM {Signal._meta.db_table} WHERE created_at >= %s AND created_at < %s "
+            "AND kind IN ('impression', 'progress', 'complete', 'skip') ORDER BY id",
+            [connection.ops.adapt_datetimefield_value(start - TAIL),
+             connection.ops.adapt_datetimefield_value(end + TAIL)],
+        )  # fmt: skip
+        events = cursor.fetchall()
+    views = []
+    open_views: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def close(key: tuple[int, str], view: dict[str, Any]) -> None:
+        creator_id, creator_key, duration = facts[key[0]]
+        if not view["counted"] or key[1] in (creator_key, *staff):
+            return
+        watched = view["earlier"] + view["furthest"]
+        first_furthest = view["furthest"] if view["first"] is None else view["first"]
+        reached = duration if view["completed"] or view["top"] > 0 else first_furthest
+        topic_id = view["topic"]
+        source = f"topic:{topic_id}" if view["source"] == "topic" and topic_id else view["source"]
+        views.append(comparable(day, key[0], creator_id, key[1], source, view["hour"], watched,
+                                int(view["completed"]), int(view["skipped"]),
+                                rules.reach_step(furthest=reached, duration=duration)))  # fmt: skip
+
+    for video_id, viewer_key, kind, source, topic_id, watched, looped, created_at in events:
+        if isinstance(created_at, str):
+            created_at = datetime.datetime.fromisoformat(created_at)
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=datetime.UTC)
+        key = (video_id, viewer_key)
+        if kind == "impression":
+            if key in open_views:
+                close(key, open_views[key])
+            open_views[key] = {
+                "counted": start <= created_at < end, "source": source, "topic": topic_id,
+                "hour": created_at.astimezone(datetime.UTC).hour, "loop": 0, "furthest": 0.0, "earlier": 0.0,
+                "first": None, "completed": False, "skipped": False, "top": -1,
+            }  # fmt: skip
+            continue
+        view = open_views.get(key)
+        if view is None:
+            continue  # its impression came before the window: a view of an earlier day
+        duration = facts[video_id][2]
+        watched = min(watched, duration)
+        if looped > view["loop"]:
+            if view["first"] is None:
+                view["first"] = view["furthest"]
+            view["earlier"] += view["furthest"]
+            view["loop"], view["furthest"] = looped, watched
+        elif looped == view["loop"] and watched > view["furthest"]:
+            view["furthest"] = watched
+        view["top"] = max(view["top"], looped)
+        view["completed"] |= kind == "complete"
+        view["skipped"] |= kind == "skip"
+    for key, view in open_views.items():
+        close(key, view)
+    return views
+
+
+def seed(rng: random.Random, days: list[datetime.date]) -> tuple[dict[int, tuple[int, str, float]], str]:
     lengths = (8.0, 15.0, 31.5)
     videos = [VideoFactory.create(duration=length, rendition_duration=length) for length in lengths]
-    length_of = {video.pk: length for video, length in zip(videos, lengths, strict=True)}
-    start = datetime.datetime.combine(DAY, datetime.time.min, tzinfo=datetime.UTC)
+    facts = {video.pk: (video.owner_id, f"u:{video.owner.user_id}", length)
+             for video, length in zip(videos, lengths, strict=True)}  # fmt: skip
     views = []
-    for _ in range(150):
-        video = rng.choice(videos)
-        completed = rng.random() < 0.4
-        views.append(
-            synthetic.WatchedView(
-                viewer_key=f"a:viewer-{rng.randrange(40)}",  # few viewers: some watch a video twice
-                video_id=video.pk,
-                duration=length_of[video.pk],
-                # Some begin in the quarter hours around the day, outside it.
-                started_at=start + datetime.timedelta(minutes=rng.uniform(-20, 24 * 60 + 20)),
-                watched=length_of[video.pk] if completed else round(rng.uniform(0.2, length_of[video.pk]), 2),
-                loops=rng.choice([0, 1, 2]) if completed else 0,
-                source=rng.choice(["for_you", "following", "link"]),
-                is_liked=rng.random() < 0.2,
+    for day in days:
+        start = day_start(day)
+        for _ in range(120):
+            video = rng.choice(videos)
+            length = facts[video.pk][2]
+            completed = rng.random() < 0.4
+            views.append(
+                synthetic.WatchedView(
+                    # Few viewers: some watch a video twice; the creator watches their own now and then.
+                    viewer_key=rng.choice([f"a:viewer-{rng.randrange(40)}"] * 9 + [facts[video.pk][1]]),
+                    video_id=video.pk,
+                    duration=length,
+                    # Some begin in the quarter hours around the day, or across midnight.
+                    started_at=start + datetime.timedelta(minutes=rng.uniform(-20, 24 * 60 + 20)),
+                    watched=length if completed else round(rng.uniform(0.2, length), 2),
+                    loops=rng.choice([0, 1, 2]) if completed else 0,
+                    source=rng.choice(["for_you", "following", "link", "topic"]),
+                    topic_id=rng.choice([None, 3]),
+                    is_liked=rng.random() < 0.2,
+                )
             )
-        )
     rows = list(synthetic.events_of(sorted(views, key=lambda view: view.started_at), rng=rng))
-    # A late event of an earlier loop, and events whose impression is before the window.
-    late = next(row for row in rows if row[3] == "complete" and row[7] == 1)
-    rows.append((late[0], uuid.UUID(int=rng.getrandbits(128), version=4), late[2], "progress",
-                 late[4], 0, 1.0, 0, None, late[9] + datetime.timedelta(seconds=1)))  # fmt: skip
+    # Late events of an earlier loop, and events whose impression is before the window.
+    for late in [row for row in rows if row[3] == "complete" and row[7] == 1][:5]:
+        rows.append((late[0], uuid.UUID(int=rng.getrandbits(128), version=4), late[2], "progress",
+                     late[4], 0, 1.0, 0, None, late[9] + datetime.timedelta(seconds=1)))  # fmt: skip
+    # A second loop that began before the first was finished, and a late event of the first loop after it:
+    # it adds no watching, though it is further than the first loop got.
+    for number, day in enumerate(days):
+        video = videos[number % len(videos)]
+        at = day_start(day) + datetime.timedelta(hours=9)
+        for kind, watched, looped, seconds in (("impression", 0.0, 0, 0), ("progress", 3.0, 0, 3),
+                                               ("progress", 2.0, 1, 6), ("progress", 7.0, 0, 7),
+                                               ("progress", 4.0, 1, 8)):  # fmt: skip
+            rows.append((f"a:late-{number}", uuid.UUID(int=rng.getrandbits(128), version=4), video.pk, kind,
+                         "for_you", 0, watched, looped, None, at + datetime.timedelta(seconds=seconds)))  # fmt: skip
     synthetic.signals_load(rows)
-    end = start + datetime.timedelta(days=1)
+    return facts, "a:viewer-7"
 
-    grouped = rollup._views_read(start=start, end=end, staff=set())
-    pairs = {
-        (video.pk, f"a:viewer-{n}"): (video.owner_id, length_of[video.pk])
-        for video in videos
-        for n in range(40)
-    }
-    one_by_one = rollup._tangled_views(start=start, end=end, pairs=pairs)
 
-    def comparable(view):
-        *head, watched, completed, skipped, top_loop, first_furthest, duration = view
-        return (
-            *head,
-            round(watched, 6),
-            completed,
-            skipped,
-            top_loop > 0,
-            round(first_furthest, 6),
-            duration,
-        )
+def test_the_sql_reading_gives_the_views_of_the_event_by_event_reading():
+    facts, staff = seed(random.Random(5), [DAY])
+    in_sql = views_in_sql(first=DAY, last=DAY, staff={staff})
+    assert len(in_sql) > 80
+    assert {view[3] for view in in_sql}.isdisjoint({staff, *(fact[1] for fact in facts.values())})
+    assert sorted(in_sql) == sorted(views_one_by_one(day=DAY, facts=facts, staff={staff}))
 
-    assert len(grouped) > 100
-    assert sorted(map(comparable, grouped)) == sorted(map(comparable, one_by_one))
+
+def test_several_days_in_one_statement_give_each_days_views_as_read_alone():
+    days = [DAY + datetime.timedelta(days=offset) for offset in range(3)]
+    facts, staff = seed(random.Random(8), days)
+    together = views_in_sql(first=days[0], last=days[-1], staff={staff})
+    alone = [view for day in days for view in views_in_sql(first=day, last=day, staff={staff})]
+    one_by_one = [view for day in days for view in views_one_by_one(day=day, facts=facts, staff={staff})]
+    assert {view[0] for view in together} == set(days)
+    assert sorted(together) == sorted(alone) == sorted(one_by_one)
