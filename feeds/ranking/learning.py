@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy
+import numpy.typing
 
 HALF_LIFE_DAYS = 3.0
 SEEN_KEEP, HIDDEN_KEEP, FAVOURITES_KEEP, OUTCOMES_KEEP, NOT_FOR_ME_KEEP = 500, 300, 30, 60, 100
@@ -63,11 +64,18 @@ def interest_rate(*, gain: float, views: float, recent_gain: float, recent_views
     return max(-RATE_LIMIT, min(RATE_LIMIT, rate))
 
 
-# Below this many values, ``round`` one by one is quicker than the arrays.
-ROUNDED_IN_ARRAYS = 16
+# Below this many values, Python one by one is quicker than the arrays.
+ROUNDED_IN_ARRAYS = 64
 
 
 def rounded(values: list[float], places: int) -> list[float]:
+    """``round(value, places)`` of each value, exactly as ``round`` gives it (``_rounded``)."""
+    if len(values) < ROUNDED_IN_ARRAYS:
+        return [round(value, places) for value in values]
+    return _rounded(numpy.array(values, dtype=numpy.float64), places)
+
+
+def _rounded(array: numpy.typing.NDArray[numpy.float64], places: int) -> list[float]:
     """``round(value, places)`` of each value, exactly as ``round`` gives it, for a whole profile's worth
     of values at once: rounding one by one was most of the time spent storing a profile.
 
@@ -75,15 +83,12 @@ def rounded(values: list[float], places: int) -> list[float]:
     correctly rounded), as ``round`` answers; ``n`` is the scaled value's nearest integer, unless the
     scaled value lies so near a half (or is so large) that the multiplication's own rounding could have
     moved it across: those few are left to ``round``."""
-    if len(values) < ROUNDED_IN_ARRAYS:
-        return [round(value, places) for value in values]
-    array = numpy.array(values, dtype=numpy.float64)
     scale = 10.0**places
     scaled = array * scale
     result: list[float] = numpy.copysign(numpy.floor(scaled + 0.5) / scale, array).tolist()
     unsure = (numpy.abs(scaled - numpy.floor(scaled) - 0.5) < 1e-6) | (numpy.abs(scaled) > 2.0**40)
     for index in numpy.flatnonzero(unsure).tolist():
-        result[index] = round(values[index], places)
+        result[index] = round(float(array[index]), places)
     return result
 
 
@@ -126,18 +131,29 @@ class Weights:
         for (gains, views, gain_key, views_key), count in zip(PARTS, keep, strict=True):
             gain, seen = getattr(self, gains), getattr(self, views)
             # Keep what says most: the largest gains and the most viewed (a hashtag always skipped matters too).
-            ranked = sorted(
-                set(gain) | set(seen),
-                key=lambda key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0),
-                reverse=True,
-            )[:count]
-            kept_gains = [key for key in ranked if abs(gain.get(key, 0.0)) >= 0.01]
-            kept_views = [key for key in ranked if seen.get(key, 0.0) >= 0.05]
+            keys = list(set(gain) | set(seen))
+            if len(keys) < ROUNDED_IN_ARRAYS:
+                ranked = sorted(
+                    keys, key=lambda key: abs(gain.get(key, 0.0)) + seen.get(key, 0.0), reverse=True
+                )[:count]
+                kept_gains = [key for key in ranked if abs(gain.get(key, 0.0)) >= 0.01]
+                kept_views = [key for key in ranked if seen.get(key, 0.0) >= 0.05]
+                data[gain_key] = {str(key): round(gain[key], 4) for key in kept_gains}
+                data[views_key] = {str(key): round(seen[key], 3) for key in kept_views}
+                continue
+            # A whole profile's worth: the same ranking (a stable sort, ties in the same order) in arrays.
+            zeros = [0.0] * len(keys)
+            gain_of = numpy.fromiter(map(gain.get, keys, zeros), numpy.float64, len(keys))
+            seen_of = numpy.fromiter(map(seen.get, keys, zeros), numpy.float64, len(keys))
+            order = numpy.argsort(-(numpy.abs(gain_of) + seen_of), kind="stable")[:count]
+            ranked_keys, gain_of, seen_of = numpy.array(keys)[order], gain_of[order], seen_of[order]
+            kept = numpy.abs(gain_of) >= 0.01
             data[gain_key] = dict(
-                zip(map(str, kept_gains), rounded([gain[key] for key in kept_gains], 4), strict=True)
+                zip(map(str, ranked_keys[kept].tolist()), _rounded(gain_of[kept], 4), strict=True)
             )
+            kept = seen_of >= 0.05
             data[views_key] = dict(
-                zip(map(str, kept_views), rounded([seen[key] for key in kept_views], 3), strict=True)
+                zip(map(str, ranked_keys[kept].tolist()), _rounded(seen_of[kept], 3), strict=True)
             )
         if self.recent is not None:
             data["r"] = self.recent.to_json(keep=(20, 40, 40))
