@@ -198,7 +198,7 @@ def _page_statement(*, signed_in: bool) -> _PageStatement | None:
                 statement=statement,
                 init_list=[column[0].target.attname for column in select[first:last]],
                 fields=slice(first, last),
-                populators=get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),
+                populators=get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),  # type: ignore[call-arg]  # stubs of Django 6
             )
         _page_statements[key] = page
     return _page_statements[key]

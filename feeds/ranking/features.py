@@ -108,6 +108,9 @@ class FeatureTable:
     topic_ids: np.ndarray
     hashtag_ids: np.ndarray
     rows: dict[int, int]
+    # The video ids in order, and the row of each: ``rows_of`` looks many up at once.
+    sorted_ids: np.ndarray
+    sorted_rows: np.ndarray
 
     @classmethod
     def of(cls, features: Iterable[Features]) -> FeatureTable:
@@ -126,7 +129,20 @@ class FeatureTable:
     @classmethod
     def from_columns(cls, **columns: np.ndarray) -> FeatureTable:
         video_ids = columns["video_ids"]
-        return cls(**columns, rows={video_id: row for row, video_id in enumerate(video_ids.tolist())})
+        order = np.argsort(video_ids, kind="stable")
+        return cls(
+            **columns,
+            rows={video_id: row for row, video_id in enumerate(video_ids.tolist())},
+            sorted_ids=video_ids[order],
+            sorted_rows=order,
+        )
+
+    def rows_of(self, video_ids: np.ndarray) -> np.ndarray:
+        """The row of each of ``video_ids``, -1 for one the table does not have."""
+        if not len(self.sorted_ids):
+            return np.full(len(video_ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.sorted_ids, video_ids), len(self.sorted_ids) - 1)
+        return np.where(self.sorted_ids[at] == video_ids, self.sorted_rows[at], -1)
 
     def with_rows_of(self, other: FeatureTable) -> FeatureTable:
         """This table and the rows of ``other`` whose videos it does not have yet."""

@@ -10,6 +10,7 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -32,8 +33,10 @@ COWATCH_BOOST = 0.3
 NOT_FOR_ME_RATE = -1.0
 
 
-@dataclass(slots=True)
-class Scored:
+class Scored(NamedTuple):
+    """A candidate's score, and the source credited with finding it. A tuple: ``rank`` makes one for each
+    of a page's ~600 candidates without a Python call apiece."""
+
     video_id: int
     score: float
     source: str  # interest, hashtag, creator, trending, explore, cowatch, local, topic
@@ -243,32 +246,22 @@ def rank(
     every candidate at once, as arrays over the catalog's ``FeatureTable`` (the feed's hot loop)."""
     rates = weights if isinstance(weights, Affinity) else Affinity.of(weights)
     table = catalog.columns()
-    row_of, excluded = table.rows, filters.excluded
-    video_ids: list[int] = []
-    found_by: list[str] = []
-    rows: list[int] = []
-    taken: set[int] = set()
-    for source, ids in sources.items():
-        for video_id in ids:
-            if video_id in taken or video_id in excluded:
-                continue
-            taken.add(video_id)
-            row = row_of.get(video_id)
-            if row is not None:
-                video_ids.append(video_id)
-                found_by.append(source)
-                rows.append(row)
-    if not rows:
+    members = [ids if isinstance(ids, list) else list(ids) for ids in sources.values()]
+    found = np.concatenate([np.array(ids, dtype=np.int64) for ids in members] or [np.zeros(0, np.int64)])
+    # Each candidate once, where it was found first (its source, and its place among equal scores).
+    first = np.unique(found, return_index=True)[1]
+    first.sort()
+    candidates = found[first]
+    found_in = np.repeat(np.arange(len(members)), [len(ids) for ids in members])[first]
+    at = table.rows_of(candidates)
+    allowed = at >= 0
+    if filters.excluded:
+        allowed &= ~np.isin(candidates, np.fromiter(filters.excluded, np.int64, len(filters.excluded)))
+    allowed[allowed] = filters.allowed_rows(table, at[allowed])
+    candidates, found_in, at = candidates[allowed], found_in[allowed], at[allowed]
+    if not len(at):
         return []
-    at = np.array(rows, dtype=np.int64)
-    allowed = filters.allowed_rows(table, at)
-    if not allowed.all():
-        kept = np.flatnonzero(allowed).tolist()
-        video_ids = [video_ids[index] for index in kept]
-        found_by = [found_by[index] for index in kept]
-        at = at[allowed]
-        if not len(at):
-            return []
+    video_ids: list[int] = candidates.tolist()
     lift = (
         HASHTAG_PART * _best_rates(rates.hashtags, table.hashtag_ids[at])
         + CREATOR_PART * _best_rates(rates.creators, table.creator_ids[at])
@@ -276,19 +269,39 @@ def rank(
     )
     exponent = SHARPNESS * np.clip(lift, -RATE_LIMIT, RATE_LIMIT)
     if seed is not None:  # ``guess``
-        spread = np.fromiter((hash((seed, video_id)) % 2001 for video_id in video_ids), np.float64, len(at))
+        hashes = np.fromiter(
+            map(hash, zip([seed] * len(video_ids), video_ids, strict=True)), np.int64, len(at)
+        )
+        spread = hashes % 2001  # NumPy's remainder takes the divisor's sign, as Python's does
         exponent = exponent + (spread / 1000.0 - 1.0) * UNCERTAINTY / np.sqrt(table.impressions[at] + 6.0)
     age_days = (now_ts - table.published_ts[at]) / 86400.0
     freshness = 0.6 + 0.4 * np.exp(-np.maximum(age_days, 0.0) / FRESHNESS_DAYS)
     values = table.watch_value[at] * freshness * np.exp(exponent)
     if boosts:
-        values = values * (
-            1.0 + np.fromiter((boosts.get(video_id, 0.0) for video_id in video_ids), np.float64)
-        )
+        values = values * (1.0 + _best_rates(boosts, candidates))  # ``boosts.get(video_id, 0.0)``
     # Best first; equal scores keep the order they were found in (as a stable sort in reverse does).
     order = np.argsort(-values, kind="stable").tolist()
     scores = values.tolist()
-    return [Scored(video_id=video_ids[index], score=scores[index], source=found_by[index]) for index in order]
+    source_names = list(sources)
+    names = [source_names[index] for index in found_in.tolist()]
+    return list(
+        map(
+            tuple.__new__,
+            [Scored] * len(order),
+            zip(
+                [video_ids[index] for index in order],
+                [scores[index] for index in order],
+                [names[index] for index in order],
+                strict=True,
+            ),
+        )
+    )
+
+
+def _positions(seed: str) -> tuple[float, ...]:
+    """``EXPLORE_SAMPLE`` positions in [0, 1), random but repeatable for one seed."""
+    rng = random.Random(seed)  # noqa: S311  (not security: reproducible feeds and tests)
+    return tuple(rng.random() for _ in range(EXPLORE_SAMPLE))
 
 
 def for_you_wants(*, weights: Affinity, cowatch: list[tuple[int, float]], seed: str) -> Wants:
@@ -298,7 +311,7 @@ def for_you_wants(*, weights: Affinity, cowatch: list[tuple[int, float]], seed: 
         hashtags=dict(zip(weights.top_hashtags(len(HASHTAG_POOL_SIZES)), HASHTAG_POOL_SIZES, strict=False)),
         creators=dict.fromkeys(weights.top_creators(TOP_CREATORS), PER_CREATOR),
         trending=TRENDING_POOL,
-        explore=tuple(random.Random(seed).random() for _ in range(EXPLORE_SAMPLE)),  # noqa: S311
+        explore=_positions(seed),
         ids=tuple(video_id for video_id, _ in cowatch),
     )
 

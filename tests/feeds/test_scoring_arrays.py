@@ -11,7 +11,7 @@ import pytest
 
 from feeds.pools.codec import features_decode, features_encode, features_table
 from feeds.ranking import Catalog, Features, FeatureTable, Filters, PackedFeatures, Weights, rank, score
-from feeds.ranking.scoring import Affinity, guess
+from feeds.ranking.scoring import EXPLORE_SAMPLE, Affinity, for_you_wants, guess
 
 NOW = time.time()
 
@@ -227,3 +227,15 @@ def test_a_page_view_takes_in_a_second_reads_features_and_columns():
     assert_same_table(first.columns(), FeatureTable.of([*items[:5], *items[5:]]))
     assert first.features[8] == items[7]
     assert isinstance(first.columns().topic_ids, np.ndarray)
+
+
+def test_for_you_samples_the_fresh_pool_at_as_many_different_places_as_it_explores():
+    """The shared pools sample the fresh pool at ``Wants.explore``'s positions: each a different one
+    (they were all the same, so a page of the Redis store explored one video), the same for one seed."""
+    wants = for_you_wants(weights=Affinity.of(Weights()), cowatch=[], seed="u:1:0:2026-12-07")
+    assert len(set(wants.explore)) == EXPLORE_SAMPLE
+    assert all(0.0 <= position < 1.0 for position in wants.explore)
+    again = for_you_wants(weights=Affinity.of(Weights()), cowatch=[], seed="u:1:0:2026-12-07")
+    assert again.explore == wants.explore
+    other = for_you_wants(weights=Affinity.of(Weights()), cowatch=[], seed="u:1:20:2026-12-07")
+    assert other.explore != wants.explore
