@@ -231,11 +231,12 @@ class RedisPools:
         # Read as columns for the scorer; a video's ``Features`` only once something asks for them.
         blobs = [blob for blob in result[count] if blob]
         table = features_table(blobs)
-        features = PackedFeatures(dict(zip(table.video_ids.tolist(), blobs, strict=True)), features_decode)
+        packed = dict(zip(table.video_ids.tolist(), blobs, strict=True))
+        features = PackedFeatures(packed, features_decode)
         now_ts = time.time()
         max_impressions = settings.FEED_EXPLORE_MAX_IMPRESSIONS
         for (target, pool_id), members in zip(pools, result[:count], strict=True):
-            found = [video_id for video_id in map(int, filter(None, members)) if video_id in features]
+            found = [video_id for video_id in map(int, filter(None, members)) if video_id in packed]
             if target is fresh:  # ``Features.is_fresh``, from the columns
                 rows = table.rows
                 found = [
