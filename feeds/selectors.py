@@ -26,7 +26,7 @@ from feeds.pools import feed_pools
 from feeds.ranking import Catalog, Scored, Weights
 from platform import age, blocking
 from platform.screen_time import ScreenTimeStatus, screen_time_status
-from platform.statements import STAND_IN_ID, Statement, compile_statement
+from platform.statements import STAND_IN_ID, Statement, StatementCache, compile_statement
 from platform.viewer import Viewer
 
 CURSOR_SALT = "feeds.cursor"
@@ -339,19 +339,45 @@ def _page_size(*, explores: bool, known: int) -> int:
     return settings.FEED_PAGE_SIZE
 
 
+HISTORY_FIELDS = (
+    "weights",
+    "seen",
+    "hidden",
+    "favourites",
+    "not_for_me",
+    "followed_hashtags",
+    "hidden_creators",
+)
+STAND_IN_KEY = "\x00stand-in viewer key"  # no viewer's key: those are "u:<id>" or "a:<hex>"
+_page_reads = StatementCache(size=8)
+
+
 def _history(viewer_key: str) -> ranking.History:
-    """The viewer's interest weights and the videos they saw, hid and enjoyed (oldest first)."""
-    profile = profile_get(viewer_key=viewer_key)
-    if profile is None:
+    """The viewer's interest weights and the videos they saw, hid and enjoyed (oldest first): the fields
+    of their profile that ranking reads, in a statement compiled once (``platform.statements``)."""
+    statement = _page_reads.statement(
+        "history",
+        {"viewer_key": STAND_IN_KEY},
+        lambda: InterestProfile.objects.filter(viewer_key=STAND_IN_KEY).values_list(*HISTORY_FIELDS),
+    )
+    if statement is None:
+        rows = [
+            list(row)
+            for row in InterestProfile.objects.filter(viewer_key=viewer_key).values_list(*HISTORY_FIELDS)
+        ]
+    else:
+        rows = statement.run({"viewer_key": viewer_key})
+    if not rows:
         return ranking.History(weights=Weights(), seen=[], hidden=[], favourites=[])
+    weights, seen, hidden, favourites, not_for_me, followed_hashtags, hidden_creators = rows[0]
     return ranking.History(
-        weights=Weights.from_json(profile.weights),
-        seen=list(profile.seen),
-        hidden=list(profile.hidden),
-        favourites=list(profile.favourites[-10:]),
-        not_for_me={int(key): float(value) for key, value in (profile.not_for_me or {}).items()},
-        followed_hashtags=tuple(int(tag_id) for tag_id in (profile.followed_hashtags or [])),
-        hidden_creators=frozenset(int(creator_id) for creator_id in (profile.hidden_creators or [])),
+        weights=Weights.from_json(weights),
+        seen=list(seen),
+        hidden=list(hidden),
+        favourites=list(favourites[-10:]),
+        not_for_me={int(key): float(value) for key, value in (not_for_me or {}).items()},
+        followed_hashtags=tuple(int(tag_id) for tag_id in (followed_hashtags or [])),
+        hidden_creators=frozenset(int(creator_id) for creator_id in (hidden_creators or [])),
     )
 
 
@@ -371,14 +397,25 @@ def _followed_pool(catalog: Catalog, followed: Sequence[int]) -> list[int]:
 
 
 def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
-    """Videos most often finished by viewers who finished the given ones, with how often."""
+    """Videos most often finished by viewers who finished the given ones, with how often (a statement
+    compiled once, the favourites one parameter)."""
     if not favourites:
         return []
-    return list(
-        CoWatch.objects.filter(video_id__in=favourites)
-        .order_by("-weight")
-        .values_list("other_id", "weight")[:100]
+
+    def query(ids: Any) -> QuerySet[CoWatch, tuple[int, float]]:
+        return (
+            CoWatch.objects.filter(video_id__in=ids)
+            .order_by("-weight")
+            .values_list("other_id", "weight")[:100]
+        )
+
+    stand_in = _ids_param([STAND_IN_ID - 1])
+    statement = _page_reads.statement(
+        "cowatch", {"video_ids": stand_in}, lambda: query(_ids_subquery(stand_in))
     )
+    if statement is None:
+        return list(query(favourites))
+    return [(other_id, weight) for other_id, weight in statement.run({"video_ids": _ids_param(favourites)})]
 
 
 Sources = Callable[[ranking.Affinity, list[int], str], tuple[Catalog, dict[str, list[int]], dict[int, float]]]

@@ -53,3 +53,42 @@ def test_the_compiled_page_query_loads_what_the_orm_does_and_leaves_out_blocks_a
     everyone = selectors._page_videos(ids, viewer=viewer_for_user(None, key="a:page-test"))
     assert set(everyone) == {video.pk for video in videos.values()}
     assert selectors._page_videos([], viewer=viewer) == {}
+
+
+def test_the_page_reads_the_profile_and_co_watch_neighbours_in_one_query_each():
+    from feeds.models import CoWatch, InterestProfile
+    from feeds.ranking import Weights
+
+    creator = CreatorFactory.create(handle="maker")
+    videos = [published_video(owner=creator, topics=("comedy",)) for _ in range(4)]
+    weights = Weights(topics={3: 1.5}, topic_views={3: 2.0})
+    InterestProfile.objects.create(
+        viewer_key="u:page-reads",
+        weights=weights.to_json(),
+        seen=[videos[0].pk, videos[1].pk],
+        hidden=[videos[2].pk],
+        favourites=list(range(1, 15)),
+        not_for_me={"7": 1700000000.5},
+        followed_hashtags=[5, 6],
+        hidden_creators=[9],
+    )
+    CoWatch.objects.create(video=videos[0], other=videos[3], weight=2.0)
+    CoWatch.objects.create(video=videos[1], other=videos[2], weight=5.0)
+    CoWatch.objects.create(video=videos[3], other=videos[0], weight=9.0)  # not a favourite's neighbour
+    selectors._page_reads.clear()
+
+    with CaptureQueriesContext(connection) as captured:
+        history = selectors._history("u:page-reads")
+        neighbours = selectors._cowatch([videos[0].pk, videos[1].pk])
+    assert len(captured) == 2
+    assert history.weights.to_json() == weights.to_json()
+    assert history.seen == [videos[0].pk, videos[1].pk]
+    assert history.hidden == [videos[2].pk]
+    assert history.favourites == list(range(5, 15))
+    assert history.not_for_me == {7: 1700000000.5}
+    assert history.followed_hashtags == (5, 6)
+    assert history.hidden_creators == frozenset({9})
+    assert neighbours == [(videos[2].pk, 5.0), (videos[3].pk, 2.0)]
+    # A viewer without a profile, and a page without favourites (no query).
+    assert selectors._history("a:nobody").seen == []
+    assert selectors._cowatch([]) == []
