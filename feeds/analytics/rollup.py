@@ -85,6 +85,7 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
                         state.last_day = last
                         state.save(update_fields=["last_day"])
                     return done
+                _batch_settings()
                 batch = min(DAYS_PER_TRANSACTION, max_days - done, (last - day).days + 1)
                 final = day + datetime.timedelta(days=batch - 1)
                 _rollup_days(first=day, last=final, staff=staff)
@@ -93,6 +94,16 @@ def analytics_rollup(*, now: datetime.datetime | None = None, max_days: int = 31
                 state.save(update_fields=["last_day", "updated_at"])
             done += batch
     return done
+
+
+def _batch_settings() -> None:
+    """PostgreSQL settings for one batch's transaction: a week's events sorted in memory rather than on disk
+    (the default 4 MB holds about 20k), and a commit that does not wait for its WAL to reach the disk. A
+    commit lost in a crash loses the watermark with the rows, so the next run does the week again."""
+    if _is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _first_day() -> datetime.date | None:
@@ -226,59 +237,65 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     share = f"{least}(1.0, {greatest}(0.0, reached / duration)) * {rules.REACH_STEPS} + 1e-9"
     # Truncation, as Python's int(): PostgreSQL's cast to integer rounds.
     step = f"CAST(FLOOR({share}) AS integer)" if postgresql else f"CAST({share} AS INTEGER)"
-    # A loop's furthest point, capped at the length (the cap commutes with the maximum: applied per view).
-    capped = f"{least}(furthest, duration)"
+    # A loop's furthest point is capped at the length (the cap commutes with the maximum: applied per loop).
+    duration = "COALESCE(NULLIF(video.rendition_duration, 0), NULLIF(video.duration, 0), 0.0)"
     day = _day_of("opened_at")
     # Grouping needs only equality: PostgreSQL sorts viewer keys much faster byte by byte than by locale.
     viewer = 'viewer_key COLLATE "C"' if postgresql else "viewer_key"
-    viewer_out = 'viewer_key COLLATE "default"' if postgresql else "viewer_key"
+    # A view is named by its impression's id; rows of one view have the same "opened_by". The highest loop
+    # before each event in its view is read from one running maximum over the pair's events: the opening
+    # impression's id shifted past any loop number, plus the loop, is larger than any earlier view's.
+    shift = 65536  # more than any loop number (a small positive integer)
     sql = f"""
         WITH e AS (
             SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, looped, created_at,
-                SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) OVER (
-                    PARTITION BY video_id, {viewer} ORDER BY id ROWS UNBOUNDED PRECEDING
-                ) AS view_no
+                MAX(CASE WHEN kind = %s THEN id END) OVER pair AS opened_by
             FROM {quote(Signal._meta.db_table)}
             WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s) {staff_clause}
-        ), p AS (
-            SELECT video_id, viewer_key, view_no, kind, watched_seconds, created_at,
+            WINDOW pair AS (PARTITION BY video_id, {viewer} ORDER BY id ROWS UNBOUNDED PRECEDING)
+        ), f AS (
+            SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, created_at, opened_by,
                 CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
-                FIRST_VALUE(created_at) OVER view_events AS opened_at,
-                FIRST_VALUE(source) OVER view_events AS source,
-                FIRST_VALUE(topic_id) OVER view_events AS topic_id,
-                COALESCE(MAX(CASE WHEN kind = %s THEN 0 ELSE looped END) OVER (
-                    view_events ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ), 0) AS loop_before
+                MAX(opened_by * {shift} + CASE WHEN kind = %s THEN 0 ELSE looped END) OVER (
+                    PARTITION BY video_id, {viewer} ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ) - opened_by * {shift} AS loop_before
             FROM e
-            WHERE view_no > 0
-            WINDOW view_events AS (PARTITION BY video_id, {viewer}, view_no ORDER BY id)
+            WHERE opened_by IS NOT NULL
+        ), o AS (
+            SELECT id, video_id, viewer_key, created_at AS opened_at, source, topic_id,
+                {_day_bound(_day_of("created_at"), later=False)} AS window_start,
+                {_day_bound(_day_of("created_at"), later=True)} AS window_end
+            FROM f
+            WHERE kind = %s AND created_at >= %s AND created_at < %s
         ), loops AS (
-            SELECT video_id, {viewer} AS viewer_key, view_no, opened_at, source, topic_id, loop,
-                MAX(CASE WHEN loop >= loop_before THEN watched_seconds END) AS furthest,
-                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
-                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped
-            FROM p
-            WHERE opened_at >= %s AND opened_at < %s
-                AND created_at >= {_day_bound(day, later=False)} AND created_at < {_day_bound(day, later=True)}
-            GROUP BY video_id, {viewer}, view_no, opened_at, source, topic_id, loop
+            SELECT f.opened_by, f.loop,
+                MAX(CASE WHEN f.loop >= f.loop_before THEN f.watched_seconds END) AS furthest,
+                MAX(CASE WHEN f.kind = %s THEN 1 ELSE 0 END) AS completed,
+                MAX(CASE WHEN f.kind = %s THEN 1 ELSE 0 END) AS skipped
+            FROM f
+            JOIN o ON o.id = f.opened_by
+            WHERE f.created_at >= o.window_start AND f.created_at < o.window_end
+            GROUP BY f.opened_by, f.loop
         ), w AS (
-            SELECT l.video_id, l.viewer_key, l.opened_at, l.source, l.topic_id, video.owner_id AS creator_id,
-                COALESCE(NULLIF(video.rendition_duration, 0), NULLIF(video.duration, 0), 0.0) AS duration,
-                SUM(CASE WHEN l.loop >= 0 THEN {capped} END) AS watched,
+            SELECT o.video_id, o.viewer_key, o.opened_at, o.source, o.topic_id, video.owner_id AS creator_id,
+                {duration} AS duration,
+                SUM(CASE WHEN l.loop >= 0 THEN {least}(l.furthest, {duration}) END) AS watched,
                 MAX(l.completed) AS completed, MAX(l.skipped) AS skipped, MAX(l.loop) AS top_loop,
-                MAX(CASE WHEN l.loop = 0 THEN {capped} END) AS first_furthest
+                MAX(CASE WHEN l.loop = 0 THEN {least}(l.furthest, {duration}) END) AS first_furthest
             FROM loops l
-            JOIN {_table(Video)} video ON video.id = l.video_id
+            JOIN o ON o.id = l.opened_by
+            JOIN {_table(Video)} video ON video.id = o.video_id
             JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
-            WHERE l.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
-            GROUP BY l.video_id, l.viewer_key, l.view_no, l.opened_at, l.source, l.topic_id, video.owner_id,
+            WHERE o.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
+            GROUP BY o.id, o.video_id, o.viewer_key, o.opened_at, o.source, o.topic_id, video.owner_id,
                 video.rendition_duration, video.duration
         ), r AS (
-            SELECT w.*, CASE WHEN completed = 1 OR top_loop > 0 THEN duration
-                ELSE COALESCE(first_furthest, 0.0) END AS reached
+            SELECT w.*,
+                CASE WHEN completed = 1 OR top_loop > 0 THEN duration
+                    ELSE COALESCE(first_furthest, 0.0) END AS reached
             FROM w
         )
-        SELECT {day} AS day, video_id, creator_id, {viewer_out} AS viewer_key,
+        SELECT {day} AS day, video_id, creator_id, viewer_key,
             CASE WHEN source = %s AND topic_id IS NOT NULL THEN 'topic:' || CAST(topic_id AS TEXT)
                 ELSE source END AS source_key,
             {_utc_hour_sql("opened_at")} AS hour, COALESCE(watched, 0.0) AS watched, completed, skipped,
@@ -287,7 +304,8 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     """  # noqa: S608
     params: list[Any] = [
         impression, prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
-        *staff_params, impression, impression, complete, skip, prep(start), prep(end), Source.TOPIC.value,
+        *staff_params, impression, impression, impression, prep(start), prep(end), complete, skip,
+        Source.TOPIC.value,
     ]  # fmt: skip
     return sql, params
 
