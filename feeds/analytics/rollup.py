@@ -39,6 +39,7 @@ from platform.models import User
 Kind = Signal.Kind
 STATE_NAME = "analytics"
 TAIL = datetime.timedelta(minutes=15)  # events of a view keep coming this long after its impression
+TAIL_MINUTES = 15
 _COUNTED_KINDS = {
     Kind.LIKE: "likes",
     Kind.UNLIKE: "unlikes",
@@ -190,6 +191,17 @@ def _day_of(column: str) -> str:
     return f"substr({column}, 1, 10)"
 
 
+def _day_number(column: str, *, minutes: int = 0) -> str:
+    """The UTC day of a timestamp column (moved by ``minutes``), as days since 1970-01-01."""
+    if _is_postgresql():
+        moved = f"({column} + interval '{minutes} minutes')" if minutes else column
+        return f"(CAST({moved} AT TIME ZONE 'UTC' AS date) - DATE '1970-01-01')"
+    moved = (
+        f"julianday({column}, '{minutes:+d} minutes')" if minutes else f"julianday(substr({column}, 1, 10))"
+    )
+    return f"CAST({moved} - 2440587.5 AS INTEGER)"
+
+
 def _utc_hour_sql(column: str) -> str:
     """An event's hour of the day (UTC) in this database's SQL."""
     if _is_postgresql():
@@ -242,53 +254,55 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     day = _day_of("opened_at")
     # Grouping needs only equality: PostgreSQL sorts viewer keys much faster byte by byte than by locale.
     viewer = 'viewer_key COLLATE "C"' if postgresql else "viewer_key"
-    # A view is named by its impression's id; rows of one view have the same "opened_by". The highest loop
-    # before each event in its view is read from one running maximum over the pair's events: the opening
-    # impression's id shifted past any loop number, plus the loop, is larger than any earlier view's.
-    shift = 65536  # more than any loop number (a small positive integer)
+    # A view is named by its impression's id; rows of one view have the same "opened_by". One running maximum
+    # over the pair's events gives each event its view and the day of its impression (the impression's id
+    # shifted past any day number, plus the day); a second, in the same order, the highest loop before it
+    # in its view (the view's id shifted past any loop number, plus the loop, is larger than any earlier
+    # view's). No join puts the events back together with their impression.
+    days, loops = 1 << 20, 1 << 16  # more than any day number (days since 1970) and any loop number
     sql = f"""
         WITH e AS (
             SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, looped, created_at,
-                MAX(CASE WHEN kind = %s THEN id END) OVER pair AS opened_by
+                MAX(CASE WHEN kind = %s THEN id * {days} + {_day_number("created_at")} END) OVER (
+                    PARTITION BY video_id, {viewer} ORDER BY id ROWS UNBOUNDED PRECEDING
+                ) AS opened
             FROM {quote(Signal._meta.db_table)}
             WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s) {staff_clause}
-            WINDOW pair AS (PARTITION BY video_id, {viewer} ORDER BY id ROWS UNBOUNDED PRECEDING)
         ), f AS (
-            SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, created_at, opened_by,
+            SELECT video_id, viewer_key, kind, source, topic_id, watched_seconds, created_at,
+                opened / {days} AS opened_by, opened %% {days} AS opened_day,
                 CASE WHEN kind = %s THEN -1 ELSE looped END AS loop,
-                MAX(opened_by * {shift} + CASE WHEN kind = %s THEN 0 ELSE looped END) OVER (
+                MAX((opened / {days}) * {loops} + CASE WHEN kind = %s THEN 0 ELSE looped END) OVER (
                     PARTITION BY video_id, {viewer} ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ) - opened_by * {shift} AS loop_before
+                ) - (opened / {days}) * {loops} AS loop_before
             FROM e
-            WHERE opened_by IS NOT NULL
-        ), o AS (
-            SELECT id, video_id, viewer_key, created_at AS opened_at, source, topic_id,
-                {_day_bound(_day_of("created_at"), later=False)} AS window_start,
-                {_day_bound(_day_of("created_at"), later=True)} AS window_end
-            FROM f
-            WHERE kind = %s AND created_at >= %s AND created_at < %s
+            WHERE opened IS NOT NULL
         ), loops AS (
-            SELECT f.opened_by, f.loop,
-                MAX(CASE WHEN f.loop >= f.loop_before THEN f.watched_seconds END) AS furthest,
-                MAX(CASE WHEN f.kind = %s THEN 1 ELSE 0 END) AS completed,
-                MAX(CASE WHEN f.kind = %s THEN 1 ELSE 0 END) AS skipped
+            SELECT opened_by, video_id, viewer_key, loop,
+                MAX(CASE WHEN loop >= loop_before THEN watched_seconds END) AS furthest,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped,
+                MAX(CASE WHEN loop = -1 THEN created_at END) AS opened_at,
+                MAX(CASE WHEN loop = -1 THEN source END) AS source,
+                MAX(CASE WHEN loop = -1 THEN topic_id END) AS topic_id
             FROM f
-            JOIN o ON o.id = f.opened_by
-            WHERE f.created_at >= o.window_start AND f.created_at < o.window_end
-            GROUP BY f.opened_by, f.loop
+            -- The views of the batch's days, each with the events inside its own day's window.
+            WHERE opened_day >= %s AND opened_day <= %s
+                AND {_day_number("created_at", minutes=-TAIL_MINUTES)} <= opened_day
+                AND opened_day <= {_day_number("created_at", minutes=TAIL_MINUTES)}
+            GROUP BY opened_by, video_id, viewer_key, loop
         ), w AS (
-            SELECT o.video_id, o.viewer_key, o.opened_at, o.source, o.topic_id, video.owner_id AS creator_id,
-                {duration} AS duration,
+            SELECT l.video_id, l.viewer_key, MAX(l.opened_at) AS opened_at, MAX(l.source) AS source,
+                MAX(l.topic_id) AS topic_id, video.owner_id AS creator_id, {duration} AS duration,
                 SUM(CASE WHEN l.loop >= 0 THEN {least}(l.furthest, {duration}) END) AS watched,
                 MAX(l.completed) AS completed, MAX(l.skipped) AS skipped, MAX(l.loop) AS top_loop,
                 MAX(CASE WHEN l.loop = 0 THEN {least}(l.furthest, {duration}) END) AS first_furthest
             FROM loops l
-            JOIN o ON o.id = l.opened_by
-            JOIN {_table(Video)} video ON video.id = o.video_id
+            JOIN {_table(Video)} video ON video.id = l.video_id
             JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
-            WHERE o.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
-            GROUP BY o.id, o.video_id, o.viewer_key, o.opened_at, o.source, o.topic_id, video.owner_id,
-                video.rendition_duration, video.duration
+            WHERE l.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
+            GROUP BY l.opened_by, l.video_id, l.viewer_key, video.owner_id, video.rendition_duration,
+                video.duration
         ), r AS (
             SELECT w.*,
                 CASE WHEN completed = 1 OR top_loop > 0 THEN duration
@@ -302,10 +316,11 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
             CASE WHEN duration <= 0 THEN 0 ELSE {least}({rules.REACH_STEPS}, {step}) END AS step
         FROM r
     """  # noqa: S608
+    epoch = datetime.date(1970, 1, 1)
     params: list[Any] = [
         impression, prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
-        *staff_params, impression, impression, impression, prep(start), prep(end), complete, skip,
-        Source.TOPIC.value,
+        *staff_params, impression, impression, complete, skip,
+        (start.date() - epoch).days, (end.date() - epoch).days - 1, Source.TOPIC.value,
     ]  # fmt: skip
     return sql, params
 
