@@ -158,7 +158,7 @@ def test_a_keyboard_user_logs_in_watches_comments_uploads_and_trims(
     page.goto(f"{live_server.url}/studio/videos/{draft.public_id}/")
     tab_to(page, "[data-role=handle-end]")
     end = page.locator("#id_end")
-    expect(end).to_have_value("3.0")
+    expect(end).to_have_value("3.000")  # to the millisecond, as the editor writes it
     page.keyboard.press("Shift+ArrowLeft")
     expect(end).to_have_value("2.000")
     page.keyboard.press("ArrowLeft")
