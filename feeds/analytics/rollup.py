@@ -155,6 +155,10 @@ def _rollup_days(*, first: datetime.date, last: datetime.date, staff: set[str]) 
             "SELECT video_id, creator_id, day, views, watch_seconds, completions, early_skips, likes, shares, "
             f"comments, follows, not_interested, sources, reach FROM {_VIDEO_DAYS}"
         )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NUMBERS} "
+            "(viewer_key varchar(40) PRIMARY KEY, viewer bigint NOT NULL, user_id bigint NULL)"
+        )
         _numbers_add(cursor)
         sql, params = _audience_sql(first=first)
         cursor.execute(sql, params)
@@ -397,12 +401,9 @@ def _video_days_sql(
 @contextmanager
 def _numbers_table() -> Iterator[None]:
     """The viewers' numbers met in one call, kept in a temporary table for the batches' statements to join
-    (a viewer's number and user id never change: a table left over in the session stays right)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NUMBERS} "
-            "(viewer_key varchar(40) PRIMARY KEY, viewer bigint NOT NULL, user_id bigint NULL)"
-        )
+    (a viewer's number and user id never change: a table left over in the session stays right). Each batch
+    creates it if its connection has none (behind a transaction pooler the next batch may get another
+    server connection, which then numbers its viewers again); the call drops it at the end."""
     try:
         yield
     finally:
