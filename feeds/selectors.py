@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -13,7 +12,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +24,14 @@ from feeds.pools import feed_pools
 from feeds.ranking import Catalog, Scored, Weights
 from platform import age, blocking
 from platform.screen_time import ScreenTimeStatus, screen_time_status
-from platform.statements import STAND_IN_ID, Statement, StatementCache, compile_statement
+from platform.statements import (
+    STAND_IN_ID,
+    Statement,
+    StatementCache,
+    compile_statement,
+    ids_param,
+    ids_subquery,
+)
 from platform.viewer import Viewer
 
 CURSOR_SALT = "feeds.cursor"
@@ -141,17 +146,6 @@ def _page_query(*, ids: Any, user_id: int | None) -> QuerySet[Video]:
     return videos
 
 
-def _ids_param(video_ids: list[int]) -> list[int] | str:
-    """The ids as one parameter: an array for PostgreSQL, JSON text for SQLite's ``json_each``."""
-    return video_ids if connection.vendor == "postgresql" else json.dumps(video_ids)
-
-
-def _ids_subquery(param: list[int] | str) -> RawSQL:
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (param,))
-    return RawSQL("SELECT value FROM json_each(%s)", (param,))
-
-
 @dataclass(frozen=True)
 class _PageStatement:
     """``_page_query`` compiled once, and how its rows become ``Video`` objects with their owner and
@@ -180,11 +174,11 @@ def _page_statement(*, signed_in: bool) -> _PageStatement | None:
     with the ORM took longer than the database's answer: benchmark_feed), the ids one parameter."""
     key = (connection.vendor, signed_in)
     if key not in _page_statements:
-        stand_ins: dict[str, Any] = {"video_ids": _ids_param([STAND_IN_ID - 1])}
+        stand_ins: dict[str, Any] = {"video_ids": ids_param([STAND_IN_ID - 1])}
         if signed_in:
             stand_ins["user_id"] = STAND_IN_ID
         queryset = _page_query(
-            ids=_ids_subquery(stand_ins["video_ids"]), user_id=STAND_IN_ID if signed_in else None
+            ids=ids_subquery(stand_ins["video_ids"]), user_id=STAND_IN_ID if signed_in else None
         )
         statement = compile_statement(queryset, stand_ins)
         page = None
@@ -214,7 +208,7 @@ def _page_videos(ids: list[int], *, viewer: Viewer) -> dict[int, Video]:
         return {}
     page = _page_statement(signed_in=viewer.user_id is not None)
     if page is not None:
-        videos: Iterable[Video] = page.videos({"video_ids": _ids_param(ids), "user_id": viewer.user_id})
+        videos: Iterable[Video] = page.videos({"video_ids": ids_param(ids), "user_id": viewer.user_id})
     else:
         videos = _page_query(ids=ids, user_id=viewer.user_id)
     allow_mature = viewer.policy.may_see_mature_content
@@ -409,13 +403,13 @@ def _cowatch(favourites: list[int]) -> list[tuple[int, float]]:
             .values_list("other_id", "weight")[:100]
         )
 
-    stand_in = _ids_param([STAND_IN_ID - 1])
+    stand_in = ids_param([STAND_IN_ID - 1])
     statement = _page_reads.statement(
-        "cowatch", {"video_ids": stand_in}, lambda: query(_ids_subquery(stand_in))
+        "cowatch", {"video_ids": stand_in}, lambda: query(ids_subquery(stand_in))
     )
     if statement is None:
         return list(query(favourites))
-    return [(other_id, weight) for other_id, weight in statement.run({"video_ids": _ids_param(favourites)})]
+    return [(other_id, weight) for other_id, weight in statement.run({"video_ids": ids_param(favourites)})]
 
 
 Sources = Callable[[ranking.Affinity, list[int], str], tuple[Catalog, dict[str, list[int]], dict[int, float]]]

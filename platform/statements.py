@@ -16,6 +16,7 @@ parameters, nothing is cached for that key and ``run`` answers None: the caller 
 from __future__ import annotations
 
 import datetime
+import json
 import threading
 import uuid
 from collections import OrderedDict
@@ -26,6 +27,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 # Stand-ins no real row has: ids far below any key, uuids from a range no uuid4 falls in (version 0).
 STAND_IN_ID = -(2**52) + 7
@@ -139,3 +141,17 @@ class StatementCache:
     def clear(self) -> None:
         with self._lock:
             self._statements.clear()
+
+
+def ids_param(ids: list[int]) -> list[int] | str:
+    """A list of ids as one statement parameter: an array for PostgreSQL, JSON text for SQLite's
+    ``json_each``. One parameter keeps a compiled statement's shape whatever the number of ids (a list of
+    placeholders is parsed and planned again for every length)."""
+    return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+def ids_subquery(param: list[int] | str) -> RawSQL:
+    """The ids of an ``ids_param`` as a subquery, for ``pk__in=``."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (param,))
+    return RawSQL("SELECT value FROM json_each(%s)", (param,))

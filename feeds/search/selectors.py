@@ -4,16 +4,13 @@ shows. Every video result is one the feeds could show this viewer (``search_elig
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
 from creators.models import CreatorProfile, Video
@@ -29,7 +26,7 @@ from feeds.selectors import profile_get
 from platform import age, blocking
 from platform.models import Mute, User
 from platform.screen_time import screen_time_guard
-from platform.statements import STAND_IN_ID, StatementCache
+from platform.statements import STAND_IN_ID, StatementCache, ids_param, ids_subquery
 from platform.viewer import Viewer
 
 PAGE_SIZE = 20
@@ -106,24 +103,13 @@ def search_eligible(*, viewer: Viewer) -> QuerySet[Video]:
 _eligible_statements = StatementCache(size=16)
 
 
-def _ids_param(video_ids: list[int]) -> list[int] | str:
-    """The ids as one parameter: an array for PostgreSQL, JSON text for SQLite's ``json_each``."""
-    return video_ids if connection.vendor == "postgresql" else json.dumps(video_ids)
-
-
-def _ids_subquery(param: list[int] | str) -> RawSQL:
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (param,))
-    return RawSQL("SELECT value FROM json_each(%s)", (param,))
-
-
 def eligible_among(*, viewer: Viewer, video_ids: list[int]) -> set[int]:
     """Which of ``video_ids`` ``search_eligible`` lets this viewer see. Its SQL is compiled once per kind
     of viewer and day (``platform.statements``), the ids one parameter: building the query took longer
     than the database's answer, and a list of 300 placeholders was parsed and planned every time."""
     signed_in = viewer.user is not None
     key = (signed_in, viewer.policy, viewer.is_restricted_mode, age.today())
-    stand_in_ids = _ids_param([STAND_IN_ID - 1])
+    stand_in_ids = ids_param([STAND_IN_ID - 1])
     stand_ins: dict[str, object] = {"video_ids": stand_in_ids}
     if signed_in:
         stand_ins["user_id"] = STAND_IN_ID
@@ -133,14 +119,14 @@ def eligible_among(*, viewer: Viewer, video_ids: list[int]) -> set[int]:
         stand_ins,
         lambda: (
             search_eligible(viewer=stand_in)
-            .filter(pk__in=_ids_subquery(stand_in_ids))
+            .filter(pk__in=ids_subquery(stand_in_ids))
             .order_by()
             .values_list("pk", flat=True)
         ),
     )
     if statement is None:
         return set(search_eligible(viewer=viewer).filter(pk__in=video_ids).values_list("pk", flat=True))
-    return {row[0] for row in statement.run({"video_ids": _ids_param(video_ids), "user_id": viewer.user_id})}
+    return {row[0] for row in statement.run({"video_ids": ids_param(video_ids), "user_id": viewer.user_id})}
 
 
 def _neutral(video_id: int, now_ts: float) -> Features:
