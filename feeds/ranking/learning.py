@@ -219,17 +219,19 @@ class Weights:
         creator_extra: float = 0.0,
         hashtag_extra: float = 0.0,
         shares: tuple[dict[int, float], float] | None = None,
+        unit: float = 1.0,
     ) -> None:
-        """Add ``delta`` to the video's topics, and to its hashtags and creator by their ``shares``."""
+        """Add ``delta`` to the video's topics, and to its hashtags and creator by their ``shares``; each
+        addition is multiplied by ``unit`` (the stored units of weights with a decay pending, ``_Deferred``)."""
         tag_shares, creator_share = shares or ({}, 1.0)
         for topic in video.topic_ids:
-            self.topics[topic] = self.topics.get(topic, 0.0) + delta
+            self.topics[topic] = self.topics.get(topic, 0.0) + delta * unit
         for tag in video.hashtag_ids:
             self.hashtags[tag] = (
-                self.hashtags.get(tag, 0.0) + tag_shares.get(tag, 1.0) * delta + hashtag_extra
+                self.hashtags.get(tag, 0.0) + (tag_shares.get(tag, 1.0) * delta + hashtag_extra) * unit
             )
         self.creators[video.creator_id] = (
-            self.creators.get(video.creator_id, 0.0) + creator_share * delta + creator_extra
+            self.creators.get(video.creator_id, 0.0) + (creator_share * delta + creator_extra) * unit
         )
 
 
@@ -360,16 +362,13 @@ class _Deferred:
         shares: tuple[dict[int, float], float] | None = None,
     ) -> None:
         """``Weights.credit`` in stored units."""
-        weights, unit = self.weights, 1.0 / self.scale
-        tag_shares, creator_share = shares or ({}, 1.0)
-        for topic in video.topic_ids:
-            weights.topics[topic] = weights.topics.get(topic, 0.0) + delta * unit
-        for tag in video.hashtag_ids:
-            weights.hashtags[tag] = (
-                weights.hashtags.get(tag, 0.0) + (tag_shares.get(tag, 1.0) * delta + hashtag_extra) * unit
-            )
-        weights.creators[video.creator_id] = (
-            weights.creators.get(video.creator_id, 0.0) + (creator_share * delta + creator_extra) * unit
+        self.weights.credit(
+            video,
+            delta,
+            creator_extra=creator_extra,
+            hashtag_extra=hashtag_extra,
+            shares=shares,
+            unit=1.0 / self.scale,
         )
 
 
