@@ -588,6 +588,28 @@ def ladder_rungs(*, probe: ProbeResult) -> tuple[Rung, ...]:
     return tuple(rungs)
 
 
+def _ladder_scales(*, rungs: tuple[Rung, ...], trim: str) -> list[str]:
+    """The filter graph's video part: the trimmed source to the top rung, and to the next rung down;
+    the rungs below that are scaled from the next rung's picture, not from the source again. Downscaling
+    a 1080x1920 source three times cost more CPU than any lower rung's encode (on a 20 s clip, 4.9 CPU s
+    against 3.9 cascaded)."""
+
+    def scale(rung: Rung) -> str:
+        return f"scale={rung.width}:{rung.height}:flags={LADDER_SCALER}"
+
+    count = len(rungs)
+    if count == 1:
+        return [f"[0:V:0]{trim},{scale(rungs[0])}[v0]"]
+    top, mid = count - 1, count - 2
+    graph = [f"[0:V:0]{trim},split=2[s{mid}][s{top}]", f"[s{top}]{scale(rungs[top])}[v{top}]"]
+    if mid == 0:
+        return [*graph, f"[s0]{scale(rungs[0])}[v0]"]
+    copies = "".join(f"[c{index}]" for index in range(mid))
+    graph.append(f"[s{mid}]{scale(rungs[mid])},split={mid + 1}[v{mid}]{copies}")
+    graph += [f"[c{index}]{scale(rungs[index])}[v{index}]" for index in range(mid)]
+    return graph
+
+
 def ladder_command(
     *,
     source: Path,
@@ -605,12 +627,7 @@ def ladder_command(
     rungs = ladder_rungs(probe=probe)
     length = _seconds(value=end - start)
     count = len(rungs)
-    video_labels = "".join(f"[s{index}]" for index in range(count))
-    graph = [f"[0:V:0]trim=end={length},split={count}{video_labels}"]
-    graph += [
-        f"[s{index}]scale={rung.width}:{rung.height}:flags={LADDER_SCALER}[v{index}]"
-        for index, rung in enumerate(rungs)
-    ]
+    graph = _ladder_scales(rungs=rungs, trim=f"trim=end={length}")
     if probe.has_audio:
         audio_labels = "".join(f"[a{index}]" for index in range(count))
         graph.append(f"[0:a:0]atrim=end={length},asplit={count}{audio_labels}")
