@@ -4,11 +4,10 @@ nothing searchable once cleaned (spaces, control characters, only punctuation) f
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from creators.models import poster_version
-from feeds.api.serializers import VIDEO_SLOT
+from feeds.api.serializers import VIDEO_SLOT, item_urls
 from feeds.search import selectors
 from feeds.search.selectors import ResultPage
 from feeds.search.services import search_interest_record
@@ -71,20 +70,10 @@ class SearchVideoSerializer(serializers.Serializer[Any]):
 _published_at = SearchVideoSerializer().fields["published_at"]
 
 
-@functools.lru_cache(maxsize=8)
-def _result_urls(urlconf: str | None, prefix: str) -> tuple[str, str]:
-    """A result's page and poster URL patterns, reversed once per URLconf with a placeholder (as
-    ``feed_item_json`` does): two ``reverse`` calls for each of twenty videos were a tenth of a search."""
-    return (
-        reverse("creators:video", args=[VIDEO_SLOT]),
-        reverse("creators:video_file", args=[VIDEO_SLOT, "poster"]),
-    )
-
-
 def search_video_items(videos: list[Any]) -> list[dict[str, Any]]:
     """``SearchVideoSerializer(videos, many=True).data``, written out: DRF's field machinery took a fifth of
     a search's time for twenty videos (``tests/search/test_api.py`` holds the two equal)."""
-    page_url, poster_url = _result_urls(get_urlconf(), get_script_prefix())
+    urls = item_urls(get_urlconf(), get_script_prefix())  # the feed items' patterns, reversed once
     items = []
     for video in videos:
         public_id = str(video.public_id)
@@ -93,8 +82,8 @@ def search_video_items(videos: list[Any]) -> list[dict[str, Any]]:
             {
                 "id": public_id,
                 "caption": video.caption,
-                "url": page_url.replace(VIDEO_SLOT, public_id),
-                "poster_url": poster_url.replace(VIDEO_SLOT, public_id) + poster_version(poster)
+                "url": urls.page.replace(VIDEO_SLOT, public_id),
+                "poster_url": urls.poster.replace(VIDEO_SLOT, public_id) + poster_version(poster)
                 if poster
                 else None,
                 "creator": {"handle": video.owner.handle, "display_name": video.owner.display_name},

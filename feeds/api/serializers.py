@@ -217,7 +217,7 @@ class ReportTargetInputSerializer(ReportInputSerializer):
 
 def feed_page_json(page: FeedPage, *, viewer: Viewer | None = None) -> list[dict[str, Any]]:
     """A feed page's items as the API returns them (``FeedPageSerializer``'s ``results``) to ``viewer``."""
-    urls = _item_urls(get_urlconf(), get_script_prefix())  # context-local reads: once a page, not an item
+    urls = item_urls(get_urlconf(), get_script_prefix())  # context-local reads: once a page, not an item
     items = [feed_item_json(item, page.catalog, urls) for item in page.items]
     # "Promote" on the viewer's own videos: one call for the page, none when none of them is theirs.
     own = [item.video for item in page.items if viewer and item.video.owner.user_id == viewer.user_id]
@@ -234,7 +234,8 @@ CAPTIONS_SLOT = "xx"
 
 
 @dataclass(frozen=True)
-class _ItemUrls:
+class ItemUrls:
+    page: str
     poster: str
     video: str
     stream: str
@@ -244,11 +245,12 @@ class _ItemUrls:
 
 
 @functools.lru_cache(maxsize=8)
-def _item_urls(urlconf: str | None, prefix: str) -> _ItemUrls:
-    """The URL patterns a feed item links to, reversed once per URLconf with placeholders: reversing
+def item_urls(urlconf: str | None, prefix: str) -> ItemUrls:
+    """The URL patterns a feed item (and a search result) links to, reversed once per URLconf with placeholders: reversing
     four URLs for each of twenty items cost ~3 ms a page (benchmark_feed). Public ids are UUIDs and
     handles are [A-Za-z0-9_.], so filling the placeholders in needs no quoting."""
-    return _ItemUrls(
+    return ItemUrls(
+        page=reverse("creators:video", args=[VIDEO_SLOT]),
         poster=reverse("creators:video_file", args=[VIDEO_SLOT, "poster"]),
         video=reverse("creators:video_file", args=[VIDEO_SLOT, "video"]),
         stream=reverse("creators:video_stream", args=[VIDEO_SLOT, 0, "master.m3u8"]),
@@ -258,7 +260,7 @@ def _item_urls(urlconf: str | None, prefix: str) -> _ItemUrls:
     )
 
 
-def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: _ItemUrls) -> dict[str, Any]:
+def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: ItemUrls) -> dict[str, Any]:
     """A feed item as the API returns it (the shape of ``FeedItemSerializer``), built without DRF's
     per-field machinery: this runs twenty times for every page of every viewer."""
     video, owner = item.video, item.video.owner
