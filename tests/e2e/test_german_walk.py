@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from businesses import gateway
@@ -62,11 +63,20 @@ class Walk:
 
     def check(self, name: str) -> None:
         page = self.page
-        page.wait_for_load_state("load")
-        page.wait_for_function(SETTLED)
         self.step += 1
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            page.wait_for_function(SETTLED)
+            try:
+                # A page that follows work (processing) reloads itself when the work is done, which may
+                # be just now: read it again once it has loaded.
+                content = page.content()
+                break
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
         self.screenshot(f"{self.step:02d}-{name}")
-        english = english_on_page(page.content())
+        english = english_on_page(content)
         assert english == [], f"English on {page.url} ({name}): {english}"
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{page.url} ({name}) is {width} px wide"
