@@ -18,12 +18,14 @@ class FeedsConfig(AppConfig):
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from creators import hooks
         from creators.models import Video
         from feeds import hidden_creators, personal_data
         from feeds.search.backends import search_connection_setup
+        from feeds.search.models import SearchNotice
+        from feeds.search.selectors import notices_changed
         from feeds.selectors import view_counts
         from feeds.views import watch
         from platform.personal_data import register_personal_data
@@ -45,6 +47,9 @@ class FeedsConfig(AppConfig):
         user_logged_in.connect(_carry_anonymous_profile, dispatch_uid="feeds.carry_anonymous_profile")
         connection_created.connect(search_connection_setup, dispatch_uid="feeds.search_connection_setup")
         pre_delete.connect(_search_video_deleting, sender=Video, dispatch_uid="feeds.search_video_deleting")
+        # The cached search notices follow every change, the admin's or anyone's.
+        post_save.connect(notices_changed, sender=SearchNotice, dispatch_uid="feeds.search_notice_saved")
+        post_delete.connect(notices_changed, sender=SearchNotice, dispatch_uid="feeds.search_notice_deleted")
         register_personal_data(
             app="feeds",
             exporter=personal_data.feeds_export,

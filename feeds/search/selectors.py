@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -37,6 +39,10 @@ TEXT_POWER = 2.0
 # How old the feed catalog's features may be for ranking search results (its counts; who may see a
 # video is checked in the database).
 FEATURES_MAX_AGE_SECONDS = 600.0
+# The active notices are cached (``notices_changed`` drops them); without a shared cache (CACHE_URL) each
+# process keeps its own copy, and a minute bounds how long another process shows a changed list.
+NOTICES_CACHE_KEY = "search:notices:v1"
+NOTICES_CACHE_SECONDS = 60
 # How many of the best text matches one query checks against the whole eligibility rule.
 ELIGIBILITY_CHUNK = MAX_MATCHES + MAX_MATCHES // 2
 
@@ -320,11 +326,26 @@ def suggestions(*, viewer: Viewer, query: Query, limit: int = SUGGESTIONS) -> li
     return found[:limit]
 
 
+def _notices_active() -> list[tuple[SearchNotice, tuple[frozenset[str], ...]]]:
+    """The active notices with each term's words, from the cache: staff change them rarely, and reading
+    the table was one database round trip of every search (at least a millisecond on a busy server)."""
+    notices = cache.get(NOTICES_CACHE_KEY)
+    if notices is None:
+        notices = [
+            (notice, tuple(frozenset(found) for line in notice.terms.splitlines() if (found := words(line))))
+            for notice in SearchNotice.objects.filter(is_active=True).order_by("pk")
+        ]
+        cache.set(NOTICES_CACHE_KEY, notices, NOTICES_CACHE_SECONDS)
+    return notices
+
+
+def notices_changed(**kwargs: object) -> None:
+    """Drop the cached notices (connected to a notice's save and delete), now and after the commit."""
+    transaction.on_commit(lambda: cache.delete(NOTICES_CACHE_KEY))
+    cache.delete(NOTICES_CACHE_KEY)
+
+
 def notices_for(*, query: Query) -> list[SearchNotice]:
     """The active notices one of whose terms has all its words in the query."""
     asked = set(query.words)
-    return [
-        notice
-        for notice in SearchNotice.objects.filter(is_active=True).order_by("pk")
-        if any((term_words := words(line)) and set(term_words) <= asked for line in notice.terms.splitlines())
-    ]
+    return [notice for notice, terms in _notices_active() if any(term <= asked for term in terms)]

@@ -85,6 +85,35 @@ def test_a_watched_term_shows_its_notice(api_client, bakery):
     assert len(api_client.get(reverse("api-search-videos"), {"q": "Wahlbetrug"}).json()["notices"]) == 1
 
 
+def test_notices_are_read_once_and_follow_every_change(api_client, bakery):
+    """The notices are cached, yet a notice added, edited, switched off or deleted shows at the next search."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def notices(words: str) -> list[str]:
+        body = api_client.get(reverse("api-search-videos"), {"q": words}).json()
+        return [notice["message"] for notice in body["notices"]]
+
+    assert notices("election fraud") == []
+    notice = SearchNotice.objects.create(
+        terms="election fraud", message="Get the facts.", link_url="https://example.org/"
+    )
+    assert notices("election fraud") == ["Get the facts."]
+    with CaptureQueriesContext(connection) as queries:
+        assert notices("fraud election") == ["Get the facts."]
+    assert not [query for query in queries.captured_queries if "feeds_searchnotice" in query["sql"]]
+    notice.message = "The facts about elections."
+    notice.save()
+    assert notices("election fraud") == ["The facts about elections."]
+    notice.is_active = False
+    notice.save()
+    assert notices("election fraud") == []
+    notice.is_active = True
+    notice.save()
+    notice.delete()
+    assert notices("election fraud") == []
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize(
     ("typed", "code"),
