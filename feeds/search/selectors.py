@@ -329,7 +329,7 @@ def suggestions(*, viewer: Viewer, query: Query, limit: int = SUGGESTIONS) -> li
 def _notices_active() -> list[tuple[SearchNotice, tuple[frozenset[str], ...]]]:
     """The active notices with each term's words, from the cache: staff change them rarely, and reading
     the table was one database round trip of every search (at least a millisecond on a busy server)."""
-    notices = cache.get(NOTICES_CACHE_KEY)
+    notices: list[tuple[SearchNotice, tuple[frozenset[str], ...]]] | None = cache.get(NOTICES_CACHE_KEY)
     if notices is None:
         notices = [
             (notice, tuple(frozenset(found) for line in notice.terms.splitlines() if (found := words(line))))
