@@ -10,17 +10,20 @@ What must be zero is counted from the pages the clients received, not from our o
 
 from __future__ import annotations
 
+import cProfile
 import datetime
 import json
+import pstats
 import random
 import statistics
+import sys
 import threading
 import time
 import uuid
 from collections import Counter
 from typing import Any
 
-from django.core.management.base import OutputWrapper
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection, connections
 from django.db.models import F, Sum
 from django.test import override_settings
@@ -212,6 +215,8 @@ class PromotionsBenchmark:
     # --- the run ---------------------------------------------------------------------------------
 
     def _run(self, options: dict[str, Any]) -> dict[str, Any]:
+        if options.get("profile") and options["threads"] != 1:
+            raise CommandError("--profile needs --threads 1 (cProfile sees one thread)")
         rng = random.Random(11)
         start = timezone.now()
         began = time.perf_counter()
@@ -264,6 +269,19 @@ class PromotionsBenchmark:
 
             def impressions_record(self, **kwargs: Any) -> None:
                 provider.impressions_record(**kwargs)
+
+        profiler = cProfile.Profile() if options.get("profile") else None
+        if profiler is not None:
+            inner = provider.slot_for
+
+            def slot_for(**kwargs: Any) -> Any:
+                profiler.enable()
+                try:
+                    return inner(**kwargs)
+                finally:
+                    profiler.disable()
+
+            provider.slot_for = slot_for  # type: ignore[method-assign]
 
         timed = Timed()
         shown: Counter[tuple[str, int]] = Counter()  # (viewer, promotion) -> slots the client received
@@ -344,7 +362,14 @@ class PromotionsBenchmark:
                 self.stderr.write(f"served {2 * (offset + len(chunk))} of {2 * len(plan)} pages")
         finally:
             sponsored.register_provider(provider)
+            if profiler is not None:
+                del provider.slot_for  # the class's own method again
         serve_s = time.perf_counter() - began
+        if profiler is not None:
+            self.stderr.write("slot choices, by own time:")
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
+            self.stderr.write("slot choices, by cumulative time:")
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
 
         # The end of the simulated day: everyone's even-spend line is a 1/days share of the budget.
         slots.clock = lambda: started_ts + DAY

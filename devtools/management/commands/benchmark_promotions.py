@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--days", type=int, default=10, help="each promotion's duration")
         parser.add_argument("--keep", action="store_true", help="keep the seeded database for investigation")
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="print a cProfile of the slot choices to stderr (with --threads 1: the profiler is per thread)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         benchmark_promotions(options, stdout=self.stdout, stderr=self.stderr)
