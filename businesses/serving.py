@@ -328,7 +328,7 @@ class PromotionSlots:
         )
         if candidates and viewer.user_id is not None:
             # Never a promotion of an account blocked either way or muted; asked only when there is one.
-            hidden = set(blocking.users_hidden_from(user_id=viewer.user_id))
+            hidden = set(blocking.hidden_ids(user_id=viewer.user_id))
             candidates = [live for live in candidates if live.owner_user_id not in hidden]
         day = timezone.localdate()  # the day the charge will look for (``services.charging``)
         # Viewers are spread over the few furthest behind (by their key, so one viewer's pages agree).

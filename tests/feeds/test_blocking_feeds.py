@@ -230,6 +230,42 @@ def test_the_sponsored_slot_never_shows_a_blocked_blocking_or_muted_account(rela
     assert sponsor_items(viewer, promotion.video) == []
 
 
+@pytest.mark.parametrize("relation", ["blocked_by_sponsor", "blocked_the_sponsor", "muted_the_sponsor"])
+def test_the_slot_is_chosen_among_the_promotions_of_accounts_the_viewer_may_see(relation, fresh_promotions):
+    """The provider itself leaves a hidden account's promotion out (the page's last check would drop it,
+    and the slot with it): another promotion takes the slot, and with none left there is no slot."""
+    from businesses.serving import slots
+
+    hidden, other = creator("sponsor"), creator("other_sponsor")
+    hidden_promotion = running_promotion_of(hidden)
+    viewer = UserFactory.create()
+    if relation == "blocked_by_sponsor":
+        creator_services.account_block(blocker=hidden.user, blocked=viewer)
+    elif relation == "blocked_the_sponsor":
+        creator_services.account_block(blocker=viewer, blocked=hidden.user)
+    else:
+        creator_services.account_mute(muter=viewer, muted=hidden.user)
+
+    def slot() -> int | None:
+        chosen = slots.slot_for(
+            viewer=viewer_for_user(viewer), feed="for_you", exclude_video_ids=set(), topic_interest={}
+        )
+        return chosen.video_id if chosen is not None else None
+
+    assert slot() is None
+    other_promotion = running_promotion_of(other)
+    slots.forget()
+    assert [slot() for _ in range(3)] == [other_promotion.video_id] * 3
+    anyone = slots.slot_for(
+        viewer=viewer_for_user(UserFactory.create()),
+        feed="for_you",
+        exclude_video_ids=set(),
+        topic_interest={},
+    )
+    assert anyone is not None
+    assert anyone.video_id in {hidden_promotion.video_id, other_promotion.video_id}
+
+
 # --- routes: pages and API ---------------------------------------------------------------------
 
 
