@@ -1,7 +1,7 @@
 """Benchmark sponsored slots: 1,000 active promotions, 100k videos, 10k adult and 2k minor viewers.
 
 In a throwaway database of the configured engine, four threads serve For You pages through the API,
-with the slot provider on and (in alternating blocks, same run) off. Every sponsored item is reported
+each page twice, back to back: with sponsored slots and without. Every sponsored item is reported
 back through ``POST /api/v1/signals`` as the player does, which charges it. A simulated clock spreads
 the run over one day of the promotions' lives, so pacing can be judged at the end of that day.
 
@@ -256,9 +256,15 @@ class PromotionsBenchmark:
         select_ms: list[float] = []  # the provider choosing (and recording) a slot
 
         class Timed:
-            """The registered provider, with the time each slot choice takes recorded."""
+            """The registered provider with the time each slot choice takes recorded, for the pages of the
+            arm with slots (a per-thread switch): the other arm's pages get none."""
+
+            def __init__(self) -> None:
+                self.arm = threading.local()
 
             def slot_for(self, **kwargs: Any) -> Any:
+                if not getattr(self.arm, "slotted", False):
+                    return None
                 tick = time.perf_counter()
                 try:
                     return provider.slot_for(**kwargs)
@@ -289,73 +295,79 @@ class PromotionsBenchmark:
         promotion_of_video = dict(Promotion.objects.values_list("video__public_id", "pk"))
         block = max(1, options["pages"] // 8)
 
-        def serve(chunk: list[tuple[str, User | None]], slotted: bool, out: list[float]) -> None:
+        def page(client: APIClient, kind: str, user: User | None, slotted: bool) -> None:
             nonlocal to_minors, to_anonymous
+            timed.arm.slotted = slotted
+            if user is not None:
+                client.force_authenticate(user)
+            else:
+                client.force_authenticate(None)
+                client.cookies.clear()
+            tick = time.perf_counter()
+            response = client.get("/api/v1/feeds/for-you")
+            elapsed = (time.perf_counter() - tick) * 1000
+            if slotted:
+                with lock:
+                    served_pages[0] += 1
+            results = response.json()["results"]
+            items = [item for item in results if item["is_sponsored"]]
+            with lock:
+                (with_ms if slotted else without_ms).append(elapsed)
+                if kind == "minor":
+                    to_minors += len(items)
+                elif kind == "anonymous":
+                    to_anonymous += len(items)
+            for item in items:
+                assert user is not None
+                promotion_id = promotion_of_video[uuid.UUID(item["video"]["id"])]
+                with lock:
+                    shown[(f"u:{user.pk}", promotion_id)] += 1
+            # One impression a page, as the player sends for the slide it shows: the sponsored one when
+            # there is one (which charges it), else the first. Both arms do the same work but for choosing
+            # and charging the slot.
+            first = items[0] if items else (results[0] if results else None)
+            if first is None:
+                return
+            event = {
+                "event_id": str(uuid.uuid4()),
+                "video": first["video"]["id"],
+                "kind": "impression",
+                "source": first["source"],
+            }
+            tick = time.perf_counter()
+            client.post("/api/v1/signals", {"events": [event]}, format="json")
+            with lock:
+                (charge_ms if items else post_ms).append((time.perf_counter() - tick) * 1000)
+
+        def serve(chunk: list[tuple[str, User | None]]) -> None:
+            """Each page twice, with and without slots, back to back (which goes first alternates): the
+            process's background work (the catalog's rebuild, the promotions' reload) then falls on both
+            arms alike, instead of on whichever arm's block it happened to meet."""
             client = APIClient()
             try:
-                for kind, user in chunk:
-                    if user is not None:
-                        client.force_authenticate(user)
-                    else:
-                        client.force_authenticate(None)
-                        client.cookies.clear()
-                    tick = time.perf_counter()
-                    response = client.get("/api/v1/feeds/for-you")
-                    elapsed = (time.perf_counter() - tick) * 1000
-                    if slotted:
-                        with lock:
-                            served_pages[0] += 1
-                    results = response.json()["results"]
-                    items = [item for item in results if item["is_sponsored"]]
-                    with lock:
-                        out.append(elapsed)
-                        if kind == "minor":
-                            to_minors += len(items)
-                        elif kind == "anonymous":
-                            to_anonymous += len(items)
-                    for item in items:
-                        assert user is not None
-                        promotion_id = promotion_of_video[uuid.UUID(item["video"]["id"])]
-                        with lock:
-                            shown[(f"u:{user.pk}", promotion_id)] += 1
-                    # One impression a page, as the player sends for the slide it shows: the sponsored
-                    # one when there is one (which charges it), else the first. Both arms do the same
-                    # work but for choosing and charging the slot.
-                    first = items[0] if items else (results[0] if results else None)
-                    if first is None:
-                        continue
-                    event = {
-                        "event_id": str(uuid.uuid4()),
-                        "video": first["video"]["id"],
-                        "kind": "impression",
-                        "source": first["source"],
-                    }
-                    tick = time.perf_counter()
-                    client.post("/api/v1/signals", {"events": [event]}, format="json")
-                    with lock:
-                        (charge_ms if items else post_ms).append((time.perf_counter() - tick) * 1000)
+                for index, (kind, user) in enumerate(chunk):
+                    for slotted in (True, False) if index % 2 == 0 else (False, True):
+                        page(client, kind, user, slotted)
             finally:
                 connections.close_all()  # this thread's connection to the throwaway database
 
-        def run_block(chunk: list[tuple[str, User | None]], slotted: bool) -> None:
-            sponsored.register_provider(timed if slotted else sponsored.NoSponsoredSlots())
-            out = with_ms if slotted else without_ms
+        def run_block(chunk: list[tuple[str, User | None]]) -> None:
             parts = [chunk[index :: options["threads"]] for index in range(options["threads"])]
-            threads = [threading.Thread(target=serve, args=(part, slotted, out)) for part in parts]
+            threads = [threading.Thread(target=serve, args=(part,)) for part in parts]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
 
+        sponsored.register_provider(timed)
         began = time.perf_counter()
         try:
             for offset in range(0, len(plan), block):
                 chunk = plan[offset : offset + block]
                 before = (len(without_ms), len(with_ms))
-                run_block(chunk, slotted=False)
-                run_block(chunk, slotted=True)
-                # The same pages with and without slots, back to back: how much of a p99 difference is
-                # the slot, and how much the machine's noise, shows in how these vary from block to block.
+                run_block(chunk)
+                # How much of a p99 difference is the slot, and how much the machine's noise, shows in
+                # how these vary from block to block.
                 block_differences.append(
                     percentile(with_ms[before[1] :], 0.99) - percentile(without_ms[before[0] :], 0.99)
                 )
