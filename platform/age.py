@@ -54,7 +54,9 @@ _POLICIES = {
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    """Today in the site's time zone (``TIME_ZONE``), which every age is reckoned in. Read directly: the
+    active zone's lookup (a context-local) took two thirds of each call, and a feed page asks ~40 times."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 def age_on(*, date_of_birth: datetime.date, on: datetime.date) -> int:
