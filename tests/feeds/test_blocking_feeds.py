@@ -213,6 +213,16 @@ def sponsor_items(user: User, promoted: Video) -> list[tuple[str, bool]]:
     ]
 
 
+def relate(viewer: User, sponsor: User, relation: str) -> None:
+    """``relation`` between the viewer and the sponsor's account, made as the site makes it."""
+    if relation == "blocked_by_sponsor":
+        creator_services.account_block(blocker=sponsor, blocked=viewer)
+    elif relation == "blocked_the_sponsor":
+        creator_services.account_block(blocker=viewer, blocked=sponsor)
+    else:
+        creator_services.account_mute(muter=viewer, muted=sponsor)
+
+
 @pytest.mark.parametrize("relation", ["blocked_by_sponsor", "blocked_the_sponsor", "muted_the_sponsor"])
 def test_the_sponsored_slot_never_shows_a_blocked_blocking_or_muted_account(relation, fresh_promotions):
     for index in range(30):  # a full page without the sponsor's video coming round again
@@ -220,12 +230,7 @@ def test_the_sponsored_slot_never_shows_a_blocked_blocking_or_muted_account(rela
     sponsor = creator("sponsor")
     promotion = running_promotion_of(sponsor)
     viewer, control = UserFactory.create(), UserFactory.create()
-    if relation == "blocked_by_sponsor":
-        creator_services.account_block(blocker=sponsor.user, blocked=viewer)
-    elif relation == "blocked_the_sponsor":
-        creator_services.account_block(blocker=viewer, blocked=sponsor.user)
-    else:
-        creator_services.account_mute(muter=viewer, muted=sponsor.user)
+    relate(viewer, sponsor.user, relation)
     assert ("sponsor", True) in sponsor_items(control, promotion.video)
     assert sponsor_items(viewer, promotion.video) == []
 
@@ -239,12 +244,7 @@ def test_the_slot_is_chosen_among_the_promotions_of_accounts_the_viewer_may_see(
     hidden, other = creator("sponsor"), creator("other_sponsor")
     hidden_promotion = running_promotion_of(hidden)
     viewer = UserFactory.create()
-    if relation == "blocked_by_sponsor":
-        creator_services.account_block(blocker=hidden.user, blocked=viewer)
-    elif relation == "blocked_the_sponsor":
-        creator_services.account_block(blocker=viewer, blocked=hidden.user)
-    else:
-        creator_services.account_mute(muter=viewer, muted=hidden.user)
+    relate(viewer, hidden.user, relation)
 
     def slot() -> int | None:
         chosen = slots.slot_for(
