@@ -255,6 +255,8 @@ class PromotionsBenchmark:
         post_ms: list[float] = []  # the same posts of an ordinary impression
         select_ms: list[float] = []  # the provider choosing (and recording) a slot
 
+        profiler = cProfile.Profile() if options.get("profile") else None
+
         class Timed:
             """The registered provider with the time each slot choice takes recorded, for the pages of the
             arm with slots (a per-thread switch): the other arm's pages get none."""
@@ -266,28 +268,19 @@ class PromotionsBenchmark:
                 if not getattr(self.arm, "slotted", False):
                     return None
                 tick = time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
                 try:
                     return provider.slot_for(**kwargs)
                 finally:
+                    if profiler is not None:
+                        profiler.disable()
                     elapsed = (time.perf_counter() - tick) * 1000
                     with lock:
                         select_ms.append(elapsed)
 
             def impressions_record(self, **kwargs: Any) -> None:
                 provider.impressions_record(**kwargs)
-
-        profiler = cProfile.Profile() if options.get("profile") else None
-        if profiler is not None:
-            inner = provider.slot_for
-
-            def slot_for(**kwargs: Any) -> Any:
-                profiler.enable()
-                try:
-                    return inner(**kwargs)
-                finally:
-                    profiler.disable()
-
-            provider.slot_for = slot_for  # type: ignore[method-assign]
 
         timed = Timed()
         shown: Counter[tuple[str, int]] = Counter()  # (viewer, promotion) -> slots the client received
@@ -374,8 +367,6 @@ class PromotionsBenchmark:
                 self.stderr.write(f"served {2 * (offset + len(chunk))} of {2 * len(plan)} pages")
         finally:
             sponsored.register_provider(provider)
-            if profiler is not None:
-                del provider.slot_for  # the class's own method again
         serve_s = time.perf_counter() - began
         if profiler is not None:
             self.stderr.write("slot choices, by own time:")
