@@ -27,3 +27,13 @@ def cache_settings(url: str, *, timeout: float) -> dict[str, Any]:
             "SOCKET_TIMEOUT": timeout,
         }
     return config
+
+
+def cache_forget(key: str) -> None:
+    """Drop a cached copy of rows being changed: now (this transaction's next read loads them again) and
+    after the commit (a process that read the old rows meanwhile cached them again)."""
+    from django.core.cache import cache  # here: this module is read by the settings
+    from django.db import transaction
+
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

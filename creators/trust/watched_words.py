@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from creators.models import WatchedWord
+from platform.cache import cache_forget
 from platform.models import User
 from platform.services import audit_record
 
@@ -71,8 +72,7 @@ def phrase_match(*, text: str, phrases: tuple[str, ...]) -> str | None:
 
 
 def _invalidate() -> None:
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
-    cache.delete(CACHE_KEY)
+    cache_forget(CACHE_KEY)
 
 
 def watched_phrase_clean(*, phrase: str, word_id: int | None = None) -> str:

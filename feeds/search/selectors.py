@@ -11,7 +11,6 @@ from typing import Generic, TypeVar
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -26,6 +25,7 @@ from feeds.search.models import SearchNotice, SearchTerm
 from feeds.search.text import Query, words
 from feeds.selectors import profile_get
 from platform import age, blocking
+from platform.cache import cache_forget
 from platform.models import Mute, User
 from platform.screen_time import screen_time_guard
 from platform.statements import STAND_IN_ID, StatementCache, ids_param, ids_subquery
@@ -341,8 +341,7 @@ def _notices_active() -> list[tuple[SearchNotice, tuple[frozenset[str], ...]]]:
 
 def notices_changed(**kwargs: object) -> None:
     """Drop the cached notices (connected to a notice's save and delete), now and after the commit."""
-    transaction.on_commit(lambda: cache.delete(NOTICES_CACHE_KEY))
-    cache.delete(NOTICES_CACHE_KEY)
+    cache_forget(NOTICES_CACHE_KEY)
 
 
 def notices_for(*, query: Query) -> list[SearchNotice]:
