@@ -518,7 +518,14 @@ LADDER_VIDEO_ARGS = PUBLISH_VIDEO_ARGS
 # The rungs below the top search motion more cheaply (diamond search, the quickest subpixel pass): they
 # are 80 % of the top rung's pixels, and this keeps the ladder's encode within ~1.6x of the single MP4's
 # for ~15 % more bytes on those rungs. The top rung is encoded exactly like the single MP4.
-LADDER_LOWER_RUNG_X264_PARAMS = "me=dia:subme=1"
+# One thread each: the top rung's encoder already keeps both cores busy, and three more frame-threaded
+# encoders only added synchronisation (about 0.6 CPU s of a 20 s clip's ~17.5, same bytes).
+LADDER_LOWER_RUNG_X264_PARAMS = "me=dia:subme=1:threads=1"
+# The sound is encoded once, as its own rendition (`audio/`) that every rung's variant names as its
+# `AUDIO` group: four identical AAC encodes cost more CPU than the three lower rungs' scaling.
+LADDER_AUDIO_FOLDER = "audio"
+LADDER_AUDIO_GROUP = "audio"
+LADDER_INIT = "init.mp4"
 # Bilinear is swscale's area-aware downscaler here (its filter widens with the ratio): as sharp as the
 # eye needs on a phone, cheaper than the default bicubic, and a little smaller once encoded.
 LADDER_SCALER = "bilinear"
@@ -548,15 +555,21 @@ class Ladder:
 
     folder: Path
     rungs: tuple[Rung, ...]
+    audio: bool = False  # whether the sound is its own rendition, `folder/audio/`
 
     @property
     def top(self) -> Rung:
         return self.rungs[-1]
 
+    @property
+    def folders(self) -> list[str]:
+        """The renditions' folders: every rung's, then the sound's."""
+        return [rung.folder for rung in self.rungs] + ([LADDER_AUDIO_FOLDER] if self.audio else [])
+
     def files(self) -> list[Path]:
         """Every file of the ladder, the master playlist last (so a copy made in this order is never
         announced before its parts are there)."""
-        parts = [path for rung in self.rungs for path in sorted((self.folder / rung.folder).iterdir())]
+        parts = [path for name in self.folders for path in sorted((self.folder / name).iterdir())]
         return [*parts, self.folder / LADDER_MASTER]
 
 
@@ -567,14 +580,17 @@ def ladder_short_sides(*, width: int, height: int) -> list[int]:
     return [side for side in LADDER_SHORT_SIDES if side <= short] or [short]
 
 
-def ladder_start_files(*, width: int, height: int) -> tuple[str, str, str]:
+def ladder_start_files(*, width: int, height: int, audio: bool) -> tuple[str, ...]:
     """The files of a ladder a player starting on its lowest rung fetches first, relative to the master
-    playlist: that rung's playlist, init segment and first segment, named as `encode_ladder`'s muxer
-    names them."""
+    playlist: that rung's playlist, init segment and first segment, and the sound's, named as
+    `encode_ladder` names them."""
     sides = ladder_short_sides(width=width, height=height)
-    folder = f"v{sides[0]}"
-    init = "init.mp4" if len(sides) == 1 else "init_0.mp4"  # the muxer numbers them only when several
-    return (f"{folder}/{LADDER_MEDIA_PLAYLIST}", f"{folder}/{init}", f"{folder}/seg00000.m4s")
+    folders = [f"v{sides[0]}", *([LADDER_AUDIO_FOLDER] if audio else [])]
+    return tuple(
+        f"{folder}/{name}"
+        for folder in folders
+        for name in (LADDER_MEDIA_PLAYLIST, LADDER_INIT, "seg00000.m4s")
+    )
 
 
 def ladder_rungs(*, probe: ProbeResult) -> tuple[Rung, ...]:
@@ -589,10 +605,11 @@ def ladder_rungs(*, probe: ProbeResult) -> tuple[Rung, ...]:
 
 
 def _ladder_scales(*, rungs: tuple[Rung, ...], trim: str) -> list[str]:
-    """The filter graph's video part: the trimmed source to the top rung, and to the next rung down;
-    the rungs below that are scaled from the next rung's picture, not from the source again. Downscaling
-    a 1080x1920 source three times cost more CPU than any lower rung's encode (on a 20 s clip, 4.9 CPU s
-    against 3.9 cascaded)."""
+    """The filter graph's video part: the trimmed source to the top rung and to the next rung down; each
+    rung below that is scaled from the picture of the rung above it, not from the source again. On a
+    20 s 1080x1920 clip, downscaling the source three times cost 4.9 CPU s, scaling the two lowest rungs
+    from the 720 picture 3.9, and from the next rung's picture another 0.4 CPU s less (the 360 rung
+    ~5 % smaller)."""
 
     def scale(rung: Rung) -> str:
         return f"scale={rung.width}:{rung.height}:flags={LADDER_SCALER}"
@@ -600,13 +617,11 @@ def _ladder_scales(*, rungs: tuple[Rung, ...], trim: str) -> list[str]:
     count = len(rungs)
     if count == 1:
         return [f"[0:V:0]{trim},{scale(rungs[0])}[v0]"]
-    top, mid = count - 1, count - 2
-    graph = [f"[0:V:0]{trim},split=2[s{mid}][s{top}]", f"[s{top}]{scale(rungs[top])}[v{top}]"]
-    if mid == 0:
-        return [*graph, f"[s0]{scale(rungs[0])}[v0]"]
-    copies = "".join(f"[c{index}]" for index in range(mid))
-    graph.append(f"[s{mid}]{scale(rungs[mid])},split={mid + 1}[v{mid}]{copies}")
-    graph += [f"[c{index}]{scale(rungs[index])}[v{index}]" for index in range(mid)]
+    top = count - 1
+    graph = [f"[0:V:0]{trim},split=2[s{top - 1}][s{top}]", f"[s{top}]{scale(rungs[top])}[v{top}]"]
+    for index in range(top - 1, 0, -1):
+        graph.append(f"[s{index}]{scale(rungs[index])},split=2[v{index}][s{index - 1}]")
+    graph.append(f"[s0]{scale(rungs[0])}[v0]")
     return graph
 
 
@@ -629,8 +644,7 @@ def ladder_command(
     count = len(rungs)
     graph = _ladder_scales(rungs=rungs, trim=f"trim=end={length}")
     if probe.has_audio:
-        audio_labels = "".join(f"[a{index}]" for index in range(count))
-        graph.append(f"[0:a:0]atrim=end={length},asplit={count}{audio_labels}")
+        graph.append(f"[0:a:0]atrim=end={length}[a]")
     gop = _gop(fps=probe.fps, seconds=LADDER_SEGMENT_SECONDS)
     argv = [
         *_input_args(
@@ -653,11 +667,11 @@ def ladder_command(
         argv += [f"-maxrate:v:{index}", f"{kbps}k", f"-bufsize:v:{index}", f"{2 * kbps}k"]
         if index < count - 1:
             argv += [f"-x264-params:v:{index}", LADDER_LOWER_RUNG_X264_PARAMS]
-        stream = f"v:{index}"
-        if probe.has_audio:
-            argv += ["-map", f"[a{index}]"]
-            stream += f",a:{index}"
-        streams.append(f"{stream},name:{rung.short_side}")
+        streams.append(f"v:{index},name:{rung.folder}")
+    if probe.has_audio:
+        # Last, so that the rungs keep the muxer's variant numbers 0, 1, ...
+        argv += ["-map", "[a]"]
+        streams.append(f"a:0,name:{LADDER_AUDIO_FOLDER}")
     audio_args = [*PUBLISH_AUDIO_ARGS] if probe.has_audio else ["-an"]
     argv += [
         *_STRIP_METADATA_ARGS,
@@ -696,10 +710,10 @@ def ladder_command(
         "-hls_fmp4_init_filename",
         "init.mp4",
         "-hls_segment_filename",
-        _muxer_path(path=destination / "v%v" / "seg%05d.m4s"),
+        _muxer_path(path=destination / "%v" / "seg%05d.m4s"),
         "-var_stream_map",
         " ".join(streams),
-        _muxer_path(path=destination / "v%v" / LADDER_MEDIA_PLAYLIST),
+        _muxer_path(path=destination / "%v" / LADDER_MEDIA_PLAYLIST),
     ]
     return argv
 
@@ -721,12 +735,12 @@ def encode_ladder(
     _check_distinct(source=source, destination=destination)
     if destination.exists():
         raise ValueError("destination must not exist yet")
-    rungs = ladder_rungs(probe=probe)
+    ladder = Ladder(folder=destination, rungs=ladder_rungs(probe=probe), audio=probe.has_audio)
     scratch = destination.with_name(f".{destination.name}.partial")
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        for rung in rungs:
-            (scratch / rung.folder).mkdir(parents=True)
+        for name in ladder.folders:
+            (scratch / name).mkdir(parents=True)
         argv = ladder_command(source=source, destination=scratch, probe=probe, start=start, end=end)
         result = _run(argv=argv, timeout=timeout)
         if result.returncode != 0:
@@ -734,33 +748,35 @@ def encode_ladder(
                 "The video could not be processed.",
                 detail=_tail(result.stderr.decode("utf-8", errors="replace")),
             )
-        for rung in rungs:
-            _fragments_out_of_init(folder=scratch / rung.folder)
-        _write_master(folder=scratch, rungs=rungs, audio=probe.has_audio)
-        _check_ladder(folder=scratch, rungs=rungs)
+        for name in ladder.folders:
+            _fragments_out_of_init(folder=scratch / name)
+            _rename_init(folder=scratch / name)
+        _write_master(folder=scratch, rungs=ladder.rungs, audio=ladder.audio)
+        _check_ladder(folder=scratch, rungs=ladder.rungs, audio=ladder.audio)
         scratch.rename(destination)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    return Ladder(folder=destination, rungs=rungs)
+    return ladder
 
 
 def ladder_to_mp4(*, ladder: Ladder, destination: Path, timeout: float = 600) -> None:
     """Write the top rung as one progressive MP4 (the fallback for players without HLS, the download
     and the admin's player) by copying its streams: no second encode."""
-    folder = ladder.folder / ladder.top.folder
     joined = destination.with_name(f".{destination.name}.fragmented.mp4")
+    sound = destination.with_name(f".{destination.name}.sound.mp4")
     try:
-        # An init segment followed by its media segments is one valid fragmented MP4.
-        with joined.open("wb") as output:
-            for name in media_playlist_files(text=(folder / LADDER_MEDIA_PLAYLIST).read_text()):
-                output.write((folder / name).read_bytes())
-        argv = [
-            *_input_args(
-                path=joined, container=sniff_container(path=joined), max_pixels=_decoder_cap_for(ladder.top)
-            ),
-            "-map",
-            "0",
+        _join_rendition(folder=ladder.folder / ladder.top.folder, destination=joined)
+        argv = _input_args(
+            path=joined, container=sniff_container(path=joined), max_pixels=_decoder_cap_for(ladder.top)
+        )
+        maps = ["-map", "0:v:0"]
+        if ladder.audio:
+            _join_rendition(folder=ladder.folder / LADDER_AUDIO_FOLDER, destination=sound)
+            argv += ["-protocol_whitelist", "file", "-f", _DEMUXERS["mov"], "-i", _file_url(path=sound)]
+            maps += ["-map", "1:a:0"]
+        argv += [
+            *maps,
             "-c",
             "copy",
             "-movflags",
@@ -772,6 +788,14 @@ def ladder_to_mp4(*, ladder: Ladder, destination: Path, timeout: float = 600) ->
         _run_to_file(argv=argv, destination=destination, timeout=timeout)
     finally:
         joined.unlink(missing_ok=True)
+        sound.unlink(missing_ok=True)
+
+
+def _join_rendition(*, folder: Path, destination: Path) -> None:
+    """A rendition's init segment followed by its media segments: one valid fragmented MP4."""
+    with destination.open("wb") as output:
+        for name in media_playlist_files(text=(folder / LADDER_MEDIA_PLAYLIST).read_text()):
+            output.write((folder / name).read_bytes())
 
 
 def media_playlist_files(*, text: str) -> list[str]:
@@ -843,37 +867,63 @@ def _fragments_out_of_init(*, folder: Path) -> None:
 
 
 def _write_master(*, folder: Path, rungs: Sequence[Rung], audio: bool) -> None:
-    """Write the master playlist from what the rungs hold, measured as ffmpeg's muxer measures it: peak
-    `BANDWIDTH` from the largest segment per second (a last segment under 0.5 s left out, as too short
-    to say), `AVERAGE-BANDWIDTH` over all, `CODECS` from the init segment's H.264 profile and level.
+    """Write the master playlist from what the renditions hold, measured as ffmpeg's muxer measures it:
+    peak `BANDWIDTH` from the largest segment per second (a last segment under 0.5 s left out, as too
+    short to say), `AVERAGE-BANDWIDTH` over all, `CODECS` from the init segment's H.264 profile and
+    level. With sound, its rendition is the `AUDIO` group every variant names, and its bitrate is part
+    of every variant's bandwidth.
 
     ffmpeg's own master cannot be used with fragments shorter than a segment: its muxer then loses the
     segments' sizes and writes no variant at all."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:7"]
+    sound_peak, sound_average = _bandwidth(folder=folder / LADDER_AUDIO_FOLDER) if audio else (0.0, 0.0)
+    if audio:
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{LADDER_AUDIO_GROUP}",NAME="Sound",DEFAULT=YES,AUTOSELECT=YES,'
+            f'CHANNELS="2",URI="{LADDER_AUDIO_FOLDER}/{LADDER_MEDIA_PLAYLIST}"'
+        )
     for rung in rungs:
-        playlist = folder / rung.folder / LADDER_MEDIA_PLAYLIST
-        text = playlist.read_text()
-        names = media_playlist_files(text=text)
-        durations = [float(value) for value in re.findall(r"^#EXTINF:([0-9.]+),", text, flags=re.MULTILINE)]
-        sizes = [(folder / rung.folder / name).stat().st_size for name in names[1:]]
-        if len(durations) != len(sizes) or not sum(durations):
-            raise MediaError(
-                gettext_noop("The video could not be processed."), detail=f"incomplete playlist {rung.folder}"
-            )
-        peaks = [
-            8 * size / duration for size, duration in zip(sizes, durations, strict=True) if duration > 0.5
-        ]
-        average = 8 * sum(sizes) / sum(durations)
-        peak = max([*peaks, average])
-        codecs = [_avc1_codec(init=(folder / rung.folder / names[0]).read_bytes())]
+        peak, average = _bandwidth(folder=folder / rung.folder)
+        codecs = [_avc1_codec(init=(folder / rung.folder / LADDER_INIT).read_bytes())]
+        group = ""
         if audio:
             codecs.append("mp4a.40.2")  # AAC-LC, what PUBLISH_AUDIO_ARGS encodes
+            group = f',AUDIO="{LADDER_AUDIO_GROUP}"'
         lines += [
-            f"#EXT-X-STREAM-INF:BANDWIDTH={round(peak)},AVERAGE-BANDWIDTH={round(average)},"
-            f'RESOLUTION={rung.width}x{rung.height},CODECS="{",".join(codecs)}"',
+            f"#EXT-X-STREAM-INF:BANDWIDTH={round(peak + sound_peak)},"
+            f"AVERAGE-BANDWIDTH={round(average + sound_average)},"
+            f'RESOLUTION={rung.width}x{rung.height},CODECS="{",".join(codecs)}"{group}',
             f"{rung.folder}/{LADDER_MEDIA_PLAYLIST}",
         ]
     (folder / LADDER_MASTER).write_text("\n".join(lines) + "\n")
+
+
+def _bandwidth(*, folder: Path) -> tuple[float, float]:
+    """A rendition's peak and average bits per second, from its segments' sizes and durations."""
+    text = (folder / LADDER_MEDIA_PLAYLIST).read_text()
+    names = media_playlist_files(text=text)
+    durations = [float(value) for value in re.findall(r"^#EXTINF:([0-9.]+),", text, flags=re.MULTILINE)]
+    sizes = [(folder / name).stat().st_size for name in names[1:]]
+    if len(durations) != len(sizes) or not sum(durations):
+        raise MediaError(
+            gettext_noop("The video could not be processed."), detail=f"incomplete playlist {folder.name}"
+        )
+    peaks = [8 * size / duration for size, duration in zip(sizes, durations, strict=True) if duration > 0.5]
+    average = 8 * sum(sizes) / sum(durations)
+    return max([*peaks, average]), average
+
+
+def _rename_init(*, folder: Path) -> None:
+    """Give a rendition's init segment the one name every ladder uses (`init.mp4`; the muxer numbers
+    them `init_<variant>.mp4` when there are several), so that a page can name a ladder's first files
+    without reading its playlists (`ladder_start_files`)."""
+    playlist = folder / LADDER_MEDIA_PLAYLIST
+    text = playlist.read_text()
+    init = media_playlist_files(text=text)[0]
+    if init == LADDER_INIT:
+        return
+    (folder / init).rename(folder / LADDER_INIT)
+    playlist.write_text(text.replace(f'#EXT-X-MAP:URI="{init}"', f'#EXT-X-MAP:URI="{LADDER_INIT}"', 1))
 
 
 def _avc1_codec(*, init: bytes) -> str:
@@ -887,40 +937,42 @@ def _avc1_codec(*, init: bytes) -> str:
     return "avc1." + init[at + 5 : at + 8].hex()
 
 
-def _check_ladder(*, folder: Path, rungs: Sequence[Rung]) -> None:
-    """Every rung's playlist is complete and names only files ffmpeg wrote, none empty."""
+def _check_ladder(*, folder: Path, rungs: Sequence[Rung], audio: bool) -> None:
+    """Every rendition's playlist is complete and names only files ffmpeg wrote, none empty."""
     master = folder / LADDER_MASTER
-    if not master.is_file() or master.read_text().count("#EXT-X-STREAM-INF") != len(rungs):
+    text = master.read_text() if master.is_file() else ""
+    if text.count("#EXT-X-STREAM-INF") != len(rungs) or text.count("#EXT-X-MEDIA:TYPE=AUDIO") != int(audio):
         raise MediaError(
             gettext_noop("The video could not be processed."), detail="incomplete master playlist"
         )
-    for rung in rungs:
-        playlist = folder / rung.folder / LADDER_MEDIA_PLAYLIST
-        text = playlist.read_text() if playlist.is_file() else ""
-        names = media_playlist_files(text=text)
-        if "#EXT-X-ENDLIST" not in text or len(names) < 2:
+    for name in [rung.folder for rung in rungs] + ([LADDER_AUDIO_FOLDER] if audio else []):
+        _check_rendition(folder=folder / name)
+
+
+def _check_rendition(*, folder: Path) -> None:
+    playlist = folder / LADDER_MEDIA_PLAYLIST
+    text = playlist.read_text() if playlist.is_file() else ""
+    names = media_playlist_files(text=text)
+    if "#EXT-X-ENDLIST" not in text or len(names) < 2:
+        raise MediaError(
+            gettext_noop("The video could not be processed."), detail=f"incomplete playlist {folder.name}"
+        )
+    for name in names:
+        part = folder / name
+        if not part.is_file() or part.stat().st_size == 0:
             raise MediaError(
-                gettext_noop("The video could not be processed."), detail=f"incomplete playlist {rung.folder}"
+                gettext_noop("The video could not be processed."), detail=f"missing {folder.name}/{name}"
             )
-        for name in names:
-            part = folder / rung.folder / name
-            if not part.is_file() or part.stat().st_size == 0:
-                raise MediaError(
-                    gettext_noop("The video could not be processed."), detail=f"missing {rung.folder}/{name}"
-                )
-        # The init segment holds the track headers, every media segment at least one fragment.
-        init_kinds = {
-            kind for kind, _start, _end in mp4_boxes(data=(folder / rung.folder / names[0]).read_bytes())
-        }
-        segment_kinds = [
-            {kind for kind, _start, _end in mp4_boxes(data=(folder / rung.folder / name).read_bytes())}
-            for name in names[1:]
-        ]
-        if "moof" in init_kinds or any("moof" not in kinds for kinds in segment_kinds):
-            raise MediaError(
-                gettext_noop("The video could not be processed."),
-                detail=f"misplaced fragments in {rung.folder}",
-            )
+    # The init segment holds the track headers, every media segment at least one fragment.
+    init_kinds = {kind for kind, _start, _end in mp4_boxes(data=(folder / names[0]).read_bytes())}
+    segment_kinds = [
+        {kind for kind, _start, _end in mp4_boxes(data=(folder / name).read_bytes())} for name in names[1:]
+    ]
+    if "moof" in init_kinds or any("moof" not in kinds for kinds in segment_kinds):
+        raise MediaError(
+            gettext_noop("The video could not be processed."),
+            detail=f"misplaced fragments in {folder.name}",
+        )
 
 
 def _decoder_cap_for(rung: Rung) -> int:

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # What a viewer may ask for under a ladder's folder; anything else is not a file of ours.
 _PART_PATTERN = re.compile(
-    r"^(?:master\.m3u8|v\d{1,4}/(?:index\.m3u8|init(?:_\d{1,2})?\.mp4|seg\d{5}\.m4s))$"
+    r"^(?:master\.m3u8|(?:v\d{1,4}|audio)/(?:index\.m3u8|init(?:_\d{1,2})?\.mp4|seg\d{5}\.m4s))$"
 )
 _EXTINF_PATTERN = re.compile(r"^#EXTINF:([0-9.]+)")
 
@@ -51,6 +51,11 @@ class StreamPart:
         return self.relative.endswith(".m4s")
 
     @property
+    def is_sound(self) -> bool:
+        """A file of the sound's rendition, which plays beside a rung's pictures, never alone."""
+        return self.relative.startswith(media.LADDER_AUDIO_FOLDER + "/")
+
+    @property
     def content_type(self) -> str:
         if self.is_playlist:
             return "application/vnd.apple.mpegurl"
@@ -68,13 +73,16 @@ def stream_part(*, video: Video, relative: str) -> StreamPart | None:
 
 def start_names(*, video: Any) -> tuple[str, ...]:
     """What a player starting a video on its lowest rung fetches first, relative to the master playlist
-    (`media.ladder_start_files`): the page hands these to the player so that it fetches them at once,
-    beside the master playlist, instead of one after another. On object storage only the playlist: the
-    presigned URLs of its segments are made when it is served, so no page can know them beforehand."""
+    (`media.ladder_start_files`, with the sound's when it has any): the page hands these to the player
+    so that it fetches them at once, beside the master playlist, instead of one after another. On object
+    storage only the playlists: the presigned URLs of their segments are made when they are served, so
+    no page can know them beforehand."""
     if not video.stream.name or not video.width or not video.height:
         return ()
-    names = media.ladder_start_files(width=video.width, height=video.height)
-    return names[:1] if is_on_object_storage(video.stream.storage) else names
+    names = media.ladder_start_files(width=video.width, height=video.height, audio=video.has_audio)
+    if is_on_object_storage(video.stream.storage):
+        return tuple(name for name in names if name.endswith("/" + media.LADDER_MEDIA_PLAYLIST))
+    return names
 
 
 def start_urls(*, video: Any) -> list[str]:

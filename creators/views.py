@@ -226,7 +226,8 @@ def video_stream(request: HttpRequest, public_id: str, version: int, name: str) 
     The version in the path makes every URL of a ladder unique to it, so everything may be cached; a
     re-trimmed video's old URLs answer 404. Segments are counted as screen time like the MP4's bytes: on
     disk per segment as sent (the same segment of another rung shares its count); on object storage,
-    whose segments the site never sees, the whole rendition when a rung's playlist is handed out."""
+    whose segments the site never sees, the whole rendition when a rung's playlist is handed out. The
+    sound's rendition plays beside a rung and is not counted again."""
     video, is_own = _video_for_file(request, public_id=public_id, kind="video")
     part = streaming.stream_part(video=video, relative=name) if video is not None else None
     if video is None or part is None or version != video.rendition_version:
@@ -235,7 +236,12 @@ def video_stream(request: HttpRequest, public_id: str, version: int, name: str) 
     file_key = f"{video.pk}:stream-{video.rendition_version}"
     user = viewer_of(request).user
     if part.is_playlist:
-        if part.is_media_playlist and not is_own and streaming.is_on_object_storage(storage):
+        if (
+            part.is_media_playlist
+            and not part.is_sound
+            and not is_own
+            and streaming.is_on_object_storage(storage)
+        ):
             duration = video.rendition_duration or video.trimmed_duration
             meter = screen_time_meter(user=user, file_key=file_key, duration_seconds=duration)
             if meter is not None:
@@ -253,7 +259,7 @@ def video_stream(request: HttpRequest, public_id: str, version: int, name: str) 
     if not storage.exists(part.storage_name):
         raise Http404("No such file.")
     meter = None
-    if not is_own and part.is_segment:
+    if not is_own and part.is_segment and not part.is_sound:
         meter = screen_time_meter(
             user=user,
             file_key=f"{file_key}:{name.rsplit('/', 1)[-1]}",

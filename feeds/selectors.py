@@ -124,7 +124,7 @@ COUNT_FIELDS = ("comment_count", "like_count", "share_count")
 PAGE_FIELDS = (
     "id", "public_id", "state", "moderation_state", "caption", "visibility", "content_level", "duration", "width", "height",
     "is_age_restricted", "is_unverified",
-    "published_at", "poster", "rendition", "rendition_version", "rendition_duration", "stream",
+    "published_at", "poster", "rendition", "rendition_version", "rendition_duration", "stream", "has_audio",
     "caption_languages",
     "owner__id", "owner__handle", "owner__display_name", "owner__bio", "owner__links",
     "owner__follower_count", "owner__avatar_large", "owner__user_id",

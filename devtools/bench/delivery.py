@@ -106,8 +106,8 @@ class DeliveryBenchmark:
         if abs(frames - expected_frames) > 1:
             raise CommandError(f"the ladder's MP4 is wrong: {frames} frames, wanted {expected_frames}")
         sizes = {
-            rung.folder: sum(path.stat().st_size for path in (ladder.folder / rung.folder).iterdir())
-            for rung in ladder.rungs
+            name: sum(path.stat().st_size for path in (ladder.folder / name).iterdir())
+            for name in ladder.folders
         }
         single_median = statistics.median(single_times)
         ladder_median = statistics.median(ladder_times)

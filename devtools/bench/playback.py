@@ -250,7 +250,11 @@ class PlaybackBenchmark:
                 f"{source} is not a {seconds:g} s {width}x{height} clip: another --reuse folder"
             )
         if (ladder_folder / media.LADDER_MASTER).exists():
-            ladder = media.Ladder(folder=ladder_folder, rungs=media.ladder_rungs(probe=info))
+            ladder = media.Ladder(
+                folder=ladder_folder,
+                rungs=media.ladder_rungs(probe=info),
+                audio=(ladder_folder / media.LADDER_AUDIO_FOLDER).is_dir(),
+            )
         else:
             ladder = media.encode_ladder(
                 source=source, destination=ladder_folder, probe=info, start=0.0, end=info.duration
@@ -272,6 +276,7 @@ class PlaybackBenchmark:
             width=width,
             height=height,
             fps=30.0,
+            has_audio=info.has_audio,
             trim_end=info.duration,
             content_level="general",
         )

@@ -57,6 +57,7 @@ def test_benchmark_playback_plays_both_in_chromium_and_prints_one_json_line(tmp_
     assert report["rungs"] == ["360x640", "540x960"]
     assert report["engines"] == {"hls": ["hls.js"], "hls_cold": ["hls.js"], "mp4": ["file"]}
     for kind in ("hls", "hls_cold", "mp4"):
+        assert report["ttff_s"][kind] is not None, result.stderr[-3000:]
         assert report["ttff_s"][kind] > 0
         assert report["bytes_first_2s"][kind] > 0
         assert len(report["rebuffers_after_first_frame"][kind]) == 1

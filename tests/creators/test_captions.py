@@ -352,13 +352,13 @@ def test_the_master_playlist_lists_the_captions_and_feeds_list_them_for_the_mp4(
         "creators:video_stream", args=[video.public_id, video.rendition_version, "master.m3u8"]
     )
     before = client.get(master_url).content.decode()
-    assert "#EXT-X-MEDIA" not in before
+    assert "TYPE=SUBTITLES" not in before
     assert "SUBTITLES=" not in before
     with django_capture_on_commit_callbacks(execute=True):
         services.caption_track_set(video=video, language="en", data=SRT)
         services.caption_track_set(video=video, language="de", data=SRT)
     master = client.get(master_url).content.decode()
-    media_lines = [line for line in master.splitlines() if line.startswith("#EXT-X-MEDIA:")]
+    media_lines = [line for line in master.splitlines() if line.startswith("#EXT-X-MEDIA:TYPE=SUBTITLES")]
     assert media_lines == [
         f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="{language}",NAME="{name}",DEFAULT=NO,'
         f'AUTOSELECT=YES,URI="/v/{video.public_id}/captions/{language}.m3u8"'

@@ -72,41 +72,70 @@ def test_ladder_renders_every_rung_up_to_the_source_in_one_run(tmp_path: Path, t
     )
     assert command.count("-i") == 1  # one input, decoded once, split to both rungs
     assert "split=2[s0][s1]" in command[command.index("-filter_complex") + 1]
-    variants = master_variants((ladder.folder / media.LADDER_MASTER).read_text())
+    text = (ladder.folder / media.LADDER_MASTER).read_text()
+    variants = master_variants(text)
     assert [variant["RESOLUTION"] for variant in variants] == ["360x640", "540x960"]
     assert [variant["URI"] for variant in variants] == ["v360/index.m3u8", "v540/index.m3u8"]
-    for variant in variants:
+    # The sound is one rendition, encoded once, that every variant names as its audio group.
+    sound = [line for line in text.splitlines() if line.startswith("#EXT-X-MEDIA:")]
+    assert sound == [
+        '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Sound",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",'
+        'URI="audio/index.m3u8"'
+    ]
+    assert ladder.audio
+    assert ladder.folders == ["v360", "v540", "audio"]
+    sound_bits = 8 * sum(path.stat().st_size for path in (ladder.folder / "audio").glob("seg*.m4s")) / 1.5
+    for rung, variant in zip(ladder.rungs, variants, strict=True):
         codecs = variant["CODECS"].strip('"').split(",")
         assert codecs[0].startswith("avc1.64")
         assert codecs[1] == "mp4a.40.2"
-        assert int(variant["BANDWIDTH"]) > 0
+        assert variant["AUDIO"] == '"audio"'
+        # A variant's bandwidth is its pictures' and the sound's together.
+        picture_bits = (
+            8 * sum(path.stat().st_size for path in (ladder.folder / rung.folder).glob("seg*.m4s")) / 1.5
+        )
+        assert int(variant["AVERAGE-BANDWIDTH"]) == pytest.approx(picture_bits + sound_bits, rel=0.01)
     assert int(variants[0]["BANDWIDTH"]) < int(variants[1]["BANDWIDTH"])
     assert all(int(variant["BANDWIDTH"]) >= int(variant["AVERAGE-BANDWIDTH"]) > 0 for variant in variants)
     # Segments are cut into ~0.5 s fragments, for a player to show the first before the rest arrives;
     # the init segments hold the track headers only (the muxer leaves the first fragments in them).
-    for rung in ladder.rungs:
+    for folder in ladder.folders:
         names = media.media_playlist_files(
-            text=(ladder.folder / rung.folder / media.LADDER_MEDIA_PLAYLIST).read_text()
+            text=(ladder.folder / folder / media.LADDER_MEDIA_PLAYLIST).read_text()
         )
-        init = [
-            kind for kind, _, _ in media.mp4_boxes(data=(ladder.folder / rung.folder / names[0]).read_bytes())
-        ]
+        assert names[0] == "init.mp4"  # one name in every ladder, whatever the muxer numbered it
+        init = [kind for kind, _, _ in media.mp4_boxes(data=(ladder.folder / folder / names[0]).read_bytes())]
         assert init == ["ftyp", "moov"]
         first = [
-            kind for kind, _, _ in media.mp4_boxes(data=(ladder.folder / rung.folder / names[1]).read_bytes())
+            kind for kind, _, _ in media.mp4_boxes(data=(ladder.folder / folder / names[1]).read_bytes())
         ]
         assert first[0] == "styp"
         assert first.count("moof") == first.count("mdat") >= 3  # 1.5 s in ~0.5 s fragments
-    # What the page tells the player to fetch first is there.
-    for name in media.ladder_start_files(width=info.width, height=info.height):
+    # What the page tells the player to fetch first is there: the lowest rung's and the sound's.
+    start = media.ladder_start_files(width=info.width, height=info.height, audio=True)
+    assert start == (
+        "v360/index.m3u8",
+        "v360/init.mp4",
+        "v360/seg00000.m4s",
+        "audio/index.m3u8",
+        "audio/init.mp4",
+        "audio/seg00000.m4s",
+    )
+    for name in start:
         assert (ladder.folder / name).stat().st_size > 0, name
-    # Frame-accurate in every rung: [0.5, 2.0) at 30 fps is 45 frames, and 1.5 s of sound.
+    # Frame-accurate in every rung: [0.5, 2.0) at 30 fps is 45 frames, pictures only.
     for rung in ladder.rungs:
         joined = rung_as_file(ladder, rung, tmp_path)
         assert testclips.count_video_frames(path=joined) == 45
-        # Segments carry no edit list, so the AAC encoder's priming (1024 samples) is counted too.
-        assert testclips.audio_duration(path=joined) == pytest.approx(1.5 + 1024 / 48000, abs=0.03)
         assert probed(joined).video_codec == "h264"
+        assert not probed(joined).has_audio
+    # And 1.5 s of sound. Segments carry no edit list, so the AAC encoder's priming (1024 samples) counts.
+    joined = tmp_path / "sound.mp4"
+    names = media.media_playlist_files(
+        text=(ladder.folder / "audio" / media.LADDER_MEDIA_PLAYLIST).read_text()
+    )
+    joined.write_bytes(b"".join((ladder.folder / "audio" / name).read_bytes() for name in names))
+    assert testclips.audio_duration(path=joined) == pytest.approx(1.5 + 1024 / 48000, abs=0.03)
 
 
 def test_ladder_segments_last_two_seconds_and_keyframes_line_up_across_rungs(tmp_path: Path, tall_clip: Path):
@@ -136,6 +165,29 @@ def test_ladder_never_goes_above_the_source(tmp_path: Path, clips: Clips):
     assert [(rung.width, rung.height) for rung in big] == [(360, 636), (540, 952), (720, 1270), (1080, 1906)]
 
 
+def test_a_silent_source_gets_a_ladder_without_a_sound_rendition(tmp_path: Path, clips: Clips):
+    info = probed(clips.silent)  # 568x320, no audio track
+    ladder = media.encode_ladder(
+        source=clips.silent, destination=tmp_path / "ladder", probe=info, start=0, end=2
+    )
+    assert not ladder.audio
+    assert sorted(path.name for path in ladder.folder.iterdir()) == ["master.m3u8", "v320"]
+    text = (ladder.folder / media.LADDER_MASTER).read_text()
+    assert "#EXT-X-MEDIA" not in text
+    [variant] = master_variants(text)
+    assert variant["CODECS"].strip('"').startswith("avc1.")
+    assert "mp4a" not in variant["CODECS"]
+    assert "AUDIO" not in variant
+    assert media.ladder_start_files(width=info.width, height=info.height, audio=False) == (
+        "v320/index.m3u8",
+        "v320/init.mp4",
+        "v320/seg00000.m4s",
+    )
+    mp4 = tmp_path / "top.mp4"
+    media.ladder_to_mp4(ladder=ladder, destination=mp4)
+    assert (probed(mp4).has_audio, testclips.count_video_frames(path=mp4)) == (False, 60)
+
+
 def test_ladder_top_rung_copied_to_one_mp4_keeps_every_frame(tmp_path: Path, tall_clip: Path):
     ladder = media.encode_ladder(
         source=tall_clip, destination=tmp_path / "ladder", probe=probed(tall_clip), start=0.25, end=2.75
@@ -145,6 +197,8 @@ def test_ladder_top_rung_copied_to_one_mp4_keeps_every_frame(tmp_path: Path, tal
     result = probed(mp4)
     assert (result.width, result.height, result.is_browser_playable) == (540, 960, True)
     assert testclips.count_video_frames(path=mp4) == 75
+    assert result.audio_codec == "aac"  # the sound's rendition, copied in beside the pictures
+    assert testclips.audio_duration(path=mp4) == pytest.approx(2.5 + 1024 / 48000, abs=0.03)
     assert mp4.read_bytes()[:1000].find(b"moov") != -1  # faststart: the index comes first
 
 
@@ -243,9 +297,11 @@ def test_published_video_streams_its_ladder_to_a_viewer(
     assert master.status_code == 200
     assert master["Content-Type"] == "application/vnd.apple.mpegurl"
     assert [variant["URI"] for variant in master_variants(master.content.decode())] == ["v320/index.m3u8"]
-    playlist = client.get(stream_url(video, "v320/index.m3u8")).content.decode()
-    names = media.media_playlist_files(text=playlist)
-    assert names == ["init.mp4", "seg00000.m4s", "seg00001.m4s"]
+    assert 'URI="audio/index.m3u8"' in master.content.decode()
+    for folder in ["v320", "audio"]:
+        playlist = client.get(stream_url(video, f"{folder}/index.m3u8")).content.decode()
+        names = media.media_playlist_files(text=playlist)
+        assert names == ["init.mp4", "seg00000.m4s", "seg00001.m4s"]
     segment = client.get(stream_url(video, "v320/seg00001.m4s"), HTTP_RANGE="bytes=0-99")
     assert segment.status_code == 206
     assert len(b"".join(segment.streaming_content)) == 100
@@ -257,10 +313,9 @@ def test_published_video_streams_its_ladder_to_a_viewer(
         f"{folder}{Path(str(video.stream.name)).parent.name}/{part}"
         for part in [
             "master.m3u8",
+            *(f"{folder}/{name}" for folder in ["v320", "audio"] for name in names),
             "v320/index.m3u8",
-            "v320/init.mp4",
-            "v320/seg00000.m4s",
-            "v320/seg00001.m4s",
+            "audio/index.m3u8",
         ]
     )
 
@@ -271,7 +326,14 @@ def test_who_may_not_see_the_video_gets_404_for_every_part_of_its_ladder(
 ):
     video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
     Video.objects.filter(pk=video.pk).update(visibility=Video.Visibility.PRIVATE)
-    parts = ["master.m3u8", "v320/index.m3u8", "v320/init.mp4", "v320/seg00000.m4s"]
+    parts = [
+        "master.m3u8",
+        *(
+            f"{folder}/{name}"
+            for folder in ["v320", "audio"]
+            for name in ["index.m3u8", "init.mp4", "seg00000.m4s"]
+        ),
+    ]
     client.force_login(UserFactory.create())
     for part in parts:
         assert client.get(stream_url(video, part)).status_code == 404, part
@@ -280,7 +342,14 @@ def test_who_may_not_see_the_video_gets_404_for_every_part_of_its_ladder(
     for part in parts:
         assert client.get(stream_url(video, part)).status_code == 200, part
     # Names that are not a ladder's files, and an old version, are not found for anyone.
-    for name in ["../original.mp4", "v320/../../original.mp4", "v320/other.txt", "v320/index.m3u8x"]:
+    for name in [
+        "../original.mp4",
+        "v320/../../original.mp4",
+        "v320/other.txt",
+        "v320/index.m3u8x",
+        "audio/../original.mp4",
+        "sound/index.m3u8",
+    ]:
         assert client.get(stream_url(video, name)).status_code == 404, name
     assert client.get(stream_url(video, version=video.rendition_version + 1)).status_code == 404
 
@@ -312,10 +381,14 @@ def test_feed_items_carry_the_stream_url_beside_the_mp4(
 
     data = VideoOutputSerializer(video).data
     assert data["stream_url"] == stream_url(video)
-    # The lowest rung's first files, for the player to fetch beside the master (one rung: no number).
-    start = [stream_url(video, name) for name in ["v320/index.m3u8", "v320/init.mp4", "v320/seg00000.m4s"]]
+    # The lowest rung's first files and the sound's, for the player to fetch beside the master.
+    start = [
+        stream_url(video, f"{folder}/{name}")
+        for folder in ["v320", "audio"]
+        for name in ["index.m3u8", "init.mp4", "seg00000.m4s"]
+    ]
     assert data["stream_start"] == start
-    assert [client.get(url).status_code for url in start] == [200, 200, 200]
+    assert [client.get(url).status_code for url in start] == [200] * 6
     client.force_login(UserFactory.create())
     feed = client.get(reverse("api-feed-for-you")).json()
     assert [item["video"]["stream_start"] for item in feed["results"]] == [start]
@@ -343,7 +416,14 @@ def test_on_s3_media_playlists_name_presigned_segment_urls(
     # A page can know the playlist's URL ahead, not the presigned ones it names.
     from creators.api.serializers import VideoOutputSerializer
 
-    assert VideoOutputSerializer(video).data["stream_start"] == [stream_url(video, "v320/index.m3u8")]
+    assert VideoOutputSerializer(video).data["stream_start"] == [
+        stream_url(video, "v320/index.m3u8"),
+        stream_url(video, "audio/index.m3u8"),
+    ]
+    sound = client.get(stream_url(video, "audio/index.m3u8")).content.decode()
+    sound_urls = [line for line in sound.splitlines() if line and not line.startswith("#")]
+    assert len(sound_urls) == 2
+    assert all(url.startswith(f"{s3_media.endpoint}/{s3_media.bucket}/{folder}/audio/") for url in sound_urls)
     for url in urls:
         assert url.startswith(f"{s3_media.endpoint}/{s3_media.bucket}/{folder}/v320/")
         assert "X-Amz-Signature=" in url
@@ -378,12 +458,17 @@ def test_a_teens_segments_count_as_served_screen_time_by_their_own_length(
         row = ScreenTimeDay.objects.filter(user=teen, day=age.screen_time_day(user=teen)).first()
         return row.served_seconds if row else 0.0
 
-    for part in ["master.m3u8", "v320/index.m3u8", "v320/init.mp4"]:
+    for part in ["master.m3u8", "v320/index.m3u8", "v320/init.mp4", "audio/index.m3u8", "audio/init.mp4"]:
         assert client.get(stream_url(video, part)).status_code == 200
     assert served() == 0.0  # playlists and the init segment play nothing
     response = client.get(stream_url(video, "v320/seg00001.m4s"))
     b"".join(response.streaming_content)  # the test client closes the response after the last chunk
     assert served() == pytest.approx(1.0, abs=0.01)  # the second segment of a 3 s video lasts 1 s
+    # The sound of that second plays beside it: fetched, and not counted again.
+    response = client.get(stream_url(video, "audio/seg00001.m4s"))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    assert served() == pytest.approx(1.0, abs=0.01)
 
 
 @pytest.mark.django_db

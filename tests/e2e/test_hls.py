@@ -28,7 +28,7 @@ def streamed_video(tmp_path: Path, settings) -> Video:
     video.refresh_from_db()
     master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
     Video.objects.filter(pk=video.pk).update(
-        stream=master, rendition_duration=4.0, width=info.width, height=info.height
+        stream=master, rendition_duration=4.0, width=info.width, height=info.height, has_audio=info.has_audio
     )
     return video
 
@@ -46,15 +46,23 @@ def test_feed_at_phone_size_plays_the_ladder_through_hls(live_server, browser: B
     assert video.evaluate("el => el.src").startswith("blob:")  # Media Source Extensions, not the MP4
     prefix = f"/v/{streamed_video.public_id}/stream/{streamed_video.rendition_version}/"
     streamed = [url.split(prefix, 1)[1] for url in requested if prefix in url]
-    # The page's first video: the lowest rung's first files are asked for at once, beside the master
-    # playlist (and hls.js itself), not after it; hls.js then has them from the HTTP cache.
-    assert set(streamed[:4]) == {"master.m3u8", "v360/index.m3u8", "v360/init_0.mp4", "v360/seg00000.m4s"}
+    # The page's first video: the lowest rung's and the sound's first files are asked for at once, beside
+    # the master playlist (and hls.js itself), not after it; hls.js then has them from the HTTP cache.
+    assert set(streamed[:7]) == {
+        "master.m3u8",
+        *(
+            f"{folder}/{name}"
+            for folder in ["v360", "audio"]
+            for name in ["index.m3u8", "init.mp4", "seg00000.m4s"]
+        ),
+    }
     assert any(name.endswith("/index.m3u8") for name in streamed)
     assert any(name.endswith(".m4s") for name in streamed)
     assert not any("/video?" in url for url in requested)  # the MP4 fallback was never fetched
     # 390 px wide: the player is capped to the rung that fits, never the whole 540 px one first.
-    first_segment = next(name for name in streamed if name.endswith(".m4s"))
+    first_segment = next(name for name in streamed if name.endswith(".m4s") and not name.startswith("audio/"))
     assert first_segment.startswith("v360/")
+    assert any(name.startswith("audio/seg00001") for name in streamed)  # the sound plays on with the pictures
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "feed-hls--390px.png"))
     context.close()
