@@ -26,11 +26,74 @@ export function streamEngine(el, streamUrl, Hls) {
 // would still wait for all of it. This loader hands on every 16 KB, and the first ~0.5 s fragment of a
 // segment (creators/media.py LADDER_FRAGMENT_SECONDS) reaches the player as soon as it is in.
 const PROGRESS_BYTES = 16 * 1024;
-export function smallChunkLoader(FetchLoader) {
+// The sound's rendition (creators/media.py `LADDER_AUDIO_FOLDER`) in smaller pieces: its first ~0.5 s
+// fragment is ~8 KB, and the first frame waits for it as much as for the pictures'.
+const SOUND_PROGRESS_BYTES = 4 * 1024;
+
+// hls.js 1.7 holds the pieces of a sound segment that arrive before the pictures' first timestamps are
+// known (audio-stream-controller's WAITING_INIT_PTS), and hands a piece that arrives after them to the
+// demuxer before the held ones, which it cannot read: the sound, and so the video, never starts. This gate
+// holds a sound segment's pieces until hls.js reports the pictures' timestamps (INIT_PTS_FOUND, `open`),
+// then hands them on as one, the rest as they come.
+export function soundGate() {
+  let open = false;
+  const waiting = [];
+  return {
+    get isOpen() {
+      return open;
+    },
+    open() {
+      open = true;
+      waiting.splice(0).forEach((release) => release());
+    },
+    whenOpen(release) {
+      if (open) release();
+      else waiting.push(release);
+    },
+  };
+}
+
+function joined(buffers) {
+  const out = new Uint8Array(buffers.reduce((total, buffer) => total + buffer.byteLength, 0));
+  let at = 0;
+  for (const buffer of buffers) {
+    out.set(new Uint8Array(buffer), at);
+    at += buffer.byteLength;
+  }
+  return out.buffer;
+}
+
+function heldUntilOpen(gate, loader, callbacks) {
+  const pieces = [];
+  let progress = null; // the first piece's other arguments
+  let success = null;
+  gate.whenOpen(() => {
+    if (loader.stats && loader.stats.aborted) return;
+    if (progress) callbacks.onProgress(progress[0], progress[1], joined(pieces), progress[2]);
+    if (success) callbacks.onSuccess(...success);
+  });
+  return {
+    ...callbacks,
+    onProgress(stats, context, data, response) {
+      if (gate.isOpen) return callbacks.onProgress(stats, context, data, response);
+      if (!progress) progress = [stats, context, response];
+      pieces.push(data);
+    },
+    onSuccess(...args) {
+      if (gate.isOpen) return callbacks.onSuccess(...args);
+      success = args;
+    },
+  };
+}
+
+export function smallChunkLoader(FetchLoader, gate = null) {
   return class SmallChunkLoader extends FetchLoader {
     load(context, config, callbacks) {
-      const progressive = Number.isFinite(config.highWaterMark); // not the init segment
-      super.load(context, progressive ? { ...config, highWaterMark: PROGRESS_BYTES } : config, callbacks);
+      const sound = Boolean(context.frag && context.frag.type === "audio");
+      let highWaterMark = config.highWaterMark; // infinite for an init segment: handed on whole
+      if (Number.isFinite(highWaterMark)) highWaterMark = sound ? SOUND_PROGRESS_BYTES : PROGRESS_BYTES;
+      const held = sound && gate && !gate.isOpen && callbacks && callbacks.onProgress;
+      super.load(context, { ...config, highWaterMark }, held ? heldUntilOpen(gate, this, callbacks) : callbacks);
       // A segment `warmStart` fetched already comes from the HTTP cache in no time: measured from this
       // request alone, the network would seem endless and hls.js would jump to the top rung. It is timed
       // as long as the early fetch took. (One still under way is joined, or fetched again where the cache
@@ -47,7 +110,7 @@ export function smallChunkLoader(FetchLoader) {
 // hls.js settings for a feed slide: start at the rung that fits the player (not above it), from the
 // bandwidth the previous video measured (`estimate`, bit/s; hls.js's default for a session's first), and
 // fetch nothing past the first segment until the video plays. `FetchLoader` is hls.js's, when it has one.
-export function hlsConfig(estimate = 0, FetchLoader = null) {
+export function hlsConfig(estimate = 0, FetchLoader = null, gate = null) {
   return {
     capLevelToPlayerSize: true,
     // From the bandwidth the last video measured, within the cap above; with nothing measured yet, the
@@ -59,7 +122,7 @@ export function hlsConfig(estimate = 0, FetchLoader = null) {
     // Read each segment as it arrives (fetch) and hand every finished fragment to the player: the first
     // frame shows once the first ~0.5 s fragment is in, not the whole 2 s segment (creators/media.py).
     progressive: true,
-    ...(FetchLoader ? { fLoader: smallChunkLoader(FetchLoader) } : {}),
+    ...(FetchLoader ? { fLoader: smallChunkLoader(FetchLoader, gate) } : {}),
     ...(estimate > 0 ? { abrEwmaDefaultEstimate: estimate } : {}),
     maxBufferLength: PRELOAD_SECONDS,
     maxMaxBufferLength: PRELOAD_SECONDS,
@@ -86,17 +149,20 @@ function loadHls() {
 // first segment: one round trip after another. For the page's first video, which hls.js starts on the
 // lowest rung (nothing measured yet), the page knows those files (`startUrls`, the feed's stream_start):
 // they are fetched at once, beside the master playlist and hls.js itself, and hls.js then finds them in
-// the HTTP cache (the site sends them cacheable) or joins their download. Later videos start from the
-// bandwidth measured, on a rung the page cannot know, and the feed preloads them anyway.
+// the HTTP cache (the site sends them cacheable) or joins their download. The master is fetched here too,
+// first: over HTTP/1.1 a browser opens 6 connections to a site, and with the sound's files the start is
+// 6 files, so hls.js's own request for the master would wait for one of them to finish (~0.2 s later on
+// Fast 3G). Later videos start from the bandwidth measured, on a rung the page cannot know, and the feed
+// preloads them anyway.
 let warmed = false;
 const warmTimes = new Map(); // absolute URL -> {start, end} of its early fetch (performance.now())
 function absolute(url) {
   return new URL(url, globalThis.location ? globalThis.location.href : "http://localhost/").href;
 }
-function warmStart(startUrls) {
+function warmStart(streamUrl, startUrls) {
   if (warmed || !startUrls || !startUrls.length || !("MediaSource" in globalThis) || measuredBandwidth > 0) return;
   warmed = true;
-  for (const url of startUrls) {
+  for (const url of [streamUrl, ...startUrls]) {
     const times = { start: performance.now(), end: 0 };
     warmTimes.set(absolute(url), times);
     fetch(url, { credentials: "same-origin" })
@@ -112,7 +178,7 @@ function warmStart(startUrls) {
 // `startUrls` the lowest rung's first files. `Hls` is for tests; the page loads hls.js itself, only when
 // the browser needs it.
 export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls } = {}) {
-  if (streamUrl && !Hls) warmStart(startUrls);
+  if (streamUrl && !Hls) warmStart(streamUrl, startUrls);
   const library = streamUrl ? Hls || (await loadHls()) : null;
   const engine = streamEngine(el, streamUrl, library);
   el.dataset.engine = engine;
@@ -124,7 +190,9 @@ export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls } = 
     if (fileUrl) el.src = fileUrl;
     return null;
   }
-  const hls = new library(hlsConfig(measuredBandwidth, Hls ? null : fetchLoader));
+  const gate = soundGate();
+  const hls = new library(hlsConfig(measuredBandwidth, Hls ? null : fetchLoader, gate));
+  if (library.Events.INIT_PTS_FOUND) hls.on(library.Events.INIT_PTS_FOUND, () => gate.open());
   let fellBack = false;
   if (library.Events.FRAG_LOADED) {
     hls.on(library.Events.FRAG_LOADED, function () {
