@@ -10,6 +10,8 @@ database; the site runs as a gunicorn process on a loopback port (``throwaway.st
 - ``hls``: our player (``static/js/feed/stream.js`` ``attachStream``, hls.js with the feed's settings),
   with hls.js already loaded, as it is for every video after a session's first;
 - ``hls_cold``: the same, hls.js fetched after the start (a session's first video);
+- ``hls_saver``: as ``hls``, with data saver on for the device (``static/js/feed/data-saver.js``: the
+  lowest rung only, 4 s ahead once playing);
 - ``mp4``: the MP4 as the <video>'s ``src``, as the feed played every video before the ladder.
 
 Throttled through the DevTools protocol (``Network.emulateNetworkConditions``, "Fast 3G": 1.6 Mbit/s down,
@@ -331,7 +333,7 @@ class PlaybackBenchmark:
         }
         repeat = max(1, int(options["repeat"]))
         watch = float(options["watch"])
-        kinds = ["hls", "hls_cold", "mp4"]
+        kinds = ["hls", "hls_cold", "hls_saver", "mp4"]
         runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
         top: list[dict[str, Any]] = []
         with sync_playwright() as playwright:
@@ -383,8 +385,10 @@ class PlaybackBenchmark:
             # The player's module comes before the start for every kind, and hls.js too for "hls" (a
             # session's later video); "hls_cold" fetches hls.js after the start (a session's first).
             page.evaluate("async (m) => { await import(m.player); }", urls)
-            if kind == "hls":
+            if kind in ("hls", "hls_saver"):
                 page.evaluate("async (m) => { await import(m.hlsModule); }", urls)
+            if kind == "hls_saver":  # the device's choice, as the account settings' switch stores it
+                page.evaluate("() => localStorage.setItem('joyreel:data-saver', 'on')")
             network.mark()
             page.evaluate(START_JS, {"kind": kind, **urls})
             began = time.monotonic()
@@ -462,12 +466,14 @@ class PlaybackBenchmark:
             "ttff_s": ttff,
             "ttff_hls_over_mp4": _ratio(ttff["hls"], ttff["mp4"]),
             "ttff_hls_cold_over_mp4": _ratio(ttff["hls_cold"], ttff["mp4"]),
+            "ttff_hls_saver_over_mp4": _ratio(ttff["hls_saver"], ttff["mp4"]),
             "ttff_goal": TTFF_RATIO_GOAL,
             f"bytes_first_{watch:g}s": {
                 kind: int(value) if value is not None else None for kind, value in sent.items()
             },
             "bytes_hls_over_mp4": _ratio(sent["hls"], sent["mp4"]),
             "bytes_hls_cold_over_mp4": _ratio(sent["hls_cold"], sent["mp4"]),
+            "bytes_hls_saver_over_mp4": _ratio(sent["hls_saver"], sent["mp4"]),
             "bytes_goal": BYTES_RATIO_GOAL,
             "rebuffers_after_first_frame": {
                 kind: [run["rebuffers"] for run in values] for kind, values in runs.items()

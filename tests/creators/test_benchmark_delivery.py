@@ -55,8 +55,13 @@ def test_benchmark_playback_plays_both_in_chromium_and_prints_one_json_line(tmp_
     assert report["clip"] == "4s 540x960 30fps h264/aac"
     assert report["viewport"] == "390x844@3x"
     assert report["rungs"] == ["360x640", "540x960"]
-    assert report["engines"] == {"hls": ["hls.js"], "hls_cold": ["hls.js"], "mp4": ["file"]}
-    for kind in ("hls", "hls_cold", "mp4"):
+    assert report["engines"] == {
+        "hls": ["hls.js"],
+        "hls_cold": ["hls.js"],
+        "hls_saver": ["hls.js"],
+        "mp4": ["file"],
+    }
+    for kind in ("hls", "hls_cold", "hls_saver", "mp4"):
         assert report["ttff_s"][kind] is not None, result.stderr[-3000:]
         assert report["ttff_s"][kind] > 0
         assert report["bytes_first_2s"][kind] > 0
@@ -64,6 +69,8 @@ def test_benchmark_playback_plays_both_in_chromium_and_prints_one_json_line(tmp_
     assert abs(report["ttff_hls_over_mp4"] - report["ttff_s"]["hls"] / report["ttff_s"]["mp4"]) < 0.005
     ratio = report["bytes_first_2s"]["hls"] / report["bytes_first_2s"]["mp4"]
     assert abs(report["bytes_hls_over_mp4"] - ratio) < 0.005
+    ratio = report["bytes_first_2s"]["hls_saver"] / report["bytes_first_2s"]["mp4"]
+    assert abs(report["bytes_hls_saver_over_mp4"] - ratio) < 0.005
     assert (report["ttff_goal"], report["bytes_goal"], report["unthrottled_top_goal_s"]) == (0.5, 0.4, 4.0)
     # Unthrottled at 3x the top rung (540 px here) is the one that fits; the player asks for it.
     assert report["unthrottled_top_rung_segment_s"] is not None

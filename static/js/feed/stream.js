@@ -1,6 +1,8 @@
 // Where a feed <video> gets its picture from: the HLS ladder (the browser's own HLS, else hls.js over
 // Media Source Extensions) or, for videos without a ladder or browsers with neither, the single MP4.
 
+import { dataSaverContext, dataSaverWanted } from "./data-saver.js";
+
 export const HLS_TYPE = "application/vnd.apple.mpegurl";
 const HLS_MODULE = "../../vendor/hls.js/hls.min.mjs";
 // Before a video is watched it buffers one ~2 s segment; once it plays, a few segments ahead: enough to
@@ -8,6 +10,8 @@ const HLS_MODULE = "../../vendor/hls.js/hls.min.mjs";
 // second buffered past that is bytes for nothing (docs/benchmarks.md, benchmark_playback).
 const PRELOAD_SECONDS = 2;
 const PLAYING_SECONDS = 8;
+// With data saver on (data-saver.js): the lowest rung only, and half as much ahead once playing.
+const SAVER_PLAYING_SECONDS = 4;
 // The bandwidth (bit/s) the last video measured: the next one starts from it instead of hls.js's guess.
 let measuredBandwidth = 0;
 
@@ -110,12 +114,13 @@ export function smallChunkLoader(FetchLoader, gate = null) {
 // hls.js settings for a feed slide: start at the rung that fits the player (not above it), from the
 // bandwidth the previous video measured (`estimate`, bit/s; hls.js's default for a session's first), and
 // fetch nothing past the first segment until the video plays. `FetchLoader` is hls.js's, when it has one.
-export function hlsConfig(estimate = 0, FetchLoader = null, gate = null) {
+export function hlsConfig(estimate = 0, FetchLoader = null, gate = null, saver = false) {
   return {
-    capLevelToPlayerSize: true,
+    // Data saver keeps to the lowest rung instead (`attachStream` caps it there).
+    capLevelToPlayerSize: !saver,
     // From the bandwidth the last video measured, within the cap above; with nothing measured yet, the
     // lowest rung: its first segment is the smallest, and the one `warmStart` fetched early.
-    startLevel: estimate > 0 ? -1 : 0,
+    startLevel: estimate > 0 && !saver ? -1 : 0,
     // No test download: hls.js would fetch a lowest-rung segment only to time it, then throw it away and
     // fetch the chosen rung's: a round trip and ~100 KB more before the first frame on a slow network.
     testBandwidth: false,
@@ -175,9 +180,14 @@ function warmStart(streamUrl, startUrls) {
 }
 
 // Give `el` its source; `fileUrl` is the MP4, `streamUrl` the master playlist (either may be empty),
-// `startUrls` the lowest rung's first files. `Hls` is for tests; the page loads hls.js itself, only when
+// `startUrls` the lowest rung's first files, `saver` data saver (data-saver.js; the device's choice when not
+// given). `Hls` is for tests; the page loads hls.js itself, only when
 // the browser needs it.
-export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls } = {}) {
+export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls, saver } = {}) {
+  if (saver === undefined) {
+    const { storage, connection } = dataSaverContext();
+    saver = dataSaverWanted(storage, connection);
+  }
   if (streamUrl && !Hls) warmStart(streamUrl, startUrls);
   const library = streamUrl ? Hls || (await loadHls()) : null;
   const engine = streamEngine(el, streamUrl, library);
@@ -191,7 +201,8 @@ export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls } = 
     return null;
   }
   const gate = soundGate();
-  const hls = new library(hlsConfig(measuredBandwidth, Hls ? null : fetchLoader, gate));
+  const hls = new library(hlsConfig(measuredBandwidth, Hls ? null : fetchLoader, gate, saver));
+  el.dataset.dataSaver = saver ? "on" : "off";
   if (library.Events.INIT_PTS_FOUND) hls.on(library.Events.INIT_PTS_FOUND, () => gate.open());
   let fellBack = false;
   if (library.Events.FRAG_LOADED) {
@@ -210,14 +221,15 @@ export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls } = 
   el.addEventListener("play", function () {
     // Both: hls.js buffers up to maxMaxBufferLength whenever the rung's bitrate is small next to its
     // byte budget (always, for our rungs), so maxBufferLength alone would let it run 16 s ahead.
-    hls.config.maxBufferLength = PLAYING_SECONDS;
-    hls.config.maxMaxBufferLength = PLAYING_SECONDS;
+    hls.config.maxBufferLength = saver ? SAVER_PLAYING_SECONDS : PLAYING_SECONDS;
+    hls.config.maxMaxBufferLength = saver ? SAVER_PLAYING_SECONDS : PLAYING_SECONDS;
   });
   // The slide drops its media by emptying the element: stop hls.js with it.
   el.addEventListener("emptied", function () {
     if (!fellBack && !el.getAttribute("src")) hls.destroy();
   });
   hls.loadSource(streamUrl);
+  if (saver) hls.autoLevelCapping = 0; // the lowest rung, whatever the bandwidth (loadSource resets it)
   hls.attachMedia(el);
   return hls;
 }

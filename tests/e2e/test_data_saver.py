@@ -1,0 +1,91 @@
+"""Data saver, in a real Chromium at phone size (390x844 at 3x, where the 540 px rung fits the player):
+switched on in account settings, the feed keeps to the ladder's lowest rung; switched off, it climbs."""
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from creators import media, streaming
+from creators.models import Video
+from devtools import testclips
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.helpers import PHONE, log_in, with_rendition
+from tests.factories import CreatorFactory, UserFactory, published_video
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECONDS = 8.0
+
+
+@pytest.fixture
+def streamed_video(tmp_path: Path, settings) -> Video:
+    """A published video with a real two-rung ladder (360 and 540 px, with sound) and its MP4."""
+    clip = tmp_path / "tall.mp4"
+    testclips.make_test_clip(destination=clip, seconds=SECONDS, width=540, height=960)
+    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
+    ladder = media.encode_ladder(
+        source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=SECONDS
+    )
+    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Saver")
+    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
+    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
+    Video.objects.filter(pk=video.pk).update(
+        stream=master,
+        rendition_duration=SECONDS,
+        duration=SECONDS,
+        width=info.width,
+        height=info.height,
+        has_audio=info.has_audio,
+    )
+    video.refresh_from_db()
+    return video
+
+
+def test_data_saver_keeps_the_feed_on_the_lowest_rung_until_switched_off(
+    live_server, browser: Browser, streamed_video
+):
+    viewer = UserFactory.create()
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
+    page = context.new_page()
+    prefix = f"/v/{streamed_video.public_id}/stream/{streamed_video.rendition_version}/"
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    def segments() -> list[str]:
+        return [
+            url.split(prefix, 1)[1]
+            for url in requested
+            if prefix in url and url.endswith(".m4s") and "/audio/" not in url
+        ]
+
+    log_in(page, live_server.url, viewer.email, next_url="/accounts/settings/")
+    saver = page.get_by_role("checkbox", name="Data saver")
+    expect(saver).not_to_be_checked()  # unchosen, and Chromium's own data saver is off
+    saver.check()
+    expect(page.get_by_test_id("data-saver-status")).to_have_text("Data saver is on for this device.")
+    page.get_by_test_id("playback-settings").scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "data-saver-settings--390px.png"))
+
+    page.goto(live_server.url)
+    video = page.get_by_test_id("current-video")
+    expect(video).to_have_attribute("data-data-saver", "on")
+    page.wait_for_function("document.querySelector('[data-testid=current-video]').currentTime > 5.5")
+    assert video.get_attribute("data-engine") == "hls.js"
+    assert len(set(segments())) >= 3
+    assert all(name.startswith("v360/") for name in segments()), segments()
+
+    page.goto(f"{live_server.url}/accounts/settings/")
+    expect(page.get_by_role("checkbox", name="Data saver")).to_be_checked()  # remembered on this device
+    page.get_by_role("checkbox", name="Data saver").uncheck()
+    expect(page.get_by_test_id("data-saver-status")).to_have_text("Data saver is off for this device.")
+    requested.clear()
+    page.goto(live_server.url)
+    expect(page.get_by_test_id("current-video")).to_have_attribute("data-data-saver", "off")
+    deadline = time.monotonic() + 30
+    while not any(name.startswith("v540/") for name in segments()) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert any(name.startswith("v540/") for name in segments()), segments()
+    context.close()
