@@ -7,7 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Route, ViewportSize, expect
 
+from creators import media, streaming
 from creators.models import Video
+from devtools import testclips
 from feeds import services as feed_services
 from feeds.models import Source
 from platform.models import User
@@ -27,6 +29,36 @@ def with_rendition(video: Video, clip: Path, media_root: Path) -> Video:
     Video.objects.filter(pk=video.pk).update(
         rendition=name, rendition_duration=3.0, rendition_version=1, duration=3.0
     )
+    return video
+
+
+def video_with_ladder(
+    *,
+    folder: Path,
+    media_root: Path,
+    seconds: float,
+    caption: str,
+    size: tuple[int, int] = (540, 960),
+    topics: tuple[str, ...] = ("food",),
+) -> Video:
+    """A published video with a real ladder of a generated clip with sound (540x960: the 360 and 540 px
+    rungs), its MP4, and the size and sound publishing records (so feed items carry `stream_start`)."""
+    clip = folder / "tall.mp4"
+    testclips.make_test_clip(destination=clip, seconds=seconds, width=size[0], height=size[1])
+    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
+    ladder = media.encode_ladder(source=clip, destination=folder / "ladder", probe=info, start=0, end=seconds)
+    video = published_video(owner=CreatorFactory.create(), topics=topics, caption=caption)
+    with_rendition(video, clip, media_root)
+    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
+    Video.objects.filter(pk=video.pk).update(
+        stream=master,
+        rendition_duration=seconds,
+        duration=seconds,
+        width=info.width,
+        height=info.height,
+        has_audio=info.has_audio,
+    )
+    video.refresh_from_db()
     return video
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from creators import media, services, streaming
+from creators import services
 from creators.models import CaptionTrack, Video
-from devtools import testclips
 from tests.clips import Clips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, log_in, with_rendition
+from tests.e2e.helpers import PHONE, log_in, video_with_ladder, with_rendition
 from tests.factories import CreatorFactory, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,16 +98,9 @@ def test_creator_uploads_captions_and_the_feed_shows_them_with_the_cc_button(
 @pytest.fixture
 def streamed_video(tmp_path: Path, settings) -> Video:
     """A published video with a real ladder (360 px) and its MP4, and English captions."""
-    clip = tmp_path / "tall.mp4"
-    testclips.make_test_clip(destination=clip, seconds=3, width=360, height=640)
-    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
-    ladder = media.encode_ladder(source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=3)
-    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Streamed")
-    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
-    video.refresh_from_db()
-    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
-    Video.objects.filter(pk=video.pk).update(stream=master, rendition_duration=3.0)
-    video.refresh_from_db()
+    video = video_with_ladder(
+        folder=tmp_path, media_root=Path(settings.MEDIA_ROOT), seconds=3, caption="Streamed", size=(360, 640)
+    )
     services.caption_track_set(video=video, language="en", data=SRT.encode())
     return video
 

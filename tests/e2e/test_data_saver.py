@@ -7,12 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from creators import media, streaming
 from creators.models import Video
-from devtools import testclips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, log_in, with_rendition
-from tests.factories import CreatorFactory, UserFactory, published_video
+from tests.e2e.helpers import PHONE, log_in, video_with_ladder
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,25 +20,9 @@ SECONDS = 8.0
 @pytest.fixture
 def streamed_video(tmp_path: Path, settings) -> Video:
     """A published video with a real two-rung ladder (360 and 540 px, with sound) and its MP4."""
-    clip = tmp_path / "tall.mp4"
-    testclips.make_test_clip(destination=clip, seconds=SECONDS, width=540, height=960)
-    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
-    ladder = media.encode_ladder(
-        source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=SECONDS
+    return video_with_ladder(
+        folder=tmp_path, media_root=Path(settings.MEDIA_ROOT), seconds=SECONDS, caption="Saver"
     )
-    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Saver")
-    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
-    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
-    Video.objects.filter(pk=video.pk).update(
-        stream=master,
-        rendition_duration=SECONDS,
-        duration=SECONDS,
-        width=info.width,
-        height=info.height,
-        has_audio=info.has_audio,
-    )
-    video.refresh_from_db()
-    return video
 
 
 def test_data_saver_keeps_the_feed_on_the_lowest_rung_until_switched_off(

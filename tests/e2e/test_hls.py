@@ -6,12 +6,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from creators import media, streaming
 from creators.models import Video
-from devtools import testclips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, with_rendition
-from tests.factories import CreatorFactory, published_video
+from tests.e2e.helpers import PHONE, video_with_ladder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,18 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def streamed_video(tmp_path: Path, settings) -> Video:
     """A published video with a real two-rung ladder (360 and 540 px) and its MP4 fallback."""
-    clip = tmp_path / "tall.mp4"
-    testclips.make_test_clip(destination=clip, seconds=4, width=540, height=960)
-    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
-    ladder = media.encode_ladder(source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=4)
-    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Streamed")
-    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
-    video.refresh_from_db()
-    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
-    Video.objects.filter(pk=video.pk).update(
-        stream=master, rendition_duration=4.0, width=info.width, height=info.height, has_audio=info.has_audio
+    return video_with_ladder(
+        folder=tmp_path, media_root=Path(settings.MEDIA_ROOT), seconds=4, caption="Streamed"
     )
-    return video
 
 
 def test_feed_at_phone_size_plays_the_ladder_through_hls(live_server, browser: Browser, streamed_video):

@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from creators import media, streaming
 from creators.models import Video
-from devtools import testclips
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, RequestGate, with_rendition
-from tests.factories import CreatorFactory, published_video
+from tests.e2e.helpers import PHONE, RequestGate, video_with_ladder
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,24 +32,12 @@ NO_THROTTLE = {"offline": False, "latency": 0, "downloadThroughput": -1, "upload
 
 @pytest.fixture
 def streamed_video(tmp_path: Path, settings) -> Video:
-    """A published video with a real two-rung ladder (360 and 540 px) and its MP4 fallback."""
-    clip = tmp_path / "tall.mp4"
-    testclips.make_test_clip(destination=clip, seconds=SECONDS, width=540, height=960)
-    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
-    ladder = media.encode_ladder(
-        source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=SECONDS
+    """A published video with a real two-rung ladder (360 and 540 px) and its MP4 fallback. It has its size,
+    so the feed item has a `stream_start` and the page fetches the start files early (see below)."""
+    video = video_with_ladder(
+        folder=tmp_path, media_root=Path(settings.MEDIA_ROOT), seconds=SECONDS, caption="Adaptive"
     )
-    assert [rung.folder for rung in ladder.rungs] == ["v360", "v540"]
-    video = published_video(owner=CreatorFactory.create(), topics=("food",), caption="Adaptive")
-    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
-    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
-    # No size, so the feed item has no `stream_start` and the page fetches nothing early: this test is about
-    # hls.js's choice of rung (test_hls.py covers the early fetch). Routing turns Chromium's HTTP cache off,
-    # so an early fetch would be downloaded a second time on the throttled network here.
-    Video.objects.filter(pk=video.pk).update(
-        stream=master, rendition_duration=SECONDS, duration=SECONDS, width=info.width, height=info.height
-    )
-    video.refresh_from_db()
+    assert (video.width, video.height) == (540, 960)  # so two rungs: 360 and 540 px
     return video
 
 

@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from creators import hooks, media, services, streaming
-from creators.models import Video
-from devtools import testclips
+from creators import hooks, services
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import PHONE, with_rendition
+from tests.e2e.helpers import PHONE, video_with_ladder, with_rendition
 from tests.factories import CreatorFactory, published_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,15 +26,14 @@ def fallback_page(monkeypatch):
 def test_the_fallback_page_plays_the_ladder_through_stream_js(
     live_server, browser: Browser, fallback_page, tmp_path: Path, settings
 ):
-    clip = tmp_path / "tall.mp4"
-    testclips.make_test_clip(destination=clip, seconds=3, width=360, height=640)
-    info = media.probe(path=clip, max_seconds=60, max_pixels=10**7)
-    ladder = media.encode_ladder(source=clip, destination=tmp_path / "ladder", probe=info, start=0, end=3)
-    video = published_video(owner=CreatorFactory.create(), caption="Fallback")
-    with_rendition(video, clip, Path(settings.MEDIA_ROOT))
-    video.refresh_from_db()
-    master = streaming.ladder_store(video=video, ladder=ladder, folder_name="stream-1-test")
-    Video.objects.filter(pk=video.pk).update(stream=master, rendition_duration=3.0)
+    video = video_with_ladder(
+        folder=tmp_path,
+        media_root=Path(settings.MEDIA_ROOT),
+        seconds=3,
+        caption="Fallback",
+        size=(360, 640),
+        topics=(),
+    )
 
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
     page = context.new_page()
