@@ -57,6 +57,7 @@ class Live:
     id: int
     video_id: int
     owner_user_id: int
+    owner_creator_id: int  # the business's creator profile: what a viewer's hidden creators name
     sponsor_name: str
     call_to_action: str  # English (``gettext_noop``): translated when the slot is served
     click_url: str
@@ -196,6 +197,7 @@ def _lives(*, ids: list[int]) -> dict[int, Live]:
             id=promotion.pk,
             video_id=promotion.video.pk,
             owner_user_id=owners[promotion.pk],
+            owner_creator_id=promotion.business.creator_id,
             sponsor_name=promotion.business.legal_name,
             call_to_action=CALL_TO_ACTION[Promotion.Goal(promotion.goal)],
             why=_why(promotion),
@@ -370,14 +372,18 @@ class PromotionSlots:
         feed: str,
         exclude_video_ids: set[int],
         topic_interest: Mapping[int, float],
+        hidden_creators: frozenset[int] | None = None,
     ) -> SponsoredSlot | None:
         if feed != "for_you":
             return None
         candidates = self.candidates(
             viewer=viewer, exclude_video_ids=exclude_video_ids, topic_interest=topic_interest
         )
-        if candidates and viewer.user_id is not None:
-            # Never a promotion of an account blocked either way or muted; asked only when there is one.
+        if candidates and hidden_creators is not None:
+            # Never a promotion of an account blocked either way or muted: the page's copy of them.
+            candidates = [live for live in candidates if live.owner_creator_id not in hidden_creators]
+        elif candidates and viewer.user_id is not None:
+            # No copy (a viewer without an interest profile yet): asked, only when there is a candidate.
             hidden = set(blocking.hidden_ids(user_id=viewer.user_id))
             candidates = [live for live in candidates if live.owner_user_id not in hidden]
         day = timezone.localdate()  # the day the charge will look for (``services.charging``)

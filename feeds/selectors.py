@@ -243,6 +243,7 @@ def _assemble(
     ranked: Sequence[Scored],
     runs_dry: bool,
     hidden: set[int],
+    hidden_creators: frozenset[int] | None,
 ) -> FeedPage:
     """Check and render the first ``size`` videos of ``page`` that pass ``_page_videos`` (the rest wait
     for the next page; if too few pass, the best of ``ranked`` not yet on it), with a sponsored slot where
@@ -256,6 +257,7 @@ def _assemble(
             feed=feed,
             exclude_video_ids=set(served) | hidden,
             topic_interest=weights.topics,
+            hidden_creators=hidden_creators,
         )
     if slot is not None:
         # A video is on a page once: one the ranking put here too moves into the labelled slot (a small
@@ -372,6 +374,7 @@ def _history(viewer_key: str) -> ranking.History:
         not_for_me={int(key): float(value) for key, value in (not_for_me or {}).items()},
         followed_hashtags=tuple(int(tag_id) for tag_id in (followed_hashtags or [])),
         hidden_creators=frozenset(int(creator_id) for creator_id in (hidden_creators or [])),
+        stored=True,
     )
 
 
@@ -515,6 +518,8 @@ def _ranked_page(
         ranked=ranked,
         runs_dry=not explores,
         hidden=hidden,
+        # The profile's copy of the accounts the viewer never sees spares the slot a query of its own.
+        hidden_creators=history.hidden_creators if history.stored else None,
     )
 
 

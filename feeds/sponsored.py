@@ -35,10 +35,13 @@ class SponsoredProvider(Protocol):
         feed: str,
         exclude_video_ids: set[int],
         topic_interest: Mapping[int, float],
+        hidden_creators: frozenset[int] | None = None,
     ) -> SponsoredSlot | None:
         """The slot for this page, or None. ``exclude_video_ids`` holds what the viewer was already served
         in this session and what they hid (a video the page holds anyway moves into the slot);
-        ``topic_interest`` their topic weights."""
+        ``topic_interest`` their topic weights; ``hidden_creators`` the creator profiles of the accounts
+        they blocked, were blocked by or muted, as their interest profile keeps them (None when the page
+        has no such copy: the provider asks). The page's last check drops a hidden video either way."""
         ...
 
     def impressions_record(self, *, viewer: Viewer, video_ids: Sequence[int], now: datetime.datetime) -> None:
@@ -54,6 +57,7 @@ class NoSponsoredSlots:
         feed: str,
         exclude_video_ids: set[int],
         topic_interest: Mapping[int, float],
+        hidden_creators: frozenset[int] | None = None,
     ) -> SponsoredSlot | None:
         return None
 

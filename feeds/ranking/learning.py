@@ -271,6 +271,7 @@ class History:
     not_for_me: dict[int, float] = field(default_factory=dict)
     followed_hashtags: tuple[int, ...] = ()  # hashtags the viewer follows (not learnt: read for the pools)
     hidden_creators: frozenset[int] = frozenset()  # blocked either way or muted (not learnt: a copy)
+    stored: bool = False  # read from a stored profile (a new viewer's is made empty, with no copy yet)
 
     def trim(self) -> None:
         self.seen, self.hidden, self.favourites = (

@@ -30,6 +30,7 @@ def live(rng: random.Random, promotion_id: int) -> Live:
         id=promotion_id,
         video_id=promotion_id,
         owner_user_id=promotion_id,
+        owner_creator_id=promotion_id,
         sponsor_name="Bakery",
         call_to_action="Visit website",
         click_url="",

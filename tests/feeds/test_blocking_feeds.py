@@ -235,21 +235,39 @@ def test_the_sponsored_slot_never_shows_a_blocked_blocking_or_muted_account(rela
     assert sponsor_items(viewer, promotion.video) == []
 
 
+@pytest.mark.parametrize("copy", [True, False], ids=["profile-copy", "asked"])
 @pytest.mark.parametrize("relation", ["blocked_by_sponsor", "blocked_the_sponsor", "muted_the_sponsor"])
-def test_the_slot_is_chosen_among_the_promotions_of_accounts_the_viewer_may_see(relation, fresh_promotions):
+def test_the_slot_is_chosen_among_the_promotions_of_accounts_the_viewer_may_see(
+    relation, copy, fresh_promotions
+):
     """The provider itself leaves a hidden account's promotion out (the page's last check would drop it,
-    and the slot with it): another promotion takes the slot, and with none left there is no slot."""
+    and the slot with it): another promotion takes the slot, and with none left there is no slot. From the
+    page's copy of the hidden creators (its interest profile's) without a query of its own, or, for a
+    viewer without that copy, by asking."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from businesses.serving import slots
+    from feeds.hidden_creators import hidden_creator_ids
 
     hidden, other = creator("sponsor"), creator("other_sponsor")
     hidden_promotion = running_promotion_of(hidden)
     viewer = UserFactory.create()
     relate(viewer, hidden.user, relation)
+    hidden_creators = frozenset(hidden_creator_ids(user_id=viewer.pk)) if copy else None
+    assert hidden_creators is None or hidden_creators == {hidden.pk}
 
     def slot() -> int | None:
-        chosen = slots.slot_for(
-            viewer=viewer_for_user(viewer), feed="for_you", exclude_video_ids=set(), topic_interest={}
-        )
+        with CaptureQueriesContext(connection) as queries:
+            chosen = slots.slot_for(
+                viewer=viewer_for_user(viewer),
+                feed="for_you",
+                exclude_video_ids=set(),
+                topic_interest={},
+                hidden_creators=hidden_creators,
+            )
+        asked = [query["sql"] for query in queries if "platform_block" in query["sql"]]
+        assert bool(asked) == (not copy), asked
         return chosen.video_id if chosen is not None else None
 
     assert slot() is None
@@ -264,6 +282,26 @@ def test_the_slot_is_chosen_among_the_promotions_of_accounts_the_viewer_may_see(
     )
     assert anyone is not None
     assert anyone.video_id in {hidden_promotion.video_id, other_promotion.video_id}
+
+
+def test_a_block_newer_than_the_pages_copy_still_keeps_the_sponsor_off_the_page(fresh_promotions):
+    """The slot trusts the profile's copy of the hidden creators; when a block is newer than the copy the
+    page read (two requests at once), the page's last check drops the promoted video, and no slot shows."""
+    from feeds.models import InterestProfile
+
+    for index in range(30):
+        published_video(topics=(("food", "art", "music")[index % 3],))
+    sponsor = creator("sponsor")
+    promotion = running_promotion_of(sponsor)
+    viewer = UserFactory.create()
+    relate(viewer, sponsor.user, "blocked_the_sponsor")
+    key = f"u:{viewer.pk}"
+    InterestProfile.objects.create(viewer_key=key, user=viewer, seen=[promotion.video.pk])
+    InterestProfile.objects.filter(viewer_key=key).update(hidden_creators=[])  # the copy before the block
+    page = selectors.feed_for_you(viewer=viewer_for_user(viewer, key=key))
+    assert page.items
+    assert all(item.video.owner.handle != "sponsor" for item in page.items)
+    assert not any(item.is_sponsored for item in page.items)
 
 
 # --- routes: pages and API ---------------------------------------------------------------------

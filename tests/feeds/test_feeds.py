@@ -334,7 +334,7 @@ class OneSlot:
     def __init__(self, video):
         self.video, self.asked = video, []
 
-    def slot_for(self, *, viewer, feed, exclude_video_ids, topic_interest):
+    def slot_for(self, *, viewer, feed, exclude_video_ids, topic_interest, hidden_creators=None):
         from feeds.sponsored import SponsoredSlot
 
         self.asked.append(feed)

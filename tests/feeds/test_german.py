@@ -85,7 +85,7 @@ class _OneSlot:
     def __init__(self, video):
         self.video = video
 
-    def slot_for(self, *, viewer, feed, exclude_video_ids, topic_interest):
+    def slot_for(self, *, viewer, feed, exclude_video_ids, topic_interest, hidden_creators=None):
         return sponsored.SponsoredSlot(
             video_id=self.video.pk,
             sponsor_name="Bäckerei Huber",
