@@ -15,8 +15,7 @@ import { createScreenTime } from "./feed/screen-time.js";
 import { createSheets } from "./feed/sheets.js";
 import { createSignals } from "./feed/signals.js";
 import { createSlides } from "./feed/slides.js";
-import { soundStorage } from "./feed/sound.js";
-import { createToast, openDialog, readJson } from "./feed/util.js";
+import { createToast, deviceStorage, openDialog, readJson } from "./feed/util.js";
 
 function start(root) {
   const part = function (name) { return root.querySelector("[data-role=" + name + "]"); };
@@ -58,7 +57,7 @@ function start(root) {
       pager.reopen();
     },
   });
-  const captions = createCaptions({ button: part("captions"), box: part("captions-box"), storage: soundStorage() });
+  const captions = createCaptions({ button: part("captions"), box: part("captions-box"), storage: deviceStorage() });
   player = createPlayer({ soundButton: part("sound"), announceBox: part("announce"), signals, screenTime, captions });
   const sheets = createSheets({
     whySheet: root.querySelector("dialog[data-role=why]"),

@@ -3,6 +3,8 @@
 // follows the browser's own data saver (`navigator.connection.saveData`, the Save-Data header's source).
 // Pure: the caller passes the storage and the connection (the page's, or stand-ins in the unit test).
 
+import { deviceStorage } from "./util.js";
+
 export const DATA_SAVER_KEY = "joyreel:data-saver";
 
 export function dataSaverWanted(storage, connection) {
@@ -26,12 +28,6 @@ export function rememberDataSaver(storage, on) {
 
 // This page's storage and connection, or null where there is none.
 export function dataSaverContext() {
-  let storage = null;
-  try {
-    storage = globalThis.localStorage || null;
-  } catch {
-    storage = null;
-  }
   const connection = (globalThis.navigator && globalThis.navigator.connection) || null;
-  return { storage, connection };
+  return { storage: deviceStorage(), connection };
 }

@@ -1,8 +1,8 @@
 // Playback of the current video: one watch session per visit to a slide, pause and sound, holds, the progress bar.
 import { gettext, interpolate } from "../i18n.js";
-import { rememberSound, soundStorage, soundWanted } from "./sound.js";
+import { rememberSound, soundWanted } from "./sound.js";
 import { attachStream } from "./stream.js";
-import { role } from "./util.js";
+import { deviceStorage, role } from "./util.js";
 
 const PROGRESS_EVERY = 3; // seconds of playback between progress signals
 const SKIP_BELOW = 2; // leaving before this many seconds of watching is a skip
@@ -80,7 +80,7 @@ export class View {
 export function createPlayer({ soundButton, announceBox, signals, screenTime, captions }) {
   let view = null;
   // Muted until the person first turns the sound on; from then on for every video and visit.
-  let soundOn = soundWanted(soundStorage());
+  let soundOn = soundWanted(deviceStorage());
   let soundBlocked = false; // the browser wants a tap on this visit before it plays sound
   const holds = new Set(); // reasons the current video is paused besides the viewer's tap
 
@@ -179,7 +179,7 @@ export function createPlayer({ soundButton, announceBox, signals, screenTime, ca
   function setSound(on) {
     soundOn = on;
     soundBlocked = false;
-    rememberSound(soundStorage(), on);
+    rememberSound(deviceStorage(), on);
     paintSound();
     if (view && view.el) {
       view.el.muted = !on;

@@ -17,12 +17,3 @@ export function rememberSound(storage, on) {
     if (storage) storage.setItem(SOUND_KEY, on ? "on" : "off");
   } catch { /* full or refused: the choice lasts this page only */ }
 }
-
-// The browser's storage for the choice, or null where there is none.
-export function soundStorage() {
-  try {
-    return globalThis.localStorage || null;
-  } catch {
-    return null;
-  }
-}

@@ -221,8 +221,9 @@ export async function attachStream(el, { streamUrl, fileUrl, startUrls, Hls, sav
   el.addEventListener("play", function () {
     // Both: hls.js buffers up to maxMaxBufferLength whenever the rung's bitrate is small next to its
     // byte budget (always, for our rungs), so maxBufferLength alone would let it run 16 s ahead.
-    hls.config.maxBufferLength = saver ? SAVER_PLAYING_SECONDS : PLAYING_SECONDS;
-    hls.config.maxMaxBufferLength = saver ? SAVER_PLAYING_SECONDS : PLAYING_SECONDS;
+    const ahead = saver ? SAVER_PLAYING_SECONDS : PLAYING_SECONDS;
+    hls.config.maxBufferLength = ahead;
+    hls.config.maxMaxBufferLength = ahead;
   });
   // The slide drops its media by emptying the element: stop hls.js with it.
   el.addEventListener("emptied", function () {

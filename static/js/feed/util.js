@@ -26,12 +26,14 @@ export function loginHref(loginUrl) {
   return loginUrl + "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
 }
 
-export function storageGet(storage, key) {
-  try { return window[storage].getItem(key); } catch { return null; }
-}
-
-export function storageSet(storage, key, value) {
-  try { window[storage].setItem(key, value); } catch { /* private mode or full: not fatal */ }
+// This browser's storage for a person's choices on this device (sound, captions, data saver), or null
+// where there is none (or it is refused).
+export function deviceStorage() {
+  try {
+    return globalThis.localStorage || null;
+  } catch {
+    return null;
+  }
 }
 
 export function role(node, name) {
