@@ -483,3 +483,22 @@ def test_publishing_leaves_nothing_in_the_workers_working_directory(
     video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
     assert video.stream.name
     assert list(cwd.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_teen_at_the_days_limit_gets_no_part_of_the_ladder_not_even_its_sound(
+    client, creator, clips: Clips, eager_tasks, django_capture_on_commit_callbacks
+):
+    from platform import age
+    from platform.models import ScreenTimeDay
+    from tests.factories import born_years_ago
+
+    video = _published(creator, clips.portrait, django_capture_on_commit_callbacks)
+    teen = UserFactory.create(date_of_birth=born_years_ago(14))
+    client.force_login(teen)
+    parts = ["master.m3u8", "v320/seg00000.m4s", "audio/index.m3u8", "audio/init.mp4", "audio/seg00000.m4s"]
+    assert [client.get(stream_url(video, part)).status_code for part in parts] == [200] * 5
+    ScreenTimeDay.objects.create(user=teen, day=age.screen_time_day(user=teen), seconds=3600)
+    locked = client.get(reverse("creators:video_file", args=[video.public_id, "video"])).status_code
+    assert locked == 403  # the MP4's answer at the lock
+    assert [client.get(stream_url(video, part)).status_code for part in parts] == [locked] * 5

@@ -42,7 +42,14 @@ def test_data_saver_keeps_the_feed_on_the_lowest_rung_until_switched_off(
             if prefix in url and url.endswith(".m4s") and "/audio/" not in url
         ]
 
-    log_in(page, live_server.url, viewer.email, next_url="/accounts/settings/")
+    log_in(page, live_server.url, viewer.email)  # back on the home page, the feed
+
+    def open_settings() -> None:
+        """From the header, as a person finds it: the account menu, then Settings."""
+        page.get_by_test_id("account-menu").click()
+        page.get_by_test_id("account-menu-panel").get_by_role("link", name="Settings").click()
+
+    open_settings()
     saver = page.get_by_role("checkbox", name="Data saver")
     expect(saver).not_to_be_checked()  # unchosen, and Chromium's own data saver is off
     saver.check()
@@ -51,7 +58,7 @@ def test_data_saver_keeps_the_feed_on_the_lowest_rung_until_switched_off(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "data-saver-settings--390px.png"))
 
-    page.goto(live_server.url)
+    page.get_by_role("link", name="Joyreel home").click()  # the header's logo: home, the feed
     video = page.get_by_test_id("current-video")
     expect(video).to_have_attribute("data-data-saver", "on")
     page.wait_for_function("document.querySelector('[data-testid=current-video]').currentTime > 5.5")
@@ -59,12 +66,12 @@ def test_data_saver_keeps_the_feed_on_the_lowest_rung_until_switched_off(
     assert len(set(segments())) >= 3
     assert all(name.startswith("v360/") for name in segments()), segments()
 
-    page.goto(f"{live_server.url}/accounts/settings/")
+    open_settings()
     expect(page.get_by_role("checkbox", name="Data saver")).to_be_checked()  # remembered on this device
     page.get_by_role("checkbox", name="Data saver").uncheck()
     expect(page.get_by_test_id("data-saver-status")).to_have_text("Data saver is off for this device.")
     requested.clear()
-    page.goto(live_server.url)
+    page.get_by_role("link", name="Joyreel home").click()
     expect(page.get_by_test_id("current-video")).to_have_attribute("data-data-saver", "off")
     deadline = time.monotonic() + 30
     while not any(name.startswith("v540/") for name in segments()) and time.monotonic() < deadline:
