@@ -66,8 +66,12 @@ def test_the_creator_slides_to_a_frame_and_it_becomes_the_cover(
     assert isinstance(pixel, tuple)
     red, green, blue = pixel[:3]
     assert (red < 40, green < 40, blue > 200) == (True, True, True)  # the blue part, at 2.5 s
-    image = page.get_by_test_id("cover-image")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0") is True
+    # The new cover's image loads once the page shows it (CI once checked it a moment too early): it
+    # must load, and not be a broken image.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-testid=cover-image]');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
     page.get_by_test_id("cover").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "cover-chosen-390.png"))
     context.close()
