@@ -3,7 +3,8 @@
 A day is rolled up once it has ended (and a short tail after it, so views that began just before
 midnight are whole). The database does the work in a few set-based statements per batch of days: window
 functions put each day's raw signals together into views, in id order (an impression starts a view of a
-video by a viewer, and the progress, completion and skip events after it belong to it), grouped selects
+video by a viewer, and the progress, completion and skip events after it belong to it; a viewer's one plain
+view of a video is simply grouped, with no order), grouped selects
 add them up per video, viewer and creator, and ``INSERT … SELECT`` writes the rows. Python only numbers
 the viewers it has not met before (a hash the databases cannot compute). Re-running a day replaces its
 rows with the same numbers. The dashboard reads only what this writes; raw signals are pruned later, the
@@ -243,7 +244,12 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     though it still counts as a completion or a skip. The player loops only at the end: a view that reached
     a second loop, or completed, saw the whole first one; otherwise its reach is its first loop's furthest
     point. One statement reads all the days of [start, end): each view keeps only the events inside its
-    own day's window."""
+    own day's window.
+
+    Most pairs of a video and a viewer in the window are one plain view: a single impression before all their
+    other events, every one of them in the first loop and inside the impression's day window. Such a pair is
+    its view, added up with one plain ``GROUP BY``; only the other pairs (several views, loops, late or early
+    events) are put in id order for the window functions."""
     quote = connection.ops.quote_name
     prep = connection.ops.adapt_datetimefield_value
     impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
@@ -264,14 +270,48 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     # in its view (the view's id shifted past any loop number, plus the loop, is larger than any earlier
     # view's). No join puts the events back together with their impression.
     days, loops = 1 << 20, 1 << 16  # more than any day number (days since 1970) and any loop number
+    window = f"""
+        FROM {quote(Signal._meta.db_table)}
+        WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s) {staff_clause}
+    """
+    window_params = [prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
+                     *staff_params]  # fmt: skip
+    opened_day = _day_number("opened_at")
     sql = f"""
-        WITH e AS (
+        WITH pairs AS (
+            SELECT video_id, viewer_key,
+                SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS impressions,
+                MIN(id) AS first_id,
+                MIN(CASE WHEN kind = %s THEN id END) AS opened_by,
+                MAX(CASE WHEN kind = %s THEN created_at END) AS opened_at,
+                MAX(CASE WHEN kind = %s THEN source END) AS source,
+                MAX(CASE WHEN kind = %s THEN topic_id END) AS topic_id,
+                MAX(CASE WHEN kind <> %s THEN looped END) AS top_loop,
+                MAX(CASE WHEN kind <> %s THEN watched_seconds END) AS furthest,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
+                MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped,
+                MIN(created_at) AS first_at, MAX(created_at) AS last_at
+            {window}
+            GROUP BY video_id, viewer_key
+        ), sorted AS (
+            SELECT pairs.*,
+                CASE WHEN impressions = 1 AND first_id = opened_by AND COALESCE(top_loop, 0) = 0
+                    AND {_day_number("last_at", minutes=-TAIL_MINUTES)} <= {opened_day}
+                    AND {opened_day} <= {_day_number("first_at", minutes=TAIL_MINUTES)}
+                THEN 1 ELSE 0 END AS plain
+            FROM pairs
+            WHERE impressions > 0
+        ), e AS (
             SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, looped, created_at,
                 MAX(CASE WHEN kind = %s THEN id * {days} + {_day_number("created_at")} END) OVER (
                     PARTITION BY video_id, {viewer} ORDER BY id ROWS UNBOUNDED PRECEDING
                 ) AS opened
-            FROM {quote(Signal._meta.db_table)}
-            WHERE created_at >= %s AND created_at < %s AND kind IN (%s, %s, %s, %s) {staff_clause}
+            {window}
+                AND EXISTS (
+                    SELECT 1 FROM sorted
+                    WHERE sorted.video_id = {quote(Signal._meta.db_table)}.video_id
+                        AND sorted.viewer_key = {quote(Signal._meta.db_table)}.viewer_key AND sorted.plain = 0
+                )
         ), f AS (
             SELECT video_id, viewer_key, kind, source, topic_id, watched_seconds, created_at,
                 opened / {days} AS opened_by, opened %% {days} AS opened_day,
@@ -296,7 +336,7 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
                 AND opened_day <= {_day_number("created_at", minutes=TAIL_MINUTES)}
             GROUP BY opened_by, video_id, viewer_key, loop
         ), w AS (
-            SELECT l.video_id, l.viewer_key, MAX(l.opened_at) AS opened_at, MAX(l.source) AS source,
+            SELECT l.opened_by, l.video_id, l.viewer_key, MAX(l.opened_at) AS opened_at, MAX(l.source) AS source,
                 MAX(l.topic_id) AS topic_id, video.owner_id AS creator_id, {duration} AS duration,
                 SUM(CASE WHEN l.loop >= 0 THEN {least}(l.furthest, {duration}) END) AS watched,
                 MAX(l.completed) AS completed, MAX(l.skipped) AS skipped, MAX(l.loop) AS top_loop,
@@ -307,6 +347,18 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
             WHERE l.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
             GROUP BY l.opened_by, l.video_id, l.viewer_key, video.owner_id, video.rendition_duration,
                 video.duration
+            UNION ALL
+            -- A plain view's one loop is its first (no events: no loop, as above).
+            SELECT p.opened_by, p.video_id, p.viewer_key, p.opened_at, p.source, p.topic_id, video.owner_id,
+                {duration},
+                CASE WHEN p.top_loop IS NOT NULL THEN {least}(p.furthest, {duration}) END,
+                p.completed, p.skipped, COALESCE(p.top_loop, -1),
+                CASE WHEN p.top_loop IS NOT NULL THEN {least}(p.furthest, {duration}) END
+            FROM sorted p
+            JOIN {_table(Video)} video ON video.id = p.video_id
+            JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
+            WHERE p.plain = 1 AND {_day_number("p.opened_at")} >= %s AND {_day_number("p.opened_at")} <= %s
+                AND p.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
         ), r AS (
             SELECT w.*,
                 CASE WHEN completed = 1 OR top_loop > 0 THEN duration
@@ -319,12 +371,16 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
             {_utc_hour_sql("opened_at")} AS hour, COALESCE(watched, 0.0) AS watched, completed, skipped,
             CASE WHEN duration <= 0 THEN 0 ELSE {least}({rules.REACH_STEPS}, {step}) END AS step
         FROM r
+        -- In impression order, as the views were always read: the sums of their seconds are then added in
+        -- the same order, to the last bit.
+        ORDER BY opened_by
     """  # noqa: S608
     epoch = datetime.date(1970, 1, 1)
+    first_day, last_day = (start.date() - epoch).days, (end.date() - epoch).days - 1
     params: list[Any] = [
-        impression, prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
-        *staff_params, impression, impression, complete, skip,
-        (start.date() - epoch).days, (end.date() - epoch).days - 1, Source.TOPIC.value,
+        *[impression] * 7, complete, skip, *window_params,
+        impression, *window_params, impression, impression, complete, skip, first_day, last_day,
+        first_day, last_day, Source.TOPIC.value,
     ]  # fmt: skip
     return sql, params
 

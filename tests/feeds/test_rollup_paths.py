@@ -171,3 +171,53 @@ def test_several_days_in_one_statement_give_each_days_views_as_read_alone():
     one_by_one = [view for day in days for view in views_one_by_one(day=day, facts=facts, staff={staff})]
     assert {view[0] for view in together} == set(days)
     assert sorted(together) == sorted(alone) == sorted(one_by_one)
+
+
+def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
+    """A pair that is one plain view (one impression before its other events, all in the first loop and in
+    the day's window) is added up without ordering its events; each pair here breaks exactly one of those
+    conditions, and a plain reading of it would give another number."""
+    video = VideoFactory.create(duration=15.0, rendition_duration=15.0)
+    facts = {video.pk: (video.owner_id, f"u:{video.owner.user_id}", 15.0)}
+    late = DAY + datetime.timedelta(days=1)
+    at = day_start(DAY) + datetime.timedelta(hours=10)
+    events = {
+        "a:plain": [("impression", 0.0, 0, at), ("progress", 3.0, 0, at), ("progress", 6.0, 0, at)],
+        "a:only-impression": [("impression", 0.0, 0, at)],
+        # A progress event before the impression belongs to an earlier view.
+        "a:early": [("progress", 9.0, 0, at), ("impression", 0.0, 0, at), ("progress", 3.0, 0, at)],
+        "a:twice": [
+            ("impression", 0.0, 0, at),
+            ("progress", 6.0, 0, at),
+            ("impression", 0.0, 0, at),
+            ("progress", 3.0, 0, at),
+        ],
+        "a:looped": [("impression", 0.0, 0, at), ("complete", 15.0, 0, at), ("progress", 3.0, 1, at)],
+        # After the impression's day window (read: the next day is in the batch) or before it.
+        "a:past-window": [
+            ("impression", 0.0, 0, day_start(late) - datetime.timedelta(minutes=10)),
+            ("progress", 3.0, 0, day_start(late) - datetime.timedelta(minutes=7)),
+            ("progress", 12.0, 0, day_start(late) + TAIL + datetime.timedelta(minutes=5)),
+        ],
+        "a:before-window": [
+            ("impression", 0.0, 0, day_start(late) + datetime.timedelta(minutes=5)),
+            ("progress", 12.0, 0, day_start(late) - TAIL - datetime.timedelta(minutes=5)),
+            ("progress", 3.0, 0, day_start(late) + datetime.timedelta(minutes=8)),
+        ],
+    }
+    rows = [
+        (viewer, uuid.uuid4(), video.pk, kind, "for_you", 0, watched, looped, None, created_at)
+        for viewer, sent in events.items()
+        for kind, watched, looped, created_at in sent
+    ]
+    synthetic.signals_load(rows)  # in this order: the ids follow it
+    in_sql = views_in_sql(first=DAY, last=late, staff=set())
+    one_by_one = [view for day in (DAY, late) for view in views_one_by_one(day=day, facts=facts, staff=set())]
+    assert sorted(in_sql) == sorted(one_by_one)
+    watched: dict[str, list[float]] = {}
+    for view in in_sql:
+        watched.setdefault(view[3], []).append(view[6])
+    assert {viewer: sorted(seconds) for viewer, seconds in watched.items()} == {
+        "a:plain": [6.0], "a:only-impression": [0.0], "a:early": [3.0], "a:twice": [3.0, 6.0],
+        "a:looped": [18.0], "a:past-window": [3.0], "a:before-window": [3.0],
+    }  # fmt: skip
