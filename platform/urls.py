@@ -18,6 +18,10 @@ handler404 = "platform.views.errors.page_not_found"
 handler500 = "platform.views.errors.server_error"
 
 urlpatterns = [
+    # First: a player's signal batches and feed pages are most of the site's requests, and Django tries
+    # patterns in order (about 90 came before them: 0.09 ms a request). No other pattern matches these
+    # paths, so the order changes nothing else.
+    path("api/v1/", include("feeds.api.urls")),
     # The home page is the For You feed; the feeds app serves it (a URL string, not an import).
     path("", include("feeds.home_urls")),
     path("guidelines/", views.guidelines, name="guidelines"),
@@ -73,7 +77,6 @@ urlpatterns = [
     ),
     path("api/v1/", include("platform.api.urls")),
     path("api/v1/", include("creators.api.urls")),
-    path("api/v1/", include("feeds.api.urls")),
     path("api/v1/", include("businesses.api.urls")),
     # Last under /api/: what no API route matched is the API's JSON 404, DEBUG on or off.
     re_path(r"^api(?:/(?P<path>.*))?$", api_not_found, name="api-not-found"),

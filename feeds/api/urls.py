@@ -6,6 +6,7 @@ from feeds.api import analytics, tags, views, welcome
 from feeds.api import search as search_api
 
 urlpatterns = [
+    path("signals", views.SignalBatchView.as_view(), name="api-signals"),
     path("feeds/for-you", views.ForYouFeedView.as_view(), name="api-feed-for-you"),
     path("feeds/following", views.FollowingFeedView.as_view(), name="api-feed-following"),
     path("feeds/local", views.LocalFeedView.as_view(), name="api-feed-local"),
@@ -19,7 +20,6 @@ urlpatterns = [
     path("search/creators", search_api.SearchCreatorsView.as_view(), name="api-search-creators"),
     path("search/hashtags", search_api.SearchHashtagsView.as_view(), name="api-search-hashtags"),
     path("search/suggest", search_api.SearchSuggestView.as_view(), name="api-search-suggest"),
-    path("signals", views.SignalBatchView.as_view(), name="api-signals"),
     path("me/interests", welcome.InterestsView.as_view(), name="api-me-interests"),
     path("reports", views.ReportCreateView.as_view(), name="api-reports"),
     path("videos/<uuid:public_id>/report", views.ReportView.as_view(), name="api-report"),
