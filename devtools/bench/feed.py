@@ -403,7 +403,7 @@ class FeedBenchmark:
         timed, counted = batches[:-INGEST_COUNTED_BATCHES], batches[-INGEST_COUNTED_BATCHES:]
         videos = dict(Video.objects.values_list("public_id", "pk"))
         accepted = 0
-        batch_times, raw_times = [], []
+        batch_times, raw_times, empty_times = [], [], []
         for viewer, events in timed:
             client.force_authenticate(viewer)
             if profiler:
@@ -417,6 +417,11 @@ class FeedBenchmark:
             began = time.perf_counter()
             raw_insert(viewer_key=f"u:{viewer.pk}", events=events, videos=videos)
             raw_times.append(time.perf_counter() - began)
+            # The request alone: an empty batch goes through the same middleware, authentication,
+            # throttle, parser and response, and stores nothing: what no work on storing can take away.
+            began = time.perf_counter()
+            client.post("/api/v1/signals", {"events": []}, format="json")
+            empty_times.append(time.perf_counter() - began)
         queries = []
         for viewer, events in counted:
             client.force_authenticate(viewer)
@@ -437,6 +442,9 @@ class FeedBenchmark:
             "raw_insert_signals_per_s": round(raw_per_s),
             "raw_insert_batch_p50_ms": round(statistics.median(raw_times) * 1000, 2) if raw_times else 0,
             "ingest_over_raw_insert": round(per_s / raw_per_s, 3) if raw_per_s else 0,
+            "empty_batch_p50_ms": round(statistics.median(empty_times) * 1000, 3) if empty_times else 0,
+            # Signals per second if storing, checking and learning cost nothing: the request's own ceiling.
+            "ingest_request_ceiling_signals_per_s": round(rows / sum(empty_times)) if empty_times else 0,
         }
 
 
