@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from creators import services as creator_services
 from feeds import selectors
 from feeds.selectors import PAGE_FIELDS
+from platform.statements import ids_param
 from platform.viewer import viewer_for_user
 from tests.factories import CreatorFactory, UserFactory, published_video
 
@@ -53,6 +54,77 @@ def test_the_compiled_page_query_loads_what_the_orm_does_and_leaves_out_blocks_a
     everyone = selectors._page_videos(ids, viewer=viewer_for_user(None, key="a:page-test"))
     assert set(everyone) == {video.pk for video in videos.values()}
     assert selectors._page_videos([], viewer=viewer) == {}
+
+
+def loaded_state(instance, depth=0):
+    """Everything a loaded model instance holds: its attributes, its state, and the related objects it
+    came with (recursively), as comparable values."""
+    if instance is None:
+        return None
+    if depth == 3:  # a one-to-one's object points back at its owner
+        return (type(instance), instance.pk)
+    attributes = {name: value for name, value in vars(instance).items() if name != "_state"}
+    related = {name: loaded_state(value, depth + 1) for name, value in instance._state.fields_cache.items()}
+    return (
+        type(instance),
+        attributes,
+        (instance._state.db, instance._state.adding),
+        related,
+        sorted(instance.get_deferred_fields()),
+    )
+
+
+def test_the_page_builds_its_objects_as_the_orm_loads_them(django_assert_num_queries):
+    """``_loaded`` skips ``Model.__init__``; the videos, owners and accounts it builds hold exactly what
+    ``Model.from_db`` gives, deferred fields load on access, and a model with an init receiver falls back."""
+    from django.db.models import signals
+
+    from creators.models import Video
+
+    private_owner = CreatorFactory.create(handle="private_owner")
+    private_owner.user.is_private = True
+    private_owner.user.save(update_fields=["is_private"])
+    videos = [
+        published_video(owner=private_owner, topics=("comedy",)),
+        published_video(topics=("stem",), caption="A #tag caption"),
+        published_video(),
+    ]
+    ids = [video.pk for video in videos]
+    viewer = viewer_for_user(None, key="a:loaded")
+    selectors._page_statements.clear()
+    page = selectors._page_statement(signed_in=False)
+    assert page is not None
+    assert page.fast
+    fast = page.videos({"video_ids": ids_param(ids), "user_id": None})
+    slow = selectors._PageStatement(**{**vars(page), "fast": False}).videos(
+        {"video_ids": ids_param(ids), "user_id": None}
+    )
+    assert len(fast) == len(slow) == 3
+    for built, loaded in zip(
+        sorted(fast, key=lambda video: video.pk), sorted(slow, key=lambda video: video.pk), strict=True
+    ):
+        assert loaded_state(built) == loaded_state(loaded)
+        assert built.owner.user.is_private == loaded.owner.user.is_private
+    # A deferred field is read from the database on access, as for the ORM's objects.
+    assert "moderation_reason" in fast[0].get_deferred_fields()
+    Video.objects.filter(pk=fast[0].pk).update(moderation_reason="checked by a test")
+    with django_assert_num_queries(1):
+        assert fast[0].moderation_reason == "checked by a test"
+    assert "moderation_reason" not in fast[0].get_deferred_fields()
+
+    def receiver(**kwargs):
+        pass
+
+    signals.post_init.connect(receiver, sender=Video)
+    try:
+        selectors._page_statements.clear()
+        fallback = selectors._page_statement(signed_in=False)
+        assert fallback is not None
+        assert not fallback.fast
+    finally:
+        signals.post_init.disconnect(receiver, sender=Video)
+        selectors._page_statements.clear()
+    assert set(selectors._page_videos(ids, viewer=viewer)) == set(ids[1:])  # the private creator's left out
 
 
 def test_the_page_reads_the_profile_and_co_watch_neighbours_in_one_query_each():
