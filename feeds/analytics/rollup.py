@@ -4,7 +4,7 @@ A day is rolled up once it has ended (and a short tail after it, so views that b
 midnight are whole). The database does the work in a few set-based statements per batch of days: window
 functions put each day's raw signals together into views, in id order (an impression starts a view of a
 video by a viewer, and the progress, completion and skip events after it belong to it; a viewer's one plain
-view of a video is simply grouped, with no order), grouped selects
+view of a video is grouped by loop, without ordering its events), grouped selects
 add them up per video, viewer and creator, and ``INSERT … SELECT`` writes the rows. Python only numbers
 the viewers it has not met before (a hash the databases cannot compute). Re-running a day replaces its
 rows with the same numbers. The dashboard reads only what this writes; raw signals are pruned later, the
@@ -247,9 +247,10 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     own day's window.
 
     Most pairs of a video and a viewer in the window are one plain view: a single impression before all their
-    other events, every one of them in the first loop and inside the impression's day window. Such a pair is
-    its view, added up with one plain ``GROUP BY``; only the other pairs (several views, loops, late or early
-    events) are put in id order for the window functions."""
+    other events, its loops one after the other (every event of a loop after all those of lower loops) and
+    all inside the impression's day window. Such a pair is its view, added up with plain ``GROUP BY``s (by
+    loop, then by pair), and only its few loops are ordered; the other pairs (several views, late or early
+    events) have all their events put in id order for the window functions."""
     quote = connection.ops.quote_name
     prep = connection.ops.adapt_datetimefield_value
     impression, complete, skip = Kind.IMPRESSION.value, Kind.COMPLETE.value, Kind.SKIP.value
@@ -277,25 +278,60 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     window_params = [prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
                      *staff_params]  # fmt: skip
     opened_day = _day_number("opened_at")
+    viewer_p = 'p.viewer_key COLLATE "C"' if postgresql else "p.viewer_key"
     sql = f"""
-        WITH pairs AS (
-            SELECT video_id, viewer_key,
-                SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS impressions,
-                MIN(id) AS first_id,
-                MIN(CASE WHEN kind = %s THEN id END) AS opened_by,
-                MAX(CASE WHEN kind = %s THEN created_at END) AS opened_at,
-                MAX(CASE WHEN kind = %s THEN source END) AS source,
-                MAX(CASE WHEN kind = %s THEN topic_id END) AS topic_id,
-                MAX(CASE WHEN kind <> %s THEN looped END) AS top_loop,
-                MAX(CASE WHEN kind <> %s THEN watched_seconds END) AS furthest,
+        WITH parts AS (
+            -- A pair's events by loop (its impressions as loop -1), in no order.
+            SELECT video_id, viewer_key, loop, COUNT(*) AS events, MIN(id) AS first_id, MAX(id) AS last_id,
+                MAX(watched_seconds) AS furthest,
                 MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS completed,
                 MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS skipped,
-                MIN(created_at) AS first_at, MAX(created_at) AS last_at
-            {window}
-            GROUP BY video_id, viewer_key
+                MIN(created_at) AS first_at, MAX(created_at) AS last_at, MAX(source) AS source,
+                MAX(topic_id) AS topic_id
+            FROM (
+                SELECT id, video_id, viewer_key, kind, source, topic_id, watched_seconds, created_at,
+                    CASE WHEN kind = %s THEN -1 ELSE looped END AS loop
+                {window}
+            ) events
+            GROUP BY video_id, viewer_key, loop
+        ), videos AS (
+            -- The pairs' videos, looked up once each.
+            SELECT video.id, video.owner_id AS creator_id, {duration} AS duration,
+                'u:' || CAST(creator.user_id AS TEXT) AS creator_key
+            FROM {_table(Video)} video
+            JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
+            WHERE video.id IN (SELECT video_id FROM parts)
+        ), ordered AS (
+            -- Loop by loop: did all the pair's events of lower loops come before this loop's first event?
+            -- The watched seconds are added up loop after loop, as the reading in id order adds them.
+            SELECT p.*, video.creator_id, video.duration,
+                MAX(p.last_id) OVER (
+                    PARTITION BY p.video_id, {viewer_p} ORDER BY p.loop ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ) AS before_id,
+                SUM(CASE WHEN p.loop >= 0 THEN {least}(p.furthest, video.duration) END) OVER (
+                    PARTITION BY p.video_id, {viewer_p} ORDER BY p.loop
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                ) AS watched
+            FROM parts p
+            JOIN videos video ON video.id = p.video_id
+            WHERE p.viewer_key <> video.creator_key
+        ), pairs AS (
+            SELECT video_id, viewer_key, creator_id, duration,
+                SUM(CASE WHEN loop = -1 THEN events ELSE 0 END) AS impressions,
+                MIN(CASE WHEN before_id IS NULL OR first_id > before_id THEN 1 ELSE 0 END) AS in_order,
+                MAX(CASE WHEN loop = -1 THEN first_id END) AS opened_by,
+                MAX(CASE WHEN loop = -1 THEN first_at END) AS opened_at,
+                MAX(CASE WHEN loop = -1 THEN source END) AS source,
+                MAX(CASE WHEN loop = -1 THEN topic_id END) AS topic_id,
+                MAX(watched) AS watched, MAX(completed) AS completed, MAX(skipped) AS skipped,
+                MAX(loop) AS top_loop,
+                MAX(CASE WHEN loop = 0 THEN {least}(furthest, duration) END) AS first_furthest,
+                MIN(first_at) AS first_at, MAX(last_at) AS last_at
+            FROM ordered
+            GROUP BY video_id, viewer_key, creator_id, duration
         ), sorted AS (
             SELECT pairs.*,
-                CASE WHEN impressions = 1 AND first_id = opened_by AND COALESCE(top_loop, 0) = 0
+                CASE WHEN impressions = 1 AND in_order = 1
                     AND {_day_number("last_at", minutes=-TAIL_MINUTES)} <= {opened_day}
                     AND {opened_day} <= {_day_number("first_at", minutes=TAIL_MINUTES)}
                 THEN 1 ELSE 0 END AS plain
@@ -348,17 +384,11 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
             GROUP BY l.opened_by, l.video_id, l.viewer_key, video.owner_id, video.rendition_duration,
                 video.duration
             UNION ALL
-            -- A plain view's one loop is its first (no events: no loop, as above).
-            SELECT p.opened_by, p.video_id, p.viewer_key, p.opened_at, p.source, p.topic_id, video.owner_id,
-                {duration},
-                CASE WHEN p.top_loop IS NOT NULL THEN {least}(p.furthest, {duration}) END,
-                p.completed, p.skipped, COALESCE(p.top_loop, -1),
-                CASE WHEN p.top_loop IS NOT NULL THEN {least}(p.furthest, {duration}) END
-            FROM sorted p
-            JOIN {_table(Video)} video ON video.id = p.video_id
-            JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
-            WHERE p.plain = 1 AND {_day_number("p.opened_at")} >= %s AND {_day_number("p.opened_at")} <= %s
-                AND p.viewer_key <> 'u:' || CAST(creator.user_id AS TEXT)
+            -- A plain view: its loops one after the other, no event late.
+            SELECT opened_by, video_id, viewer_key, opened_at, source, topic_id, creator_id, duration, watched,
+                completed, skipped, top_loop, first_furthest
+            FROM sorted
+            WHERE plain = 1 AND {_day_number("opened_at")} >= %s AND {_day_number("opened_at")} <= %s
         ), r AS (
             SELECT w.*,
                 CASE WHEN completed = 1 OR top_loop > 0 THEN duration
@@ -378,7 +408,7 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     epoch = datetime.date(1970, 1, 1)
     first_day, last_day = (start.date() - epoch).days, (end.date() - epoch).days - 1
     params: list[Any] = [
-        *[impression] * 7, complete, skip, *window_params,
+        complete, skip, impression, *window_params,
         impression, *window_params, impression, impression, complete, skip, first_day, last_day,
         first_day, last_day, Source.TOPIC.value,
     ]  # fmt: skip

@@ -174,9 +174,9 @@ def test_several_days_in_one_statement_give_each_days_views_as_read_alone():
 
 
 def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
-    """A pair that is one plain view (one impression before its other events, all in the first loop and in
-    the day's window) is added up without ordering its events; each pair here breaks exactly one of those
-    conditions, and a plain reading of it would give another number."""
+    """A pair that is one plain view (one impression before its other events, its loops one after the other
+    and all in the day's window) is added up without ordering its events; each other pair here breaks
+    exactly one of those conditions, and a plain reading of it would give another number."""
     video = VideoFactory.create(duration=15.0, rendition_duration=15.0)
     facts = {video.pk: (video.owner_id, f"u:{video.owner.user_id}", 15.0)}
     late = DAY + datetime.timedelta(days=1)
@@ -192,7 +192,23 @@ def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
             ("impression", 0.0, 0, at),
             ("progress", 3.0, 0, at),
         ],
-        "a:looped": [("impression", 0.0, 0, at), ("complete", 15.0, 0, at), ("progress", 3.0, 1, at)],
+        # Two impressions before any other event: two views, the first with nothing watched.
+        "a:reopened": [("impression", 0.0, 0, at), ("impression", 0.0, 0, at), ("progress", 6.0, 0, at)],
+        "a:looped": [
+            ("impression", 0.0, 0, at),
+            ("complete", 15.0, 0, at),
+            ("progress", 3.0, 1, at),
+            ("progress", 7.5, 1, at),
+            ("complete", 15.0, 1, at),
+            ("progress", 4.25, 2, at),
+        ],
+        # The first loop's last report comes after the second loop began: it is late and adds nothing.
+        "a:late-loop": [
+            ("impression", 0.0, 0, at),
+            ("progress", 3.0, 0, at),
+            ("progress", 2.0, 1, at),
+            ("progress", 9.0, 0, at),
+        ],
         # After the impression's day window (read: the next day is in the batch) or before it.
         "a:past-window": [
             ("impression", 0.0, 0, day_start(late) - datetime.timedelta(minutes=10)),
@@ -219,5 +235,7 @@ def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
         watched.setdefault(view[3], []).append(view[6])
     assert {viewer: sorted(seconds) for viewer, seconds in watched.items()} == {
         "a:plain": [6.0], "a:only-impression": [0.0], "a:early": [3.0], "a:twice": [3.0, 6.0],
-        "a:looped": [18.0], "a:past-window": [3.0], "a:before-window": [3.0],
+        "a:reopened": [0.0, 6.0],
+        "a:looped": [34.25],
+        "a:late-loop": [5.0], "a:past-window": [3.0], "a:before-window": [3.0],
     }  # fmt: skip
