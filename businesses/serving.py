@@ -94,6 +94,7 @@ class Snapshot:
     columns: _Columns | None = None  # ``lives`` as arrays, made at the first ordering
 
     def arrays(self) -> _Columns:
+        """``lives`` as arrays (made once: ``_load`` makes them before the snapshot is shared)."""
         if self.columns is None:
             self.columns = _Columns.of(self)
         return self.columns
@@ -249,7 +250,9 @@ def _load(now: float, previous: Snapshot | None = None) -> Snapshot:
     known = {live.id: live for live in previous.lives} if previous is not None else {}
     fresh = _lives(ids=[pk for pk in running if pk not in known])
     lives = tuple(known.get(pk) or fresh[pk] for pk in running if pk in known or pk in fresh)
-    return Snapshot(lives=lives, spent=running)
+    snapshot = Snapshot(lives=lives, spent=running)
+    snapshot.arrays()  # before any thread sees it: slots served are counted in these arrays
+    return snapshot
 
 
 def _lives(*, ids: list[int]) -> dict[int, Live]:
