@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -15,12 +16,41 @@ def query_of(request: Request, serializer_class: type[serializers.Serializer[Any
     """The validated query, or a 400 in the field-error shape (``{"page_size": [...], "codes": {...}}``).
 
     ``?page_size=`` (given, but blank) is refused where the field does not allow blank: DRF would take it
-    as not given, which the schema (an integer, a date) does not allow."""
-    serializer = serializer_class(data=request.query_params)
+    as not given, which the schema (an integer, a date) does not allow.
+
+    A request without a query (a feed's first page: most of them) gets what the serializer made of an
+    empty query the first time, without building the serializer again (a copy of its fields each time)."""
+    if not request.query_params:
+        answer = _empty_queries.get(serializer_class)
+        if answer is None:
+            answer = _validated(serializer_class, {})
+            if _answers_empty_alike(serializer_class):
+                _empty_queries[serializer_class] = answer
+        return dict(answer)
+    return _validated(serializer_class, request.query_params)
+
+
+# What each query serializer made of an empty query, for those whose answer to it cannot change.
+_empty_queries: dict[type[serializers.Serializer[Any]], dict[str, Any]] = {}
+
+
+def _answers_empty_alike(serializer_class: type[serializers.Serializer[Any]]) -> bool:
+    """Whether an empty query always validates to the same values: no ``validate`` of its own (nor
+    per field) and no field whose default is computed (today's date, say)."""
+    fields = serializer_class().fields
+    return (
+        serializer_class.validate is serializers.Serializer.validate
+        and not any(hasattr(serializer_class, f"validate_{name}") for name in fields)
+        and not any(field.default is not empty and callable(field.default) for field in fields.values())
+    )
+
+
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
     blank = {
         name: [serializers.ErrorDetail(gettext("This field may not be blank."), code="blank")]
         for name, field in serializer.fields.items()
-        if request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)
+        if data.get(name) == "" and not getattr(field, "allow_blank", False)
     }
     if blank:
         raise serializers.ValidationError(blank)

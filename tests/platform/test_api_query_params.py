@@ -203,3 +203,52 @@ def test_the_reach_estimate_states_the_bounds_of_any_budget_and_duration(schema,
     assert budget["minimum"] * settings.PROMOTION_MAX_DAYS >= settings.PROMOTION_BUDGET_MIN_CENTS
     assert (budget["minimum"] - 1) * settings.PROMOTION_MAX_DAYS < settings.PROMOTION_BUDGET_MIN_CENTS
     assert budget["maximum"] == settings.PROMOTION_BUDGET_MAX_CENTS
+
+
+def test_an_empty_query_is_answered_as_the_serializer_would_and_only_kept_when_it_cannot_change():
+    """``query_of`` keeps what a query serializer made of an empty query, except where the answer can
+    change: a computed default, or a ``validate`` of the serializer's own."""
+    import itertools
+
+    from rest_framework import serializers
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from platform.api import query
+
+    ticks = itertools.count()
+
+    class Fixed(serializers.Serializer[Any]):
+        cursor = serializers.CharField(required=False)
+        size = serializers.IntegerField(required=False, default=20)
+
+    class Computed(serializers.Serializer[Any]):
+        tick = serializers.IntegerField(required=False, default=lambda: next(ticks))
+
+    class Checked(serializers.Serializer[Any]):
+        size = serializers.IntegerField(required=False, default=5)
+
+        def validate(self, attrs):
+            return {**attrs, "tick": next(ticks)}
+
+    class Required(serializers.Serializer[Any]):
+        country = serializers.CharField()
+
+    def empty_request():
+        return Request(APIRequestFactory().get("/api/v1/anything"))
+
+    assert query.query_of(empty_request(), Fixed) == {"size": 20}
+    assert Fixed in query._empty_queries
+    answer = query.query_of(empty_request(), Fixed)
+    answer["size"] = 99  # the caller's own copy
+    assert query.query_of(empty_request(), Fixed) == {"size": 20}
+    assert query.query_of(Request(APIRequestFactory().get("/x", {"size": "3"})), Fixed) == {"size": 3}
+
+    assert query.query_of(empty_request(), Computed) != query.query_of(empty_request(), Computed)
+    assert query.query_of(empty_request(), Checked) != query.query_of(empty_request(), Checked)
+    assert Computed not in query._empty_queries
+    assert Checked not in query._empty_queries
+    for _ in range(2):
+        with pytest.raises(serializers.ValidationError):
+            query.query_of(empty_request(), Required)
+    assert Required not in query._empty_queries
