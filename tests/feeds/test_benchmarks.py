@@ -54,6 +54,14 @@ def test_a_benchmark_runs_without_a_development_database_and_leaves_none(tmp_pat
     assert report["benchmark"] == command.removeprefix("benchmark_")
     assert report["database"] == "sqlite"
     assert report["videos"] == int(sizes[1])
+    if command == "benchmark_feed":
+        # The request alone, then with the plain insert: each a ceiling, the second the lower.
+        assert report["empty_batch_p50_ms"] > 0
+        assert (
+            report["ingest_request_ceiling_signals_per_s"]
+            >= report["ingest_request_and_insert_ceiling_signals_per_s"]
+            > 0
+        )
     if command == "benchmark_promotions":
         # What must be zero is zero, and slots were served and charged at all.
         assert report["sponsored_slots_served"] > 0
