@@ -378,9 +378,13 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
         ), w AS (
             SELECT l.opened_by, l.video_id, l.viewer_key, MAX(l.opened_at) AS opened_at, MAX(l.source) AS source,
                 MAX(l.topic_id) AS topic_id, video.owner_id AS creator_id, {duration} AS duration,
-                SUM(CASE WHEN l.loop >= 0 THEN {least}(l.furthest, {duration}) END) AS watched,
+                -- A loop whose every report was late has no furthest point: it adds nothing (LEAST
+                -- would make it the whole length on PostgreSQL, which skips NULLs; SQLite's min does not).
+                SUM(CASE WHEN l.loop >= 0 AND l.furthest IS NOT NULL THEN {least}(l.furthest, {duration}) END)
+                    AS watched,
                 MAX(l.completed) AS completed, MAX(l.skipped) AS skipped, MAX(l.loop) AS top_loop,
-                MAX(CASE WHEN l.loop = 0 THEN {least}(l.furthest, {duration}) END) AS first_furthest
+                MAX(CASE WHEN l.loop = 0 AND l.furthest IS NOT NULL THEN {least}(l.furthest, {duration}) END)
+                    AS first_furthest
             FROM loops l
             JOIN {_table(Video)} video ON video.id = l.video_id
             JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id

@@ -209,6 +209,13 @@ def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
             ("progress", 2.0, 1, at),
             ("progress", 9.0, 0, at),
         ],
+        # Every report of the first loop comes after the second loop began: that loop adds nothing at all
+        # (not the whole length, as PostgreSQL's LEAST of nothing and the length would say).
+        "a:late-whole-loop": [
+            ("impression", 0.0, 0, at),
+            ("progress", 3.0, 1, at),
+            ("progress", 9.0, 0, at),
+        ],
         # After the impression's day window (read: the next day is in the batch) or before it.
         "a:past-window": [
             ("impression", 0.0, 0, day_start(late) - datetime.timedelta(minutes=10)),
@@ -237,5 +244,5 @@ def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
         "a:plain": [6.0], "a:only-impression": [0.0], "a:early": [3.0], "a:twice": [3.0, 6.0],
         "a:reopened": [0.0, 6.0],
         "a:looped": [34.25],
-        "a:late-loop": [5.0], "a:past-window": [3.0], "a:before-window": [3.0],
+        "a:late-loop": [5.0], "a:late-whole-loop": [3.0], "a:past-window": [3.0], "a:before-window": [3.0],
     }  # fmt: skip
