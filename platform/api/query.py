@@ -1,6 +1,7 @@
 """Query parameters read through serializers: one class both validates a request's query and documents
 it in the schema (``@extend_schema(parameters=[TheQuerySerializer])``), so the two cannot drift."""
 
+import functools
 from typing import Any
 
 from django.utils.translation import gettext
@@ -34,9 +35,10 @@ def query_of(request: Request, serializer_class: type[serializers.Serializer[Any
 _empty_queries: dict[type[serializers.Serializer[Any]], dict[str, Any]] = {}
 
 
+@functools.cache
 def _answers_empty_alike(serializer_class: type[serializers.Serializer[Any]]) -> bool:
     """Whether an empty query always validates to the same values: no ``validate`` of its own (nor
-    per field) and no field whose default is computed (today's date, say)."""
+    per field) and no field whose default is computed (today's date, say). Asked once per class."""
     fields = serializer_class().fields
     return (
         serializer_class.validate is serializers.Serializer.validate
