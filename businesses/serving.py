@@ -76,10 +76,6 @@ class Live:
         """One impression's price in (fractional) cents."""
         return self.cpm_cents / 1000
 
-    @property
-    def is_targeted(self) -> bool:
-        return bool(self.regions or self.bands or self.topic_ids)
-
 
 @dataclass
 class Snapshot:

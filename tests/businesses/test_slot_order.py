@@ -86,7 +86,7 @@ def walked(snapshot, now, *, region, band, topic_interest, exclude_video_ids, ow
     for live in by_deficit(snapshot, now):
         if live.video_id in exclude_video_ids or live.owner_user_id == owner:
             continue
-        if live.is_targeted and (
+        if (
             (live.regions and region not in live.regions)
             or (live.bands and band not in live.bands)
             or (live.topic_ids and not any(topic_interest.get(topic, 0.0) > 0 for topic in live.topic_ids))
