@@ -90,6 +90,9 @@ class Features:
 
 # Pads the rows of a table's topic and hashtag columns: no id is negative.
 NO_ID = -1
+# A table this large whose ids run from 0 to at most this many times its rows finds rows by position
+# (``FeatureTable.dense_rows``): a page's ~700 lookups in a 100k-video catalog then cost one read each.
+DENSE_MIN_ROWS, DENSE_SPREAD = 1024, 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +114,9 @@ class FeatureTable:
     # The video ids in order, and the row of each: ``rows_of`` looks many up at once.
     sorted_ids: np.ndarray
     sorted_rows: np.ndarray
+    # Where the ids are dense (a whole catalog's, 1 to about its size): the row of each id by position, -1
+    # where none, and -1 once more at the end for every id past it. ``rows_of`` then reads it directly.
+    dense_rows: np.ndarray | None = None
 
     @classmethod
     def of(cls, features: Iterable[Features]) -> FeatureTable:
@@ -130,15 +136,24 @@ class FeatureTable:
     def from_columns(cls, **columns: np.ndarray) -> FeatureTable:
         video_ids = columns["video_ids"]
         order = np.argsort(video_ids, kind="stable")
+        dense_rows = None
+        top = int(video_ids.max(initial=-1))
+        if len(video_ids) >= DENSE_MIN_ROWS and video_ids.min() >= 0 and top <= DENSE_SPREAD * len(video_ids):
+            dense_rows = np.full(top + 2, -1, dtype=np.int64)
+            dense_rows[video_ids[order][::-1]] = order[::-1]  # a repeated id keeps its first row
         return cls(
             **columns,
             rows={video_id: row for row, video_id in enumerate(video_ids.tolist())},
             sorted_ids=video_ids[order],
             sorted_rows=order,
+            dense_rows=dense_rows,
         )
 
     def rows_of(self, video_ids: np.ndarray) -> np.ndarray:
         """The row of each of ``video_ids``, -1 for one the table does not have."""
+        if self.dense_rows is not None:
+            past = len(self.dense_rows) - 1
+            return self.dense_rows[np.where((video_ids >= 0) & (video_ids < past), video_ids, past)]
         if not len(self.sorted_ids):
             return np.full(len(video_ids), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(self.sorted_ids, video_ids), len(self.sorted_ids) - 1)

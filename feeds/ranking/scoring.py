@@ -10,6 +10,7 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -61,6 +62,11 @@ class Filters:
             and item.creator_id not in self.creators
             and self.topics.isdisjoint(item.topic_ids)
         )
+
+    @cached_property
+    def excluded_sorted(self) -> np.ndarray:
+        """``excluded`` as a sorted array, made once for the page's several ``rank`` calls."""
+        return np.sort(np.fromiter(self.excluded, np.int64, len(self.excluded)))
 
     def allowed_rows(self, table: FeatureTable, rows: np.ndarray) -> np.ndarray:
         """Which of a table's ``rows`` (not yet checked against ``excluded``) the rest allows: ``allows``
@@ -150,6 +156,11 @@ class Affinity:
             :count
         ]
 
+    @cached_property
+    def sorted_keys(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """``_sorted_rates`` of the hashtags, creators and topics, made once for the page's ``rank`` calls."""
+        return _sorted_rates(self.hashtags), _sorted_rates(self.creators), _sorted_rates(self.topics)
+
     def top_topics(self, count: int) -> list[int]:
         """The topics enjoyed most per view, best first (only enjoyed ones)."""
         return self._top(self.topics, count)
@@ -214,17 +225,33 @@ def score(
     )
 
 
-def _best_rates(rates: dict[int, float], keys: np.ndarray) -> np.ndarray:
+def _members(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_values`` (``np.isin`` for a set already sorted once)."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
+
+
+def _sorted_rates(rates: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of ``rates`` in order, and their rates: what ``_best_rates`` searches."""
+    known = np.fromiter(rates.keys(), np.int64, len(rates))
+    values = np.fromiter(rates.values(), np.float64, len(rates))
+    order = np.argsort(known)
+    return known[order], values[order]
+
+
+def _best_rates(
+    rates: dict[int, float], keys: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Per row of ``keys`` (a matrix padded with ``NO_ID``, or one key a row), the highest of the rates
-    its keys have: ``_best`` (or ``rates.get(key, 0.0)``) for many videos at once; 0 where none has one."""
+    its keys have: ``_best`` (or ``rates.get(key, 0.0)``) for many videos at once; 0 where none has one.
+    ``known`` is ``_sorted_rates(rates)`` where the caller keeps it."""
     if keys.ndim == 1:
         keys = keys[:, None]
     if not rates or not keys.shape[1]:
         return np.zeros(len(keys))
-    known = np.fromiter(rates.keys(), np.int64, len(rates))
-    values = np.fromiter(rates.values(), np.float64, len(rates))
-    order = np.argsort(known)
-    known, values = known[order], values[order]
+    known, values = known or _sorted_rates(rates)
     at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
     best = np.where(known[at] == keys, values[at], -np.inf).max(axis=1)
     return np.where(best == -np.inf, 0.0, best)
@@ -256,16 +283,17 @@ def rank(
     at = table.rows_of(candidates)
     allowed = at >= 0
     if filters.excluded:
-        allowed &= ~np.isin(candidates, np.fromiter(filters.excluded, np.int64, len(filters.excluded)))
+        allowed &= ~_members(filters.excluded_sorted, candidates)
     allowed[allowed] = filters.allowed_rows(table, at[allowed])
     candidates, found_in, at = candidates[allowed], found_in[allowed], at[allowed]
     if not len(at):
         return []
     video_ids: list[int] = candidates.tolist()
+    hashtags, creators, topics = rates.sorted_keys
     lift = (
-        HASHTAG_PART * _best_rates(rates.hashtags, table.hashtag_ids[at])
-        + CREATOR_PART * _best_rates(rates.creators, table.creator_ids[at])
-        + TOPIC_PART * _best_rates(rates.topics, table.topic_ids[at])
+        HASHTAG_PART * _best_rates(rates.hashtags, table.hashtag_ids[at], hashtags)
+        + CREATOR_PART * _best_rates(rates.creators, table.creator_ids[at], creators)
+        + TOPIC_PART * _best_rates(rates.topics, table.topic_ids[at], topics)
     )
     exponent = SHARPNESS * np.clip(lift, -RATE_LIMIT, RATE_LIMIT)
     if seed is not None:  # ``guess``
@@ -280,20 +308,13 @@ def rank(
     if boosts:
         values = values * (1.0 + _best_rates(boosts, candidates))  # ``boosts.get(video_id, 0.0)``
     # Best first; equal scores keep the order they were found in (as a stable sort in reverse does).
-    order = np.argsort(-values, kind="stable").tolist()
-    scores = values.tolist()
-    source_names = list(sources)
-    names = [source_names[index] for index in found_in.tolist()]
+    order = np.argsort(-values, kind="stable")
+    names = np.array(list(sources), dtype=object)[found_in[order]].tolist()
     return list(
         map(
             tuple.__new__,
             [Scored] * len(order),
-            zip(
-                [video_ids[index] for index in order],
-                [scores[index] for index in order],
-                [names[index] for index in order],
-                strict=True,
-            ),
+            zip(candidates[order].tolist(), values[order].tolist(), names, strict=True),
         )
     )
 

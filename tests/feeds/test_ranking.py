@@ -155,6 +155,7 @@ def test_the_model_imports_nothing_from_django():
         "uuid",
         "collections",
         "dataclasses",
+        "functools",
         "typing",
         "numpy",  # the scorer's arrays
     }

@@ -97,7 +97,8 @@ def catalog_of(items: list[Features]) -> Catalog:
 @pytest.mark.parametrize("case", range(40))
 def test_rank_orders_candidates_as_scoring_them_one_by_one_does(case):
     rng = random.Random(case)
-    items = [random_features(rng, video_id) for video_id in range(1, 301)]
+    # Some cases rank in a catalog large enough to find its rows by position (``FeatureTable.dense_rows``).
+    items = [random_features(rng, video_id) for video_id in range(1, 1501 if case % 8 == 3 else 301)]
     if case % 4 == 1:  # equal features under other ids (and no guess): equal scores, kept in the order found
         items += [Features(**{**_fields(item), "video_id": item.video_id + 1000}) for item in items[:40]]
     catalog = catalog_of(items)
@@ -144,6 +145,19 @@ def test_rank_orders_candidates_as_scoring_them_one_by_one_does(case):
 
 def _fields(item: Features) -> dict[str, Any]:
     return {name: getattr(item, name) for name in Features.__dataclass_fields__ if name != "watch_value"}
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_table_finds_rows_by_position_or_by_search_alike(dense):
+    rng = random.Random(9)
+    # Dense: ids 1 to 3,000 with holes, shuffled; sparse: ids far apart (found by search).
+    ids = rng.sample(range(1, 3001), 1200) if dense else rng.sample(range(1, 10**9), 1200)
+    table = FeatureTable.of([random_features(rng, video_id) for video_id in ids])
+    assert (table.dense_rows is not None) == dense
+    asked = [*rng.sample(ids, 300), 0, -5, max(ids) + 1, 10**12, *rng.sample(range(1, 3001), 300)]
+    assert table.rows_of(np.array(asked, dtype=np.int64)).tolist() == [
+        table.rows.get(video_id, -1) for video_id in asked
+    ]
 
 
 def test_rank_of_nothing_allowed_is_empty():
