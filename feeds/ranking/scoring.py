@@ -230,7 +230,8 @@ def _members(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     if not len(sorted_values):
         return np.zeros(len(values), dtype=np.bool_)
     at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return sorted_values[at] == values
+    found: np.ndarray = sorted_values[at] == values
+    return found
 
 
 def _sorted_rates(rates: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -242,16 +243,16 @@ def _sorted_rates(rates: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _best_rates(
-    rates: dict[int, float], keys: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None = None
+    rates: dict[int, float], keys: np.ndarray, sorted_rates: tuple[np.ndarray, np.ndarray] | None = None
 ) -> np.ndarray:
     """Per row of ``keys`` (a matrix padded with ``NO_ID``, or one key a row), the highest of the rates
     its keys have: ``_best`` (or ``rates.get(key, 0.0)``) for many videos at once; 0 where none has one.
-    ``known`` is ``_sorted_rates(rates)`` where the caller keeps it."""
+    ``sorted_rates`` is ``_sorted_rates(rates)`` where the caller keeps it."""
     if keys.ndim == 1:
         keys = keys[:, None]
     if not rates or not keys.shape[1]:
         return np.zeros(len(keys))
-    known, values = known or _sorted_rates(rates)
+    known, values = sorted_rates or _sorted_rates(rates)
     at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
     best = np.where(known[at] == keys, values[at], -np.inf).max(axis=1)
     return np.where(best == -np.inf, 0.0, best)
