@@ -525,7 +525,7 @@ def _ranked_page(
     if explores and history.followed_hashtags:
         # First: a candidate is credited to the first source that has it ("From a hashtag you follow").
         pools = {"followed": _followed_pool(catalog, history.followed_hashtags), **pools}
-    ranked = ranking.rank(
+    ranked: Sequence[Scored] = ranking.rank(
         catalog=catalog,
         sources=pools,
         weights=rates,
@@ -534,7 +534,7 @@ def _ranked_page(
         boosts=boosts,
         seed=page_seed,
     )
-    explore: list[ranking.Scored] = []
+    explore: Sequence[Scored] = []
     if explores:
         explore_ids = ranking.explore_sample(catalog=catalog, filters=filters, seed=seed)
         explore = ranking.rank(
@@ -546,15 +546,18 @@ def _ranked_page(
             seed=page_seed,
         )
         if len(ranked) + len(explore) < size:
-            ranked += _refill(
-                catalog=catalog,
-                history=history,
-                served=served,
-                taken={scored.video_id for scored in ranked + explore},
-                filters=filters,
-                size=size,
-                now_ts=now_ts,
-            )
+            ranked = [
+                *ranked,
+                *_refill(
+                    catalog=catalog,
+                    history=history,
+                    served=served,
+                    taken={scored.video_id for scored in (*ranked, *explore)},
+                    filters=filters,
+                    size=size,
+                    now_ts=now_ts,
+                ),
+            ]
     page = ranking.diversify(
         ranked=ranked,
         explore=explore,

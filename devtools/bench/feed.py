@@ -281,7 +281,10 @@ class FeedBenchmark:
                     ingest_profiler=ingest_profiler,
                 )
         if profiler:
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(
+            self.stderr.write("--- For You pages, by own time, then cumulative ---")
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats(
                 "joyreel|feeds|creators|platform|sql|json|serializ|redis", 60
             )
         if ingest_profiler:

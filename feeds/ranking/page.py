@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from feeds.ranking.features import Catalog, Features
 from feeds.ranking.learning import Weights
@@ -44,7 +44,7 @@ def diversify(
     page: list[Scored] = []
     per_creator: Counter[int] = Counter()
     used: set[int] = set()
-    main, extra = list(ranked), list(explore)
+    main, extra = _Pool(ranked), _Pool(explore)
 
     def fits(candidate: Scored) -> bool:
         item = catalog.features[candidate.video_id]
@@ -60,35 +60,36 @@ def diversify(
                 return False
         return True
 
-    def take(pool: list[Scored]) -> bool:
-        for index, candidate in enumerate(pool):
+    def add(pool: _Pool, index: int, candidate: Scored) -> None:
+        page.append(candidate)
+        used.add(candidate.video_id)
+        per_creator[catalog.features[candidate.video_id].creator_id] += 1
+        pool.take(index)
+
+    def take(pool: _Pool) -> bool:
+        for index, candidate in pool:
             if fits(candidate):
-                page.append(candidate)
-                used.add(candidate.video_id)
-                per_creator[catalog.features[candidate.video_id].creator_id] += 1
-                del pool[index]
+                add(pool, index, candidate)
                 return True
         return False
 
     def take_any() -> bool:
         for pool in (main, extra):
-            pool[:] = [candidate for candidate in pool if candidate.video_id not in used]
-        rest = main or extra
-        if not rest:
+            rest = [(index, candidate) for index, candidate in pool if candidate.video_id not in used]
+            if rest:
+                break
+        else:
             return False
         last = catalog.features[page[-1].video_id].creator_id if page else None
-        index = next(
+        index, candidate = next(
             (
-                at
-                for at, candidate in enumerate(rest)
+                (index, candidate)
+                for index, candidate in rest
                 if catalog.features[candidate.video_id].creator_id != last
             ),
-            0,
+            rest[0],
         )
-        candidate = rest.pop(index)
-        page.append(candidate)
-        used.add(candidate.video_id)
-        per_creator[catalog.features[candidate.video_id].creator_id] += 1
+        add(pool, index, candidate)
         return True
 
     while len(page) < size and (main or extra):
@@ -100,6 +101,28 @@ def diversify(
         if not (took or (fills and take_any())):
             break
     return page
+
+
+class _Pool:
+    """Candidates best first, without those the page took: read in order, as far as the page needs
+    (``Ranked`` makes only what is read)."""
+
+    def __init__(self, ranked: Sequence[Scored]) -> None:
+        self.ranked, self.taken, self.first = ranked, set[int](), 0
+
+    def __bool__(self) -> bool:
+        return len(self.taken) < len(self.ranked)
+
+    def __iter__(self) -> Iterator[tuple[int, Scored]]:
+        taken = self.taken
+        for index in range(self.first, len(self.ranked)):
+            if index not in taken:
+                yield index, self.ranked[index]
+
+    def take(self, index: int) -> None:
+        self.taken.add(index)
+        while self.first in self.taken:
+            self.first += 1
 
 
 def gettext_noop(text: str) -> str:

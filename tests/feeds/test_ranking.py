@@ -156,6 +156,7 @@ def test_the_model_imports_nothing_from_django():
         "collections",
         "dataclasses",
         "functools",
+        "itertools",
         "typing",
         "numpy",  # the scorer's arrays
     }

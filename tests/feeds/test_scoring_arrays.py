@@ -10,8 +10,18 @@ import numpy as np
 import pytest
 
 from feeds.pools.codec import features_decode, features_encode, features_table
-from feeds.ranking import Catalog, Features, FeatureTable, Filters, PackedFeatures, Weights, rank, score
-from feeds.ranking.scoring import EXPLORE_SAMPLE, Affinity, for_you_wants, guess
+from feeds.ranking import (
+    Catalog,
+    Features,
+    FeatureTable,
+    Filters,
+    PackedFeatures,
+    Weights,
+    diversify,
+    rank,
+    score,
+)
+from feeds.ranking.scoring import EXPLORE_SAMPLE, Affinity, Ranked, for_you_wants, guess
 
 NOW = time.time()
 
@@ -253,3 +263,147 @@ def test_for_you_samples_the_fresh_pool_at_as_many_different_places_as_it_explor
     assert again.explore == wants.explore
     other = for_you_wants(weights=Affinity.of(Weights()), cowatch=[], seed="u:1:20:2026-12-07")
     assert other.explore != wants.explore
+
+
+def test_ranked_reads_as_the_list_it_stands_for_and_makes_only_what_is_read():
+    rng = random.Random(11)
+    items = [random_features(rng, video_id) for video_id in range(1, 301)]
+    catalog = catalog_of(items)
+    ids = [item.video_id for item in items]
+    sources = {"interest": ids[:150], "trending": ids[100:]}
+    ranked = rank(
+        catalog=catalog,
+        sources=sources,
+        weights=random_weights(rng),
+        filters=Filters(excluded=frozenset(), allow_mature=True),
+        now_ts=NOW,
+        seed=7,
+    )
+    assert len(ranked) == 300 > 2 * Ranked.CHUNK
+    assert ranked[0].video_id in ids
+    assert len(ranked._made) == Ranked.CHUNK  # reading the best made one chunk, not all 300
+    whole = list(ranked)
+    assert len(ranked._made) == 300
+    assert whole == [ranked[index] for index in range(300)]
+    assert [scored.score for scored in whole] == sorted((scored.score for scored in whole), reverse=True)
+    assert ranked == whole
+    assert whole == ranked
+    assert ranked != whole[:-1]
+    assert ranked[-1] == whole[-1]
+    assert ranked[60:70] == whole[60:70]
+    assert ranked + whole[:2] == [*whole, *whole[:2]]
+    with pytest.raises(IndexError):
+        ranked[300]
+    with pytest.raises(IndexError):
+        ranked[-301]
+    # Iterated from a fresh answer, across chunk boundaries, it is the same list.
+    again = rank(
+        catalog=catalog,
+        sources=sources,
+        weights=Weights(),
+        filters=Filters(excluded=frozenset(), allow_mature=True),
+        now_ts=NOW,
+    )
+    assert [scored.video_id for scored in again] == [again[index].video_id for index in range(len(again))]
+
+
+def diversify_by_lists(*, ranked, explore, catalog, size, explore_share=0.1, feed_topic=None, fills=False):
+    """``diversify`` as it was written over copied lists (before ``Ranked``): the reference it must equal."""
+    import math
+    from collections import Counter
+
+    from feeds.ranking.page import MAX_PER_CREATOR, MAX_TOPIC_RUN, primary_topic
+
+    explore_slots = math.ceil(size * explore_share) if explore else 0
+    explore_positions = {int((index + 1) * size / (explore_slots + 1)) for index in range(explore_slots)}
+    page, per_creator, used = [], Counter(), set()
+    main, extra = list(ranked), list(explore)
+
+    def fits(candidate):
+        item = catalog.features[candidate.video_id]
+        if candidate.video_id in used or per_creator[item.creator_id] >= MAX_PER_CREATOR:
+            return False
+        topic = primary_topic(item, besides=feed_topic)
+        if topic is not None and len(page) >= MAX_TOPIC_RUN:
+            tail = [
+                primary_topic(catalog.features[chosen.video_id], besides=feed_topic)
+                for chosen in page[-MAX_TOPIC_RUN:]
+            ]
+            if all(previous == topic for previous in tail):
+                return False
+        return True
+
+    def take(pool):
+        for index, candidate in enumerate(pool):
+            if fits(candidate):
+                page.append(candidate)
+                used.add(candidate.video_id)
+                per_creator[catalog.features[candidate.video_id].creator_id] += 1
+                del pool[index]
+                return True
+        return False
+
+    def take_any():
+        for pool in (main, extra):
+            pool[:] = [candidate for candidate in pool if candidate.video_id not in used]
+        rest = main or extra
+        if not rest:
+            return False
+        last = catalog.features[page[-1].video_id].creator_id if page else None
+        index = next((at for at, c in enumerate(rest) if catalog.features[c.video_id].creator_id != last), 0)
+        candidate = rest.pop(index)
+        page.append(candidate)
+        used.add(candidate.video_id)
+        per_creator[catalog.features[candidate.video_id].creator_id] += 1
+        return True
+
+    while len(page) < size and (main or extra):
+        wants_explore = len(page) in explore_positions
+        took = (take(extra) if wants_explore else take(main)) or (
+            take(main) if wants_explore else take(extra)
+        )
+        if not (took or (fills and take_any())):
+            break
+    return page
+
+
+@pytest.mark.parametrize("case", range(24))
+def test_diversify_over_ranked_answers_picks_as_over_lists(case):
+    rng = random.Random(100 + case)
+    # Few creators and topics (case % 3 == 0: two creators) so the page rules bite and ``fills`` has work.
+    items = [
+        Features(
+            **{
+                **_fields(random_features(rng, video_id)),
+                "creator_id": rng.randint(1, 2 if case % 3 == 0 else 12),
+                "topic_ids": tuple(rng.sample(range(1, 4), rng.randint(0, 2))),
+            }
+        )
+        for video_id in range(1, 401)
+    ]
+    catalog = catalog_of(items)
+    ids = [item.video_id for item in items]
+    filters = Filters(excluded=frozenset(rng.sample(ids, 20)), allow_mature=True)
+    weights = random_weights(rng)
+    # Sometimes fewer candidates than the page holds: the pools run out and ``fills`` takes the rest.
+    main_ids = rng.sample(ids, 250 if case % 6 < 3 else 25)
+    ranked = rank(
+        catalog=catalog, sources={"interest": main_ids}, weights=weights, filters=filters, now_ts=NOW
+    )
+    # Explore overlaps the main pool at times: a video taken from one stays in the other, unused.
+    explore = rank(
+        catalog=catalog,
+        sources={"explore": rng.sample(main_ids[:20], 5) + rng.sample(ids, 10)},
+        weights=weights,
+        filters=filters,
+        now_ts=NOW,
+    )
+    options = {
+        "catalog": catalog,
+        "size": 60 if case % 6 >= 3 else rng.choice([10, 20, 60]),
+        "feed_topic": 1 if case % 2 else None,
+        "fills": case % 4 in (1, 2),
+    }
+    expected = diversify_by_lists(ranked=list(ranked), explore=list(explore), **options)
+    assert diversify(ranked=ranked, explore=explore, **options) == expected
+    assert diversify(ranked=list(ranked), explore=list(explore), **options) == expected
