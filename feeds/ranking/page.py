@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from feeds.ranking.features import Catalog, Features
+from feeds.ranking.features import NO_ID, Catalog
 from feeds.ranking.learning import Weights
 from feeds.ranking.scoring import Affinity, Scored, affinity
 
@@ -16,11 +16,6 @@ EXPLORE_SHARE = 0.1
 # A part of the interest is named as the reason once it is this strong: for a topic (half weight), an
 # average outcome of 0.3 per view, e.g. two views in three watched to the end and one left at once.
 REASON_MIN = 0.15
-
-
-def primary_topic(item: Features, *, besides: int | None = None) -> int | None:
-    """The topic a video counts as for the run rule; in a topic's own feed, its other topic."""
-    return next((topic for topic in item.topic_ids if topic != besides), None)
 
 
 def diversify(
@@ -45,25 +40,36 @@ def diversify(
     per_creator: Counter[int] = Counter()
     used: set[int] = set()
     main, extra = _Pool(ranked), _Pool(explore)
+    # Each candidate's creator and the topic it counts as for the run rule (its first; in a topic's own
+    # feed, its first other one), read from the scorer's columns once: a page view of the shared pools
+    # would otherwise decode the ``Features`` of every candidate the rules look at.
+    table, known = catalog.columns(), dict[int, tuple[int, int | None]]()
+
+    def about(video_id: int) -> tuple[int, int | None]:
+        facts = known.get(video_id)
+        if facts is None:
+            row = table.rows[video_id]
+            topics = table.topic_ids[row].tolist()
+            facts = known[video_id] = (
+                int(table.creator_ids[row]),
+                next((topic for topic in topics if topic != NO_ID and topic != feed_topic), None),
+            )
+        return facts
 
     def fits(candidate: Scored) -> bool:
-        item = catalog.features[candidate.video_id]
-        if candidate.video_id in used or per_creator[item.creator_id] >= MAX_PER_CREATOR:
+        creator, topic = about(candidate.video_id)
+        if candidate.video_id in used or per_creator[creator] >= MAX_PER_CREATOR:
             return False
-        topic = primary_topic(item, besides=feed_topic)
-        if topic is not None and len(page) >= MAX_TOPIC_RUN:
-            tail = [
-                primary_topic(catalog.features[chosen.video_id], besides=feed_topic)
-                for chosen in page[-MAX_TOPIC_RUN:]
-            ]
-            if all(previous == topic for previous in tail):
-                return False
-        return True
+        return (
+            topic is None
+            or len(page) < MAX_TOPIC_RUN
+            or not all(about(chosen.video_id)[1] == topic for chosen in page[-MAX_TOPIC_RUN:])
+        )
 
     def add(pool: _Pool, index: int, candidate: Scored) -> None:
         page.append(candidate)
         used.add(candidate.video_id)
-        per_creator[catalog.features[candidate.video_id].creator_id] += 1
+        per_creator[about(candidate.video_id)[0]] += 1
         pool.take(index)
 
     def take(pool: _Pool) -> bool:
@@ -80,13 +86,9 @@ def diversify(
                 break
         else:
             return False
-        last = catalog.features[page[-1].video_id].creator_id if page else None
+        last = about(page[-1].video_id)[0] if page else None
         index, candidate = next(
-            (
-                (index, candidate)
-                for index, candidate in rest
-                if catalog.features[candidate.video_id].creator_id != last
-            ),
+            ((index, candidate) for index, candidate in rest if about(candidate.video_id)[0] != last),
             rest[0],
         )
         add(pool, index, candidate)

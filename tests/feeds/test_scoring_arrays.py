@@ -312,7 +312,10 @@ def diversify_by_lists(*, ranked, explore, catalog, size, explore_share=0.1, fee
     import math
     from collections import Counter
 
-    from feeds.ranking.page import MAX_PER_CREATOR, MAX_TOPIC_RUN, primary_topic
+    from feeds.ranking.page import MAX_PER_CREATOR, MAX_TOPIC_RUN
+
+    def primary_topic(item, *, besides):
+        return next((topic for topic in item.topic_ids if topic != besides), None)
 
     explore_slots = math.ceil(size * explore_share) if explore else 0
     explore_positions = {int((index + 1) * size / (explore_slots + 1)) for index in range(explore_slots)}
