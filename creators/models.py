@@ -36,6 +36,16 @@ def video_path(instance: Video, filename: str) -> str:
     return f"videos/{instance.public_id.hex}/{filename}"
 
 
+def stored_name(instance: models.Model, field: str) -> str:
+    """The stored name of a file field as loaded (``instance.<field>.name``; "" for none) without making its
+    ``FieldFile``: the field's descriptor wraps the loaded name in one on first read, and a feed page asks
+    four file names of each of its twenty videos and creators."""
+    value = instance.__dict__.get(field)
+    if isinstance(value, str):
+        return value
+    return getattr(instance, field).name or ""  # read before, assigned, or deferred: as the descriptor says
+
+
 def poster_version(name: str) -> str:
     """The query that versions a poster's URL: its stored file's name ("poster-1a2b3c4d.jpg"), which
     changes with every new cover."""

@@ -20,7 +20,7 @@ from django.core.files import File
 from django.urls import reverse
 
 from creators import media
-from creators.models import Video
+from creators.models import Video, stored_name
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def start_names(*, video: Any) -> tuple[str, ...]:
     so that it fetches them at once, beside the master playlist, instead of one after another. On object
     storage only the playlists: the presigned URLs of their segments are made when they are served, so
     no page can know them beforehand."""
-    if not video.stream.name or not video.width or not video.height:
+    if not stored_name(video, "stream") or not video.width or not video.height:
         return ()
     names = media.ladder_start_files(width=video.width, height=video.height, audio=video.has_audio)
     if is_on_object_storage(video.stream.storage):
@@ -94,12 +94,20 @@ def start_urls(*, video: Any) -> list[str]:
 
 
 def is_on_object_storage(storage: Any) -> bool:
-    """Whether the storage's files have no local path (S3): then viewers fetch them by presigned URL."""
-    try:
-        storage.path("probe")
-    except NotImplementedError:
-        return True
-    return False
+    """Whether the storage's files have no local path (S3): then viewers fetch them by presigned URL.
+    Asked once per kind of storage (a feed page asks for each of its videos)."""
+    kind = storage.__class__  # a lazy default storage answers with the class it stands for
+    if kind not in _ON_OBJECT_STORAGE:
+        try:
+            storage.path("probe")
+        except NotImplementedError:
+            _ON_OBJECT_STORAGE[kind] = True
+        else:
+            _ON_OBJECT_STORAGE[kind] = False
+    return _ON_OBJECT_STORAGE[kind]
+
+
+_ON_OBJECT_STORAGE: dict[type, bool] = {}
 
 
 def playlist_for_viewer(*, storage: Any, part: StreamPart) -> str:

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from creators import hooks, streaming
 from creators.api.serializers import CreatorOutputSerializer, VideoOutputSerializer
 from creators.captions import LANGUAGES as CAPTION_LANGUAGES
-from creators.models import Report, Video, poster_version
+from creators.models import Report, Video, poster_version, stored_name
 from feeds.models import Signal, Source
 from feeds.ranking import Catalog
 from feeds.selectors import FeedItem, FeedPage
@@ -274,6 +274,7 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: ItemUrls) -> d
         hashtags = [tag.name for tag in video.hashtags.all()]
         topics = [video_topic.topic.slug for video_topic in video.video_topics.all()]
     public_id = str(video.public_id)
+    poster = stored_name(video, "poster")
     return {
         "position": item.position,
         "source": item.source,
@@ -296,17 +297,17 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: ItemUrls) -> d
             "published_at": video.published_at.isoformat().replace("+00:00", "Z")
             if video.published_at
             else None,
-            "poster_url": urls.poster.replace(VIDEO_SLOT, public_id) + poster_version(video.poster.name)
-            if video.poster.name
+            "poster_url": urls.poster.replace(VIDEO_SLOT, public_id) + poster_version(poster)
+            if poster
             else None,
             "video_url": f"{urls.video.replace(VIDEO_SLOT, public_id)}?v={video.rendition_version}"
-            if video.rendition.name
+            if stored_name(video, "rendition")
             else None,
             # The HLS ladder; None for videos published before it (they play the MP4).
             "stream_url": urls.stream.replace(VIDEO_SLOT, public_id).replace(
                 "/0/master.m3u8", f"/{video.rendition_version}/master.m3u8"
             )
-            if video.stream.name
+            if stored_name(video, "stream")
             else None,
             "stream_start": [
                 urls.stream.replace(VIDEO_SLOT, public_id).replace(
@@ -333,7 +334,9 @@ def feed_item_json(item: FeedItem, catalog: Catalog | None, urls: ItemUrls) -> d
             "bio": "" if owner.is_under_review else owner.bio,  # hidden until a moderator reviews it
             "links": owner.links,
             "follower_count": owner.follower_count,
-            "avatar_url": urls.avatar.replace(HANDLE_SLOT, owner.handle) if owner.avatar_large.name else None,
+            "avatar_url": urls.avatar.replace(HANDLE_SLOT, owner.handle)
+            if stored_name(owner, "avatar_large")
+            else None,
             "url": urls.profile.replace(HANDLE_SLOT, owner.handle),
         },
         "sponsor": (
