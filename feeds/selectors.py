@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -330,6 +331,8 @@ def _assemble(
     items: list[FeedItem] = []
     dropped: list[int] = []
     checked = set(ids)
+    # A page's twenty items give a handful of different reasons: each put into the viewer's words once.
+    translated = functools.cache(_)
     for round_ in range(TOP_UP_ROUNDS + 1):
         if round_:
             # Rare: the last check dropped more than the spares. One more query for the next best.
@@ -350,7 +353,7 @@ def _assemble(
                 dropped.append(scored.video_id)
                 continue
             reasons = [
-                _(text) % values if values else _(text)
+                translated(text) % values if values else translated(text)
                 for text, values in ranking.reasons(
                     scored=scored, catalog=catalog, weights=rates, viewer_region=viewer_region
                 )
