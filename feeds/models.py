@@ -370,8 +370,9 @@ class AudienceDay(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["creator", "day", "viewer"], name="audience_day_once")]
         indexes = [
-            # The rollup's look-up of each viewer's last earlier day.
-            models.Index(fields=["viewer", "day"], name="audience_viewer_day"),
+            # The rollup's look-up of each viewer's last earlier day with the creator, read from the index
+            # alone (by viewer and day only, each of the viewer's rows with other creators was read too).
+            models.Index(fields=["viewer", "creator", "day"], name="audience_viewer_creator_day"),
             # A range's unique viewers and audience breakdowns, read from the index alone.
             models.Index(
                 fields=["creator", "day", "prev_day", "age_band", "country", "region", "weekday", "hour"],

@@ -556,8 +556,8 @@ def _audience_sql(*, first: datetime.date) -> tuple[str, list[Any]]:
         )
         weekday = "(CAST(strftime('%%w', a.day) AS INTEGER) + 6) %% 7"
     audience = _table(AudienceDay)
-    # The earlier day is found among the viewer's few rows (``+`` keeps the creator's column out of the index
-    # choice): SQLite without statistics would otherwise walk all the creator's earlier rows for each one.
+    # The earlier day is one step back in the index by viewer, creator and day (the index by creator and day
+    # would walk all the creator's earlier rows for each one).
     sql = f"""
         INSERT INTO {audience} (creator_id, day, viewer, age_band, country, region, prev_day, weekday, hour)
         SELECT a.creator_id, a.day, n.viewer, {_band_sql(f"CASE WHEN u.date_of_birth IS NOT NULL THEN {years} END")},
@@ -565,7 +565,7 @@ def _audience_sql(*, first: datetime.date) -> tuple[str, list[Any]]:
             COALESCE(
                 LAG(a.day) OVER (PARTITION BY a.creator_id, n.viewer ORDER BY a.day),
                 (SELECT MAX(earlier.day) FROM {audience} earlier
-                 WHERE earlier.viewer = n.viewer AND +earlier.creator_id = a.creator_id AND earlier.day < %s)
+                 WHERE earlier.viewer = n.viewer AND earlier.creator_id = a.creator_id AND earlier.day < %s)
             ),
             {weekday}, a.hour
         FROM (
