@@ -185,8 +185,10 @@ def _empty_object_sql() -> str:
 
 
 def _step_counts() -> list[str]:
-    """The views of a group at each reach step, one SQL expression each."""
-    return [f"SUM(CASE WHEN step = {n} THEN 1 ELSE 0 END)" for n in range(rules.REACH_STEPS + 1)]
+    """The views of a group at each reach step, one SQL expression each. Counts with a filter, not sums of a
+    CASE: a view then steps one of the counts rather than all 51 sums (a sixth of the video days statement on
+    SQLite)."""
+    return [f"COUNT(*) FILTER (WHERE step = {n})" for n in range(rules.REACH_STEPS + 1)]
 
 
 def _is_postgresql() -> bool:
