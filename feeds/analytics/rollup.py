@@ -661,7 +661,6 @@ def _reach_add(cursor: CursorWrapper) -> None:
         several = "array_agg(step) AS steps, array_agg(views) AS counts"
     else:
         added = f"json_set({reach}.reach, '$[' || x.step || ']', json_extract({reach}.reach, '$[' || x.step || ']') + x.views)"
-        cursor.execute(f"CREATE INDEX {_REACH}_step ON {_REACH} (video_id, step)")
         rebuilt = (
             f"(SELECT json_group_array(o.value + COALESCE((SELECT s.views FROM {_REACH} s "  # noqa: S608
             f"WHERE s.video_id = {reach}.video_id AND s.step = o.key), 0)) FROM json_each({reach}.reach) o)"
@@ -671,6 +670,10 @@ def _reach_add(cursor: CursorWrapper) -> None:
         f"UPDATE {reach} SET views = {reach}.views + x.views, reach = {added} "  # noqa: S608
         f"FROM {_REACH} x WHERE x.steps = 1 AND {reach}.video_id = x.video_id"
     )
+    if not _is_postgresql():
+        # Only now: with it, SQLite walked every video's all-time row for the update above and looked each up
+        # among the batch's steps, rather than the batch's videos up among all.
+        cursor.execute(f"CREATE INDEX {_REACH}_step ON {_REACH} (video_id, step)")
     cursor.execute(
         f"UPDATE {reach} SET views = {reach}.views + x.views, reach = {rebuilt} "  # noqa: S608
         f"FROM (SELECT video_id, SUM(views) AS views, {several} FROM {_REACH} WHERE steps > 1 GROUP BY video_id) x "
