@@ -291,7 +291,42 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
     window_params = [prep(start - TAIL), prep(end + TAIL), impression, Kind.PROGRESS.value, complete, skip,
                      *staff_params]  # fmt: skip
     opened_day = _day_number("opened_at")
-    viewer_p = 'p.viewer_key COLLATE "C"' if postgresql else "p.viewer_key"
+    if postgresql:
+        # Loop by loop: did all the pair's events of lower loops come before this loop's first event? The
+        # watched seconds are added up loop after loop, as the reading in id order adds them.
+        ordered = """
+            SELECT p.*, video.creator_id, video.duration,
+                MAX(p.last_id) OVER (
+                    PARTITION BY p.video_id, p.viewer_key COLLATE "C" ORDER BY p.loop ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ) AS before_id,
+                SUM(CASE WHEN p.loop >= 0 THEN LEAST(p.furthest, video.duration) END) OVER (
+                    PARTITION BY p.video_id, p.viewer_key COLLATE "C" ORDER BY p.loop
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                ) AS watched
+            FROM parts p
+            JOIN videos video ON video.id = p.video_id
+            WHERE p.viewer_key <> video.creator_key
+        """
+        in_order = "MIN(CASE WHEN before_id IS NULL OR first_id > before_id THEN 1 ELSE 0 END)"
+        watched = "MAX(watched)"
+    else:
+        # SQLite's two window passes over every loop were a fifth of the statement; a join and the pairs' own
+        # grouping do it. Each loop is put beside the loop numbered one below it: a pair's loops are in order
+        # when each began after the one below ended (the one below ends after all lower ones then). A pair with
+        # a loop missing below one of its loops is left to the reading in id order, which counts any view. The
+        # watched seconds are added up by the grouping in the order it reads the loops, and it reads them as
+        # ``parts`` holds them, by pair and then loop (SQLite's grouping sort keeps equal keys in the order
+        # read): loop after loop, as the reading in id order adds them.
+        ordered = """
+            SELECT p.*, video.creator_id, video.duration, below.last_id AS before_id
+            FROM parts p
+            JOIN videos video ON video.id = p.video_id
+            LEFT JOIN parts below
+                ON below.video_id = p.video_id AND below.viewer_key = p.viewer_key AND below.loop = p.loop - 1
+            WHERE p.viewer_key <> video.creator_key
+        """
+        in_order = "MIN(CASE WHEN loop = -1 OR first_id > before_id THEN 1 ELSE 0 END)"
+        watched = "SUM(CASE WHEN loop >= 0 THEN min(furthest, duration) END)"
     sql = f"""
         WITH parts AS (
             -- A pair's events by loop (its impressions as loop -1), in no order.
@@ -315,28 +350,16 @@ def _views_sql(*, start: datetime.datetime, end: datetime.datetime, staff: set[s
             JOIN {_table(CreatorProfile)} creator ON creator.id = video.owner_id
             WHERE video.id IN (SELECT video_id FROM parts)
         ), ordered AS (
-            -- Loop by loop: did all the pair's events of lower loops come before this loop's first event?
-            -- The watched seconds are added up loop after loop, as the reading in id order adds them.
-            SELECT p.*, video.creator_id, video.duration,
-                MAX(p.last_id) OVER (
-                    PARTITION BY p.video_id, {viewer_p} ORDER BY p.loop ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ) AS before_id,
-                SUM(CASE WHEN p.loop >= 0 THEN {least}(p.furthest, video.duration) END) OVER (
-                    PARTITION BY p.video_id, {viewer_p} ORDER BY p.loop
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                ) AS watched
-            FROM parts p
-            JOIN videos video ON video.id = p.video_id
-            WHERE p.viewer_key <> video.creator_key
+            {ordered}
         ), pairs AS (
             SELECT video_id, viewer_key, creator_id, duration,
                 SUM(CASE WHEN loop = -1 THEN events ELSE 0 END) AS impressions,
-                MIN(CASE WHEN before_id IS NULL OR first_id > before_id THEN 1 ELSE 0 END) AS in_order,
+                {in_order} AS in_order,
                 MAX(CASE WHEN loop = -1 THEN first_id END) AS opened_by,
                 MAX(CASE WHEN loop = -1 THEN first_at END) AS opened_at,
                 MAX(CASE WHEN loop = -1 THEN source END) AS source,
                 MAX(CASE WHEN loop = -1 THEN topic_id END) AS topic_id,
-                MAX(watched) AS watched, MAX(completed) AS completed, MAX(skipped) AS skipped,
+                {watched} AS watched, MAX(completed) AS completed, MAX(skipped) AS skipped,
                 MAX(loop) AS top_loop,
                 MAX(CASE WHEN loop = 0 THEN {least}(furthest, duration) END) AS first_furthest,
                 MIN(first_at) AS first_at, MAX(last_at) AS last_at
