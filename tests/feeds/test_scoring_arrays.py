@@ -319,7 +319,9 @@ def diversify_by_lists(*, ranked, explore, catalog, size, explore_share=0.1, fee
 
     explore_slots = math.ceil(size * explore_share) if explore else 0
     explore_positions = {int((index + 1) * size / (explore_slots + 1)) for index in range(explore_slots)}
-    page, per_creator, used = [], Counter(), set()
+    page: list[Any] = []
+    per_creator: Counter[int] = Counter()
+    used: set[int] = set()
     main, extra = list(ranked), list(explore)
 
     def fits(candidate):
@@ -401,7 +403,7 @@ def test_diversify_over_ranked_answers_picks_as_over_lists(case):
         filters=filters,
         now_ts=NOW,
     )
-    options = {
+    options: dict[str, Any] = {
         "catalog": catalog,
         "size": 60 if case % 6 >= 3 else rng.choice([10, 20, 60]),
         "feed_topic": 1 if case % 2 else None,
