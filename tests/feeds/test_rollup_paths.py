@@ -248,17 +248,26 @@ def test_only_a_pair_that_is_one_plain_view_skips_the_reading_in_id_order():
     }  # fmt: skip
 
 
+def one_pair_sent(viewer_key: str, sent: list[tuple[str, float, int]]) -> Any:
+    """A 15 s video and the events (kind, watched seconds, loop) one viewer sent of it at 10:00 on ``DAY``,
+    stored in this order (the ids follow it)."""
+    video = VideoFactory.create(duration=15.0, rendition_duration=15.0)
+    at = day_start(DAY) + datetime.timedelta(hours=10)
+    synthetic.signals_load([
+        (viewer_key, uuid.uuid4(), video.pk, kind, "for_you", 0, watched, looped, None, at)
+        for kind, watched, looped in sent
+    ])  # fmt: skip
+    return video
+
+
 def test_a_view_with_a_loop_missing_between_two_gives_the_views_of_the_event_by_event_reading():
     """No report of its second loop came: on SQLite the pair is not a plain view (its loops are matched to
     the loop numbered one below), and the reading in id order counts it."""
-    video = VideoFactory.create(duration=15.0, rendition_duration=15.0)
+    video = one_pair_sent(
+        "a:loop-missing",
+        [("impression", 0.0, 0), ("progress", 3.0, 0), ("progress", 15.0, 0), ("progress", 5.0, 2)],
+    )
     facts = {video.pk: (video.owner_id, f"u:{video.owner.user_id}", 15.0)}
-    at = day_start(DAY) + datetime.timedelta(hours=10)
-    sent = [("impression", 0.0, 0), ("progress", 3.0, 0), ("progress", 15.0, 0), ("progress", 5.0, 2)]
-    synthetic.signals_load([
-        ("a:loop-missing", uuid.uuid4(), video.pk, kind, "for_you", 0, watched, looped, None, at)
-        for kind, watched, looped in sent
-    ])  # fmt: skip
     in_sql = views_in_sql(first=DAY, last=DAY, staff=set())
     assert in_sql == views_one_by_one(day=DAY, facts=facts, staff=set())
     assert [view[6] for view in in_sql] == [20.0]
@@ -267,13 +276,10 @@ def test_a_view_with_a_loop_missing_between_two_gives_the_views_of_the_event_by_
 def test_a_plain_views_loops_are_added_up_in_loop_order_to_the_last_bit():
     """0.1 + 0.2 + 0.3 is 0.6000000000000001 added in this order, 0.6 from the last loop down: the seconds
     of a plain view's loops are added loop after loop, as the reading in id order adds them."""
-    video = VideoFactory.create(duration=15.0, rendition_duration=15.0)
-    at = day_start(DAY) + datetime.timedelta(hours=10)
-    sent = [("impression", 0.0, 0), ("progress", 0.1, 0), ("progress", 0.2, 1), ("progress", 0.3, 2)]
-    synthetic.signals_load([
-        ("a:three-loops", uuid.uuid4(), video.pk, kind, "for_you", 0, watched, looped, None, at)
-        for kind, watched, looped in sent
-    ])  # fmt: skip
+    one_pair_sent(
+        "a:three-loops",
+        [("impression", 0.0, 0), ("progress", 0.1, 0), ("progress", 0.2, 1), ("progress", 0.3, 2)],
+    )
     sql, params = rollup._views_sql(
         start=day_start(DAY), end=day_start(DAY + datetime.timedelta(days=1)), staff=set()
     )
